@@ -1,0 +1,17 @@
+"""The one exception type for a user's mistake: the CLI prints its message as one line, exit code 2."""
+import difflib
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for (an option, a file, a name); the message says what to do."""
+
+
+def suggest(word: str, choices) -> str:
+    """' (did you mean 'x'?)' for a near miss, else ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def unknown(what: str, word: str, choices) -> UserError:
+    choices = list(choices)
+    return UserError(f"unknown {what} '{word}'{suggest(word, choices)}; choose from: {', '.join(choices)}")

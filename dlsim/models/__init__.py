@@ -1,0 +1,13 @@
+"""The networks dlsim can simulate, by name."""
+from dlsim.errors import unknown
+from dlsim.models.base import Model
+from dlsim.models.mlp import MLP
+from dlsim.models.perceptron import Perceptron
+
+MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP)}
+
+
+def model_class(name: str) -> type[Model]:
+    if name not in MODELS:
+        raise unknown("model", name, MODELS)
+    return MODELS[name]

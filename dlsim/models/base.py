@@ -1,0 +1,96 @@
+"""What every network provides to the stepper, the API, the app and the lessons.
+
+A model owns its parameters, its data and a cursor (epoch, batch, sample). `events(detail)` is its
+training written as a generator of Events from the cursor on; it advances the cursor *before* it
+yields the last event of a sample, so that the state taken at any event closing a sample (or more)
+is a point from which a fresh `events()` continues identically. The stepper relies on that to rewind.
+"""
+import copy
+from typing import Any, Iterator
+
+import numpy as np
+
+from dlsim.sim.datasets import Dataset
+from dlsim.sim.events import Event, Level
+
+
+class Model:
+    name: str = ""
+    summary: str = ""      # one line on what the network teaches
+    options: tuple = ()    # Option specs
+    datasets: tuple = ()   # dataset names it accepts
+    dataset_source: dict = {}  # a name the model uses for a dataset stored under another name
+
+    def __init__(self, config: dict[str, Any], data: Dataset):
+        self.config = dict(config)
+        self.data = data
+        self.epoch = 0                 # epochs completed
+        self.steps = 0                 # parameter updates made
+        self.history: list[dict] = []  # one entry of metrics per completed epoch
+
+    # --- parameters -------------------------------------------------------------------------
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        """Parameters by name, as writable views: writing into one changes the model."""
+        raise NotImplementedError
+
+    def set_param(self, name: str, value, index: tuple | None = None) -> None:
+        from dlsim.errors import unknown
+        if name not in self.params:
+            raise unknown("parameter", name, self.params)
+        target = self.params[name]
+        if index is None:
+            target[...] = value
+        else:
+            target[index] = value
+
+    # --- the stepper's contract -------------------------------------------------------------
+    def events(self, detail: Level = Level.OP) -> Iterator[Event]:
+        raise NotImplementedError
+
+    def state(self) -> dict[str, Any]:
+        """A deep copy of everything that changes while training, the cursor included."""
+        state = copy.deepcopy({k: v for k, v in vars(self).items() if k not in ("data", "history")})
+        state["history"] = len(self.history)  # append-only: its length is enough to restore it
+        return state
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        for key, value in copy.deepcopy(state).items():
+            if key == "history":
+                del self.history[value:]
+                continue
+            current = getattr(self, key, None)
+            if isinstance(current, np.ndarray) and isinstance(value, np.ndarray) and current.shape == value.shape:
+                current[...] = value   # keep views into the buffer valid
+            else:
+                setattr(self, key, value)
+
+    def set_option(self, name: str, value: Any) -> None:
+        """Change a live option (learning rate and the like) without rebuilding."""
+        self.config[name] = value
+
+    # --- whole-run helpers ------------------------------------------------------------------
+    def train_fused(self, epochs: int) -> int:
+        """Train up to `epochs` epochs on the compiled path; returns the epochs run."""
+        raise NotImplementedError
+
+    def evaluate(self) -> dict[str, float | None]:
+        raise NotImplementedError
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Class index per row of X."""
+        raise NotImplementedError
+
+    def scores(self, X: np.ndarray) -> np.ndarray:
+        """Score for class 1 per row (for the decision surface), in [0, 1]."""
+        raise NotImplementedError
+
+    def converged(self) -> bool:
+        return False
+
+    def order(self, epoch: int) -> np.ndarray:
+        """The sample order of an epoch: a function of (seed, epoch) alone, so replays agree."""
+        n = self.data.X.shape[0]
+        if not self.config.get("shuffle", True):
+            return np.arange(n)
+        return np.random.default_rng([self.config["seed"], epoch, 17]).permutation(n)

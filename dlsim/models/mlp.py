@@ -1,0 +1,322 @@
+"""Multi-layer perceptron: per layer z = a·W + b, a = f(z); a loss; backpropagation; an optimizer.
+
+Three paths, one arithmetic. `events(OP)` walks one neuron and one weight at a time, calling the
+same scalar kernels that `kernels.mlp.train_batch` loops over, so a stepped batch and a compiled
+batch write identical bits; `events(BATCH)` runs a batch per compiled call; `train_fused` whole epochs.
+"""
+import math
+
+import numpy as np
+
+from dlsim.kernels import activations as act
+from dlsim.kernels import backend
+from dlsim.kernels import losses, optimizers
+from dlsim.kernels.dense import backprop_sum, neuron_z
+from dlsim.models import options as opt
+from dlsim.models.base import Model
+from dlsim.sim.datasets import one_hot
+from dlsim.sim.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level, close_last
+
+
+class MLP(Model):
+    name = "mlp"
+    summary = "layers of neurons trained by backpropagation: decision boundaries, gradients, optimizers"
+    datasets = ("xor", "circle", "moons", "spiral", "gaussian", "xor4", "and", "or")
+    options = (
+        opt.choice("dataset", "xor", "training data", datasets),
+        opt.integer("seed", 0, "seeds the data, the initial weights and the shuffling"),
+        opt.sizes("hidden", (16, 16), "hidden layer sizes"),
+        opt.choice("activation", "tanh", "activation of the hidden layers", act.HIDDEN),
+        opt.choice("loss", "bce", "loss: mse and bce use one sigmoid output, softmax_ce one per class",
+                   tuple(losses.CODES)),
+        opt.choice("optimizer", "sgd", "how gradients move the weights", tuple(optimizers.CODES)),
+        opt.real("lr", 0.3, "learning rate", low=0.0, low_open=True, high=1e6, live=True),
+        opt.real("momentum", 0.9, "momentum coefficient (optimizer=momentum)", high=0.999999, live=True),
+        opt.real("beta1", 0.9, "Adam's first-moment decay", high=0.999999, live=True),
+        opt.real("beta2", 0.999, "Adam's second-moment decay", high=0.999999, live=True),
+        opt.integer("batch", 0, "samples per update: 1 = per sample, 0 = the full training set",
+                    low=0, high=10**7),
+        opt.integer("samples", 256, "training points", low=2, high=1_000_000),
+        opt.integer("test", 64, "test points", low=0, high=1_000_000),
+        opt.real("noise", 0.1, "noise added to the points", high=5.0),
+        opt.choice("backend", "cpu", "kernels: cpu (Numba) or numpy (reference, no compilation)",
+                   ("cpu", "numpy")),
+    )
+    EPS = 1e-8  # Adam's ε
+
+    def __init__(self, config, data):
+        super().__init__(config, data)
+        n = data.X.shape[0]
+        self.batch_size = config["batch"] or n
+        self.config["shuffle"] = self.batch_size < n  # a full batch sums the same in any order
+        self.loss_kind = losses.CODES[config["loss"]]
+        outputs = data.classes if self.loss_kind == losses.SOFTMAX_CE else 1
+        out_act = act.SOFTMAX if self.loss_kind == losses.SOFTMAX_CE else act.SIGMOID
+        self.sizes = np.array((data.X.shape[1], *config["hidden"], outputs), np.int64)
+        self.acts = np.array([act.CODES[config["activation"]]] * len(config["hidden"]) + [out_act], np.int64)
+        self.opt_kind = optimizers.CODES[config["optimizer"]]
+        self.X = np.ascontiguousarray(data.X, np.float64)
+        self.Y = self.targets(data.y)
+        self.kernels = backend(config["backend"])
+        self.theta = self._initial_weights(np.random.default_rng([config["seed"], 1]))  # (P,)
+        self.grad = np.zeros_like(self.theta)   # (P,) accumulates over the current batch
+        self.m = np.zeros_like(self.theta)      # (P,) momentum velocity or Adam's first moment
+        self.v = np.zeros_like(self.theta)      # (P,) Adam's second moment
+        self.batch_index = 0   # batches done in this epoch
+        self.sample = 0        # samples done in this batch
+        self.batch_loss = 0.0  # running loss of the current batch
+        self.epoch_loss = 0.0  # running Σ batch loss × batch size of the current epoch
+
+    def targets(self, y):
+        if self.loss_kind == losses.SOFTMAX_CE:
+            return one_hot(y, self.data.classes)
+        return y.astype(np.float64)[:, None]
+
+    # --- parameters ---------------------------------------------------------------------------
+    def layers(self, buf=None):
+        """[(W (I, O), b (O,)), ...] as views into theta (or into a buffer of the same layout)."""
+        buf = self.theta if buf is None else buf
+        out, off = [], 0
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            W = buf[off:off + n_in * n_out].reshape(n_in, n_out)
+            off += n_in * n_out
+            out.append((W, buf[off:off + n_out]))
+            off += n_out
+        return out
+
+    @property
+    def params(self):
+        return self._named(self.theta)
+
+    def _named(self, buf):
+        named = {}
+        for l, (W, b) in enumerate(self.layers(buf)):
+            named[f"layer[{l}].W"], named[f"layer[{l}].b"] = W, b
+        return named
+
+    def _initial_weights(self, rng):
+        """Glorot-uniform for saturating activations, He for ReLU; biases start at zero."""
+        theta = np.zeros(sum(int(i * o + o) for i, o in zip(self.sizes[:-1], self.sizes[1:])))
+        for (W, _), kind in zip(self.layers(theta), self.acts):
+            n_in, n_out = W.shape
+            if kind == act.RELU:
+                W[:] = rng.normal(0.0, math.sqrt(2.0 / n_in), W.shape)
+            else:
+                limit = math.sqrt(6.0 / (n_in + n_out))
+                W[:] = rng.uniform(-limit, limit, W.shape)
+        return theta
+
+    def hyper(self):
+        c = self.config
+        return (self.opt_kind, float(c["lr"]), float(c["momentum"]), float(c["beta1"]),
+                float(c["beta2"]), self.EPS)
+
+    # --- whole-batch maths (API, evaluation, decision surface) ---------------------------------
+    def forward(self, X):
+        """Z, A buffers (B, U) of every layer for the batch X."""
+        X = np.ascontiguousarray(X, np.float64)
+        units = int(self.sizes.sum())
+        Z, A = np.zeros((X.shape[0], units)), np.zeros((X.shape[0], units))
+        self.kernels.mlp_forward(self.theta, self.sizes, self.acts, X, Z, A)
+        return Z, A
+
+    def outputs(self, X):
+        return self.forward(X)[1][:, -int(self.sizes[-1]):]
+
+    def gradients(self, X, Y):
+        """(loss, {name: ∂L/∂param}) for one forward and backward pass on (X, Y); nothing changes."""
+        Z, A = self.forward(X)
+        grad = np.zeros_like(self.theta)
+        loss = self.kernels.mlp_backward(self.theta, grad, self.sizes, self.acts, self.loss_kind,
+                                         np.ascontiguousarray(Y, np.float64), Z, A, np.zeros_like(Z))
+        return loss, self._named(grad)
+
+    def predict(self, X):
+        return self._classes(self.outputs(X))
+
+    @staticmethod
+    def _classes(out):
+        return out.argmax(axis=1) if out.shape[1] > 1 else (out[:, 0] >= 0.5).astype(np.int64)
+
+    def scores(self, X):
+        out = self.outputs(X)
+        return out[:, 1] if out.shape[1] > 1 else out[:, 0]
+
+    def evaluate(self):
+        d = self.data
+        result = {}
+        for split, X, y in (("train", d.X, d.y), ("test", d.X_test, d.y_test)):
+            if len(y):
+                out = self.outputs(X)
+                result[f"{split}_loss"] = float(self.kernels.mean_loss(out, self.targets(y), self.loss_kind))
+                result[f"{split}_acc"] = float(np.mean(self._classes(out) == y))
+            else:
+                result[f"{split}_loss"] = result[f"{split}_acc"] = None
+        return result
+
+    # --- the event stream ----------------------------------------------------------------------
+    def batch_rows(self):
+        order = self.order(self.epoch)
+        start = self.batch_index * self.batch_size
+        return order[start:start + self.batch_size]
+
+    def n_batches(self):
+        return -(-self.X.shape[0] // self.batch_size)
+
+    def events(self, detail=Level.OP):
+        while True:
+            if self.batch_index == self.n_batches():
+                yield self._epoch_end()
+                continue
+            rows = self.batch_rows()
+            if detail >= Level.BATCH:
+                yield self._compiled_batch(rows)
+            elif self.sample < len(rows):
+                evs = self._sample_events(rows[self.sample], len(rows))
+                self.sample += 1
+                yield from (e for e in evs if e.level >= detail or e is evs[-1])
+            else:
+                evs = self._update_events(len(rows))
+                yield from (e for e in evs if e.level >= detail or e is evs[-1])
+
+    def _compiled_batch(self, rows):
+        self.steps += 1
+        self.batch_loss = self.kernels.mlp_train_batch(
+            self.theta, self.grad, self.m, self.v, self.steps, self.sizes, self.acts, self.loss_kind,
+            *self.hyper(), self.X[rows], self.Y[rows])
+        return self._batch_done(len(rows))
+
+    def _batch_done(self, n_rows):
+        loss = self.batch_loss
+        self.epoch_loss += loss * n_rows
+        self.batch_index += 1
+        self.sample, self.batch_loss = 0, 0.0
+        return Event("batch", UPDATE, "mlp", {
+            "step": self.steps, "loss": loss,
+            "params": {k: v.copy() for k, v in self.params.items()},
+            "grads": {k: v.copy() for k, v in self._named(self.grad).items()},
+        }, level=Level.BATCH, closes=Level.BATCH)
+
+    def _epoch_end(self):
+        loss = self.epoch_loss / self.X.shape[0]
+        self.epoch += 1
+        self.batch_index, self.epoch_loss = 0, 0.0
+        metrics = {"epoch": self.epoch, "loss": loss, **self.evaluate()}
+        self.history.append(metrics)
+        return Event("epoch", EVALUATE, "mlp", metrics, level=Level.EPOCH, closes=Level.EPOCH)
+
+    def _sample_events(self, s, batch):
+        """Forward, loss and backward of one sample, one neuron and one weight at a time."""
+        if self.sample == 0:
+            self.grad[:] = 0.0
+        x, y = self.X[s], self.Y[s]
+        layers = self.layers()
+        grads = self.layers(self.grad)
+        zs, as_ = [], [x]
+        evs = []
+        for l, (W, b) in enumerate(layers):
+            z = np.array([neuron_z(as_[-1], W, b, j) for j in range(W.shape[1])])
+            a = np.empty_like(z)
+            unit = [Event("weighted_sum", FORWARD, f"mlp.layer[{l}].neuron[{j}]",
+                          {"inputs": tuple(as_[-1]), "weights": tuple(W[:, j]), "bias": b[j], "z": z[j]})
+                    for j in range(len(z))]
+            if self.acts[l] == act.SOFTMAX:
+                act.softmax_row(z, a)
+                unit.append(Event("softmax", FORWARD, f"mlp.layer[{l}]", {"z": tuple(z), "a": tuple(a)}))
+            else:
+                for j in range(len(z)):
+                    a[j] = act.activate(z[j], self.acts[l])
+                    unit.append(Event("activation", FORWARD, f"mlp.layer[{l}].neuron[{j}]",
+                                      {"fn": act.NAMES[int(self.acts[l])], "z": z[j], "a": a[j]}))
+            zs.append(z)
+            as_.append(a)
+            evs += close_last(unit, Level.LAYER)
+        scale = 1.0 / batch
+        loss = losses.sample_loss(as_[-1], y, self.loss_kind, scale)
+        self.batch_loss += loss
+        evs += close_last([Event("loss", LOSS, "mlp.loss", {
+            "fn": losses.NAMES[self.loss_kind], "prediction": tuple(as_[-1]), "target": tuple(y),
+            "loss": losses.sample_loss(as_[-1], y, self.loss_kind, 1.0), "share": loss,
+            "batch_loss": self.batch_loss, "sample": int(s)})], Level.LAYER)
+        out = len(layers) - 1
+        delta = np.array([losses.output_delta(zs[out], as_[-1], y, self.loss_kind, self.acts[out], scale, k)
+                          for k in range(len(zs[out]))])
+        unit = [Event("delta", BACKWARD, f"mlp.layer[{out}].neuron[{k}]", {
+            "dL_da": losses.loss_grad(as_[-1], y, self.loss_kind, scale, k),
+            "fprime": None if self.acts[out] == act.SOFTMAX else act.derivative(zs[out][k], as_[-1][k], self.acts[out]),
+            "delta": delta[k]}) for k in range(len(delta))]
+        for l in range(out, -1, -1):
+            (W, _), (dW, db), a_in = layers[l], grads[l], as_[l]
+            for i in range(W.shape[0]):
+                for j in range(W.shape[1]):
+                    contribution = a_in[i] * delta[j]
+                    dW[i, j] += contribution
+                    unit.append(Event("grad", BACKWARD, f"mlp.layer[{l}].W[{i},{j}]",
+                                      {"a": a_in[i], "delta": delta[j], "contribution": contribution,
+                                       "total": dW[i, j]}))
+            for j in range(W.shape[1]):
+                db[j] += delta[j]
+                unit.append(Event("grad", BACKWARD, f"mlp.layer[{l}].b[{j}]",
+                                  {"delta": delta[j], "contribution": delta[j], "total": db[j]}))
+            evs += close_last(unit, Level.LAYER)
+            if l == 0:
+                break
+            kind = self.acts[l - 1]
+            below = np.empty(W.shape[0])
+            unit = []
+            for i in range(W.shape[0]):
+                back = backprop_sum(W, delta, i)
+                fprime = act.derivative(zs[l - 1][i], as_[l][i], kind)
+                below[i] = back * fprime
+                unit.append(Event("delta", BACKWARD, f"mlp.layer[{l - 1}].neuron[{i}]", {
+                    "weights": tuple(W[i]), "deltas": tuple(delta), "sum": back, "fprime": fprime,
+                    "delta": below[i]}))
+            delta = below
+        return close_last(evs, Level.SAMPLE)
+
+    def _update_events(self, n_rows):
+        """One optimizer step, one parameter element at a time, in the buffer's order."""
+        self.steps += 1
+        kind, lr, mu, b1, b2, eps = self.hyper()
+        evs, k = [], 0
+        for name, value in self.params.items():
+            unit = []
+            for index in np.ndindex(value.shape):
+                old = self.theta[k]
+                optimizers.update_element(self.theta, self.grad, self.m, self.v, k, kind, lr, mu,
+                                          b1, b2, eps, self.steps)
+                values = {"optimizer": optimizers.NAMES[kind], "old": old, "grad": self.grad[k],
+                          "lr": lr, "new": self.theta[k]}
+                if kind == optimizers.MOMENTUM:
+                    values.update(velocity=self.m[k], mu=mu)
+                elif kind == optimizers.ADAM:
+                    values.update(m=self.m[k], v=self.v[k], t=self.steps)
+                label = ",".join(map(str, index))
+                unit.append(Event("update", UPDATE, f"mlp.{name}[{label}]", values))
+                k += 1
+            evs += close_last(unit, Level.LAYER) if name.endswith(".b") else unit
+        return evs + [self._batch_done(n_rows)]
+
+    # --- the fused path ------------------------------------------------------------------------
+    def train_fused(self, epochs, every=1):
+        """Train on the compiled path, `every` epochs per call, evaluating after each call.
+
+        Must start at an epoch boundary. Stops after an epoch whose loss is not finite.
+        """
+        assert self.batch_index == 0 and self.sample == 0, "train_fused starts at an epoch boundary"
+        done = 0
+        while done < epochs:
+            n = min(every, epochs - done)
+            orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
+            epoch_losses = np.zeros(n)
+            ran, self.steps = self.kernels.mlp_train_epochs(
+                self.theta, self.grad, self.m, self.v, self.steps, self.sizes, self.acts,
+                self.loss_kind, *self.hyper(), self.X, self.Y, orders, self.batch_size, epoch_losses)
+            for e in range(ran):
+                self.epoch += 1
+                self.history.append({"epoch": self.epoch, "loss": float(epoch_losses[e])})
+            self.history[-1].update(self.evaluate())
+            done += ran
+            if ran < n:
+                break
+        return done

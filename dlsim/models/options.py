@@ -1,0 +1,90 @@
+"""Model options: each declares its type, default, allowed range and whether it applies live.
+
+Values arrive as strings from the command line (`--set lr=0.1`) or as Python values from the API;
+both go through the same parse and check, and a bad one raises UserError naming what is allowed.
+"""
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from dlsim.errors import UserError, unknown
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[Any], Any]
+    allowed: str            # shown in errors and in `dlsim list`
+    live: bool = False      # applies to a running simulation without rebuilding it
+
+    def value(self, raw: Any) -> Any:
+        try:
+            return self.parse(raw)
+        except (ValueError, TypeError):
+            raise UserError(f"option '{self.name}': {raw!r} is not allowed; {self.allowed}") from None
+
+
+def _number(kind, low, high, low_open):
+    def parse(raw):
+        if isinstance(raw, bool):
+            raise ValueError
+        if kind is int and isinstance(raw, float) and not raw.is_integer():
+            raise ValueError
+        value = kind(raw)
+        if value != value or (value <= low if low_open else value < low) or value > high:
+            raise ValueError
+        return value
+    return parse
+
+
+def real(name, default, help, low=0.0, high=float("inf"), low_open=False, live=False):
+    bound = f"> {low}" if low_open else f">= {low}"
+    allowed = f"a number {bound}" + (f" and <= {high}" if high != float("inf") else "")
+    return Option(name, default, help, _number(float, low, high, low_open), allowed, live)
+
+
+def integer(name, default, help, low=0, high=10**9, live=False):
+    return Option(name, default, help, _number(int, low, high, False),
+                  f"a whole number from {low} to {high}", live)
+
+
+def choice(name, default, help, choices, live=False):
+    def parse(raw):
+        if raw not in choices:
+            raise ValueError
+        return raw
+    return Option(name, default, help, parse, "one of: " + ", ".join(choices), live)
+
+
+def sizes(name, default, help, low=1, high=1024):
+    """A list of layer sizes: '16,16' or [16, 16]; '' or [] for none."""
+    one = _number(int, low, high, False)
+
+    def parse(raw):
+        parts = [p for p in raw.split(",") if p.strip()] if isinstance(raw, str) else list(raw)
+        return tuple(one(p.strip() if isinstance(p, str) else p) for p in parts)
+    return Option(name, default, help, parse,
+                  f"comma-separated layer sizes, each from {low} to {high} (e.g. 16,16)")
+
+
+def resolve(model: str, options: tuple[Option, ...], given: dict[str, Any]) -> dict[str, Any]:
+    """Defaults overlaid with `given`, every value parsed and checked."""
+    by_name = {o.name: o for o in options}
+    config = {o.name: o.default for o in options}
+    for key, raw in given.items():
+        if key not in by_name:
+            raise unknown(f"option for {model}", key, by_name)
+        config[key] = by_name[key].value(raw)
+    return config
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, str]:
+    """['lr=0.1', 'hidden=16,16'] -> {'lr': '0.1', 'hidden': '16,16'}."""
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--set {pair!r}: expected key=value, e.g. --set lr=0.1")
+        out[key.strip()] = value.strip()
+    return out

@@ -1,0 +1,125 @@
+"""Rosenblatt's perceptron: z = w·x + b, ŷ = step(z), error = y − ŷ, w ← w + lr·error·x.
+
+One sample at a time; an epoch with no error means it has converged (the rule changes nothing after
+that). On XOR it never gets there: no line separates the classes.
+"""
+import numpy as np
+
+from dlsim.kernels import perceptron as kernel
+from dlsim.models import options as opt
+from dlsim.models.base import Model
+from dlsim.sim.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level, close_last
+
+
+class Perceptron(Model):
+    name = "perceptron"
+    summary = "one neuron, a weighted sum and a threshold: the rule that started it all"
+    datasets = ("and", "or", "xor", "blobs")
+    dataset_source = {"xor": "xor4", "blobs": "gaussian"}  # XOR's truth table; two Gaussian blobs
+    options = (
+        opt.choice("dataset", "and", "training data", datasets),
+        opt.integer("seed", 0, "seeds the data and the initial weights"),
+        opt.real("lr", 0.1, "learning rate: how far one error moves the weights", low=0.0,
+                 low_open=True, high=100.0, live=True),
+        opt.choice("init", "zeros", "initial weights", ("zeros", "random")),
+        opt.integer("samples", 40, "training points (blobs only)", low=2, high=100_000),
+        opt.integer("test", 20, "test points (blobs only)", low=0, high=100_000),
+        opt.real("noise", 0.0, "extra spread of the points (blobs only)", high=5.0),
+        opt.choice("shuffle", "no", "shuffle the order every epoch", ("no", "yes")),
+    )
+
+    def __init__(self, config, data):
+        super().__init__(config, data)
+        self.config["shuffle"] = config.get("shuffle") == "yes"
+        rng = np.random.default_rng([config["seed"], 1])
+        n_in = data.X.shape[1]
+        self.theta = np.zeros(n_in + 1) if config["init"] == "zeros" else rng.uniform(-0.5, 0.5, n_in + 1)
+        self.index = 0           # position in this epoch's order
+        self.errors = 0          # mistakes so far this epoch
+        self.X, self.y = data.X.astype(np.float64), data.y.astype(np.float64)
+
+    @property
+    def params(self):
+        return {"w": self.theta[:-1], "b": self.theta[-1:]}
+
+    def events(self, detail=Level.OP):
+        n = self.X.shape[0]
+        while True:
+            if self.index == n:
+                yield self._epoch_end()
+                continue
+            s = self.order(self.epoch)[self.index]
+            evs = self._sample(s)
+            self.index += 1
+            yield from (e for e in close_last(evs, Level.BATCH) if e.level >= detail or e is evs[-1])
+
+    def _sample(self, s):
+        x, y = self.X[s], self.y[s]
+        w, b = self.theta[:-1], self.theta[-1]
+        here = f"perceptron.sample[{s}]"
+        z = kernel.weighted_sum(x, w, b)
+        y_hat = kernel.threshold(z)
+        error = y - y_hat
+        forward = [
+            Event("weighted_sum", FORWARD, "perceptron.neuron",
+                  {"inputs": tuple(x), "weights": tuple(w), "bias": b, "z": z, "sample": int(s)}),
+            Event("threshold", FORWARD, "perceptron.neuron", {"z": z, "output": y_hat}),
+        ]
+        close_last(forward, Level.LAYER)
+        compare = close_last([Event("error", LOSS, here, {"target": y, "output": y_hat, "error": error})],
+                             Level.LAYER)
+        self.errors += error != 0.0
+        update = []
+        for i, name in enumerate([f"w[{i}]" for i in range(len(x))] + ["b"]):
+            old = self.theta[i]
+            xi = x[i] if i < len(x) else 1.0
+            self.theta[i] = old + self.config["lr"] * error * xi
+            update.append(Event("update", UPDATE, f"perceptron.{name}",
+                                {"old": old, "lr": self.config["lr"], "error": error, "input": xi,
+                                 "new": self.theta[i]}))
+        if update:
+            self.steps += 1
+        summary = Event("sample", UPDATE, here,
+                        {"sample": int(s), "error": error, "w": self.theta[:-1].copy(),
+                         "b": float(self.theta[-1])}, level=Level.SAMPLE)
+        return forward + compare + close_last(update, Level.LAYER) + [summary]
+
+    def _epoch_end(self):
+        errors, self.errors, self.index = int(self.errors), 0, 0
+        self.epoch += 1
+        metrics = self.evaluate()
+        metrics["errors"] = errors
+        self.history.append(metrics)
+        return Event("epoch", EVALUATE, "perceptron", {"epoch": self.epoch, **metrics,
+                                                       "converged": errors == 0},
+                     level=Level.EPOCH, closes=Level.EPOCH)
+
+    def converged(self):
+        return bool(self.history) and self.history[-1]["errors"] == 0
+
+    def train_fused(self, epochs):
+        """One compiled call per epoch, so every epoch's accuracy is recorded as in the stepwise path."""
+        errors = np.zeros(1, np.int64)
+        for e in range(epochs):
+            b = float(self.theta[-1])
+            order = self.order(self.epoch)[None, :].astype(np.int64)
+            _, b = kernel.train_epochs(self.theta[:-1], b, self.X, self.y, float(self.config["lr"]),
+                                       order, errors)
+            self.theta[-1] = b
+            self.epoch += 1
+            self.steps += self.X.shape[0]
+            self.history.append({**self.evaluate(), "errors": int(errors[0])})
+            if self.converged():
+                return e + 1
+        return epochs
+
+    def predict(self, X):
+        return (X @ self.theta[:-1] + self.theta[-1] >= 0).astype(np.int64)
+
+    def scores(self, X):
+        return self.predict(X).astype(np.float64)
+
+    def evaluate(self):
+        def acc(X, y):
+            return float(np.mean(self.predict(X) == y)) if len(y) else None
+        return {"train_acc": acc(self.data.X, self.data.y), "test_acc": acc(self.data.X_test, self.data.y_test)}

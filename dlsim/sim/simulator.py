@@ -1,0 +1,202 @@
+"""A Simulator: one network on one dataset, with its stepper. What `dlsim.make` returns.
+
+Everything that drives a simulation — the Python API, the app, the lesson player and the headless
+runner — goes through this class, so they all see the same numbers.
+"""
+from typing import Any, Callable
+
+import numpy as np
+
+from dlsim.errors import UserError, unknown
+from dlsim.models import model_class
+from dlsim.models.options import resolve
+from dlsim.sim import datasets
+from dlsim.sim.events import EVALUATE, LEVELS, Event, Level
+from dlsim.sim.stepper import Stepper
+
+
+def level_of(level: Level | str) -> Level:
+    if isinstance(level, Level):
+        return level
+    try:
+        return Level.parse(str(level))
+    except KeyError:
+        raise unknown("level", str(level), LEVELS) from None
+
+
+class Simulator:
+    def __init__(self, model: str, seed: int = 0, detail: Level | str = Level.OP, **config: Any):
+        self.name = model
+        self.cls = model_class(model)
+        self.config = resolve(model, self.cls.options, {"seed": seed, **config})
+        self.detail = level_of(detail)
+        self.on_event: Callable[[Event], None] | None = None   # sees every new event, run or stepped
+        self.build()
+
+    def build(self) -> None:
+        """(Re)create the model from the configuration; history starts over."""
+        c = self.config
+        data = datasets.make(self.cls.dataset_source.get(c["dataset"], c["dataset"]), samples=c.get("samples", 256), test=c.get("test", 64),
+                             noise=c.get("noise", 0.0), seed=c["seed"])
+        if self.cls.name == "mlp" and c["batch"] > len(data.y):
+            raise UserError(f"option 'batch': {c['batch']} is larger than the {len(data.y)} training "
+                            f"samples; use 1..{len(data.y)}, or 0 for the full set")
+        self.model = self.cls(c, data)
+        self.stepper = Stepper(self.model, self.detail)
+        self.stepper.on_event = self._notify
+
+    def _notify(self, event: Event) -> None:
+        if self.on_event:
+            self.on_event(event)
+
+    # --- reading and writing parameters ----------------------------------------------------------
+    @property
+    def data(self) -> datasets.Dataset:
+        return self.model.data
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        """Parameters by name (read-only copies; write with sim[name] = value)."""
+        return {k: v.copy() for k, v in self.model.params.items()}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self.model.params:
+            raise unknown("parameter", name, self.model.params)
+        return self.model.params[name].copy()
+
+    def __setitem__(self, name: str, value) -> None:
+        self.set_param(name, value)
+
+    def set_param(self, name: str, value, index: tuple | None = None) -> None:
+        """Write a parameter (or one element of it); recorded so that stepping back replays it."""
+        if name not in self.model.params:
+            raise unknown("parameter", name, self.model.params)
+        value = np.asarray(value, dtype=np.float64)
+        shape = self.model.params[name][index].shape if index is not None else self.model.params[name].shape
+        if value.shape != shape and value.shape != ():
+            raise UserError(f"parameter '{name}' has shape {shape}, got {value.shape}")
+        if not np.all(np.isfinite(value)):
+            raise UserError(f"parameter '{name}': values must be finite numbers")
+        self.stepper.edit(lambda m, v=value.copy(): m.set_param(name, v, index))
+
+    def gradients(self, X=None, y=None) -> dict[str, np.ndarray]:
+        """∂L/∂param by name for one forward and backward pass on (X, y) (default: the training set)."""
+        return self.loss_and_gradients(X, y)[1]
+
+    def loss_and_gradients(self, X=None, y=None) -> tuple[float, dict[str, np.ndarray]]:
+        if not hasattr(self.model, "gradients"):
+            raise UserError(f"{self.name} has no gradients: it learns by the perceptron rule")
+        X = self.data.X if X is None else np.asarray(X, dtype=np.float64)
+        y = self.data.y if y is None else np.asarray(y)
+        Y = self.model.targets(y.astype(np.int64)) if y.ndim == 1 else y
+        return self.model.gradients(X, Y)
+
+    def predict(self, X) -> np.ndarray:
+        return self.model.predict(np.asarray(X, dtype=np.float64))
+
+    def evaluate(self) -> dict[str, Any]:
+        return self.model.evaluate()
+
+    # --- options -------------------------------------------------------------------------------
+    def set(self, name: str, value: Any) -> bool:
+        """Change an option. Live ones (lr…) apply at once; others rebuild. Returns True if rebuilt."""
+        new = resolve(self.name, self.cls.options, {**self.config, name: value})
+        option = next(o for o in self.cls.options if o.name == name)
+        if option.live:
+            self.config = new
+            self.stepper.edit(lambda m, v=new[name]: m.set_option(name, v))
+            return False
+        old, self.config = self.config, new
+        try:
+            self.build()
+        except UserError:
+            self.config = old
+            self.build()
+            raise
+        return True
+
+    def reset(self) -> None:
+        self.build()
+
+    # --- stepping ------------------------------------------------------------------------------
+    @property
+    def position(self) -> int:
+        return self.stepper.position
+
+    @property
+    def last(self) -> Event | None:
+        return self.stepper.last
+
+    @property
+    def epoch(self) -> int:
+        return self.model.epoch
+
+    @property
+    def history(self) -> list[dict]:
+        return self.model.history
+
+    def step(self, level: Level | str = Level.OP) -> Event:
+        return self.stepper.step(level_of(level))
+
+    def back(self, level: Level | str = Level.OP) -> Event | None:
+        return self.stepper.back(level_of(level))
+
+    def events(self, level: Level | str = Level.OP):
+        """Iterate the stream from here on, one unit of `level` at a time (endless: use islice)."""
+        level = level_of(level)
+        while True:
+            yield self.stepper.step(level)
+
+    # --- training in bulk ----------------------------------------------------------------------
+    def at_epoch_boundary(self) -> bool:
+        m = self.model
+        return getattr(m, "batch_index", 0) == 0 and getattr(m, "sample", 0) == 0 and getattr(m, "index", 0) == 0
+
+    def train(self, epochs: int | None = None, steps: int | None = None,
+              until: Callable[[Event], bool] | None = None, fused: bool | None = None) -> dict[str, Any]:
+        """Train `epochs` epochs or `steps` updates (on the compiled path when nothing listens).
+
+        Stops early when the model converges (the perceptron) or the loss stops being finite.
+        Returns the last epoch's metrics.
+        """
+        if epochs is not None and epochs < 0 or steps is not None and steps < 0:
+            raise UserError("epochs and steps must be >= 0")
+        if fused is None:
+            fused = self.on_event is None and until is None and steps is None
+        if fused and self.at_epoch_boundary():
+            before = self.model.epoch
+            self.model.train_fused(epochs or 0)
+            self._absorb(Event("run", EVALUATE, self.name, {"epochs": self.model.epoch - before},
+                               level=Level.EPOCH, closes=Level.EPOCH))
+            return self.summary()
+        stream = self.model.events(max(Level.BATCH, self.detail))
+        done_epochs = done_steps = 0
+        last = None
+        for event in stream:
+            last = event
+            self._notify(event)
+            if event.op == "epoch":
+                done_epochs += 1
+            elif event.closes >= Level.BATCH:
+                done_steps += 1
+            if (epochs is not None and done_epochs >= epochs) or (steps is not None and done_steps >= steps):
+                break
+            if (until and until(event)) or self.diverged() or self.model.converged() and event.op == "epoch":
+                break
+        if last is not None:
+            self._absorb(last)
+        return self.summary()
+
+    def _absorb(self, event: Event) -> None:
+        self.stepper.absorb(event)
+
+    def diverged(self) -> bool:
+        """True once the parameters or the last loss are not finite numbers."""
+        theta = getattr(self.model, "theta", None)
+        return theta is not None and not np.all(np.isfinite(theta))
+
+    def summary(self) -> dict[str, Any]:
+        last = self.model.history[-1] if self.model.history else {}
+        return {"model": self.name, "dataset": self.config["dataset"], "epochs": self.model.epoch,
+                "steps": self.model.steps, "converged": self.model.converged(),
+                "diverged": self.diverged(), **{k: v for k, v in last.items() if k != "epoch"}}
