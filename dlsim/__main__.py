@@ -1,0 +1,5 @@
+import sys
+
+from dlsim.cli import main
+
+sys.exit(main())

@@ -1,0 +1,88 @@
+"""The `dlsim` command: argument parsing, friendly errors, dispatch.
+
+A user's mistake prints one line `dlsim: error: …` and exits 2; never a traceback.
+"""
+import argparse
+import sys
+
+from dlsim import __version__
+from dlsim.errors import UserError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not argparse's usage block
+        raise UserError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dlsim", description="A terminal-first deep-learning simulator. "
+                     "With no command, opens the interactive app.")
+    parser.add_argument("--version", action="version", version=f"dlsim {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    run = sub.add_parser("run", help="open a network in the app, or train it headless")
+    run.add_argument("model", help="network: see 'dlsim list'")
+    run.add_argument("--headless", action="store_true", help="no screen: train, print a summary")
+    run.add_argument("--dataset", help="training data (see 'dlsim list')")
+    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    length = run.add_mutually_exclusive_group()
+    length.add_argument("--epochs", type=int, help="epochs to train (headless)")
+    length.add_argument("--steps", type=int, help="parameter updates to train (headless)")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="an option, e.g. --set lr=0.1 --set hidden=16,16 (repeatable)")
+    run.add_argument("--trace", metavar="FILE", help="write the event stream as JSON Lines")
+    run.add_argument("--trace-level", default="batch", metavar="LEVEL",
+                     help="finest events in the trace: op, layer, sample, batch (default), epoch")
+
+    sub.add_parser("list", help="models and datasets, with their options and defaults")
+    bench = sub.add_parser("bench", help="time the compiled MLP step against NumPy (and PyTorch)")
+    bench.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
+
+    lesson = sub.add_parser("lesson", help="play a lesson: 'dlsim lesson list', 'dlsim lesson NAME'")
+    lesson.add_argument("name", help="a lesson name, 'list', or 'check'")
+    lesson.add_argument("path", nargs="?", help="with 'check': the lesson file to validate")
+    lesson.add_argument("--headless", action="store_true", help="no screen: play every step")
+    lesson.add_argument("--trace", metavar="FILE", help="write the event stream as JSON Lines")
+    return parser
+
+
+def dispatch(args) -> int:
+    if args.command is None:
+        from dlsim.tui.launch import launch
+        return launch()
+    if args.command == "list":
+        from dlsim.catalog import print_catalog
+        return print_catalog()
+    if args.command == "bench":
+        from dlsim.bench import main as bench
+        return bench(quick=args.quick)
+    if args.command == "lesson":
+        from dlsim.lesson.commands import main as lesson
+        return lesson(args)
+    from dlsim.models.options import parse_assignments
+    options = parse_assignments(args.set)
+    if args.dataset is not None:
+        options["dataset"] = args.dataset
+    if not args.headless:
+        if args.trace or args.epochs is not None or args.steps is not None:
+            raise UserError("--trace, --epochs and --steps need --headless")
+        from dlsim.tui.launch import launch
+        return launch(model=args.model, seed=args.seed, options=options)
+    from dlsim.headless import run_headless
+    return run_headless(args.model, seed=args.seed, options=options, epochs=args.epochs,
+                        steps=args.steps, trace=args.trace, trace_level=args.trace_level)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return dispatch(build_parser().parse_args(argv))
+    except UserError as error:
+        print(f"dlsim: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dlsim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
