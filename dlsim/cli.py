@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="an option, e.g. --set lr=0.1 --set hidden=16,16 (repeatable)")
     run.add_argument("--trace", metavar="FILE", help="write the event stream as JSON Lines")
     run.add_argument("--trace-level", default="batch", metavar="LEVEL",
-                     help="finest events in the trace: op, layer, sample, batch (default), epoch")
+                     help="finest events in the trace: op (every event), batch (default: "
+                     "each update with all parameters and gradients, and each epoch), epoch")
 
     sub.add_parser("list", help="models and datasets, with their options and defaults")
     bench = sub.add_parser("bench", help="time the compiled MLP step against NumPy (and PyTorch)")

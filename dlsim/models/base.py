@@ -6,6 +6,7 @@ yields the last event of a sample, so that the state taken at any event closing 
 is a point from which a fresh `events()` continues identically. The stepper relies on that to rewind.
 """
 import copy
+import dataclasses
 from typing import Any, Iterator
 
 import numpy as np
@@ -20,6 +21,9 @@ class Model:
     options: tuple = ()    # Option specs
     datasets: tuple = ()   # dataset names it accepts
     dataset_source: dict = {}  # a name the model uses for a dataset stored under another name
+    # fixed once built, so left out of state(): deep-copying them into every snapshot cost time
+    # (Numba dispatchers in `kernels` are pickled by deepcopy) and memory (the training data)
+    unsaved: tuple = ("data", "history", "kernels", "X", "Y", "y")
 
     def __init__(self, config: dict[str, Any], data: Dataset):
         self.config = dict(config)
@@ -50,7 +54,7 @@ class Model:
 
     def state(self) -> dict[str, Any]:
         """A deep copy of everything that changes while training, the cursor included."""
-        state = copy.deepcopy({k: v for k, v in vars(self).items() if k not in ("data", "history")})
+        state = copy.deepcopy({k: v for k, v in vars(self).items() if k not in self.unsaved})
         state["history"] = len(self.history)  # append-only: its length is enough to restore it
         return state
 
@@ -84,6 +88,17 @@ class Model:
     def scores(self, X: np.ndarray) -> np.ndarray:
         """Score for class 1 per row (for the decision surface), in [0, 1]."""
         raise NotImplementedError
+
+    def warm_up(self) -> None:
+        """Compile (or load from Numba's disk cache) every kernel this model runs, on scratch copies."""
+        d = self.data
+        tiny = dataclasses.replace(d, X=d.X[:2], y=d.y[:2], X_test=d.X_test[:2], y_test=d.y_test[:2])
+        scratch = type(self)(self.config, tiny)
+        scratch.train_fused(1)
+        events = scratch.events(Level.OP)
+        while next(events).closes < Level.BATCH:
+            pass
+        scratch.evaluate()
 
     def converged(self) -> bool:
         return False

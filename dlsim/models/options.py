@@ -6,7 +6,7 @@ both go through the same parse and check, and a bad one raises UserError naming 
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from dlsim.errors import UserError, unknown
+from dlsim.errors import UserError, suggest, unknown
 
 
 @dataclass(frozen=True)
@@ -17,12 +17,14 @@ class Option:
     parse: Callable[[Any], Any]
     allowed: str            # shown in errors and in `dlsim list`
     live: bool = False      # applies to a running simulation without rebuilding it
+    choices: tuple = ()     # the allowed words, for a choice
 
     def value(self, raw: Any) -> Any:
         try:
             return self.parse(raw)
         except (ValueError, TypeError):
-            raise UserError(f"option '{self.name}': {raw!r} is not allowed; {self.allowed}") from None
+            hint = suggest(raw, self.choices) if isinstance(raw, str) else ""
+            raise UserError(f"option '{self.name}': {raw!r} is not allowed{hint}; {self.allowed}") from None
 
 
 def _number(kind, low, high, low_open):
@@ -54,7 +56,7 @@ def choice(name, default, help, choices, live=False):
         if raw not in choices:
             raise ValueError
         return raw
-    return Option(name, default, help, parse, "one of: " + ", ".join(choices), live)
+    return Option(name, default, help, parse, "one of: " + ", ".join(choices), live, tuple(choices))
 
 
 def sizes(name, default, help, low=1, high=1024):

@@ -153,23 +153,23 @@ class Simulator:
         return getattr(m, "batch_index", 0) == 0 and getattr(m, "sample", 0) == 0 and getattr(m, "index", 0) == 0
 
     def train(self, epochs: int | None = None, steps: int | None = None,
-              until: Callable[[Event], bool] | None = None, fused: bool | None = None) -> dict[str, Any]:
-        """Train `epochs` epochs or `steps` updates (on the compiled path when nothing listens).
+              until: Callable[[Event], bool] | None = None, detail: Level | None = None) -> dict[str, Any]:
+        """Train `epochs` epochs or `steps` updates; returns the last epoch's metrics.
 
+        With nothing listening (no on_event, no `until`, no `detail`) whole epochs run on the fused
+        compiled path; otherwise events of `detail` (default: batch) stream out one by one.
         Stops early when the model converges (the perceptron) or the loss stops being finite.
-        Returns the last epoch's metrics.
         """
         if epochs is not None and epochs < 0 or steps is not None and steps < 0:
             raise UserError("epochs and steps must be >= 0")
-        if fused is None:
-            fused = self.on_event is None and until is None and steps is None
+        fused = self.on_event is None and until is None and steps is None and detail is None
         if fused and self.at_epoch_boundary():
             before = self.model.epoch
             self.model.train_fused(epochs or 0)
             self._absorb(Event("run", EVALUATE, self.name, {"epochs": self.model.epoch - before},
                                level=Level.EPOCH, closes=Level.EPOCH))
             return self.summary()
-        stream = self.model.events(max(Level.BATCH, self.detail))
+        stream = self.model.events(Level.BATCH if detail is None else detail)
         done_epochs = done_steps = 0
         last = None
         for event in stream:

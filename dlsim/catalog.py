@@ -1,0 +1,28 @@
+"""`dlsim list`: every model with what it teaches, its datasets, and its options with defaults."""
+from dlsim.models import MODELS
+
+
+def _default(value) -> str:
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return str(value)
+
+
+def catalog() -> str:
+    lines = []
+    for name, cls in MODELS.items():
+        lines.append(f"{name} — {cls.summary}")
+        lines.append(f"  datasets: {', '.join(cls.datasets)}")
+        lines.append("  options (--set key=value; * = applies live in the app):")
+        width = max(len(o.name) for o in cls.options)
+        for o in cls.options:
+            star = "*" if o.live else " "
+            lines.append(f"    {o.name:<{width}} {star} default {_default(o.default):<8} {o.help}; {o.allowed}")
+        lines.append("")
+    lines.append("levels for stepping: op < layer < sample < batch < epoch")
+    return "\n".join(lines)
+
+
+def print_catalog() -> int:
+    print(catalog())
+    return 0

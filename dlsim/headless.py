@@ -1,0 +1,77 @@
+"""`dlsim run MODEL --headless`: train without a screen, print a summary, optionally write a trace."""
+import sys
+import threading
+import time
+from contextlib import contextmanager
+
+from dlsim.errors import UserError
+from dlsim.sim.events import Level
+from dlsim.sim.formulas import num
+from dlsim.sim.simulator import Simulator, level_of
+from dlsim.trace import TraceWriter
+
+DEFAULT_EPOCHS = {"perceptron": 100, "mlp": 200}
+TRACE_LEVELS = ("op", "batch", "epoch")
+
+
+@contextmanager
+def feedback(message: str, after: float = 0.5):
+    """Say `message` on stderr if the block is still running after `after` seconds (a cold compile)."""
+    timer = threading.Timer(after, lambda: print(message, file=sys.stderr, flush=True))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _count(value: int | None, what: str) -> None:
+    if value is not None and value < 1:
+        raise UserError(f"--{what} must be a whole number >= 1, got {value}")
+
+
+def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps: int | None,
+                 trace: str | None, trace_level: str = "batch") -> int:
+    _count(epochs, "epochs")
+    _count(steps, "steps")
+    if trace_level not in TRACE_LEVELS:
+        raise UserError(f"--trace-level '{trace_level}' is not allowed; choose from: {', '.join(TRACE_LEVELS)}")
+    sim = Simulator(model, seed=seed, **options)
+    if epochs is None and steps is None:
+        epochs = DEFAULT_EPOCHS.get(model, 100)
+    writer = TraceWriter(trace) if trace else None
+    started = time.perf_counter()
+    with feedback("dlsim: compiling the Numba kernels (first run only; later runs load them from the cache)…"):
+        sim.model.warm_up()
+    if writer:
+        writer.header(model, sim.config)
+        sim.on_event = lambda event: writer.write(event, sim)
+        summary = sim.train(epochs=epochs, steps=steps, detail=level_of(trace_level))
+        writer.summary(summary)
+        writer.close()
+    else:
+        summary = sim.train(epochs=epochs, steps=steps)
+    wall = time.perf_counter() - started
+    print(report(summary, wall, epochs))
+    if writer:
+        print(f"trace: {writer.count} events written to {trace}")
+    return 0
+
+
+def report(s: dict, wall: float, epochs: int | None) -> str:
+    lines = [f"{s['model']} on {s['dataset']}: {s['epochs']} epochs, {s['steps']} steps in {wall:.2f} s"]
+    figures = [f"{label} {num(s[key], 4)}" for key, label in
+               (("train_loss", "train loss"), ("test_loss", "test loss"), ("train_acc", "train accuracy"),
+                ("test_acc", "test accuracy")) if s.get(key) is not None]
+    if figures:
+        lines.append("  " + ", ".join(figures))
+    if s["diverged"]:
+        lines.append("  diverged: the weights became NaN or infinite (try a smaller learning rate)")
+    elif s["model"] == "perceptron":
+        if s["converged"]:
+            lines.append(f"  converged after {s['epochs']} epochs: an epoch with no error")
+        else:
+            lines.append(f"  did not converge after {s['epochs']} epochs (still {s.get('errors', '?')} errors "
+                         "per epoch): no straight line separates these classes")
+    return "\n".join(lines)

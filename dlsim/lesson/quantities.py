@@ -1,0 +1,164 @@
+"""Quantities and conditions: the little language lessons use to name numbers, read from a simulation.
+
+A quantity is a name, optionally indexed (`train_acc`, `w[0]`, `layer[0].W[1,0]`, `inputs[1]`), or
+one of the functions `class(x, y)` (the class the network gives a point), `score(x, y)` (its
+probability of class 1), and, in predictions only, `change(Q)` and `sign(Q)`. A condition is
+`Q`, `not Q`, or `Q OP NUMBER` with OP one of < <= > >= == !=. Parsed with regular expressions
+and read by lookup: nothing is evaluated as Python.
+
+Names are looked up, in this order, among the values of the last event (`z`, `error`, `delta`…),
+the simulation's counters (`epoch`, `steps`, `position`, `converged`, `diverged`), its metrics
+(`train_acc`, `test_acc`, `train_loss`, `test_loss` now; `loss`, `errors` of the last epoch), its
+parameters and its options (`lr`, `hidden`…).
+"""
+import re
+
+import numpy as np
+
+from dlsim.lesson.document import Condition, Quantity
+
+FUNCTIONS = ("class", "score", "change", "sign")
+PREDICT_ONLY = ("change", "sign")
+SPECIALS = ("epoch", "steps", "position", "converged", "diverged")
+LIVE_METRICS = ("train_acc", "test_acc", "train_loss", "test_loss")
+OPS = ("<=", ">=", "==", "!=", "<", ">")
+
+_INDEX = r"\[\s*\d+(?:\s*,\s*\d+)*\s*\]"
+_NAME = re.compile(rf"[A-Za-z_]\w*(?:{_INDEX})?(?:\.[A-Za-z_]\w*(?:{_INDEX})?)*")
+_CALL = re.compile(r"([A-Za-z_]\w*)\s*\((.*)\)")
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_CONDITION = re.compile(r"(.+?)\s*(<=|>=|==|!=|<|>)\s*(\S+)")
+BOOLEANS = {"yes": True, "true": True, "no": False, "false": False}
+
+
+class Missing(Exception):
+    """A quantity that has no value at this point of the lesson (message says why)."""
+
+
+def parse_number(text: str) -> float:
+    if not _NUMBER.fullmatch(text.strip()):
+        raise ValueError(f"'{text}' is not a number")
+    return float(text)
+
+
+def parse_quantity(text: str) -> Quantity:
+    """`w[0]` -> Quantity('w[0]', 'w', (0,)); raises ValueError with a message for the learner."""
+    text = text.strip()
+    call = _CALL.fullmatch(text)
+    if call:
+        name, inner = call.group(1), call.group(2).strip()
+        if name not in FUNCTIONS:
+            raise ValueError(f"unknown function '{name}()'" + _near(name, FUNCTIONS)
+                             + f"; use one of: {', '.join(f + '()' for f in FUNCTIONS)}")
+        if name in ("change", "sign"):
+            return Quantity(text, name, None, (parse_quantity(inner),))
+        args = tuple(parse_number(a) for a in inner.split(",")) if inner else ()
+        if not args:
+            raise ValueError(f"{name}() needs the point's coordinates, e.g. {name}(1, 0)")
+        return Quantity(text, name, None, args)
+    if not _NAME.fullmatch(text):
+        raise ValueError(f"'{text}' is not a quantity (a name like train_acc, w[0] or layer[0].W[1,0])")
+    index = None
+    if text.endswith("]"):
+        base, _, inside = text[:-1].rpartition("[")
+        index = tuple(int(i) for i in inside.split(","))
+        text_base = base
+    else:
+        text_base = text
+    return Quantity(text, text_base, index)
+
+
+def parse_condition(text: str) -> Condition:
+    text = text.strip()
+    negate = text.startswith("not ")
+    body = text[4:].strip() if negate else text
+    match = _CONDITION.fullmatch(body)
+    if match and not negate:
+        raw = match.group(3).lower()
+        value = BOOLEANS[raw] if raw in BOOLEANS else parse_number(raw)
+        return Condition(text, parse_quantity(match.group(1)), match.group(2), value)
+    if any(op in body for op in OPS) or "=" in body:
+        raise ValueError(f"'{text}' is not a condition; write QUANTITY OP NUMBER with OP one of "
+                         f"{' '.join(OPS)} (e.g. train_acc >= 0.99), or [not] QUANTITY")
+    return Condition(text, parse_quantity(body), negate=negate)
+
+
+def _near(word, choices) -> str:
+    from dlsim.errors import suggest
+    return suggest(word, choices)
+
+
+# --- reading values from a simulation ------------------------------------------------------------
+class Scope:
+    """The values of one moment of a simulation; metrics computed once, on first use."""
+
+    def __init__(self, sim):
+        self.sim = sim
+        self._live = None
+
+    def lookup(self, name: str):
+        sim = self.sim
+        last = sim.last
+        if last is not None and name in last.values:
+            return last.values[name]
+        if name in SPECIALS:
+            return {"epoch": lambda: sim.epoch, "steps": lambda: sim.model.steps,
+                    "position": lambda: sim.position, "converged": sim.model.converged,
+                    "diverged": sim.diverged}[name]()
+        if name in LIVE_METRICS:
+            if self._live is None:
+                self._live = sim.evaluate()
+            if name in self._live:
+                return self._live[name]
+        history = sim.history
+        if name in ("loss", "errors") or (history and name in history[-1]):
+            if not history or name not in history[-1]:
+                raise Missing(f"{name} is measured at the end of an epoch, and no epoch has ended yet")
+            return history[-1][name]
+        params = sim.model.params
+        if name in params:
+            return params[name].copy()
+        if name in sim.config:
+            return sim.config[name]
+        raise Missing(f"'{name}' has no value here" + (f" (the last event, {last.op}, has: "
+                                                       f"{', '.join(last.values)})" if last else ""))
+
+    def value(self, q: Quantity):
+        if q.name in ("class", "score"):
+            X = np.array([q.args], dtype=np.float64)
+            width = self.sim.data.X.shape[1]
+            if X.shape[1] != width:
+                raise Missing(f"{q.text}: the points of this dataset have {width} coordinates")
+            if q.name == "class":
+                return int(self.sim.predict(X)[0])
+            return float(self.sim.model.scores(X)[0])
+        if q.name in PREDICT_ONLY:
+            raise Missing(f"{q.name}() is only for @predict")
+        value = self.lookup(q.name)
+        if q.index is not None:
+            array = np.asarray(value)
+            if array.ndim != len(q.index) or any(i >= n for i, n in zip(q.index, array.shape)):
+                raise Missing(f"{q.text}: index out of range for '{q.name}' of shape {array.shape}")
+            value = array[q.index]
+        if isinstance(value, np.ndarray) and value.size == 1:
+            value = value.reshape(())
+        if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
+            value = value.item()
+        return value
+
+    def holds(self, c: Condition) -> tuple[bool, object]:
+        """(whether the condition holds, the quantity's value)."""
+        value = self.value(c.quantity)
+        if c.op is None:
+            if not isinstance(value, (bool, np.bool_)):
+                raise Missing(f"'{c.quantity.text}' is a number, not yes/no; compare it, "
+                              f"e.g. {c.quantity.text} > 0")
+            return bool(value) != c.negate, value
+        if value is None or isinstance(value, (str, tuple, np.ndarray)):
+            raise Missing(f"'{c.quantity.text}' is {'missing' if value is None else 'not a number'} "
+                          f"here, so '{c.text}' cannot be checked")
+        return _compare(float(value), c.op, float(c.value)), value
+
+
+def _compare(a: float, op: str, b: float) -> bool:
+    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b, "!=": a != b}[op]

@@ -1,0 +1,117 @@
+"""Narration: `{placeholders}` filled with the simulation's real numbers, and Markdown made plain.
+
+`{Q}` shows a quantity (see quantities.py) with 3 decimals, `{Q:N}` with N decimals; `{formula}`
+is the last event's arithmetic, `{formulas}` that of every event the step's actions produced, one a
+line. `{{` and `}}` are literal braces.
+"""
+import re
+import textwrap
+
+import numpy as np
+
+from dlsim.lesson.quantities import Missing, Scope, parse_quantity
+from dlsim.sim.formulas import describe, num
+
+PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}")
+SPECIAL = ("formula", "formulas")
+
+
+def split_placeholder(body: str) -> tuple[str, int | None]:
+    """'w[0]:2' -> ('w[0]', 2); raises ValueError for a bad digit count."""
+    name, sep, digits = body.rpartition(":") if ":" in body else (body, "", "")
+    if not sep:
+        return body.strip(), None
+    if not digits.strip().isdigit() or int(digits) > 12:
+        raise ValueError(f"'{{{body}}}': after ':' give the decimals to show, 0 to 12")
+    return name.strip(), int(digits)
+
+
+def placeholders(text: str) -> list[tuple[int, str]]:
+    """(line offset within text, body) of every placeholder, for validation."""
+    found = []
+    for match in PLACEHOLDER.finditer(text):
+        if match.group(1) is not None:
+            found.append((text.count("\n", 0, match.start()), match.group(1)))
+    return found
+
+
+def fmt(value, digits: int | None = None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, np.integer)):
+        return num(value, digits) if digits else str(int(value)).replace("-", "−")
+    if isinstance(value, (tuple, list, np.ndarray)):
+        array = np.asarray(value)
+        if array.ndim == 2:
+            return "[" + ", ".join(fmt(tuple(row), digits) for row in array) + "]"
+        if array.dtype.kind in "iu":
+            return "(" + ", ".join(fmt(int(v)) for v in array) + ")"
+        return "(" + ", ".join(fmt(float(v), digits) for v in array) + ")"
+    return num(value, 3 if digits is None else digits)
+
+
+def render(text: str, scope: Scope, events=()) -> str:
+    """Fill every placeholder; raises Missing naming the placeholder that has no value."""
+    def fill(match):
+        if match.group(0) in ("{{", "}}"):
+            return match.group(0)[0]
+        name, digits = split_placeholder(match.group(1))
+        if name == "formula":
+            if scope.sim.last is None:
+                raise Missing("{formula}: no event has happened yet")
+            return describe(scope.sim.last)
+        if name == "formulas":
+            return "\n".join(describe(e) for e in events) or "(no events in this step)"
+        try:
+            return fmt(scope.value(parse_quantity(name)), digits)
+        except Missing as why:
+            raise Missing(f"{{{match.group(1)}}}: {why}") from None
+    return PLACEHOLDER.sub(fill, text)
+
+
+_EMPHASIS = [(re.compile(r"\*\*(.+?)\*\*"), r"\1"), (re.compile(r"__(.+?)__"), r"\1"),
+             (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),
+             (re.compile(r"`([^`]+)`"), r"\1"), (re.compile(r"\[([^\]]+)\]\([^)]+\)"), r"\1")]
+
+
+def plain(markdown: str, width: int = 78, indent: str = "  ") -> str:
+    """Markdown as plain text for a terminal log: paragraphs wrapped, code and lists kept."""
+    out, paragraph, fenced = [], [], False
+
+    def flush():
+        if paragraph:
+            out.append(textwrap.fill(" ".join(paragraph), width, initial_indent=indent,
+                                     subsequent_indent=indent))
+            paragraph.clear()
+
+    for line in markdown.splitlines():
+        if line.strip().startswith("```"):
+            flush()
+            fenced = not fenced
+            continue
+        if fenced:
+            out.append(indent + "    " + line)
+            continue
+        for pattern, repl in _EMPHASIS:
+            line = pattern.sub(repl, line)
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            if out and out[-1] != "":
+                out.append("")
+        elif re.match(r"([-*+]|\d+\.)\s", stripped) or line.startswith("    ") or stripped.startswith(">"):
+            flush()
+            out.append(indent + re.sub(r"^[*+]\s", "- ", stripped.lstrip("> ").rstrip()))
+        elif stripped.startswith("#"):
+            flush()
+            out.append(indent + stripped.lstrip("#").strip())
+        else:
+            paragraph.append(stripped)
+    flush()
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out)
