@@ -8,7 +8,10 @@ class UserError(Exception):
 
 def suggest(word: str, choices) -> str:
     """' (did you mean 'x'?)' for a near miss, else ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    choices = list(choices)
+    # a difference of case only is the likeliest slip ('layer[0].w' for 'layer[0].W', not '.b')
+    close = [c for c in choices if c.lower() == str(word).lower()]
+    close = close or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

@@ -4,7 +4,7 @@ The batch loss is the mean over samples, so every per-sample figure is scaled by
 """
 import math
 
-from numba import njit
+from dlsim.kernels.jit import inline, kernel
 
 from dlsim.kernels.activations import SOFTMAX, derivative
 
@@ -14,7 +14,7 @@ NAMES = {code: name for name, code in CODES.items()}
 EPS = 1e-12  # keeps log() finite when a prediction saturates at exactly 0 or 1
 
 
-@njit(cache=True, nogil=True)
+@inline
 def sample_loss(a, y, kind, scale):
     """This sample's contribution to the batch loss."""
     total = 0.0
@@ -33,7 +33,7 @@ def sample_loss(a, y, kind, scale):
     return scale * total
 
 
-@njit(cache=True, nogil=True)
+@inline
 def loss_grad(a, y, kind, scale, k):
     """∂L/∂a_k for output k (for softmax cross-entropy: ∂L/∂z_k, the softmax folded in)."""
     n = a.shape[0]
@@ -45,7 +45,7 @@ def loss_grad(a, y, kind, scale, k):
     return scale * (a[k] - y[k])
 
 
-@njit(cache=True, nogil=True)
+@inline
 def output_delta(z, a, y, loss_kind, act_kind, scale, k):
     """δ_k = ∂L/∂z_k of output neuron k."""
     g = loss_grad(a, y, loss_kind, scale, k)
@@ -54,7 +54,7 @@ def output_delta(z, a, y, loss_kind, act_kind, scale, k):
     return g * derivative(z[k], a[k], act_kind)
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def mean_loss(A_out, Y, kind):
     """Mean loss over a batch, accumulated sample by sample as training does."""
     scale = 1.0 / max(A_out.shape[0], 1)

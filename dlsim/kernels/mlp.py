@@ -2,21 +2,24 @@
 
 Parameters live in one flat buffer `theta` (P,): layer l's W (sizes[l], sizes[l+1]) then its b, for
 l = 0, 1, ... Gradients and optimizer state are flat buffers of the same layout. Inside a batch each
-layer's activations sit in their own contiguous block of a flat (B·U,) buffer, U = Σ sizes, so the
-dense loops run over contiguous rows; `forward` and `backward` also accept (B, U) buffers for callers.
+layer's activations sit feature-major in their own block of a flat (B·U,) buffer, U = Σ sizes;
+`forward` and `backward` take (B, U) buffers, sample-major, for callers.
+
+Every number is computed in the same order as the stepwise path's scalar kernels (neuron_z,
+backprop_sum, …), only many at once, so a stepped batch and a compiled batch agree to the last bit.
 """
 import math
 
 import numpy as np
-from numba import njit
+from dlsim.kernels.jit import inline, kernel
 
-from dlsim.kernels.activations import activate_rows, derivative
-from dlsim.kernels.dense import dense_backward, dense_forward
+from dlsim.kernels.activations import SOFTMAX, TANH, activate, derivative, softmax_row, tanh_into
+from dlsim.kernels.dense import dense_backward_t, dense_forward_t
 from dlsim.kernels.losses import output_delta, sample_loss
 from dlsim.kernels.optimizers import update_all
 
 
-@njit(cache=True, nogil=True)
+@inline
 def param_offsets(sizes):
     """Start of each layer's W and b inside theta, and the total parameter count."""
     n = sizes.shape[0] - 1
@@ -31,7 +34,7 @@ def param_offsets(sizes):
     return w_off, b_off, off
 
 
-@njit(cache=True, nogil=True)
+@inline
 def unit_offsets(sizes):
     u = np.empty(sizes.shape[0] + 1, np.int64)
     u[0] = 0
@@ -40,73 +43,97 @@ def unit_offsets(sizes):
     return u
 
 
-@njit(cache=True, nogil=True)
+@inline
 def _weights(theta, sizes, w_off, l):
     return theta[w_off[l]:w_off[l] + sizes[l] * sizes[l + 1]].reshape((sizes[l], sizes[l + 1]))
 
 
-@njit(cache=True, nogil=True)
+@inline
 def _block(buf, sizes, u, batch, l):
-    """Layer l's (B, sizes[l]) block of a flat activation buffer (layer 0 is the input)."""
-    return buf[batch * u[l]:batch * u[l + 1]].reshape((batch, sizes[l]))
+    """Layer l's block of a flat buffer, feature-major: (sizes[l], B), one row per neuron.
+
+    Rows run over the samples of the batch, so every inner loop below is a long contiguous one that
+    the compiler vectorises, while each number is still summed in the stepwise path's order.
+    """
+    return buf[batch * u[l]:batch * u[l + 1]].reshape((sizes[l], batch))
 
 
-@njit(cache=True, nogil=True)
+@kernel
+def _activate_block(zT, kind, aT):
+    if kind == SOFTMAX:  # a softmax couples the neurons of one sample: work column by column
+        z, a = np.empty(zT.shape[0]), np.empty(zT.shape[0])
+        for s in range(zT.shape[1]):
+            z[:] = zT[:, s]
+            softmax_row(z, a)
+            aT[:, s] = a
+    elif kind == TANH:
+        for j in range(zT.shape[0]):
+            tanh_into(zT[j], aT[j])
+    else:
+        for j in range(zT.shape[0]):
+            for s in range(zT.shape[1]):
+                aT[j, s] = activate(zT[j, s], kind)
+
+
+@kernel
 def _forward_blocks(theta, sizes, acts, X, z, a):
     w_off, b_off, _ = param_offsets(sizes)
     u = unit_offsets(sizes)
     batch = X.shape[0]
-    _block(a, sizes, u, batch, 0)[:, :] = X
+    _block(a, sizes, u, batch, 0)[:, :] = X.T
     for l in range(sizes.shape[0] - 1):
-        b = theta[b_off[l]:b_off[l] + sizes[l + 1]]
-        z_l = _block(z, sizes, u, batch, l + 1)
-        dense_forward(_block(a, sizes, u, batch, l), _weights(theta, sizes, w_off, l), b, z_l)
-        activate_rows(z_l, acts[l], _block(a, sizes, u, batch, l + 1))
+        zT = _block(z, sizes, u, batch, l + 1)
+        dense_forward_t(_block(a, sizes, u, batch, l), _weights(theta, sizes, w_off, l),
+                        theta[b_off[l]:b_off[l] + sizes[l + 1]], zT)
+        _activate_block(zT, acts[l], _block(a, sizes, u, batch, l + 1))
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def _backward_blocks(theta, grad, sizes, acts, loss_kind, Y, z, a, d):
     w_off, b_off, _ = param_offsets(sizes)
     u = unit_offsets(sizes)
     n_layers = sizes.shape[0] - 1
     batch = Y.shape[0]
     scale = 1.0 / batch
-    a_out = _block(a, sizes, u, batch, n_layers)
-    z_out = _block(z, sizes, u, batch, n_layers)
+    n_out = sizes[n_layers]
+    a_out, z_out = _block(a, sizes, u, batch, n_layers), _block(z, sizes, u, batch, n_layers)
     d_out = _block(d, sizes, u, batch, n_layers)
+    a_s, z_s = np.empty(n_out), np.empty(n_out)
     loss = 0.0
     for s in range(batch):
-        loss += sample_loss(a_out[s], Y[s], loss_kind, scale)
-        for k in range(sizes[n_layers]):
-            d_out[s, k] = output_delta(z_out[s], a_out[s], Y[s], loss_kind, acts[n_layers - 1], scale, k)
+        a_s[:] = a_out[:, s]
+        z_s[:] = z_out[:, s]
+        loss += sample_loss(a_s, Y[s], loss_kind, scale)
+        for k in range(n_out):
+            d_out[k, s] = output_delta(z_s, a_s, Y[s], loss_kind, acts[n_layers - 1], scale, k)
     for l in range(n_layers - 1, -1, -1):
         n_in, n_out = sizes[l], sizes[l + 1]
         dW = grad[w_off[l]:w_off[l] + n_in * n_out].reshape((n_in, n_out))
         db = grad[b_off[l]:b_off[l] + n_out]
-        d_below = _block(d, sizes, u, batch, l)  # receives Σ W·δ, then × f'(z) below
-        dense_backward(_block(a, sizes, u, batch, l), _weights(theta, sizes, w_off, l),
-                       _block(d, sizes, u, batch, l + 1), dW, db, d_below)
-        if l > 0:
-            z_l, a_l, kind = _block(z, sizes, u, batch, l), _block(a, sizes, u, batch, l), acts[l - 1]
-            for s in range(batch):
-                for i in range(n_in):
-                    d_below[s, i] = d_below[s, i] * derivative(z_l[s, i], a_l[s, i], kind)
+        below = _block(d, sizes, u, batch, l)[:n_in if l > 0 else 0]  # the input needs no δ
+        dense_backward_t(_block(a, sizes, u, batch, l), _weights(theta, sizes, w_off, l),
+                         _block(d, sizes, u, batch, l + 1), dW, db, below)
+        if l > 0:                                  # δ_i = (Σ_j W_ij·δ_j) · f'(z_i)
+            zT, aT, kind = _block(z, sizes, u, batch, l), _block(a, sizes, u, batch, l), acts[l - 1]
+            for i in range(n_in):
+                for s in range(batch):
+                    below[i, s] = below[i, s] * derivative(zT[i, s], aT[i, s], kind)
     return loss
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def _to_blocks(M, sizes, u, out):
     for l in range(sizes.shape[0]):
-        _block(out, sizes, u, M.shape[0], l)[:, :] = M[:, u[l]:u[l + 1]]
+        _block(out, sizes, u, M.shape[0], l)[:, :] = M[:, u[l]:u[l + 1]].T
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def _from_blocks(buf, sizes, u, M):
     for l in range(sizes.shape[0]):
-        M[:, u[l]:u[l + 1]] = _block(buf, sizes, u, M.shape[0], l)
+        M[:, u[l]:u[l + 1]] = _block(buf, sizes, u, M.shape[0], l).T
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def forward(theta, sizes, acts, X, Z, A):
     """Fill A (B, U) with every layer's activations (the input first) and Z with pre-activations."""
     u = unit_offsets(sizes)
@@ -116,7 +143,7 @@ def forward(theta, sizes, acts, X, Z, A):
     _from_blocks(a, sizes, u, A)
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def backward(theta, grad, sizes, acts, loss_kind, Y, Z, A, D):
     """Accumulate the batch's gradients into grad and return the batch loss (mean over samples).
 
@@ -132,7 +159,7 @@ def backward(theta, grad, sizes, acts, loss_kind, Y, Z, A, D):
     return loss
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def train_batch(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, beta1, beta2, eps,
                 Xb, Yb):
     """One optimizer step on one batch; returns the batch loss measured before the step."""
@@ -145,7 +172,7 @@ def train_batch(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, 
     return loss
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def train_epochs(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, beta1, beta2, eps,
                  X, Y, orders, batch_size, epoch_losses):
     """Train len(orders) epochs; orders (E, N) gives each epoch's sample order.

@@ -1,8 +1,8 @@
 """Rosenblatt's perceptron: weighted sum, threshold at zero, and the error-driven update."""
-from numba import njit
+from dlsim.kernels.jit import kernel
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def weighted_sum(x, w, b):
     """z = w·x + b, summed in order."""
     acc = b
@@ -11,12 +11,12 @@ def weighted_sum(x, w, b):
     return acc
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def threshold(z):
     return 1.0 if z >= 0.0 else 0.0
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def train_epochs(w, b, X, y, lr, orders, errors_out):
     """Run len(orders) epochs of the perceptron rule in place; w (I,) is updated, b returned.
 

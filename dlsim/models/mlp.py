@@ -317,6 +317,6 @@ class MLP(Model):
                 self.history.append({"epoch": self.epoch, "loss": float(epoch_losses[e])})
             self.history[-1].update(self.evaluate())
             done += ran
-            if ran < n:
+            if ran < n or not math.isfinite(epoch_losses[ran - 1]):  # the kernel stopped on it
                 break
         return done

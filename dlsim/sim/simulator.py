@@ -106,12 +106,11 @@ class Simulator:
             self.config = new
             self.stepper.edit(lambda m, v=new[name]: m.set_option(name, v))
             return False
-        old, self.config = self.config, new
+        old, self.config = (self.config, self.model, self.stepper), new
         try:
             self.build()
-        except UserError:
-            self.config = old
-            self.build()
+        except UserError:  # a refused value leaves the simulation as it was, progress included
+            self.config, self.model, self.stepper = old
             raise
         return True
 
