@@ -97,3 +97,22 @@ def test_numpy_backend_trains_like_the_compiled_one(optimizer):
     npy.train(epochs=3)
     np.testing.assert_allclose(npy.model.theta, cpu.model.theta, rtol=1e-10, atol=1e-12)
     assert cpu.model.steps == npy.model.steps == 9
+
+
+def visit_order(sim, epochs):
+    """Sample indices in the order training visits them, read off the loss events."""
+    seen = []
+    sim.on_event = lambda e: seen.append(e.values["sample"]) if e.op == "loss" else None
+    for _ in range(epochs):
+        sim.step("epoch")
+    n = sim.data.X.shape[0]
+    return [seen[e * n:(e + 1) * n] for e in range(epochs)]
+
+
+def test_minibatches_visit_every_sample_once_per_epoch_in_a_fresh_order():
+    first, second = visit_order(make("sgd", 5), 2)
+    assert sorted(first) == sorted(second) == list(range(12))
+    assert first != second
+    assert visit_order(make("sgd", 5), 2) == [first, second]   # the order is seeded
+    full = visit_order(make("sgd", 0), 2)
+    assert full == [list(range(12))] * 2   # a full batch sums the same in any order: no shuffle

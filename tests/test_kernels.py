@@ -50,6 +50,23 @@ def test_activate_and_derivative_match_reference(rng, kind):
     assert np.all(np.isfinite(a)) and np.all(np.isfinite(d))
 
 
+@pytest.mark.parametrize("kind", ELEMENTWISE, ids=lambda k: act.NAMES[k])
+def test_activate_rows_over_a_dense_sweep(kind):
+    """Every branch of every activation, the crossovers included (tanh is computed, not called)."""
+    z = np.concatenate([np.linspace(-30, 30, 120001), np.geomspace(1e-300, 1.0, 601),
+                        -np.geomspace(1e-300, 1.0, 601), [0.0, 0.25, -0.25, 20.0, -20.0, 1e3, -1e3]])
+    Z = z.reshape(-1, 1)
+    A, D = np.empty_like(Z), np.empty_like(Z)
+    act.activate_rows(Z, kind, A)
+    act.derivative_rows(Z, A, kind, D)
+    with np.errstate(over="ignore"):
+        expected = ref.activate(Z, kind)
+    close(A, expected)
+    close(D, ref.derivative(Z, expected, kind), atol=1e-13)
+    if kind in (act.TANH, act.SIGMOID):
+        assert np.all(np.abs(A) <= 1.0) and np.all(np.diff(A[:120001, 0]) > -1e-15)   # no step where branches meet
+
+
 def test_activation_known_values():
     assert act.activate(0.0, act.STEP) == 1.0          # the step fires at exactly 0
     assert act.activate(-1e-12, act.STEP) == 0.0
@@ -59,6 +76,25 @@ def test_activation_known_values():
     assert act.derivative(0.3, act.activate(0.3, act.STEP), act.STEP) == 0.0
     # a large negative z must not overflow exp() in the sigmoid
     assert 0.0 <= act.activate(-1000.0, act.SIGMOID) < 1e-300
+
+
+def test_tanh_kernels_match_reference_and_each_other():
+    """tanh is computed from multiplies and adds (no libm call), so check it everywhere it branches."""
+    x = np.concatenate([np.linspace(-25, 25, 50001), np.geomspace(1e-300, 30, 2001), -np.geomspace(1e-300, 30, 2001),
+                        [0.0, -0.0, 19.999999, 20.0, 20.000001, 710.0, -710.0, np.inf, -np.inf]])
+    out = np.full_like(x, np.nan)
+    act.tanh_into(x, out)
+    close(out, np.tanh(x))
+    assert np.all(np.abs(out) <= 1.0)
+    assert np.signbit(out[x == 0.0]).tolist() == np.signbit(x[x == 0.0]).tolist()   # tanh(−0) = −0
+    # the scalar kernel (the stepwise path) gives the very bits of the vector one (the fused path)
+    sample = x[::97]
+    assert np.array_equal([act.tanh(v) for v in sample], out[::97])
+    assert np.array_equal([act.activate(v, act.TANH) for v in sample], out[::97])
+    nan = np.full(3, np.nan)
+    act.tanh_into(np.array([np.nan, 1.0, np.nan]), nan)
+    assert np.isnan(nan[0]) and np.isnan(nan[2]) and nan[1] == pytest.approx(np.tanh(1.0), rel=1e-15)
+    assert np.isnan(act.tanh(np.nan))
 
 
 def test_softmax_row_matches_reference(rng):
@@ -129,6 +165,50 @@ def test_dense_backward_in_pieces_equals_whole_batch(rng):
     for s in range(6):   # one sample at a time, as the stepwise path does
         dense.dense_backward(A[s:s + 1], W, dZ[s:s + 1], dW2, db2, dA2[s:s + 1])
     assert np.array_equal(dW, dW2) and np.array_equal(db, db2) and np.array_equal(dA, dA2)
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (1, 1), (6, 1)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_batch_dense_kernels_match_reference(rng, shape):
+    """The feature-major kernels the fused MLP runs, on both of their ∂W loop orders."""
+    n_in, n_out = shape
+    B = 7
+    A, W, b, dZ = rng.normal(size=(B, n_in)), rng.normal(size=shape), rng.normal(size=n_out), rng.normal(size=(B, n_out))
+    zT = np.full((n_out, B), np.nan)
+    dense.dense_forward_t(np.ascontiguousarray(A.T), W, b, zT)
+    close(zT, (A @ W + b).T)
+    dW0, db0 = rng.normal(size=shape), rng.normal(size=n_out)
+    dW, db, belowT = dW0.copy(), db0.copy(), np.full((n_in, B), np.nan)
+    dense.dense_backward_t(np.ascontiguousarray(A.T), W, np.ascontiguousarray(dZ.T), dW, db, belowT)
+    dW_ref, db_ref, dA_ref = dW0.copy(), db0.copy(), np.empty((B, n_in))
+    ref.dense_backward(A, W, dZ, dW_ref, db_ref, dA_ref)
+    close(dW, dW_ref)
+    close(db, db_ref)
+    close(belowT, dA_ref.T)
+    # with no rows for the error below (the input layer), the gradients are the same
+    dW2, db2 = dW0.copy(), db0.copy()
+    dense.dense_backward_t(np.ascontiguousarray(A.T), W, np.ascontiguousarray(dZ.T), dW2, db2, np.empty((0, B)))
+    assert np.array_equal(dW2, dW) and np.array_equal(db2, db)
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 1)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_batch_dense_kernels_equal_one_neuron_at_a_time_bitwise(rng, shape):
+    """What the learner steps through (one neuron, one weight) is what the fused path computes, exactly."""
+    n_in, n_out = shape
+    B = 6
+    A, W, b, dZ = rng.normal(size=(B, n_in)), rng.normal(size=shape), rng.normal(size=n_out), rng.normal(size=(B, n_out))
+    Z = np.empty((B, n_out))
+    dense.dense_forward(A, W, b, Z)
+    assert np.array_equal(Z, [[dense.neuron_z(A[s], W, b, j) for j in range(n_out)] for s in range(B)])
+    dW, db, dA = np.zeros(shape), np.zeros(n_out), np.empty((B, n_in))
+    dense.dense_backward(A, W, dZ, dW, db, dA)
+    dW1, db1 = np.zeros(shape), np.zeros(n_out)
+    for s in range(B):            # sample by sample, weight by weight, as the op-level events do
+        for i in range(n_in):
+            for j in range(n_out):
+                dW1[i, j] += A[s, i] * dZ[s, j]
+        db1 += dZ[s]
+    assert np.array_equal(dW, dW1) and np.array_equal(db, db1)
+    assert np.array_equal(dA, [[dense.backprop_sum(W, dZ[s], i) for i in range(n_in)] for s in range(B)])
 
 
 # --- losses ------------------------------------------------------------------------------------

@@ -98,11 +98,9 @@ def _backward_blocks(theta, grad, sizes, acts, loss_kind, Y, z, a, d):
     n_out = sizes[n_layers]
     a_out, z_out = _block(a, sizes, u, batch, n_layers), _block(z, sizes, u, batch, n_layers)
     d_out = _block(d, sizes, u, batch, n_layers)
-    a_s, z_s = np.empty(n_out), np.empty(n_out)
     loss = 0.0
     for s in range(batch):
-        a_s[:] = a_out[:, s]
-        z_s[:] = z_out[:, s]
+        a_s, z_s = a_out[:, s], z_out[:, s]
         loss += sample_loss(a_s, Y[s], loss_kind, scale)
         for k in range(n_out):
             d_out[k, s] = output_delta(z_s, a_s, Y[s], loss_kind, acts[n_layers - 1], scale, k)

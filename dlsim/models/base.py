@@ -89,16 +89,17 @@ class Model:
         """Score for class 1 per row (for the decision surface), in [0, 1]."""
         raise NotImplementedError
 
-    def warm_up(self) -> None:
-        """Compile (or load from Numba's disk cache) every kernel this model runs, on scratch copies."""
+    def warm_up(self, detail: Level = Level.OP) -> None:
+        """Compile (or load from Numba's disk cache) the kernels that a run streaming events of
+        `detail` needs (Level.EPOCH: only the fused path), on a scratch copy with two samples."""
         d = self.data
         tiny = dataclasses.replace(d, X=d.X[:2], y=d.y[:2], X_test=d.X_test[:2], y_test=d.y_test[:2])
         scratch = type(self)(self.config, tiny)
         scratch.train_fused(1)
-        events = scratch.events(Level.OP)
-        while next(events).closes < Level.BATCH:
-            pass
-        scratch.evaluate()
+        if detail <= Level.BATCH:
+            events = scratch.events(detail)
+            while next(events).closes < Level.BATCH:
+                pass
 
     def converged(self) -> bool:
         return False

@@ -138,7 +138,13 @@ class Simulator:
         return self.stepper.step(level_of(level))
 
     def back(self, level: Level | str = Level.OP) -> Event | None:
-        return self.stepper.back(level_of(level))
+        """Return to the previous boundary of `level`, exactly. The history rewinds; the settings
+        the learner chose since (a new learning rate, say) stay, and apply from here on."""
+        event = self.stepper.back(level_of(level))
+        for option in self.cls.options:
+            if option.live and self.model.config.get(option.name) != self.config[option.name]:
+                self.stepper.edit(lambda m, n=option.name, v=self.config[option.name]: m.set_option(n, v))
+        return event
 
     def events(self, level: Level | str = Level.OP):
         """Iterate the stream from here on, one unit of `level` at a time (endless: use islice)."""
@@ -168,6 +174,8 @@ class Simulator:
             self._absorb(Event("run", EVALUATE, self.name, {"epochs": self.model.epoch - before},
                                level=Level.EPOCH, closes=Level.EPOCH))
             return self.summary()
+        if epochs == 0 or steps == 0 or (epochs is None and steps is None and until is None):
+            return self.summary()  # nothing to run, as on the fused path (an endless stream never stops on XOR)
         stream = self.model.events(Level.BATCH if detail is None else detail)
         done_epochs = done_steps = 0
         last = None
