@@ -47,7 +47,7 @@ class Condition:
     text: str
     quantity: Quantity
     op: str | None = None          # < <= > >= == != ; None: the quantity itself must be true
-    value: float | bool | None = None
+    value: "float | bool | Quantity | None" = None
     negate: bool = False
 
 
@@ -76,7 +76,10 @@ class Checkpoint:
             if not 0 <= choice < len(self.choices):
                 raise UserError(f"choose 1..{len(self.choices)}")
             choice = self.choices[choice]
-        return str(choice).strip().lower() == self.answer
+        choice = str(choice).strip().lower()
+        if choice not in self.choices:
+            raise UserError(f"'{choice}' is not a choice; choose from: {', '.join(self.choices)}")
+        return choice == self.answer
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class Step:
     checkpoint: Checkpoint | None = None
     expectations: tuple[Expectation, ...] = ()
     highlight: Highlight | None = None
+    refs: tuple[tuple[int, Quantity], ...] = ()   # (line, quantity) of every {placeholder}
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ class Lesson:
     summary: str = ""
     order: int = 1000
     steps: tuple[Step, ...] = ()
+    lines: dict[str, int] = field(default_factory=dict)       # front-matter key -> its line
 
     @property
     def dataset(self) -> str | None:

@@ -2,24 +2,28 @@
 
 A quantity is a name, optionally indexed (`train_acc`, `w[0]`, `layer[0].W[1,0]`, `inputs[1]`), or
 one of the functions `class(x, y)` (the class the network gives a point), `score(x, y)` (its
-probability of class 1), and, in predictions only, `change(Q)` and `sign(Q)`. A condition is
-`Q`, `not Q`, or `Q OP NUMBER` with OP one of < <= > >= == !=. Parsed with regular expressions
+probability of class 1), `history(METRIC, N)` (the metric over the last N epochs), and, in
+predictions only, `change(Q)` and `sign(Q)`. A condition is
+`Q`, `not Q`, or `Q OP NUMBER` (or `Q OP Q`) with OP one of < <= > >= == !=. Parsed with regular expressions
 and read by lookup: nothing is evaluated as Python.
 
-Names are looked up, in this order, among the values of the last event (`z`, `error`, `delta`…),
-the simulation's counters (`epoch`, `steps`, `position`, `converged`, `diverged`), its metrics
+Names are looked up, in this order, among the values of the last event (`z`, `error`, `delta`…)
+and of the events before it in the same lesson step, latest first,
+the simulation's counters (`epoch`, `steps`, `converged`, `diverged`, `parameters`), its metrics
 (`train_acc`, `test_acc`, `train_loss`, `test_loss` now; `loss`, `errors` of the last epoch), its
-parameters and its options (`lr`, `hidden`…).
+parameters and its options (`lr`, `hidden`…). `PATH.KEY` names a value of the latest event whose
+path ends in PATH: `layer[0].neuron[1].a` is that neuron's activation.
 """
 import re
 
 import numpy as np
 
+from dlsim.errors import suggest
 from dlsim.lesson.document import Condition, Quantity
 
-FUNCTIONS = ("class", "score", "change", "sign")
+FUNCTIONS = ("class", "score", "history", "change", "sign")
 PREDICT_ONLY = ("change", "sign")
-SPECIALS = ("epoch", "steps", "position", "converged", "diverged")
+SPECIALS = ("epoch", "steps", "converged", "diverged", "parameters")
 LIVE_METRICS = ("train_acc", "test_acc", "train_loss", "test_loss")
 OPS = ("<=", ">=", "==", "!=", "<", ">")
 
@@ -27,7 +31,7 @@ _INDEX = r"\[\s*\d+(?:\s*,\s*\d+)*\s*\]"
 _NAME = re.compile(rf"[A-Za-z_]\w*(?:{_INDEX})?(?:\.[A-Za-z_]\w*(?:{_INDEX})?)*")
 _CALL = re.compile(r"([A-Za-z_]\w*)\s*\((.*)\)")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_CONDITION = re.compile(r"(.+?)\s*(<=|>=|==|!=|<|>)\s*(\S+)")
+_CONDITION = re.compile(r"(.+?)\s*(<=|>=|==|!=|<|>)\s*(.+)")
 BOOLEANS = {"yes": True, "true": True, "no": False, "false": False}
 
 
@@ -48,10 +52,15 @@ def parse_quantity(text: str) -> Quantity:
     if call:
         name, inner = call.group(1), call.group(2).strip()
         if name not in FUNCTIONS:
-            raise ValueError(f"unknown function '{name}()'" + _near(name, FUNCTIONS)
+            raise ValueError(f"unknown function '{name}()'" + suggest(name, FUNCTIONS)
                              + f"; use one of: {', '.join(f + '()' for f in FUNCTIONS)}")
         if name in ("change", "sign"):
             return Quantity(text, name, None, (parse_quantity(inner),))
+        if name == "history":
+            metric, _, count = (part.strip() for part in inner.partition(","))
+            if not re.fullmatch(r"[A-Za-z_]\w*", metric) or not count.isdigit() or not 1 <= int(count) <= 100:
+                raise ValueError(f"write history(METRIC, N) with N from 1 to 100, e.g. history(train_loss, 3)")
+            return Quantity(text, name, None, (metric, int(count)))
         args = tuple(parse_number(a) for a in inner.split(",")) if inner else ()
         if not args:
             raise ValueError(f"{name}() needs the point's coordinates, e.g. {name}(1, 0)")
@@ -74,8 +83,13 @@ def parse_condition(text: str) -> Condition:
     body = text[4:].strip() if negate else text
     match = _CONDITION.fullmatch(body)
     if match and not negate:
-        raw = match.group(3).lower()
-        value = BOOLEANS[raw] if raw in BOOLEANS else parse_number(raw)
+        raw = match.group(3).strip()
+        if raw.lower() in BOOLEANS:
+            value = BOOLEANS[raw.lower()]
+        elif _NUMBER.fullmatch(raw):
+            value = float(raw)
+        else:
+            value = parse_quantity(raw)
         return Condition(text, parse_quantity(match.group(1)), match.group(2), value)
     if any(op in body for op in OPS) or "=" in body:
         raise ValueError(f"'{text}' is not a condition; write QUANTITY OP NUMBER with OP one of "
@@ -83,27 +97,29 @@ def parse_condition(text: str) -> Condition:
     return Condition(text, parse_quantity(body), negate=negate)
 
 
-def _near(word, choices) -> str:
-    from dlsim.errors import suggest
-    return suggest(word, choices)
-
-
 # --- reading values from a simulation ------------------------------------------------------------
 class Scope:
     """The values of one moment of a simulation; metrics computed once, on first use."""
 
-    def __init__(self, sim):
+    def __init__(self, sim, recent=(), stale: bool = False):
         self.sim = sim
+        self.recent = recent   # events since the last change made outside the stream, oldest first
+        self.stale = stale     # the last event predates such a change (@set, @param, @reset)
         self._live = None
 
     def lookup(self, name: str):
         sim = self.sim
-        last = sim.last
-        if last is not None and name in last.values:
+        last = sim.last if sim.last is not None and sim.last.op != "run" and not self.stale else None
+        if last is not None and name in last.values:   # (a compiled run's summary is skipped:
+            # its values depend on whether anyone listened, an epoch's do not)
             return last.values[name]
+        for event in reversed(self.recent):
+            if name in event.values and event.op != "run":
+                return event.values[name]
         if name in SPECIALS:
             return {"epoch": lambda: sim.epoch, "steps": lambda: sim.model.steps,
-                    "position": lambda: sim.position, "converged": sim.model.converged,
+                    "converged": sim.model.converged,
+                    "parameters": lambda: sum(v.size for v in sim.model.params.values()),
                     "diverged": sim.diverged}[name]()
         if name in LIVE_METRICS:
             if self._live is None:
@@ -120,6 +136,10 @@ class Scope:
             return params[name].copy()
         if name in sim.config:
             return sim.config[name]
+        path, _, key = name.rpartition(".")
+        for event in ([last] if last is not None else []) + list(reversed(self.recent)):
+            if key in event.values and (event.path == path or event.path.endswith("." + path)):
+                return event.values[key]
         raise Missing(f"'{name}' has no value here" + (f" (the last event, {last.op}, has: "
                                                        f"{', '.join(last.values)})" if last else ""))
 
@@ -132,6 +152,12 @@ class Scope:
             if q.name == "class":
                 return int(self.sim.predict(X)[0])
             return float(self.sim.model.scores(X)[0])
+        if q.name == "history":
+            metric, count = q.args
+            entries = self.sim.history[-count:]
+            if len(entries) < count or any(e.get(metric) is None for e in entries):
+                raise Missing(f"{q.text}: fewer than {count} epochs have a {metric} yet")
+            return tuple(e[metric] for e in entries)
         if q.name in PREDICT_ONLY:
             raise Missing(f"{q.name}() is only for @predict")
         value = self.lookup(q.name)
@@ -157,7 +183,12 @@ class Scope:
         if value is None or isinstance(value, (str, tuple, np.ndarray)):
             raise Missing(f"'{c.quantity.text}' is {'missing' if value is None else 'not a number'} "
                           f"here, so '{c.text}' cannot be checked")
-        return _compare(float(value), c.op, float(c.value)), value
+        other = c.value
+        if isinstance(other, Quantity):
+            other = self.value(other)
+            if other is None or isinstance(other, (str, tuple, np.ndarray)):
+                raise Missing(f"'{c.value.text}' is not a number here, so '{c.text}' cannot be checked")
+        return _compare(float(value), c.op, float(other)), value
 
 
 def _compare(a: float, op: str, b: float) -> bool:

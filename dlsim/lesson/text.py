@@ -22,7 +22,7 @@ def split_placeholder(body: str) -> tuple[str, int | None]:
     if not sep:
         return body.strip(), None
     if not digits.strip().isdigit() or int(digits) > 12:
-        raise ValueError(f"'{{{body}}}': after ':' give the decimals to show, 0 to 12")
+        raise ValueError("after ':' give the decimals to show, 0 to 12")
     return name.strip(), int(digits)
 
 
@@ -62,14 +62,18 @@ def render(text: str, scope: Scope, events=()) -> str:
         name, digits = split_placeholder(match.group(1))
         if name == "formula":
             if scope.sim.last is None:
-                raise Missing("{formula}: no event has happened yet")
+                error = Missing("{formula}: no event has happened yet")
+                error.placeholder = name
+                raise error
             return describe(scope.sim.last)
         if name == "formulas":
             return "\n".join(describe(e) for e in events) or "(no events in this step)"
         try:
             return fmt(scope.value(parse_quantity(name)), digits)
         except Missing as why:
-            raise Missing(f"{{{match.group(1)}}}: {why}") from None
+            error = Missing(f"{{{match.group(1)}}}: {why}")
+            error.placeholder = name
+            raise error from None
     return PLACEHOLDER.sub(fill, text)
 
 
@@ -78,14 +82,20 @@ _EMPHASIS = [(re.compile(r"\*\*(.+?)\*\*"), r"\1"), (re.compile(r"__(.+?)__"), r
              (re.compile(r"`([^`]+)`"), r"\1"), (re.compile(r"\[([^\]]+)\]\([^)]+\)"), r"\1")]
 
 
+def emphasis(text: str) -> str:
+    for pattern, repl in _EMPHASIS:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def plain(markdown: str, width: int = 78, indent: str = "  ") -> str:
-    """Markdown as plain text for a terminal log: paragraphs wrapped, code and lists kept."""
-    out, paragraph, fenced = [], [], False
+    """Markdown as plain text for a terminal log: paragraphs and list items wrapped, code kept."""
+    out, paragraph, fenced, hang = [], [], False, 0
 
     def flush():
         if paragraph:
-            out.append(textwrap.fill(" ".join(paragraph), width, initial_indent=indent,
-                                     subsequent_indent=indent))
+            out.append(textwrap.fill(emphasis(" ".join(paragraph)), width, initial_indent=indent,
+                                     subsequent_indent=indent + " " * hang, break_on_hyphens=False))
             paragraph.clear()
 
     for line in markdown.splitlines():
@@ -96,20 +106,25 @@ def plain(markdown: str, width: int = 78, indent: str = "  ") -> str:
         if fenced:
             out.append(indent + "    " + line)
             continue
-        for pattern, repl in _EMPHASIS:
-            line = pattern.sub(repl, line)
         stripped = line.strip()
+        item = re.match(r"([-*+]|1\.)\s" if paragraph else r"([-*+]|\d+\.)\s", stripped)
         if not stripped:
             flush()
             if out and out[-1] != "":
                 out.append("")
-        elif re.match(r"([-*+]|\d+\.)\s", stripped) or line.startswith("    ") or stripped.startswith(">"):
+        elif item:
             flush()
-            out.append(indent + re.sub(r"^[*+]\s", "- ", stripped.lstrip("> ").rstrip()))
+            hang = len(item.group(0))
+            paragraph.append(re.sub(r"^[*+]\s", "- ", stripped))
+        elif (line.startswith("    ") and not paragraph) or stripped.startswith((">", "|")):
+            flush()
+            out.append(indent + emphasis(stripped.lstrip("> ").rstrip()))
         elif stripped.startswith("#"):
             flush()
-            out.append(indent + stripped.lstrip("#").strip())
+            out.append(indent + emphasis(stripped.lstrip("#").strip()))
         else:
+            if not paragraph and not line.startswith(" "):
+                hang = 0
             paragraph.append(stripped)
     flush()
     while out and out[-1] == "":

@@ -15,7 +15,7 @@ from dlsim.kernels.dense import backprop_sum, neuron_z
 from dlsim.models import options as opt
 from dlsim.models.base import Model
 from dlsim.sim.datasets import one_hot
-from dlsim.sim.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level, close_last
+from dlsim.sim.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
 
 class MLP(Model):
@@ -164,6 +164,7 @@ class MLP(Model):
         return -(-self.X.shape[0] // self.batch_size)
 
     def events(self, detail=Level.OP):
+        """Events from the cursor on, each one's arithmetic done as it is yielded (never ahead)."""
         while True:
             if self.batch_index == self.n_batches():
                 yield self._epoch_end()
@@ -171,13 +172,14 @@ class MLP(Model):
             rows = self.batch_rows()
             if detail >= Level.BATCH:
                 yield self._compiled_batch(rows)
-            elif self.sample < len(rows):
-                evs = self._sample_events(rows[self.sample], len(rows))
-                self.sample += 1
-                yield from (e for e in evs if e.level >= detail or e is evs[-1])
-            else:
-                evs = self._update_events(len(rows))
-                yield from (e for e in evs if e.level >= detail or e is evs[-1])
+                continue
+            unit = (self._sample_events(rows[self.sample], len(rows)) if self.sample < len(rows)
+                    else self._update_events(len(rows)))
+            for event in unit:
+                if event.closes == Level.SAMPLE:
+                    self.sample += 1  # the cursor moves on before the sample's last event is seen
+                if event.level >= detail or event.closes >= detail:
+                    yield event
 
     def _compiled_batch(self, rows):
         self.steps += 1
@@ -210,78 +212,76 @@ class MLP(Model):
         if self.sample == 0:
             self.grad[:] = 0.0
         x, y = self.X[s], self.Y[s]
-        layers = self.layers()
-        grads = self.layers(self.grad)
+        layers, grads = self.layers(), self.layers(self.grad)
         zs, as_ = [], [x]
-        evs = []
         for l, (W, b) in enumerate(layers):
-            z = np.array([neuron_z(as_[-1], W, b, j) for j in range(W.shape[1])])
-            a = np.empty_like(z)
-            unit = [Event("weighted_sum", FORWARD, f"mlp.layer[{l}].neuron[{j}]",
-                          {"inputs": tuple(as_[-1]), "weights": tuple(W[:, j]), "bias": b[j], "z": z[j]})
-                    for j in range(len(z))]
-            if self.acts[l] == act.SOFTMAX:
+            kind = self.acts[l]
+            z, a = np.empty(W.shape[1]), np.empty(W.shape[1])
+            for j in range(len(z)):
+                z[j] = neuron_z(as_[-1], W, b, j)
+                yield Event("weighted_sum", FORWARD, f"mlp.layer[{l}].neuron[{j}]",
+                            {"inputs": tuple(as_[-1]), "weights": tuple(W[:, j]), "bias": b[j], "z": z[j]})
+            if kind == act.SOFTMAX:
                 act.softmax_row(z, a)
-                unit.append(Event("softmax", FORWARD, f"mlp.layer[{l}]", {"z": tuple(z), "a": tuple(a)}))
+                yield Event("softmax", FORWARD, f"mlp.layer[{l}]", {"z": tuple(z), "a": tuple(a)},
+                            closes=Level.LAYER)
             else:
                 for j in range(len(z)):
-                    a[j] = act.activate(z[j], self.acts[l])
-                    unit.append(Event("activation", FORWARD, f"mlp.layer[{l}].neuron[{j}]",
-                                      {"fn": act.NAMES[int(self.acts[l])], "z": z[j], "a": a[j]}))
+                    a[j] = act.activate(z[j], kind)
+                    yield Event("activation", FORWARD, f"mlp.layer[{l}].neuron[{j}]",
+                                {"fn": act.NAMES[int(kind)], "z": z[j], "a": a[j]},
+                                closes=Level.LAYER if j == len(z) - 1 else Level.OP)
             zs.append(z)
             as_.append(a)
-            evs += close_last(unit, Level.LAYER)
         scale = 1.0 / batch
-        loss = losses.sample_loss(as_[-1], y, self.loss_kind, scale)
-        self.batch_loss += loss
-        evs += close_last([Event("loss", LOSS, "mlp.loss", {
+        share = losses.sample_loss(as_[-1], y, self.loss_kind, scale)
+        self.batch_loss += share
+        yield Event("loss", LOSS, "mlp.loss", {
             "fn": losses.NAMES[self.loss_kind], "prediction": tuple(as_[-1]), "target": tuple(y),
-            "loss": losses.sample_loss(as_[-1], y, self.loss_kind, 1.0), "share": loss,
-            "batch_loss": self.batch_loss, "sample": int(s)})], Level.LAYER)
+            "loss": losses.sample_loss(as_[-1], y, self.loss_kind, 1.0), "share": share,
+            "batch_loss": self.batch_loss, "sample": int(s)}, closes=Level.LAYER)
         out = len(layers) - 1
-        delta = np.array([losses.output_delta(zs[out], as_[-1], y, self.loss_kind, self.acts[out], scale, k)
-                          for k in range(len(zs[out]))])
-        unit = [Event("delta", BACKWARD, f"mlp.layer[{out}].neuron[{k}]", {
-            "dL_da": losses.loss_grad(as_[-1], y, self.loss_kind, scale, k),
-            "fprime": None if self.acts[out] == act.SOFTMAX else act.derivative(zs[out][k], as_[-1][k], self.acts[out]),
-            "delta": delta[k]}) for k in range(len(delta))]
+        delta = np.empty(len(zs[out]))
+        for k in range(len(delta)):
+            delta[k] = losses.output_delta(zs[out], as_[-1], y, self.loss_kind, self.acts[out], scale, k)
+            fprime = None if self.acts[out] == act.SOFTMAX else act.derivative(zs[out][k], as_[-1][k], self.acts[out])
+            yield Event("delta", BACKWARD, f"mlp.layer[{out}].neuron[{k}]", {
+                "dL_da": losses.loss_grad(as_[-1], y, self.loss_kind, scale, k), "fprime": fprime,
+                "delta": delta[k]})
         for l in range(out, -1, -1):
             (W, _), (dW, db), a_in = layers[l], grads[l], as_[l]
             for i in range(W.shape[0]):
                 for j in range(W.shape[1]):
                     contribution = a_in[i] * delta[j]
                     dW[i, j] += contribution
-                    unit.append(Event("grad", BACKWARD, f"mlp.layer[{l}].W[{i},{j}]",
-                                      {"a": a_in[i], "delta": delta[j], "contribution": contribution,
-                                       "total": dW[i, j]}))
+                    yield Event("grad", BACKWARD, f"mlp.layer[{l}].W[{i},{j}]",
+                                {"a": a_in[i], "delta": delta[j], "contribution": contribution,
+                                 "total": dW[i, j]})
             for j in range(W.shape[1]):
                 db[j] += delta[j]
-                unit.append(Event("grad", BACKWARD, f"mlp.layer[{l}].b[{j}]",
-                                  {"delta": delta[j], "contribution": delta[j], "total": db[j]}))
-            evs += close_last(unit, Level.LAYER)
+                last = j == W.shape[1] - 1
+                yield Event("grad", BACKWARD, f"mlp.layer[{l}].b[{j}]",
+                            {"delta": delta[j], "contribution": delta[j], "total": db[j]},
+                            closes=(Level.SAMPLE if l == 0 else Level.LAYER) if last else Level.OP)
             if l == 0:
-                break
-            kind = self.acts[l - 1]
-            below = np.empty(W.shape[0])
-            unit = []
+                return
+            kind, below = self.acts[l - 1], np.empty(W.shape[0])
             for i in range(W.shape[0]):
                 back = backprop_sum(W, delta, i)
                 fprime = act.derivative(zs[l - 1][i], as_[l][i], kind)
                 below[i] = back * fprime
-                unit.append(Event("delta", BACKWARD, f"mlp.layer[{l - 1}].neuron[{i}]", {
+                yield Event("delta", BACKWARD, f"mlp.layer[{l - 1}].neuron[{i}]", {
                     "weights": tuple(W[i]), "deltas": tuple(delta), "sum": back, "fprime": fprime,
-                    "delta": below[i]}))
+                    "delta": below[i]})
             delta = below
-        return close_last(evs, Level.SAMPLE)
 
     def _update_events(self, n_rows):
         """One optimizer step, one parameter element at a time, in the buffer's order."""
         self.steps += 1
         kind, lr, mu, b1, b2, eps = self.hyper()
-        evs, k = [], 0
+        k = 0
         for name, value in self.params.items():
-            unit = []
-            for index in np.ndindex(value.shape):
+            for n, index in enumerate(np.ndindex(value.shape)):
                 old = self.theta[k]
                 optimizers.update_element(self.theta, self.grad, self.m, self.v, k, kind, lr, mu,
                                           b1, b2, eps, self.steps)
@@ -291,11 +291,11 @@ class MLP(Model):
                     values.update(velocity=self.m[k], mu=mu)
                 elif kind == optimizers.ADAM:
                     values.update(m=self.m[k], v=self.v[k], t=self.steps)
-                label = ",".join(map(str, index))
-                unit.append(Event("update", UPDATE, f"mlp.{name}[{label}]", values))
                 k += 1
-            evs += close_last(unit, Level.LAYER) if name.endswith(".b") else unit
-        return evs + [self._batch_done(n_rows)]
+                ends_layer = name.endswith(".b") and n == value.size - 1
+                yield Event("update", UPDATE, f"mlp.{name}[{','.join(map(str, index))}]", values,
+                            closes=Level.LAYER if ends_layer else Level.OP)
+        yield self._batch_done(n_rows)
 
     # --- the fused path ------------------------------------------------------------------------
     def train_fused(self, epochs, every=1):

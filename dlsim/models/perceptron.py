@@ -8,7 +8,7 @@ import numpy as np
 from dlsim.kernels import perceptron as kernel
 from dlsim.models import options as opt
 from dlsim.models.base import Model
-from dlsim.sim.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level, close_last
+from dlsim.sim.events import EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
 
 class Perceptron(Model):
@@ -43,46 +43,43 @@ class Perceptron(Model):
         return {"w": self.theta[:-1], "b": self.theta[-1:]}
 
     def events(self, detail=Level.OP):
+        """Events from the cursor on, each one's arithmetic done as it is yielded (never ahead)."""
         n = self.X.shape[0]
         while True:
             if self.index == n:
                 yield self._epoch_end()
                 continue
-            s = self.order(self.epoch)[self.index]
-            evs = self._sample(s)
-            self.index += 1
-            yield from (e for e in close_last(evs, Level.BATCH) if e.level >= detail or e is evs[-1])
+            for event in self._sample(self.order(self.epoch)[self.index]):
+                if event.closes >= Level.BATCH:
+                    self.index += 1  # the cursor moves on before the sample's last event is seen
+                if event.level >= detail or event.closes >= detail:
+                    yield event
 
     def _sample(self, s):
+        """One sample: weighted sum, threshold, error, then the rule applied to each weight."""
         x, y = self.X[s], self.y[s]
-        w, b = self.theta[:-1], self.theta[-1]
-        here = f"perceptron.sample[{s}]"
-        z = kernel.weighted_sum(x, w, b)
+        z = kernel.weighted_sum(x, self.theta[:-1], self.theta[-1])
+        yield Event("weighted_sum", FORWARD, "perceptron.neuron",
+                    {"inputs": tuple(x), "weights": tuple(self.theta[:-1]), "bias": self.theta[-1],
+                     "z": z, "sample": int(s)})
         y_hat = kernel.threshold(z)
+        yield Event("threshold", FORWARD, "perceptron.neuron", {"z": z, "output": y_hat},
+                    closes=Level.LAYER)
         error = y - y_hat
-        forward = [
-            Event("weighted_sum", FORWARD, "perceptron.neuron",
-                  {"inputs": tuple(x), "weights": tuple(w), "bias": b, "z": z, "sample": int(s)}),
-            Event("threshold", FORWARD, "perceptron.neuron", {"z": z, "output": y_hat}),
-        ]
-        close_last(forward, Level.LAYER)
-        compare = close_last([Event("error", LOSS, here, {"target": y, "output": y_hat, "error": error})],
-                             Level.LAYER)
         self.errors += error != 0.0
-        update = []
-        for i, name in enumerate([f"w[{i}]" for i in range(len(x))] + ["b"]):
-            old = self.theta[i]
-            xi = x[i] if i < len(x) else 1.0
+        yield Event("error", LOSS, f"perceptron.sample[{s}]", {"target": y, "output": y_hat, "error": error},
+                    closes=Level.LAYER)
+        names = [f"w[{i}]" for i in range(len(x))] + ["b"]
+        for i, name in enumerate(names):
+            old, xi = self.theta[i], (x[i] if i < len(x) else 1.0)
             self.theta[i] = old + self.config["lr"] * error * xi
-            update.append(Event("update", UPDATE, f"perceptron.{name}",
-                                {"old": old, "lr": self.config["lr"], "error": error, "input": xi,
-                                 "new": self.theta[i]}))
-        if update:
-            self.steps += 1
-        summary = Event("sample", UPDATE, here,
-                        {"sample": int(s), "error": error, "w": self.theta[:-1].copy(),
-                         "b": float(self.theta[-1])}, level=Level.SAMPLE)
-        return forward + compare + close_last(update, Level.LAYER) + [summary]
+            yield Event("update", UPDATE, f"perceptron.{name}",
+                        {"old": old, "lr": self.config["lr"], "error": error, "input": xi, "new": self.theta[i]},
+                        closes=Level.LAYER if i == len(names) - 1 else Level.OP)
+        self.steps += 1  # one application of the rule per sample, whether or not it changed anything
+        yield Event("sample", UPDATE, f"perceptron.sample[{s}]",
+                    {"sample": int(s), "error": error, "w": self.theta[:-1].copy(), "b": float(self.theta[-1])},
+                    level=Level.SAMPLE, closes=Level.BATCH)
 
     def _epoch_end(self):
         errors, self.errors, self.index = int(self.errors), 0, 0

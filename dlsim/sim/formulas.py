@@ -3,6 +3,8 @@
 The app's math panel, the headless narration and the lessons all print through here, and every
 number printed is one the kernel used or produced.
 """
+import re
+
 from dlsim.sim.events import Event
 
 
@@ -21,9 +23,9 @@ def num(x, digits: int = 3) -> str:
     return text.replace("-", "−")
 
 
-def fac(x) -> str:
+def fac(x, digits: int = 3) -> str:
     """A factor in a product: negatives in brackets, so `0.5·(−0.2)` never reads as a subtraction."""
-    text = num(x)
+    text = num(x, digits)
     return f"({text})" if text.startswith("−") else text
 
 
@@ -32,9 +34,18 @@ def _term(x, w) -> str:
 
 
 def _sum(terms: list[str], limit: int = 4) -> str:
+    """'a + b + …'; a term that is a bare negative number is subtracted: '… − 0.100'."""
     if len(terms) > limit:
-        terms = terms[:limit - 1] + ["…"]
-    return " + ".join(terms)
+        terms = terms[:limit - 1] + ["…"] + terms[-1:]
+    text = terms[0]
+    for term in terms[1:]:
+        text += f" − {term[1:]}" if term.startswith("−") else f" + {term}"
+    return text
+
+
+def _is_bias(path: str) -> bool:
+    """mlp.layer[0].b[2] and perceptron.b are biases; …W[1,2] and perceptron.w[0] are weights."""
+    return bool(re.search(r"\.b(\[|$)", path))
 
 
 def describe(event: Event) -> str:
@@ -67,15 +78,19 @@ def describe(event: Event) -> str:
             return f"∂L/∂w += a·δ = {fac(v['a'])}·{fac(v['delta'])} = {num(v['contribution'])}   total {num(v['total'])}"
         return f"∂L/∂b += δ = {num(v['delta'])}   total {num(v['total'])}"
     if op == "update":
+        p = "b" if _is_bias(event.path) else "w"
         if "error" in v:
-            return (f"w ← w + lr·error·x = {num(v['old'])} + {num(v['lr'])}·{fac(v['error'])}·"
+            if p == "b":
+                return (f"b ← b + lr·error = {num(v['old'])} + {num(v['lr'])}·{fac(v['error'], 0)} = "
+                        f"{num(v['new'])}")
+            return (f"w ← w + lr·error·x = {num(v['old'])} + {num(v['lr'])}·{fac(v['error'], 0)}·"
                     f"{fac(v['input'])} = {num(v['new'])}")
         if v["optimizer"] == "sgd":
-            return f"w ← w − lr·∂L/∂w = {num(v['old'])} − {num(v['lr'])}·{fac(v['grad'])} = {num(v['new'])}"
+            return f"{p} ← {p} − lr·∂L/∂{p} = {num(v['old'])} − {num(v['lr'])}·{fac(v['grad'])} = {num(v['new'])}"
         if v["optimizer"] == "momentum":
-            return (f"v ← μv + ∂L/∂w = {num(v['velocity'])};  w ← w − lr·v = {num(v['old'])} − "
+            return (f"v ← μv + ∂L/∂{p} = {num(v['velocity'])};  {p} ← {p} − lr·v = {num(v['old'])} − "
                     f"{num(v['lr'])}·{fac(v['velocity'])} = {num(v['new'])}")
-        return (f"adam (t={v['t']}): m = {num(v['m'])}, v = {num(v['v'], 5)};  w ← {num(v['old'])} → "
+        return (f"adam (t={v['t']}): m = {num(v['m'])}, v = {num(v['v'], 5)};  {p} ← {num(v['old'])} → "
                 f"{num(v['new'])}")
     if op == "batch":
         return f"step {v['step']} done: batch loss {num(v['loss'])}"

@@ -1,0 +1,86 @@
+"""`dlsim lesson list | check [PATH] | NAME [--headless] [--trace FILE]`.
+
+Problems in a lesson print one a line as `file:line: what is wrong`, and the exit code is 2.
+"""
+import sys
+from pathlib import Path
+
+from dlsim.errors import UserError
+from dlsim.lesson.document import LessonError, Problem
+from dlsim.lesson.library import catalog, check, find, lesson_files, load
+
+
+def report(problems: list[Problem]) -> int:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    files = len({p.path for p in problems})
+    print(f"dlsim: {len(problems)} problem{'s' * (len(problems) != 1)} in "
+          f"{files} lesson file{'s' * (files != 1)}", file=sys.stderr)
+    return 2
+
+
+def list_lessons() -> int:
+    from dlsim.lesson.progress import Progress
+    progress = Progress()
+    rows = []
+    for lesson, path, problems in catalog():
+        minutes = f"{lesson.minutes} min" if lesson and lesson.minutes else ""
+        title = lesson.title if lesson else path.stem
+        if problems:
+            note = f"(malformed: run 'dlsim lesson check {path}')"
+        else:
+            note = progress.summary(path.stem)
+        rows.append((path.stem, minutes, title, note))
+    if not rows:
+        print("no lessons found", file=sys.stderr)
+        return 1
+    width = max(len(r[0]) for r in rows)
+    for name, minutes, title, note in rows:
+        print(f"{name:<{width}}  {minutes:>6}  {title}" + (f"  [{note}]" if note else ""))
+    return 0
+
+
+def check_command(target: str | None) -> int:
+    """Validate one lesson (a name or a file), every lesson of a folder, or all of lessons/."""
+    if target and Path(target).is_dir():
+        paths = lesson_files(Path(target))
+    else:
+        paths = [find(target)] if target else lesson_files()
+    if not paths:
+        raise UserError("no lesson files to check")
+    problems = []
+    for path in paths:
+        problems += check(Path(path))[1]
+    if problems:
+        return report(problems)
+    print(f"ok: {len(paths)} lesson{'s' * (len(paths) != 1)} checked, no problems")
+    return 0
+
+
+def main(args) -> int:
+    name, path = args.name, getattr(args, "path", None)
+    headless, trace = getattr(args, "headless", False), getattr(args, "trace", None)
+    if name == "check":
+        return _guarded(lambda: check_command(path))
+    if path:
+        raise UserError(f"'dlsim lesson {name}' takes no path; to validate a file use "
+                        f"'dlsim lesson check {path}'")
+    if name == "list":
+        return list_lessons()
+    if trace and not headless:
+        raise UserError("--trace needs --headless")
+    if headless:
+        from dlsim.lesson.headless import play
+        return _guarded(lambda: play(load(name), trace=trace))
+    lesson = _guarded(lambda: load(name))
+    if isinstance(lesson, int):
+        return lesson
+    from dlsim.tui.launch import launch
+    return launch(lesson=str(lesson.path) if Path(name).suffix == ".md" else lesson.name)
+
+
+def _guarded(thunk):
+    try:
+        return thunk()
+    except LessonError as error:
+        return report(error.problems)

@@ -1,0 +1,194 @@
+"""Check a parsed lesson against its network: options, parameters, quantities, answers.
+
+Builds the network the lesson describes (cheap: nothing trains) and follows the lesson's @set lines,
+so that a name is checked against the network as it is at that step. The event values a name may
+refer to (`z`, `delta`…) are learnt from a short probe run of the same network on four samples.
+"""
+import dataclasses
+
+from dlsim.errors import UserError, suggest
+from dlsim.lesson.document import Checkpoint, Condition, Lesson, Problem, Quantity
+from dlsim.lesson.quantities import LIVE_METRICS, PREDICT_ONLY, SPECIALS
+from dlsim.models import MODELS
+from dlsim.models.options import resolve
+from dlsim.sim.events import Level
+
+
+def probe_keys(network: str, config: dict) -> tuple[set[str], set[str]]:
+    """Every value name the network's events carry, and its per-epoch metrics, from a tiny run."""
+    from dlsim.sim.simulator import Simulator
+    cls = MODELS[network]
+    names = {o.name for o in cls.options}
+    small = {k: v for k, v in {"samples": 4, "test": 2, "batch": 0}.items() if k in names}
+    sim = Simulator(network, **{**config, **small})
+    keys = set()
+    for _ in range(100_000):
+        event = sim.step(Level.OP)
+        keys.update(event.values)
+        if event.closes >= Level.EPOCH:
+            break
+    history = set()
+    for entry in sim.history:
+        history.update(entry)
+    return keys | history, history
+
+
+class _Checker:
+    def __init__(self, lesson: Lesson):
+        self.lesson = lesson
+        self.problems: list[Problem] = []
+        self.sim = None
+        self.config: dict = {}
+        self.events: set[str] = set()
+        self.history: list[str] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(str(self.lesson.path), line, message))
+
+    def build(self, config: dict, line: int) -> bool:
+        from dlsim.sim.simulator import Simulator
+        try:
+            self.sim = Simulator(self.lesson.network, **config)
+            keys, history = probe_keys(self.lesson.network, config)
+            self.events |= keys
+            self.history = sorted(set(self.history) | history)
+        except UserError as why:
+            self.problem(line, str(why))
+            return False
+        self.config = dict(self.sim.config)
+        return True
+
+    # --- names ---------------------------------------------------------------------------------
+    def known(self) -> list[str]:
+        return sorted(self.events | set(SPECIALS) | set(LIVE_METRICS) | set(self.sim.model.params)
+                      | set(self.config))
+
+    def param(self, line: int, name: str, index, what: str) -> bool:
+        params = self.sim.model.params
+        if name not in params:
+            self.problem(line, f"{what}: unknown parameter '{name}'{suggest(name, params)}; "
+                               f"this network has: {', '.join(params)}")
+            return False
+        shape = params[name].shape
+        if index is not None and (len(index) != len(shape) or any(i >= n for i, n in zip(index, shape))):
+            bounds = ",".join(f"0..{n - 1}" for n in shape)
+            self.problem(line, f"{what}: index [{','.join(map(str, index))}] is outside '{name}' of shape {shape} "
+                               f"(indices {bounds})")
+            return False
+        return True
+
+    def quantity(self, line: int, q: Quantity, predict: bool = False) -> None:
+        if q.name in PREDICT_ONLY:
+            if not predict:
+                self.problem(line, f"{q.name}() is only for @predict (it compares two moments)")
+            else:
+                self.quantity(line, q.args[0])
+            return
+        if q.name == "history":
+            if q.args[0] not in self.history:
+                self.problem(line, f"{q.text}: unknown metric '{q.args[0]}'"
+                                   f"{suggest(q.args[0], self.history)}; choose from: {', '.join(self.history)}")
+            return
+        if q.name in ("class", "score"):
+            width = self.sim.data.X.shape[1]
+            if len(q.args) != width:
+                self.problem(line, f"{q.text}: a point of this dataset has {width} coordinates")
+            return
+        if q.name in self.sim.model.params:
+            self.param(line, q.name, q.index, q.text)
+        elif "." in q.name and q.name.rpartition(".")[2] in self.events:
+            pass    # PATH.KEY: a value of an event, found (or not) at run time
+        elif q.name not in self.known():
+            self.problem(line, f"unknown quantity '{q.name}'{suggest(q.name, self.known())}; see "
+                               f"'Quantities' in lessons/README.md")
+
+    def condition(self, line: int, c: Condition) -> None:
+        self.quantity(line, c.quantity)
+        if isinstance(c.value, Quantity):
+            self.quantity(line, c.value)
+
+    # --- actions -------------------------------------------------------------------------------
+    def options(self, line: int, given: dict) -> dict | None:
+        try:
+            return resolve(self.lesson.network, MODELS[self.lesson.network].options,
+                           {**self.config, **given})
+        except UserError as why:
+            self.problem(line, str(why))
+            return None
+
+    def action(self, action) -> None:
+        a = action.args
+        if action.kind == "set":
+            new = self.options(action.line, a["options"])
+            if new is not None:
+                live = {o.name for o in MODELS[self.lesson.network].options if o.live}
+                if any(new[k] != self.config[k] for k in new if k not in live):
+                    self.build(new, action.line)
+                else:
+                    self.config = new
+        elif action.kind == "param":
+            if self.param(action.line, a["name"], a["index"], "@param") and a["index"] is None:
+                size = self.sim.model.params[a["name"]].size
+                if len(a["values"]) not in (1, size):
+                    self.problem(action.line, f"@param {a['name']}: give 1 value or {size}, "
+                                              f"got {len(a['values'])}")
+        elif action.kind == "run" and "until" in a:
+            self.condition(action.line, a["until"])
+
+    def checkpoint(self, cp: Checkpoint, last: bool) -> Checkpoint:
+        if last:
+            self.problem(cp.line, "a @predict asks about the next step, and this is the last step")
+        if cp.kind == "condition":
+            self.condition(cp.line, cp.subject)
+        else:
+            self.quantity(cp.line, cp.subject, predict=True)
+        if cp.kind == "class":
+            choices = tuple(str(c) for c in range(self.sim.data.classes))
+            if cp.answer not in choices:
+                self.problem(cp.line, f"the answer '{cp.answer}' is not a class; choose from: "
+                                      f"{', '.join(choices)}")
+            return dataclasses.replace(cp, choices=choices)
+        return cp
+
+    def run(self) -> Lesson:
+        lesson = self.lesson
+        lines = lesson.lines
+        if lesson.network not in MODELS:
+            if lesson.network:
+                self.problem(lines.get("network", 1), f"unknown network '{lesson.network}'"
+                             f"{suggest(lesson.network, MODELS)}; choose from: {', '.join(MODELS)}")
+            return lesson
+        line = lines.get("options", lines.get("network", 1))
+        datasets = MODELS[lesson.network].datasets
+        fine = True
+        for key, raw in lesson.options.items():
+            where = lines.get("dataset", line) if key == "dataset" else line
+            if key == "dataset" and raw not in datasets:
+                self.problem(where, f"unknown dataset '{raw}'{suggest(raw, datasets)} for "
+                                    f"{lesson.network}; choose from: {', '.join(datasets)}")
+                fine = False
+            elif self.options(where, {"seed": lesson.seed, key: raw}) is None:
+                fine = False
+        config = self.options(line, {"seed": lesson.seed, **lesson.options}) if fine else None
+        if config is None or not self.build(config, line):
+            return lesson
+        steps = []
+        for n, step in enumerate(lesson.steps):
+            for action in step.actions:
+                self.action(action)
+            for ref_line, q in step.refs:
+                self.quantity(ref_line, q)
+            for expectation in step.expectations:
+                self.condition(expectation.line, expectation.condition)
+            if step.highlight is not None:
+                self.param(step.highlight.line, step.highlight.name, step.highlight.index, "@highlight")
+            cp = step.checkpoint and self.checkpoint(step.checkpoint, n == len(lesson.steps) - 1)
+            steps.append(dataclasses.replace(step, checkpoint=cp))
+        return dataclasses.replace(lesson, steps=tuple(steps))
+
+
+def validate(lesson: Lesson) -> tuple[Lesson, list[Problem]]:
+    """The lesson with its class checkpoints' choices filled in, and the problems found."""
+    checker = _Checker(lesson)
+    checked = checker.run()
+    return checked, checker.problems

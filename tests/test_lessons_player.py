@@ -1,0 +1,139 @@
+"""The player API the app uses, progress remembered between sessions, and `dlsim lesson` exit codes."""
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from dlsim.cli import main
+from dlsim.lesson import LessonError, Player, Progress, load
+from dlsim.lesson.progress import data_dir
+
+PLAY = Path(__file__).parent / "fixtures" / "lessons" / "play"
+
+
+@pytest.fixture(autouse=True)
+def data(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLSIM_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_checkpoints_are_asked_and_graded():
+    player = Player(load("perceptron-and"))
+    view = player.start()
+    assert view.index == 0 and view.total == len(player.lesson.steps)
+    view = player.next()
+    cp = view.checkpoint
+    assert cp.kind == "sign" and cp.choices == ("positive", "negative", "zero")
+    assert view.question and view.because
+    wrong = player.answer("positive")
+    assert not wrong.correct and wrong.answer == "negative" and wrong.because == view.because
+    assert player.answer(cp.choices.index("negative")).correct
+    settled = player.next().outcomes[0]
+    assert settled.kind == "predict" and settled.ok
+
+
+def test_exploring_the_simulation_does_not_derail_the_lesson():
+    player = Player(load("perceptron-and"))
+    player.start()
+    player.next()
+    reference = Player(load("perceptron-and"))
+    reference.start()
+    reference.next()
+    player.sim.set("lr", 5.0)        # the learner plays with the simulation inside a step...
+    player.sim.step("epoch")
+    assert player.moved()
+    assert player.next().text == reference.next().text   # ...and the lesson carries on as written
+    player.sim.step("sample")
+    player.restore()
+    assert not player.moved()
+
+
+def test_progress_is_remembered_between_sessions(data):
+    player = Player(load("perceptron-xor"), progress=Progress())
+    player.start()
+    player.next()                 # "Three epochs" asks whether w[0] will change
+    player.answer("same")
+    player.next()
+    saved = json.loads((data / "progress.json").read_text())
+    entry = saved["lessons"]["perceptron-xor"]
+    assert entry["step"] == 2 and entry["steps"] == len(player.lesson.steps) and not entry["completed"]
+    again = Player(load("perceptron-xor"), progress=Progress())
+    assert again.resume().index == 2
+    assert Progress().summary("perceptron-xor") == f"step 3/{len(player.lesson.steps)}"
+    assert not [p for p in data.iterdir() if p.name.endswith(".tmp")]   # written atomically
+
+
+def test_progress_location_and_a_corrupt_file(data, monkeypatch):
+    assert data_dir() == data
+    monkeypatch.delenv("DLSIM_DATA_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", "/somewhere")
+    assert data_dir() == Path("/somewhere/dlsim")
+    monkeypatch.setenv("DLSIM_DATA_DIR", str(data))
+    data.mkdir(parents=True)
+    (data / "progress.json").write_text("{not json")
+    progress = Progress()
+    assert progress.lessons == {} and (data / "progress.json.bad").exists()
+    progress.visit("x", 0, 1)
+    assert Progress().summary("x") == "done"
+
+
+def test_lesson_list_prints_one_lesson_a_line_name_first(capsys):
+    code, out, _ = run(capsys, "lesson", "list")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split()[0] == "perceptron-threshold"
+    assert "perceptron-and" in [line.split()[0] for line in lines]
+
+
+def test_lesson_check(capsys):
+    code, out, _ = run(capsys, "lesson", "check")
+    assert code == 0 and "no problems" in out
+    bad = Path(__file__).parent / "fixtures" / "lessons" / "unknown-directives.md"
+    code, _, err = run(capsys, "lesson", "check", str(bad))
+    assert code == 2
+    assert f"{bad}:9: unknown directive '@stpe' (did you mean '@step'?)" in err
+    code, _, err = run(capsys, "lesson", "check", str(bad.parent))     # a whole folder
+    assert code == 2 and "bad-set.md:10:" in err and "problems in 9 lesson files" in err
+
+
+def test_headless_exit_codes(capsys):
+    code, out, _ = run(capsys, "lesson", "perceptron-threshold", "--headless")
+    assert code == 0 and "passed:" in out
+    code, _, err = run(capsys, "lesson", str(PLAY / "failing-expectation.md"), "--headless")
+    assert code == 1 and "failing-expectation.md:13: expectation does not hold: converged" in err
+    code, _, err = run(capsys, "lesson", str(PLAY / "wrong-answer.md"), "--headless")
+    assert code == 1 and "wrong-answer.md:9:" in err and "it was 'down'" in err
+    code, _, err = run(capsys, "lesson", str(PLAY / "missing-value.md"), "--headless")
+    assert code == 2 and "missing-value.md:9: {z}" in err
+    code, out, _ = run(capsys, "lesson", str(PLAY / "inside-sample.md"), "--headless")
+    assert code == 0 and "The weights are" in out   # mid-sample, the weights are the ones shown
+    malformed = Path(__file__).parent / "fixtures" / "lessons" / "bad-set.md"
+    code, _, err = run(capsys, "lesson", str(malformed), "--headless")
+    assert code == 2 and "bad-set.md:10:" in err
+
+
+def test_headless_trace_and_user_errors(capsys, tmp_path):
+    trace = tmp_path / "t.jsonl"
+    code, out, _ = run(capsys, "lesson", "perceptron-and", "--headless", "--trace", str(trace))
+    records = [json.loads(line) for line in trace.read_text().splitlines()]
+    assert code == 0 and records[0]["type"] == "header" and records[-1]["type"] == "summary"
+    assert any(r.get("op") == "weighted_sum" for r in records)
+    code, _, err = run(capsys, "lesson", "perceptron-adn", "--headless")
+    assert code == 2 and "did you mean 'perceptron-and'" in err
+    code, _, err = run(capsys, "lesson", "perceptron-and", "--trace", str(trace))
+    assert code == 2 and "--trace needs --headless" in err
+
+
+def test_a_lesson_error_lists_every_problem():
+    bad = Path(__file__).parent / "fixtures" / "lessons" / "unknown-directives.md"
+    with pytest.raises(LessonError) as error:
+        load(str(bad))
+    assert len(error.value.problems) == 7
+    assert str(error.value).startswith(f"{bad}:9: ") and "and 6 more problems" in str(error.value)
+    assert not os.environ.get("DLSIM_DATA_DIR", "").startswith(str(Path.home()))
