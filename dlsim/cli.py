@@ -3,6 +3,7 @@
 A user's mistake prints one line `dlsim: error: …` and exits 2; never a traceback.
 """
 import argparse
+import os
 import sys
 
 from dlsim import __version__
@@ -83,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dlsim: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `dlsim … | head` closed the pipe: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

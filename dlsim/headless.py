@@ -41,19 +41,24 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
     if epochs is None and steps is None:
         epochs = DEFAULT_EPOCHS.get(model, 100)
     writer = TraceWriter(trace) if trace else None
+    detail = level_of(trace_level) if writer else Level.EPOCH
     started = time.perf_counter()
     with feedback("dlsim: compiling the Numba kernels (first run only; later runs load them from the cache)…"):
-        sim.model.warm_up()
+        sim.model.warm_up(detail)
+    compiled = time.perf_counter() - started
+    started = time.perf_counter()
     if writer:
         writer.header(model, sim.config)
         sim.on_event = lambda event: writer.write(event, sim)
-        summary = sim.train(epochs=epochs, steps=steps, detail=level_of(trace_level))
+        summary = sim.train(epochs=epochs, steps=steps, detail=detail)
         writer.summary(summary)
         writer.close()
     else:
         summary = sim.train(epochs=epochs, steps=steps)
     wall = time.perf_counter() - started
     print(report(summary, wall, epochs))
+    if compiled > 1.0:
+        print(f"  (first run: {compiled:.1f} s went to compiling the kernels, now cached)")
     if writer:
         print(f"trace: {writer.count} events written to {trace}")
     return 0
