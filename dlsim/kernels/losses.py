@@ -15,50 +15,89 @@ EPS = 1e-12  # keeps log() finite when a prediction saturates at exactly 0 or 1
 
 
 @inline
+def _weighted_log(w, x):
+    """w·log(x) for 0 < x < 1, skipping the (unvectorisable) libm call when w is ±0: log(x) is then
+    finite and negative, so w·log(x) is w·(−1.0) to the bit, signed zero included. A 0/1 target thus
+    costs one log per sample, not two."""
+    return w * math.log(x) if w != 0.0 else w * -1.0
+
+
+@inline
+def _term(a, y, kind):
+    """One output's term of the sample loss (before the mean over outputs)."""
+    if kind == MSE:
+        return (a - y) ** 2
+    if kind == BCE:
+        p = min(max(a, EPS), 1.0 - EPS)
+        return -(_weighted_log(y, p) + _weighted_log(1.0 - y, 1.0 - p))
+    return -y * math.log(max(a, EPS))
+
+
+@inline
+def _share(total, kind, scale, n):
+    """A sample's share of the batch loss, from the sum of the terms of its n outputs."""
+    return scale * total if kind == SOFTMAX_CE else scale * total / n
+
+
+@inline
 def sample_loss(a, y, kind, scale):
     """This sample's contribution to the batch loss."""
     total = 0.0
-    n = a.shape[0]
+    for k in range(a.shape[0]):
+        total += _term(a[k], y[k], kind)
+    return _share(total, kind, scale, a.shape[0])
+
+
+@inline
+def batch_loss(aT, Y, kind):
+    """Mean loss of a batch with outputs aT (O, B) feature-major and targets Y (B, O), summed sample
+    by sample as training does: sample_loss's arithmetic, indexing the numbers directly (an array
+    view per sample cost 4× the whole loss)."""
+    scale = 1.0 / max(aT.shape[1], 1)
+    loss = 0.0
+    for s in range(aT.shape[1]):
+        total = 0.0
+        for k in range(aT.shape[0]):
+            total += _term(aT[k, s], Y[s, k], kind)
+        loss += _share(total, kind, scale, aT.shape[0])
+    return loss
+
+
+# The δ formulas take numbers, not a sample's arrays, for the same reason: the fused path evaluates
+# them for a whole batch.
+@inline
+def grad(a, y, kind, scale, n):
+    """∂L/∂a of one of n outputs (for softmax cross-entropy: ∂L/∂z, the softmax folded in)."""
     if kind == MSE:
-        for k in range(n):
-            total += (a[k] - y[k]) ** 2
-        return scale * total / n
+        return scale * 2.0 * (a - y) / n
     if kind == BCE:
-        for k in range(n):
-            p = min(max(a[k], EPS), 1.0 - EPS)
-            total += -(y[k] * math.log(p) + (1.0 - y[k]) * math.log(1.0 - p))
-        return scale * total / n
-    for k in range(n):
-        total += -y[k] * math.log(max(a[k], EPS))
-    return scale * total
+        p = min(max(a, EPS), 1.0 - EPS)
+        return scale * (p - y) / (p * (1.0 - p)) / n
+    return scale * (a - y)
+
+
+@inline
+def delta(z, a, y, loss_kind, act_kind, scale, n):
+    """δ = ∂L/∂z of one of n output neurons."""
+    g = grad(a, y, loss_kind, scale, n)
+    if act_kind == SOFTMAX:
+        return g
+    return g * derivative(z, a, act_kind)
 
 
 @inline
 def loss_grad(a, y, kind, scale, k):
-    """∂L/∂a_k for output k (for softmax cross-entropy: ∂L/∂z_k, the softmax folded in)."""
-    n = a.shape[0]
-    if kind == MSE:
-        return scale * 2.0 * (a[k] - y[k]) / n
-    if kind == BCE:
-        p = min(max(a[k], EPS), 1.0 - EPS)
-        return scale * (p - y[k]) / (p * (1.0 - p)) / n
-    return scale * (a[k] - y[k])
+    """∂L/∂a_k for output k of a sample."""
+    return grad(a[k], y[k], kind, scale, a.shape[0])
 
 
 @inline
 def output_delta(z, a, y, loss_kind, act_kind, scale, k):
-    """δ_k = ∂L/∂z_k of output neuron k."""
-    g = loss_grad(a, y, loss_kind, scale, k)
-    if act_kind == SOFTMAX:
-        return g
-    return g * derivative(z[k], a[k], act_kind)
+    """δ_k = ∂L/∂z_k of output neuron k of a sample."""
+    return delta(z[k], a[k], y[k], loss_kind, act_kind, scale, a.shape[0])
 
 
 @kernel
 def mean_loss(A_out, Y, kind):
-    """Mean loss over a batch, accumulated sample by sample as training does."""
-    scale = 1.0 / max(A_out.shape[0], 1)
-    total = 0.0
-    for s in range(A_out.shape[0]):
-        total += sample_loss(A_out[s], Y[s], kind, scale)
-    return total
+    """Mean loss over a batch (B, O), accumulated sample by sample as training does."""
+    return batch_loss(A_out.T, Y, kind)

@@ -14,8 +14,8 @@ import numpy as np
 from dlsim.kernels.jit import inline, kernel
 
 from dlsim.kernels.activations import SOFTMAX, TANH, activate, derivative, softmax_row, tanh_into
-from dlsim.kernels.dense import dense_backward_t, dense_forward_t
-from dlsim.kernels.losses import output_delta, sample_loss
+from dlsim.kernels.dense import dense_backward_into, dense_forward_t
+from dlsim.kernels.losses import batch_loss, delta
 from dlsim.kernels.optimizers import update_all
 
 
@@ -66,9 +66,8 @@ def _activate_block(zT, kind, aT):
             z[:] = zT[:, s]
             softmax_row(z, a)
             aT[:, s] = a
-    elif kind == TANH:
-        for j in range(zT.shape[0]):
-            tanh_into(zT[j], aT[j])
+    elif kind == TANH:   # the block is contiguous: one long vectorised loop
+        tanh_into(zT.reshape(zT.size), aT.reshape(aT.size))
     else:
         for j in range(zT.shape[0]):
             for s in range(zT.shape[1]):
@@ -76,11 +75,10 @@ def _activate_block(zT, kind, aT):
 
 
 @kernel
-def _forward_blocks(theta, sizes, acts, X, z, a):
+def _forward_blocks(theta, sizes, acts, batch, z, a):
+    """Every layer's z and a, from the inputs already in a's first block."""
     w_off, b_off, _ = param_offsets(sizes)
     u = unit_offsets(sizes)
-    batch = X.shape[0]
-    _block(a, sizes, u, batch, 0)[:, :] = X.T
     for l in range(sizes.shape[0] - 1):
         zT = _block(z, sizes, u, batch, l + 1)
         dense_forward_t(_block(a, sizes, u, batch, l), _weights(theta, sizes, w_off, l),
@@ -89,34 +87,51 @@ def _forward_blocks(theta, sizes, acts, X, z, a):
 
 
 @kernel
-def _backward_blocks(theta, grad, sizes, acts, loss_kind, Y, z, a, d):
+def _output_deltas(zT, aT, Y, loss_kind, act_kind, dT):
+    """The output layer's δ into dT (O, B); returns the batch loss, summed sample by sample.
+
+    Two sweeps, not one: the loss calls libm's log, which does not vectorise, so the δs get a loop
+    of their own, which does.
+    """
+    scale = 1.0 / aT.shape[1]
+    for k in range(aT.shape[0]):
+        for s in range(aT.shape[1]):
+            dT[k, s] = delta(zT[k, s], aT[k, s], Y[s, k], loss_kind, act_kind, scale, aT.shape[0])
+    return batch_loss(aT, Y, loss_kind)
+
+
+@kernel
+def _backward_blocks(theta, grad, sizes, acts, loss_kind, Y, z, a, d, scratch):
+    """Every layer's δ into d and the batch's gradients into grad; returns the batch loss.
+
+    scratch is dense_backward_into's, for the batch and the widest layer.
+    """
     w_off, b_off, _ = param_offsets(sizes)
     u = unit_offsets(sizes)
     n_layers = sizes.shape[0] - 1
     batch = Y.shape[0]
-    scale = 1.0 / batch
-    n_out = sizes[n_layers]
-    a_out, z_out = _block(a, sizes, u, batch, n_layers), _block(z, sizes, u, batch, n_layers)
-    d_out = _block(d, sizes, u, batch, n_layers)
-    loss = 0.0
-    for s in range(batch):
-        a_s, z_s = a_out[:, s], z_out[:, s]
-        loss += sample_loss(a_s, Y[s], loss_kind, scale)
-        for k in range(n_out):
-            d_out[k, s] = output_delta(z_s, a_s, Y[s], loss_kind, acts[n_layers - 1], scale, k)
+    loss = _output_deltas(_block(z, sizes, u, batch, n_layers), _block(a, sizes, u, batch, n_layers), Y,
+                          loss_kind, acts[n_layers - 1], _block(d, sizes, u, batch, n_layers))
     for l in range(n_layers - 1, -1, -1):
         n_in, n_out = sizes[l], sizes[l + 1]
         dW = grad[w_off[l]:w_off[l] + n_in * n_out].reshape((n_in, n_out))
         db = grad[b_off[l]:b_off[l] + n_out]
         below = _block(d, sizes, u, batch, l)[:n_in if l > 0 else 0]  # the input needs no δ
-        dense_backward_t(_block(a, sizes, u, batch, l), _weights(theta, sizes, w_off, l),
-                         _block(d, sizes, u, batch, l + 1), dW, db, below)
+        dense_backward_into(_block(a, sizes, u, batch, l), _weights(theta, sizes, w_off, l),
+                            _block(d, sizes, u, batch, l + 1), dW, db, below, scratch)
         if l > 0:                                  # δ_i = (Σ_j W_ij·δ_j) · f'(z_i)
             zT, aT, kind = _block(z, sizes, u, batch, l), _block(a, sizes, u, batch, l), acts[l - 1]
             for i in range(n_in):
                 for s in range(batch):
                     below[i, s] = below[i, s] * derivative(zT[i, s], aT[i, s], kind)
     return loss
+
+
+@inline
+def _workspace(sizes, batch):
+    """z, a, d (B·U each, blocked as above), and dense_backward_into's scratch."""
+    n = batch * unit_offsets(sizes)[-1]
+    return np.empty(n), np.empty(n), np.empty(n), np.empty(batch * sizes.max())
 
 
 @kernel
@@ -136,7 +151,8 @@ def forward(theta, sizes, acts, X, Z, A):
     """Fill A (B, U) with every layer's activations (the input first) and Z with pre-activations."""
     u = unit_offsets(sizes)
     z, a = np.zeros(X.shape[0] * u[-1]), np.zeros(X.shape[0] * u[-1])
-    _forward_blocks(theta, sizes, acts, X, z, a)
+    _block(a, sizes, u, X.shape[0], 0)[:, :] = X.T
+    _forward_blocks(theta, sizes, acts, X.shape[0], z, a)
     _from_blocks(z, sizes, u, Z)
     _from_blocks(a, sizes, u, A)
 
@@ -148,12 +164,23 @@ def backward(theta, grad, sizes, acts, loss_kind, Y, Z, A, D):
     D (B, U) receives every δ = ∂L/∂z; Z and A come from `forward` on the same batch.
     """
     u = unit_offsets(sizes)
-    n = Y.shape[0] * u[-1]
-    z, a, d = np.zeros(n), np.zeros(n), np.zeros(n)
+    z, a, d, scratch = _workspace(sizes, Y.shape[0])
+    d[:] = 0.0
     _to_blocks(Z, sizes, u, z)
     _to_blocks(A, sizes, u, a)
-    loss = _backward_blocks(theta, grad, sizes, acts, loss_kind, Y, z, a, d)
+    loss = _backward_blocks(theta, grad, sizes, acts, loss_kind, Y, z, a, d, scratch)
     _from_blocks(d, sizes, u, D)
+    return loss
+
+
+@kernel
+def _step(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, beta1, beta2, eps, Yb,
+          z, a, d, scratch):
+    """One optimizer step on the batch whose inputs are in a's first block and targets in Yb."""
+    grad[:] = 0.0
+    _forward_blocks(theta, sizes, acts, Yb.shape[0], z, a)
+    loss = _backward_blocks(theta, grad, sizes, acts, loss_kind, Yb, z, a, d, scratch)
+    update_all(theta, grad, m, v, opt_kind, lr, mu, beta1, beta2, eps, t)
     return loss
 
 
@@ -161,13 +188,10 @@ def backward(theta, grad, sizes, acts, loss_kind, Y, Z, A, D):
 def train_batch(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, beta1, beta2, eps,
                 Xb, Yb):
     """One optimizer step on one batch; returns the batch loss measured before the step."""
-    n = Xb.shape[0] * unit_offsets(sizes)[-1]
-    z, a, d = np.empty(n), np.empty(n), np.empty(n)
-    grad[:] = 0.0
-    _forward_blocks(theta, sizes, acts, Xb, z, a)
-    loss = _backward_blocks(theta, grad, sizes, acts, loss_kind, Yb, z, a, d)
-    update_all(theta, grad, m, v, opt_kind, lr, mu, beta1, beta2, eps, t)
-    return loss
+    z, a, d, scratch = _workspace(sizes, Xb.shape[0])
+    _block(a, sizes, unit_offsets(sizes), Xb.shape[0], 0)[:, :] = Xb.T
+    return _step(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, beta1, beta2, eps, Yb,
+                 z, a, d, scratch)
 
 
 @kernel
@@ -176,16 +200,28 @@ def train_epochs(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu,
     """Train len(orders) epochs; orders (E, N) gives each epoch's sample order.
 
     Stops early after an epoch whose loss is not finite. Returns (epochs run, optimizer steps taken).
+    The buffers are made once, for the largest batch; each batch's rows are gathered straight into
+    them (inputs feature-major), with no per-batch allocation.
     """
     n = X.shape[0]
+    u = unit_offsets(sizes)
+    z, a, d, scratch = _workspace(sizes, min(batch_size, n))
+    Yb = np.empty((min(batch_size, n), Y.shape[1]))
     for e in range(orders.shape[0]):
         total = 0.0
         for start in range(0, n, batch_size):
             idx = orders[e, start:min(start + batch_size, n)]
+            batch = idx.shape[0]
+            inputs = _block(a, sizes, u, batch, 0)
+            for s in range(batch):   # number by number: an array view per sample costs more
+                for f in range(X.shape[1]):
+                    inputs[f, s] = X[idx[s], f]
+                for k in range(Y.shape[1]):
+                    Yb[s, k] = Y[idx[s], k]
             t += 1
-            loss = train_batch(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu,
-                               beta1, beta2, eps, X[idx], Y[idx])
-            total += loss * idx.shape[0]
+            loss = _step(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, beta1, beta2, eps,
+                         Yb[:batch], z, a, d, scratch)
+            total += loss * batch
         epoch_losses[e] = total / n
         if not math.isfinite(epoch_losses[e]):
             return e + 1, t
