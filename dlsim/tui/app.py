@@ -1,0 +1,66 @@
+"""The dlsim app: a home screen of networks, one simulation screen per network opened.
+
+The shell is shared by every network; what differs lives in dlsim/tui/views/.
+"""
+import sys
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+
+from dlsim.errors import UserError
+from dlsim.models import MODELS
+from dlsim.sim.simulator import Simulator
+from dlsim.tui import warmup
+from dlsim.tui.commands import commands
+from dlsim.tui.screens.help import HelpScreen
+from dlsim.tui.screens.home import HomeScreen
+from dlsim.tui.screens.simulation import SimulationScreen
+from dlsim.tui.session import Session
+from dlsim.tui.views import view_for
+
+
+class DlsimApp(App):
+    CSS_PATH = "dlsim.tcss"
+    TITLE = "dlsim"
+    BINDINGS = [Binding("q", "quit", "quit", show=False)]
+
+    def __init__(self, session: Session | None = None, prewarm: bool = True):
+        super().__init__()
+        self.first_session = session
+        self.prewarm = prewarm
+
+    def on_mount(self) -> None:
+        # The run worker gives the GIL back to the event loop and takes it again several times a
+        # chunk; a shorter switch interval keeps it from waiting up to 5 ms each time.
+        self._switch = sys.getswitchinterval()
+        sys.setswitchinterval(0.001)
+        self.push_screen(HomeScreen())
+        if self.first_session is not None:
+            self.push_screen(SimulationScreen(self.first_session))
+        if self.prewarm:   # compile while the learner reads the home screen
+            self.run_worker(self._prewarm, thread=True, group="warm", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        sys.setswitchinterval(getattr(self, "_switch", 0.005))
+
+    @staticmethod
+    def _prewarm() -> None:
+        for name in MODELS:
+            if view_for(name) is not None:
+                warmup.warm(name)
+
+    def open_model(self, name: str, seed: int = 0, **options) -> None:
+        try:
+            session = Session(Simulator(name, seed=seed, **options))
+        except UserError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.push_screen(SimulationScreen(session))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield from commands(self, screen)

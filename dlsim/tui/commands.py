@@ -1,0 +1,46 @@
+"""Commands for Textual's command palette (Ctrl+P): every action of the screen, and every option."""
+from functools import partial
+from typing import Iterable
+
+from textual.app import SystemCommand
+
+from dlsim.models import MODELS
+from dlsim.sim.events import Level
+from dlsim.tui.screens.options import choices
+from dlsim.tui.views import view_for
+
+
+def commands(app, screen) -> Iterable[SystemCommand]:
+    from dlsim.tui.screens.simulation import SimulationScreen
+    for name, cls in MODELS.items():
+        if view_for(name) is not None:
+            yield SystemCommand(f"Open {name}", cls.summary, partial(app.open_model, name))
+    yield SystemCommand("Help: keys", "every key, and how to read the screen", app.action_help)
+    if not isinstance(screen, SimulationScreen):
+        return
+    sim = screen.sim
+    for level in Level:
+        word = level.name.lower()
+        yield SystemCommand(f"Step forward: {word}", f"to the next {word} boundary", partial(sim.step, level))
+        yield SystemCommand(f"Step back: {word}", f"to the previous {word} boundary (exact)",
+                            partial(sim.back, level))
+        yield SystemCommand(f"Level: {word}", f"→ and ← step by {word}", partial(sim.set_level, level))
+    yield SystemCommand("Play / pause", "run, or stop running", sim.toggle)
+    yield SystemCommand("Faster", "towards full speed", sim.faster)
+    yield SystemCommand("Slower", "towards slow motion", sim.slower)
+    yield SystemCommand("Reset", "rebuild the network from its seed", sim.reset)
+    yield SystemCommand("Options…", "the options form", screen.action_options)
+    yield SystemCommand("Edit the selected weight…", "type a new value", screen.action_edit_weight)
+    for option in screen.session.sim.cls.options:
+        allowed = choices(option)
+        if allowed:
+            for value in allowed:
+                yield SystemCommand(f"Set {option.name}: {value}", option.help,
+                                    partial(_set, sim, option.name, value), discover=False)
+        else:
+            yield SystemCommand(f"Set {option.name}…", f"{option.help} ({option.allowed})",
+                                partial(screen.ask_option, option.name), discover=False)
+
+
+def _set(sim, name: str, value: str) -> None:
+    sim._report(sim.set_option(name, value))

@@ -1,0 +1,65 @@
+"""Changing a simulation from the screen: options (validated, never a crash), weights by hand,
+reset, the selected weight. A mixin of SimView."""
+from dlsim.errors import UserError
+
+
+class Editing:
+    def set_option(self, name: str, raw) -> str | None:
+        """Apply an option; returns the reason if it was refused (and changes nothing then)."""
+        option = next((o for o in self.session.sim.cls.options if o.name == name), None)
+        if option is None:
+            return f"unknown option '{name}'"
+        try:
+            value = option.value(raw)
+        except UserError as error:
+            return str(error)
+        if option.live and self.runner is not None:
+            self.runner.call(lambda: self.session.set_option(name, value))
+            self.ui.notice = f"{name} = {value} (applies now, while running)"
+            return None
+        if self.runner is not None:   # an architecture change: pause, then rebuild
+            self._when_free(lambda: self._report(self.set_option(name, value)))
+            return None
+        try:
+            rebuilt = self.session.set_option(name, value)
+        except UserError as error:
+            return str(error)
+        if rebuilt:
+            self.ui.selected, self.ui.layer = None, None
+        self.ui.notice = f"{name} = {value}" + (": rebuilt the network" if rebuilt else ": applies from now on")
+        self.redraw()
+        return None
+
+    def set_weight(self, name: str, index: tuple, raw) -> str | None:
+        try:
+            value = float(str(raw).replace("−", "-"))
+        except ValueError:
+            return f"'{raw}' is not a number"
+        try:
+            self.session.set_weight(name, index, value)
+        except UserError as error:
+            return str(error)
+        self.ui.notice = f"{name}[{','.join(map(str, index))}] set to {value!r} by hand"
+        self.redraw()
+        return None
+
+    def _report(self, problem: str | None) -> None:
+        if problem:
+            self.ui.notice = problem
+            self.repaint()
+
+    def on_weights_panel_selected(self, message) -> None:
+        message.stop()
+        self.select(message.element, message.layer)
+
+    def reset(self) -> None:
+        def go():
+            self.session.reset()
+            self.ui.selected, self.ui.layer, self.ui.notice = None, None, "reset: rebuilt from the seed"
+            self.redraw()
+            self.post_message(self.Stepped(None))
+        self._when_free(go)
+
+    def select(self, element: tuple[str, tuple] | None, layer: int | None = None) -> None:
+        self.ui.selected, self.ui.layer = element, layer
+        self.repaint()

@@ -1,0 +1,25 @@
+"""Entry from the CLI: `dlsim` (home screen) and `dlsim run MODEL` (that network, directly).
+
+The Simulator is built before any screen opens, so a bad option raises UserError here and the CLI
+prints it as one line (exit 2) without the terminal ever switching to the app.
+"""
+from dlsim.errors import UserError
+
+
+def launch(model: str | None = None, seed: int = 0, options: dict | None = None,
+           lesson: str | None = None) -> int:
+    if lesson is not None:
+        raise UserError("lessons do not play in the app yet; use 'dlsim lesson NAME --headless'")
+    session = None
+    if model is not None:
+        from dlsim.sim.simulator import Simulator
+        from dlsim.tui.views import view_for
+        sim = Simulator(model, seed=seed, **(options or {}))
+        if view_for(model) is None:
+            raise UserError(f"'{model}' has no app view yet; run it with --headless")
+        from dlsim.tui.session import Session
+        session = Session(sim)
+    from dlsim.tui.app import DlsimApp
+    app = DlsimApp(session)
+    result = app.run()
+    return app.return_code if app.return_code is not None else (result or 0)

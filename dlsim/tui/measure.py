@@ -1,0 +1,215 @@
+"""Measure the app as a learner meets it: `python -m dlsim.tui.measure`.
+
+Starts the real `dlsim run mlp` in a pseudo-terminal (120×40 by default), answers its query for
+synchronized output so that every repaint ends with a marker, then:
+
+1. key press → repainted screen: sends → / ← at each level and times the first complete frame
+   after each key (median and 95th percentile, per level and overall);
+2. run mode: presses space, counts frames per second for a few seconds, reads the training speed
+   the status line reports, then pauses and times how long until the screen says it has paused;
+3. the same network trained without any UI, on the same path, for comparison.
+"""
+import argparse
+import fcntl
+import os
+import re
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+
+SYNC_END = b"\x1b[?2026l"
+RAN = re.compile(rb"ran ([\d,]+) epochs in ([\d.]+) s")
+KEYS = {"right": b"\x1b[C", "left": b"\x1b[D", "space": b" ", "quit": b"\x11"}
+
+
+class Terminal:
+    """A pseudo-terminal running a command; records when each frame ends."""
+
+    def __init__(self, argv: list[str], width: int, height: int):
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                     start_new_session=True, close_fds=True)
+        os.close(slave)
+        self.frames: list[float] = []        # times at which a frame ended
+        self.text = bytearray()              # the latest output
+        self.runs: list[tuple[float, float]] = []   # (epochs, seconds) the app reports on pausing
+        self.paused: list[float] = []        # times at which "paused" was drawn
+        self._tail = b""
+        self.lock = threading.Lock()
+        self.alive = True
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        while self.alive:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                break
+            now = time.perf_counter()
+            if b"\x1b[?2026$p" in chunk:   # "do you support synchronized output?" — yes
+                os.write(self.master, b"\x1b[?2026;2$y")
+            scan = self._tail + chunk
+            self._tail = scan[-64:]
+            with self.lock:
+                self.frames += [now] * chunk.count(SYNC_END)
+                self.text += chunk
+                del self.text[:-400_000]
+                self.runs += [(float(e.replace(b",", b"")), float(t)) for e, t in RAN.findall(scan)]
+                if b"paused" in scan:
+                    self.paused.append(now)
+
+    def send(self, key: str) -> float:
+        sent = time.perf_counter()
+        os.write(self.master, KEYS.get(key, key.encode()))
+        return sent
+
+    def frame_after(self, t: float, timeout: float = 2.0) -> float | None:
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            with self.lock:
+                later = [f for f in self.frames if f > t]
+            if later:
+                return later[0]
+            time.sleep(0.0005)
+        return None
+
+    def quiet(self, seconds: float = 0.06, timeout: float = 5.0) -> None:
+        """Wait until no frame has ended for `seconds`."""
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            with self.lock:
+                last = self.frames[-1] if self.frames else 0.0
+            if time.perf_counter() - last >= seconds:
+                return
+            time.sleep(0.005)
+
+    def wait_for(self, pattern: bytes, timeout: float = 120.0) -> bool:
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            with self.lock:
+                if re.search(pattern, bytes(self.text)) or (pattern == rb"paused" and self.paused):
+                    return True
+            time.sleep(0.05)
+        return False
+
+    def recent(self, n: int = 20_000) -> bytes:
+        with self.lock:
+            return bytes(self.text[-n:])
+
+    def close(self) -> None:
+        try:
+            self.send("quit")
+            self.proc.wait(timeout=5)
+        except Exception:
+            self.proc.kill()
+        self.alive = False
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def latency(term: Terminal, plan: list[tuple[str, str, int]]) -> dict[str, list[float]]:
+    """{label: [ms, …]} for each (level key, arrow, presses) in `plan`."""
+    out: dict[str, list[float]] = {}
+    for level_key, arrow, presses in plan:
+        term.send(level_key)
+        term.quiet()
+        label = f"{arrow} {dict(zip('12345', ('op', 'layer', 'sample', 'batch', 'epoch')))[level_key]}"
+        for _ in range(presses):
+            sent = term.send(arrow)
+            done = term.frame_after(sent)
+            if done is not None:
+                out.setdefault(label, []).append((done - sent) * 1000)
+            term.quiet()
+    return out
+
+
+def run_mode(term: Terminal, seconds: float) -> dict:
+    start = term.send("space")
+    time.sleep(1.0)                          # let it settle into the run
+    with term.lock:
+        before = len(term.frames)
+    t0 = time.perf_counter()
+    time.sleep(seconds)
+    with term.lock:
+        frames = len(term.frames) - before
+    fps = frames / (time.perf_counter() - t0)
+    paused_at = term.send("space")
+    stopped = None
+    end = time.perf_counter() + 5
+    while time.perf_counter() < end and stopped is None:
+        with term.lock:
+            stopped = next((t for t in term.paused if t > paused_at), None)
+        time.sleep(0.001)
+    term.wait_for(rb"epochs/s on the compiled", timeout=5)
+    with term.lock:
+        epochs, spent = term.runs[-1] if term.runs else (float("nan"), 1.0)
+    rate = epochs / spent
+    return {"fps": fps, "epochs_per_s": rate, "pause_ms": None if stopped is None else (stopped - paused_at) * 1000,
+            "ran_s": time.perf_counter() - start}
+
+
+def bare_speed(options: dict, seconds: float) -> float:
+    """Epochs per second of the same training with no UI (the run worker's own loop)."""
+    import dlsim
+    from dlsim.tui.session import Session
+    session = Session(dlsim.make("mlp", seed=0, **options))
+    session.run_chunk()
+    start, before = time.perf_counter(), session.model.epoch
+    while time.perf_counter() - start < seconds:
+        session.run_chunk()
+    return (session.model.epoch - before) / (time.perf_counter() - start)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dlsim.tui.measure", description=__doc__.split("\n")[0])
+    parser.add_argument("--size", default="120x40", help="terminal size, WIDTHxHEIGHT")
+    parser.add_argument("--dataset", default="spiral")
+    parser.add_argument("--presses", type=int, default=40, help="presses per level and direction")
+    parser.add_argument("--seconds", type=float, default=5.0, help="run-mode measuring time")
+    args = parser.parse_args(argv)
+    width, height = map(int, args.size.split("x"))
+    command = [sys.executable, "-m", "dlsim", "run", "mlp", "--dataset", args.dataset]
+    term = Terminal(command, width, height)
+    try:
+        if not term.wait_for(rb"paused"):
+            print("the app did not come up", file=sys.stderr)
+            return 1
+        time.sleep(1.0)
+        n = args.presses
+        plan = [("1", "right", n), ("1", "left", n // 2), ("2", "right", n // 2), ("2", "left", n // 4),
+                ("3", "right", n // 4), ("3", "left", n // 4), ("4", "right", n // 4),
+                ("4", "left", n // 4), ("5", "right", n // 4), ("5", "left", n // 4)]
+        times = latency(term, plan)
+        run = run_mode(term, args.seconds)
+    finally:
+        term.close()
+    bare = bare_speed({"dataset": args.dataset}, args.seconds)
+    every = [t for values in times.values() for t in values]
+    print(f"dlsim app measured in a {width}×{height} pseudo-terminal, {os.cpu_count()} CPUs, "
+          f"MLP 2-16-16-1 on {args.dataset}")
+    print(f"key press → repainted screen, {len(every)} presses: median {statistics.median(every):.1f} ms, "
+          f"p95 {pct(every, 0.95):.1f} ms, max {max(every):.1f} ms")
+    for label, values in times.items():
+        print(f"  {label:<12} median {statistics.median(values):6.1f} ms   p95 {pct(values, 0.95):6.1f} ms   (n={len(values)})")
+    print(f"run mode: {run['fps']:.1f} frames/s; training {run['epochs_per_s']:,.0f} epochs/s in the app "
+          f"vs {bare:,.0f} epochs/s with no UI ({100 * run['epochs_per_s'] / bare:.0f}%)")
+    if run["pause_ms"] is not None:
+        print(f"pause → screen says paused: {run['pause_ms']:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Run mode: train on the fused compiled path in a thread, while the UI polls the latest frame.
+
+The worker owns the session while it runs (the UI only reads `latest`, a Frame built on the
+worker's thread) and checks its stop flag between chunks of about 1/30 s, so a pause takes effect
+within one chunk. It never touches a widget: it posts one small message when it stops. Work for the
+session that arrives while running (a live learning-rate change) is queued and run between chunks.
+"""
+import threading
+import time
+from collections import deque
+from typing import Callable
+
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from dlsim.tui.frame import Frame
+
+
+class RunStopped(Message):
+    """The run worker has stopped and handed the session back."""
+
+    def __init__(self, reason: str):
+        super().__init__()
+        self.reason = reason     # "paused", "diverged", "converged" or "error: …"
+
+
+class Runner:
+    CHUNK_S = 1 / 30
+
+    def __init__(self, session, extras: Callable, target):
+        self.session = session
+        self.extras = extras
+        self.target = target                     # the widget that gets RunStopped
+        self.latest: Frame | None = None
+        self.stop_requested = threading.Event()
+        self.finished = threading.Event()
+        self.calls: deque[Callable[[], None]] = deque()
+        self.wanted = threading.Event()           # set by the UI once it has drawn `latest`
+        self.wanted.set()
+        self.epochs = 0                           # trained in this run
+        self.seconds = 0.0                        # spent training (not framing)
+        self.frames = 0
+        self.started = time.perf_counter()
+        self.finished_at = self.started
+
+    def stop(self) -> None:
+        self.stop_requested.set()
+
+    def call(self, fn: Callable[[], None]) -> None:
+        """Run `fn` on the worker between two chunks."""
+        self.calls.append(fn)
+
+    @property
+    def rate(self) -> float:
+        """Epochs per second of wall-clock time since the run began (frames included)."""
+        spent = time.perf_counter() - self.started
+        return self.epochs / spent if spent > 0 else 0.0
+
+    def loop(self) -> None:
+        reason = "paused"
+        worker = get_current_worker()
+        try:
+            while not self.stop_requested.is_set() and not worker.is_cancelled:
+                while self.calls:
+                    self.calls.popleft()()
+                before = self.session.model.epoch
+                start = time.perf_counter()
+                stop = self.session.run_chunk(self.CHUNK_S)
+                self.seconds += time.perf_counter() - start
+                self.epochs += self.session.model.epoch - before
+                if self.wanted.is_set() or stop:   # build a frame only when the UI will draw it
+                    self.wanted.clear()
+                    self.latest = self.session.frame(self.extras, running=True)
+                    self.frames += 1
+                if stop:
+                    reason = stop
+                    break
+        except Exception as error:   # never leave the UI thinking it still runs
+            reason = f"error: {error}"
+        finally:
+            self.finished_at = time.perf_counter()
+            self.finished.set()
+            self.target.post_message(RunStopped(reason))

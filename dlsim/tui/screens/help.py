@@ -1,0 +1,42 @@
+"""The help screen: every key, the levels, and how to read the colours and glyphs."""
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from dlsim.tui.keys import TABLE
+from dlsim.tui.screens.base import DlsimModal
+
+READING = """\
+Levels, finest first: op (one weighted sum, one gradient) < layer < sample < batch < epoch.
+Phases: forward → loss → backward → update. The math panel shows the current event's arithmetic
+with the kernel's own numbers.
+
+Reading the screen (every colour has a glyph too, so NO_COLOR works):
+  points        o = class 0 (orange), x = class 1 (blue); · marks the decision boundary
+  surface       blue where the model says class 1, orange for class 0, deeper = surer
+  connections   solid = positive weight, dashed = negative; brighter = larger
+  heatmap       +7 / −3: the sign, and the size 1–9 relative to the layer's largest (· ≈ 0)
+  neurons       their activation; δ… during the backward pass; z… before the activation
+  curves        ── train, ┄┄ test
+"""
+
+
+class HelpScreen(DlsimModal):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "close")]
+
+    def compose(self) -> ComposeResult:
+        keys = Table(box=None, show_header=False, padding=(0, 2, 0, 1))
+        keys.add_column(style="bold", no_wrap=True)
+        keys.add_column()
+        for key, what in TABLE:
+            keys.add_row(key, what)
+        with VerticalScroll(id="help"):
+            yield Static("dlsim keys", classes="dialog-title")
+            yield Static(keys)
+            yield Static(READING)
+            yield Static("Esc closes this help.", classes="hint")
+
+    def action_dismiss(self) -> None:
+        self.dismiss()

@@ -1,0 +1,132 @@
+"""The simulation screen: a SimView and the footer, with the stepping keys shared by every network.
+
+A lesson screen can subclass this and override `compose_side` to put narration beside the view;
+the keys keep working, and `self.sim` is the SimView to drive.
+"""
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Footer
+
+from dlsim.sim.formulas import num
+from dlsim.tui.keys import STEPPING
+from dlsim.tui.screens.base import DlsimScreen
+from dlsim.tui.screens.help import HelpScreen
+from dlsim.tui.screens.options import OptionsScreen
+from dlsim.tui.screens.prompt import PromptScreen
+from dlsim.tui.session import Session
+from dlsim.tui.simview import SimView
+from dlsim.tui.widgets.network.weights import WeightsPanel
+
+
+class SimulationScreen(DlsimScreen):
+    BINDINGS = STEPPING
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="sim-row"):
+            yield SimView(self.session, id="sim")
+            yield from self.compose_side()
+        yield Footer(compact=True)
+
+    def compose_side(self) -> ComposeResult:
+        """Widgets beside the simulation (a lesson's narration). None here."""
+        return iter(())
+
+    @property
+    def sim(self) -> SimView:
+        return self.query_one(SimView)
+
+    # --- stepping and playing ------------------------------------------------------------------
+    def action_step(self) -> None:
+        self.sim.step()
+
+    def action_back(self) -> None:
+        self.sim.back()
+
+    def action_level(self, level: str) -> None:
+        self.sim.set_level(level)
+
+    def action_play(self) -> None:
+        self.sim.toggle()
+
+    def action_faster(self) -> None:
+        self.sim.faster()
+
+    def action_slower(self) -> None:
+        self.sim.slower()
+
+    def action_reset(self) -> None:
+        self.sim.reset()
+
+    # --- changing things -----------------------------------------------------------------------
+    def action_learning_rate(self) -> None:
+        lr = self.session.sim.config.get("lr")
+        self.app.push_screen(PromptScreen(
+            "Learning rate", str(lr), lambda raw: self.sim.set_option("lr", raw),
+            help="Applies at once, even while running. Try 50 to see training diverge."))
+
+    def action_next_dataset(self) -> None:
+        names = list(self.session.sim.cls.datasets)
+        current = self.session.sim.config["dataset"]
+        after = names[(names.index(current) + 1) % len(names)] if current in names else names[0]
+        self.sim._report(self.sim.set_option("dataset", after))
+
+    def action_options(self) -> None:
+        sim = self.session.sim
+        self.app.push_screen(OptionsScreen(f"{sim.name} options", sim.cls.options, dict(sim.config),
+                                           self.apply_options))
+
+    def apply_options(self, changed: dict) -> str | None:
+        """Apply several options; retried in passes, so that e.g. samples can grow before batch."""
+        todo = dict(changed)
+        while todo:
+            problems = {}
+            for name, raw in list(todo.items()):
+                problem = self.sim.set_option(name, raw)
+                if problem:
+                    problems[name] = problem
+                else:
+                    del todo[name]
+            if len(problems) == len(changed):   # no progress in a whole pass
+                return next(iter(problems.values()))
+            changed = dict(todo)
+        return None
+
+    def ask_option(self, name: str) -> None:
+        """A prompt for one option (from the command palette)."""
+        sim = self.session.sim
+        option = next(o for o in sim.cls.options if o.name == name)
+        value = sim.config.get(name)
+        shown = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+        self.app.push_screen(PromptScreen(f"{name}: {option.help}", shown,
+                                          lambda raw: self.sim.set_option(name, raw),
+                                          help=f"Allowed: {option.allowed}."))
+
+    def action_focus_weights(self) -> None:
+        self.query_one(WeightsPanel).focus()
+
+    def action_edit_weight(self) -> None:
+        selected = self.sim.ui.selected
+        if selected is None:
+            self.sim._report("select a weight first: press w, then ↑ ↓ ⇧← ⇧→, or click one")
+            return
+        name, index = selected
+        value = float(self.session.model.params[name][index])
+        label = f"{name}[{','.join(map(str, index))}]"
+        self.app.push_screen(PromptScreen(
+            f"Edit {label}", repr(value), lambda raw: self.sim.set_weight(name, index, raw),
+            help=f"Now {num(value, 6)}. Stepping back past this edit undoes it."))
+
+    def on_weights_panel_edit(self, message: WeightsPanel.Edit) -> None:
+        message.stop()
+        self.action_edit_weight()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_home(self) -> None:
+        self.sim.pause()
+        self.app.pop_screen()

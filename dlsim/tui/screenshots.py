@@ -1,0 +1,61 @@
+"""Write the README's screenshots (SVG, exported by Textual): `python -m dlsim.tui.screenshots [DIR]`.
+
+Every picture is a fixed seed and a fixed sequence of keys, so running this again redraws the same
+scenes (the trained ones differ only where compiled-path timing decides chunk sizes: never).
+"""
+import asyncio
+import sys
+from pathlib import Path
+
+import dlsim
+from dlsim.resources import assets_dir
+from dlsim.tui import warmup
+from dlsim.tui.app import DlsimApp
+from dlsim.tui.session import Session
+
+SCENES = [
+    # (file, size, model or None, options, epochs trained first, keys)
+    ("home", (100, 30), None, {}, 0, []),
+    ("mlp-forward", (120, 40), "mlp", {"hidden": [4, 3], "dataset": "circle"}, 0,
+     ["5", "right", "1", "right", "right", "right", "right"]),
+    ("mlp-backward", (120, 40), "mlp", {"dataset": "xor"}, 0,
+     ["5", "right", "right", "2", *["right"] * 5, "1", "right", "w", "down", "down"]),
+    ("mlp-spiral-trained", (120, 40), "mlp", {"dataset": "spiral"}, 6000, ["5", "right"]),
+    ("mlp-diverged", (120, 40), "mlp", {"dataset": "spiral"}, 3000,
+     ["l", "ctrl+u", "ctrl+k", "5", "0", "enter", "5", "right", "right", "right", "right"]),
+    ("perceptron", (120, 40), "perceptron", {"dataset": "or"}, 0, ["3", "right", "right", "1", "right"]),
+    ("mlp-compact-80x24", (80, 24), "mlp", {"dataset": "moons"}, 500, ["2", "right", "right"]),
+]
+
+
+async def shoot(name, size, model, options, epochs, keys, folder: Path) -> Path:
+    session = None
+    if model:
+        sim = dlsim.make(model, seed=0, **options)
+        if epochs:
+            sim.train(epochs=epochs)
+        session = Session(sim)
+    app = DlsimApp(session, prewarm=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.2)
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause(0.3)
+        path = folder / f"{name}.svg"
+        app.save_screenshot(str(path))
+    return path
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    folder = Path(argv[0]) if argv else assets_dir() / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("perceptron", "mlp"):
+        warmup.warm(name)
+    for scene in SCENES:
+        print(asyncio.run(shoot(*scene, folder)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

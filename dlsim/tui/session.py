@@ -1,0 +1,211 @@
+"""A Simulator as the app drives it. Knows nothing about screens (no textual import).
+
+On top of `Simulator.step/back` it keeps what a learner's screen needs: a trace of the sample in
+progress (through a thin wrapper around the model's event generator, so replays after a rewind are
+traced too), each parameter's last change, and a watch for divergence. Steps to a batch or an epoch
+boundary run on the compiled batch path (the same arithmetic, bit for bit), and `run_chunk` trains
+on the fused path for the run worker.
+"""
+import inspect
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+from dlsim.sim.events import EVALUATE, Event, Level
+from dlsim.sim.simulator import Simulator, level_of
+from dlsim.sim.stepper import HistoryLimit
+from dlsim.tui.changes import EDITED, RUN, STEP, Changes, Layout
+from dlsim.tui.frame import Frame
+from dlsim.tui.trace import Trace
+from dlsim.tui.watchdog import Watchdog
+
+
+class Session:
+    def __init__(self, sim: Simulator):
+        self.sim = sim
+        self.level = Level.OP          # what → and ← step by
+        self.trace = Trace()
+        self.watch = Watchdog()
+        self.diverged: str | None = None
+        self.chunk = 1                 # epochs per fused call, adapted to take ~1/30 s
+        self._model = None
+        self._attach()
+
+    # --- the model, wrapped ---------------------------------------------------------------------
+    @property
+    def model(self):
+        return self.sim.model
+
+    @property
+    def name(self) -> str:
+        return self.sim.name
+
+    def _attach(self) -> None:
+        """Trace every event the stepper pulls (replays included). Runs after every rebuild, and
+        notices one made by someone else (a lesson driving the same Simulator)."""
+        model = self.sim.model
+        if model is self._model:
+            return
+        raw = vars(model).get("_tui_raw_events") or type(model).events   # a plain function
+        trace, sim = self.trace, self.sim
+
+        def traced(detail=Level.OP):
+            trace.clear()
+            def stream():
+                for event in raw(model, detail):
+                    trace.add(event, sim.stepper.position + 1)
+                    yield event
+            return stream()
+
+        model._tui_raw_events = raw
+        model.events = traced
+        self._raw = lambda detail: raw(model, detail)
+        self._model = model
+        self.sim.stepper.reset_history()   # its generator was made before the wrapper
+        self.layout = Layout(model.params)
+        self.changes = Changes(self.layout.size)
+        self.watch.reset(self.sim.history)
+        self.diverged = None
+        self.chunk = 1
+
+    def flat(self) -> np.ndarray:
+        return self.layout.flat(self.model.params)
+
+    def grads(self) -> dict[str, np.ndarray] | None:
+        """The current accumulated gradient of every parameter, if the network has gradients."""
+        grad, named = getattr(self.model, "grad", None), getattr(self.model, "_named", None)
+        return None if grad is None or named is None else named(grad)
+
+    # --- stepping ------------------------------------------------------------------------------
+    def step(self, level: Level | str | None = None) -> Event:
+        self._attach()
+        level = self.level if level is None else level_of(level)
+        before = self.flat()
+        if level >= Level.BATCH:
+            event = self._coarse(level)
+        else:
+            event = self.sim.step(level)
+        self.changes.observe(before, self.flat(), self.model.steps, STEP)
+        self._check(event)
+        return event
+
+    def _coarse(self, level: Level) -> Event:
+        """To the next batch or epoch boundary on the compiled batch path, as one absorbed event."""
+        notify = self.sim.on_event
+        for event in self._raw(Level.BATCH):
+            if notify:
+                notify(event)
+            if event.closes >= level:
+                break
+        self.sim.stepper.absorb(event)
+        return event
+
+    def back(self, level: Level | str | None = None) -> Event | None:
+        """Rewind; raises stepper.HistoryLimit (with a message) past the kept history."""
+        self._attach()
+        level = self.level if level is None else level_of(level)
+        before = self.flat()
+        if self.diverged and self.sim.at_epoch_boundary() and len(self.sim.history) >= 2:
+            # The loss of epoch E exploded because of the update made in epoch E−1: go back
+            # before that update, to the end of epoch E−2 (or the nearest kept point before it).
+            event = self.sim.back(Level.EPOCH)
+            try:
+                event = self.sim.back(Level.EPOCH)
+            except HistoryLimit:
+                pass
+        else:
+            event = self.sim.back(level)
+        if not self.trace.events:
+            self.trace.restore(self.sim.position, self.sim.last)
+        self.changes.rewound(before, self.flat())
+        self.watch.reset(self.sim.history)
+        self.diverged = None
+        self._check(self.sim.last, rewound=True)
+        return event
+
+    def _check(self, event: Event | None, rewound: bool = False) -> None:
+        problem = Watchdog.params(self.flat()) or Watchdog.event(event)
+        if problem is None and event is not None and event.op == "epoch" and not rewound:
+            found = self.watch.history(self.sim.history[-1:])
+            problem = found[1] if found else None
+        if problem:
+            self.diverged = self._where(problem)
+
+    def _where(self, problem: str) -> str:
+        return (f"Training diverged at epoch {self.model.epoch}, step {self.model.steps}: {problem}. "
+                "Press ← to go back to before the update that broke it, then lower the learning rate (l).")
+
+    # --- running (called on the run worker's thread) ----------------------------------------------
+    def run_chunk(self, seconds: float = 1 / 30) -> str | None:
+        """Train about `seconds` on the fused path. Returns why the run must stop, if it must."""
+        if not self.sim.at_epoch_boundary():
+            self.step(Level.EPOCH)
+            return "diverged" if self.diverged else None
+        before = self.flat()
+        start = time.perf_counter()
+        ran = self._fused(self.chunk)
+        spent = time.perf_counter() - start
+        self.chunk = int(min(100_000, max(1, self.chunk * min(4.0, seconds / max(spent, 1e-6)))))
+        found = self.watch.history(self.sim.history[-ran:]) if ran else None
+        problem = Watchdog.params(self.flat()) or (found[1] if found else None)
+        if problem and ran > 1:   # find the first epoch that went wrong, one epoch at a time
+            self.sim.back(Level.OP)
+            self.watch.reset(self.sim.history)
+            return self.run_chunk_single(before)
+        self.changes.observe(before, self.flat(), self.model.steps, RUN, self.model.epoch)
+        if problem:
+            self.diverged = self._where(problem)
+            return "diverged"
+        return "converged" if self.model.converged() else None
+
+    def run_chunk_single(self, before: np.ndarray) -> str | None:
+        """One epoch per fused call until one diverges (used to say where it happened)."""
+        while True:
+            ran = self._fused(1)
+            found = self.watch.history(self.sim.history[-ran:]) if ran else None
+            problem = Watchdog.params(self.flat()) or (found[1] if found else None)
+            if problem or ran == 0:
+                self.changes.observe(before, self.flat(), self.model.steps, RUN, self.model.epoch)
+                self.diverged = self._where(problem or "training stopped")
+                return "diverged"
+
+    def _fused(self, epochs: int) -> int:
+        model = self.model
+        if "every" in inspect.signature(model.train_fused).parameters:
+            ran = model.train_fused(epochs, every=epochs)
+        else:
+            ran = model.train_fused(epochs)
+        self.sim.stepper.absorb(Event("run", EVALUATE, self.name, {"epochs": ran},
+                                      level=Level.EPOCH, closes=Level.EPOCH))
+        return ran
+
+    # --- changing things -----------------------------------------------------------------------
+    def set_option(self, name: str, value: Any) -> bool:
+        """Validated (UserError on a bad value). Live options apply at once; others rebuild."""
+        rebuilt = self.sim.set(name, value)
+        self._attach()
+        return rebuilt
+
+    def set_weight(self, name: str, index: tuple, value: float) -> None:
+        before = self.flat()
+        self.sim.set_param(name, value, index)
+        self.changes.observe(before, self.flat(), self.model.steps, EDITED)
+        self.diverged = None
+        self._check(None)
+
+    def reset(self) -> None:
+        self.sim.reset()
+        self._attach()
+
+    # --- what the screen draws -----------------------------------------------------------------
+    def frame(self, extras: Callable[[Any], dict] | None = None, running: bool = False) -> Frame:
+        self._attach()   # someone else (a lesson player) may have rebuilt the simulation
+        grads = self.grads()
+        return Frame(
+            name=self.name, config=dict(self.sim.config), position=self.sim.position,
+            epoch=self.model.epoch, steps=self.model.steps, level=self.level, last=self.sim.last,
+            trace=self.trace.copy(), params={k: v.copy() for k, v in self.model.params.items()},
+            grads=None if grads is None else {k: v.copy() for k, v in grads.items()},
+            history=list(self.sim.history), layout=self.layout, changes=self.changes.copy(),
+            diverged=self.diverged, running=running, extras=extras(self.model) if extras else {})

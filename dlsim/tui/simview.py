@@ -1,0 +1,181 @@
+"""The simulation view: a network's own panels between the shared status line and math panel.
+
+This widget is what a screen embeds (the simulation screen, and a lesson screen beside its
+narration). Its public methods drive it: `step`, `back`, `set_level`, `play`, `pause`, `faster`,
+`slower`, `reset`, `set_option`, `set_weight`, `select`, `redraw`. It posts `SimView.Stepped` after
+every step or rewind and `RunStopped` when a run ends. The run worker trains off the UI thread,
+and so do the steps of a big network (over BIG parameters); the rest is cheap enough for a key.
+"""
+import time
+from functools import partial
+
+from textual.containers import Vertical
+from textual.message import Message
+from textual.worker import Worker, WorkerState
+
+from dlsim.sim.events import Event, Level
+from dlsim.sim.simulator import level_of
+from dlsim.sim.stepper import HistoryLimit
+from dlsim.tui import warmup
+from dlsim.tui.editing import Editing
+from dlsim.tui.playing import SPEEDS, Playing
+from dlsim.tui.runner import Runner
+from dlsim.tui.session import Session
+from dlsim.tui.views import view_for
+from dlsim.tui.widgets.math_panel import MathPanel
+from dlsim.tui.widgets.panel import Panel, UiState
+from dlsim.tui.widgets.status_bar import StatusBar
+
+BIG = 20_000      # parameters from which steps run in a thread (a sample can be a million events)
+FPS = 24          # at most this many frames a second in run mode
+POLL = 1 / 60     # how often the UI looks for a new frame (a cheap check)
+
+
+class SimView(Playing, Editing, Vertical):
+    class Stepped(Message):
+        def __init__(self, event: Event | None):
+            super().__init__()
+            self.event = event
+
+    def __init__(self, session: Session, *, id: str | None = None):
+        super().__init__(id=id)
+        self.session = session
+        self.view = view_for(session.name)(session)
+        self.ui = UiState(warm=warmup.is_warm(session.name))
+        self.speed = len(SPEEDS) - 1
+        self.ui.speed = SPEEDS[self.speed][0]
+        self.runner: Runner | None = None
+        self._timer = None
+        self._pending = None
+        self._drawn = None
+        self._drawn_at = 0.0
+        self._last_runner: Runner | None = None
+        self._busy = None                # what to do with the result of a step running in a thread
+        self.frame = None
+
+    def compose(self):
+        yield StatusBar(self.view, id="status")
+        yield from self.view.compose()
+        yield MathPanel(self.view, id="math")
+
+    def on_mount(self) -> None:
+        if not self.ui.warm:
+            self.run_worker(partial(warmup.warm, self.session.name), thread=True, group="warm",
+                            exit_on_error=False)
+        self.redraw()
+        self.set_interval(POLL, self._poll)
+
+    def on_resize(self) -> None:
+        """Panels have new sizes: draw a fresh frame (a new decision grid) once they are laid out."""
+        if self.runner is None:
+            self.call_after_refresh(self.redraw)
+
+    def on_unmount(self) -> None:
+        if self.runner:
+            self.runner.stop()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "step" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            then, self._busy = self._busy, None
+            if event.state == WorkerState.ERROR:
+                self.ui.notice = f"that step failed: {event.worker.error}"
+                self.redraw()
+            elif then is not None:
+                then(event.worker.result)
+            self._run_pending()
+        if event.worker.group == "warm" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            self.ui.warm = True
+            if event.state == WorkerState.ERROR:
+                self.ui.notice = f"compiling failed ({event.worker.error}); using what works"
+            self.redraw()
+            self._run_pending()
+
+    # --- drawing --------------------------------------------------------------------------------
+    def redraw(self) -> None:
+        """Take a fresh frame of the (paused) simulation and draw it."""
+        if self.runner is None:
+            self.draw(self.session.frame(self.view.extras))
+
+    def draw(self, frame) -> None:
+        self.frame = frame
+        for panel in self.query(Panel):
+            panel.draw(frame, self.ui)
+
+    def repaint(self) -> None:
+        """Draw the last frame again (after a selection or layout change)."""
+        if self.frame is not None:
+            self.draw(self.frame)
+
+    def _poll(self) -> None:
+        runner = self.runner
+        if runner is None or runner.latest is None or runner.latest is self._drawn:
+            return
+        now = time.perf_counter()
+        if now - self._drawn_at >= 1 / FPS - POLL / 2:
+            self._drawn, self._drawn_at = runner.latest, now
+            runner.wanted.set()   # the worker builds the next one at the end of its chunk
+            self.ui.rate = f"{runner.rate:,.0f} ep/s"
+            self.draw(self._drawn)
+
+    # --- guarding: compiling, running -------------------------------------------------------------
+    def _when_free(self, action) -> None:
+        """Do `action` now, or once the kernels are ready / the run worker has stopped."""
+        if not self.ui.warm:
+            self._pending = action
+            self.ui.notice = "compiling the kernels (first run only); your step follows"
+            self.repaint()
+            return
+        if self._busy is not None:
+            self._pending = action
+            return
+        self._stop_timer()
+        if self.runner is not None:
+            self._pending = action
+            self.runner.stop()
+            return
+        action()
+
+    def _do(self, work, then) -> None:
+        """`then(work())` now, or, for a big network, `work` in a thread and `then` when it is done."""
+        if self.session.layout.size < BIG:
+            then(_attempt(work))
+            return
+        self._busy = then
+        self.ui.notice = "working… (a big network: this step runs in the background)"
+        self.repaint()
+        self.run_worker(partial(_attempt, work), thread=True, group="step", exit_on_error=False)
+
+    def _stepped(self, result) -> None:
+        event = None if isinstance(result, HistoryLimit) else result
+        self.ui.notice = str(result) if isinstance(result, HistoryLimit) else ""
+        self.redraw()
+        self.post_message(self.Stepped(event))
+
+    def _run_pending(self) -> None:
+        action, self._pending = self._pending, None
+        if action is not None:
+            self.ui.notice = ""
+            self._when_free(action)
+
+    # --- stepping --------------------------------------------------------------------------------
+    def step(self, level: Level | str | None = None) -> None:
+        level = self.session.level if level is None else level_of(level)   # as it was when pressed
+        self._when_free(lambda: self._do(lambda: self.session.step(level), self._stepped))
+
+    def back(self, level: Level | str | None = None) -> None:
+        level = self.session.level if level is None else level_of(level)
+        self._when_free(lambda: self._do(lambda: self.session.back(level), self._stepped))
+
+    def set_level(self, level: Level | str) -> None:
+        self.session.level = level_of(level)
+        self.ui.notice = ""
+        if self.runner is None:
+            self.redraw()
+
+
+def _attempt(work):
+    """work(), or the HistoryLimit it raised (a message for the learner, not an error)."""
+    try:
+        return work()
+    except HistoryLimit as limit:
+        return limit

@@ -1,0 +1,11 @@
+"""Each network's view, by model name. A network without one is listed on the home screen as not
+yet viewable in the app (it still runs headless)."""
+from dlsim.tui.views.base import NetworkView
+from dlsim.tui.views.mlp import MLPView
+from dlsim.tui.views.perceptron import PerceptronView
+
+VIEWS: dict[str, type[NetworkView]] = {v.name: v for v in (PerceptronView, MLPView)}
+
+
+def view_for(name: str) -> type[NetworkView] | None:
+    return VIEWS.get(name)

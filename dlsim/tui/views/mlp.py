@@ -1,0 +1,99 @@
+"""The MLP's view: layers of neurons (activation forward, δ backward), a heatmap per layer, the
+decision surface and loss / accuracy curves."""
+import numpy as np
+
+from dlsim.kernels import reference
+from dlsim.tui import warmup
+from dlsim.tui.views.base import NetworkView, element_of, latest, layer_of, neuron_of
+from dlsim.tui.widgets.curves import Chart
+from dlsim.tui.widgets.network.graph import Column, Graph, Node
+from dlsim.tui.widgets.network.weights import Matrix
+
+SHORT = {"sigmoid": "σ", "softmax": "softmax", "tanh": "tanh", "relu": "relu", "linear": "lin",
+         "step": "step"}
+MAX_NODES = 64
+
+
+class MLPView(NetworkView):
+    name = "mlp"
+    charts = (Chart("loss", (("loss", "train"), ("test_loss", "test"))),
+              Chart("accuracy", (("train_acc", "train"), ("test_acc", "test")), (0.0, 1.0)))
+
+    def scores(self, model, X):
+        if warmup.is_warm("mlp"):
+            return model.scores(X)
+        _, acts = reference.mlp_forward(model.theta, list(model.sizes), list(model.acts), X)
+        out = acts[-1]   # the NumPy reference while the kernels compile
+        return out[:, 1] if out.shape[1] > 1 else out[:, 0]
+
+    def cursor(self, model, last) -> str:
+        rows = len(model.batch_rows()) if model.batch_index < model.n_batches() else model.batch_size
+        sample = f"sample {model.sample + self.in_sample(last)}/{rows}"
+        if model.n_batches() == 1:
+            return sample
+        return f"batch {min(model.batch_index + 1, model.n_batches())}/{model.n_batches()} {sample}"
+
+    def _layers(self, frame) -> int:
+        return sum(1 for name in frame.params if name.endswith(".W"))
+
+    def graph(self, frame, ui) -> Graph:
+        trace, last = frame.trace, frame.last
+        n_layers = self._layers(frame)
+        sizes = [frame.params["layer[0].W"].shape[0]] + [frame.params[f"layer[{l}].W"].shape[1] for l in range(n_layers)]
+        fn = frame.config.get("activation", "tanh")
+        out_fn = "softmax" if frame.config.get("loss") == "softmax_ce" else "sigmoid"
+        active_layer, active_neuron = layer_of(last.path if last else None), neuron_of(last.path if last else None)
+        first = latest({k: v for k, v in trace.items() if k[1].startswith("mlp.layer[0].")}, "weighted_sum")
+        inputs = first.values["inputs"] if first else [None] * sizes[0]
+        columns = [Column("x", [Node(v) for v in inputs])]
+        for l in range(n_layers):
+            title = f"h{l + 1} {SHORT.get(fn, fn)}" if l < n_layers - 1 else f"out {SHORT[out_fn]}"
+            soft = trace.get(("softmax", f"mlp.layer[{l}]"))
+            nodes = []
+            for j in range(min(sizes[l + 1], MAX_NODES)):
+                path = f"mlp.layer[{l}].neuron[{j}]"
+                delta, act, ws = trace.get(("delta", path)), trace.get(("activation", path)), trace.get(("weighted_sum", path))
+                active = active_layer == l and (active_neuron == j or (last.op == "softmax" if last else False))
+                if delta is not None:
+                    nodes.append(Node(delta.values["delta"], "δ", active))
+                elif act is not None or soft is not None:
+                    nodes.append(Node(act.values["a"] if act else soft.values["a"][j], "", active))
+                elif ws is not None:
+                    nodes.append(Node(ws.values["z"], "z", active))
+                else:
+                    nodes.append(Node(None, "", active))
+            if sizes[l + 1] > MAX_NODES:
+                title += f" ({MAX_NODES}/{sizes[l + 1]})"
+            columns.append(Column(title, nodes))
+        links = [frame.params[f"layer[{l}].W"] for l in range(n_layers)]
+        hot = element_of(last.path if last else None)
+        active_link = (active_layer, hot[1][0], hot[1][1]) if hot and hot[0] == "W" and active_layer is not None else None
+        note = "" if max(sizes) <= 8 else "layers over 8 neurons: weights in the heatmap"
+        return Graph(columns, links, active_link, note)
+
+    def matrices(self, frame, ui) -> list[Matrix]:
+        backward = frame.phase == "backward" and frame.grads is not None
+        source = frame.grads if backward else frame.params
+        last = frame.last
+        active_layer, hot = layer_of(last.path if last else None), element_of(last.path if last else None)
+        out = []
+        for l in range(self._layers(frame)):
+            W, b = source[f"layer[{l}].W"], source[f"layer[{l}].b"]
+            n_in, n_out = W.shape
+            cells = set()
+            if active_layer == l and last is not None:
+                if hot and hot[0] == "W":
+                    cells = {(hot[1][1], hot[1][0])}
+                elif hot and hot[0] == "b":
+                    cells = {(hot[1][0], n_in)}
+                elif last.op == "weighted_sum" and neuron_of(last.path) is not None:
+                    cells = {(neuron_of(last.path), c) for c in range(n_in + 1)}
+            out.append(Matrix(f"{n_in}→{n_out}", np.asarray(W).T, np.asarray(b),
+                              _element(l, n_in), "∂L/∂W" if backward else "W", cells))
+        return out
+
+
+def _element(l: int, n_in: int):
+    def element(row: int, col: int):
+        return (f"layer[{l}].W", (col, row)) if col < n_in else (f"layer[{l}].b", (row,))
+    return element

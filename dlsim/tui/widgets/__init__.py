@@ -1,0 +1,1 @@
+"""Panels of the simulation screen, grouped by area."""

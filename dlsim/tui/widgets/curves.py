@@ -1,0 +1,105 @@
+"""Training curves over epochs: loss (train and test), accuracy, or whatever a network's view asks.
+
+Train is a solid braille line, test a dashed one, so the two read apart without colour. Series are
+taken from the history incrementally (it only grows, except when a rewind shortens it).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+from rich.style import Style
+
+from dlsim.tui.widgets import style as st
+from dlsim.tui.widgets.braille import Braille
+from dlsim.tui.widgets.panel import Cells, Panel, UiState
+
+SERIES_STYLES = (Style(color=st.rgb((235, 235, 235))), Style(color=st.rgb((150, 190, 255))))
+DASH = (0, 2)
+LEGEND = ("─", "┄")
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    series: tuple[tuple[str, str], ...]          # (history key, label); first solid, second dashed
+    limits: tuple[float, float] | None = None    # fixed y range, else 0..max
+
+
+class _Extract:
+    """(epochs, values) of one history key, kept up to date as the history grows."""
+
+    def __init__(self, key: str):
+        self.key, self.seen, self.first = key, 0, None
+        self.x: list[float] = []
+        self.y: list[float] = []
+
+    def update(self, history: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+        if len(history) < self.seen or (history and history[0] is not self.first):
+            self.seen, self.x, self.y = 0, [], []
+        for i in range(self.seen, len(history)):
+            value = history[i].get(self.key)
+            if value is not None:
+                self.x.append(i + 1)
+                self.y.append(float(value))
+        self.seen, self.first = len(history), history[0] if history else None
+        return np.asarray(self.x, float), np.asarray(self.y, float)
+
+
+class Curves(Panel):
+    def __init__(self, view, charts: tuple[Chart, ...], **kw):
+        super().__init__(view, **kw)
+        self.charts = charts
+        self._extract = {key: _Extract(key) for chart in charts for key, _ in chart.series}
+
+    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+        data = {key: ex.update(frame.history) for key, ex in self._extract.items()}
+        out: list[Cells] = []
+        n = len(self.charts)
+        for k, chart in enumerate(self.charts):
+            h = height // n + (1 if k < height % n else 0)
+            out += self._chart(chart, data, len(frame.history), width, h)
+        return out
+
+    def _chart(self, chart: Chart, data: dict, epochs: int, width: int, height: int) -> list[Cells]:
+        head: Cells = [(chart.title, st.plain(bold=True))]
+        for i, (key, label) in enumerate(chart.series):
+            x, y = data[key]
+            last = st.short(y[-1], 6).strip() if len(y) else "–"
+            head += [("  " + LEGEND[i] * 2 + " ", SERIES_STYLES[i]), (f"{label} {last}", st.plain())]
+        if height < 2:
+            return [head][:height]
+        label_w = 6
+        plot_w, plot_h = max(1, width - label_w - 1), height - 1
+        values = [data[key][1] for key, _ in chart.series]
+        finite = np.concatenate([v[np.isfinite(v)] for v in values]) if values else np.zeros(0)
+        if chart.limits:
+            lo, hi = chart.limits
+        else:
+            lo, hi = 0.0, float(finite.max()) if finite.size else 1.0
+            hi = hi if hi > lo else lo + 1.0
+        canvas = Braille(plot_w, plot_h)
+        dots_w, dots_h = canvas.size_dots
+        span = max(epochs, 2) - 1
+        for i, (key, _) in enumerate(chart.series):
+            x, y = data[key]
+            if not len(x):
+                continue
+            if len(x) > 4 * dots_w:   # thin out: keep about four points per dot column
+                pick = np.linspace(0, len(x) - 1, 4 * dots_w).astype(int)
+                x, y = x[pick], y[pick]
+            px = (x - 1) / span * (dots_w - 1)
+            py = (1 - (np.clip(y, lo, hi) - lo) / (hi - lo)) * (dots_h - 1)
+            py[~np.isfinite(y)] = np.nan
+            canvas.polyline(px, py, key=i, power=-i, dash=DASH[i])
+        rows: list[Cells] = [head]
+        for r in range(plot_h):
+            label = st.short(hi, label_w) if r == 0 else st.short(lo, label_w) if r == plot_h - 1 else ""
+            label = label.replace("+", " ")
+            row: Cells = [(label.rjust(label_w) + "┤", st.plain(dim=True))]
+            for c in range(plot_w):
+                ch = canvas.char(r, c)
+                row.append((ch, SERIES_STYLES[int(canvas.keys[r, c])]) if ch else (" ", None))
+            rows.append(row)
+        if plot_h >= 2:
+            tail = f" epoch {epochs}"
+            rows[-1] = rows[-1][:max(0, len(rows[-1]) - len(tail))] + [(tail, st.plain(dim=True))]
+        return rows

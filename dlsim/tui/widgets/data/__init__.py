@@ -1,0 +1,1 @@
+"""The data area: points over the decision surface."""

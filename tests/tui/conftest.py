@@ -1,0 +1,59 @@
+"""Shared helpers for the app's tests: apps built on fixed seeds, kernels warmed once per process."""
+import asyncio
+import inspect
+
+import pytest
+
+import dlsim
+from dlsim.tui import warmup
+from dlsim.tui.app import DlsimApp
+from dlsim.tui.session import Session
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run `async def` tests in a fresh event loop (no pytest-asyncio needed)."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        names = pyfuncitem._fixtureinfo.argnames
+        asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+        return True
+    return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_kernels():
+    """Compile/load once, so no test waits on it and snapshots never show 'compiling'."""
+    for name in ("perceptron", "mlp"):
+        warmup.warm(name)
+
+
+def make_app(model: str | None = "mlp", seed: int = 0, **options) -> DlsimApp:
+    session = Session(dlsim.make(model, seed=seed, **options)) if model else None
+    return DlsimApp(session, prewarm=False)
+
+
+async def settle(pilot, seconds: float = 0.05) -> None:
+    """Let pending messages, workers and repaints finish."""
+    await pilot.pause(seconds)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until(pilot, condition, timeout: float = 5.0) -> bool:
+    waited = 0.0
+    while not condition():
+        if waited >= timeout:
+            return False
+        await asyncio.sleep(0.01)
+        waited += 0.01
+    await pilot.pause()
+    return True
+
+
+def sim_view(app):
+    return app.screen.sim
+
+
+def text_of(widget) -> str:
+    """The characters a panel currently shows (its strips), one line per row."""
+    return "\n".join(strip.text for strip in widget._strips)

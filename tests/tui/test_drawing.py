@@ -1,0 +1,62 @@
+"""The drawing helpers: numbers in a few characters, braille strokes, the perceptron's line."""
+import numpy as np
+
+from dlsim.tui.widgets import style as st
+from dlsim.tui.widgets.braille import Braille
+from dlsim.tui.widgets.curves import _Extract
+from dlsim.tui.widgets.data.decision import extent, grid, line_cells
+
+
+def test_short_numbers_fit_and_keep_their_sign():
+    for value in (0.5312, -1.2, 0.0123, -0.0004, 12.34, -987.6, 123456.0, 0.0):
+        text = st.short(value, 5)
+        assert len(text) <= 5
+        if value < 0:
+            assert st.MINUS in text
+        elif value > 0:
+            assert "+" in text
+    assert st.short(float("nan")).strip() == "NaN"
+    assert st.short(None).strip() == "·"
+
+
+def test_braille_solid_and_dashed_lines():
+    solid, dashed = Braille(10, 2), Braille(10, 2)
+    solid.line(0, 0, 19, 0)
+    dashed.line(0, 0, 19, 0, dash=2)
+    dots = lambda b: sum(bin(int(c)).count("1") for c in b.codes.ravel())
+    assert dots(solid) == 20 and 8 <= dots(dashed) <= 12
+    assert solid.char(0, 0) == "⠉"
+
+
+def test_braille_cell_belongs_to_the_strongest_stroke():
+    b = Braille(4, 1)
+    b.line(0, 0, 7, 0, key=1, power=1)
+    b.line(0, 3, 7, 3, key=2, power=5)
+    assert set(b.keys.ravel()) == {2}
+
+
+def test_perceptron_line_glyphs_follow_the_slope():
+    ext = (-1.0, 1.0, -1.0, 1.0)
+    flat = set(line_cells((0.0, 1.0, 0.0), ext, 20, 10).values())
+    steep = set(line_cells((1.0, 0.0, 0.0), ext, 20, 10).values())
+    rising = set(line_cells((-1.0, 1.0, 0.0), ext, 20, 20).values())   # y = x
+    assert flat == {"─"} and steep == {"│"} and rising == {"╱"}
+    assert line_cells((0.0, 0.0, 1.0), ext, 20, 10) == {}
+
+
+def test_grid_covers_the_extent_top_row_first():
+    X = np.array([[0.0, 0.0], [1.0, 2.0]])
+    ext = extent(X, pad=0.0)
+    g = grid(ext, 4, 2)
+    assert g.shape == (8, 2) and g[0, 1] > g[-1, 1]
+
+
+def test_curve_series_follow_a_history_that_grows_and_shrinks():
+    ex = _Extract("loss")
+    history = [{"loss": 1.0}, {"loss": 0.5}, {}]
+    x, y = ex.update(history)
+    assert list(x) == [1, 2] and list(y) == [1.0, 0.5]
+    history.append({"loss": 0.25})
+    assert list(ex.update(history)[1]) == [1.0, 0.5, 0.25]
+    del history[1:]
+    assert list(ex.update(history)[1]) == [1.0]

@@ -1,0 +1,46 @@
+"""SVG snapshots of the home screen and of each network's screen at 80×24 and 120×40.
+
+Seeds are fixed and the kernels warm, so the pictures are stable. After an intended change of the
+look, refresh them with `pytest tests/tui --snapshot-update` and review the SVGs.
+"""
+import pytest
+
+from .conftest import make_app, settle
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def _keys(*keys):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home(snap_compare, size):
+    assert snap_compare(make_app(None), terminal_size=size, run_before=_keys())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_perceptron(snap_compare, size):
+    # one sample forward, compared and updated: the line has moved
+    app = make_app("perceptron", dataset="or")
+    assert snap_compare(app, terminal_size=size, run_before=_keys("3", "right", "right", "1", "right"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_mlp_forward(snap_compare, size):
+    # small layers, so the connections are drawn; stopped inside the forward pass
+    app = make_app("mlp", hidden=[4, 3], dataset="circle")
+    assert snap_compare(app, terminal_size=size, run_before=_keys("5", "right", "1", "right", "right", "right"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_mlp_backward(snap_compare, size):
+    # the default 16-16 network in its backward pass, a weight selected
+    app = make_app("mlp", dataset="xor")
+    assert snap_compare(app, terminal_size=size,
+                        run_before=_keys("5", "right", "right", "2", *["right"] * 5, "1", "right",
+                                         "w", "down", "down"))

@@ -1,0 +1,30 @@
+"""The real `dlsim` command in a pseudo-terminal: it shows the home screen and quits on q."""
+import sys
+import time
+
+from dlsim.tui.measure import Terminal
+
+
+def test_dlsim_command_shows_the_home_screen():
+    term = Terminal([sys.executable, "-m", "dlsim"], 100, 30)
+    try:
+        assert term.wait_for(rb"a deep-learning simulator", timeout=60), term.recent(2000)
+        assert term.wait_for(rb"perceptron", timeout=10)
+        assert term.frames, "no synchronized frame was drawn"
+        term.send("q")
+        deadline = time.time() + 10
+        while term.proc.poll() is None and time.time() < deadline:
+            time.sleep(0.05)
+        assert term.proc.returncode == 0
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+        term.alive = False
+
+
+def test_bad_option_is_one_line_and_exit_2():
+    import subprocess
+    done = subprocess.run([sys.executable, "-m", "dlsim", "run", "mlp", "--set", "lr=-1"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "lr" in done.stderr
