@@ -3,6 +3,7 @@
 The app's math panel, the headless narration and the lessons all print through here, and every
 number printed is one the kernel used or produced.
 """
+import math
 import re
 
 from dlsim.sim.events import Event
@@ -17,7 +18,13 @@ def num(x, digits: int = 3) -> str:
         return "NaN"
     if x in (float("inf"), float("-inf")):
         return "∞" if x > 0 else "−∞"
-    text = f"{x:.{digits}f}" if abs(x) < 10 ** 6 else f"{x:.{digits}e}"
+    if abs(x) >= 10 ** 6:
+        text = f"{x:.{digits}e}"
+    elif 0 < abs(x) < 10 ** -digits * 5 and digits > 0:
+        # a small gradient must not read as 0.000: three significant digits instead
+        text = f"{x:.{2 - math.floor(math.log10(abs(x)))}f}" if abs(x) >= 1e-6 else f"{x:.2e}"
+    else:
+        text = f"{x:.{digits}f}"
     if float(text) == 0.0:
         text = text.lstrip("-")
     return text.replace("-", "−")
