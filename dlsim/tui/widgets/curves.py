@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.style import Style
 
+from dlsim.sim.formulas import num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
@@ -63,7 +64,7 @@ class Curves(Panel):
         head: Cells = [(chart.title, st.plain(bold=True))]
         for i, (key, label) in enumerate(chart.series):
             x, y = data[key]
-            last = st.short(y[-1], 6).strip() if len(y) else "–"
+            last = num(y[-1]) if len(y) else "–"   # a loss or an accuracy: no sign to show
             head += [("  " + LEGEND[i] * 2 + " ", SERIES_STYLES[i]), (f"{label} {last}", st.plain())]
         if height < 2:
             return [head][:height]

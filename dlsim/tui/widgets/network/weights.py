@@ -67,11 +67,12 @@ class WeightsPanel(Panel):
         tabs: Cells = [("layer ", st.plain(dim=True))]
         for k, other in enumerate(matrices):
             tabs.append((f" {k} ", st.plain(reverse=k == layer, bold=k == layer)))
-        tabs.append((f" {m.title} · {m.kind}", st.plain(dim=True)))
         cursor = self._cursor(m, ui)
         every = np.concatenate([m.values.ravel(), m.bias if m.bias is not None else []])
         finite = np.abs(every[np.isfinite(every)])
         scale = float(finite.max()) if finite.size else 0.0
+        # each cell is the sign and the size 1..9 of |w| relative to the layer's largest
+        tabs.append((f" {m.title} · {m.kind} · 9 = {num(scale, 2)}", st.plain(dim=True)))
         grid_h = max(1, height - 1 - INSPECTOR)
         top = self._top(m, cursor, grid_h)
         out = [tabs]

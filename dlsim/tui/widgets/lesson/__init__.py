@@ -1,0 +1,1 @@
+"""The lesson screen's widgets: the narration beside the simulation, and a step's checkpoint."""

@@ -1,0 +1,71 @@
+"""The narration beside the simulation: the step counter and title, the step's Markdown (its
+numbers filled in by the player), the checks that ran (✓ / ✗), the checkpoint, and one line of
+hint (what to press now: answer, go on, return to the script, or that the lesson is complete)."""
+import re
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Markdown, Static
+
+from dlsim.lesson import Grade, StepView
+from dlsim.tui.widgets.lesson.checkpoint import CheckpointPanel
+
+OK, BAD, DIM = "#6cc46c", "#ff7070", "#8a8f9a"
+CAME_TRUE = re.compile(r"prediction '(.*)' came true \((.*)\)$")   # the player's words, for a learner
+
+
+class Narration(Vertical):
+    def __init__(self, title: str, *, id: str | None = None):
+        super().__init__(id=id)
+        self.border_title = title
+        self.view: StepView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="lesson-head")
+        with VerticalScroll(id="lesson-scroll", can_focus=False):
+            yield Markdown(id="lesson-text", open_links=False)
+            yield Static(id="lesson-outcomes")
+        yield CheckpointPanel(id="checkpoint")
+        yield Static(id="lesson-hint")
+
+    @property
+    def checkpoint(self) -> CheckpointPanel:
+        return self.query_one(CheckpointPanel)
+
+    @property
+    def scroll(self) -> VerticalScroll:
+        return self.query_one("#lesson-scroll", VerticalScroll)
+
+    def show(self, view: StepView, grade: Grade | None):
+        """Show a step; returns an awaitable (the Markdown is mounted in the background)."""
+        self.view = view
+        title = "Introduction" if view.index == 0 and view.title == self.border_title else view.title
+        head = Text.assemble((f"{view.index + 1}/{view.total} ", f"bold {DIM}"), (title, "bold"))
+        self.query_one("#lesson-head", Static).update(head)
+        outcomes = Text()
+        for outcome in view.outcomes:
+            mark, colour = ("✓", OK) if outcome.ok else ("✗", BAD)
+            outcomes.append(f"\n{mark} ", style=f"bold {colour}")
+            came = CAME_TRUE.match(outcome.text) if outcome.kind == "predict" else None
+            outcomes.append(f"It was {came[1]}: {came[2]}" if came else outcome.text)
+        if view.highlight is not None:
+            outcomes.append(f"\n→ look at {view.highlight.text} in the weights", style=DIM)
+        self.query_one("#lesson-outcomes", Static).update(outcomes)
+        self.checkpoint.ask(view.checkpoint, view.question, grade)
+        self.scroll.scroll_home(animate=False)
+        return self.query_one(Markdown).update(view.text)
+
+    def hint(self, text: str, style: str = DIM) -> None:
+        self.query_one("#lesson-hint", Static).update(Text(text, style=style))
+
+    def page(self, down: bool) -> bool:
+        """Scroll the narration a page; False when it is already at that end."""
+        scroll = self.scroll
+        if down and scroll.scroll_y < scroll.max_scroll_y:
+            scroll.scroll_page_down(animate=False)
+        elif not down and scroll.scroll_y > 0:
+            scroll.scroll_page_up(animate=False)
+        else:
+            return False
+        return True
