@@ -111,5 +111,5 @@ def describe(event: Event) -> str:
                 parts.append(f"{label} {num(v[key], 0) if key == 'errors' else num(v[key])}")
         return ", ".join(parts)
     if op == "run":
-        return f"ran {v['epochs']} epochs on the compiled path"
+        return f"ran {v['epochs']} epoch{'s' * (v['epochs'] != 1)} on the compiled path"
     return f"{op} " + ", ".join(f"{k}={v[k]}" for k in v)
