@@ -74,8 +74,9 @@ class Model:
         self.config[name] = value
 
     # --- whole-run helpers ------------------------------------------------------------------
-    def train_fused(self, epochs: int) -> int:
-        """Train up to `epochs` epochs on the compiled path; returns the epochs run."""
+    def train_fused(self, epochs: int, every: int = 1) -> int:
+        """Train up to `epochs` epochs on the compiled path, evaluating at least every `every`
+        epochs; returns the epochs run."""
         raise NotImplementedError
 
     def evaluate(self) -> dict[str, float | None]:

@@ -31,6 +31,9 @@ class Simulator:
         self.config = resolve(model, self.cls.options, {"seed": seed, **config})
         self.detail = level_of(detail)
         self.on_event: Callable[[Event], None] | None = None   # sees every new event, run or stepped
+        self.on_pull: Callable[[Event, int], None] | None = None   # every stepped event, replays too
+        self.on_restart: Callable[[], None] | None = None    # the stepped stream restarts
+        self.on_build: list[Callable[[], None]] = []         # called after every (re)build
         self.build()
 
     def build(self) -> None:
@@ -44,6 +47,10 @@ class Simulator:
         self.model = self.cls(c, data)
         self.stepper = Stepper(self.model, self.detail)
         self.stepper.on_event = self._notify
+        self.stepper.on_pull = lambda event, position: self.on_pull and self.on_pull(event, position)
+        self.stepper.on_restart = lambda: self.on_restart and self.on_restart()
+        for listener in self.on_build:
+            listener()
 
     def _notify(self, event: Event) -> None:
         if self.on_event:

@@ -40,7 +40,9 @@ class Stepper:
         self.memory = memory                     # bytes of snapshots to keep at most
         self.position = 0
         self.last: Event | None = None           # the event just consumed
-        self.on_event: Callable[[Event], None] | None = None
+        self.on_event: Callable[[Event], None] | None = None   # new events only
+        self.on_pull: Callable[[Event, int], None] | None = None   # every event, replays too
+        self.on_restart: Callable[[], None] | None = None    # the stream restarts from a snapshot
         self._events = model.events(detail)
         self._snapshots: deque[Snapshot] = deque()
         self._marks: deque[tuple[int, Level]] = deque()   # (position, level) of events closing a layer+
@@ -62,6 +64,8 @@ class Stepper:
         event = next(self._events)
         self.position += 1
         self.last = event
+        if self.on_pull:
+            self.on_pull(event, self.position)
         if event.closes >= Level.LAYER:
             self._marks.append((self.position, event.closes))
         if event.closes >= Level.SAMPLE:
@@ -79,6 +83,12 @@ class Stepper:
         oldest = self._snapshots[0].position
         while self._marks and self._marks[0][0] < oldest:
             self._marks.popleft()
+
+    def _restart(self) -> None:
+        """A fresh generator from the model's cursor (after its state changed outside the stream)."""
+        self._events = self.model.events(self.detail)
+        if self.on_restart:
+            self.on_restart()
 
     # --- edits --------------------------------------------------------------------------------
     def edit(self, change: Edit) -> None:
@@ -118,7 +128,7 @@ class Stepper:
         edits = [(p, e) for p, e in self._edits if p <= goal]
         self._edits = edits
         self.model.set_state(snap.state)
-        self._events = self.model.events(self.detail)
+        self._restart()
         self.position, self.last = snap.position, snap.last
         for p, change in edits:
             if p == snap.position:
@@ -129,6 +139,8 @@ class Stepper:
                 event = next(self._events)
                 self.position += 1
                 self.last = event
+                if self.on_pull:
+                    self.on_pull(event, self.position)
                 for p, change in edits:
                     if p == self.position:
                         change(self.model)
@@ -137,7 +149,7 @@ class Stepper:
 
     def reset_history(self) -> None:
         """Forget all history (after something replaced the model's state wholesale)."""
-        self._events = self.model.events(self.detail)
+        self._restart()
         self._snapshots.clear()
         self._marks.clear()
         self._edits.clear()
@@ -151,5 +163,5 @@ class Stepper:
         self.position += 1
         self.last = event
         self._marks.append((self.position, event.closes))
-        self._events = self.model.events(self.detail)
+        self._restart()
         self._snapshot()

@@ -1,4 +1,4 @@
-"""The dlsim app: a home screen of networks, one simulation screen per network opened.
+"""The dlsim app: a home screen of networks and lessons, one screen per network or lesson opened.
 
 The shell is shared by every network; what differs lives in dlsim/tui/views/.
 """
@@ -13,8 +13,10 @@ from dlsim.models import MODELS
 from dlsim.sim.simulator import Simulator
 from dlsim.tui import warmup
 from dlsim.tui.commands import commands
+from dlsim.tui.lesson_session import open_lesson
 from dlsim.tui.screens.help import HelpScreen
 from dlsim.tui.screens.home import HomeScreen
+from dlsim.tui.screens.lesson import LessonScreen
 from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.session import Session
 from dlsim.tui.views import view_for
@@ -25,9 +27,10 @@ class DlsimApp(App):
     TITLE = "dlsim"
     BINDINGS = [Binding("q", "quit", "quit", show=False)]
 
-    def __init__(self, session: Session | None = None, prewarm: bool = True):
+    def __init__(self, session: Session | None = None, prewarm: bool = True, lesson=None):
         super().__init__()
         self.first_session = session
+        self.first_lesson = lesson       # lesson_session.open_lesson(...), opened at start
         self.prewarm = prewarm
 
     def on_mount(self) -> None:
@@ -38,6 +41,8 @@ class DlsimApp(App):
         self.push_screen(HomeScreen())
         if self.first_session is not None:
             self.push_screen(SimulationScreen(self.first_session))
+        if self.first_lesson is not None:
+            self.push_screen(LessonScreen(*self.first_lesson))
         if self.prewarm:   # compile while the learner reads the home screen
             self.run_worker(self._prewarm, thread=True, group="warm", exit_on_error=False)
 
@@ -57,6 +62,14 @@ class DlsimApp(App):
             self.notify(str(error), severity="error")
             return
         self.push_screen(SimulationScreen(session))
+
+    def open_lesson(self, name: str) -> None:
+        try:
+            opened = open_lesson(name)
+        except UserError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        self.push_screen(LessonScreen(*opened))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

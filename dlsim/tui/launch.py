@@ -1,16 +1,19 @@
-"""Entry from the CLI: `dlsim` (home screen) and `dlsim run MODEL` (that network, directly).
+"""Entry from the CLI: `dlsim` (home screen), `dlsim run MODEL` (that network, directly) and
+`dlsim lesson NAME` (that lesson, at the step the learner reached).
 
-The Simulator is built before any screen opens, so a bad option raises UserError here and the CLI
-prints it as one line (exit 2) without the terminal ever switching to the app.
+The Simulator (or the lesson, opened at its step) is built before any screen opens, so a bad option
+or lesson raises UserError here and the CLI prints it as one line (exit 2) without the terminal
+ever switching to the app.
 """
 from dlsim.errors import UserError
 
 
 def launch(model: str | None = None, seed: int = 0, options: dict | None = None,
            lesson: str | None = None) -> int:
+    session = opened = None
     if lesson is not None:
-        raise UserError("lessons do not play in the app yet; use 'dlsim lesson NAME --headless'")
-    session = None
+        from dlsim.tui.lesson_session import open_lesson
+        opened = open_lesson(lesson)
     if model is not None:
         from dlsim.sim.simulator import Simulator
         from dlsim.tui.views import view_for
@@ -20,6 +23,6 @@ def launch(model: str | None = None, seed: int = 0, options: dict | None = None,
         from dlsim.tui.session import Session
         session = Session(sim)
     from dlsim.tui.app import DlsimApp
-    app = DlsimApp(session)
+    app = DlsimApp(session, lesson=opened)
     result = app.run()
     return app.return_code if app.return_code is not None else (result or 0)

@@ -4,17 +4,20 @@ Every picture is a fixed seed and a fixed sequence of keys, so running this agai
 scenes (the trained ones differ only where compiled-path timing decides chunk sizes: never).
 """
 import asyncio
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dlsim
 from dlsim.resources import assets_dir
 from dlsim.tui import warmup
 from dlsim.tui.app import DlsimApp
+from dlsim.tui.lesson_session import open_lesson
 from dlsim.tui.session import Session
 
 SCENES = [
-    # (file, size, model or None, options, epochs trained first, keys)
+    # (file, size, model or None or "lesson:NAME", options, epochs trained first, keys)
     ("home", (100, 30), None, {}, 0, []),
     ("mlp-forward", (120, 40), "mlp", {"hidden": [4, 3], "dataset": "circle"}, 0,
      ["5", "right", "1", "right", "right", "right", "right"]),
@@ -25,17 +28,20 @@ SCENES = [
      ["l", "ctrl+u", "ctrl+k", "5", "0", "enter", "5", "right", "right", "right", "right"]),
     ("perceptron", (120, 40), "perceptron", {"dataset": "or"}, 0, ["3", "right", "right", "1", "right"]),
     ("mlp-compact-80x24", (80, 24), "mlp", {"dataset": "moons"}, 500, ["2", "right", "right"]),
+    ("lesson", (120, 40), "lesson:perceptron-and", {}, 0, ["n", "b", "n", "b"]),
 ]
 
 
 async def shoot(name, size, model, options, epochs, keys, folder: Path) -> Path:
-    session = None
-    if model:
+    session = lesson = None
+    if model and model.startswith("lesson:"):
+        lesson = open_lesson(model.split(":", 1)[1])
+    elif model:
         sim = dlsim.make(model, seed=0, **options)
         if epochs:
             sim.train(epochs=epochs)
         session = Session(sim)
-    app = DlsimApp(session, prewarm=False)
+    app = DlsimApp(session, prewarm=False, lesson=lesson)
     async with app.run_test(size=size) as pilot:
         await pilot.pause(0.2)
         for key in keys:
@@ -50,6 +56,7 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     folder = Path(argv[0]) if argv else assets_dir() / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
+    os.environ["DLSIM_DATA_DIR"] = tempfile.mkdtemp()   # no one's lesson progress in the pictures
     for name in ("perceptron", "mlp"):
         warmup.warm(name)
     for scene in SCENES:

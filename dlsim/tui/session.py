@@ -1,12 +1,11 @@
 """A Simulator as the app drives it. Knows nothing about screens (no textual import).
 
 On top of `Simulator.step/back` it keeps what a learner's screen needs: a trace of the sample in
-progress (through a thin wrapper around the model's event generator, so replays after a rewind are
-traced too), each parameter's last change, and a watch for divergence. Steps to a batch or an epoch
+progress (from the Simulator's on_pull hook, so replays after a rewind are traced too), each
+parameter's last change, and a watch for divergence. Steps to a batch or an epoch
 boundary run on the compiled batch path (the same arithmetic, bit for bit), and `run_chunk` trains
 on the fused path for the run worker.
 """
-import inspect
 import time
 from typing import Any, Callable
 
@@ -29,8 +28,9 @@ class Session:
         self.watch = Watchdog()
         self.diverged: str | None = None
         self.chunk = 1                 # epochs per fused call, adapted to take ~1/30 s
-        self._model = None
-        self._attach()
+        sim.on_pull, sim.on_restart = self.trace.add, self.trace.clear
+        sim.on_build.append(self._adopt)   # whoever rebuilds it (the app, a lesson player)
+        self._adopt()
 
     # --- the model, wrapped ---------------------------------------------------------------------
     @property
@@ -41,29 +41,10 @@ class Session:
     def name(self) -> str:
         return self.sim.name
 
-    def _attach(self) -> None:
-        """Trace every event the stepper pulls (replays included). Runs after every rebuild, and
-        notices one made by someone else (a lesson driving the same Simulator)."""
-        model = self.sim.model
-        if model is self._model:
-            return
-        raw = vars(model).get("_tui_raw_events") or type(model).events   # a plain function
-        trace, sim = self.trace, self.sim
-
-        def traced(detail=Level.OP):
-            trace.clear()
-            def stream():
-                for event in raw(model, detail):
-                    trace.add(event, sim.stepper.position + 1)
-                    yield event
-            return stream()
-
-        model._tui_raw_events = raw
-        model.events = traced
-        self._raw = lambda detail: raw(model, detail)
-        self._model = model
-        self.sim.stepper.reset_history()   # its generator was made before the wrapper
-        self.layout = Layout(model.params)
+    def _adopt(self) -> None:
+        """Start over with the model just built: new layout, no changes seen, no divergence."""
+        self.trace.clear()
+        self.layout = Layout(self.model.params)
         self.changes = Changes(self.layout.size)
         self.watch.reset(self.sim.history)
         self.diverged = None
@@ -79,7 +60,6 @@ class Session:
 
     # --- stepping ------------------------------------------------------------------------------
     def step(self, level: Level | str | None = None) -> Event:
-        self._attach()
         level = self.level if level is None else level_of(level)
         before = self.flat()
         if level >= Level.BATCH:
@@ -93,7 +73,7 @@ class Session:
     def _coarse(self, level: Level) -> Event:
         """To the next batch or epoch boundary on the compiled batch path, as one absorbed event."""
         notify = self.sim.on_event
-        for event in self._raw(Level.BATCH):
+        for event in self.model.events(Level.BATCH):
             if notify:
                 notify(event)
             if event.closes >= level:
@@ -103,7 +83,6 @@ class Session:
 
     def back(self, level: Level | str | None = None) -> Event | None:
         """Rewind; raises stepper.HistoryLimit (with a message) past the kept history."""
-        self._attach()
         level = self.level if level is None else level_of(level)
         before = self.flat()
         if self.diverged and self.sim.at_epoch_boundary() and len(self.sim.history) >= 2:
@@ -171,11 +150,7 @@ class Session:
                 return "diverged"
 
     def _fused(self, epochs: int) -> int:
-        model = self.model
-        if "every" in inspect.signature(model.train_fused).parameters:
-            ran = model.train_fused(epochs, every=epochs)
-        else:
-            ran = model.train_fused(epochs)
+        ran = self.model.train_fused(epochs, every=epochs)
         self.sim.stepper.absorb(Event("run", EVALUATE, self.name, {"epochs": ran},
                                       level=Level.EPOCH, closes=Level.EPOCH))
         return ran
@@ -183,9 +158,7 @@ class Session:
     # --- changing things -----------------------------------------------------------------------
     def set_option(self, name: str, value: Any) -> bool:
         """Validated (UserError on a bad value). Live options apply at once; others rebuild."""
-        rebuilt = self.sim.set(name, value)
-        self._attach()
-        return rebuilt
+        return self.sim.set(name, value)
 
     def set_weight(self, name: str, index: tuple, value: float) -> None:
         before = self.flat()
@@ -196,11 +169,9 @@ class Session:
 
     def reset(self) -> None:
         self.sim.reset()
-        self._attach()
 
     # --- what the screen draws -----------------------------------------------------------------
     def frame(self, extras: Callable[[Any], dict] | None = None, running: bool = False) -> Frame:
-        self._attach()   # someone else (a lesson player) may have rebuilt the simulation
         grads = self.grads()
         return Frame(
             name=self.name, config=dict(self.sim.config), position=self.sim.position,

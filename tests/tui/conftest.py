@@ -20,6 +20,13 @@ def pytest_pyfunc_call(pyfuncitem):
     return None
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """A fresh progress file per test: the home screen lists lesson progress, and tests play lessons."""
+    monkeypatch.setenv("DLSIM_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def warm_kernels():
     """Compile/load once, so no test waits on it and snapshots never show 'compiling'."""

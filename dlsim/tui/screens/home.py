@@ -1,10 +1,13 @@
-"""The home screen: the networks that exist, one line each on what they teach; open one with the
-keyboard (↑ ↓ Enter) or the mouse."""
+"""The home screen: the networks that exist, one line each on what they teach, and the lessons with
+the learner's progress in each; open one with the keyboard (↑ ↓ Tab Enter) or the mouse."""
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from dlsim.lesson import Progress, catalog
 from dlsim.models import MODELS
 from dlsim.tui.screens.base import DlsimScreen
 from dlsim.tui.views import view_for
@@ -26,7 +29,9 @@ class HomeScreen(DlsimScreen):
             text = f"{name:<11} {cls.summary}" + ("" if ready else "   (not in the app yet)")
             options.append(Option(text, id=name, disabled=not ready))
         yield OptionList(*options, id="models")
-        yield Static("↑ ↓ choose · Enter or click opens · ? keys · Ctrl+P commands · q quits",
+        yield Static("Lessons", id="lessons-title")
+        yield OptionList(id="lessons")
+        yield Static("↑ ↓ choose · Tab networks/lessons · Enter or click opens · ? keys · q quits",
                      id="home-hint")
         yield Footer()
 
@@ -35,6 +40,33 @@ class HomeScreen(DlsimScreen):
         models.focus()
         models.highlighted = 0
 
+    def on_screen_resume(self) -> None:
+        self.list_lessons()       # on first showing, and again after a lesson: progress changed
+
+    def list_lessons(self) -> None:
+        """One line a lesson: name, title, minutes, and how far the learner got ('step 3/9', 'done')."""
+        lessons = self.query_one("#lessons", OptionList)
+        kept = lessons.highlighted
+        progress, entries = Progress(), catalog()
+        width = max((len(path.stem) for _, path, _ in entries), default=0)
+        lessons.clear_options()
+        for lesson, path, problems in entries:
+            row = Table.grid(padding=(0, 1), expand=True)
+            row.add_column(no_wrap=True, width=width)
+            row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+            row.add_column(no_wrap=True, justify="right", width=6)
+            row.add_column(no_wrap=True, width=10)
+            state = "malformed" if problems else progress.summary(path.stem)
+            minutes = f"{lesson.minutes} min" if lesson and lesson.minutes else ""
+            row.add_row(path.stem, lesson.title if lesson else "", minutes,
+                        Text(state, style="green" if state == "done" else "#e6b422"))
+            lessons.add_option(Option(row, id=path.stem, disabled=bool(problems)))
+        if lessons.option_count:
+            lessons.highlighted = min(kept or 0, lessons.option_count - 1)
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.app.open_model(event.option.id)
+        if event.option_list.id == "lessons":
+            self.app.open_lesson(event.option.id)
+        else:
+            self.app.open_model(event.option.id)

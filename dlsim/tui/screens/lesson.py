@@ -1,0 +1,249 @@
+"""The lesson screen: a lesson's narration beside the live simulation it drives.
+
+Every simulation key keeps working, so the learner can leave the script and explore; the screen
+notices (Player.moved) and offers to return (s). n / p (or PgDn / PgUp once the narration is read
+to its end) go to the next or previous step: going back replays the lesson to that step, so the
+simulation is exactly as it was there. A step with a checkpoint holds `next` until it is answered.
+The player saves the step reached and the answers (Progress), and a reopened lesson resumes there.
+"""
+from dataclasses import replace
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from dlsim.errors import UserError
+from dlsim.lesson import Grade, Player, StepView
+from dlsim.sim.events import Level
+from dlsim.tui.changes import RUN, STEP
+from dlsim.tui.keys import STEPPING
+from dlsim.tui.screens.help import HelpScreen
+from dlsim.tui.screens.simulation import SimulationScreen
+from dlsim.tui.session import Session
+from dlsim.tui.views.base import layer_of
+from dlsim.tui.widgets.lesson.checkpoint import LETTERS, CheckpointPanel
+from dlsim.tui.widgets.lesson.narration import Narration
+
+WATCH = 0.25      # seconds between looks at whether the learner has left the script
+
+# The footer shows the lesson's keys first, then the simulation's most used; every key still works
+# (and ? lists them all).
+SHOWN = {"help", "step", "back", "level('op')", "play"}
+LESSON_KEYS = [
+    Binding("n", "next_step", "next", priority=True, tooltip="the next step of the lesson"),
+    Binding("p", "previous_step", "previous", priority=True,
+            tooltip="the previous step, its simulation restored exactly"),
+    Binding("s", "script", "script", priority=True, tooltip="undo your exploring: back to the step"),
+    Binding("pagedown", "page(True)", "next", show=False),
+    Binding("pageup", "page(False)", "previous", show=False),
+    *[Binding(c, f"choose({i})", "answer", show=False) for i, c in enumerate(LETTERS)],
+]
+
+
+HELP = [
+    ("n / PgDn", "next step (PgDn first reads a long narration to its end)"),
+    ("p / PgUp", "previous step: the simulation exactly as it was there"),
+    ("a b c", "answer the question (or 1 2 3 while a choice has focus, or click one)"),
+    ("s", "back to the script, after exploring with the keys below"),
+    ("Esc", "home; the lesson reopens where you left it"),
+]
+
+
+class LessonHelp(HelpScreen):
+    """The usual help, with the lesson's keys first."""
+
+    def on_mount(self) -> None:
+        keys = Table(box=None, show_header=False, padding=(0, 2, 0, 1))
+        keys.add_column(style="bold", no_wrap=True)
+        keys.add_column()
+        for key, what in HELP:
+            keys.add_row(key, what)
+        self.query_one("#help").mount(Static("lesson keys", classes="dialog-title"), Static(keys),
+                                      Static("simulation keys", classes="dialog-title"), after=0)
+
+
+class LessonScreen(SimulationScreen, inherit_bindings=False):
+    AUTO_FOCUS = ""       # nothing focused: PgDn / PgUp and 1-5 reach the screen until Tab or a click
+    BINDINGS = [*LESSON_KEYS, *[replace(b, show=b.show and b.action in SHOWN) for b in STEPPING],
+                *Screen.BINDINGS]
+
+    def __init__(self, player: Player, session: Session, note: str = ""):
+        super().__init__(session)
+        self.player, self.note = player, note
+        self.explored = False
+        self._highlighted = None
+
+    def compose_side(self) -> ComposeResult:
+        yield Narration(self.player.lesson.title, id="lesson")
+
+    @property
+    def narration(self) -> Narration:
+        return self.query_one(Narration)
+
+    @property
+    def waiting(self) -> bool:
+        """The step's question is open: next is held until it is answered."""
+        return bool(self.is_mounted and self.narration.checkpoint.waiting)
+
+    def on_mount(self) -> None:
+        self.show(self.player.view)
+        if self.note:
+            self.notify(self.note, title=self.player.lesson.title, timeout=6)
+        self.set_interval(WATCH, self.look)
+
+    # --- showing a step -----------------------------------------------------------------------
+    def show(self, view: StepView) -> None:
+        self.narration.show(view, self.grade_of(view))
+        self.highlight(view)
+        self.sim.ui.notice = ""
+        self.sim.redraw()
+        self.explored = False
+        self.update_hint()
+
+    def grade_of(self, view: StepView) -> Grade | None:
+        """This session's answer to the step's question, else the one saved in the progress file."""
+        if view.checkpoint is None:
+            return None
+        grade, saved = self.player.answers.get(view.index), self.saved_answer(view.index)
+        if grade is None and "choice" in saved:
+            grade = Grade(bool(saved.get("correct")), str(saved["choice"]), view.checkpoint.answer,
+                          view.because)
+        return grade
+
+    def saved_answer(self, index: int) -> dict:
+        """{'choice': …, 'correct': …} from the progress file, or {}."""
+        progress = self.player.progress
+        saved = progress.get(self.player.lesson.name).get("answers", {}) if progress else {}
+        entry = saved.get(str(index)) if isinstance(saved, dict) else None
+        return entry if isinstance(entry, dict) else {}
+
+    def highlight(self, view: StepView) -> None:
+        """Select the step's highlighted weight in the network view (and let go of the last one)."""
+        h, ui, params = view.highlight, self.sim.ui, self.player.sim.model.params
+        self.set_class(h is not None and h.name in params, "-highlight")   # compact: weights shown
+        if h is None or h.name not in params:
+            if self._highlighted is not None and ui.selected == self._highlighted:
+                self.sim.select(None)
+            self._highlighted = None
+            return
+        index = tuple(h.index) if h.index is not None else (0,) * params[h.name].ndim
+        self._highlighted = (h.name, index)
+        self.sim.select(self._highlighted, layer_of(h.name) or 0)
+
+    def update_hint(self) -> None:
+        narration = self.narration
+        if self.explored:
+            narration.hint("⟲ Exploring: s returns to the script",
+                           "bold #e6b422")
+        elif self.waiting:
+            keys = list(LETTERS[:len(narration.checkpoint.checkpoint.choices)])
+            narration.hint(f"Answer to go on: {', '.join(keys[:-1])} or {keys[-1]} (or click)", "#e6b422")
+        elif self.player.finished:
+            narration.hint(f"★ Lesson complete{self.score()}. Esc: home", "bold #6cc46c")
+        else:
+            narration.hint("n next step · p previous step")
+        self.refresh_bindings()
+
+    def score(self) -> str:
+        """': 3 of 5 answers right' over the lesson's questions (answers saved earlier count)."""
+        asked = [i for i, step in enumerate(self.player.lesson.steps) if step.checkpoint]
+        right = 0
+        for i in asked:
+            grade = self.player.answers.get(i)
+            right += grade.correct if grade else bool(self.saved_answer(i).get("correct"))
+        return f": {right} of {len(asked)} answers right" if asked else ""
+
+    def say(self, text: str) -> None:
+        """A one-line message in the math panel, where the simulation's own notices appear."""
+        self.sim.ui.notice = text
+        self.sim.repaint()
+
+    # --- moving through the lesson ---------------------------------------------------------------
+    def move(self, how, forward: bool = False) -> None:
+        """Move the player (after any run has stopped), then show where it landed; the weights
+        inspector learns what the move changed, as it does for a key's step or rewind."""
+        def go() -> None:
+            before = self.session.flat()
+            try:
+                view = how()
+            except UserError as error:        # a lesson that fails while playing: say where
+                self.say(str(error))
+                self.notify(str(error), severity="error", timeout=10)
+                return
+            after, changes = self.session.flat(), self.session.changes
+            if view is not None and before.shape == after.shape:
+                if not forward:
+                    changes.rewound(before, after)
+                elif any(action.kind == "run" for action in self.player.step.actions):
+                    changes.observe(before, after, self.session.model.steps, RUN, self.session.model.epoch)
+                else:
+                    changes.observe(before, after, self.session.model.steps, STEP)
+            if view is not None:
+                self.show(view)
+        self.sim._when_free(go)
+
+    def action_next_step(self) -> None:
+        if self.waiting:
+            self.say("answer the question first (in the lesson panel): then n goes on")
+        elif self.player.finished:
+            self.say("this is the last step: the lesson is complete. Esc goes home, p goes back")
+        else:
+            self.move(self.player.next, forward=True)
+
+    def action_previous_step(self) -> None:
+        if self.player.index <= 0:
+            self.say("this is the first step of the lesson")
+        else:
+            self.move(self.player.previous)
+
+    def action_page(self, down: bool) -> None:
+        """PgDn / PgUp read the narration a page at a time, then go to the next / previous step."""
+        if not self.narration.page(down):
+            self.action_next_step() if down else self.action_previous_step()
+
+    def action_script(self) -> None:
+        if not self.explored:
+            self.say("you are on the lesson's script: nothing to undo")
+        else:
+            self.move(self.player.restore)
+
+    def action_choose(self, index: int) -> None:
+        panel = self.narration.checkpoint
+        if not panel.waiting or index >= len(panel.checkpoint.choices):
+            return
+        panel.answered(self.player.answer(index))
+        self.update_hint()
+
+    def on_checkpoint_panel_chosen(self, message: CheckpointPanel.Chosen) -> None:
+        message.stop()
+        self.action_choose(message.index)
+
+    def action_level(self, level: str) -> None:
+        """1-5 pick a choice while the question has focus; otherwise they set the level."""
+        panel = self.narration.checkpoint
+        if panel.waiting and self.focused is not None and panel in self.focused.ancestors_with_self:
+            self.action_choose(Level[level.upper()].value)
+        else:
+            super().action_level(level)
+
+    def action_help(self) -> None:
+        self.app.push_screen(LessonHelp())
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "choose":
+            return self.waiting
+        if action == "script":
+            return True if self.explored else None     # shown dimmed until there is something to undo
+        return True
+
+    # --- noticing the learner's exploring --------------------------------------------------------
+    def look(self) -> None:
+        explored = self.sim.runner is not None or self.player.moved()
+        if explored != self.explored:
+            self.explored = explored
+            self.update_hint()
+
+    def on_sim_view_stepped(self, message) -> None:
+        self.look()
