@@ -72,7 +72,7 @@ def report(s: dict, wall: float, epochs: int | None) -> str:
     if figures:
         lines.append("  " + ", ".join(figures))
     if s["diverged"]:
-        lines.append("  diverged: the weights became NaN or infinite (try a smaller learning rate)")
+        lines.append(f"  diverged: {s['divergence']} (try a smaller learning rate)")
     elif s["model"] == "perceptron":
         if s["converged"]:
             lines.append(f"  converged after {s['epochs']} epochs: an epoch with no error")

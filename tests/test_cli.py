@@ -120,3 +120,11 @@ def test_real_command_exit_code_and_no_traceback(tmp_path):
                             capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "option 'lr'" in result.stderr
+
+
+def test_headless_says_when_a_huge_learning_rate_breaks_training(capsys):
+    code, out, _ = run(capsys, "run", "mlp", "--headless", "--set", "lr=50", "--epochs", "20")
+    assert code == 0
+    assert "diverged: at epoch" in out and "exploded" in out
+    code, out, _ = run(capsys, "run", "mlp", "--headless", "--set", "lr=0.3", "--epochs", "20")
+    assert "diverged" not in out

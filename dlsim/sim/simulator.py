@@ -13,6 +13,7 @@ from dlsim.models.options import resolve
 from dlsim.sim import datasets
 from dlsim.sim.events import EVALUATE, LEVELS, Event, Level
 from dlsim.sim.stepper import Stepper
+from dlsim.sim.watchdog import Watchdog
 
 
 def level_of(level: Level | str) -> Level:
@@ -209,8 +210,20 @@ class Simulator:
         theta = getattr(self.model, "theta", None)
         return theta is not None and not np.all(np.isfinite(theta))
 
+    def divergence(self) -> str | None:
+        """What went wrong, if training diverged: a weight that is not a number, or a loss that
+        became NaN or exploded (a saturated sigmoid shows a huge learning rate that way)."""
+        theta = getattr(self.model, "theta", None)
+        problem = Watchdog.params(theta) if theta is not None else None
+        if problem:
+            return problem
+        found = Watchdog().history(self.model.history)
+        return f"at epoch {self.model.history[found[0]].get('epoch', found[0] + 1)}, {found[1]}" if found else None
+
     def summary(self) -> dict[str, Any]:
         last = self.model.history[-1] if self.model.history else {}
+        divergence = self.divergence()
         return {"model": self.name, "dataset": self.config["dataset"], "epochs": self.model.epoch,
                 "steps": self.model.steps, "converged": self.model.converged(),
-                "diverged": self.diverged(), **{k: v for k, v in last.items() if k != "epoch"}}
+                "diverged": divergence is not None, "divergence": divergence,
+                **{k: v for k, v in last.items() if k != "epoch"}}

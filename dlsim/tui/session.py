@@ -17,7 +17,7 @@ from dlsim.sim.stepper import HistoryLimit
 from dlsim.tui.changes import EDITED, RUN, STEP, Changes, Layout
 from dlsim.tui.frame import Frame
 from dlsim.tui.trace import Trace
-from dlsim.tui.watchdog import Watchdog
+from dlsim.sim.watchdog import Watchdog
 
 
 class Session:

@@ -9,7 +9,7 @@ from dlsim.sim.events import Level
 from dlsim.sim.stepper import HistoryLimit
 from dlsim.tui.changes import EDITED, REWOUND, RUN, STEP
 from dlsim.tui.session import Session
-from dlsim.tui.watchdog import Watchdog
+from dlsim.sim.watchdog import Watchdog
 
 
 def session(model="mlp", **options):
