@@ -4,6 +4,7 @@ from typing import Iterable
 
 from textual.app import SystemCommand
 
+from dlsim.lesson.library import names as lesson_names
 from dlsim.models import MODELS
 from dlsim.sim.events import Level
 from dlsim.tui.screens.options import choices
@@ -11,13 +12,22 @@ from dlsim.tui.views import view_for
 
 
 def commands(app, screen) -> Iterable[SystemCommand]:
+    from dlsim.tui.screens.lesson import LessonScreen
     from dlsim.tui.screens.simulation import SimulationScreen
     for name, cls in MODELS.items():
         if view_for(name) is not None:
             yield SystemCommand(f"Open {name}", cls.summary, partial(app.open_model, name))
+    for lesson in lesson_names():
+        yield SystemCommand(f"Open lesson: {lesson}", "play the lesson beside the simulation",
+                            partial(app.open_lesson, lesson))
     yield SystemCommand("Help: keys", "every key, and how to read the screen", app.action_help)
     if not isinstance(screen, SimulationScreen):
         return
+    if isinstance(screen, LessonScreen):
+        yield SystemCommand("Lesson: next step", "n", screen.action_next_step)
+        yield SystemCommand("Lesson: previous step", "p (the simulation goes back exactly)",
+                            screen.action_previous_step)
+        yield SystemCommand("Lesson: back to the script", "s, after exploring", screen.action_script)
     sim = screen.sim
     for level in Level:
         word = level.name.lower()

@@ -214,10 +214,24 @@ async def test_command_palette_runs_commands():
     async with app.run_test(size=(120, 40)) as pilot:
         titles = {c.title for c in app.get_system_commands(app.screen)}
         for title in ("Step forward: op", "Step back: epoch", "Play / pause", "Reset", "Set dataset: spiral",
-                      "Set lr…", "Set hidden…", "Options…", "Open perceptron", "Help: keys"):
+                      "Set lr…", "Set hidden…", "Options…", "Open perceptron", "Help: keys",
+                      "Open lesson: perceptron-and", "Open lesson: mlp-backprop"):
             assert title in titles
         await pilot.press("ctrl+p")
         await pilot.press(*"Set dataset: moons")
         await pilot.pause(0.3)
         await pilot.press("enter")
         assert await until(pilot, lambda: sim_view(app).session.sim.config["dataset"] == "moons")
+
+
+async def test_command_palette_opens_a_lesson():
+    from dlsim.tui.screens.lesson import LessonScreen
+    app = make_app(None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Open lesson: perceptron-xor")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        assert await until(pilot, lambda: isinstance(app.screen, LessonScreen))
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Lesson: next step", "Lesson: previous step", "Lesson: back to the script"} <= titles
