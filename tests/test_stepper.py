@@ -254,3 +254,21 @@ def test_back_after_a_fused_run_returns_to_where_it_began():
     sim.back("epoch")
     assert_bit_identical(sim, start)
     assert len(sim.history) == 1
+
+
+def test_a_long_run_keeps_bounded_history_and_still_rewinds(monkeypatch):
+    """Millions of epochs in run mode must not grow memory without limit: older epochs are thinned."""
+    from dlsim.models.base import Model
+    monkeypatch.setattr(Model, "HISTORY_LIMIT", 40)
+    sim = dlsim.make("perceptron", dataset="xor")
+    sim.train(epochs=150)
+    epochs = [entry["epoch"] for entry in sim.history]
+    assert len(epochs) <= 40 and epochs[-1] == 150
+    assert epochs == sorted(set(epochs))          # still in order, no duplicates
+    assert epochs[-20:] == list(range(131, 151))  # the recent half complete
+    sim.step("epoch")
+    theta = sim.model.theta.copy()
+    sim.step("epoch")
+    sim.back("epoch")
+    assert np.array_equal(sim.model.theta, theta)
+    assert sim.history[-1]["epoch"] == 151

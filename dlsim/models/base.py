@@ -30,7 +30,7 @@ class Model:
         self.data = data
         self.epoch = 0                 # epochs completed
         self.steps = 0                 # parameter updates made
-        self.history: list[dict] = []  # one entry of metrics per completed epoch
+        self.history: list[dict] = []  # metrics per completed epoch (thinned when long: see record)
 
     # --- parameters -------------------------------------------------------------------------
     @property
@@ -55,19 +55,31 @@ class Model:
     def state(self) -> dict[str, Any]:
         """A deep copy of everything that changes while training, the cursor included."""
         state = copy.deepcopy({k: v for k, v in vars(self).items() if k not in self.unsaved})
-        state["history"] = len(self.history)  # append-only: its length is enough to restore it
+        state["history"] = self.epoch  # entries only ever get added after it: enough to restore it
         return state
 
     def set_state(self, state: dict[str, Any]) -> None:
         for key, value in copy.deepcopy(state).items():
             if key == "history":
-                del self.history[value:]
+                while self.history and self.history[-1]["epoch"] > value:
+                    self.history.pop()
                 continue
             current = getattr(self, key, None)
             if isinstance(current, np.ndarray) and isinstance(value, np.ndarray) and current.shape == value.shape:
                 current[...] = value   # keep views into the buffer valid
             else:
                 setattr(self, key, value)
+
+    HISTORY_LIMIT = 20_000   # entries; curves are a few hundred points wide
+
+    def record(self, entry: dict) -> None:
+        """Append an epoch's metrics. Past HISTORY_LIMIT entries, the older half is thinned to every
+        other entry (again as needed), so a run of millions of epochs keeps its whole curve in
+        bounded memory while the recent epochs stay complete."""
+        self.history.append({"epoch": self.epoch, **entry})
+        while len(self.history) > self.HISTORY_LIMIT:
+            recent = self.HISTORY_LIMIT // 2
+            self.history[:-recent] = self.history[:-recent][1::2]
 
     def set_option(self, name: str, value: Any) -> None:
         """Change a live option (learning rate and the like) without rebuilding."""

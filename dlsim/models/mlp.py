@@ -203,9 +203,8 @@ class MLP(Model):
         loss = self.epoch_loss / self.X.shape[0]
         self.epoch += 1
         self.batch_index, self.epoch_loss = 0, 0.0
-        metrics = {"epoch": self.epoch, "loss": loss, **self.evaluate()}
-        self.history.append(metrics)
-        return Event("epoch", EVALUATE, "mlp", metrics, level=Level.EPOCH, closes=Level.EPOCH)
+        self.record({"loss": loss, **self.evaluate()})
+        return Event("epoch", EVALUATE, "mlp", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
 
     def _sample_events(self, s, batch):
         """Forward, loss and backward of one sample, one neuron and one weight at a time."""
@@ -314,7 +313,7 @@ class MLP(Model):
                 self.loss_kind, *self.hyper(), self.X, self.Y, orders, self.batch_size, epoch_losses)
             for e in range(ran):
                 self.epoch += 1
-                self.history.append({"epoch": self.epoch, "loss": float(epoch_losses[e])})
+                self.record({"loss": float(epoch_losses[e])})
             self.history[-1].update(self.evaluate())
             done += ran
             if ran < n or not math.isfinite(epoch_losses[ran - 1]):  # the kernel stopped on it

@@ -84,11 +84,8 @@ class Perceptron(Model):
     def _epoch_end(self):
         errors, self.errors, self.index = int(self.errors), 0, 0
         self.epoch += 1
-        metrics = self.evaluate()
-        metrics["errors"] = errors
-        self.history.append(metrics)
-        return Event("epoch", EVALUATE, "perceptron", {"epoch": self.epoch, **metrics,
-                                                       "converged": errors == 0},
+        self.record({**self.evaluate(), "errors": errors})
+        return Event("epoch", EVALUATE, "perceptron", {**self.history[-1], "converged": errors == 0},
                      level=Level.EPOCH, closes=Level.EPOCH)
 
     def converged(self):
@@ -106,7 +103,7 @@ class Perceptron(Model):
             self.theta[-1] = b
             self.epoch += 1
             self.steps += self.X.shape[0]
-            self.history.append({**self.evaluate(), "errors": int(errors[0])})
+            self.record({**self.evaluate(), "errors": int(errors[0])})
             if self.converged():
                 return e + 1
         return epochs

@@ -83,6 +83,8 @@ class Stepper:
         oldest = self._snapshots[0].position
         while self._marks and self._marks[0][0] < oldest:
             self._marks.popleft()
+        if self._edits and self._edits[0][0] < oldest:   # no replay can start before `oldest`
+            self._edits = [(p, e) for p, e in self._edits if p >= oldest]
 
     def _restart(self) -> None:
         """A fresh generator from the model's cursor (after its state changed outside the stream)."""

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from dlsim.models.base import Model
 from dlsim.sim.events import EVALUATE, Event, Level
 from dlsim.sim.simulator import Simulator, level_of
 from dlsim.sim.stepper import HistoryLimit
@@ -125,7 +126,9 @@ class Session:
         start = time.perf_counter()
         ran = self._fused(self.chunk)
         spent = time.perf_counter() - start
-        self.chunk = int(min(100_000, max(1, self.chunk * min(4.0, seconds / max(spent, 1e-6)))))
+        # at most a quarter of the history the model keeps unthinned, so the watchdog sees every epoch
+        cap = Model.HISTORY_LIMIT // 4
+        self.chunk = int(min(cap, max(1, self.chunk * min(4.0, seconds / max(spent, 1e-6)))))
         found = self.watch.history(self.sim.history[-ran:]) if ran else None
         problem = Watchdog.params(self.flat()) or (found[1] if found else None)
         if problem and ran > 1:   # find the first epoch that went wrong, one epoch at a time

@@ -39,7 +39,7 @@ class _Extract:
         for i in range(self.seen, len(history)):
             value = history[i].get(self.key)
             if value is not None:
-                self.x.append(i + 1)
+                self.x.append(history[i].get("epoch", i + 1))  # long histories are thinned
                 self.y.append(float(value))
         self.seen, self.first = len(history), history[0] if history else None
         return np.asarray(self.x, float), np.asarray(self.y, float)
