@@ -65,7 +65,8 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
 
 
 def report(s: dict, wall: float, epochs: int | None) -> str:
-    lines = [f"{s['model']} on {s['dataset']}: {s['epochs']} epochs, {s['steps']} steps in {wall:.2f} s"]
+    took = f"{wall:.2f} s" if wall >= 1 else f"{wall * 1000:.1f} ms"
+    lines = [f"{s['model']} on {s['dataset']}: {s['epochs']} epochs, {s['steps']} steps in {took}"]
     figures = [f"{label} {num(s[key], 4)}" for key, label in
                (("train_loss", "train loss"), ("test_loss", "test loss"), ("train_acc", "train accuracy"),
                 ("test_acc", "test accuracy")) if s.get(key) is not None]
