@@ -107,7 +107,8 @@ class Model:
         `detail` needs (Level.EPOCH: only the fused path), on a scratch copy with two samples."""
         d = self.data
         tiny = dataclasses.replace(d, X=d.X[:2], y=d.y[:2], X_test=d.X_test[:2], y_test=d.y_test[:2])
-        scratch = type(self)(self.config, tiny)
+        config = {**self.config, **({"batch": 0} if "batch" in self.config else {})}  # fits 2 samples
+        scratch = type(self)(config, tiny)
         scratch.train_fused(1)
         if detail <= Level.BATCH:
             events = scratch.events(detail)

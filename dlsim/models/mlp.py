@@ -8,9 +8,9 @@ import math
 
 import numpy as np
 
+from dlsim.errors import UserError
 from dlsim.kernels import activations as act
-from dlsim.kernels import backend
-from dlsim.kernels import losses, optimizers
+from dlsim.kernels import backend, losses, optimizers
 from dlsim.kernels.dense import backprop_sum, neuron_z
 from dlsim.models import options as opt
 from dlsim.models.base import Model
@@ -47,6 +47,9 @@ class MLP(Model):
     def __init__(self, config, data):
         super().__init__(config, data)
         n = data.X.shape[0]
+        if config["batch"] > n:
+            raise UserError(f"option 'batch': {config['batch']} is larger than the {n} training samples; "
+                            f"use 1..{n}, or 0 for the full set")
         self.batch_size = config["batch"] or n
         self.config["shuffle"] = self.batch_size < n  # a full batch sums the same in any order
         self.loss_kind = losses.CODES[config["loss"]]

@@ -40,12 +40,10 @@ class Simulator:
     def build(self) -> None:
         """(Re)create the model from the configuration; history starts over."""
         c = self.config
-        data = datasets.make(self.cls.dataset_source.get(c["dataset"], c["dataset"]), samples=c.get("samples", 256), test=c.get("test", 64),
+        source = self.cls.dataset_source.get(c["dataset"], c["dataset"])
+        data = datasets.make(source, samples=c.get("samples", 256), test=c.get("test", 64),
                              noise=c.get("noise", 0.0), seed=c["seed"])
-        if self.cls.name == "mlp" and c["batch"] > len(data.y):
-            raise UserError(f"option 'batch': {c['batch']} is larger than the {len(data.y)} training "
-                            f"samples; use 1..{len(data.y)}, or 0 for the full set")
-        self.model = self.cls(c, data)
+        self.model = self.cls(c, data)   # UserError for a combination of options that cannot work
         self.stepper = Stepper(self.model, self.detail)
         self.stepper.on_event = self._notify
         self.stepper.on_pull = lambda event, position: self.on_pull and self.on_pull(event, position)
