@@ -300,3 +300,14 @@ def test_settings_survive_stepping_back_while_the_history_rewinds():
     while event.op != "update":
         event = sim.step("op")
     assert event.values["lr"] == 0.05
+
+
+def test_inputs_of_the_wrong_shape_are_refused_with_a_message():
+    sim = dlsim.make("mlp", seed=0, samples=8, test=0, hidden=(3,))
+    with pytest.raises(UserError, match=r"rows of 2 numbers"):
+        sim.predict([[1.0, 2.0, 3.0]])
+    with pytest.raises(UserError, match=r"rows of 2 numbers"):
+        sim.gradients([1.0, 2.0], [0])
+    with pytest.raises(UserError, match="2 inputs but 1 labels"):
+        sim.gradients([[0.0, 1.0], [1.0, 0.0]], [1])
+    assert sim.predict([[0.0, 0.0]]).shape == (1,)

@@ -92,13 +92,25 @@ class Simulator:
     def loss_and_gradients(self, X=None, y=None) -> tuple[float, dict[str, np.ndarray]]:
         if not hasattr(self.model, "gradients"):
             raise UserError(f"{self.name} has no gradients: it learns by the perceptron rule")
-        X = self.data.X if X is None else np.asarray(X, dtype=np.float64)
+        X = self.data.X if X is None else self._inputs(X)
         y = self.data.y if y is None else np.asarray(y)
-        Y = self.model.targets(y.astype(np.int64)) if y.ndim == 1 else y
+        if y.shape[0] != X.shape[0]:
+            raise UserError(f"{X.shape[0]} inputs but {y.shape[0]} labels")
+        Y = self.model.targets(y.astype(np.int64)) if y.ndim == 1 else np.asarray(y, dtype=np.float64)
         return self.model.gradients(X, Y)
 
     def predict(self, X) -> np.ndarray:
-        return self.model.predict(np.asarray(X, dtype=np.float64))
+        return self.model.predict(self._inputs(X))
+
+    def _inputs(self, X) -> np.ndarray:
+        """X as the (N, features) float array the kernels take, or a UserError saying what is wrong."""
+        X = np.asarray(X, dtype=np.float64)
+        width = self.data.X.shape[1]
+        if X.ndim != 2 or X.shape[1] != width:
+            raise UserError(f"inputs must be rows of {width} numbers (shape (N, {width})), got shape {X.shape}")
+        if not np.all(np.isfinite(X)):
+            raise UserError("inputs must be finite numbers")
+        return np.ascontiguousarray(X)
 
     def evaluate(self) -> dict[str, Any]:
         return self.model.evaluate()
