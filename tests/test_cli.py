@@ -128,3 +128,10 @@ def test_headless_says_when_a_huge_learning_rate_breaks_training(capsys):
     assert "diverged: at epoch" in out and "exploded" in out
     code, out, _ = run(capsys, "run", "mlp", "--headless", "--set", "lr=0.3", "--epochs", "20")
     assert "diverged" not in out
+
+
+def test_the_app_without_a_terminal_says_so_instead_of_hanging():
+    result = subprocess.run([sys.executable, "-m", "dlsim", "run", "mlp"], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=60)
+    assert result.returncode == 2
+    assert "needs an interactive terminal" in result.stderr and "--headless" in result.stderr

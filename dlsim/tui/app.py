@@ -33,6 +33,13 @@ class DlsimApp(App):
         self.first_lesson = lesson       # lesson_session.open_lesson(...), opened at start
         self.prewarm = prewarm
 
+    def run(self, *args, **kwargs):
+        """Refuse to start without a terminal (a script or CI that forgot --headless would hang)."""
+        if not kwargs.get("headless") and not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise UserError("the app needs an interactive terminal; without one, use "
+                            "'dlsim run MODEL --headless' or 'dlsim lesson NAME --headless'")
+        return super().run(*args, **kwargs)
+
     def on_mount(self) -> None:
         # The run worker gives the GIL back to the event loop and takes it again several times a
         # chunk; a shorter switch interval keeps it from waiting up to 5 ms each time.
