@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("model", help="network: see 'dlsim list'")
     run.add_argument("--headless", action="store_true", help="no screen: train, print a summary")
     run.add_argument("--dataset", help="training data (see 'dlsim list')")
-    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument("--seed", type=int, help="random seed (default 0)")
     length = run.add_mutually_exclusive_group()
     length.add_argument("--epochs", type=int, help="epochs to train (headless)")
     length.add_argument("--steps", type=int, help="parameter updates to train (headless)")
@@ -63,15 +63,20 @@ def dispatch(args) -> int:
         return lesson(args)
     from dlsim.models.options import parse_assignments
     options = parse_assignments(args.set)
-    if args.dataset is not None:
-        options["dataset"] = args.dataset
+    for flag in ("dataset", "seed"):   # --dataset D and --seed S are shorthands for --set
+        given = getattr(args, flag)
+        if flag in options and given is not None and str(given) != options[flag]:
+            raise UserError(f"--{flag} {given} and --set {flag}={options[flag]} disagree; give it once")
+        if given is not None and flag not in options:
+            options[flag] = given
+    seed = options.pop("seed", 0)
     if not args.headless:
         if args.trace or args.epochs is not None or args.steps is not None:
             raise UserError("--trace, --epochs and --steps need --headless")
         from dlsim.tui.launch import launch
-        return launch(model=args.model, seed=args.seed, options=options)
+        return launch(model=args.model, seed=seed, options=options)
     from dlsim.headless import run_headless
-    return run_headless(args.model, seed=args.seed, options=options, epochs=args.epochs,
+    return run_headless(args.model, seed=seed, options=options, epochs=args.epochs,
                         steps=args.steps, trace=args.trace, trace_level=args.trace_level)
 
 

@@ -49,7 +49,7 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
     started = time.perf_counter()
     if writer:
         writer.header(model, sim.config)
-        sim.on_event = lambda event: writer.write(event, sim)
+        sim.on_event = lambda event: event.level >= detail and writer.write(event, sim)
         summary = sim.train(epochs=epochs, steps=steps, detail=detail)
         writer.summary(summary)
         writer.close()
@@ -64,9 +64,13 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
     return 0
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
 def report(s: dict, wall: float, epochs: int | None) -> str:
     took = f"{wall:.2f} s" if wall >= 1 else f"{wall * 1000:.1f} ms"
-    lines = [f"{s['model']} on {s['dataset']}: {s['epochs']} epochs, {s['steps']} steps in {took}"]
+    lines = [f"{s['model']} on {s['dataset']}: {plural(s['epochs'], 'epoch')}, {plural(s['steps'], 'step')} in {took}"]
     figures = [f"{label} {num(s[key], 4)}" for key, label in
                (("train_loss", "train loss"), ("test_loss", "test loss"), ("train_acc", "train accuracy"),
                 ("test_acc", "test accuracy")) if s.get(key) is not None]

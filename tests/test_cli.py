@@ -135,3 +135,19 @@ def test_the_app_without_a_terminal_says_so_instead_of_hanging():
                             stdin=subprocess.DEVNULL, timeout=60)
     assert result.returncode == 2
     assert "needs an interactive terminal" in result.stderr and "--headless" in result.stderr
+
+
+def test_seed_and_dataset_can_also_be_given_with_set(capsys, tmp_path):
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert run(capsys, "run", "mlp", "--headless", "--epochs", "2", "--set", "seed=5", "--trace", str(a))[0] == 0
+    assert run(capsys, "run", "mlp", "--headless", "--epochs", "2", "--seed", "5", "--trace", str(b))[0] == 0
+    assert a.read_bytes() == b.read_bytes()
+    code, _, err = run(capsys, "run", "mlp", "--headless", "--dataset", "moons", "--set", "dataset=circle")
+    assert code == 2 and "disagree" in err
+
+
+def test_epoch_level_trace_holds_only_epochs(tmp_path, capsys):
+    path = tmp_path / "e.jsonl"
+    run(capsys, "run", "mlp", "--headless", "--epochs", "3", "--trace", str(path), "--trace-level", "epoch")
+    ops = [json.loads(line)["op"] for line in path.read_text().splitlines()[1:-1]]
+    assert ops == ["epoch", "epoch", "epoch"]

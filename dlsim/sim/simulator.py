@@ -77,7 +77,10 @@ class Simulator:
         """Write a parameter (or one element of it); recorded so that stepping back replays it."""
         if name not in self.model.params:
             raise unknown("parameter", name, self.model.params)
-        value = np.asarray(value, dtype=np.float64)
+        try:
+            value = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise UserError(f"parameter '{name}': {value!r} is not a number or an array of numbers") from None
         shape = self.model.params[name][index].shape if index is not None else self.model.params[name].shape
         if value.shape != shape and value.shape != ():
             raise UserError(f"parameter '{name}' has shape {shape}, got {value.shape}")
@@ -96,6 +99,9 @@ class Simulator:
         y = self.data.y if y is None else np.asarray(y)
         if y.shape[0] != X.shape[0]:
             raise UserError(f"{X.shape[0]} inputs but {y.shape[0]} labels")
+        classes = self.data.classes
+        if y.ndim == 1 and not np.all(np.isin(y, np.arange(classes))):
+            raise UserError(f"labels must be class numbers 0..{classes - 1}, got {sorted(set(y.tolist()))}")
         Y = self.model.targets(y.astype(np.int64)) if y.ndim == 1 else np.asarray(y, dtype=np.float64)
         return self.model.gradients(X, Y)
 

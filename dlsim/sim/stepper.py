@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from dlsim.errors import UserError
 from dlsim.sim.events import Event, Level
 
 Edit = Callable[[Any], None]   # applied to the model
@@ -29,7 +30,7 @@ def _nbytes(state: dict) -> int:
     return sum(v.nbytes for v in state.values() if isinstance(v, np.ndarray)) + 1024
 
 
-class HistoryLimit(Exception):
+class HistoryLimit(UserError):
     """Going back further than the kept history reaches."""
 
 
