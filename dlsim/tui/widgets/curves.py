@@ -53,11 +53,13 @@ class Curves(Panel):
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         data = {key: ex.update(frame.history) for key, ex in self._extract.items()}
+        # the epoch number, not the entry count: a long history is thinned (Model.record)
+        last_epoch = frame.history[-1].get("epoch", len(frame.history)) if frame.history else 0
         out: list[Cells] = []
         n = len(self.charts)
         for k, chart in enumerate(self.charts):
             h = height // n + (1 if k < height % n else 0)
-            out += self._chart(chart, data, len(frame.history), width, h)
+            out += self._chart(chart, data, last_epoch, width, h)
         return out
 
     def _chart(self, chart: Chart, data: dict, epochs: int, width: int, height: int) -> list[Cells]:
@@ -84,9 +86,12 @@ class Curves(Panel):
             x, y = data[key]
             if not len(x):
                 continue
-            if len(x) > 4 * dots_w:   # thin out: keep about four points per dot column
-                pick = np.linspace(0, len(x) - 1, 4 * dots_w).astype(int)
-                x, y = x[pick], y[pick]
+            if len(x) > 4 * dots_w:   # thin out: per dot column its lowest and highest point,
+                cols = ((x - 1) / span * (dots_w - 1)).astype(int)   # so a spike stays visible
+                order = np.lexsort((y, cols))
+                edge = cols[order][1:] != cols[order][:-1]
+                keep = np.unique(np.concatenate([order[np.r_[True, edge]], order[np.r_[edge, True]]]))
+                x, y = x[keep], y[keep]
             px = (x - 1) / span * (dots_w - 1)
             py = (1 - (np.clip(y, lo, hi) - lo) / (hi - lo)) * (dots_h - 1)
             py[~np.isfinite(y)] = np.nan
