@@ -6,7 +6,7 @@ import math
 
 from dlsim.kernels.jit import inline, kernel
 
-from dlsim.kernels.activations import SOFTMAX, derivative
+from dlsim.kernels.activations import SIGMOID, SOFTMAX, derivative
 
 MSE, BCE, SOFTMAX_CE = 0, 1, 2
 CODES = {"mse": MSE, "bce": BCE, "softmax_ce": SOFTMAX_CE}
@@ -77,12 +77,18 @@ def grad(a, y, kind, scale, n):
 
 
 @inline
+def simplifies(loss_kind, act_kind):
+    """Cross-entropy after a sigmoid (or a softmax): σ'(z) cancels and δ = ŷ − y exactly, which also
+    stays right when ŷ has saturated to exactly 0 or 1 (∂L/∂a·σ'(z) would read 0, a false stop)."""
+    return act_kind == SOFTMAX or (loss_kind == BCE and act_kind == SIGMOID)
+
+
+@inline
 def delta(z, a, y, loss_kind, act_kind, scale, n):
     """δ = ∂L/∂z of one of n output neurons."""
-    g = grad(a, y, loss_kind, scale, n)
-    if act_kind == SOFTMAX:
-        return g
-    return g * derivative(z, a, act_kind)
+    if simplifies(loss_kind, act_kind):
+        return scale * (a - y) / n if loss_kind == BCE else grad(a, y, loss_kind, scale, n)
+    return grad(a, y, loss_kind, scale, n) * derivative(z, a, act_kind)
 
 
 @inline

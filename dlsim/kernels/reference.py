@@ -65,6 +65,8 @@ def output_deltas(Z_out, A_out, Y, loss_kind, act_kind):
     B, O = A_out.shape
     if loss_kind == MSE:
         g = 2.0 * (A_out - Y) / (B * O)
+    elif loss_kind == BCE and act_kind == SIGMOID:
+        return (A_out - Y) / (B * O)            # σ'(z) cancels against the loss's denominator
     elif loss_kind == BCE:
         p = np.clip(A_out, EPS, 1 - EPS)
         g = (p - Y) / (p * (1 - p)) / (B * O)

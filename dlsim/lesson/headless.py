@@ -26,13 +26,12 @@ def header(lesson: Lesson) -> str:
 def figures(player: Player, view: StepView) -> list[str]:
     """The numbers a learner would glance at on screen: counters, metrics, small weights, last op."""
     sim = player.sim
-    parts = [f"epoch {sim.epoch}", f"{sim.model.steps} update{'s' * (sim.model.steps != 1)}"]
+    parts = [f"epoch {sim.epoch}", f"{sim.model.steps} step{'s' * (sim.model.steps != 1)}"]
     last = sim.history[-1] if sim.history else {}
     live = sim.evaluate()
-    for key, label in (("loss", "loss"), ("errors", "errors")):
-        if last.get(key) is not None:
-            parts.append(f"{label} {fmt(last[key])}")
-    for key, label in (("train_acc", "train acc"), ("test_acc", "test acc")):
+    if last.get("errors") is not None:
+        parts.append(f"errors {fmt(last['errors'])}")
+    for key, label in (("train_loss", "train loss"), ("train_acc", "train acc"), ("test_acc", "test acc")):
         if live.get(key) is not None:
             parts.append(f"{label} {fmt(live[key])}")
     if sim.model.converged():

@@ -246,7 +246,8 @@ class MLP(Model):
         delta = np.empty(len(zs[out]))
         for k in range(len(delta)):
             delta[k] = losses.output_delta(zs[out], as_[-1], y, self.loss_kind, self.acts[out], scale, k)
-            fprime = None if self.acts[out] == act.SOFTMAX else act.derivative(zs[out][k], as_[-1][k], self.acts[out])
+            fprime = (None if losses.simplifies(self.loss_kind, self.acts[out])   # δ = ŷ − y: no f'(z)
+                      else act.derivative(zs[out][k], as_[-1][k], self.acts[out]))
             yield Event("delta", BACKWARD, f"mlp.layer[{out}].neuron[{k}]", {
                 "dL_da": losses.loss_grad(as_[-1], y, self.loss_kind, scale, k), "fprime": fprime,
                 "delta": delta[k]})

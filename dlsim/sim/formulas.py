@@ -77,8 +77,8 @@ def describe(event: Event) -> str:
         if "sum" in v:
             terms = [_term(d, w) for w, d in zip(v["weights"], v["deltas"])]
             return f"δ = f'(z)·Σ w·δ = {fac(v['fprime'])}·({_sum(terms)}) = {num(v['delta'])}"
-        if v.get("fprime") is None:
-            return f"δ = ŷ − y (softmax with cross-entropy, over the batch) = {num(v['delta'])}"
+        if v.get("fprime") is None:   # cross-entropy after a sigmoid or softmax: f'(z) cancels
+            return f"δ = (ŷ − y)/batch = {num(v['delta'])}   (cross-entropy: f'(z) cancels)"
         return f"δ = ∂L/∂a·f'(z) = {fac(v['dL_da'])}·{fac(v['fprime'])} = {num(v['delta'])}"
     if op == "grad":
         if "a" in v:
