@@ -94,6 +94,14 @@ class Session:
                 event = self.sim.back(Level.EPOCH)
             except HistoryLimit:
                 pass
+        elif self._after_run() > 1:
+            # A run is kept as chunks of many epochs. Back from the end of one: the state one epoch
+            # earlier, rebuilt exactly by rewinding to the chunk's start and replaying all but its
+            # last epoch on the same compiled path (training is deterministic).
+            epochs = self._after_run()
+            self.sim.back(Level.EPOCH)
+            self._fused(epochs - 1)
+            event = self.sim.last
         else:
             event = self.sim.back(level)
         if not self.trace.events:
@@ -103,6 +111,11 @@ class Session:
         self.diverged = None
         self._check(self.sim.last, rewound=True)
         return event
+
+    def _after_run(self) -> int:
+        """Epochs in the compiled run chunk just taken in, or 0 if the last event is something else."""
+        last = self.sim.last
+        return last.values.get("epochs", 0) if last is not None and last.op == "run" else 0
 
     def _check(self, event: Event | None, rewound: bool = False) -> None:
         problem = Watchdog.params(self.flat()) or Watchdog.event(event)

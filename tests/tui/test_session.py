@@ -7,9 +7,9 @@ import dlsim
 from dlsim.errors import UserError
 from dlsim.sim.events import Level
 from dlsim.sim.stepper import HistoryLimit
+from dlsim.sim.watchdog import Watchdog
 from dlsim.tui.changes import EDITED, REWOUND, RUN, STEP
 from dlsim.tui.session import Session
-from dlsim.sim.watchdog import Watchdog
 
 
 def session(model="mlp", **options):
@@ -177,3 +177,14 @@ def test_a_rebuild_made_behind_the_sessions_back_is_noticed():
     assert frame.params["layer[0].W"].shape == (2, 5) and s.layout.size == 2 * 5 + 5 + 5 + 1
     s.step("op")
     assert s.trace.last is not None
+
+
+def test_back_after_a_run_goes_one_epoch_back_exactly():
+    """A run is absorbed in chunks of many epochs; ← from its end must not jump back a whole chunk."""
+    session = Session(dlsim.make("mlp", seed=2, samples=32, test=8, hidden=(4,)))
+    session._fused(10)
+    reference = dlsim.make("mlp", seed=2, samples=32, test=8, hidden=(4,))
+    reference.train(epochs=9)
+    session.back(Level.OP)
+    assert session.sim.epoch == 9
+    assert np.array_equal(session.sim.model.theta, reference.model.theta)
