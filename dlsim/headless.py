@@ -1,4 +1,5 @@
 """`dlsim run MODEL --headless`: train without a screen, print a summary, optionally write a trace."""
+import math
 import sys
 import threading
 import time
@@ -54,7 +55,7 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
         writer.summary(summary)
         writer.close()
     else:
-        summary = sim.train(epochs=epochs, steps=steps)
+        summary = _train_with_progress(sim, epochs, steps)
     wall = time.perf_counter() - started
     print(report(summary, wall, epochs))
     if compiled > 1.0:
@@ -62,6 +63,28 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
     if writer:
         print(f"trace: {writer.count} events written to {trace}")
     return 0
+
+
+def _train_with_progress(sim: Simulator, epochs: int | None, steps: int | None) -> dict:
+    """Train on the fused path in slices, saying how far it got every few seconds on a long run."""
+    if epochs is None:
+        return sim.train(steps=steps)
+    started = last_said = time.perf_counter()
+    done, size = 0, 1
+    while done < epochs:
+        ran_from = sim.epoch
+        t0 = time.perf_counter()
+        summary = sim.train(epochs=min(size, epochs - done))
+        done += max(sim.epoch - ran_from, 1)
+        if sim.model.converged() or not math.isfinite(sim.history[-1].get("loss", 0.0)):
+            break   # nothing left to learn, or nothing left to learn from (NaN)
+        size = max(1, min(size * 2, int(size * 0.5 / max(time.perf_counter() - t0, 1e-6))))
+        if time.perf_counter() - last_said > 3.0 and done < epochs:
+            last_said = time.perf_counter()
+            rate = done / (last_said - started)
+            print(f"dlsim: epoch {done:,} of {epochs:,} ({rate:,.0f} epochs/s; Ctrl+C stops)",
+                  file=sys.stderr, flush=True)
+    return summary
 
 
 def plural(n: int, word: str) -> str:

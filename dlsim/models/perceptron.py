@@ -19,7 +19,8 @@ class Perceptron(Model):
     options = (
         opt.choice("dataset", "and", "training data", datasets),
         opt.integer("seed", 0, "seeds the data and the initial weights"),
-        opt.real("lr", 0.1, "learning rate: how far one error moves the weights", low=0.0,
+        opt.real("lr", 0.5, "learning rate: how far one error moves the weights (0.5 keeps the "
+                 "arithmetic exact in binary)", low=0.0,
                  low_open=True, high=100.0, live=True),
         opt.choice("init", "zeros", "initial weights", ("zeros", "random")),
         opt.integer("samples", 40, "training points (blobs only)", low=2, high=100_000),

@@ -191,6 +191,8 @@ class Simulator:
         """
         if epochs is not None and epochs < 0 or steps is not None and steps < 0:
             raise UserError("epochs and steps must be >= 0")
+        if epochs is not None and steps is not None:
+            raise UserError("give epochs or steps, not both")
         fused = self.on_event is None and until is None and steps is None and detail is None
         if fused and self.at_epoch_boundary():
             before = self.model.epoch
@@ -237,7 +239,7 @@ class Simulator:
         return f"at epoch {self.model.history[found[0]].get('epoch', found[0] + 1)}, {found[1]}" if found else None
 
     def summary(self) -> dict[str, Any]:
-        last = self.model.history[-1] if self.model.history else {}
+        last = self.model.history[-1] if self.model.history else self.model.evaluate()
         divergence = self.divergence()
         return {"model": self.name, "dataset": self.config["dataset"], "epochs": self.model.epoch,
                 "steps": self.model.steps, "converged": self.model.converged(),
