@@ -72,7 +72,8 @@ class WeightsPanel(Panel):
         finite = np.abs(every[np.isfinite(every)])
         scale = float(finite.max()) if finite.size else 0.0
         # each cell is the sign and the size 1..9 of |w| relative to the layer's largest
-        tabs.append((f" {m.title} · {m.kind} · 9 = {num(scale, 2)}", st.plain(dim=True)))
+        legend = f"+9 = {num(scale, 2)}, −9 = −{num(scale, 2)}" if scale > 0 else "all 0"
+        tabs.append((f" {m.title} · {m.kind} · {legend}", st.plain(dim=True)))
         grid_h = max(1, height - 1 - INSPECTOR)
         top = self._top(m, cursor, grid_h)
         out = [tabs]
