@@ -19,7 +19,7 @@ from dlsim.lesson import directives
 from dlsim.lesson.document import (Action, Checkpoint, Expectation, Highlight, Lesson, Problem,
                                    Step)
 from dlsim.lesson.quantities import parse_quantity
-from dlsim.lesson.text import SPECIAL, placeholders, split_placeholder
+from dlsim.lesson.text import SPECIAL, placeholders, split_placeholder, stray_braces
 
 KEYS = ("title", "network", "dataset", "seed", "options", "minutes", "summary", "order")
 REQUIRED = ("title", "network")
@@ -134,6 +134,9 @@ class _Parser:
                     step.refs.append((number + offset, parse_quantity(name)))
             except ValueError as why:
                 self.problem(number + offset, f"in {{{body}}}: {why}")
+        for offset in dict.fromkeys(stray_braces(text)):
+            self.problem(number + offset, "a brace that opens or closes no {placeholder}: "
+                                          "write {{ or }} for a literal brace")
 
     def directive(self, step: _StepBuilder, text: str, number: int) -> None:
         name, _, args = text[1:].partition(" ")

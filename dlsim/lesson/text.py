@@ -35,6 +35,12 @@ def placeholders(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def stray_braces(text: str) -> list[int]:
+    """Line offsets of braces that open or close no placeholder (`{z` with no `}`, a lone `}`)."""
+    rest = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
+    return [rest.count("\n", 0, i) for i, ch in enumerate(rest) if ch in "{}"]
+
+
 def fmt(value, digits: int | None = None) -> str:
     if value is None:
         return "–"
