@@ -99,7 +99,7 @@ def test_lesson_check(capsys):
     assert code == 2
     assert f"{bad}:9: unknown directive '@stpe' (did you mean '@step'?)" in err
     code, _, err = run(capsys, "lesson", "check", str(bad.parent))     # a whole folder
-    assert code == 2 and "bad-set.md:10:" in err and "problems in 9 lesson files" in err
+    assert code == 2 and "bad-set.md:10:" in err and "problems in 10 lesson files" in err
 
 
 def test_headless_exit_codes(capsys):
