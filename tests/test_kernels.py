@@ -51,14 +51,14 @@ def test_activate_and_derivative_match_reference(rng, kind):
 
 
 @pytest.mark.parametrize("kind", ELEMENTWISE, ids=lambda k: act.NAMES[k])
-def test_activate_rows_over_a_dense_sweep(kind):
+def test_activate_block_over_a_dense_sweep(kind):
     """Every branch of every activation, the crossovers included (tanh is computed, not called)."""
     z = np.concatenate([np.linspace(-30, 30, 120001), np.geomspace(1e-300, 1.0, 601),
                         -np.geomspace(1e-300, 1.0, 601), [0.0, 0.25, -0.25, 20.0, -20.0, 1e3, -1e3]])
     Z = z.reshape(-1, 1)
-    A, D = np.empty_like(Z), np.empty_like(Z)
-    act.activate_rows(Z, kind, A)
-    act.derivative_rows(Z, A, kind, D)
+    A, D = np.empty_like(Z), np.ones_like(Z)
+    act.activate_block(Z, kind, A)
+    act.scale_by_derivative(D, Z, A, kind)
     with np.errstate(over="ignore"):
         expected = ref.activate(Z, kind)
     close(A, expected)
@@ -111,20 +111,21 @@ def test_softmax_row_matches_reference(rng):
 
 
 @pytest.mark.parametrize("kind", ELEMENTWISE + (act.SOFTMAX,), ids=lambda k: act.NAMES[k])
-def test_activate_rows_matches_reference(rng, kind):
-    Z = rng.normal(0, 2, (7, 4))
-    A = np.full_like(Z, np.nan)
-    act.activate_rows(Z, kind, A)
-    close(A, ref.activate(Z, kind))
+def test_activate_block_matches_reference(rng, kind):
+    Z = rng.normal(0, 2, (7, 4))                 # 7 samples of 4 neurons…
+    A = np.full(Z.T.shape, np.nan)
+    act.activate_block(np.ascontiguousarray(Z.T), kind, A)   # …fed feature-major, (4, 7)
+    close(A.T, ref.activate(Z, kind))
 
 
 @pytest.mark.parametrize("kind", ELEMENTWISE, ids=lambda k: act.NAMES[k])
-def test_derivative_rows_matches_reference(rng, kind):
+def test_scale_by_derivative_matches_reference(rng, kind):
     Z = rng.normal(0, 2, (6, 3))
     A = ref.activate(Z, kind)
-    D = np.full_like(Z, np.nan)
-    act.derivative_rows(Z, A, kind, D)
-    close(D, ref.derivative(Z, A, kind))
+    D = rng.normal(0, 1, Z.shape)
+    expected = D * ref.derivative(Z, A, kind)
+    act.scale_by_derivative(D, Z, A, kind)
+    close(D, expected)
 
 
 # --- dense layer -------------------------------------------------------------------------------

@@ -119,22 +119,25 @@ def softmax_row(z, out):
 
 
 @kernel
-def activate_rows(Z, kind, A):
-    """A = f(Z) for a (B, O) block of pre-activations (softmax: each row is one sample)."""
-    for s in range(Z.shape[0]):
-        if kind == SOFTMAX:
-            softmax_row(Z[s], A[s])
-        elif kind == TANH:
-            tanh_into(Z[s], A[s])
-        else:
-            for j in range(Z.shape[1]):
-                A[s, j] = activate(Z[s, j], kind)
+def activate_block(zT, kind, aT):
+    """aT = f(zT) for a feature-major (units, B) block: one row per neuron, one column per sample."""
+    if kind == SOFTMAX:  # a softmax couples the neurons of one sample: work column by column
+        z, a = np.empty(zT.shape[0]), np.empty(zT.shape[0])
+        for s in range(zT.shape[1]):
+            z[:] = zT[:, s]
+            softmax_row(z, a)
+            aT[:, s] = a
+    elif kind == TANH:   # the block is contiguous: one long vectorised loop
+        tanh_into(zT.reshape(zT.size), aT.reshape(aT.size))
+    else:
+        for j in range(zT.shape[0]):
+            for s in range(zT.shape[1]):
+                aT[j, s] = activate(zT[j, s], kind)
 
 
 @kernel
-def derivative_rows(Z, A, kind, D):
-    """D = f'(Z) elementwise for a (B, O) block (not defined for softmax)."""
-    for s in range(Z.shape[0]):
-        for j in range(Z.shape[1]):
-            D[s, j] = derivative(Z[s, j], A[s, j], kind)
-
+def scale_by_derivative(dT, zT, aT, kind):
+    """dT ← dT·f'(zT) elementwise (not defined for softmax): the step from ∂L/∂a to δ = ∂L/∂z."""
+    for j in range(dT.shape[0]):
+        for s in range(dT.shape[1]):
+            dT[j, s] = dT[j, s] * derivative(zT[j, s], aT[j, s], kind)

@@ -13,7 +13,7 @@ import math
 import numpy as np
 from dlsim.kernels.jit import inline, kernel
 
-from dlsim.kernels.activations import SOFTMAX, TANH, activate, derivative, softmax_row, tanh_into
+from dlsim.kernels.activations import activate_block, scale_by_derivative
 from dlsim.kernels.dense import dense_backward_into, dense_forward_t
 from dlsim.kernels.losses import batch_loss, delta
 from dlsim.kernels.optimizers import update_all
@@ -59,22 +59,6 @@ def _block(buf, sizes, u, batch, l):
 
 
 @kernel
-def _activate_block(zT, kind, aT):
-    if kind == SOFTMAX:  # a softmax couples the neurons of one sample: work column by column
-        z, a = np.empty(zT.shape[0]), np.empty(zT.shape[0])
-        for s in range(zT.shape[1]):
-            z[:] = zT[:, s]
-            softmax_row(z, a)
-            aT[:, s] = a
-    elif kind == TANH:   # the block is contiguous: one long vectorised loop
-        tanh_into(zT.reshape(zT.size), aT.reshape(aT.size))
-    else:
-        for j in range(zT.shape[0]):
-            for s in range(zT.shape[1]):
-                aT[j, s] = activate(zT[j, s], kind)
-
-
-@kernel
 def _forward_blocks(theta, sizes, acts, batch, z, a):
     """Every layer's z and a, from the inputs already in a's first block."""
     w_off, b_off, _ = param_offsets(sizes)
@@ -83,7 +67,7 @@ def _forward_blocks(theta, sizes, acts, batch, z, a):
         zT = _block(z, sizes, u, batch, l + 1)
         dense_forward_t(_block(a, sizes, u, batch, l), _weights(theta, sizes, w_off, l),
                         theta[b_off[l]:b_off[l] + sizes[l + 1]], zT)
-        _activate_block(zT, acts[l], _block(a, sizes, u, batch, l + 1))
+        activate_block(zT, acts[l], _block(a, sizes, u, batch, l + 1))
 
 
 @kernel
@@ -120,10 +104,8 @@ def _backward_blocks(theta, grad, sizes, acts, loss_kind, Y, z, a, d, scratch):
         dense_backward_into(_block(a, sizes, u, batch, l), _weights(theta, sizes, w_off, l),
                             _block(d, sizes, u, batch, l + 1), dW, db, below, scratch)
         if l > 0:                                  # δ_i = (Σ_j W_ij·δ_j) · f'(z_i)
-            zT, aT, kind = _block(z, sizes, u, batch, l), _block(a, sizes, u, batch, l), acts[l - 1]
-            for i in range(n_in):
-                for s in range(batch):
-                    below[i, s] = below[i, s] * derivative(zT[i, s], aT[i, s], kind)
+            scale_by_derivative(below, _block(z, sizes, u, batch, l), _block(a, sizes, u, batch, l),
+                                acts[l - 1])
     return loss
 
 

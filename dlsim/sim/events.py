@@ -46,13 +46,3 @@ class Event:
 
     def __post_init__(self):
         object.__setattr__(self, "values", _frozen(self.values))
-
-    def closing(self, level: Level) -> "Event":
-        return Event(self.op, self.phase, self.path, self.values, self.level, max(self.closes, level))
-
-
-def close_last(events: list[Event], level: Level) -> list[Event]:
-    """Mark the last event of a unit as closing it (models build a layer's events, then close it)."""
-    if events:
-        events[-1] = events[-1].closing(level)
-    return events

@@ -26,11 +26,10 @@ def level_of(level: Level | str) -> Level:
 
 
 class Simulator:
-    def __init__(self, model: str, seed: int = 0, detail: Level | str = Level.OP, **config: Any):
+    def __init__(self, model: str, seed: int = 0, **config: Any):
         self.name = model
         self.cls = model_class(model)
         self.config = resolve(model, self.cls.options, {"seed": seed, **config})
-        self.detail = level_of(detail)
         self.on_event: Callable[[Event], None] | None = None   # sees every new event, run or stepped
         self.on_pull: Callable[[Event, int], None] | None = None   # every stepped event, replays too
         self.on_restart: Callable[[], None] | None = None    # the stepped stream restarts
@@ -44,7 +43,7 @@ class Simulator:
         data = datasets.make(source, samples=c.get("samples", 256), test=c.get("test", 64),
                              noise=c.get("noise", 0.0), seed=c["seed"])
         self.model = self.cls(c, data)   # UserError for a combination of options that cannot work
-        self.stepper = Stepper(self.model, self.detail)
+        self.stepper = Stepper(self.model)
         self.stepper.on_event = self._notify
         self.stepper.on_pull = lambda event, position: self.on_pull and self.on_pull(event, position)
         self.stepper.on_restart = lambda: self.on_restart and self.on_restart()
@@ -197,8 +196,8 @@ class Simulator:
         if fused and self.at_epoch_boundary():
             before = self.model.epoch
             self.model.train_fused(epochs or 0)
-            self._absorb(Event("run", EVALUATE, self.name, {"epochs": self.model.epoch - before},
-                               level=Level.EPOCH, closes=Level.EPOCH))
+            self.stepper.absorb(Event("run", EVALUATE, self.name, {"epochs": self.model.epoch - before},
+                                      level=Level.EPOCH, closes=Level.EPOCH))
             return self.summary()
         if epochs == 0 or steps == 0 or (epochs is None and steps is None and until is None):
             return self.summary()  # nothing to run, as on the fused path (an endless stream never stops on XOR)
@@ -217,11 +216,8 @@ class Simulator:
             if (until and until(event)) or self.diverged() or self.model.converged() and event.op == "epoch":
                 break
         if last is not None:
-            self._absorb(last)
+            self.stepper.absorb(last)
         return self.summary()
-
-    def _absorb(self, event: Event) -> None:
-        self.stepper.absorb(event)
 
     def diverged(self) -> bool:
         """True once the parameters or the last loss are not finite numbers."""

@@ -150,14 +150,6 @@ class Stepper:
         finally:
             self.on_event = hook
 
-    def reset_history(self) -> None:
-        """Forget all history (after something replaced the model's state wholesale)."""
-        self._restart()
-        self._snapshots.clear()
-        self._marks.clear()
-        self._edits.clear()
-        self._snapshot()
-
     def absorb(self, event: Event) -> None:
         """Take in a state reached outside the stream (a compiled run) as one event and snapshot it.
 

@@ -23,18 +23,23 @@ Reading the screen (every colour has a glyph too, so NO_COLOR works):
 """
 
 
+def key_table(rows) -> Table:
+    """(keys, what they do) rows as a borderless two-column table."""
+    keys = Table(box=None, show_header=False, padding=(0, 2, 0, 1))
+    keys.add_column(style="bold", no_wrap=True)
+    keys.add_column()
+    for key, what in rows:
+        keys.add_row(key, what)
+    return keys
+
+
 class HelpScreen(DlsimModal):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "close")]
 
     def compose(self) -> ComposeResult:
-        keys = Table(box=None, show_header=False, padding=(0, 2, 0, 1))
-        keys.add_column(style="bold", no_wrap=True)
-        keys.add_column()
-        for key, what in TABLE:
-            keys.add_row(key, what)
         with VerticalScroll(id="help"):
             yield Static("dlsim keys", classes="dialog-title")
-            yield Static(keys)
+            yield Static(key_table(TABLE))
             yield Static(READING)
             yield Static("Esc closes this help.", classes="hint")
 

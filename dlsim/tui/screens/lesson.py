@@ -8,7 +8,6 @@ The player saves the step reached and the answers (Progress), and a reopened les
 """
 from dataclasses import replace
 
-from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -19,7 +18,7 @@ from dlsim.lesson import Grade, Player, StepView
 from dlsim.sim.events import Level
 from dlsim.tui.changes import RUN, STEP
 from dlsim.tui.keys import STEPPING
-from dlsim.tui.screens.help import HelpScreen
+from dlsim.tui.screens.help import HelpScreen, key_table
 from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.session import Session
 from dlsim.tui.views.base import layer_of
@@ -55,12 +54,8 @@ class LessonHelp(HelpScreen):
     """The usual help, with the lesson's keys first."""
 
     def on_mount(self) -> None:
-        keys = Table(box=None, show_header=False, padding=(0, 2, 0, 1))
-        keys.add_column(style="bold", no_wrap=True)
-        keys.add_column()
-        for key, what in HELP:
-            keys.add_row(key, what)
-        self.query_one("#help").mount(Static("lesson keys", classes="dialog-title"), Static(keys),
+        self.query_one("#help").mount(Static("lesson keys", classes="dialog-title"),
+                                      Static(key_table(HELP)),
                                       Static("simulation keys", classes="dialog-title"), after=0)
 
 
