@@ -8,7 +8,7 @@ class UserError(Exception):
 
 def suggest(word: str, choices) -> str:
     """' (did you mean 'x'?)' for a near miss, else ''."""
-    choices = list(choices)
+    choices, word = list(choices), str(word)   # str: a name passed as a number still gets its message
     # a difference of case only is the likeliest slip ('layer[0].w' for 'layer[0].W', not '.b')
     close = [c for c in choices if c.lower() == str(word).lower()]
     close = close or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)

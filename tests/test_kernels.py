@@ -227,15 +227,18 @@ def loss_case(rng, kind, n=6, outputs=3):
 LOSSES = tuple(losses.CODES.values())
 
 
+@pytest.mark.parametrize("soft", [False, True], ids=["hard", "soft"])
 @pytest.mark.parametrize("kind", LOSSES, ids=lambda k: losses.NAMES[k])
-def test_sample_loss_and_mean_loss_match_reference(rng, kind):
+def test_sample_loss_and_mean_loss_match_reference(rng, kind, soft):
     Z, A, Y, _ = loss_case(rng, kind)
+    if soft and kind != losses.MSE:   # targets between 0 and 1 (a distribution per row for softmax-CE)
+        Y = probabilities(rng, Y.shape) if kind == losses.SOFTMAX_CE else rng.uniform(0, 1, Y.shape)
     B = A.shape[0]
-    expected = ref.batch_loss(A, Y, kind)
-    close(losses.mean_loss(A, Y, kind), expected)
-    close(sum(losses.sample_loss(A[s], Y[s], kind, 1.0 / B) for s in range(B)), expected)
+    expected = ref.batch_loss(Z, A, Y, kind)
+    close(losses.mean_loss(Z, A, Y, kind), expected)
+    close(sum(losses.sample_loss(Z[s], A[s], Y[s], kind, 1.0 / B) for s in range(B)), expected)
     for s in range(B):
-        close(losses.sample_loss(A[s], Y[s], kind, 1.0), ref.batch_loss(A[s:s + 1], Y[s:s + 1], kind))
+        close(losses.sample_loss(Z[s], A[s], Y[s], kind, 1.0), ref.batch_loss(Z[s:s + 1], A[s:s + 1], Y[s:s + 1], kind))
     assert expected > 0
 
 
@@ -263,10 +266,13 @@ def test_output_delta_matches_reference(rng, kind, out_act):
 
 
 def test_bce_stays_finite_when_prediction_saturates():
-    a, y = np.array([0.0, 1.0]), np.array([1.0, 0.0])
-    assert np.isfinite(losses.sample_loss(a, y, losses.BCE, 1.0))
+    z, y = np.array([-800.0, 800.0]), np.array([1.0, 0.0])
+    with np.errstate(over="ignore"):   # exp(800) is inf in the reference, and 1/inf is right
+        a = ref.activate(z, act.SIGMOID)
+    assert list(a) == [0.0, 1.0]   # the sigmoid has rounded to exactly 0 and 1
+    assert losses.sample_loss(z, a, y, losses.BCE, 1.0) == 800.0   # the logits keep the loss: mean of 800, 800
     assert np.isfinite(losses.loss_grad(a, y, losses.BCE, 1.0, 0))
-    close(losses.sample_loss(a, y, losses.BCE, 1.0), ref.batch_loss(a[None], y[None], losses.BCE))
+    close(losses.sample_loss(z, a, y, losses.BCE, 1.0), ref.batch_loss(z[None], a[None], y[None], losses.BCE))
 
 
 # --- optimizers --------------------------------------------------------------------------------

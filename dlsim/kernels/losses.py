@@ -11,26 +11,52 @@ from dlsim.kernels.activations import SIGMOID, SOFTMAX, derivative
 MSE, BCE, SOFTMAX_CE = 0, 1, 2
 CODES = {"mse": MSE, "bce": BCE, "softmax_ce": SOFTMAX_CE}
 NAMES = {code: name for name, code in CODES.items()}
-EPS = 1e-12  # keeps log() finite when a prediction saturates at exactly 0 or 1
+EPS = 1e-12  # keeps ∂L/∂a finite when a prediction saturates at exactly 0 or 1
 
 
+# The cross-entropies are computed from the logits z, never from log(ŷ): once a sigmoid or softmax
+# output rounds to exactly 0 or 1, log(ŷ) has lost the loss (it used to be clamped at −log(1e-12) =
+# 27.6 per sample). BCE's z is the logit of a sigmoid output and softmax-CE's those of a softmax
+# output: the model always pairs them so. What remains is what PyTorch's BCEWithLogitsLoss and
+# cross_entropy compute.
 @inline
-def _weighted_log(w, x):
-    """w·log(x) for 0 < x < 1, skipping the (unvectorisable) libm call when w is ±0: log(x) is then
-    finite and negative, so w·log(x) is w·(−1.0) to the bit, signed zero included. A 0/1 target thus
-    costs one log per sample, not two."""
-    return w * math.log(x) if w != 0.0 else w * -1.0
+def _term(z, a, y, kind):
+    """One output's term of the sample loss (MSE, BCE; softmax-CE couples the outputs: _sample_total).
 
-
-@inline
-def _term(a, y, kind):
-    """One output's term of the sample loss (before the mean over outputs)."""
+    BCE = softplus(z) − y·z = max(z, 0) − y·z + log(1 + e^−|z|): no overflow, and the first two terms
+    cancel exactly where the prediction is right, so a tiny loss keeps its digits.
+    """
     if kind == MSE:
         return (a - y) ** 2
-    if kind == BCE:
-        p = min(max(a, EPS), 1.0 - EPS)
-        return -(_weighted_log(y, p) + _weighted_log(1.0 - y, 1.0 - p))
-    return -y * math.log(max(a, EPS))
+    return max(z, 0.0) - y * z + math.log1p(math.exp(-abs(z)))
+
+
+@inline
+def _sample_total(zT, aT, Y, s, kind):
+    """Sum of the loss terms of sample s: column s of zT, aT (outputs, B), row s of Y (B, outputs).
+
+    Softmax-CE is Σ_k y_k·(log Σ_j e^z_j − z_k), with log Σ_j e^z_j = z_top + log1p(Σ_{j≠top} e^(z_j − z_top)):
+    the largest logit is taken out, so nothing overflows and a confident right answer's tiny loss
+    survives instead of rounding to log(1) = 0.
+    """
+    n = zT.shape[0]
+    total = 0.0
+    if kind != SOFTMAX_CE:
+        for k in range(n):
+            total += _term(zT[k, s], aT[k, s], Y[s, k], kind)
+        return total
+    top = 0
+    for k in range(1, n):
+        if zT[k, s] > zT[top, s]:
+            top = k
+    rest = 0.0
+    for k in range(n):
+        if k != top:
+            rest += math.exp(zT[k, s] - zT[top, s])
+    log_sum = math.log1p(rest)
+    for k in range(n):
+        total += Y[s, k] * ((zT[top, s] - zT[k, s]) + log_sum)
+    return total
 
 
 @inline
@@ -40,26 +66,22 @@ def _share(total, kind, scale, n):
 
 
 @inline
-def sample_loss(a, y, kind, scale):
-    """This sample's contribution to the batch loss."""
-    total = 0.0
-    for k in range(a.shape[0]):
-        total += _term(a[k], y[k], kind)
-    return _share(total, kind, scale, a.shape[0])
+def sample_loss(z, a, y, kind, scale):
+    """This sample's contribution to the batch loss, from its output layer's z and a (O,) and target y."""
+    n = a.shape[0]
+    total = _sample_total(z.reshape((n, 1)), a.reshape((n, 1)), y.reshape((1, n)), 0, kind)
+    return _share(total, kind, scale, n)
 
 
 @inline
-def batch_loss(aT, Y, kind):
-    """Mean loss of a batch with outputs aT (O, B) feature-major and targets Y (B, O), summed sample
-    by sample as training does: sample_loss's arithmetic, indexing the numbers directly (an array
-    view per sample cost 4× the whole loss)."""
+def batch_loss(zT, aT, Y, kind):
+    """Mean loss of a batch with output logits zT and outputs aT (O, B) feature-major and targets
+    Y (B, O), summed sample by sample as training does: sample_loss's arithmetic, indexing the
+    numbers directly (an array view per sample cost 4× the whole loss)."""
     scale = 1.0 / max(aT.shape[1], 1)
     loss = 0.0
     for s in range(aT.shape[1]):
-        total = 0.0
-        for k in range(aT.shape[0]):
-            total += _term(aT[k, s], Y[s, k], kind)
-        loss += _share(total, kind, scale, aT.shape[0])
+        loss += _share(_sample_total(zT, aT, Y, s, kind), kind, scale, aT.shape[0])
     return loss
 
 
@@ -104,6 +126,7 @@ def output_delta(z, a, y, loss_kind, act_kind, scale, k):
 
 
 @kernel
-def mean_loss(A_out, Y, kind):
-    """Mean loss over a batch (B, O), accumulated sample by sample as training does."""
-    return batch_loss(A_out.T, Y, kind)
+def mean_loss(Z_out, A_out, Y, kind):
+    """Mean loss over a batch from the output layer's z and a (B, O), accumulated sample by sample
+    as training does."""
+    return batch_loss(Z_out.T, A_out.T, Y, kind)

@@ -74,14 +74,14 @@ def _forward_blocks(theta, sizes, acts, batch, z, a):
 def _output_deltas(zT, aT, Y, loss_kind, act_kind, dT):
     """The output layer's δ into dT (O, B); returns the batch loss, summed sample by sample.
 
-    Two sweeps, not one: the loss calls libm's log, which does not vectorise, so the δs get a loop
-    of their own, which does.
+    Two sweeps, not one: the loss calls libm's exp and log1p, which do not vectorise, so the δs get
+    a loop of their own, which does.
     """
     scale = 1.0 / aT.shape[1]
     for k in range(aT.shape[0]):
         for s in range(aT.shape[1]):
             dT[k, s] = delta(zT[k, s], aT[k, s], Y[s, k], loss_kind, act_kind, scale, aT.shape[0])
-    return batch_loss(aT, Y, loss_kind)
+    return batch_loss(zT, aT, Y, loss_kind)
 
 
 @kernel

@@ -50,14 +50,16 @@ def dense_backward(A, W, dZ, dW, db, dA):
     dA[:] = dZ @ W.T
 
 
-def batch_loss(A_out, Y, kind):
-    """Mean over samples of the per-sample loss."""
+def batch_loss(Z_out, A_out, Y, kind):
+    """Mean over samples of the per-sample loss; the cross-entropies from the logits Z_out, as
+    PyTorch's BCEWithLogitsLoss and cross_entropy compute them."""
     if kind == MSE:
         return np.mean(np.mean((A_out - Y) ** 2, axis=1))
-    if kind == BCE:
-        p = np.clip(A_out, EPS, 1 - EPS)
-        return np.mean(np.mean(-(Y * np.log(p) + (1 - Y) * np.log(1 - p)), axis=1))
-    return np.mean(-(Y * np.log(np.maximum(A_out, EPS))).sum(axis=1))
+    if kind == BCE:   # softplus(z) − y·z
+        return np.mean(np.mean(np.logaddexp(0.0, Z_out) - Y * Z_out, axis=1))
+    top = Z_out.max(axis=1, keepdims=True)
+    log_softmax = Z_out - top - np.log(np.exp(Z_out - top).sum(axis=1, keepdims=True))
+    return np.mean(-(Y * log_softmax).sum(axis=1))
 
 
 def output_deltas(Z_out, A_out, Y, loss_kind, act_kind):
@@ -119,7 +121,7 @@ def mlp_gradients(theta, sizes, acts, loss_kind, X, Y):
         glayers[l][1][:] = delta.sum(axis=0)
         if l > 0:
             delta = (delta @ layers[l][0].T) * derivative(zs[l - 1], as_[l], acts[l - 1])
-    return batch_loss(as_[-1], Y, loss_kind), grad
+    return batch_loss(zs[-1], as_[-1], Y, loss_kind), grad
 
 
 def mlp_train_epochs(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, beta1, beta2,
@@ -174,5 +176,5 @@ def mlp_train_batch(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, 
     return loss
 
 
-def mean_loss(A_out, Y, kind):
-    return batch_loss(A_out, Y, kind)
+def mean_loss(Z_out, A_out, Y, kind):
+    return batch_loss(Z_out, A_out, Y, kind)

@@ -8,6 +8,6 @@ MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP)}
 
 
 def model_class(name: str) -> type[Model]:
-    if name not in MODELS:
+    if not isinstance(name, str) or name not in MODELS:
         raise unknown("model", name, MODELS)
     return MODELS[name]

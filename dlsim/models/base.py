@@ -14,6 +14,8 @@ import numpy as np
 from dlsim.sim.datasets import Dataset
 from dlsim.sim.events import Event, Level
 
+NO_CLASS = -1   # what predict gives where no class wins: the outputs tie (a tie counts as wrong for every class)
+
 
 class Model:
     name: str = ""
@@ -95,8 +97,13 @@ class Model:
         raise NotImplementedError
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """Class index per row of X."""
+        """Class index per row of X, or NO_CLASS where the outputs tie."""
         raise NotImplementedError
+
+    def ties(self, X: np.ndarray) -> np.ndarray:
+        """True per row of X where the outputs tie exactly, so no class is predicted (a plot shows
+        these as neither class). A model whose decision rule settles every point ties nowhere."""
+        return np.zeros(len(X), bool)
 
     def scores(self, X: np.ndarray) -> np.ndarray:
         """Score for class 1 per row (for the decision surface), in [0, 1]."""

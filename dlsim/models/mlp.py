@@ -13,7 +13,7 @@ from dlsim.kernels import activations as act
 from dlsim.kernels import backend, losses, optimizers
 from dlsim.kernels.dense import backprop_sum, neuron_z
 from dlsim.models import options as opt
-from dlsim.models.base import Model
+from dlsim.models.base import NO_CLASS, Model
 from dlsim.sim.datasets import one_hot
 from dlsim.sim.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
@@ -123,8 +123,14 @@ class MLP(Model):
         self.kernels.mlp_forward(self.theta, self.sizes, self.acts, X, Z, A)
         return Z, A
 
+    def output_layer(self, X):
+        """The output layer's z and a (B, O) for the batch X."""
+        Z, A = self.forward(X)
+        out = int(self.sizes[-1])
+        return Z[:, -out:], A[:, -out:]
+
     def outputs(self, X):
-        return self.forward(X)[1][:, -int(self.sizes[-1]):]
+        return self.output_layer(X)[1]
 
     def gradients(self, X, Y):
         """(loss, {name: ∂L/∂param}) for one forward and backward pass on (X, Y); nothing changes."""
@@ -134,12 +140,39 @@ class MLP(Model):
                                          np.ascontiguousarray(Y, np.float64), Z, A, np.zeros_like(Z))
         return loss, self._named(grad)
 
+    def check_targets(self, Y) -> np.ndarray:
+        """Y as the (N, outputs) float array the kernels take, or a UserError saying what is wrong:
+        the loss's own range (probabilities for bce, a distribution per row for softmax_ce)."""
+        Y = np.asarray(Y, np.float64)
+        width, loss = int(self.sizes[-1]), losses.NAMES[self.loss_kind]
+        if Y.ndim != 2 or Y.shape[1] != width:
+            raise UserError(f"targets for loss={loss} must be rows of {width} number{'s' * (width > 1)} "
+                            f"(shape (N, {width})), got shape {Y.shape}")
+        if not np.all(np.isfinite(Y)):
+            raise UserError("targets must be finite numbers")
+        if self.loss_kind != losses.MSE and not np.all((Y >= 0.0) & (Y <= 1.0)):
+            raise UserError(f"targets for loss={loss} are probabilities: each from 0 to 1")
+        if self.loss_kind == losses.SOFTMAX_CE and not np.allclose(Y.sum(axis=1), 1.0, rtol=0, atol=1e-9):
+            raise UserError(f"targets for loss=softmax_ce are one distribution per row: each row sums to 1 "
+                            f"(one-hot rows, or class numbers 0..{width - 1} as labels)")
+        return np.ascontiguousarray(Y)
+
     def predict(self, X):
         return self._classes(self.outputs(X))
 
+    def ties(self, X):
+        out = self.outputs(X)
+        return (out[:, 0] == 0.5) if out.shape[1] == 1 else _shared_top(out)
+
     @staticmethod
     def _classes(out):
-        return out.argmax(axis=1) if out.shape[1] > 1 else (out[:, 0] >= 0.5).astype(np.int64)
+        """The class of the largest output (a sigmoid's: 1 above 0.5, 0 below), NO_CLASS where the
+        outputs tie (ŷ = 0.5 exactly: as much class 0 as class 1) or are not numbers."""
+        if out.shape[1] == 1:
+            p = out[:, 0]
+            return np.where(p > 0.5, 1, np.where(p < 0.5, 0, NO_CLASS))
+        undecided = _shared_top(out) | ~np.all(np.isfinite(out), axis=1)
+        return np.where(undecided, NO_CLASS, out.argmax(axis=1))
 
     def scores(self, X):
         out = self.outputs(X)
@@ -150,9 +183,9 @@ class MLP(Model):
         result = {}
         for split, X, y in (("train", d.X, d.y), ("test", d.X_test, d.y_test)):
             if len(y):
-                out = self.outputs(X)
-                result[f"{split}_loss"] = float(self.kernels.mean_loss(out, self.targets(y), self.loss_kind))
-                result[f"{split}_acc"] = float(np.mean(self._classes(out) == y))
+                Z, A = self.output_layer(X)
+                result[f"{split}_loss"] = float(self.kernels.mean_loss(Z, A, self.targets(y), self.loss_kind))
+                result[f"{split}_acc"] = float(np.mean(self._classes(A) == y))   # a tie is never right
             else:
                 result[f"{split}_loss"] = result[f"{split}_acc"] = None
         return result
@@ -236,11 +269,11 @@ class MLP(Model):
             zs.append(z)
             as_.append(a)
         scale = 1.0 / batch
-        share = losses.sample_loss(as_[-1], y, self.loss_kind, scale)
+        share = losses.sample_loss(zs[-1], as_[-1], y, self.loss_kind, scale)
         self.batch_loss += share
         yield Event("loss", LOSS, "mlp.loss", {
             "fn": losses.NAMES[self.loss_kind], "prediction": tuple(as_[-1]), "target": tuple(y),
-            "loss": losses.sample_loss(as_[-1], y, self.loss_kind, 1.0), "share": share,
+            "loss": losses.sample_loss(zs[-1], as_[-1], y, self.loss_kind, 1.0), "share": share,
             "batch_loss": self.batch_loss, "sample": int(s)}, closes=Level.LAYER)
         out = len(layers) - 1
         delta = np.empty(len(zs[out]))
@@ -323,3 +356,8 @@ class MLP(Model):
             if ran < n or not math.isfinite(epoch_losses[ran - 1]):  # the kernel stopped on it
                 break
         return done
+
+
+def _shared_top(out):
+    """True per row (B, O) where the largest output is reached by more than one class."""
+    return (out == out.max(axis=1, keepdims=True)).sum(axis=1) > 1

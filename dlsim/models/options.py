@@ -22,7 +22,7 @@ class Option:
     def value(self, raw: Any) -> Any:
         try:
             return self.parse(raw)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):   # OverflowError: float(10**400)
             hint = suggest(raw, self.choices) if isinstance(raw, str) else ""
             raise UserError(f"option '{self.name}': {raw!r} is not allowed{hint}; {self.allowed}") from None
 

@@ -105,8 +105,9 @@ def describe(event: Event) -> str:
         return f"sample {v['sample']} done: error {num(v['error'], 0)}"
     if op == "epoch":
         parts = [f"epoch {v['epoch']} done"]
-        for key, label in (("loss", "loss"), ("train_loss", "train loss"), ("train_acc", "train acc"),
-                           ("test_loss", "test loss"), ("test_acc", "test acc"), ("errors", "errors")):
+        # train loss: on the training set after the epoch; `loss` averaged the batches during it
+        for key, label in (("train_loss", "train loss"), ("train_acc", "train acc"), ("test_loss", "test loss"),
+                           ("test_acc", "test acc"), ("errors", "errors"), ("loss", "mean batch loss during it")):
             if v.get(key) is not None:
                 parts.append(f"{label} {num(v[key], 0) if key == 'errors' else num(v[key])}")
         return ", ".join(parts)

@@ -10,7 +10,8 @@ import numpy as np
 from dlsim.errors import UserError, unknown
 from dlsim.models import model_class
 from dlsim.models.options import resolve
-from dlsim.sim import datasets
+from dlsim.sim import arguments, datasets
+from dlsim.sim.arguments import clip, shown
 from dlsim.sim.events import EVALUATE, LEVELS, Event, Level
 from dlsim.sim.stepper import Stepper
 from dlsim.sim.watchdog import Watchdog
@@ -22,7 +23,7 @@ def level_of(level: Level | str) -> Level:
     try:
         return Level.parse(str(level))
     except KeyError:
-        raise unknown("level", str(level), LEVELS) from None
+        raise unknown("level", clip(str(level)), LEVELS) from None
 
 
 class Simulator:
@@ -65,26 +66,27 @@ class Simulator:
         return {k: v.copy() for k, v in self.model.params.items()}
 
     def __getitem__(self, name: str) -> np.ndarray:
-        if name not in self.model.params:
-            raise unknown("parameter", name, self.model.params)
-        return self.model.params[name].copy()
+        return self._param(name).copy()
 
     def __setitem__(self, name: str, value) -> None:
         self.set_param(name, value)
 
+    def _param(self, name: str) -> np.ndarray:
+        params = self.model.params
+        if not isinstance(name, str) or name not in params:
+            raise unknown("parameter", clip(str(name)), params)
+        return params[name]
+
     def set_param(self, name: str, value, index: tuple | None = None) -> None:
         """Write a parameter (or one element of it); recorded so that stepping back replays it."""
-        if name not in self.model.params:
-            raise unknown("parameter", name, self.model.params)
-        try:
-            value = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise UserError(f"parameter '{name}': {value!r} is not a number or an array of numbers") from None
-        shape = self.model.params[name][index].shape if index is not None else self.model.params[name].shape
+        shape = self._param(name).shape
+        if index is not None:
+            index = arguments.element(index, shape, f"parameter '{name}'")
+            shape = ()
+        value = arguments.numbers(value, f"parameter '{name}'")
         if value.shape != shape and value.shape != ():
-            raise UserError(f"parameter '{name}' has shape {shape}, got {value.shape}")
-        if not np.all(np.isfinite(value)):
-            raise UserError(f"parameter '{name}': values must be finite numbers")
+            raise UserError(f"parameter '{name}'{' element' if index else ''} has shape {shape}, got {value.shape}")
+        arguments.finite(value, f"parameter '{name}': values")
         self.stepper.edit(lambda m, v=value.copy(): m.set_param(name, v, index))
 
     def gradients(self, X=None, y=None) -> dict[str, np.ndarray]:
@@ -92,30 +94,47 @@ class Simulator:
         return self.loss_and_gradients(X, y)[1]
 
     def loss_and_gradients(self, X=None, y=None) -> tuple[float, dict[str, np.ndarray]]:
+        """(loss, ∂L/∂param by name) on inputs X (N, features) with labels y: class numbers (N,), or
+        target rows (N, outputs) in the loss's own range. Default: the training set. Nothing changes."""
         if not hasattr(self.model, "gradients"):
             raise UserError(f"{self.name} has no gradients: it learns by the perceptron rule")
-        X = self.data.X if X is None else self._inputs(X)
-        y = self.data.y if y is None else np.asarray(y)
+        if X is None and y is None:
+            X, y = self.data.X, self.data.y
+        elif X is None or y is None:
+            raise UserError("give both the inputs X and their labels y, or neither (the training set)")
+        X = self._inputs(X)
+        y = arguments.numbers(y, "labels")
+        if y.ndim not in (1, 2):
+            raise UserError(f"labels must be class numbers (shape (N,)) or rows of targets (shape (N, "
+                            f"outputs)), one per input row; got shape {y.shape}")
         if y.shape[0] != X.shape[0]:
             raise UserError(f"{X.shape[0]} inputs but {y.shape[0]} labels")
+        if X.shape[0] == 0:
+            raise UserError("a loss needs at least one sample; the inputs have no rows")
+        if y.ndim == 2:
+            return self.model.gradients(X, self.model.check_targets(y))
         classes = self.data.classes
-        if y.ndim == 1 and not np.all(np.isin(y, np.arange(classes))):
-            raise UserError(f"labels must be class numbers 0..{classes - 1}, got {sorted(set(y.tolist()))}")
-        Y = self.model.targets(y.astype(np.int64)) if y.ndim == 1 else np.asarray(y, dtype=np.float64)
-        return self.model.gradients(X, Y)
+        wrong = np.unique(y[~np.isin(y, np.arange(classes))])
+        if wrong.size:
+            raise UserError(f"labels must be class numbers 0..{classes - 1}, got "
+                            + clip(", ".join(f"{v:g}" for v in wrong[:10])))
+        return self.model.gradients(X, self.model.targets(y.astype(np.int64)))
 
     def predict(self, X) -> np.ndarray:
+        """The class of each row of X, or NO_CLASS (−1) where the outputs tie (see ties)."""
         return self.model.predict(self._inputs(X))
+
+    def ties(self, X) -> np.ndarray:
+        """True for each row of X where the network's outputs tie exactly: no class wins there."""
+        return self.model.ties(self._inputs(X))
 
     def _inputs(self, X) -> np.ndarray:
         """X as the (N, features) float array the kernels take, or a UserError saying what is wrong."""
-        X = np.asarray(X, dtype=np.float64)
+        X = arguments.numbers(X, "inputs")
         width = self.data.X.shape[1]
         if X.ndim != 2 or X.shape[1] != width:
             raise UserError(f"inputs must be rows of {width} numbers (shape (N, {width})), got shape {X.shape}")
-        if not np.all(np.isfinite(X)):
-            raise UserError("inputs must be finite numbers")
-        return np.ascontiguousarray(X)
+        return np.ascontiguousarray(arguments.finite(X, "inputs"))
 
     def evaluate(self) -> dict[str, Any]:
         return self.model.evaluate()
@@ -123,6 +142,8 @@ class Simulator:
     # --- options -------------------------------------------------------------------------------
     def set(self, name: str, value: Any) -> bool:
         """Change an option. Live ones (lr…) apply at once; others rebuild. Returns True if rebuilt."""
+        if not isinstance(name, str):
+            raise unknown(f"option for {self.name}", clip(str(name)), [o.name for o in self.cls.options])
         new = resolve(self.name, self.cls.options, {**self.config, name: value})
         option = next(o for o in self.cls.options if o.name == name)
         if option.live:
@@ -188,10 +209,12 @@ class Simulator:
         compiled path; otherwise events of `detail` (default: batch) stream out one by one.
         Stops early when the model converges (the perceptron) or the loss stops being finite.
         """
-        if epochs is not None and epochs < 0 or steps is not None and steps < 0:
-            raise UserError("epochs and steps must be >= 0")
+        epochs, steps = arguments.count(epochs, "epochs"), arguments.count(steps, "steps")
         if epochs is not None and steps is not None:
             raise UserError("give epochs or steps, not both")
+        if until is not None and not callable(until):
+            raise UserError(f"until must be a function of an event (True stops), got {shown(until)}")
+        detail = None if detail is None else level_of(detail)
         fused = self.on_event is None and until is None and steps is None and detail is None
         if fused and self.at_epoch_boundary():
             before = self.model.epoch

@@ -16,7 +16,7 @@ MAX_NODES = 64
 
 class MLPView(NetworkView):
     name = "mlp"
-    charts = (Chart("loss", (("loss", "train"), ("test_loss", "test"))),
+    charts = (Chart("loss", (("train_loss", "train"), ("test_loss", "test"))),
               Chart("accuracy", (("train_acc", "train"), ("test_acc", "test")), (0.0, 1.0)))
 
     def scores(self, model, X):

@@ -2,6 +2,10 @@
 
 Train is a solid braille line, test a dashed one, so the two read apart without colour. Series are
 taken from the history incrementally (it only grows, except when a rewind shortens it).
+
+A train loss is `train_loss`, measured on the training set after the epoch like `test_loss`; never
+`loss`, the mean of the batch losses during the epoch, which lags a whole epoch of updates behind
+the test loss and both accuracies.
 """
 from dataclasses import dataclass
 
@@ -51,8 +55,12 @@ class Curves(Panel):
         self.charts = charts
         self._extract = {key: _Extract(key) for chart in charts for key, _ in chart.series}
 
+    def series(self, history: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """(epochs, values) of every history key the charts plot: exactly the points drawn."""
+        return {key: ex.update(history) for key, ex in self._extract.items()}
+
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
-        data = {key: ex.update(frame.history) for key, ex in self._extract.items()}
+        data = self.series(frame.history)
         # the epoch number, not the entry count: a long history is thinned (Model.record)
         last_epoch = frame.history[-1].get("epoch", len(frame.history)) if frame.history else 0
         out: list[Cells] = []
