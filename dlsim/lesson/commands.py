@@ -31,6 +31,8 @@ def list_lessons() -> int:
         else:
             note = progress.summary(path.stem)
         rows.append((path.stem, minutes, title, note))
+    for note in progress.untold():
+        print(f"dlsim: note: {note}", file=sys.stderr)
     if not rows:
         print("no lessons found", file=sys.stderr)
         return 1

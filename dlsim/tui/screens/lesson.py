@@ -235,10 +235,16 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
 
     # --- noticing the learner's exploring --------------------------------------------------------
     def look(self) -> None:
+        self.tell_progress()
         explored = self.sim.runner is not None or self.player.moved()
         if explored != self.explored:
             self.explored = explored
             self.update_hint()
+
+    def tell_progress(self) -> None:
+        """Say, once, that the progress file was set aside or cannot be written: never silent."""
+        for note in self.player.progress.untold() if self.player.progress else ():
+            self.notify(note, title="progress", severity="warning", timeout=12)
 
     def on_sim_view_stepped(self, message) -> None:
         self.look()
