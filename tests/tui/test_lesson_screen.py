@@ -188,3 +188,41 @@ def test_launch_opens_the_lesson_screen(monkeypatch):
     player = started["lesson"][0]
     assert player.lesson.name == "perceptron-and" and player.index == 0
     assert np.array_equal(player.sim.model.params["w"], np.zeros(2))
+
+
+def footer_keys(screen) -> dict[str, str]:
+    """What the footer shows: key display -> description."""
+    return {b.binding.key_display or key: b.binding.description
+            for key, b in screen.active_bindings.items() if b.binding.show}
+
+
+async def test_an_open_question_holds_the_keys_that_would_show_its_answer():
+    app = lesson_app(at=1)                                # "positive, negative or zero?"
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, player = app.screen, app.screen.player
+        await settle(pilot)
+        assert screen.waiting
+        keys = footer_keys(screen)
+        assert keys.get("a b c") == "answer" and "next" not in keys.values()
+        assert "step" not in keys.values() and "play" not in keys.values()
+        before = state(player)
+        for key in ("space", "right", "n"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert state(player) == before and screen.sim.runner is None
+            assert "answer the question first" in text_of(screen.query_one(MathPanel))
+        await pilot.press("b")
+        keys = footer_keys(screen)
+        assert "answer" not in keys.values() and {"next", "step", "play"} <= set(keys.values())
+        await pilot.press("right")                        # free again: explores the simulation
+        await settle(pilot)
+        assert state(player) != before
+
+
+async def test_author_checks_are_not_shown_to_a_learner():
+    app = lesson_app(at=8)                                # three @expect lines, and a @predict settled
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = shown(app)
+        assert app.screen.player.view.outcomes and "It was yes" in text
+        assert "✓" not in text and "✗" not in text and "==" not in text and "expectation" not in text

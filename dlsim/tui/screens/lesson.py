@@ -37,8 +37,16 @@ LESSON_KEYS = [
     Binding("s", "script", "script", priority=True, tooltip="undo your exploring: back to the step"),
     Binding("pagedown", "page(True)", "next", show=False),
     Binding("pageup", "page(False)", "previous", show=False),
+    # While a question is open the footer says how to answer ("a b c answer": one binding per
+    # number of choices, shown when it fits the question) …
+    *[Binding(LETTERS[0], f"choose(0, {n})", "answer", key_display=" ".join(LETTERS[:n]))
+      for n in range(2, len(LETTERS) + 1)],
     *[Binding(c, f"choose({i})", "answer", show=False) for i, c in enumerate(LETTERS)],
 ]
+# … and the keys that would show the answer (a step, play, the next step) are held: their own
+# bindings step aside (check_action) and these say why instead.
+HELD = ("step", "play", "next_step")
+HOLDING = [Binding("right,space,n", "held", "held", show=False, priority=True)]
 
 
 HELP = [
@@ -62,7 +70,7 @@ class LessonHelp(HelpScreen):
 class LessonScreen(SimulationScreen, inherit_bindings=False):
     AUTO_FOCUS = ""       # nothing focused: PgDn / PgUp and 1-5 reach the screen until Tab or a click
     BINDINGS = [*LESSON_KEYS, *[replace(b, show=b.show and b.action in SHOWN) for b in STEPPING],
-                *Screen.BINDINGS]
+                *HOLDING, *Screen.BINDINGS]
 
     def __init__(self, player: Player, session: Session, note: str = ""):
         super().__init__(session)
@@ -204,7 +212,10 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         else:
             self.move(self.player.restore)
 
-    def action_choose(self, index: int) -> None:
+    def action_held(self) -> None:
+        self.say("answer the question first (a, b … in the lesson panel): the next step shows the answer")
+
+    def action_choose(self, index: int, shown: int = 0) -> None:
         panel = self.narration.checkpoint
         if not panel.waiting or index >= len(panel.checkpoint.choices):
             return
@@ -228,6 +239,12 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "choose":
+            if len(parameters) == 2:          # the footer's "a b c answer", for this many choices
+                return self.waiting and len(self.narration.checkpoint.checkpoint.choices) == parameters[1]
+            return self.waiting
+        if action in HELD:
+            return not self.waiting
+        if action == "held":
             return self.waiting
         if action == "script":
             return True if self.explored else None     # shown dimmed until there is something to undo
