@@ -226,3 +226,20 @@ async def test_author_checks_are_not_shown_to_a_learner():
         text = shown(app)
         assert app.screen.player.view.outcomes and "It was yes" in text
         assert "✓" not in text and "✗" not in text and "==" not in text and "expectation" not in text
+
+
+@pytest.mark.parametrize("size", [(120, 40), (160, 50)])
+async def test_the_simulation_beside_a_lesson_keeps_the_columns_its_layout_needs(size):
+    app = lesson_app("mlp-backprop", at=2)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.sim.size.width >= 80                  # as wide as the smallest simulation screen
+        assert screen.sim.size.width + screen.narration.outer_size.width == size[0]
+
+
+async def test_a_lesson_resumed_at_an_open_question_opens_waiting_for_the_answer():
+    app = lesson_app(at=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.waiting and "Answer to go on" in shown(app) and "n next" not in shown(app)

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -18,6 +19,7 @@ from dlsim.lesson import Grade, Player, StepView
 from dlsim.sim.events import Level
 from dlsim.tui.changes import RUN, STEP
 from dlsim.tui.keys import STEPPING
+from dlsim.tui.screens.base import FULL_WIDTH
 from dlsim.tui.screens.help import HelpScreen, key_table
 from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.session import Session
@@ -25,6 +27,7 @@ from dlsim.tui.views.base import layer_of
 from dlsim.tui.widgets.lesson.checkpoint import LETTERS, CheckpointPanel
 from dlsim.tui.widgets.lesson.narration import Narration
 
+SIM_WIDTH = 80    # the simulation's columns beside the narration: its smallest full size
 WATCH = 0.25      # seconds between looks at whether the learner has left the script
 
 # The footer shows the lesson's keys first, then the simulation's most used; every key still works
@@ -78,6 +81,13 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         self.explored = False
         self._highlighted = None
 
+    def _fit(self, width: int, height: int) -> None:
+        """Beside the simulation, the narration takes what is left once the simulation has the 80
+        columns its layout is made for (at 120×40: 40), so no number in it is cut."""
+        super()._fit(width, height)
+        for narration in self.query(Narration):
+            narration.styles.width = "100%" if width < FULL_WIDTH else min(max(width - SIM_WIDTH, 36), 64)
+
     def compose_side(self) -> ComposeResult:
         yield Narration(self.player.lesson.title, id="lesson")
 
@@ -88,7 +98,10 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
     @property
     def waiting(self) -> bool:
         """The step's question is open: next is held until it is answered."""
-        return bool(self.is_mounted and self.narration.checkpoint.waiting)
+        try:                # (also while mounting: a lesson resumed at a question opens waiting)
+            return self.narration.checkpoint.waiting
+        except NoMatches:
+            return False
 
     def on_mount(self) -> None:
         self.show(self.player.view)
@@ -213,7 +226,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
             self.move(self.player.restore)
 
     def action_held(self) -> None:
-        self.say("answer the question first (a, b … in the lesson panel): the next step shows the answer")
+        self.say("answer the question first (a, b … in the lesson panel)")
 
     def action_choose(self, index: int, shown: int = 0) -> None:
         panel = self.narration.checkpoint
