@@ -243,3 +243,20 @@ async def test_a_lesson_resumed_at_an_open_question_opens_waiting_for_the_answer
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.screen.waiting and "Answer to go on" in shown(app) and "n next" not in shown(app)
+
+
+async def test_home_says_once_that_a_wrong_typed_progress_file_was_set_aside(data_dir, monkeypatch):
+    from dlsim.lesson import progress
+    monkeypatch.setattr(progress, "_told", set())
+    data_dir.mkdir(parents=True)
+    (data_dir / "progress.json").write_text('{"lessons": {"perceptron-and": {"step": "abc"}}}')
+    app = DlsimApp(prewarm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert len(notes) == 1 and "progress.json.bad" in notes[0]
+        await pilot.press("tab", "down", "enter")            # a lesson, and home again: not said twice
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert sum("progress.json" in n.message for n in app._notifications) == 1
