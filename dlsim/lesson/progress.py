@@ -185,8 +185,8 @@ class Progress:
         if drop:
             with contextlib.suppress(FileNotFoundError):
                 target.unlink()
-        self._note(f"progress file {target} {what}; it was kept as {aside.name} and the "
-                   f"lessons it held start afresh")
+        self._note(f"progress file {target} {what}; it was kept as {aside.name}, and "
+                   + ("progress starts afresh" if drop else "the lessons that did not fit start afresh"))
         return True
 
     def _write(self, data: dict) -> None:

@@ -28,7 +28,7 @@ def _show(value) -> str:
 
 def check_entry(name: str, entry) -> None:
     """Raise Unfit unless `entry` is one lesson's progress as this version reads it."""
-    where = f"lessons.{_show(name)}"
+    where = f"lessons[{_show(name)}]"
     if not isinstance(entry, dict):
         raise Unfit(f"{where} is {_show(entry)}, not a table")
     for key, kind in (("completed", bool), ("updated", str)):
