@@ -134,3 +134,20 @@ def test_the_lesson_screen_opens_on_a_wrong_typed_file(data):
     player, _, _ = open_lesson("perceptron-and")
     assert player.index == 0 and len(player.progress.untold()) == 1
     assert os.path.exists(data / "progress.json.bad")
+
+
+def _visit_many(first: int) -> None:
+    progress = Progress()
+    for n in range(first, first + 20):
+        progress.visit(f"lesson-{n}", 1, 3)
+
+
+def test_sessions_in_separate_processes_lose_nothing(data):
+    import multiprocessing
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_visit_many, args=(20 * i,)) for i in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(Progress().lessons) == 80
