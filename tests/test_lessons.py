@@ -8,6 +8,7 @@ import pytest
 from dlsim.lesson import Player, load
 from dlsim.lesson.headless import play
 from dlsim.lesson.library import check, lesson_files
+from dlsim.lesson.text import fmt
 from dlsim.resources import lessons_dir
 
 LESSONS = [p.stem for p in lesson_files()]
@@ -73,3 +74,15 @@ def test_traced_and_untraced_playback_tell_the_same_story(tmp_path):
     def story(text):
         return [line for line in text.splitlines() if not line.startswith(("passed:", "trace:"))]
     assert story(plain.getvalue()) == story(traced.getvalue())
+
+
+def test_lesson_text_shows_the_train_loss_the_curves_show():
+    """'The loss jumped up to …' is the training set's loss after the epoch (history's train_loss,
+    what the curves draw), not the running mean of the batch losses during it."""
+    player = Player(load("mlp-learning-rate"))
+    view = player.start()
+    while "jumped up" not in view.text:
+        view = player.next()
+    last = player.sim.history[-1]
+    assert fmt(last["train_loss"]) in view.text and fmt(last["loss"]) not in view.text
+

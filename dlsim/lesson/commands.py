@@ -10,9 +10,14 @@ from dlsim.lesson.document import LessonError, Problem
 from dlsim.lesson.library import catalog, check, find, lesson_files, load
 
 
+SHOWN = 50      # a file of a million bad lines is summarised, not printed whole
+
+
 def report(problems: list[Problem]) -> int:
-    for problem in problems:
+    for problem in problems[:SHOWN]:
         print(problem, file=sys.stderr)
+    if len(problems) > SHOWN:
+        print(f"… and {len(problems) - SHOWN:,} more", file=sys.stderr)
     files = len({p.path for p in problems})
     print(f"dlsim: {len(problems)} problem{'s' * (len(problems) != 1)} in "
           f"{files} lesson file{'s' * (files != 1)}", file=sys.stderr)
@@ -31,6 +36,8 @@ def list_lessons() -> int:
         else:
             note = progress.summary(path.stem)
         rows.append((path.stem, minutes, title, note))
+    for note in progress.untold():
+        print(f"dlsim: note: {note}", file=sys.stderr)
     if not rows:
         print("no lessons found", file=sys.stderr)
         return 1

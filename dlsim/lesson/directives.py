@@ -10,6 +10,8 @@
     @predict SUBJECT = ANSWER    a checkpoint about the next step; @ask and @because follow it
     @expect CONDITION            must hold once this step's actions have run
 """
+import functools
+import math
 import re
 
 from dlsim.errors import suggest
@@ -33,9 +35,20 @@ def _count(word: str, what: str) -> int:
 
 def _level(word: str) -> str:
     if word.lower() not in LEVELS:
-        raise ValueError(f"unknown level '{word}'{suggest(word.lower(), LEVELS)}; "
+        raise ValueError(f"unknown level '{word}'{_suggest(word.lower(), LEVELS)}; "
                          f"choose from: {', '.join(LEVELS)}")
     return word.lower()
+
+
+# A file of a hundred thousand identical typos asks the same near-miss question each time.
+@functools.lru_cache(maxsize=1024)
+def _suggest(word: str, choices: tuple) -> str:
+    return suggest(word, choices)
+
+
+def _unknown_directive(name: str) -> str:
+    names = tuple("@" + d for d in DIRECTIVES)
+    return f"unknown directive '@{name}'{_suggest('@' + name, names)}; use one of: {', '.join(names)}"
 
 
 def pairs(text: str) -> dict[str, str]:
@@ -91,6 +104,8 @@ def parse_param(args: str, line: int) -> Action:
     if q.args:
         raise ValueError(f"@param writes a parameter, not '{q.text}'")
     values = tuple(parse_number(v) for v in raw.split(","))
+    if not all(math.isfinite(v) for v in values):       # 1e400 reads as inf: the network refuses it
+        raise ValueError(f"@param {q.text}: values must be finite numbers (1e308 at most)")
     if q.index is not None and len(values) != 1:
         raise ValueError(f"{q.text} is one number; give one value")
     return Action("param", line, {"name": q.name, "index": q.index, "values": values})
@@ -123,8 +138,7 @@ def parse_predict(args: str, line: int) -> Checkpoint:
 def parse(name: str, args: str, line: int):
     """One directive -> Action | Checkpoint | Expectation | Highlight | ('ask'|'because', text)."""
     if name not in DIRECTIVES:
-        raise ValueError(f"unknown directive '@{name}'{suggest('@' + name, ['@' + d for d in DIRECTIVES])}; "
-                         f"use one of: {', '.join('@' + d for d in DIRECTIVES)}")
+        raise ValueError(_unknown_directive(name))
     if name in ("step", "back"):
         return parse_step(name, args, line)
     if name == "run":

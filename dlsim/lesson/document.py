@@ -3,6 +3,7 @@
 A lesson file is parsed into these objects and validated; nothing in it is ever executed as code.
 The player (player.py) interprets the actions, the checkpoints and the expectations.
 """
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,21 @@ class Problem:
     line: int
     message: str
 
+    def __post_init__(self):
+        object.__setattr__(self, "message", clip(self.message))
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+QUOTED = re.compile(r"'([^']{61,})'")
+MAX_MESSAGE = 400
+
+
+def clip(message: str) -> str:
+    """A message that echoes what the file says, shortened: a 3 MB name is shown as its start."""
+    message = QUOTED.sub(lambda m: f"'{m.group(1)[:40]}…' ({len(m.group(1)):,} characters)", message)
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE - 1] + "…"
 
 
 class LessonError(UserError):

@@ -89,18 +89,18 @@ class _Parser:
     def body(self, start: int, title: str) -> list[Step]:
         steps: list[_StepBuilder] = []
         current = _StepBuilder(title, start + 1)
-        fenced = comment = False
+        fenced = comment = 0      # the line the open ``` fence or <!-- comment began on, else 0
         for i in range(start, len(self.lines)):
             line, number = self.lines[i], i + 1
             stripped = line.strip()
             if comment:
-                comment = "-->" not in line
+                comment = 0 if "-->" in line else comment
                 continue
             if stripped.startswith("<!--") and not fenced:
-                comment = "-->" not in stripped[4:]
+                comment = 0 if "-->" in stripped[4:] else number
                 continue
             if stripped.startswith("```"):
-                fenced = not fenced
+                fenced = 0 if fenced else number
             elif not fenced and line.startswith("## "):
                 if current is not None and not (steps == [] and current.empty()):
                     steps.append(current)
@@ -118,10 +118,10 @@ class _Parser:
                 line = line.replace("\\@", "@", 1)
             current.text.append(line)
             self.references(current, line, number)
-        if fenced:
-            self.problem(len(self.lines), "a ``` code block is never closed")
+        if fenced:      # said where it opens: the end of the file is not where the mistake is
+            self.problem(fenced, "this ``` code block is never closed")
         if comment:
-            self.problem(len(self.lines), "a <!-- comment is never closed with -->")
+            self.problem(comment, "this <!-- comment is never closed with -->")
         if not (steps == [] and current.empty()):
             steps.append(current)
         return steps
@@ -168,7 +168,7 @@ class _Parser:
 
 def parse(path: Path, text: str) -> tuple[Lesson | None, list[Problem]]:
     """The lesson as written (not yet checked against its network) and the problems found."""
-    parser = _Parser(path, text)
+    parser = _Parser(path, text.removeprefix("\ufeff"))   # a byte-order mark is no mistake
     start = parser.front_matter()
     meta = parser.meta
     for key in REQUIRED:
@@ -179,12 +179,17 @@ def parse(path: Path, text: str) -> tuple[Lesson | None, list[Problem]]:
     if not steps:
         parser.problem(len(parser.lines) or 1, "the lesson has no steps; start one with '## Title'")
     numbers = {}
-    for key, what, low, high in (("seed", "seed", 0, 2**32 - 1), ("minutes", "minutes", 1, 600),
-                                 ("order", "order", 0, 10**6)):
+    if "seed" in meta:     # checked by validate against the network's own seed option, at its line
+        line, raw = meta["seed"]
+        if not raw.isdigit():
+            parser.problem(line, f"'seed' must be a whole number, got '{raw}'")
+        else:
+            numbers["seed"] = int(raw) if len(raw) < 20 else raw   # too long for int(): validate says so
+    for key, low, high in (("minutes", 1, 600), ("order", 0, 10**6)):
         if key in meta:
             line, raw = meta[key]
-            if not raw.isdigit() or not low <= int(raw) <= high:
-                parser.problem(line, f"'{what}' must be a whole number from {low} to {high}, got '{raw}'")
+            if not raw.isdigit() or len(raw) > 7 or not low <= int(raw) <= high:
+                parser.problem(line, f"'{key}' must be a whole number from {low} to {high}, got '{raw}'")
             else:
                 numbers[key] = int(raw)
     options = {}

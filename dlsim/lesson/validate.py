@@ -11,6 +11,7 @@ from dlsim.lesson.document import Checkpoint, Condition, Lesson, Problem, Quanti
 from dlsim.lesson.quantities import LIVE_METRICS, PREDICT_ONLY, SPECIALS
 from dlsim.models import MODELS
 from dlsim.models.options import resolve
+from dlsim.lesson.moves import Moves
 from dlsim.sim.events import Level
 
 
@@ -41,6 +42,7 @@ class _Checker:
         self.config: dict = {}
         self.events: set[str] = set()
         self.history: list[str] = []
+        self.moves = Moves(self.problem)
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(str(self.lesson.path), line, message))
@@ -124,6 +126,7 @@ class _Checker:
                 live = {o.name for o in MODELS[self.lesson.network].options if o.live}
                 if any(new[k] != self.config[k] for k in new if k not in live):
                     self.build(new, action.line)
+                    self.moves.clear()         # a rebuilt network starts its history afresh
                 else:
                     self.config = new
         elif action.kind == "param":
@@ -134,6 +137,7 @@ class _Checker:
                                               f"got {len(a['values'])}")
         elif action.kind == "run" and "until" in a:
             self.condition(action.line, a["until"])
+        self.moves.follow(action)
 
     def checkpoint(self, cp: Checkpoint, last: bool) -> Checkpoint:
         if last:
@@ -159,17 +163,20 @@ class _Checker:
                              f"{suggest(lesson.network, MODELS)}; choose from: {', '.join(MODELS)}")
             return lesson
         line = lines.get("options", lines.get("network", 1))
+        # A front-matter value that is refused is reported, and its default stands in for it, so
+        # that the steps are checked in the same pass: every problem at once, not in stages.
+        given = {}
+        if self.options(lines.get("seed", line), {"seed": lesson.seed}) is not None:
+            given["seed"] = lesson.seed
         datasets = MODELS[lesson.network].datasets
-        fine = True
         for key, raw in lesson.options.items():
             where = lines.get("dataset", line) if key == "dataset" else line
             if key == "dataset" and raw not in datasets:
                 self.problem(where, f"unknown dataset '{raw}'{suggest(raw, datasets)} for "
                                     f"{lesson.network}; choose from: {', '.join(datasets)}")
-                fine = False
-            elif self.options(where, {"seed": lesson.seed, key: raw}) is None:
-                fine = False
-        config = self.options(line, {"seed": lesson.seed, **lesson.options}) if fine else None
+            elif self.options(where, {**given, key: raw}) is not None:
+                given[key] = raw
+        config = self.options(line, given) or self.options(line, {})
         if config is None or not self.build(config, line):
             return lesson
         steps = []

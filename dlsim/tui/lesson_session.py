@@ -21,7 +21,7 @@ def open_lesson(name_or_path: str) -> tuple[Player, Session, str]:
     saved = player.progress.get(lesson.name)
     note = ""
     if saved.get("completed") and int(saved.get("step", 0)) >= len(player) - 1:
-        player.progress.lessons[lesson.name].pop("answers", None)    # a fresh go at the questions
+        player.progress.clear_answers(lesson.name)                  # a fresh go at the questions
         player.start()
         note = "You finished this lesson before: here it is again from the start."
     elif int(saved.get("step", 0)) > 0:

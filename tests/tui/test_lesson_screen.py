@@ -188,3 +188,75 @@ def test_launch_opens_the_lesson_screen(monkeypatch):
     player = started["lesson"][0]
     assert player.lesson.name == "perceptron-and" and player.index == 0
     assert np.array_equal(player.sim.model.params["w"], np.zeros(2))
+
+
+def footer_keys(screen) -> dict[str, str]:
+    """What the footer shows: key display -> description."""
+    return {b.binding.key_display or key: b.binding.description
+            for key, b in screen.active_bindings.items() if b.binding.show}
+
+
+async def test_an_open_question_holds_the_keys_that_would_show_its_answer():
+    app = lesson_app(at=1)                                # "positive, negative or zero?"
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, player = app.screen, app.screen.player
+        await settle(pilot)
+        assert screen.waiting
+        keys = footer_keys(screen)
+        assert keys.get("a b c") == "answer" and "next" not in keys.values()
+        assert "step" not in keys.values() and "play" not in keys.values()
+        before = state(player)
+        for key in ("space", "right", "n"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert state(player) == before and screen.sim.runner is None
+            assert "answer the question first" in text_of(screen.query_one(MathPanel))
+        await pilot.press("b")
+        keys = footer_keys(screen)
+        assert "answer" not in keys.values() and {"next", "step", "play"} <= set(keys.values())
+        await pilot.press("right")                        # free again: explores the simulation
+        await settle(pilot)
+        assert state(player) != before
+
+
+async def test_author_checks_are_not_shown_to_a_learner():
+    app = lesson_app(at=8)                                # three @expect lines, and a @predict settled
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = shown(app)
+        assert app.screen.player.view.outcomes and "It was yes" in text
+        assert "✓" not in text and "✗" not in text and "==" not in text and "expectation" not in text
+
+
+@pytest.mark.parametrize("size", [(120, 40), (160, 50)])
+async def test_the_simulation_beside_a_lesson_keeps_the_columns_its_layout_needs(size):
+    app = lesson_app("mlp-backprop", at=2)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.sim.size.width >= 80                  # as wide as the smallest simulation screen
+        assert screen.sim.size.width + screen.narration.outer_size.width == size[0]
+
+
+async def test_a_lesson_resumed_at_an_open_question_opens_waiting_for_the_answer():
+    app = lesson_app(at=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.waiting and "Answer to go on" in shown(app) and "n next" not in shown(app)
+
+
+async def test_home_says_once_that_a_wrong_typed_progress_file_was_set_aside(data_dir, monkeypatch):
+    from dlsim.lesson import progress
+    monkeypatch.setattr(progress, "_told", set())
+    data_dir.mkdir(parents=True)
+    (data_dir / "progress.json").write_text('{"lessons": {"perceptron-and": {"step": "abc"}}}')
+    app = DlsimApp(prewarm=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert len(notes) == 1 and "progress.json.bad" in notes[0]
+        await pilot.press("tab", "down", "enter")            # a lesson, and home again: not said twice
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert sum("progress.json" in n.message for n in app._notifications) == 1

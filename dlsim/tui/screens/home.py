@@ -48,6 +48,8 @@ class HomeScreen(DlsimScreen):
         lessons = self.query_one("#lessons", OptionList)
         kept = lessons.highlighted
         progress, entries = Progress(), catalog()
+        for note in progress.untold():       # a set-aside or unwritable progress file: said once
+            self.notify(note, title="progress", severity="warning", timeout=12)
         width = max((len(path.stem) for _, path, _ in entries), default=0)
         lessons.clear_options()
         for lesson, path, problems in entries:

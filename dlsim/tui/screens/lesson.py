@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -18,6 +19,7 @@ from dlsim.lesson import Grade, Player, StepView
 from dlsim.sim.events import Level
 from dlsim.tui.changes import RUN, STEP
 from dlsim.tui.keys import STEPPING
+from dlsim.tui.screens.base import FULL_WIDTH
 from dlsim.tui.screens.help import HelpScreen, key_table
 from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.session import Session
@@ -25,6 +27,7 @@ from dlsim.tui.views.base import layer_of
 from dlsim.tui.widgets.lesson.checkpoint import LETTERS, CheckpointPanel
 from dlsim.tui.widgets.lesson.narration import Narration
 
+SIM_WIDTH = 80    # the simulation's columns beside the narration: its smallest full size
 WATCH = 0.25      # seconds between looks at whether the learner has left the script
 
 # The footer shows the lesson's keys first, then the simulation's most used; every key still works
@@ -37,8 +40,16 @@ LESSON_KEYS = [
     Binding("s", "script", "script", priority=True, tooltip="undo your exploring: back to the step"),
     Binding("pagedown", "page(True)", "next", show=False),
     Binding("pageup", "page(False)", "previous", show=False),
+    # While a question is open the footer says how to answer ("a b c answer": one binding per
+    # number of choices, shown when it fits the question) …
+    *[Binding(LETTERS[0], f"choose(0, {n})", "answer", key_display=" ".join(LETTERS[:n]))
+      for n in range(2, len(LETTERS) + 1)],
     *[Binding(c, f"choose({i})", "answer", show=False) for i, c in enumerate(LETTERS)],
 ]
+# … and the keys that would show the answer (a step, play, the next step) are held: their own
+# bindings step aside (check_action) and these say why instead.
+HELD = ("step", "play", "next_step")
+HOLDING = [Binding("right,space,n", "held", "held", show=False, priority=True)]
 
 
 HELP = [
@@ -62,13 +73,20 @@ class LessonHelp(HelpScreen):
 class LessonScreen(SimulationScreen, inherit_bindings=False):
     AUTO_FOCUS = ""       # nothing focused: PgDn / PgUp and 1-5 reach the screen until Tab or a click
     BINDINGS = [*LESSON_KEYS, *[replace(b, show=b.show and b.action in SHOWN) for b in STEPPING],
-                *Screen.BINDINGS]
+                *HOLDING, *Screen.BINDINGS]
 
     def __init__(self, player: Player, session: Session, note: str = ""):
         super().__init__(session)
         self.player, self.note = player, note
         self.explored = False
         self._highlighted = None
+
+    def _fit(self, width: int, height: int) -> None:
+        """Beside the simulation, the narration takes what is left once the simulation has the 80
+        columns its layout is made for (at 120×40: 40), so no number in it is cut."""
+        super()._fit(width, height)
+        for narration in self.query(Narration):
+            narration.styles.width = "100%" if width < FULL_WIDTH else min(max(width - SIM_WIDTH, 36), 64)
 
     def compose_side(self) -> ComposeResult:
         yield Narration(self.player.lesson.title, id="lesson")
@@ -80,7 +98,10 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
     @property
     def waiting(self) -> bool:
         """The step's question is open: next is held until it is answered."""
-        return bool(self.is_mounted and self.narration.checkpoint.waiting)
+        try:                # (also while mounting: a lesson resumed at a question opens waiting)
+            return self.narration.checkpoint.waiting
+        except NoMatches:
+            return False
 
     def on_mount(self) -> None:
         self.show(self.player.view)
@@ -204,7 +225,10 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         else:
             self.move(self.player.restore)
 
-    def action_choose(self, index: int) -> None:
+    def action_held(self) -> None:
+        self.say("answer the question first (a, b … in the lesson panel)")
+
+    def action_choose(self, index: int, shown: int = 0) -> None:
         panel = self.narration.checkpoint
         if not panel.waiting or index >= len(panel.checkpoint.choices):
             return
@@ -228,6 +252,12 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "choose":
+            if len(parameters) == 2:          # the footer's "a b c answer", for this many choices
+                return self.waiting and len(self.narration.checkpoint.checkpoint.choices) == parameters[1]
+            return self.waiting
+        if action in HELD:
+            return not self.waiting
+        if action == "held":
             return self.waiting
         if action == "script":
             return True if self.explored else None     # shown dimmed until there is something to undo
@@ -235,10 +265,16 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
 
     # --- noticing the learner's exploring --------------------------------------------------------
     def look(self) -> None:
+        self.tell_progress()
         explored = self.sim.runner is not None or self.player.moved()
         if explored != self.explored:
             self.explored = explored
             self.update_hint()
+
+    def tell_progress(self) -> None:
+        """Say, once, that the progress file was set aside or cannot be written: never silent."""
+        for note in self.player.progress.untold() if self.player.progress else ():
+            self.notify(note, title="progress", severity="warning", timeout=12)
 
     def on_sim_view_stepped(self, message) -> None:
         self.look()

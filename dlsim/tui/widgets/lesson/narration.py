@@ -1,5 +1,5 @@
 """The narration beside the simulation: the step counter and title, the step's Markdown (its
-numbers filled in by the player), the checks that ran (✓ / ✗), the checkpoint, and one line of
+numbers filled in by the player), what happened to the question just answered, the checkpoint, and one line of
 hint (what to press now: answer, go on, return to the script, or that the lesson is complete)."""
 import re
 
@@ -11,7 +11,7 @@ from textual.widgets import Markdown, Static
 from dlsim.lesson import Grade, StepView
 from dlsim.tui.widgets.lesson.checkpoint import CheckpointPanel
 
-OK, BAD, DIM = "#6cc46c", "#ff7070", "#8a8f9a"
+DIM = "#8a8f9a"
 CAME_TRUE = re.compile(r"prediction '(.*)' came true \((.*)\)$")   # the player's words, for a learner
 
 
@@ -45,10 +45,12 @@ class Narration(Vertical):
         self.query_one("#lesson-head", Static).update(head)
         outcomes = Text()
         for outcome in view.outcomes:
-            mark, colour = ("✓", OK) if outcome.ok else ("✗", BAD)
-            outcomes.append(f"\n{mark} ", style=f"bold {colour}")
+            # What happened to the question just answered; the author's checks (✓ expectations,
+            # a wrong @predict answer) are for `lesson check` and headless runs, not for a learner.
             came = CAME_TRUE.match(outcome.text) if outcome.kind == "predict" else None
-            outcomes.append(f"It was {came[1]}: {came[2]}" if came else outcome.text)
+            if came:
+                outcomes.append("\n→ ", style=f"bold {DIM}")
+                outcomes.append(f"It was {came[1]}: {came[2]}")
         if view.highlight is not None:
             outcomes.append(f"\n→ look at {view.highlight.text} in the weights", style=DIM)
         self.query_one("#lesson-outcomes", Static).update(outcomes)
