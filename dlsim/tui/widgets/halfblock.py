@@ -96,6 +96,7 @@ def shade_rows(sign: np.ndarray, level: np.ndarray) -> list[list[tuple[str, Styl
     return out
 
 
+@lru_cache(maxsize=256)
 def pixel_style(sign: int, level: int) -> Style:
     """A whole cell painted as one pixel (for a glyph drawn over the map)."""
     return Style(bgcolor=st.rgb(colour(sign, level)))

@@ -10,6 +10,7 @@ current sample is a dot on every map. When not all fit, the page holding that ne
 a click shows the next page.
 """
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rich.style import Style
@@ -96,20 +97,21 @@ class NeuronMaps(Panel):
         mono = getattr(self.app, "no_color", False)
         pixels = hb.resample(maps[first:shown[-1] + 1], 2 * tiles.rows, tiles.cols)   # (k, 2r, 2r)
         dot = self._dot(frame, tiles)
+        # every map at once: the tiles stacked are one tall map, two pixel rows per cell row
+        sign, level = hb.levels(pixels, centre, scale)
+        flat_sign, flat_level = sign.reshape(-1, tiles.cols), level.reshape(-1, tiles.cols)
+        cells = hb.shade_rows(flat_sign, flat_level) if mono else hb.colour_rows(flat_sign, flat_level)
         grid: list[Cells] = [[(" ", None)] * width for _ in range(height)]
         for k, j in enumerate(shown):
             top, left = (k // tiles.across) * (tiles.rows + 1), (k % tiles.across) * (tiles.cols + 1)
             node = nodes[j] if j < len(nodes) else None
-            label = self._label(j, node, tiles.cols)
             lit = j == focus
-            for i, ch in enumerate(label):
-                grid[top][left + i] = (ch, st.plain(bold=lit, reverse=lit, dim=not lit))
-            sign, level = hb.levels(pixels[k], centre, scale)
-            cells = hb.shade_rows(sign, level) if mono else hb.colour_rows(sign, level)
+            grid[top][left:left + tiles.cols] = [(ch, _label_style(lit)) for ch in self._label(j, node, tiles.cols)]
+            rows = cells[k * tiles.rows:(k + 1) * tiles.rows]
             if dot is not None:
                 r, c = dot
-                cells[r][c] = ("•", DOT if mono else hb.pixel_style(int(sign[2 * r, c]), int(level[2 * r, c])) + DOT)
-            for r, row in enumerate(cells):
+                rows[r][c] = ("•", _dot_style(mono, int(sign[k, 2 * r, c]), int(level[k, 2 * r, c])))
+            for r, row in enumerate(rows):
                 grid[top + 1 + r][left:left + tiles.cols] = row
         return grid
 
@@ -145,3 +147,13 @@ class NeuronMaps(Panel):
             return None
         rows, cols = to_pixels(X[sample:sample + 1], ext, tiles.cols, 2 * tiles.rows)
         return int(rows[0]) // 2, int(cols[0])
+
+
+@lru_cache(maxsize=8)
+def _label_style(lit: bool) -> Style:
+    return st.plain(bold=lit, reverse=lit, dim=not lit)
+
+
+@lru_cache(maxsize=256)
+def _dot_style(mono: bool, sign: int, level: int) -> Style:
+    return DOT if mono else hb.pixel_style(sign, level) + DOT

@@ -152,12 +152,13 @@ class WeightsPanel(Panel):
         v = self._fit(m, width, height)
         label_w = m.label_width
         head: Cells = [(m.corner.ljust(label_w), st.plain(dim=True))]
+        hot_rows, hot_cols = {h[0] for h in m.hot}, {h[1] for h in m.hot}
         for c in range(v.left, v.left + v.shown_cols):
-            hot_col = any(h[1] == c for h in m.hot) or (cursor is not None and cursor[1] == c)
+            hot_col = hot_cols == {c} or (cursor is not None and cursor[1] == c)
             head.append((str(c)[-2:].rjust(2), st.plain(dim=not hot_col, bold=hot_col)))
         out = [tabs, head]
         for r in range(v.top, v.top + v.shown_rows):
-            hot_row = any(h[0] == r for h in m.hot)
+            hot_row = hot_rows == {r}
             row: Cells = [(("▸" if hot_row else " ") + m.row_label(r).rjust(label_w - 2) + " ",
                            st.plain(dim=not hot_row))]
             for c in range(v.left, v.left + v.shown_cols):
