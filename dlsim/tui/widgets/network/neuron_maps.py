@@ -92,7 +92,8 @@ class NeuronMaps(Panel):
         first = self.page * tiles.per_page
         shown = range(first, min(n, first + tiles.per_page))
         name = column.title.split(" (")[0] if column is not None else f"layer {layer}"
-        self.border_title = title(name, first, shown[-1], n, width - 4)
+        sides = self.styles.border_left[0] not in ("", "none", "hidden")
+        self.border_title = title(name, first, shown[-1], n, width - (4 if sides else 2))
         self.border_subtitle = "click: more" if pages > 1 else "a(x) over the plane"
         mono = getattr(self.app, "no_color", False)
         pixels = hb.resample(maps[first:shown[-1] + 1], 2 * tiles.rows, tiles.cols)   # (k, 2r, 2r)
