@@ -159,3 +159,13 @@ async def test_the_heatmap_says_which_rows_are_out_of_view():
         await pilot.press("w", "down", "pagedown")                 # layer 1: 16 inputs and b
         shown = text_of(app.screen.query_one(WeightsPanel))
         assert "▼ rows" in shown and "b" in shown.split("▼ rows")[1].splitlines()[0]
+
+
+async def test_without_colour_the_maps_read_by_shade_glyphs(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app("mlp", dataset="spiral")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right")
+        shown = text_of(app.screen.query_one(NeuronMaps))
+        assert "▀" not in shown                                     # no colour-only cells
+        assert set(shown) & set(hb.POSITIVE_SHADES) and set(shown) & set(hb.NEGATIVE_SHADES[1:])
