@@ -24,6 +24,9 @@ SCENES = [
     ("mlp-backward", (120, 40), "mlp", {"dataset": "xor"}, 0,
      ["5", "right", "right", "2", *["right"] * 5, "1", "right", "w", "down", "down"]),
     ("mlp-spiral-trained", (120, 40), "mlp", {"dataset": "spiral"}, 6000, ["5", "right"]),
+    # the learnt spiral at two pixels per cell, and beside it the second hidden layer's sixteen maps
+    ("mlp-neurons", (120, 40), "mlp", {"dataset": "spiral", "optimizer": "adam", "lr": 0.03}, 1000,
+     ["w", "pagedown", "1", "right"]),
     ("mlp-diverged", (120, 40), "mlp", {"dataset": "spiral"}, 3000,
      ["l", "ctrl+u", "ctrl+k", "5", "0", "enter", "5", "right", "right", "right", "right"]),
     ("perceptron", (120, 40), "perceptron", {"dataset": "or"}, 0, ["3", "right", "right", "1", "right"]),

@@ -158,12 +158,14 @@ async def test_resizing_never_crashes_and_too_small_says_how_big():
         assert sim_view(app).session.sim.position == 2
 
 
-async def test_meaning_survives_without_colour():
+async def test_meaning_survives_without_colour(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
     app = make_app("mlp", dataset="circle")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5", "right")
         plot = text_of(app.screen.query_one(DecisionPlot))
-        assert "o" in plot and "x" in plot and "·" in plot       # classes and boundary by glyph
+        assert "o" in plot and "x" in plot                       # classes by glyph
+        assert "█" in plot and any(half in plot for half in "▀▄")  # class 1 lit, its edge to half a cell
         heat = text_of(app.screen.query_one("#weights"))
         assert "+" in heat and "−" in heat                       # weight signs by glyph
 

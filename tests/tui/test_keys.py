@@ -152,7 +152,7 @@ async def test_weights_keys_select_and_inspect():
         assert sim.ui.selected == ("layer[0].W", (0, 0))
         await pilot.press("down", "shift+right")
         assert sim.ui.selected == ("layer[0].W", (1, 1))
-        await pilot.press("shift+right", "shift+right")   # past the inputs: the bias
+        await pilot.press("down")   # rows are inputs (W[i, j]: input i into neuron j); past them, the bias
         assert sim.ui.selected == ("layer[0].b", (1,))
         await pilot.press("pagedown")
         assert sim.ui.selected == ("layer[1].W", (0, 0)) and sim.ui.layer == 1
@@ -183,7 +183,7 @@ async def test_clicking_a_cell_and_a_layer_tab_selects():
     app = make_app("mlp", hidden=[4, 3])
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)
-        await pilot.click(WeightsPanel, offset=(1 + 3 + 2, 1 + 1 + 1))   # border, label, 2nd cell; row 1
+        await pilot.click(WeightsPanel, offset=(1 + 5 + 2, 1 + 2 + 1))   # border, "x╲h1 ", 2nd cell; tabs, numbers, row 1
         assert sim.ui.selected == ("layer[0].W", (1, 1))
         await pilot.click(WeightsPanel, offset=(1 + 6 + 3 * 2 + 1, 1))   # the tab of layer 2
         assert sim.ui.selected == ("layer[2].W", (0, 0))

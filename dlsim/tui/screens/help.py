@@ -14,10 +14,14 @@ Phases: forward → loss → backward → update. The math panel shows the curre
 with the kernel's own numbers.
 
 Reading the screen (every colour has a glyph too, so NO_COLOR works):
-  points        o = class 0 (orange), x = class 1 (blue); · marks the decision boundary
-  surface       blue where the model says class 1, orange for class 0, deeper = surer
+  points        o = class 0 (orange), x = class 1 (blue); the sample being processed highlighted
+  surface       two pixels a cell: blue where the model says class 1, orange for class 0, deeper =
+                surer, grey = a tie (ŷ = 0.5); without colour █ ▀ ▄ mark class 1, ░ a tie
+  neuron maps   each neuron's output over the input plane, blue above neutral, orange below
+                (without colour ░▒▓█ / ·-=≡); the dot is the current sample
   connections   solid = positive weight, dashed = negative; brighter = larger
-  heatmap       +7 / −3: the sign, and the size 1–9 relative to the layer's largest (· ≈ 0)
+  heatmap       row i = input i, column j = neuron j (W[i, j]), the bias the last row; +7 / −3:
+                the sign, and the size 1–9 relative to the layer's largest (· ≈ 0)
   neurons       their activation; δ… during the backward pass; z… before the activation
   curves        ── train, ┄┄ test
 """

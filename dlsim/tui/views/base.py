@@ -15,6 +15,7 @@ from dlsim.sim.events import Level
 from dlsim.tui.widgets.curves import Chart, Curves
 from dlsim.tui.widgets.data.decision import DecisionPlot, extent, grid
 from dlsim.tui.widgets.network.graph import Graph, NetworkGraph
+from dlsim.tui.widgets.network.neuron_maps import NeuronMaps
 from dlsim.tui.widgets.network.weights import Matrix, WeightsPanel
 
 LAYER = re.compile(r"layer\[(\d+)\]")
@@ -43,10 +44,13 @@ def element_of(path: str | None) -> tuple[str, tuple[int, ...]] | None:
 class NetworkView:
     name = ""
     charts: tuple[Chart, ...] = ()
+    neuron_maps = False            # a map per neuron of the selected layer beside the data
 
     def __init__(self, session):
         self.session = session
         self.surface_size = (40, 12)   # the decision plot's cells; set by the plot when it resizes
+        self._grid_cache = None        # (model, extent, size, parameters, result) of the last grid
+        self._extent = (None, None)    # (data, extent)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
@@ -58,9 +62,12 @@ class NetworkView:
                 weights.border_title = "weights"
                 yield weights
             with Vertical(id="right"):
-                plot = DecisionPlot(self, id="decision")
-                plot.border_title = "data · o class 0 · x class 1"
-                yield plot
+                with Horizontal(id="plots"):
+                    plot = DecisionPlot(self, id="decision")
+                    plot.border_title = "data · o class 0, x 1"
+                    yield plot
+                    if self.neuron_maps:
+                        yield NeuronMaps(self, id="neurons")
                 curves = Curves(self, self.charts, id="curves")
                 curves.border_title = "curves · ── train ┄┄ test"
                 yield curves
@@ -68,16 +75,38 @@ class NetworkView:
     # --- computed with the frame --------------------------------------------------------------
     def extras(self, model) -> dict:
         data = model.data
-        ext = extent(np.concatenate([data.X, data.X_test]) if len(data.X_test) else data.X)
+        if self._extent[0] is not data:
+            self._extent = (data, extent(np.concatenate([data.X, data.X_test]) if len(data.X_test) else data.X))
+        ext = self._extent[1]
+        last = self.session.sim.last
+        return {"X": data.X, "y": data.y, "extent": ext, **self._over_grid(model, ext),
+                "sample": self.sample(model, last), "cursor": self.cursor(model, last)}
+
+    def _over_grid(self, model, ext) -> dict:
+        """The model over a grid of two pixels per cell of the decision plot, computed again only
+        when the model, its parameters, the data or the plot's size changed."""
         width, height = self.surface_size
-        surface = None
-        if width > 0 and height > 0:
-            surface = self.scores(model, grid(ext, width, height)).reshape(height, width)
-        return {"X": data.X, "y": data.y, "extent": ext, "surface": surface,
-                "cursor": self.cursor(model, self.session.sim.last)}
+        if width <= 0 or height <= 0:
+            return {"surface": None}
+        params = np.concatenate([np.ravel(v) for v in model.params.values()])
+        cached = self._grid_cache
+        if (cached is not None and cached[0] is model and cached[1] == ext and cached[2] == (width, height)
+                and np.array_equal(cached[3], params)):
+            return cached[4]
+        result = self.over_grid(model, grid(ext, width, 2 * height), (2 * height, width))
+        self._grid_cache = (model, ext, (width, height), params, result)
+        return result
+
+    def over_grid(self, model, points: np.ndarray, shape: tuple[int, int]) -> dict:
+        """{"surface": class-1 score per pixel, shape (rows, cols)}; a view may add per-neuron maps."""
+        return {"surface": self.scores(model, points).reshape(shape)}
 
     def scores(self, model, X: np.ndarray) -> np.ndarray:
         return model.scores(X)
+
+    def sample(self, model, last) -> int | None:
+        """The training sample (row of data.X) the last event is about, if it is about one."""
+        return None
 
     def cursor(self, model, last) -> str:
         """Where in the epoch the model is, for the status line."""

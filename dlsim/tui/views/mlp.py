@@ -2,7 +2,8 @@
 decision surface and loss / accuracy curves."""
 import numpy as np
 
-from dlsim.kernels import reference
+from dlsim.kernels import activations, reference
+from dlsim.sim.events import Level
 from dlsim.tui import warmup
 from dlsim.tui.views.base import NetworkView, element_of, latest, layer_of, neuron_of
 from dlsim.tui.widgets.curves import Chart
@@ -14,17 +15,47 @@ SHORT = {"sigmoid": "σ", "softmax": "softmax", "tanh": "tanh", "relu": "relu", 
 MAX_NODES = 64
 
 
+# where each activation's output is neutral, and how far from it is "full"
+BOUNDED = {"tanh": (0.0, 1.0), "sigmoid": (0.5, 0.5), "softmax": (0.5, 0.5), "step": (0.5, 0.5)}
+
+
 class MLPView(NetworkView):
     name = "mlp"
+    neuron_maps = True
     charts = (Chart("loss", (("train_loss", "train"), ("test_loss", "test"))),
               Chart("accuracy", (("train_acc", "train"), ("test_acc", "test")), (0.0, 1.0)))
 
-    def scores(self, model, X):
+    def over_grid(self, model, points, shape):
+        """One forward pass over the grid gives every unit's activation there: the output's is the
+        decision surface, each hidden neuron's its map."""
         if warmup.is_warm("mlp"):
-            return model.scores(X)
-        _, acts = reference.mlp_forward(model.theta, list(model.sizes), list(model.acts), X)
-        out = acts[-1]   # the NumPy reference while the kernels compile
-        return out[:, 1] if out.shape[1] > 1 else out[:, 0]
+            A = model.forward(points)[1]
+        else:   # the NumPy reference while the kernels compile
+            A = np.concatenate(reference.mlp_forward(model.theta, list(model.sizes), list(model.acts), points)[1],
+                               axis=1)
+        sizes = [int(n) for n in model.sizes]
+        units, scales, start = [], [], sizes[0]
+        for l, n in enumerate(sizes[1:]):
+            maps = A[:, start:start + n].T.reshape(n, *shape)   # (neurons, rows, cols)
+            start += n
+            fn = activations.NAMES[int(model.acts[l])]
+            centre, scale = BOUNDED.get(fn, (0.0, None))
+            if scale is None:   # unbounded (relu, linear): the layer's largest output is full
+                finite = np.abs(maps[np.isfinite(maps)])
+                scale = float(finite.max()) if finite.size else 0.0
+            units.append(maps)
+            scales.append((centre, scale or 1.0))
+        out = units[-1]
+        surface = out[1] if out.shape[0] > 1 else out[0]
+        return {"surface": surface, "units": units, "unit_scales": scales}
+
+    def sample(self, model, last):
+        """The sample whose forward, loss or backward pass the last event belongs to."""
+        if last is None or last.level >= Level.BATCH or last.phase not in ("forward", "loss", "backward"):
+            return None
+        rows = model.batch_rows()
+        k = model.sample if last.closes < Level.SAMPLE else model.sample - 1   # the cursor moved on
+        return int(rows[k]) if 0 <= k < len(rows) else None
 
     def cursor(self, model, last) -> str:
         rows = len(model.batch_rows()) if model.batch_index < model.n_batches() else model.batch_size
@@ -76,24 +107,27 @@ class MLPView(NetworkView):
         source = frame.grads if backward else frame.params
         last = frame.last
         active_layer, hot = layer_of(last.path if last else None), element_of(last.path if last else None)
+        n_layers = self._layers(frame)
+        names = ["x"] + [f"h{l + 1}" for l in range(n_layers - 1)] + ["out"]
         out = []
-        for l in range(self._layers(frame)):
+        for l in range(n_layers):
             W, b = source[f"layer[{l}].W"], source[f"layer[{l}].b"]
             n_in, n_out = W.shape
             cells = set()
             if active_layer == l and last is not None:
                 if hot and hot[0] == "W":
-                    cells = {(hot[1][1], hot[1][0])}
+                    cells = {hot[1]}
                 elif hot and hot[0] == "b":
-                    cells = {(hot[1][0], n_in)}
+                    cells = {(n_in, hot[1][0])}
                 elif last.op == "weighted_sum" and neuron_of(last.path) is not None:
-                    cells = {(neuron_of(last.path), c) for c in range(n_in + 1)}
-            out.append(Matrix(f"{n_in}→{n_out}", np.asarray(W).T, np.asarray(b),
-                              _element(l, n_in), "∂L/∂W" if backward else "W", cells))
+                    cells = {(r, neuron_of(last.path)) for r in range(n_in + 1)}
+            out.append(Matrix(f"{n_in}→{n_out}", np.asarray(W), np.asarray(b), _element(l, n_in),
+                              "∂L/∂W" if backward else "W", cells, names[l], names[l + 1]))
         return out
 
 
 def _element(l: int, n_in: int):
+    """Heatmap cell → parameter: row i < n_in is W[i, j] (input i into neuron j), row n_in is b[j]."""
     def element(row: int, col: int):
-        return (f"layer[{l}].W", (col, row)) if col < n_in else (f"layer[{l}].b", (row,))
+        return (f"layer[{l}].W", (row, col)) if row < n_in else (f"layer[{l}].b", (col,))
     return element

@@ -2,6 +2,7 @@
 line w·x + b = 0 over the data."""
 import numpy as np
 
+from dlsim.sim.events import Level
 from dlsim.tui.views.base import NetworkView, latest
 from dlsim.tui.widgets.curves import Chart
 from dlsim.tui.widgets.network.graph import Column, Graph, Node
@@ -17,7 +18,28 @@ class PerceptronView(NetworkView):
         extras = super().extras(model)
         w, b = model.params["w"], model.params["b"]
         extras["line"] = (float(w[0]), float(w[1]), float(b[0])) if len(w) == 2 else None
+        # where the line was when this sample came in: drawn dotted once the rule has moved it
+        ws = self._sample_sum(model)
+        if ws is not None and extras["line"] is not None:
+            before = (float(ws.values["weights"][0]), float(ws.values["weights"][1]), float(ws.values["bias"]))
+            extras["line_before"] = before if before != extras["line"] else None
         return extras
+
+    def _sample_sum(self, model):
+        """The weighted sum that opened the sample the last event belongs to, if it does."""
+        last = self.session.sim.last
+        if last is None or last.level > Level.SAMPLE:
+            return None
+        ws = self.session.trace.get("weighted_sum", "perceptron.neuron")
+        if ws is None or last.values.get("sample", ws.values["sample"]) != ws.values["sample"]:
+            return None   # a step that skipped the trace (a coarse one) ended on another sample
+        return ws
+
+    def sample(self, model, last):
+        if last is not None and last.level <= Level.SAMPLE and "sample" in last.values:
+            return int(last.values["sample"])
+        ws = self._sample_sum(model)
+        return int(ws.values["sample"]) if ws is not None else None
 
     def cursor(self, model, last) -> str:
         return f"sample {model.index + self.in_sample(last)}/{model.X.shape[0]}"
@@ -46,10 +68,11 @@ class PerceptronView(NetworkView):
         last = frame.last
         cells = set()
         if last is not None and last.op == "update":
-            cells = {(0, len(w))} if last.path.endswith(".b") else {(0, int(last.path.rsplit("[", 1)[1].rstrip("]")))}
+            cells = {(len(w), 0)} if last.path.endswith(".b") else {(int(last.path.rsplit("[", 1)[1].rstrip("]")), 0)}
         elif last is not None and last.op == "weighted_sum":
-            cells = {(0, c) for c in range(len(w) + 1)}
+            cells = {(r, 0) for r in range(len(w) + 1)}
 
         def element(row: int, col: int):
-            return ("w", (col,)) if col < len(w) else ("b", (0,))
-        return [Matrix(f"{len(w)}→1", np.asarray(w)[None, :], np.asarray(b), element, "w", cells)]
+            return ("w", (row,)) if row < len(w) else ("b", (0,))
+        # one column: the neuron; a row per input, like an MLP layer's W
+        return [Matrix(f"{len(w)}→1", np.asarray(w)[:, None], np.asarray(b), element, "w", cells, "x", "z")]

@@ -1,17 +1,24 @@
 """The 2-D dataset as points over the model's decision surface, redrawn as it learns.
 
-One terminal cell is one sample of the surface (its background: blue where the model says class 1,
-orange where it says class 0, deeper where it is surer). Points are glyphs, `o` for class 0 and
-`x` for class 1; cells on the boundary show `·` and a linear model's line is drawn with line glyphs,
-so the picture reads without colour too.
+The surface has two pixels per cell (widgets/halfblock.py): blue where the model says class 1,
+orange where it says class 0, deeper where it is surer, grey where it cannot decide (ŷ = 0.5 up to
+rounding: a tie draws no boundary). Points are glyphs, `o` for class 0 and `x` for class 1; the
+sample being processed is shown in reverse video; a linear model's line is drawn with line glyphs
+(and, after an update, where it was before it, dotted). Without colour the surface is a bitmap of
+class 1, so the picture reads without colour too.
 """
 from functools import lru_cache
 
 import numpy as np
 from rich.style import Style
 
+from dlsim.sim.formulas import num
+from dlsim.tui.widgets import halfblock as hb
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
+
+TIE = 1e-9            # |ŷ − 0.5| at or below this is rounding noise: no decision either way
+SAMPLE_MARK = Style(color=st.rgb((10, 10, 10)), bgcolor=st.rgb((255, 214, 90)), bold=True)
 
 
 def extent(X: np.ndarray, pad: float = 0.15) -> tuple[float, float, float, float]:
@@ -22,7 +29,7 @@ def extent(X: np.ndarray, pad: float = 0.15) -> tuple[float, float, float, float
 
 
 def grid(ext: tuple, width: int, height: int) -> np.ndarray:
-    """Cell centres, row-major from the top: (height·width, 2)."""
+    """Pixel centres, row-major from the top: (height·width, 2)."""
     x0, x1, y0, y1 = ext
     xs = x0 + (np.arange(width) + 0.5) * (x1 - x0) / width
     ys = y1 - (np.arange(height) + 0.5) * (y1 - y0) / height
@@ -30,10 +37,12 @@ def grid(ext: tuple, width: int, height: int) -> np.ndarray:
     return np.stack([gx.ravel(), gy.ravel()], axis=1)
 
 
-def _resize(surface: np.ndarray, height: int, width: int) -> np.ndarray:
-    rows = (np.arange(height) * surface.shape[0] // max(height, 1)).clip(0, surface.shape[0] - 1)
-    cols = (np.arange(width) * surface.shape[1] // max(width, 1)).clip(0, surface.shape[1] - 1)
-    return surface[np.ix_(rows, cols)]
+def to_pixels(X: np.ndarray, ext: tuple, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, cols) of the pixels the points fall in, on a width × height pixel grid."""
+    x0, x1, y0, y1 = ext
+    cols = ((X[:, 0] - x0) / (x1 - x0) * width).astype(int).clip(0, width - 1)
+    rows = ((y1 - X[:, 1]) / (y1 - y0) * height).astype(int).clip(0, height - 1)
+    return rows, cols
 
 
 def line_cells(w: tuple[float, float, float], ext: tuple, width: int, height: int) -> dict:
@@ -64,6 +73,37 @@ def line_cells(w: tuple[float, float, float], ext: tuple, width: int, height: in
     return cells
 
 
+def surface_pixels(surface: np.ndarray | None, height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(sign, level) of a (2·height, width) score map: class 1 positive, a tie sign 0."""
+    if surface is None or surface.size == 0:
+        surface = np.full((2 * height, width), np.nan)
+    elif surface.shape != (2 * height, width):
+        surface = hb.resample(surface, 2 * height, width)
+    sign, level = hb.levels(surface, 0.5, 0.5, tie=TIE)
+    # never so deep that a glyph drawn on it is hard to read
+    level = np.where(sign != 0, level // 2 + 1, level)
+    level[~np.isfinite(surface)] = 0
+    return sign, level
+
+
+def tie_note(sign: np.ndarray, level: np.ndarray) -> str:
+    tied = (sign == 0) & (level > 0)
+    if not tied.any():
+        return ""
+    if tied.all():
+        return "ŷ = 0.5 everywhere: a tie, no boundary"
+    return "grey: ŷ = 0.5, a tie"
+
+
+def sample_note(index: int, x: np.ndarray, width: int) -> str:
+    """"sample 17 (0.450, 0.687)", with a shorter label where that does not fit (never a cut number)."""
+    point = f"({num(x[0])}, {num(x[1])})"
+    for text in (f"sample {index} {point}", f"#{index} {point}", point):
+        if len(text) <= width - 4:
+            return text
+    return f"#{index}"
+
+
 class DecisionPlot(Panel):
     def on_resize(self) -> None:
         self.view.surface_size = (self.size.width, self.size.height)
@@ -72,50 +112,60 @@ class DecisionPlot(Panel):
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         extras = frame.extras
         X, y, ext = extras.get("X"), extras.get("y"), extras.get("extent")
-        surface = extras.get("surface")
         if X is None or ext is None:
             return []
-        if surface is None or surface.size == 0:
-            surface = np.full((height, width), 0.5)
-        elif surface.shape != (height, width):
-            surface = _resize(surface, height, width)
-        x0, x1, y0, y1 = ext
-        cols = ((X[:, 0] - x0) / (x1 - x0) * width).astype(int).clip(0, width - 1)
-        rows = ((y1 - X[:, 1]) / (y1 - y0) * height).astype(int).clip(0, height - 1)
+        mono = getattr(self.app, "no_color", False)
+        sign, level = surface_pixels(extras.get("surface"), height, width)
+        out = hb.bitmap_rows(sign) if mono else hb.colour_rows(sign, level)
+        classes = np.clip(y, 0, 1)
+        prow, pcol = to_pixels(X, ext, width, 2 * height)
         votes = np.zeros((height, width, 2), np.int32)
-        np.add.at(votes, (rows, cols, np.clip(y, 0, 1)), 1)
-        line = line_cells(extras["line"], ext, width, height) if extras.get("line") else {}
-        side = surface >= 0.5
-        edge = np.zeros_like(side)
-        edge[:, :-1] |= side[:, :-1] != side[:, 1:]
-        edge[:-1, :] |= side[:-1, :] != side[1:, :]
-        out = []
-        for r in range(height):
-            row: Cells = []
-            for c in range(width):
-                s = float(surface[r, c])
-                sign = 1 if s >= 0.5 else -1
-                level = st.strength(s - 0.5, 0.5) // 2 + 1 if s == s else 0
-                n0, n1 = votes[r, c]
-                if n0 or n1:
-                    cls = 1 if n1 >= n0 else 0
-                    row.append((st.CLASS_GLYPHS[cls], _point(cls, sign, level)))
-                elif (r, c) in line:
-                    row.append((line[(r, c)], _mark(sign, level, bold=True)))
-                elif edge[r, c] and not line:
-                    row.append(("·", _mark(sign, level)))
-                else:
-                    row.append((" ", st.cell(sign, level)))
-            out.append(row)
+        np.add.at(votes, (prow // 2, pcol, classes), 1)
+        for r, c in zip(*np.nonzero(votes.sum(axis=2))):
+            n0, n1 = votes[r, c]
+            cls = 1 if n1 >= n0 else 0
+            out[r][c] = (st.CLASS_GLYPHS[cls], _point(cls, *self._under(sign, level, r, c), mono))
+        before = extras.get("line_before")
+        if before:
+            for (r, c), _ in line_cells(before, ext, width, height).items():
+                if not votes[r, c].any():
+                    out[r][c] = ("·", _mark(*self._under(sign, level, r, c), mono, bold=False))
+        if extras.get("line"):
+            for (r, c), glyph in line_cells(extras["line"], ext, width, height).items():
+                if not votes[r, c].any():
+                    out[r][c] = (glyph, _mark(*self._under(sign, level, r, c), mono, bold=True))
+        notes = [tie_note(sign, level)]
+        sample = extras.get("sample")
+        if sample is not None and 0 <= sample < len(X):
+            r, c = prow[sample] // 2, pcol[sample]
+            out[r][c] = (st.CLASS_GLYPHS[int(classes[sample])], SAMPLE_MARK)
+            notes.append(sample_note(sample, X[sample], width))
+        self._legend(out, " · ".join(n for n in notes if n), width, height)
         return out
 
+    @staticmethod
+    def _under(sign, level, r: int, c: int) -> tuple[int, int]:
+        """The pixel a glyph drawn in cell (r, c) stands on: the upper one."""
+        return int(sign[2 * r, c]), int(level[2 * r, c])
 
-@lru_cache(maxsize=64)
-def _point(cls: int, sign: int, level: int) -> Style:
+    def _legend(self, out: list[Cells], note: str, width: int, height: int) -> None:
+        """Below the plot; where the panel has no bottom border (compact), over its last row."""
+        self.border_subtitle = note
+        if note and self.styles.border_bottom[0] in ("", "none", "hidden") and height > 2:
+            text = note[:width]
+            out[-1][:len(text)] = [(ch, st.plain(bold=True)) for ch in text]
+
+
+@lru_cache(maxsize=256)
+def _point(cls: int, sign: int, level: int, mono: bool) -> Style:
+    if mono:
+        return st.plain(bold=True)
     colour = (255, 196, 140) if cls == 0 else (170, 215, 255)
-    return st.cell(sign, level) + Style(color=st.rgb(colour), bold=True)
+    return hb.pixel_style(sign, level) + Style(color=st.rgb(colour), bold=True)
 
 
-@lru_cache(maxsize=64)
-def _mark(sign: int, level: int, bold: bool = False) -> Style:
-    return st.cell(sign, level) + Style(color=st.rgb(st.TEXT), bold=bold)
+@lru_cache(maxsize=256)
+def _mark(sign: int, level: int, mono: bool, bold: bool) -> Style:
+    if mono:
+        return st.plain(bold=bold, dim=not bold)
+    return hb.pixel_style(sign, level) + Style(color=st.rgb(st.TEXT), bold=bold)

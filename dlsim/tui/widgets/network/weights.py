@@ -1,9 +1,12 @@
 """A weight-matrix heatmap per layer (any size), and the inspector of the selected weight.
 
-Row j holds neuron j's incoming weights, then its bias after `│`. A cell reads `+7` or `−3`: the
-sign, then the size from 1 to 9 relative to the largest in the layer (`·` for about zero); the
-background repeats both in colour. During the backward pass the cells show ∂L/∂W as it accumulates.
-Keys (when focused): ↑ ↓ rows, ⇧← ⇧→ columns, PgUp PgDn layers, Enter edits. Or click a cell.
+Laid out as W is stored: W has shape (inputs, neurons) and W[i, j] connects input i to neuron j,
+so row i is input i and column j is neuron j; the bias b[j] is the last row. The corner names the
+axes (`x╲h1`: rows are x, columns h1) and a line says which rows or columns are out of view. A cell
+reads `+7` or `−3`: the sign, then the size from 1 to 9 relative to the largest in the layer (`·`
+for about zero); the background repeats both in colour. During the backward pass the cells show
+∂L/∂W as it accumulates. Keys (when focused): ↑ ↓ rows, ⇧← ⇧→ columns, PgUp PgDn layers, Enter
+edits. Or click a cell.
 """
 import textwrap
 from dataclasses import dataclass, field
@@ -18,20 +21,83 @@ from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
 INSPECTOR = 3
+HEADER = 2          # the layer tabs, the column numbers
 
 
 @dataclass
 class Matrix:
-    title: str                                   # "layer 1 · 16→16"
-    values: np.ndarray                           # (O, I): row = neuron, column = input
-    bias: np.ndarray | None                      # (O,)
-    element: Callable[[int, int], tuple[str, tuple]]   # (row, col) → (parameter, index); col I = bias
+    title: str                                   # "16→16"
+    values: np.ndarray                           # (I, O): row = input i, column = neuron j
+    bias: np.ndarray | None                      # (O,): the last row
+    element: Callable[[int, int], tuple[str, tuple]]   # (row, col) → (parameter, index); row I = bias
     kind: str = "W"                              # or "∂L/∂W"
     hot: set = field(default_factory=set)        # (row, col) the current event touched
+    inputs: str = "i"                            # what the rows are ("x", "h1")
+    outputs: str = "j"                           # what the columns are ("h1", "out")
+
+    @property
+    def rows(self) -> int:
+        return self.values.shape[0] + (1 if self.bias is not None else 0)
 
     @property
     def cols(self) -> int:
-        return self.values.shape[1] + (1 if self.bias is not None else 0)
+        return self.values.shape[1]
+
+    def value(self, row: int, col: int) -> float:
+        return float(self.bias[col] if row == self.values.shape[0] else self.values[row, col])
+
+    def row_label(self, row: int) -> str:
+        return "b" if row == self.values.shape[0] else str(row)
+
+    @property
+    def corner(self) -> str:
+        return f"{self.inputs}╲{self.outputs}"
+
+    @property
+    def label_width(self) -> int:
+        return max(len(self.corner), len(str(self.values.shape[0] - 1)) + 1) + 1
+
+
+@dataclass
+class View:
+    """Which part of a matrix fits: rows top..top+shown_rows, columns left..left+shown_cols."""
+    top: int
+    shown_rows: int
+    left: int
+    shown_cols: int
+    note: bool         # a line saying what is out of view
+
+
+def fit(m: Matrix, focus: tuple[int, int] | None, width: int, grid_h: int) -> View:
+    """The rows and columns shown, keeping `focus` (the cursor, or the cell being computed) in view."""
+    cols_fit = max(1, (width - m.label_width) // 2)
+    cut = m.rows > grid_h or m.cols > cols_fit
+    rows_fit = max(1, grid_h - (1 if cut else 0))
+    fr, fc = focus or (0, 0)
+    top = min(max(0, fr - rows_fit // 2), max(0, m.rows - rows_fit))
+    left = min(max(0, fc - cols_fit // 2), max(0, m.cols - cols_fit))
+    return View(top, min(rows_fit, m.rows), left, min(cols_fit, m.cols), cut)
+
+
+def out_of_view(m: Matrix, v: View) -> str:
+    """"▲ rows 0–3 · ▼ rows 10–15, b · ▶ columns 18–63", or "" when everything shows."""
+    parts = []
+    if v.top > 0:
+        parts.append(f"▲ rows {_span(m, 0, v.top - 1)}")
+    if v.top + v.shown_rows < m.rows:
+        parts.append(f"▼ rows {_span(m, v.top + v.shown_rows, m.rows - 1)}")
+    if v.left > 0:
+        parts.append(f"◀ columns {_span(None, 0, v.left - 1)}")
+    if v.left + v.shown_cols < m.cols:
+        parts.append(f"▶ columns {_span(None, v.left + v.shown_cols, m.cols - 1)}")
+    return " · ".join(parts)
+
+
+def _span(m: Matrix | None, first: int, last: int) -> str:
+    label = (lambda r: m.row_label(r)) if m is not None else str
+    if m is not None and last == m.values.shape[0] and first < last:   # the bias row after weights
+        return (f"{first}–{last - 1}, b" if first < last - 1 else f"{first}, b")
+    return label(first) if first == last else f"{label(first)}–{label(last)}"
 
 
 class WeightsPanel(Panel):
@@ -59,6 +125,11 @@ class WeightsPanel(Panel):
         layer = self.view.shown_layer(self.frame, self.ui, len(matrices))
         return matrices, layer
 
+    def _fit(self, m: Matrix, width: int, height: int) -> View:
+        cursor = self._cursor(m, self.ui)
+        focus = cursor or min(m.hot, default=None)
+        return fit(m, focus, width, max(1, height - HEADER - INSPECTOR))
+
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         matrices, layer = self._state()
         if not matrices:
@@ -72,36 +143,37 @@ class WeightsPanel(Panel):
         finite = np.abs(every[np.isfinite(every)])
         scale = float(finite.max()) if finite.size else 0.0
         # each cell is the sign and the size 1..9 of |w| relative to the layer's largest
-        legend = f"+9 = {num(scale, 2)}, −9 = −{num(scale, 2)}" if scale > 0 else "all 0"
-        tabs.append((f" {m.title} · {m.kind} · {legend}", st.plain(dim=True)))
-        grid_h = max(1, height - 1 - INSPECTOR)
-        top = self._top(m, cursor, grid_h)
-        out = [tabs]
-        label_w = len(str(m.values.shape[0] - 1)) + 1
-        for r in range(top, min(m.values.shape[0], top + grid_h)):
-            hot_row = any(h[0] == r for h in m.hot)
-            row: Cells = [(("▸" if hot_row else " ") + str(r).rjust(label_w - 1) + " ", st.plain(dim=not hot_row))]
-            for c in range(m.cols):
-                if m.bias is not None and c == m.values.shape[1]:
-                    row.append(("│", st.plain(dim=True)))
-                    v = float(m.bias[r])
-                else:
-                    v = float(m.values[r, c])
-                row.append((self._cell(v, scale), st.cell(st.sign_of(v), st.strength(v, scale),
-                                                          bold=(r, c) in m.hot or (r, c) == cursor,
-                                                          reverse=(r, c) == cursor,
-                                                          underline=(r, c) in m.hot)))
+        legend = f"±9 = {num(scale, 2)}" if scale > 0 else "all 0"
+        parts = [f"{m.inputs}→{m.outputs} {m.title}", f"{m.kind}[i,j]", legend]
+        used = 6 + 3 * len(matrices) + 1
+        while len(parts) > 1 and used + len(" · ".join(parts)) > width:
+            parts.pop(0)   # the legend's number is never cut: the labels go first
+        tabs.append((" " + " · ".join(parts), st.plain(dim=True)))
+        v = self._fit(m, width, height)
+        label_w = m.label_width
+        head: Cells = [(m.corner.ljust(label_w), st.plain(dim=True))]
+        hot_rows, hot_cols = {h[0] for h in m.hot}, {h[1] for h in m.hot}
+        for c in range(v.left, v.left + v.shown_cols):
+            hot_col = hot_cols == {c} or (cursor is not None and cursor[1] == c)
+            head.append((str(c)[-2:].rjust(2), st.plain(dim=not hot_col, bold=hot_col)))
+        out = [tabs, head]
+        for r in range(v.top, v.top + v.shown_rows):
+            hot_row = hot_rows == {r}
+            row: Cells = [(("▸" if hot_row else " ") + m.row_label(r).rjust(label_w - 2) + " ",
+                           st.plain(dim=not hot_row))]
+            for c in range(v.left, v.left + v.shown_cols):
+                value = m.value(r, c)
+                row.append((self._cell(value, scale), st.cell(st.sign_of(value), st.strength(value, scale),
+                                                              bold=(r, c) in m.hot or (r, c) == cursor,
+                                                              reverse=(r, c) == cursor,
+                                                              underline=(r, c) in m.hot)))
             out.append(row)
+        if v.note:
+            out.append([(out_of_view(m, v)[:width], st.plain(dim=True))])
         while len(out) < height - INSPECTOR:
             out.append([])
         out += self._inspector(frame, ui, width)
         return out
-
-    @staticmethod
-    def _top(m: Matrix, cursor, grid_h: int) -> int:
-        """First row shown: keeps the cursor (or the row the current event touched) in view."""
-        focus = cursor[0] if cursor else min((r for r, _ in m.hot), default=0)
-        return min(max(0, focus - grid_h // 2), max(0, m.values.shape[0] - grid_h))
 
     @staticmethod
     def _cell(v: float, scale: float) -> str:
@@ -115,7 +187,7 @@ class WeightsPanel(Panel):
     def _cursor(self, m: Matrix, ui: UiState) -> tuple[int, int] | None:
         if ui.selected is None:
             return None
-        for r in range(m.values.shape[0]):
+        for r in range(m.rows):
             for c in range(m.cols):
                 if m.element(r, c) == ui.selected:
                     return r, c
@@ -144,7 +216,7 @@ class WeightsPanel(Panel):
     def _select(self, layer: int, row: int, col: int) -> None:
         matrices = self.view.matrices(self.frame, self.ui)
         m = matrices[layer]
-        row, col = max(0, min(row, m.values.shape[0] - 1)), max(0, min(col, m.cols - 1))
+        row, col = max(0, min(row, m.rows - 1)), max(0, min(col, m.cols - 1))
         self.post_message(self.Selected(layer, m.element(row, col)))
 
     def action_move(self, dr: int, dc: int) -> None:
@@ -179,13 +251,9 @@ class WeightsPanel(Panel):
                 self._select(k, 0, 0)
             return
         m = matrices[layer]
-        top = self._top(m, self._cursor(m, self.ui), max(1, self.size.height - 1 - INSPECTOR))
-        label_w = len(str(m.values.shape[0] - 1)) + 2
-        col = (x - label_w) // 2
-        if m.bias is not None and x - label_w >= 2 * m.values.shape[1]:
-            col = m.values.shape[1] if x - label_w > 2 * m.values.shape[1] else -1
-        row = top + y - 1
-        if 0 <= row < m.values.shape[0] and 0 <= col < m.cols:
+        v = self._fit(m, self.size.width, self.size.height)
+        row, col = v.top + y - HEADER, v.left + (x - m.label_width) // 2
+        if x >= m.label_width and v.top <= row < v.top + v.shown_rows and v.left <= col < v.left + v.shown_cols:
             self._select(layer, row, col)
 
 
