@@ -14,6 +14,7 @@ import numpy as np
 from dlsim.sim.datasets import Dataset
 from dlsim.sim.events import Event, Level
 
+TIE = 1e-9      # outputs closer than this are rounding noise apart: neither class wins
 NO_CLASS = -1   # what predict gives where no class wins: the outputs tie (a tie counts as wrong for every class)
 
 
@@ -101,7 +102,7 @@ class Model:
         raise NotImplementedError
 
     def ties(self, X: np.ndarray) -> np.ndarray:
-        """True per row of X where the outputs tie exactly, so no class is predicted (a plot shows
+        """True per row of X where the outputs tie (within TIE: rounding noise decides nothing), so no class is predicted (a plot shows
         these as neither class). A model whose decision rule settles every point ties nowhere."""
         return np.zeros(len(X), bool)
 

@@ -13,7 +13,7 @@ from dlsim.kernels import activations as act
 from dlsim.kernels import backend, losses, optimizers
 from dlsim.kernels.dense import backprop_sum, neuron_z
 from dlsim.models import options as opt
-from dlsim.models.base import NO_CLASS, Model
+from dlsim.models.base import NO_CLASS, TIE, Model
 from dlsim.sim.datasets import one_hot
 from dlsim.sim.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
@@ -162,15 +162,15 @@ class MLP(Model):
 
     def ties(self, X):
         out = self.outputs(X)
-        return (out[:, 0] == 0.5) if out.shape[1] == 1 else _shared_top(out)
+        return (np.abs(out[:, 0] - 0.5) <= TIE) if out.shape[1] == 1 else _shared_top(out)
 
     @staticmethod
     def _classes(out):
         """The class of the largest output (a sigmoid's: 1 above 0.5, 0 below), NO_CLASS where the
-        outputs tie (ŷ = 0.5 exactly: as much class 0 as class 1) or are not numbers."""
+        outputs tie (ŷ = 0.5 within TIE: as much class 0 as class 1) or are not numbers."""
         if out.shape[1] == 1:
             p = out[:, 0]
-            return np.where(p > 0.5, 1, np.where(p < 0.5, 0, NO_CLASS))
+            return np.where(p > 0.5 + TIE, 1, np.where(p < 0.5 - TIE, 0, NO_CLASS))
         undecided = _shared_top(out) | ~np.all(np.isfinite(out), axis=1)
         return np.where(undecided, NO_CLASS, out.argmax(axis=1))
 
@@ -359,5 +359,5 @@ class MLP(Model):
 
 
 def _shared_top(out):
-    """True per row (B, O) where the largest output is reached by more than one class."""
-    return (out == out.max(axis=1, keepdims=True)).sum(axis=1) > 1
+    """True per row (B, O) where more than one class is within TIE of the largest output."""
+    return (out >= out.max(axis=1, keepdims=True) - TIE).sum(axis=1) > 1

@@ -12,12 +12,12 @@ from functools import lru_cache
 import numpy as np
 from rich.style import Style
 
+from dlsim.models.base import TIE   # |ŷ − 0.5| at or below it: no decision either way, as in predict
 from dlsim.sim.formulas import num
 from dlsim.tui.widgets import halfblock as hb
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
-TIE = 1e-9            # |ŷ − 0.5| at or below this is rounding noise: no decision either way
 SAMPLE_MARK = Style(color=st.rgb((10, 10, 10)), bgcolor=st.rgb((255, 214, 90)), bold=True)
 
 
