@@ -3,6 +3,7 @@
 Everything that drives a simulation — the Python API, the app, the lesson player and the headless
 runner — goes through this class, so they all see the same numbers.
 """
+import inspect
 from typing import Any, Callable
 
 import numpy as np
@@ -12,8 +13,12 @@ from dlsim.models import model_class
 from dlsim.models.options import resolve
 from dlsim.sim import datasets
 from dlsim.sim.events import EVALUATE, LEVELS, Event, Level
+from dlsim.sim.resources import check_memory
 from dlsim.sim.stepper import Stepper
 from dlsim.sim.watchdog import Watchdog
+
+
+HISTORY_BUDGET = inspect.signature(Stepper).parameters["memory"].default   # bytes of snapshots
 
 
 def level_of(level: Level | str) -> Level:
@@ -42,7 +47,11 @@ class Simulator:
         source = self.cls.dataset_source.get(c["dataset"], c["dataset"])
         data = datasets.make(source, samples=c.get("samples", 256), test=c.get("test", 64),
                              noise=c.get("noise", 0.0), seed=c["seed"])
+        cost = self.cls.estimate(c, data, HISTORY_BUDGET)
+        check_memory(f"{self.name} with these options", cost)   # before allocating any of it
         self.model = self.cls(c, data)   # UserError for a combination of options that cannot work
+        self.cost = cost                 # what it needs: memory, and time per epoch
+        self.watchdog = Watchdog(start=self.model.flat_params())
         self.stepper = Stepper(self.model)
         self.stepper.on_event = self._notify
         self.stepper.on_pull = lambda event, position: self.on_pull and self.on_pull(event, position)
@@ -213,26 +222,29 @@ class Simulator:
                 done_steps += 1
             if (epochs is not None and done_epochs >= epochs) or (steps is not None and done_steps >= steps):
                 break
-            if (until and until(event)) or self.diverged() or self.model.converged() and event.op == "epoch":
+            if (until and until(event)) or self.nonfinite() or self.model.converged() and event.op == "epoch":
                 break
         if last is not None:
             self.stepper.absorb(last)
         return self.summary()
 
+    def nonfinite(self) -> bool:
+        """True once a parameter is NaN or ∞: training cannot go on from here."""
+        return Watchdog.params(self.model.flat_params()) is not None
+
     def diverged(self) -> bool:
-        """True once the parameters or the last loss are not finite numbers."""
-        theta = getattr(self.model, "theta", None)
-        return theta is not None and not np.all(np.isfinite(theta))
+        return self.divergence() is not None
 
     def divergence(self) -> str | None:
-        """What went wrong, if training diverged: a weight that is not a number, or a loss that
-        became NaN or exploded (a saturated sigmoid shows a huge learning rate that way)."""
-        theta = getattr(self.model, "theta", None)
-        problem = Watchdog.params(theta) if theta is not None else None
+        """What went wrong, if training diverged, else None: a weight that is not a number, or
+        what the loss and the weights did (see dlsim.sim.watchdog). One detector for every network,
+        every loss, and every consumer (headless summary, trace, lessons, the app's status)."""
+        flat = self.model.flat_params()
+        problem = Watchdog.params(flat)
         if problem:
             return problem
-        found = Watchdog().history(self.model.history)
-        return f"at epoch {self.model.history[found[0]].get('epoch', found[0] + 1)}, {found[1]}" if found else None
+        found = self.watchdog.follow(self.model.history, flat)
+        return f"at epoch {found[0].get('epoch', self.model.epoch)}, {found[1]}" if found else None
 
     def summary(self) -> dict[str, Any]:
         last = self.model.history[-1] if self.model.history else self.model.evaluate()
