@@ -21,6 +21,7 @@ class Model:
     summary: str = ""      # one line on what the network teaches
     options: tuple = ()    # Option specs
     datasets: tuple = ()   # dataset names it accepts
+    default_epochs: int = 100  # a headless run's length when none is given
     dataset_source: dict = {}  # a name the model uses for a dataset stored under another name
     # fixed once built, so left out of state(): deep-copying them into every snapshot cost time
     # (Numba dispatchers in `kernels` are pickled by deepcopy) and memory (the training data)

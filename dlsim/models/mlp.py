@@ -23,6 +23,7 @@ class MLP(Model):
     name = "mlp"
     summary = "layers of neurons trained by backpropagation: decision boundaries, gradients, optimizers"
     datasets = ("xor", "circle", "moons", "spiral", "gaussian", "xor4", "and", "or")
+    default_epochs = 200    # a headless run's length when none is given
     options = (
         opt.choice("dataset", "xor", "training data", datasets),
         opt.integer("seed", 0, "seeds the data, the initial weights and the shuffling"),

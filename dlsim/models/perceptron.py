@@ -18,6 +18,7 @@ class Perceptron(Model):
     summary = "one neuron, a weighted sum and a threshold: the rule that started it all"
     datasets = ("and", "or", "xor", "blobs")
     dataset_source = {"xor": "xor4", "blobs": "gaussian"}  # XOR's truth table; two Gaussian blobs
+    default_epochs = 100    # a headless run's length when none is given
     options = (
         opt.choice("dataset", "and", "training data", datasets),
         opt.integer("seed", 0, "seeds the data and the initial weights"),

@@ -10,6 +10,7 @@ import numpy as np
 
 from dlsim.errors import UserError, unknown
 from dlsim.models import model_class
+from dlsim.models.cost import Estimate
 from dlsim.models.options import resolve
 from dlsim.sim import datasets
 from dlsim.sim.events import EVALUATE, LEVELS, Event, Level
@@ -19,6 +20,18 @@ from dlsim.sim.watchdog import Watchdog
 
 
 HISTORY_BUDGET = inspect.signature(Stepper).parameters["memory"].default   # bytes of snapshots
+
+
+def dataset_for(cls, config: dict) -> datasets.Dataset:
+    source = cls.dataset_source.get(config["dataset"], config["dataset"])
+    return datasets.make(source, samples=config.get("samples", 256), test=config.get("test", 64),
+                         noise=config.get("noise", 0.0), seed=config["seed"])
+
+
+def estimate(model: str, config: dict) -> Estimate:
+    """What `model` with the resolved `config` will need (memory, time), before building it."""
+    cls = model_class(model)
+    return cls.estimate(config, dataset_for(cls, config), HISTORY_BUDGET)
 
 
 def level_of(level: Level | str) -> Level:
@@ -44,9 +57,7 @@ class Simulator:
     def build(self) -> None:
         """(Re)create the model from the configuration; history starts over."""
         c = self.config
-        source = self.cls.dataset_source.get(c["dataset"], c["dataset"])
-        data = datasets.make(source, samples=c.get("samples", 256), test=c.get("test", 64),
-                             noise=c.get("noise", 0.0), seed=c["seed"])
+        data = dataset_for(self.cls, c)
         cost = self.cls.estimate(c, data, HISTORY_BUDGET)
         check_memory(f"{self.name} with these options", cost)   # before allocating any of it
         self.model = self.cls(c, data)   # UserError for a combination of options that cannot work
@@ -247,7 +258,9 @@ class Simulator:
         return f"at epoch {found[0].get('epoch', self.model.epoch)}, {found[1]}" if found else None
 
     def summary(self) -> dict[str, Any]:
-        last = self.model.history[-1] if self.model.history else self.model.evaluate()
+        # inside an epoch, the last epoch's figures are out of date: measure the model as it is
+        within = not self.at_epoch_boundary() or not self.model.history
+        last = self.model.evaluate() if within else self.model.history[-1]
         divergence = self.divergence()
         return {"model": self.name, "dataset": self.config["dataset"], "epochs": self.model.epoch,
                 "steps": self.model.steps, "converged": self.model.converged(),

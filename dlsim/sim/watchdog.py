@@ -94,7 +94,7 @@ class Watchdog:
         self.still = (held, since, count)
         if count >= self.STUCK and loss >= self.ABOVE * self.first:
             return (f"the outputs saturated: the loss has stayed at {num(loss)} since epoch {since}, "
-                    f"above the {num(self.first)} it started at (the gradients vanished)")
+                    f"above the {num(self.first)} it started at: the gradients vanished")
         return None
 
     def _oscillating(self) -> str | None:
