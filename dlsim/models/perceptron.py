@@ -137,11 +137,12 @@ class Perceptron(Model):
     def outcome(self):
         epochs = self.epoch
         if self.converged():
-            return f"converged after {epochs} epoch{'s' * (epochs != 1)}: an epoch with no error"
+            return f"converged after {epochs:,} epoch{'s' * (epochs != 1)}: an epoch with no error"
         if not self.history:
             return None
         errors = self.history[-1]["errors"]
-        still = f"did not converge after {epochs} epoch{'s' * (epochs != 1)} (still {errors} errors per epoch)"
+        still = (f"did not converge after {epochs:,} epoch{'s' * (epochs != 1)} "
+                 f"(still {errors:,} error{'s' * (errors != 1)} per epoch)")
         if self.separable():
             return f"{still}; a straight line does separate these classes: give it more epochs"
         return f"{still}: no straight line separates these classes"
