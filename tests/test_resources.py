@@ -103,3 +103,9 @@ def test_a_headless_run_that_will_take_long_says_so_first(capsys):
     err = capsys.readouterr().err
     assert code == 2          # the trace fails at once: nothing long actually runs
     assert "dlsim: 1,000,000 epochs will take about" in err and "Ctrl+C stops" in err
+
+
+def test_dlsim_list_says_how_much_memory_a_configuration_may_use(monkeypatch, capsys):
+    monkeypatch.setenv("DLSIM_MEMORY_BUDGET", "2G")
+    assert main(["list"]) == 0
+    assert "memory: a configuration may use up to 2.0 GB" in capsys.readouterr().out
