@@ -122,7 +122,7 @@ class Model:
 
     # --- what a run costs and how it went (asked by the Simulator, headless runs and lessons) ---
     @classmethod
-    def estimate(cls, config: dict[str, Any], data: Dataset, history: int) -> "Estimate":
+    def estimate(cls, config: dict[str, Any], data: Dataset, history: int) -> Estimate:
         """The memory and time this configuration needs, from its sizes alone (nothing is
         allocated); `history` is the stepper's snapshot budget in bytes."""
         raise NotImplementedError
