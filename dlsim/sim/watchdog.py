@@ -61,6 +61,7 @@ class Watchdog:
         self.best = math.inf
         self.still: tuple[float, int, int] | None = None   # (loss, epoch it began, epochs in a row)
         self.recent: deque[float] = deque(maxlen=self.SWING)
+        self.turns = 0        # changes in a row that went the other way from the one before
         for entry in history:
             self._loss_problem(entry)
 
@@ -98,7 +99,10 @@ class Watchdog:
         return None
 
     def _oscillating(self) -> str | None:
-        if len(self.recent) < self.SWING:
+        r = self.recent       # a cheap test first: this runs for every epoch of a long run
+        turned = len(r) >= 3 and (r[-1] - r[-2]) * (r[-2] - r[-3]) < 0
+        self.turns = self.turns + 1 if turned else 0
+        if self.turns < self.SWING - 2:
             return None
         losses = np.array(self.recent)
         changes = np.diff(losses)
