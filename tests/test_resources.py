@@ -27,7 +27,7 @@ def test_a_network_too_big_for_the_machine_is_refused_before_allocating(small_ma
 
 
 def test_a_million_samples_through_wide_layers_is_refused(small_machine):
-    with pytest.raises(UserError, match="largest part: (batch|evaluation) buffers"):
+    with pytest.raises(UserError, match="largest part: working buffers"):
         dlsim.make("mlp", samples=1_000_000, hidden=[1024, 1024])
 
 

@@ -359,9 +359,10 @@ class MLP(Model):
         memory = {
             "parameters and optimizer state": state,
             "training data": (n + n_test) * (2 * sizes[0] + outputs + 2) * FLOAT,
-            # forward() over a whole split: Z and A, and the kernel's two blocked copies (N, units)
-            "evaluation buffers": 4 * max(n, n_test) * units * FLOAT,
-            "batch buffers": (4 * batch * units + batch * (sizes[0] + outputs)) * FLOAT,
+            # one at a time: a batch's workspace while training (z, a, δ, scratch: (B, units)), or
+            # forward() over a whole split to evaluate it (Z, A and the kernel's blocked copies)
+            "working buffers": max(4 * max(n, n_test) * units,
+                                   4 * batch * units + batch * (sizes[0] + outputs)) * FLOAT,
             "rewind history": history_bytes(snapshot, history),
             "one sample's events, stepped op by op": per_sample * EVENT_BYTES,
         }
