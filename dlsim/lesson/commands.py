@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from dlsim.errors import UserError
-from dlsim.lesson.cost import heavy_actions
 from dlsim.lesson.document import LessonError, Problem
 from dlsim.lesson.library import catalog, check, find, lesson_files, load
 
@@ -49,6 +48,7 @@ def check_command(target: str | None) -> int:
         paths = [find(target)] if target else lesson_files()
     if not paths:
         raise UserError("no lesson files to check")
+    from dlsim.lesson.cost import heavy_actions
     problems, warnings = [], []
     for path in paths:
         lesson, found = check(Path(path))
@@ -87,6 +87,7 @@ def main(args) -> int:
 def play_headless(name: str, trace: str | None) -> int:
     """Play a lesson as text. The trace may not overwrite the lesson; a write error ends the run
     with one line (the lines already written stay complete)."""
+    from dlsim.lesson.cost import heavy_actions
     from dlsim.lesson.headless import play
     from dlsim.trace import TraceError, check_path
     lesson = load(name)
