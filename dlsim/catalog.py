@@ -20,7 +20,19 @@ def catalog() -> str:
             lines.append(f"    {o.name:<{width}} {star} default {_default(o.default):<8} {o.help}; {o.allowed}")
         lines.append("")
     lines.append("levels for stepping: op < layer < sample < batch < epoch")
+    lines.append(memory_line())
     return "\n".join(lines)
+
+
+def memory_line() -> str:
+    """What a configuration may use: a bigger one is refused before anything is allocated."""
+    from dlsim.models.cost import size
+    from dlsim.sim.resources import ENV, budget
+    allowed, source = budget()
+    if allowed is None:
+        return f"memory: not limited (the available memory is unknown; set {ENV} to limit it)"
+    how = source if source.startswith(ENV) else f"{source}; {ENV} sets it"
+    return f"memory: a configuration may use up to {size(allowed)} ({how}), a bigger one is refused"
 
 
 def print_catalog() -> int:

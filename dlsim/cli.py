@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "With no command, opens the interactive app.")
     parser.add_argument("--version", action="version", version=f"dlsim {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    parser.commands = sub.choices     # name -> its parser, for errors that belong to a command
 
     run = sub.add_parser("run", help="open a network in the app, or train it headless")
     run.add_argument("model", help="network: see 'dlsim list'")
@@ -32,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="an option, e.g. --set lr=0.1 --set hidden=16,16 (repeatable)")
     run.add_argument("--trace", metavar="FILE", help="write the event stream as JSON Lines")
-    run.add_argument("--trace-level", default="batch", metavar="LEVEL",
+    run.add_argument("--trace-level", metavar="LEVEL",
                      help="finest events in the trace: op (every event), batch (default: "
                      "each update with all parameters and gradients, and each epoch), epoch")
 
@@ -70,19 +71,43 @@ def dispatch(args) -> int:
         if given is not None and flag not in options:
             options[flag] = given
     seed = options.pop("seed", 0)
+    check_trace_flags(args.trace, args.trace_level)
     if not args.headless:
-        if args.trace or args.epochs is not None or args.steps is not None:
+        if args.trace is not None or args.epochs is not None or args.steps is not None:
             raise UserError("--trace, --epochs and --steps need --headless")
         from dlsim.tui.launch import launch
         return launch(model=args.model, seed=seed, options=options)
     from dlsim.headless import run_headless
     return run_headless(args.model, seed=seed, options=options, epochs=args.epochs,
-                        steps=args.steps, trace=args.trace, trace_level=args.trace_level)
+                        steps=args.steps, trace=args.trace, trace_level=args.trace_level or "batch")
+
+
+def check_trace_flags(trace: str | None, level: str | None) -> None:
+    """--trace and --trace-level are checked whatever else is given: a flag is never ignored."""
+    if trace is not None and not trace.strip():
+        raise UserError("--trace needs a file name")
+    if level is not None:
+        from dlsim.headless import TRACE_LEVELS
+        if level not in TRACE_LEVELS:
+            raise UserError(f"--trace-level '{level}' is not allowed; choose from: {', '.join(TRACE_LEVELS)}")
+        if trace is None:
+            raise UserError("--trace-level needs --trace FILE (it says how much the trace holds)")
+
+
+def parse(argv: list[str] | None):
+    """Parse the command line; an unknown flag is reported by the command it was given to, so
+    that the hint names that command's help (`dlsim run --help`)."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        command = parser.commands.get(args.command) if args.command else None
+        (command or parser).error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        return dispatch(build_parser().parse_args(argv))
+        return dispatch(parse(argv))
     except UserError as error:
         print(f"dlsim: error: {error}", file=sys.stderr)
         return 2

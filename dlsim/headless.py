@@ -6,13 +6,14 @@ import time
 from contextlib import contextmanager
 
 from dlsim.errors import UserError
+from dlsim.models.cost import duration, size
 from dlsim.sim.events import Level
 from dlsim.sim.formulas import num
 from dlsim.sim.simulator import Simulator, level_of
-from dlsim.trace import TraceWriter
+from dlsim.trace import TraceError, TraceWriter
 
-DEFAULT_EPOCHS = {"perceptron": 100, "mlp": 200}
 TRACE_LEVELS = ("op", "batch", "epoch")
+LONG = 60.0    # seconds: a run estimated to take longer is announced with its cost
 
 
 @contextmanager
@@ -40,24 +41,28 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
         raise UserError(f"--trace-level '{trace_level}' is not allowed; choose from: {', '.join(TRACE_LEVELS)}")
     sim = Simulator(model, seed=seed, **options)
     if epochs is None and steps is None:
-        epochs = DEFAULT_EPOCHS.get(model, 100)
-    writer = TraceWriter(trace) if trace else None
+        epochs = sim.model.default_epochs
+    writer = TraceWriter(trace) if trace is not None else None
     detail = level_of(trace_level) if writer else Level.EPOCH
+    warn_if_long(sim, epochs, steps, detail)
     started = time.perf_counter()
     with feedback("dlsim: compiling the Numba kernels (first run only; later runs load them from the cache)…"):
         sim.model.warm_up(detail)
     compiled = time.perf_counter() - started
     started = time.perf_counter()
-    if writer:
-        writer.header(model, sim.config)
-        sim.on_event = lambda event: event.level >= detail and writer.write(event, sim)
-        summary = sim.train(epochs=epochs, steps=steps, detail=detail)
-        writer.summary(summary)
-        writer.close()
-    else:
-        summary = _train_with_progress(sim, epochs, steps)
+    progress = Progress(sim, epochs, steps, writer)
+    try:
+        if writer or steps is not None:
+            summary = _train_streamed(sim, epochs, steps, detail, writer, progress)
+        else:
+            summary = _train_with_progress(sim, epochs, progress)
+    except TraceError as error:
+        raise UserError(str(error)) from None
+    finally:
+        if writer:
+            _close(writer)
     wall = time.perf_counter() - started
-    print(report(summary, wall, epochs))
+    print(report(summary, wall, sim))
     if compiled > 1.0:
         print(f"  (first run: {compiled:.1f} s went to compiling the kernels, now cached)")
     if writer:
@@ -65,35 +70,98 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
     return 0
 
 
-def _train_with_progress(sim: Simulator, epochs: int | None, steps: int | None) -> dict:
+def _close(writer: TraceWriter) -> None:
+    """Close the trace; a failure to write its last lines is the user's one line, as any other."""
+    try:
+        writer.close()
+    except TraceError as error:
+        raise UserError(str(error)) from None
+
+
+def warn_if_long(sim: Simulator, epochs: int | None, steps: int | None, detail: Level) -> None:
+    """Say on stderr, before it starts, what a run that will take minutes or more costs."""
+    cost = sim.cost
+    many = epochs if epochs is not None else cost.epochs(steps, Level.BATCH)
+    seconds = cost.stepped(many, Level.EPOCH) if detail == Level.OP else cost.compiled(many)
+    if seconds >= LONG:
+        what = f"{epochs:,} epochs" if epochs is not None else f"{steps:,} steps"
+        print(f"dlsim: {what} will take {duration(seconds)} (an estimate); progress is reported "
+              "every few seconds, and Ctrl+C stops the run", file=sys.stderr, flush=True)
+
+
+class Progress:
+    """Says on stderr how far a long run got, every few seconds, whatever the run's flags."""
+    EVERY = 3.0
+
+    def __init__(self, sim: Simulator, epochs: int | None, steps: int | None, writer=None):
+        self.sim, self.epochs, self.steps, self.writer = sim, epochs, steps, writer
+        self.epoch0, self.steps0 = sim.model.epoch, sim.model.steps
+        self.started = self.said = time.perf_counter()
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        if now - self.said < self.EVERY:
+            return
+        self.said = now
+        m, spent = self.sim.model, now - self.started
+        if self.steps is not None:
+            done, where = m.steps - self.steps0, f"step {m.steps - self.steps0:,} of {self.steps:,}"
+            rate = f"{done / spent:,.0f} steps/s"
+        else:
+            done, where = m.epoch - self.epoch0, f"epoch {m.epoch - self.epoch0:,} of {self.epochs:,}"
+            rate = f"{done / spent:,.0f} epochs/s" if done >= spent else f"{spent / max(done, 1):,.1f} s/epoch"
+        written = f", {size(self.writer.bytes)} of trace written" if self.writer else ""
+        print(f"dlsim: {where} ({rate}{written}; Ctrl+C stops)", file=sys.stderr, flush=True)
+
+
+def _train_streamed(sim: Simulator, epochs: int | None, steps: int | None, detail: Level,
+                    writer: TraceWriter | None, progress: Progress) -> dict:
+    """Train event by event (a trace, or a count of steps), reporting progress as it goes."""
+    def seen(event):
+        if writer and event.level >= detail:
+            writer.write(event, sim)
+        progress.tick()
+    sim.on_event = seen
+    if writer:
+        writer.header(sim.name, sim.config)
+    summary = sim.train(epochs=epochs, steps=steps, detail=detail if writer else None)
+    done, total = sim.model.epoch_progress()
+    if steps is not None and done == total:   # the last step finished an epoch: close it too
+        summary = sim.train(until=lambda event: event.closes >= Level.EPOCH,
+                            detail=detail if writer else None)
+    if writer:
+        writer.summary(summary)
+    return summary
+
+
+def _train_with_progress(sim: Simulator, epochs: int, progress: Progress) -> dict:
     """Train on the fused path in slices, saying how far it got every few seconds on a long run."""
-    if epochs is None:
-        return sim.train(steps=steps)
-    started = last_said = time.perf_counter()
-    done, size = 0, 1
+    done, size_ = 0, 1
+    summary = sim.summary()
     while done < epochs:
         ran_from = sim.epoch
         t0 = time.perf_counter()
-        summary = sim.train(epochs=min(size, epochs - done))
+        summary = sim.train(epochs=min(size_, epochs - done))
         done += max(sim.epoch - ran_from, 1)
-        if sim.model.converged() or not math.isfinite(sim.history[-1].get("loss", 0.0)):
+        if sim.model.converged() or sim.nonfinite() or not math.isfinite(sim.history[-1].get("loss", 0.0)):
             break   # nothing left to learn, or nothing left to learn from (NaN)
-        size = max(1, min(size * 2, int(size * 0.5 / max(time.perf_counter() - t0, 1e-6))))
-        if time.perf_counter() - last_said > 3.0 and done < epochs:
-            last_said = time.perf_counter()
-            rate = done / (last_said - started)
-            print(f"dlsim: epoch {done:,} of {epochs:,} ({rate:,.0f} epochs/s; Ctrl+C stops)",
-                  file=sys.stderr, flush=True)
+        size_ = max(1, min(size_ * 2, int(size_ * 0.5 / max(time.perf_counter() - t0, 1e-6))))
+        if done < epochs:
+            progress.tick()
     return summary
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
+    return f"{n:,} {word}{'s' * (n != 1)}"
 
 
-def report(s: dict, wall: float, epochs: int | None) -> str:
+def report(s: dict, wall: float, sim: Simulator) -> str:
     took = f"{wall:.2f} s" if wall >= 1 else f"{wall * 1000:.1f} ms"
-    lines = [f"{s['model']} on {s['dataset']}: {plural(s['epochs'], 'epoch')}, {plural(s['steps'], 'step')} in {took}"]
+    done, total = sim.model.epoch_progress()
+    counts = f"{plural(s['epochs'], 'epoch')}, {plural(s['steps'], 'step')}"
+    if done:     # stopped inside an epoch: say how far into it
+        counts += f" (epoch {s['epochs'] + 1} not finished: {done} of {total} updates)"
+    lines = [f"{s['model']} on {s['dataset']}: {counts} in {took}"]
     figures = [f"{label} {num(s[key], 4)}" for key, label in
                (("train_loss", "train loss"), ("test_loss", "test loss"), ("train_acc", "train accuracy"),
                 ("test_acc", "test accuracy")) if s.get(key) is not None]
@@ -101,10 +169,6 @@ def report(s: dict, wall: float, epochs: int | None) -> str:
         lines.append("  " + ", ".join(figures))
     if s["diverged"]:
         lines.append(f"  diverged: {s['divergence']} (try a smaller learning rate)")
-    elif s["model"] == "perceptron":
-        if s["converged"]:
-            lines.append(f"  converged after {s['epochs']} epochs: an epoch with no error")
-        else:
-            lines.append(f"  did not converge after {s['epochs']} epochs (still {s.get('errors', '?')} errors "
-                         "per epoch): no straight line separates these classes")
+    elif sim.model.outcome():
+        lines.append(f"  {sim.model.outcome()}")
     return "\n".join(lines)

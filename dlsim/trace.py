@@ -10,6 +10,7 @@ Wall-clock times are never written, so two runs give the same bytes.
 """
 import json
 import math
+import os
 from collections.abc import Mapping
 
 import numpy as np
@@ -41,23 +42,91 @@ def plain(value):
     return value
 
 
+class TraceError(Exception):
+    """Writing the trace failed (a full disk, an I/O error). Not a UserError on purpose: the lesson
+    player turns those into a problem at a lesson line; this one is the file's, and ends the run."""
+
+
+def check_path(path: str, inputs: tuple[str, ...] = ()) -> None:
+    """UserError for a trace path that cannot be right: empty, or a file the run reads."""
+    if not path or not path.strip():
+        raise UserError("--trace needs a file name")
+    for source in inputs:
+        same = os.path.realpath(path) == os.path.realpath(source)
+        try:
+            same = same or os.path.samefile(path, source)
+        except OSError:
+            pass      # the trace does not exist yet: it cannot be an input
+        if same:
+            also = "" if path == source else f" ({source})"
+            raise UserError(f"--trace {path} is a file this run reads{also}; writing the trace "
+                            "there would overwrite it: choose another file")
+
+
 class TraceWriter:
-    def __init__(self, path: str):
+    """Writes whole lines only: lines are buffered and written in blocks, and if a write fails the
+    file is cut back to its last complete line, so that what is there stays valid JSON Lines."""
+    BLOCK = 1 << 20     # bytes buffered before a write
+
+    def __init__(self, path: str, inputs: tuple[str, ...] = ()):
+        """`inputs`: the files the run reads, which the trace must not overwrite."""
+        check_path(path, inputs)
         self.path = path
         self.count = 0
+        self.failed: TraceError | None = None
+        self._pending: list[bytes] = []
+        self._buffered = 0
+        self._written = 0      # bytes on file, every one of them in a complete line
         try:
-            self._file = open(path, "w", encoding="utf-8")
+            self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         except OSError as error:
             raise UserError(f"cannot write trace file '{path}': {error.strerror or error}") from None
 
     def _line(self, record: dict) -> None:
-        self._file.write(json.dumps(plain(record), ensure_ascii=False, allow_nan=False) + "\n")
+        if self.failed:
+            return
+        line = (json.dumps(plain(record), ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+        self._pending.append(line)
+        self._buffered += len(line)
+        if self._buffered >= self.BLOCK:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is buffered; TraceError (once) if the file cannot take it."""
+        if self.failed or not self._pending:
+            return
+        data = b"".join(self._pending)
+        self._pending, self._buffered = [], 0
+        done = 0
+        try:
+            while done < len(data):
+                done += os.write(self._fd, data[done:])
+        except BaseException as error:   # OSError, or Ctrl+C in the middle of a block
+            kept = self._written + data.rfind(b"\n", 0, done) + 1   # through the last whole line
+            try:
+                os.ftruncate(self._fd, kept)
+                os.lseek(self._fd, kept, os.SEEK_SET)
+            except OSError:
+                pass     # not a regular file (/dev/full): nothing partial can stay there anyway
+            self._written = kept
+            if not isinstance(error, OSError):
+                raise
+            self.failed = TraceError(f"cannot write trace file '{self.path}': {error.strerror or error} "
+                                     f"(the lines written before it are complete)")
+            raise self.failed from None
+        self._written += done
+
+    @property
+    def bytes(self) -> int:
+        return self._written + self._buffered
 
     def header(self, model: str, config: dict) -> None:
         self._line({"type": "header", "dlsim": __version__, "schema": SCHEMA, "model": model,
                     "config": config})
 
     def write(self, event: Event, sim=None) -> None:
+        if self.failed:
+            return
         self.count += 1
         record = {"type": "event", "n": self.count}
         if sim is not None:
@@ -70,4 +139,11 @@ class TraceWriter:
         self._line({"type": "summary", **summary})
 
     def close(self) -> None:
-        self._file.close()
+        """Write what is left and close; TraceError if the last write fails (the file is closed)."""
+        if self._fd is None:
+            return
+        try:
+            self.flush()
+        finally:
+            os.close(self._fd)
+            self._fd = None

@@ -48,6 +48,30 @@ def test_perceptron_xor_reports_no_convergence_and_stops(capsys):
     assert "did not converge after 50 epochs" in out
 
 
+@pytest.mark.parametrize("dataset", ["and", "or", "blobs"])
+def test_perceptron_stopped_early_on_separable_data_suggests_more_epochs(capsys, dataset):
+    code, out, _ = run(capsys, "run", "perceptron", "--headless", "--dataset", dataset, "--epochs", "1",
+                       "--set", "noise=0", "--set", "init=random")
+    assert code == 0
+    assert "did not converge after 1 epoch " in out and "give it more epochs" in out
+    assert "no straight line" not in out
+
+
+def test_perceptron_says_no_line_separates_only_when_none_does():
+    import dlsim
+    assert [dlsim.make("perceptron", dataset=d).model.separable() for d in ("and", "or", "xor")] == \
+        [True, True, False]
+
+
+def test_a_step_count_reports_what_happened(capsys):
+    code, out, _ = run(capsys, "run", "mlp", "--headless", "--steps", "1")
+    assert code == 0 and out.startswith("mlp on xor: 1 epoch, 1 step in")   # the full batch closed it
+    code, out, _ = run(capsys, "run", "mlp", "--headless", "--steps", "6", "--set", "batch=64")
+    assert "1 epoch, 6 steps (epoch 2 not finished: 2 of 4 updates)" in out
+    code, out, _ = run(capsys, "run", "perceptron", "--headless", "--steps", "1")
+    assert "0 epochs, 1 step (epoch 1 not finished: 1 of 4 updates)" in out
+
+
 def test_perceptron_and_converges(capsys):
     code, out, _ = run(capsys, "run", "perceptron", "--headless", "--dataset", "and")
     assert code == 0 and "converged after" in out
@@ -105,6 +129,10 @@ def test_op_level_trace_holds_every_weighted_sum(tmp_path, capsys):
     (["run", "perceptron", "--headless", "--dataset", "spiral"], ["and, or, xor, blobs"]),
     (["run", "mlp", "--trace", "x.jsonl"], ["need --headless"]),
     (["bogus"], ["invalid choice"]),
+    (["run", "mlp", "--headless", "--bogus"], ["unrecognized arguments: --bogus", "see 'dlsim run --help'"]),
+    (["run", "mlp", "--trace-level", "op"], ["--trace-level needs --trace"]),
+    (["run", "mlp", "--headless", "--trace-level", "epoch"], ["--trace-level needs --trace"]),
+    (["run", "mlp", "--trace-level", "layer"], ["--trace-level 'layer' is not allowed", "op, batch, epoch"]),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, words):
     code, out, err = run(capsys, *argv)

@@ -55,12 +55,18 @@ def check_command(target: str | None) -> int:
         paths = [find(target)] if target else lesson_files()
     if not paths:
         raise UserError("no lesson files to check")
-    problems = []
+    from dlsim.lesson.cost import heavy_actions
+    problems, warnings = [], []
     for path in paths:
-        problems += check(Path(path))[1]
+        lesson, found = check(Path(path))
+        problems += found
+        warnings += heavy_actions(lesson) if lesson is not None and not found else []
+    for warning in warnings:      # a slow action is allowed: said, not refused
+        print(warning, file=sys.stderr)
     if problems:
         return report(problems)
-    print(f"ok: {len(paths)} lesson{'s' * (len(paths) != 1)} checked, no problems")
+    said = f", {len(warnings)} warning{'s' * (len(warnings) != 1)}" if warnings else ""
+    print(f"ok: {len(paths)} lesson{'s' * (len(paths) != 1)} checked, no problems{said}")
     return 0
 
 
@@ -74,16 +80,32 @@ def main(args) -> int:
                         f"'dlsim lesson check {path}'")
     if name == "list":
         return list_lessons()
-    if trace and not headless:
+    if trace is not None and not headless:
         raise UserError("--trace needs --headless")
     if headless:
-        from dlsim.lesson.headless import play
-        return _guarded(lambda: play(load(name), trace=trace))
+        return _guarded(lambda: play_headless(name, trace))
     lesson = _guarded(lambda: load(name))
     if isinstance(lesson, int):
         return lesson
     from dlsim.tui.launch import launch
     return launch(lesson=str(lesson.path) if Path(name).suffix == ".md" else lesson.name)
+
+
+def play_headless(name: str, trace: str | None) -> int:
+    """Play a lesson as text. The trace may not overwrite the lesson; a write error ends the run
+    with one line (the lines already written stay complete)."""
+    from dlsim.lesson.cost import heavy_actions
+    from dlsim.lesson.headless import play
+    from dlsim.trace import TraceError, check_path
+    lesson = load(name)
+    if trace is not None:
+        check_path(trace, inputs=(str(lesson.path),))
+    for warning in heavy_actions(lesson):
+        print(warning, file=sys.stderr)
+    try:
+        return play(lesson, trace=trace)
+    except TraceError as error:
+        raise UserError(str(error)) from None
 
 
 def _guarded(thunk):

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from dlsim.models.cost import Estimate
 from dlsim.sim.datasets import Dataset
 from dlsim.sim.events import Event, Level
 
@@ -23,6 +24,7 @@ class Model:
     summary: str = ""      # one line on what the network teaches
     options: tuple = ()    # Option specs
     datasets: tuple = ()   # dataset names it accepts
+    default_epochs: int = 100  # a headless run's length when none is given
     dataset_source: dict = {}  # a name the model uses for a dataset stored under another name
     # fixed once built, so left out of state(): deep-copying them into every snapshot cost time
     # (Numba dispatchers in `kernels` are pickled by deepcopy) and memory (the training data)
@@ -125,6 +127,25 @@ class Model:
 
     def converged(self) -> bool:
         return False
+
+    # --- what a run costs and how it went (asked by the Simulator, headless runs and lessons) ---
+    @classmethod
+    def estimate(cls, config: dict[str, Any], data: Dataset, history: int) -> Estimate:
+        """The memory and time this configuration needs, from its sizes alone (nothing is
+        allocated); `history` is the stepper's snapshot budget in bytes."""
+        raise NotImplementedError
+
+    def flat_params(self) -> np.ndarray:
+        """Every parameter in one 1-D array (what the divergence watchdog measures)."""
+        return np.concatenate([v.ravel() for v in self.params.values()])
+
+    def epoch_progress(self) -> tuple[int, int]:
+        """(updates done, updates in all) of the epoch in progress."""
+        raise NotImplementedError
+
+    def outcome(self) -> str | None:
+        """A line on how training ended, for a network that stops when it has learnt (else None)."""
+        return None
 
     def order(self, epoch: int) -> np.ndarray:
         """The sample order of an epoch: a function of (seed, epoch) alone, so replays agree."""

@@ -3,18 +3,36 @@
 Everything that drives a simulation — the Python API, the app, the lesson player and the headless
 runner — goes through this class, so they all see the same numbers.
 """
+import inspect
 from typing import Any, Callable
 
 import numpy as np
 
 from dlsim.errors import UserError, unknown
 from dlsim.models import model_class
+from dlsim.models.cost import Estimate
 from dlsim.models.options import resolve
 from dlsim.sim import arguments, datasets
 from dlsim.sim.arguments import clip, shown
 from dlsim.sim.events import EVALUATE, LEVELS, Event, Level
+from dlsim.sim.resources import check_memory
 from dlsim.sim.stepper import Stepper
 from dlsim.sim.watchdog import Watchdog
+
+
+HISTORY_BUDGET = inspect.signature(Stepper).parameters["memory"].default   # bytes of snapshots
+
+
+def dataset_for(cls, config: dict) -> datasets.Dataset:
+    source = cls.dataset_source.get(config["dataset"], config["dataset"])
+    return datasets.make(source, samples=config.get("samples", 256), test=config.get("test", 64),
+                         noise=config.get("noise", 0.0), seed=config["seed"])
+
+
+def estimate(model: str, config: dict) -> Estimate:
+    """What `model` with the resolved `config` will need (memory, time), before building it."""
+    cls = model_class(model)
+    return cls.estimate(config, dataset_for(cls, config), HISTORY_BUDGET)
 
 
 def level_of(level: Level | str) -> Level:
@@ -40,10 +58,12 @@ class Simulator:
     def build(self) -> None:
         """(Re)create the model from the configuration; history starts over."""
         c = self.config
-        source = self.cls.dataset_source.get(c["dataset"], c["dataset"])
-        data = datasets.make(source, samples=c.get("samples", 256), test=c.get("test", 64),
-                             noise=c.get("noise", 0.0), seed=c["seed"])
+        data = dataset_for(self.cls, c)
+        cost = self.cls.estimate(c, data, HISTORY_BUDGET)
+        check_memory(f"{self.name} with these options", cost)   # before allocating any of it
         self.model = self.cls(c, data)   # UserError for a combination of options that cannot work
+        self.cost = cost                 # what it needs: memory, and time per epoch
+        self.watchdog = Watchdog(start=self.model.flat_params())
         self.stepper = Stepper(self.model)
         self.stepper.on_event = self._notify
         self.stepper.on_pull = lambda event, position: self.on_pull and self.on_pull(event, position)
@@ -236,29 +256,34 @@ class Simulator:
                 done_steps += 1
             if (epochs is not None and done_epochs >= epochs) or (steps is not None and done_steps >= steps):
                 break
-            if (until and until(event)) or self.diverged() or self.model.converged() and event.op == "epoch":
+            if (until and until(event)) or self.nonfinite() or self.model.converged() and event.op == "epoch":
                 break
         if last is not None:
             self.stepper.absorb(last)
         return self.summary()
 
+    def nonfinite(self) -> bool:
+        """True once a parameter is NaN or ∞: training cannot go on from here."""
+        return Watchdog.params(self.model.flat_params()) is not None
+
     def diverged(self) -> bool:
-        """True once the parameters or the last loss are not finite numbers."""
-        theta = getattr(self.model, "theta", None)
-        return theta is not None and not np.all(np.isfinite(theta))
+        return self.divergence() is not None
 
     def divergence(self) -> str | None:
-        """What went wrong, if training diverged: a weight that is not a number, or a loss that
-        became NaN or exploded (a saturated sigmoid shows a huge learning rate that way)."""
-        theta = getattr(self.model, "theta", None)
-        problem = Watchdog.params(theta) if theta is not None else None
+        """What went wrong, if training diverged, else None: a weight that is not a number, or
+        what the loss and the weights did (see dlsim.sim.watchdog). One detector for every network,
+        every loss, and every consumer (headless summary, trace, lessons, the app's status)."""
+        flat = self.model.flat_params()
+        problem = Watchdog.params(flat)
         if problem:
             return problem
-        found = Watchdog().history(self.model.history)
-        return f"at epoch {self.model.history[found[0]].get('epoch', found[0] + 1)}, {found[1]}" if found else None
+        found = self.watchdog.follow(self.model.history, flat)
+        return f"at epoch {found[0].get('epoch', self.model.epoch)}, {found[1]}" if found else None
 
     def summary(self) -> dict[str, Any]:
-        last = self.model.history[-1] if self.model.history else self.model.evaluate()
+        # inside an epoch, the last epoch's figures are out of date: measure the model as it is
+        within = not self.at_epoch_boundary() or not self.model.history
+        last = self.model.evaluate() if within else self.model.history[-1]
         divergence = self.divergence()
         return {"model": self.name, "dataset": self.config["dataset"], "epochs": self.model.epoch,
                 "steps": self.model.steps, "converged": self.model.converged(),

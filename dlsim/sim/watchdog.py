@@ -1,9 +1,19 @@
-"""Notice when training diverges, and say how: NaN, overflow to ∞, or a loss that exploded.
+"""Notice when training diverges, and say how — for any network and any loss.
 
-A sigmoid output saturates before anything overflows, so a huge learning rate often shows up as a
-loss that jumps far above where it started and stays there; that counts as diverging too.
+It reads what every model provides: its history (one entry per epoch, with the epoch's `loss`) and
+its parameters as one flat array. The signs, each named in what it reports:
+  - a parameter or the loss is NaN or ∞ (it overflowed);
+  - the loss exploded: ×10 its best so far and ×2 where it started (a saturated sigmoid or softmax
+    under cross-entropy);
+  - the outputs saturated: the loss stopped moving (the gradients vanished) above where it started
+    — what a bounded loss such as MSE does instead of exploding;
+  - the weights grew ×20 from where they started while the loss did not go down;
+  - the loss oscillated: up and down in turn, each time by a large part of itself, for a dozen
+    epochs, without going down.
+A run that learns does none of these: its loss goes down, and its weights grow only while it does.
 """
 import math
+from collections import deque
 from numbers import Real
 
 import numpy as np
@@ -22,20 +32,40 @@ def _bad(x) -> str | None:
     return None
 
 
-class Watchdog:
-    EXPLODE = 10.0   # a loss this many times the best so far …
-    START = 2.0      # … and this many times the first one has exploded
+def norm(flat: np.ndarray) -> float:
+    return float(np.sqrt(np.dot(flat, flat))) if flat.size else 0.0
 
-    def __init__(self):
-        self.first: float | None = None
-        self.best = math.inf
+
+class Watchdog:
+    EXPLODE = 10.0      # a loss this many times the best so far …
+    START = 2.0         # … and this many times the first one has exploded
+    STUCK = 10          # epochs in a row whose loss moves by less than …
+    STILL = 1e-7        # … this fraction of itself, while it is …
+    ABOVE = 1.01        # … this many times the first loss or more: the outputs saturated
+    GROWTH = 20.0       # ‖θ‖ this many times its start, while the loss stays above …
+    NO_PROGRESS = 0.9   # … this fraction of the first loss: the weights blew up
+    SWING = 12          # epochs of a loss going up and down in turn, each change at least …
+    AMPLITUDE = 0.2     # … this fraction of the mean loss, and no lower at the end: oscillation
+
+    def __init__(self, start: np.ndarray | None = None):
+        """`start`: the parameters before training (for the growth rule), if known."""
+        self.start_norm = None if start is None else norm(start)
+        self.found: tuple[dict, str] | None = None   # follow(): the first entry that diverged
+        self._seen: dict | None = None               # follow(): the last entry looked at
+        self.reset([])
 
     def reset(self, history: list[dict]) -> None:
         """Forget, then learn the first and best loss again from `history` (after a rewind)."""
-        self.first, self.best = None, math.inf
+        self.first: float | None = None
+        self.last: float | None = None
+        self.best = math.inf
+        self.still: tuple[float, int, int] | None = None   # (loss, epoch it began, epochs in a row)
+        self.recent: deque[float] = deque(maxlen=self.SWING)
+        self.turns = 0        # changes in a row that went the other way from the one before
         for entry in history:
             self._loss_problem(entry)
 
+    # --- the loss, one epoch at a time -----------------------------------------------------------
     def _loss_problem(self, entry: dict) -> str | None:
         loss = entry.get("loss")
         if loss is None:
@@ -43,22 +73,68 @@ class Watchdog:
         bad = _bad(loss)
         if bad:
             return "the loss became NaN" if bad == "NaN" else "the loss overflowed to ∞"
+        loss = float(loss)
         if self.first is None:
             self.first = loss
         exploded = loss > self.EXPLODE * self.best and loss > self.START * self.first
         previous = self.best
         self.best = min(self.best, loss)
+        self.last = loss
+        self.recent.append(loss)
         if exploded:
             return (f"the loss exploded from {num(previous)} to {num(loss)} "
                     f"(×{loss / max(previous, 1e-300):.0f}): the neurons saturated")
+        return self._stuck(loss, entry.get("epoch", 0)) or self._oscillating()
+
+    def _stuck(self, loss: float, epoch: int) -> str | None:
+        held, since, count = self.still or (math.nan, epoch, 0)
+        if abs(loss - held) <= self.STILL * abs(held):
+            count += 1
+        else:
+            held, since, count = loss, epoch, 1
+        self.still = (held, since, count)
+        if count >= self.STUCK and loss >= self.ABOVE * self.first:
+            return (f"the outputs saturated: the loss has stayed at {num(loss)} since epoch {since}, "
+                    f"above the {num(self.first)} it started at: the gradients vanished")
         return None
 
-    def history(self, entries: list[dict]) -> tuple[int, str] | None:
-        """(index, what) of the first entry that diverged, else None."""
+    def _oscillating(self) -> str | None:
+        r = self.recent       # a cheap test first: this runs for every epoch of a long run
+        turned = len(r) >= 3 and (r[-1] - r[-2]) * (r[-2] - r[-3]) < 0
+        self.turns = self.turns + 1 if turned else 0
+        if self.turns < self.SWING - 2:
+            return None
+        losses = np.array(self.recent)
+        changes = np.diff(losses)
+        half = len(losses) // 2
+        if (np.all(changes[1:] * changes[:-1] < 0)
+                and np.all(np.abs(changes) >= self.AMPLITUDE * losses.mean())
+                and losses[half:].mean() >= losses[:half].mean()):
+            return (f"the loss oscillated between {num(losses.min())} and {num(losses.max())} for "
+                    f"{self.SWING} epochs without going down")
+        return None
+
+    def history(self, entries: list[dict], flat: np.ndarray | None = None) -> tuple[int, str] | None:
+        """(index, what) of the first of `entries` (following those seen before) that diverged,
+        else None; given the parameters now, also whether they grew while nothing was learnt."""
         for i, entry in enumerate(entries):
             problem = self._loss_problem(entry)
             if problem:
                 return i, problem
+        problem = self.weights(flat) if flat is not None and entries else None
+        return (len(entries) - 1, problem) if problem else None
+
+    # --- the parameters ----------------------------------------------------------------------------
+    def weights(self, flat: np.ndarray) -> str | None:
+        """The weights grew without bound while the loss did not go down (needs the start)."""
+        if self.start_norm is None or self.first is None or self.last is None:
+            return None
+        now = norm(flat)
+        if (now >= self.GROWTH * max(self.start_norm, 1e-12)
+                and self.last >= self.NO_PROGRESS * self.first):
+            return (f"the weights grew ×{now / max(self.start_norm, 1e-12):,.0f} "
+                    f"(‖w‖ {num(self.start_norm)} → {num(now)}) while the loss did not go down "
+                    f"({num(self.first)} → {num(self.last)})")
         return None
 
     @staticmethod
@@ -80,3 +156,35 @@ class Watchdog:
                 if bad:
                     return f"{key} = {bad} at {event.path}"
         return None
+
+    # --- a whole history, followed as it grows -----------------------------------------------------
+    def follow(self, history: list[dict], flat: np.ndarray | None = None) -> tuple[dict, str] | None:
+        """(entry, what) for the first entry of a model's whole history that diverged — or the
+        last entry and the weights' growth — else None. Looks only at the entries added since the
+        last call, unless the history was rewound (then it starts over)."""
+        new = self._since_seen(history)
+        if new is None:
+            self.reset([])
+            self.found, new = None, history
+        self._seen = history[-1] if history else None
+        if self.found is None:
+            for entry in new:
+                problem = self._loss_problem(entry)
+                if problem:
+                    self.found = (entry, problem)
+                    break
+        if self.found is not None:
+            return self.found
+        problem = self.weights(flat) if flat is not None and history else None
+        return (history[-1], problem) if problem else None
+
+    def _since_seen(self, history: list[dict]) -> list[dict] | None:
+        """The entries after the last one seen, or None if that one is gone (a rewind, a rebuild)."""
+        if self._seen is None:
+            return None
+        i = len(history) - 1
+        while i >= 0 and history[i].get("epoch", 0) > self._seen.get("epoch", 0):
+            i -= 1
+        if i < 0 or history[i] is not self._seen:
+            return None
+        return history[i + 1:]
