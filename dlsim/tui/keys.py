@@ -13,6 +13,7 @@ STEPPING = [
               key_display="1-5", show=level == Level.OP, priority=True,
               tooltip="1 op · 2 layer · 3 sample · 4 batch · 5 epoch") for level in Level],
     Binding("space", "play", "play", priority=True),
+    Binding("f", "full_speed", "full speed", priority=True),
     Binding("plus,equals_sign", "faster", "faster", key_display="+", priority=True),
     Binding("minus", "slower", "slower", key_display="-", priority=True),
     Binding("r", "reset", "reset", priority=True),
@@ -28,7 +29,8 @@ STEPPING = [
 TABLE = [
     ("→ / ←", "step forward / back at the current level (exact rewind), whatever has focus"),
     ("1 2 3 4 5", "level: op, layer, sample, batch, epoch"),
-    ("space", "play / pause (at full speed: trains on the compiled path in a worker thread)"),
+    ("space", "play / pause, at a speed you can watch at the current level (2 ops/s … 10 epochs/s)"),
+    ("f", "full speed: train on the compiled path in a worker thread (space pauses)"),
     ("+ / -", "faster / slower: slow motion (2 ops/s) … 10 epochs/s … full speed"),
     ("r", "reset: rebuild the network from its seed"),
     ("l", "set the learning rate (applies live, even while running)"),

@@ -1,5 +1,9 @@
 """Playing a simulation: from slow motion (a step per timer tick, done like a key press) up to full
-speed (the fused path in the run worker). A mixin of SimView."""
+speed (the fused path in the run worker). A mixin of SimView.
+
+Until the learner picks a speed (+ / -), space plays at one they can watch at the current level
+(2 ops/s at op level … 10 epochs/s at epoch level): full speed is one key away (f), never the default.
+"""
 from functools import partial
 
 from dlsim.sim.events import Level
@@ -14,6 +18,12 @@ SPEEDS = [   # (label, level, seconds between steps); the last one runs the fuse
     ("10 epochs/s", Level.EPOCH, 0.1),
     ("full", None, 0.0),
 ]
+FULL = len(SPEEDS) - 1
+
+
+def watchable(level: Level) -> int:
+    """The slowest speed that steps by `level`: what space plays at before a speed is chosen."""
+    return next(k for k, (_, at, _) in enumerate(SPEEDS) if at is not None and at >= level)
 
 
 class Playing:
@@ -80,8 +90,23 @@ class Playing:
         self.redraw()
         self._run_pending()
 
+    def follow_level(self) -> None:
+        """The level changed: until the learner has chosen a speed, play at one they can watch."""
+        if not self.speed_chosen:
+            self.speed = watchable(self.session.level)
+            self.ui.speed = SPEEDS[self.speed][0]
+
+    def full_speed(self) -> None:
+        """Play at full speed (the compiled path), or switch a slower play to it."""
+        if self.speed == FULL and self.playing:
+            return
+        self.faster(FULL - self.speed)
+        if not self.playing:
+            self.play()
+
     def faster(self, step: int = 1) -> None:
-        self.speed = max(0, min(len(SPEEDS) - 1, self.speed + step))
+        self.speed_chosen = True
+        self.speed = max(0, min(FULL, self.speed + step))
         self.ui.speed = SPEEDS[self.speed][0]
         if self.playing:
             self._pending = self.play

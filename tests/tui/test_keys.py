@@ -57,7 +57,7 @@ async def test_space_runs_in_a_worker_and_pauses_within_100_ms():
     app = make_app("mlp", dataset="spiral")
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)
-        await pilot.press("space")
+        await pilot.press("f")
         assert sim.runner is not None and sim.ui.playing
         runner = sim.runner
         assert await until(pilot, lambda: runner.frames >= 3)

@@ -9,6 +9,7 @@ from textual.widgets import Footer
 
 from dlsim.sim.formulas import num
 from dlsim.tui.keys import STEPPING
+from dlsim.tui.kept import keep
 from dlsim.tui.screens.base import DlsimScreen
 from dlsim.tui.screens.help import HelpScreen
 from dlsim.tui.screens.options import OptionsScreen
@@ -51,6 +52,9 @@ class SimulationScreen(DlsimScreen):
 
     def action_play(self) -> None:
         self.sim.toggle()
+
+    def action_full_speed(self) -> None:
+        self.sim.full_speed()
 
     def action_faster(self) -> None:
         self.sim.faster()
@@ -128,5 +132,11 @@ class SimulationScreen(DlsimScreen):
         self.app.push_screen(HelpScreen())
 
     def action_home(self) -> None:
+        """Home, keeping the network as it is: opening it again resumes here (app.open_model)."""
+        runner = self.sim.runner
         self.sim.pause()
+        if runner is not None:   # hand the session back whole before anything else may drive it
+            runner.finished.wait(0.5)
+        if type(self) is SimulationScreen:   # a lesson's session is its player's, resumed by it
+            keep(self.app, self.session)
         self.app.pop_screen()
