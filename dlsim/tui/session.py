@@ -51,6 +51,10 @@ class Session:
         self.diverged = None
         self.chunk = 1
 
+    def converges(self) -> bool:
+        """Whether the model has a notion of done (the perceptron's error-free epoch)."""
+        return type(self.model).converged is not Model.converged
+
     def flat(self) -> np.ndarray:
         return self.layout.flat(self.model.params)
 

@@ -220,3 +220,16 @@ async def test_big_networks_step_in_a_thread(monkeypatch):
         await pilot.press("left", "left", "left", "left")
         assert await until(pilot, lambda: sim._busy is None and sim._pending is None)
         assert sim.session.sim.position < position
+
+
+async def test_perceptron_on_xor_stops_and_says_why_instead_of_running_forever():
+    app = make_app("perceptron", dataset="xor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        sim = sim_view(app)
+        await pilot.press("f")
+        assert await until(pilot, lambda: sim.runner is None, timeout=20)
+        await settle(pilot)
+        model = sim.session.model
+        assert not model.converged() and model.epoch >= sim._last_runner.PATIENCE
+        assert "without converging" in sim.ui.notice and "errors an epoch" in sim.ui.notice
+        assert "without converging" in text_of(app.screen.query_one(MathPanel))

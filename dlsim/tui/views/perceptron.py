@@ -2,6 +2,7 @@
 line w·x + b = 0 over the data."""
 import numpy as np
 
+from dlsim.sim.events import Level
 from dlsim.tui.views.base import NetworkView, latest
 from dlsim.tui.widgets.curves import Chart
 from dlsim.tui.widgets.network.graph import Column, Graph, Node
@@ -20,7 +21,9 @@ class PerceptronView(NetworkView):
         return extras
 
     def cursor(self, model, last) -> str:
-        return f"sample {model.index + self.in_sample(last)}/{model.X.shape[0]}"
+        # every event before the one that closes a sample (its updates too) is inside that sample
+        inside = last is not None and last.closes < Level.SAMPLE
+        return f"sample {model.index + inside}/{model.X.shape[0]}"
 
     def graph(self, frame, ui) -> Graph:
         trace, last = frame.trace, frame.last
