@@ -130,7 +130,7 @@ class Session:
             self.diverged = self._where(problem)
 
     def _where(self, problem: str) -> str:
-        return (f"Training diverged at epoch {self.model.epoch}, step {self.model.steps}: {problem}. "
+        return (f"Training diverged at epoch {self.model.epoch:,}, step {self.model.steps:,}: {problem}. "
                 "Press ← to go back to before the update that broke it, then lower the learning rate (l).")
 
     # --- running (called on the run worker's thread) ----------------------------------------------

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from dlsim.sim.events import Level
+from dlsim.sim.formulas import count, num
 from dlsim.tui.screens.help import HelpScreen
 from dlsim.tui.screens.home import HomeScreen
 from dlsim.tui.screens.options import OptionsScreen
@@ -11,6 +12,7 @@ from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.simview import SPEEDS
 from dlsim.tui.widgets.math_panel import MathPanel
 from dlsim.tui.widgets.network.weights import WeightsPanel
+from dlsim.tui.widgets.style import short
 
 from .conftest import make_app, settle, sim_view, text_of, until
 
@@ -148,7 +150,7 @@ async def test_weights_keys_select_and_inspect():
     app = make_app("mlp", hidden=[4, 3])
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)
-        await pilot.press("w", "down")
+        await pilot.press("w")                    # focusing the heatmap selects its first weight
         assert sim.ui.selected == ("layer[0].W", (0, 0))
         await pilot.press("down", "shift+right")
         assert sim.ui.selected == ("layer[0].W", (1, 1))
@@ -167,7 +169,7 @@ async def test_e_and_enter_edit_the_selected_weight():
         sim = sim_view(app)
         await pilot.press("e")
         assert isinstance(app.screen, SimulationScreen) and "select a weight" in sim.ui.notice
-        await pilot.press("w", "down", "enter")
+        await pilot.press("w", "enter")
         assert isinstance(app.screen, PromptScreen)
         await pilot.press("ctrl+u", "ctrl+k", *"x1", "enter")
         assert "not a number" in str(app.screen.query_one("#prompt-error").render())
@@ -235,3 +237,23 @@ async def test_command_palette_opens_a_lesson():
         assert await until(pilot, lambda: isinstance(app.screen, LessonScreen))
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Lesson: next step", "Lesson: previous step", "Lesson: back to the script"} <= titles
+
+
+async def test_w_then_e_edits_the_first_weight_shown_as_the_screen_shows_numbers():
+    app = make_app("mlp", hidden=[3])
+    async with app.run_test(size=(120, 40)) as pilot:
+        sim = sim_view(app)
+        before = sim.session.flat().copy()
+        await pilot.press("w", "e")
+        assert isinstance(app.screen, PromptScreen)
+        value = float(sim.session.model.params["layer[0].W"][0, 0])
+        shown = app.screen.query_one("#prompt-input").value
+        assert shown == num(value, 6) and "e-" not in shown and not shown.startswith("-")
+        await pilot.press("enter")                   # the value as shown: nothing changes
+        assert isinstance(app.screen, SimulationScreen)
+        assert (sim.session.flat() == before).all()
+
+
+def test_one_number_format_everywhere():
+    assert num(-9.31e-07) == "−9.31e−7" and num(-5e-5) == "−0.0000500" and num(2.5e7) == "2.500e7"
+    assert short(-5e-5) == "−5e−5" and count(7875) == "7,875" and num(-0.2139909217331038) == "−0.214"

@@ -110,7 +110,10 @@ class SimulationScreen(DlsimScreen):
                                           help=f"Allowed: {option.allowed}."))
 
     def action_focus_weights(self) -> None:
+        """Focus the heatmap with a weight selected (the shown layer's first), so e edits at once."""
         self.query_one(WeightsPanel).focus()
+        if self.sim.ui.selected is None:
+            self.sim.select_first()
 
     def action_edit_weight(self) -> None:
         selected = self.sim.ui.selected
@@ -120,9 +123,13 @@ class SimulationScreen(DlsimScreen):
         name, index = selected
         value = float(self.session.model.params[name][index])
         label = f"{name}[{','.join(map(str, index))}]"
+        shown = num(value, 6)
+
+        def apply(raw: str) -> str | None:   # Enter on the value as shown changes nothing
+            return None if raw.strip() == shown else self.sim.set_weight(name, index, raw)
         self.app.push_screen(PromptScreen(
-            f"Edit {label}", repr(value), lambda raw: self.sim.set_weight(name, index, raw),
-            help=f"Now {num(value, 6)}. Stepping back past this edit undoes it."))
+            f"Edit {label}", shown, apply,
+            help=f"Now {shown}. Stepping back past this edit undoes it."))
 
     def on_weights_panel_edit(self, message: WeightsPanel.Edit) -> None:
         message.stop()
