@@ -1,5 +1,10 @@
-"""The arithmetic of the current event, with the kernel's own numbers (through formulas.describe),
-and below it whatever the learner must know now: divergence, a refused value, the history limit."""
+"""The arithmetic of the current event, with the kernel's own numbers (through formulas.describe) —
+or, after a step of a layer or more, a summary of the unit just completed (tui/summary.py) — and
+below it whatever the learner must know now: divergence, a refused value, the history limit.
+
+The panel is as tall as what it has to say (between the stylesheet's min-height and max-height), so
+a notice is never cut at 80×24; if even that is too little, the notice wins over the arithmetic.
+"""
 import textwrap
 
 from rich.style import Style
@@ -14,25 +19,44 @@ ALERT = Style(color=st.rgb((255, 235, 235)), bgcolor=st.rgb((150, 30, 30)), bold
 
 
 class MathPanel(Panel):
-    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+    _wanted = 0   # rows the last frame needed
+
+    def lines(self, frame, ui: UiState, width: int) -> tuple[list[Cells], list[Cells], list[Cells]]:
+        """(head, body, notice) rows, none cut."""
         event = frame.last
         phase = frame.phase
         colour = PHASES.get(phase, st.NEUTRAL)
         badge = Style(color=st.rgb((15, 15, 15)), bgcolor=st.rgb(colour), bold=True)
         head: Cells = [(f" {phase.upper()} ", badge)]
+        if frame.summary:
+            head += [(f" {frame.level.name.lower()} step done", st.plain(bold=True))]
         if event is not None:
             head += [(f" {event.op}", st.plain(bold=True)), (f" · {event.path}", st.plain(dim=True))]
         else:
             head += [(" nothing computed yet: → steps forward, space plays", st.plain(dim=True))]
-        body = describe(event) if event is not None else ""
+        texts = list(frame.summary) or ([describe(event)] if event is not None else [])
+        body = [[(line, st.plain())] for text in texts
+                for line in textwrap.wrap(text, width, subsequent_indent="    ")]
         notice = frame.diverged or ui.notice
-        room = height - 1
-        notice_lines = textwrap.wrap(notice, width - 2) if notice else []
-        keep = max(0, room - len(notice_lines)) if notice else room
-        lines = textwrap.wrap(body, width, subsequent_indent="    ") if body else []
-        rows = [head] + [[(line, st.plain())] for line in lines[:max(keep, 1 if not notice else 0)]]
         style = ALERT if frame.diverged else st.plain(bold=True)
         mark = "⚠ " if frame.diverged else "! "
-        for k, line in enumerate(notice_lines[:room]):
-            rows.append([((mark if k == 0 else "  ") + line, style)])
-        return rows[:height]
+        notes = [[((mark if k == 0 else "  ") + line, style)]
+                 for k, line in enumerate(textwrap.wrap(notice, width - 2) if notice else [])]
+        return [head], body, notes
+
+    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+        head, body, notes = self.lines(frame, ui, width)
+        keep = max(0, height - len(head) - len(notes))
+        return (head + body[:keep] + notes)[:height]
+
+    def draw(self, frame, ui: UiState) -> None:
+        super().draw(frame, ui)
+        wanted = self.get_content_height(self.size, self.size, self.size.width)
+        if wanted != self._wanted:   # taller or shorter than the last frame: lay out again
+            self._wanted = wanted
+            self.refresh(layout=True)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        if self.frame is None or width <= 0:
+            return 1
+        return sum(map(len, self.lines(self.frame, self.ui, width)))
