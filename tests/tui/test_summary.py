@@ -58,3 +58,23 @@ async def test_the_math_panel_shows_the_summary_after_a_layer_step_at_80x24():
         shown = text_of(app.screen.query_one(MathPanel))
         assert "layer[0].neuron: z = (" in shown and "layer[0].neuron: a = (" in shown
         assert "layer step done" in shown
+
+
+async def test_the_divergence_advice_is_whole_at_80x24():
+    app = make_app("mlp", dataset="spiral")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5", "right", "l", "ctrl+u", "ctrl+k", "5", "0", "enter", "right", "right", "right")
+        await settle(pilot)
+        assert sim_view(app).session.diverged
+        shown = " ".join(text_of(app.screen.query_one(MathPanel)).split())
+        assert "then lower the learning rate (l)." in shown
+
+
+async def test_the_compact_status_bar_keeps_the_sample_counter():
+    from dlsim.tui.widgets.status_bar import StatusBar
+    app = make_app("mlp", dataset="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "right", "right")
+        await settle(pilot)
+        line = text_of(app.screen.query_one(StatusBar))
+        assert "sample 2/256" in line and "paused" in line and "ops/s" not in line

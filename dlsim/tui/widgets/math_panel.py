@@ -15,7 +15,29 @@ from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
 PHASES = {"forward": (79, 158, 222), "loss": (200, 160, 60), "backward": (240, 138, 56),
           "update": (120, 190, 120), "evaluate": (170, 140, 220)}
+NOTED = 2   # rows of arithmetic kept beside a notice
 ALERT = Style(color=st.rgb((255, 235, 235)), bgcolor=st.rgb((150, 30, 30)), bold=True)
+
+
+def whole(texts: list[list[Cells]], rows: int) -> list[Cells]:
+    """The first texts (each its wrapped rows) that fit in `rows` rows, each one whole."""
+    kept: list[Cells] = []
+    for text in texts:
+        if len(kept) + len(text) > rows:
+            break
+        kept += text
+    return kept
+
+
+def _lines(body: list[Cells]) -> list[list[Cells]]:
+    """Wrapped rows back into their texts (a continuation row starts with the indent)."""
+    texts: list[list[Cells]] = []
+    for row in body:
+        if texts and row[0][0].startswith("    "):
+            texts[-1].append(row)
+        else:
+            texts.append([row])
+    return texts
 
 
 class MathPanel(Panel):
@@ -35,19 +57,23 @@ class MathPanel(Panel):
         else:
             head += [(" nothing computed yet: → steps forward, space plays", st.plain(dim=True))]
         texts = list(frame.summary) or ([describe(event)] if event is not None else [])
-        body = [[(line, st.plain())] for text in texts
-                for line in textwrap.wrap(text, width, subsequent_indent="    ")]
+        wrapped = [[[(line, st.plain())] for line in textwrap.wrap(text, width, subsequent_indent="    ")]
+                   for text in texts]
         notice = frame.diverged or ui.notice
         style = ALERT if frame.diverged else st.plain(bold=True)
         mark = "⚠ " if frame.diverged else "! "
         notes = [[((mark if k == 0 else "  ") + line, style)]
                  for k, line in enumerate(textwrap.wrap(notice, width - 2) if notice else [])]
+        # the notice is what matters now: the arithmetic gives it room
+        body = whole(wrapped, NOTED) if notes else [row for rows in wrapped for row in rows]
         return [head], body, notes
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         head, body, notes = self.lines(frame, ui, width)
         keep = max(0, height - len(head) - len(notes))
-        return (head + body[:keep] + notes)[:height]
+        if len(body) > keep:   # whole lines only: a number is never half shown
+            body = whole(_lines(body), keep)
+        return (head + body + notes)[:height]
 
     def draw(self, frame, ui: UiState) -> None:
         super().draw(frame, ui)
