@@ -25,7 +25,7 @@ class RunStopped(Message):
 
 
 class Runner:
-    CHUNK_S = 1 / 30
+    CHUNK_S = 1 / 45   # a frame is built after a chunk: shorter than a frame, and a pause waits less
     PATIENCE = 1_000   # epochs a run of a model that can converge goes on without converging
 
     def __init__(self, session, extras: Callable, target):

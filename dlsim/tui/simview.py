@@ -27,8 +27,8 @@ from dlsim.tui.widgets.panel import Panel, UiState
 from dlsim.tui.widgets.status_bar import StatusBar
 
 BIG = 20_000      # parameters from which steps run in a thread (a sample can be a million events)
-FPS = 24          # at most this many frames a second in run mode
-POLL = 1 / 60     # how often the UI looks for a new frame (a cheap check)
+FPS = 36          # at most this many frames a second in run mode (the target is ≥ 30)
+POLL = 1 / 120    # how often the UI looks for a new frame (a cheap check)
 
 
 class SimView(Playing, Editing, Vertical):
