@@ -118,7 +118,9 @@ def describe(event: Event) -> str:
         return f"sample {v['sample']} done: error {num(v['error'], 0)}"
     if op == "epoch":
         parts = [f"epoch {count(v['epoch'])} done"]
-        for key, label in (("loss", "loss"), ("train_loss", "train loss"), ("train_acc", "train acc"),
+        # one training loss, named as such: the whole training set's, after the epoch's updates
+        # (the mean of the batch losses, each taken before its update, is in the trace as "loss")
+        for key, label in (("train_loss", "train loss"), ("train_acc", "train acc"),
                            ("test_loss", "test loss"), ("test_acc", "test acc"), ("errors", "errors")):
             if v.get(key) is not None:
                 parts.append(f"{label} {count(v[key]) if key == 'errors' else num(v[key])}")
