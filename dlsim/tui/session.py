@@ -7,6 +7,7 @@ boundary run on the compiled batch path (the same arithmetic, bit for bit), and 
 on the fused path for the run worker.
 """
 import time
+from collections import deque
 from typing import Any, Callable
 
 import numpy as np
@@ -22,6 +23,9 @@ from dlsim.tui.trace import Trace
 from dlsim.sim.watchdog import Watchdog
 
 
+UNIT_EVENTS = 20_000
+
+
 class Session:
     def __init__(self, sim: Simulator):
         self.sim = sim
@@ -32,7 +36,8 @@ class Session:
         self.chunk = 1                 # epochs per fused call, adapted to take ~1/30 s
         self.summary: list[str] = []   # what the last coarse step did (summary.summarize)
         self._summary_at = -1           # … valid while the stream is still at this position
-        self._unit: list | None = None  # events pulled during the step in progress
+        self._unit: deque | None = None  # events pulled during the step in progress (the latest
+                                         # UNIT_EVENTS: a big network's sample is a million)
         sim.on_pull, sim.on_restart = self._pulled, self.trace.clear
         sim.on_build.append(self._adopt)   # whoever rebuilds it (the app, a lesson player)
         self._adopt()
@@ -77,7 +82,7 @@ class Session:
     def step(self, level: Level | str | None = None) -> Event:
         level = self.level if level is None else level_of(level)
         before = self.flat()
-        self._unit = []
+        self._unit = deque(maxlen=UNIT_EVENTS)
         try:
             if level >= Level.BATCH:
                 event = self._coarse(level)
@@ -87,7 +92,7 @@ class Session:
             unit, self._unit = self._unit, None
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, STEP)
-        self.summary = summarize(level, unit, event, self.layout, before, after, self.sim.history)
+        self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history)
         self._summary_at = self.sim.position
         self._check(event)
         return event
