@@ -9,8 +9,21 @@ import re
 from dlsim.sim.events import Event
 
 
+def _exponent(text: str) -> str:
+    """'9.31e-07' → '9.31e−7', '1.5e+06' → '1.5e6': the short form, with a real minus sign."""
+    mantissa, power = text.split("e")
+    return f"{mantissa}e{int(power)}"
+
+
+def count(n) -> str:
+    """A count (epochs, steps, samples) with thousands separators: 7,875."""
+    return f"{int(n):,}"
+
+
 def num(x, digits: int = 3) -> str:
-    """A number as a learner reads it: fixed digits, a real minus sign, no '-0.000'."""
+    """A number as a learner reads it: fixed digits, a real minus sign, no '-0.000'; below 0.0005
+    (at 3 digits) three significant digits instead, and the exponent form past 10⁶ or below 10⁻⁶.
+    Every number on screen goes through here (or `count`), so one value always reads the same."""
     if x is None:
         return "–"
     x = float(x)
@@ -19,13 +32,13 @@ def num(x, digits: int = 3) -> str:
     if x in (float("inf"), float("-inf")):
         return "∞" if x > 0 else "−∞"
     if abs(x) >= 10 ** 6:
-        text = f"{x:.{digits}e}"
+        text = _exponent(f"{x:.{digits}e}")
     elif 0 < abs(x) < 10 ** -digits * 5 and digits > 0:
         # a small gradient must not read as 0.000: three significant digits instead
-        text = f"{x:.{2 - math.floor(math.log10(abs(x)))}f}" if abs(x) >= 1e-6 else f"{x:.2e}"
+        text = f"{x:.{2 - math.floor(math.log10(abs(x)))}f}" if abs(x) >= 1e-6 else _exponent(f"{x:.2e}")
     else:
-        text = f"{x:.{digits}f}"
-    if float(text) == 0.0:
+        text = f"{x:,.{digits}f}"
+    if float(text.replace(",", "")) == 0.0:
         text = text.lstrip("-")
     return text.replace("-", "−")
 
@@ -100,17 +113,18 @@ def describe(event: Event) -> str:
         return (f"adam (t={v['t']}): m = {num(v['m'])}, v = {num(v['v'], 5)};  {p} ← {num(v['old'])} → "
                 f"{num(v['new'])}")
     if op == "batch":
-        return f"step {v['step']} done: batch loss {num(v['loss'])}"
+        return f"step {count(v['step'])} done: batch loss {num(v['loss'])}"
     if op == "sample":
         return f"sample {v['sample']} done: error {num(v['error'], 0)}"
     if op == "epoch":
-        parts = [f"epoch {v['epoch']} done"]
-        # train loss: on the training set after the epoch; `loss` averaged the batches during it
-        for key, label in (("train_loss", "train loss"), ("train_acc", "train acc"), ("test_loss", "test loss"),
-                           ("test_acc", "test acc"), ("errors", "errors"), ("loss", "mean batch loss during it")):
+        parts = [f"epoch {count(v['epoch'])} done"]
+        # one training loss, named as such: the whole training set's, after the epoch's updates
+        # (the mean of the batch losses, each taken before its update, is in the trace as "loss")
+        for key, label in (("train_loss", "train loss"), ("train_acc", "train acc"),
+                           ("test_loss", "test loss"), ("test_acc", "test acc"), ("errors", "errors")):
             if v.get(key) is not None:
-                parts.append(f"{label} {num(v[key], 0) if key == 'errors' else num(v[key])}")
+                parts.append(f"{label} {count(v[key]) if key == 'errors' else num(v[key])}")
         return ", ".join(parts)
     if op == "run":
-        return f"ran {v['epochs']} epoch{'s' * (v['epochs'] != 1)} on the compiled path"
+        return f"ran {count(v['epochs'])} epoch{'s' * (v['epochs'] != 1)} on the compiled path"
     return f"{op} " + ", ".join(f"{k}={v[k]}" for k in v)

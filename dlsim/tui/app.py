@@ -11,7 +11,7 @@ from textual.binding import Binding
 from dlsim.errors import UserError
 from dlsim.models import MODELS
 from dlsim.sim.simulator import Simulator
-from dlsim.tui import warmup
+from dlsim.tui import kept, warmup
 from dlsim.tui.commands import commands
 from dlsim.tui.lesson_session import open_lesson
 from dlsim.tui.screens.help import HelpScreen
@@ -63,6 +63,12 @@ class DlsimApp(App):
                 warmup.warm(name)
 
     def open_model(self, name: str, seed: int = 0, **options) -> None:
+        resumed = kept.resume(self, name) if seed == 0 and not options else None
+        if resumed is not None:   # left with Esc: carry on where the learner was
+            self.push_screen(SimulationScreen(resumed))
+            self.notify(f"{name}: resumed where you left it ({kept.where(resumed)}); r resets",
+                        timeout=4)
+            return
         try:
             session = Session(Simulator(name, seed=seed, **options))
         except UserError as error:

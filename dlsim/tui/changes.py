@@ -38,17 +38,17 @@ class Change:
     until: int    # for RUN: the epoch the run reached
 
     def describe(self) -> str:
-        from dlsim.sim.formulas import num
+        from dlsim.sim.formulas import count, num
         if self.how == NONE:
             return "not changed yet"
         if self.how == REWOUND:
             return "rewound past its last change"
         arrow = f"{num(self.old, 6)} → {num(self.new, 6)}"
         if self.how == RUN:
-            return f"{arrow} over the run to epoch {self.until}"
+            return f"{arrow} over the run to epoch {count(self.until)}"
         if self.how == EDITED:
             return f"{arrow} edited by hand"
-        return f"{arrow} at step {self.step}"
+        return f"{arrow} at step {count(self.step)}"
 
 
 class Changes:

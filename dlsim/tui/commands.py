@@ -36,6 +36,7 @@ def commands(app, screen) -> Iterable[SystemCommand]:
                             partial(sim.back, level))
         yield SystemCommand(f"Level: {word}", f"→ and ← step by {word}", partial(sim.set_level, level))
     yield SystemCommand("Play / pause", "run, or stop running", sim.toggle)
+    yield SystemCommand("Full speed", "f: train on the compiled path", sim.full_speed)
     yield SystemCommand("Faster", "towards full speed", sim.faster)
     yield SystemCommand("Slower", "towards slow motion", sim.slower)
     yield SystemCommand("Reset", "rebuild the network from its seed", sim.reset)

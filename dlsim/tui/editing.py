@@ -1,6 +1,7 @@
 """Changing a simulation from the screen: options (validated, never a crash), weights by hand,
 reset, the selected weight. A mixin of SimView."""
 from dlsim.errors import UserError
+from dlsim.sim.formulas import num
 
 
 class Editing:
@@ -39,7 +40,7 @@ class Editing:
             self.session.set_weight(name, index, value)
         except UserError as error:
             return str(error)
-        self.ui.notice = f"{name}[{','.join(map(str, index))}] set to {value!r} by hand"
+        self.ui.notice = f"{name}[{','.join(map(str, index))}] set to {num(value, 6)} by hand"
         self.redraw()
         return None
 
@@ -59,6 +60,15 @@ class Editing:
             self.redraw()
             self.post_message(self.Stepped(None))
         self._when_free(go)
+
+    def select_first(self) -> None:
+        """Select the first weight of the layer the heatmap shows."""
+        if self.frame is None:
+            return
+        matrices = self.view.matrices(self.frame, self.ui)
+        if matrices:
+            layer = self.view.shown_layer(self.frame, self.ui, len(matrices))
+            self.select(matrices[layer].element(0, 0), layer)
 
     def select(self, element: tuple[str, tuple] | None, layer: int | None = None) -> None:
         self.ui.selected, self.ui.layer = element, layer

@@ -30,6 +30,7 @@ class Frame:
     diverged: str | None = None
     running: bool = False
     extras: dict[str, Any] = field(default_factory=dict)   # what a network's view adds
+    summary: tuple[str, ...] = ()          # what the last coarse step did (tui/summary.py)
 
     @property
     def phase(self) -> str:

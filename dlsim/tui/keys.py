@@ -1,6 +1,7 @@
 """The keys, one table for every network: the screens bind them, the help screen and the README
 list them. All are priority bindings: → and ← step whatever has focus, and keys pressed in quick
-succession (2 then →) are handled in the order they were pressed."""
+succession (2 then →) are handled in the order they were pressed. The footer shows the keys for
+stepping and playing (all of them fit at 80 columns); ? lists every key."""
 from textual.binding import Binding
 
 from dlsim.sim.events import Level
@@ -13,14 +14,15 @@ STEPPING = [
               key_display="1-5", show=level == Level.OP, priority=True,
               tooltip="1 op · 2 layer · 3 sample · 4 batch · 5 epoch") for level in Level],
     Binding("space", "play", "play", priority=True),
+    Binding("f", "full_speed", "full", priority=True, tooltip="play at full speed"),
     Binding("plus,equals_sign", "faster", "faster", key_display="+", priority=True),
     Binding("minus", "slower", "slower", key_display="-", priority=True),
-    Binding("r", "reset", "reset", priority=True),
-    Binding("l", "learning_rate", "lr", priority=True),
-    Binding("d", "next_dataset", "data", priority=True),
-    Binding("o", "options", "options", priority=True),
-    Binding("w", "focus_weights", "weights", priority=True),
-    Binding("e", "edit_weight", "edit", priority=True),
+    Binding("r", "reset", "reset", show=False, priority=True),   # in ? help: the footer fits 80
+    Binding("l", "learning_rate", "lr", show=False, priority=True),
+    Binding("d", "next_dataset", "data", show=False, priority=True),
+    Binding("o", "options", "options", show=False, priority=True),
+    Binding("w", "focus_weights", "weights", show=False, priority=True),
+    Binding("e", "edit_weight", "edit", show=False, priority=True),
     Binding("escape", "home", "home", show=False, priority=True),
 ]
 
@@ -28,7 +30,8 @@ STEPPING = [
 TABLE = [
     ("→ / ←", "step forward / back at the current level (exact rewind), whatever has focus"),
     ("1 2 3 4 5", "level: op, layer, sample, batch, epoch"),
-    ("space", "play / pause (at full speed: trains on the compiled path in a worker thread)"),
+    ("space", "play / pause, at a speed you can watch at the current level (2 ops/s … 10 epochs/s)"),
+    ("f", "full speed: train on the compiled path in a worker thread (space pauses)"),
     ("+ / -", "faster / slower: slow motion (2 ops/s) … 10 epochs/s … full speed"),
     ("r", "reset: rebuild the network from its seed"),
     ("l", "set the learning rate (applies live, even while running)"),

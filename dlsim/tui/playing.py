@@ -1,8 +1,13 @@
 """Playing a simulation: from slow motion (a step per timer tick, done like a key press) up to full
-speed (the fused path in the run worker). A mixin of SimView."""
+speed (the fused path in the run worker). A mixin of SimView.
+
+Until the learner picks a speed (+ / -), space plays at one they can watch at the current level
+(2 ops/s at op level … 10 epochs/s at epoch level): full speed is one key away (f), never the default.
+"""
 from functools import partial
 
 from dlsim.sim.events import Level
+from dlsim.sim.formulas import num
 from dlsim.tui.runner import Runner, RunStopped
 
 SPEEDS = [   # (label, level, seconds between steps); the last one runs the fused path
@@ -14,6 +19,22 @@ SPEEDS = [   # (label, level, seconds between steps); the last one runs the fuse
     ("10 epochs/s", Level.EPOCH, 0.1),
     ("full", None, 0.0),
 ]
+FULL = len(SPEEDS) - 1
+
+
+def watchable(level: Level) -> int:
+    """The slowest speed that steps by `level`: what space plays at before a speed is chosen."""
+    return next(k for k, (_, at, _) in enumerate(SPEEDS) if at is not None and at >= level)
+
+
+def not_converging(epochs: int, history: list[dict]) -> str:
+    """Why a run stopped without converging, with the last epoch's errors as headless reports them."""
+    last = history[-1] if history else {}
+    errors = last.get("errors")
+    still = f"still {errors:,} errors an epoch" if errors is not None else \
+        f"train accuracy {num(last.get('train_acc'))}"
+    return (f"stopped: {epochs:,} epochs without converging ({still}). It converges only when a "
+            "straight line separates the classes; space runs on, d changes the data")
 
 
 class Playing:
@@ -75,13 +96,30 @@ class Playing:
                               f"({runner.epochs / spent:,.0f} epochs/s on the compiled path)")
         if message.reason == "converged":
             self.ui.notice = "converged: a whole epoch without an error, so the rule changes nothing more"
+        elif message.reason == "not converging" and runner is not None:
+            self.ui.notice = not_converging(runner.epochs, self.session.sim.history)
         elif message.reason.startswith("error"):
             self.ui.notice = message.reason
         self.redraw()
         self._run_pending()
 
+    def follow_level(self) -> None:
+        """The level changed: until the learner has chosen a speed, play at one they can watch."""
+        if not self.speed_chosen:
+            self.speed = watchable(self.session.level)
+            self.ui.speed = SPEEDS[self.speed][0]
+
+    def full_speed(self) -> None:
+        """Play at full speed (the compiled path), or switch a slower play to it."""
+        if self.speed == FULL and self.playing:
+            return
+        self.faster(FULL - self.speed)
+        if not self.playing:
+            self.play()
+
     def faster(self, step: int = 1) -> None:
-        self.speed = max(0, min(len(SPEEDS) - 1, self.speed + step))
+        self.speed_chosen = True
+        self.speed = max(0, min(FULL, self.speed + step))
         self.ui.speed = SPEEDS[self.speed][0]
         if self.playing:
             self._pending = self.play

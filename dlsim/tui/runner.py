@@ -21,11 +21,12 @@ class RunStopped(Message):
 
     def __init__(self, reason: str):
         super().__init__()
-        self.reason = reason     # "paused", "diverged", "converged" or "error: …"
+        self.reason = reason     # "paused", "diverged", "converged", "not converging" or "error: …"
 
 
 class Runner:
-    CHUNK_S = 1 / 30
+    CHUNK_S = 1 / 45   # a frame is built after a chunk: shorter than a frame, and a pause waits less
+    PATIENCE = 1_000   # epochs a run of a model that can converge goes on without converging
 
     def __init__(self, session, extras: Callable, target):
         self.session = session
@@ -72,6 +73,8 @@ class Runner:
                     self.wanted.clear()
                     self.latest = self.session.frame(self.extras, running=True)
                     self.frames += 1
+                if not stop and self.epochs >= self.PATIENCE and self.session.converges():
+                    stop = "not converging"   # XOR on a perceptron would run forever
                 if stop:
                     reason = stop
                     break

@@ -7,6 +7,7 @@ boundary run on the compiled batch path (the same arithmetic, bit for bit), and 
 on the fused path for the run worker.
 """
 import time
+from collections import deque
 from typing import Any, Callable
 
 import numpy as np
@@ -17,8 +18,12 @@ from dlsim.sim.simulator import Simulator, level_of
 from dlsim.sim.stepper import HistoryLimit
 from dlsim.tui.changes import EDITED, RUN, STEP, Changes, Layout
 from dlsim.tui.frame import Frame
+from dlsim.tui.summary import summarize
 from dlsim.tui.trace import Trace
 from dlsim.sim.watchdog import Watchdog
+
+
+UNIT_EVENTS = 20_000
 
 
 class Session:
@@ -29,7 +34,11 @@ class Session:
         self.watch = Watchdog()
         self.diverged: str | None = None
         self.chunk = 1                 # epochs per fused call, adapted to take ~1/30 s
-        sim.on_pull, sim.on_restart = self.trace.add, self.trace.clear
+        self.summary: list[str] = []   # what the last coarse step did (summary.summarize)
+        self._summary_at = -1           # … valid while the stream is still at this position
+        self._unit: deque | None = None  # events pulled during the step in progress (the latest
+                                         # UNIT_EVENTS: a big network's sample is a million)
+        sim.on_pull, sim.on_restart = self._pulled, self.trace.clear
         sim.on_build.append(self._adopt)   # whoever rebuilds it (the app, a lesson player)
         self._adopt()
 
@@ -49,7 +58,17 @@ class Session:
         self.changes = Changes(self.layout.size)
         self.watch.reset(self.sim.history)
         self.diverged = None
+        self.summary = []
         self.chunk = 1
+
+    def converges(self) -> bool:
+        """Whether the model has a notion of done (the perceptron's error-free epoch)."""
+        return type(self.model).converged is not Model.converged
+
+    def _pulled(self, event: Event, position: int) -> None:
+        self.trace.add(event, position)
+        if self._unit is not None:
+            self._unit.append(event)
 
     def flat(self) -> np.ndarray:
         return self.layout.flat(self.model.params)
@@ -63,11 +82,18 @@ class Session:
     def step(self, level: Level | str | None = None) -> Event:
         level = self.level if level is None else level_of(level)
         before = self.flat()
-        if level >= Level.BATCH:
-            event = self._coarse(level)
-        else:
-            event = self.sim.step(level)
-        self.changes.observe(before, self.flat(), self.model.steps, STEP)
+        self._unit = deque(maxlen=UNIT_EVENTS)
+        try:
+            if level >= Level.BATCH:
+                event = self._coarse(level)
+            else:
+                event = self.sim.step(level)
+        finally:
+            unit, self._unit = self._unit, None
+        after = self.flat()
+        self.changes.observe(before, after, self.model.steps, STEP)
+        self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history)
+        self._summary_at = self.sim.position
         self._check(event)
         return event
 
@@ -107,6 +133,7 @@ class Session:
         if not self.trace.events:
             self.trace.restore(self.sim.position, self.sim.last)
         self.changes.rewound(before, self.flat())
+        self.summary = []
         self.watch.reset(self.sim.history)
         self.diverged = None
         self._check(self.sim.last, rewound=True)
@@ -126,7 +153,7 @@ class Session:
             self.diverged = self._where(problem)
 
     def _where(self, problem: str) -> str:
-        return (f"Training diverged at epoch {self.model.epoch}, step {self.model.steps}: {problem}. "
+        return (f"Training diverged at epoch {self.model.epoch:,}, step {self.model.steps:,}: {problem}. "
                 "Press ← to go back to before the update that broke it, then lower the learning rate (l).")
 
     # --- running (called on the run worker's thread) ----------------------------------------------
@@ -148,7 +175,10 @@ class Session:
             self.sim.back(Level.OP)
             self.watch.reset(self.sim.history)
             return self.run_chunk_single(before)
-        self.changes.observe(before, self.flat(), self.model.steps, RUN, self.model.epoch)
+        after = self.flat()
+        self.changes.observe(before, after, self.model.steps, RUN, self.model.epoch)
+        self.summary = summarize(Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history)
+        self._summary_at = self.sim.position
         if problem:
             self.diverged = self._where(problem)
             return "diverged"
@@ -195,4 +225,5 @@ class Session:
             trace=self.trace.copy(), params={k: v.copy() for k, v in self.model.params.items()},
             grads=None if grads is None else {k: v.copy() for k, v in grads.items()},
             history=list(self.sim.history), layout=self.layout, changes=self.changes.copy(),
-            diverged=self.diverged, running=running, extras=extras(self.model) if extras else {})
+            diverged=self.diverged, running=running, extras=extras(self.model) if extras else {},
+            summary=tuple(self.summary) if self._summary_at == self.sim.position else ())

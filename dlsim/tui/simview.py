@@ -18,7 +18,7 @@ from dlsim.sim.simulator import level_of
 from dlsim.sim.stepper import HistoryLimit
 from dlsim.tui import warmup
 from dlsim.tui.editing import Editing
-from dlsim.tui.playing import SPEEDS, Playing
+from dlsim.tui.playing import SPEEDS, Playing, watchable
 from dlsim.tui.runner import Runner
 from dlsim.tui.session import Session
 from dlsim.tui.views import view_for
@@ -27,8 +27,8 @@ from dlsim.tui.widgets.panel import Panel, UiState
 from dlsim.tui.widgets.status_bar import StatusBar
 
 BIG = 20_000      # parameters from which steps run in a thread (a sample can be a million events)
-FPS = 24          # at most this many frames a second in run mode
-POLL = 1 / 60     # how often the UI looks for a new frame (a cheap check)
+FPS = 36          # at most this many frames a second in run mode (the target is ≥ 30)
+POLL = 1 / 120    # how often the UI looks for a new frame (a cheap check)
 
 
 class SimView(Playing, Editing, Vertical):
@@ -42,7 +42,8 @@ class SimView(Playing, Editing, Vertical):
         self.session = session
         self.view = view_for(session.name)(session)
         self.ui = UiState(warm=warmup.is_warm(session.name))
-        self.speed = len(SPEEDS) - 1
+        self.speed = watchable(session.level)
+        self.speed_chosen = False        # + / - / f chose one: the level no longer sets it
         self.ui.speed = SPEEDS[self.speed][0]
         self.runner: Runner | None = None
         self._timer = None
@@ -168,6 +169,7 @@ class SimView(Playing, Editing, Vertical):
 
     def set_level(self, level: Level | str) -> None:
         self.session.level = level_of(level)
+        self.follow_level()
         self.ui.notice = ""
         if self.runner is None:
             self.redraw()

@@ -60,3 +60,14 @@ def test_curve_series_follow_a_history_that_grows_and_shrinks():
     assert list(ex.update(history)[1]) == [1.0, 0.5, 0.25]
     del history[1:]
     assert list(ex.update(history)[1]) == [1.0]
+
+
+def test_a_narrow_curve_legend_drops_words_never_a_number():
+    import numpy as np
+    from dlsim.tui.widgets.curves import Chart, _legend
+    chart = Chart("accuracy", (("train_acc", "train"), ("test_acc", "test")), (0.0, 1.0))
+    data = {"train_acc": (np.arange(1, 3), np.array([0.5, 0.812])),
+            "test_acc": (np.arange(1, 3), np.array([0.5, 0.797]))}
+    for width in (60, 30, 20, 18):
+        text = "".join(t for t, _ in _legend(chart, data, width))
+        assert "0.812" in text and "0.797" in text and len(text) <= width

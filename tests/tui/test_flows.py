@@ -43,7 +43,7 @@ async def test_divergence_pauses_says_what_and_step_back_recovers():
     app = make_app("mlp", dataset="spiral")
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)
-        await pilot.press("5", "right", "right", "l", "ctrl+u", "ctrl+k", *"50", "enter", "space")
+        await pilot.press("5", "right", "right", "l", "ctrl+u", "ctrl+k", *"50", "enter", "f")
         assert await until(pilot, lambda: sim.runner is None and sim.session.diverged, timeout=10)
         await settle(pilot)
         shown = text_of(app.screen.query_one(MathPanel))
@@ -53,7 +53,7 @@ async def test_divergence_pauses_says_what_and_step_back_recovers():
         assert sim.session.diverged is None
         assert np.all(np.isfinite(sim.session.flat()))
         assert "diverged" not in text_of(app.screen.query_one(StatusBar))
-        await pilot.press("l", "ctrl+u", "ctrl+k", *"0.1", "enter", "space")
+        await pilot.press("l", "ctrl+u", "ctrl+k", *"0.1", "enter", "f")
         await pilot.pause(0.5)
         await pilot.press("space")
         await settle(pilot)
@@ -64,7 +64,7 @@ async def test_live_learning_rate_applies_while_running():
     app = make_app("mlp")
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)
-        await pilot.press("space")
+        await pilot.press("f")
         runner = sim.runner
         assert sim.set_option("lr", "0.07") is None
         assert runner is sim.runner and "while running" in sim.ui.notice
@@ -77,7 +77,7 @@ async def test_architecture_change_while_running_pauses_then_rebuilds():
     app = make_app("mlp")
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)
-        await pilot.press("space")
+        await pilot.press("f")
         assert await until(pilot, lambda: sim.session.model.epoch > 0)
         sim.set_option("hidden", "3")
         assert await until(pilot, lambda: list(sim.session.model.sizes) == [2, 3, 1])
@@ -112,7 +112,7 @@ async def test_perceptron_runs_to_convergence_and_draws_its_line():
     app = make_app("perceptron", dataset="and")
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)
-        await pilot.press("space")
+        await pilot.press("f")
         assert await until(pilot, lambda: sim.runner is None and sim.session.model.converged(), timeout=5)
         await settle(pilot)
         assert "converged" in sim.ui.notice
@@ -202,7 +202,7 @@ async def test_quitting_while_running_stops_the_worker():
     app = make_app("mlp")
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)
-        await pilot.press("space")
+        await pilot.press("f")
         runner = sim.runner
         assert await until(pilot, lambda: runner.frames >= 1)
         await pilot.press("q")
@@ -222,3 +222,16 @@ async def test_big_networks_step_in_a_thread(monkeypatch):
         await pilot.press("left", "left", "left", "left")
         assert await until(pilot, lambda: sim._busy is None and sim._pending is None)
         assert sim.session.sim.position < position
+
+
+async def test_perceptron_on_xor_stops_and_says_why_instead_of_running_forever():
+    app = make_app("perceptron", dataset="xor")
+    async with app.run_test(size=(120, 40)) as pilot:
+        sim = sim_view(app)
+        await pilot.press("f")
+        assert await until(pilot, lambda: sim.runner is None, timeout=20)
+        await settle(pilot)
+        model = sim.session.model
+        assert not model.converged() and model.epoch >= sim._last_runner.PATIENCE
+        assert "without converging" in sim.ui.notice and "errors an epoch" in sim.ui.notice
+        assert "without converging" in text_of(app.screen.query_one(MathPanel))

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from dlsim.sim.events import Level
+from dlsim.sim.formulas import count, num
 from dlsim.tui.screens.help import HelpScreen
 from dlsim.tui.screens.home import HomeScreen
 from dlsim.tui.screens.options import OptionsScreen
@@ -11,6 +12,7 @@ from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.simview import SPEEDS
 from dlsim.tui.widgets.math_panel import MathPanel
 from dlsim.tui.widgets.network.weights import WeightsPanel
+from dlsim.tui.widgets.style import short
 
 from .conftest import make_app, settle, sim_view, text_of, until
 
@@ -53,21 +55,19 @@ async def test_math_panel_shows_the_kernels_numbers():
         assert describe(event) in text_of(app.screen.query_one(MathPanel)).replace("\n", "")
 
 
-async def test_space_runs_in_a_worker_and_pauses_within_100_ms():
+async def test_f_runs_in_a_worker_and_space_pauses_it():
+    # how fast the pause takes effect is measured by `python -m dlsim.tui.measure`, never asserted
     app = make_app("mlp", dataset="spiral")
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)
-        await pilot.press("space")
+        await pilot.press("f")
         assert sim.runner is not None and sim.ui.playing
         runner = sim.runner
         assert await until(pilot, lambda: runner.frames >= 3)
         await pilot.pause(0.2)
         assert sim._drawn is not None            # the UI drew a frame from the worker
-        import time
-        start = time.perf_counter()
         await pilot.press("space")
-        assert runner.finished.wait(0.1), "the run did not stop within 100 ms"
-        assert time.perf_counter() - start < 0.2
+        assert runner.finished.wait(10), "the run did not stop"
         await settle(pilot)
         assert sim.runner is None and not sim.ui.playing and sim.session.model.epoch > 0
 
@@ -148,7 +148,7 @@ async def test_weights_keys_select_and_inspect():
     app = make_app("mlp", hidden=[4, 3])
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)
-        await pilot.press("w", "down")
+        await pilot.press("w")                    # focusing the heatmap selects its first weight
         assert sim.ui.selected == ("layer[0].W", (0, 0))
         await pilot.press("down", "shift+right")
         assert sim.ui.selected == ("layer[0].W", (1, 1))
@@ -167,7 +167,7 @@ async def test_e_and_enter_edit_the_selected_weight():
         sim = sim_view(app)
         await pilot.press("e")
         assert isinstance(app.screen, SimulationScreen) and "select a weight" in sim.ui.notice
-        await pilot.press("w", "down", "enter")
+        await pilot.press("w", "enter")
         assert isinstance(app.screen, PromptScreen)
         await pilot.press("ctrl+u", "ctrl+k", *"x1", "enter")
         assert "not a number" in str(app.screen.query_one("#prompt-error").render())
@@ -235,3 +235,23 @@ async def test_command_palette_opens_a_lesson():
         assert await until(pilot, lambda: isinstance(app.screen, LessonScreen))
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Lesson: next step", "Lesson: previous step", "Lesson: back to the script"} <= titles
+
+
+async def test_w_then_e_edits_the_first_weight_shown_as_the_screen_shows_numbers():
+    app = make_app("mlp", hidden=[3])
+    async with app.run_test(size=(120, 40)) as pilot:
+        sim = sim_view(app)
+        before = sim.session.flat().copy()
+        await pilot.press("w", "e")
+        assert isinstance(app.screen, PromptScreen)
+        value = float(sim.session.model.params["layer[0].W"][0, 0])
+        shown = app.screen.query_one("#prompt-input").value
+        assert shown == num(value, 6) and "e-" not in shown and not shown.startswith("-")
+        await pilot.press("enter")                   # the value as shown: nothing changes
+        assert isinstance(app.screen, SimulationScreen)
+        assert (sim.session.flat() == before).all()
+
+
+def test_one_number_format_everywhere():
+    assert num(-9.31e-07) == "−9.31e−7" and num(-5e-5) == "−0.0000500" and num(2.5e7) == "2.500e7"
+    assert short(-5e-5) == "−5e−5" and count(7875) == "7,875" and num(-0.2139909217331038) == "−0.214"

@@ -137,7 +137,7 @@ async def test_next_while_running_stops_the_run_first():
     app = lesson_app(at=3)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
-        await pilot.press("space")
+        await pilot.press("f")
         await pilot.press("n")
         assert await until(pilot, lambda: screen.player.index == 4 and screen.sim.runner is None, 10)
         await settle(pilot)

@@ -188,3 +188,14 @@ def test_back_after_a_run_goes_one_epoch_back_exactly():
     session.back(Level.OP)
     assert session.sim.epoch == 9
     assert np.array_equal(session.sim.model.theta, reference.model.theta)
+
+
+def test_perceptron_sample_counter_never_steps_backwards():
+    from dlsim.tui.views import view_for
+    session = Session(dlsim.make("perceptron", dataset="and"))
+    view = view_for("perceptron")(session)
+    seen = []
+    for _ in range(2 * 7):   # two samples, op by op: z, ŷ, error, three updates, the sample's close
+        session.step(Level.OP)
+        seen.append(int(view.cursor(session.model, session.sim.last).split()[1].split("/")[0]))
+    assert seen == sorted(seen) and seen[0] == 1 and seen[-1] == 2

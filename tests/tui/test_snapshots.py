@@ -44,3 +44,36 @@ def test_mlp_backward(snap_compare, size):
     assert snap_compare(app, terminal_size=size,
                         run_before=_keys("5", "right", "right", "2", *["right"] * 5, "1", "right",
                                          "w", "down", "down"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_mlp_layer_summary(snap_compare, size):
+    # two layer steps: the math panel sums up the second layer (z and a vectors)
+    app = make_app("mlp", dataset="xor")
+    assert snap_compare(app, terminal_size=size, run_before=_keys("2", "right", "right"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_mlp_diverged(snap_compare, size):
+    # a learning rate of 50, then epoch steps: the advice is whole, to "lower the learning rate (l)"
+    app = make_app("mlp", dataset="spiral")
+    assert snap_compare(app, terminal_size=size,
+                        run_before=_keys("5", "right", "l", "ctrl+u", "ctrl+k", "5", "0", "enter",
+                                         "right", "right", "right"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_options(snap_compare, size):
+    app = make_app("mlp")
+    assert snap_compare(app, terminal_size=size, run_before=_keys("o", "tab", "tab"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help(snap_compare, size):
+    assert snap_compare(make_app("mlp"), terminal_size=size, run_before=_keys("question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_weight_edit_prompt(snap_compare, size):
+    # w selects the first weight; e opens the prompt with its value as the screen shows it
+    assert snap_compare(make_app("mlp", hidden=[4, 3]), terminal_size=size, run_before=_keys("w", "e"))

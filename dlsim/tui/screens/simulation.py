@@ -9,6 +9,7 @@ from textual.widgets import Footer
 
 from dlsim.sim.formulas import num
 from dlsim.tui.keys import STEPPING
+from dlsim.tui.kept import keep
 from dlsim.tui.screens.base import DlsimScreen
 from dlsim.tui.screens.help import HelpScreen
 from dlsim.tui.screens.options import OptionsScreen
@@ -51,6 +52,9 @@ class SimulationScreen(DlsimScreen):
 
     def action_play(self) -> None:
         self.sim.toggle()
+
+    def action_full_speed(self) -> None:
+        self.sim.full_speed()
 
     def action_faster(self) -> None:
         self.sim.faster()
@@ -106,7 +110,10 @@ class SimulationScreen(DlsimScreen):
                                           help=f"Allowed: {option.allowed}."))
 
     def action_focus_weights(self) -> None:
+        """Focus the heatmap with a weight selected (the shown layer's first), so e edits at once."""
         self.query_one(WeightsPanel).focus()
+        if self.sim.ui.selected is None:
+            self.sim.select_first()
 
     def action_edit_weight(self) -> None:
         selected = self.sim.ui.selected
@@ -116,9 +123,13 @@ class SimulationScreen(DlsimScreen):
         name, index = selected
         value = float(self.session.model.params[name][index])
         label = f"{name}[{','.join(map(str, index))}]"
+        shown = num(value, 6)
+
+        def apply(raw: str) -> str | None:   # Enter on the value as shown changes nothing
+            return None if raw.strip() == shown else self.sim.set_weight(name, index, raw)
         self.app.push_screen(PromptScreen(
-            f"Edit {label}", repr(value), lambda raw: self.sim.set_weight(name, index, raw),
-            help=f"Now {num(value, 6)}. Stepping back past this edit undoes it."))
+            f"Edit {label}", shown, apply,
+            help=f"Now {shown}. Stepping back past this edit undoes it."))
 
     def on_weights_panel_edit(self, message: WeightsPanel.Edit) -> None:
         message.stop()
@@ -128,5 +139,11 @@ class SimulationScreen(DlsimScreen):
         self.app.push_screen(HelpScreen())
 
     def action_home(self) -> None:
+        """Home, keeping the network as it is: opening it again resumes here (app.open_model)."""
+        runner = self.sim.runner
         self.sim.pause()
+        if runner is not None:   # hand the session back whole before anything else may drive it
+            runner.finished.wait(0.5)
+        if type(self) is SimulationScreen:   # a lesson's session is its player's, resumed by it
+            keep(self.app, self.session)
         self.app.pop_screen()

@@ -42,7 +42,9 @@ class PerceptronView(NetworkView):
         return int(ws.values["sample"]) if ws is not None else None
 
     def cursor(self, model, last) -> str:
-        return f"sample {model.index + self.in_sample(last)}/{model.X.shape[0]}"
+        # every event before the one that closes a sample (its updates too) is inside that sample
+        inside = last is not None and last.closes < Level.SAMPLE
+        return f"sample {model.index + inside}/{model.X.shape[0]}"
 
     def graph(self, frame, ui) -> Graph:
         trace, last = frame.trace, frame.last

@@ -71,11 +71,7 @@ class Curves(Panel):
         return out
 
     def _chart(self, chart: Chart, data: dict, epochs: int, width: int, height: int) -> list[Cells]:
-        head: Cells = [(chart.title, st.plain(bold=True))]
-        for i, (key, label) in enumerate(chart.series):
-            x, y = data[key]
-            last = num(y[-1]) if len(y) else "–"   # a loss or an accuracy: no sign to show
-            head += [("  " + LEGEND[i] * 2 + " ", SERIES_STYLES[i]), (f"{label} {last}", st.plain())]
+        head = _legend(chart, data, width)
         if height < 2:
             return [head][:height]
         label_w = 6
@@ -117,3 +113,21 @@ class Curves(Panel):
             tail = f" epoch {epochs}"
             rows[-1] = rows[-1][:max(0, len(rows[-1]) - len(tail))] + [(tail, st.plain(dim=True))]
         return rows
+
+
+def _legend(chart: Chart, data: dict, width: int) -> Cells:
+    """'loss  ── train 0.700  ┄┄ test 0.692'; where that is too wide the words give way (the series
+    are told apart by their line), then the title: a number is never cut."""
+    lasts = []
+    for key, _ in chart.series:
+        y = data[key][1]
+        lasts.append(num(y[-1]) if len(y) else "–")   # a loss or an accuracy: no sign to show
+    for title, labels in ((chart.title, True), (chart.title, False), ("", False)):
+        head: Cells = [(title, st.plain(bold=True))] if title else []
+        for i, ((_, label), last) in enumerate(zip(chart.series, lasts)):
+            gap = "  " if head else ""
+            head += [(gap + LEGEND[i] * 2 + " ", SERIES_STYLES[i]),
+                     (f"{label} {last}" if labels else last, st.plain())]
+        if sum(len(text) for text, _ in head) <= width:
+            break
+    return head

@@ -1,5 +1,10 @@
-"""The arithmetic of the current event, with the kernel's own numbers (through formulas.describe),
-and below it whatever the learner must know now: divergence, a refused value, the history limit."""
+"""The arithmetic of the current event, with the kernel's own numbers (through formulas.describe) —
+or, after a step of a layer or more, a summary of the unit just completed (tui/summary.py) — and
+below it whatever the learner must know now: divergence, a refused value, the history limit.
+
+The panel is as tall as what it has to say (between the stylesheet's min-height and max-height), so
+a notice is never cut at 80×24; if even that is too little, the notice wins over the arithmetic.
+"""
 import textwrap
 
 from rich.style import Style
@@ -10,29 +15,74 @@ from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
 PHASES = {"forward": (79, 158, 222), "loss": (200, 160, 60), "backward": (240, 138, 56),
           "update": (120, 190, 120), "evaluate": (170, 140, 220)}
+NOTED = 2   # rows of arithmetic kept beside a notice
 ALERT = Style(color=st.rgb((255, 235, 235)), bgcolor=st.rgb((150, 30, 30)), bold=True)
 
 
+def whole(texts: list[list[Cells]], rows: int) -> list[Cells]:
+    """The first texts (each its wrapped rows) that fit in `rows` rows, each one whole."""
+    kept: list[Cells] = []
+    for text in texts:
+        if len(kept) + len(text) > rows:
+            break
+        kept += text
+    return kept
+
+
+def _lines(body: list[Cells]) -> list[list[Cells]]:
+    """Wrapped rows back into their texts (a continuation row starts with the indent)."""
+    texts: list[list[Cells]] = []
+    for row in body:
+        if texts and row[0][0].startswith("    "):
+            texts[-1].append(row)
+        else:
+            texts.append([row])
+    return texts
+
+
 class MathPanel(Panel):
-    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+    _wanted = 0   # rows the last frame needed
+
+    def lines(self, frame, ui: UiState, width: int) -> tuple[list[Cells], list[Cells], list[Cells]]:
+        """(head, body, notice) rows, none cut."""
         event = frame.last
         phase = frame.phase
         colour = PHASES.get(phase, st.NEUTRAL)
         badge = Style(color=st.rgb((15, 15, 15)), bgcolor=st.rgb(colour), bold=True)
         head: Cells = [(f" {phase.upper()} ", badge)]
+        if frame.summary:
+            head += [(f" {frame.level.name.lower()} step done", st.plain(bold=True))]
         if event is not None:
             head += [(f" {event.op}", st.plain(bold=True)), (f" · {event.path}", st.plain(dim=True))]
         else:
             head += [(" nothing computed yet: → steps forward, space plays", st.plain(dim=True))]
-        body = describe(event) if event is not None else ""
+        texts = list(frame.summary) or ([describe(event)] if event is not None else [])
+        wrapped = [[[(line, st.plain())] for line in textwrap.wrap(text, width, subsequent_indent="    ")]
+                   for text in texts]
         notice = frame.diverged or ui.notice
-        room = height - 1
-        notice_lines = textwrap.wrap(notice, width - 2) if notice else []
-        keep = max(0, room - len(notice_lines)) if notice else room
-        lines = textwrap.wrap(body, width, subsequent_indent="    ") if body else []
-        rows = [head] + [[(line, st.plain())] for line in lines[:max(keep, 1 if not notice else 0)]]
         style = ALERT if frame.diverged else st.plain(bold=True)
         mark = "⚠ " if frame.diverged else "! "
-        for k, line in enumerate(notice_lines[:room]):
-            rows.append([((mark if k == 0 else "  ") + line, style)])
-        return rows[:height]
+        notes = [[((mark if k == 0 else "  ") + line, style)]
+                 for k, line in enumerate(textwrap.wrap(notice, width - 2) if notice else [])]
+        # the notice is what matters now: the arithmetic gives it room
+        body = whole(wrapped, NOTED) if notes else [row for rows in wrapped for row in rows]
+        return [head], body, notes
+
+    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+        head, body, notes = self.lines(frame, ui, width)
+        keep = max(0, height - len(head) - len(notes))
+        if len(body) > keep:   # whole lines only: a number is never half shown
+            body = whole(_lines(body), keep)
+        return (head + body + notes)[:height]
+
+    def draw(self, frame, ui: UiState) -> None:
+        super().draw(frame, ui)
+        wanted = self.get_content_height(self.size, self.size, self.size.width)
+        if wanted != self._wanted:   # taller or shorter than the last frame: lay out again
+            self._wanted = wanted
+            self.refresh(layout=True)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        if self.frame is None or width <= 0:
+            return 1
+        return sum(map(len, self.lines(self.frame, self.ui, width)))

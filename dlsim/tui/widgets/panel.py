@@ -64,6 +64,7 @@ class Panel(Widget):
         self.frame: Frame | None = None
         self.ui = UiState()
         self._strips: list[Strip] = []
+        self._size_drawn = (0, 0)
 
     def draw(self, frame: Frame, ui: UiState) -> None:
         self.frame, self.ui = frame, ui
@@ -72,11 +73,15 @@ class Panel(Widget):
     def _rebuild(self) -> None:
         width, height = self.size
         if self.frame is None or width <= 0 or height <= 0:
-            self._strips = []
+            strips = []
         else:
             base = self.rich_style
-            self._strips = [strip(row, width, base) for row in self.rows(self.frame, self.ui, width, height)]
-        self.refresh()
+            strips = [strip(row, width, base) for row in self.rows(self.frame, self.ui, width, height)]
+        # Textual re-renders a refreshed widget line by line through its style cache, the larger part
+        # of a frame's cost: a panel whose lines did not change (most, between two run frames) is skipped
+        if strips != self._strips or self._size_drawn != (width, height):
+            self._strips, self._size_drawn = strips, (width, height)
+            self.refresh()
 
     def rows(self, frame: Frame, ui: UiState, width: int, height: int) -> list[Cells]:
         raise NotImplementedError

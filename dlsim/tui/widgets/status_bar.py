@@ -1,5 +1,8 @@
-"""One line that says where the simulation is: network, dataset, epoch, step, phase, level, backend,
-speed, and whether it is running, paused, compiling or diverged."""
+"""One line that says where the simulation is: network, dataset, epoch, step, sample, phase, level,
+backend, speed, and whether it is running, paused, compiling or diverged.
+
+When the line is too narrow, whole fields give way, least needed first (backend, phase, speed…);
+a field is never cut, so a number is never shown half."""
 from rich.style import Style
 
 from dlsim.tui.widgets import style as st
@@ -29,34 +32,35 @@ class StatusBar(Panel):
         compact = width < 120
         cursor = frame.extras.get("cursor", "")
         running = ui.playing and bool(ui.rate)
-        fields = [
-            ("", frame.name.upper() if not compact else frame.name),
-            ("", str(frame.config.get("dataset", ""))),
-            ("epoch " if not compact else "ep ", f"{frame.epoch:,}"),
-            ("step " if not compact else "st ", f"{frame.steps:,}"),
-            ("", "" if running or compact else cursor),
-            ("", "" if running else frame.phase),
-            ("level " if not compact else "by ", frame.level.name.lower()),
-            ("", str(frame.config.get("backend", "cpu"))),
-            ("speed " if not compact else "", ui.rate if running else ui.speed),
+        if compact and " sample " in cursor:   # "batch 2/8 sample 3/32" → "sample 3/32"
+            cursor = cursor[cursor.index("sample "):]
+        fields = [   # (label, value, how much it is needed: the lowest gives way first)
+            ("", frame.name.upper() if not compact else frame.name, 9),
+            ("", str(frame.config.get("dataset", "")), 7),
+            ("epoch " if not compact else "ep ", f"{frame.epoch:,}", 9),
+            ("step " if not compact else "st ", f"{frame.steps:,}", 6),
+            ("", "" if running else cursor, 8),
+            ("", "" if running else frame.phase, 2),
+            ("level " if not compact else "by ", frame.level.name.lower(), 5),
+            ("", str(frame.config.get("backend", "cpu")), 1),
+            ("speed " if not compact else "", ui.rate if running else ui.speed, 4),
         ]
+        fields = [f for f in fields if f[1]]
+        text, colour = STATES[state_of(frame, ui)]
+        badge = Style(color=st.rgb((15, 15, 15)), bgcolor=st.rgb(colour), bold=True)
+        label = f" {text} "
+        gap = len(" │ " if not compact else " ")
+
+        def length(kept) -> int:
+            return 1 + sum(len(key) + len(value) for key, value, _ in kept) + gap * (len(kept) - 1)
+        while fields and length(fields) > width - len(label) - 1:   # the state stays visible
+            fields.remove(min(fields, key=lambda f: f[2]))
         cells: Cells = [(" ", None)]
-        for key, value in fields:
-            if not value:
-                continue
+        for key, value, _ in fields:
             if len(cells) > 1:
                 cells.append((" │ " if not compact else " ", SEP))
             if key:
                 cells.append((key, KEY))
             cells.append((value, VALUE))
-        text, colour = STATES[state_of(frame, ui)]
-        badge = Style(color=st.rgb((15, 15, 15)), bgcolor=st.rgb(colour), bold=True)
-        label = f" {text} "
-        room = width - len(label) - 1
-        kept: Cells = []
-        for text_, style in cells:   # the state stays visible: the fields give way
-            if room <= 0:
-                break
-            kept.append((text_[:room], style))
-            room -= len(text_[:room])
-        return [kept + [(" " * max(1, room + 1), None), (label, badge)]]
+        room = width - len(label) - length(fields)
+        return [cells + [(" " * max(1, room), None), (label, badge)]]

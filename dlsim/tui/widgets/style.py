@@ -63,7 +63,7 @@ def sign_of(value: float) -> int:
 
 
 def short(value: float | None, width: int = 5) -> str:
-    """A signed number in at most `width` characters: +0.53, −1.20, +.012, −3e-4, +12.3."""
+    """A signed number in at most `width` characters: +0.53, −1.20, +.012, −3e−4, +12.3."""
     if value is None:
         return "·".rjust(width)
     if value != value:
@@ -76,5 +76,5 @@ def short(value: float | None, width: int = 5) -> str:
     for text in (f"{a:.2f}", f"{a:.3f}"[1:] if a < 1 else "", f"{a:.1f}", f"{a:.0f}"):
         if text and len(text) <= body and (float(text) != 0 or a == 0):
             return (sign + text).rjust(width)
-    text = f"{a:.0e}".replace("e-0", "e-").replace("e+0", "e")
+    text = f"{a:.0e}".replace("e-0", "e-").replace("e+0", "e").replace("-", MINUS)   # as formulas.num
     return (sign + text)[:width].rjust(width)

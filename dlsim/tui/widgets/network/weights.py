@@ -202,7 +202,7 @@ class WeightsPanel(Panel):
         name, index = ui.selected
         label = f"{name}[{','.join(map(str, index))}]"
         value = float(frame.params[name][index])
-        lines = [[(f"{label} = ", st.plain(bold=True)), (repr(value), st.plain(bold=True))]]
+        lines = [[(f"{label} = ", st.plain(bold=True)), (num(value, 6), st.plain(bold=True))]]
         if frame.grads is not None:
             lines.append([(f"∂L/∂w = {num(frame.grads[name][index], 6)}", st.plain()),
                           (" (batch so far)", st.plain(dim=True))])

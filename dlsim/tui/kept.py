@@ -1,0 +1,25 @@
+"""Networks the learner left with Esc, kept so that opening one again resumes where they left it:
+options, hand-edited weights and every epoch trained survive a trip to the home screen."""
+from dlsim.tui.session import Session
+
+
+def kept(app) -> dict[str, Session]:
+    """The app's kept sessions by network name (made on first use)."""
+    if not hasattr(app, "_kept_sessions"):
+        app._kept_sessions = {}
+    return app._kept_sessions
+
+
+def keep(app, session: Session) -> None:
+    kept(app)[session.name] = session
+
+
+def resume(app, name: str) -> Session | None:
+    """The session left for `name`, if any (taken out: the screen that opens it owns it now)."""
+    return kept(app).pop(name, None)
+
+
+def where(session: Session) -> str:
+    """'epoch 12, step 340' — said when a kept network is opened again."""
+    model = session.model
+    return f"epoch {model.epoch:,}, step {model.steps:,}"

@@ -1,0 +1,128 @@
+"""What a coarse step did, in a few lines for the math panel: the unit just completed, not its last op.
+
+After a layer step, the layer's vectors (z, a, δ, the gradients or the new weights); after a sample,
+also its output and loss; after a batch, the update (‖Δ‖ of each parameter and the largest change);
+after an epoch, its metrics. Built from the events the stepper pulled during the step (grouped by
+op and by what they touched, so any network's events work) and from the parameters before and
+after it — never by asking which network this is.
+"""
+import re
+
+import numpy as np
+
+from dlsim.sim.events import FORWARD, LOSS, Event, Level
+from dlsim.sim.formulas import count, describe, num
+from dlsim.tui.changes import Layout
+
+# The number an op produces, and how the summary names it. Ops not listed are summed up by their
+# own describe() line when they are the unit's last event (a loss, an epoch's metrics).
+HEADLINE = {
+    "weighted_sum": ("z", "z"),
+    "activation": ("a", "a"),
+    "threshold": ("ŷ", "output"),
+    "error": ("error", "error"),
+    "delta": ("δ", "delta"),
+    "grad": ("∂L/∂", "total"),
+    "update": ("←", "new"),
+}
+INDEX = re.compile(r"\[[\d,]*\]$")
+
+
+def vector(values: list[float], width: int) -> str:
+    """'(0.120, −0.300, …, 0.770) [16]' in at most `width` characters (always the first and last)."""
+    texts = [num(v) for v in values]
+    if len(texts) == 1:
+        return texts[0]
+    size = f" [{len(texts)}]"
+    for keep in range(len(texts), 0, -1):
+        shown = texts if keep == len(texts) else texts[:max(keep - 1, 1)] + ["…", texts[-1]]
+        text = "(" + ", ".join(shown) + ")" + (size if keep < len(texts) else "")
+        if len(text) <= width or keep == 1:
+            return text
+
+
+def _group(path: str) -> str:
+    """'mlp.layer[0].neuron[3]' → 'mlp.layer[0].neuron': the elements of one vector share it."""
+    return INDEX.sub("", path)
+
+
+def vectors(events: list[Event], width: int) -> list[str]:
+    """One line per (op, group) among `events`, in the order they first appeared."""
+    groups: dict[tuple[str, str], list[float]] = {}
+    for event in events:
+        if event.op in HEADLINE:
+            key = HEADLINE[event.op][1]
+            value = event.values.get(key)
+            if isinstance(value, (tuple, list)):
+                groups.setdefault((event.op, event.path), []).extend(value)
+            elif value is not None:
+                groups.setdefault((event.op, _group(event.path)), []).append(value)
+        elif event.op == "softmax":
+            groups[("softmax", event.path)] = list(event.values["a"])
+    lines = []
+    for (op, group), values in groups.items():
+        name = "a = softmax" if op == "softmax" else HEADLINE[op][0]
+        if op == "grad":
+            name += group.rsplit(".", 1)[-1]
+        where = group.split(".", 1)[1] if "." in group else group
+        head = f"{where} ← " if op == "update" else f"{where}: {name} = "
+        lines.append(head + vector(values, max(12, width - len(head))))
+    return lines
+
+
+def update(layout: Layout, before: np.ndarray, after: np.ndarray) -> list[str]:
+    """‖Δ‖ of each parameter that changed, and the largest single change with its old and new value."""
+    delta = after - before
+    if not np.any(delta):
+        return []
+    norms = []
+    for name, (start, shape) in layout.offsets.items():
+        size = int(np.prod(shape)) if shape else 1
+        norm = float(np.linalg.norm(delta[start:start + size]))
+        if norm > 0:
+            norms.append(f"{name} {num(norm)}")
+    k = int(np.nanargmax(np.abs(delta)))
+    where = _element(layout, k)
+    return ["‖Δ‖: " + " · ".join(norms),
+            f"largest change {where}: {num(before[k])} → {num(after[k])} ({num(delta[k])})"]
+
+
+def _element(layout: Layout, k: int) -> str:
+    for name, (start, shape) in layout.offsets.items():
+        size = int(np.prod(shape)) if shape else 1
+        if start <= k < start + size:
+            index = np.unravel_index(k - start, shape) if shape else ()
+            return f"{name}[{','.join(str(int(i)) for i in index)}]"
+    return f"#{k}"
+
+
+def summarize(level: Level, events: list[Event], last: Event | None, layout: Layout,
+              before: np.ndarray, after: np.ndarray, history: list[dict], width: int = 76) -> list[str]:
+    """The lines for a step of `level` that pulled `events` and ended on `last` (nothing at op level:
+    the op's own arithmetic says it all)."""
+    if level < Level.LAYER or last is None:
+        return []
+    if last.op == "run":
+        return [describe(last), epochs(history)] + update(layout, before, after)
+    if level == Level.LAYER:
+        return vectors(events, width) or [describe(last)]
+    lines = vectors([e for e in events if e.phase == FORWARD], width)[-1:]   # the output
+    losses = [e for e in events if e.phase == LOSS]
+    if losses:
+        lines.append(describe(losses[-1]))
+    if last.level >= Level.SAMPLE:   # the sample's, batch's or epoch's own summary event
+        lines.append(describe(last))
+    elif not lines:                  # a step that began past the loss: what it computed last
+        lines = vectors(events, width)[-3:]
+    return lines + update(layout, before, after)
+
+
+def epochs(history: list[dict]) -> str:
+    """The latest epoch's metrics, for a run that took many at once."""
+    last = history[-1] if history else {}
+    parts = [f"epoch {count(last['epoch'])}"] if "epoch" in last else []
+    for key, label in (("train_loss", "train loss"), ("test_loss", "test loss"),
+                       ("train_acc", "train acc"), ("test_acc", "test acc")):
+        if last.get(key) is not None:
+            parts.append(f"{label} {num(last[key])}")
+    return ", ".join(parts)
