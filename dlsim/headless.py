@@ -6,6 +6,7 @@ import time
 from contextlib import contextmanager
 
 from dlsim.errors import UserError
+from dlsim.models import model_class
 from dlsim.sim.events import Level
 from dlsim.sim.formulas import num
 from dlsim.sim.simulator import Simulator, level_of
@@ -94,9 +95,8 @@ def plural(n: int, word: str) -> str:
 def report(s: dict, wall: float, epochs: int | None) -> str:
     took = f"{wall:.2f} s" if wall >= 1 else f"{wall * 1000:.1f} ms"
     lines = [f"{s['model']} on {s['dataset']}: {plural(s['epochs'], 'epoch')}, {plural(s['steps'], 'step')} in {took}"]
-    figures = [f"{label} {num(s[key], 4)}" for key, label in
-               (("train_loss", "train loss"), ("test_loss", "test loss"), ("train_acc", "train accuracy"),
-                ("test_acc", "test accuracy")) if s.get(key) is not None]
+    figures = [f"{label} {num(s[key], 4)}" for key, label in model_class(s["model"]).headline
+               if s.get(key) is not None]
     if figures:
         lines.append("  " + ", ".join(figures))
     if s["diverged"]:

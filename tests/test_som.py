@@ -143,7 +143,8 @@ def test_headless_run_writes_a_trace(tmp_path, capsys):
     code = main(["run", "som", "--headless", "--epochs", "2", "--set", "rows=3", "--set", "cols=3",
                  "--set", "samples=20", "--dataset", "ring", "--trace", str(path)])
     assert code == 0
-    assert "som on ring: 2 epochs, 40 steps" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "som on ring: 2 epochs, 40 steps" in out and "quantization error 0." in out
     records = [json.loads(line) for line in path.read_text().splitlines()]
     assert records[0]["model"] == "som" and records[-1]["type"] == "summary"
     epochs = [r["values"] for r in records if r.get("op") == "epoch"]

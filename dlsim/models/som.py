@@ -28,6 +28,8 @@ class SOM(Model):
     datasets = ("colors", "blobs", "ring", "moons", "iris")
     dataset_source = {"blobs": "blobs3"}
     unsaved = Model.unsaved + ("pos",)
+    headline = (("quantization_error", "quantization error"), ("topographic_error", "topographic error"),
+                ("lr", "lr"), ("sigma", "σ"))
     options = (
         opt.choice("dataset", "colors", "training data: RGB colours, 2-D points, or 4-D iris-like flowers",
                    datasets),
