@@ -1,5 +1,5 @@
 """The SOM in plain vectorised NumPy: the reference the compiled kernels are checked against, and
-the baseline `bench/som_bench.py` times them against. Same formulas as dlsim/kernels/som.py,
+the baseline `tools/som_bench.py` times them against. Same formulas as dlsim/kernels/som.py,
 written over whole arrays (so sums may round differently in the last bit)."""
 import numpy as np
 
