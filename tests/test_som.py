@@ -48,7 +48,7 @@ def test_an_op_level_sample_shows_the_search_then_the_update_pass():
         events.append(sim.step("op"))
     ops = [e.op for e in events]
     nodes = 12
-    assert ops == ["distance"] * nodes + ["bmu"] + ["neighbourhood", "update"] * nodes + ["sample"]
+    assert ops == ["distance"] * nodes + ["bmu"] + ["neighbourhood", "pull"] * nodes + ["step"]
     assert [e.closes for e in events if e.closes >= Level.LAYER] == [Level.LAYER, Level.LAYER, Level.BATCH]
     assert {e.phase for e in events} == {"forward", "update"}   # no loss, no gradient
     distances = [e.values["distance"] for e in events[:nodes]]
@@ -58,7 +58,7 @@ def test_an_op_level_sample_shows_the_search_then_the_update_pass():
     first = events[0].values
     assert first["d2"] == sum(first["squares"]) and events[0].path == "som.node[0,0]"
     # the BMU itself moves by the full learning rate, h = 1
-    mine = next(e for e in events if e.op == "update" and e.path == events[nodes].path).values
+    mine = next(e for e in events if e.op == "pull" and e.path == events[nodes].path).values
     assert mine["h"] == 1.0
     assert mine["new"] == tuple(o + mine["lr"] * (x - o) for o, x in zip(mine["old"], mine["x"]))
     assert events[-1].values["lr"] == 0.5 and events[-1].values["sigma"] == 2.0
@@ -149,4 +149,21 @@ def test_headless_run_writes_a_trace(tmp_path, capsys):
     assert records[0]["model"] == "som" and records[-1]["type"] == "summary"
     epochs = [r["values"] for r in records if r.get("op") == "epoch"]
     assert [e["epoch"] for e in epochs] == [1, 2] and 0 < epochs[-1]["quantization_error"]
-    assert len([r for r in records if r.get("op") == "sample"]) == 40
+    assert len([r for r in records if r.get("op") == "step"]) == 40
+
+
+def test_the_math_panel_writes_each_op_with_its_numbers():
+    from dlsim.sim.formulas import describe
+    sim = small(neighbourhood="bubble")
+    texts = {}
+    while True:
+        event = sim.step("op")
+        texts.setdefault(event.op, describe(event))
+        if event.closes >= Level.BATCH:
+            break
+    assert texts["distance"].startswith("‖x − w‖ = √((") and "= √" in texts["distance"]
+    assert texts["bmu"].startswith("BMU of sample ")
+    assert "1 if d ≤ σ else 0" in texts["neighbourhood"] and "σ = 2.000" in texts["neighbourhood"]
+    assert texts["pull"].startswith("w ← w + lr·h·(x − w) = (")
+    assert "lr 0.500, σ 2.000" in texts["step"]
+    assert describe(sim.step("epoch")).startswith("epoch 1 done")

@@ -18,6 +18,7 @@ from dlsim.kernels.som_reference import grid_positions
 from dlsim.models import options as opt
 from dlsim.models.base import Model
 from dlsim.sim.events import EVALUATE, FORWARD, UPDATE, Event, Level
+from dlsim.models import som_formulas  # noqa: F401  (registers the formulas of the ops below)
 
 FUSED_CHUNK = 1000   # epochs per compiled call at most, so the sample orders stay small
 
@@ -139,7 +140,7 @@ class SOM(Model):
                 "fn": fn, "grid_distance": math.sqrt(g2), "sigma": sigma, "h": h})
             old = tuple(W[j].tolist())
             kernel.update_node(W, j, x, lr, h)
-            yield Event("update", UPDATE, self.node_path(j), {
+            yield Event("pull", UPDATE, self.node_path(j), {
                 "old": old, "x": tuple(x.tolist()), "lr": lr, "h": h, "new": tuple(W[j].tolist())},
                 closes=Level.LAYER if j == last else Level.OP)
         yield self._sample_done(s, found, lr, sigma)
@@ -148,7 +149,7 @@ class SOM(Model):
         """The sample's summary; online learning makes it a whole batch too (level BATCH)."""
         self.steps += 1
         best, best_d2, second, _ = found
-        return Event("sample", UPDATE, f"som.sample[{s}]", {
+        return Event("step", UPDATE, f"som.sample[{s}]", {
             "sample": s, "x": tuple(self.X[s].tolist()), "bmu": int(best), "distance": math.sqrt(best_d2),
             "runner_up": int(second), "lr": lr, "sigma": sigma}, level=Level.BATCH, closes=Level.BATCH)
 
