@@ -34,7 +34,7 @@ def neighbourhood(event) -> str:
 
 def pull(event) -> str:
     v = event.values
-    return (f"w ← w + lr·h·(x − w) = {_vector(v['old'])} + {num(v['lr'])}·{fac(v['h'])}·(x − w) "
+    return (f"w ← w + lr·h·(x − w) = {_vector(v['old'])} + {num(v['lr'])}·{fac(v['h'])}·({_vector(v['x'])} − w) "
             f"= {_vector(v['new'])}")
 
 
