@@ -35,3 +35,8 @@ def test_som_colours(snap_compare, size):
 def test_som_points(snap_compare, size):
     app = make_app("som", dataset="moons", rows=6, cols=6, sigma=2.0, topology="hexagonal")
     assert snap_compare(app, terminal_size=size, run_before=_keys("4", "right", "right", *INTO_UPDATE))
+
+
+def test_som_before_the_first_step(snap_compare):
+    # nothing computed yet: no BMU to mark, each node row on a line of its own
+    assert snap_compare(make_app("som", rows=8, cols=10), terminal_size=(120, 40), run_before=_keys())

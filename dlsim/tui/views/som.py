@@ -142,7 +142,7 @@ class MapPanel(Panel):
                 for c in range(C):
                     top = per_line * line * C + c
                     bottom = top + C if per_line == 2 and per_line * line + 1 < R else None
-                    if ex["bmu"] in (top, bottom):
+                    if ex["bmu"] is not None and ex["bmu"] in (top, bottom):
                         back = colours[ex["bmu"]]
                         fore = (10, 10, 10) if sum(back) > 380 else (255, 255, 255)
                         row.append(("◆".ljust(cell_w), _style(fore, back, True)))
