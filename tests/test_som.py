@@ -129,6 +129,8 @@ def test_bad_options_say_what_is_allowed():
         dlsim.make("som", topology="hex")
     with pytest.raises(UserError, match="option 'sigma'"):
         dlsim.make("som", sigma=0)
+    with pytest.raises(UserError, match=r"option 'lr'.*<= 1.0"):   # beyond 1 a pull overshoots, and grows
+        dlsim.make("som", lr=1.5)
 
 
 def test_list_shows_the_som(capsys):

@@ -42,7 +42,8 @@ class SOM(Model):
                    "its first two principal components", ("random", "pca")),
         opt.choice("neighbourhood", "gaussian", "h as a function of grid distance", tuple(kernel.NEIGHBOURHOODS)),
         opt.choice("decay", "exponential", "how lr and σ shrink over the horizon", tuple(kernel.DECAYS)),
-        opt.real("lr", 0.5, "starting learning rate", low=0.0, low_open=True, high=10.0, live=True),
+        opt.real("lr", 0.5, "starting learning rate (at most 1: the BMU then lands on the sample, never "
+                 "beyond it)", low=0.0, low_open=True, high=1.0, live=True),
         opt.real("sigma", 5.0, "starting neighbourhood radius, in grid steps", low=0.0, low_open=True,
                  high=1000.0, live=True),
         opt.integer("horizon", 20, "epochs over which lr and σ shrink to their end values", low=1, high=10**7),
