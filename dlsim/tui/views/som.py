@@ -24,6 +24,7 @@ NODE = re.compile(r"node\[(\d+),(\d+)\]")
 NEAR = 0.3   # h at or above this counts as "in the neighbourhood" in the pictures
 INK = {0: st.plain(dim=True), 1: st.ink(1, 5), 2: st.ink(-1, 8, bold=True)}   # points, grid, neighbourhood
 MARK = st.plain(bold=True)
+MAX_EDGES = 5000   # more grid edges than this are not drawn one by one: the nodes are drawn as dots
 
 
 def node_of(path: str | None, cols: int) -> int | None:
@@ -31,11 +32,14 @@ def node_of(path: str | None, cols: int) -> int | None:
     return int(match.group(1)) * cols + int(match.group(2)) if match else None
 
 
-def neighbour_pairs(pos: np.ndarray) -> np.ndarray:
-    """(P, 2) node pairs that are grid neighbours (4 a node on a rectangular grid, 6 on a hexagonal one)."""
-    g2 = ((pos[:, None, :] - pos[None, :, :]) ** 2).sum(axis=2)
-    i, j = np.nonzero(np.triu(g2 < 1.5, k=1))
-    return np.stack([i, j], axis=1)
+def neighbour_pairs(pos: np.ndarray, cols: int) -> np.ndarray:
+    """(P, 2) node pairs that are grid neighbours (4 a node on a rectangular grid, 6 on a hexagonal
+    one). Only the next node in the row and the three below are candidates, so this stays O(N)."""
+    j = np.arange(len(pos))
+    pairs = [np.stack([j[:-step], j[step:]], axis=1) for step in (1, cols - 1, cols, cols + 1) if 0 < step < len(pos)]
+    pairs = np.concatenate(pairs) if pairs else np.zeros((0, 2), np.int64)
+    near = ((pos[pairs[:, 0]] - pos[pairs[:, 1]]) ** 2).sum(axis=1) < 1.5
+    return np.unique(pairs[near], axis=0)
 
 
 class SOMView(NetworkView):
@@ -74,7 +78,7 @@ class SOMView(NetworkView):
         elif last is not None and last.closes < Level.SAMPLE:
             found = latest(self.session.trace.events, "bmu")
             bmu, sample = (found.values["bmu"], found.values["sample"]) if found else (None, None)
-        pairs = neighbour_pairs(pos)
+        pairs = neighbour_pairs(pos, model.cols)
         gaps = np.sqrt(((W[pairs[:, 0]] - W[pairs[:, 1]]) ** 2).sum(axis=1))
         u, count = np.zeros(len(W)), np.zeros(len(W))
         np.add.at(u, pairs.ravel(), np.repeat(gaps, 2))
@@ -157,7 +161,10 @@ class MapPanel(Panel):
 
 
 def _bmus(X: np.ndarray, W: np.ndarray) -> np.ndarray:
-    return (((X[:, None, :] - W[None, :, :]) ** 2).sum(axis=2)).argmin(axis=1)
+    """Each sample's closest node, a block of samples at a time (a big grid stays in bounded memory)."""
+    block = max(1, 2**20 // max(W.size, 1))
+    return np.concatenate([((X[s:s + block, None, :] - W[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+                           for s in range(0, len(X), block)])
 
 
 def _style(fore, back, bold=False):
@@ -185,8 +192,10 @@ class InputSpace(Panel):
             return (p[:, 0] - lo[0]) / span[0] * (dw - 1), (hi[1] - p[:, 1]) / span[1] * (dh - 1)
         canvas.dots(*to_dots(px), key=0, power=0)
         nx, ny = to_dots(pw)
+        if len(ex["pairs"]) > MAX_EDGES:
+            canvas.dots(nx, ny, key=1, power=1)
         near = ex["near"]
-        for i, j in ex["pairs"]:
+        for i, j in ex["pairs"] if len(ex["pairs"]) <= MAX_EDGES else ():   # else the nodes alone
             hot = bool(near[i] and near[j])
             canvas.line(nx[i], ny[i], nx[j], ny[j], key=2 if hot else 1, power=2 if hot else 1)
         marks = {}
