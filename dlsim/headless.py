@@ -162,9 +162,7 @@ def report(s: dict, wall: float, sim: Simulator) -> str:
     if done:     # stopped inside an epoch: say how far into it
         counts += f" (epoch {s['epochs'] + 1} not finished: {done} of {total} updates)"
     lines = [f"{s['model']} on {s['dataset']}: {counts} in {took}"]
-    figures = [f"{label} {num(s[key], 4)}" for key, label in
-               (("train_loss", "train loss"), ("test_loss", "test loss"), ("train_acc", "train accuracy"),
-                ("test_acc", "test accuracy")) if s.get(key) is not None]
+    figures = [f"{label} {num(s[key], 4)}" for key, label in sim.model.headline if s.get(key) is not None]
     if figures:
         lines.append("  " + ", ".join(figures))
     if s["diverged"]:

@@ -3,8 +3,9 @@ from dlsim.errors import unknown
 from dlsim.models.base import Model
 from dlsim.models.mlp import MLP
 from dlsim.models.perceptron import Perceptron
+from dlsim.models.som import SOM
 
-MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP)}
+MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM)}
 
 
 def model_class(name: str) -> type[Model]:

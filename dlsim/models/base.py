@@ -26,6 +26,9 @@ class Model:
     datasets: tuple = ()   # dataset names it accepts
     default_epochs: int = 100  # a headless run's length when none is given
     dataset_source: dict = {}  # a name the model uses for a dataset stored under another name
+    # (key, label) of the epoch metrics a run's summary reports, in order (those present are shown)
+    headline: tuple = (("train_loss", "train loss"), ("test_loss", "test loss"),
+                       ("train_acc", "train accuracy"), ("test_acc", "test accuracy"))
     # fixed once built, so left out of state(): deep-copying them into every snapshot cost time
     # (Numba dispatchers in `kernels` are pickled by deepcopy) and memory (the training data)
     unsaved: tuple = ("data", "history", "kernels", "X", "Y", "y")

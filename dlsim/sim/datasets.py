@@ -72,6 +72,45 @@ GENERATORS = {"xor": _xor, "circle": _circle, "moons": _moons, "spiral": _spiral
 NAMES = tuple(TRUTH_TABLES) + tuple(GENERATORS)
 
 
+# --- vector sets for the self-organizing map (classes are for colouring the map, not for training) ---
+def _colors(rng, n, noise):
+    """Random RGB colours in [0, 1]³, labelled by their strongest channel: the classic colour map."""
+    X = rng.uniform(0.0, 1.0, (n, 3))
+    return np.clip(X + rng.normal(0, noise, X.shape), 0.0, 1.0), X.argmax(axis=1).astype(np.int64)
+
+
+def _blobs3(rng, n, noise):
+    """Three round Gaussian blobs in the plane."""
+    y = np.arange(n) % 3
+    centres = np.array([[-0.5, -0.4], [0.5, -0.4], [0.0, 0.5]])[y]
+    return centres + rng.normal(0, 0.15 + noise, (n, 2)), y
+
+
+def _ring(rng, n, noise):
+    """One annulus: a shape a flat grid can only cover by folding (one class)."""
+    radius, angle = rng.uniform(0.6, 1.0, n), rng.uniform(0, 2 * np.pi, n)
+    X = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
+    return X + rng.normal(0, noise, X.shape), np.zeros(n, np.int64)
+
+
+# Per-species means and standard deviations (cm) of Fisher's iris measurements (sepal length,
+# sepal width, petal length, petal width); the points are drawn from them, not shipped.
+_IRIS = np.array([[[5.006, 3.428, 1.462, 0.246], [0.352, 0.379, 0.174, 0.105]],
+                  [[5.936, 2.770, 4.260, 1.326], [0.516, 0.314, 0.470, 0.198]],
+                  [[6.588, 2.974, 5.552, 2.026], [0.636, 0.322, 0.552, 0.275]]])
+
+
+def _iris(rng, n, noise):
+    """Iris-like 4-D flowers, three species, generated from the real per-species statistics."""
+    y = np.arange(n) % 3
+    X = _IRIS[y, 0] + rng.normal(0, 1, (n, 4)) * (_IRIS[y, 1] + noise)
+    return np.maximum(X, 0.1), y
+
+
+# name: (generator, classes). Kept apart from GENERATORS, whose sets are all 2-D with two classes.
+VECTOR_SETS = {"colors": (_colors, 3), "blobs3": (_blobs3, 3), "ring": (_ring, 1), "iris": (_iris, 3)}
+
+
 def make(name: str, samples: int = 256, test: int = 64, noise: float = 0.0, seed: int = 0) -> Dataset:
     """The named dataset with `samples` training and `test` test points.
 
@@ -80,13 +119,14 @@ def make(name: str, samples: int = 256, test: int = 64, noise: float = 0.0, seed
     if name in TRUTH_TABLES:
         X, y = _truth_table(TRUTH_TABLES[name])
         return Dataset(name, X, y, X[:0], y[:0])
-    if name not in GENERATORS:
-        raise unknown("dataset", name, NAMES)
+    generator, classes = VECTOR_SETS.get(name, (GENERATORS.get(name), 2))
+    if generator is None:
+        raise unknown("dataset", name, NAMES + tuple(VECTOR_SETS))
     rng = np.random.default_rng([seed, 7919])  # the data's stream stays apart from the weights'
-    X, y = GENERATORS[name](rng, samples + test, noise)
+    X, y = generator(rng, samples + test, noise)
     order = rng.permutation(samples + test)
     X, y = X[order], y[order]
-    return Dataset(name, X[:samples], y[:samples], X[samples:], y[samples:])
+    return Dataset(name, X[:samples], y[:samples], X[samples:], y[samples:], classes)
 
 
 def one_hot(y: np.ndarray, classes: int) -> np.ndarray:

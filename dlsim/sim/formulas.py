@@ -5,6 +5,7 @@ number printed is one the kernel used or produced.
 """
 import math
 import re
+from typing import Callable
 
 from dlsim.sim.events import Event
 
@@ -68,9 +69,15 @@ def _is_bias(path: str) -> bool:
     return bool(re.search(r"\.b(\[|$)", path))
 
 
+# op -> formula, for ops a model brings and formats itself (the SOM registers its own on import)
+OWN: dict[str, Callable[[Event], str]] = {}
+
+
 def describe(event: Event) -> str:
     v = event.values
     op = event.op
+    if op in OWN:
+        return OWN[op](event)
     if op == "weighted_sum":
         terms = [_term(x, w) for x, w in zip(v["inputs"], v["weights"])]
         return f"z = {_sum(terms + [num(v['bias'])])} = {num(v['z'])}"

@@ -61,7 +61,10 @@ def exercise(name: str) -> None:
         session.step("epoch")
         session.back("op")
         session.run_chunk()
-        session.model.scores(np.zeros((3, 2)))
+        try:
+            session.model.scores(np.zeros((3, 2)))
+        except NotImplementedError:
+            pass   # a network with no decision surface (the SOM)
         session.model.evaluate()
 
 

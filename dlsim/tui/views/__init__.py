@@ -3,8 +3,9 @@ yet viewable in the app (it still runs headless)."""
 from dlsim.tui.views.base import NetworkView
 from dlsim.tui.views.mlp import MLPView
 from dlsim.tui.views.perceptron import PerceptronView
+from dlsim.tui.views.som import SOMView
 
-VIEWS: dict[str, type[NetworkView]] = {v.name: v for v in (PerceptronView, MLPView)}
+VIEWS: dict[str, type[NetworkView]] = {v.name: v for v in (PerceptronView, MLPView, SOMView)}
 
 
 def view_for(name: str) -> type[NetworkView] | None:

@@ -1,0 +1,130 @@
+"""Kohonen's self-organizing map: distances, best-matching unit, neighbourhood, update, decay, errors.
+
+W is (N, D): one weight vector per node, nodes in row-major grid order. pos is (N, 2): each node's
+place on the grid (the hexagonal layout shifts odd rows by ½ and packs rows √3/2 apart), so the
+grid distance is the same formula for either topology.
+
+The scalar helpers are inlined into every loop here and are also what the model calls op by op,
+so a stepped sample, a compiled sample and a compiled epoch write the same bits: every distance is
+summed coordinate by coordinate in index order, every update computes lr·h first.
+"""
+import math
+
+from dlsim.kernels.jit import inline, kernel
+
+# neighbourhood functions
+GAUSSIAN, BUBBLE, TRIANGLE, MEXICAN_HAT = 0, 1, 2, 3
+NEIGHBOURHOODS = {"gaussian": GAUSSIAN, "bubble": BUBBLE, "triangle": TRIANGLE, "mexican_hat": MEXICAN_HAT}
+# decay schedules of lr and σ over the horizon T (in samples); past T they stay at their end value
+EXPONENTIAL, LINEAR, ASYMPTOTIC = 0, 1, 2
+DECAYS = {"exponential": EXPONENTIAL, "linear": LINEAR, "asymptotic": ASYMPTOTIC}
+# grid neighbours are 1 apart (4 on a rectangular grid, 6 on a hexagonal one); diagonals are √2
+NEIGHBOUR_D2 = 1.5
+
+
+@inline
+def node_distance2(x, W, j):
+    """‖x − w_j‖², summed over coordinates in order."""
+    acc = 0.0
+    for k in range(x.shape[0]):
+        diff = x[k] - W[j, k]
+        acc += diff * diff
+    return acc
+
+
+@inline
+def better(d2, j, best, best_d2, second, second_d2):
+    """Fold node j (at squared distance d2) into the running (best, runner-up); ties keep the lower index."""
+    if d2 < best_d2:
+        return j, d2, best, best_d2
+    if d2 < second_d2:
+        return best, best_d2, j, d2
+    return best, best_d2, second, second_d2
+
+
+@inline
+def find_bmu(x, W):
+    """(best node, its ‖x − w‖², runner-up, its ‖x − w‖²)."""
+    best, best_d2, second, second_d2 = -1, math.inf, -1, math.inf
+    for j in range(W.shape[0]):
+        best, best_d2, second, second_d2 = better(node_distance2(x, W, j), j, best, best_d2, second, second_d2)
+    return best, best_d2, second, second_d2
+
+
+@inline
+def grid_distance2(pos, j, b):
+    """Squared distance on the grid between nodes j and b."""
+    dr = pos[j, 0] - pos[b, 0]
+    dc = pos[j, 1] - pos[b, 1]
+    return dr * dr + dc * dc
+
+
+@inline
+def neighbourhood(g2, sigma, kind):
+    """h for a node at squared grid distance g2 from the BMU, radius σ."""
+    if kind == GAUSSIAN:
+        return math.exp(-g2 / (2.0 * sigma * sigma))
+    if kind == BUBBLE:
+        return 1.0 if g2 <= sigma * sigma else 0.0
+    if kind == TRIANGLE:
+        return max(0.0, 1.0 - math.sqrt(g2) / sigma)
+    ratio = g2 / (sigma * sigma)   # mexican hat: pulls the near nodes, pushes a ring further out
+    return (1.0 - ratio) * math.exp(-0.5 * ratio)
+
+
+@inline
+def update_node(W, j, x, lr, h):
+    """w_j ← w_j + lr·h·(x − w_j), coordinate by coordinate."""
+    rate = lr * h
+    for k in range(x.shape[0]):
+        W[j, k] = W[j, k] + rate * (x[k] - W[j, k])
+
+
+@inline
+def decay(v0, t, T, kind):
+    """v0 at t = 0, falling over the horizon T: exponential to e⁻² ≈ 14 %, linear to 10 %,
+    asymptotic v0 / (1 + t/(T/2)) to a third; constant after T."""
+    f = min(t, T) / T
+    if kind == EXPONENTIAL:
+        return v0 * math.exp(-2.0 * f)
+    if kind == LINEAR:
+        return v0 * (1.0 - 0.9 * f)
+    return v0 / (1.0 + 2.0 * f)
+
+
+@kernel
+def train_sample(x, W, pos, lr, sigma, kind):
+    """One online step: find the BMU of x, pull every node towards x by lr·h. Returns the BMU search."""
+    best, best_d2, second, second_d2 = find_bmu(x, W)
+    for j in range(W.shape[0]):
+        update_node(W, j, x, lr, neighbourhood(grid_distance2(pos, j, best), sigma, kind))
+    return best, best_d2, second, second_d2
+
+
+@kernel
+def errors(X, W, pos):
+    """(quantization error, topographic error) over the rows of X: the mean distance from a sample
+    to its BMU, and the share of samples whose BMU and runner-up are not grid neighbours."""
+    qe, te = 0.0, 0
+    for s in range(X.shape[0]):
+        best, best_d2, second, _ = find_bmu(X[s], W)
+        qe += math.sqrt(best_d2)
+        if grid_distance2(pos, best, second) > NEIGHBOUR_D2:
+            te += 1
+    n = max(X.shape[0], 1)
+    return qe / n, te / n
+
+
+@kernel
+def train_epochs(W, pos, X, orders, t0, T, lr0, sigma0, decay_kind, kind, qe_out, te_out):
+    """len(orders) epochs of the online SOM in place, the sample count t starting at t0; the
+    errors after epoch e go to qe_out[e], te_out[e]. Returns the sample count reached."""
+    t = t0
+    for e in range(orders.shape[0]):
+        for i in range(orders.shape[1]):
+            lr = decay(lr0, float(t), T, decay_kind)
+            sigma = decay(sigma0, float(t), T, decay_kind)
+            train_sample(X[orders[e, i]], W, pos, lr, sigma, kind)
+            t += 1
+        qe_out[e], te_out[e] = errors(X, W, pos)
+    return t

@@ -1,0 +1,192 @@
+"""Kohonen's self-organizing map: a grid of nodes, each a point in input space, pulled towards the data.
+
+For each sample x: the distance from x to every node, the best-matching unit (BMU) closest to it,
+then every node moves towards x by lr·h, where h falls with the node's distance *on the grid* from
+the BMU. lr and the radius σ shrink over time, so the map first unfolds, then settles. There is no
+gradient and no loss: the epoch's quantization and topographic errors say how well it fits.
+
+Online learning: one sample is one update, so a "batch" is one sample. Three paths, one arithmetic:
+`events(OP)` steps node by node through the scalar kernels that `kernels.som.train_sample` inlines,
+`events(SAMPLE)` runs a sample per compiled call, `train_fused` whole epochs, all to the same bits.
+"""
+import math
+
+import numpy as np
+
+from dlsim.kernels import som as kernel
+from dlsim.kernels.som_reference import grid_positions
+from dlsim.models import options as opt
+from dlsim.models.base import Model
+from dlsim.sim.events import EVALUATE, FORWARD, UPDATE, Event, Level
+from dlsim.models import som_formulas  # noqa: F401  (registers the formulas of the ops below)
+
+FUSED_CHUNK = 1000   # epochs per compiled call at most, so the sample orders stay small
+
+
+class SOM(Model):
+    name = "som"
+    summary = "a grid of nodes that unfolds over the data: competition, neighbourhoods, topology"
+    datasets = ("colors", "blobs", "ring", "moons", "iris")
+    dataset_source = {"blobs": "blobs3"}
+    unsaved = Model.unsaved + ("pos",)
+    headline = (("quantization_error", "quantization error"), ("topographic_error", "topographic error"),
+                ("lr", "lr"), ("sigma", "σ"))
+    options = (
+        opt.choice("dataset", "colors", "training data: RGB colours, 2-D points, or 4-D iris-like flowers",
+                   datasets),
+        opt.integer("seed", 0, "seeds the data, the initial weights and the sample order"),
+        opt.integer("rows", 10, "rows of nodes in the grid", low=1, high=200),
+        opt.integer("cols", 10, "columns of nodes in the grid", low=2, high=200),
+        opt.choice("topology", "rectangular", "grid layout: 4 neighbours a node, or 6", ("rectangular", "hexagonal")),
+        opt.choice("init", "random", "initial weights: random samples of the data, or a plane along "
+                   "its first two principal components", ("random", "pca")),
+        opt.choice("neighbourhood", "gaussian", "h as a function of grid distance", tuple(kernel.NEIGHBOURHOODS)),
+        opt.choice("decay", "exponential", "how lr and σ shrink over the horizon", tuple(kernel.DECAYS)),
+        opt.real("lr", 0.5, "starting learning rate (at most 1: the BMU then lands on the sample, never "
+                 "beyond it)", low=0.0, low_open=True, high=1.0, live=True),
+        opt.real("sigma", 5.0, "starting neighbourhood radius, in grid steps", low=0.0, low_open=True,
+                 high=1000.0, live=True),
+        opt.integer("horizon", 20, "epochs over which lr and σ shrink to their end values", low=1, high=10**7),
+        opt.choice("order", "random", "sample order in an epoch", ("random", "sequential")),
+        opt.integer("samples", 300, "training samples", low=2, high=1_000_000),
+        opt.real("noise", 0.0, "noise added to the samples", high=5.0),
+    )
+
+    def __init__(self, config, data):
+        super().__init__(config, data)
+        self.config["shuffle"] = config["order"] == "random"
+        self.rows, self.cols = config["rows"], config["cols"]
+        self.X = np.ascontiguousarray(data.X, np.float64)
+        self.pos = grid_positions(self.rows, self.cols, config["topology"] == "hexagonal")
+        self.kind = kernel.NEIGHBOURHOODS[config["neighbourhood"]]
+        self.decay_kind = kernel.DECAYS[config["decay"]]
+        self.theta = self._initial_weights(np.random.default_rng([config["seed"], 1]))  # (N·D,)
+        self.index = 0   # position in this epoch's order
+
+    # --- parameters ---------------------------------------------------------------------------
+    @property
+    def W(self) -> np.ndarray:
+        """(N, D) weights, a view into theta: node j = row j // cols, column j % cols."""
+        return self.theta.reshape(self.rows * self.cols, self.X.shape[1])
+
+    @property
+    def params(self):
+        return {"weights": self.theta.reshape(self.rows, self.cols, self.X.shape[1])}
+
+    def _initial_weights(self, rng):
+        n, nodes = self.X.shape[0], self.rows * self.cols
+        if self.config["init"] == "random":
+            return self.X[rng.choice(n, nodes, replace=nodes > n)].ravel().copy()
+        mean = self.X.mean(axis=0)
+        _, spread, axes = np.linalg.svd(self.X - mean, full_matrices=False)
+        scale = spread / math.sqrt(max(n - 1, 1))   # standard deviation along each component
+        a = np.linspace(-1.0, 1.0, self.rows)[:, None, None] * scale[0] * axes[0]
+        b = np.linspace(-1.0, 1.0, self.cols)[None, :, None] * (scale[1] * axes[1] if len(scale) > 1 else 0.0)
+        return (mean + a + b).ravel().copy()
+
+    def node_path(self, j: int) -> str:
+        return f"som.node[{j // self.cols},{j % self.cols}]"
+
+    # --- schedules ----------------------------------------------------------------------------
+    def horizon(self) -> float:
+        return float(self.config["horizon"] * self.X.shape[0])
+
+    def rates(self) -> tuple[float, float]:
+        """(lr, σ) for the next sample."""
+        t, T, kind = float(self.steps), self.horizon(), self.decay_kind
+        return (kernel.decay(float(self.config["lr"]), t, T, kind),
+                kernel.decay(float(self.config["sigma"]), t, T, kind))
+
+    # --- the event stream ----------------------------------------------------------------------
+    def events(self, detail=Level.OP):
+        """Events from the cursor on, each one's arithmetic done as it is yielded (never ahead)."""
+        n = self.X.shape[0]
+        while True:
+            if self.index == n:
+                yield self._epoch_end()
+                continue
+            s = int(self.order(self.epoch)[self.index])
+            unit = self._compiled_sample(s) if detail >= Level.SAMPLE else self._sample_events(s)
+            for event in unit:
+                if event.closes >= Level.BATCH:
+                    self.index += 1  # the cursor moves on before the sample's last event is seen
+                if event.level >= detail or event.closes >= detail:
+                    yield event
+
+    def _compiled_sample(self, s):
+        lr, sigma = self.rates()
+        found = kernel.train_sample(self.X[s], self.W, self.pos, lr, sigma, self.kind)
+        yield self._sample_done(s, found, lr, sigma)
+
+    def _sample_events(self, s):
+        """The BMU search node by node, then the update pass node by node."""
+        x, W, lr, sigma = self.X[s], self.W, *self.rates()
+        found = (-1, math.inf, -1, math.inf)
+        last = W.shape[0] - 1
+        for j in range(W.shape[0]):
+            d2 = kernel.node_distance2(x, W, j)
+            found = kernel.better(d2, j, *found)
+            yield Event("distance", FORWARD, self.node_path(j), {
+                "x": tuple(x.tolist()), "w": tuple(W[j].tolist()), "squares": tuple(((x - W[j]) * (x - W[j])).tolist()),
+                "d2": d2, "distance": math.sqrt(d2)})
+        best, best_d2, second, second_d2 = found
+        yield Event("bmu", FORWARD, self.node_path(best), {
+            "sample": s, "bmu": best, "distance": math.sqrt(best_d2),
+            "runner_up": second, "runner_up_distance": math.sqrt(second_d2)}, closes=Level.LAYER)
+        fn = self.config["neighbourhood"]
+        for j in range(W.shape[0]):
+            g2 = kernel.grid_distance2(self.pos, j, best)
+            h = kernel.neighbourhood(g2, sigma, self.kind)
+            yield Event("neighbourhood", UPDATE, self.node_path(j), {
+                "fn": fn, "grid_distance": math.sqrt(g2), "sigma": sigma, "h": h})
+            old = tuple(W[j].tolist())
+            kernel.update_node(W, j, x, lr, h)
+            yield Event("pull", UPDATE, self.node_path(j), {
+                "old": old, "x": tuple(x.tolist()), "lr": lr, "h": h, "new": tuple(W[j].tolist())},
+                closes=Level.LAYER if j == last else Level.OP)
+        yield self._sample_done(s, found, lr, sigma)
+
+    def _sample_done(self, s, found, lr, sigma):
+        """The sample's summary; online learning makes it a whole batch too (level BATCH)."""
+        self.steps += 1
+        best, best_d2, second, _ = found
+        return Event("step", UPDATE, f"som.sample[{s}]", {
+            "sample": s, "x": tuple(self.X[s].tolist()), "bmu": int(best), "distance": math.sqrt(best_d2),
+            "runner_up": int(second), "lr": lr, "sigma": sigma}, level=Level.BATCH, closes=Level.BATCH)
+
+    def _epoch_end(self):
+        self.index = 0
+        self.epoch += 1
+        self._record(*kernel.errors(self.X, self.W, self.pos))
+        return Event("epoch", EVALUATE, "som", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
+
+    def _record(self, qe, te):
+        lr, sigma = self.rates()
+        self.record({"quantization_error": float(qe), "topographic_error": float(te), "lr": lr, "sigma": sigma})
+
+    # --- whole-run helpers -------------------------------------------------------------------
+    def train_fused(self, epochs, every=1):
+        """Whole epochs per compiled call; every epoch's errors are computed and recorded."""
+        assert self.index == 0, "train_fused starts at an epoch boundary"
+        done = 0
+        while done < epochs:
+            n = min(epochs - done, FUSED_CHUNK)
+            orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
+            qe, te = np.zeros(n), np.zeros(n)
+            kernel.train_epochs(self.W, self.pos, self.X, orders, self.steps, self.horizon(),
+                                float(self.config["lr"]), float(self.config["sigma"]),
+                                self.decay_kind, self.kind, qe, te)
+            for e in range(n):
+                self.epoch += 1
+                self.steps += self.X.shape[0]   # before _record: it shows the rates from here on
+                self._record(qe[e], te[e])
+            done += n
+        return done
+
+    def evaluate(self):
+        qe, te = kernel.errors(self.X, self.W, self.pos)
+        return {"quantization_error": float(qe), "topographic_error": float(te)}
+
+    def predict(self, X):
+        """The BMU of each row of X (a node index, row-major)."""
+        return np.array([kernel.find_bmu(x, self.W)[0] for x in np.ascontiguousarray(X, np.float64)])

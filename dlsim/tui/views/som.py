@@ -1,0 +1,217 @@
+"""The SOM's view: the map itself (its colours, for RGB data, and its U-matrix), the grid drawn in
+input space over the data, the node weights, and the quantization / topographic error curves.
+
+The BMU is ◆ and the sample + wherever they show; while a sample's update pass runs, the grid edges
+inside the neighbourhood (h ≥ 0.3) are drawn in orange in input space.
+"""
+import re
+
+import numpy as np
+from rich.style import Style
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+
+from dlsim.kernels import som_reference as ref
+from dlsim.sim.events import Level
+from dlsim.tui.views.base import NetworkView, latest
+from dlsim.tui.widgets import style as st
+from dlsim.tui.widgets.braille import Braille
+from dlsim.tui.widgets.curves import Chart, Curves
+from dlsim.tui.widgets.network.weights import Matrix, WeightsPanel
+from dlsim.tui.widgets.panel import Cells, Panel, UiState
+
+NODE = re.compile(r"node\[(\d+),(\d+)\]")
+NEAR = 0.3   # h at or above this counts as "in the neighbourhood" in the pictures
+INK = {0: st.plain(dim=True), 1: st.ink(1, 5), 2: st.ink(-1, 8, bold=True)}   # points, grid, neighbourhood
+MARK = st.plain(bold=True)
+MAX_EDGES = 5000   # more grid edges than this are not drawn one by one: the nodes are drawn as dots
+
+
+def node_of(path: str | None, cols: int) -> int | None:
+    match = NODE.search(path or "")
+    return int(match.group(1)) * cols + int(match.group(2)) if match else None
+
+
+def neighbour_pairs(pos: np.ndarray, cols: int) -> np.ndarray:
+    """(P, 2) node pairs that are grid neighbours (4 a node on a rectangular grid, 6 on a hexagonal
+    one). Only the next node in the row and the three below are candidates, so this stays O(N)."""
+    j = np.arange(len(pos))
+    pairs = [np.stack([j[:-step], j[step:]], axis=1) for step in (1, cols - 1, cols, cols + 1) if 0 < step < len(pos)]
+    pairs = np.concatenate(pairs) if pairs else np.zeros((0, 2), np.int64)
+    near = ((pos[pairs[:, 0]] - pos[pairs[:, 1]]) ** 2).sum(axis=1) < 1.5
+    return np.unique(pairs[near], axis=0)
+
+
+class SOMView(NetworkView):
+    name = "som"
+    charts = (Chart("quantization error", (("quantization_error", "train"),)),
+              Chart("topographic error", (("topographic_error", "train"),), (0.0, 1.0)))
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="sim-body", classes=self.name):
+            with Vertical(id="left"):
+                grid_map = MapPanel(self, id="graph")
+                grid_map.border_title = "map · ◆ BMU"
+                yield grid_map
+                weights = WeightsPanel(self, id="weights")
+                weights.border_title = "node weights"
+                yield weights
+            with Vertical(id="right"):
+                space = InputSpace(self, id="decision")
+                space.border_title = "input space · ─ grid · ◆ BMU · + sample"
+                yield space
+                curves = Curves(self, self.charts, id="curves")
+                curves.border_title = "curves"
+                yield curves
+
+    def cursor(self, model, last) -> str:
+        busy = last is not None and last.closes < Level.SAMPLE
+        return f"sample {model.index + busy}/{model.X.shape[0]}"
+
+    # --- computed with the frame --------------------------------------------------------------
+    def extras(self, model) -> dict:
+        W, pos, X = model.W.copy(), model.pos, model.X
+        last = self.session.sim.last
+        bmu = sample = None
+        if last is not None and last.op in ("step", "bmu"):
+            bmu, sample = last.values["bmu"], last.values["sample"]
+        elif last is not None and last.closes < Level.SAMPLE:
+            found = latest(self.session.trace.events, "bmu")
+            bmu, sample = (found.values["bmu"], found.values["sample"]) if found else (None, None)
+        pairs = neighbour_pairs(pos, model.cols)
+        gaps = np.sqrt(((W[pairs[:, 0]] - W[pairs[:, 1]]) ** 2).sum(axis=1))
+        u, count = np.zeros(len(W)), np.zeros(len(W))
+        np.add.at(u, pairs.ravel(), np.repeat(gaps, 2))
+        np.add.at(count, pairs.ravel(), 1)
+        near = np.zeros(len(W), bool)
+        if bmu is not None and last is not None and last.phase == "update" and last.closes < Level.SAMPLE:
+            sigma = model.rates()[1]
+            h = ref.neighbourhood(((pos - pos[bmu]) ** 2).sum(axis=1), sigma, model.kind)
+            near = h >= NEAR
+        return {"W": W, "X": X, "rows": model.rows, "cols": model.cols, "pairs": pairs,
+                "umatrix": u / np.maximum(count, 1), "bmu": bmu, "sample": sample, "near": near,
+                "rgb": X.shape[1] == 3 and X.min() >= 0.0 and X.max() <= 1.0,
+                "axes": _axes(X), "cursor": self.cursor(model, last)}
+
+    # --- questions the shared panels ask ------------------------------------------------------
+    def matrices(self, frame, ui) -> list[Matrix]:
+        weights = frame.params["weights"]
+        rows, cols, dim = weights.shape
+        hot = set()
+        j = node_of(frame.last.path if frame.last else None, cols)
+        if j is not None:
+            hot = {(j, k) for k in range(dim)}
+
+        def element(row: int, col: int):
+            return "weights", (row // cols, row % cols, col)
+        return [Matrix(f"{rows}×{cols} nodes · {dim} inputs", weights.reshape(rows * cols, dim), None, element,
+                       "w", hot)]
+
+
+def _axes(X: np.ndarray) -> np.ndarray:
+    """(D, 2): the plane the input-space picture shows: the inputs themselves when 2-D, else the
+    data's first two principal components."""
+    if X.shape[1] == 2:
+        return np.eye(2)
+    _, _, v = np.linalg.svd(X - X.mean(axis=0), full_matrices=False)
+    return v[:2].T
+
+
+class MapPanel(Panel):
+    """The grid of nodes (a node row a line, or two in half blocks when space is short): its colours
+    for RGB data, else the BMU hit counts; then the U-matrix (light = far from its grid neighbours:
+    a border between clusters)."""
+
+    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+        ex = frame.extras
+        if "umatrix" not in ex:
+            return []
+        R, C, W = ex["rows"], ex["cols"], ex["W"]
+        u = ex["umatrix"]
+        scale = float(u.max()) if u.size and u.max() > 0 else 1.0
+        grey = [st.blend(st.BACKGROUND, st.TEXT, 0.1 + 0.9 * v / scale) for v in u]
+        pictures = [("U-matrix", grey)]
+        if ex["rgb"]:
+            pictures.insert(0, ("colours", [tuple(int(c) for c in np.clip(w, 0, 1) * 255) for w in W]))
+        else:
+            hits = np.bincount(_bmus(ex["X"], W), minlength=len(W))
+            most = max(int(hits.max()), 1)
+            pictures.insert(0, ("hits", [st.blend(st.BACKGROUND, st.POSITIVE, 0.1 + 0.9 * h / most) for h in hits]))
+        cell_w = 2 if len(pictures) * (2 * C + 2) <= width else 1
+        per_line = 1 if R <= height - 1 else 2   # a node row a line when it fits, else two (half blocks)
+        out: list[Cells] = [[(title[:cell_w * C].ljust(cell_w * C + 2), st.plain(dim=True)) for title, _ in pictures]]
+        for line in range(min(-(-R // per_line), height - 1)):
+            row: Cells = []
+            for _, colours in pictures:
+                for c in range(C):
+                    top = per_line * line * C + c
+                    bottom = top + C if per_line == 2 and per_line * line + 1 < R else None
+                    if ex["bmu"] is not None and ex["bmu"] in (top, bottom):
+                        back = colours[ex["bmu"]]
+                        fore = (10, 10, 10) if sum(back) > 380 else (255, 255, 255)
+                        row.append(("◆".ljust(cell_w), _style(fore, back, True)))
+                    elif per_line == 1:
+                        row.append((" " * cell_w, _style(colours[top], colours[top])))
+                    else:
+                        lower = colours[bottom] if bottom is not None else st.BACKGROUND
+                        row.append(("▀" * cell_w, _style(colours[top], lower)))
+                row.append(("  ", None))
+            out.append(row)
+        return out
+
+
+def _bmus(X: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Each sample's closest node, a block of samples at a time (a big grid stays in bounded memory)."""
+    block = max(1, 2**20 // max(W.size, 1))
+    return np.concatenate([((X[s:s + block, None, :] - W[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+                           for s in range(0, len(X), block)])
+
+
+def _style(fore, back, bold=False):
+    return Style(color=st.rgb(fore), bgcolor=st.rgb(back), bold=bold)
+
+
+class InputSpace(Panel):
+    """The data as dots and the grid's nodes joined to their grid neighbours, in input space (or
+    in the plane of its first two principal components), in braille."""
+
+    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+        ex = frame.extras
+        if "pairs" not in ex or width < 2 or height < 1:
+            return []
+        X, W, axes = ex["X"], ex["W"], ex["axes"]
+        centre = X.mean(axis=0) if X.shape[1] != 2 else np.zeros(2)
+        px, pw = (X - centre) @ axes, (W - centre) @ axes
+        both = np.concatenate([px, pw])
+        lo, hi = both.min(axis=0), both.max(axis=0)
+        span = np.maximum(hi - lo, 1e-9)
+        canvas = Braille(width, height)
+        dw, dh = canvas.size_dots
+
+        def to_dots(p):
+            return (p[:, 0] - lo[0]) / span[0] * (dw - 1), (hi[1] - p[:, 1]) / span[1] * (dh - 1)
+        canvas.dots(*to_dots(px), key=0, power=0)
+        nx, ny = to_dots(pw)
+        if len(ex["pairs"]) > MAX_EDGES:
+            canvas.dots(nx, ny, key=1, power=1)
+        near = ex["near"]
+        for i, j in ex["pairs"] if len(ex["pairs"]) <= MAX_EDGES else ():   # else the nodes alone
+            hot = bool(near[i] and near[j])
+            canvas.line(nx[i], ny[i], nx[j], ny[j], key=2 if hot else 1, power=2 if hot else 1)
+        marks = {}
+        if ex["sample"] is not None:
+            sx, sy = to_dots(px[ex["sample"]:ex["sample"] + 1])
+            marks[(int(sy[0] // 4), int(sx[0] // 2))] = "+"
+        if ex["bmu"] is not None:
+            marks[(int(ny[ex["bmu"]] // 4), int(nx[ex["bmu"]] // 2))] = "◆"
+        out = []
+        for r in range(height):
+            row: Cells = []
+            for c in range(width):
+                if (r, c) in marks:
+                    row.append((marks[(r, c)], MARK))
+                    continue
+                ch = canvas.char(r, c)
+                row.append((ch, INK[int(canvas.keys[r, c])]) if ch else (" ", None))
+            out.append(row)
+        return out

@@ -1,0 +1,49 @@
+"""Time one SOM epoch: the fused Numba kernel against the vectorised NumPy SOM (dlsim's reference,
+per sample vectorised over all nodes, as MiniSom does) on the same config, for a few grid sizes.
+
+    PYTHONPATH=. python3 tools/som_bench.py [grid sides, e.g. 5 10 20 40]
+
+Both run the same epoch from the same weights (300 RGB colours, gaussian, exponential decay) and
+both compute the epoch's quantization and topographic errors; the figure is the median ms per
+epoch over several timed epochs. Run it on a quiet machine: it is a timing, not a test.
+"""
+import statistics
+import sys
+import time
+
+import numpy as np
+
+import dlsim
+from dlsim.kernels import som as kernel
+from dlsim.kernels import som_reference as ref
+
+
+def _median_ms(epoch, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        epoch()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def bench(side: int, repeats: int = 5) -> tuple[float, float]:
+    m = dlsim.make("som", seed=0, rows=side, cols=side, sigma=side / 2).model
+    orders = m.order(0)[None, :].astype(np.int64)
+    args = (m.pos, m.X, orders, 0, m.horizon(), 0.5, side / 2, m.decay_kind, m.kind, np.zeros(1), np.zeros(1))
+    W = m.W.copy()
+    kernel.train_epochs(W.copy(), *args)   # compile or load from the cache before timing
+    fused = _median_ms(lambda: kernel.train_epochs(W.copy(), *args), repeats)
+    numpy = _median_ms(lambda: ref.train_epochs(W.copy(), *args), max(repeats // 2, 2))
+    return fused, numpy
+
+
+def main(sides: list[int]) -> None:
+    print("grid     fused ms/epoch   numpy ms/epoch   speed-up")
+    for side in sides:
+        fused, numpy = bench(side)
+        print(f"{side:>2}×{side:<4} {fused:>14.2f}   {numpy:>14.2f}   {numpy / fused:>7.1f}×")
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [5, 10, 20, 40])
