@@ -17,6 +17,7 @@ from dlsim.kernels import som as kernel
 from dlsim.kernels.som_reference import grid_positions
 from dlsim.models import options as opt
 from dlsim.models.base import Model
+from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
 from dlsim.sim.events import EVALUATE, FORWARD, UPDATE, Event, Level
 from dlsim.models import som_formulas  # noqa: F401  (registers the formulas of the ops below)
 
@@ -182,6 +183,33 @@ class SOM(Model):
                 self._record(qe[e], te[e])
             done += n
         return done
+
+    # --- what a configuration costs (before it is built) ----------------------------------------
+    # Calibrated on the 2-core development machine: the fused epoch does about 10⁹ coordinate
+    # operations a second (distance, then pull, then both errors per sample and node); stepping
+    # runs ~50,000 events a second.
+    OPERATIONS_PER_SECOND = 1e9
+    EVENT_SECONDS = 1 / 50_000
+
+    @classmethod
+    def estimate(cls, config, data, history):
+        n, dims = data.X.shape
+        nodes = config["rows"] * config["cols"]
+        per_sample = 3 * nodes + 2              # a distance, an h and a pull per node; the BMU; the step
+        per_epoch = {Level.OP: n * per_sample + 1, Level.LAYER: 3 * n + 1, Level.SAMPLE: n + 1,
+                     Level.BATCH: n + 1, Level.EPOCH: 1}
+        weights = nodes * dims * FLOAT
+        memory = {
+            "node weights and grid positions": weights + nodes * 2 * FLOAT,
+            "training data": n * (dims + 1) * FLOAT,
+            "rewind history": history_bytes(weights, history),
+            "one sample's events, stepped op by op": per_sample * EVENT_BYTES,
+        }
+        seconds = 4 * n * nodes * (dims + 2) / cls.OPERATIONS_PER_SECOND
+        return Estimate(memory, per_epoch, seconds, cls.EVENT_SECONDS)
+
+    def epoch_progress(self):
+        return self.index, self.X.shape[0]   # online: one update per sample
 
     def evaluate(self):
         qe, te = kernel.errors(self.X, self.W, self.pos)
