@@ -65,6 +65,8 @@ def _events_per_epoch(sim):
     ("mlp", {"hidden": [2], "samples": 4, "loss": "mse", "dataset": "spiral"}),
     ("perceptron", {"dataset": "and"}),
     ("perceptron", {"dataset": "blobs", "samples": 5}),
+    ("som", {"rows": 2, "cols": 3, "samples": 5}),
+    ("som", {"rows": 1, "cols": 2, "samples": 3, "dataset": "iris"}),
 ])
 def test_the_estimated_work_is_the_events_a_run_really_steps(model, options):
     sim = dlsim.make(model, **options)
