@@ -8,7 +8,7 @@ and so do the steps of a big network (over BIG parameters); the rest is cheap en
 """
 import time
 from collections import deque
-from functools import partial
+from functools import partial, wraps
 
 from textual.containers import Vertical
 from textual.message import Message
@@ -177,6 +177,15 @@ class SimView(Playing, Editing, Vertical):
         self.ui.notice = ""
         if self.runner is None:
             self.redraw()
+
+
+def in_turn(action):
+    """For a screen's key action that depends on what the keys before it did (a lesson's next step,
+    an answer): it waits behind their actions (SimView._when_free) and only then decides what to do."""
+    @wraps(action)
+    def after_the_keys_before(screen, *args):
+        screen.sim._when_free(partial(action, screen, *args))
+    return after_the_keys_before
 
 
 def waiting_notice(compiling: bool) -> str:

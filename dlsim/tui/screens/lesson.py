@@ -21,6 +21,7 @@ from dlsim.tui.keys import STEPPING
 from dlsim.tui.screens.help import HelpScreen, key_table
 from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.session import Session
+from dlsim.tui.simview import in_turn
 from dlsim.tui.views.base import layer_of
 from dlsim.tui.widgets.lesson.checkpoint import LETTERS, CheckpointPanel
 from dlsim.tui.widgets.lesson.narration import Narration
@@ -179,6 +180,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
                 self.show(view)
         self.sim._when_free(go)
 
+    @in_turn
     def action_next_step(self) -> None:
         if self.waiting:
             self.say("answer the question first (in the lesson panel): then n goes on")
@@ -187,6 +189,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         else:
             self.move(self.player.next, forward=True)
 
+    @in_turn
     def action_previous_step(self) -> None:
         if self.player.index <= 0:
             self.say("this is the first step of the lesson")
@@ -198,12 +201,14 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         if not self.narration.page(down):
             self.action_next_step() if down else self.action_previous_step()
 
+    @in_turn
     def action_script(self) -> None:
         if not self.explored:
             self.say("you are on the lesson's script: nothing to undo")
         else:
             self.move(self.player.restore)
 
+    @in_turn
     def action_choose(self, index: int) -> None:
         panel = self.narration.checkpoint
         if not panel.waiting or index >= len(panel.checkpoint.choices):
@@ -227,8 +232,8 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         self.app.push_screen(LessonHelp())
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if action == "choose":
-            return self.waiting
+        if action == "choose":   # or a question may be on screen by the time the keys before it are done
+            return self.waiting or bool(self.sim._pending)
         if action == "script":
             return True if self.explored else None     # shown dimmed until there is something to undo
         return True
