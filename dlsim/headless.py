@@ -1,11 +1,11 @@
 """`dlsim run MODEL --headless`: train without a screen, print a summary, optionally write a trace."""
 import math
 import sys
-import threading
 import time
 from contextlib import contextmanager
 
 from dlsim.errors import UserError
+from dlsim.kernels import cache, jit
 from dlsim.sim.events import Level
 from dlsim.sim.formulas import num
 from dlsim.sim.simulator import Simulator, level_of
@@ -16,15 +16,20 @@ TRACE_LEVELS = ("op", "batch", "epoch")
 
 
 @contextmanager
-def feedback(message: str, after: float = 0.5):
-    """Say `message` on stderr if the block is still running after `after` seconds (a cold compile)."""
-    timer = threading.Timer(after, lambda: print(message, file=sys.stderr, flush=True))
-    timer.daemon = True
-    timer.start()
+def feedback(message: str):
+    """Say `message` on stderr, once, if Numba starts compiling in the block (seconds, on a cold
+    cache); loading compiled kernels from the cache takes a fraction of that and is not announced."""
+    said = False
+    def say():
+        nonlocal said
+        if not said:
+            said = True
+            print(message, file=sys.stderr, flush=True)
+    jit.compiles.watchers.append(say)
     try:
         yield
     finally:
-        timer.cancel()
+        jit.compiles.watchers.remove(say)
 
 
 def _count(value: int | None, what: str) -> None:
@@ -43,10 +48,10 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
         epochs = DEFAULT_EPOCHS.get(model, 100)
     writer = TraceWriter(trace) if trace else None
     detail = level_of(trace_level) if writer else Level.EPOCH
-    started = time.perf_counter()
-    with feedback("dlsim: compiling the Numba kernels (first run only; later runs load them from the cache)…"):
+    compiling_before = jit.compiles.seconds
+    kept = "first run only; later runs load them from the cache" if cache.directory() else cache.problem
+    with feedback(f"dlsim: compiling the Numba kernels… ({kept})"):
         sim.model.warm_up(detail)
-    compiled = time.perf_counter() - started
     started = time.perf_counter()
     if writer:
         writer.header(model, sim.config)
@@ -58,8 +63,10 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
         summary = _train_with_progress(sim, epochs, steps)
     wall = time.perf_counter() - started
     print(report(summary, wall, epochs))
-    if compiled > 1.0:
-        print(f"  (first run: {compiled:.1f} s went to compiling the kernels, now cached)")
+    compiled = jit.compiles.seconds - compiling_before
+    if compiled:   # only when something was compiled, not merely loaded from the cache
+        print(f"  (first run: {compiled:.1f} s went to compiling the kernels, now cached)" if cache.directory()
+              else f"  ({compiled:.1f} s went to compiling the kernels, which could not be cached)")
     if writer:
         print(f"trace: {writer.count} events written to {trace}")
     return 0

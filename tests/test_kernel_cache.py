@@ -55,4 +55,4 @@ def test_an_unwritable_cache_directory_still_runs_and_says_why(tmp_path):
     result, problem = run(where, "/dev/null/dlsim-cache")    # a path no one can create
     a = 1.0 / (1.0 + 2.718281828459045 ** -0.5)
     assert abs(float(result) - ((a - 1.0) ** 2 + (1.0 / (1.0 + 2.718281828459045) - 0.0) ** 2) / 2) < 1e-12
-    assert "cannot write compiled kernels to /dev/null/dlsim-cache" in problem
+    assert problem.startswith("not cached: cannot write to /dev/null/dlsim-cache")

@@ -57,8 +57,8 @@ def directory() -> Path | None:
         tempfile.TemporaryFile(dir=where).close()
         os.utime(where)   # marks it in use, so that pruning spares it
     except OSError as error:
-        problem = f"cannot write compiled kernels to {where} ({error.strerror or error}); " \
-                  "they are compiled again on every start (set DLSIM_CACHE_DIR to a writable directory)"
+        problem = (f"not cached: cannot write to {where}: {error.strerror or error}; "
+                   "set DLSIM_CACHE_DIR to a writable directory")
         return None
     if fresh:
         _prune(where)
