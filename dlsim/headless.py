@@ -32,6 +32,11 @@ def feedback(message: str):
         jit.compiles.watchers.remove(say)
 
 
+def compiling_message() -> str:
+    kept = "first run only; later runs load them from the cache" if cache.directory() else cache.problem
+    return f"dlsim: compiling the Numba kernels… ({kept})"
+
+
 def _count(value: int | None, what: str) -> None:
     if value is not None and value < 1:
         raise UserError(f"--{what} must be a whole number >= 1, got {value}")
@@ -49,8 +54,7 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
     writer = TraceWriter(trace) if trace else None
     detail = level_of(trace_level) if writer else Level.EPOCH
     compiling_before = jit.compiles.seconds
-    kept = "first run only; later runs load them from the cache" if cache.directory() else cache.problem
-    with feedback(f"dlsim: compiling the Numba kernels… ({kept})"):
+    with feedback(compiling_message()):
         sim.model.warm_up(detail)
     started = time.perf_counter()
     if writer:
