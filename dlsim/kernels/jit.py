@@ -25,12 +25,10 @@ class Compiles:
     """What Numba compiled in this process (loading from the disk cache is not compiling)."""
 
     def __init__(self):
-        self.count = 0
         self.seconds = 0.0        # wall time spent compiling
         self.watchers = []        # called (in the compiling thread) when a compilation starts
 
     def started(self) -> None:
-        self.count += 1
         for watcher in list(self.watchers):
             watcher()
 
