@@ -1,12 +1,12 @@
 """`dlsim run MODEL --headless`: train without a screen, print a summary, optionally write a trace."""
 import math
 import sys
-import threading
 import time
 from contextlib import contextmanager
 
 from dlsim.errors import UserError
 from dlsim.models.cost import duration, size
+from dlsim.kernels import cache, jit
 from dlsim.sim.events import Level
 from dlsim.sim.formulas import num
 from dlsim.sim.simulator import Simulator, level_of
@@ -17,15 +17,25 @@ LONG = 60.0    # seconds: a run estimated to take longer is announced with its c
 
 
 @contextmanager
-def feedback(message: str, after: float = 0.5):
-    """Say `message` on stderr if the block is still running after `after` seconds (a cold compile)."""
-    timer = threading.Timer(after, lambda: print(message, file=sys.stderr, flush=True))
-    timer.daemon = True
-    timer.start()
+def feedback(message: str):
+    """Say `message` on stderr, once, if Numba starts compiling in the block (seconds, on a cold
+    cache); loading compiled kernels from the cache takes a fraction of that and is not announced."""
+    said = False
+    def say():
+        nonlocal said
+        if not said:
+            said = True
+            print(message, file=sys.stderr, flush=True)
+    jit.compiles.watchers.append(say)
     try:
         yield
     finally:
-        timer.cancel()
+        jit.compiles.watchers.remove(say)
+
+
+def compiling_message() -> str:
+    kept = "first run only; later runs load them from the cache" if cache.directory() else cache.problem
+    return f"dlsim: compiling the Numba kernels… ({kept})"
 
 
 def _count(value: int | None, what: str) -> None:
@@ -45,10 +55,9 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
     writer = TraceWriter(trace) if trace is not None else None
     detail = level_of(trace_level) if writer else Level.EPOCH
     warn_if_long(sim, epochs, steps, detail)
-    started = time.perf_counter()
-    with feedback("dlsim: compiling the Numba kernels (first run only; later runs load them from the cache)…"):
+    compiling_before = jit.compiles.seconds
+    with feedback(compiling_message()):
         sim.model.warm_up(detail)
-    compiled = time.perf_counter() - started
     started = time.perf_counter()
     progress = Progress(sim, epochs, steps, writer)
     try:
@@ -63,8 +72,10 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
             _close(writer)
     wall = time.perf_counter() - started
     print(report(summary, wall, sim))
-    if compiled > 1.0:
-        print(f"  (first run: {compiled:.1f} s went to compiling the kernels, now cached)")
+    compiled = jit.compiles.seconds - compiling_before
+    if compiled:   # only when something was compiled, not merely loaded from the cache
+        print(f"  (first run: {compiled:.1f} s went to compiling the kernels, now cached)" if cache.directory()
+              else f"  ({compiled:.1f} s went to compiling the kernels, which could not be cached)")
     if writer:
         print(f"trace: {writer.count} events written to {trace}")
     return 0

@@ -1,16 +1,116 @@
-"""The one decorator every CPU kernel uses.
+"""The two decorators every CPU kernel uses; Numba itself is loaded on the first call of a kernel.
 
-cache=True: compiled code is kept on disk, so only the very first run compiles.
-nogil=True: a kernel running in a worker thread never freezes the app's event loop.
-error_model="numpy": a division by zero gives inf/NaN as in NumPy instead of raising, which also
-removes the per-division checks that stop LLVM from vectorising loops.
+kernel: njit(nogil=True, error_model="numpy"), compiled code kept on disk (dlsim.kernels.cache).
+  nogil=True: a kernel running in a worker thread never freezes the app's event loop.
+  error_model="numpy": a division by zero gives inf/NaN as in NumPy instead of raising, which also
+  removes the per-division checks that stop LLVM from vectorising loops.
+inline: the same with inline="always", for small scalar helpers called once per weight or per neuron
+  inside the batch loops: Numba compiles each function on its own and LLVM never sees across, so an
+  ordinary call costs tens of ns there; inline="always" splices the helper into its caller's IR.
+
+Importing Numba takes about a third of a second, which the app's first frame should not wait for,
+and the constants and NumPy references beside the kernels need no compiler. So both decorators
+return a `Lazy` placeholder; the first call of any kernel (or `load()`) imports Numba and replaces
+every placeholder by its dispatcher, in the kernel modules' globals too, where Numba looks up the
+kernels a kernel calls. A placeholder imported elsewhere forwards to its dispatcher.
 """
-from numba import njit
+import sys
+import threading
+from functools import update_wrapper
 
-kernel = njit(cache=True, nogil=True, error_model="numpy")
+OPTIONS = {"nogil": True, "error_model": "numpy"}
 
 
-# Small scalar helpers called once per weight or per neuron inside the batch loops: Numba compiles
-# each function on its own and LLVM never sees across, so an ordinary call costs tens of ns there.
-# inline="always" splices the helper into its caller's Numba IR instead.
-inline = njit(cache=True, nogil=True, error_model="numpy", inline="always")
+class Compiles:
+    """What Numba compiled in this process (loading from the disk cache is not compiling)."""
+
+    def __init__(self):
+        self.seconds = 0.0        # wall time spent compiling
+        self.watchers = []        # called (in the compiling thread) when a compilation starts
+
+    def started(self) -> None:
+        for watcher in list(self.watchers):
+            watcher()
+
+
+compiles = Compiles()
+_lock = threading.RLock()
+_waiting: list["Lazy"] = []   # placeholders made before Numba was loaded
+_njit = None                  # numba.njit, once loaded
+
+
+class Lazy:
+    """A kernel whose dispatcher is made on first use; calls and attributes go to the dispatcher."""
+
+    def __init__(self, py_func, options: dict):
+        update_wrapper(self, py_func)
+        self.py_func, self.options, self.dispatcher = py_func, options, None
+
+    def __call__(self, *args):
+        return (self.dispatcher or self._load())(*args)
+
+    def __getattr__(self, name):   # .stats, .signatures, …: only reached for what Lazy lacks
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.dispatcher or self._load(), name)
+
+    def _load(self):
+        load()
+        return self.dispatcher
+
+    def __deepcopy__(self, memo):   # code, not state: a model's deep copy shares it
+        return self
+
+    def __repr__(self):
+        return f"<kernel {self.__module__}.{self.__qualname__}>"
+
+
+def _decorator(**options):
+    def decorate(py_func):
+        with _lock:
+            if _njit is not None:
+                return _dispatcher(py_func, options)
+            lazy = Lazy(py_func, options)
+            _waiting.append(lazy)
+            return lazy
+    return decorate
+
+
+kernel = _decorator()
+inline = _decorator(inline="always")
+
+
+def _dispatcher(py_func, options: dict):
+    from dlsim.kernels import cache, numba_hooks
+    dispatcher = _njit(**OPTIONS, **options)(py_func)
+    if cache.directory() is not None:
+        dispatcher._cache = numba_hooks.DiskCache(py_func)   # as njit(cache=True) does, elsewhere
+    return dispatcher
+
+
+def load() -> None:
+    """Import Numba and turn every placeholder into its dispatcher (once; any thread may call it)."""
+    global _njit
+    with _lock:
+        if _njit is not None:
+            return
+        from numba import njit
+        from dlsim.kernels import numba_hooks
+        numba_hooks.listen(compiles)
+        _njit = njit
+        made = {id(lazy): _dispatcher(lazy.py_func, lazy.options) for lazy in _waiting}
+        for module in list(sys.modules.values()):   # before any kernel can compile: see above
+            if getattr(module, "__name__", "").startswith("dlsim.kernels."):
+                for name, value in list(vars(module).items()):
+                    if isinstance(value, Lazy):
+                        setattr(module, name, made[id(value)])
+        for lazy in _waiting:
+            lazy.dispatcher = made[id(lazy)]
+        _waiting.clear()
+
+
+def toolchain() -> str:
+    """What compiled code depends on besides the sources: the Python and Numba versions."""
+    load()
+    import numba
+    return f"python {sys.version.split()[0]} numba {numba.__version__}"

@@ -1,6 +1,8 @@
 """The dlsim app: a home screen of networks and lessons, one screen per network or lesson opened.
 
-The shell is shared by every network; what differs lives in dlsim/tui/views/.
+The shell is shared by every network; what differs lives in dlsim/tui/views/. What the first
+screen does not need (the lesson screen with its Markdown and syntax highlighting, the command
+palette, help) is imported when first used: a start should not wait for it.
 """
 import sys
 from typing import Iterable
@@ -12,11 +14,7 @@ from dlsim.errors import UserError
 from dlsim.models import MODELS
 from dlsim.sim.simulator import Simulator
 from dlsim.tui import kept, warmup
-from dlsim.tui.commands import commands
-from dlsim.tui.lesson_session import open_lesson
-from dlsim.tui.screens.help import HelpScreen
 from dlsim.tui.screens.home import HomeScreen
-from dlsim.tui.screens.lesson import LessonScreen
 from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.session import Session
 from dlsim.tui.views import view_for
@@ -49,16 +47,20 @@ class DlsimApp(App):
         if self.first_session is not None:
             self.push_screen(SimulationScreen(self.first_session))
         if self.first_lesson is not None:
+            from dlsim.tui.screens.lesson import LessonScreen
             self.push_screen(LessonScreen(*self.first_lesson))
-        if self.prewarm:   # compile while the learner reads the home screen
-            self.run_worker(self._prewarm, thread=True, group="warm", exit_on_error=False)
+        if self.prewarm:   # after the first frame (loading Numba would slow drawing it)
+            self.call_after_refresh(self.run_worker, self._prewarm, thread=True, group="warm",
+                                    exit_on_error=False)
 
     def on_unmount(self) -> None:
         sys.setswitchinterval(getattr(self, "_switch", 0.005))
 
-    @staticmethod
-    def _prewarm() -> None:
-        for name in MODELS:
+    def _prewarm(self) -> None:
+        """Make every network's kernels ready, the one on screen first, while the learner reads."""
+        lesson_session = self.first_lesson[1] if self.first_lesson else None
+        first = [shown.name for shown in (self.first_session, lesson_session) if shown is not None]
+        for name in first + [name for name in MODELS if name not in first]:
             if view_for(name) is not None:
                 warmup.warm(name)
 
@@ -77,6 +79,8 @@ class DlsimApp(App):
         self.push_screen(SimulationScreen(session))
 
     def open_lesson(self, name: str) -> None:
+        from dlsim.tui.lesson_session import open_lesson
+        from dlsim.tui.screens.lesson import LessonScreen
         try:
             opened = open_lesson(name)
         except UserError as error:
@@ -85,8 +89,10 @@ class DlsimApp(App):
         self.push_screen(LessonScreen(*opened))
 
     def action_help(self) -> None:
+        from dlsim.tui.screens.help import HelpScreen
         self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
+        from dlsim.tui.commands import commands
         yield from super().get_system_commands(screen)
         yield from commands(self, screen)

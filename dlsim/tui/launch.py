@@ -11,9 +11,11 @@ from dlsim.errors import UserError
 def launch(model: str | None = None, seed: int = 0, options: dict | None = None,
            lesson: str | None = None) -> int:
     session = opened = None
-    if lesson is not None:
+    if lesson is not None:   # playing it to the learner's step may compile, before any screen shows
+        from dlsim.headless import compiling_message, feedback
         from dlsim.tui.lesson_session import open_lesson
-        opened = open_lesson(lesson)
+        with feedback(compiling_message()):
+            opened = open_lesson(lesson)
     if model is not None:
         from dlsim.sim.simulator import Simulator
         from dlsim.tui.views import view_for

@@ -122,7 +122,7 @@ class Playing:
         self.speed = max(0, min(FULL, self.speed + step))
         self.ui.speed = SPEEDS[self.speed][0]
         if self.playing:
-            self._pending = self.play
+            self._pending.append(self.play)
             self.pause()
             if self.runner is None:
                 self._run_pending()

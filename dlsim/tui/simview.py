@@ -7,7 +7,8 @@ every step or rewind and `RunStopped` when a run ends. The run worker trains off
 and so do the steps of a big network (over BIG parameters); the rest is cheap enough for a key.
 """
 import time
-from functools import partial
+from collections import deque
+from functools import partial, wraps
 
 from textual.containers import Vertical
 from textual.message import Message
@@ -41,13 +42,13 @@ class SimView(Playing, Editing, Vertical):
         super().__init__(id=id)
         self.session = session
         self.view = view_for(session.name)(session)
-        self.ui = UiState(warm=warmup.is_warm(session.name))
+        self.ui = UiState(warm=warmup.is_warm(session.name), compiling=warmup.compiling(session.name))
         self.speed = watchable(session.level)
         self.speed_chosen = False        # + / - / f chose one: the level no longer sets it
         self.ui.speed = SPEEDS[self.speed][0]
         self.runner: Runner | None = None
         self._timer = None
-        self._pending = None
+        self._pending = deque()          # actions waiting, in the order the keys were pressed
         self._drawn = None
         self._drawn_at = 0.0
         self._last_runner: Runner | None = None
@@ -60,9 +61,9 @@ class SimView(Playing, Editing, Vertical):
         yield MathPanel(self.view, id="math")
 
     def on_mount(self) -> None:
-        if not self.ui.warm:
-            self.run_worker(partial(warmup.warm, self.session.name), thread=True, group="warm",
-                            exit_on_error=False)
+        if not self.ui.warm:   # after the first frame: loading Numba would slow drawing it
+            self.call_after_refresh(self.run_worker, partial(warmup.warm, self.session.name),
+                                    thread=True, group="warm", exit_on_error=False)
         self.redraw()
         self.set_interval(POLL, self._poll)
 
@@ -86,6 +87,8 @@ class SimView(Playing, Editing, Vertical):
             self._run_pending()
         if event.worker.group == "warm" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
             self.ui.warm = True
+            if self.ui.notice == waiting_notice(self.ui.compiling):
+                self.ui.notice = ""
             if event.state == WorkerState.ERROR:
                 self.ui.notice = f"compiling failed ({event.worker.error}); using what works"
             self.redraw()
@@ -108,6 +111,9 @@ class SimView(Playing, Editing, Vertical):
             self.draw(self.frame)
 
     def _poll(self) -> None:
+        if not self.ui.warm and self.ui.compiling != warmup.compiling(self.session.name):
+            self.ui.compiling = not self.ui.compiling   # e.g. the cache was made by another Numba
+            self.repaint()
         runner = self.runner
         if runner is None or runner.latest is None or runner.latest is self._drawn:
             return
@@ -120,21 +126,19 @@ class SimView(Playing, Editing, Vertical):
 
     # --- guarding: compiling, running -------------------------------------------------------------
     def _when_free(self, action) -> None:
-        """Do `action` now, or once the kernels are ready / the run worker has stopped."""
+        """Do `action` now or, after those already waiting, once the kernels are ready, the step
+        running in a thread is done and the run worker has stopped: no key press is lost."""
+        if self.ui.warm and self._busy is None and self.runner is None:
+            self._stop_timer()
+            action()
+            return
+        self._pending.append(action)
         if not self.ui.warm:
-            self._pending = action
-            self.ui.notice = "compiling the kernels (first run only); your step follows"
+            self.ui.notice = waiting_notice(self.ui.compiling)
             self.repaint()
-            return
-        if self._busy is not None:
-            self._pending = action
-            return
-        self._stop_timer()
-        if self.runner is not None:
-            self._pending = action
-            self.runner.stop()
-            return
-        action()
+        elif self._busy is None:
+            self._stop_timer()
+            self.runner.stop()   # on_run_stopped does what waits
 
     def _do(self, work, then) -> None:
         """`then(work())` now, or, for a big network, `work` in a thread and `then` when it is done."""
@@ -153,10 +157,12 @@ class SimView(Playing, Editing, Vertical):
         self.post_message(self.Stepped(event))
 
     def _run_pending(self) -> None:
-        action, self._pending = self._pending, None
-        if action is not None:
-            self.ui.notice = ""
-            self._when_free(action)
+        """Do the waiting actions in the order they came, until one leaves the rest to wait."""
+        while self._pending and self.ui.warm and self._busy is None and self.runner is None:
+            self._stop_timer()
+            self._pending.popleft()()
+        if self._pending and self.ui.warm and self._busy is None:
+            self.runner.stop()   # an action started a run: the next key stops it, as when pressed
 
     # --- stepping --------------------------------------------------------------------------------
     def step(self, level: Level | str | None = None) -> None:
@@ -173,6 +179,20 @@ class SimView(Playing, Editing, Vertical):
         self.ui.notice = ""
         if self.runner is None:
             self.redraw()
+
+
+def in_turn(action):
+    """For a screen's key action that depends on what the keys before it did (a lesson's next step,
+    an answer): it waits behind their actions (SimView._when_free) and only then decides what to do."""
+    @wraps(action)
+    def after_the_keys_before(screen, *args):
+        screen.sim._when_free(partial(action, screen, *args))
+    return after_the_keys_before
+
+
+def waiting_notice(compiling: bool) -> str:
+    doing = "compiling the kernels (first run only)" if compiling else "loading the compiled kernels"
+    return f"{doing}: the keys you press follow, in order"
 
 
 def _attempt(work):

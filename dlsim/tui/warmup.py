@@ -1,19 +1,21 @@
-"""Compile (or load from Numba's disk cache) the kernels a network uses, before the learner needs them.
+"""Make a network's compiled kernels ready in this process before the learner needs them.
 
-The first run compiles for seconds. Compiling is mostly Python and would hold the GIL against the
-app's event loop, so when the on-disk cache is missing or stale the compile runs in a child process
-(`python -m dlsim.tui.warmup NAME`), which fills the cache; this process then only loads it. The
-app calls `warm(name)` from a thread worker and shows that it is compiling meanwhile.
+With a warm disk cache (dlsim.kernels.cache) that is loading, about a second. The first run after an
+install or an edit compiles instead, for seconds; compiling is mostly Python and would hold the GIL
+against the app's event loop, so it runs in a child process (`python -m dlsim.tui.warmup NAME`) that
+fills the cache, and this process then only loads it. The app calls `warm(name)` from a thread worker
+after its first frame, and says meanwhile what is happening: `compiling(name)`.
 """
-import importlib
-import pkgutil
 import subprocess
 import sys
 import threading
 
 import numpy as np
 
+from dlsim.kernels import cache, jit
+
 _warm: set[str] = set()
+_compiling: set[str] = set()   # networks whose warm-up was seen compiling
 _lock = threading.Lock()
 
 CONFIGS = {
@@ -26,26 +28,9 @@ def is_warm(name: str) -> bool:
     return name in _warm
 
 
-def _dispatchers():
-    import dlsim.kernels as package
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name in ("reference", "jit") or "cuda" in info.name:
-            continue
-        try:
-            module = importlib.import_module(f"dlsim.kernels.{info.name}")
-        except Exception:
-            continue
-        for value in vars(module).values():
-            if hasattr(value, "py_func") and hasattr(value, "_cache"):
-                yield value
-
-
-def cache_is_fresh() -> bool:
-    """True when every kernel has an on-disk cache index matching its source."""
-    try:
-        return all(d._cache._cache_file._load_index() for d in _dispatchers())
-    except Exception:   # private Numba API: when in doubt, compile in the child
-        return False
+def compiling(name: str) -> bool:
+    """Whether getting `name` ready means compiling (nothing cached for it yet) rather than loading."""
+    return name in _compiling or not cache.ready(name)
 
 
 def exercise(name: str) -> None:
@@ -73,16 +58,26 @@ def warm(name: str) -> None:
     with _lock:
         if name in _warm:
             return
-        if not cache_is_fresh():
-            try:
-                subprocess.run([sys.executable, "-m", "dlsim.tui.warmup", name], timeout=600,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-            except (OSError, subprocess.SubprocessError):
-                pass   # compile here instead
-        exercise(name)
+        toolchain = jit.toolchain()   # loads Numba
+        if not cache.ready(name, toolchain):
+            _compiling.add(name)
+            if cache.directory() is not None:   # else nothing would be kept: compile right here
+                try:
+                    subprocess.run([sys.executable, "-m", "dlsim.tui.warmup", name], timeout=600,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                except (OSError, subprocess.SubprocessError):
+                    pass   # compile here instead
+        seen = lambda: _compiling.add(name)   # e.g. a cache made for another CPU
+        jit.compiles.watchers.append(seen)
+        try:
+            exercise(name)
+        finally:
+            jit.compiles.watchers.remove(seen)
+        cache.mark_ready(name, toolchain)
         _warm.add(name)
 
 
 if __name__ == "__main__":
     for arg in sys.argv[1:]:
         exercise(arg)
+        cache.mark_ready(arg, jit.toolchain())

@@ -88,6 +88,7 @@ async def test_steps_wait_for_compiling_and_the_ui_stays_live(monkeypatch):
     release = threading.Event()
     monkeypatch.setattr(warmup, "is_warm", lambda name: False)
     monkeypatch.setattr(warmup, "warm", lambda name: release.wait(5))
+    monkeypatch.setattr(warmup, "compiling", lambda name: True)    # a cold cache
     app = make_app("mlp")
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)
@@ -220,7 +221,7 @@ async def test_big_networks_step_in_a_thread(monkeypatch):
         await pilot.press("left")
         assert await until(pilot, lambda: sim._busy is None and sim.session.sim.position == position - 1)
         await pilot.press("left", "left", "left", "left")
-        assert await until(pilot, lambda: sim._busy is None and sim._pending is None)
+        assert await until(pilot, lambda: sim._busy is None and not sim._pending)
         assert sim.session.sim.position < position
 
 

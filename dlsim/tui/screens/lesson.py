@@ -23,6 +23,7 @@ from dlsim.tui.screens.base import FULL_WIDTH
 from dlsim.tui.screens.help import HelpScreen, key_table
 from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.session import Session
+from dlsim.tui.simview import in_turn
 from dlsim.tui.views.base import layer_of
 from dlsim.tui.widgets.lesson.checkpoint import LETTERS, CheckpointPanel
 from dlsim.tui.widgets.lesson.narration import Narration
@@ -200,6 +201,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
                 self.show(view)
         self.sim._when_free(go)
 
+    @in_turn
     def action_next_step(self) -> None:
         if self.waiting:
             self.say("answer the question first (in the lesson panel): then n goes on")
@@ -208,6 +210,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         else:
             self.move(self.player.next, forward=True)
 
+    @in_turn
     def action_previous_step(self) -> None:
         if self.player.index <= 0:
             self.say("this is the first step of the lesson")
@@ -219,6 +222,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         if not self.narration.page(down):
             self.action_next_step() if down else self.action_previous_step()
 
+    @in_turn
     def action_script(self) -> None:
         if not self.explored:
             self.say("you are on the lesson's script: nothing to undo")
@@ -228,6 +232,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
     def action_held(self) -> None:
         self.say("answer the question first (a, b … in the lesson panel)")
 
+    @in_turn
     def action_choose(self, index: int, shown: int = 0) -> None:
         panel = self.narration.checkpoint
         if not panel.waiting or index >= len(panel.checkpoint.choices):
@@ -254,7 +259,8 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         if action == "choose":
             if len(parameters) == 2:          # the footer's "a b c answer", for this many choices
                 return self.waiting and len(self.narration.checkpoint.checkpoint.choices) == parameters[1]
-            return self.waiting
+            # or a question may be on screen by the time the keys before it are done
+            return self.waiting or bool(self.sim._pending)
         if action in HELD:
             return not self.waiting
         if action == "held":

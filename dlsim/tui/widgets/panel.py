@@ -22,6 +22,7 @@ class UiState:
     selected: tuple[str, tuple] | None = None   # (parameter name, index)
     layer: int | None = None                     # the heatmap's layer, when the learner chose one
     warm: bool = True                            # kernels compiled and loaded
+    compiling: bool = False                      # not warm yet: compiling them, not loading
     speed: str = "full speed"
     playing: bool = False
     rate: str = ""                               # measured while running, e.g. "12,300 ep/s"

@@ -13,6 +13,7 @@ KEY = Style(color=st.rgb((150, 150, 160)))
 VALUE = Style(color=st.rgb((235, 235, 235)), bold=True)
 STATES = {
     "compiling": ("⚙ compiling kernels (first run only)…", (230, 190, 60)),
+    "loading": ("⚙ loading compiled kernels…", (230, 190, 60)),
     "diverged": ("⚠ diverged", (230, 80, 80)),
     "running": ("▶ running", (110, 200, 110)),
     "paused": ("⏸ paused", (160, 160, 170)),
@@ -21,7 +22,7 @@ STATES = {
 
 def state_of(frame, ui: UiState) -> str:
     if not ui.warm:
-        return "compiling"
+        return "compiling" if ui.compiling else "loading"
     if frame.diverged:
         return "diverged"
     return "running" if ui.playing else "paused"
