@@ -84,8 +84,8 @@ class Stepper:
             shown = event.level >= detail or event.closes >= detail
             self._took(event, self._stream, shown)
             count += 1
-            if (level is not None and event.closes >= level) or (limit and count >= limit) \
-                    or (until and shown and until(event)):
+            told = bool(until and shown and until(event))   # asked of every event shown: it may count them
+            if told or (level is not None and event.closes >= level) or (limit and count >= limit):
                 return event
 
     def run(self, epochs: int, every: int = 1) -> Event | None:
