@@ -143,8 +143,10 @@ class Stepper:
         self.held -= _MARK_BYTES + (footprint(mark.grain) if isinstance(mark.grain, Run) else 0)
 
     def _snapshot(self) -> None:
-        state = self.model.state()
-        snap = Snapshot(self.position, state, self.last, footprint(state, self.last) + _SNAPSHOT_BYTES)
+        memo: dict = {}
+        state = self.model.state(memo)
+        made = sum(sys.getsizeof(obj) for key, obj in memo.items() if key != id(memo))   # the copies
+        snap = Snapshot(self.position, state, self.last, made + footprint(self.last) + _SNAPSHOT_BYTES)
         self._snapshots.append(snap)
         self.held += snap.nbytes
         while len(self._snapshots) > 2 and self.held > self.memory:
