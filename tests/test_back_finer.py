@@ -84,3 +84,23 @@ def test_back_at_a_finer_level_walks_back_through_a_coarse_step(model, arrival, 
             assert same_event(event, timeline[here][1]), what
         seen.add(event.op)
     assert "update" in seen   # it walked back into the weight updates the coarse step had made
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+def test_back_by_batches_and_epochs_after_compiled_steps_is_exact(model):
+    """Compiled batches keep a snapshot every few of them: going back replays the ones between."""
+    sim = start(model)
+    states = []
+    for _ in range(20):
+        sim.step("batch", detail="batch")
+        states.append(sim.model.state())
+    for expected in reversed(states[:-1]):
+        sim.back("batch")
+        assert_same_state(sim, expected, f"{model}: back a batch")
+    sim.step("epoch", detail="batch")
+    end = sim.model.state()
+    sim.step("epoch", detail="batch")
+    sim.step("epoch", detail="batch")
+    sim.back("epoch")
+    sim.back("epoch")
+    assert_same_state(sim, end, f"{model}: back two epochs")

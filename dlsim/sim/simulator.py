@@ -195,7 +195,7 @@ class Simulator:
         return self.stepper.at(Level.EPOCH)
 
     def train(self, epochs: int | None = None, steps: int | None = None,
-              until: Callable[[Event], bool] | None = None, detail: Level | None = None) -> dict[str, Any]:
+              until: Callable[[Event], bool] | None = None, detail: Level | str | None = None) -> dict[str, Any]:
         """Train `epochs` epochs or `steps` updates; returns the last epoch's metrics.
 
         From inside an epoch, the epoch in progress counts as the first (and a step inside a batch
@@ -222,7 +222,7 @@ class Simulator:
                     or self.diverged() or self.model.converged() and event.op == "epoch")
 
         if self.on_event is not None or until is not None or steps is not None or detail is not None:
-            self.stepper.step(None, until=enough, detail=Level.BATCH if detail is None else detail)
+            self.stepper.step(None, until=enough, detail=Level.BATCH if detail is None else level_of(detail))
             return self.summary()
         if not self.at_epoch_boundary():   # the fused path starts at an epoch boundary: get there first
             if self.stepper.step(Level.EPOCH, until=enough, detail=Level.BATCH).op != "epoch" \

@@ -7,7 +7,7 @@ stream changes only at a restart point (after an event that closes a sample or m
 that sample on the fine stream, and the update is never applied twice.
 
 Going back restores the nearest snapshot at or before the target (snapshots are taken at restart
-points) and replays the events in between, each on the stream it came from: the model is
+points: every one on the fine stream, every few compiled batches, every fused run) and replays the events in between, each on the stream it came from: the model is
 deterministic, so the state reached is bit-for-bit the one that was there. Going back at a level finer
 than the last event (one op back after a compiled batch) first replays that event on a finer stream,
 so that its inside exists in the history. Edits made on the way (a weight typed in, a learning rate
@@ -129,7 +129,8 @@ class Stepper:
             self.on_pull(event, self.position)
         if event.closes >= Level.LAYER or grain != self.detail:
             self._mark(Mark(self.position, event.closes, grain))
-        if event.closes >= Level.SAMPLE:
+        if event.closes >= Level.SAMPLE and (grain == self.detail or isinstance(grain, Run)
+                                             or self.position - self._snapshots[-1].position >= COARSE_SPACING):
             self._snapshot()
         if shown and self.on_event:
             self.on_event(event)
@@ -265,6 +266,9 @@ class Stepper:
                 if p == self.position:
                     change(self.model)
 
+
+# Compiled batches are cheap to replay and many: a snapshot every few of them keeps streaming fast
+COARSE_SPACING = 8
 
 # fixed costs of the history's own bookkeeping, per entry
 _MARK_BYTES = sys.getsizeof(Mark(0, Level.OP, Level.OP)) + sys.getsizeof(2**40) + 8   # + its deque slot
