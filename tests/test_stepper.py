@@ -241,17 +241,25 @@ def test_an_edit_changes_what_follows():
     assert plain.model.config["lr"] == 0.1
 
 
-def test_back_after_a_fused_run_returns_to_where_it_began():
-    sim = small()
+def test_back_after_a_fused_run_goes_one_epoch_back_and_undo_to_where_it_began():
+    sim, by_epochs = small(), small()
     sim.step("epoch")
     start = record(sim)
     sim.train(epochs=3)
     after = record(sim)
     assert sim.model.epoch == 4
+    for _ in range(3):
+        by_epochs.step("epoch")
     sim.step("sample")
     sim.back("epoch")
     assert_bit_identical(sim, after)
-    sim.back("epoch")
+    sim.back("epoch")   # inside the run: the end of its second epoch, exactly
+    assert sim.model.epoch == 3 and sim.model.steps == by_epochs.model.steps
+    for key in ("theta", "m", "v"):
+        assert np.array_equal(getattr(sim.model, key), getattr(by_epochs.model, key)), key
+    sim.train(epochs=1)
+    sim.undo()          # a run taken back whole
+    sim.undo()
     assert_bit_identical(sim, start)
     assert len(sim.history) == 1
 

@@ -3,7 +3,11 @@
 A model owns its parameters, its data and a cursor (epoch, batch, sample). `events(detail)` is its
 training written as a generator of Events from the cursor on; it advances the cursor *before* it
 yields the last event of a sample, so that the state taken at any event closing a sample (or more)
-is a point from which a fresh `events()` continues identically. The stepper relies on that to rewind.
+is a point from which a fresh `events()` of *any* detail continues identically (a compiled batch
+started after some of its samples were stepped op by op redoes them, to the same bits). The stepper
+relies on that to rewind, and to change between the stepped and the compiled paths. Between two such
+points a unit is half done (a weight update partly applied): only the stream that started it may
+finish it.
 """
 import copy
 import dataclasses
@@ -60,9 +64,12 @@ class Model:
     def events(self, detail: Level = Level.OP) -> Iterator[Event]:
         raise NotImplementedError
 
-    def state(self) -> dict[str, Any]:
-        """A deep copy of everything that changes while training, the cursor included."""
-        state = copy.deepcopy({k: v for k, v in vars(self).items() if k not in self.unsaved})
+    def state(self, memo: dict | None = None) -> dict[str, Any]:
+        """A deep copy of everything that changes while training, the cursor included. `memo` is
+        the deep copy's memo: afterwards it holds every object the copy made (the stepper counts
+        their bytes against its memory budget)."""
+        state = copy.deepcopy({k: v for k, v in vars(self).items() if k not in self.unsaved},
+                              {} if memo is None else memo)
         state["history"] = self.epoch  # entries only ever get added after it: enough to restore it
         return state
 

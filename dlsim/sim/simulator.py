@@ -14,7 +14,7 @@ from dlsim.models.cost import Estimate
 from dlsim.models.options import resolve
 from dlsim.sim import arguments, datasets
 from dlsim.sim.arguments import clip, shown
-from dlsim.sim.events import EVALUATE, LEVELS, Event, Level
+from dlsim.sim.events import LEVELS, Event, Level
 from dlsim.sim.resources import check_memory
 from dlsim.sim.stepper import Stepper
 from dlsim.sim.watchdog import Watchdog
@@ -35,6 +35,14 @@ def estimate(model: str, config: dict) -> Estimate:
     return cls.estimate(config, dataset_for(cls, config), HISTORY_BUDGET)
 
 
+HOOKS = ("on_event", "on_pull", "on_restart")
+
+
+def _hook(name: str, doc: str) -> property:
+    return property(lambda sim: getattr(sim.stepper, name),
+                    lambda sim, hook: setattr(sim.stepper, name, hook), doc=doc)
+
+
 def level_of(level: Level | str) -> Level:
     if isinstance(level, Level):
         return level
@@ -49,14 +57,11 @@ class Simulator:
         self.name = model
         self.cls = model_class(model)
         self.config = resolve(model, self.cls.options, {"seed": seed, **config})
-        self.on_event: Callable[[Event], None] | None = None   # sees every new event, run or stepped
-        self.on_pull: Callable[[Event, int], None] | None = None   # every stepped event, replays too
-        self.on_restart: Callable[[], None] | None = None    # the stepped stream restarts
         self.on_build: list[Callable[[], None]] = []         # called after every (re)build
         self.build()
 
     def build(self) -> None:
-        """(Re)create the model from the configuration; history starts over."""
+        """(Re)create the model from the configuration; history starts over (the hooks stay)."""
         c = self.config
         data = dataset_for(self.cls, c)
         cost = self.cls.estimate(c, data, HISTORY_BUDGET)
@@ -64,16 +69,17 @@ class Simulator:
         self.model = self.cls(c, data)   # UserError for a combination of options that cannot work
         self.cost = cost                 # what it needs: memory, and time per epoch
         self.watchdog = Watchdog(start=self.model.flat_params())
-        self.stepper = Stepper(self.model)
-        self.stepper.on_event = self._notify
-        self.stepper.on_pull = lambda event, position: self.on_pull and self.on_pull(event, position)
-        self.stepper.on_restart = lambda: self.on_restart and self.on_restart()
+        old, self.stepper = getattr(self, "stepper", None), Stepper(self.model)
+        for hook in HOOKS:
+            setattr(self.stepper, hook, getattr(old, hook, None))
         for listener in self.on_build:
             listener()
 
-    def _notify(self, event: Event) -> None:
-        if self.on_event:
-            self.on_event(event)
+    # The hooks live on the stepper, which calls them directly: no closure over the Simulator, so
+    # no reference cycle keeps a discarded simulation (and its model and history) alive.
+    on_event = _hook("on_event", "sees every new event, stepped or streamed by train()")
+    on_pull = _hook("on_pull", "(event, position) for every stepped event, replays too")
+    on_restart = _hook("on_restart", "the state was restored, or changed outside the event stream")
 
     # --- reading and writing parameters ----------------------------------------------------------
     @property
@@ -198,13 +204,22 @@ class Simulator:
     def history(self) -> list[dict]:
         return self.model.history
 
-    def step(self, level: Level | str = Level.OP) -> Event:
-        return self.stepper.step(level_of(level))
+    def step(self, level: Level | str = Level.OP, detail: Level | str | None = None) -> Event:
+        """To the next boundary of `level`. With `detail` batch or coarser, batches run one compiled
+        call each (the same bits) and listeners see only events of that detail."""
+        return self.stepper.step(level_of(level), detail=None if detail is None else level_of(detail))
 
     def back(self, level: Level | str = Level.OP) -> Event | None:
-        """Return to the previous boundary of `level`, exactly. The history rewinds; the settings
+        """Return to the previous boundary of `level`, exactly, however the simulation got here
+        (op by op, by compiled batches or in a fused run). The history rewinds; the settings
         the learner chose since (a new learning rate, say) stay, and apply from here on."""
-        event = self.stepper.back(level_of(level))
+        return self._rewound(self.stepper.back(level_of(level)))
+
+    def undo(self) -> Event | None:
+        """Return to before the last step, whatever it covered (all of a fused run, say)."""
+        return self._rewound(self.stepper.undo())
+
+    def _rewound(self, event: Event | None) -> Event | None:
         for option in self.cls.options:
             if option.live and self.model.config.get(option.name) != self.config[option.name]:
                 self.stepper.edit(lambda m, n=option.name, v=self.config[option.name]: m.set_option(n, v))
@@ -218,15 +233,16 @@ class Simulator:
 
     # --- training in bulk ----------------------------------------------------------------------
     def at_epoch_boundary(self) -> bool:
-        m = self.model
-        return getattr(m, "batch_index", 0) == 0 and getattr(m, "sample", 0) == 0 and getattr(m, "index", 0) == 0
+        return self.stepper.at(Level.EPOCH)
 
     def train(self, epochs: int | None = None, steps: int | None = None,
-              until: Callable[[Event], bool] | None = None, detail: Level | None = None) -> dict[str, Any]:
+              until: Callable[[Event], bool] | None = None, detail: Level | str | None = None) -> dict[str, Any]:
         """Train `epochs` epochs or `steps` updates; returns the last epoch's metrics.
 
-        With nothing listening (no on_event, no `until`, no `detail`) whole epochs run on the fused
-        compiled path; otherwise events of `detail` (default: batch) stream out one by one.
+        From inside an epoch, the epoch in progress counts as the first (and a step inside a batch
+        finishes that batch). With nothing listening (no on_event, no `until`, no `detail`) whole
+        epochs run on the fused compiled path; otherwise events of `detail` (default: batch) stream
+        out one by one. Either way through the stepper, so that any point can be stepped back to.
         Stops early when the model converges (the perceptron) or the loss stops being finite.
         """
         epochs, steps = arguments.count(epochs, "epochs"), arguments.count(steps, "steps")
@@ -235,31 +251,27 @@ class Simulator:
         if until is not None and not callable(until):
             raise UserError(f"until must be a function of an event (True stops), got {shown(until)}")
         detail = None if detail is None else level_of(detail)
-        fused = self.on_event is None and until is None and steps is None and detail is None
-        if fused and self.at_epoch_boundary():
-            before = self.model.epoch
-            self.model.train_fused(epochs or 0)
-            self.stepper.absorb(Event("run", EVALUATE, self.name, {"epochs": self.model.epoch - before},
-                                      level=Level.EPOCH, closes=Level.EPOCH))
-            return self.summary()
         if epochs == 0 or steps == 0 or (epochs is None and steps is None and until is None):
-            return self.summary()  # nothing to run, as on the fused path (an endless stream never stops on XOR)
-        stream = self.model.events(Level.BATCH if detail is None else detail)
-        done_epochs = done_steps = 0
-        last = None
-        for event in stream:
-            last = event
-            self._notify(event)
+            return self.summary()  # nothing to run (an endless stream never stops on XOR)
+        done = {"epochs": 0, "steps": 0}
+
+        def enough(event: Event) -> bool:
             if event.op == "epoch":
-                done_epochs += 1
+                done["epochs"] += 1
             elif event.closes >= Level.BATCH:
-                done_steps += 1
-            if (epochs is not None and done_epochs >= epochs) or (steps is not None and done_steps >= steps):
-                break
-            if (until and until(event)) or self.nonfinite() or self.model.converged() and event.op == "epoch":
-                break
-        if last is not None:
-            self.stepper.absorb(last)
+                done["steps"] += 1
+            return ((epochs is not None and done["epochs"] >= epochs)
+                    or (steps is not None and done["steps"] >= steps) or bool(until and until(event))
+                    or self.nonfinite() or self.model.converged() and event.op == "epoch")
+
+        if self.on_event is not None or until is not None or steps is not None or detail is not None:
+            self.stepper.step(None, until=enough, detail=Level.BATCH if detail is None else detail)
+            return self.summary()
+        if not self.at_epoch_boundary():   # the fused path starts at an epoch boundary: get there first
+            if self.stepper.step(Level.EPOCH, until=enough, detail=Level.BATCH).op != "epoch" \
+                    or done["epochs"] >= epochs or self.model.converged() or self.nonfinite():
+                return self.summary()
+        self.stepper.run(epochs - done["epochs"])
         return self.summary()
 
     def nonfinite(self) -> bool:

@@ -1,21 +1,41 @@
 """Step forward and back through a model's event stream, exactly, with bounded memory.
 
-Position p means "p events consumed". Going back restores the nearest snapshot at or before the
-target (snapshots are taken where an event closes a sample or more, the points at which a model's
-generator can restart) and replays the few events in between: the model is deterministic, so the
-state reached is bit-for-bit the one that was there. Edits made on the way (a weight typed in, a
-learning rate changed) are recorded with their position and replayed too.
+Position p means "p events consumed". Every way forward goes through here: op by op on the fine
+stream, a batch per compiled call on the coarse stream, whole epochs on the fused path (`run`). The
+stream changes only at a restart point (after an event that closes a sample or more), where a fresh
+`events()` of any detail continues identically: so a coarse step taken inside a sample first finishes
+that sample on the fine stream, and the update is never applied twice.
+
+Going back restores the nearest snapshot at or before the target (snapshots are taken at restart
+points: every one on the fine stream, every few compiled batches, every fused run) and replays the events in between, each on the stream it came from: the model is
+deterministic, so the state reached is bit-for-bit the one that was there. Going back at a level finer
+than the last event (one op back after a compiled batch) first replays that event on a finer stream,
+so that its inside exists in the history. Edits made on the way (a weight typed in, a learning rate
+changed) are recorded with their position and replayed too.
 """
+import sys
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Callable
-
-import numpy as np
+from typing import Any, Callable, NamedTuple
 
 from dlsim.errors import UserError
-from dlsim.sim.events import Event, Level
+from dlsim.sim.events import EVALUATE, Event, Level
+from dlsim.sim.footprint import footprint
 
 Edit = Callable[[Any], None]   # applied to the model
+
+
+class Run(NamedTuple):
+    """A fused compiled run taken in as one event: enough to replay it."""
+    epochs: int
+    every: int
+
+
+class Mark(NamedTuple):
+    """An event that closes a layer or more, or came from a coarser stream than the fine one."""
+    position: int
+    closes: Level
+    grain: Level | Run   # the stream it came from: a Level is the detail of a model.events() stream
 
 
 @dataclass
@@ -26,10 +46,6 @@ class Snapshot:
     nbytes: int
 
 
-def _nbytes(state: dict) -> int:
-    return sum(v.nbytes for v in state.values() if isinstance(v, np.ndarray)) + 1024
-
-
 class HistoryLimit(UserError):
     """Going back further than the kept history reaches."""
 
@@ -37,67 +53,122 @@ class HistoryLimit(UserError):
 class Stepper:
     def __init__(self, model, detail: Level = Level.OP, memory: int = 64 * 2**20):
         self.model = model
-        self.detail = detail
-        self.memory = memory                     # bytes of snapshots to keep at most
+        self.detail = detail                     # the finest stream: what step() walks by default
+        self.memory = memory                     # bytes of history (snapshots, marks, edits) to keep at most
+        self.held = 0                            # bytes of history held now, kept as a running total
         self.position = 0
         self.last: Event | None = None           # the event just consumed
         self.on_event: Callable[[Event], None] | None = None   # new events only
         self.on_pull: Callable[[Event, int], None] | None = None   # every event, replays too
-        self.on_restart: Callable[[], None] | None = None    # the stream restarts from a snapshot
-        self._events = model.events(detail)
+        self.on_restart: Callable[[], None] | None = None    # the state was restored or changed outside
+        self._stream: Level | None = None        # detail of the generator in _events (None: start one)
+        self._events = None
         self._snapshots: deque[Snapshot] = deque()
-        self._marks: deque[tuple[int, Level]] = deque()   # (position, level) of events closing a layer+
-        self._edits: list[tuple[int, Edit]] = []
+        self._marks: deque[Mark] = deque()
+        self._edits: list[tuple[int, Edit, int]] = []   # (position, change, bytes)
         self._snapshot()
 
     # --- forward ------------------------------------------------------------------------------
-    def step(self, level: Level = Level.OP, limit: int | None = None,
-             until: Callable[[Event], bool] | None = None) -> Event | None:
-        """Consume events up to the next boundary of `level` (or `limit` events, or `until` holds)."""
+    def step(self, level: Level | None = Level.OP, limit: int | None = None,
+             until: Callable[[Event], bool] | None = None, detail: Level | None = None) -> Event:
+        """Consume events up to the next boundary of `level` (or `limit` events, or until `until`
+        holds for an event of `detail`). With `detail` batch or coarser, batches run one compiled call
+        each; listeners see only events of `detail` (those at that level or closing one)."""
+        detail = self.detail if detail is None else detail
+        stream = Level.BATCH if detail >= Level.BATCH > self.detail else self.detail
         count = 0
         while True:
-            event = self._pull()
+            if self._events is None or stream != self._stream and self.restartable():
+                self._start(stream if self.restartable() else self.detail)
+            event = next(self._events)
+            shown = event.level >= detail or event.closes >= detail
+            self._took(event, self._stream, shown)
             count += 1
-            if event.closes >= level or (limit and count >= limit) or (until and until(event)):
+            told = bool(until and shown and until(event))   # asked of every event shown: it may count them
+            if told or (level is not None and event.closes >= level) or (limit and count >= limit):
                 return event
 
-    def _pull(self) -> Event:
-        event = next(self._events)
+    def run(self, epochs: int, every: int = 1) -> Event | None:
+        """Train up to `epochs` epochs on the model's fused path (from an epoch boundary), taken in
+        as one event; None if no epoch ran."""
+        if not self.at(Level.EPOCH):
+            raise ValueError("a fused run starts at an epoch boundary")
+        ran = self.model.train_fused(epochs, every) if epochs > 0 else 0
+        if not ran:
+            return None
+        self._outside()
+        event = self._run_event(ran)
+        self._took(event, Run(ran, every), shown=False)   # listeners are told of streamed events only
+        return event
+
+    def restartable(self) -> bool:
+        """True where a fresh event stream, of any detail, continues exactly from here."""
+        return self.last is None or self.last.closes >= Level.SAMPLE
+
+    def at(self, level: Level) -> bool:
+        """True at a boundary of `level` (the start counts as one)."""
+        return self.last.closes >= level if self.last is not None else self.position == 0
+
+    def _start(self, stream: Level) -> None:
+        self._events, self._stream = self.model.events(stream), stream
+
+    def _outside(self) -> None:
+        """The model's state changed outside any stream: the next step starts a fresh one."""
+        self._events = self._stream = None
+        if self.on_restart:
+            self.on_restart()
+
+    def _run_event(self, epochs: int) -> Event:
+        return Event("run", EVALUATE, self.model.name, {"epochs": epochs}, level=Level.EPOCH,
+                     closes=Level.EPOCH)
+
+    def _took(self, event: Event, grain: Level | Run, shown: bool) -> None:
         self.position += 1
         self.last = event
         if self.on_pull:
             self.on_pull(event, self.position)
-        if event.closes >= Level.LAYER:
-            self._marks.append((self.position, event.closes))
-        if event.closes >= Level.SAMPLE:
+        if event.closes >= Level.LAYER or grain != self.detail:
+            self._mark(Mark(self.position, event.closes, grain))
+        if event.closes >= Level.SAMPLE and (grain == self.detail or isinstance(grain, Run)
+                                             or self.position - self._snapshots[-1].position >= COARSE_SPACING):
             self._snapshot()
-        if self.on_event:
+        if shown and self.on_event:
             self.on_event(event)
-        return event
+
+    # --- history and its memory -----------------------------------------------------------------
+    def _mark(self, mark: Mark) -> None:
+        self._marks.append(mark)
+        self.held += _MARK_BYTES + (footprint(mark.grain) if isinstance(mark.grain, Run) else 0)
+
+    def _unmark(self, mark: Mark) -> None:
+        self.held -= _MARK_BYTES + (footprint(mark.grain) if isinstance(mark.grain, Run) else 0)
 
     def _snapshot(self) -> None:
-        state = self.model.state()
-        self._snapshots.append(Snapshot(self.position, state, self.last, _nbytes(state)))
-        total = sum(s.nbytes for s in self._snapshots)
-        while len(self._snapshots) > 2 and total > self.memory:
-            total -= self._snapshots.popleft().nbytes
+        memo: dict = {}
+        state = self.model.state(memo)
+        made = sum(sys.getsizeof(obj) for key, obj in memo.items() if key != id(memo))   # the copies
+        snap = Snapshot(self.position, state, self.last, made + footprint(self.last) + _SNAPSHOT_BYTES)
+        self._snapshots.append(snap)
+        self.held += snap.nbytes
+        while len(self._snapshots) > 2 and self.held > self.memory:
+            self.held -= self._snapshots.popleft().nbytes
         oldest = self._snapshots[0].position
-        while self._marks and self._marks[0][0] < oldest:
-            self._marks.popleft()
+        while self._marks and self._marks[0].position < oldest:
+            self._unmark(self._marks.popleft())
         if self._edits and self._edits[0][0] < oldest:   # no replay can start before `oldest`
-            self._edits = [(p, e) for p, e in self._edits if p >= oldest]
+            self._keep_edits(lambda p: p >= oldest)
 
-    def _restart(self) -> None:
-        """A fresh generator from the model's cursor (after its state changed outside the stream)."""
-        self._events = self.model.events(self.detail)
-        if self.on_restart:
-            self.on_restart()
+    def _keep_edits(self, keep: Callable[[int], bool]) -> None:
+        self.held -= sum(size for p, _, size in self._edits if not keep(p))
+        self._edits = [edit for edit in self._edits if keep(edit[0])]
 
     # --- edits --------------------------------------------------------------------------------
     def edit(self, change: Edit) -> None:
         """Apply a change to the model now, and again whenever a replay passes this position."""
         change(self.model)
-        self._edits.append((self.position, change))
+        size = footprint(change) + _EDIT_BYTES
+        self._edits.append((self.position, change, size))
+        self.held += size
 
     # --- back ---------------------------------------------------------------------------------
     @property
@@ -108,55 +179,98 @@ class Stepper:
         """Position of the previous boundary of `level` before the current position."""
         if level == Level.OP:
             return self.position - 1
-        for position, closes in reversed(self._marks):
-            if position < self.position and closes >= level:
-                return position
+        for mark in reversed(self._marks):
+            if mark.position < self.position and mark.closes >= level:
+                return mark.position
         return self.earliest if self.earliest == 0 else -1
 
     def back(self, level: Level = Level.OP) -> Event | None:
         """Return to the previous boundary of `level`; raises HistoryLimit past the kept history."""
+        if self.position > self.earliest:
+            self._expand(level)
         goal = self.target(level)
         if goal < self.earliest or self.position == 0:
             raise HistoryLimit(f"history starts at step {self.earliest}; cannot go back further")
         self.seek(goal)
         return self.last
 
+    def undo(self) -> Event | None:
+        """Return to before the last event, whatever it stood for (a whole fused run, say)."""
+        if self.position <= self.earliest:
+            raise HistoryLimit(f"history starts at step {self.earliest}; cannot go back further")
+        self.seek(self.position - 1)
+        return self.last
+
+    def _hides(self, grain: Level | Run) -> int:
+        """The coarsest level whose boundaries an event of `grain` passes without showing them."""
+        if isinstance(grain, Run):
+            return Level.EPOCH + (grain.epochs > 1)
+        return grain if grain > self.detail else -1
+
+    def _expand(self, level: Level) -> None:
+        """While the last event hides boundaries of `level`, replay it on a finer stream (a run of
+        n epochs as n−1 and 1; one fused epoch as compiled batches; a batch op by op), which lands on
+        the same bits and leaves its inside in the history."""
+        while self._marks and self._marks[-1].position == self.position > self.earliest:
+            mark = self._marks[-1]
+            if self._hides(mark.grain) <= level:
+                return
+            hook, self.on_event = self.on_event, None   # a replay is not news to listeners
+            try:
+                self.seek(self.position - 1)
+                if isinstance(mark.grain, Run) and mark.grain.epochs > 1:
+                    self.run(mark.grain.epochs - 1, mark.grain.every)
+                    self.run(1, mark.grain.every)
+                elif isinstance(mark.grain, Run):
+                    self.step(Level.EPOCH, detail=Level.BATCH)
+                else:
+                    self.step(mark.closes)
+            finally:
+                self.on_event = hook
+
     def seek(self, goal: int) -> None:
         """Rebuild the state after event `goal` (which must lie within the kept history)."""
         while self._snapshots[-1].position > goal:
-            self._snapshots.pop()
+            self.held -= self._snapshots.pop().nbytes
         snap = self._snapshots[-1]
-        while self._marks and self._marks[-1][0] > goal:
-            self._marks.pop()
-        edits = [(p, e) for p, e in self._edits if p <= goal]
-        self._edits = edits
+        grains = {}
+        for mark in reversed(self._marks):
+            if mark.position <= snap.position:
+                break
+            if mark.position <= goal:
+                grains[mark.position] = mark.grain
+        while self._marks and self._marks[-1].position > goal:
+            self._unmark(self._marks.pop())
+        self._keep_edits(lambda p: p <= goal)
         self.model.set_state(snap.state)
-        self._restart()
         self.position, self.last = snap.position, snap.last
-        for p, change in edits:
+        self._outside()
+        for p, change, _ in self._edits:
             if p == snap.position:
                 change(self.model)
-        hook, self.on_event = self.on_event, None   # a replay is not news to listeners
-        try:
-            while self.position < goal:
+        while self.position < goal:
+            grain = grains.get(self.position + 1, self.detail)
+            if isinstance(grain, Run):
+                self.model.train_fused(grain.epochs, grain.every)
+                self._events = self._stream = None
+                event = self._run_event(grain.epochs)
+            else:
+                if grain != self._stream:
+                    self._start(grain)   # grains change only at restart points
                 event = next(self._events)
-                self.position += 1
-                self.last = event
-                if self.on_pull:
-                    self.on_pull(event, self.position)
-                for p, change in edits:
-                    if p == self.position:
-                        change(self.model)
-        finally:
-            self.on_event = hook
+            self.position += 1
+            self.last = event
+            if self.on_pull:
+                self.on_pull(event, self.position)
+            for p, change, _ in self._edits:
+                if p == self.position:
+                    change(self.model)
 
-    def absorb(self, event: Event) -> None:
-        """Take in a state reached outside the stream (a compiled run) as one event and snapshot it.
 
-        The event closes an epoch or at least a batch, so the model's cursor is at a restart point.
-        """
-        self.position += 1
-        self.last = event
-        self._marks.append((self.position, event.closes))
-        self._restart()
-        self._snapshot()
+# Compiled batches are cheap to replay and many: a snapshot every few of them keeps streaming fast
+COARSE_SPACING = 8
+
+# fixed costs of the history's own bookkeeping, per entry
+_MARK_BYTES = sys.getsizeof(Mark(0, Level.OP, Level.OP)) + sys.getsizeof(2**40) + 8   # + its deque slot
+_SNAPSHOT_BYTES = sys.getsizeof(Snapshot(0, {}, None, 0)) + 64 + 8
+_EDIT_BYTES = sys.getsizeof((0, None, 0)) + sys.getsizeof(2**40) + 8

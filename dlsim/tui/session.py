@@ -4,7 +4,7 @@ On top of `Simulator.step/back` it keeps what a learner's screen needs: a trace 
 progress (from the Simulator's on_pull hook, so replays after a rewind are traced too), each
 parameter's last change, and a watch for divergence. Steps to a batch or an epoch
 boundary run on the compiled batch path (the same arithmetic, bit for bit), and `run_chunk` trains
-on the fused path for the run worker.
+on the fused path for the run worker; both through the stepper, so ← at any level undoes them exactly.
 """
 import time
 from collections import deque
@@ -13,7 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from dlsim.models.base import Model
-from dlsim.sim.events import EVALUATE, Event, Level
+from dlsim.sim.events import Event, Level
 from dlsim.sim.simulator import Simulator, level_of
 from dlsim.sim.stepper import HistoryLimit
 from dlsim.tui.changes import EDITED, RUN, STEP, Changes, Layout
@@ -84,10 +84,8 @@ class Session:
         before = self.flat()
         self._unit = deque(maxlen=UNIT_EVENTS)
         try:
-            if level >= Level.BATCH:
-                event = self._coarse(level)
-            else:
-                event = self.sim.step(level)
+            # batches and epochs on the compiled batch path: the same bits, one call per batch
+            event = self.sim.step(level, detail=Level.BATCH if level >= Level.BATCH else None)
         finally:
             unit, self._unit = self._unit, None
         after = self.flat()
@@ -95,17 +93,6 @@ class Session:
         self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history)
         self._summary_at = self.sim.position
         self._check(event)
-        return event
-
-    def _coarse(self, level: Level) -> Event:
-        """To the next batch or epoch boundary on the compiled batch path, as one absorbed event."""
-        notify = self.sim.on_event
-        for event in self.model.events(Level.BATCH):
-            if notify:
-                notify(event)
-            if event.closes >= level:
-                break
-        self.sim.stepper.absorb(event)
         return event
 
     def back(self, level: Level | str | None = None) -> Event | None:
@@ -120,15 +107,7 @@ class Session:
                 event = self.sim.back(Level.EPOCH)
             except HistoryLimit:
                 pass
-        elif self._after_run() > 1:
-            # A run is kept as chunks of many epochs. Back from the end of one: the state one epoch
-            # earlier, rebuilt exactly by rewinding to the chunk's start and replaying all but its
-            # last epoch on the same compiled path (training is deterministic).
-            epochs = self._after_run()
-            self.sim.back(Level.EPOCH)
-            self._fused(epochs - 1)
-            event = self.sim.last
-        else:
+        else:   # after a batch, an epoch or a run too: the stepper replays it finer where needed
             event = self.sim.back(level)
         if not self.trace.events:
             self.trace.restore(self.sim.position, self.sim.last)
@@ -138,11 +117,6 @@ class Session:
         self.diverged = None
         self._check(self.sim.last, rewound=True)
         return event
-
-    def _after_run(self) -> int:
-        """Epochs in the compiled run chunk just taken in, or 0 if the last event is something else."""
-        last = self.sim.last
-        return last.values.get("epochs", 0) if last is not None and last.op == "run" else 0
 
     def _check(self, event: Event | None, rewound: bool = False) -> None:
         problem = Watchdog.params(self.flat()) or Watchdog.event(event)
@@ -172,7 +146,7 @@ class Session:
         found = self.watch.history(self.sim.history[-ran:]) if ran else None
         problem = Watchdog.params(self.flat()) or (found[1] if found else None)
         if problem and ran > 1:   # find the first epoch that went wrong, one epoch at a time
-            self.sim.back(Level.OP)
+            self.sim.undo()
             self.watch.reset(self.sim.history)
             return self.run_chunk_single(before)
         after = self.flat()
@@ -196,10 +170,8 @@ class Session:
                 return "diverged"
 
     def _fused(self, epochs: int) -> int:
-        ran = self.model.train_fused(epochs, every=epochs)
-        self.sim.stepper.absorb(Event("run", EVALUATE, self.name, {"epochs": ran},
-                                      level=Level.EPOCH, closes=Level.EPOCH))
-        return ran
+        event = self.sim.stepper.run(epochs, every=epochs)
+        return event.values["epochs"] if event else 0
 
     # --- changing things -----------------------------------------------------------------------
     def set_option(self, name: str, value: Any) -> bool:

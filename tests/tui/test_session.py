@@ -83,7 +83,10 @@ def test_run_chunk_trains_on_the_fused_path_and_absorbs():
     assert s.run_chunk() is None
     assert s.model.epoch >= 1 and s.sim.position == position + 1
     assert s.changes.at(0).how == RUN
-    s.back("op")
+    if s.model.epoch == 1:
+        s.back("epoch")
+    else:
+        s.sim.undo()
     assert s.sim.position == position and s.model.epoch == 0
 
 
@@ -185,7 +188,7 @@ def test_back_after_a_run_goes_one_epoch_back_exactly():
     session._fused(10)
     reference = dlsim.make("mlp", seed=2, samples=32, test=8, hidden=(4,))
     reference.train(epochs=9)
-    session.back(Level.OP)
+    session.back(Level.EPOCH)
     assert session.sim.epoch == 9
     assert np.array_equal(session.sim.model.theta, reference.model.theta)
 
@@ -199,3 +202,24 @@ def test_perceptron_sample_counter_never_steps_backwards():
         session.step(Level.OP)
         seen.append(int(view.cursor(session.model, session.sim.last).split()[1].split("/")[0]))
     assert seen == sorted(seen) and seen[0] == 1 and seen[-1] == 2
+
+
+def test_back_one_op_after_a_run_lands_on_its_last_update():
+    """At op level, ← after a run undoes the last event (the epoch's end), then walks into the
+    last batch: its weight updates, one by one, exactly as op-by-op stepping would have made them."""
+    session = Session(dlsim.make("mlp", seed=2, samples=32, test=8, hidden=(4,)))
+    session._fused(3)
+    end = session.sim.model.theta.copy()
+    reference = dlsim.make("mlp", seed=2, samples=32, test=8, hidden=(4,))
+    reference.train(epochs=2)
+    updates = []
+    while True:
+        event = reference.step("op")
+        if event.closes >= Level.BATCH:
+            break
+        updates.append((event, reference.model.theta.copy()))
+    assert session.back("op").op == "batch"
+    assert session.sim.epoch == 2 and np.array_equal(session.sim.model.theta, end)
+    for event, theta in reversed(updates[-3:]):
+        assert session.back("op").path == event.path
+        assert np.array_equal(session.sim.model.theta, theta)
