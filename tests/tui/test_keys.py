@@ -29,9 +29,12 @@ async def test_levels_step_forward_and_back_exactly(key, level):
         assert sim.session.level == level
         assert sim.session.sim.last.closes >= level
         assert sim.session.sim.position > position
+        await pilot.press("left")                         # back at the same level, to the boundary before
+        assert sim.session.sim.position <= position
         await pilot.press("1")
-        while sim.session.sim.position > position:
-            await pilot.press("left")
+        while sim.session.sim.position < position:        # then forward op by op to where it started
+            await pilot.press("right")
+        assert sim.session.sim.position == position
         assert np.array_equal(sim.session.flat(), theta)
 
 
