@@ -38,6 +38,21 @@ def n_params(cfg: np.ndarray) -> int:
     return sum(per_layer) + O * H + O
 
 
+def initial_theta(cfg: np.ndarray, rng: np.random.Generator, forget_bias: float = 0.0) -> np.ndarray:
+    """Weights uniform in ±1/√H (PyTorch's nn.RNN / nn.LSTM default), biases and initial states 0,
+    and for the LSTM the forget gate's bias set to forget_bias (1 keeps the cell's memory at first)."""
+    theta = np.zeros(n_params(cfg))
+    layers, Wy, _ = unpack(theta, cfg)
+    bound = 1.0 / np.sqrt(cfg[rc.HIDDEN])
+    for layer in layers:
+        for name in ("Wx", "Wh"):
+            layer[name][:] = rng.uniform(-bound, bound, layer[name].shape)
+        if cfg[rc.GATES] == 4:
+            layer["b"][:cfg[rc.HIDDEN]] = forget_bias
+    Wy[:] = rng.uniform(-bound, bound, Wy.shape)
+    return theta
+
+
 def is_cut(t: int, cfg: np.ndarray) -> bool:
     """Truncated BPTT: the state entering step t (t > 0) is a constant for the gradient when t is a
     multiple of k, i.e. the sequence is cut into chunks of k steps."""

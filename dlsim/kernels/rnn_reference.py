@@ -45,6 +45,11 @@ def loss(theta, cfg, X, Y, fixed=None) -> float:
     return common.loss_and_dy(cfg, forward(theta, cfg, X, fixed)[2], Y)[0]
 
 
+def states(theta, cfg, X):
+    """The hs of a forward pass: what `fixed` takes."""
+    return forward(theta, cfg, X)[1]
+
+
 def gradients(theta, cfg, X, Y):
     """(loss, ∂loss/∂θ, dh_norms (L, T) = ‖∂loss/∂h_t‖ over the batch)."""
     layers, Wy, _ = common.unpack(theta, cfg)
