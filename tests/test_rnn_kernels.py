@@ -117,10 +117,12 @@ def _op_by_op(cfg, theta, X, Y):
                                           "activation": "relu"}], ids=["one layer", "two layers, all options"])
 def test_op_by_op_path_equals_the_batch_kernels_bit_for_bit(options):
     cfg, theta, X, Y = checks.case(GATES, **options)
-    z, h, logits, dy = net.workspace(cfg, X.shape[0], X.shape[1])
+    ws = net.workspace(cfg, X.shape[0], X.shape[1])
     grad = np.zeros_like(theta)
-    loss = net.gradients(theta, grad, cfg, X, Y, z, h, logits, dy, np.zeros((cfg[rc.LAYERS], X.shape[1])))
+    loss = net.gradients(theta, grad, cfg, X, Y, *ws, np.zeros((cfg[rc.LAYERS], X.shape[1])))
+    _, z, h, logits, _, _ = ws   # feature-major: the samples last
     s_z, s_h, s_logits, s_loss, s_grad = _op_by_op(cfg, theta, X, Y)
-    assert np.array_equal(z, s_z) and np.array_equal(h, s_h) and np.array_equal(logits, s_logits)
+    assert np.array_equal(z.transpose(3, 0, 1, 2), s_z) and np.array_equal(h.transpose(3, 0, 1, 2), s_h)
+    assert np.array_equal(logits.transpose(2, 0, 1), s_logits)
     assert loss == s_loss
     assert np.array_equal(grad, s_grad)

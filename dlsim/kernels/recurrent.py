@@ -11,14 +11,18 @@ with G = 1 for the RNN and G = 4 for the LSTM (rows f, i, g, o, H each). Then th
     W_y (O, H), b_y (O).
 Row r of W_x and W_h holds the weights into unit (or gate row) r, so its weighted sum runs along a row.
 
-Every sum is written once, as a scalar helper that adds its terms in a fixed order (`unit_z`,
-`output_z`, `back_sum`); the op-level stepped path calls them one number at a time and the batch
-kernels loop over them, so both write the same bits.
+Every sum is written once as a scalar helper that adds its terms in a fixed order (`unit_z`,
+`output_z`, `back_sum`), which the op-level stepped path calls one number at a time. The batch kernels
+do the same sums in the same order for all the samples of a batch at once, feature-major ((units, B)
+blocks, the samples innermost, so the loops vectorise; `sum_block`, `back_block`), and accumulate
+the weight gradients sample by sample, each sample from t = T−1 down to 0, as the stepped path does.
+So both write the same bits; the tests check it.
 """
 import math
 
 import numpy as np
 
+from dlsim.kernels.activations import tanh, tanh_into
 from dlsim.kernels.jit import inline, kernel
 from dlsim.kernels.optimizers import CODES as OPTIMIZERS
 
@@ -156,7 +160,22 @@ def sigmoid(a):
 
 @inline
 def activate(z, act):
-    return math.tanh(z) if act == TANH else max(z, 0.0)
+    """f(z) for one unit; tanh is dlsim's vectorisable one (activations.tanh, the same bits as
+    tanh_into), so a whole (H, B) block can be done at once by `activate_block`."""
+    if act == TANH:
+        return tanh(z)
+    return z if z > 0.0 else 0.0
+
+
+@kernel
+def activate_block(z, h, act):
+    """h = f(z) elementwise over a C-contiguous block, each number as `activate` computes it."""
+    if act == TANH:
+        tanh_into(z.reshape(z.size), h.reshape(h.size))
+    else:
+        for j in range(z.shape[0]):
+            for s in range(z.shape[1]):
+                h[j, s] = z[j, s] if z[j, s] > 0.0 else 0.0
 
 
 @inline
@@ -277,3 +296,82 @@ def gather(X, Y, idx, Xb, Yb):
     for s in range(idx.shape[0]):
         Xb[s] = X[idx[s]]
         Yb[s] = Y[idx[s]]
+
+
+# ---- the same sums for a whole batch, feature-major ---------------------------------------------
+
+@kernel
+def sum_block(Wx, Wh, b, xT, hT, z):
+    """z (R, B): row r = unit_z(W_x, W_h, b, x_s, h_s, r) for every sample s, term by term in the
+    same order. xT (in, B), hT (H, B); hT may have no rows (the output layer: W_h unused)."""
+    for r in range(z.shape[0]):
+        row = z[r]
+        for s in range(row.shape[0]):
+            row[s] = b[r]
+        for i in range(xT.shape[0]):
+            w, x = Wx[r, i], xT[i]
+            for s in range(row.shape[0]):
+                row[s] += w * x[s]
+        for k in range(hT.shape[0]):
+            w, h = Wh[r, k], hT[k]
+            for s in range(row.shape[0]):
+                row[s] += w * h[s]
+
+
+@kernel
+def back_block(W, dT, out):
+    """out (I, B): row i = back_sum(W, δ_s, i) for every sample s. dT (R, B)."""
+    for i in range(out.shape[0]):
+        row = out[i]
+        row[:] = 0.0
+        for r in range(dT.shape[0]):
+            w, d = W[r, i], dT[r]
+            for s in range(row.shape[0]):
+                row[s] += w * d[s]
+
+
+@kernel
+def output_deltas_t(cfg, logits, Y, dy):
+    """output_deltas for feature-major logits and dy (T, O, B); Y stays (B, T or 1, O)."""
+    T, O, B = logits.shape
+    per_step = cfg[PER_STEP] != 0
+    scale = 1.0 / (B * (T if per_step else 1))
+    dy[:] = 0.0
+    z, d = np.empty(O), np.empty(O)
+    loss = 0.0
+    for s in range(B):
+        for t in range(T):
+            if per_step or t == T - 1:
+                for k in range(O):
+                    z[k] = logits[t, k, s]
+                loss += step_loss(z, Y[s, t if per_step else 0], cfg[LOSS], scale, d)
+                for k in range(O):
+                    dy[t, k, s] = d[k]
+    return loss
+
+
+@kernel
+def add_norms(dT, squares, l, t):
+    """squares[l, t] += Σ_j δ_j² for each sample in turn, as the per-sample path adds them."""
+    for s in range(dT.shape[1]):
+        acc = 0.0
+        for j in range(dT.shape[0]):
+            acc += dT[j, s] * dT[j, s]
+        squares[l, t] += acc
+
+
+@kernel
+def to_features(X, xT):
+    """xT (T, F, B) from X (B, T, F)."""
+    for t in range(X.shape[1]):
+        for f in range(X.shape[2]):
+            for s in range(X.shape[0]):
+                xT[t, f, s] = X[s, t, f]
+
+
+@kernel
+def column(block, s, out):
+    """out = block[:, s], contiguous."""
+    for j in range(out.shape[0]):
+        out[j] = block[j, s]
+    return out

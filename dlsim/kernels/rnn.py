@@ -2,126 +2,141 @@
 two stacked layers, trained by backpropagation through time (whole or truncated), clipped by global
 norm, updated by SGD, momentum or Adam.
 
-Layout and configuration: dlsim.kernels.recurrent (cfg with GATES = 1). Work arrays, sample first:
-    z (B, L, T, H) pre-activations, h (B, L, T+1, H) states (h[:, l, 0] is layer l's h₀),
-    logits (B, T, O), dy (B, T, O) = ∂loss/∂logits, dh_norms (L, T) = ‖∂loss/∂h_t‖ over the batch.
+Layout and configuration: dlsim.kernels.recurrent (cfg with GATES = 1). Inputs X (B, T, F), targets
+Y (B, T, O) or (B, 1, O). Work arrays (`workspace`), feature-major, the samples innermost:
+    xT (T, F, B), z (L, T, H, B) pre-activations, h (L, T+1, H, B) states (h[l, 0] is layer l's h₀),
+    logits (T, O, B), dy (T, O, B) = ∂loss/∂logits, dz (L, T, H, B) = δ = ∂loss/∂z;
+    dh_norms (L, T) = ‖∂loss/∂h_t‖ over the batch.
 
-The kernels nest: a batch loops over samples, a sample over time steps, a time step over layers, a
-layer over units, and each unit's number is one scalar helper (`unit_z`, `back_sum`, …). The op-level
-stepped path calls the same functions at the level it stops at, so every path writes the same bits.
-Gradients accumulate sample by sample, and within a sample from t = T−1 down to 0.
+Every number is the sum a scalar helper of recurrent.py (`unit_z`, `back_sum`, …) computes, in its
+order, done for the whole batch at once; a single sequence is a batch of one. The op-level stepped
+path calls the scalar helpers, so every path writes the same bits.
 """
 import numpy as np
 
 from dlsim.kernels.jit import kernel
 from dlsim.kernels.optimizers import update_all
-from dlsim.kernels.recurrent import (ACT, BETA1, BETA2, CLIP, EPS, HIDDEN, LAYERS, LR, MU, OPTIMIZER,
-                                     OUTPUTS, TRUNCATE, accumulate_outer, activate, add_squares, back_sum,
-                                     bias, clip_global, cut_before, derivative, forget_initial_gradients,
-                                     gather, initial, output_backward, output_deltas, output_z, unit_z, wh,
-                                     wx, wy, by)
+from dlsim.kernels.recurrent import (ACT, BETA1, BETA2, CLIP, EPS, FEATURES, HIDDEN, LAYERS, LR, MU,
+                                     OPTIMIZER, OUTPUTS, TRUNCATE, accumulate_outer, activate_block, add_norms,
+                                     back_block, bias, by, clip_global, column, cut_before, derivative,
+                                     forget_initial_gradients, gather, initial, output_deltas_t, sum_block,
+                                     to_features, wh, wx, wy)
 
 
 @kernel
-def forward_step(theta, cfg, l, x, h_prev, z, h):
-    """Layer l at one time step of one sample: z_j and h_j = f(z_j) for every unit j."""
-    Wx, Wh, b = wx(theta, cfg, l), wh(theta, cfg, l), bias(theta, cfg, l)
-    for j in range(z.shape[0]):
-        z[j] = unit_z(Wx, Wh, b, x, h_prev, j)
-        h[j] = activate(z[j], cfg[ACT])
+def forward_block(theta, cfg, l, xT, hT_prev, z, h):
+    """Layer l at one time step for a batch: xT (in, B), hT_prev (H, B) → z, h (H, B)."""
+    sum_block(wx(theta, cfg, l), wh(theta, cfg, l), bias(theta, cfg, l), xT, hT_prev, z)
+    activate_block(z, h, cfg[ACT])
 
 
 @kernel
-def forward_sample(theta, cfg, xs, z, h, logits):
-    """One sequence xs (T, F) forward: z (L, T, H), h (L, T+1, H), logits (T, O)."""
+def output_block(theta, cfg, hT, logits):
+    """logits (O, B) = W_y h + b_y, each as recurrent.output_z."""
+    Wy = wy(theta, cfg)
+    sum_block(Wy, Wy, by(theta, cfg), hT, hT[:0], logits)
+
+
+@kernel
+def forward(theta, cfg, xT, z, h, logits):
+    """The batch forward through all steps and layers."""
     L = cfg[LAYERS]
-    Wy, b = wy(theta, cfg), by(theta, cfg)
     for l in range(L):
-        h[l, 0] = initial(theta, cfg, l, 0)
-    for t in range(xs.shape[0]):
+        h0 = initial(theta, cfg, l, 0)
+        for j in range(h0.shape[0]):
+            h[l, 0, j, :] = h0[j]
+    for t in range(xT.shape[0]):
         for l in range(L):
-            x = xs[t] if l == 0 else h[l - 1, t + 1]
-            forward_step(theta, cfg, l, x, h[l, t], z[l, t], h[l, t + 1])
-        for k in range(logits.shape[1]):
-            logits[t, k] = output_z(Wy, b, h[L - 1, t + 1], k)
+            x = xT[t] if l == 0 else h[l - 1, t + 1]
+            forward_block(theta, cfg, l, x, h[l, t], z[l, t], h[l, t + 1])
+        output_block(theta, cfg, h[L - 1, t + 1], logits[t])
 
 
 @kernel
-def forward(theta, cfg, X, z, h, logits):
-    """A batch of sequences X (B, T, F) forward."""
-    for s in range(X.shape[0]):
-        forward_sample(theta, cfg, X[s], z[s], h[s], logits[s])
-
-
-@kernel
-def backward_step(theta, grad, cfg, l, x, h_prev, z, h, dh, dz, dx, dh_prev):
-    """Layer l at one time step of one sample, backwards, from dh = ∂L/∂h_t: δ = dh·f'(z) into dz,
-    ∂W_x += δ·xᵀ, ∂W_h += δ·h_{t−1}ᵀ, ∂b += δ; dx = W_xᵀδ (the layer below's share; dx may be
-    empty) and dh_prev = W_hᵀδ (what flows on to step t−1)."""
+def _deltas(cfg, z, h, dh, dz):
     act = cfg[ACT]
     for j in range(dz.shape[0]):
-        dz[j] = dh[j] * derivative(z[j], h[j], act)
-    accumulate_outer(wx(grad, cfg, l), dz, x)
-    accumulate_outer(wh(grad, cfg, l), dz, h_prev)
-    gb = bias(grad, cfg, l)
-    for j in range(dz.shape[0]):
-        gb[j] += dz[j]
-    Wx, Wh = wx(theta, cfg, l), wh(theta, cfg, l)
-    for i in range(dx.shape[0]):
-        dx[i] = back_sum(Wx, dz, i)
-    for k in range(dh_prev.shape[0]):
-        dh_prev[k] = back_sum(Wh, dz, k)
+        for s in range(dz.shape[1]):
+            dz[j, s] = dh[j, s] * derivative(z[j, s], h[j, s], act)
 
 
 @kernel
-def backward_sample(theta, grad, cfg, xs, z, h, dy, squares, carry, dh, dz, below):
-    """BPTT over one sequence, accumulating into grad; squares (L, T) += Σ_j (∂L/∂h_t[j])².
+def backward_deltas(theta, cfg, z, h, dy, dz, dh_norms, carry):
+    """BPTT's recursion for the batch, t = T−1 down to 0: every δ into dz (L, T, H, B) and
+    dh_norms (L, T) += the squares of ∂loss/∂h_t; on return carry (L, H, B) holds ∂loss/∂h₀.
 
-    carry (L, H) holds what flows back from step t+1 into each layer's h_t (zeroed at a truncation
-    cut); dh (L, H), dz (H), below (H) are scratch. On return carry holds ∂L/∂h₀.
+    Top layer: ∂L/∂h_t = carry + W_yᵀ·δy_t; below it: carry + W_xᵀ·δ of the layer above. The carry
+    from step t+1 is W_hᵀ·δ_{t+1}, zeroed at a truncation cut.
     """
-    L, T = cfg[LAYERS], xs.shape[0]
+    L, T, H, B = z.shape
     carry[:] = 0.0
+    dh, below = np.empty((H, B)), np.empty((H, B))
+    Wy = wy(theta, cfg)
     for t in range(T - 1, -1, -1):
         if cut_before(t, T, cfg[TRUNCATE]):
             carry[:] = 0.0
         for l in range(L - 1, -1, -1):
             if l == L - 1:
-                output_backward(theta, grad, cfg, h[l, t + 1], dy[t], carry[l], dh[l])
+                back_block(Wy, dy[t], dh)
+                dh[:, :] = carry[l] + dh
             else:
-                for j in range(dh.shape[1]):
-                    dh[l, j] = carry[l, j] + below[j]
-            squares[l, t] += add_squares(dh[l])
-            x = xs[t] if l == 0 else h[l - 1, t + 1]
-            dx = below[:0] if l == 0 else below
-            backward_step(theta, grad, cfg, l, x, h[l, t], z[l, t], h[l, t + 1], dh[l], dz, dx, carry[l])
-    for l in range(L):
-        g0 = initial(grad, cfg, l, 0)
-        for j in range(g0.shape[0]):
-            g0[j] += carry[l, j]
+                dh[:, :] = carry[l] + below
+            add_norms(dh, dh_norms, l, t)
+            _deltas(cfg, z[l, t], h[l, t + 1], dh, dz[l, t])
+            if l > 0:
+                back_block(wx(theta, cfg, l), dz[l, t], below)
+            back_block(wh(theta, cfg, l), dz[l, t], carry[l])
+
+
+@kernel
+def accumulate_gradients(grad, cfg, X, h, dy, dz, carry):
+    """The weight gradients from the δs, sample by sample, each from t = T−1 down to 0 (the order a
+    stepped pass adds them in): ∂W_y += δy·hᵀ, ∂b_y += δy; per layer ∂W_x += δ·xᵀ, ∂W_h += δ·h_{t−1}ᵀ,
+    ∂b += δ; ∂h₀ += carry (∂loss/∂h₀)."""
+    L, T, H, B = dz.shape
+    O = dy.shape[1]
+    d, x, hp, dyv, ht = np.empty(H), np.empty(H), np.empty(H), np.empty(O), np.empty(H)
+    gWy, gby = wy(grad, cfg), by(grad, cfg)
+    for s in range(B):
+        for t in range(T - 1, -1, -1):
+            accumulate_outer(gWy, column(dy[t], s, dyv), column(h[L - 1, t + 1], s, ht))
+            for k in range(O):
+                gby[k] += dyv[k]
+            for l in range(L - 1, -1, -1):
+                column(dz[l, t], s, d)
+                xs = X[s, t] if l == 0 else column(h[l - 1, t + 1], s, x)
+                accumulate_outer(wx(grad, cfg, l), d, xs)
+                accumulate_outer(wh(grad, cfg, l), d, column(h[l, t], s, hp))
+                gb = bias(grad, cfg, l)
+                for j in range(H):
+                    gb[j] += d[j]
+        for l in range(L):
+            g0 = initial(grad, cfg, l, 0)
+            for j in range(H):
+                g0[j] += carry[l, j, s]
 
 
 @kernel
 def workspace(cfg, batch, steps):
-    """z, h, logits, dy for a batch of `batch` sequences of `steps` steps."""
-    L, H, O = cfg[LAYERS], cfg[HIDDEN], cfg[OUTPUTS]
-    return (np.empty((batch, L, steps, H)), np.empty((batch, L, steps + 1, H)),
-            np.empty((batch, steps, O)), np.empty((batch, steps, O)))
+    """xT, z, h, logits, dy, dz for a batch of `batch` sequences of `steps` steps."""
+    F, L, H, O = cfg[FEATURES], cfg[LAYERS], cfg[HIDDEN], cfg[OUTPUTS]
+    return (np.empty((steps, F, batch)), np.empty((L, steps, H, batch)), np.empty((L, steps + 1, H, batch)),
+            np.empty((steps, O, batch)), np.empty((steps, O, batch)), np.empty((L, steps, H, batch)))
 
 
 @kernel
-def gradients(theta, grad, cfg, X, Y, z, h, logits, dy, dh_norms):
+def gradients(theta, grad, cfg, X, Y, xT, z, h, logits, dy, dz, dh_norms):
     """grad = ∂loss/∂theta for the batch (X, Y) (h₀'s only when learned), dh_norms (L, T) the norm
-    of ∂loss/∂h_t over the batch; returns the loss. z, h, logits, dy: a workspace of this batch's size."""
-    forward(theta, cfg, X, z, h, logits)
-    loss = output_deltas(cfg, logits, Y, dy)
-    grad[:] = 0.0
+    of ∂loss/∂h_t over the batch; returns the loss. xT … dz: a workspace of this batch's size."""
+    to_features(X, xT)
+    forward(theta, cfg, xT, z, h, logits)
+    loss = output_deltas_t(cfg, logits, Y, dy)
     dh_norms[:] = 0.0
-    L, H = cfg[LAYERS], cfg[HIDDEN]
-    carry, dh, dz, below = np.empty((L, H)), np.empty((L, H)), np.empty(H), np.zeros(H)
-    for s in range(X.shape[0]):
-        backward_sample(theta, grad, cfg, X[s], z[s], h[s], dy[s], dh_norms, carry, dh, dz, below)
-    for l in range(L):
+    carry = np.empty((cfg[LAYERS], cfg[HIDDEN], X.shape[0]))
+    backward_deltas(theta, cfg, z, h, dy, dz, dh_norms, carry)
+    grad[:] = 0.0
+    accumulate_gradients(grad, cfg, X, h, dy, dz, carry)
+    for l in range(dh_norms.shape[0]):
         for t in range(dh_norms.shape[1]):
             dh_norms[l, t] = np.sqrt(dh_norms[l, t])
     forget_initial_gradients(grad, cfg)
@@ -140,8 +155,7 @@ def _update(theta, grad, m, v, step, cfg, hyper):
 def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
     """One optimizer step (number `step`, counted from 1) on the batch (X, Y): gradients, clipping,
     update. Returns (loss before the step, gradient norm before clipping, after clipping)."""
-    z, h, logits, dy = workspace(cfg, X.shape[0], X.shape[1])
-    loss = gradients(theta, grad, cfg, X, Y, z, h, logits, dy, dh_norms)
+    loss = gradients(theta, grad, cfg, X, Y, *workspace(cfg, X.shape[0], X.shape[1]), dh_norms)
     before, after = _update(theta, grad, m, v, step, cfg, hyper)
     return loss, before, after
 
@@ -155,7 +169,8 @@ def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, 
     Returns (epochs run, optimizer steps taken so far, counting from `step`)."""
     n = X.shape[0]
     width = min(batch_size, n)
-    z, h, logits, dy = workspace(cfg, width, X.shape[1])
+    full = workspace(cfg, width, X.shape[1])
+    rest = workspace(cfg, max(n % width, 1), X.shape[1])   # the last, shorter batch
     Xb, Yb = np.empty((width,) + X.shape[1:]), np.empty((width,) + Y.shape[1:])
     for e in range(orders.shape[0]):
         total, norms, batches = 0.0, 0.0, 0
@@ -163,7 +178,8 @@ def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, 
             idx = orders[e, start:min(start + batch_size, n)]
             b = idx.shape[0]
             gather(X, Y, idx, Xb, Yb)
-            loss = gradients(theta, grad, cfg, Xb[:b], Yb[:b], z[:b], h[:b], logits[:b], dy[:b], dh_norms)
+            ws = full if b == width else rest
+            loss = gradients(theta, grad, cfg, Xb[:b], Yb[:b], *ws, dh_norms)
             step += 1
             before, _ = _update(theta, grad, m, v, step, cfg, hyper)
             total += loss * b
