@@ -1,12 +1,11 @@
 """The LSTM's kernels: against the NumPy reference, against central finite differences for every
 parameter and every option, and the op-by-op path (one gate's weighted sum, one cell update, one
 unit's gate δs) against the batch kernels bit for bit."""
-import math
-
 import numpy as np
 import pytest
 
 import recurrent_checks as checks
+from dlsim.kernels import activations
 from dlsim.kernels import lstm as net
 from dlsim.kernels import lstm_reference as ref
 from dlsim.kernels import recurrent as rc
@@ -63,9 +62,10 @@ def test_forget_bias_option_opens_the_forget_gate():
     for l in range(2):
         assert np.all(rc.bias(one, cfg, l)[:4] == 1.0) and np.all(rc.bias(one, cfg, l)[4:] == 0.0)
     assert np.count_nonzero(one - zero) == 8
-    a, c, tc, h, logits, _ = net.workspace(cfg, 1, 1)
-    net.forward(one, cfg, np.zeros((1, 1, 1)), a, c, tc, h, logits)
-    assert np.allclose(a[0, 0, 0, :4], 1 / (1 + np.exp(-1.0)))
+    xT, a, c, tc, h, logits, _, _ = net.workspace(cfg, 1, 1)
+    xT[:] = 0.0
+    net.forward(one, cfg, xT, a, c, tc, h, logits)
+    assert np.allclose(a[0, 0, :4, 0], 1 / (1 + np.exp(-1.0)), rtol=1e-15)
 
 
 def test_a_closed_input_gate_and_open_forget_gate_keep_the_cell():
@@ -75,9 +75,10 @@ def test_a_closed_input_gate_and_open_forget_gate_keep_the_cell():
     b = rc.bias(theta, cfg, 0)
     b[0], b[1] = 30.0, -30.0   # forget gate open, input gate shut
     rc.initial(theta, cfg, 0, 1)[0] = 0.8
-    a, c, tc, h, logits, _ = net.workspace(cfg, 1, 20)
-    net.forward(theta, cfg, np.random.default_rng(0).normal(size=(1, 20, 1)), a, c, tc, h, logits)
-    assert np.allclose(c[0, 0, :, 0], 0.8, rtol=1e-10)
+    xT, a, c, tc, h, logits, _, _ = net.workspace(cfg, 1, 20)
+    xT[:] = np.random.default_rng(0).normal(size=xT.shape)
+    net.forward(theta, cfg, xT, a, c, tc, h, logits)
+    assert np.allclose(c[0, :, 0, 0], 0.8, rtol=1e-10)
 
 
 def _op_by_op(cfg, theta, X, Y):
@@ -101,7 +102,7 @@ def _op_by_op(cfg, theta, X, Y):
                 g = a[s, l, t]
                 for j in range(Hn):
                     c[s, l, t + 1, j] = net.cell(g[j], c[s, l, t, j], g[Hn + j], g[2 * Hn + j])
-                    tc[s, l, t, j] = math.tanh(c[s, l, t + 1, j])
+                    tc[s, l, t, j] = activations.tanh(c[s, l, t + 1, j])
                     h[s, l, t + 1, j] = g[3 * Hn + j] * tc[s, l, t, j]
             for k in range(logits.shape[2]):
                 logits[s, t, k] = rc.output_z(Wy, by, h[s, L - 1, t + 1], k)
@@ -153,10 +154,12 @@ def _op_by_op(cfg, theta, X, Y):
                          ids=["one layer", "two layers, all options"])
 def test_op_by_op_path_equals_the_batch_kernels_bit_for_bit(options):
     cfg, theta, X, Y = checks.case(GATES, **options)
-    a, c, tc, h, logits, dy = net.workspace(cfg, X.shape[0], X.shape[1])
+    ws = net.workspace(cfg, X.shape[0], X.shape[1])
     grad = np.zeros_like(theta)
-    loss = net.gradients(theta, grad, cfg, X, Y, a, c, tc, h, logits, dy, np.zeros((cfg[rc.LAYERS], X.shape[1])))
+    loss = net.gradients(theta, grad, cfg, X, Y, *ws, np.zeros((cfg[rc.LAYERS], X.shape[1])))
+    _, a, c, _, h, logits, _, _ = ws   # feature-major: the samples last
     s_a, s_c, s_h, s_logits, s_loss, s_grad = _op_by_op(cfg, theta, X, Y)
-    assert np.array_equal(a, s_a) and np.array_equal(c, s_c) and np.array_equal(h, s_h)
-    assert np.array_equal(logits, s_logits) and loss == s_loss
+    for got, want in ((a, s_a), (c, s_c), (h, s_h)):
+        assert np.array_equal(got.transpose(3, 0, 1, 2), want)
+    assert np.array_equal(logits.transpose(2, 0, 1), s_logits) and loss == s_loss
     assert np.array_equal(grad, s_grad)

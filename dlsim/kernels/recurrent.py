@@ -375,3 +375,37 @@ def column(block, s, out):
     for j in range(out.shape[0]):
         out[j] = block[j, s]
     return out
+
+
+@kernel
+def accumulate_gradients(grad, cfg, X, h, dy, dz, carry_h, carry_c):
+    """The weight gradients from the δs, sample by sample, each from t = T−1 down to 0 (the order a
+    stepped pass adds them in): ∂W_y += δy·hᵀ, ∂b_y += δy; per layer ∂W_x += δ·xᵀ, ∂W_h += δ·h_{t−1}ᵀ,
+    ∂b += δ; ∂h₀ += carry_h (∂loss/∂h₀) and, for the LSTM, ∂c₀ += carry_c.
+    dz (L, T, R, B) holds the δ of every row (R = H, or 4H gate rows); h (L, T+1, H, B)."""
+    L, T, R, B = dz.shape
+    H = h.shape[2]
+    O = dy.shape[1]
+    d, x, hp, dyv, ht = np.empty(R), np.empty(H), np.empty(H), np.empty(O), np.empty(H)
+    gWy, gby = wy(grad, cfg), by(grad, cfg)
+    for s in range(B):
+        for t in range(T - 1, -1, -1):
+            accumulate_outer(gWy, column(dy[t], s, dyv), column(h[L - 1, t + 1], s, ht))
+            for k in range(O):
+                gby[k] += dyv[k]
+            for l in range(L - 1, -1, -1):
+                column(dz[l, t], s, d)
+                xs = X[s, t] if l == 0 else column(h[l - 1, t + 1], s, x)
+                accumulate_outer(wx(grad, cfg, l), d, xs)
+                accumulate_outer(wh(grad, cfg, l), d, column(h[l, t], s, hp))
+                gb = bias(grad, cfg, l)
+                for r in range(R):
+                    gb[r] += d[r]
+        for l in range(L):
+            g0 = initial(grad, cfg, l, 0)
+            for j in range(H):
+                g0[j] += carry_h[l, j, s]
+            if cfg[GATES] == 4:
+                c0 = initial(grad, cfg, l, 1)
+                for j in range(H):
+                    c0[j] += carry_c[l, j, s]

@@ -17,7 +17,7 @@ import numpy as np
 from dlsim.kernels.jit import kernel
 from dlsim.kernels.optimizers import update_all
 from dlsim.kernels.recurrent import (ACT, BETA1, BETA2, CLIP, EPS, FEATURES, HIDDEN, LAYERS, LR, MU,
-                                     OPTIMIZER, OUTPUTS, TRUNCATE, accumulate_outer, activate_block, add_norms,
+                                     OPTIMIZER, OUTPUTS, TRUNCATE, accumulate_gradients, activate_block, add_norms,
                                      back_block, bias, by, clip_global, column, cut_before, derivative,
                                      forget_initial_gradients, gather, initial, output_deltas_t, sum_block,
                                      to_features, wh, wx, wy)
@@ -89,34 +89,6 @@ def backward_deltas(theta, cfg, z, h, dy, dz, dh_norms, carry):
 
 
 @kernel
-def accumulate_gradients(grad, cfg, X, h, dy, dz, carry):
-    """The weight gradients from the δs, sample by sample, each from t = T−1 down to 0 (the order a
-    stepped pass adds them in): ∂W_y += δy·hᵀ, ∂b_y += δy; per layer ∂W_x += δ·xᵀ, ∂W_h += δ·h_{t−1}ᵀ,
-    ∂b += δ; ∂h₀ += carry (∂loss/∂h₀)."""
-    L, T, H, B = dz.shape
-    O = dy.shape[1]
-    d, x, hp, dyv, ht = np.empty(H), np.empty(H), np.empty(H), np.empty(O), np.empty(H)
-    gWy, gby = wy(grad, cfg), by(grad, cfg)
-    for s in range(B):
-        for t in range(T - 1, -1, -1):
-            accumulate_outer(gWy, column(dy[t], s, dyv), column(h[L - 1, t + 1], s, ht))
-            for k in range(O):
-                gby[k] += dyv[k]
-            for l in range(L - 1, -1, -1):
-                column(dz[l, t], s, d)
-                xs = X[s, t] if l == 0 else column(h[l - 1, t + 1], s, x)
-                accumulate_outer(wx(grad, cfg, l), d, xs)
-                accumulate_outer(wh(grad, cfg, l), d, column(h[l, t], s, hp))
-                gb = bias(grad, cfg, l)
-                for j in range(H):
-                    gb[j] += d[j]
-        for l in range(L):
-            g0 = initial(grad, cfg, l, 0)
-            for j in range(H):
-                g0[j] += carry[l, j, s]
-
-
-@kernel
 def workspace(cfg, batch, steps):
     """xT, z, h, logits, dy, dz for a batch of `batch` sequences of `steps` steps."""
     F, L, H, O = cfg[FEATURES], cfg[LAYERS], cfg[HIDDEN], cfg[OUTPUTS]
@@ -135,7 +107,7 @@ def gradients(theta, grad, cfg, X, Y, xT, z, h, logits, dy, dz, dh_norms):
     carry = np.empty((cfg[LAYERS], cfg[HIDDEN], X.shape[0]))
     backward_deltas(theta, cfg, z, h, dy, dz, dh_norms, carry)
     grad[:] = 0.0
-    accumulate_gradients(grad, cfg, X, h, dy, dz, carry)
+    accumulate_gradients(grad, cfg, X, h, dy, dz, carry, carry)
     for l in range(dh_norms.shape[0]):
         for t in range(dh_norms.shape[1]):
             dh_norms[l, t] = np.sqrt(dh_norms[l, t])
