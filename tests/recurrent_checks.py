@@ -35,6 +35,20 @@ def case(gates, seed=0, scale=0.6, **options):
     return cfg, theta, X, Y
 
 
+def stepped_loss(cfg, logits, Y):
+    """(loss, dy) from sample-major logits (B, T, O), one step's loss at a time, as a stepped pass."""
+    B, T, _ = logits.shape
+    per_step = bool(cfg[rc.PER_STEP])
+    scale = 1.0 / (B * (T if per_step else 1))
+    dy = np.zeros_like(logits)
+    loss = 0.0
+    for s in range(B):
+        for t in range(T):
+            if per_step or t == T - 1:
+                loss += rc.step_loss(logits[s, t], Y[s, t if per_step else 0], cfg[rc.LOSS], scale, dy[s, t])
+    return loss, dy
+
+
 def kernel_gradients(net, cfg, theta, X, Y):
     """(loss, grad, dh_norms) from the compiled kernel."""
     grad = np.zeros_like(theta)

@@ -106,8 +106,7 @@ def _op_by_op(cfg, theta, X, Y):
                     h[s, l, t + 1, j] = g[3 * Hn + j] * tc[s, l, t, j]
             for k in range(logits.shape[2]):
                 logits[s, t, k] = rc.output_z(Wy, by, h[s, L - 1, t + 1], k)
-    dy = np.zeros_like(logits)
-    loss = rc.output_deltas(cfg, logits, Y, dy)
+    loss, dy = checks.stepped_loss(cfg, logits, Y)
     grad = np.zeros_like(theta)
     gWy, gby = rc.wy(grad, cfg), rc.by(grad, cfg)
     for s in range(B):

@@ -61,8 +61,6 @@ def _op_by_op(cfg, theta, X, Y):
     logits = np.zeros((X.shape[0], T, cfg[rc.OUTPUTS]))
     grad = np.zeros_like(theta)
     Wy, by = rc.wy(theta, cfg), rc.by(theta, cfg)
-    dy = np.zeros_like(logits)
-    rc.output_deltas(cfg, logits, Y, dy)   # only its shape matters here; filled below
     for s in range(X.shape[0]):
         for l in range(L):
             h[s, l, 0] = rc.initial(theta, cfg, l, 0)
@@ -75,7 +73,7 @@ def _op_by_op(cfg, theta, X, Y):
                     h[s, l, t + 1, j] = rc.activate(z[s, l, t, j], act)
             for k in range(logits.shape[2]):
                 logits[s, t, k] = rc.output_z(Wy, by, h[s, L - 1, t + 1], k)
-    loss = rc.output_deltas(cfg, logits, Y, dy)
+    loss, dy = checks.stepped_loss(cfg, logits, Y)
     gWy, gby = rc.wy(grad, cfg), rc.by(grad, cfg)
     for s in range(X.shape[0]):
         carry = np.zeros((L, Hn))

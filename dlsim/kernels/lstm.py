@@ -22,7 +22,7 @@ from dlsim.kernels.optimizers import update_all
 from dlsim.kernels.recurrent import (BETA1, BETA2, CLIP, EPS, FEATURES, HIDDEN, LAYERS, LR, MU, OPTIMIZER,
                                      OUTPUTS, TRUNCATE, accumulate_gradients, add_norms, back_block, bias, by,
                                      clip_global, cut_before, forget_initial_gradients, gather, initial,
-                                     output_deltas_t, sum_block, to_features, wh, wx, wy)
+                                     output_deltas, sum_block, to_features, wh, wx, wy)
 
 F_GATE, I_GATE, G_GATE, O_GATE = 0, 1, 2, 3
 GATES = ("f", "i", "g", "o")
@@ -168,7 +168,7 @@ def gradients(theta, grad, cfg, X, Y, xT, a, c, tc, h, logits, dy, da, dh_norms)
     the norm of ∂loss/∂h_t over the batch; returns the loss. xT … da: a workspace of this batch's size."""
     to_features(X, xT)
     forward(theta, cfg, xT, a, c, tc, h, logits)
-    loss = output_deltas_t(cfg, logits, Y, dy)
+    loss = output_deltas(cfg, logits, Y, dy)
     dh_norms[:] = 0.0
     L, H, B = cfg[LAYERS], cfg[HIDDEN], X.shape[0]
     carry_h, carry_c = np.empty((L, H, B)), np.empty((L, H, B))

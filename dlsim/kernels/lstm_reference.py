@@ -5,7 +5,6 @@ Vectorised over the batch, layer by layer, with the textbook's four gates as fou
 """
 import numpy as np
 
-from dlsim.kernels import recurrent as rc
 from dlsim.kernels import recurrent_reference as common
 
 

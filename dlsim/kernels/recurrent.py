@@ -151,14 +151,6 @@ def back_sum(W, d, i):
 
 
 @inline
-def sigmoid(a):
-    if a >= 0.0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
-
-
-@inline
 def activate(z, act):
     """f(z) for one unit; tanh is dlsim's vectorisable one (activations.tanh, the same bits as
     tanh_into), so a whole (H, B) block can be done at once by `activate_block`."""
@@ -224,35 +216,6 @@ def step_loss(logits, y, kind, scale, dy):
     for k in range(logits.shape[0]):
         dy[k] = scale * (math.exp(logits[k] - lse) * ysum - y[k])
     return scale * total
-
-
-@kernel
-def output_deltas(cfg, logits, Y, dy):
-    """The batch loss — the mean over samples and over the steps that carry a loss — and
-    dy (B, T, O) = ∂loss/∂logits, zero on steps without a loss. Y is (B, T, O) or (B, 1, O)."""
-    B, T = logits.shape[0], logits.shape[1]
-    per_step = cfg[PER_STEP] != 0
-    scale = 1.0 / (B * (T if per_step else 1))
-    dy[:] = 0.0
-    loss = 0.0
-    for s in range(B):
-        for t in range(T):
-            if per_step or t == T - 1:
-                loss += step_loss(logits[s, t], Y[s, t if per_step else 0], cfg[LOSS], scale, dy[s, t])
-    return loss
-
-
-@kernel
-def output_backward(theta, grad, cfg, h, dy, carry, dh):
-    """At one step of one sample: ∂W_y += δy·hᵀ, ∂b_y += δy, and dh = ∂L/∂h_t of the top layer,
-    the output's share W_yᵀ·δy added to `carry` (what flowed back from step t+1)."""
-    W = wy(theta, cfg)
-    accumulate_outer(wy(grad, cfg), dy, h)
-    gb = by(grad, cfg)
-    for k in range(dy.shape[0]):
-        gb[k] += dy[k]
-    for j in range(dh.shape[0]):
-        dh[j] = carry[j] + back_sum(W, dy, j)
 
 
 @inline
@@ -331,8 +294,10 @@ def back_block(W, dT, out):
 
 
 @kernel
-def output_deltas_t(cfg, logits, Y, dy):
-    """output_deltas for feature-major logits and dy (T, O, B); Y stays (B, T or 1, O)."""
+def output_deltas(cfg, logits, Y, dy):
+    """The batch loss — the mean over samples and over the steps that carry a loss, added sample by
+    sample, step by step — and dy = ∂loss/∂logits (zero on steps without a loss). logits and dy are
+    feature-major (T, O, B); Y is (B, T, O) or (B, 1, O)."""
     T, O, B = logits.shape
     per_step = cfg[PER_STEP] != 0
     scale = 1.0 / (B * (T if per_step else 1))

@@ -17,9 +17,9 @@ import numpy as np
 from dlsim.kernels.jit import kernel
 from dlsim.kernels.optimizers import update_all
 from dlsim.kernels.recurrent import (ACT, BETA1, BETA2, CLIP, EPS, FEATURES, HIDDEN, LAYERS, LR, MU,
-                                     OPTIMIZER, OUTPUTS, TRUNCATE, accumulate_gradients, activate_block, add_norms,
-                                     back_block, bias, by, clip_global, column, cut_before, derivative,
-                                     forget_initial_gradients, gather, initial, output_deltas_t, sum_block,
+                                     OPTIMIZER, OUTPUTS, TRUNCATE, accumulate_gradients, activate_block,
+                                     add_norms, back_block, bias, by, clip_global, cut_before, derivative,
+                                     forget_initial_gradients, gather, initial, output_deltas, sum_block,
                                      to_features, wh, wx, wy)
 
 
@@ -102,7 +102,7 @@ def gradients(theta, grad, cfg, X, Y, xT, z, h, logits, dy, dz, dh_norms):
     of ∂loss/∂h_t over the batch; returns the loss. xT … dz: a workspace of this batch's size."""
     to_features(X, xT)
     forward(theta, cfg, xT, z, h, logits)
-    loss = output_deltas_t(cfg, logits, Y, dy)
+    loss = output_deltas(cfg, logits, Y, dy)
     dh_norms[:] = 0.0
     carry = np.empty((cfg[LAYERS], cfg[HIDDEN], X.shape[0]))
     backward_deltas(theta, cfg, z, h, dy, dz, dh_norms, carry)
