@@ -162,3 +162,23 @@ def test_op_by_op_path_equals_the_batch_kernels_bit_for_bit(options):
         assert np.array_equal(got.transpose(3, 0, 1, 2), want)
     assert np.array_equal(logits.transpose(2, 0, 1), s_logits) and loss == s_loss
     assert np.array_equal(grad, s_grad)
+
+
+def test_one_sequence_at_a_time_gives_the_batch_gradient_bit_for_bit():
+    """The batch kernels run on one sequence at a time (a batch of one, as a stepped sample is) add
+    up to the batch's gradient to the last bit, and to its loss."""
+    cfg, theta, X, Y = checks.case(GATES, layers=2, truncate=2, learn_h0=True, loss="softmax_ce")
+    loss, grad, _ = checks.kernel_gradients(net, cfg, theta, X, Y)
+    total, summed = 0.0, np.zeros_like(theta)
+    L, Hn, T = cfg[rc.LAYERS], cfg[rc.HIDDEN], X.shape[1]
+    for s in range(X.shape[0]):
+        xT, a, c, tc, h, logits, dy, da = net.workspace(cfg, 1, T)
+        rc.to_features(X[s:s + 1], xT)
+        net.forward(theta, cfg, xT, a, c, tc, h, logits)
+        total += rc.output_deltas(cfg, logits, Y[s:s + 1], dy, X.shape[0])
+        carry_h, carry_c = np.empty((L, Hn, 1)), np.empty((L, Hn, 1))
+        net.backward_deltas(theta, cfg, a, c, tc, dy, da, np.zeros((L, T)), carry_h, carry_c)
+        rc.accumulate_gradients(summed, cfg, X[s:s + 1], h, dy, da, carry_h, carry_c)
+    rc.forget_initial_gradients(summed, cfg)
+    assert np.array_equal(summed, grad)
+    assert np.isclose(total, loss, rtol=1e-14)

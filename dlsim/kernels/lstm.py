@@ -168,7 +168,7 @@ def gradients(theta, grad, cfg, X, Y, xT, a, c, tc, h, logits, dy, da, dh_norms)
     the norm of ∂loss/∂h_t over the batch; returns the loss. xT … da: a workspace of this batch's size."""
     to_features(X, xT)
     forward(theta, cfg, xT, a, c, tc, h, logits)
-    loss = output_deltas(cfg, logits, Y, dy)
+    loss = output_deltas(cfg, logits, Y, dy, X.shape[0])
     dh_norms[:] = 0.0
     L, H, B = cfg[LAYERS], cfg[HIDDEN], X.shape[0]
     carry_h, carry_c = np.empty((L, H, B)), np.empty((L, H, B))

@@ -294,13 +294,15 @@ def back_block(W, dT, out):
 
 
 @kernel
-def output_deltas(cfg, logits, Y, dy):
-    """The batch loss — the mean over samples and over the steps that carry a loss, added sample by
-    sample, step by step — and dy = ∂loss/∂logits (zero on steps without a loss). logits and dy are
-    feature-major (T, O, B); Y is (B, T, O) or (B, 1, O)."""
+def output_deltas(cfg, logits, Y, dy, batch):
+    """The loss of a batch of `batch` sequences — the mean over samples and over the steps that carry
+    a loss, added sample by sample, step by step — and dy = ∂loss/∂logits (zero on steps without a
+    loss). logits and dy are feature-major (T, O, B); Y is (B, T, O) or (B, 1, O). B is batch, or
+    fewer when a batch is done a few sequences at a time (B = 1: one sequence, as a stepped pass
+    does): the figures are then these sequences' shares of the batch's."""
     T, O, B = logits.shape
     per_step = cfg[PER_STEP] != 0
-    scale = 1.0 / (B * (T if per_step else 1))
+    scale = 1.0 / (batch * (T if per_step else 1))
     dy[:] = 0.0
     z, d = np.empty(O), np.empty(O)
     loss = 0.0

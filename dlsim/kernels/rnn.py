@@ -102,7 +102,7 @@ def gradients(theta, grad, cfg, X, Y, xT, z, h, logits, dy, dz, dh_norms):
     of ∂loss/∂h_t over the batch; returns the loss. xT … dz: a workspace of this batch's size."""
     to_features(X, xT)
     forward(theta, cfg, xT, z, h, logits)
-    loss = output_deltas(cfg, logits, Y, dy)
+    loss = output_deltas(cfg, logits, Y, dy, X.shape[0])
     dh_norms[:] = 0.0
     carry = np.empty((cfg[LAYERS], cfg[HIDDEN], X.shape[0]))
     backward_deltas(theta, cfg, z, h, dy, dz, dh_norms, carry)
