@@ -1,0 +1,378 @@
+"""What the RNN and the LSTM kernels share: the configuration arrays, the parameter layout, one unit's
+weighted sum, the output layer and its loss, BPTT's truncation and clipping by global norm.
+
+A network is described by two small arrays, so that every kernel takes the same few arguments:
+`cfg` (int64, indexed by FEATURES … OPTIMIZER below) and `hyper` (float64, LR … CLIP).
+
+Parameters live in one flat buffer `theta`, as the MLP's do, so the shared optimizers apply. Layer l
+(l = 0 .. L−1; its input is the sequence for l = 0, the layer below's h_t above) holds, in order:
+    W_x (G·H, in_l), W_h (G·H, H), b (G·H), h₀ (H)  and, for the LSTM, c₀ (H)
+with G = 1 for the RNN and G = 4 for the LSTM (rows f, i, g, o, H each). Then the output layer:
+    W_y (O, H), b_y (O).
+Row r of W_x and W_h holds the weights into unit (or gate row) r, so its weighted sum runs along a row.
+
+Every sum is written once as a scalar helper that adds its terms in a fixed order (`unit_z`,
+`output_z`, `back_sum`), which the op-level stepped path calls one number at a time. The batch kernels
+do the same sums in the same order for all the samples of a batch at once, feature-major ((units, B)
+blocks, the samples innermost, so the loops vectorise; `sum_block`, `back_block`), and accumulate
+the weight gradients sample by sample, each sample from t = T−1 down to 0, as the stepped path does.
+So both write the same bits; the tests check it.
+"""
+import math
+
+import numpy as np
+
+from dlsim.kernels.activations import tanh, tanh_into
+from dlsim.kernels.jit import inline, kernel
+from dlsim.kernels.optimizers import CODES as OPTIMIZERS
+
+TANH, RELU = 0, 1
+ACTIVATIONS = {"tanh": TANH, "relu": RELU}
+MSE, SOFTMAX_CE = 0, 1
+LOSSES = {"mse": MSE, "softmax_ce": SOFTMAX_CE}
+
+# cfg fields
+FEATURES, HIDDEN, OUTPUTS, LAYERS, GATES, ACT, LOSS, PER_STEP, TRUNCATE, LEARN_H0, OPTIMIZER = range(11)
+# hyper fields
+LR, MU, BETA1, BETA2, EPS, CLIP = range(6)
+
+
+def config(features: int, hidden: int, outputs: int, gates: int, layers: int = 1, activation: str = "tanh",
+           loss: str = "mse", per_step: bool = True, truncate: int = 0, learn_h0: bool = False,
+           optimizer: str = "sgd") -> np.ndarray:
+    """The cfg array. truncate = k > 0 cuts BPTT into chunks of k steps (0: the whole sequence);
+    per_step: a loss at every step (targets (B, T, O)) or at the last one only (targets (B, 1, O))."""
+    return np.array([features, hidden, outputs, layers, gates, ACTIVATIONS[activation], LOSSES[loss],
+                     int(per_step), truncate, int(learn_h0), OPTIMIZERS[optimizer]], np.int64)
+
+
+def hyper(lr: float = 0.01, mu: float = 0.9, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+          clip: float = 0.0) -> np.ndarray:
+    """The hyper array; clip = 0 means no clipping."""
+    return np.array([lr, mu, beta1, beta2, eps, clip], np.float64)
+
+
+# ---- parameter layout -------------------------------------------------------------------------------
+
+@inline
+def _states(cfg):
+    return 2 if cfg[GATES] == 4 else 1
+
+
+@inline
+def _inputs(cfg, l):
+    return cfg[FEATURES] if l == 0 else cfg[HIDDEN]
+
+
+@inline
+def layer_offset(cfg, l):
+    """Where layer l's W_x starts in theta (l = LAYERS: where the output layer starts)."""
+    off = 0
+    rows, H = cfg[GATES] * cfg[HIDDEN], cfg[HIDDEN]
+    for k in range(l):
+        off += rows * _inputs(cfg, k) + rows * H + rows + H * _states(cfg)
+    return off
+
+
+@inline
+def n_params(cfg):
+    return layer_offset(cfg, cfg[LAYERS]) + cfg[OUTPUTS] * cfg[HIDDEN] + cfg[OUTPUTS]
+
+
+@inline
+def wx(theta, cfg, l):
+    rows, start = cfg[GATES] * cfg[HIDDEN], layer_offset(cfg, l)
+    return theta[start:start + rows * _inputs(cfg, l)].reshape((rows, _inputs(cfg, l)))
+
+
+@inline
+def wh(theta, cfg, l):
+    rows, H = cfg[GATES] * cfg[HIDDEN], cfg[HIDDEN]
+    start = layer_offset(cfg, l) + rows * _inputs(cfg, l)
+    return theta[start:start + rows * H].reshape((rows, H))
+
+
+@inline
+def bias(theta, cfg, l):
+    rows, H = cfg[GATES] * cfg[HIDDEN], cfg[HIDDEN]
+    start = layer_offset(cfg, l) + rows * _inputs(cfg, l) + rows * H
+    return theta[start:start + rows]
+
+
+@inline
+def initial(theta, cfg, l, which):
+    """Layer l's initial state: which = 0 for h₀, 1 for c₀ (LSTM)."""
+    rows, H = cfg[GATES] * cfg[HIDDEN], cfg[HIDDEN]
+    start = layer_offset(cfg, l) + rows * _inputs(cfg, l) + rows * H + rows + which * H
+    return theta[start:start + H]
+
+
+@inline
+def wy(theta, cfg):
+    start = layer_offset(cfg, cfg[LAYERS])
+    return theta[start:start + cfg[OUTPUTS] * cfg[HIDDEN]].reshape((cfg[OUTPUTS], cfg[HIDDEN]))
+
+
+@inline
+def by(theta, cfg):
+    start = layer_offset(cfg, cfg[LAYERS]) + cfg[OUTPUTS] * cfg[HIDDEN]
+    return theta[start:start + cfg[OUTPUTS]]
+
+
+# ---- the sums, one number at a time -----------------------------------------------------------------
+
+@inline
+def unit_z(Wx, Wh, b, x, h, r):
+    """Unit (or gate row) r's weighted sum b_r + Σ_i W_x[r,i]·x_i + Σ_k W_h[r,k]·h_k, added in that order."""
+    acc = b[r]
+    for i in range(x.shape[0]):
+        acc += Wx[r, i] * x[i]
+    for k in range(h.shape[0]):
+        acc += Wh[r, k] * h[k]
+    return acc
+
+
+@inline
+def output_z(Wy, by_, h, k):
+    """Output k's logit b_y[k] + Σ_j W_y[k,j]·h_j, in order of j."""
+    acc = by_[k]
+    for j in range(h.shape[0]):
+        acc += Wy[k, j] * h[j]
+    return acc
+
+
+@inline
+def back_sum(W, d, i):
+    """Σ_r W[r,i]·δ_r in order of r: the error flowing back to input i of a weight matrix."""
+    acc = 0.0
+    for r in range(d.shape[0]):
+        acc += W[r, i] * d[r]
+    return acc
+
+
+@inline
+def activate(z, act):
+    """f(z) for one unit; tanh is dlsim's vectorisable one (activations.tanh, the same bits as
+    tanh_into), so a whole (H, B) block can be done at once by `activate_block`."""
+    if act == TANH:
+        return tanh(z)
+    return z if z > 0.0 else 0.0
+
+
+@kernel
+def activate_block(z, h, act):
+    """h = f(z) elementwise over a C-contiguous block, each number as `activate` computes it."""
+    if act == TANH:
+        tanh_into(z.reshape(z.size), h.reshape(h.size))
+    else:
+        for j in range(z.shape[0]):
+            for s in range(z.shape[1]):
+                h[j, s] = z[j, s] if z[j, s] > 0.0 else 0.0
+
+
+@inline
+def derivative(z, h, act):
+    """f'(z), from z and h = f(z)."""
+    if act == TANH:
+        return 1.0 - h * h
+    return 1.0 if z > 0.0 else 0.0
+
+
+@inline
+def accumulate_outer(G, d, x):
+    """G[r, i] += δ_r·x_i: one step's contribution to a weight gradient."""
+    for r in range(d.shape[0]):
+        for i in range(x.shape[0]):
+            G[r, i] += d[r] * x[i]
+
+
+# ---- the output layer and the loss -----------------------------------------------------------------
+
+@inline
+def step_loss(logits, y, kind, scale, dy):
+    """scale·ℓ for one step's logits (O,) against y (O,); dy gets ∂(scale·ℓ)/∂logits.
+
+    MSE: ℓ = Σ_k (ŷ_k − y_k)². Softmax-CE from the logits: ℓ = Σ_k y_k·(lse − z_k) with
+    lse = z_top + log Σ_j e^(z_j − z_top), so nothing overflows.
+    """
+    total = 0.0
+    if kind == MSE:
+        for k in range(logits.shape[0]):
+            diff = logits[k] - y[k]
+            total += diff * diff
+            dy[k] = 2.0 * scale * diff
+        return scale * total
+    top = logits[0]
+    for k in range(1, logits.shape[0]):
+        top = max(top, logits[k])
+    acc = 0.0
+    for k in range(logits.shape[0]):
+        acc += math.exp(logits[k] - top)
+    lse = top + math.log(acc)
+    ysum = 0.0
+    for k in range(logits.shape[0]):
+        total += y[k] * (lse - logits[k])
+        ysum += y[k]
+    for k in range(logits.shape[0]):
+        dy[k] = scale * (math.exp(logits[k] - lse) * ysum - y[k])
+    return scale * total
+
+
+@inline
+def cut_before(t, T, k):
+    """Truncated BPTT in chunks of k steps: True where the δ from step t+1 does not reach step t."""
+    return k > 0 and (t + 1) % k == 0 and t + 1 < T
+
+
+@inline
+def add_squares(v):
+    acc = 0.0
+    for j in range(v.shape[0]):
+        acc += v[j] * v[j]
+    return acc
+
+
+@kernel
+def clip_global(grad, threshold):
+    """Scale grad so that its global norm is at most threshold (0: never). Returns (norm before, after)."""
+    before = math.sqrt(add_squares(grad))
+    if threshold > 0.0 and before > threshold:
+        f = threshold / before
+        for k in range(grad.shape[0]):
+            grad[k] *= f
+        return before, math.sqrt(add_squares(grad))
+    return before, before
+
+
+@kernel
+def forget_initial_gradients(grad, cfg):
+    """Zero the gradients of h₀ (and c₀) when the initial state is not learned (it stays zero)."""
+    if cfg[LEARN_H0] == 0:
+        for l in range(cfg[LAYERS]):
+            for which in range(_states(cfg)):
+                initial(grad, cfg, l, which)[:] = 0.0
+
+
+@kernel
+def gather(X, Y, idx, Xb, Yb):
+    """Rows idx of X and Y into the first len(idx) rows of Xb and Yb."""
+    for s in range(idx.shape[0]):
+        Xb[s] = X[idx[s]]
+        Yb[s] = Y[idx[s]]
+
+
+# ---- the same sums for a whole batch, feature-major ---------------------------------------------
+
+@kernel
+def sum_block(Wx, Wh, b, xT, hT, z):
+    """z (R, B): row r = unit_z(W_x, W_h, b, x_s, h_s, r) for every sample s, term by term in the
+    same order. xT (in, B), hT (H, B); hT may have no rows (the output layer: W_h unused)."""
+    for r in range(z.shape[0]):
+        row = z[r]
+        for s in range(row.shape[0]):
+            row[s] = b[r]
+        for i in range(xT.shape[0]):
+            w, x = Wx[r, i], xT[i]
+            for s in range(row.shape[0]):
+                row[s] += w * x[s]
+        for k in range(hT.shape[0]):
+            w, h = Wh[r, k], hT[k]
+            for s in range(row.shape[0]):
+                row[s] += w * h[s]
+
+
+@kernel
+def back_block(W, dT, out):
+    """out (I, B): row i = back_sum(W, δ_s, i) for every sample s. dT (R, B)."""
+    for i in range(out.shape[0]):
+        row = out[i]
+        row[:] = 0.0
+        for r in range(dT.shape[0]):
+            w, d = W[r, i], dT[r]
+            for s in range(row.shape[0]):
+                row[s] += w * d[s]
+
+
+@kernel
+def output_deltas(cfg, logits, Y, dy, batch):
+    """The loss of a batch of `batch` sequences — the mean over samples and over the steps that carry
+    a loss, added sample by sample, step by step — and dy = ∂loss/∂logits (zero on steps without a
+    loss). logits and dy are feature-major (T, O, B); Y is (B, T, O) or (B, 1, O). B is batch, or
+    fewer when a batch is done a few sequences at a time (B = 1: one sequence, as a stepped pass
+    does): the figures are then these sequences' shares of the batch's."""
+    T, O, B = logits.shape
+    per_step = cfg[PER_STEP] != 0
+    scale = 1.0 / (batch * (T if per_step else 1))
+    dy[:] = 0.0
+    z, d = np.empty(O), np.empty(O)
+    loss = 0.0
+    for s in range(B):
+        for t in range(T):
+            if per_step or t == T - 1:
+                for k in range(O):
+                    z[k] = logits[t, k, s]
+                loss += step_loss(z, Y[s, t if per_step else 0], cfg[LOSS], scale, d)
+                for k in range(O):
+                    dy[t, k, s] = d[k]
+    return loss
+
+
+@kernel
+def add_norms(dT, squares, l, t):
+    """squares[l, t] += Σ_j δ_j² for each sample in turn, as the per-sample path adds them."""
+    for s in range(dT.shape[1]):
+        acc = 0.0
+        for j in range(dT.shape[0]):
+            acc += dT[j, s] * dT[j, s]
+        squares[l, t] += acc
+
+
+@kernel
+def to_features(X, xT):
+    """xT (T, F, B) from X (B, T, F)."""
+    for t in range(X.shape[1]):
+        for f in range(X.shape[2]):
+            for s in range(X.shape[0]):
+                xT[t, f, s] = X[s, t, f]
+
+
+@kernel
+def column(block, s, out):
+    """out = block[:, s], contiguous."""
+    for j in range(out.shape[0]):
+        out[j] = block[j, s]
+    return out
+
+
+@kernel
+def accumulate_gradients(grad, cfg, X, h, dy, dz, carry_h, carry_c):
+    """The weight gradients from the δs, sample by sample, each from t = T−1 down to 0 (the order a
+    stepped pass adds them in): ∂W_y += δy·hᵀ, ∂b_y += δy; per layer ∂W_x += δ·xᵀ, ∂W_h += δ·h_{t−1}ᵀ,
+    ∂b += δ; ∂h₀ += carry_h (∂loss/∂h₀) and, for the LSTM, ∂c₀ += carry_c.
+    dz (L, T, R, B) holds the δ of every row (R = H, or 4H gate rows); h (L, T+1, H, B)."""
+    L, T, R, B = dz.shape
+    H = h.shape[2]
+    O = dy.shape[1]
+    d, x, hp, dyv, ht = np.empty(R), np.empty(H), np.empty(H), np.empty(O), np.empty(H)
+    gWy, gby = wy(grad, cfg), by(grad, cfg)
+    for s in range(B):
+        for t in range(T - 1, -1, -1):
+            accumulate_outer(gWy, column(dy[t], s, dyv), column(h[L - 1, t + 1], s, ht))
+            for k in range(O):
+                gby[k] += dyv[k]
+            for l in range(L - 1, -1, -1):
+                column(dz[l, t], s, d)
+                xs = X[s, t] if l == 0 else column(h[l - 1, t + 1], s, x)
+                accumulate_outer(wx(grad, cfg, l), d, xs)
+                accumulate_outer(wh(grad, cfg, l), d, column(h[l, t], s, hp))
+                gb = bias(grad, cfg, l)
+                for r in range(R):
+                    gb[r] += d[r]
+        for l in range(L):
+            g0 = initial(grad, cfg, l, 0)
+            for j in range(H):
+                g0[j] += carry_h[l, j, s]
+            if cfg[GATES] == 4:
+                c0 = initial(grad, cfg, l, 1)
+                for j in range(H):
+                    c0[j] += carry_c[l, j, s]

@@ -1,0 +1,122 @@
+"""Plain NumPy references for what the RNN and LSTM share: the parameter layout, the output loss,
+clipping, and the training loops. Written for clarity, vectorised over the batch; no Numba.
+
+Layout and configuration as in dlsim.kernels.recurrent.
+"""
+import numpy as np
+
+from dlsim.kernels import recurrent as rc
+from dlsim.kernels.reference import update_all
+
+
+def unpack(theta: np.ndarray, cfg: np.ndarray):
+    """([per layer: dict of views Wx, Wh, b, h0 (and c0)], Wy, by), views into theta."""
+    F, H, O, L, G = (int(cfg[i]) for i in (rc.FEATURES, rc.HIDDEN, rc.OUTPUTS, rc.LAYERS, rc.GATES))
+    off = 0
+
+    def take(*shape):
+        nonlocal off
+        n = int(np.prod(shape))
+        view = theta[off:off + n].reshape(shape)
+        off += n
+        return view
+
+    layers = []
+    for l in range(L):
+        layer = {"Wx": take(G * H, F if l == 0 else H), "Wh": take(G * H, H), "b": take(G * H), "h0": take(H)}
+        if G == 4:
+            layer["c0"] = take(H)
+        layers.append(layer)
+    Wy, by = take(O, H), take(O)
+    assert off == theta.shape[0], "theta does not match cfg"
+    return layers, Wy, by
+
+
+def n_params(cfg: np.ndarray) -> int:
+    F, H, O, L, G = (int(cfg[i]) for i in (rc.FEATURES, rc.HIDDEN, rc.OUTPUTS, rc.LAYERS, rc.GATES))
+    per_layer = [G * H * ((F if l == 0 else H) + H + 1) + H * (2 if G == 4 else 1) for l in range(L)]
+    return sum(per_layer) + O * H + O
+
+
+def initial_theta(cfg: np.ndarray, rng: np.random.Generator, forget_bias: float = 0.0) -> np.ndarray:
+    """Weights uniform in ±1/√H (PyTorch's nn.RNN / nn.LSTM default), biases and initial states 0,
+    and for the LSTM the forget gate's bias set to forget_bias (1 keeps the cell's memory at first)."""
+    theta = np.zeros(n_params(cfg))
+    layers, Wy, _ = unpack(theta, cfg)
+    bound = 1.0 / np.sqrt(cfg[rc.HIDDEN])
+    for layer in layers:
+        for name in ("Wx", "Wh"):
+            layer[name][:] = rng.uniform(-bound, bound, layer[name].shape)
+        if cfg[rc.GATES] == 4:
+            layer["b"][:cfg[rc.HIDDEN]] = forget_bias
+    Wy[:] = rng.uniform(-bound, bound, Wy.shape)
+    return theta
+
+
+def is_cut(t: int, cfg: np.ndarray) -> bool:
+    """Truncated BPTT: the state entering step t (t > 0) is a constant for the gradient when t is a
+    multiple of k, i.e. the sequence is cut into chunks of k steps."""
+    k = int(cfg[rc.TRUNCATE])
+    return k > 0 and t > 0 and t % k == 0
+
+
+def loss_and_dy(cfg: np.ndarray, logits: np.ndarray, Y: np.ndarray):
+    """The loss (mean over samples and loss steps) and ∂loss/∂logits (B, T, O)."""
+    B, T, _ = logits.shape
+    out = logits if cfg[rc.PER_STEP] else logits[:, -1:]
+    n = B * out.shape[1]
+    if cfg[rc.LOSS] == rc.MSE:
+        loss = ((out - Y) ** 2).sum() / n
+        d = 2 * (out - Y) / n
+    else:
+        top = out.max(axis=-1, keepdims=True)
+        lse = top + np.log(np.exp(out - top).sum(axis=-1, keepdims=True))
+        loss = (Y * (lse - out)).sum() / n
+        d = (np.exp(out - lse) * Y.sum(axis=-1, keepdims=True) - Y) / n
+    dy = np.zeros_like(logits)
+    dy[:, T - out.shape[1]:] = d
+    return loss, dy
+
+
+def clip(grad: np.ndarray, threshold: float):
+    before = float(np.sqrt((grad ** 2).sum()))
+    if threshold > 0 and before > threshold:
+        grad *= threshold / before
+    return before, float(np.sqrt((grad ** 2).sum()))
+
+
+def finish(grad: np.ndarray, cfg: np.ndarray) -> None:
+    """Zero the initial states' gradients when they are not learned."""
+    if not cfg[rc.LEARN_H0]:
+        for layer in unpack(grad, cfg)[0]:
+            layer["h0"][:] = 0
+            if "c0" in layer:
+                layer["c0"][:] = 0
+
+
+def train_batch(gradients, theta, grad, m, v, step, cfg, hyper, X, Y):
+    """One step with `gradients(theta, cfg, X, Y) -> (loss, grad, dh_norms)`: (loss, norm before, after)."""
+    loss, grad[:], _ = gradients(theta, cfg, X, Y)
+    before, after = clip(grad, hyper[rc.CLIP])
+    update_all(theta, grad, m, v, int(cfg[rc.OPTIMIZER]), hyper[rc.LR], hyper[rc.MU], hyper[rc.BETA1],
+               hyper[rc.BETA2], hyper[rc.EPS], step)
+    return loss, before, after
+
+
+def train_epochs(gradients, theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, epoch_loss,
+                 epoch_norm):
+    n = X.shape[0]
+    for e in range(orders.shape[0]):
+        total, norms, batches = 0.0, 0.0, 0
+        for start in range(0, n, batch_size):
+            idx = orders[e, start:start + batch_size]
+            step += 1
+            loss, before, _ = train_batch(gradients, theta, grad, m, v, step, cfg, hyper, X[idx], Y[idx])
+            total += loss * len(idx)
+            norms += before
+            batches += 1
+        epoch_loss[e] = total / n
+        epoch_norm[e] = norms / batches
+        if not np.isfinite(epoch_loss[e]):
+            return e + 1, step
+    return orders.shape[0], step

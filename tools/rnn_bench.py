@@ -1,0 +1,104 @@
+"""Time one training step (forward, BPTT, Adam update, batch of 16 noisy sine waves) of the RNN and
+the LSTM: the fused Numba kernel against the vectorised NumPy reference (dlsim.kernels.*_reference)
+and, when it is importable, PyTorch eager (nn.RNN / nn.LSTM + nn.Linear, 1 thread); at the default
+config, then scaling with the sequence length T and the hidden size H.
+
+    PYTHONPATH=. python3 tools/rnn_bench.py [rnn|lstm ...]
+
+Every figure is the best ms per optimizer step over a few timed epochs of 4 batches. Run it on a
+quiet machine: it is a timing, not a test.
+"""
+import sys
+import time
+
+import numpy as np
+
+from dlsim.kernels import lstm, lstm_reference, recurrent, recurrent_reference, rnn, rnn_reference
+from dlsim.sim import sequences
+
+DEFAULT = {"hidden": 16, "steps": 20}
+BATCH, BATCHES = 16, 4
+NETS = {"rnn": (rnn, rnn_reference, 1), "lstm": (lstm, lstm_reference, 4)}
+STEPS = (10, 20, 50, 100, 200)
+HIDDEN = (8, 16, 32, 64, 128)
+
+
+def _median_ms_per_step(epoch, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        epoch()
+        times.append((time.perf_counter() - start) * 1e3 / BATCHES)
+    return min(times)   # the least disturbed run: the machine may be shared
+
+
+def _torch_epoch(gates: int, hidden: int, task):
+    """One epoch's closure in PyTorch eager, or None when torch is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    layer = (torch.nn.LSTM if gates == 4 else torch.nn.RNN)(1, hidden, batch_first=True).double()
+    head = torch.nn.Linear(hidden, 1).double()
+    params = list(layer.parameters()) + list(head.parameters())
+    opt = torch.optim.Adam(params, lr=0.01)
+    X, Y = torch.from_numpy(task.X), torch.from_numpy(task.Y)
+
+    def epoch():
+        for b in range(BATCHES):
+            xb, yb = X[b * BATCH:(b + 1) * BATCH], Y[b * BATCH:(b + 1) * BATCH]
+            opt.zero_grad()
+            loss = ((head(layer(xb)[0]) - yb) ** 2).mean()
+            loss.backward()
+            opt.step()
+    return epoch
+
+
+def bench(name: str, hidden: int, steps: int, repeats: int = 5) -> tuple[float, float, float | None]:
+    """(compiled, numpy, torch or None) ms per training step."""
+    net, ref, gates = NETS[name]
+    task = sequences.sine(samples=BATCH * BATCHES, steps=steps, seed=0)
+    cfg = recurrent.config(1, hidden, 1, gates, optimizer="adam")
+    theta0 = recurrent_reference.initial_theta(cfg, np.random.default_rng(0), forget_bias=1.0)
+    order = np.arange(BATCH * BATCHES)[None, :]
+    hyper = recurrent.hyper(lr=0.01)
+
+    def run(train, *extra):
+        theta = theta0.copy()
+        bufs = [np.zeros_like(theta) for _ in range(3)]
+        return lambda: train(theta, *bufs, 0, cfg, hyper, task.X, task.Y, order, BATCH, np.zeros(1),
+                             np.zeros(1), *extra)
+
+    compiled = run(net.train_epochs, np.zeros((1, steps)))
+    compiled()   # compile, or load from the cache, before timing
+    fused = _median_ms_per_step(compiled, repeats)
+    numpy = _median_ms_per_step(run(ref.train_epochs), max(repeats // 2, 2))
+    torch_epoch = _torch_epoch(gates, hidden, task)
+    if torch_epoch is not None:
+        torch_epoch()
+    torch = _median_ms_per_step(torch_epoch, repeats) if torch_epoch else None
+    return fused, numpy, torch
+
+
+def _row(label: str, figures) -> str:
+    fused, numpy, torch = figures
+    torch_text = f"{torch:>10.3f}   {torch / fused:>6.1f}×" if torch is not None else f"{'-':>10}   {'-':>7}"
+    return f"{label:<12} {fused:>10.3f} {numpy:>10.3f}   {numpy / fused:>6.1f}×   {torch_text}"
+
+
+def main(names: list[str]) -> None:
+    header = f"{'':<12} {'fused ms':>10} {'numpy ms':>10}   {'vs numpy':>7}   {'torch ms':>10}   {'vs torch':>7}"
+    for name in names:
+        print(f"\n{name.upper()}: ms per training step, batch {BATCH}, Adam, MSE at every step")
+        print(header)
+        print(_row(f"default", bench(name, **DEFAULT)) + f"   (H={DEFAULT['hidden']}, T={DEFAULT['steps']})")
+        for steps in STEPS:
+            print(_row(f"T={steps}", bench(name, DEFAULT["hidden"], steps, repeats=3)))
+        for hidden in HIDDEN:
+            print(_row(f"H={hidden}", bench(name, hidden, DEFAULT["steps"], repeats=3)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or list(NETS))
