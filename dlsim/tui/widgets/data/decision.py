@@ -150,7 +150,7 @@ class DecisionPlot(Panel):
 
     def _legend(self, out: list[Cells], note: str, width: int, height: int) -> None:
         """Below the plot; where the panel has no bottom border (compact), over its last row."""
-        self.border_subtitle = note
+        self.set_titles(subtitle=note)
         if note and self.styles.border_bottom[0] in ("", "none", "hidden") and height > 2:
             text = note[:width]
             out[-1][:len(text)] = [(ch, st.plain(bold=True)) for ch in text]
