@@ -8,7 +8,9 @@ synchronized output so that every repaint ends with a marker, then at each size:
 2. run mode: presses f (full speed), counts frames per second for a few seconds, reads the training
    speed the app reports on pausing, and times space → the screen says it has paused;
 3. the same network trained headless (no UI, the fused path), for comparison.
-It prints the load average too: other processes on the machine skew every figure.
+It prints the load average too: other processes on the machine skew every wall-clock figure, so it
+also prints the CPU time the app's UI thread spent per key press and per run-mode frame (Linux), a
+figure that hardly depends on what else runs.
 """
 import argparse
 import fcntl
@@ -121,6 +123,22 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def ui_cpu(pid: int) -> float | None:
+    """Seconds of CPU the process's main (UI) thread has used so far; None where /proc is missing."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")   # utime + stime
+
+
+def per(spent: tuple, count: int) -> float | None:
+    """Milliseconds of UI-thread CPU per unit, from (before, after) readings of ui_cpu."""
+    before, after = spent
+    return None if before is None or after is None or not count else (after - before) * 1000 / count
+
+
 def latency(term: Terminal, plan: list[tuple[str, str, int]]) -> dict[str, list[float]]:
     """{label: [ms, …]} for each (level key, arrow, presses) in `plan`."""
     out: dict[str, list[float]] = {}
@@ -142,10 +160,11 @@ def run_mode(term: Terminal, seconds: float) -> dict:
     time.sleep(1.0)                          # let it settle into the run
     with term.lock:
         before = len(term.frames)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), ui_cpu(term.proc.pid)
     time.sleep(seconds)
     with term.lock:
         frames = len(term.frames) - before
+    cpu = per((cpu0, ui_cpu(term.proc.pid)), frames)
     fps = frames / (time.perf_counter() - t0)
     paused_at = term.send("space")
     stopped = None
@@ -158,7 +177,7 @@ def run_mode(term: Terminal, seconds: float) -> dict:
     with term.lock:
         epochs, spent = term.runs[-1] if term.runs else (float("nan"), 1.0)
     rate = epochs / spent
-    return {"fps": fps, "epochs_per_s": rate, "pause_ms": None if stopped is None else (stopped - paused_at) * 1000,
+    return {"fps": fps, "cpu_ms": cpu, "epochs_per_s": rate, "pause_ms": None if stopped is None else (stopped - paused_at) * 1000,
             "ran_s": time.perf_counter() - start}
 
 
@@ -194,11 +213,14 @@ def measure_size(args, width: int, height: int) -> dict | None:
         plan = [("1", "right", n), ("1", "left", n // 2), ("2", "right", n // 2), ("2", "left", n // 4),
                 ("3", "right", n // 4), ("3", "left", n // 4), ("4", "right", n // 4),
                 ("4", "left", n // 4), ("5", "right", n // 4), ("5", "left", n // 4)]
+        cpu0 = ui_cpu(term.proc.pid)
         times = latency(term, plan)
+        presses = sum(map(len, times.values())) + len(plan)   # the level keys draw a frame too
+        key_cpu = per((cpu0, ui_cpu(term.proc.pid)), presses)
         run = run_mode(term, args.seconds)
     finally:
         term.close()
-    return {"times": times, "run": run}
+    return {"times": times, "key_cpu": key_cpu, "run": run}
 
 
 def main(argv=None) -> int:
@@ -224,10 +246,13 @@ def main(argv=None) -> int:
         print(f"{width}×{height}:")
         print(f"  key press → repainted screen, {len(every)} presses: median {statistics.median(every):.1f} ms, "
               f"p95 {pct(every, 0.95):.1f} ms, max {max(every):.1f} ms   (target p95 ≤ 50 ms)")
+        if result["key_cpu"] is not None:
+            print(f"    UI-thread CPU per key press: {result['key_cpu']:.1f} ms (idle polling included)")
         for label, values in times.items():
             print(f"    {label:<12} median {statistics.median(values):6.1f} ms   p95 {pct(values, 0.95):6.1f} ms"
                   f"   (n={len(values)})")
-        print(f"  run mode: {run['fps']:.1f} frames/s   (target ≥ 30)")
+        cpu = "" if run["cpu_ms"] is None else f", UI-thread CPU {run['cpu_ms']:.1f} ms a frame"
+        print(f"  run mode: {run['fps']:.1f} frames/s{cpu}   (target ≥ 30)")
         print(f"  training in the app: {run['epochs_per_s']:,.0f} epochs/s, "
               f"{100 * run['epochs_per_s'] / bare:.0f}% of headless   (target ≥ 85%)")
         pause = "no 'paused' seen" if run["pause_ms"] is None else f"{run['pause_ms']:.0f} ms"

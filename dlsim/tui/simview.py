@@ -72,6 +72,11 @@ class SimView(Playing, Editing, Vertical):
         if self.runner is None:
             self.call_after_refresh(self.redraw)
 
+    def on_decision_plot_resized(self, message) -> None:
+        """The plot grew or shrank with the math panel: its surface at its own size, not resampled."""
+        message.stop()
+        self.on_resize()
+
     def on_unmount(self) -> None:
         if self.runner:
             self.runner.stop()

@@ -6,6 +6,7 @@ against the app's event loop, so it runs in a child process (`python -m dlsim.tu
 fills the cache, and this process then only loads it. The app calls `warm(name)` from a thread worker
 after its first frame, and says meanwhile what is happening: `compiling(name)`.
 """
+import gc
 import subprocess
 import sys
 import threading
@@ -75,6 +76,10 @@ def warm(name: str) -> None:
             jit.compiles.watchers.remove(seen)
         cache.mark_ready(name, toolchain)
         _warm.add(name)
+        # Numba's loaded compiler and kernels are a heap of objects that live as long as the process;
+        # Python's full garbage collections would scan them all again and again (pauses of ~150 ms
+        # mid-frame): kept out of those from now on.
+        gc.freeze()
 
 
 if __name__ == "__main__":

@@ -42,9 +42,18 @@ def _lines(body: list[Cells]) -> list[list[Cells]]:
 
 class MathPanel(Panel):
     _wanted = 0   # rows the last frame needed
+    _lines = None   # (frame, notice, width, lines) last wrapped: a draw asks twice
 
     def lines(self, frame, ui: UiState, width: int) -> tuple[list[Cells], list[Cells], list[Cells]]:
         """(head, body, notice) rows, none cut."""
+        kept = self._lines
+        if kept is not None and kept[0] is frame and kept[1] == ui.notice and kept[2] == width:
+            return kept[3]
+        lines = self._wrap(frame, ui, width)
+        self._lines = (frame, ui.notice, width, lines)
+        return lines
+
+    def _wrap(self, frame, ui: UiState, width: int) -> tuple[list[Cells], list[Cells], list[Cells]]:
         event = frame.last
         phase = frame.phase
         colour = PHASES.get(phase, st.NEUTRAL)
@@ -78,6 +87,8 @@ class MathPanel(Panel):
     def draw(self, frame, ui: UiState) -> None:
         super().draw(frame, ui)
         wanted = self.get_content_height(self.size, self.size, self.size.width)
+        if frame.running:   # a run's summary wraps to one line more or less from frame to frame: a
+            wanted = max(wanted, self._wanted)   # layout each time would halve the frame rate
         if wanted != self._wanted:   # taller or shorter than the last frame: lay out again
             self._wanted = wanted
             self.refresh(layout=True)

@@ -1,13 +1,17 @@
 """The base of every simulation panel: draws a Frame into rows of styled cells.
 
 A panel builds its rows once per frame (`draw`) and hands them out line by line (Textual's line
-API), so a repaint costs nothing and a resize redraws from the last frame.
+API), so a repaint costs nothing and a resize redraws from the last frame. Only the lines that
+changed since the last frame are built into strips again and handed to Textual to repaint: its
+per-line rendering and compositing is most of a frame's cost, and between two frames (a key
+press, a run frame) most lines of most panels stay the same.
 """
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -64,25 +68,61 @@ class Panel(Widget):
         self.view = view
         self.frame: Frame | None = None
         self.ui = UiState()
+        self._rows: list[tuple] = []            # the cells of each line last drawn
         self._strips: list[Strip] = []
-        self._size_drawn = (0, 0)
+        self._drawn_as = None                   # (width, height, base style) of the lines drawn
+        self._base: Style | None = None         # rich_style walks every ancestor: kept until styles change
+        self._titles: dict[str, str | None] = {}
 
     def draw(self, frame: Frame, ui: UiState) -> None:
         self.frame, self.ui = frame, ui
         self._rebuild()
 
+    @property
+    def base(self) -> Style:
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
+    def notify_style_update(self) -> None:
+        self._base = None
+        super().notify_style_update()
+
     def _rebuild(self) -> None:
         width, height = self.size
         if self.frame is None or width <= 0 or height <= 0:
-            strips = []
+            rows = []
         else:
-            base = self.rich_style
-            strips = [strip(row, width, base) for row in self.rows(self.frame, self.ui, width, height)]
-        # Textual re-renders a refreshed widget line by line through its style cache, the larger part
-        # of a frame's cost: a panel whose lines did not change (most, between two run frames) is skipped
-        if strips != self._strips or self._size_drawn != (width, height):
-            self._strips, self._size_drawn = strips, (width, height)
+            rows = [tuple(row) for row in self.rows(self.frame, self.ui, width, height)]
+        base = self.base
+        drawn_as = (width, height, base)
+        if drawn_as != self._drawn_as:   # a new size or style: every line anew
+            self._rows, self._drawn_as = rows, drawn_as
+            self._strips = [strip(row, width, base) for row in rows]
             self.refresh()
+            return
+        # Textual re-renders a refreshed widget line by line through its style cache, the larger part
+        # of a frame's cost: only the lines that changed are built and repainted
+        old_rows, old_strips = self._rows, self._strips
+        strips, changed = [], []
+        for y, row in enumerate(rows):
+            if y < len(old_rows) and row == old_rows[y]:
+                strips.append(old_strips[y])
+            else:
+                strips.append(strip(row, width, base))
+                changed.append(y)
+        changed += range(len(rows), len(old_rows))   # lines now blank
+        self._rows, self._strips = rows, strips
+        if changed:
+            self.refresh(*_regions(changed, width))
+
+    def set_titles(self, title: str | None = None, subtitle: str | None = None) -> None:
+        """Set the border's title and subtitle, only where they changed: Textual repaints the whole
+        panel on every assignment, even of the same text."""
+        for name, text in (("border_title", title), ("border_subtitle", subtitle)):
+            if text is not None and self._titles.get(name) != text:
+                self._titles[name] = text
+                setattr(self, name, text)
 
     def rows(self, frame: Frame, ui: UiState, width: int, height: int) -> list[Cells]:
         raise NotImplementedError
@@ -93,4 +133,16 @@ class Panel(Widget):
     def render_line(self, y: int) -> Strip:
         if y < len(self._strips):
             return self._strips[y]
-        return Strip.blank(self.size.width, self.rich_style)
+        return Strip.blank(self.size.width, self.base)
+
+
+def _regions(lines: list[int], width: int) -> list[Region]:
+    """One region per run of consecutive (ascending) line numbers."""
+    regions, first, last = [], lines[0], lines[0]
+    for y in lines[1:]:
+        if y != last + 1:
+            regions.append(Region(0, first, width, last - first + 1))
+            first = y
+        last = y
+    regions.append(Region(0, first, width, last - first + 1))
+    return regions

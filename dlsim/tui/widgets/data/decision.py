@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 from rich.style import Style
+from textual.message import Message
 
 from dlsim.models.base import TIE   # |ŷ − 0.5| at or below it: no decision either way, as in predict
 from dlsim.sim.formulas import num
@@ -105,8 +106,14 @@ def sample_note(index: int, x: np.ndarray, width: int) -> str:
 
 
 class DecisionPlot(Panel):
+    class Resized(Message):
+        """The plot has a new size: the surface must be computed again at it (SimView does)."""
+
     def on_resize(self) -> None:
-        self.view.surface_size = (self.size.width, self.size.height)
+        size = (self.size.width, self.size.height)
+        if size != self.view.surface_size:   # until then the last surface is shown resampled
+            self.view.surface_size = size
+            self.post_message(self.Resized())
         super().on_resize()
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
@@ -150,7 +157,7 @@ class DecisionPlot(Panel):
 
     def _legend(self, out: list[Cells], note: str, width: int, height: int) -> None:
         """Below the plot; where the panel has no bottom border (compact), over its last row."""
-        self.border_subtitle = note
+        self.set_titles(subtitle=note)
         if note and self.styles.border_bottom[0] in ("", "none", "hidden") and height > 2:
             text = note[:width]
             out[-1][:len(text)] = [(ch, st.plain(bold=True)) for ch in text]

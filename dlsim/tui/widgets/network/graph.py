@@ -90,7 +90,7 @@ class NetworkGraph(Panel):
                 for i, ch in enumerate(text):
                     if c + i < width:
                         grid[r][c + i] = (ch, style)
-        self.border_subtitle = graph.note
+        self.set_titles(subtitle=graph.note)
         return grid
 
     @staticmethod

@@ -93,8 +93,8 @@ class NeuronMaps(Panel):
         shown = range(first, min(n, first + tiles.per_page))
         name = column.title.split(" (")[0] if column is not None else f"layer {layer}"
         sides = self.styles.border_left[0] not in ("", "none", "hidden")
-        self.border_title = title(name, first, shown[-1], n, width - (4 if sides else 2))
-        self.border_subtitle = "click: more" if pages > 1 else "a(x) over the plane"
+        self.set_titles(title(name, first, shown[-1], n, width - (4 if sides else 2)),
+                        "click: more" if pages > 1 else "a(x) over the plane")
         mono = getattr(self.app, "no_color", False)
         pixels = hb.resample(maps[first:shown[-1] + 1], 2 * tiles.rows, tiles.cols)   # (k, 2r, 2r)
         dot = self._dot(frame, tiles)
