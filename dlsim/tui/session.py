@@ -75,8 +75,7 @@ class Session:
 
     def grads(self) -> dict[str, np.ndarray] | None:
         """The current accumulated gradient of every parameter, if the network has gradients."""
-        grad, named = getattr(self.model, "grad", None), getattr(self.model, "_named", None)
-        return None if grad is None or named is None else named(grad)
+        return self.model.accumulated_gradients()
 
     # --- stepping ------------------------------------------------------------------------------
     def step(self, level: Level | str | None = None) -> Event:

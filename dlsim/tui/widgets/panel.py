@@ -3,7 +3,7 @@
 A panel builds its rows once per frame (`draw`) and hands them out line by line (Textual's line
 API), so a repaint costs nothing and a resize redraws from the last frame.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rich.segment import Segment
@@ -27,7 +27,6 @@ class UiState:
     playing: bool = False
     rate: str = ""                               # measured while running, e.g. "12,300 ep/s"
     notice: str = ""                             # a refused value, a history limit, …
-    notes: dict = field(default_factory=dict)
 
 
 def strip(cells: Cells, width: int, base: Style) -> Strip:
@@ -58,6 +57,7 @@ def _on(base: Style, style: Style | None) -> Style:
 
 class Panel(Widget):
     """Subclasses implement `rows(frame, ui, width, height) -> list[Cells]`."""
+    READING: tuple[tuple[str, str], ...] = ()   # (name, how to read it): the help screen lists them
 
     def __init__(self, view, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
