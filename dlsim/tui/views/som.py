@@ -53,7 +53,7 @@ class SOMView(NetworkView):
                   Level.LAYER: "the whole BMU search, or the whole update pass"}
     phases = "forward (the BMU search) → update (the pull towards the sample)"
     matrix_word = ""   # one matrix, no layers: no tabs
-    without_gradient = "no gradient: w ← w + lr·h·(x − w) pulls it towards the sample"
+    without_gradient = "no gradient: pulled towards each sample"   # w ← w + lr·h·(x − w)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
