@@ -89,7 +89,8 @@ class Session:
             unit, self._unit = self._unit, None
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, STEP)
-        self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history)
+        self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history,
+                                 headline=self.model.headline)
         self._summary_at = self.sim.position
         self._check(event)
         return event
@@ -150,7 +151,8 @@ class Session:
             return self.run_chunk_single(before)
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, RUN, self.model.epoch)
-        self.summary = summarize(Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history)
+        self.summary = summarize(Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history,
+                                 headline=self.model.headline)
         self._summary_at = self.sim.position
         if problem:
             self.diverged = self._where(problem)

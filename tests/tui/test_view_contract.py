@@ -4,13 +4,16 @@ status line, the help and the heatmap."""
 import pytest
 from textual.widgets import Static
 
+import dlsim
 from dlsim.sim.events import Level
+from dlsim.sim.formulas import num
 from dlsim.tui import simview, warmup
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.keys import STEPPING
 from dlsim.tui.screens.help import HelpScreen, key_rows
 from dlsim.tui.screens.home import HomeScreen
 from dlsim.tui.screens.simulation import NO_HEATMAP, SimulationScreen
+from dlsim.tui.session import Session
 from dlsim.tui.views.base import NetworkView
 from dlsim.tui.widgets.curves import Chart, Curves
 from dlsim.tui.widgets.network.weights import WeightsPanel
@@ -107,3 +110,11 @@ async def test_the_som_speaks_of_passes_and_pulls_not_layers_and_gradients(warm_
         text = "\n".join(str(s.render()) for s in app.screen.query(Static))
         assert "pass (the whole BMU search, or the whole update pass)" in text
         assert "U-matrix" in text and "surface" not in text
+
+
+def test_a_runs_summary_reports_the_networks_own_metrics(warm_som):
+    session = Session(dlsim.make("som", seed=0, rows=3, cols=3))
+    session.run_chunk()
+    metrics = session.model.history[-1]
+    assert f"quantization error {num(metrics['quantization_error'])}" in session.summary[1]
+    assert "loss" not in session.summary[1]
