@@ -100,7 +100,8 @@ async def test_the_som_speaks_of_passes_and_pulls_not_layers_and_gradients(warm_
         await settle(pilot)
         await pilot.press("2", "w")
         await settle(pilot)
-        assert "level pass" in text_of(app.screen.query_one(StatusBar))
+        status = text_of(app.screen.query_one(StatusBar))
+        assert "level pass" in status and "8 passes/s" in status and "layer" not in status
         heatmap = text_of(app.screen.query_one(WeightsPanel))
         assert "layer" not in heatmap                      # one matrix, no layer tabs
         assert "no gradient: pulled towards each sample" in heatmap   # not "learns from the error"
@@ -110,6 +111,8 @@ async def test_the_som_speaks_of_passes_and_pulls_not_layers_and_gradients(warm_
         text = "\n".join(str(s.render()) for s in app.screen.query(Static))
         assert "pass (the whole BMU search, or the whole update pass)" in text
         assert "U-matrix" in text and "surface" not in text
+        keys = dict(key_rows(app.screen.view, app.screen.panels))
+        assert "layer" not in keys["w"] + keys["click"]
 
 
 def test_a_runs_summary_reports_the_networks_own_metrics(warm_som):

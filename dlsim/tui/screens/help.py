@@ -43,8 +43,12 @@ def key_rows(view, panels) -> list[tuple[str, str]]:
     for keys, what in TABLE:
         if keys in HEATMAP_KEYS and not heatmap:
             continue
-        if keys == "1 2 3 4 5" and view is not None:
+        if view is not None and keys == "1 2 3 4 5":
             what = "level: " + ", ".join(view.level_word(level) for level in Level)
+        if view is not None and keys in HEATMAP_KEYS and view.matrix_word != "layer":   # its tabs' word
+            word = view.matrix_word
+            what = what.replace(", PgUp PgDn layers", f", PgUp PgDn {word}s" if word else "")
+            what = what.replace(", or a layer tab", f", or a {word} tab" if word else "")
         rows.append((keys, what))
     return rows
 

@@ -72,6 +72,13 @@ class NetworkView:
     def level_word(self, level: Level) -> str:
         return self.level_words.get(level, level.name.lower())
 
+    def speed_label(self, label: str) -> str:
+        """A play speed in this network's words: "8 layers/s" is "8 passes/s" for the SOM."""
+        for level in Level:
+            if self.level_word(level) != level.name.lower():
+                label = label.replace(_plural(level.name.lower()), _plural(self.level_word(level)))
+        return label
+
     def levels_text(self) -> str:
         """"op (one weighted sum, one gradient) < layer < sample < batch < epoch"."""
         return " < ".join(self.level_word(level) + (f" ({self.level_help[level]})" if level in self.level_help else "")
@@ -176,6 +183,10 @@ class LayeredView(DecisionSurface, NetworkView):
                     if self.neuron_maps:
                         yield neuron_maps(self)
                 yield curves(self)
+
+
+def _plural(word: str) -> str:
+    return word + ("es" if word.endswith(("s", "ch")) else "s")
 
 
 def latest(trace: dict, op: str):
