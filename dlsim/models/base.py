@@ -138,6 +138,11 @@ class Model:
     def converged(self) -> bool:
         return False
 
+    def accumulated_gradients(self) -> dict[str, np.ndarray] | None:
+        """Each parameter's gradient accumulated so far in the batch, by name (views into the
+        model's buffer); None for a network that learns without one (perceptron, SOM)."""
+        return None
+
     # --- what a run costs and how it went (asked by the Simulator, headless runs and lessons) ---
     @classmethod
     def estimate(cls, config: dict[str, Any], data: Dataset, history: int) -> Estimate:

@@ -93,6 +93,9 @@ class MLP(Model):
     def params(self):
         return self._named(self.theta)
 
+    def accumulated_gradients(self):
+        return self._named(self.grad)
+
     def _named(self, buf):
         named = {}
         for l, (W, b) in enumerate(self.layers(buf)):

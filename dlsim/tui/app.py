@@ -90,7 +90,11 @@ class DlsimApp(App):
 
     def action_help(self) -> None:
         from dlsim.tui.screens.help import HelpScreen
-        self.push_screen(HelpScreen())
+        from dlsim.tui.screens.simulation import SimulationScreen
+        if isinstance(self.screen, SimulationScreen):   # in the network's own words
+            self.screen.action_help()
+        else:
+            self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
         from dlsim.tui.commands import commands

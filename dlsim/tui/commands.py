@@ -7,7 +7,6 @@ from textual.app import SystemCommand
 from dlsim.lesson.library import names as lesson_names
 from dlsim.models import MODELS
 from dlsim.sim.events import Level
-from dlsim.tui.screens.options import choices
 from dlsim.tui.views import view_for
 
 
@@ -28,9 +27,9 @@ def commands(app, screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Lesson: previous step", "p (the simulation goes back exactly)",
                             screen.action_previous_step)
         yield SystemCommand("Lesson: back to the script", "s, after exploring", screen.action_script)
-    sim = screen.sim
+    sim = screen.simview
     for level in Level:
-        word = level.name.lower()
+        word = sim.view.level_word(level)
         yield SystemCommand(f"Step forward: {word}", f"to the next {word} boundary", partial(sim.step, level))
         yield SystemCommand(f"Step back: {word}", f"to the previous {word} boundary (exact)",
                             partial(sim.back, level))
@@ -41,11 +40,11 @@ def commands(app, screen) -> Iterable[SystemCommand]:
     yield SystemCommand("Slower", "towards slow motion", sim.slower)
     yield SystemCommand("Reset", "rebuild the network from its seed", sim.reset)
     yield SystemCommand("Options…", "the options form", screen.action_options)
-    yield SystemCommand("Edit the selected weight…", "type a new value", screen.action_edit_weight)
+    if sim.heatmap() is not None:
+        yield SystemCommand("Edit the selected weight…", "type a new value", screen.action_edit_weight)
     for option in screen.session.sim.cls.options:
-        allowed = choices(option)
-        if allowed:
-            for value in allowed:
+        if option.choices:
+            for value in option.choices:
                 yield SystemCommand(f"Set {option.name}: {value}", option.help,
                                     partial(_set, sim, option.name, value), discover=False)
         else:

@@ -62,8 +62,8 @@ class Editing:
         self._when_free(go)
 
     def select_first(self) -> None:
-        """Select the first weight of the layer the heatmap shows."""
-        if self.frame is None:
+        """Select the first weight of the matrix the heatmap shows (none without a heatmap)."""
+        if self.frame is None or self.heatmap() is None:
             return
         matrices = self.view.matrices(self.frame, self.ui)
         if matrices:

@@ -75,8 +75,7 @@ class Session:
 
     def grads(self) -> dict[str, np.ndarray] | None:
         """The current accumulated gradient of every parameter, if the network has gradients."""
-        grad, named = getattr(self.model, "grad", None), getattr(self.model, "_named", None)
-        return None if grad is None or named is None else named(grad)
+        return self.model.accumulated_gradients()
 
     # --- stepping ------------------------------------------------------------------------------
     def step(self, level: Level | str | None = None) -> Event:
@@ -90,7 +89,8 @@ class Session:
             unit, self._unit = self._unit, None
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, STEP)
-        self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history)
+        self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history,
+                                 headline=self.model.headline)
         self._summary_at = self.sim.position
         self._check(event)
         return event
@@ -151,7 +151,8 @@ class Session:
             return self.run_chunk_single(before)
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, RUN, self.model.epoch)
-        self.summary = summarize(Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history)
+        self.summary = summarize(Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history,
+                                 headline=self.model.headline)
         self._summary_at = self.sim.position
         if problem:
             self.diverged = self._where(problem)

@@ -24,6 +24,7 @@ from dlsim.tui.runner import Runner
 from dlsim.tui.session import Session
 from dlsim.tui.views import view_for
 from dlsim.tui.widgets.math_panel import MathPanel
+from dlsim.tui.widgets.network.weights import WeightsPanel
 from dlsim.tui.widgets.panel import Panel, UiState
 from dlsim.tui.widgets.status_bar import StatusBar
 
@@ -98,6 +99,11 @@ class SimView(Playing, Editing, Vertical):
                 self.ui.notice = f"compiling failed ({event.worker.error}); using what works"
             self.redraw()
             self._run_pending()
+
+    def heatmap(self) -> WeightsPanel | None:
+        """The weight heatmap, if the network's view composes one (the shell never assumes it)."""
+        found = self.query(WeightsPanel)
+        return found.first() if found else None
 
     # --- drawing --------------------------------------------------------------------------------
     def redraw(self) -> None:
@@ -191,7 +197,7 @@ def in_turn(action):
     an answer): it waits behind their actions (SimView._when_free) and only then decides what to do."""
     @wraps(action)
     def after_the_keys_before(screen, *args):
-        screen.sim._when_free(partial(action, screen, *args))
+        screen.simview._when_free(partial(action, screen, *args))
     return after_the_keys_before
 
 

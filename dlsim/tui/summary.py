@@ -97,13 +97,14 @@ def _element(layout: Layout, k: int) -> str:
 
 
 def summarize(level: Level, events: list[Event], last: Event | None, layout: Layout,
-              before: np.ndarray, after: np.ndarray, history: list[dict], width: int = 76) -> list[str]:
+              before: np.ndarray, after: np.ndarray, history: list[dict], width: int = 76,
+              headline: tuple = ()) -> list[str]:
     """The lines for a step of `level` that pulled `events` and ended on `last` (nothing at op level:
     the op's own arithmetic says it all)."""
     if level < Level.LAYER or last is None:
         return []
     if last.op == "run":
-        return [describe(last), epochs(history)] + update(layout, before, after)
+        return [describe(last), epochs(history, headline)] + update(layout, before, after)
     if level == Level.LAYER:
         return vectors(events, width) or [describe(last)]
     lines = vectors([e for e in events if e.phase == FORWARD], width)[-1:]   # the output
@@ -117,12 +118,13 @@ def summarize(level: Level, events: list[Event], last: Event | None, layout: Lay
     return lines + update(layout, before, after)
 
 
-def epochs(history: list[dict]) -> str:
-    """The latest epoch's metrics, for a run that took many at once."""
+def epochs(history: list[dict], headline: tuple = ()) -> str:
+    """The latest epoch's metrics, for a run that took many at once: the model's headline (key,
+    label) pairs, else every entry the epoch recorded."""
     last = history[-1] if history else {}
     parts = [f"epoch {count(last['epoch'])}"] if "epoch" in last else []
-    for key, label in (("train_loss", "train loss"), ("test_loss", "test loss"),
-                       ("train_acc", "train acc"), ("test_acc", "test acc")):
+    pairs = headline or tuple((key, key.replace("_", " ")) for key in last if key != "epoch")
+    for key, label in pairs:
         if last.get(key) is not None:
             parts.append(f"{label} {num(last[key])}")
     return ", ".join(parts)

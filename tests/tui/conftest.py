@@ -58,7 +58,7 @@ async def until(pilot, condition, timeout: float = 5.0) -> bool:
 
 
 def sim_view(app):
-    return app.screen.sim
+    return app.screen.simview
 
 
 def text_of(widget) -> str:

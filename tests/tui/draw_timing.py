@@ -40,7 +40,7 @@ async def measure(size: tuple[int, int]) -> None:
     async with app.run_test(size=size) as pilot:
         await pilot.press("1", "right", "right")
         await pilot.pause(0.2)
-        view = app.screen.sim
+        view = app.screen.simview
         session, extras = view.session, view.view.extras
         theta = session.model.theta
 

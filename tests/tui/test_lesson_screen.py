@@ -61,7 +61,7 @@ async def test_walk_a_lesson_answering_one_right_and_one_wrong(data_dir):
         await pilot.press("pagedown")                     # nothing left to read: the next step
         await settle(pilot)
         assert player.index == 3 and "look at b" in shown(app)
-        assert screen.sim.ui.selected == ("b", (0,))      # the highlighted weight is selected
+        assert screen.simview.ui.selected == ("b", (0,))      # the highlighted weight is selected
         await pilot.press("p")
         await settle(pilot)
         assert player.index == 2 and state(player) == at_step_3
@@ -139,7 +139,7 @@ async def test_next_while_running_stops_the_run_first():
         screen = app.screen
         await pilot.press("f")
         await pilot.press("n")
-        assert await until(pilot, lambda: screen.player.index == 4 and screen.sim.runner is None, 10)
+        assert await until(pilot, lambda: screen.player.index == 4 and screen.simview.runner is None, 10)
         await settle(pilot)
         assert not screen.player.moved()
 
@@ -209,7 +209,7 @@ async def test_an_open_question_holds_the_keys_that_would_show_its_answer():
         for key in ("space", "right", "n"):
             await pilot.press(key)
             await settle(pilot)
-            assert state(player) == before and screen.sim.runner is None
+            assert state(player) == before and screen.simview.runner is None
             assert "answer the question first" in text_of(screen.query_one(MathPanel))
         await pilot.press("b")
         keys = footer_keys(screen)
@@ -234,8 +234,8 @@ async def test_the_simulation_beside_a_lesson_keeps_the_columns_its_layout_needs
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         screen = app.screen
-        assert screen.sim.size.width >= 80                  # as wide as the smallest simulation screen
-        assert screen.sim.size.width + screen.narration.outer_size.width == size[0]
+        assert screen.simview.size.width >= 80                  # as wide as the smallest simulation screen
+        assert screen.simview.size.width + screen.narration.outer_size.width == size[0]
 
 
 async def test_a_lesson_resumed_at_an_open_question_opens_waiting_for_the_answer():

@@ -5,26 +5,52 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from dlsim.sim.events import Level
 from dlsim.tui.keys import TABLE
 from dlsim.tui.screens.base import DlsimModal
 
-READING = """\
-Levels, finest first: op (one weighted sum, one gradient) < layer < sample < batch < epoch.
-Phases: forward → loss → backward → update. The math panel shows the current event's arithmetic
-with the kernel's own numbers.
+# the order panels' readings are listed in (the rest follow in the order they are composed)
+ORDER = ("points", "surface", "neuron maps", "connections", "heatmap", "neurons", "curves")
+HEATMAP_KEYS = ("w", "e / Enter", "click")   # rows of keys.TABLE that need a weight heatmap
 
-Reading the screen (every colour has a glyph too, so NO_COLOR works):
-  points        o = class 0 (orange), x = class 1 (blue); the sample being processed highlighted
-  surface       two pixels a cell: blue where the model says class 1, orange for class 0, deeper =
-                surer, grey = a tie (ŷ = 0.5); without colour █ ▀ ▄ mark class 1, ░ a tie
-  neuron maps   each neuron's output over the input plane, blue above neutral, orange below
-                (without colour ░▒▓█ / ·-=≡); the dot is the current sample
-  connections   solid = positive weight, dashed = negative; brighter = larger
-  heatmap       row i = input i, column j = neuron j (W[i, j]), the bias the last row; +7 / −3:
-                the sign, and the size 1–9 relative to the layer's largest (· ≈ 0)
-  neurons       their activation; δ… during the backward pass; z… before the activation
-  curves        ── train, ┄┄ test
-"""
+
+def reading(view, panels) -> str:
+    """Levels and phases in the network's own words, then how to read each of its panels."""
+    levels = view.levels_text() if view is not None else "op < layer < sample < batch < epoch"
+    phases = view.phases if view is not None else "forward → loss → backward → update"
+    entries = {}
+    for panel in panels:
+        for name, text in panel.READING:
+            entries.setdefault(name, text)
+    ordered = [n for n in ORDER if n in entries] + [n for n in entries if n not in ORDER]
+    lines = [f"Levels, finest first: {levels}.",
+             f"Phases: {phases}. The math panel shows the current event's arithmetic",
+             "with the kernel's own numbers.", ""]
+    if ordered:
+        lines.append("Reading the screen (every colour has a glyph too, so NO_COLOR works):")
+    for name in ordered:
+        first, *rest = entries[name].split("\n")
+        lines.append(f"  {name:<14}{first}")
+        lines += [" " * 16 + more for more in rest]
+    return "\n".join(lines) + "\n"
+
+
+def key_rows(view, panels) -> list[tuple[str, str]]:
+    """keys.TABLE for this view: its level words, and no heatmap keys without a heatmap."""
+    from dlsim.tui.widgets.network.weights import WeightsPanel
+    heatmap = view is None or any(issubclass(p, WeightsPanel) for p in panels)
+    rows = []
+    for keys, what in TABLE:
+        if keys in HEATMAP_KEYS and not heatmap:
+            continue
+        if view is not None and keys == "1 2 3 4 5":
+            what = "level: " + ", ".join(view.level_word(level) for level in Level)
+        if view is not None and keys in HEATMAP_KEYS and view.matrix_word != "layer":   # its tabs' word
+            word = view.matrix_word
+            what = what.replace(", PgUp PgDn layers", f", PgUp PgDn {word}s" if word else "")
+            what = what.replace(", or a layer tab", f", or a {word} tab" if word else "")
+        rows.append((keys, what))
+    return rows
 
 
 def key_table(rows) -> Table:
@@ -38,14 +64,30 @@ def key_table(rows) -> Table:
 
 
 class HelpScreen(DlsimModal):
+    """Every key, and how to read the screen: for a simulation, in its view's words and for the
+    panels it composes; from elsewhere (view None), for the layered networks' panels."""
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "close")]
+
+    def __init__(self, view=None, panels=None):
+        super().__init__()
+        self.view = view
+        self.panels = panels if panels is not None else _layered_panels()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static("dlsim keys", classes="dialog-title")
-            yield Static(key_table(TABLE))
-            yield Static(READING)
+            yield Static(key_table(key_rows(self.view, self.panels)))
+            yield Static(reading(self.view, self.panels))
             yield Static("Esc closes this help.", classes="hint")
 
     def action_dismiss(self) -> None:
         self.dismiss()
+
+
+def _layered_panels() -> list:
+    from dlsim.tui.widgets.curves import Curves
+    from dlsim.tui.widgets.data.decision import DecisionPlot
+    from dlsim.tui.widgets.network.graph import NetworkGraph
+    from dlsim.tui.widgets.network.neuron_maps import NeuronMaps
+    from dlsim.tui.widgets.network.weights import WeightsPanel
+    return [NetworkGraph, DecisionPlot, NeuronMaps, WeightsPanel, Curves]

@@ -114,8 +114,8 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
     def show(self, view: StepView) -> None:
         self.narration.show(view, self.grade_of(view))
         self.highlight(view)
-        self.sim.ui.notice = ""
-        self.sim.redraw()
+        self.simview.ui.notice = ""
+        self.simview.redraw()
         self.explored = False
         self.update_hint()
 
@@ -138,16 +138,16 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
 
     def highlight(self, view: StepView) -> None:
         """Select the step's highlighted weight in the network view (and let go of the last one)."""
-        h, ui, params = view.highlight, self.sim.ui, self.player.sim.model.params
+        h, ui, params = view.highlight, self.simview.ui, self.player.sim.model.params
         self.set_class(h is not None and h.name in params, "-highlight")   # compact: weights shown
         if h is None or h.name not in params:
             if self._highlighted is not None and ui.selected == self._highlighted:
-                self.sim.select(None)
+                self.simview.select(None)
             self._highlighted = None
             return
         index = tuple(h.index) if h.index is not None else (0,) * params[h.name].ndim
         self._highlighted = (h.name, index)
-        self.sim.select(self._highlighted, layer_of(h.name) or 0)
+        self.simview.select(self._highlighted, layer_of(h.name) or 0)
 
     def update_hint(self) -> None:
         narration = self.narration
@@ -174,8 +174,8 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
 
     def say(self, text: str) -> None:
         """A one-line message in the math panel, where the simulation's own notices appear."""
-        self.sim.ui.notice = text
-        self.sim.repaint()
+        self.simview.ui.notice = text
+        self.simview.repaint()
 
     # --- moving through the lesson ---------------------------------------------------------------
     def move(self, how, forward: bool = False) -> None:
@@ -199,7 +199,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
                     changes.observe(before, after, self.session.model.steps, STEP)
             if view is not None:
                 self.show(view)
-        self.sim._when_free(go)
+        self.simview._when_free(go)
 
     @in_turn
     def action_next_step(self) -> None:
@@ -252,15 +252,14 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         else:
             super().action_level(level)
 
-    def action_help(self) -> None:
-        self.app.push_screen(LessonHelp())
+    help_screen = LessonHelp
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "choose":
             if len(parameters) == 2:          # the footer's "a b c answer", for this many choices
                 return self.waiting and len(self.narration.checkpoint.checkpoint.choices) == parameters[1]
             # or a question may be on screen by the time the keys before it are done
-            return self.waiting or bool(self.sim._pending)
+            return self.waiting or bool(self.simview._pending)
         if action in HELD:
             return not self.waiting
         if action == "held":
@@ -272,7 +271,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
     # --- noticing the learner's exploring --------------------------------------------------------
     def look(self) -> None:
         self.tell_progress()
-        explored = self.sim.runner is not None or self.player.moved()
+        explored = self.simview.runner is not None or self.player.moved()
         if explored != self.explored:
             self.explored = explored
             self.update_hint()

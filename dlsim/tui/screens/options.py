@@ -18,12 +18,6 @@ def show(value) -> str:
     return str(value)
 
 
-def choices(option) -> list[str] | None:
-    if option.allowed.startswith("one of: "):
-        return [c.strip() for c in option.allowed[len("one of: "):].split(",")]
-    return None
-
-
 class OptionsScreen(DlsimModal):
     BINDINGS = [Binding("escape", "cancel", "cancel"), Binding("ctrl+s", "apply", "apply")]
 
@@ -39,10 +33,9 @@ class OptionsScreen(DlsimModal):
                     with Horizontal(classes="option-row"):
                         live = " (live)" if option.live else ""
                         yield Static(option.name + live, classes="option-name")
-                        allowed = choices(option)
                         current = show(self.config.get(option.name, option.default))
-                        if allowed:
-                            yield Select([(c, c) for c in allowed], value=current, allow_blank=False,
+                        if option.choices:
+                            yield Select([(c, c) for c in option.choices], value=current, allow_blank=False,
                                          compact=True, id=f"opt-{option.name}")
                         else:
                             yield Input(current, compact=True, id=f"opt-{option.name}")

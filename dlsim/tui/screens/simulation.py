@@ -1,7 +1,8 @@
 """The simulation screen: a SimView and the footer, with the stepping keys shared by every network.
 
 A lesson screen can subclass this and override `compose_side` to put narration beside the view;
-the keys keep working, and `self.sim` is the SimView to drive.
+the keys keep working, and `self.simview` is the SimView to drive (`self.session.sim` is the
+Simulator under it).
 """
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -17,6 +18,10 @@ from dlsim.tui.screens.prompt import PromptScreen
 from dlsim.tui.session import Session
 from dlsim.tui.simview import SimView
 from dlsim.tui.widgets.network.weights import WeightsPanel
+from dlsim.tui.widgets.panel import Panel
+
+
+NO_HEATMAP = "this network's view has no weight heatmap: no weight to select or edit here"
 
 
 class SimulationScreen(DlsimScreen):
@@ -37,46 +42,46 @@ class SimulationScreen(DlsimScreen):
         return iter(())
 
     @property
-    def sim(self) -> SimView:
+    def simview(self) -> SimView:
         return self.query_one(SimView)
 
     # --- stepping and playing ------------------------------------------------------------------
     def action_step(self) -> None:
-        self.sim.step()
+        self.simview.step()
 
     def action_back(self) -> None:
-        self.sim.back()
+        self.simview.back()
 
     def action_level(self, level: str) -> None:
-        self.sim.set_level(level)
+        self.simview.set_level(level)
 
     def action_play(self) -> None:
-        self.sim.toggle()
+        self.simview.toggle()
 
     def action_full_speed(self) -> None:
-        self.sim.full_speed()
+        self.simview.full_speed()
 
     def action_faster(self) -> None:
-        self.sim.faster()
+        self.simview.faster()
 
     def action_slower(self) -> None:
-        self.sim.slower()
+        self.simview.slower()
 
     def action_reset(self) -> None:
-        self.sim.reset()
+        self.simview.reset()
 
     # --- changing things -----------------------------------------------------------------------
     def action_learning_rate(self) -> None:
         lr = self.session.sim.config.get("lr")
         self.app.push_screen(PromptScreen(
-            "Learning rate", str(lr), lambda raw: self.sim.set_option("lr", raw),
+            "Learning rate", str(lr), lambda raw: self.simview.set_option("lr", raw),
             help="Applies at once, even while running. Try 50 to see training diverge."))
 
     def action_next_dataset(self) -> None:
         names = list(self.session.sim.cls.datasets)
         current = self.session.sim.config["dataset"]
         after = names[(names.index(current) + 1) % len(names)] if current in names else names[0]
-        self.sim._report(self.sim.set_option("dataset", after))
+        self.simview._report(self.simview.set_option("dataset", after))
 
     def action_options(self) -> None:
         sim = self.session.sim
@@ -89,7 +94,7 @@ class SimulationScreen(DlsimScreen):
         while todo:
             problems = {}
             for name, raw in list(todo.items()):
-                problem = self.sim.set_option(name, raw)
+                problem = self.simview.set_option(name, raw)
                 if problem:
                     problems[name] = problem
                 else:
@@ -106,19 +111,26 @@ class SimulationScreen(DlsimScreen):
         value = sim.config.get(name)
         shown = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
         self.app.push_screen(PromptScreen(f"{name}: {option.help}", shown,
-                                          lambda raw: self.sim.set_option(name, raw),
+                                          lambda raw: self.simview.set_option(name, raw),
                                           help=f"Allowed: {option.allowed}."))
 
     def action_focus_weights(self) -> None:
         """Focus the heatmap with a weight selected (the shown layer's first), so e edits at once."""
-        self.query_one(WeightsPanel).focus()
-        if self.sim.ui.selected is None:
-            self.sim.select_first()
+        heatmap = self.simview.heatmap()
+        if heatmap is None:
+            self.simview._report(NO_HEATMAP)
+            return
+        heatmap.focus()
+        if self.simview.ui.selected is None:
+            self.simview.select_first()
 
     def action_edit_weight(self) -> None:
-        selected = self.sim.ui.selected
+        selected = self.simview.ui.selected
+        if self.simview.heatmap() is None:
+            self.simview._report(NO_HEATMAP)
+            return
         if selected is None:
-            self.sim._report("select a weight first: press w, then ↑ ↓ ⇧← ⇧→, or click one")
+            self.simview._report("select a weight first: press w, then ↑ ↓ ⇧← ⇧→, or click one")
             return
         name, index = selected
         value = float(self.session.model.params[name][index])
@@ -126,7 +138,7 @@ class SimulationScreen(DlsimScreen):
         shown = num(value, 6)
 
         def apply(raw: str) -> str | None:   # Enter on the value as shown changes nothing
-            return None if raw.strip() == shown else self.sim.set_weight(name, index, raw)
+            return None if raw.strip() == shown else self.simview.set_weight(name, index, raw)
         self.app.push_screen(PromptScreen(
             f"Edit {label}", shown, apply,
             help=f"Now {shown}. Stepping back past this edit undoes it."))
@@ -135,13 +147,17 @@ class SimulationScreen(DlsimScreen):
         message.stop()
         self.action_edit_weight()
 
+    help_screen = HelpScreen   # a lesson's adds its own keys
+
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
+        """Help in the network's words, for the panels its view composed."""
+        simview = self.simview
+        self.app.push_screen(self.help_screen(simview.view, [type(panel) for panel in simview.query(Panel)]))
 
     def action_home(self) -> None:
         """Home, keeping the network as it is: opening it again resumes here (app.open_model)."""
-        runner = self.sim.runner
-        self.sim.pause()
+        runner = self.simview.runner
+        self.simview.pause()
         if runner is not None:   # hand the session back whole before anything else may drive it
             runner.finished.wait(0.5)
         if type(self) is SimulationScreen:   # a lesson's session is its player's, resumed by it

@@ -1,9 +1,11 @@
 """What a network shows on the simulation screen. The shell around it (status line, math panel,
-stepping keys, run loop) is shared; each network brings its own view.
+stepping keys, run loop, help) is shared; each network brings its own view.
 
-A view composes its panels and answers the questions they ask of a Frame: the graph of neurons,
-the weight matrices, the layer to show, the chart series, and the extras (decision surface, data,
-cursor text) computed with each frame on whichever thread owns the model at that moment.
+The minimal view (NetworkView) is the curves plus the words and numbers the shell asks for: what
+its levels are called, the cursor text, the sample in hand. Every other panel is opt-in
+(views/panels.py): a view composes the ones it needs and answers the questions they ask of a Frame
+(the graph of neurons, the weight matrices, the decision surface…), computed with each frame on
+whichever thread owns the model at that moment. The shell never assumes a panel is there.
 """
 import re
 
@@ -12,11 +14,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
 from dlsim.sim.events import Level
-from dlsim.tui.widgets.curves import Chart, Curves
-from dlsim.tui.widgets.data.decision import DecisionPlot, extent, grid
-from dlsim.tui.widgets.network.graph import Graph, NetworkGraph
-from dlsim.tui.widgets.network.neuron_maps import NeuronMaps
-from dlsim.tui.widgets.network.weights import Matrix, WeightsPanel
+from dlsim.tui.views.panels import curves, decision_surface, network_graph, neuron_maps, weight_heatmap
+from dlsim.tui.widgets.curves import Chart
+from dlsim.tui.widgets.data.decision import extent, grid
+from dlsim.tui.widgets.network.graph import Graph
+from dlsim.tui.widgets.network.weights import Matrix
 
 LAYER = re.compile(r"layer\[(\d+)\]")
 NEURON = re.compile(r"neuron\[(\d+)\]")
@@ -42,45 +44,104 @@ def element_of(path: str | None) -> tuple[str, tuple[int, ...]] | None:
 
 
 class NetworkView:
+    """The minimal view: the curves of its declared charts, and the answers the shared shell asks
+    for (status line, math panel, help, stepping keys). Everything else is an opt-in panel that the
+    view composes (views/panels.py) and whose questions only that panel asks."""
     name = ""
     charts: tuple[Chart, ...] = ()
-    neuron_maps = False            # a map per neuron of the selected layer beside the data
+    curves_title = "curves · ── train ┄┄ test"
+    # what the stepping levels are called for this network, where not their plain names (a SOM's
+    # "layer" is a whole BMU search or update pass), and what one unit of each is
+    level_words: dict[Level, str] = {}
+    level_help: dict[Level, str] = {Level.OP: "one weighted sum, one gradient"}
+    phases = "forward → loss → backward → update"
+    # the heatmap's words, for a view that composes one: its tabs ("" for no tabs), and what the
+    # inspector says of a weight when the network has no gradient
+    matrix_word = "layer"
+    without_gradient = ""
 
     def __init__(self, session):
         self.session = session
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="sim-body", classes=self.name):
+            with Vertical(id="right"):
+                yield curves(self)
+
+    # --- words the shell uses ---------------------------------------------------------------------
+    def level_word(self, level: Level) -> str:
+        return self.level_words.get(level, level.name.lower())
+
+    def speed_label(self, label: str) -> str:
+        """A play speed in this network's words: "8 layers/s" is "8 passes/s" for the SOM."""
+        for level in Level:
+            if self.level_word(level) != level.name.lower():
+                label = label.replace(_plural(level.name.lower()), _plural(self.level_word(level)))
+        return label
+
+    def levels_text(self) -> str:
+        """"op (one weighted sum, one gradient) < layer < sample < batch < epoch"."""
+        return " < ".join(self.level_word(level) + (f" ({self.level_help[level]})" if level in self.level_help else "")
+                          for level in Level)
+
+    # --- computed with the frame --------------------------------------------------------------
+    def extras(self, model) -> dict:
+        last = self.session.sim.last
+        return {"sample": self.sample(model, last), "cursor": self.cursor(model, last)}
+
+    def exercise(self, model) -> None:
+        """Run, at warm-up, whatever model code this view calls beyond stepping (none here)."""
+
+    def sample(self, model, last) -> int | None:
+        """The training sample (row of data.X) the last event is about, if it is about one."""
+        return None
+
+    def cursor(self, model, last) -> str:
+        """Where in the epoch the model is, for the status line."""
+        return ""
+
+    @staticmethod
+    def in_sample(last) -> bool:
+        """True while a sample's forward, loss or backward pass is under way."""
+        return last is not None and last.closes < Level.SAMPLE and last.phase in ("forward", "loss", "backward")
+
+    # --- asked only by the opt-in panel that needs it ------------------------------------------
+    def graph(self, frame, ui) -> Graph:
+        """For a network graph (NetworkGraph)."""
+        raise NotImplementedError
+
+    def matrices(self, frame, ui) -> list[Matrix]:
+        """For a weight heatmap (WeightsPanel)."""
+        raise NotImplementedError
+
+    def shown_layer(self, frame, ui, count: int) -> int:
+        """For a weight heatmap: the learner's chosen matrix, else the one the current event is in."""
+        if ui.selected is not None and ui.layer is not None:
+            return min(ui.layer, count - 1)
+        layer = layer_of(frame.last.path if frame.last else None)
+        return min(layer, count - 1) if layer is not None else 0
+
+
+class DecisionSurface:
+    """Opt-in, for a classifier of 2-D points: the data and the model's class-1 score over the
+    plane (DecisionPlot), computed with the frame. Mix in before NetworkView."""
+
+    def __init__(self, session):
+        super().__init__(session)
         self.surface_size = (40, 12)   # the decision plot's cells; set by the plot when it resizes
         self._grid_cache = None        # (model, extent, size, parameters, result) of the last grid
         self._extent = (None, None)    # (data, extent)
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="sim-body", classes=self.name):
-            with Vertical(id="left"):
-                graph = NetworkGraph(self, id="graph")
-                graph.border_title = "network"
-                yield graph
-                weights = WeightsPanel(self, id="weights")
-                weights.border_title = "weights"
-                yield weights
-            with Vertical(id="right"):
-                with Horizontal(id="plots"):
-                    plot = DecisionPlot(self, id="decision")
-                    plot.border_title = "data · o class 0, x 1"
-                    yield plot
-                    if self.neuron_maps:
-                        yield NeuronMaps(self, id="neurons")
-                curves = Curves(self, self.charts, id="curves")
-                curves.border_title = "curves · ── train ┄┄ test"
-                yield curves
-
-    # --- computed with the frame --------------------------------------------------------------
     def extras(self, model) -> dict:
         data = model.data
         if self._extent[0] is not data:
             self._extent = (data, extent(np.concatenate([data.X, data.X_test]) if len(data.X_test) else data.X))
         ext = self._extent[1]
-        last = self.session.sim.last
-        return {"X": data.X, "y": data.y, "extent": ext, **self._over_grid(model, ext),
-                "sample": self.sample(model, last), "cursor": self.cursor(model, last)}
+        return {**super().extras(model), "X": data.X, "y": data.y, "extent": ext, **self._over_grid(model, ext)}
+
+    def exercise(self, model) -> None:
+        super().exercise(model)
+        self.scores(model, np.zeros((3, model.data.X.shape[1])))
 
     def _over_grid(self, model, ext) -> dict:
         """The model over a grid of two pixels per cell of the decision plot, computed again only
@@ -104,32 +165,28 @@ class NetworkView:
     def scores(self, model, X: np.ndarray) -> np.ndarray:
         return model.scores(X)
 
-    def sample(self, model, last) -> int | None:
-        """The training sample (row of data.X) the last event is about, if it is about one."""
-        return None
 
-    def cursor(self, model, last) -> str:
-        """Where in the epoch the model is, for the status line."""
-        return ""
+class LayeredView(DecisionSurface, NetworkView):
+    """A network of layers over 2-D points (the perceptron, the MLP): its graph and weight heatmap
+    on the left; the data with the decision surface (and, opted in, a map per neuron) and the
+    curves on the right."""
+    neuron_maps = False
 
-    @staticmethod
-    def in_sample(last) -> bool:
-        """True while a sample's forward, loss or backward pass is under way."""
-        return last is not None and last.closes < Level.SAMPLE and last.phase in ("forward", "loss", "backward")
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="sim-body", classes=self.name):
+            with Vertical(id="left"):
+                yield network_graph(self)
+                yield weight_heatmap(self)
+            with Vertical(id="right"):
+                with Horizontal(id="plots"):
+                    yield decision_surface(self)
+                    if self.neuron_maps:
+                        yield neuron_maps(self)
+                yield curves(self)
 
-    # --- questions the panels ask -------------------------------------------------------------
-    def graph(self, frame, ui) -> Graph:
-        raise NotImplementedError
 
-    def matrices(self, frame, ui) -> list[Matrix]:
-        raise NotImplementedError
-
-    def shown_layer(self, frame, ui, count: int) -> int:
-        """The learner's chosen layer, else the one the current event is in."""
-        if ui.selected is not None and ui.layer is not None:
-            return min(ui.layer, count - 1)
-        layer = layer_of(frame.last.path if frame.last else None)
-        return min(layer, count - 1) if layer is not None else 0
+def _plural(word: str) -> str:
+    return word + ("es" if word.endswith(("s", "ch")) else "s")
 
 
 def latest(trace: dict, op: str):

@@ -5,7 +5,7 @@ import numpy as np
 from dlsim.kernels import activations, reference
 from dlsim.sim.events import Level
 from dlsim.tui import warmup
-from dlsim.tui.views.base import NetworkView, element_of, latest, layer_of, neuron_of
+from dlsim.tui.views.base import LayeredView, element_of, latest, layer_of, neuron_of
 from dlsim.tui.widgets.curves import Chart
 from dlsim.tui.widgets.network.graph import Column, Graph, Node
 from dlsim.tui.widgets.network.weights import Matrix
@@ -19,7 +19,7 @@ MAX_NODES = 64
 BOUNDED = {"tanh": (0.0, 1.0), "sigmoid": (0.5, 0.5), "softmax": (0.5, 0.5), "step": (0.5, 0.5)}
 
 
-class MLPView(NetworkView):
+class MLPView(LayeredView):
     name = "mlp"
     neuron_maps = True
     charts = (Chart("loss", (("train_loss", "train"), ("test_loss", "test"))),

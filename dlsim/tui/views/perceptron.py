@@ -3,14 +3,17 @@ line w·x + b = 0 over the data."""
 import numpy as np
 
 from dlsim.sim.events import Level
-from dlsim.tui.views.base import NetworkView, latest
+from dlsim.tui.views.base import LayeredView, latest
 from dlsim.tui.widgets.curves import Chart
 from dlsim.tui.widgets.network.graph import Column, Graph, Node
 from dlsim.tui.widgets.network.weights import Matrix
 
 
-class PerceptronView(NetworkView):
+class PerceptronView(LayeredView):
     name = "perceptron"
+    level_help = {Level.OP: "one weighted sum, one threshold, one weight's update"}
+    phases = "forward → loss (the error) → update"
+    without_gradient = "∂L/∂w: none (learns from the error)"
     charts = (Chart("errors per epoch", (("errors", "train"),)),
               Chart("accuracy", (("train_acc", "train"), ("test_acc", "test")), (0.0, 1.0)))
 

@@ -16,8 +16,9 @@ from dlsim.sim.events import Level
 from dlsim.tui.views.base import NetworkView, latest
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
-from dlsim.tui.widgets.curves import Chart, Curves
-from dlsim.tui.widgets.network.weights import Matrix, WeightsPanel
+from dlsim.tui.views.panels import curves, weight_heatmap
+from dlsim.tui.widgets.curves import Chart
+from dlsim.tui.widgets.network.weights import Matrix
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
 NODE = re.compile(r"node\[(\d+),(\d+)\]")
@@ -46,6 +47,13 @@ class SOMView(NetworkView):
     name = "som"
     charts = (Chart("quantization error", (("quantization_error", "train"),)),
               Chart("topographic error", (("topographic_error", "train"),), (0.0, 1.0)))
+    curves_title = "curves"
+    level_words = {Level.LAYER: "pass"}
+    level_help = {Level.OP: "one distance, one neighbourhood value h, one node's update",
+                  Level.LAYER: "the whole BMU search, or the whole update pass"}
+    phases = "forward (the BMU search) → update (the pull towards the sample)"
+    matrix_word = ""   # one matrix, no layers: no tabs
+    without_gradient = "no gradient: pulled towards each sample"   # w ← w + lr·h·(x − w)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
@@ -53,16 +61,12 @@ class SOMView(NetworkView):
                 grid_map = MapPanel(self, id="graph")
                 grid_map.border_title = "map · ◆ BMU"
                 yield grid_map
-                weights = WeightsPanel(self, id="weights")
-                weights.border_title = "node weights"
-                yield weights
+                yield weight_heatmap(self, "node weights")
             with Vertical(id="right"):
                 space = InputSpace(self, id="decision")
                 space.border_title = "input space · ─ grid · ◆ BMU · + sample"
                 yield space
-                curves = Curves(self, self.charts, id="curves")
-                curves.border_title = "curves"
-                yield curves
+                yield curves(self)
 
     def cursor(self, model, last) -> str:
         busy = last is not None and last.closes < Level.SAMPLE
@@ -121,6 +125,8 @@ class MapPanel(Panel):
     """The grid of nodes (a node row a line, or two in half blocks when space is short): its colours
     for RGB data, else the BMU hit counts; then the U-matrix (light = far from its grid neighbours:
     a border between clusters)."""
+    READING = (("map", "a cell per node: its colour (RGB data) or how many samples it is the BMU of; ◆ the BMU"),
+              ("U-matrix", "a cell per node, light = far from its grid neighbours: a border between clusters"))
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
@@ -174,6 +180,8 @@ def _style(fore, back, bold=False):
 class InputSpace(Panel):
     """The data as dots and the grid's nodes joined to their grid neighbours, in input space (or
     in the plane of its first two principal components), in braille."""
+    READING = (("input space", "the data as dots and the nodes joined to their grid neighbours (over 2-D data,\n"
+                              "else its first two principal components); the neighbourhood in orange"),)
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras

@@ -50,6 +50,8 @@ class _Extract:
 
 
 class Curves(Panel):
+    READING = (("curves", "── train, ┄┄ test"),)
+
     def __init__(self, view, charts: tuple[Chart, ...], **kw):
         super().__init__(view, **kw)
         self.charts = charts

@@ -60,7 +60,7 @@ class MathPanel(Panel):
         badge = Style(color=st.rgb((15, 15, 15)), bgcolor=st.rgb(colour), bold=True)
         head: Cells = [(f" {phase.upper()} ", badge)]
         if frame.summary:
-            head += [(f" {frame.level.name.lower()} step done", st.plain(bold=True))]
+            head += [(f" {self.view.level_word(frame.level)} step done", st.plain(bold=True))]
         if event is not None:
             head += [(f" {event.op}", st.plain(bold=True)), (f" · {event.path}", st.plain(dim=True))]
         else:

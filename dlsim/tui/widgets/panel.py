@@ -6,7 +6,7 @@ changed since the last frame are built into strips again and handed to Textual t
 per-line rendering and compositing is most of a frame's cost, and between two frames (a key
 press, a run frame) most lines of most panels stay the same.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rich.segment import Segment
@@ -31,7 +31,6 @@ class UiState:
     playing: bool = False
     rate: str = ""                               # measured while running, e.g. "12,300 ep/s"
     notice: str = ""                             # a refused value, a history limit, …
-    notes: dict = field(default_factory=dict)
 
 
 def strip(cells: Cells, width: int, base: Style) -> Strip:
@@ -62,6 +61,7 @@ def _on(base: Style, style: Style | None) -> Style:
 
 class Panel(Widget):
     """Subclasses implement `rows(frame, ui, width, height) -> list[Cells]`."""
+    READING: tuple[tuple[str, str], ...] = ()   # (name, how to read it): the help screen lists them
 
     def __init__(self, view, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)

@@ -42,9 +42,9 @@ class StatusBar(Panel):
             ("step " if not compact else "st ", f"{frame.steps:,}", 6),
             ("", "" if running else cursor, 8),
             ("", "" if running else frame.phase, 2),
-            ("level " if not compact else "by ", frame.level.name.lower(), 5),
+            ("level " if not compact else "by ", self.view.level_word(frame.level), 5),
             ("", str(frame.config.get("backend", "cpu")), 1),
-            ("speed " if not compact else "", ui.rate if running else ui.speed, 4),
+            ("speed " if not compact else "", ui.rate if running else self.view.speed_label(ui.speed), 4),
         ]
         fields = [f for f in fields if f[1]]
         text, colour = STATES[state_of(frame, ui)]

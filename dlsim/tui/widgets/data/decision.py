@@ -106,6 +106,10 @@ def sample_note(index: int, x: np.ndarray, width: int) -> str:
 
 
 class DecisionPlot(Panel):
+    READING = (("points", "o = class 0 (orange), x = class 1 (blue); the sample being processed highlighted"),
+              ("surface", "two pixels a cell: blue where the model says class 1, orange for class 0, deeper =\n"
+                          "surer, grey = a tie (ŷ = 0.5); without colour █ ▀ ▄ mark class 1, ░ a tie"))
+
     class Resized(Message):
         """The plot has a new size: the surface must be computed again at it (SimView does)."""
 

@@ -42,6 +42,9 @@ def _rows_for(n: int, top: int, height: int) -> list[int]:
 
 
 class NetworkGraph(Panel):
+    READING = (("connections", "solid = positive weight, dashed = negative; brighter = larger"),
+              ("neurons", "their activation; δ… during the backward pass; z… before the activation"))
+
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         graph: Graph = self.view.graph(frame, ui)
         body_h = max(1, height - 1)

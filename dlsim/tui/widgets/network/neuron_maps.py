@@ -65,6 +65,9 @@ def title(name: str, first: int, last: int, n: int, room: int) -> str:
 
 
 class NeuronMaps(Panel):
+    READING = (("neuron maps", "each neuron's output over the input plane, blue above neutral, orange below\n"
+                              "(without colour ░▒▓█ / ·-=≡); the dot is the current sample"),)
+
     def __init__(self, view, **kw):
         super().__init__(view, **kw)
         self.page = 0

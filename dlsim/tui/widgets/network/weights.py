@@ -101,6 +101,8 @@ def _span(m: Matrix | None, first: int, last: int) -> str:
 
 
 class WeightsPanel(Panel):
+    READING = (("heatmap", "row i = input i, column j = neuron j (W[i, j]), the bias the last row; +7 / −3:\n"
+                          "the sign, and the size 1–9 relative to the layer's largest (· ≈ 0)"),)
     can_focus = True
     BINDINGS = [
         Binding("up", "move(-1, 0)", "row ↑", show=False),
@@ -135,8 +137,9 @@ class WeightsPanel(Panel):
         if not matrices:
             return []
         m = matrices[layer]
-        tabs: Cells = [("layer ", st.plain(dim=True))]
-        for k, other in enumerate(matrices):
+        word = self.view.matrix_word   # "layer"; none for a network of one matrix and no layers
+        tabs: Cells = [(word + " ", st.plain(dim=True))] if word else []
+        for k, other in enumerate(matrices if word else ()):
             tabs.append((f" {k} ", st.plain(reverse=k == layer, bold=k == layer)))
         cursor = self._cursor(m, ui)
         every = np.concatenate([m.values.ravel(), m.bias if m.bias is not None else []])
@@ -145,10 +148,10 @@ class WeightsPanel(Panel):
         # each cell is the sign and the size 1..9 of |w| relative to the layer's largest
         legend = f"±9 = {num(scale, 2)}" if scale > 0 else "all 0"
         parts = [f"{m.inputs}→{m.outputs} {m.title}", f"{m.kind}[i,j]", legend]
-        used = 6 + 3 * len(matrices) + 1
+        used = sum(len(text) for text, _ in tabs) + 1
         while len(parts) > 1 and used + len(" · ".join(parts)) > width:
             parts.pop(0)   # the legend's number is never cut: the labels go first
-        tabs.append((" " + " · ".join(parts), st.plain(dim=True)))
+        tabs.append(((" " if tabs else "") + " · ".join(parts), st.plain(dim=True)))
         v = self._fit(m, width, height)
         label_w = m.label_width
         head: Cells = [(m.corner.ljust(label_w), st.plain(dim=True))]
@@ -197,7 +200,9 @@ class WeightsPanel(Panel):
         if ui.selected is not None and not _exists(frame, *ui.selected):
             ui.selected = ui.layer = None   # the network was rebuilt under the selection
         if ui.selected is None:
-            hint = "Select a weight: click it, or w then ↑ ↓ ⇧← ⇧→ (PgUp PgDn layers); e edits it."
+            word = self.view.matrix_word
+            tabs = f" (PgUp PgDn {word}s)" if word else ""
+            hint = f"Select a weight: click it, or w then ↑ ↓ ⇧← ⇧→{tabs}; e edits it."
             return [[(line, st.plain(dim=True))] for line in textwrap.wrap(hint, width)][:INSPECTOR]
         name, index = ui.selected
         label = f"{name}[{','.join(map(str, index))}]"
@@ -206,8 +211,8 @@ class WeightsPanel(Panel):
         if frame.grads is not None:
             lines.append([(f"∂L/∂w = {num(frame.grads[name][index], 6)}", st.plain()),
                           (" (batch so far)", st.plain(dim=True))])
-        else:
-            lines.append([("∂L/∂w: none (learns from the error)", st.plain(dim=True))])
+        elif self.view.without_gradient:   # the network's own words: how it learns instead
+            lines.append([(self.view.without_gradient, st.plain(dim=True))])
         change = frame.changes.at(frame.layout.index(name, index))
         lines.append([("last: " + change.describe(), st.plain())])
         return lines
@@ -245,10 +250,13 @@ class WeightsPanel(Panel):
             return
         matrices, layer = self._state()
         x, y = offset
-        if y == 0:   # the layer tabs: " 0 " " 1 " … after "layer "
-            k = (x - 6) // 3
+        word = self.view.matrix_word
+        if y == 0 and word:   # the tabs: " 0 " " 1 " … after "layer "
+            k = (x - len(word) - 1) // 3
             if 0 <= k < len(matrices):
                 self._select(k, 0, 0)
+            return
+        if y == 0:
             return
         m = matrices[layer]
         v = self._fit(m, self.size.width, self.size.height)
