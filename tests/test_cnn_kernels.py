@@ -189,3 +189,19 @@ def test_a_training_step_matches_the_reference(optimizer):
 def test_a_kernel_that_does_not_fit_is_refused_with_the_layer_named():
     with pytest.raises(ValueError, match="conv layer 1: a 5×5 kernel at stride 1 does not fit a 4×4 input"):
         cnn.network((1, 4, 4), [dict(kernels=2, size=5, stride=1, padding=cnn.VALID, act=RELU, pool=cnn.MAX)], 2)
+
+
+def test_sample_by_sample_gives_the_batch_gradients_bits():
+    """The stepped path's sample level: sample_forward then sample_backward, one image after another."""
+    conv, sizes = _network(2, 2, cnn.SAME, cnn.MAX, 2, TANH, hidden=4)
+    theta, X, Y = _case(conv, sizes, batch=3)
+    grad = np.zeros_like(theta)
+    loss = cnn.gradients(theta, grad, conv, sizes, RELU, X, Y)
+    n = cnn.map_offsets(conv, sizes)[-1]
+    fm, dm, win = np.zeros(n), np.zeros(n), np.zeros(n, np.int64)
+    stepped, total = np.zeros_like(theta), 0.0
+    for x, y in zip(X, Y):
+        fm[:x.size] = x.ravel()
+        cnn.sample_forward(theta, conv, sizes, RELU, fm, win)
+        total += cnn.sample_backward(theta, stepped, conv, sizes, RELU, y, 1.0 / len(X), fm, win, dm)
+    assert np.array_equal(stepped, grad) and total == loss
