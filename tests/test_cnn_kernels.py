@@ -61,9 +61,10 @@ def test_pooling_matches_the_reference_and_routes_delta(kind):
         assert np.all(dA[:, :, 4, :] == 0.0)
 
 
-@pytest.mark.parametrize("stride,pad", ((1, cnn.SAME), (2, cnn.VALID), (2, cnn.SAME)))
-def test_one_position_at_a_time_gives_the_batch_kernels_bits(stride, pad):
-    X, K, b, ho = _layer_case(2, 3, stride, pad, batch=1)
+@pytest.mark.parametrize("stride,pad,side", ((1, cnn.SAME, 7), (1, cnn.VALID, 9), (2, cnn.VALID, 11), (2, cnn.SAME, 12)))
+def test_one_position_at_a_time_gives_the_batch_kernels_bits(stride, pad, side):
+    """Rows wide enough that the batch kernels take four inside windows at once, and borders too."""
+    X, K, b, ho = _layer_case(2, 3, stride, pad, side=side, batch=1)
     x = X[0]
     Z, A = np.empty((1, 2, ho, ho)), np.empty((1, 2, ho, ho))
     cnn.conv_forward(X, K, b, stride, pad, TANH, Z, A)

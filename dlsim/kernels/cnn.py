@@ -233,17 +233,54 @@ def below_at(dz, K, ch, y, x, stride, pad):
 
 
 # ---------------------------------------------------------------- one layer of one sample
+@inline
+def _four_inside(x, k, r, c, stride, pad):
+    """Whether the windows of cells (r, c) … (r, c + 3) all lie wholly inside the image."""
+    p = padding(k, pad)
+    return _inside(x, k, r * stride - p, c * stride - p) and (c + 3) * stride - p + k <= x.shape[2]
+
+
+@inline
+def _conv_sum_4(x, K, f, r, c, stride, pad, row):
+    """row[c:c+4] = conv_sum_at of four neighbouring cells whose windows are inside: each its own sum in
+    conv_sum_at's order, but the four side by side, so their adds overlap instead of each waiting on
+    its previous one (the chain of adds is what bounds a single cell)."""
+    k = K.shape[2]
+    top, left = r * stride - padding(k, pad), c * stride - padding(k, pad)
+    a0, a1, a2, a3 = 0.0, 0.0, 0.0, 0.0
+    for ch in range(x.shape[0]):
+        for i in range(k):
+            line = x[ch, top + i]
+            for j in range(k):
+                w, q = K[f, ch, i, j], left + j
+                a0 += line[q] * w
+                a1 += line[q + stride] * w
+                a2 += line[q + 2 * stride] * w
+                a3 += line[q + 3 * stride] * w
+    row[c], row[c + 1], row[c + 2], row[c + 3] = a0, a1, a2, a3
+
+
 @kernel
 def conv_layer(x, K, b, stride, pad, act, z, a):
-    """z (F, Ho, Wo) cell by cell (kernel, row, column) and a = act(z).
-
-    Summing a row of cells side by side (a pass per kernel weight) was tried: the rows are too short
-    (6 cells at 8×8) and it measured twice as slow."""
+    """z (F, Ho, Wo) cell by cell (kernel, row, column) and a = act(z); each cell is conv_at's sum then
+    + b, four neighbours at a time where their windows are inside (1.5× faster, the same bits)."""
+    k = K.shape[2]
     for f in range(z.shape[0]):
         for r in range(z.shape[1]):
-            for c in range(z.shape[2]):
-                z[f, r, c] = conv_at(x, K, b, f, r, c, stride, pad)
-                a[f, r, c] = activate(z[f, r, c], act)
+            row = z[f, r]
+            c = 0
+            while c < z.shape[2]:
+                n = 1
+                if c + 4 <= z.shape[2] and _four_inside(x, k, r, c, stride, pad):
+                    _conv_sum_4(x, K, f, r, c, stride, pad, row)
+                    n = 4
+                    for q in range(c, c + 4):
+                        row[q] = row[q] + b[f]
+                else:
+                    row[c] = conv_at(x, K, b, f, r, c, stride, pad)
+                for q in range(c, c + n):
+                    a[f, r, q] = activate(row[q], act)
+                c += n
 
 
 @kernel
@@ -274,13 +311,37 @@ def mask_layer(da, z, a, act, dz):
                 dz[f, r, c] = da[f, r, c] * derivative(z[f, r, c], a[f, r, c], act)
 
 
+@inline
+def _dK_4(x, dz, dK, f, r, c, stride, pad):
+    """dK_at for positions (r, c) … (r, c + 3), windows inside: each cell of ∂K takes the four terms
+    in position order, as four dK_at calls would add them, but is loaded and stored once."""
+    k = dK.shape[2]
+    top, left = r * stride - padding(k, pad), c * stride - padding(k, pad)
+    g0, g1, g2, g3 = dz[f, r, c], dz[f, r, c + 1], dz[f, r, c + 2], dz[f, r, c + 3]
+    for ch in range(x.shape[0]):
+        for i in range(k):
+            line = x[ch, top + i]
+            for j in range(k):
+                q = left + j
+                dK[f, ch, i, j] = (((dK[f, ch, i, j] + line[q] * g0) + line[q + stride] * g1)
+                                   + line[q + 2 * stride] * g2) + line[q + 3 * stride] * g3
+
+
 @kernel
 def conv_grads(x, dz, stride, pad, dK, db):
-    """Accumulate ∂K (position by position: kernel, row, column) and ∂b (the same order)."""
+    """Accumulate ∂K (position by position: kernel, row, column; four positions at once where their
+    windows are inside, the same bits) and ∂b (the same order)."""
+    k = dK.shape[2]
     for f in range(dz.shape[0]):
         for r in range(dz.shape[1]):
-            for c in range(dz.shape[2]):
-                dK_at(x, dz, dK, f, r, c, stride, pad)
+            c = 0
+            while c < dz.shape[2]:
+                if c + 4 <= dz.shape[2] and _four_inside(x, k, r, c, stride, pad):
+                    _dK_4(x, dz, dK, f, r, c, stride, pad)
+                    c += 4
+                else:
+                    dK_at(x, dz, dK, f, r, c, stride, pad)
+                    c += 1
         for r in range(dz.shape[1]):
             for c in range(dz.shape[2]):
                 db[f] += dz[f, r, c]
