@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from dlsim.kernels import cnn
+from dlsim.kernels import cnn, conv
 from dlsim.kernels import cnn_reference as ref
 from dlsim.kernels.activations import RELU, TANH
 from dlsim.kernels.optimizers import CODES as OPTIMIZERS
@@ -26,20 +26,20 @@ def _layer_case(channels, size, stride, pad, kernels=2, side=7, batch=2, seed=0)
 def test_convolution_matches_the_reference_forward_and_backward(channels, size, stride, pad):
     X, K, b, ho = _layer_case(channels, size, stride, pad)
     Z, A = np.empty((2, 2, ho, ho)), np.empty((2, 2, ho, ho))
-    cnn.conv_forward(X, K, b, stride, pad, RELU, Z, A)
+    conv.conv_forward(X, K, b, stride, pad, RELU, Z, A)
     assert np.allclose(Z, ref.conv_forward(X, K, b, stride, pad), **CLOSE)
     assert np.array_equal(A, np.maximum(Z, 0.0))
     dZ = np.random.default_rng(1).normal(size=Z.shape)
     dK, db, dX = np.zeros_like(K), np.zeros_like(b), np.empty_like(X)
-    cnn.conv_backward(X, dZ, K, stride, pad, dK, db, dX)
+    conv.conv_backward(X, dZ, K, stride, pad, dK, db, dX)
     r_dK, r_db, r_dX = ref.conv_backward(X, dZ, K, stride, pad)
     assert np.allclose(dK, r_dK, **CLOSE) and np.allclose(db, r_db, **CLOSE) and np.allclose(dX, r_dX, **CLOSE)
 
 
 def test_same_padding_keeps_the_size_and_valid_shrinks_it():
-    assert cnn.out_size(8, 3, 1, cnn.SAME) == 8 and cnn.out_size(8, 5, 1, cnn.SAME) == 8
-    assert cnn.out_size(8, 3, 1, cnn.VALID) == 6 and cnn.out_size(8, 3, 2, cnn.VALID) == 3
-    assert cnn.out_size(8, 3, 2, cnn.SAME) == 4
+    assert conv.out_size(8, 3, 1, cnn.SAME) == 8 and conv.out_size(8, 5, 1, cnn.SAME) == 8
+    assert conv.out_size(8, 3, 1, cnn.VALID) == 6 and conv.out_size(8, 3, 2, cnn.VALID) == 3
+    assert conv.out_size(8, 3, 2, cnn.SAME) == 4
 
 
 @pytest.mark.parametrize("kind", (cnn.MAX, cnn.MEAN, cnn.NONE))
@@ -49,12 +49,12 @@ def test_pooling_matches_the_reference_and_routes_delta(kind):
     A[0, 0, 0, :2] = A[0, 0, 1, :2] = 9.0            # a tie: the first cell of the window wins
     side = 5 if kind == cnn.NONE else 2
     P, win = np.empty((2, 3, side, side)), np.empty((2, 3, side, side), np.int64)
-    cnn.pool_forward(A, kind, P, win)
+    conv.pool_forward(A, kind, P, win)
     r_P, r_win = ref.pool_forward(A, kind)
     assert np.allclose(P, r_P, **CLOSE) and np.array_equal(win, r_win)
     dP = rng.normal(size=P.shape)
     dA = np.full_like(A, np.nan)
-    cnn.pool_backward(dP, win, kind, dA)
+    conv.pool_backward(dP, win, kind, dA)
     assert np.allclose(dA, ref.pool_backward(dP, r_win, kind, A.shape), **CLOSE)
     if kind == cnn.MAX:
         assert win[0, 0, 0, 0] == 0 and dA[0, 0, 0, 0] == dP[0, 0, 0, 0] and dA[0, 0, 0, 1] == 0.0
@@ -67,19 +67,19 @@ def test_one_position_at_a_time_gives_the_batch_kernels_bits(stride, pad, side):
     X, K, b, ho = _layer_case(2, 3, stride, pad, side=side, batch=1)
     x = X[0]
     Z, A = np.empty((1, 2, ho, ho)), np.empty((1, 2, ho, ho))
-    cnn.conv_forward(X, K, b, stride, pad, TANH, Z, A)
+    conv.conv_forward(X, K, b, stride, pad, TANH, Z, A)
     for f, r, c in np.ndindex(2, ho, ho):
-        assert cnn.conv_at(x, K, b, f, r, c, stride, pad) == Z[0, f, r, c]
-        assert cnn.conv_sum_at(x, K, f, r, c, stride, pad) + b[f] == Z[0, f, r, c]
+        assert conv.conv_at(x, K, b, f, r, c, stride, pad) == Z[0, f, r, c]
+        assert conv.conv_sum_at(x, K, f, r, c, stride, pad) + b[f] == Z[0, f, r, c]
     dZ = np.random.default_rng(3).normal(size=Z.shape)
     dK, db, dX = np.zeros_like(K), np.zeros_like(b), np.empty_like(X)
-    cnn.conv_backward(X, dZ, K, stride, pad, dK, db, dX)
+    conv.conv_backward(X, dZ, K, stride, pad, dK, db, dX)
     stepped = np.zeros_like(K)
     for f, r, c in np.ndindex(2, ho, ho):          # ∂K grows window by window, in the kernels' order
-        cnn.dK_at(x, dZ[0], stepped, f, r, c, stride, pad)
+        conv.dK_at(x, dZ[0], stepped, f, r, c, stride, pad)
     assert np.array_equal(stepped, dK)
     for ch, y, xx in np.ndindex(x.shape):
-        assert cnn.below_at(dZ[0], K, ch, y, xx, stride, pad) == dX[0, ch, y, xx]
+        assert conv.below_at(dZ[0], K, ch, y, xx, stride, pad) == dX[0, ch, y, xx]
 
 
 def _network(channels, stride, pad, pool, layers, act, hidden=0, side=10, kernels=2, size=3, classes=3):
