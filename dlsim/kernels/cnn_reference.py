@@ -1,4 +1,5 @@
-"""Plain NumPy twins of dlsim.kernels.cnn, vectorised over the batch (windows by stride tricks).
+"""Plain NumPy twins of dlsim.kernels.conv and dlsim.kernels.cnn, vectorised over the batch (windows by
+stride tricks).
 
 Obviously correct rather than fast or bit-identical: tests compare the compiled kernels with these to
 a tolerance, and tools/cnn_bench.py times the compiled training step against `train_step`.
