@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from dlsim.errors import UserError
 from dlsim.models.cost import duration, size
 from dlsim.kernels import cache, jit
-from dlsim.sim.events import Level
-from dlsim.sim.formulas import num
+from dlsim.protocol.events import Level
+from dlsim.protocol.numbers import num
 from dlsim.sim.simulator import Simulator, level_of
 from dlsim.trace import TraceError, TraceWriter
 
@@ -173,7 +173,7 @@ def report(s: dict, wall: float, sim: Simulator) -> str:
     if done:     # stopped inside an epoch: say how far into it
         counts += f" (epoch {s['epochs'] + 1} not finished: {done} of {total} updates)"
     lines = [f"{s['model']} on {s['dataset']}: {counts} in {took}"]
-    figures = [f"{label} {num(s[key], 4)}" for key, label in sim.model.headline if s.get(key) is not None]
+    figures = [f"{m.label} {num(s[m.key], 4)}" for m in sim.model.metrics if s.get(m.key) is not None]
     if figures:
         lines.append("  " + ", ".join(figures))
     if s["diverged"]:

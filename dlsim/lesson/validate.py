@@ -12,7 +12,7 @@ from dlsim.lesson.quantities import LIVE_METRICS, PREDICT_ONLY, SPECIALS
 from dlsim.models import MODELS
 from dlsim.models.options import resolve
 from dlsim.lesson.moves import Moves
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 
 
 def probe_keys(network: str, config: dict) -> tuple[set[str], set[str]]:

@@ -16,8 +16,9 @@ from typing import Any, Iterator
 import numpy as np
 
 from dlsim.models.cost import Estimate
-from dlsim.sim.datasets import Dataset
-from dlsim.sim.events import Event, Level
+from dlsim.protocol.datasets import Dataset
+from dlsim.protocol.events import Event, Level
+from dlsim.protocol.metrics import LOSS_AND_ACCURACY, Metric
 
 TIE = 1e-9      # outputs closer than this are rounding noise apart: neither class wins
 NO_CLASS = -1   # what predict gives where no class wins: the outputs tie (a tie counts as wrong for every class)
@@ -30,9 +31,10 @@ class Model:
     datasets: tuple = ()   # dataset names it accepts
     default_epochs: int = 100  # a headless run's length when none is given
     dataset_source: dict = {}  # a name the model uses for a dataset stored under another name
-    # (key, label) of the epoch metrics a run's summary reports, in order (those present are shown)
-    headline: tuple = (("train_loss", "train loss"), ("test_loss", "test loss"),
-                       ("train_acc", "train accuracy"), ("test_acc", "test accuracy"))
+    # what it measures, in the order summaries list them (those present in a result are shown)
+    metrics: tuple[Metric, ...] = LOSS_AND_ACCURACY
+    learning_rule: str = "gradient descent"   # how it learns, as "it learns by …" ends
+    formulas: dict = {}    # op -> the function writing that op's arithmetic (its *_formulas module)
     # fixed once built, so left out of state(): deep-copying them into every snapshot cost time
     # (Numba dispatchers in `kernels` are pickled by deepcopy) and memory (the training data)
     unsaved: tuple = ("data", "history", "kernels", "X", "Y", "y")
@@ -59,6 +61,14 @@ class Model:
             target[...] = value
         else:
             target[index] = value
+
+    def has_gradients(self) -> bool:
+        """Whether `gradients` is defined: a network trained by a rule of its own has none."""
+        return type(self).gradients is not Model.gradients
+
+    def gradients(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
+        """(loss, {name: ∂L/∂param}) for one forward and backward pass on (X, Y); nothing changes."""
+        raise NotImplementedError
 
     # --- the stepper's contract -------------------------------------------------------------
     def events(self, detail: Level = Level.OP) -> Iterator[Event]:

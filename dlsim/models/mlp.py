@@ -13,10 +13,11 @@ from dlsim.kernels import activations as act
 from dlsim.kernels import backend, losses, optimizers
 from dlsim.kernels.dense import backprop_sum, neuron_z
 from dlsim.models import options as opt
+from dlsim.models.mlp_formulas import FORMULAS, METRICS, Op
 from dlsim.models.base import NO_CLASS, TIE, Model
 from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
-from dlsim.sim.datasets import one_hot
-from dlsim.sim.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
+from dlsim.protocol.datasets import one_hot
+from dlsim.protocol.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
 
 class MLP(Model):
@@ -24,6 +25,9 @@ class MLP(Model):
     summary = "layers of neurons trained by backpropagation: decision boundaries, gradients, optimizers"
     datasets = ("xor", "circle", "moons", "spiral", "gaussian", "xor4", "and", "or")
     default_epochs = 200    # a headless run's length when none is given
+    metrics = METRICS
+    learning_rule = "backpropagation"
+    formulas = FORMULAS
     options = (
         opt.choice("dataset", "xor", "training data", datasets),
         opt.integer("seed", 0, "seeds the data, the initial weights and the shuffling"),
@@ -231,7 +235,7 @@ class MLP(Model):
         self.epoch_loss += loss * n_rows
         self.batch_index += 1
         self.sample, self.batch_loss = 0, 0.0
-        return Event("batch", UPDATE, "mlp", {
+        return Event(Op.BATCH, UPDATE, "mlp", {
             "step": self.steps, "loss": loss,
             "params": {k: v.copy() for k, v in self.params.items()},
             "grads": {k: v.copy() for k, v in self._named(self.grad).items()},
@@ -242,7 +246,7 @@ class MLP(Model):
         self.epoch += 1
         self.batch_index, self.epoch_loss = 0, 0.0
         self.record({"loss": loss, **self.evaluate()})
-        return Event("epoch", EVALUATE, "mlp", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
+        return Event(Op.EPOCH, EVALUATE, "mlp", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
 
     def _sample_events(self, s, batch):
         """Forward, loss and backward of one sample, one neuron and one weight at a time."""
@@ -256,16 +260,16 @@ class MLP(Model):
             z, a = np.empty(W.shape[1]), np.empty(W.shape[1])
             for j in range(len(z)):
                 z[j] = neuron_z(as_[-1], W, b, j)
-                yield Event("weighted_sum", FORWARD, f"mlp.layer[{l}].neuron[{j}]",
+                yield Event(Op.WEIGHTED_SUM, FORWARD, f"mlp.layer[{l}].neuron[{j}]",
                             {"inputs": tuple(as_[-1]), "weights": tuple(W[:, j]), "bias": b[j], "z": z[j]})
             if kind == act.SOFTMAX:
                 act.softmax_row(z, a)
-                yield Event("softmax", FORWARD, f"mlp.layer[{l}]", {"z": tuple(z), "a": tuple(a)},
+                yield Event(Op.SOFTMAX, FORWARD, f"mlp.layer[{l}]", {"z": tuple(z), "a": tuple(a)},
                             closes=Level.LAYER)
             else:
                 for j in range(len(z)):
                     a[j] = act.activate(z[j], kind)
-                    yield Event("activation", FORWARD, f"mlp.layer[{l}].neuron[{j}]",
+                    yield Event(Op.ACTIVATION, FORWARD, f"mlp.layer[{l}].neuron[{j}]",
                                 {"fn": act.NAMES[int(kind)], "z": z[j], "a": a[j]},
                                 closes=Level.LAYER if j == len(z) - 1 else Level.OP)
             zs.append(z)
@@ -273,7 +277,7 @@ class MLP(Model):
         scale = 1.0 / batch
         share = losses.sample_loss(zs[-1], as_[-1], y, self.loss_kind, scale)
         self.batch_loss += share
-        yield Event("loss", LOSS, "mlp.loss", {
+        yield Event(Op.LOSS, LOSS, "mlp.loss", {
             "fn": losses.NAMES[self.loss_kind], "prediction": tuple(as_[-1]), "target": tuple(y),
             "loss": losses.sample_loss(zs[-1], as_[-1], y, self.loss_kind, 1.0), "share": share,
             "batch_loss": self.batch_loss, "sample": int(s)}, closes=Level.LAYER)
@@ -283,7 +287,7 @@ class MLP(Model):
             delta[k] = losses.output_delta(zs[out], as_[-1], y, self.loss_kind, self.acts[out], scale, k)
             fprime = (None if losses.simplifies(self.loss_kind, self.acts[out])   # δ = ŷ − y: no f'(z)
                       else act.derivative(zs[out][k], as_[-1][k], self.acts[out]))
-            yield Event("delta", BACKWARD, f"mlp.layer[{out}].neuron[{k}]", {
+            yield Event(Op.DELTA, BACKWARD, f"mlp.layer[{out}].neuron[{k}]", {
                 "dL_da": losses.loss_grad(as_[-1], y, self.loss_kind, scale, k), "fprime": fprime,
                 "delta": delta[k]})
         for l in range(out, -1, -1):
@@ -292,13 +296,13 @@ class MLP(Model):
                 for j in range(W.shape[1]):
                     contribution = a_in[i] * delta[j]
                     dW[i, j] += contribution
-                    yield Event("grad", BACKWARD, f"mlp.layer[{l}].W[{i},{j}]",
+                    yield Event(Op.GRAD, BACKWARD, f"mlp.layer[{l}].W[{i},{j}]",
                                 {"a": a_in[i], "delta": delta[j], "contribution": contribution,
                                  "total": dW[i, j]})
             for j in range(W.shape[1]):
                 db[j] += delta[j]
                 last = j == W.shape[1] - 1
-                yield Event("grad", BACKWARD, f"mlp.layer[{l}].b[{j}]",
+                yield Event(Op.GRAD, BACKWARD, f"mlp.layer[{l}].b[{j}]",
                             {"delta": delta[j], "contribution": delta[j], "total": db[j]},
                             closes=(Level.SAMPLE if l == 0 else Level.LAYER) if last else Level.OP)
             if l == 0:
@@ -308,7 +312,7 @@ class MLP(Model):
                 back = backprop_sum(W, delta, i)
                 fprime = act.derivative(zs[l - 1][i], as_[l][i], kind)
                 below[i] = back * fprime
-                yield Event("delta", BACKWARD, f"mlp.layer[{l - 1}].neuron[{i}]", {
+                yield Event(Op.DELTA, BACKWARD, f"mlp.layer[{l - 1}].neuron[{i}]", {
                     "weights": tuple(W[i]), "deltas": tuple(delta), "sum": back, "fprime": fprime,
                     "delta": below[i]})
             delta = below
@@ -331,7 +335,7 @@ class MLP(Model):
                     values.update(m=self.m[k], v=self.v[k], t=self.steps)
                 k += 1
                 ends_layer = name.endswith(".b") and n == value.size - 1
-                yield Event("update", UPDATE, f"mlp.{name}[{','.join(map(str, index))}]", values,
+                yield Event(Op.UPDATE, UPDATE, f"mlp.{name}[{','.join(map(str, index))}]", values,
                             closes=Level.LAYER if ends_layer else Level.OP)
         yield self._batch_done(n_rows)
 

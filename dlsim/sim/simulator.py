@@ -12,9 +12,10 @@ from dlsim.errors import UserError, unknown
 from dlsim.models import model_class
 from dlsim.models.cost import Estimate
 from dlsim.models.options import resolve
-from dlsim.sim import arguments, datasets
+from dlsim.protocol import datasets
+from dlsim.sim import arguments
 from dlsim.sim.arguments import clip, shown
-from dlsim.sim.events import LEVELS, Event, Level
+from dlsim.protocol.events import LEVELS, Event, Level
 from dlsim.sim.resources import check_memory
 from dlsim.sim.stepper import Stepper
 from dlsim.sim.watchdog import Watchdog
@@ -122,8 +123,8 @@ class Simulator:
     def loss_and_gradients(self, X=None, y=None) -> tuple[float, dict[str, np.ndarray]]:
         """(loss, ∂L/∂param by name) on inputs X (N, features) with labels y: class numbers (N,), or
         target rows (N, outputs) in the loss's own range. Default: the training set. Nothing changes."""
-        if not hasattr(self.model, "gradients"):
-            raise UserError(f"{self.name} has no gradients: it learns by the perceptron rule")
+        if not self.model.has_gradients():
+            raise UserError(f"{self.name} has no gradients: it learns by {self.model.learning_rule}")
         if X is None and y is None:
             X, y = self.data.X, self.data.y
         elif X is None or y is None:
@@ -256,20 +257,20 @@ class Simulator:
         done = {"epochs": 0, "steps": 0}
 
         def enough(event: Event) -> bool:
-            if event.op == "epoch":
+            if event.closes >= Level.EPOCH:   # streamed events only: a compiled run is not one
                 done["epochs"] += 1
             elif event.closes >= Level.BATCH:
                 done["steps"] += 1
             return ((epochs is not None and done["epochs"] >= epochs)
                     or (steps is not None and done["steps"] >= steps) or bool(until and until(event))
-                    or self.nonfinite() or self.model.converged() and event.op == "epoch")
+                    or self.nonfinite() or self.model.converged() and event.closes >= Level.EPOCH)
 
         if self.on_event is not None or until is not None or steps is not None or detail is not None:
             self.stepper.step(None, until=enough, detail=Level.BATCH if detail is None else detail)
             return self.summary()
         if not self.at_epoch_boundary():   # the fused path starts at an epoch boundary: get there first
-            if self.stepper.step(Level.EPOCH, until=enough, detail=Level.BATCH).op != "epoch" \
-                    or done["epochs"] >= epochs or self.model.converged() or self.nonfinite():
+            self.stepper.step(Level.EPOCH, until=enough, detail=Level.BATCH)
+            if not self.at_epoch_boundary() or done["epochs"] >= epochs or self.model.converged() or self.nonfinite():
                 return self.summary()
         self.stepper.run(epochs - done["epochs"])
         return self.summary()

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from dlsim.sim.events import Level
-from dlsim.sim.formulas import count, num
+from dlsim.protocol.events import Level
+from dlsim.protocol.numbers import count, num
 from dlsim.tui.screens.help import HelpScreen
 from dlsim.tui.screens.home import HomeScreen
 from dlsim.tui.screens.options import OptionsScreen

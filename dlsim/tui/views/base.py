@@ -11,7 +11,7 @@ import numpy as np
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.tui.widgets.curves import Chart, Curves
 from dlsim.tui.widgets.data.decision import DecisionPlot, extent, grid
 from dlsim.tui.widgets.network.graph import Graph, NetworkGraph
