@@ -54,14 +54,14 @@ def dispatch(args) -> int:
         from dlsim.tui.launch import launch
         return launch()
     if args.command == "list":
-        from dlsim.catalog import print_catalog
+        from dlsim.console.catalog import print_catalog
         return print_catalog()
     if args.command == "bench":
         from dlsim.bench import main as bench
         return bench(quick=args.quick)
     if args.command == "lesson":
-        from dlsim.lesson.commands import main as lesson
-        return lesson(args)
+        from dlsim.console.lessons import main as lesson
+        return lesson(args, open_in_app=_open_lesson)
     from dlsim.models.options import parse_assignments
     options = parse_assignments(args.set)
     for flag in ("dataset", "seed"):   # --dataset D and --seed S are shorthands for --set
@@ -77,9 +77,14 @@ def dispatch(args) -> int:
             raise UserError("--trace, --epochs and --steps need --headless")
         from dlsim.tui.launch import launch
         return launch(model=args.model, seed=seed, options=options)
-    from dlsim.headless import run_headless
+    from dlsim.console.run import run_headless
     return run_headless(args.model, seed=seed, options=options, epochs=args.epochs,
                         steps=args.steps, trace=args.trace, trace_level=args.trace_level or "batch")
+
+
+def _open_lesson(lesson: str) -> int:
+    from dlsim.tui.launch import launch
+    return launch(lesson=lesson)
 
 
 def check_trace_flags(trace: str | None, level: str | None) -> None:
@@ -87,7 +92,7 @@ def check_trace_flags(trace: str | None, level: str | None) -> None:
     if trace is not None and not trace.strip():
         raise UserError("--trace needs a file name")
     if level is not None:
-        from dlsim.headless import TRACE_LEVELS
+        from dlsim.console.run import TRACE_LEVELS
         if level not in TRACE_LEVELS:
             raise UserError(f"--trace-level '{level}' is not allowed; choose from: {', '.join(TRACE_LEVELS)}")
         if trace is None:

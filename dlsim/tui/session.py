@@ -19,7 +19,7 @@ from dlsim.sim.stepper import HistoryLimit
 from dlsim.tui.changes import EDITED, RUN, STEP, Changes, Layout
 from dlsim.tui.frame import Frame
 from dlsim.tui.summary import summarize
-from dlsim.tui.trace import Trace
+from dlsim.tui.sample_values import Trace
 from dlsim.sim.watchdog import Watchdog
 
 

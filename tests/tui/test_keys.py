@@ -56,7 +56,7 @@ async def test_math_panel_shows_the_kernels_numbers():
 
 
 async def test_f_runs_in_a_worker_and_space_pauses_it():
-    # how fast the pause takes effect is measured by `python -m dlsim.tui.measure`, never asserted
+    # how fast the pause takes effect is measured by `python tools/measure_app.py`, never asserted
     app = make_app("mlp", dataset="spiral")
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)

@@ -10,7 +10,7 @@ from dlsim.kernels import cache, jit
 from dlsim.protocol.events import Level
 from dlsim.protocol.numbers import num
 from dlsim.sim.simulator import Simulator, level_of
-from dlsim.trace import TraceError, TraceWriter
+from dlsim.console.trace_file import TraceError, TraceWriter
 
 TRACE_LEVELS = ("op", "batch", "epoch")
 LONG = 60.0    # seconds: a run estimated to take longer is announced with its cost

@@ -80,7 +80,7 @@ def play(lesson: Lesson, trace: str | None = None, out=None) -> int:
     player = Player(lesson)
     writer = None
     if trace:
-        from dlsim.trace import TraceWriter
+        from dlsim.console.trace_file import TraceWriter
         writer = TraceWriter(trace)
         writer.header(lesson.network, player.sim.config)
         player.sim.on_event = lambda event: writer.write(event, player.sim)
