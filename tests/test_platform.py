@@ -39,3 +39,26 @@ def test_every_op_a_network_emits_has_its_formula(name):
     ops = {e.op for e in (sim.step("op") for _ in range(400))}
     ops |= {sim.step("epoch").op}
     assert ops <= set(MODELS[name].formulas)
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_every_dataset_a_network_offers_is_of_a_kind_it_takes(name):
+    from dlsim.protocol import datasets
+    cls = MODELS[name]
+    for offered in cls.datasets:
+        kind = datasets.kind_of(cls.dataset_source.get(offered, offered))
+        assert kind.name in cls.kinds, (offered, kind.name)
+
+
+def test_dataset_options_belong_to_the_networks_that_have_them():
+    """The SOM has no test split: it is given no test points (it used to get 64 it never used)."""
+    som = dlsim.make("som", samples=30)
+    assert som.data.X.shape == (30, 3) and som.data.X_test.shape == (0, 3)
+    assert som.data.kind.name == "vectors" and som.data.shape == (3,)
+    mlp = dlsim.make("mlp", samples=30, test=5)
+    assert mlp.data.X_test.shape == (5, 2) and mlp.data.kind.name == "points"
+
+
+def test_inputs_are_checked_against_the_datasets_sample_shape():
+    with pytest.raises(UserError, match=r"rows of 3 numbers \(shape \(N, 3\)\)"):
+        dlsim.make("som").predict([[0.1, 0.2]])

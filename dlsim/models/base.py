@@ -29,6 +29,7 @@ class Model:
     summary: str = ""      # one line on what the network teaches
     options: tuple = ()    # Option specs
     datasets: tuple = ()   # dataset names it accepts
+    kinds: tuple = ()      # the dataset kinds (dlsim.protocol.datasets.KINDS) those are of
     default_epochs: int = 100  # a headless run's length when none is given
     dataset_source: dict = {}  # a name the model uses for a dataset stored under another name
     # what it measures, in the order summaries list them (those present in a result are shown)

@@ -24,6 +24,7 @@ class MLP(Model):
     name = "mlp"
     summary = "layers of neurons trained by backpropagation: decision boundaries, gradients, optimizers"
     datasets = ("xor", "circle", "moons", "spiral", "gaussian", "xor4", "and", "or")
+    kinds = ("points", "table")   # the dataset kinds it takes
     default_epochs = 200    # a headless run's length when none is given
     metrics = METRICS
     learning_rule = "backpropagation"

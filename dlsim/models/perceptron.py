@@ -18,6 +18,7 @@ class Perceptron(Model):
     name = "perceptron"
     summary = "one neuron, a weighted sum and a threshold: the rule that started it all"
     datasets = ("and", "or", "xor", "blobs")
+    kinds = ("table", "points")   # the dataset kinds it takes
     dataset_source = {"xor": "xor4", "blobs": "gaussian"}  # XOR's truth table; two Gaussian blobs
     default_epochs = 100    # a headless run's length when none is given
     metrics = METRICS

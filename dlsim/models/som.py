@@ -28,6 +28,7 @@ class SOM(Model):
     name = "som"
     summary = "a grid of nodes that unfolds over the data: competition, neighbourhoods, topology"
     datasets = ("colors", "blobs", "ring", "moons", "iris")
+    kinds = ("vectors", "points")   # the dataset kinds it takes
     dataset_source = {"blobs": "blobs3"}
     unsaved = Model.unsaved + ("pos",)
     metrics = METRICS

@@ -25,9 +25,12 @@ HISTORY_BUDGET = inspect.signature(Stepper).parameters["memory"].default   # byt
 
 
 def dataset_for(cls, config: dict) -> datasets.Dataset:
+    """The model's dataset, made with the options its kind takes (a model without a `test` option
+    gets no test points; a truth table takes none)."""
     source = cls.dataset_source.get(config["dataset"], config["dataset"])
-    return datasets.make(source, samples=config.get("samples", 256), test=config.get("test", 64),
-                         noise=config.get("noise", 0.0), seed=config["seed"])
+    kind = datasets.kind_of(source)
+    given = {name: config.get(name, datasets.DEFAULTS[name]) for name in kind.options}
+    return datasets.make(source, seed=config["seed"], **given)
 
 
 def estimate(model: str, config: dict) -> Estimate:
@@ -158,9 +161,13 @@ class Simulator:
     def _inputs(self, X) -> np.ndarray:
         """X as the (N, features) float array the kernels take, or a UserError saying what is wrong."""
         X = arguments.numbers(X, "inputs")
-        width = self.data.X.shape[1]
-        if X.ndim != 2 or X.shape[1] != width:
-            raise UserError(f"inputs must be rows of {width} numbers (shape (N, {width})), got shape {X.shape}")
+        shape = self.data.shape   # one sample's, as the dataset's kind has it
+        if X.shape[1:] != shape or X.ndim != len(shape) + 1:
+            if len(shape) == 1:
+                raise UserError(f"inputs must be rows of {shape[0]} numbers (shape (N, {shape[0]})), "
+                                f"got shape {X.shape}")
+            raise UserError(f"inputs must be {self.data.kind.name} of shape {shape} each (shape (N, "
+                            f"{', '.join(map(str, shape))})), got shape {X.shape}")
         return np.ascontiguousarray(arguments.finite(X, "inputs"))
 
     def evaluate(self) -> dict[str, Any]:
