@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--headless", action="store_true", help="no screen: train, print a summary")
     run.add_argument("--dataset", help="training data (see 'dlsim list')")
     run.add_argument("--seed", type=int, help="random seed (default 0)")
+    run.add_argument("--backend", help="kernels: cpu (Numba, default) or numpy (no compilation); cuda is not built yet")
     length = run.add_mutually_exclusive_group()
     length.add_argument("--epochs", type=int, help="epochs to train (headless)")
     length.add_argument("--steps", type=int, help="parameter updates to train (headless)")
@@ -64,7 +65,7 @@ def dispatch(args) -> int:
         return lesson(args, open_in_app=_open_lesson)
     from dlsim.models.options import parse_assignments
     options = parse_assignments(args.set)
-    for flag in ("dataset", "seed"):   # --dataset D and --seed S are shorthands for --set
+    for flag in ("dataset", "seed", "backend"):   # --dataset D, --seed S, --backend B: shorthands for --set
         given = getattr(args, flag)
         if flag in options and given is not None and str(given) != options[flag]:
             raise UserError(f"--{flag} {given} and --set {flag}={options[flag]} disagree; give it once")

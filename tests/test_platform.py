@@ -62,3 +62,28 @@ def test_dataset_options_belong_to_the_networks_that_have_them():
 def test_inputs_are_checked_against_the_datasets_sample_shape():
     with pytest.raises(UserError, match=r"rows of 3 numbers \(shape \(N, 3\)\)"):
         dlsim.make("som").predict([[0.1, 0.2]])
+
+
+def test_cuda_is_a_reserved_backend_for_every_network():
+    for name in MODELS:
+        with pytest.raises(UserError, match="backend 'cuda' is not built yet; use one of: cpu, numpy"):
+            dlsim.make(name, backend="cuda")
+
+
+@pytest.mark.parametrize("name, options", [("perceptron", {"dataset": "blobs"}),
+                                           ("som", {"rows": 3, "cols": 4, "samples": 30})])
+def test_every_network_runs_on_the_numpy_backend_to_the_same_bits(name, options):
+    """The NumPy references train the perceptron and the SOM exactly as the compiled kernels do."""
+    import numpy as np
+    numpy, cpu = dlsim.make(name, backend="numpy", **options), dlsim.make(name, **options)
+    assert numpy.model.kernels.name == "numpy" and not numpy.model.kernels.compiles
+    numpy.train(epochs=2)
+    cpu.train(epochs=2)
+    for key, value in cpu.params.items():
+        assert np.array_equal(numpy.params[key], value), key
+
+
+def test_cli_takes_backend_as_a_flag(capsys):
+    from dlsim.cli import main
+    assert main(["run", "som", "--headless", "--backend", "cuda"]) == 2
+    assert "backend 'cuda' is not built yet" in capsys.readouterr().err

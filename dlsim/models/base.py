@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from dlsim.kernels import backend
 from dlsim.models.cost import Estimate
 from dlsim.protocol.datasets import Dataset
 from dlsim.protocol.events import Event, Level
@@ -46,6 +47,7 @@ class Model:
         self.epoch = 0                 # epochs completed
         self.steps = 0                 # parameter updates made
         self.history: list[dict] = []  # metrics per completed epoch (thinned when long: see record)
+        self.kernels = backend(self.config.get("backend", "cpu"))   # its namespace per network
 
     # --- parameters -------------------------------------------------------------------------
     @property
@@ -136,6 +138,8 @@ class Model:
     def warm_up(self, detail: Level = Level.OP) -> None:
         """Compile (or load from Numba's disk cache) the kernels that a run streaming events of
         `detail` needs (Level.EPOCH: only the fused path), on a scratch copy with two samples."""
+        if not self.kernels.compiles and detail >= Level.EPOCH:
+            return   # the fused path runs the NumPy references: nothing to compile
         d = self.data
         tiny = dataclasses.replace(d, X=d.X[:2], y=d.y[:2], X_test=d.X_test[:2], y_test=d.y_test[:2])
         config = {**self.config, **({"batch": 0} if "batch" in self.config else {})}  # fits 2 samples

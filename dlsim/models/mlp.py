@@ -10,7 +10,7 @@ import numpy as np
 
 from dlsim.errors import UserError
 from dlsim.kernels import activations as act
-from dlsim.kernels import backend, losses, optimizers
+from dlsim.kernels import losses, optimizers
 from dlsim.kernels.dense import backprop_sum, neuron_z
 from dlsim.models import options as opt
 from dlsim.models.mlp_formulas import FORMULAS, METRICS, Op
@@ -46,8 +46,7 @@ class MLP(Model):
         opt.integer("samples", 256, "training points", low=2, high=1_000_000),
         opt.integer("test", 64, "test points", low=0, high=1_000_000),
         opt.real("noise", 0.1, "noise added to the points", high=5.0),
-        opt.choice("backend", "cpu", "kernels: cpu (Numba) or numpy (reference, no compilation)",
-                   ("cpu", "numpy")),
+        opt.backend(),
     )
     EPS = 1e-8  # Adam's ε
 
@@ -67,7 +66,6 @@ class MLP(Model):
         self.opt_kind = optimizers.CODES[config["optimizer"]]
         self.X = np.ascontiguousarray(data.X, np.float64)
         self.Y = self.targets(data.y)
-        self.kernels = backend(config["backend"])
         self.theta = self._initial_weights(np.random.default_rng([config["seed"], 1]))  # (P,)
         self.grad = np.zeros_like(self.theta)   # (P,) accumulates over the current batch
         self.m = np.zeros_like(self.theta)      # (P,) momentum velocity or Adam's first moment
@@ -127,7 +125,7 @@ class MLP(Model):
         X = np.ascontiguousarray(X, np.float64)
         units = int(self.sizes.sum())
         Z, A = np.zeros((X.shape[0], units)), np.zeros((X.shape[0], units))
-        self.kernels.mlp_forward(self.theta, self.sizes, self.acts, X, Z, A)
+        self.kernels.mlp.forward(self.theta, self.sizes, self.acts, X, Z, A)
         return Z, A
 
     def output_layer(self, X):
@@ -143,7 +141,7 @@ class MLP(Model):
         """(loss, {name: ∂L/∂param}) for one forward and backward pass on (X, Y); nothing changes."""
         Z, A = self.forward(X)
         grad = np.zeros_like(self.theta)
-        loss = self.kernels.mlp_backward(self.theta, grad, self.sizes, self.acts, self.loss_kind,
+        loss = self.kernels.mlp.backward(self.theta, grad, self.sizes, self.acts, self.loss_kind,
                                          np.ascontiguousarray(Y, np.float64), Z, A, np.zeros_like(Z))
         return loss, self._named(grad)
 
@@ -191,7 +189,7 @@ class MLP(Model):
         for split, X, y in (("train", d.X, d.y), ("test", d.X_test, d.y_test)):
             if len(y):
                 Z, A = self.output_layer(X)
-                result[f"{split}_loss"] = float(self.kernels.mean_loss(Z, A, self.targets(y), self.loss_kind))
+                result[f"{split}_loss"] = float(self.kernels.mlp.mean_loss(Z, A, self.targets(y), self.loss_kind))
                 result[f"{split}_acc"] = float(np.mean(self._classes(A) == y))   # a tie is never right
             else:
                 result[f"{split}_loss"] = result[f"{split}_acc"] = None
@@ -226,7 +224,7 @@ class MLP(Model):
 
     def _compiled_batch(self, rows):
         self.steps += 1
-        self.batch_loss = self.kernels.mlp_train_batch(
+        self.batch_loss = self.kernels.mlp.train_batch(
             self.theta, self.grad, self.m, self.v, self.steps, self.sizes, self.acts, self.loss_kind,
             *self.hyper(), self.X[rows], self.Y[rows])
         return self._batch_done(len(rows))
@@ -352,7 +350,7 @@ class MLP(Model):
             n = min(every, epochs - done)
             orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
             epoch_losses = np.zeros(n)
-            ran, self.steps = self.kernels.mlp_train_epochs(
+            ran, self.steps = self.kernels.mlp.train_epochs(
                 self.theta, self.grad, self.m, self.v, self.steps, self.sizes, self.acts,
                 self.loss_kind, *self.hyper(), self.X, self.Y, orders, self.batch_size, epoch_losses)
             for e in range(ran):

@@ -35,6 +35,7 @@ class Perceptron(Model):
         opt.integer("test", 20, "test points (blobs only)", low=0, high=100_000),
         opt.real("noise", 0.0, "extra spread of the points (blobs only)", high=5.0),
         opt.choice("shuffle", "no", "shuffle the order every epoch", ("no", "yes")),
+        opt.backend(),
     )
 
     def __init__(self, config, data):
@@ -107,7 +108,7 @@ class Perceptron(Model):
         for e in range(epochs):
             b = float(self.theta[-1])
             order = self.order(self.epoch)[None, :].astype(np.int64)
-            _, b = kernel.train_epochs(self.theta[:-1], b, self.X, self.y, float(self.config["lr"]),
+            _, b = self.kernels.perceptron.train_epochs(self.theta[:-1], b, self.X, self.y, float(self.config["lr"]),
                                        order, errors)
             self.theta[-1] = b
             self.epoch += 1

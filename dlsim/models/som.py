@@ -53,6 +53,7 @@ class SOM(Model):
         opt.choice("order", "random", "sample order in an epoch", ("random", "sequential")),
         opt.integer("samples", 300, "training samples", low=2, high=1_000_000),
         opt.real("noise", 0.0, "noise added to the samples", high=5.0),
+        opt.backend(),
     )
 
     def __init__(self, config, data):
@@ -160,7 +161,7 @@ class SOM(Model):
     def _epoch_end(self):
         self.index = 0
         self.epoch += 1
-        self._record(*kernel.errors(self.X, self.W, self.pos))
+        self._record(*self.kernels.som.errors(self.X, self.W, self.pos))
         return Event(Op.EPOCH, EVALUATE, "som", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
 
     def _record(self, qe, te):
@@ -176,7 +177,7 @@ class SOM(Model):
             n = min(epochs - done, FUSED_CHUNK)
             orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
             qe, te = np.zeros(n), np.zeros(n)
-            kernel.train_epochs(self.W, self.pos, self.X, orders, self.steps, self.horizon(),
+            self.kernels.som.train_epochs(self.W, self.pos, self.X, orders, self.steps, self.horizon(),
                                 float(self.config["lr"]), float(self.config["sigma"]),
                                 self.decay_kind, self.kind, qe, te)
             for e in range(n):
@@ -214,7 +215,7 @@ class SOM(Model):
         return self.index, self.X.shape[0]   # online: one update per sample
 
     def evaluate(self):
-        qe, te = kernel.errors(self.X, self.W, self.pos)
+        qe, te = self.kernels.som.errors(self.X, self.W, self.pos)
         return {"quantization_error": float(qe), "topographic_error": float(te)}
 
     def predict(self, X):
