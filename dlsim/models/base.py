@@ -150,6 +150,15 @@ class Model:
             while next(events).closes < Level.BATCH:
                 pass
 
+    # what the app's warm-up runs (dlsim.tui.warmup): every variant whose compiled code differs, at a
+    # size that compiles the same code in little time
+    warm_up_configs: tuple[dict, ...] = ({},)
+    warm_up_size: dict = {}
+
+    def exercise(self) -> None:
+        """Run the whole-batch paths the app's views use (the warm-up calls it once per variant)."""
+        self.evaluate()
+
     def converged(self) -> bool:
         return False
 

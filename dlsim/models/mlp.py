@@ -49,6 +49,9 @@ class MLP(Model):
         opt.backend(),
     )
     EPS = 1e-8  # Adam's ε
+    warm_up_configs = ({}, {"loss": "softmax_ce", "optimizer": "adam", "activation": "relu"},
+                       {"optimizer": "momentum", "loss": "mse", "activation": "sigmoid"})
+    warm_up_size = {"hidden": (2,), "samples": 8, "test": 4, "batch": 4}
 
     def __init__(self, config, data):
         super().__init__(config, data)
@@ -178,6 +181,10 @@ class MLP(Model):
             return np.where(p > 0.5 + TIE, 1, np.where(p < 0.5 - TIE, 0, NO_CLASS))
         undecided = _shared_top(out) | ~np.all(np.isfinite(out), axis=1)
         return np.where(undecided, NO_CLASS, out.argmax(axis=1))
+
+    def exercise(self):
+        self.evaluate()
+        self.scores(np.zeros((3, self.X.shape[1])))   # the decision surface
 
     def scores(self, X):
         out = self.outputs(X)
