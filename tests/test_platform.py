@@ -87,3 +87,30 @@ def test_cli_takes_backend_as_a_flag(capsys):
     from dlsim.cli import main
     assert main(["run", "som", "--headless", "--backend", "cuda"]) == 2
     assert "backend 'cuda' is not built yet" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, options", [("perceptron", {}), ("mlp", {"samples": 8, "test": 2, "batch": 4}),
+                                           ("som", {"rows": 2, "cols": 3, "samples": 6})])
+def test_a_snapshot_holds_everything_training_changes(name, options):
+    """Snapshots copy the fields a network names (`saved`), not all it has: whatever training changes
+    must be among them, or stepping back would not restore it."""
+    import copy
+
+    import numpy as np
+    sim = dlsim.make(name, **options)
+    before = {k: copy.deepcopy(v) for k, v in vars(sim.model).items() if k not in ("history", "kernels")}
+    sim.set("lr", 0.25)
+    for _ in range(3):
+        sim.step("sample")
+    sim.step("epoch")
+    changed = {k for k, v in before.items()
+               if not (np.array_equal(v, getattr(sim.model, k)) if isinstance(v, np.ndarray)
+                       else v is getattr(sim.model, k) or _same(v, getattr(sim.model, k)))}
+    assert changed and changed <= set(type(sim.model).saved), changed - set(type(sim.model).saved)
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except ValueError:   # containers of arrays
+        return repr(a) == repr(b)

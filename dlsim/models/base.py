@@ -37,9 +37,10 @@ class Model:
     metrics: tuple[Metric, ...] = LOSS_AND_ACCURACY
     learning_rule: str = "gradient descent"   # how it learns, as "it learns by …" ends
     formulas: dict = {}    # op -> the function writing that op's arithmetic (its *_formulas module)
-    # fixed once built, so left out of state(): deep-copying them into every snapshot cost time
-    # (Numba dispatchers in `kernels` are pickled by deepcopy) and memory (the training data)
-    unsaved: tuple = ("data", "history", "kernels", "X", "Y", "y")
+    # what changes while training, and so goes into every snapshot (state()); each network adds its
+    # parameters, optimizer state and cursor. Everything else is fixed once built (data, kernels,
+    # layer sizes) and never copied. A test checks that training changes nothing outside this list.
+    saved: tuple[str, ...] = ("config", "epoch", "steps")
 
     def __init__(self, config: dict[str, Any], data: Dataset):
         self.config = dict(config)
@@ -81,8 +82,7 @@ class Model:
         """A deep copy of everything that changes while training, the cursor included. `memo` is
         the deep copy's memo: afterwards it holds every object the copy made (the stepper counts
         their bytes against its memory budget)."""
-        state = copy.deepcopy({k: v for k, v in vars(self).items() if k not in self.unsaved},
-                              {} if memo is None else memo)
+        state = copy.deepcopy({k: getattr(self, k) for k in self.saved}, {} if memo is None else memo)
         state["history"] = self.epoch  # entries only ever get added after it: enough to restore it
         return state
 

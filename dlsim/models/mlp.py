@@ -27,6 +27,7 @@ class MLP(Model):
     kinds = ("points", "table")   # the dataset kinds it takes
     default_epochs = 200    # a headless run's length when none is given
     metrics = METRICS
+    saved = Model.saved + ("theta", "grad", "m", "v", "batch_index", "sample", "batch_loss", "epoch_loss")
     learning_rule = "backpropagation"
     formulas = FORMULAS
     options = (

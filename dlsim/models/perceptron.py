@@ -22,6 +22,7 @@ class Perceptron(Model):
     dataset_source = {"xor": "xor4", "blobs": "gaussian"}  # XOR's truth table; two Gaussian blobs
     default_epochs = 100    # a headless run's length when none is given
     metrics = METRICS
+    saved = Model.saved + ("theta", "index", "errors")
     learning_rule = "the perceptron rule"
     formulas = FORMULAS
     options = (

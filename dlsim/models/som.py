@@ -30,7 +30,7 @@ class SOM(Model):
     datasets = ("colors", "blobs", "ring", "moons", "iris")
     kinds = ("vectors", "points")   # the dataset kinds it takes
     dataset_source = {"blobs": "blobs3"}
-    unsaved = Model.unsaved + ("pos",)
+    saved = Model.saved + ("theta", "index")
     metrics = METRICS
     learning_rule = "Kohonen's rule: the best-matching unit and its grid neighbours move towards each sample"
     formulas = FORMULAS
