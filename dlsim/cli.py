@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--headless", action="store_true", help="no screen: train, print a summary")
     run.add_argument("--dataset", help="training data (see 'dlsim list')")
     run.add_argument("--seed", type=int, help="random seed (default 0)")
+    run.add_argument("--backend", help="kernels: cpu (Numba, default) or numpy (no compilation); cuda is not built yet")
     length = run.add_mutually_exclusive_group()
     length.add_argument("--epochs", type=int, help="epochs to train (headless)")
     length.add_argument("--steps", type=int, help="parameter updates to train (headless)")
@@ -54,17 +55,17 @@ def dispatch(args) -> int:
         from dlsim.tui.launch import launch
         return launch()
     if args.command == "list":
-        from dlsim.catalog import print_catalog
+        from dlsim.console.catalog import print_catalog
         return print_catalog()
     if args.command == "bench":
         from dlsim.bench import main as bench
         return bench(quick=args.quick)
     if args.command == "lesson":
-        from dlsim.lesson.commands import main as lesson
-        return lesson(args)
+        from dlsim.console.lessons import main as lesson
+        return lesson(args, open_in_app=_open_lesson)
     from dlsim.models.options import parse_assignments
     options = parse_assignments(args.set)
-    for flag in ("dataset", "seed"):   # --dataset D and --seed S are shorthands for --set
+    for flag in ("dataset", "seed", "backend"):   # --dataset D, --seed S, --backend B: shorthands for --set
         given = getattr(args, flag)
         if flag in options and given is not None and str(given) != options[flag]:
             raise UserError(f"--{flag} {given} and --set {flag}={options[flag]} disagree; give it once")
@@ -77,9 +78,14 @@ def dispatch(args) -> int:
             raise UserError("--trace, --epochs and --steps need --headless")
         from dlsim.tui.launch import launch
         return launch(model=args.model, seed=seed, options=options)
-    from dlsim.headless import run_headless
+    from dlsim.console.run import run_headless
     return run_headless(args.model, seed=seed, options=options, epochs=args.epochs,
                         steps=args.steps, trace=args.trace, trace_level=args.trace_level or "batch")
+
+
+def _open_lesson(lesson: str) -> int:
+    from dlsim.tui.launch import launch
+    return launch(lesson=lesson)
 
 
 def check_trace_flags(trace: str | None, level: str | None) -> None:
@@ -87,7 +93,7 @@ def check_trace_flags(trace: str | None, level: str | None) -> None:
     if trace is not None and not trace.strip():
         raise UserError("--trace needs a file name")
     if level is not None:
-        from dlsim.headless import TRACE_LEVELS
+        from dlsim.console.run import TRACE_LEVELS
         if level not in TRACE_LEVELS:
             raise UserError(f"--trace-level '{level}' is not allowed; choose from: {', '.join(TRACE_LEVELS)}")
         if trace is None:

@@ -6,7 +6,7 @@ import pytest
 
 import dlsim
 from dlsim.errors import UserError
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 
 
 def small(**options):

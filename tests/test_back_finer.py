@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import dlsim
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.tui.session import Session
 from tests.test_stepper import same_event
 

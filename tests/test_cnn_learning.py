@@ -5,7 +5,7 @@ import pytest
 from dlsim.kernels import cnn
 from dlsim.kernels.activations import RELU
 from dlsim.kernels.optimizers import ADAM
-from dlsim.sim import images
+from dlsim.protocol import images
 
 
 def _train_and_test(data, channels, side, classes, epochs, seed=0):

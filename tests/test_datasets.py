@@ -4,7 +4,7 @@ import pytest
 
 import dlsim
 from dlsim.errors import UserError
-from dlsim.sim import datasets
+from dlsim.protocol import datasets
 
 GENERATED = tuple(datasets.GENERATORS)
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import dlsim
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.tui.session import Session
 
 CONFIGS = {

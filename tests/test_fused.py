@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import dlsim
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.sim.stepper import Stepper
 
 EPOCHS = 2

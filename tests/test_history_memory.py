@@ -11,7 +11,7 @@ import pytest
 
 import dlsim
 from dlsim.sim import stepper as stepper_module
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.sim.stepper import Stepper
 
 CASES = {

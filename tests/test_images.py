@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from dlsim.errors import UserError
-from dlsim.sim import images
+from dlsim.protocol import images
 
 GENERATORS = [(images.bars, 1, 2), (images.shapes, 1, 3), (images.colour_shapes, 3, 3)]
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dlsim.lesson import Player, load
-from dlsim.lesson.headless import play
+from dlsim.console.lesson_play import play
 from dlsim.lesson.library import check, lesson_files
 from dlsim.lesson.text import fmt
 from dlsim.resources import lessons_dir

@@ -8,7 +8,7 @@ from dlsim.cli import main
 from dlsim.errors import UserError
 from dlsim.lesson.cost import heavy_actions
 from dlsim.lesson.parse import parse
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.sim.resources import budget
 
 DEEP = ",".join(["1024"] * 300)

@@ -13,7 +13,7 @@ import dlsim
 from dlsim.kernels import activations as act
 from dlsim.kernels import losses
 from dlsim.kernels import reference as ref
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.sim.stepper import Stepper
 
 SATURATED = (50.0, 800.0)

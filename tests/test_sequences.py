@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from dlsim.errors import UserError
-from dlsim.sim import sequences as seq
+from dlsim.protocol import sequences as seq
 
 SMALL = {"sine": {"steps": 7}, "first_bit": {"steps": 5}, "adding": {"steps": 6}, "parity": {"steps": 5},
          "counting": {"steps": 5}, "characters": {"steps": 9}}

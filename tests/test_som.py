@@ -8,7 +8,7 @@ import pytest
 import dlsim
 from dlsim.cli import main
 from dlsim.errors import UserError
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from tests.test_stepper import assert_bit_identical, record, same_event
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import dlsim
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.sim.stepper import HistoryLimit, Stepper
 
 CURSOR = ("epoch", "steps", "batch_index", "sample", "batch_loss", "epoch_loss", "history", "config")

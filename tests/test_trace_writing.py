@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-import dlsim.trace
+import dlsim.console.trace_file
 from dlsim.cli import main
-from dlsim.headless import Progress
+from dlsim.console.run import Progress
 
 LESSON = "---\ntitle: T\nnetwork: perceptron\ndataset: and\n---\n\n## One\n\nText.\n\n@step 1 epoch\n\nDone.\n"
 
@@ -52,8 +52,8 @@ def test_a_write_error_midway_leaves_only_whole_lines(tmp_path, capsys, monkeypa
         room[0] -= n
         return n
 
-    monkeypatch.setattr(dlsim.trace.TraceWriter, "BLOCK", 1024)
-    monkeypatch.setattr(dlsim.trace.os, "write", failing_write)
+    monkeypatch.setattr(dlsim.console.trace_file.TraceWriter, "BLOCK", 1024)
+    monkeypatch.setattr(dlsim.console.trace_file.os, "write", failing_write)
     code, _, err = run(capsys, *argv, "--trace", str(path))
     assert code == 2
     assert str(path) in one_error_line(err) and os.strerror(fault) in err
@@ -65,7 +65,7 @@ def test_a_write_error_midway_leaves_only_whole_lines(tmp_path, capsys, monkeypa
 
 def test_ctrl_c_keeps_every_written_line_whole(tmp_path, monkeypatch):
     path = tmp_path / "t.jsonl"
-    writer = dlsim.trace.TraceWriter(str(path))
+    writer = dlsim.console.trace_file.TraceWriter(str(path))
     writer.header("mlp", {"seed": 0})
     real_write = os.write
 
@@ -73,7 +73,7 @@ def test_ctrl_c_keeps_every_written_line_whole(tmp_path, monkeypatch):
         real_write(fd, bytes(data[:10]))     # part of the next line reached the file …
         raise KeyboardInterrupt              # … when Ctrl+C came
 
-    monkeypatch.setattr(dlsim.trace.os, "write", interrupted)
+    monkeypatch.setattr(dlsim.console.trace_file.os, "write", interrupted)
     writer.summary({"epochs": 1})
     with pytest.raises(KeyboardInterrupt):
         writer.close()

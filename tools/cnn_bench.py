@@ -20,7 +20,7 @@ from dlsim.kernels import cnn
 from dlsim.kernels import cnn_reference as ref
 from dlsim.kernels.activations import RELU
 from dlsim.kernels.optimizers import SGD
-from dlsim.sim import images
+from dlsim.protocol import images
 
 LR = 0.05
 

@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from dlsim.kernels import lstm, lstm_reference, recurrent, recurrent_reference, rnn, rnn_reference
-from dlsim.sim import sequences
+from dlsim.protocol import sequences
 
 DEFAULT = {"hidden": 16, "steps": 20}
 BATCH, BATCHES = 16, 4

@@ -20,7 +20,7 @@ import time
 from functools import cache
 from pathlib import Path
 
-import dlsim
+from dlsim import __version__
 
 KERNELS = Path(__file__).resolve().parent
 PRUNE_AFTER = 30 * 24 * 3600   # seconds unused after which another version's directory is deleted
@@ -37,7 +37,7 @@ def root() -> Path:
 @cache
 def key() -> str:
     """A hash of dlsim's version and the text of every kernel source file."""
-    digest = hashlib.sha256(dlsim.__version__.encode())
+    digest = hashlib.sha256(__version__.encode())
     for source in sorted(KERNELS.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
     return digest.hexdigest()[:20]

@@ -10,7 +10,7 @@ from dlsim.lesson.document import Lesson, Problem
 from dlsim.models import MODELS
 from dlsim.models.cost import duration
 from dlsim.models.options import resolve
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.sim.simulator import estimate
 
 HEAVY = 10.0   # seconds: an action estimated to take longer gets a warning

@@ -17,7 +17,7 @@ import re
 from dlsim.errors import suggest
 from dlsim.lesson.document import Action, Checkpoint, Expectation, Highlight
 from dlsim.lesson.quantities import parse_condition, parse_number, parse_quantity
-from dlsim.sim.events import LEVELS
+from dlsim.protocol.events import LEVELS
 
 ACTIONS = ("step", "back", "run", "set", "param", "reset")
 DIRECTIVES = ACTIONS + ("highlight", "predict", "ask", "because", "expect")

@@ -5,7 +5,7 @@ rebuilds it): a @back past that point fails when the lesson plays, so `lesson ch
 Only what is certain is counted: a step at a coarser level or a @run crosses an unknown number of
 units of a finer level, and after one of them nothing is reported.
 """
-from dlsim.sim.events import LEVELS
+from dlsim.protocol.events import LEVELS
 
 
 class Moves:

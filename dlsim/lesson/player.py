@@ -14,7 +14,7 @@ the headless runner drive the same Player, so both show the same numbers.
 """
 import numpy as np
 
-import dlsim
+from dlsim.sim.simulator import Simulator
 from dlsim.errors import UserError
 from dlsim.lesson.document import Action, Checkpoint, Lesson, LessonError, Problem, Step
 from dlsim.lesson.quantities import Missing, Scope
@@ -27,7 +27,7 @@ class Player:
     def __init__(self, lesson: Lesson, progress=None):
         self.lesson = lesson
         self.progress = progress                   # a progress.Progress, or None (headless)
-        self.sim = dlsim.make(lesson.network, seed=lesson.seed, **lesson.options)
+        self.sim = Simulator(lesson.network, seed=lesson.seed, **lesson.options)
         self._initial = dict(self.sim.config)
         self.index = -1
         self.view: StepView | None = None

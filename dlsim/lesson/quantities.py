@@ -9,8 +9,8 @@ and read by lookup: nothing is evaluated as Python.
 
 Names are looked up, in this order, among the values of the last event (`z`, `error`, `delta`…)
 and of the events before it in the same lesson step, latest first,
-the simulation's counters (`epoch`, `steps`, `converged`, `diverged`, `parameters`), its metrics
-(`train_acc`, `test_acc`, `train_loss`, `test_loss` now; `loss`, `errors` of the last epoch), its
+the simulation's counters (`epoch`, `steps`, `converged`, `diverged`, `parameters`), the metrics its
+network declares (measured now, such as `train_acc`; or of the last epoch, such as `errors`), its
 parameters and its options (`lr`, `hidden`…). `PATH.KEY` names a value of the latest event whose
 path ends in PATH: `layer[0].neuron[1].a` is that neuron's activation.
 """
@@ -24,7 +24,17 @@ from dlsim.lesson.document import Condition, Quantity
 FUNCTIONS = ("class", "score", "history", "change", "sign")
 PREDICT_ONLY = ("change", "sign")
 SPECIALS = ("epoch", "steps", "converged", "diverged", "parameters")
-LIVE_METRICS = ("train_acc", "test_acc", "train_loss", "test_loss")
+EPOCH_ONLY = ("loss",)   # in every gradient-trained network's history: the epoch's mean batch loss
+
+
+def live_metrics(model) -> set[str]:
+    """The metrics `evaluate()` measures at any moment, as the network declares them."""
+    return {m.key for m in model.metrics if m.live}
+
+
+def epoch_metrics(model) -> set[str]:
+    """The names measured only at an epoch's end (not options of the same name, such as a SOM's lr)."""
+    return set(EPOCH_ONLY) | {m.key for m in model.metrics if not m.live and m.key not in model.config}
 OPS = ("<=", ">=", "==", "!=", "<", ">")
 
 _INDEX = r"\[\s*\d+(?:\s*,\s*\d+)*\s*\]"
@@ -121,13 +131,13 @@ class Scope:
                     "converged": sim.model.converged,
                     "parameters": lambda: sum(v.size for v in sim.model.params.values()),
                     "diverged": sim.diverged}[name]()
-        if name in LIVE_METRICS:
+        if name in live_metrics(sim.model):
             if self._live is None:
                 self._live = sim.evaluate()
             if name in self._live:
                 return self._live[name]
         history = sim.history
-        if name in ("loss", "errors") or (history and name in history[-1]):
+        if name in epoch_metrics(sim.model) or (history and name in history[-1]):
             if not history or name not in history[-1]:
                 raise Missing(f"{name} is measured at the end of an epoch, and no epoch has ended yet")
             return history[-1][name]

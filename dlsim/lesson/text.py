@@ -10,7 +10,8 @@ import textwrap
 import numpy as np
 
 from dlsim.lesson.quantities import Missing, Scope, parse_quantity
-from dlsim.sim.formulas import describe, num
+from dlsim.protocol.numbers import num
+from dlsim.sim.formulas import describe
 
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}")
 SPECIAL = ("formula", "formulas")

@@ -8,11 +8,11 @@ import dataclasses
 
 from dlsim.errors import UserError, suggest
 from dlsim.lesson.document import Checkpoint, Condition, Lesson, Problem, Quantity
-from dlsim.lesson.quantities import LIVE_METRICS, PREDICT_ONLY, SPECIALS
+from dlsim.lesson.quantities import PREDICT_ONLY, SPECIALS, live_metrics
 from dlsim.models import MODELS
 from dlsim.models.options import resolve
 from dlsim.lesson.moves import Moves
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 
 
 def probe_keys(network: str, config: dict) -> tuple[set[str], set[str]]:
@@ -62,7 +62,7 @@ class _Checker:
 
     # --- names ---------------------------------------------------------------------------------
     def known(self) -> list[str]:
-        return sorted(self.events | set(SPECIALS) | set(LIVE_METRICS) | set(self.sim.model.params)
+        return sorted(self.events | set(SPECIALS) | live_metrics(self.sim.model) | set(self.sim.model.params)
                       | set(self.config))
 
     def param(self, line: int, name: str, index, what: str) -> bool:

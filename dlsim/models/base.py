@@ -15,9 +15,11 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from dlsim.kernels import backend
 from dlsim.models.cost import Estimate
-from dlsim.sim.datasets import Dataset
-from dlsim.sim.events import Event, Level
+from dlsim.protocol.datasets import Dataset
+from dlsim.protocol.events import Event, Level
+from dlsim.protocol.metrics import LOSS_AND_ACCURACY, Metric
 
 TIE = 1e-9      # outputs closer than this are rounding noise apart: neither class wins
 NO_CLASS = -1   # what predict gives where no class wins: the outputs tie (a tie counts as wrong for every class)
@@ -28,14 +30,17 @@ class Model:
     summary: str = ""      # one line on what the network teaches
     options: tuple = ()    # Option specs
     datasets: tuple = ()   # dataset names it accepts
+    kinds: tuple = ()      # the dataset kinds (dlsim.protocol.datasets.KINDS) those are of
     default_epochs: int = 100  # a headless run's length when none is given
     dataset_source: dict = {}  # a name the model uses for a dataset stored under another name
-    # (key, label) of the epoch metrics a run's summary reports, in order (those present are shown)
-    headline: tuple = (("train_loss", "train loss"), ("test_loss", "test loss"),
-                       ("train_acc", "train accuracy"), ("test_acc", "test accuracy"))
-    # fixed once built, so left out of state(): deep-copying them into every snapshot cost time
-    # (Numba dispatchers in `kernels` are pickled by deepcopy) and memory (the training data)
-    unsaved: tuple = ("data", "history", "kernels", "X", "Y", "y")
+    # what it measures, in the order summaries list them (those present in a result are shown)
+    metrics: tuple[Metric, ...] = LOSS_AND_ACCURACY
+    learning_rule: str = "gradient descent"   # how it learns, as "it learns by …" ends
+    formulas: dict = {}    # op -> the function writing that op's arithmetic (its *_formulas module)
+    # what changes while training, and so goes into every snapshot (state()); each network adds its
+    # parameters, optimizer state and cursor. Everything else is fixed once built (data, kernels,
+    # layer sizes) and never copied. A test checks that training changes nothing outside this list.
+    saved: tuple[str, ...] = ("config", "epoch", "steps")
 
     def __init__(self, config: dict[str, Any], data: Dataset):
         self.config = dict(config)
@@ -43,6 +48,7 @@ class Model:
         self.epoch = 0                 # epochs completed
         self.steps = 0                 # parameter updates made
         self.history: list[dict] = []  # metrics per completed epoch (thinned when long: see record)
+        self.kernels = backend(self.config.get("backend", "cpu"))   # its namespace per network
 
     # --- parameters -------------------------------------------------------------------------
     @property
@@ -60,6 +66,14 @@ class Model:
         else:
             target[index] = value
 
+    def has_gradients(self) -> bool:
+        """Whether `gradients` is defined: a network trained by a rule of its own has none."""
+        return type(self).gradients is not Model.gradients
+
+    def gradients(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
+        """(loss, {name: ∂L/∂param}) for one forward and backward pass on (X, Y); nothing changes."""
+        raise NotImplementedError
+
     # --- the stepper's contract -------------------------------------------------------------
     def events(self, detail: Level = Level.OP) -> Iterator[Event]:
         raise NotImplementedError
@@ -68,8 +82,7 @@ class Model:
         """A deep copy of everything that changes while training, the cursor included. `memo` is
         the deep copy's memo: afterwards it holds every object the copy made (the stepper counts
         their bytes against its memory budget)."""
-        state = copy.deepcopy({k: v for k, v in vars(self).items() if k not in self.unsaved},
-                              {} if memo is None else memo)
+        state = copy.deepcopy({k: getattr(self, k) for k in self.saved}, {} if memo is None else memo)
         state["history"] = self.epoch  # entries only ever get added after it: enough to restore it
         return state
 
@@ -125,6 +138,8 @@ class Model:
     def warm_up(self, detail: Level = Level.OP) -> None:
         """Compile (or load from Numba's disk cache) the kernels that a run streaming events of
         `detail` needs (Level.EPOCH: only the fused path), on a scratch copy with two samples."""
+        if not self.kernels.compiles and detail >= Level.EPOCH:
+            return   # the fused path runs the NumPy references: nothing to compile
         d = self.data
         tiny = dataclasses.replace(d, X=d.X[:2], y=d.y[:2], X_test=d.X_test[:2], y_test=d.y_test[:2])
         config = {**self.config, **({"batch": 0} if "batch" in self.config else {})}  # fits 2 samples
@@ -134,6 +149,15 @@ class Model:
             events = scratch.events(detail)
             while next(events).closes < Level.BATCH:
                 pass
+
+    # what the app's warm-up runs (dlsim.tui.warmup): every variant whose compiled code differs, at a
+    # size that compiles the same code in little time
+    warm_up_configs: tuple[dict, ...] = ({},)
+    warm_up_size: dict = {}
+
+    def exercise(self) -> None:
+        """Run the whole-batch paths the app's views use (the warm-up calls it once per variant)."""
+        self.evaluate()
 
     def converged(self) -> bool:
         return False

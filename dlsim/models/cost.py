@@ -9,7 +9,7 @@ development machine: an estimate is an order of magnitude, never a promise.
 from dataclasses import dataclass
 from typing import Mapping
 
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 
 FLOAT = 8              # bytes of a float64
 EVENT_BYTES = 1024     # one stepped event with its values, measured with tracemalloc (600–1,000 B)

@@ -10,20 +10,26 @@ import numpy as np
 
 from dlsim.errors import UserError
 from dlsim.kernels import activations as act
-from dlsim.kernels import backend, losses, optimizers
+from dlsim.kernels import losses, optimizers
 from dlsim.kernels.dense import backprop_sum, neuron_z
 from dlsim.models import options as opt
+from dlsim.models.mlp_formulas import FORMULAS, METRICS, Op
 from dlsim.models.base import NO_CLASS, TIE, Model
 from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
-from dlsim.sim.datasets import one_hot
-from dlsim.sim.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
+from dlsim.protocol.datasets import one_hot
+from dlsim.protocol.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
 
 class MLP(Model):
     name = "mlp"
     summary = "layers of neurons trained by backpropagation: decision boundaries, gradients, optimizers"
     datasets = ("xor", "circle", "moons", "spiral", "gaussian", "xor4", "and", "or")
+    kinds = ("points", "table")   # the dataset kinds it takes
     default_epochs = 200    # a headless run's length when none is given
+    metrics = METRICS
+    saved = Model.saved + ("theta", "grad", "m", "v", "batch_index", "sample", "batch_loss", "epoch_loss")
+    learning_rule = "backpropagation"
+    formulas = FORMULAS
     options = (
         opt.choice("dataset", "xor", "training data", datasets),
         opt.integer("seed", 0, "seeds the data, the initial weights and the shuffling"),
@@ -41,10 +47,12 @@ class MLP(Model):
         opt.integer("samples", 256, "training points", low=2, high=1_000_000),
         opt.integer("test", 64, "test points", low=0, high=1_000_000),
         opt.real("noise", 0.1, "noise added to the points", high=5.0),
-        opt.choice("backend", "cpu", "kernels: cpu (Numba) or numpy (reference, no compilation)",
-                   ("cpu", "numpy")),
+        opt.backend(),
     )
     EPS = 1e-8  # Adam's ε
+    warm_up_configs = ({}, {"loss": "softmax_ce", "optimizer": "adam", "activation": "relu"},
+                       {"optimizer": "momentum", "loss": "mse", "activation": "sigmoid"})
+    warm_up_size = {"hidden": (2,), "samples": 8, "test": 4, "batch": 4}
 
     def __init__(self, config, data):
         super().__init__(config, data)
@@ -62,7 +70,6 @@ class MLP(Model):
         self.opt_kind = optimizers.CODES[config["optimizer"]]
         self.X = np.ascontiguousarray(data.X, np.float64)
         self.Y = self.targets(data.y)
-        self.kernels = backend(config["backend"])
         self.theta = self._initial_weights(np.random.default_rng([config["seed"], 1]))  # (P,)
         self.grad = np.zeros_like(self.theta)   # (P,) accumulates over the current batch
         self.m = np.zeros_like(self.theta)      # (P,) momentum velocity or Adam's first moment
@@ -125,7 +132,7 @@ class MLP(Model):
         X = np.ascontiguousarray(X, np.float64)
         units = int(self.sizes.sum())
         Z, A = np.zeros((X.shape[0], units)), np.zeros((X.shape[0], units))
-        self.kernels.mlp_forward(self.theta, self.sizes, self.acts, X, Z, A)
+        self.kernels.mlp.forward(self.theta, self.sizes, self.acts, X, Z, A)
         return Z, A
 
     def output_layer(self, X):
@@ -141,7 +148,7 @@ class MLP(Model):
         """(loss, {name: ∂L/∂param}) for one forward and backward pass on (X, Y); nothing changes."""
         Z, A = self.forward(X)
         grad = np.zeros_like(self.theta)
-        loss = self.kernels.mlp_backward(self.theta, grad, self.sizes, self.acts, self.loss_kind,
+        loss = self.kernels.mlp.backward(self.theta, grad, self.sizes, self.acts, self.loss_kind,
                                          np.ascontiguousarray(Y, np.float64), Z, A, np.zeros_like(Z))
         return loss, self._named(grad)
 
@@ -179,6 +186,10 @@ class MLP(Model):
         undecided = _shared_top(out) | ~np.all(np.isfinite(out), axis=1)
         return np.where(undecided, NO_CLASS, out.argmax(axis=1))
 
+    def exercise(self):
+        self.evaluate()
+        self.scores(np.zeros((3, self.X.shape[1])))   # the decision surface
+
     def scores(self, X):
         out = self.outputs(X)
         return out[:, 1] if out.shape[1] > 1 else out[:, 0]
@@ -189,7 +200,7 @@ class MLP(Model):
         for split, X, y in (("train", d.X, d.y), ("test", d.X_test, d.y_test)):
             if len(y):
                 Z, A = self.output_layer(X)
-                result[f"{split}_loss"] = float(self.kernels.mean_loss(Z, A, self.targets(y), self.loss_kind))
+                result[f"{split}_loss"] = float(self.kernels.mlp.mean_loss(Z, A, self.targets(y), self.loss_kind))
                 result[f"{split}_acc"] = float(np.mean(self._classes(A) == y))   # a tie is never right
             else:
                 result[f"{split}_loss"] = result[f"{split}_acc"] = None
@@ -224,7 +235,7 @@ class MLP(Model):
 
     def _compiled_batch(self, rows):
         self.steps += 1
-        self.batch_loss = self.kernels.mlp_train_batch(
+        self.batch_loss = self.kernels.mlp.train_batch(
             self.theta, self.grad, self.m, self.v, self.steps, self.sizes, self.acts, self.loss_kind,
             *self.hyper(), self.X[rows], self.Y[rows])
         return self._batch_done(len(rows))
@@ -234,7 +245,7 @@ class MLP(Model):
         self.epoch_loss += loss * n_rows
         self.batch_index += 1
         self.sample, self.batch_loss = 0, 0.0
-        return Event("batch", UPDATE, "mlp", {
+        return Event(Op.BATCH, UPDATE, "mlp", {
             "step": self.steps, "loss": loss,
             "params": {k: v.copy() for k, v in self.params.items()},
             "grads": {k: v.copy() for k, v in self._named(self.grad).items()},
@@ -245,7 +256,7 @@ class MLP(Model):
         self.epoch += 1
         self.batch_index, self.epoch_loss = 0, 0.0
         self.record({"loss": loss, **self.evaluate()})
-        return Event("epoch", EVALUATE, "mlp", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
+        return Event(Op.EPOCH, EVALUATE, "mlp", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
 
     def _sample_events(self, s, batch):
         """Forward, loss and backward of one sample, one neuron and one weight at a time."""
@@ -259,16 +270,16 @@ class MLP(Model):
             z, a = np.empty(W.shape[1]), np.empty(W.shape[1])
             for j in range(len(z)):
                 z[j] = neuron_z(as_[-1], W, b, j)
-                yield Event("weighted_sum", FORWARD, f"mlp.layer[{l}].neuron[{j}]",
+                yield Event(Op.WEIGHTED_SUM, FORWARD, f"mlp.layer[{l}].neuron[{j}]",
                             {"inputs": tuple(as_[-1]), "weights": tuple(W[:, j]), "bias": b[j], "z": z[j]})
             if kind == act.SOFTMAX:
                 act.softmax_row(z, a)
-                yield Event("softmax", FORWARD, f"mlp.layer[{l}]", {"z": tuple(z), "a": tuple(a)},
+                yield Event(Op.SOFTMAX, FORWARD, f"mlp.layer[{l}]", {"z": tuple(z), "a": tuple(a)},
                             closes=Level.LAYER)
             else:
                 for j in range(len(z)):
                     a[j] = act.activate(z[j], kind)
-                    yield Event("activation", FORWARD, f"mlp.layer[{l}].neuron[{j}]",
+                    yield Event(Op.ACTIVATION, FORWARD, f"mlp.layer[{l}].neuron[{j}]",
                                 {"fn": act.NAMES[int(kind)], "z": z[j], "a": a[j]},
                                 closes=Level.LAYER if j == len(z) - 1 else Level.OP)
             zs.append(z)
@@ -276,7 +287,7 @@ class MLP(Model):
         scale = 1.0 / batch
         share = losses.sample_loss(zs[-1], as_[-1], y, self.loss_kind, scale)
         self.batch_loss += share
-        yield Event("loss", LOSS, "mlp.loss", {
+        yield Event(Op.LOSS, LOSS, "mlp.loss", {
             "fn": losses.NAMES[self.loss_kind], "prediction": tuple(as_[-1]), "target": tuple(y),
             "loss": losses.sample_loss(zs[-1], as_[-1], y, self.loss_kind, 1.0), "share": share,
             "batch_loss": self.batch_loss, "sample": int(s)}, closes=Level.LAYER)
@@ -286,7 +297,7 @@ class MLP(Model):
             delta[k] = losses.output_delta(zs[out], as_[-1], y, self.loss_kind, self.acts[out], scale, k)
             fprime = (None if losses.simplifies(self.loss_kind, self.acts[out])   # δ = ŷ − y: no f'(z)
                       else act.derivative(zs[out][k], as_[-1][k], self.acts[out]))
-            yield Event("delta", BACKWARD, f"mlp.layer[{out}].neuron[{k}]", {
+            yield Event(Op.DELTA, BACKWARD, f"mlp.layer[{out}].neuron[{k}]", {
                 "dL_da": losses.loss_grad(as_[-1], y, self.loss_kind, scale, k), "fprime": fprime,
                 "delta": delta[k]})
         for l in range(out, -1, -1):
@@ -295,13 +306,13 @@ class MLP(Model):
                 for j in range(W.shape[1]):
                     contribution = a_in[i] * delta[j]
                     dW[i, j] += contribution
-                    yield Event("grad", BACKWARD, f"mlp.layer[{l}].W[{i},{j}]",
+                    yield Event(Op.GRAD, BACKWARD, f"mlp.layer[{l}].W[{i},{j}]",
                                 {"a": a_in[i], "delta": delta[j], "contribution": contribution,
                                  "total": dW[i, j]})
             for j in range(W.shape[1]):
                 db[j] += delta[j]
                 last = j == W.shape[1] - 1
-                yield Event("grad", BACKWARD, f"mlp.layer[{l}].b[{j}]",
+                yield Event(Op.GRAD, BACKWARD, f"mlp.layer[{l}].b[{j}]",
                             {"delta": delta[j], "contribution": delta[j], "total": db[j]},
                             closes=(Level.SAMPLE if l == 0 else Level.LAYER) if last else Level.OP)
             if l == 0:
@@ -311,7 +322,7 @@ class MLP(Model):
                 back = backprop_sum(W, delta, i)
                 fprime = act.derivative(zs[l - 1][i], as_[l][i], kind)
                 below[i] = back * fprime
-                yield Event("delta", BACKWARD, f"mlp.layer[{l - 1}].neuron[{i}]", {
+                yield Event(Op.DELTA, BACKWARD, f"mlp.layer[{l - 1}].neuron[{i}]", {
                     "weights": tuple(W[i]), "deltas": tuple(delta), "sum": back, "fprime": fprime,
                     "delta": below[i]})
             delta = below
@@ -334,7 +345,7 @@ class MLP(Model):
                     values.update(m=self.m[k], v=self.v[k], t=self.steps)
                 k += 1
                 ends_layer = name.endswith(".b") and n == value.size - 1
-                yield Event("update", UPDATE, f"mlp.{name}[{','.join(map(str, index))}]", values,
+                yield Event(Op.UPDATE, UPDATE, f"mlp.{name}[{','.join(map(str, index))}]", values,
                             closes=Level.LAYER if ends_layer else Level.OP)
         yield self._batch_done(n_rows)
 
@@ -350,7 +361,7 @@ class MLP(Model):
             n = min(every, epochs - done)
             orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
             epoch_losses = np.zeros(n)
-            ran, self.steps = self.kernels.mlp_train_epochs(
+            ran, self.steps = self.kernels.mlp.train_epochs(
                 self.theta, self.grad, self.m, self.v, self.steps, self.sizes, self.acts,
                 self.loss_kind, *self.hyper(), self.X, self.Y, orders, self.batch_size, epoch_losses)
             for e in range(ran):

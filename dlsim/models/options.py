@@ -59,6 +59,13 @@ def choice(name, default, help, choices, live=False):
     return Option(name, default, help, parse, "one of: " + ", ".join(choices), live, tuple(choices))
 
 
+def backend():
+    """Which kernels run: every network has this option (dlsim.kernels.backend)."""
+    from dlsim.kernels import BACKENDS, RESERVED
+    return choice("backend", "cpu", "kernels: cpu (Numba) or numpy (reference, no compilation); "
+                  "cuda is not built yet", BACKENDS + RESERVED)
+
+
 def sizes(name, default, help, low=1, high=1024):
     """A list of layer sizes: '16,16' or [16, 16]; '' or [] for none."""
     one = _number(int, low, high, False)

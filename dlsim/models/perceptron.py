@@ -8,17 +8,23 @@ from scipy.optimize import linprog
 
 from dlsim.kernels import perceptron as kernel
 from dlsim.models import options as opt
+from dlsim.models.perceptron_formulas import FORMULAS, METRICS, Op
 from dlsim.models.base import Model
 from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
-from dlsim.sim.events import EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
+from dlsim.protocol.events import EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
 
 class Perceptron(Model):
     name = "perceptron"
     summary = "one neuron, a weighted sum and a threshold: the rule that started it all"
     datasets = ("and", "or", "xor", "blobs")
+    kinds = ("table", "points")   # the dataset kinds it takes
     dataset_source = {"xor": "xor4", "blobs": "gaussian"}  # XOR's truth table; two Gaussian blobs
     default_epochs = 100    # a headless run's length when none is given
+    metrics = METRICS
+    saved = Model.saved + ("theta", "index", "errors")
+    learning_rule = "the perceptron rule"
+    formulas = FORMULAS
     options = (
         opt.choice("dataset", "and", "training data", datasets),
         opt.integer("seed", 0, "seeds the data and the initial weights"),
@@ -30,6 +36,7 @@ class Perceptron(Model):
         opt.integer("test", 20, "test points (blobs only)", low=0, high=100_000),
         opt.real("noise", 0.0, "extra spread of the points (blobs only)", high=5.0),
         opt.choice("shuffle", "no", "shuffle the order every epoch", ("no", "yes")),
+        opt.backend(),
     )
 
     def __init__(self, config, data):
@@ -63,25 +70,25 @@ class Perceptron(Model):
         """One sample: weighted sum, threshold, error, then the rule applied to each weight."""
         x, y = self.X[s], self.y[s]
         z = kernel.weighted_sum(x, self.theta[:-1], self.theta[-1])
-        yield Event("weighted_sum", FORWARD, "perceptron.neuron",
+        yield Event(Op.WEIGHTED_SUM, FORWARD, "perceptron.neuron",
                     {"inputs": tuple(x), "weights": tuple(self.theta[:-1]), "bias": self.theta[-1],
                      "z": z, "sample": int(s)})
         y_hat = kernel.threshold(z)
-        yield Event("threshold", FORWARD, "perceptron.neuron", {"z": z, "output": y_hat},
+        yield Event(Op.THRESHOLD, FORWARD, "perceptron.neuron", {"z": z, "output": y_hat},
                     closes=Level.LAYER)
         error = y - y_hat
         self.errors += error != 0.0
-        yield Event("error", LOSS, f"perceptron.sample[{s}]", {"target": y, "output": y_hat, "error": error},
+        yield Event(Op.ERROR, LOSS, f"perceptron.sample[{s}]", {"target": y, "output": y_hat, "error": error},
                     closes=Level.LAYER)
         names = [f"w[{i}]" for i in range(len(x))] + ["b"]
         for i, name in enumerate(names):
             old, xi = self.theta[i], (x[i] if i < len(x) else 1.0)
             self.theta[i] = old + self.config["lr"] * error * xi
-            yield Event("update", UPDATE, f"perceptron.{name}",
+            yield Event(Op.UPDATE, UPDATE, f"perceptron.{name}",
                         {"old": old, "lr": self.config["lr"], "error": error, "input": xi, "new": self.theta[i]},
                         closes=Level.LAYER if i == len(names) - 1 else Level.OP)
         self.steps += 1  # one application of the rule per sample, whether or not it changed anything
-        yield Event("sample", UPDATE, f"perceptron.sample[{s}]",
+        yield Event(Op.SAMPLE, UPDATE, f"perceptron.sample[{s}]",
                     {"sample": int(s), "error": error, "w": self.theta[:-1].copy(), "b": float(self.theta[-1])},
                     level=Level.SAMPLE, closes=Level.BATCH)
 
@@ -89,7 +96,7 @@ class Perceptron(Model):
         errors, self.errors, self.index = int(self.errors), 0, 0
         self.epoch += 1
         self.record({**self.evaluate(), "errors": errors})
-        return Event("epoch", EVALUATE, "perceptron", {**self.history[-1], "converged": errors == 0},
+        return Event(Op.EPOCH, EVALUATE, "perceptron", {**self.history[-1], "converged": errors == 0},
                      level=Level.EPOCH, closes=Level.EPOCH)
 
     def converged(self):
@@ -102,7 +109,7 @@ class Perceptron(Model):
         for e in range(epochs):
             b = float(self.theta[-1])
             order = self.order(self.epoch)[None, :].astype(np.int64)
-            _, b = kernel.train_epochs(self.theta[:-1], b, self.X, self.y, float(self.config["lr"]),
+            _, b = self.kernels.perceptron.train_epochs(self.theta[:-1], b, self.X, self.y, float(self.config["lr"]),
                                        order, errors)
             self.theta[-1] = b
             self.epoch += 1
@@ -114,6 +121,10 @@ class Perceptron(Model):
 
     def predict(self, X):
         return (X @ self.theta[:-1] + self.theta[-1] >= 0).astype(np.int64)
+
+    def exercise(self):
+        self.evaluate()
+        self.scores(np.zeros((3, self.X.shape[1])))   # the decision surface
 
     def scores(self, X):
         return self.predict(X).astype(np.float64)

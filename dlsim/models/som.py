@@ -17,9 +17,9 @@ from dlsim.kernels import som as kernel
 from dlsim.kernels.som_reference import grid_positions
 from dlsim.models import options as opt
 from dlsim.models.base import Model
+from dlsim.models.som_formulas import FORMULAS, METRICS, Op
 from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
-from dlsim.sim.events import EVALUATE, FORWARD, UPDATE, Event, Level
-from dlsim.models import som_formulas  # noqa: F401  (registers the formulas of the ops below)
+from dlsim.protocol.events import EVALUATE, FORWARD, UPDATE, Event, Level
 
 FUSED_CHUNK = 1000   # epochs per compiled call at most, so the sample orders stay small
 
@@ -28,10 +28,12 @@ class SOM(Model):
     name = "som"
     summary = "a grid of nodes that unfolds over the data: competition, neighbourhoods, topology"
     datasets = ("colors", "blobs", "ring", "moons", "iris")
+    kinds = ("vectors", "points")   # the dataset kinds it takes
     dataset_source = {"blobs": "blobs3"}
-    unsaved = Model.unsaved + ("pos",)
-    headline = (("quantization_error", "quantization error"), ("topographic_error", "topographic error"),
-                ("lr", "lr"), ("sigma", "σ"))
+    saved = Model.saved + ("theta", "index")
+    metrics = METRICS
+    learning_rule = "Kohonen's rule: the best-matching unit and its grid neighbours move towards each sample"
+    formulas = FORMULAS
     options = (
         opt.choice("dataset", "colors", "training data: RGB colours, 2-D points, or 4-D iris-like flowers",
                    datasets),
@@ -51,6 +53,7 @@ class SOM(Model):
         opt.choice("order", "random", "sample order in an epoch", ("random", "sequential")),
         opt.integer("samples", 300, "training samples", low=2, high=1_000_000),
         opt.real("noise", 0.0, "noise added to the samples", high=5.0),
+        opt.backend(),
     )
 
     def __init__(self, config, data):
@@ -127,22 +130,22 @@ class SOM(Model):
         for j in range(W.shape[0]):
             d2 = kernel.node_distance2(x, W, j)
             found = kernel.better(d2, j, *found)
-            yield Event("distance", FORWARD, self.node_path(j), {
+            yield Event(Op.DISTANCE, FORWARD, self.node_path(j), {
                 "x": tuple(x.tolist()), "w": tuple(W[j].tolist()), "squares": tuple(((x - W[j]) * (x - W[j])).tolist()),
                 "d2": d2, "distance": math.sqrt(d2)})
         best, best_d2, second, second_d2 = found
-        yield Event("bmu", FORWARD, self.node_path(best), {
+        yield Event(Op.BMU, FORWARD, self.node_path(best), {
             "sample": s, "bmu": best, "distance": math.sqrt(best_d2),
             "runner_up": second, "runner_up_distance": math.sqrt(second_d2)}, closes=Level.LAYER)
         fn = self.config["neighbourhood"]
         for j in range(W.shape[0]):
             g2 = kernel.grid_distance2(self.pos, j, best)
             h = kernel.neighbourhood(g2, sigma, self.kind)
-            yield Event("neighbourhood", UPDATE, self.node_path(j), {
+            yield Event(Op.NEIGHBOURHOOD, UPDATE, self.node_path(j), {
                 "fn": fn, "grid_distance": math.sqrt(g2), "sigma": sigma, "h": h})
             old = tuple(W[j].tolist())
             kernel.update_node(W, j, x, lr, h)
-            yield Event("pull", UPDATE, self.node_path(j), {
+            yield Event(Op.PULL, UPDATE, self.node_path(j), {
                 "old": old, "x": tuple(x.tolist()), "lr": lr, "h": h, "new": tuple(W[j].tolist())},
                 closes=Level.LAYER if j == last else Level.OP)
         yield self._sample_done(s, found, lr, sigma)
@@ -151,15 +154,15 @@ class SOM(Model):
         """The sample's summary; online learning makes it a whole batch too (level BATCH)."""
         self.steps += 1
         best, best_d2, second, _ = found
-        return Event("step", UPDATE, f"som.sample[{s}]", {
+        return Event(Op.STEP, UPDATE, f"som.sample[{s}]", {
             "sample": s, "x": tuple(self.X[s].tolist()), "bmu": int(best), "distance": math.sqrt(best_d2),
             "runner_up": int(second), "lr": lr, "sigma": sigma}, level=Level.BATCH, closes=Level.BATCH)
 
     def _epoch_end(self):
         self.index = 0
         self.epoch += 1
-        self._record(*kernel.errors(self.X, self.W, self.pos))
-        return Event("epoch", EVALUATE, "som", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
+        self._record(*self.kernels.som.errors(self.X, self.W, self.pos))
+        return Event(Op.EPOCH, EVALUATE, "som", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
 
     def _record(self, qe, te):
         lr, sigma = self.rates()
@@ -174,7 +177,7 @@ class SOM(Model):
             n = min(epochs - done, FUSED_CHUNK)
             orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
             qe, te = np.zeros(n), np.zeros(n)
-            kernel.train_epochs(self.W, self.pos, self.X, orders, self.steps, self.horizon(),
+            self.kernels.som.train_epochs(self.W, self.pos, self.X, orders, self.steps, self.horizon(),
                                 float(self.config["lr"]), float(self.config["sigma"]),
                                 self.decay_kind, self.kind, qe, te)
             for e in range(n):
@@ -212,7 +215,7 @@ class SOM(Model):
         return self.index, self.X.shape[0]   # online: one update per sample
 
     def evaluate(self):
-        qe, te = kernel.errors(self.X, self.W, self.pos)
+        qe, te = self.kernels.som.errors(self.X, self.W, self.pos)
         return {"quantization_error": float(qe), "topographic_error": float(te)}
 
     def predict(self, X):

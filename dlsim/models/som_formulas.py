@@ -1,8 +1,25 @@
-"""The SOM's ops as the math panel writes them, with the numbers the kernels used.
+"""The SOM's ops, their names and metrics, and how the math panel writes them (with the numbers
+the kernels used)."""
+from dlsim.models.neuron_formulas import epoch_summary
+from dlsim.protocol.metrics import Metric
+from dlsim.protocol.numbers import fac, num, sum_of as _sum
 
-Its epoch event keeps the shared name "epoch" (the simulator counts epochs by it), so the shared
-formula writes it."""
-from dlsim.sim.formulas import OWN, _sum, fac, num
+
+class Op:
+    DISTANCE = "distance"
+    BMU = "bmu"
+    NEIGHBOURHOOD = "neighbourhood"
+    PULL = "pull"
+    STEP = "step"
+    EPOCH = "epoch"
+
+
+METRICS = (
+    Metric("quantization_error", "quantization error", chart="error"),
+    Metric("topographic_error", "topographic error", chart="error"),
+    Metric("lr", "lr", chart=None, lower_is_better=None, live=False),
+    Metric("sigma", "σ", chart=None, lower_is_better=None, live=False),
+)
 
 
 def _vector(values) -> str:
@@ -44,4 +61,5 @@ def step(event) -> str:
             f"lr {num(v['lr'])}, σ {num(v['sigma'])}")
 
 
-OWN.update({"distance": distance, "bmu": bmu, "neighbourhood": neighbourhood, "pull": pull, "step": step})
+FORMULAS = {Op.DISTANCE: distance, Op.BMU: bmu, Op.NEIGHBOURHOOD: neighbourhood, Op.PULL: pull, Op.STEP: step,
+            Op.EPOCH: epoch_summary(METRICS)}

@@ -12,9 +12,10 @@ from dlsim.errors import UserError, unknown
 from dlsim.models import model_class
 from dlsim.models.cost import Estimate
 from dlsim.models.options import resolve
-from dlsim.sim import arguments, datasets
+from dlsim.protocol import datasets
+from dlsim.sim import arguments
 from dlsim.sim.arguments import clip, shown
-from dlsim.sim.events import LEVELS, Event, Level
+from dlsim.protocol.events import LEVELS, Event, Level
 from dlsim.sim.resources import check_memory
 from dlsim.sim.stepper import Stepper
 from dlsim.sim.watchdog import Watchdog
@@ -24,9 +25,12 @@ HISTORY_BUDGET = inspect.signature(Stepper).parameters["memory"].default   # byt
 
 
 def dataset_for(cls, config: dict) -> datasets.Dataset:
+    """The model's dataset, made with the options its kind takes (a model without a `test` option
+    gets no test points; a truth table takes none)."""
     source = cls.dataset_source.get(config["dataset"], config["dataset"])
-    return datasets.make(source, samples=config.get("samples", 256), test=config.get("test", 64),
-                         noise=config.get("noise", 0.0), seed=config["seed"])
+    kind = datasets.kind_of(source)
+    given = {name: config.get(name, datasets.DEFAULTS[name]) for name in kind.options}
+    return datasets.make(source, seed=config["seed"], **given)
 
 
 def estimate(model: str, config: dict) -> Estimate:
@@ -122,8 +126,8 @@ class Simulator:
     def loss_and_gradients(self, X=None, y=None) -> tuple[float, dict[str, np.ndarray]]:
         """(loss, ∂L/∂param by name) on inputs X (N, features) with labels y: class numbers (N,), or
         target rows (N, outputs) in the loss's own range. Default: the training set. Nothing changes."""
-        if not hasattr(self.model, "gradients"):
-            raise UserError(f"{self.name} has no gradients: it learns by the perceptron rule")
+        if not self.model.has_gradients():
+            raise UserError(f"{self.name} has no gradients: it learns by {self.model.learning_rule}")
         if X is None and y is None:
             X, y = self.data.X, self.data.y
         elif X is None or y is None:
@@ -157,9 +161,13 @@ class Simulator:
     def _inputs(self, X) -> np.ndarray:
         """X as the (N, features) float array the kernels take, or a UserError saying what is wrong."""
         X = arguments.numbers(X, "inputs")
-        width = self.data.X.shape[1]
-        if X.ndim != 2 or X.shape[1] != width:
-            raise UserError(f"inputs must be rows of {width} numbers (shape (N, {width})), got shape {X.shape}")
+        shape = self.data.shape   # one sample's, as the dataset's kind has it
+        if X.shape[1:] != shape or X.ndim != len(shape) + 1:
+            if len(shape) == 1:
+                raise UserError(f"inputs must be rows of {shape[0]} numbers (shape (N, {shape[0]})), "
+                                f"got shape {X.shape}")
+            raise UserError(f"inputs must be {self.data.kind.name} of shape {shape} each (shape (N, "
+                            f"{', '.join(map(str, shape))})), got shape {X.shape}")
         return np.ascontiguousarray(arguments.finite(X, "inputs"))
 
     def evaluate(self) -> dict[str, Any]:
@@ -256,20 +264,20 @@ class Simulator:
         done = {"epochs": 0, "steps": 0}
 
         def enough(event: Event) -> bool:
-            if event.op == "epoch":
+            if event.closes >= Level.EPOCH:   # streamed events only: a compiled run is not one
                 done["epochs"] += 1
             elif event.closes >= Level.BATCH:
                 done["steps"] += 1
             return ((epochs is not None and done["epochs"] >= epochs)
                     or (steps is not None and done["steps"] >= steps) or bool(until and until(event))
-                    or self.nonfinite() or self.model.converged() and event.op == "epoch")
+                    or self.nonfinite() or self.model.converged() and event.closes >= Level.EPOCH)
 
         if self.on_event is not None or until is not None or steps is not None or detail is not None:
             self.stepper.step(None, until=enough, detail=Level.BATCH if detail is None else detail)
             return self.summary()
         if not self.at_epoch_boundary():   # the fused path starts at an epoch boundary: get there first
-            if self.stepper.step(Level.EPOCH, until=enough, detail=Level.BATCH).op != "epoch" \
-                    or done["epochs"] >= epochs or self.model.converged() or self.nonfinite():
+            self.stepper.step(Level.EPOCH, until=enough, detail=Level.BATCH)
+            if not self.at_epoch_boundary() or done["epochs"] >= epochs or self.model.converged() or self.nonfinite():
                 return self.summary()
         self.stepper.run(epochs - done["epochs"])
         return self.summary()

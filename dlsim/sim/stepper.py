@@ -19,8 +19,19 @@ from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
 from dlsim.errors import UserError
-from dlsim.sim.events import EVALUATE, Event, Level
+from dlsim.protocol.events import EVALUATE, Event, Level
+from dlsim.protocol.numbers import count
 from dlsim.sim.footprint import footprint
+
+RUN = "run"   # the op of the stepper's own event: a compiled run of whole epochs, summarised
+
+
+def _run_formula(event: Event) -> str:
+    epochs = event.values["epochs"]
+    return f"ran {count(epochs)} epoch{'s' * (epochs != 1)} on the compiled path"
+
+
+FORMULAS = {RUN: _run_formula}   # how the math panel writes the stepper's own events
 
 Edit = Callable[[Any], None]   # applied to the model
 
@@ -119,7 +130,7 @@ class Stepper:
             self.on_restart()
 
     def _run_event(self, epochs: int) -> Event:
-        return Event("run", EVALUATE, self.model.name, {"epochs": epochs}, level=Level.EPOCH,
+        return Event(RUN, EVALUATE, self.model.name, {"epochs": epochs}, level=Level.EPOCH,
                      closes=Level.EPOCH)
 
     def _took(self, event: Event, grain: Level | Run, shown: bool) -> None:

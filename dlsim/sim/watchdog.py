@@ -18,8 +18,8 @@ from numbers import Real
 
 import numpy as np
 
-from dlsim.sim.events import Event
-from dlsim.sim.formulas import num
+from dlsim.protocol.events import Event
+from dlsim.protocol.numbers import num
 
 
 def _bad(x) -> str | None:

@@ -38,7 +38,7 @@ class Change:
     until: int    # for RUN: the epoch the run reached
 
     def describe(self) -> str:
-        from dlsim.sim.formulas import count, num
+        from dlsim.protocol.numbers import count, num
         if self.how == NONE:
             return "not changed yet"
         if self.how == REWOUND:

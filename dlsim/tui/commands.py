@@ -6,7 +6,7 @@ from textual.app import SystemCommand
 
 from dlsim.lesson.library import names as lesson_names
 from dlsim.models import MODELS
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.tui.views import view_for
 
 

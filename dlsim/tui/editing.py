@@ -1,7 +1,7 @@
 """Changing a simulation from the screen: options (validated, never a crash), weights by hand,
 reset, the selected weight. A mixin of SimView."""
 from dlsim.errors import UserError
-from dlsim.sim.formulas import num
+from dlsim.protocol.numbers import num
 
 
 class Editing:

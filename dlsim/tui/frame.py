@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from dlsim.sim.events import Event, Level
+from dlsim.protocol.events import Event, Level
 from dlsim.tui.changes import Changes, Layout
 
 

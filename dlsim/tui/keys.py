@@ -4,7 +4,7 @@ succession (2 then →) are handled in the order they were pressed. The footer s
 stepping and playing (all of them fit at 80 columns); ? lists every key."""
 from textual.binding import Binding
 
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 
 STEPPING = [
     Binding("question_mark,f1", "help", "help", key_display="?", priority=True),

@@ -12,7 +12,7 @@ def launch(model: str | None = None, seed: int = 0, options: dict | None = None,
            lesson: str | None = None) -> int:
     session = opened = None
     if lesson is not None:   # playing it to the learner's step may compile, before any screen shows
-        from dlsim.headless import compiling_message, feedback
+        from dlsim.console.run import compiling_message, feedback
         from dlsim.tui.lesson_session import open_lesson
         with feedback(compiling_message()):
             opened = open_lesson(lesson)

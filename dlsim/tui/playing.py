@@ -6,8 +6,8 @@ Until the learner picks a speed (+ / -), space plays at one they can watch at th
 """
 from functools import partial
 
-from dlsim.sim.events import Level
-from dlsim.sim.formulas import num
+from dlsim.protocol.events import Level
+from dlsim.protocol.numbers import num
 from dlsim.tui.runner import Runner, RunStopped
 
 SPEEDS = [   # (label, level, seconds between steps); the last one runs the fused path

@@ -13,13 +13,13 @@ from typing import Any, Callable
 import numpy as np
 
 from dlsim.models.base import Model
-from dlsim.sim.events import Event, Level
+from dlsim.protocol.events import Event, Level
 from dlsim.sim.simulator import Simulator, level_of
-from dlsim.sim.stepper import HistoryLimit
+from dlsim.sim.stepper import RUN as COMPILED_RUN, HistoryLimit
 from dlsim.tui.changes import EDITED, RUN, STEP, Changes, Layout
 from dlsim.tui.frame import Frame
 from dlsim.tui.summary import summarize
-from dlsim.tui.trace import Trace
+from dlsim.tui.sample_values import Trace
 from dlsim.sim.watchdog import Watchdog
 
 
@@ -120,7 +120,7 @@ class Session:
 
     def _check(self, event: Event | None, rewound: bool = False) -> None:
         problem = Watchdog.params(self.flat()) or Watchdog.event(event)
-        if problem is None and event is not None and event.op == "epoch" and not rewound:
+        if problem is None and event is not None and event.closes >= Level.EPOCH and event.op != COMPILED_RUN and not rewound:
             found = self.watch.history(self.sim.history[-1:])
             problem = found[1] if found else None
         if problem:

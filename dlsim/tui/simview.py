@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from dlsim.sim.events import Event, Level
+from dlsim.protocol.events import Event, Level
 from dlsim.sim.simulator import level_of
 from dlsim.sim.stepper import HistoryLimit
 from dlsim.tui import warmup

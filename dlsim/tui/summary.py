@@ -10,8 +10,9 @@ import re
 
 import numpy as np
 
-from dlsim.sim.events import FORWARD, LOSS, Event, Level
-from dlsim.sim.formulas import count, describe, num
+from dlsim.protocol.events import FORWARD, LOSS, Event, Level
+from dlsim.protocol.numbers import count, num
+from dlsim.sim.formulas import describe
 from dlsim.tui.changes import Layout
 
 # The number an op produces, and how the summary names it. Ops not listed are summed up by their

@@ -17,10 +17,6 @@ _warm: set[str] = set()
 _compiling: set[str] = set()   # networks whose warm-up was seen compiling
 _lock = threading.Lock()
 
-CONFIGS = {
-    "mlp": ({}, {"loss": "softmax_ce", "optimizer": "adam", "activation": "relu"},
-            {"optimizer": "momentum", "loss": "mse", "activation": "sigmoid"}),
-}
 
 
 def is_warm(name: str) -> bool:
@@ -34,22 +30,23 @@ def compiling(name: str) -> bool:
 
 def exercise(name: str) -> None:
     """Run every code path of `name` the app uses, on a tiny simulation."""
+    from dlsim.models import model_class
     from dlsim.sim.simulator import Simulator
     from dlsim.tui.session import Session
     from dlsim.tui.views import view_for
-    tiny = {"mlp": {"hidden": (2,), "samples": 8, "test": 4, "batch": 4}}.get(name, {})
-    for config in CONFIGS.get(name, ({},)):
-        session = Session(Simulator(name, seed=0, **tiny, **config))
+    cls = model_class(name)
+    for config in cls.warm_up_configs:   # the variants whose compiled code differs
+        session = Session(Simulator(name, seed=0, **cls.warm_up_size, **config))
         while session.step("op").closes < 3:   # one whole batch, op by op, and its update
             pass
         session.step("batch")
         session.step("epoch")
         session.back("op")
         session.run_chunk()
+        session.model.exercise()
         view = view_for(name)
         if view is not None:   # what the network's view computes with each frame (a decision surface)
             view(session).exercise(session.model)
-        session.model.evaluate()
 
 
 def warm(name: str) -> None:

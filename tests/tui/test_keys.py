@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from dlsim.sim.events import Level
-from dlsim.sim.formulas import count, num
+from dlsim.protocol.events import Level
+from dlsim.protocol.numbers import count, num
 from dlsim.tui.screens.help import HelpScreen
 from dlsim.tui.screens.home import HomeScreen
 from dlsim.tui.screens.options import OptionsScreen
@@ -59,7 +59,7 @@ async def test_math_panel_shows_the_kernels_numbers():
 
 
 async def test_f_runs_in_a_worker_and_space_pauses_it():
-    # how fast the pause takes effect is measured by `python -m dlsim.tui.measure`, never asserted
+    # how fast the pause takes effect is measured by `python tools/measure_app.py`, never asserted
     app = make_app("mlp", dataset="spiral")
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)

@@ -2,7 +2,7 @@
 processed, the perceptron's line moving, a map per neuron, and the heatmap laid out as W is stored."""
 import numpy as np
 
-from dlsim.sim.formulas import num
+from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import halfblock as hb
 from dlsim.tui.widgets.data.decision import SAMPLE_MARK, DecisionPlot, grid, surface_pixels, tie_note
 from dlsim.tui.widgets.network.neuron_maps import NeuronMaps, tile_layout

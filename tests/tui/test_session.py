@@ -5,7 +5,7 @@ import pytest
 
 import dlsim
 from dlsim.errors import UserError
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.sim.stepper import HistoryLimit
 from dlsim.sim.watchdog import Watchdog
 from dlsim.tui.changes import EDITED, REWOUND, RUN, STEP

@@ -2,8 +2,8 @@
 import numpy as np
 
 import dlsim
-from dlsim.sim.events import Level
-from dlsim.sim.formulas import num
+from dlsim.protocol.events import Level
+from dlsim.protocol.numbers import num
 from dlsim.tui.session import Session
 from dlsim.tui.widgets.math_panel import MathPanel
 

@@ -5,7 +5,7 @@ import pytest
 from textual.widgets import Static
 
 import dlsim
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.sim.formulas import num
 from dlsim.tui import simview, warmup
 from dlsim.tui.app import DlsimApp

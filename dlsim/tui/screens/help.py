@@ -5,7 +5,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.tui.keys import TABLE
 from dlsim.tui.screens.base import DlsimModal
 

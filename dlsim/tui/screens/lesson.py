@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from dlsim.errors import UserError
 from dlsim.lesson import Grade, Player, StepView
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.tui.changes import RUN, STEP
 from dlsim.tui.keys import STEPPING
 from dlsim.tui.screens.base import FULL_WIDTH

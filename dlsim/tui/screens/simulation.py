@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Footer
 
-from dlsim.sim.formulas import num
+from dlsim.protocol.numbers import num
 from dlsim.tui.keys import STEPPING
 from dlsim.tui.kept import keep
 from dlsim.tui.screens.base import DlsimScreen

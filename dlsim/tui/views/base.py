@@ -13,7 +13,7 @@ import numpy as np
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.tui.views.panels import curves, decision_surface, network_graph, neuron_maps, weight_heatmap
 from dlsim.tui.widgets.curves import Chart
 from dlsim.tui.widgets.data.decision import extent, grid

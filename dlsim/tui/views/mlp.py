@@ -3,7 +3,7 @@ decision surface and loss / accuracy curves."""
 import numpy as np
 
 from dlsim.kernels import activations, reference
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.tui import warmup
 from dlsim.tui.views.base import LayeredView, element_of, latest, layer_of, neuron_of
 from dlsim.tui.widgets.curves import Chart

@@ -2,7 +2,7 @@
 line w·x + b = 0 over the data."""
 import numpy as np
 
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.tui.views.base import LayeredView, latest
 from dlsim.tui.widgets.curves import Chart
 from dlsim.tui.widgets.network.graph import Column, Graph, Node

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
 from dlsim.kernels import som_reference as ref
-from dlsim.sim.events import Level
+from dlsim.protocol.events import Level
 from dlsim.tui.views.base import NetworkView, latest
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille

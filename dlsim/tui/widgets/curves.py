@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.style import Style
 
-from dlsim.sim.formulas import num
+from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.panel import Cells, Panel, UiState

@@ -14,7 +14,7 @@ from rich.style import Style
 from textual.message import Message
 
 from dlsim.models.base import TIE   # |ŷ − 0.5| at or below it: no decision either way, as in predict
-from dlsim.sim.formulas import num
+from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import halfblock as hb
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState

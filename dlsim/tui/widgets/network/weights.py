@@ -16,7 +16,7 @@ import numpy as np
 from textual.binding import Binding
 from textual.message import Message
 
-from dlsim.sim.formulas import num
+from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 

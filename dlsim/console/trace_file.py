@@ -17,7 +17,7 @@ import numpy as np
 
 from dlsim import __version__
 from dlsim.errors import UserError
-from dlsim.sim.events import Event
+from dlsim.protocol.events import Event
 
 SCHEMA = 1
 

@@ -1,6 +1,6 @@
-"""Measure start-up as a learner meets it: `python -m dlsim.tui.measure_start`.
+"""Measure start-up as a learner meets it: `python tools/measure_start.py`.
 
-Starts the real `dlsim run mlp` in a pseudo-terminal (the one dlsim.tui.measure uses), several times
+Starts the real `dlsim run mlp` in a pseudo-terminal (the one tools/measure_app.py uses), several times
 with a warm kernel cache and several times with an empty one, and reports the median time from
 starting the command to
 - the first frame: the first complete repaint that shows the simulation (its status line), and
@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from dlsim.tui.measure import Terminal
+from measure_app import Terminal   # beside this file
 
 SHOWN = rb"loading compiled kernels|compiling kernels|paused"   # the status line's state, any
 READY = rb"paused"
@@ -60,7 +60,7 @@ def start_once(cache_dir: str, size: tuple[int, int], dataset: str, timeout: flo
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dlsim.tui.measure_start",
+    parser = argparse.ArgumentParser(prog="python tools/measure_start.py",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="starts of each kind (median reported)")
     parser.add_argument("--size", default="120x40", help="terminal size, WIDTHxHEIGHT")

@@ -7,7 +7,7 @@ each sample is kept for a while, so that stepping back to a sample's end still s
 """
 from collections import OrderedDict
 
-from dlsim.sim.events import Event, Level
+from dlsim.protocol.events import Event, Level
 
 
 class Trace:

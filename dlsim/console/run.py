@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from dlsim.errors import UserError
 from dlsim.models.cost import duration, size
 from dlsim.kernels import cache, jit
-from dlsim.sim.events import Level
-from dlsim.sim.formulas import num
+from dlsim.protocol.events import Level
+from dlsim.protocol.numbers import count, num
 from dlsim.sim.simulator import Simulator, level_of
-from dlsim.trace import TraceError, TraceWriter
+from dlsim.console.trace_file import TraceError, TraceWriter
 
 TRACE_LEVELS = ("op", "batch", "epoch")
 LONG = 60.0    # seconds: a run estimated to take longer is announced with its cost
@@ -173,7 +173,8 @@ def report(s: dict, wall: float, sim: Simulator) -> str:
     if done:     # stopped inside an epoch: say how far into it
         counts += f" (epoch {s['epochs'] + 1} not finished: {done} of {total} updates)"
     lines = [f"{s['model']} on {s['dataset']}: {counts} in {took}"]
-    figures = [f"{label} {num(s[key], 4)}" for key, label in sim.model.headline if s.get(key) is not None]
+    figures = [f"{m.label} {count(s[m.key]) if m.whole else num(s[m.key], 4)}"
+               for m in sim.model.metrics if s.get(m.key) is not None]
     if figures:
         lines.append("  " + ", ".join(figures))
     if s["diverged"]:

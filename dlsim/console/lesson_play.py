@@ -29,11 +29,13 @@ def figures(player: Player, view: StepView) -> list[str]:
     parts = [f"epoch {sim.epoch}", f"{sim.model.steps} step{'s' * (sim.model.steps != 1)}"]
     last = sim.history[-1] if sim.history else {}
     live = sim.evaluate()
-    if last.get("errors") is not None:
-        parts.append(f"errors {fmt(last['errors'])}")
-    for key, label in (("train_loss", "train loss"), ("train_acc", "train acc"), ("test_acc", "test acc")):
-        if live.get(key) is not None:
-            parts.append(f"{label} {fmt(live[key])}")
+    metrics = sim.model.metrics   # those of the last epoch first, then those measured now
+    for m in metrics:
+        if not m.live and m.key not in sim.config and last.get(m.key) is not None:
+            parts.append(f"{m.brief} {fmt(last[m.key])}")
+    for m in metrics:
+        if m.live and live.get(m.key) is not None:
+            parts.append(f"{m.brief} {fmt(live[m.key])}")
     if sim.model.converged():
         parts.append("converged")
     if sim.diverged():
@@ -80,7 +82,7 @@ def play(lesson: Lesson, trace: str | None = None, out=None) -> int:
     player = Player(lesson)
     writer = None
     if trace:
-        from dlsim.trace import TraceWriter
+        from dlsim.console.trace_file import TraceWriter
         writer = TraceWriter(trace)
         writer.header(lesson.network, player.sim.config)
         player.sim.on_event = lambda event: writer.write(event, player.sim)

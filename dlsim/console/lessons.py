@@ -70,7 +70,8 @@ def check_command(target: str | None) -> int:
     return 0
 
 
-def main(args) -> int:
+def main(args, open_in_app) -> int:
+    """`open_in_app(lesson)` opens a lesson in the app (given by the CLI: nothing here imports it)."""
     name, path = args.name, getattr(args, "path", None)
     headless, trace = getattr(args, "headless", False), getattr(args, "trace", None)
     if name == "check":
@@ -87,16 +88,15 @@ def main(args) -> int:
     lesson = _guarded(lambda: load(name))
     if isinstance(lesson, int):
         return lesson
-    from dlsim.tui.launch import launch
-    return launch(lesson=str(lesson.path) if Path(name).suffix == ".md" else lesson.name)
+    return open_in_app(str(lesson.path) if Path(name).suffix == ".md" else lesson.name)
 
 
 def play_headless(name: str, trace: str | None) -> int:
     """Play a lesson as text. The trace may not overwrite the lesson; a write error ends the run
     with one line (the lines already written stay complete)."""
     from dlsim.lesson.cost import heavy_actions
-    from dlsim.lesson.headless import play
-    from dlsim.trace import TraceError, check_path
+    from dlsim.console.lesson_play import play
+    from dlsim.console.trace_file import TraceError, check_path
     lesson = load(name)
     if trace is not None:
         check_path(trace, inputs=(str(lesson.path),))

@@ -1,7 +1,10 @@
-"""Seeded datasets: the 2-D point sets of TensorFlow Playground and the boolean truth tables.
+"""Seeded datasets, each of a kind with a per-sample shape: the 2-D point sets of TensorFlow
+Playground, the boolean truth tables, vectors (RGB colours, iris-like flowers); images (C, H, W),
+sequences (T, F), token text and latent noise are kinds a network may declare and a data file add.
 
-Generated, never shipped. Every set is a function of (name, samples, test, noise, seed) alone.
-Labels are class indices 0..C-1.
+Generated, never shipped. Every set is a function of (name, its kind's options, seed) alone.
+Labels are class indices 0..C-1. A kind says which options its sets take: a truth table has no
+sample count, and a set without a test split gets no test points.
 """
 from dataclasses import dataclass
 
@@ -11,13 +14,38 @@ from dlsim.errors import unknown
 
 
 @dataclass(frozen=True)
+class Kind:
+    """What sort of data a set holds: the shape of one sample, and the options its sets take."""
+    name: str
+    shape: str                     # one sample, as a learner reads it: "(2,)", "(C, H, W)"
+    options: tuple[str, ...] = ()  # of samples, test, noise: those that apply to its sets
+
+
+POINTS = Kind("points", "(2,)", ("samples", "test", "noise"))
+TABLE = Kind("table", "(2,)")
+VECTORS = Kind("vectors", "(F,)", ("samples", "test", "noise"))
+IMAGES = Kind("images", "(C, H, W)", ("samples", "test", "noise"))
+SEQUENCES = Kind("sequences", "(T, F)", ("samples", "test", "noise"))
+TEXT = Kind("text", "(T,) tokens", ("samples", "test"))
+NOISE = Kind("noise", "(Z,)", ("samples",))
+KINDS = {k.name: k for k in (POINTS, TABLE, VECTORS, IMAGES, SEQUENCES, TEXT, NOISE)}
+DEFAULTS = {"samples": 256, "test": 0, "noise": 0.0}   # where a model has no such option
+
+
+@dataclass(frozen=True)
 class Dataset:
     name: str
-    X: np.ndarray        # (N, 2) training inputs
+    X: np.ndarray        # (N, *shape) training inputs
     y: np.ndarray        # (N,) class index
-    X_test: np.ndarray   # (M, 2), M may be 0
+    X_test: np.ndarray   # (M, *shape), M may be 0
     y_test: np.ndarray   # (M,)
     classes: int = 2
+    kind: Kind = POINTS
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """One sample's shape: (2,) for a point, (C, H, W) for an image."""
+        return tuple(self.X.shape[1:])
 
 
 def _truth_table(fn):
@@ -68,8 +96,7 @@ def _gaussian(rng, n, noise):
 
 
 GENERATORS = {"xor": _xor, "circle": _circle, "moons": _moons, "spiral": _spiral,
-              "gaussian": _gaussian}
-NAMES = tuple(TRUTH_TABLES) + tuple(GENERATORS)
+              "gaussian": _gaussian}   # the 2-D point sets, two classes each
 
 
 # --- vector sets for the self-organizing map (classes are for colouring the map, not for training) ---
@@ -107,26 +134,51 @@ def _iris(rng, n, noise):
     return np.maximum(X, 0.1), y
 
 
-# name: (generator, classes). Kept apart from GENERATORS, whose sets are all 2-D with two classes.
-VECTOR_SETS = {"colors": (_colors, 3), "blobs3": (_blobs3, 3), "ring": (_ring, 1), "iris": (_iris, 3)}
+@dataclass(frozen=True)
+class Source:
+    kind: Kind
+    generate: object               # (rng, n, noise) -> (X (n, *shape), y (n,)); None: a truth table
+    classes: int = 2
+    table: object = None           # a truth table's rule (a, b) -> class
+
+
+SETS: dict[str, Source] = {
+    **{name: Source(TABLE, None, 2, rule) for name, rule in TRUTH_TABLES.items()},
+    **{name: Source(POINTS, fn) for name, fn in GENERATORS.items()},
+    # vectors for the self-organizing map (classes are for colouring the map, not for training)
+    "colors": Source(VECTORS, _colors, 3), "blobs3": Source(POINTS, _blobs3, 3),
+    "ring": Source(POINTS, _ring, 1), "iris": Source(VECTORS, _iris, 3),
+}
+NAMES = tuple(SETS)
+
+
+def register(name: str, source: Source) -> None:
+    """Add a set (a data file of images or sequences does, on import)."""
+    SETS[name] = source
+
+
+def kind_of(name: str) -> Kind:
+    if name not in SETS:
+        raise unknown("dataset", name, SETS)
+    return SETS[name].kind
 
 
 def make(name: str, samples: int = 256, test: int = 64, noise: float = 0.0, seed: int = 0) -> Dataset:
-    """The named dataset with `samples` training and `test` test points.
+    """The named dataset with `samples` training and `test` test points (where its kind has them).
 
     Truth tables (and, or, xor4) are the four corners of the unit square, with no test set.
     """
-    if name in TRUTH_TABLES:
-        X, y = _truth_table(TRUTH_TABLES[name])
-        return Dataset(name, X, y, X[:0], y[:0])
-    generator, classes = VECTOR_SETS.get(name, (GENERATORS.get(name), 2))
-    if generator is None:
-        raise unknown("dataset", name, NAMES + tuple(VECTOR_SETS))
+    source = SETS.get(name)
+    if source is None:
+        raise unknown("dataset", name, SETS)
+    if source.generate is None:
+        X, y = _truth_table(source.table)
+        return Dataset(name, X, y, X[:0], y[:0], source.classes, source.kind)
     rng = np.random.default_rng([seed, 7919])  # the data's stream stays apart from the weights'
-    X, y = generator(rng, samples + test, noise)
+    X, y = source.generate(rng, samples + test, noise)
     order = rng.permutation(samples + test)
     X, y = X[order], y[order]
-    return Dataset(name, X[:samples], y[:samples], X[samples:], y[samples:], classes)
+    return Dataset(name, X[:samples], y[:samples], X[samples:], y[samples:], source.classes, source.kind)
 
 
 def one_hot(y: np.ndarray, classes: int) -> np.ndarray:

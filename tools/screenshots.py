@@ -1,4 +1,4 @@
-"""Write the README's screenshots (SVG, exported by Textual): `python -m dlsim.tui.screenshots [DIR]`.
+"""Write the README's screenshots (SVG, exported by Textual): `python tools/screenshots.py [DIR]`.
 
 Every picture is a fixed seed and a fixed sequence of keys, so running this again redraws the same
 scenes (the trained ones differ only where compiled-path timing decides chunk sizes: never).

@@ -1,4 +1,4 @@
-"""Measure the app as a learner meets it: `python -m dlsim.tui.measure`.
+"""Measure the app as a learner meets it: `python tools/measure_app.py`.
 
 Starts the real `dlsim run mlp` in a pseudo-terminal (at 120×40, then 80×24), answers its query for
 synchronized output so that every repaint ends with a marker, then at each size:
@@ -224,7 +224,7 @@ def measure_size(args, width: int, height: int) -> dict | None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dlsim.tui.measure", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python tools/measure_app.py", description=__doc__.split("\n")[0])
     parser.add_argument("--size", action="append", help="terminal size, WIDTHxHEIGHT (repeatable; "
                         "default: 120x40 and 80x24)")
     parser.add_argument("--dataset", default="spiral")

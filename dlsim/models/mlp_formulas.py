@@ -1,0 +1,76 @@
+"""The MLP's ops, their names and how the math panel writes them (with the kernels' numbers)."""
+from dlsim.models.neuron_formulas import epoch_summary, weighted_sum
+from dlsim.protocol.metrics import LOSS_AND_ACCURACY
+from dlsim.protocol.numbers import count, fac, num, product, sum_of
+from dlsim.protocol.paths import parse
+
+
+class Op:
+    WEIGHTED_SUM = "weighted_sum"
+    ACTIVATION = "activation"
+    SOFTMAX = "softmax"
+    LOSS = "loss"
+    DELTA = "delta"
+    GRAD = "grad"
+    UPDATE = "update"
+    BATCH = "batch"
+    EPOCH = "epoch"
+
+
+METRICS = LOSS_AND_ACCURACY
+
+
+def activation(event) -> str:
+    v = event.values
+    return f"a = {v['fn']}({num(v['z'])}) = {num(v['a'])}"
+
+
+def softmax(event) -> str:
+    v = event.values
+    return "a = softmax(" + ", ".join(num(z) for z in v["z"]) + ") = (" + ", ".join(num(a) for a in v["a"]) + ")"
+
+
+def loss(event) -> str:
+    v = event.values
+    pred = ", ".join(num(p) for p in v["prediction"])
+    target = ", ".join(num(t, 0) for t in v["target"])
+    return f"{v['fn']}(ŷ = {pred}, y = {target}) = {num(v['loss'])}   batch loss so far {num(v['batch_loss'])}"
+
+
+def delta(event) -> str:
+    v = event.values
+    if "sum" in v:
+        terms = [product(d, w) for w, d in zip(v["weights"], v["deltas"])]
+        return f"δ = f'(z)·Σ w·δ = {fac(v['fprime'])}·({sum_of(terms)}) = {num(v['delta'])}"
+    if v.get("fprime") is None:   # cross-entropy after a sigmoid or softmax: f'(z) cancels
+        return f"δ = (ŷ − y)/batch = {num(v['delta'])}   (cross-entropy: f'(z) cancels)"
+    return f"δ = ∂L/∂a·f'(z) = {fac(v['dL_da'])}·{fac(v['fprime'])} = {num(v['delta'])}"
+
+
+def grad(event) -> str:
+    v = event.values
+    if "a" in v:
+        return f"∂L/∂w += a·δ = {fac(v['a'])}·{fac(v['delta'])} = {num(v['contribution'])}   total {num(v['total'])}"
+    return f"∂L/∂b += δ = {num(v['delta'])}   total {num(v['total'])}"
+
+
+def update(event) -> str:
+    v = event.values
+    p = "b" if parse(event.path).is_bias() else "w"
+    if v["optimizer"] == "sgd":
+        return f"{p} ← {p} − lr·∂L/∂{p} = {num(v['old'])} − {num(v['lr'])}·{fac(v['grad'])} = {num(v['new'])}"
+    if v["optimizer"] == "momentum":
+        return (f"v ← μv + ∂L/∂{p} = {num(v['velocity'])};  {p} ← {p} − lr·v = {num(v['old'])} − "
+                f"{num(v['lr'])}·{fac(v['velocity'])} = {num(v['new'])}")
+    return (f"adam (t={v['t']}): m = {num(v['m'])}, v = {num(v['v'], 5)};  {p} ← {num(v['old'])} → "
+            f"{num(v['new'])}")
+
+
+def batch(event) -> str:
+    v = event.values
+    return f"step {count(v['step'])} done: batch loss {num(v['loss'])}"
+
+
+FORMULAS = {Op.WEIGHTED_SUM: weighted_sum, Op.ACTIVATION: activation, Op.SOFTMAX: softmax, Op.LOSS: loss,
+            Op.DELTA: delta, Op.GRAD: grad, Op.UPDATE: update, Op.BATCH: batch,
+            Op.EPOCH: epoch_summary(METRICS)}

@@ -1,0 +1,26 @@
+"""What a network measures, declared by the network: the headless summary, the lessons, the epoch
+line of the math panel and the curves read a model's `metrics` instead of knowing the names."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str                       # its name in evaluate() and in the history of epochs
+    label: str                     # as a summary writes it: "train accuracy"
+    short: str = ""                # as a one-line epoch summary writes it: "train acc" (default: label)
+    chart: str | None = None       # the curve chart it belongs on ("loss", "accuracy", …), None: none
+    lower_is_better: bool | None = True   # None: neither (a schedule such as a decaying lr)
+    live: bool = True              # evaluate() measures it at any moment (else: at an epoch's end)
+    whole: bool = False            # a count (errors): written without decimals
+
+    @property
+    def brief(self) -> str:
+        return self.short or self.label
+
+
+LOSS_AND_ACCURACY = (
+    Metric("train_loss", "train loss", chart="loss"),
+    Metric("train_acc", "train accuracy", "train acc", chart="accuracy", lower_is_better=False),
+    Metric("test_loss", "test loss", chart="loss"),
+    Metric("test_acc", "test accuracy", "test acc", chart="accuracy", lower_is_better=False),
+)
