@@ -90,7 +90,7 @@ class Session:
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, STEP)
         self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history,
-                                 headline=self.model.headline)
+                                 headline=tuple((m.key, m.brief) for m in self.model.metrics))
         self._summary_at = self.sim.position
         self._check(event)
         return event
@@ -152,7 +152,7 @@ class Session:
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, RUN, self.model.epoch)
         self.summary = summarize(Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history,
-                                 headline=self.model.headline)
+                                 headline=tuple((m.key, m.brief) for m in self.model.metrics))
         self._summary_at = self.sim.position
         if problem:
             self.diverged = self._where(problem)
