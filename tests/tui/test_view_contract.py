@@ -6,7 +6,7 @@ from textual.widgets import Static
 
 import dlsim
 from dlsim.protocol.events import Level
-from dlsim.sim.formulas import num
+from dlsim.protocol.numbers import num
 from dlsim.tui import simview, warmup
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.keys import STEPPING
