@@ -70,10 +70,6 @@ class Progress:
         if self.lessons.get(name, {}).pop("answers", None) is not None:
             self._changed(name)
 
-    def forget(self, name: str) -> None:
-        self.lessons.pop(name, None)
-        self._changed(name)
-
     def summary(self, name: str) -> str:
         """'done', 'step 3/9', or '' for a lesson not started."""
         entry = self.lessons.get(name)
