@@ -18,11 +18,10 @@ import numpy as np
 
 from dlsim.kernels.activations import tanh, tanh_into
 from dlsim.kernels.jit import inline, kernel
-from dlsim.kernels.optimizers import update_all
-from dlsim.kernels.recurrent import (BETA1, BETA2, CLIP, EPS, FEATURES, HIDDEN, LAYERS, LR, MU, OPTIMIZER,
-                                     OUTPUTS, TRUNCATE, accumulate_gradients, add_norms, back_block, bias, by,
-                                     clip_global, cut_before, forget_initial_gradients, gather, initial,
-                                     output_deltas, sum_block, to_features, wh, wx, wy)
+from dlsim.kernels.recurrent import (FEATURES, HIDDEN, LAYERS, OUTPUTS, TRUNCATE, accumulate_gradients,
+                                     add_norms, back_block, bias, by, clip_and_update, cut_before,
+                                     forget_initial_gradients, gather, initial, output_deltas, sum_block,
+                                     to_features, wh, wx, wy)
 
 F_GATE, I_GATE, G_GATE, O_GATE = 0, 1, 2, 3
 GATES = ("f", "i", "g", "o")
@@ -183,19 +182,11 @@ def gradients(theta, grad, cfg, X, Y, xT, a, c, tc, h, logits, dy, da, dh_norms)
 
 
 @kernel
-def _update(theta, grad, m, v, step, cfg, hyper):
-    before, after = clip_global(grad, hyper[CLIP])
-    update_all(theta, grad, m, v, cfg[OPTIMIZER], hyper[LR], hyper[MU], hyper[BETA1], hyper[BETA2],
-               hyper[EPS], step)
-    return before, after
-
-
-@kernel
 def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
     """One optimizer step (number `step`, counted from 1) on the batch (X, Y). Returns (loss before
     the step, gradient norm before clipping, after clipping)."""
     loss = gradients(theta, grad, cfg, X, Y, *workspace(cfg, X.shape[0], X.shape[1]), dh_norms)
-    before, after = _update(theta, grad, m, v, step, cfg, hyper)
+    before, after = clip_and_update(theta, grad, m, v, step, cfg, hyper)
     return loss, before, after
 
 
@@ -217,7 +208,7 @@ def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, 
             ws = full if b == width else rest
             loss = gradients(theta, grad, cfg, Xb[:b], Yb[:b], *ws, dh_norms)
             step += 1
-            before, _ = _update(theta, grad, m, v, step, cfg, hyper)
+            before, _ = clip_and_update(theta, grad, m, v, step, cfg, hyper)
             total += loss * b
             norms += before
             batches += 1

@@ -25,6 +25,7 @@ import numpy as np
 from dlsim.kernels.activations import tanh, tanh_into
 from dlsim.kernels.jit import inline, kernel
 from dlsim.kernels.optimizers import CODES as OPTIMIZERS
+from dlsim.kernels.optimizers import update_all
 
 TANH, RELU = 0, 1
 ACTIVATIONS = {"tanh": TANH, "relu": RELU}
@@ -242,6 +243,16 @@ def clip_global(grad, threshold):
             grad[k] *= f
         return before, math.sqrt(add_squares(grad))
     return before, before
+
+
+@kernel
+def clip_and_update(theta, grad, m, v, step, cfg, hyper):
+    """Clip grad by its global norm, then one optimizer step (number `step`). Returns the norm
+    (before, after) clipping. The same for the RNN and the LSTM: both keep theta flat."""
+    before, after = clip_global(grad, hyper[CLIP])
+    update_all(theta, grad, m, v, cfg[OPTIMIZER], hyper[LR], hyper[MU], hyper[BETA1], hyper[BETA2],
+               hyper[EPS], step)
+    return before, after
 
 
 @kernel

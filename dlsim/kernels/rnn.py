@@ -15,10 +15,9 @@ path calls the scalar helpers, so every path writes the same bits.
 import numpy as np
 
 from dlsim.kernels.jit import kernel
-from dlsim.kernels.optimizers import update_all
-from dlsim.kernels.recurrent import (ACT, BETA1, BETA2, CLIP, EPS, FEATURES, HIDDEN, LAYERS, LR, MU,
-                                     OPTIMIZER, OUTPUTS, TRUNCATE, accumulate_gradients, activate_block,
-                                     add_norms, back_block, bias, by, clip_global, cut_before, derivative,
+from dlsim.kernels.recurrent import (ACT, FEATURES, HIDDEN, LAYERS, OUTPUTS, TRUNCATE,
+                                     accumulate_gradients, activate_block, add_norms, back_block, bias,
+                                     by, clip_and_update, cut_before, derivative,
                                      forget_initial_gradients, gather, initial, output_deltas, sum_block,
                                      to_features, wh, wx, wy)
 
@@ -116,19 +115,11 @@ def gradients(theta, grad, cfg, X, Y, xT, z, h, logits, dy, dz, dh_norms):
 
 
 @kernel
-def _update(theta, grad, m, v, step, cfg, hyper):
-    before, after = clip_global(grad, hyper[CLIP])
-    update_all(theta, grad, m, v, cfg[OPTIMIZER], hyper[LR], hyper[MU], hyper[BETA1], hyper[BETA2],
-               hyper[EPS], step)
-    return before, after
-
-
-@kernel
 def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
     """One optimizer step (number `step`, counted from 1) on the batch (X, Y): gradients, clipping,
     update. Returns (loss before the step, gradient norm before clipping, after clipping)."""
     loss = gradients(theta, grad, cfg, X, Y, *workspace(cfg, X.shape[0], X.shape[1]), dh_norms)
-    before, after = _update(theta, grad, m, v, step, cfg, hyper)
+    before, after = clip_and_update(theta, grad, m, v, step, cfg, hyper)
     return loss, before, after
 
 
@@ -153,7 +144,7 @@ def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, 
             ws = full if b == width else rest
             loss = gradients(theta, grad, cfg, Xb[:b], Yb[:b], *ws, dh_norms)
             step += 1
-            before, _ = _update(theta, grad, m, v, step, cfg, hyper)
+            before, _ = clip_and_update(theta, grad, m, v, step, cfg, hyper)
             total += loss * b
             norms += before
             batches += 1
