@@ -156,7 +156,8 @@ class Model:
     warm_up_size: dict = {}
 
     def exercise(self) -> None:
-        """Run the whole-batch paths the app's views use (the warm-up calls it once per variant)."""
+        """Run the whole-batch paths beyond stepping that every consumer uses (the warm-up calls it once
+        per variant; what a view draws on top, such as a decision surface, its view exercises)."""
         self.evaluate()
 
     def converged(self) -> bool:

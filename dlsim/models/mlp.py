@@ -186,10 +186,6 @@ class MLP(Model):
         undecided = _shared_top(out) | ~np.all(np.isfinite(out), axis=1)
         return np.where(undecided, NO_CLASS, out.argmax(axis=1))
 
-    def exercise(self):
-        self.evaluate()
-        self.scores(np.zeros((3, self.X.shape[1])))   # the decision surface
-
     def scores(self, X):
         out = self.outputs(X)
         return out[:, 1] if out.shape[1] > 1 else out[:, 0]

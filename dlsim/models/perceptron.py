@@ -122,10 +122,6 @@ class Perceptron(Model):
     def predict(self, X):
         return (X @ self.theta[:-1] + self.theta[-1] >= 0).astype(np.int64)
 
-    def exercise(self):
-        self.evaluate()
-        self.scores(np.zeros((3, self.X.shape[1])))   # the decision surface
-
     def scores(self, X):
         return self.predict(X).astype(np.float64)
 
