@@ -76,6 +76,33 @@ class Model:
 
     # --- the stepper's contract -------------------------------------------------------------
     def events(self, detail: Level = Level.OP) -> Iterator[Event]:
+        """Events from the cursor on, each one's arithmetic done as it is yielded (never ahead).
+        The template every network shares: it owns the level filter and the cursor advance; a
+        network supplies its units (a sample, a batch's update) through the four hooks below."""
+        while True:
+            unit = (self.end_epoch(),) if self.epoch_done() else self.unit(detail)
+            for event in unit:
+                if Level.SAMPLE <= event.closes < Level.EPOCH:
+                    self.advance(event)   # the cursor moves on before the unit's last event is seen
+                if event.level >= detail or event.closes >= detail:
+                    yield event
+
+    def epoch_done(self) -> bool:
+        """Whether the cursor stands after the epoch's last unit (the epoch's end comes next)."""
+        raise NotImplementedError
+
+    def end_epoch(self) -> Event:
+        """Close the epoch: move the cursor to the next one, record its metrics, and say so."""
+        raise NotImplementedError
+
+    def unit(self, detail: Level) -> Iterator[Event]:
+        """The next unit from the cursor: the events of one sample (or of a batch's update), or,
+        where `detail` is coarse enough, the one event of a compiled sample or batch."""
+        raise NotImplementedError
+
+    def advance(self, event: Event) -> None:
+        """Move the cursor past the unit that `event` closes (at SAMPLE level or above, short of
+        the epoch, which `end_epoch` moves past itself)."""
         raise NotImplementedError
 
     def state(self, memo: dict | None = None) -> dict[str, Any]:

@@ -211,23 +211,19 @@ class MLP(Model):
     def n_batches(self):
         return -(-self.X.shape[0] // self.batch_size)
 
-    def events(self, detail=Level.OP):
-        """Events from the cursor on, each one's arithmetic done as it is yielded (never ahead)."""
-        while True:
-            if self.batch_index == self.n_batches():
-                yield self._epoch_end()
-                continue
-            rows = self.batch_rows()
-            if detail >= Level.BATCH:
-                yield self._compiled_batch(rows)
-                continue
-            unit = (self._sample_events(rows[self.sample], len(rows)) if self.sample < len(rows)
-                    else self._update_events(len(rows)))
-            for event in unit:
-                if event.closes == Level.SAMPLE:
-                    self.sample += 1  # the cursor moves on before the sample's last event is seen
-                if event.level >= detail or event.closes >= detail:
-                    yield event
+    def epoch_done(self):
+        return self.batch_index == self.n_batches()
+
+    def unit(self, detail):
+        rows = self.batch_rows()
+        if detail >= Level.BATCH:
+            return (self._compiled_batch(rows),)
+        return (self._sample_events(rows[self.sample], len(rows)) if self.sample < len(rows)
+                else self._update_events(len(rows)))
+
+    def advance(self, event):
+        if event.closes == Level.SAMPLE:
+            self.sample += 1   # (a batch's close moves the cursor in _batch_done, with its sums)
 
     def _compiled_batch(self, rows):
         self.steps += 1
@@ -247,7 +243,7 @@ class MLP(Model):
             "grads": {k: v.copy() for k, v in self._named(self.grad).items()},
         }, level=Level.BATCH, closes=Level.BATCH)
 
-    def _epoch_end(self):
+    def end_epoch(self):
         loss = self.epoch_loss / self.X.shape[0]
         self.epoch += 1
         self.batch_index, self.epoch_loss = 0, 0.0

@@ -53,18 +53,14 @@ class Perceptron(Model):
     def params(self):
         return {"w": self.theta[:-1], "b": self.theta[-1:]}
 
-    def events(self, detail=Level.OP):
-        """Events from the cursor on, each one's arithmetic done as it is yielded (never ahead)."""
-        n = self.X.shape[0]
-        while True:
-            if self.index == n:
-                yield self._epoch_end()
-                continue
-            for event in self._sample(self.order(self.epoch)[self.index]):
-                if event.closes >= Level.BATCH:
-                    self.index += 1  # the cursor moves on before the sample's last event is seen
-                if event.level >= detail or event.closes >= detail:
-                    yield event
+    def epoch_done(self):
+        return self.index == self.X.shape[0]
+
+    def unit(self, detail):
+        return self._sample(self.order(self.epoch)[self.index])
+
+    def advance(self, event):
+        self.index += 1   # one sample, one application of the rule
 
     def _sample(self, s):
         """One sample: weighted sum, threshold, error, then the rule applied to each weight."""
@@ -92,7 +88,7 @@ class Perceptron(Model):
                     {"sample": int(s), "error": error, "w": self.theta[:-1].copy(), "b": float(self.theta[-1])},
                     level=Level.SAMPLE, closes=Level.BATCH)
 
-    def _epoch_end(self):
+    def end_epoch(self):
         errors, self.errors, self.index = int(self.errors), 0, 0
         self.epoch += 1
         self.record({**self.evaluate(), "errors": errors})

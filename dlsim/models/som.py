@@ -102,20 +102,15 @@ class SOM(Model):
                 kernel.decay(float(self.config["sigma"]), t, T, kind))
 
     # --- the event stream ----------------------------------------------------------------------
-    def events(self, detail=Level.OP):
-        """Events from the cursor on, each one's arithmetic done as it is yielded (never ahead)."""
-        n = self.X.shape[0]
-        while True:
-            if self.index == n:
-                yield self._epoch_end()
-                continue
-            s = int(self.order(self.epoch)[self.index])
-            unit = self._compiled_sample(s) if detail >= Level.SAMPLE else self._sample_events(s)
-            for event in unit:
-                if event.closes >= Level.BATCH:
-                    self.index += 1  # the cursor moves on before the sample's last event is seen
-                if event.level >= detail or event.closes >= detail:
-                    yield event
+    def epoch_done(self):
+        return self.index == self.X.shape[0]
+
+    def unit(self, detail):
+        s = int(self.order(self.epoch)[self.index])
+        return self._compiled_sample(s) if detail >= Level.SAMPLE else self._sample_events(s)
+
+    def advance(self, event):
+        self.index += 1   # one sample, one update: every unit is a sample
 
     def _compiled_sample(self, s):
         lr, sigma = self.rates()
@@ -158,7 +153,7 @@ class SOM(Model):
             "sample": s, "x": tuple(self.X[s].tolist()), "bmu": int(best), "distance": math.sqrt(best_d2),
             "runner_up": int(second), "lr": lr, "sigma": sigma}, level=Level.BATCH, closes=Level.BATCH)
 
-    def _epoch_end(self):
+    def end_epoch(self):
         self.index = 0
         self.epoch += 1
         self._record(*self.kernels.som.errors(self.X, self.W, self.pos))
