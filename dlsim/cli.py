@@ -39,8 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "each update with all parameters and gradients, and each epoch), epoch")
 
     sub.add_parser("list", help="models and datasets, with their options and defaults")
-    bench = sub.add_parser("bench", help="time the compiled MLP step against NumPy (and PyTorch)")
-    bench.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
+    bench = sub.add_parser("bench", help="time each network's compiled training against NumPy (and PyTorch)")
+    bench.add_argument("net", nargs="?", help="one network (default: every network with a bench)")
+    bench.add_argument("--quick", action="store_true", help="fewer repeats and sizes (a smoke run)")
 
     lesson = sub.add_parser("lesson", help="play a lesson: 'dlsim lesson list', 'dlsim lesson NAME'")
     lesson.add_argument("name", help="a lesson name, 'list', or 'check'")
@@ -59,7 +60,7 @@ def dispatch(args) -> int:
         return print_catalog()
     if args.command == "bench":
         from dlsim.bench import main as bench
-        return bench(quick=args.quick)
+        return bench(args.net, quick=args.quick)
     if args.command == "lesson":
         from dlsim.console.lessons import main as lesson
         return lesson(args, open_in_app=_open_lesson)

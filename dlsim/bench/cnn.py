@@ -1,21 +1,18 @@
-"""Time the CNN's training step: the compiled kernel (dlsim.kernels.cnn.train_batch) against the
+"""`dlsim bench cnn`: the CNN's training step: the compiled kernel (dlsim.kernels.cnn.train_batch) against the
 vectorised NumPy implementation (dlsim.kernels.cnn_reference, windows by stride tricks and einsum)
 and, when PyTorch is installed, PyTorch eager (conv2d, one thread).
 
-    PYTHONPATH=. python3 tools/cnn_bench.py [--growth]
+    dlsim bench cnn [--quick]
 
 The default CNN: 8×8 digits, one conv layer of four 3×3 kernels (stride 1, valid), ReLU, 2×2 max
-pool, dense to the 10 classes, softmax cross-entropy, plain SGD; batch 1 and 32. --growth adds how
-the step time grows with the image side (8 → 28) and the kernels per layer (4 → 32), at batch 32.
+pool, dense to the 10 classes, softmax cross-entropy, plain SGD; batch 1 and 32. The full run adds how
+the step time grows with the image side (8 → 28) and the kernels per layer (4 → 32), at batch 32 (not with --quick).
 The figure is the median µs per step over many timed steps. It is a timing, not a test: run it on a
 quiet machine.
 """
-import statistics
-import sys
-import time
-
 import numpy as np
 
+from dlsim.bench import timing
 from dlsim.kernels import cnn
 from dlsim.kernels import cnn_reference as ref
 from dlsim.kernels.activations import RELU
@@ -25,24 +22,11 @@ from dlsim.protocol import images
 LR = 0.05
 
 
-def _median_us(step, seconds: float = 0.5) -> float:
-    step()
-    times = []
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline or len(times) < 5:
-        start = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - start) * 1e6)
-    return statistics.median(times)
-
-
 def _torch_step(conv, sizes, theta, X, Y):
     """The same network and step in PyTorch eager, or None when PyTorch is not installed."""
-    try:
-        import torch
-    except ImportError:
+    torch = timing.torch()
+    if torch is None:
         return None
-    torch.set_num_threads(1)
     (K, b), = [(torch.tensor(K, requires_grad=True), torch.tensor(b, requires_grad=True))
                for K, b in ref.unpack(theta.copy(), conv, sizes)[0]]
     (W, c), = [(torch.tensor(W, requires_grad=True), torch.tensor(c, requires_grad=True))
@@ -68,31 +52,24 @@ def bench(side: int, kernels: int, batch: int, X_all=None, classes: int = 10):
     X = X_all[:batch] if X_all is not None else rng.uniform(0.0, 1.0, (batch, 1, side, side))
     Y = np.eye(classes)[rng.integers(0, classes, batch)]
     compiled, grad, m, v = theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)
-    fused = _median_us(lambda: cnn.train_batch(compiled, grad, m, v, 1, conv, sizes, RELU, SGD, LR, 0.0, 0.9,
+    fused = timing.median_us(lambda: cnn.train_batch(compiled, grad, m, v, 1, conv, sizes, RELU, SGD, LR, 0.0, 0.9,
                                                0.999, 1e-8, X, Y))
     reference, state = theta.copy(), {"m": 0.0, "v": 0.0, "t": 0}
-    numpy = _median_us(lambda: ref.train_step(reference, state, conv, sizes, RELU, X, Y, "sgd", LR))
+    numpy = timing.median_us(lambda: ref.train_step(reference, state, conv, sizes, RELU, X, Y, "sgd", LR))
     torch_step = _torch_step(conv, sizes, theta, X, Y)
-    torch = _median_us(torch_step) if torch_step else None
+    torch = timing.median_us(torch_step) if torch_step else None
     return fused, numpy, torch
 
 
-def _row(label: str, fused: float, numpy: float, torch) -> str:
-    torch_text = f"{torch:>10.1f}   {torch / fused:>6.1f}×" if torch else f"{'—':>10}   {'—':>7}"
-    return f"{label:<22} {fused:>10.1f}   {numpy:>10.1f}   {numpy / fused:>6.1f}×   {torch_text}"
-
-
-def main(growth: bool) -> None:
+def main(net: str = "cnn", quick: bool = False) -> None:
     digits, _ = images.digits()
-    print(f"{'config':<22} {'dlsim µs':>10}   {'numpy µs':>10}   {'vs np':>7}   {'torch µs':>10}   {'vs torch':>7}")
+    print("CNN training step (SGD), µs per step")
+    print(timing.header())
     for batch in (1, 32):
-        print(_row(f"default, batch {batch}", *bench(8, 4, batch, digits)))
-    if growth:
+        print(timing.row(f"default, batch {batch}", *bench(8, 4, batch, digits)))
+    if not quick:
         for side in (8, 12, 16, 20, 28):
-            print(_row(f"{side}×{side}, 4 kernels, b32", *bench(side, 4, 32)))
+            print(timing.row(f"{side}×{side}, 4 kernels, b32", *bench(side, 4, 32)))
         for kernels in (4, 8, 16, 32):
-            print(_row(f"8×8, {kernels} kernels, b32", *bench(8, kernels, 32)))
+            print(timing.row(f"8×8, {kernels} kernels, b32", *bench(8, kernels, 32)))
 
-
-if __name__ == "__main__":
-    main("--growth" in sys.argv[1:])

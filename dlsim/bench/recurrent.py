@@ -1,18 +1,18 @@
-"""Time one training step (forward, BPTT, Adam update, batch of 16 noisy sine waves) of the RNN and
+"""`dlsim bench rnn` and `dlsim bench lstm`: one training step (forward, BPTT, Adam update, batch of 16 noisy sine waves) of the RNN and
 the LSTM: the fused Numba kernel against the vectorised NumPy reference (dlsim.kernels.*_reference)
 and, when it is importable, PyTorch eager (nn.RNN / nn.LSTM + nn.Linear, 1 thread); at the default
 config, then scaling with the sequence length T and the hidden size H.
 
-    PYTHONPATH=. python3 tools/rnn_bench.py [rnn|lstm ...]
+    dlsim bench rnn|lstm [--quick]
 
 Every figure is the best ms per optimizer step over a few timed epochs of 4 batches. Run it on a
 quiet machine: it is a timing, not a test.
 """
-import sys
 import time
 
 import numpy as np
 
+from dlsim.bench import timing
 from dlsim.kernels import lstm, lstm_reference, recurrent, recurrent_reference, rnn, rnn_reference
 from dlsim.protocol import sequences
 
@@ -34,11 +34,9 @@ def _median_ms_per_step(epoch, repeats: int) -> float:
 
 def _torch_epoch(gates: int, hidden: int, task):
     """One epoch's closure in PyTorch eager, or None when torch is not installed."""
-    try:
-        import torch
-    except ImportError:
+    torch = timing.torch()
+    if torch is None:
         return None
-    torch.set_num_threads(1)
     torch.manual_seed(0)
     layer = (torch.nn.LSTM if gates == 4 else torch.nn.RNN)(1, hidden, batch_first=True).double()
     head = torch.nn.Linear(hidden, 1).double()
@@ -88,17 +86,14 @@ def _row(label: str, figures) -> str:
     return f"{label:<12} {fused:>10.3f} {numpy:>10.3f}   {numpy / fused:>6.1f}×   {torch_text}"
 
 
-def main(names: list[str]) -> None:
+def main(net: str, quick: bool = False) -> None:
     header = f"{'':<12} {'fused ms':>10} {'numpy ms':>10}   {'vs numpy':>7}   {'torch ms':>10}   {'vs torch':>7}"
-    for name in names:
-        print(f"\n{name.upper()}: ms per training step, batch {BATCH}, Adam, MSE at every step")
-        print(header)
-        print(_row(f"default", bench(name, **DEFAULT)) + f"   (H={DEFAULT['hidden']}, T={DEFAULT['steps']})")
-        for steps in STEPS:
-            print(_row(f"T={steps}", bench(name, DEFAULT["hidden"], steps, repeats=3)))
-        for hidden in HIDDEN:
-            print(_row(f"H={hidden}", bench(name, hidden, DEFAULT["steps"], repeats=3)))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:] or list(NETS))
+    print(f"{net.upper()}: ms per training step, batch {BATCH}, Adam, MSE at every step")
+    print(header)
+    print(_row("default", bench(net, **DEFAULT)) + f"   (H={DEFAULT['hidden']}, T={DEFAULT['steps']})", flush=True)
+    if quick:
+        return
+    for steps in STEPS:
+        print(_row(f"T={steps}", bench(net, DEFAULT["hidden"], steps, repeats=3)), flush=True)
+    for hidden in HIDDEN:
+        print(_row(f"H={hidden}", bench(net, hidden, DEFAULT["steps"], repeats=3)), flush=True)

@@ -1,4 +1,4 @@
-"""`dlsim bench`: the compiled MLP training step against NumPy and (if installed) PyTorch eager.
+"""`dlsim bench mlp`: the compiled MLP training step against NumPy and (if installed) PyTorch eager.
 
 The default MLP: 2-16-16-1, tanh, sigmoid output with binary cross-entropy, plain SGD, 256 samples,
 full batch, so one epoch is one step. Each contender runs the same step from the same weights; the
@@ -11,6 +11,7 @@ import time
 import numpy as np
 
 import dlsim
+from dlsim.bench import timing
 from dlsim.kernels import reference as ref
 
 
@@ -53,11 +54,9 @@ def numpy_runner(m, theta):
 
 
 def torch_runner(m, theta):
-    try:
-        import torch
-    except ImportError:
+    torch = timing.torch()
+    if torch is None:
         return None
-    torch.set_num_threads(1)
     params = [torch.tensor(a.copy(), requires_grad=True) for pair in ref.unpack(theta.copy(), list(m.sizes))
               for a in pair]
     X, Y = torch.tensor(m.X), torch.tensor(m.Y)
@@ -79,7 +78,7 @@ def torch_runner(m, theta):
     return run
 
 
-def main(quick: bool = False) -> int:
+def main(net: str = "mlp", quick: bool = False) -> None:
     m, theta = _problem()
     steps, blocks = (200, 3) if quick else (2000, 7)
     print(f"dlsim bench: MLP {'-'.join(map(str, m.sizes))}, tanh, BCE, SGD, {m.X.shape[0]} samples, "
@@ -102,4 +101,3 @@ def main(quick: bool = False) -> int:
         if name != "numba (fused)":
             print(f"  numba is {us / fused:.1f}× faster than {name}")
     sys.stdout.flush()
-    return 0

@@ -1,14 +1,13 @@
-"""Time one SOM epoch: the fused Numba kernel against the vectorised NumPy SOM (dlsim's reference,
+"""`dlsim bench som`: one SOM epoch, the fused Numba kernel against the vectorised NumPy SOM (dlsim's reference,
 per sample vectorised over all nodes, as MiniSom does) on the same config, for a few grid sizes.
 
-    PYTHONPATH=. python3 tools/som_bench.py [grid sides, e.g. 5 10 20 40]
+    dlsim bench som [--quick]
 
 Both run the same epoch from the same weights (300 RGB colours, gaussian, exponential decay) and
 both compute the epoch's quantization and topographic errors; the figure is the median ms per
 epoch over several timed epochs. Run it on a quiet machine: it is a timing, not a test.
 """
 import statistics
-import sys
 import time
 
 import numpy as np
@@ -38,12 +37,9 @@ def bench(side: int, repeats: int = 5) -> tuple[float, float]:
     return fused, numpy
 
 
-def main(sides: list[int]) -> None:
+def main(net: str = "som", quick: bool = False) -> None:
+    print("SOM epoch, 300 RGB colours, gaussian, exponential decay; median ms per epoch")
     print("grid     fused ms/epoch   numpy ms/epoch   speed-up")
-    for side in sides:
-        fused, numpy = bench(side)
-        print(f"{side:>2}×{side:<4} {fused:>14.2f}   {numpy:>14.2f}   {numpy / fused:>7.1f}×")
-
-
-if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [5, 10, 20, 40])
+    for side in ((10,) if quick else (5, 10, 20, 40)):
+        fused, numpy = bench(side, repeats=3 if quick else 5)
+        print(f"{side:>2}×{side:<4} {fused:>14.2f}   {numpy:>14.2f}   {numpy / fused:>7.1f}×", flush=True)

@@ -1,0 +1,25 @@
+"""`dlsim bench NET`: every network with compiled training has a bench, found by name; an unknown
+name is one line naming those that exist."""
+import pytest
+
+from dlsim.bench import benches, main
+from dlsim.errors import UserError
+from dlsim.models import MODELS
+
+
+def test_every_bench_names_a_network():
+    table = benches()
+    assert {"mlp", "som", "cnn", "rnn", "lstm"} <= set(table)
+    assert all(callable(module.main) for module in table.values())
+
+
+def test_unknown_bench_names_the_choices():
+    with pytest.raises(UserError, match="no bench for 'nope'; choose from: mlp, som"):
+        main("nope")
+
+
+def test_som_bench_prints_its_speed_up(capsys):
+    assert "som" in MODELS
+    main("som", quick=True)
+    out = capsys.readouterr().out
+    assert "10×10" in out and "×" in out.splitlines()[-1]
