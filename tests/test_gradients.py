@@ -8,6 +8,7 @@ import pytest
 
 import dlsim
 from dlsim.kernels import losses
+from dlsim.kernels import mlp_reference
 from dlsim.kernels import reference as ref
 
 H = 1e-6
@@ -64,7 +65,7 @@ def test_every_parameter_matches_finite_differences(activation, loss, backend):
     assert np.array_equal(sim.model.theta, theta), "computing gradients must not change the weights"
     # the loss reported is the textbook batch loss of this network
     Y = sim.model.targets(sim.data.y)
-    zs, as_ = ref.mlp_forward(theta, list(sim.model.sizes), list(sim.model.acts), sim.data.X)
+    zs, as_ = mlp_reference.layer_values(theta, list(sim.model.sizes), list(sim.model.acts), sim.data.X)
     assert value == pytest.approx(ref.batch_loss(zs[-1], as_[-1], Y, losses.CODES[loss]), rel=1e-12)
 
     numeric = numeric_gradients(sim)

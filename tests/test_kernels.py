@@ -9,6 +9,8 @@ import pytest
 
 from dlsim.kernels import activations as act
 from dlsim.kernels import dense, losses, mlp, optimizers, perceptron
+from dlsim.kernels import mlp_reference as mlp_ref
+from dlsim.kernels import perceptron_reference
 from dlsim.kernels import reference as ref
 
 RTOL = 1e-12
@@ -365,7 +367,7 @@ def test_mlp_forward_matches_reference(rng, case):
     U = int(sizes.sum())
     Z, A = np.zeros((X.shape[0], U)), np.zeros((X.shape[0], U))
     mlp.forward(theta, sizes, acts, X, Z, A)
-    zs, as_ = ref.mlp_forward(theta, list(sizes), list(acts), X)
+    zs, as_ = mlp_ref.layer_values(theta, list(sizes), list(acts), X)
     close(Z[:, sizes[0]:], np.concatenate(zs, axis=1))
     close(A, np.concatenate(as_, axis=1))
 
@@ -379,7 +381,7 @@ def test_mlp_backward_matches_reference(rng, case):
     before = rng.normal(size=theta.shape)
     grad = before.copy()
     loss = mlp.backward(theta, grad, sizes, acts, case[2], Y, Z, A, D)
-    loss_ref, grad_ref = ref.mlp_gradients(theta, list(sizes), list(acts), case[2], X, Y)
+    loss_ref, grad_ref = mlp_ref.gradients(theta, list(sizes), list(acts), case[2], X, Y)
     close(loss, loss_ref)
     close(grad - before, grad_ref, atol=1e-13)   # accumulated into grad, not overwritten
     assert np.any(grad_ref != 0)
@@ -395,7 +397,7 @@ def test_mlp_train_batch_matches_reference(rng, case, opt):
     for t in (1, 2, 3):
         loss = mlp.train_batch(*state, t, sizes, acts, case[2], opt, h["lr"], h["mu"], h["beta1"], h["beta2"],
                                h["eps"], X, Y)
-        loss_r = ref.mlp_train_batch(*state_r, t, list(sizes), list(acts), case[2], opt, h["lr"], h["mu"],
+        loss_r = mlp_ref.train_batch(*state_r, t, list(sizes), list(acts), case[2], opt, h["lr"], h["mu"],
                                      h["beta1"], h["beta2"], h["eps"], X, Y)
         close(loss, loss_r)
         for got, expected in zip(state, state_r):   # theta, grad, m, v
@@ -414,7 +416,7 @@ def test_mlp_train_epochs_matches_reference(rng, opt, batch):
     state_r = [theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)]
     el, el_r = np.zeros(3), np.zeros(3)
     ran, t = mlp.train_epochs(*state, 0, *args, el)
-    ran_r, t_r = ref.mlp_train_epochs(*state_r, 0, *args[:2], *args[2:], el_r)
+    ran_r, t_r = mlp_ref.train_epochs(*state_r, 0, *args[:2], *args[2:], el_r)
     assert (ran, t) == (ran_r, t_r) == (3, 3 * -(-X.shape[0] // batch))
     close(el, el_r, rtol=1e-11)
     for got, expected in zip(state, state_r):
@@ -426,7 +428,7 @@ def test_mlp_train_epochs_stops_after_a_non_finite_epoch(rng):
     theta[0] = np.nan   # a diverged weight: the loss of the first epoch is not a number
     orders = np.tile(np.arange(X.shape[0]), (5, 1)).astype(np.int64)
     h = HYPER
-    for kernel in (mlp.train_epochs, ref.mlp_train_epochs):
+    for kernel in (mlp.train_epochs, mlp_ref.train_epochs):
         el = np.zeros(5)
         ran, t = kernel(theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta), 0,
                         sizes, acts, losses.MSE, optimizers.SGD, 0.1, 0.0, 0.9, 0.999, 1e-8,
@@ -456,7 +458,7 @@ def test_perceptron_train_epochs_matches_reference(rng, separable):
     w, w_r = w0.copy(), w0.copy()
     err, err_r = np.zeros(30, np.int64), np.zeros(30, np.int64)
     ran, b = perceptron.train_epochs(w, 0.2, X, y, 0.1, orders, err)
-    ran_r, b_r = ref.perceptron_train_epochs(w_r, 0.2, X, y, 0.1, orders, err_r)
+    ran_r, b_r = perceptron_reference.train_epochs(w_r, 0.2, X, y, 0.1, orders, err_r)
     assert ran == ran_r
     close(w, w_r)
     close(b, b_r)

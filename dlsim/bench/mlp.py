@@ -12,7 +12,7 @@ import numpy as np
 
 import dlsim
 from dlsim.bench import timing
-from dlsim.kernels import reference as ref
+from dlsim.kernels import mlp_reference as ref
 
 
 def _median_us(step, steps: int, blocks: int) -> float:
@@ -48,7 +48,7 @@ def numpy_runner(m, theta):
 
     def run(steps):
         for _ in range(steps):
-            _, grad = ref.mlp_gradients(th, sizes, acts, m.loss_kind, m.X, m.Y)
+            _, grad = ref.gradients(th, sizes, acts, m.loss_kind, m.X, m.Y)
             th[:] -= lr * grad
     return run
 

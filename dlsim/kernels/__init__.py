@@ -6,8 +6,8 @@ cached on first use) or `numpy` (the plain references, no compilation). `cuda` i
 backend will promise agreement with the reference to a tolerance, where the CPU backends promise
 the same bits on the stepped and the compiled paths (`exact`).
 """
+import importlib
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from dlsim.errors import UserError
 
@@ -17,44 +17,34 @@ RESERVED = ("cuda",)          # named, not built yet
 
 @dataclass(frozen=True)
 class Backend:
+    """A model's kernels: `backend.<net>` is the module holding that network's whole-batch kernels,
+    `dlsim.kernels.<net>` (compiled) or `dlsim.kernels.<net>_reference` (NumPy), which define the
+    same names with the same signatures. A new network adds its two modules; nothing here changes."""
     name: str
     exact: bool                 # stepped and compiled paths agree to the bit (else: to a tolerance)
     compiles: bool              # its kernels are compiled (numpy: never; nothing to warm up)
-    mlp: SimpleNamespace        # forward, backward, train_batch, train_epochs, mean_loss
-    perceptron: SimpleNamespace  # train_epochs
-    som: SimpleNamespace        # train_epochs, errors
+    suffix: str                 # the module name's ending after the network's name
+
+    def __getattr__(self, net: str):
+        if net.startswith("_"):
+            raise AttributeError(net)
+        try:
+            return importlib.import_module(f"dlsim.kernels.{net}{self.suffix}")
+        except ModuleNotFoundError as missing:
+            raise AttributeError(f"backend {self.name!r} has no kernels for {net!r}") from missing
 
     def __deepcopy__(self, memo):   # code, not state: a model's deep copy shares it
         return self
 
 
-def _cpu() -> Backend:
-    from dlsim.kernels import losses, mlp, perceptron, som
-    return Backend("cpu", True, True,
-                   SimpleNamespace(forward=mlp.forward, backward=mlp.backward, train_batch=mlp.train_batch,
-                                   train_epochs=mlp.train_epochs, mean_loss=losses.mean_loss),
-                   SimpleNamespace(train_epochs=perceptron.train_epochs),
-                   SimpleNamespace(train_epochs=som.train_epochs, errors=som.errors))
-
-
-def _numpy() -> Backend:
-    from dlsim.kernels import reference as ref
-    from dlsim.kernels import som_reference
-    # not exact: the MLP's vectorised reference sums in another order than the stepped scalar kernels
-    # (a last-bit difference); the perceptron's and the SOM's agree to the bit
-    return Backend("numpy", False, False,
-                   SimpleNamespace(forward=ref.mlp_forward_into, backward=ref.mlp_backward_into,
-                                   train_batch=ref.mlp_train_batch, train_epochs=ref.mlp_train_epochs,
-                                   mean_loss=ref.mean_loss),
-                   SimpleNamespace(train_epochs=ref.perceptron_train_epochs),
-                   SimpleNamespace(train_epochs=som_reference.train_epochs, errors=som_reference.errors))
+# numpy is not exact: the MLP's vectorised reference sums in another order than the stepped scalar
+# kernels (a last-bit difference); the perceptron's and the SOM's agree to the bit
+_BUILT = {"cpu": Backend("cpu", True, True, ""), "numpy": Backend("numpy", False, False, "_reference")}
 
 
 def backend(name: str) -> Backend:
-    if name == "cpu":
-        return _cpu()
-    if name == "numpy":
-        return _numpy()
+    if name in _BUILT:
+        return _BUILT[name]
     if name in RESERVED:
         raise UserError(f"backend '{name}' is not built yet; use one of: {', '.join(BACKENDS)}")
     raise ValueError(f"unknown backend {name!r}")

@@ -15,7 +15,7 @@ from dlsim.kernels.jit import inline, kernel
 
 from dlsim.kernels.activations import activate_block, scale_by_derivative
 from dlsim.kernels.dense import dense_backward_into, dense_forward_t
-from dlsim.kernels.losses import batch_loss, delta
+from dlsim.kernels.losses import batch_loss, delta, mean_loss  # noqa: F401 (the backend's mlp.mean_loss)
 from dlsim.kernels.optimizers import update_all
 
 

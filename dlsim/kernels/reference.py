@@ -1,7 +1,7 @@
-"""Plain NumPy references of every kernel: slow where they must be, obviously correct, vectorised.
-
-Tests compare each compiled kernel with these; the `numpy` backend runs models on them, which needs
-no compilation at all. Signatures match the compiled kernels.
+"""Plain NumPy references of the building blocks every network shares (activations, dense layers,
+losses, optimizer updates): obviously correct, vectorised. Each network's own references are in
+`<net>_reference.py`, with the compiled kernels' names and signatures, so that the `numpy` backend
+runs a model on them with no compilation at all; tests compare each compiled kernel with them.
 """
 import numpy as np
 
@@ -88,93 +88,3 @@ def update_all(theta, grad, m, v, kind, lr, mu, beta1, beta2, eps, t):
         m[:] = beta1 * m + (1 - beta1) * grad
         v[:] = beta2 * v + (1 - beta2) * grad ** 2
         theta -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
-
-
-def unpack(theta, sizes):
-    """[(W, b), ...] as views into the flat buffer."""
-    layers, off = [], 0
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        W = theta[off:off + n_in * n_out].reshape(n_in, n_out)
-        off += n_in * n_out
-        layers.append((W, theta[off:off + n_out]))
-        off += n_out
-    return layers
-
-
-def mlp_forward(theta, sizes, acts, X):
-    """Pre-activations and activations of every layer: ([Z1..ZL], [X, A1..AL])."""
-    zs, as_ = [], [np.asarray(X, dtype=np.float64)]
-    for (W, b), kind in zip(unpack(theta, sizes), acts):
-        zs.append(as_[-1] @ W + b)
-        as_.append(activate(zs[-1], kind))
-    return zs, as_
-
-
-def mlp_gradients(theta, sizes, acts, loss_kind, X, Y):
-    """(loss, flat gradient) by textbook backpropagation."""
-    zs, as_ = mlp_forward(theta, sizes, acts, X)
-    grad = np.zeros_like(theta)
-    delta = output_deltas(zs[-1], as_[-1], Y, loss_kind, acts[-1])
-    layers, glayers = unpack(theta, sizes), unpack(grad, sizes)
-    for l in range(len(layers) - 1, -1, -1):
-        glayers[l][0][:] = as_[l].T @ delta
-        glayers[l][1][:] = delta.sum(axis=0)
-        if l > 0:
-            delta = (delta @ layers[l][0].T) * derivative(zs[l - 1], as_[l], acts[l - 1])
-    return batch_loss(zs[-1], as_[-1], Y, loss_kind), grad
-
-
-def mlp_train_epochs(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, beta1, beta2,
-                     eps, X, Y, orders, batch_size, epoch_losses):
-    n = X.shape[0]
-    for e in range(orders.shape[0]):
-        total = 0.0
-        for start in range(0, n, batch_size):
-            idx = orders[e, start:start + batch_size]
-            loss, grad[:] = mlp_gradients(theta, sizes, acts, loss_kind, X[idx], Y[idx])
-            t += 1
-            update_all(theta, grad, m, v, opt_kind, lr, mu, beta1, beta2, eps, t)
-            total += loss * len(idx)
-        epoch_losses[e] = total / n
-        if not np.isfinite(epoch_losses[e]):
-            return e + 1, t
-    return orders.shape[0], t
-
-
-def perceptron_train_epochs(w, b, X, y, lr, orders, errors_out):
-    for e in range(orders.shape[0]):
-        errors = 0
-        for s in orders[e]:
-            error = y[s] - (1.0 if X[s] @ w + b >= 0 else 0.0)
-            errors += error != 0
-            w += lr * error * X[s]
-            b += lr * error
-        errors_out[e] = errors
-        if errors == 0:
-            return e + 1, b
-    return orders.shape[0], b
-
-
-# --- the `numpy` backend: the compiled MLP kernels' signatures over the references above ---------
-
-def mlp_forward_into(theta, sizes, acts, X, Z, A):
-    zs, as_ = mlp_forward(theta, list(sizes), list(acts), X)
-    Z[:, sizes[0]:] = np.concatenate(zs, axis=1)
-    A[:] = np.concatenate(as_, axis=1)
-
-
-def mlp_backward_into(theta, grad, sizes, acts, loss_kind, Y, Z, A, D):
-    loss, g = mlp_gradients(theta, list(sizes), list(acts), loss_kind, A[:, :sizes[0]], Y)
-    grad += g
-    return loss
-
-
-def mlp_train_batch(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, beta1, beta2,
-                    eps, Xb, Yb):
-    loss, grad[:] = mlp_gradients(theta, list(sizes), list(acts), loss_kind, Xb, Yb)
-    update_all(theta, grad, m, v, opt_kind, lr, mu, beta1, beta2, eps, t)
-    return loss
-
-
-def mean_loss(Z_out, A_out, Y, kind):
-    return batch_loss(Z_out, A_out, Y, kind)

@@ -10,7 +10,7 @@ import numpy as np
 
 from dlsim.errors import UserError
 from dlsim.kernels import activations as act
-from dlsim.kernels import losses, optimizers
+from dlsim.kernels import backend, losses, optimizers
 from dlsim.kernels.dense import backprop_sum, neuron_z
 from dlsim.models import options as opt
 from dlsim.models.mlp_formulas import FORMULAS, METRICS, Op
@@ -127,12 +127,14 @@ class MLP(Model):
                 float(c["beta2"]), self.EPS)
 
     # --- whole-batch maths (API, evaluation, decision surface) ---------------------------------
-    def forward(self, X):
-        """Z, A buffers (B, U) of every layer for the batch X."""
+    def forward(self, X, compiled: bool = True):
+        """Z, A buffers (B, U) of every layer for the batch X. compiled=False runs the NumPy
+        reference instead of the kernels (what a picture drawn while they compile can use)."""
         X = np.ascontiguousarray(X, np.float64)
         units = int(self.sizes.sum())
         Z, A = np.zeros((X.shape[0], units)), np.zeros((X.shape[0], units))
-        self.kernels.mlp.forward(self.theta, self.sizes, self.acts, X, Z, A)
+        kernels = self.kernels if compiled else backend("numpy")
+        kernels.mlp.forward(self.theta, self.sizes, self.acts, X, Z, A)
         return Z, A
 
     def output_layer(self, X):

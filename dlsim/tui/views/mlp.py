@@ -2,7 +2,7 @@
 decision surface and loss / accuracy curves."""
 import numpy as np
 
-from dlsim.kernels import activations, reference
+from dlsim.kernels import activations
 from dlsim.protocol.events import Level
 from dlsim.tui import warmup
 from dlsim.tui.views.base import LayeredView, element_of, latest, layer_of, neuron_of
@@ -28,11 +28,7 @@ class MLPView(LayeredView):
     def over_grid(self, model, points, shape):
         """One forward pass over the grid gives every unit's activation there: the output's is the
         decision surface, each hidden neuron's its map."""
-        if warmup.is_warm("mlp"):
-            A = model.forward(points)[1]
-        else:   # the NumPy reference while the kernels compile
-            A = np.concatenate(reference.mlp_forward(model.theta, list(model.sizes), list(model.acts), points)[1],
-                               axis=1)
+        A = model.forward(points, compiled=warmup.is_warm(model.name))[1]   # NumPy while they compile
         sizes = [int(n) for n in model.sizes]
         units, scales, start = [], [], sizes[0]
         for l, n in enumerate(sizes[1:]):
