@@ -83,6 +83,47 @@ def test_every_network_runs_on_the_numpy_backend_to_the_same_bits(name, options)
         assert np.array_equal(numpy.params[key], value), key
 
 
+STEP_EVERY_WAY = """
+import sys, dlsim
+for name, options in {cases}:
+    sim = dlsim.make(name, backend="numpy", **options)
+    for _ in range(200):
+        sim.step("op")
+    sim.step("batch"); sim.step("epoch"); sim.train(epochs=2); sim.back(); sim.back("op"); sim.step("op")
+    sim.predict(sim.data.X[:3])
+print("numba" in sys.modules)
+"""
+
+
+def test_the_numpy_backend_never_loads_numba(tmp_path):
+    """backend="numpy" compiles nothing on any path: op by op, a batch, fused epochs, rewinding
+    (stepping runs the scalar kernels by Python)."""
+    import subprocess
+    import sys
+    cases = [("perceptron", {}), ("som", {"rows": 3, "cols": 3, "samples": 20})] + [
+        ("mlp", {"dataset": "xor", "batch": 2, "optimizer": o, "loss": l})
+        for o, l in (("sgd", "bce"), ("momentum", "softmax_ce"), ("adam", "mse"))]
+    code = STEP_EVERY_WAY.format(cases=cases)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "DLSIM_CACHE_DIR": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_stepping_on_the_numpy_backend_shows_the_compiled_numbers():
+    """The op-by-op numbers on the numpy backend are those the compiled scalar kernels give."""
+    import numpy as np
+    events = {}
+    for backend in ("cpu", "numpy"):
+        sim = dlsim.make("mlp", dataset="xor", backend=backend)
+        events[backend] = [sim.step("op") for _ in range(120)]
+    for a, b in zip(events["cpu"], events["numpy"]):
+        assert a.op == b.op and a.path == b.path
+        for key, value in a.values.items():
+            if isinstance(value, float):
+                assert np.isclose(value, b.values[key], rtol=1e-12, atol=1e-15), (a.op, key)
+
+
 def test_cli_takes_backend_as_a_flag(capsys):
     from dlsim.cli import main
     assert main(["run", "som", "--headless", "--backend", "cuda"]) == 2

@@ -33,6 +33,14 @@ class Backend:
         except ModuleNotFoundError as missing:
             raise AttributeError(f"backend {self.name!r} has no kernels for {net!r}") from missing
 
+    def scalar(self, module):
+        """The scalar kernels a model calls one at a time while stepping (a kernel module's
+        functions): compiled on a compiling backend, run by Python on the others."""
+        if self.compiles:
+            return module
+        from dlsim.kernels.jit import interpreted
+        return interpreted(module)
+
     def __deepcopy__(self, memo):   # code, not state: a model's deep copy shares it
         return self
 

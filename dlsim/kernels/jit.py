@@ -14,9 +14,13 @@ return a `Lazy` placeholder; the first call of any kernel (or `load()`) imports 
 every placeholder by its dispatcher, in the kernel modules' globals too, where Numba looks up the
 kernels a kernel calls. A placeholder imported elsewhere forwards to its dispatcher.
 """
+import math
 import sys
 import threading
+import types
 from functools import update_wrapper
+
+import numpy as np
 
 OPTIONS = {"nogil": True, "error_model": "numpy"}
 
@@ -114,3 +118,56 @@ def toolchain() -> str:
     load()
     import numba
     return f"python {sys.version.split()[0]} numba {numba.__version__}"
+
+
+# --- the same kernels without Numba (the `numpy` backend's op-by-op stepping) -----------------------
+
+class _Math:
+    """`math` for interpreted kernels: NumPy's functions, so that an overflow gives inf (and a
+    division by zero inf or NaN) as the compiled kernels' error_model="numpy" does, not an exception."""
+    exp, log, log1p, sqrt, tanh, copysign, isfinite = np.exp, np.log, np.log1p, np.sqrt, np.tanh, np.copysign, np.isfinite
+    inf, pi, e = math.inf, math.pi, math.e
+
+
+_twins: dict[int, object] = {}
+_globals: dict[str, dict] = {}
+
+
+def _twin(f):
+    """The Python function of a kernel, whose calls of other kernels reach their twins too."""
+    py = getattr(f, "py_func", f)
+    if id(py) not in _twins:
+        _twins[id(py)] = types.FunctionType(py.__code__, _python_globals(py.__module__), py.__name__,
+                                            py.__defaults__, py.__closure__)
+    return _twins[id(py)]
+
+
+def _python_globals(module_name: str) -> dict:
+    if module_name not in _globals:
+        names = dict(vars(sys.modules[module_name]))
+        _globals[module_name] = names   # before filling it: kernels may call each other
+        for name, value in list(names.items()):
+            if isinstance(value, Lazy) or (hasattr(value, "py_func") and hasattr(value, "signatures")):
+                names[name] = _twin(value)
+            elif value is math:
+                names[name] = _Math
+    return _globals[module_name]
+
+
+_namespaces: dict[str, types.SimpleNamespace] = {}
+
+
+def interpreted(module) -> types.SimpleNamespace:
+    """A kernel module's kernels run by Python, never compiled: for a model on the `numpy` backend,
+    whose stepping calls the scalar kernels one at a time. Floating-point warnings are silenced as
+    in the compiled code (inf and NaN are results, which the divergence watchdog reports)."""
+    def quiet(f):
+        def call(*args):
+            with np.errstate(all="ignore"):
+                return f(*args)
+        return update_wrapper(call, f)
+    if module.__name__ not in _namespaces:
+        _namespaces[module.__name__] = types.SimpleNamespace(**{
+            name: quiet(_twin(value)) if hasattr(value, "py_func") else value
+            for name, value in vars(module).items() if not name.startswith("__")})
+    return _namespaces[module.__name__]

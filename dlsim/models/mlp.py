@@ -11,7 +11,7 @@ import numpy as np
 from dlsim.errors import UserError
 from dlsim.kernels import activations as act
 from dlsim.kernels import backend, losses, optimizers
-from dlsim.kernels.dense import backprop_sum, neuron_z
+from dlsim.kernels import dense
 from dlsim.models import options as opt
 from dlsim.models.mlp_formulas import FORMULAS, METRICS, Op
 from dlsim.models.base import NO_CLASS, TIE, Model
@@ -56,6 +56,9 @@ class MLP(Model):
 
     def __init__(self, config, data):
         super().__init__(config, data)
+        # the scalar kernels stepping calls one at a time (compiled, or run by Python on numpy)
+        self.act, self.losses, self.optimizers, self.dense = (
+            self.kernels.scalar(module) for module in (act, losses, optimizers, dense))
         n = data.X.shape[0]
         if config["batch"] > n:
             raise UserError(f"option 'batch': {config['batch']} is larger than the {n} training samples; "
@@ -263,36 +266,36 @@ class MLP(Model):
             kind = self.acts[l]
             z, a = np.empty(W.shape[1]), np.empty(W.shape[1])
             for j in range(len(z)):
-                z[j] = neuron_z(as_[-1], W, b, j)
+                z[j] = self.dense.neuron_z(as_[-1], W, b, j)
                 yield Event(Op.WEIGHTED_SUM, FORWARD, f"mlp.layer[{l}].neuron[{j}]",
                             {"inputs": tuple(as_[-1]), "weights": tuple(W[:, j]), "bias": b[j], "z": z[j]})
             if kind == act.SOFTMAX:
-                act.softmax_row(z, a)
+                self.act.softmax_row(z, a)
                 yield Event(Op.SOFTMAX, FORWARD, f"mlp.layer[{l}]", {"z": tuple(z), "a": tuple(a)},
                             closes=Level.LAYER)
             else:
                 for j in range(len(z)):
-                    a[j] = act.activate(z[j], kind)
+                    a[j] = self.act.activate(z[j], kind)
                     yield Event(Op.ACTIVATION, FORWARD, f"mlp.layer[{l}].neuron[{j}]",
                                 {"fn": act.NAMES[int(kind)], "z": z[j], "a": a[j]},
                                 closes=Level.LAYER if j == len(z) - 1 else Level.OP)
             zs.append(z)
             as_.append(a)
         scale = 1.0 / batch
-        share = losses.sample_loss(zs[-1], as_[-1], y, self.loss_kind, scale)
+        share = self.losses.sample_loss(zs[-1], as_[-1], y, self.loss_kind, scale)
         self.batch_loss += share
         yield Event(Op.LOSS, LOSS, "mlp.loss", {
             "fn": losses.NAMES[self.loss_kind], "prediction": tuple(as_[-1]), "target": tuple(y),
-            "loss": losses.sample_loss(zs[-1], as_[-1], y, self.loss_kind, 1.0), "share": share,
+            "loss": self.losses.sample_loss(zs[-1], as_[-1], y, self.loss_kind, 1.0), "share": share,
             "batch_loss": self.batch_loss, "sample": int(s)}, closes=Level.LAYER)
         out = len(layers) - 1
         delta = np.empty(len(zs[out]))
         for k in range(len(delta)):
-            delta[k] = losses.output_delta(zs[out], as_[-1], y, self.loss_kind, self.acts[out], scale, k)
-            fprime = (None if losses.simplifies(self.loss_kind, self.acts[out])   # δ = ŷ − y: no f'(z)
-                      else act.derivative(zs[out][k], as_[-1][k], self.acts[out]))
+            delta[k] = self.losses.output_delta(zs[out], as_[-1], y, self.loss_kind, self.acts[out], scale, k)
+            fprime = (None if self.losses.simplifies(self.loss_kind, self.acts[out])   # δ = ŷ − y: no f'(z)
+                      else self.act.derivative(zs[out][k], as_[-1][k], self.acts[out]))
             yield Event(Op.DELTA, BACKWARD, f"mlp.layer[{out}].neuron[{k}]", {
-                "dL_da": losses.loss_grad(as_[-1], y, self.loss_kind, scale, k), "fprime": fprime,
+                "dL_da": self.losses.loss_grad(as_[-1], y, self.loss_kind, scale, k), "fprime": fprime,
                 "delta": delta[k]})
         for l in range(out, -1, -1):
             (W, _), (dW, db), a_in = layers[l], grads[l], as_[l]
@@ -313,8 +316,8 @@ class MLP(Model):
                 return
             kind, below = self.acts[l - 1], np.empty(W.shape[0])
             for i in range(W.shape[0]):
-                back = backprop_sum(W, delta, i)
-                fprime = act.derivative(zs[l - 1][i], as_[l][i], kind)
+                back = self.dense.backprop_sum(W, delta, i)
+                fprime = self.act.derivative(zs[l - 1][i], as_[l][i], kind)
                 below[i] = back * fprime
                 yield Event(Op.DELTA, BACKWARD, f"mlp.layer[{l - 1}].neuron[{i}]", {
                     "weights": tuple(W[i]), "deltas": tuple(delta), "sum": back, "fprime": fprime,
@@ -329,7 +332,7 @@ class MLP(Model):
         for name, value in self.params.items():
             for n, index in enumerate(np.ndindex(value.shape)):
                 old = self.theta[k]
-                optimizers.update_element(self.theta, self.grad, self.m, self.v, k, kind, lr, mu,
+                self.optimizers.update_element(self.theta, self.grad, self.m, self.v, k, kind, lr, mu,
                                           b1, b2, eps, self.steps)
                 values = {"optimizer": optimizers.NAMES[kind], "old": old, "grad": self.grad[k],
                           "lr": lr, "new": self.theta[k]}

@@ -41,6 +41,7 @@ class Perceptron(Model):
 
     def __init__(self, config, data):
         super().__init__(config, data)
+        self.ops = self.kernels.scalar(kernel)   # the rule's scalar kernels, one call per op
         self.config["shuffle"] = config.get("shuffle") == "yes"
         rng = np.random.default_rng([config["seed"], 1])
         n_in = data.X.shape[1]
@@ -65,11 +66,11 @@ class Perceptron(Model):
     def _sample(self, s):
         """One sample: weighted sum, threshold, error, then the rule applied to each weight."""
         x, y = self.X[s], self.y[s]
-        z = kernel.weighted_sum(x, self.theta[:-1], self.theta[-1])
+        z = self.ops.weighted_sum(x, self.theta[:-1], self.theta[-1])
         yield Event(Op.WEIGHTED_SUM, FORWARD, "perceptron.neuron",
                     {"inputs": tuple(x), "weights": tuple(self.theta[:-1]), "bias": self.theta[-1],
                      "z": z, "sample": int(s)})
-        y_hat = kernel.threshold(z)
+        y_hat = self.ops.threshold(z)
         yield Event(Op.THRESHOLD, FORWARD, "perceptron.neuron", {"z": z, "output": y_hat},
                     closes=Level.LAYER)
         error = y - y_hat

@@ -58,6 +58,7 @@ class SOM(Model):
 
     def __init__(self, config, data):
         super().__init__(config, data)
+        self.ops = self.kernels.scalar(kernel)   # the scalar kernels stepping calls one at a time
         self.config["shuffle"] = config["order"] == "random"
         self.rows, self.cols = config["rows"], config["cols"]
         self.X = np.ascontiguousarray(data.X, np.float64)
@@ -98,8 +99,8 @@ class SOM(Model):
     def rates(self) -> tuple[float, float]:
         """(lr, σ) for the next sample."""
         t, T, kind = float(self.steps), self.horizon(), self.decay_kind
-        return (kernel.decay(float(self.config["lr"]), t, T, kind),
-                kernel.decay(float(self.config["sigma"]), t, T, kind))
+        return (self.ops.decay(float(self.config["lr"]), t, T, kind),
+                self.ops.decay(float(self.config["sigma"]), t, T, kind))
 
     # --- the event stream ----------------------------------------------------------------------
     def epoch_done(self):
@@ -114,7 +115,7 @@ class SOM(Model):
 
     def _compiled_sample(self, s):
         lr, sigma = self.rates()
-        found = kernel.train_sample(self.X[s], self.W, self.pos, lr, sigma, self.kind)
+        found = self.kernels.som.train_sample(self.X[s], self.W, self.pos, lr, sigma, self.kind)
         yield self._sample_done(s, found, lr, sigma)
 
     def _sample_events(self, s):
@@ -123,8 +124,8 @@ class SOM(Model):
         found = (-1, math.inf, -1, math.inf)
         last = W.shape[0] - 1
         for j in range(W.shape[0]):
-            d2 = kernel.node_distance2(x, W, j)
-            found = kernel.better(d2, j, *found)
+            d2 = self.ops.node_distance2(x, W, j)
+            found = self.ops.better(d2, j, *found)
             yield Event(Op.DISTANCE, FORWARD, self.node_path(j), {
                 "x": tuple(x.tolist()), "w": tuple(W[j].tolist()), "squares": tuple(((x - W[j]) * (x - W[j])).tolist()),
                 "d2": d2, "distance": math.sqrt(d2)})
@@ -134,12 +135,12 @@ class SOM(Model):
             "runner_up": second, "runner_up_distance": math.sqrt(second_d2)}, closes=Level.LAYER)
         fn = self.config["neighbourhood"]
         for j in range(W.shape[0]):
-            g2 = kernel.grid_distance2(self.pos, j, best)
-            h = kernel.neighbourhood(g2, sigma, self.kind)
+            g2 = self.ops.grid_distance2(self.pos, j, best)
+            h = self.ops.neighbourhood(g2, sigma, self.kind)
             yield Event(Op.NEIGHBOURHOOD, UPDATE, self.node_path(j), {
                 "fn": fn, "grid_distance": math.sqrt(g2), "sigma": sigma, "h": h})
             old = tuple(W[j].tolist())
-            kernel.update_node(W, j, x, lr, h)
+            self.ops.update_node(W, j, x, lr, h)
             yield Event(Op.PULL, UPDATE, self.node_path(j), {
                 "old": old, "x": tuple(x.tolist()), "lr": lr, "h": h, "new": tuple(W[j].tolist())},
                 closes=Level.LAYER if j == last else Level.OP)
@@ -215,4 +216,4 @@ class SOM(Model):
 
     def predict(self, X):
         """The BMU of each row of X (a node index, row-major)."""
-        return np.array([kernel.find_bmu(x, self.W)[0] for x in np.ascontiguousarray(X, np.float64)])
+        return np.array([self.ops.find_bmu(x, self.W)[0] for x in np.ascontiguousarray(X, np.float64)])
