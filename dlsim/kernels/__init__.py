@@ -33,15 +33,29 @@ class Backend:
         except ModuleNotFoundError as missing:
             raise AttributeError(f"backend {self.name!r} has no kernels for {net!r}") from missing
 
-    def scalar(self, module):
+    def scalar(self, module) -> "Scalar":
         """The scalar kernels a model calls one at a time while stepping (a kernel module's
         functions): compiled on a compiling backend, run by Python on the others."""
         if self.compiles:
-            return module
+            return Scalar(module)
         from dlsim.kernels.jit import interpreted
-        return interpreted(module)
+        return Scalar(interpreted(module))
 
     def __deepcopy__(self, memo):   # code, not state: a model's deep copy shares it
+        return self
+
+
+class Scalar:
+    """A kernel module's functions, looked up at each call (Numba replaces its placeholders in the
+    module once loaded). Code, not state: a model's deep copy shares it."""
+
+    def __init__(self, functions):
+        self._functions = functions
+
+    def __getattr__(self, name):
+        return getattr(self._functions, name)
+
+    def __deepcopy__(self, memo):
         return self
 
 
