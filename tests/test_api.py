@@ -144,7 +144,7 @@ def test_train_stops_once_the_weights_are_not_numbers(stream):
     sim = small(batch=4)
     sim.model.theta[0] = np.nan   # what a diverged run leaves behind (set_param refuses it)
     if stream:
-        sim.on_event = lambda event: None
+        sim.on_event.append(lambda event: None)
     result = sim.train(epochs=50)
     assert result["diverged"] is True
     assert result["epochs"] <= 1 and sim.model.steps <= 3

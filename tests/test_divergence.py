@@ -77,7 +77,7 @@ def test_follow_starts_over_after_a_rewind():
 def test_non_finite_weights_still_stop_a_streamed_run():
     sim = dlsim.make("mlp", hidden=[4])
     sim.model.theta[0] = np.inf
-    sim.on_event = lambda event: None      # stream, do not fuse
+    sim.on_event.append(lambda event: None)      # stream, do not fuse
     sim.train(epochs=5)
     assert sim.epoch == 0 and sim.divergence() == "a weight overflowed to ∞"
 

@@ -102,7 +102,7 @@ def test_numpy_backend_trains_like_the_compiled_one(optimizer):
 def visit_order(sim, epochs):
     """Sample indices in the order training visits them, read off the loss events."""
     seen = []
-    sim.on_event = lambda e: seen.append(e.values["sample"]) if e.op == "loss" else None
+    sim.on_event.append(lambda e: seen.append(e.values["sample"]) if e.op == "loss" else None)
     for _ in range(epochs):
         sim.step("epoch")
     n = sim.data.X.shape[0]

@@ -33,9 +33,9 @@ def models_alive() -> int:
 def test_a_discarded_simulator_frees_its_model_at_once(model):
     with no_cycle_collector():
         sim = dlsim.make(model)
-        sim.on_event = lambda event: None    # every hook and every kind of step and edit in use
-        sim.on_pull = lambda event, position: None
-        sim.on_restart = lambda: None
+        sim.on_event.append(lambda event: None)    # every hook and every kind of step and edit in use
+        sim.on_pull.append(lambda event, position: None)
+        sim.on_restart.append(lambda: None)
         sim.step("op")
         sim.step("sample")
         name = next(iter(sim.model.params))
@@ -43,7 +43,7 @@ def test_a_discarded_simulator_frees_its_model_at_once(model):
         sim.set("lr", 0.25)
         sim.step("batch", detail="batch")
         sim.back("op")
-        sim.on_event = None
+        sim.on_event.clear()
         sim.train(epochs=2)
         sim.back("epoch")
         rebuilt = weakref.ref(sim.model)

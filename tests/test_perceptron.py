@@ -78,7 +78,7 @@ def test_xor_never_converges_and_train_returns(stream):
     sim = perceptron("xor")
     if stream:   # something listening: train streams events instead of running the fused path
         seen = []
-        sim.on_event = seen.append
+        sim.on_event.append(seen.append)
     result = sim.train(epochs=100)
     assert result["converged"] is False and not sim.model.converged()
     assert result["epochs"] == 100 and len(sim.history) == 100
@@ -92,7 +92,7 @@ def test_xor_never_converges_and_train_returns(stream):
 def test_train_without_a_length_returns_at_once(stream):
     sim = perceptron("xor")
     if stream:
-        sim.on_event = lambda event: None
+        sim.on_event.append(lambda event: None)
     for length in ({}, {"epochs": 0}, {"steps": 0}):
         result = sim.train(**length)
         assert result["epochs"] == 0 and result["steps"] == 0, length

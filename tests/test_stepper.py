@@ -231,7 +231,7 @@ def test_an_edit_changes_what_follows():
         sim.step("sample")
     edited.set("lr", 0.05)
     seen = []
-    edited.on_event = seen.append
+    edited.on_event.append(seen.append)
     edited.step("batch")
     plain.step("batch")
     updates = [e for e in seen if e.op == "update"]
@@ -280,3 +280,22 @@ def test_a_long_run_keeps_bounded_history_and_still_rewinds(monkeypatch):
     sim.back("epoch")
     assert np.array_equal(sim.model.theta, theta)
     assert sim.history[-1]["epoch"] == 151
+
+
+def test_listeners_are_a_list_each_and_survive_a_rebuild():
+    """A trace writer and a lesson can listen at once; a rebuild keeps both; muting (a replay)
+    silences them and gives them back, even across a rebuild inside it."""
+    sim = dlsim.make("perceptron")
+    first, second = [], []
+    sim.on_event.append(first.append)
+    sim.on_event.append(second.append)
+    sim.step("op")
+    assert len(first) == len(second) == 1
+    with sim.muted():
+        sim.build()
+        sim.step("op")
+    sim.step("op")
+    assert len(first) == len(second) == 2
+    sim.on_event.remove(first.append)
+    sim.step("op")
+    assert (len(first), len(second)) == (2, 3)

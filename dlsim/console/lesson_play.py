@@ -85,7 +85,7 @@ def play(lesson: Lesson, trace: str | None = None, out=None) -> int:
         from dlsim.console.trace_file import TraceWriter
         writer = TraceWriter(trace)
         writer.header(lesson.network, player.sim.config)
-        player.sim.on_event = lambda event: writer.write(event, player.sim)
+        player.sim.on_event.append(lambda event: writer.write(event, player.sim))
     print(header(lesson), file=out)
     checks = 0
     try:

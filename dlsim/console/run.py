@@ -132,7 +132,7 @@ def _train_streamed(sim: Simulator, epochs: int | None, steps: int | None, detai
         if writer and event.level >= detail:
             writer.write(event, sim)
         progress.tick()
-    sim.on_event = seen
+    sim.on_event.append(seen)
     if writer:
         writer.header(sim.name, sim.config)
     summary = sim.train(epochs=epochs, steps=steps, detail=detail if writer else None)

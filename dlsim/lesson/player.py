@@ -98,15 +98,12 @@ class Player:
 
     # --- inside --------------------------------------------------------------------------------
     def _replay(self, index: int) -> None:
-        hook, self.sim.on_event = self.sim.on_event, None
-        try:
+        with self.sim.muted():
             self.sim.config = dict(self._initial)
             self.sim.build()
             self._stale, self._recent = False, []
             for i in range(index + 1):
                 self._open(i, quiet=True)
-        finally:
-            self.sim.on_event = hook
         self._mark = self._fingerprint()
 
     def _open(self, index: int, quiet: bool) -> StepView:
@@ -155,22 +152,20 @@ class Player:
     def _apply(self, action: Action, events: list) -> None:
         sim, a = self.sim, action.args
 
-        def collect(event, hook=sim.on_event):
+        def collect(event):
             events.append(event)
             self._last_step.append(event)
             self._recent.append(event)
-            if hook:
-                hook(event)
 
         def run():
             if action.kind in ("step", "back"):
                 self._last_step, self._stale = [], False
-                hook, sim.on_event = sim.on_event, collect
+                sim.on_event.append(collect)
                 try:
                     for _ in range(a["count"]):
                         (sim.step if action.kind == "step" else sim.back)(a["level"])
                 finally:
-                    sim.on_event = hook
+                    sim.on_event.remove(collect)
                 if action.kind == "back":
                     self._recent = []         # the events stepped over are undone
             elif action.kind == "run" and "until" in a:

@@ -188,7 +188,15 @@ class Model:
         self.evaluate()
 
     def converged(self) -> bool:
+        """Whether training has nothing left to change (a run stops there); most networks never say so."""
         return False
+
+    # what the app says when converged() stops a run
+    converged_message = "converged: training has nothing left to change"
+
+    def not_converging(self, epochs: int) -> str:
+        """Why a run of a network that can converge stopped after `epochs` epochs without it."""
+        return f"stopped: {epochs:,} epochs without converging; space runs on"
 
     def accumulated_gradients(self) -> dict[str, np.ndarray] | None:
         """Each parameter's gradient accumulated so far in the batch, by name (views into the

@@ -138,6 +138,14 @@ class Perceptron(Model):
                         bounds=[(None, None)] * (X.shape[1] + 1), method="highs")
         return found.status == 0
 
+    converged_message = "converged: a whole epoch without an error, so the rule changes nothing more"
+
+    def not_converging(self, epochs):
+        errors = self.history[-1]["errors"] if self.history else None
+        still = f"still {errors:,} errors an epoch" if errors is not None else "no epoch finished"
+        return (f"stopped: {epochs:,} epochs without converging ({still}). It converges only when a "
+                "straight line separates the classes; space runs on, d changes the data")
+
     def outcome(self):
         epochs = self.epoch
         if self.converged():

@@ -39,12 +39,11 @@ def estimate(model: str, config: dict) -> Estimate:
     return cls.estimate(config, dataset_for(cls, config), HISTORY_BUDGET)
 
 
-HOOKS = ("on_event", "on_pull", "on_restart")
+LISTENERS = ("on_event", "on_pull", "on_restart")
 
 
-def _hook(name: str, doc: str) -> property:
-    return property(lambda sim: getattr(sim.stepper, name),
-                    lambda sim, hook: setattr(sim.stepper, name, hook), doc=doc)
+def _listeners(name: str, doc: str) -> property:
+    return property(lambda sim: getattr(sim.stepper, name), doc=doc)
 
 
 def level_of(level: Level | str) -> Level:
@@ -65,7 +64,7 @@ class Simulator:
         self.build()
 
     def build(self) -> None:
-        """(Re)create the model from the configuration; history starts over (the hooks stay)."""
+        """(Re)create the model from the configuration; history starts over (the listeners stay)."""
         c = self.config
         data = dataset_for(self.cls, c)
         cost = self.cls.estimate(c, data, HISTORY_BUDGET)
@@ -74,16 +73,22 @@ class Simulator:
         self.cost = cost                 # what it needs: memory, and time per epoch
         self.watchdog = Watchdog(start=self.model.flat_params())
         old, self.stepper = getattr(self, "stepper", None), Stepper(self.model)
-        for hook in HOOKS:
-            setattr(self.stepper, hook, getattr(old, hook, None))
+        for name in LISTENERS:
+            if old is not None:
+                setattr(self.stepper, name, getattr(old, name))
         for listener in self.on_build:
             listener()
 
-    # The hooks live on the stepper, which calls them directly: no closure over the Simulator, so
-    # no reference cycle keeps a discarded simulation (and its model and history) alive.
-    on_event = _hook("on_event", "sees every new event, stepped or streamed by train()")
-    on_pull = _hook("on_pull", "(event, position) for every stepped event, replays too")
-    on_restart = _hook("on_restart", "the state was restored, or changed outside the event stream")
+    # Listener lists (append to add one, remove to stop): they live on the stepper, which calls
+    # them directly: no closure over the Simulator, so no reference cycle keeps a discarded
+    # simulation (and its model and history) alive.
+    on_event = _listeners("on_event", "called with every new event, stepped or streamed by train()")
+    on_pull = _listeners("on_pull", "called with (event, position) for every stepped event, replays too")
+    on_restart = _listeners("on_restart", "called when the state was restored, or changed outside the events")
+
+    def muted(self):
+        """A context in which no on_event listener is called (replays that are not news)."""
+        return self.stepper.muted()
 
     # --- reading and writing parameters ----------------------------------------------------------
     @property
@@ -272,7 +277,7 @@ class Simulator:
                     or (steps is not None and done["steps"] >= steps) or bool(until and until(event))
                     or self.nonfinite() or self.model.converged() and event.closes >= Level.EPOCH)
 
-        if self.on_event is not None or until is not None or steps is not None or detail is not None:
+        if self.on_event or until is not None or steps is not None or detail is not None:
             self.stepper.step(None, until=enough, detail=Level.BATCH if detail is None else detail)
             return self.summary()
         if not self.at_epoch_boundary():   # the fused path starts at an epoch boundary: get there first

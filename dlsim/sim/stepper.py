@@ -15,6 +15,7 @@ changed) are recorded with their position and replayed too.
 """
 import sys
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
@@ -69,9 +70,10 @@ class Stepper:
         self.held = 0                            # bytes of history held now, kept as a running total
         self.position = 0
         self.last: Event | None = None           # the event just consumed
-        self.on_event: Callable[[Event], None] | None = None   # new events only
-        self.on_pull: Callable[[Event, int], None] | None = None   # every event, replays too
-        self.on_restart: Callable[[], None] | None = None    # the state was restored or changed outside
+        # listeners, called in order (a list each: a trace, a session and a lesson may all listen)
+        self.on_event: list[Callable[[Event], None]] = []     # new events only
+        self.on_pull: list[Callable[[Event, int], None]] = []  # every event, replays too
+        self.on_restart: list[Callable[[], None]] = []        # the state was restored or changed outside
         self._stream: Level | None = None        # detail of the generator in _events (None: start one)
         self._events = None
         self._snapshots: deque[Snapshot] = deque()
@@ -126,8 +128,8 @@ class Stepper:
     def _outside(self) -> None:
         """The model's state changed outside any stream: the next step starts a fresh one."""
         self._events = self._stream = None
-        if self.on_restart:
-            self.on_restart()
+        for listener in self.on_restart:
+            listener()
 
     def _run_event(self, epochs: int) -> Event:
         return Event(RUN, EVALUATE, self.model.name, {"epochs": epochs}, level=Level.EPOCH,
@@ -136,15 +138,16 @@ class Stepper:
     def _took(self, event: Event, grain: Level | Run, shown: bool) -> None:
         self.position += 1
         self.last = event
-        if self.on_pull:
-            self.on_pull(event, self.position)
+        for listener in self.on_pull:
+            listener(event, self.position)
         if event.closes >= Level.LAYER or grain != self.detail:
             self._mark(Mark(self.position, event.closes, grain))
         if event.closes >= Level.SAMPLE and (grain == self.detail or isinstance(grain, Run)
                                              or self.position - self._snapshots[-1].position >= COARSE_SPACING):
             self._snapshot()
-        if shown and self.on_event:
-            self.on_event(event)
+        if shown:
+            for listener in self.on_event:
+                listener(event)
 
     # --- history and its memory -----------------------------------------------------------------
     def _mark(self, mark: Mark) -> None:
@@ -226,8 +229,7 @@ class Stepper:
             mark = self._marks[-1]
             if self._hides(mark.grain) <= level:
                 return
-            hook, self.on_event = self.on_event, None   # a replay is not news to listeners
-            try:
+            with self.muted():   # a replay is not news to listeners
                 self.seek(self.position - 1)
                 if isinstance(mark.grain, Run) and mark.grain.epochs > 1:
                     self.run(mark.grain.epochs - 1, mark.grain.every)
@@ -236,8 +238,16 @@ class Stepper:
                     self.step(Level.EPOCH, detail=Level.BATCH)
                 else:
                     self.step(mark.closes)
-            finally:
-                self.on_event = hook
+
+    @contextmanager
+    def muted(self):
+        """No new-event listener is called inside (a replay, or a lesson rebuilding its past)."""
+        listeners = self.on_event[:]
+        self.on_event.clear()   # in place: a Simulator rebuilt inside hands this list to its new stepper
+        try:
+            yield
+        finally:
+            self.on_event[:] = listeners
 
     def seek(self, goal: int) -> None:
         """Rebuild the state after event `goal` (which must lie within the kept history)."""
@@ -271,8 +281,8 @@ class Stepper:
                 event = next(self._events)
             self.position += 1
             self.last = event
-            if self.on_pull:
-                self.on_pull(event, self.position)
+            for listener in self.on_pull:
+                listener(event, self.position)
             for p, change, _ in self._edits:
                 if p == self.position:
                     change(self.model)

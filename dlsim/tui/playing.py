@@ -7,7 +7,6 @@ Until the learner picks a speed (+ / -), space plays at one they can watch at th
 from functools import partial
 
 from dlsim.protocol.events import Level
-from dlsim.protocol.numbers import num
 from dlsim.tui.runner import Runner, RunStopped
 
 SPEEDS = [   # (label, level, seconds between steps); the last one runs the fused path
@@ -25,16 +24,6 @@ FULL = len(SPEEDS) - 1
 def watchable(level: Level) -> int:
     """The slowest speed that steps by `level`: what space plays at before a speed is chosen."""
     return next(k for k, (_, at, _) in enumerate(SPEEDS) if at is not None and at >= level)
-
-
-def not_converging(epochs: int, history: list[dict]) -> str:
-    """Why a run stopped without converging, with the last epoch's errors as headless reports them."""
-    last = history[-1] if history else {}
-    errors = last.get("errors")
-    still = f"still {errors:,} errors an epoch" if errors is not None else \
-        f"train accuracy {num(last.get('train_acc'))}"
-    return (f"stopped: {epochs:,} epochs without converging ({still}). It converges only when a "
-            "straight line separates the classes; space runs on, d changes the data")
 
 
 class Playing:
@@ -95,9 +84,9 @@ class Playing:
             self.ui.notice = (f"paused: ran {runner.epochs:,} epochs in {spent:.1f} s "
                               f"({runner.epochs / spent:,.0f} epochs/s on the compiled path)")
         if message.reason == "converged":
-            self.ui.notice = "converged: a whole epoch without an error, so the rule changes nothing more"
+            self.ui.notice = self.session.model.converged_message
         elif message.reason == "not converging" and runner is not None:
-            self.ui.notice = not_converging(runner.epochs, self.session.sim.history)
+            self.ui.notice = self.session.model.not_converging(runner.epochs)
         elif message.reason.startswith("error"):
             self.ui.notice = message.reason
         self.redraw()

@@ -38,7 +38,8 @@ class Session:
         self._summary_at = -1           # … valid while the stream is still at this position
         self._unit: deque | None = None  # events pulled during the step in progress (the latest
                                          # UNIT_EVENTS: a big network's sample is a million)
-        sim.on_pull, sim.on_restart = self._pulled, self.trace.clear
+        sim.on_pull.append(self._pulled)
+        sim.on_restart.append(self.trace.clear)
         sim.on_build.append(self._adopt)   # whoever rebuilds it (the app, a lesson player)
         self._adopt()
 
