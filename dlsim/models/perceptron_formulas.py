@@ -15,9 +15,9 @@ class Op:
 
 
 METRICS = (
-    Metric("train_acc", "train accuracy", "train acc", chart="accuracy", lower_is_better=False),
-    Metric("test_acc", "test accuracy", "test acc", chart="accuracy", lower_is_better=False),
-    Metric("errors", "errors", chart=None, live=False, whole=True),
+    Metric("train_acc", "train accuracy", "train acc", chart="accuracy", lower_is_better=False, limits=(0.0, 1.0)),
+    Metric("test_acc", "test accuracy", "test acc", chart="accuracy", lower_is_better=False, limits=(0.0, 1.0)),
+    Metric("errors", "errors", chart="errors per epoch", live=False, whole=True),
 )
 
 

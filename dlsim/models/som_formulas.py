@@ -15,8 +15,8 @@ class Op:
 
 
 METRICS = (
-    Metric("quantization_error", "quantization error", chart="error"),
-    Metric("topographic_error", "topographic error", chart="error"),
+    Metric("quantization_error", "quantization error", chart="quantization error"),
+    Metric("topographic_error", "topographic error", chart="topographic error", limits=(0.0, 1.0)),
     Metric("lr", "lr", chart=None, lower_is_better=None, live=False),
     Metric("sigma", "σ", chart=None, lower_is_better=None, live=False),
 )

@@ -12,6 +12,7 @@ class Metric:
     lower_is_better: bool | None = True   # None: neither (a schedule such as a decaying lr)
     live: bool = True              # evaluate() measures it at any moment (else: at an epoch's end)
     whole: bool = False            # a count (errors): written without decimals
+    limits: tuple[float, float] | None = None   # its fixed range on a chart (accuracy: 0..1), else 0..max
 
     @property
     def brief(self) -> str:
@@ -20,7 +21,7 @@ class Metric:
 
 LOSS_AND_ACCURACY = (
     Metric("train_loss", "train loss", chart="loss"),
-    Metric("train_acc", "train accuracy", "train acc", chart="accuracy", lower_is_better=False),
+    Metric("train_acc", "train accuracy", "train acc", chart="accuracy", lower_is_better=False, limits=(0.0, 1.0)),
     Metric("test_loss", "test loss", chart="loss"),
-    Metric("test_acc", "test accuracy", "test acc", chart="accuracy", lower_is_better=False),
+    Metric("test_acc", "test accuracy", "test acc", chart="accuracy", lower_is_better=False, limits=(0.0, 1.0)),
 )

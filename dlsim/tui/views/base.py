@@ -13,9 +13,10 @@ import numpy as np
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
+from dlsim.models import MODELS
 from dlsim.protocol.events import Level
 from dlsim.tui.views.panels import curves, decision_surface, network_graph, neuron_maps, weight_heatmap
-from dlsim.tui.widgets.curves import Chart
+from dlsim.tui.widgets.curves import Chart, charts_for
 from dlsim.tui.widgets.data.decision import extent, grid
 from dlsim.tui.widgets.network.graph import Graph
 from dlsim.tui.widgets.network.weights import Matrix
@@ -48,7 +49,17 @@ class NetworkView:
     for (status line, math panel, help, stepping keys). Everything else is an opt-in panel that the
     view composes (views/panels.py) and whose questions only that panel asks."""
     name = ""
+    # the curves: one chart per chart its model's metrics name (curves.charts_for), in the order
+    # they first appear there, or as chart_order lists them
     charts: tuple[Chart, ...] = ()
+    chart_order: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if not cls.__dict__.get("charts") and cls.name in MODELS:
+            charts = charts_for(MODELS[cls.name].metrics)
+            rank = {title: k for k, title in enumerate(cls.chart_order)}
+            cls.charts = tuple(sorted(charts, key=lambda c: rank.get(c.title, len(rank))))
     curves_title = "curves · ── train ┄┄ test"
     # what the stepping levels are called for this network, where not their plain names (a SOM's
     # "layer" is a whole BMU search or update pass), and what one unit of each is

@@ -6,7 +6,6 @@ from dlsim.kernels import activations
 from dlsim.protocol.events import Level
 from dlsim.tui import warmup
 from dlsim.tui.views.base import LayeredView, element_of, latest, layer_of, neuron_of
-from dlsim.tui.widgets.curves import Chart
 from dlsim.tui.widgets.network.graph import Column, Graph, Node
 from dlsim.tui.widgets.network.weights import Matrix
 
@@ -22,8 +21,6 @@ BOUNDED = {"tanh": (0.0, 1.0), "sigmoid": (0.5, 0.5), "softmax": (0.5, 0.5), "st
 class MLPView(LayeredView):
     name = "mlp"
     neuron_maps = True
-    charts = (Chart("loss", (("train_loss", "train"), ("test_loss", "test"))),
-              Chart("accuracy", (("train_acc", "train"), ("test_acc", "test")), (0.0, 1.0)))
 
     def over_grid(self, model, points, shape):
         """One forward pass over the grid gives every unit's activation there: the output's is the

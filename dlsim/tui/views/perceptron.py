@@ -4,7 +4,6 @@ import numpy as np
 
 from dlsim.protocol.events import Level
 from dlsim.tui.views.base import LayeredView, latest
-from dlsim.tui.widgets.curves import Chart
 from dlsim.tui.widgets.network.graph import Column, Graph, Node
 from dlsim.tui.widgets.network.weights import Matrix
 
@@ -14,8 +13,7 @@ class PerceptronView(LayeredView):
     level_help = {Level.OP: "one weighted sum, one threshold, one weight's update"}
     phases = "forward → loss (the error) → update"
     without_gradient = "∂L/∂w: none (learns from the error)"
-    charts = (Chart("errors per epoch", (("errors", "train"),)),
-              Chart("accuracy", (("train_acc", "train"), ("test_acc", "test")), (0.0, 1.0)))
+    chart_order = ("errors per epoch", "accuracy")
 
     def extras(self, model) -> dict:
         extras = super().extras(model)

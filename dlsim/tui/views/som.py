@@ -17,7 +17,6 @@ from dlsim.tui.views.base import NetworkView, latest
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.views.panels import curves, weight_heatmap
-from dlsim.tui.widgets.curves import Chart
 from dlsim.tui.widgets.network.weights import Matrix
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
@@ -45,8 +44,6 @@ def neighbour_pairs(pos: np.ndarray, cols: int) -> np.ndarray:
 
 class SOMView(NetworkView):
     name = "som"
-    charts = (Chart("quantization error", (("quantization_error", "train"),)),
-              Chart("topographic error", (("topographic_error", "train"),), (0.0, 1.0)))
     curves_title = "curves"
     level_words = {Level.LAYER: "pass"}
     level_help = {Level.OP: "one distance, one neighbourhood value h, one node's update",

@@ -29,6 +29,18 @@ class Chart:
     limits: tuple[float, float] | None = None    # fixed y range, else 0..max
 
 
+def charts_for(metrics) -> tuple[Chart, ...]:
+    """A network's charts from the metrics it declares: one chart per `Metric.chart`, in the order
+    they first appear; a train_/test_ pair shares one (train solid, test dashed)."""
+    charts: dict[str, list] = {}
+    for metric in metrics:
+        if metric.chart is not None:
+            label = "test" if metric.key.startswith("test_") else "train"
+            charts.setdefault(metric.chart, []).append((metric.key, label, metric.limits))
+    return tuple(Chart(title, tuple((key, label) for key, label, _ in series), series[0][2])
+                 for title, series in charts.items())
+
+
 class _Extract:
     """(epochs, values) of one history key, kept up to date as the history grows."""
 
