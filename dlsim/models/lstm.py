@@ -25,7 +25,6 @@ class LSTM(SequenceSteps, Recurrent):
                  low=-10.0, high=10.0),
         opt.backend(),
     )
-    warm_up_configs = Recurrent.warm_up_configs + ({"loss": "mse", "optimizer": "momentum"},)
 
     def forget_bias(self):
         return float(self.config["forget_bias"])

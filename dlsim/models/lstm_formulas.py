@@ -25,7 +25,8 @@ def gate(event) -> str:
 def cell(event) -> str:
     v = event.values
     t = v["t"]
-    return (f"c_{t} = f·c_{t - 1} + i·g = {fac(v['f'])}·{fac(v['c_prev'])} + {fac(v['i'])}·{fac(v['g'])} = "
+    before = f"c_{t - 1}" if t > 0 else "c_init"
+    return (f"c_{t} = f·{before} + i·g = {fac(v['f'])}·{fac(v['c_prev'])} + {fac(v['i'])}·{fac(v['g'])} = "
             f"{num(v['c'])};  h_{t} = o·tanh(c) = {fac(v['o'])}·{fac(v['tanh_c'])} = {num(v['h'])}")
 
 
@@ -34,7 +35,7 @@ def gate_deltas(event) -> str:
     t = v["t"]
     return (f"∂L/∂h_{t} = {num(v['carry'])} + {num(v['back'])} = {num(v['dh'])};  ∂L/∂c_{t} (from t + 1) "
             f"{num(v['dc_in'])};  δf {num(v['df'])}, δi {num(v['di'])}, δg {num(v['dg'])}, δo {num(v['do'])};  "
-            f"∂L/∂c_{t - 1} = ∂L/∂c·f = {num(v['dc_out'])}")
+            f"∂L/∂c_{t - 1 if t else 'init'} = ∂L/∂c·f = {num(v['dc_out'])}")
 
 
 FORMULAS = {**SHARED, Op.GATE: gate, Op.CELL: cell, Op.GATE_DELTAS: gate_deltas}

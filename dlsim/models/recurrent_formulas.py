@@ -31,6 +31,11 @@ def vector(values, limit: int = 6) -> str:
     return "(" + ", ".join(shown) + ")"
 
 
+def previous(t: int) -> str:
+    """The state entering step t: h_{t−1}, or the initial state at t = 0."""
+    return f"h_{t - 1}" if t > 0 else "h_init"
+
+
 def terms(v) -> str:
     """b + W_x·x_t + W_h·h_{t−1}, term by term (abbreviated past a few)."""
     xs = [product(x, w) for x, w in zip(v["x"], v["wx"])]
@@ -41,7 +46,7 @@ def terms(v) -> str:
 
 def weighted_sum(event) -> str:
     v = event.values
-    return f"z = b + W_x·x_{v['t']} + W_h·h_{v['t'] - 1} = {terms(v)} = {num(v['z'])}"
+    return f"z = b + W_x·x_{v['t']} + W_h·{previous(v['t'])} = {terms(v)} = {num(v['z'])}"
 
 
 def output(event) -> str:
@@ -64,7 +69,7 @@ def output_delta(event) -> str:
 def grad(event) -> str:
     v = event.values
     return (f"t = {v['t']}: ‖δh_{v['t']}‖ = {num(v['dh_norm'])};  ∂W_x += δ·x_{v['t']}ᵀ (‖+‖ {num(v['dwx'])}), "
-            f"∂W_h += δ·h_{v['t'] - 1}ᵀ (‖+‖ {num(v['dwh'])});  ‖∂W_h‖ so far {num(v['wh_total'])}")
+            f"∂W_h += δ·{previous(v['t'])}ᵀ (‖+‖ {num(v['dwh'])});  ‖∂W_h‖ so far {num(v['wh_total'])}")
 
 
 def initial(event) -> str:

@@ -45,12 +45,12 @@ class SequenceSteps:
 
     # --- forward ------------------------------------------------------------------------------
     def _forward(self, record, batch):
-        """Every time step: the units of each layer, then the output and its loss. batch = 0: a
-        trace for the view (no loss is added to the batch's)."""
+        """Every time step: the units of each layer, then the output and its loss (its share of
+        the loss of a batch of `batch` sequences)."""
         layers, Wy, by = unpack(self.theta, self.cfg)
         T, L = record["x"].shape[0], int(self.cfg[rc.LAYERS])
         per_step = bool(self.cfg[rc.PER_STEP])
-        scale = 1.0 / (max(batch, 1) * (T if per_step else 1))
+        scale = 1.0 / (batch * (T if per_step else 1))
         kind = int(self.cfg[rc.LOSS])
         for t in range(T):
             record["t"] = t
@@ -71,8 +71,7 @@ class SequenceSteps:
             share = rc.step_loss(logits, y, kind, scale, record["dy"][t])
             whole = rc.step_loss(logits, y, kind, 1.0, np.empty_like(logits))
             record["loss"][t] = whole
-            if batch:
-                self.batch_loss += share
+            self.batch_loss += share
             yield Event(Op.LOSS, LOSS, self._path("loss", f"t[{t}]"), {
                 "t": t, "fn": LOSS_NAMES[kind], "prediction": tuple(self._prediction(logits, kind)),
                 "target": tuple(y.tolist()), "loss": whole, "share": share, "batch_loss": self.batch_loss,

@@ -21,7 +21,6 @@ class RNN(SequenceSteps, Recurrent):
         opt.choice("activation", "tanh", "f, the hidden units' activation", tuple(rc.ACTIVATIONS)),
         opt.backend(),
     )
-    warm_up_configs = Recurrent.warm_up_configs + ({"activation": "relu", "loss": "mse", "optimizer": "momentum"},)
 
     def activation_name(self):
         return self.config["activation"]
@@ -43,7 +42,7 @@ class RNN(SequenceSteps, Recurrent):
         for j in range(H):
             h[j] = rc.activate(z[j], act)
             yield Event(Op.ACTIVATION, FORWARD, self._path(f"layer[{l}]", f"t[{t}]", f"neuron[{j}]"), {
-                "t": t, "fn": fn, "z": float(z[j]), "h": float(h[j])})
+                "t": t, "fn": fn, "z": float(z[j]), "a": float(h[j])})
 
     def _deltas(self, record, layer, l, t, dh, carry, back):
         z, h = record["z"][l, t], record["h"][l, t + 1]

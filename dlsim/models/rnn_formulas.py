@@ -12,7 +12,7 @@ class Op(SharedOp):
 
 def activation(event) -> str:
     v = event.values
-    return f"h_{v['t']} = {v['fn']}(z) = {v['fn']}({num(v['z'])}) = {num(v['h'])}"
+    return f"h_{v['t']} = {v['fn']}(z) = {v['fn']}({num(v['z'])}) = {num(v['a'])}"
 
 
 def delta(event) -> str:
