@@ -140,6 +140,18 @@ def test_bad_options_are_one_clear_line(net):
         dlsim.make(net, dataset="first_bit", output="every")
     with pytest.raises(UserError, match="option 'loss'"):
         dlsim.make(net, dataset="sine", loss="softmax_ce")
+    with pytest.raises(UserError, match="option 'steps' on dataset first_bit: steps must be an integer from 5 to 50"):
+        dlsim.make(net, dataset="first_bit", steps=60)
+
+
+def test_the_api_gives_gradients_of_the_training_set_and_of_labelled_sequences():
+    sim = dlsim.make("lstm", steps=5, hidden=3, samples=8, batch=4)
+    loss, grads = sim.loss_and_gradients()
+    assert loss == sim.model.gradients(sim.model.X, sim.model.Y)[0] and grads["Wy"].shape == (2, 3)
+    X = sim.data.X[:3]
+    assert sim.loss_and_gradients(X, [0, 1, 1])[0] == sim.model.gradients(X, sim.model.targets([0, 1, 1]))[0]
+    with pytest.raises(UserError, match="targets of shape"):
+        dlsim.make("rnn", dataset="parity", steps=5, samples=8, batch=4).model.targets([0, 1])
 
 
 def test_list_shows_both(capsys):

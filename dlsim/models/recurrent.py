@@ -144,6 +144,26 @@ class Recurrent(Model):
         loss = self.net.batch_gradients(self.theta, grad, self.cfg, X, Y, np.zeros((self.cfg[rc.LAYERS], X.shape[1])))
         return float(loss), self._named(grad)
 
+    def targets(self, y) -> np.ndarray:
+        """Targets for class labels y (N,): one class after the last step, as first_bit and counting
+        have; the training set's own labels stand for its sequences' targets (what the API's
+        gradients() with no arguments passes)."""
+        y = np.asarray(y)
+        if len(y) == len(self.Y) and np.array_equal(y, self.data.y):
+            return self.Y
+        if self.task.per_step or self.task.loss != "softmax_ce":
+            raise UserError(f"{self.name} on {self.task.name} has targets of shape (N, {self.Y.shape[1]}, "
+                            f"{self.Y.shape[2]}), not class labels: call model.gradients(X, Y) with them")
+        return np.eye(self.Y.shape[2])[y][:, None, :]
+
+    def check_targets(self, Y) -> np.ndarray:
+        """Rows (N, outputs) of targets after the last step, for a task scored there."""
+        Y = np.asarray(Y, np.float64)
+        if self.task.per_step or Y.ndim != 2 or Y.shape[1] != self.Y.shape[2]:
+            raise UserError(f"{self.name} on {self.task.name} takes targets of shape (N, {self.Y.shape[1]}, "
+                            f"{self.Y.shape[2]}): call model.gradients(X, Y) with them")
+        return np.ascontiguousarray(Y[:, None, :])
+
     def hyper(self):
         c = self.config
         return rc.hyper(float(c["lr"]), float(c["momentum"]), float(c["beta1"]), float(c["beta2"]), 1e-8,

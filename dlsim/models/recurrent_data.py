@@ -55,7 +55,10 @@ def _generate(name: str, samples: int, steps: int | None, noise: float, seed: in
 def make(config: dict) -> Task:
     """The task of config['dataset'] with config's steps, samples, test, noise, seed, output, loss."""
     name, steps = config["dataset"], config["steps"]
-    train = _generate(name, config["samples"], steps, config["noise"], config["seed"])
+    try:
+        train = _generate(name, config["samples"], steps, config["noise"], config["seed"])
+    except UserError as e:   # the task's own limits on its length (first_bit: 5–50 steps)
+        raise UserError(f"option 'steps' on dataset {name}: {str(e).removeprefix(name + ': ')}") from None
     test = _generate(name, max(config["test"], 1), steps, config["noise"], config["seed"] + TEST_SEED)
     per_step, loss = train.per_step, train.loss
     Y, Y_test = train.Y, test.Y

@@ -132,10 +132,11 @@ class RecurrentView(NetworkView):
         """A prompt from the text, then WRITTEN characters the network chooses one at a time (its most
         likely next character, fed back in as the next input)."""
         vocab = model.task.vocabulary
-        codes = list(model.X[0, :PROMPT].argmax(axis=1))
+        codes = list(model.X[0, :PROMPT].argmax(axis=1))   # (fewer when the sequences are shorter)
+        start = len(codes)
         prompt = decode(codes, vocab)
         eye = np.eye(len(vocab))
         for _ in range(WRITTEN):
             logits = self._outputs(model, eye[codes][None])
             codes.append(int(np.argmax(logits[0, -1])))
-        return prompt, decode(codes[PROMPT:], vocab)
+        return prompt, decode(codes[start:], vocab)
