@@ -4,6 +4,8 @@ central finite differences, the NumPy backend runs without compiling, bad option
 and a headless run writes a trace."""
 import inspect
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -128,6 +130,16 @@ def test_numpy_backend_trains_close_to_the_compiled_one(net):
     cpu.train(epochs=2)
     numpy_.train(epochs=2)
     assert np.allclose(cpu.model.theta, numpy_.model.theta, rtol=1e-9, atol=1e-12)
+
+
+def test_numpy_backend_trains_and_evaluates_without_loading_numba():
+    code = ("import sys, dlsim\n"
+            "for net in ('rnn', 'lstm'):\n"
+            "    dlsim.make(net, backend='numpy', steps=5, hidden=3, samples=8, batch=4).train(epochs=2)\n"
+            "print('numba' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("net", NETS)

@@ -5,7 +5,7 @@ from dlsim.models.recurrent_formulas import METRICS, Op as SharedOp, terms   # n
 from dlsim.protocol.numbers import fac, num
 
 SQUASH = {"f": "σ", "i": "σ", "g": "tanh", "o": "σ"}
-MEANING = {"f": "forget: how much of c_{t−1} stays", "i": "input: how much of g goes in",
+MEANING = {"f": "forget: how much of the old cell stays", "i": "input: how much of g goes in",
            "g": "candidate value", "o": "output: how much of tanh(c) shows"}
 
 

@@ -259,9 +259,9 @@ class Recurrent(Model):
         self.steps += 1
         h = self.hyper()
         kind = int(self.cfg[rc.OPTIMIZER])
-        start = 0
-        names = list(self._named(self.theta).items())
-        for k, (name, view) in enumerate(self._all_views()):
+        learned = set(self.params)   # an initial state that is not learned is updated too (its
+        start = 0                    # gradient is zero, so it stays put), as the kernels do, unseen
+        for name, view in self._all_views():
             stop = start + view.size
             old = self.theta[start:stop].copy()
             optimizers.update_all(self.theta[start:stop], self.grad[start:stop], self.m[start:stop],
@@ -269,14 +269,14 @@ class Recurrent(Model):
                                   h[rc.EPS], self.steps)
             change = self.theta[start:stop] - old
             at = int(np.argmax(np.abs(change)))
-            where = ",".join(map(str, np.unravel_index(at, view.shape)))
+            new = float(self.theta[start + at])
             start = stop
-            if name not in dict(names):
-                continue   # an initial state that is not learned: its gradient is zero, nothing moves
-            yield Event(Op.UPDATE, UPDATE, f"{self.name}.{name}", {
-                "param": name, "optimizer": optimizers.NAMES[kind], "lr": h[rc.LR],
-                "change": float(np.sqrt((change ** 2).sum())), "where": where, "old": float(old[at]),
-                "new": float(self.theta[start - view.size + at])})
+            if name in learned:
+                yield Event(Op.UPDATE, UPDATE, f"{self.name}.{name}", {
+                    "param": name, "optimizer": optimizers.NAMES[kind], "lr": h[rc.LR],
+                    "change": float(np.sqrt((change ** 2).sum())),
+                    "where": ",".join(map(str, np.unravel_index(at, view.shape))), "old": float(old[at]),
+                    "new": new})
         yield self._batch_done(n_rows)
 
     def _all_views(self):

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
 from dlsim.kernels import lstm_reference, rnn_reference
+from dlsim.kernels import recurrent as rc
 from dlsim.protocol.events import Level
 from dlsim.protocol.sequences import decode
 from dlsim.tui.views.base import NetworkView
@@ -101,10 +102,11 @@ class RecurrentView(NetworkView):
         known = T if backward else seq["t"] + 1
         trace = {"s": seq["s"], "x": seq["x"], "y": seq["y"], "h": seq["h"], "logits": seq["logits"],
                  "t": seq["t"], "known": known, "phase": seq["phase"]}
+        layer = " (first layer)" if model.cfg[rc.LAYERS] > 1 else ""
         if backward:
-            trace["dh"], trace["dh_words"] = seq["dh_norm"][0], f"sequence {seq['s']}, back to t={seq['t']}"
+            trace["dh"], trace["dh_words"] = seq["dh_norm"][0], f"sequence {seq['s']}, back to t={seq['t']}{layer}"
         else:
-            trace["dh"], trace["dh_words"] = model.dh_norms[0], "of the last batch"
+            trace["dh"], trace["dh_words"] = model.dh_norms[0], f"of the last batch{layer}"
         trace.update(self.own_record(seq))
         return self._common(model, trace)
 
@@ -112,8 +114,10 @@ class RecurrentView(NetworkView):
         s = model.seq.get("s", 0) if model.seq else 0
         x = model.X[s:s + 1]
         h, logits, own = self.run_reference(model, x)
+        layer = " (first layer)" if model.cfg[rc.LAYERS] > 1 else ""
         trace = {"s": s, "x": model.X[s], "y": model.Y[s], "h": h, "logits": logits, "t": None,
-                 "known": x.shape[1], "phase": "ready", "dh": model.dh_norms[0], "dh_words": "of the last batch"}
+                 "known": x.shape[1], "phase": "ready", "dh": model.dh_norms[0],
+                 "dh_words": f"of the last batch{layer}"}
         trace.update(own)
         return self._common(model, trace)
 

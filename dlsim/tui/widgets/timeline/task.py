@@ -59,7 +59,7 @@ class TaskPanel(Panel):
         out = [[(f"test sequences: {right}/{len(answers)} right"[:width], st.plain(bold=True))]]
         for a in answers[:height - 1]:
             mark, style = ("✓", RIGHT) if a["right"] else ("✗", WRONG)
-            text = f"{a['seq']:>3}: {a['inputs']}  truth {a['truth']} → {a['answer']}"
+            text = f"{a['seq']:>3}: truth {a['truth']} → {a['answer']}   {a['inputs']}"
             out.append([(mark + " ", style), (text[:width - 2], st.plain())])
         return out
 
