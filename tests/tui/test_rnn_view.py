@@ -54,14 +54,16 @@ def test_each_task_has_its_picture():
     assert len(answers) == 4 and {a["truth"] for a in answers} <= {"0", "1"}
     assert sum(a["right"] for a in answers) == sum(a["truth"] == a["answer"] for a in answers)
     session, view = view_of("lstm", dataset="characters", steps=8)
-    prompt, text = view.extras(session.model)["generated"]
+    prompt, text, epoch = view.extras(session.model)["generated"]
     vocab = session.model.task.vocabulary
     assert len(prompt) == 8 or len(prompt) == 12
-    assert len(text) == 40 and set(text) <= set(vocab)
+    assert len(text) == 40 and set(text) <= set(vocab) and epoch == 0
+    session.sim.train(epochs=1)
+    assert view.extras(session.model)["generated"][2] == 1   # rewritten with the new weights
     session, view = view_of("rnn", dataset="adding", steps=6)
     answers = view.extras(session.model)["answers"]
     assert all(a["inputs"].startswith("marked ") for a in answers)
     session, view = view_of("rnn", dataset="sine", steps=6)
     ex = view.extras(session.model)
     assert "answers" not in ex and "generated" not in ex
-    assert [c.title for c in view.charts] == ["loss", "‖∇‖ per epoch"]   # a regression: no accuracy
+    assert [c.title for c in view.task_charts()] == ["loss", "‖∇‖ per epoch"]   # a regression: no accuracy

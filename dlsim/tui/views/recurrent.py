@@ -16,8 +16,8 @@ from dlsim.kernels import recurrent as rc
 from dlsim.protocol.events import Level
 from dlsim.protocol.sequences import decode
 from dlsim.tui.views.base import NetworkView
-from dlsim.tui.views.panels import curves, titled
-from dlsim.tui.widgets.curves import Chart
+from dlsim.tui.views.panels import titled
+from dlsim.tui.widgets.curves import Chart, Curves
 from dlsim.tui.widgets.timeline.steps import StepsPanel
 from dlsim.tui.widgets.timeline.task import TaskPanel, answer_rows
 from dlsim.tui.widgets.timeline.unrolled import Timeline
@@ -40,12 +40,17 @@ class RecurrentView(NetworkView):
     steps_title = "‖δh_t‖ per step, log scale"
     reference = rnn_reference
 
-    @property
-    def charts(self):
-        """Loss and gradient norm; accuracy too where the task has classes (not a regression)."""
+    def __init__(self, session):
+        super().__init__(session)
+        self._text_cache = (None, None)   # ((model, epoch), what _written returned for them)
+
+    charts = (LOSS, ACCURACY, GRADIENT)
+
+    def task_charts(self) -> tuple[Chart, ...]:
+        """The charts drawn: all three, but no accuracy for a regression (sine, adding)."""
         task = self.session.model.task
         classes = task.loss == "softmax_ce" or task.Y.shape[2] > 1
-        return (LOSS, ACCURACY, GRADIENT) if classes else (LOSS, GRADIENT)
+        return self.charts if classes else (LOSS, GRADIENT)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
@@ -54,7 +59,7 @@ class RecurrentView(NetworkView):
                 yield titled(StepsPanel(self, id="weights"), self.steps_title)
             with Vertical(id="right"):
                 yield titled(TaskPanel(self, id="decision"), "the task")
-                yield curves(self)
+                yield titled(Curves(self, self.task_charts(), id="curves"), self.curves_title)
 
     # --- words ---------------------------------------------------------------------------------
     def sample(self, model, last):
@@ -79,7 +84,7 @@ class RecurrentView(NetworkView):
         out["trace"] = trace
         task = model.task
         if task.vocabulary:
-            out["generated"] = self._written(model)
+            out["generated"] = self._written(model)   # rewritten once an epoch: it takes ~50 forward passes
         elif not (task.loss == "mse" and task.per_step):
             X = task.X_test if len(task.X_test) else task.X
             Y = task.Y_test if len(task.X_test) else task.Y
@@ -132,9 +137,12 @@ class RecurrentView(NetworkView):
     def _outputs(self, model, X) -> np.ndarray:
         return self.reference.outputs(model.theta, model.cfg, np.ascontiguousarray(X))
 
-    def _written(self, model) -> tuple[str, str]:
+    def _written(self, model) -> tuple[str, str, int]:
         """A prompt from the text, then WRITTEN characters the network chooses one at a time (its most
-        likely next character, fed back in as the next input)."""
+        likely next character, fed back in as the next input); and the epoch whose weights wrote them."""
+        key = (id(model), model.epoch)
+        if self._text_cache[0] == key:
+            return self._text_cache[1]
         vocab = model.task.vocabulary
         codes = list(model.X[0, :PROMPT].argmax(axis=1))   # (fewer when the sequences are shorter)
         start = len(codes)
@@ -143,4 +151,5 @@ class RecurrentView(NetworkView):
         for _ in range(WRITTEN):
             logits = self._outputs(model, eye[codes][None])
             codes.append(int(np.argmax(logits[0, -1])))
-        return prompt, decode(codes[start:], vocab)
+        self._text_cache = (key, (prompt, decode(codes[start:], vocab), model.epoch))
+        return self._text_cache[1]

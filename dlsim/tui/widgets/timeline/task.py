@@ -64,8 +64,8 @@ class TaskPanel(Panel):
         return out
 
     def _text(self, generated, width, height) -> list[Cells]:
-        prompt, text = generated
-        out = [[("written by the network after the prompt ", DIM), (f"“{prompt}”"[:width], st.plain(bold=True))]]
+        prompt, text, epoch = generated
+        out = [[(f"written after epoch {epoch} from the prompt ", DIM), (f"“{prompt}”"[:width], st.plain(bold=True))]]
         line = ""
         for ch in text:
             if ch == "\n" or len(line) >= width:
