@@ -3,6 +3,7 @@ four gates f, i, g, o as units × time heatmaps above ‖δh_t‖."""
 import numpy as np
 
 from dlsim.kernels import lstm_reference
+from dlsim.protocol.events import Level
 from dlsim.tui.views.recurrent import RecurrentView
 
 
@@ -10,7 +11,7 @@ class LSTMView(RecurrentView):
     name = "lstm"
     steps_title = "gates f i g o × time · ‖δh_t‖ per step, log scale"
     reference = lstm_reference
-    level_help = {**RecurrentView.level_help, 0: "one gate's weighted sum and squashing, one cell, one δ"}
+    level_help = {**RecurrentView.level_help, Level.OP: "one gate's weighted sum and squashing, one cell, one δ"}
 
     def run_reference(self, model, x):
         gates, cs, hs, logits = lstm_reference.forward(model.theta, model.cfg, x)
