@@ -10,7 +10,8 @@ from dlsim.kernels import lstm as kernel
 from dlsim.kernels import recurrent as rc
 from dlsim.models import options as opt
 from dlsim.models.lstm_formulas import FORMULAS, Op
-from dlsim.models.recurrent import Recurrent, shared_options
+from dlsim.models.recurrent import Recurrent
+from dlsim.models.recurrent_options import shared_options
 from dlsim.models.recurrent_steps import SequenceSteps
 from dlsim.protocol.events import BACKWARD, FORWARD, Event
 

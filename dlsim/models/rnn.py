@@ -6,7 +6,8 @@ import numpy as np
 
 from dlsim.kernels import recurrent as rc
 from dlsim.models import options as opt
-from dlsim.models.recurrent import Recurrent, shared_options
+from dlsim.models.recurrent import Recurrent
+from dlsim.models.recurrent_options import shared_options
 from dlsim.models.recurrent_steps import SequenceSteps
 from dlsim.models.rnn_formulas import FORMULAS, Op
 from dlsim.protocol.events import BACKWARD, FORWARD, Event, Level
