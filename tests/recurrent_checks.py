@@ -131,7 +131,8 @@ def check_clipping(net, ref, gates):
         z = [np.zeros_like(theta) for _ in range(6)]
         loss, before, after = net.train_batch(got, z[0], z[1], z[2], 1, cfg, hyper, X, Y,
                                               np.zeros((1, T)))
-        r_loss, r_before, r_after = ref.train_batch(want, z[3], z[4], z[5], 1, cfg, hyper, X, Y)
+        r_loss, r_before, r_after = ref.train_batch(want, z[3], z[4], z[5], 1, cfg, hyper, X, Y,
+                                                    np.zeros((1, T)))
         assert np.isclose(before, norm, rtol=1e-12)
         assert np.isclose(after, threshold if fires else norm, rtol=1e-12)
         assert np.isclose(r_after, after, rtol=1e-12) and np.isclose(loss, r_loss, rtol=1e-13)
@@ -150,8 +151,7 @@ def check_training(net, ref, gates, optimizer):
     runs = []
     for train in (net.train_epochs, ref.train_epochs):
         th, bufs, losses, norms = theta.copy(), [np.zeros_like(theta) for _ in range(3)], np.zeros(3), np.zeros(3)
-        extra = (np.zeros((2, T)),) if train is net.train_epochs else ()
-        done = train(th, *bufs, 0, cfg, hyper, X, Y, orders, 4, losses, norms, *extra)
+        done = train(th, *bufs, 0, cfg, hyper, X, Y, orders, 4, losses, norms, np.zeros((2, T)))
         runs.append((th, losses, norms, tuple(done)))
     (th, losses, norms, done), (r_th, r_losses, r_norms, r_done) = runs
     assert done == r_done == (3, 6)

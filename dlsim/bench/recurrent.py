@@ -63,13 +63,13 @@ def bench(name: str, hidden: int, steps: int, repeats: int = 5) -> tuple[float, 
     order = np.arange(BATCH * BATCHES)[None, :]
     hyper = recurrent.hyper(lr=0.01)
 
-    def run(train, *extra):
+    def run(train):
         theta = theta0.copy()
         bufs = [np.zeros_like(theta) for _ in range(3)]
         return lambda: train(theta, *bufs, 0, cfg, hyper, task.X, task.Y, order, BATCH, np.zeros(1),
-                             np.zeros(1), *extra)
+                             np.zeros(1), np.zeros((1, steps)))
 
-    compiled = run(net.train_epochs, np.zeros((1, steps)))
+    compiled = run(net.train_epochs)
     compiled()   # compile, or load from the cache, before timing
     fused = _median_ms_per_step(compiled, repeats)
     numpy = _median_ms_per_step(run(ref.train_epochs), max(repeats // 2, 2))

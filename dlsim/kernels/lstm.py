@@ -20,8 +20,8 @@ from dlsim.kernels.activations import tanh, tanh_into
 from dlsim.kernels.jit import inline, kernel
 from dlsim.kernels.recurrent import (FEATURES, HIDDEN, LAYERS, OUTPUTS, TRUNCATE, accumulate_gradients,
                                      add_norms, back_block, bias, by, clip_and_update, cut_before,
-                                     forget_initial_gradients, gather, initial, output_deltas, sum_block,
-                                     to_features, wh, wx, wy)
+                                     forget_initial_gradients, initial, output_deltas, sum_block,
+                                     to_features, train_epochs, wh, wx, wy)
 
 F_GATE, I_GATE, G_GATE, O_GATE = 0, 1, 2, 3
 GATES = ("f", "i", "g", "o")
@@ -182,38 +182,24 @@ def gradients(theta, grad, cfg, X, Y, xT, a, c, tc, h, logits, dy, da, dh_norms)
 
 
 @kernel
-def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
-    """One optimizer step (number `step`, counted from 1) on the batch (X, Y). Returns (loss before
-    the step, gradient norm before clipping, after clipping)."""
-    loss = gradients(theta, grad, cfg, X, Y, *workspace(cfg, X.shape[0], X.shape[1]), dh_norms)
-    before, after = clip_and_update(theta, grad, m, v, step, cfg, hyper)
-    return loss, before, after
+def batch_gradients(theta, grad, cfg, X, Y, dh_norms):
+    """`gradients` with a workspace of the batch's size: what the model and the training loop call."""
+    return gradients(theta, grad, cfg, X, Y, *workspace(cfg, X.shape[0], X.shape[1]), dh_norms)
 
 
 @kernel
-def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, epoch_loss, epoch_norm,
-                 dh_norms):
-    """len(orders) epochs in place, as rnn.train_epochs. Returns (epochs run, optimizer steps so far)."""
-    n = X.shape[0]
-    width = min(batch_size, n)
-    full = workspace(cfg, width, X.shape[1])
-    rest = workspace(cfg, max(n % width, 1), X.shape[1])   # the last, shorter batch
-    Xb, Yb = np.empty((width,) + X.shape[1:]), np.empty((width,) + Y.shape[1:])
-    for e in range(orders.shape[0]):
-        total, norms, batches = 0.0, 0.0, 0
-        for start in range(0, n, batch_size):
-            idx = orders[e, start:min(start + batch_size, n)]
-            b = idx.shape[0]
-            gather(X, Y, idx, Xb, Yb)
-            ws = full if b == width else rest
-            loss = gradients(theta, grad, cfg, Xb[:b], Yb[:b], *ws, dh_norms)
-            step += 1
-            before, _ = clip_and_update(theta, grad, m, v, step, cfg, hyper)
-            total += loss * b
-            norms += before
-            batches += 1
-        epoch_loss[e] = total / n
-        epoch_norm[e] = norms / batches
-        if not np.isfinite(epoch_loss[e]):
-            return e + 1, step
-    return orders.shape[0], step
+def outputs(theta, cfg, X):
+    """The logits (B, T, O) of every step for the sequences X (B, T, F)."""
+    xT, a, c, tc, h, logits, _, _ = workspace(cfg, X.shape[0], X.shape[1])
+    to_features(X, xT)
+    forward(theta, cfg, xT, a, c, tc, h, logits)
+    return np.ascontiguousarray(logits.transpose(2, 0, 1))
+
+
+@kernel
+def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
+    """One optimizer step (number `step`, counted from 1) on the batch (X, Y). Returns (loss before
+    the step, gradient norm before clipping, after clipping)."""
+    loss = batch_gradients(theta, grad, cfg, X, Y, dh_norms)
+    before, after = clip_and_update(theta, grad, m, v, step, cfg, hyper)
+    return loss, before, after

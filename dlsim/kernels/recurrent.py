@@ -387,3 +387,50 @@ def accumulate_gradients(grad, cfg, X, h, dy, dz, carry_h, carry_c):
                 c0 = initial(grad, cfg, l, 1)
                 for j in range(H):
                     c0[j] += carry_c[l, j, s]
+
+
+# ---- the training loop both networks share ------------------------------------------------------
+
+@kernel
+def batch_gradients_of(theta, grad, cfg, X, Y, dh_norms):
+    """The network's own `batch_gradients` (rnn's or lstm's, by cfg[GATES]): the one thing the
+    training loop below does differently for the two."""
+    if cfg[GATES] == 4:
+        return lstm.batch_gradients(theta, grad, cfg, X, Y, dh_norms)
+    return rnn.batch_gradients(theta, grad, cfg, X, Y, dh_norms)
+
+
+@kernel
+def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, epoch_loss, epoch_norm,
+                 dh_norms):
+    """len(orders) epochs in place, for the RNN or the LSTM; orders (E, N) gives each epoch's sample
+    order. epoch_loss[e] is the mean batch loss (weighted by batch size), epoch_norm[e] the mean
+    gradient norm before clipping, dh_norms the last batch's ‖δh_t‖. Each batch is exactly
+    `train_batch` of its network. Stops after an epoch whose loss is not finite.
+    Returns (epochs run, optimizer steps taken so far, counting from `step`)."""
+    n = X.shape[0]
+    width = min(batch_size, n)
+    Xb, Yb = np.empty((width,) + X.shape[1:]), np.empty((width,) + Y.shape[1:])
+    for e in range(orders.shape[0]):
+        total, norms, batches = 0.0, 0.0, 0
+        for start in range(0, n, batch_size):
+            idx = orders[e, start:min(start + batch_size, n)]
+            b = idx.shape[0]
+            gather(X, Y, idx, Xb, Yb)
+            loss = batch_gradients_of(theta, grad, cfg, Xb[:b], Yb[:b], dh_norms)
+            step += 1
+            before, _ = clip_and_update(theta, grad, m, v, step, cfg, hyper)
+            total += loss * b
+            norms += before
+            batches += 1
+        epoch_loss[e] = total / n
+        epoch_norm[e] = norms / batches
+        if not np.isfinite(epoch_loss[e]):
+            return e + 1, step
+    return orders.shape[0], step
+
+
+# rnn.py and lstm.py import this module and re-export train_epochs; the loop above reaches their
+# batch_gradients through these module names, which Numba looks up when it compiles the loop (so
+# they are imported last, once everything they import from here exists).
+from dlsim.kernels import lstm, rnn  # noqa: E402

@@ -94,24 +94,38 @@ def finish(grad: np.ndarray, cfg: np.ndarray) -> None:
                 layer["c0"][:] = 0
 
 
-def train_batch(gradients, theta, grad, m, v, step, cfg, hyper, X, Y):
-    """One step with `gradients(theta, cfg, X, Y) -> (loss, grad, dh_norms)`: (loss, norm before, after)."""
-    loss, grad[:], _ = gradients(theta, cfg, X, Y)
+def batch_gradients(gradients, theta, grad, cfg, X, Y, dh_norms) -> float:
+    """With `gradients(theta, cfg, X, Y) -> (loss, grad, dh_norms)`: grad and dh_norms written in
+    place, the loss returned (the signature of the compiled kernels' batch_gradients)."""
+    loss, grad[:], dh_norms[:] = gradients(theta, cfg, X, Y)
+    return loss
+
+
+def _gradients_of(cfg):
+    """The network's own reference gradients, by cfg[GATES] (imported here: both import this module)."""
+    from dlsim.kernels import lstm_reference, rnn_reference
+    return (lstm_reference if cfg[rc.GATES] == 4 else rnn_reference).gradients
+
+
+def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
+    """One step: (loss, norm before clipping, after); dh_norms gets the batch's ‖δh_t‖."""
+    loss = batch_gradients(_gradients_of(cfg), theta, grad, cfg, X, Y, dh_norms)
     before, after = clip(grad, hyper[rc.CLIP])
     update_all(theta, grad, m, v, int(cfg[rc.OPTIMIZER]), hyper[rc.LR], hyper[rc.MU], hyper[rc.BETA1],
                hyper[rc.BETA2], hyper[rc.EPS], step)
     return loss, before, after
 
 
-def train_epochs(gradients, theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, epoch_loss,
-                 epoch_norm):
+def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, epoch_loss, epoch_norm,
+                 dh_norms):
+    """As recurrent.train_epochs, for either network."""
     n = X.shape[0]
     for e in range(orders.shape[0]):
         total, norms, batches = 0.0, 0.0, 0
         for start in range(0, n, batch_size):
             idx = orders[e, start:start + batch_size]
             step += 1
-            loss, before, _ = train_batch(gradients, theta, grad, m, v, step, cfg, hyper, X[idx], Y[idx])
+            loss, before, _ = train_batch(theta, grad, m, v, step, cfg, hyper, X[idx], Y[idx], dh_norms)
             total += loss * len(idx)
             norms += before
             batches += 1

@@ -84,10 +84,15 @@ def gradients(theta, cfg, X, Y):
     return value, grad, norms
 
 
-def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y):
-    return common.train_batch(gradients, theta, grad, m, v, step, cfg, hyper, X, Y)
+def batch_gradients(theta, grad, cfg, X, Y, dh_norms) -> float:
+    """grad and dh_norms written in place, the loss returned (as the compiled kernel)."""
+    return common.batch_gradients(gradients, theta, grad, cfg, X, Y, dh_norms)
 
 
-def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, epoch_loss, epoch_norm):
-    return common.train_epochs(gradients, theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size,
-                               epoch_loss, epoch_norm)
+def outputs(theta, cfg, X):
+    """The logits (B, T, O) of every step."""
+    return forward(theta, cfg, X)[2]
+
+
+train_batch = common.train_batch      # the same loop for both networks: it asks cfg which it trains
+train_epochs = common.train_epochs

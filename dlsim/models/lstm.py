@@ -1,0 +1,80 @@
+"""The LSTM: gates f, i, o = σ(·) and a candidate g = tanh(·), each from W_x x_t + W_h h_{t−1} + b;
+the cell c_t = f⊙c_{t−1} + i⊙g; h_t = o⊙tanh(c_t); ŷ_t = W_y h_t + b_y. What it shares with the RNN
+lives in recurrent.py and recurrent_steps.py; here: four gates and a cell per unit and time step
+forward, and per unit the four gates' δ and the cell's own path back (∂L/∂c_{t−1} = ∂L/∂c_t·f),
+the path along which the gradient does not vanish while f stays near 1."""
+import numpy as np
+
+from dlsim.kernels import activations
+from dlsim.kernels import lstm as kernel
+from dlsim.kernels import recurrent as rc
+from dlsim.models import options as opt
+from dlsim.models.lstm_formulas import FORMULAS, Op
+from dlsim.models.recurrent import Recurrent
+from dlsim.models.recurrent_options import shared_options
+from dlsim.models.recurrent_steps import SequenceSteps
+from dlsim.protocol.events import BACKWARD, FORWARD, Event
+
+
+class LSTM(SequenceSteps, Recurrent):
+    name = "lstm"
+    summary = "a recurrent network with gates: the forget gate keeps a memory that plain RNNs lose"
+    formulas = FORMULAS
+    gates = 4
+    options = shared_options("first_bit") + (
+        opt.real("forget_bias", 1.0, "the forget gate's initial bias (1: remember at first; 0: forget half)",
+                 low=-10.0, high=10.0),
+        opt.backend(),
+    )
+
+    def forget_bias(self):
+        return float(self.config["forget_bias"])
+
+    def _extend_record(self, record, layers):
+        L, T, H = record["h"].shape[0], record["x"].shape[0], record["h"].shape[2]
+        record["a"] = np.zeros((L, T, 4 * H))     # gate values f, i, g, o (H each)
+        record["c"] = np.zeros((L, T + 1, H))     # cells; c[l, 0] = c₀
+        record["tc"] = np.zeros((L, T, H))        # tanh(c_t)
+        record["dc"] = np.zeros((L, H))           # ∂L/∂c coming back from step t + 1 (backward)
+        for l in range(L):
+            record["c"][l, 0] = layers[l]["c0"]
+
+    def _units(self, record, layer, l, t, x):
+        """Per unit: its four gates, then its cell and output."""
+        h_prev, a = record["h"][l, t], record["a"][l, t]
+        c_prev, c, tc, h = record["c"][l, t], record["c"][l, t + 1], record["tc"][l, t], record["h"][l, t + 1]
+        H = h.shape[0]
+        for j in range(H):
+            for q, name in enumerate(kernel.GATES):
+                r = q * H + j
+                z = rc.unit_z(layer["Wx"], layer["Wh"], layer["b"], x, h_prev, r)
+                a[r] = kernel.gate_activate(z, q)
+                yield Event(Op.GATE, FORWARD, self._path(f"layer[{l}]", f"t[{t}]", f"neuron[{j}]", f"gate[{name}]"), {
+                    "t": t, "gate": name, "x": tuple(x.tolist()), "wx": tuple(layer["Wx"][r].tolist()),
+                    "h": tuple(h_prev.tolist()), "wh": tuple(layer["Wh"][r].tolist()),
+                    "bias": float(layer["b"][r]), "z": float(z), "value": float(a[r])})
+            c[j] = kernel.cell(a[j], c_prev[j], a[H + j], a[2 * H + j])
+            tc[j] = activations.tanh(c[j])
+            h[j] = a[3 * H + j] * tc[j]
+            yield Event(Op.CELL, FORWARD, self._path(f"layer[{l}]", f"t[{t}]", f"neuron[{j}]"), {
+                "t": t, "f": float(a[j]), "c_prev": float(c_prev[j]), "i": float(a[H + j]), "g": float(a[2 * H + j]),
+                "c": float(c[j]), "o": float(a[3 * H + j]), "tanh_c": float(tc[j]), "h": float(h[j])})
+
+    def _zero_cell_carry(self, record):
+        record["dc"][:] = 0.0
+
+    def _add_cell_carry(self, record, glayer, l):
+        glayer["c0"][:] += record["dc"][l]
+
+    def _deltas(self, record, layer, l, t, dh, carry, back):
+        H = dh.shape[0]
+        a, c_prev, tc, dc = record["a"][l, t], record["c"][l, t], record["tc"][l, t], record["dc"][l]
+        da = np.empty(4 * H)
+        for j in range(H):
+            dc_in = float(dc[j])
+            kernel.gate_deltas(a, c_prev, tc, dh, dc, da, j)
+            yield Event(Op.GATE_DELTAS, BACKWARD, self._path(f"layer[{l}]", f"t[{t}]", f"neuron[{j}]"), {
+                "t": t, "carry": float(carry[j]), "back": float(back[j]), "dh": float(dh[j]), "dc_in": dc_in,
+                "df": float(da[j]), "di": float(da[H + j]), "dg": float(da[2 * H + j]), "do": float(da[3 * H + j]),
+                "dc_out": float(dc[j])})
+        return da

@@ -1,0 +1,307 @@
+"""What the RNN and the LSTM share as models: options, data, the flat parameter buffer, the batch and
+epoch cursor, the update (clip, then the optimizer, one parameter at a time), the compiled and fused
+paths, evaluation and cost. A subclass writes one sequence's forward and BPTT op by op
+(`_sequence_events`), calling the same scalar helpers that the batch kernels loop over.
+
+Three paths, one arithmetic: `events(OP)` steps one unit (or gate) and one time step at a time,
+`events(BATCH)` runs a batch per compiled call (`kernels.<net>.train_batch`), `train_fused` whole
+epochs (`kernels.<net>.train_epochs`); all write the same bits (tests/test_recurrent_models.py).
+A "layer" is one time step; a sample is one sequence.
+"""
+import importlib
+import math
+
+import numpy as np
+
+from dlsim.errors import UserError
+from dlsim.kernels import optimizers
+from dlsim.kernels import recurrent as rc
+from dlsim.kernels.recurrent_reference import initial_theta, unpack
+from dlsim.models import recurrent_cost, recurrent_data
+from dlsim.models.base import Model
+from dlsim.models.recurrent_formulas import METRICS, Op
+from dlsim.protocol.events import EVALUATE, UPDATE, Event, Level
+
+FUSED_CHUNK = 1000   # epochs per compiled call at most, so the sample orders stay small
+
+
+class Recurrent(Model):
+    kinds = ("sequences",)
+    datasets = recurrent_data.TASKS
+    default_epochs = 30
+    metrics = METRICS
+    learning_rule = "backpropagation through time"
+    gates = 1   # rows per unit in W_x, W_h, b: 1 (RNN) or 4 (LSTM: f, i, g, o)
+    saved = Model.saved + ("theta", "grad", "m", "v", "dh_sq", "dh_norms", "clipped", "batch_index", "sample",
+                           "batch_loss", "epoch_loss", "epoch_norm", "seq")
+    warm_up_size = {"hidden": 2, "steps": 6, "samples": 4, "test": 2, "batch": 2}
+
+    def __init__(self, config, data):
+        super().__init__(config, data)
+        self.task = recurrent_data.make(self.config)
+        self.data = self.task.dataset()
+        T, n = self.task.steps, self.task.X.shape[0]
+        if config["truncate"] > T:
+            raise UserError(f"option 'truncate': {config['truncate']} is longer than the {T}-step sequences; "
+                            f"use 0 (the whole sequence) or 1..{T}")
+        if config["batch"] > n:
+            raise UserError(f"option 'batch': {config['batch']} is larger than the {n} training sequences; "
+                            f"use 1..{n}, or 0 for all of them")
+        self.batch_size = config["batch"] or n
+        self.config["shuffle"] = self.batch_size < n
+        self.cfg = rc.config(self.task.X.shape[2], config["hidden"], self.task.Y.shape[2], self.gates,
+                             config["layers"], self.activation_name(), self.task.loss, self.task.per_step,
+                             config["truncate"], config["h0"] == "learned", config["optimizer"])
+        self.X, self.Y = self.task.X, self.task.Y
+        rng = np.random.default_rng([config["seed"], 1])
+        self.theta = initial_theta(self.cfg, rng, self.forget_bias())      # (P,)
+        self.grad = np.zeros_like(self.theta)       # (P,) accumulates over the current batch
+        self.m = np.zeros_like(self.theta)          # (P,) momentum velocity or Adam's first moment
+        self.v = np.zeros_like(self.theta)          # (P,) Adam's second moment
+        L = config["layers"]
+        self.dh_sq = np.zeros((L, T))               # Σ over the batch's sequences so far of ‖δh_t‖²
+        self.dh_norms = np.zeros((L, T))            # the last batch's ‖δh_t‖ (over the batch)
+        self.clipped = (0.0, 0.0)                   # the last update's gradient norm before, after clipping
+        self.batch_index = 0    # batches done in this epoch
+        self.sample = 0         # sequences done in this batch
+        self.batch_loss = 0.0   # running loss of the current batch
+        self.epoch_loss = 0.0   # running Σ batch loss × batch size of the current epoch
+        self.epoch_norm = 0.0   # running Σ gradient norm (before clipping) of the epoch's batches
+        self.seq: dict = {}     # the sequence being stepped, for the view (see _record_sequence)
+
+    # --- what a subclass says ------------------------------------------------------------------
+    def activation_name(self) -> str:
+        return "tanh"
+
+    def forget_bias(self) -> float:
+        return 0.0
+
+    @property
+    def net(self):
+        """This network's kernels: `kernels.rnn` or `kernels.lstm` (the compiled module or its NumPy
+        reference). Until the Backend names every network, found the way it will name them."""
+        found = getattr(self.kernels, self.name, None)
+        if found is None:
+            suffix = "" if self.kernels.compiles else "_reference"
+            found = importlib.import_module(f"dlsim.kernels.{self.name}{suffix}")
+        return found
+
+    # --- parameters ---------------------------------------------------------------------------
+    def _named(self, buf):
+        layers, Wy, by = unpack(buf, self.cfg)
+        named = {}
+        for l, layer in enumerate(layers):
+            for key, view in layer.items():
+                if key in ("h0", "c0") and self.config["h0"] != "learned":
+                    continue
+                named[f"layer[{l}].{key}"] = view
+        named["Wy"], named["by"] = Wy, by
+        return named
+
+    @property
+    def params(self):
+        return self._named(self.theta)
+
+    def accumulated_gradients(self):
+        return self._named(self.grad)
+
+    def flat_params(self):
+        return self.theta
+
+    def gradients(self, X, Y):
+        """(loss, {name: ∂L/∂param}) for the sequences X (N, T, F) and targets Y; nothing changes."""
+        X, Y = np.ascontiguousarray(X, np.float64), np.ascontiguousarray(Y, np.float64)
+        grad = np.zeros_like(self.theta)
+        loss = self.net.batch_gradients(self.theta, grad, self.cfg, X, Y, np.zeros((self.cfg[rc.LAYERS], X.shape[1])))
+        return float(loss), self._named(grad)
+
+    def targets(self, y) -> np.ndarray:
+        """Targets for class labels y (N,): one class after the last step, as first_bit and counting
+        have; the training set's own labels stand for its sequences' targets (what the API's
+        gradients() with no arguments passes)."""
+        y = np.asarray(y)
+        if len(y) == len(self.Y) and np.array_equal(y, self.data.y):
+            return self.Y
+        if self.task.per_step or self.task.loss != "softmax_ce":
+            raise UserError(f"{self.name} on {self.task.name} has targets of shape (N, {self.Y.shape[1]}, "
+                            f"{self.Y.shape[2]}), not class labels: call model.gradients(X, Y) with them")
+        return np.eye(self.Y.shape[2])[y][:, None, :]
+
+    def check_targets(self, Y) -> np.ndarray:
+        """Rows (N, outputs) of targets after the last step, for a task scored there."""
+        Y = np.asarray(Y, np.float64)
+        if self.task.per_step or Y.ndim != 2 or Y.shape[1] != self.Y.shape[2]:
+            raise UserError(f"{self.name} on {self.task.name} takes targets of shape (N, {self.Y.shape[1]}, "
+                            f"{self.Y.shape[2]}): call model.gradients(X, Y) with them")
+        return np.ascontiguousarray(Y[:, None, :])
+
+    def hyper(self):
+        c = self.config
+        return rc.hyper(float(c["lr"]), float(c["momentum"]), float(c["beta1"]), float(c["beta2"]), 1e-8,
+                        float(c["clip"]))
+
+    # --- evaluation --------------------------------------------------------------------------
+    def outputs(self, X) -> np.ndarray:
+        """Logits (N, T, O) for the sequences X."""
+        return self.net.outputs(self.theta, self.cfg, np.ascontiguousarray(X, np.float64))
+
+    def _scored(self, logits):
+        """The logits of the steps that carry a loss: (N, T or 1, O)."""
+        return logits if self.task.per_step else logits[:, -1:]
+
+    def mean_loss(self, logits, Y) -> float:
+        out = self._scored(logits)
+        if self.task.loss == "mse":
+            return float(((out - Y) ** 2).sum() / (out.shape[0] * out.shape[1]))
+        top = out.max(axis=-1, keepdims=True)
+        lse = top + np.log(np.exp(out - top).sum(axis=-1, keepdims=True))
+        return float((Y * (lse - out)).sum() / (out.shape[0] * out.shape[1]))
+
+    def accuracy(self, logits, Y) -> float | None:
+        """The share of scored steps whose largest output is the target's class (None: a regression)."""
+        if self.task.loss != "softmax_ce" and Y.shape[2] == 1:
+            return None
+        return float(np.mean(self._scored(logits).argmax(axis=-1) == Y.argmax(axis=-1)))
+
+    def evaluate(self):
+        result = {}
+        for split, X, Y in (("train", self.X, self.Y), ("test", self.task.X_test, self.task.Y_test)):
+            if len(X):
+                logits = self.outputs(X)
+                result[f"{split}_loss"], result[f"{split}_acc"] = self.mean_loss(logits, Y), self.accuracy(logits, Y)
+            else:
+                result[f"{split}_loss"] = result[f"{split}_acc"] = None
+        return result
+
+    def predict(self, X):
+        """The class of each sequence's last output."""
+        return self.outputs(X)[:, -1].argmax(axis=1)
+
+    # --- the event stream ----------------------------------------------------------------------
+    def batch_rows(self):
+        order = self.order(self.epoch)
+        start = self.batch_index * self.batch_size
+        return order[start:start + self.batch_size]
+
+    def n_batches(self):
+        return -(-self.X.shape[0] // self.batch_size)
+
+    def epoch_done(self):
+        return self.batch_index == self.n_batches()
+
+    def epoch_progress(self):
+        return self.batch_index, self.n_batches()
+
+    def unit(self, detail):
+        rows = self.batch_rows()
+        if detail >= Level.BATCH:
+            return (self._compiled_batch(rows),)
+        if self.sample < len(rows):
+            return self._sample_events(int(rows[self.sample]), len(rows))
+        return self._update_events(len(rows))
+
+    def advance(self, event):
+        if event.closes == Level.SAMPLE:
+            self.sample += 1   # (a batch's close moves the cursor in _batch_done)
+
+    def _sample_events(self, s, batch):
+        if self.sample == 0:
+            self.grad[:] = 0.0
+            self.dh_sq[:] = 0.0
+        yield from self._sequence_events(s, batch)
+
+    def _compiled_batch(self, rows):
+        self.steps += 1
+        loss, before, after = self.net.train_batch(self.theta, self.grad, self.m, self.v, self.steps, self.cfg,
+                                                   self.hyper(), self.X[rows], self.Y[rows], self.dh_norms)
+        self.batch_loss, self.clipped = float(loss), (float(before), float(after))
+        return self._batch_done(len(rows))
+
+    def _update_events(self, n_rows):
+        """The batch's ‖δh_t‖, the clip, then one optimizer step, parameter by parameter."""
+        self.dh_norms[:] = np.sqrt(self.dh_sq)
+        rc.forget_initial_gradients(self.grad, self.cfg)
+        threshold = float(self.config["clip"])
+        before, after = rc.clip_global(self.grad, threshold)
+        self.clipped = (float(before), float(after))
+        yield Event(Op.CLIP, UPDATE, f"{self.name}.grad", {
+            "threshold": threshold, "before": before, "after": after, "fired": after < before},
+            closes=Level.LAYER)
+        self.steps += 1
+        h = self.hyper()
+        kind = int(self.cfg[rc.OPTIMIZER])
+        learned = set(self.params)   # an initial state that is not learned is updated too (its
+        start = 0                    # gradient is zero, so it stays put), as the kernels do, unseen
+        for name, view in self._all_views():
+            stop = start + view.size
+            old = self.theta[start:stop].copy()
+            optimizers.update_all(self.theta[start:stop], self.grad[start:stop], self.m[start:stop],
+                                  self.v[start:stop], kind, h[rc.LR], h[rc.MU], h[rc.BETA1], h[rc.BETA2],
+                                  h[rc.EPS], self.steps)
+            change = self.theta[start:stop] - old
+            at = int(np.argmax(np.abs(change)))
+            new = float(self.theta[start + at])
+            start = stop
+            if name in learned:
+                yield Event(Op.UPDATE, UPDATE, f"{self.name}.{name}", {
+                    "param": name, "optimizer": optimizers.NAMES[kind], "lr": h[rc.LR],
+                    "change": float(np.sqrt((change ** 2).sum())),
+                    "where": ",".join(map(str, np.unravel_index(at, view.shape))), "old": float(old[at]),
+                    "new": new})
+        yield self._batch_done(n_rows)
+
+    def _all_views(self):
+        """Every parameter in the buffer's order, learned initial states or not: (name, view)."""
+        layers, Wy, by = unpack(self.theta, self.cfg)
+        for l, layer in enumerate(layers):
+            for key, view in layer.items():
+                yield f"layer[{l}].{key}", view
+        yield "Wy", Wy
+        yield "by", by
+
+    def _batch_done(self, n_rows):
+        loss = self.batch_loss
+        self.epoch_loss += loss * n_rows
+        self.epoch_norm += self.clipped[0]
+        self.batch_index += 1
+        self.sample, self.batch_loss = 0, 0.0
+        return Event(Op.BATCH, UPDATE, self.name, {
+            "step": self.steps, "loss": loss, "before": self.clipped[0], "after": self.clipped[1],
+            "dh_norms": tuple(self.dh_norms[-1].tolist())}, level=Level.BATCH, closes=Level.BATCH)
+
+    def end_epoch(self):
+        loss, norm = self.epoch_loss / self.X.shape[0], self.epoch_norm / self.n_batches()
+        self.epoch += 1
+        self.batch_index, self.epoch_loss, self.epoch_norm = 0, 0.0, 0.0
+        self.record({"loss": loss, "grad_norm": norm, **self.evaluate()})
+        return Event(Op.EPOCH, EVALUATE, self.name, self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
+
+    # --- the fused path ------------------------------------------------------------------------
+    def train_fused(self, epochs, every=1):
+        """Whole epochs per compiled call (`every` at a time, evaluating after each call)."""
+        assert self.batch_index == 0 and self.sample == 0, "train_fused starts at an epoch boundary"
+        done = 0
+        while done < epochs:
+            n = min(every, epochs - done, FUSED_CHUNK)
+            orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
+            losses, norms = np.zeros(n), np.zeros(n)
+            ran, self.steps = self.net.train_epochs(self.theta, self.grad, self.m, self.v, self.steps, self.cfg,
+                                                    self.hyper(), self.X, self.Y, orders, self.batch_size,
+                                                    losses, norms, self.dh_norms)
+            for e in range(ran):
+                self.epoch += 1
+                self.record({"loss": float(losses[e]), "grad_norm": float(norms[e])})
+            self.history[-1].update(self.evaluate())
+            done += ran
+            if ran < n or not math.isfinite(losses[ran - 1]):
+                break
+        return done
+
+    # --- cost ---------------------------------------------------------------------------------
+    @classmethod
+    def estimate(cls, config, data, history):
+        return recurrent_cost.estimate(cls.gates, config, data, history)
+
+    # the compiled code is the same for every option (they are values in cfg, not types); the
+    # second variant runs the stepped path's two-layer, learned-h₀ and truncation branches
+    warm_up_configs = ({}, {"layers": 2, "h0": "learned", "truncate": 2})

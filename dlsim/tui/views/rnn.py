@@ -1,0 +1,6 @@
+"""The Elman RNN's view: the shared recurrent view (views/recurrent.py) with its hidden state only."""
+from dlsim.tui.views.recurrent import RecurrentView
+
+
+class RNNView(RecurrentView):
+    name = "rnn"

@@ -1,0 +1,1 @@
+"""Widgets for networks unrolled in time (the RNN, the LSTM): one column per time step."""

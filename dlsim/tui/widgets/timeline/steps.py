@@ -1,0 +1,38 @@
+"""Below the timeline: for the LSTM its four gates f, i, g, o as units × time heatmaps (a gate near 1
+is open, ░▒▓█; near 0 closed), and for both networks ‖δh_t‖, the gradient reaching each step, as a
+bar per step on a log scale: shrinking to the left is the vanishing gradient."""
+from dlsim.tui.widgets import style as st
+from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.timeline.heat import DIM, heat_lines, log_bars, window
+
+GATE_NAMES = ("f", "i", "g", "o")
+
+
+class StepsPanel(Panel):
+    READING = (("gates", "the LSTM's f, i, o per unit and step: blue ░▒▓█ open (near 1), orange ·-=≡ shut (near 0);\n"
+                        "g, the candidate, by its sign"),
+               ("‖δh_t‖", "the gradient reaching each step, a bar per step on a log scale (1eN: 10^N)"))
+
+    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+        tr = frame.extras.get("trace")
+        if not tr:
+            return []
+        T = tr["x"].shape[0]
+        span = window(T, width - 5, tr["t"])
+        mono = getattr(self.app, "no_color", False)
+        out: list[Cells] = []
+        gates = tr.get("gates")
+        bars_h = max(1, height - 1)
+        if gates is not None:
+            H = gates.shape[2] // 4
+            per_gate = max(1, min(-(-H // 2), (height - 4) // 4))   # half blocks; ≥ 3 lines of bars
+            bars_h = max(1, height - 4 * per_gate - 1)
+            for q, name in enumerate(GATE_NAMES):
+                values = gates[-1, :, q * H:(q + 1) * H].T
+                centred = values if name == "g" else values - 0.5
+                out += heat_lines(name, centred, 0.5 if name != "g" else 1.0, per_gate, span, mono, tr["known"])
+        dh = tr["dh"]
+        words = tr["dh_words"]
+        out.append([(f"‖δh_t‖ {words}"[:width], st.plain(bold=True) if tr["phase"] == "backward" else DIM)])
+        out += log_bars(dh, min(bars_h, height - len(out)), span, tr["t"] if tr["phase"] == "backward" else None)
+        return out[:height]

@@ -1,0 +1,98 @@
+"""The task's own picture: the prediction traced over the target (sine and other regressions at every
+step), the answer against the truth for a few sequences (memory and counting tasks), or text the
+network writes itself, a character at a time (characters)."""
+import numpy as np
+
+from dlsim.protocol.numbers import num
+from dlsim.tui.widgets import style as st
+from dlsim.tui.widgets.braille import Braille
+from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.timeline.heat import DIM
+
+TARGET, PREDICTION = st.plain(dim=True), st.ink(1, 8, bold=True)
+RIGHT, WRONG = st.ink(1, 8), st.ink(-1, 8, bold=True)
+
+
+class TaskPanel(Panel):
+    READING = (("task", "sine: ⠿ the target, bold the prediction ŷ_t; memory tasks: truth → answer ✓/✗;\n"
+                        "characters: text the network writes from a prompt"),)
+
+    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+        ex = frame.extras
+        if "generated" in ex:
+            return self._text(ex["generated"], width, height)
+        if "answers" in ex:
+            return self._answers(ex["answers"], width, height)
+        if ex.get("trace"):
+            return self._curve(ex["trace"], width, height)
+        return []
+
+    def _curve(self, tr, width, height) -> list[Cells]:
+        """Target (dim) and prediction (bright) of output 0 over the steps computed so far."""
+        y, pred = tr["y"][:, 0], tr["logits"][:tr["known"], 0]
+        if height < 2 or width < 4:
+            return []
+        canvas = Braille(width, height - 1)
+        dw, dh = canvas.size_dots
+        both = np.concatenate([y, pred]) if len(pred) else y
+        lo, hi = float(np.min(both)), float(np.max(both))
+        span = max(hi - lo, 1e-9)
+        T = len(y)
+
+        def xy(values):
+            t = np.arange(len(values))
+            return t / max(T - 1, 1) * (dw - 1), (hi - values) / span * (dh - 1)
+        canvas.polyline(*xy(y), key=0, power=0, dash=2)
+        if len(pred):
+            canvas.polyline(*xy(pred), key=1, power=1)
+        out = [[(f"sequence {tr['s']}: ┄ target y_t, ━ prediction ŷ_t"[:width], DIM)]]
+        for r in range(height - 1):
+            row: Cells = []
+            for c in range(width):
+                ch = canvas.char(r, c)
+                row.append((ch, PREDICTION if canvas.keys[r, c] == 1 else TARGET) if ch else (" ", None))
+            out.append(row)
+        return out
+
+    def _answers(self, answers, width, height) -> list[Cells]:
+        right = sum(1 for a in answers if a["right"])
+        out = [[(f"test sequences: {right}/{len(answers)} right"[:width], st.plain(bold=True))]]
+        for a in answers[:height - 1]:
+            mark, style = ("✓", RIGHT) if a["right"] else ("✗", WRONG)
+            text = f"{a['seq']:>3}: truth {a['truth']} → {a['answer']}   {a['inputs']}"
+            out.append([(mark + " ", style), (text[:width - 2], st.plain())])
+        return out
+
+    def _text(self, generated, width, height) -> list[Cells]:
+        prompt, text, epoch = generated
+        out = [[(f"written after epoch {epoch} from the prompt ", DIM), (f"“{prompt}”"[:width], st.plain(bold=True))]]
+        line = ""
+        for ch in text:
+            if ch == "\n" or len(line) >= width:
+                out.append([(line, PREDICTION)])
+                line = "" if ch == "\n" else ch
+            else:
+                line += ch
+        out.append([(line, PREDICTION)])
+        return out[:height]
+
+
+def answer_rows(X, Y, logits, per_step: bool, classes: bool, count: int) -> list[dict]:
+    """What the answers list shows for the first `count` sequences: a glimpse of the inputs, the
+    truth and the network's answer at the last step, and whether they agree."""
+    out = []
+    for s in range(min(count, len(X))):
+        x = X[s]
+        if x.shape[1] == 1:
+            inputs = " ".join(f"{v:+.1f}".replace("-", "−") for v in x[:4, 0]) + (" …" if len(x) > 4 else "")
+        else:
+            inputs = "marked " + " + ".join(num(v, 2) for v in x[x[:, 1] > 0, 0])
+        truth_row, out_row = Y[s, -1], logits[s, -1]
+        if classes:
+            truth, answer = int(np.argmax(truth_row)), int(np.argmax(out_row))
+            out.append({"seq": s, "inputs": inputs, "truth": str(truth), "answer": str(answer), "right": truth == answer})
+        else:
+            truth, answer = float(truth_row[0]), float(out_row[0])
+            out.append({"seq": s, "inputs": inputs, "truth": num(truth), "answer": num(answer),
+                        "right": abs(truth - answer) < 0.1})
+    return out
