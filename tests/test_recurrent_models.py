@@ -39,7 +39,7 @@ def test_op_stepping_compiled_batches_and_fused_epochs_write_the_same_bits(net):
     stepped, batched, fused = make(net), make(net), make(net)
     start = stepped.model.theta.copy()
     clips = []
-    stepped.on_event = lambda e: clips.append(e.values["fired"]) if e.op == "clip" else None
+    stepped.on_event.append(lambda e: clips.append(e.values["fired"]) if e.op == "clip" else None)
     for _ in range(2):
         stepped.step("epoch")
     stepper = Stepper(batched.model, Level.BATCH)

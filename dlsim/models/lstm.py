@@ -27,6 +27,11 @@ class LSTM(SequenceSteps, Recurrent):
         opt.backend(),
     )
 
+    def __init__(self, config, data):
+        super().__init__(config, data)
+        # the gate and cell kernels stepping calls one at a time (compiled, or by Python on numpy)
+        self.cell_ops, self.act_ops = self.kernels.scalar(kernel), self.kernels.scalar(activations)
+
     def forget_bias(self):
         return float(self.config["forget_bias"])
 
@@ -47,14 +52,14 @@ class LSTM(SequenceSteps, Recurrent):
         for j in range(H):
             for q, name in enumerate(kernel.GATES):
                 r = q * H + j
-                z = rc.unit_z(layer["Wx"], layer["Wh"], layer["b"], x, h_prev, r)
-                a[r] = kernel.gate_activate(z, q)
+                z = self.rc.unit_z(layer["Wx"], layer["Wh"], layer["b"], x, h_prev, r)
+                a[r] = self.cell_ops.gate_activate(z, q)
                 yield Event(Op.GATE, FORWARD, self._path(f"layer[{l}]", f"t[{t}]", f"neuron[{j}]", f"gate[{name}]"), {
                     "t": t, "gate": name, "x": tuple(x.tolist()), "wx": tuple(layer["Wx"][r].tolist()),
                     "h": tuple(h_prev.tolist()), "wh": tuple(layer["Wh"][r].tolist()),
                     "bias": float(layer["b"][r]), "z": float(z), "value": float(a[r])})
-            c[j] = kernel.cell(a[j], c_prev[j], a[H + j], a[2 * H + j])
-            tc[j] = activations.tanh(c[j])
+            c[j] = self.cell_ops.cell(a[j], c_prev[j], a[H + j], a[2 * H + j])
+            tc[j] = self.act_ops.tanh(c[j])
             h[j] = a[3 * H + j] * tc[j]
             yield Event(Op.CELL, FORWARD, self._path(f"layer[{l}]", f"t[{t}]", f"neuron[{j}]"), {
                 "t": t, "f": float(a[j]), "c_prev": float(c_prev[j]), "i": float(a[H + j]), "g": float(a[2 * H + j]),
@@ -72,7 +77,7 @@ class LSTM(SequenceSteps, Recurrent):
         da = np.empty(4 * H)
         for j in range(H):
             dc_in = float(dc[j])
-            kernel.gate_deltas(a, c_prev, tc, dh, dc, da, j)
+            self.cell_ops.gate_deltas(a, c_prev, tc, dh, dc, da, j)
             yield Event(Op.GATE_DELTAS, BACKWARD, self._path(f"layer[{l}]", f"t[{t}]", f"neuron[{j}]"), {
                 "t": t, "carry": float(carry[j]), "back": float(back[j]), "dh": float(dh[j]), "dc_in": dc_in,
                 "df": float(da[j]), "di": float(da[H + j]), "dg": float(da[2 * H + j]), "do": float(da[3 * H + j]),

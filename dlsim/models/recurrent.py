@@ -8,7 +8,6 @@ Three paths, one arithmetic: `events(OP)` steps one unit (or gate) and one time 
 epochs (`kernels.<net>.train_epochs`); all write the same bits (tests/test_recurrent_models.py).
 A "layer" is one time step; a sample is one sequence.
 """
-import importlib
 import math
 
 import numpy as np
@@ -38,6 +37,8 @@ class Recurrent(Model):
 
     def __init__(self, config, data):
         super().__init__(config, data)
+        # the scalar kernels stepping calls one at a time (compiled, or by Python on numpy)
+        self.rc, self.optimizer_ops = self.kernels.scalar(rc), self.kernels.scalar(optimizers)
         self.task = recurrent_data.make(self.config)
         self.data = self.task.dataset()
         T, n = self.task.steps, self.task.X.shape[0]
@@ -49,7 +50,7 @@ class Recurrent(Model):
                             f"use 1..{n}, or 0 for all of them")
         self.batch_size = config["batch"] or n
         self.config["shuffle"] = self.batch_size < n
-        self.cfg = rc.config(self.task.X.shape[2], config["hidden"], self.task.Y.shape[2], self.gates,
+        self.cfg = self.rc.config(self.task.X.shape[2], config["hidden"], self.task.Y.shape[2], self.gates,
                              config["layers"], self.activation_name(), self.task.loss, self.task.per_step,
                              config["truncate"], config["h0"] == "learned", config["optimizer"])
         self.X, self.Y = self.task.X, self.task.Y
@@ -78,13 +79,8 @@ class Recurrent(Model):
 
     @property
     def net(self):
-        """This network's kernels: `kernels.rnn` or `kernels.lstm` (the compiled module or its NumPy
-        reference). Until the Backend names every network, found the way it will name them."""
-        found = getattr(self.kernels, self.name, None)
-        if found is None:
-            suffix = "" if self.kernels.compiles else "_reference"
-            found = importlib.import_module(f"dlsim.kernels.{self.name}{suffix}")
-        return found
+        """This network's whole-batch kernels: `kernels.rnn` or `kernels.lstm` (compiled or NumPy)."""
+        return getattr(self.kernels, self.name)
 
     # --- parameters ---------------------------------------------------------------------------
     def _named(self, buf):
@@ -137,7 +133,7 @@ class Recurrent(Model):
 
     def hyper(self):
         c = self.config
-        return rc.hyper(float(c["lr"]), float(c["momentum"]), float(c["beta1"]), float(c["beta2"]), 1e-8,
+        return self.rc.hyper(float(c["lr"]), float(c["momentum"]), float(c["beta1"]), float(c["beta2"]), 1e-8,
                         float(c["clip"]))
 
     # --- evaluation --------------------------------------------------------------------------
@@ -220,9 +216,9 @@ class Recurrent(Model):
     def _update_events(self, n_rows):
         """The batch's ‖δh_t‖, the clip, then one optimizer step, parameter by parameter."""
         self.dh_norms[:] = np.sqrt(self.dh_sq)
-        rc.forget_initial_gradients(self.grad, self.cfg)
+        self.rc.forget_initial_gradients(self.grad, self.cfg)
         threshold = float(self.config["clip"])
-        before, after = rc.clip_global(self.grad, threshold)
+        before, after = self.rc.clip_global(self.grad, threshold)
         self.clipped = (float(before), float(after))
         yield Event(Op.CLIP, UPDATE, f"{self.name}.grad", {
             "threshold": threshold, "before": before, "after": after, "fired": after < before},
@@ -235,7 +231,7 @@ class Recurrent(Model):
         for name, view in self._all_views():
             stop = start + view.size
             old = self.theta[start:stop].copy()
-            optimizers.update_all(self.theta[start:stop], self.grad[start:stop], self.m[start:stop],
+            self.optimizer_ops.update_all(self.theta[start:stop], self.grad[start:stop], self.m[start:stop],
                                   self.v[start:stop], kind, h[rc.LR], h[rc.MU], h[rc.BETA1], h[rc.BETA2],
                                   h[rc.EPS], self.steps)
             change = self.theta[start:stop] - old

@@ -60,7 +60,7 @@ class SequenceSteps:
             top = record["h"][L - 1, t + 1]
             logits = record["logits"][t]
             for k in range(logits.shape[0]):
-                logits[k] = rc.output_z(Wy, by, top, k)
+                logits[k] = self.rc.output_z(Wy, by, top, k)
             scored = self._has_loss(t, T)
             yield Event(Op.OUTPUT, FORWARD, self._path("output", f"t[{t}]"), {
                 "t": t, "h": tuple(top.tolist()), "logits": tuple(logits.tolist())},
@@ -68,8 +68,8 @@ class SequenceSteps:
             if not scored:
                 continue
             y = record["y"][t if per_step else 0]
-            share = rc.step_loss(logits, y, kind, scale, record["dy"][t])
-            whole = rc.step_loss(logits, y, kind, 1.0, np.empty_like(logits))
+            share = self.rc.step_loss(logits, y, kind, scale, record["dy"][t])
+            whole = self.rc.step_loss(logits, y, kind, 1.0, np.empty_like(logits))
             record["loss"][t] = whole
             self.batch_loss += share
             yield Event(Op.LOSS, LOSS, self._path("loss", f"t[{t}]"), {
@@ -96,12 +96,12 @@ class SequenceSteps:
         last_event = T == 0
         for t in range(T - 1, -1, -1):
             record["t"] = t
-            cut = bool(rc.cut_before(t, T, self.cfg[rc.TRUNCATE]))
+            cut = bool(self.rc.cut_before(t, T, self.cfg[rc.TRUNCATE]))
             if cut:
                 carry[:] = 0.0
                 self._zero_cell_carry(record)
             dy, top = record["dy"][t], record["h"][L - 1, t + 1]
-            rc.accumulate_outer(gWy, dy, top)
+            self.rc.accumulate_outer(gWy, dy, top)
             for k in range(dy.shape[0]):
                 gby[k] += dy[k]
             if self._has_loss(t, T) or cut:
@@ -109,7 +109,7 @@ class SequenceSteps:
                             {"t": t, "dy": tuple(dy.tolist()), "cut": cut})
             below = None
             for l in range(L - 1, -1, -1):
-                back = (np.array([rc.back_sum(Wy, dy, j) for j in range(H)]) if l == L - 1 else below)
+                back = (np.array([self.rc.back_sum(Wy, dy, j) for j in range(H)]) if l == L - 1 else below)
                 dh = np.empty(H)
                 for j in range(H):
                     dh[j] = carry[l, j] + back[j]
@@ -122,14 +122,14 @@ class SequenceSteps:
                 x = record["x"][t] if l == 0 else record["h"][l - 1, t + 1]
                 g = glayers[l]
                 wx_before, wh_before = g["Wx"].copy(), g["Wh"].copy()
-                rc.accumulate_outer(g["Wx"], d, x)
-                rc.accumulate_outer(g["Wh"], d, record["h"][l, t])
+                self.rc.accumulate_outer(g["Wx"], d, x)
+                self.rc.accumulate_outer(g["Wh"], d, record["h"][l, t])
                 for r in range(d.shape[0]):
                     g["b"][r] += d[r]
                 if l > 0:
-                    below = np.array([rc.back_sum(layers[l]["Wx"], d, i) for i in range(H)])
+                    below = np.array([self.rc.back_sum(layers[l]["Wx"], d, i) for i in range(H)])
                 for k in range(H):
-                    carry[l, k] = rc.back_sum(layers[l]["Wh"], d, k)
+                    carry[l, k] = self.rc.back_sum(layers[l]["Wh"], d, k)
                 last_event = t == 0 and l == 0 and self.config["h0"] != "learned"
                 yield Event(Op.GRAD, BACKWARD, self._path(f"layer[{l}]", f"t[{t}]"), {
                     "t": t, "layer": l, "dh_norm": float(record["dh_norm"][l, t]),

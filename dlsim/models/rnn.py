@@ -36,12 +36,12 @@ class RNN(SequenceSteps, Recurrent):
         act, H = int(self.cfg[rc.ACT]), h.shape[0]
         fn = self.config["activation"]
         for j in range(H):
-            z[j] = rc.unit_z(layer["Wx"], layer["Wh"], layer["b"], x, h_prev, j)
+            z[j] = self.rc.unit_z(layer["Wx"], layer["Wh"], layer["b"], x, h_prev, j)
             yield Event(Op.SUM, FORWARD, self._path(f"layer[{l}]", f"t[{t}]", f"neuron[{j}]"), {
                 "t": t, "x": tuple(x.tolist()), "wx": tuple(layer["Wx"][j].tolist()), "h": tuple(h_prev.tolist()),
                 "wh": tuple(layer["Wh"][j].tolist()), "bias": float(layer["b"][j]), "z": float(z[j])})
         for j in range(H):
-            h[j] = rc.activate(z[j], act)
+            h[j] = self.rc.activate(z[j], act)
             yield Event(Op.ACTIVATION, FORWARD, self._path(f"layer[{l}]", f"t[{t}]", f"neuron[{j}]"), {
                 "t": t, "fn": fn, "z": float(z[j]), "a": float(h[j])})
 
@@ -50,7 +50,7 @@ class RNN(SequenceSteps, Recurrent):
         act = int(self.cfg[rc.ACT])
         d = np.empty(dh.shape[0])
         for j in range(dh.shape[0]):
-            fprime = rc.derivative(z[j], h[j], act)
+            fprime = self.rc.derivative(z[j], h[j], act)
             d[j] = dh[j] * fprime
             yield Event(Op.DELTA, BACKWARD, self._path(f"layer[{l}]", f"t[{t}]", f"neuron[{j}]"), {
                 "t": t, "carry": float(carry[j]), "back": float(back[j]), "dh": float(dh[j]),
