@@ -111,7 +111,7 @@ def test_gradients_match_finite_differences_and_the_reference(stride, pad, pool,
     theta, X, Y = _case(conv, sizes)
     grad = np.zeros_like(theta)
     loss = cnn.gradients(theta, grad, conv, sizes, RELU, X, Y)
-    r_loss, r_grad = ref.gradients(theta, conv, sizes, RELU, X, Y)
+    r_loss, r_grad = ref.loss_and_gradients(theta, conv, sizes, RELU, X, Y)
     assert np.isclose(loss, r_loss, rtol=1e-12) and np.allclose(grad, r_grad, rtol=1e-10, atol=1e-13)
     h = 1e-6
     numeric = np.empty_like(theta)
@@ -128,7 +128,7 @@ def test_a_five_by_five_kernel_with_tanh_and_a_hidden_layer_has_the_right_gradie
     theta, X, Y = _case(conv, sizes)
     grad = np.zeros_like(theta)
     cnn.gradients(theta, grad, conv, sizes, TANH, X, Y)
-    assert np.allclose(grad, ref.gradients(theta, conv, sizes, TANH, X, Y)[1], rtol=1e-10, atol=1e-13)
+    assert np.allclose(grad, ref.loss_and_gradients(theta, conv, sizes, TANH, X, Y)[1], rtol=1e-10, atol=1e-13)
 
 
 def test_predictions_are_the_references_softmax():
@@ -136,7 +136,7 @@ def test_predictions_are_the_references_softmax():
     theta, X, _ = _case(conv, sizes, batch=4)
     P = np.empty((4, sizes[-1]))
     cnn.predict(theta, conv, sizes, RELU, X, P)
-    assert np.allclose(P, ref.predict(theta, conv, sizes, RELU, X), **CLOSE)
+    assert np.allclose(P, ref.probabilities(theta, conv, sizes, RELU, X), **CLOSE)
     assert np.allclose(P.sum(axis=1), 1.0)
 
 
@@ -159,7 +159,7 @@ def test_fused_epochs_give_the_bits_of_one_batch_at_a_time(optimizer):
     hyper = (OPTIMIZERS[optimizer], 0.05, 0.9, 0.9, 0.999, 1e-8)
     fused = [theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)]
     losses = np.empty(2)
-    epochs, t = cnn.train_epochs(*fused, 0, conv, sizes, RELU, *hyper, X, Y, orders, 4, losses)
+    epochs, t = cnn.train_epochs(*fused, 0, 0, conv, sizes, RELU, *hyper, X, Y, orders, 4, losses)
     assert (epochs, t) == (2, 6)
     stepped = [theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)]
     t, batch_losses = 0, []
@@ -167,7 +167,7 @@ def test_fused_epochs_give_the_bits_of_one_batch_at_a_time(optimizer):
         for start in range(0, 10, 4):
             idx = order[start:start + 4]
             t += 1
-            batch_losses.append(cnn.train_batch(*stepped, t, conv, sizes, RELU, *hyper, X[idx], Y[idx]) * len(idx))
+            batch_losses.append(cnn.train_batch(*stepped, t, 0, conv, sizes, RELU, *hyper, X[idx], Y[idx]) * len(idx))
     assert np.array_equal(fused[0], stepped[0])
     assert losses[0] == (batch_losses[0] + batch_losses[1] + batch_losses[2]) / 10
 
@@ -180,7 +180,7 @@ def test_a_training_step_matches_the_reference(optimizer):
     state = {"m": np.zeros_like(theta), "v": np.zeros_like(theta), "t": 0}
     reference = theta.copy()
     for t in (1, 2, 3):
-        loss = cnn.train_batch(compiled, grad, m, v, t, conv, sizes, RELU, OPTIMIZERS[optimizer], 0.1, 0.9,
+        loss = cnn.train_batch(compiled, grad, m, v, t, 0, conv, sizes, RELU, OPTIMIZERS[optimizer], 0.1, 0.9,
                                0.9, 0.999, 1e-8, X, Y)
         r_loss = ref.train_step(reference, state, conv, sizes, RELU, X, Y, optimizer, 0.1)
         assert np.isclose(loss, r_loss, rtol=1e-12)
