@@ -14,6 +14,7 @@ from dlsim.kernels.cnn import ACT, IN_C, IN_H, IN_W, N_KERNELS, PADDING, POOL, S
 from dlsim.kernels.conv import MAX, NONE, PADDINGS, POOLS, SAME
 
 PRESETS = ("random", "edges", "blur")
+MAX_LAYERS = 3
 
 
 def pad_of(k: int, pad: int) -> int:
@@ -22,6 +23,12 @@ def pad_of(k: int, pad: int) -> int:
 
 def out_size(n: int, k: int, stride: int, pad: int) -> int:
     return (n + 2 * pad_of(k, pad) - k) // stride + 1
+
+
+def unread_cells(n: int, k: int, stride: int, pad: int) -> int:
+    """How many of an input side's last cells no kernel position covers (a stride that overshoots)."""
+    last = (out_size(n, k, stride, pad) - 1) * stride - pad_of(k, pad) + k - 1   # the last window's far edge
+    return max(n - 1 - last, 0)
 
 
 def layer_dims(row) -> tuple[int, int, int, int]:
@@ -36,6 +43,9 @@ def build(image: tuple[int, int, int], config: dict, classes: int) -> tuple[np.n
     """(conv (L, 9), sizes (D+1,)) for images (C, H, W); a UserError (one line) where a kernel does not
     fit, a stride leaves a row or column of the input unread, or pooling would drop one."""
     kernels, k, stride = config["kernels"], config["size"], config["stride"]
+    if not 1 <= len(kernels) <= MAX_LAYERS:
+        raise UserError(f"option 'kernels': one number per conv layer, 1 to {MAX_LAYERS} layers (e.g. 4 or 4,8); "
+                        f"got {len(kernels)}")
     pad, pool = PADDINGS[config["padding"]], POOLS[config["pool"]]
     conv = np.zeros((len(kernels), 9), np.int64)
     c, h, w = image
@@ -45,12 +55,11 @@ def build(image: tuple[int, int, int], config: dict, classes: int) -> tuple[np.n
             raise UserError(f"option 'size': a {k}×{k} kernel is larger than {where}; use a smaller "
                             f"kernel, padding=same, fewer conv layers or pool=none")
         for side, name in ((h, "row"), (w, "column")):
-            spare = (side + 2 * pad_of(k, pad) - k) % stride
-            if spare:
+            unread = unread_cells(side, k, stride, pad)
+            if unread:
                 raise UserError(f"option 'stride': a {k}×{k} kernel at stride {stride} never reads the last "
-                                f"{name}{'s' * (spare > 1)} of {where}; use stride=1 or an image size where "
-                                f"(side − {k}{' + ' + str(2 * pad_of(k, pad)) if pad_of(k, pad) else ''}) "
-                                f"divides by {stride}")
+                                f"{name}{'s' * (unread > 1)} of {where}; use stride=1, or another image size, "
+                                f"padding or kernel size")
         conv[l] = (c, h, w, n, k, stride, pad, act.CODES[config["activation"]], pool)
         ho, wo, hp, wp = layer_dims(conv[l])
         if pool != NONE and (ho % 2 or wo % 2):
