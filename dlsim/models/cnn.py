@@ -33,6 +33,8 @@ from dlsim.protocol.datasets import IMAGES, Source, one_hot
 from dlsim.protocol.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
 DATASETS = ("bars", "shapes", "colour_shapes", "digits")
+CLASS_NAMES = {"bars": images.BARS, "shapes": images.SHAPES, "colour_shapes": images.SHAPES,
+               "digits": images.DIGITS}
 
 
 # --- the image sets, registered under the names the CNN offers --------------------------------------
@@ -91,7 +93,7 @@ class CNN(Model):
     kinds = ("images",)
     default_epochs = 20
     metrics = METRICS
-    saved = Model.saved + ("theta", "grad", "m", "v", "fm", "dm", "win", "batch_index", "sample",
+    saved = Model.saved + ("theta", "grad", "m", "v", "fm", "dm", "win", "current", "batch_index", "sample",
                            "batch_loss", "epoch_loss")
     learning_rule = "backpropagation through the pooling and the convolutions"
     formulas = FORMULAS
@@ -160,6 +162,8 @@ class CNN(Model):
         self.fm = np.zeros(self.o[-1])          # a sample's maps, in the kernels' layout
         self.dm = np.zeros(self.o[-1])          # their δs, at the same places
         self.win = np.zeros(self.o[-1], np.int64)   # each pooled cell's winner, at the pooled maps' places
+        self.current = -1       # the training image whose maps fm holds (-1: none stepped yet)
+        self.class_names = CLASS_NAMES[config["dataset"]]
         self.batch_index = 0    # batches done in this epoch
         self.sample = 0         # samples done in this batch
         self.batch_loss = 0.0   # running loss of the current batch

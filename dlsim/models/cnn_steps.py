@@ -41,6 +41,7 @@ def sample_events(m, s: int, batch: int):
     m.fm[:] = 0.0
     m.dm[:] = 0.0
     m.win[:] = 0
+    m.current = s
     m.conv_maps(0)[0][...] = m.X[s]
     for l in range(m.n_conv):
         yield from _conv_forward(m, l)
