@@ -61,7 +61,7 @@ def delta(event) -> str:
     if "sum" in v:
         terms = [product(d, w) for w, d in zip(v["weights"], v["deltas"])]
         return f"δ = f'(z)·Σ w·δ = {fac(v['fprime'])}·({sum_of(terms, SHOWN)}) = {num(v['delta'])}"
-    return (f"δ = (ŷ − y)/batch = ({num(v['prediction'])} − {num(v['target'], 0)})·{fac(v['scale'])} "
+    return (f"δ = (ŷ − y)/batch = ({num(v['probability'])} − {num(v['target'], 0)})·{fac(v['scale'])} "
             f"= {num(v['delta'])}   (softmax + cross-entropy: f'(z) cancels)")
 
 

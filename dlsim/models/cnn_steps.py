@@ -134,7 +134,7 @@ def _dense_backward(m, y, scale):
     for k in range(n_out):
         dzo[k] = losses.delta(zo[k], ao[k], y[k], losses.SOFTMAX_CE, act.SOFTMAX, scale, n_out)
         yield Event(Op.DELTA, BACKWARD, f"cnn.layer[{L + D - 1}].neuron[{k}]", {
-            "prediction": float(ao[k]), "target": float(y[k]), "scale": scale, "delta": float(dzo[k])},
+            "probability": float(ao[k]), "target": float(y[k]), "scale": scale, "delta": float(dzo[k])},
             closes=_closes(k == n_out - 1))
     for d in range(D - 1, -1, -1):
         W, _ = m.dense_params(d)
