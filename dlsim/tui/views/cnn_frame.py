@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 
+from dlsim.kernels import cnn as ck
 from dlsim.kernels import cnn_reference as ref
 from dlsim.protocol.events import Level
 
@@ -33,10 +34,8 @@ def focus(model, last) -> dict:
         return out
     out["l"] = l
     out["f"] = int(match.group(2) or 0)
-    if match.group(4) is not None:
+    if match.group(4) is not None:   # (a δ reaching the layer below lands on that layer's pooled map)
         out["cell"] = (int(match.group(4)), int(match.group(5)))
-    if last.op == "below":   # the δ lands on the pooled map of the layer below the one being backpropagated
-        out["below"] = True
     return out
 
 
@@ -88,7 +87,8 @@ def cnn_extras(model, last, trace) -> dict:
     return {
         **where, "inside": inside, "sample": s, "label": int(model.data.y[s]), "names": model.class_names,
         "layers": maps["layers"], "probs": probs, "K": K, "b": b, "dK": dK,
-        "stride": int(row[5]), "pad": int(row[6]), "size": int(row[4]), "pool": int(row[8]),
+        "stride": int(row[ck.STRIDE]), "pad": int(row[ck.PADDING]), "size": int(row[ck.SIZE]),
+        "pool": int(row[ck.POOL]),
         "progress": progress, "n_conv": model.n_conv,
         "backward": inside and op in BACKWARD_OPS,
         "arithmetic": _arithmetic(last, trace) if inside else None,
