@@ -11,10 +11,11 @@ from dlsim.kernels.conv import MAX, NONE
 from dlsim.models.cnn_net import pad_of
 from dlsim.protocol.events import Level
 from dlsim.tui.views.base import NetworkView
-from dlsim.tui.views.cnn_frame import Confusion, cnn_extras, filled
-from dlsim.tui.views.panels import curves
+from dlsim.tui.views.cnn_frame import PLACE, Confusion, cnn_extras, filled
+from dlsim.tui.views.panels import curves, weight_heatmap
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.curves import Chart
+from dlsim.tui.widgets.network.weights import Matrix
 from dlsim.tui.widgets.image.pixels import grey, numbers, picture, side_by_side, signed, width_of
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
@@ -37,11 +38,13 @@ class CNNView(NetworkView):
                 stage = StagePanel(self, id="graph")
                 stage.border_title = "image · kernel · feature map · pooled"
                 yield stage
-                kernels = KernelsPanel(self, id="weights")
-                kernels.border_title = "every kernel of the layer · its map for this image"
-                yield kernels
+                with Horizontal(id="cnn-lower"):
+                    kernels = KernelsPanel(self, id="kernels")
+                    kernels.border_title = "kernels · their maps"
+                    yield kernels
+                    yield weight_heatmap(self, "weights · w to edit")
             with Vertical(id="right"):
-                classes = ClassesPanel(self, id="decision")
+                classes = ClassesPanel(self, id="classes")
                 classes.border_title = "class probabilities · test set"
                 yield classes
                 yield curves(self)
@@ -54,6 +57,34 @@ class CNNView(NetworkView):
     def exercise(self, model) -> None:
         self.extras(model)
 
+    def matrices(self, frame, ui) -> list[Matrix]:
+        """A matrix per layer for the heatmap (and the weight editor): a conv layer's column f is kernel
+        f's weights (channel, row, column in order) with its bias last; a dense layer's is W as stored.
+        In the backward pass, the gradients accumulated so far."""
+        backward = frame.phase == "backward" and frame.grads is not None
+        source = frame.grads if backward else frame.params
+        last = frame.last
+        where = PLACE.search(last.path) if last is not None else None
+        out = []
+        for name in source:
+            if not name.endswith((".K", ".W")):
+                continue
+            l = int(name[6:name.index("]")])
+            values, bias = source[name], source[f"layer[{l}].b"]
+            hot = set()
+            if name.endswith(".K"):
+                F, shape = values.shape[0], values.shape[1:]
+                flat = values.reshape(F, -1).T   # (C·k·k, F)
+                if where and int(where.group(1)) == l and where.group(2) is not None:
+                    hot = {(r, int(where.group(2))) for r in range(flat.shape[0] + 1)}
+                out.append(Matrix(f"conv {l + 1}: {F} kernels", flat, bias, _kernel_element(l, shape),
+                                  "∂L/∂K" if backward else "K", hot, "k", "K"))
+            else:
+                out.append(Matrix(f"dense {values.shape[0]}→{values.shape[1]}", values, bias,
+                                  _dense_element(l, values.shape[0]), "∂L/∂W" if backward else "W", hot,
+                                  "in", "out"))
+        return out
+
     def sample(self, model, last):
         return model.current if self.in_sample(last) and model.current >= 0 else None
 
@@ -63,6 +94,21 @@ class CNNView(NetworkView):
         if model.n_batches() == 1:
             return sample
         return f"batch {min(model.batch_index + 1, model.n_batches())}/{model.n_batches()} {sample}"
+
+
+def _kernel_element(l: int, shape: tuple):
+    """Heatmap cell → parameter: row r < C·k·k is weight (c, i, j) of kernel `col`; the last row its bias."""
+    def element(row: int, col: int):
+        if row < int(np.prod(shape)):
+            return f"layer[{l}].K", (col, *np.unravel_index(row, shape))
+        return f"layer[{l}].b", (col,)
+    return element
+
+
+def _dense_element(l: int, n_in: int):
+    def element(row: int, col: int):
+        return (f"layer[{l}].W", (row, col)) if row < n_in else (f"layer[{l}].b", (col,))
+    return element
 
 
 def _mono(panel) -> bool:
@@ -226,26 +272,26 @@ class KernelsPanel(Panel):
         F = K.shape[0]
         a = layer["a"]
         progress = ex["progress"]
-        size = max(a.shape[1], K.shape[2])
-        for scale in (3, 2, 1):
+        for scale, gap in ((3, 1), (2, 1), (1, 1), (1, 0)):   # a blank line between kernel and map if it fits
             tiles = []
             for f in range(F):
                 known = np.ones(a.shape[1:], bool)
                 if progress is not None and progress[0] == 0:
                     known = filled(a.shape[1:], progress[1], f, progress[2])
-                kernel = picture(signed(K[f].mean(axis=0)), {}, max(1, scale), mono, K[f].mean(axis=0))
+                kernel = picture(signed(K[f].mean(axis=0)), {}, scale, mono, K[f].mean(axis=0))
                 fmap = picture(signed(a[f], known=known), {}, scale, mono, a[f])
-                tiles.append((f"K{f}" + ("◂" if f == ex["f"] else ""), kernel + [[]] + fmap))
+                tiles.append((f"K{f}" + ("◂" if f == ex["f"] else ""), kernel + [[]] * gap + fmap))
             tile_h = 1 + max(len(lines) for _, lines in tiles)
             tile_w = max(width_of(lines) for _, lines in tiles) + 2
             across = max(1, width // tile_w)
-            if -(-F // across) * tile_h <= height or scale == 1:
+            if -(-F // across) * tile_h <= height:
                 break
         out: list[Cells] = []
         for start in range(0, F, across):
             out.extend(side_by_side(tiles[start:start + across], width))
-        if len(out) > height:
-            out = out[:height - 1] + [[(f"… {F} kernels: more than fit", st.plain(dim=True))]]
+        if len(out) > height:   # the kernels that fit, and how many do not
+            shown = (height - 1) // tile_h * across
+            out = out[:(height - 1) // tile_h * tile_h] + [[(f"… {F - shown} more kernels", st.plain(dim=True))]]
         return out
 
 
