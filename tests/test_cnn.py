@@ -269,3 +269,14 @@ def test_the_default_cnn_learns_the_bars():
     sim = dlsim.make("cnn", seed=0)
     summary = sim.train(epochs=8)
     assert summary["test_acc"] >= 0.9
+
+
+def test_numpy_backend_trains_without_loading_numba():
+    import subprocess
+    import sys
+    code = ("import sys, dlsim\n"
+            "s = dlsim.make('cnn', backend='numpy', samples=8, test=4, batch=4)\n"
+            "s.train(epochs=1); s.gradients(); s.predict(s.data.X[:2])\n"
+            "print('numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

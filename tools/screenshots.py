@@ -33,6 +33,8 @@ SCENES = [
     ("mlp-compact-80x24", (80, 24), "mlp", {"dataset": "moons"}, 500, ["2", "right", "right"]),
     ("lesson", (120, 40), "lesson:perceptron-and", {}, 0, ["n", "b", "n", "b"]),
     ("som-colours", (120, 40), "som", {}, 12, ["3", "right", "2", "right", "1", "right", "right", "right"]),
+    ("cnn-digits", (120, 40), "cnn", {"dataset": "digits", "samples": 600, "optimizer": "adam", "lr": 0.01}, 5,
+     ["3", "right", "1", *["right"] * 17]),
 ]
 
 
@@ -61,7 +63,7 @@ def main(argv=None) -> int:
     folder = Path(argv[0]) if argv else assets_dir() / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     os.environ["DLSIM_DATA_DIR"] = tempfile.mkdtemp()   # no one's lesson progress in the pictures
-    for name in ("perceptron", "mlp", "som"):
+    for name in ("perceptron", "mlp", "som", "cnn"):
         warmup.warm(name)
     for scene in SCENES:
         print(asyncio.run(shoot(*scene, folder)))
