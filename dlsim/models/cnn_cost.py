@@ -1,7 +1,7 @@
 """What a CNN configuration costs, worked out from its sizes before anything is allocated
 (Model.estimate: the Simulator refuses what does not fit; lessons and headless runs warn of long work).
 Building the architecture here also refuses, in one line, a kernel or stride that does not fit."""
-from dlsim.kernels.cnn import IN_C, N_KERNELS, SIZE
+from dlsim.kernels.cnn import IN_C, IN_H, IN_W, N_KERNELS, SIZE
 from dlsim.models import cnn_net
 from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
 from dlsim.protocol.events import Level
@@ -25,7 +25,7 @@ def estimate(config, data, history) -> Estimate:
         macs += f * ho * wo * c * k * k
         cells += f * ho * wo
         pooled += f * hp * wp
-        below += (c * int(row[1]) * int(row[2])) if l > 0 else 0
+        below += c * int(row[IN_H]) * int(row[IN_W]) if l > 0 else 0   # δ to each input cell
     dense = sum(int(i * o) for i, o in zip(sizes[:-1], sizes[1:]))
     units = int(sum(sizes[1:]))
     batch = config["batch"] or n
