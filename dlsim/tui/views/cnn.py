@@ -16,7 +16,7 @@ from dlsim.tui.views.panels import curves, weight_heatmap
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.curves import Chart
 from dlsim.tui.widgets.network.weights import Matrix
-from dlsim.tui.widgets.image.pixels import grey, numbers, picture, side_by_side, signed, width_of
+from dlsim.tui.widgets.image.pixels import block_width, grey, numbers, picture, side_by_side, signed, width_of
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
 
@@ -137,10 +137,10 @@ def _winners(ex, layer, f, known) -> dict:
 def _input_picture(ex, layer, scale, mono):
     x = layer["x"]
     if ex["l"] == 0:
-        rgb, values, title = grey(x), x.mean(axis=0), f"image {x.shape[1]}×{x.shape[2]}"
+        rgb, values, title = grey(x), x.mean(axis=0), "image"
     else:
         values = x.mean(axis=0)
-        rgb, title = signed(values), f"input: mean of {x.shape[0]} maps"
+        rgb, title = signed(values), f"input (mean of {x.shape[0]})"
     return title, picture(rgb, _window(ex, x.shape[1:]), scale, mono, values)
 
 
@@ -175,7 +175,7 @@ class StagePanel(Panel):
                  + [(scale, 0) for scale in range(largest, 1, -1)] + [(1, 5), (1, 4), (1, 0)])
         for scale, digits in tries:
             blocks = self._blocks(ex, layer, l, f, scale, mono, digits)
-            if sum(width_of(lines) + 2 for _, lines in blocks) - 2 <= width:
+            if sum(block_width(title, lines) + 2 for title, lines in blocks) - 2 <= width:
                 break
         out = side_by_side(blocks, width)
         out = out[:height - 1 - len(arithmetic)] + arithmetic
@@ -216,9 +216,9 @@ class StagePanel(Panel):
             a_marks = _winners(ex, layer, f, p_known)
         blocks = [_input_picture(ex, layer, scale, mono),
                   kernel(f"kernel {f}{channels}", K[0]),
-                  (f"map {f}/{F} {a.shape[0]}×{a.shape[1]}", picture(signed(a, known=a_known), a_marks, scale, mono, a))]
+                  (f"map {f}", picture(signed(a, known=a_known), a_marks, scale, mono, a))]
         if ex["pool"] != NONE:
-            blocks.append((f"pooled {p.shape[0]}×{p.shape[1]}",
+            blocks.append(("pooled",
                            picture(signed(p, known=p_known), p_marks, scale, mono, p)))
         return blocks
 
@@ -282,7 +282,7 @@ class KernelsPanel(Panel):
                 fmap = picture(signed(a[f], known=known), {}, scale, mono, a[f])
                 tiles.append((f"K{f}" + ("◂" if f == ex["f"] else ""), kernel + [[]] * gap + fmap))
             tile_h = 1 + max(len(lines) for _, lines in tiles)
-            tile_w = max(width_of(lines) for _, lines in tiles) + 2
+            tile_w = max(block_width(title, lines) for title, lines in tiles) + 2
             across = max(1, width // tile_w)
             if -(-F // across) * tile_h <= height:
                 break
@@ -359,6 +359,6 @@ class ClassesPanel(Panel):
             tiles = []
             for i, image in zip(wrong, ex["wrong_images"]):
                 guess = names[ex["predicted"][i]] if ex["predicted"][i] >= 0 else "tie"
-                tiles.append((f"→{guess}", picture(grey(image), {}, 1, mono, image.mean(axis=0))))
+                tiles.append((f"→{guess[:6]}", picture(grey(image), {}, 1, mono, image.mean(axis=0))))
             out.extend(side_by_side(tiles, width, gap=1)[:room - len(out)])
         return out

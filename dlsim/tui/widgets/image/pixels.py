@@ -103,12 +103,17 @@ def width_of(lines: list[Cells]) -> int:
     return max((sum(len(text) for text, _ in line) for line in lines), default=0)
 
 
+def block_width(title: str, lines: list[Cells]) -> int:
+    """A block's width: its widest line, or its title where that is wider (up to 16 characters)."""
+    return max(width_of(lines), min(len(title), 16), 1)
+
+
 def side_by_side(blocks: list[tuple[str, list[Cells]]], width: int, gap: int = 2) -> list[Cells]:
     """Blocks under their titles, left to right, as many as fit in `width` (the rest dropped)."""
     title_style = st.plain(dim=True)
     placed, used = [], 0
     for title, lines in blocks:
-        w = max(width_of(lines), 1)
+        w = block_width(title, lines)
         if used + w > width:
             break
         placed.append((title, lines, w))
