@@ -153,9 +153,9 @@ class StagePanel(Panel):
     READING = (("image", "the input in grey (colour images in their colours); the kernel's window tinted yellow"),
                ("kernel", "its weights as numbers, blue positive, orange negative (∂K in the backward pass)"),
                ("feature map", "a = f(Σ window·K + b) per position, filling in as the kernel slides; white the\n"
-                               "cell being written, green the cells a max-pool window picked, dark not yet computed"),
+                               "cell being written, green the cells a max-pool window picked, blank not computed yet"),
                ("pooled", "each 2×2 window's max (or mean); backward: the δ each pooled cell sends back"),
-               ("window × kernel", "the numbers under the kernel, the kernel, their products, and their sum"))
+               ("arithmetic", "the numbers under the kernel (window), their products with the kernel, the sum"))
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
@@ -259,8 +259,8 @@ class StagePanel(Panel):
 
 
 class KernelsPanel(Panel):
-    READING = (("kernels", "each kernel of the layer in focus as pixels (blue +, orange −) above its feature map"
-                           " for this image"),)
+    READING = (("kernels", "each kernel of the layer in focus as pixels (blue +, orange −), above its\n"
+                           "feature map for this image (◂ the kernel in focus)"),)
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
