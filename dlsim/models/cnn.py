@@ -21,7 +21,7 @@ from dlsim.errors import UserError
 from dlsim.kernels import activations as act
 from dlsim.kernels import cnn as ck
 from dlsim.kernels import conv as cv
-from dlsim.kernels import losses, optimizers
+from dlsim.kernels import optimizers
 from dlsim.models import cnn_cost, cnn_net
 from dlsim.models import options as opt
 from dlsim.models.base import NO_CLASS, TIE, Model
@@ -30,7 +30,7 @@ from dlsim.models.cnn_net import layer_dims
 from dlsim.models.cnn_steps import sample_events, update_events
 from dlsim.protocol import datasets, images
 from dlsim.protocol.datasets import IMAGES, Source, one_hot
-from dlsim.protocol.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
+from dlsim.protocol.events import EVALUATE, UPDATE, Event, Level
 
 DATASETS = ("bars", "shapes", "colour_shapes", "digits")
 CLASS_NAMES = {"bars": images.BARS, "shapes": images.SHAPES, "colour_shapes": images.SHAPES,

@@ -12,6 +12,7 @@ import numpy as np
 
 from dlsim.kernels import cnn as ck
 from dlsim.kernels import cnn_reference as ref
+from dlsim.models.cnn_net import pad_of, pooling_kind
 from dlsim.protocol.events import Level
 
 PLACE = re.compile(r"layer\[(\d+)\](?:\.kernel\[(\d+)\](?:\.(pos|a|pool)\[(\d+),(\d+)\]|\.(b|pool))?)?")
@@ -58,17 +59,6 @@ def _stepped(model) -> dict:
     return {"layers": layers, "probs": model.dense_maps(len(model.sizes) - 2)[2].copy()}
 
 
-def filled(shape, f_now: int, f_map: int, cell) -> np.ndarray:
-    """Which cells of kernel f_map's map are computed when kernel f_now has just written `cell`
-    (kernels in order, each row by row)."""
-    mask = np.zeros(shape, bool)
-    if f_map < f_now:
-        mask[...] = True
-    elif f_map == f_now:
-        mask.reshape(-1)[:cell[0] * shape[1] + cell[1] + 1] = True
-    return mask
-
-
 def cnn_extras(model, last, trace) -> dict:
     where = focus(model, last)
     inside = last is not None and last.closes < Level.SAMPLE and model.current >= 0
@@ -87,8 +77,8 @@ def cnn_extras(model, last, trace) -> dict:
     return {
         **where, "inside": inside, "sample": s, "label": int(model.data.y[s]), "names": model.class_names,
         "layers": maps["layers"], "probs": probs, "K": K, "b": b, "dK": dK,
-        "stride": int(row[ck.STRIDE]), "pad": int(row[ck.PADDING]), "size": int(row[ck.SIZE]),
-        "pool": int(row[ck.POOL]),
+        "stride": int(row[ck.STRIDE]), "shift": pad_of(int(row[ck.SIZE]), int(row[ck.PADDING])),
+        "size": int(row[ck.SIZE]), "pool": pooling_kind(int(row[ck.POOL])),
         "progress": progress, "n_conv": model.n_conv,
         "backward": inside and op in BACKWARD_OPS,
         "arithmetic": _arithmetic(last, trace) if inside else None,
