@@ -206,3 +206,30 @@ def test_sample_by_sample_gives_the_batch_gradients_bits():
         cnn.sample_forward(theta, conv, sizes, RELU, fm, win)
         total += cnn.sample_backward(theta, stepped, conv, sizes, RELU, y, 1.0 / len(X), fm, win, dm)
     assert np.array_equal(stepped, grad) and total == loss
+
+
+@pytest.mark.parametrize("optimizer", ("sgd", "momentum", "adam"))
+def test_frozen_parameters_keep_their_bits_and_the_rest_match_the_reference(optimizer):
+    conv, sizes = _network(2, 1, cnn.SAME, cnn.MAX, 2, RELU, hidden=3)
+    theta, X, Y = _case(conv, sizes, batch=4)
+    frozen = int(cnn.param_offsets(conv, sizes)[2])   # the first conv layer's kernels and biases
+    compiled = [theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)]
+    reference = [theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)]
+    hyper = (OPTIMIZERS[optimizer], 0.1, 0.9, 0.9, 0.999, 1e-8)
+    for t in (1, 2):
+        loss = cnn.train_batch(*compiled, t, frozen, conv, sizes, RELU, *hyper, X, Y)
+        r_loss = ref.train_batch(*reference, t, frozen, conv, sizes, RELU, *hyper, X, Y)
+        assert np.isclose(loss, r_loss, rtol=1e-12)
+    assert np.array_equal(compiled[0][:frozen], theta[:frozen]) and np.any(compiled[1][:frozen] != 0)
+    assert not np.array_equal(compiled[0][frozen:], theta[frozen:])
+    assert np.allclose(compiled[0], reference[0], rtol=1e-10, atol=1e-12)
+
+
+def test_evaluate_gives_the_references_probabilities_and_mean_loss():
+    conv, sizes = _network(3, 2, cnn.VALID, cnn.MEAN, 1, TANH, side=9)
+    theta, X, Y = _case(conv, sizes, batch=5)
+    P, r_P = np.zeros((5, 3)), np.zeros((5, 3))
+    loss = cnn.evaluate(theta, conv, sizes, TANH, X, Y, P)
+    r_loss = ref.evaluate(theta, conv, sizes, TANH, X, Y, r_P)
+    assert np.isclose(loss, r_loss, rtol=1e-12) and np.allclose(P, r_P, **CLOSE)
+    assert np.isclose(loss, cnn.gradients(theta, np.zeros_like(theta), conv, sizes, TANH, X, Y), rtol=1e-15)
