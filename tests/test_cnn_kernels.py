@@ -111,7 +111,7 @@ def test_gradients_match_finite_differences_and_the_reference(stride, pad, pool,
     theta, X, Y = _case(conv, sizes)
     grad = np.zeros_like(theta)
     loss = cnn.gradients(theta, grad, conv, sizes, RELU, X, Y)
-    r_loss, r_grad = ref.gradients(theta, conv, sizes, RELU, X, Y)
+    r_loss, r_grad = ref.loss_and_gradients(theta, conv, sizes, RELU, X, Y)
     assert np.isclose(loss, r_loss, rtol=1e-12) and np.allclose(grad, r_grad, rtol=1e-10, atol=1e-13)
     h = 1e-6
     numeric = np.empty_like(theta)
@@ -128,7 +128,7 @@ def test_a_five_by_five_kernel_with_tanh_and_a_hidden_layer_has_the_right_gradie
     theta, X, Y = _case(conv, sizes)
     grad = np.zeros_like(theta)
     cnn.gradients(theta, grad, conv, sizes, TANH, X, Y)
-    assert np.allclose(grad, ref.gradients(theta, conv, sizes, TANH, X, Y)[1], rtol=1e-10, atol=1e-13)
+    assert np.allclose(grad, ref.loss_and_gradients(theta, conv, sizes, TANH, X, Y)[1], rtol=1e-10, atol=1e-13)
 
 
 def test_predictions_are_the_references_softmax():
@@ -136,7 +136,7 @@ def test_predictions_are_the_references_softmax():
     theta, X, _ = _case(conv, sizes, batch=4)
     P = np.empty((4, sizes[-1]))
     cnn.predict(theta, conv, sizes, RELU, X, P)
-    assert np.allclose(P, ref.predict(theta, conv, sizes, RELU, X), **CLOSE)
+    assert np.allclose(P, ref.probabilities(theta, conv, sizes, RELU, X), **CLOSE)
     assert np.allclose(P.sum(axis=1), 1.0)
 
 
@@ -159,7 +159,7 @@ def test_fused_epochs_give_the_bits_of_one_batch_at_a_time(optimizer):
     hyper = (OPTIMIZERS[optimizer], 0.05, 0.9, 0.9, 0.999, 1e-8)
     fused = [theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)]
     losses = np.empty(2)
-    epochs, t = cnn.train_epochs(*fused, 0, conv, sizes, RELU, *hyper, X, Y, orders, 4, losses)
+    epochs, t = cnn.train_epochs(*fused, 0, 0, conv, sizes, RELU, *hyper, X, Y, orders, 4, losses)
     assert (epochs, t) == (2, 6)
     stepped = [theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)]
     t, batch_losses = 0, []
@@ -167,7 +167,7 @@ def test_fused_epochs_give_the_bits_of_one_batch_at_a_time(optimizer):
         for start in range(0, 10, 4):
             idx = order[start:start + 4]
             t += 1
-            batch_losses.append(cnn.train_batch(*stepped, t, conv, sizes, RELU, *hyper, X[idx], Y[idx]) * len(idx))
+            batch_losses.append(cnn.train_batch(*stepped, t, 0, conv, sizes, RELU, *hyper, X[idx], Y[idx]) * len(idx))
     assert np.array_equal(fused[0], stepped[0])
     assert losses[0] == (batch_losses[0] + batch_losses[1] + batch_losses[2]) / 10
 
@@ -180,7 +180,7 @@ def test_a_training_step_matches_the_reference(optimizer):
     state = {"m": np.zeros_like(theta), "v": np.zeros_like(theta), "t": 0}
     reference = theta.copy()
     for t in (1, 2, 3):
-        loss = cnn.train_batch(compiled, grad, m, v, t, conv, sizes, RELU, OPTIMIZERS[optimizer], 0.1, 0.9,
+        loss = cnn.train_batch(compiled, grad, m, v, t, 0, conv, sizes, RELU, OPTIMIZERS[optimizer], 0.1, 0.9,
                                0.9, 0.999, 1e-8, X, Y)
         r_loss = ref.train_step(reference, state, conv, sizes, RELU, X, Y, optimizer, 0.1)
         assert np.isclose(loss, r_loss, rtol=1e-12)
@@ -206,3 +206,30 @@ def test_sample_by_sample_gives_the_batch_gradients_bits():
         cnn.sample_forward(theta, conv, sizes, RELU, fm, win)
         total += cnn.sample_backward(theta, stepped, conv, sizes, RELU, y, 1.0 / len(X), fm, win, dm)
     assert np.array_equal(stepped, grad) and total == loss
+
+
+@pytest.mark.parametrize("optimizer", ("sgd", "momentum", "adam"))
+def test_frozen_parameters_keep_their_bits_and_the_rest_match_the_reference(optimizer):
+    conv, sizes = _network(2, 1, cnn.SAME, cnn.MAX, 2, RELU, hidden=3)
+    theta, X, Y = _case(conv, sizes, batch=4)
+    frozen = int(cnn.param_offsets(conv, sizes)[2])   # the first conv layer's kernels and biases
+    compiled = [theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)]
+    reference = [theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)]
+    hyper = (OPTIMIZERS[optimizer], 0.1, 0.9, 0.9, 0.999, 1e-8)
+    for t in (1, 2):
+        loss = cnn.train_batch(*compiled, t, frozen, conv, sizes, RELU, *hyper, X, Y)
+        r_loss = ref.train_batch(*reference, t, frozen, conv, sizes, RELU, *hyper, X, Y)
+        assert np.isclose(loss, r_loss, rtol=1e-12)
+    assert np.array_equal(compiled[0][:frozen], theta[:frozen]) and np.any(compiled[1][:frozen] != 0)
+    assert not np.array_equal(compiled[0][frozen:], theta[frozen:])
+    assert np.allclose(compiled[0], reference[0], rtol=1e-10, atol=1e-12)
+
+
+def test_evaluate_gives_the_references_probabilities_and_mean_loss():
+    conv, sizes = _network(3, 2, cnn.VALID, cnn.MEAN, 1, TANH, side=9)
+    theta, X, Y = _case(conv, sizes, batch=5)
+    P, r_P = np.zeros((5, 3)), np.zeros((5, 3))
+    loss = cnn.evaluate(theta, conv, sizes, TANH, X, Y, P)
+    r_loss = ref.evaluate(theta, conv, sizes, TANH, X, Y, r_P)
+    assert np.isclose(loss, r_loss, rtol=1e-12) and np.allclose(P, r_P, **CLOSE)
+    assert np.isclose(loss, cnn.gradients(theta, np.zeros_like(theta), conv, sizes, TANH, X, Y), rtol=1e-15)

@@ -20,7 +20,7 @@ def _train_and_test(data, channels, side, classes, epochs, seed=0):
     orders = np.stack([rng.permutation(len(X_train)) for _ in range(epochs)])
     losses = np.empty(epochs)
     buffers = [np.zeros_like(theta) for _ in range(3)]
-    cnn.train_epochs(theta, *buffers, 0, conv, sizes, RELU, ADAM, 0.01, 0.9, 0.9, 0.999, 1e-8,
+    cnn.train_epochs(theta, *buffers, 0, 0, conv, sizes, RELU, ADAM, 0.01, 0.9, 0.9, 0.999, 1e-8,
                      X_train, np.eye(classes)[y_train], orders, 32, losses)
     P = np.empty((len(X_test), classes))
     cnn.predict(theta, conv, sizes, RELU, X_test, P)

@@ -33,6 +33,8 @@ SCENES = [
     ("mlp-compact-80x24", (80, 24), "mlp", {"dataset": "moons"}, 500, ["2", "right", "right"]),
     ("lesson", (120, 40), "lesson:perceptron-and", {}, 0, ["n", "b", "n", "b"]),
     ("som-colours", (120, 40), "som", {}, 12, ["3", "right", "2", "right", "1", "right", "right", "right"]),
+    ("cnn-digits", (120, 40), "cnn", {"dataset": "digits", "samples": 600, "optimizer": "adam", "lr": 0.01}, 5,
+     ["3", "right", "1", *["right"] * 17]),
     # the RNN after 20 epochs on sine waves, eight time steps into a sequence's forward pass
     ("rnn-sine", (120, 40), "rnn", {}, 20, ["3", "right", "2", *["right"] * 8]),
     # the LSTM after 20 epochs on remember-the-first-bit (20 noise steps), 14 steps back into BPTT
@@ -65,7 +67,7 @@ def main(argv=None) -> int:
     folder = Path(argv[0]) if argv else assets_dir() / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     os.environ["DLSIM_DATA_DIR"] = tempfile.mkdtemp()   # no one's lesson progress in the pictures
-    for name in ("perceptron", "mlp", "som", "rnn", "lstm"):
+    for name in ("perceptron", "mlp", "som", "cnn", "rnn", "lstm"):
         warmup.warm(name)
     for scene in SCENES:
         print(asyncio.run(shoot(*scene, folder)))

@@ -52,7 +52,7 @@ def bench(side: int, kernels: int, batch: int, X_all=None, classes: int = 10):
     X = X_all[:batch] if X_all is not None else rng.uniform(0.0, 1.0, (batch, 1, side, side))
     Y = np.eye(classes)[rng.integers(0, classes, batch)]
     compiled, grad, m, v = theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)
-    fused = timing.median_us(lambda: cnn.train_batch(compiled, grad, m, v, 1, conv, sizes, RELU, SGD, LR, 0.0, 0.9,
+    fused = timing.median_us(lambda: cnn.train_batch(compiled, grad, m, v, 1, 0, conv, sizes, RELU, SGD, LR, 0.0, 0.9,
                                                0.999, 1e-8, X, Y))
     reference, state = theta.copy(), {"m": 0.0, "v": 0.0, "t": 0}
     numpy = timing.median_us(lambda: ref.train_step(reference, state, conv, sizes, RELU, X, Y, "sgd", LR))

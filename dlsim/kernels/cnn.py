@@ -255,19 +255,48 @@ def predict(theta, conv, sizes, dense_act, X, P):
 
 
 @kernel
-def train_batch(theta, grad, m, v, t, conv, sizes, dense_act, opt_kind, lr, mu, beta1, beta2, eps, X, Y):
-    """One optimizer step (t counts steps from 1); returns the batch loss measured before the step."""
+def evaluate(theta, conv, sizes, dense_act, X, Y, P):
+    """P (B, classes): every image's class probabilities; returns the mean loss, summed sample by
+    sample from the logits as training does (sample_loss with scale 1/B)."""
+    fm, _, win = workspace(conv, sizes)
+    po, o = param_offsets(conv, sizes), map_offsets(conv, sizes)
+    n_out = P.shape[1]
+    zo, ao = o[o.shape[0] - 3], o[o.shape[0] - 2]
+    scale = 1.0 / max(X.shape[0], 1)
+    loss = 0.0
+    for s in range(X.shape[0]):
+        _load_input(X[s], fm)
+        _forward(theta, conv, sizes, dense_act, po, o, fm, win)
+        loss += sample_loss(fm[zo:zo + n_out], fm[ao:ao + n_out], Y[s], SOFTMAX_CE, scale)
+        for k in range(n_out):
+            P[s, k] = fm[ao + k]
+    return loss
+
+
+@inline
+def _update(theta, grad, m, v, frozen, opt_kind, lr, mu, beta1, beta2, eps, t):
+    """The optimizer step on every parameter but the first `frozen` (kernels a teacher froze lie
+    first in theta): they keep their bits, whatever their gradient."""
+    n = theta.shape[0]
+    update_all(theta[frozen:n], grad[frozen:n], m[frozen:n], v[frozen:n], opt_kind, lr, mu, beta1, beta2, eps, t)
+
+
+@kernel
+def train_batch(theta, grad, m, v, t, frozen, conv, sizes, dense_act, opt_kind, lr, mu, beta1, beta2, eps, X, Y):
+    """One optimizer step (t counts steps from 1) on all but the first `frozen` parameters; returns
+    the batch loss measured before the step."""
     fm, dm, win = workspace(conv, sizes)
     grad[:] = 0.0
     loss = batch_gradients(theta, grad, conv, sizes, dense_act, X, Y, fm, dm, win)
-    update_all(theta, grad, m, v, opt_kind, lr, mu, beta1, beta2, eps, t)
+    _update(theta, grad, m, v, frozen, opt_kind, lr, mu, beta1, beta2, eps, t)
     return loss
 
 
 @kernel
-def train_epochs(theta, grad, m, v, t, conv, sizes, dense_act, opt_kind, lr, mu, beta1, beta2, eps,
+def train_epochs(theta, grad, m, v, t, frozen, conv, sizes, dense_act, opt_kind, lr, mu, beta1, beta2, eps,
                  X, Y, orders, batch_size, epoch_losses):
-    """Train len(orders) epochs, orders (E, N) giving each epoch's sample order; t = steps taken so far.
+    """Train len(orders) epochs, orders (E, N) giving each epoch's sample order; t = steps taken so far;
+    the first `frozen` parameters never change.
 
     The same arithmetic as train_batch on each batch in turn. Stops early after an epoch whose loss is
     not finite. Returns (epochs run, optimizer steps taken).
@@ -287,7 +316,7 @@ def train_epochs(theta, grad, m, v, t, conv, sizes, dense_act, opt_kind, lr, mu,
                 _forward(theta, conv, sizes, dense_act, po, o, fm, win)
                 loss += _backward(theta, grad, conv, sizes, dense_act, Y[idx[s]], scale, po, o, fm, win, dm)
             t += 1
-            update_all(theta, grad, m, v, opt_kind, lr, mu, beta1, beta2, eps, t)
+            _update(theta, grad, m, v, frozen, opt_kind, lr, mu, beta1, beta2, eps, t)
             total += loss * idx.shape[0]
         epoch_losses[e] = total / n
         if not math.isfinite(epoch_losses[e]):

@@ -2,7 +2,7 @@
 stride tricks).
 
 Obviously correct rather than fast or bit-identical: tests compare the compiled kernels with these to
-a tolerance, and tools/cnn_bench.py times the compiled training step against `train_step`.
+a tolerance, and dlsim/bench/cnn.py times the compiled training step against `train_step`.
 Same layouts and codes as the compiled kernels; activations by name ("relu", "tanh").
 """
 import numpy as np
@@ -10,6 +10,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from dlsim.kernels import cnn
 from dlsim.kernels.activations import NAMES as ACT_NAMES
+from dlsim.kernels.optimizers import MOMENTUM, SGD
 
 
 def pad_width(k, pad):
@@ -120,7 +121,7 @@ def forward(theta, conv, sizes, dense_act, X):
     return conv_maps, dense_maps
 
 
-def predict(theta, conv, sizes, dense_act, X):
+def probabilities(theta, conv, sizes, dense_act, X):
     return softmax_ce(forward(theta, conv, sizes, dense_act, X)[1][-1][1], np.zeros((len(X), sizes[-1])))[1]
 
 
@@ -128,7 +129,7 @@ def loss(theta, conv, sizes, dense_act, X, Y):
     return softmax_ce(forward(theta, conv, sizes, dense_act, X)[1][-1][1], Y)[0]
 
 
-def gradients(theta, conv, sizes, dense_act, X, Y):
+def loss_and_gradients(theta, conv, sizes, dense_act, X, Y):
     """The mean loss and its gradient, in theta's layout."""
     conv_maps, dense_maps = forward(theta, conv, sizes, dense_act, X)
     grad = np.zeros_like(theta)
@@ -158,7 +159,7 @@ def gradients(theta, conv, sizes, dense_act, X, Y):
 def train_step(theta, state, conv, sizes, dense_act, X, Y, optimizer, lr, mu=0.9, beta1=0.9, beta2=0.999,
                eps=1e-8):
     """One optimizer step in place; state = {"m", "v", "t"}; returns the loss before the step."""
-    value, g = gradients(theta, conv, sizes, dense_act, X, Y)
+    value, g = loss_and_gradients(theta, conv, sizes, dense_act, X, Y)
     if optimizer == "sgd":
         theta -= lr * g
     elif optimizer == "momentum":
@@ -171,3 +172,59 @@ def train_step(theta, state, conv, sizes, dense_act, X, Y, optimizer, lr, mu=0.9
         m_hat, v_hat = state["m"] / (1 - beta1 ** state["t"]), state["v"] / (1 - beta2 ** state["t"])
         theta -= lr * m_hat / (np.sqrt(v_hat) + eps)
     return value
+
+
+# ---------------------------------------------------------------- the compiled module's signatures
+# What a model calls through `backend.cnn`: the same names and arguments as dlsim.kernels.cnn, so
+# `backend=numpy` runs the model without compiling anything (to a tolerance, not to the bit).
+def predict(theta, conv, sizes, dense_act, X, P):
+    P[...] = probabilities(theta, conv, sizes, dense_act, X)
+
+
+def evaluate(theta, conv, sizes, dense_act, X, Y, P):
+    value, probs = softmax_ce(forward(theta, conv, sizes, dense_act, X)[1][-1][1], Y)
+    P[...] = probs
+    return value
+
+
+def gradients(theta, grad, conv, sizes, dense_act, X, Y):
+    value, g = loss_and_gradients(theta, conv, sizes, dense_act, X, Y)
+    grad += g
+    return value
+
+
+def _update(theta, grad, m, v, frozen, opt_kind, lr, mu, beta1, beta2, eps, t):
+    """optimizers.update_all on all but the first `frozen` parameters, vectorised."""
+    th, g, m, v = theta[frozen:], grad[frozen:], m[frozen:], v[frozen:]
+    if opt_kind == SGD:
+        th -= lr * g
+    elif opt_kind == MOMENTUM:
+        m[...] = mu * m + g
+        th -= lr * m
+    else:
+        m[...] = beta1 * m + (1.0 - beta1) * g
+        v[...] = beta2 * v + (1.0 - beta2) * g * g
+        th -= lr * (m / (1.0 - beta1 ** t)) / (np.sqrt(v / (1.0 - beta2 ** t)) + eps)
+
+
+def train_batch(theta, grad, m, v, t, frozen, conv, sizes, dense_act, opt_kind, lr, mu, beta1, beta2, eps, X, Y):
+    grad[:] = 0.0
+    value = gradients(theta, grad, conv, sizes, dense_act, X, Y)
+    _update(theta, grad, m, v, frozen, opt_kind, lr, mu, beta1, beta2, eps, t)
+    return value
+
+
+def train_epochs(theta, grad, m, v, t, frozen, conv, sizes, dense_act, opt_kind, lr, mu, beta1, beta2, eps,
+                 X, Y, orders, batch_size, epoch_losses):
+    n = X.shape[0]
+    for e in range(orders.shape[0]):
+        total = 0.0
+        for start in range(0, n, batch_size):
+            idx = orders[e, start:min(start + batch_size, n)]
+            t += 1
+            total += train_batch(theta, grad, m, v, t, frozen, conv, sizes, dense_act, opt_kind, lr, mu, beta1,
+                                 beta2, eps, X[idx], Y[idx]) * len(idx)
+        epoch_losses[e] = total / n
+        if not np.isfinite(epoch_losses[e]):
+            return e + 1, t
+    return orders.shape[0], t

@@ -1,13 +1,14 @@
 """The networks dlsim can simulate, by name."""
 from dlsim.errors import unknown
 from dlsim.models.base import Model
+from dlsim.models.cnn import CNN
 from dlsim.models.mlp import MLP
 from dlsim.models.lstm import LSTM
 from dlsim.models.perceptron import Perceptron
 from dlsim.models.rnn import RNN
 from dlsim.models.som import SOM
 
-MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, RNN, LSTM)}
+MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM)}
 
 
 def model_class(name: str) -> type[Model]:

@@ -24,12 +24,12 @@ class Kind:
 POINTS = Kind("points", "(2,)", ("samples", "test", "noise"))
 TABLE = Kind("table", "(2,)")
 VECTORS = Kind("vectors", "(F,)", ("samples", "test", "noise"))
-IMAGES = Kind("images", "(C, H, W)", ("samples", "test", "noise"))
+IMAGES = Kind("images", "(C, H, W)", ("samples", "test", "noise", "image"))   # image: the side, for generated sets
 SEQUENCES = Kind("sequences", "(T, F)", ("samples", "test", "noise"))
 TEXT = Kind("text", "(T,) tokens", ("samples", "test"))
 NOISE = Kind("noise", "(Z,)", ("samples",))
 KINDS = {k.name: k for k in (POINTS, TABLE, VECTORS, IMAGES, SEQUENCES, TEXT, NOISE)}
-DEFAULTS = {"samples": 256, "test": 0, "noise": 0.0}   # where a model has no such option
+DEFAULTS = {"samples": 256, "test": 0, "noise": 0.0, "image": 8}   # where a model has no such option
 
 
 @dataclass(frozen=True)
@@ -163,8 +163,9 @@ def kind_of(name: str) -> Kind:
     return SETS[name].kind
 
 
-def make(name: str, samples: int = 256, test: int = 64, noise: float = 0.0, seed: int = 0) -> Dataset:
-    """The named dataset with `samples` training and `test` test points (where its kind has them).
+def make(name: str, samples: int = 256, test: int = 64, noise: float = 0.0, seed: int = 0, **shape) -> Dataset:
+    """The named dataset with `samples` training and `test` test points (where its kind has them);
+    `shape` holds the kind's other options (an image's side), passed to the generator.
 
     Truth tables (and, or, xor4) are the four corners of the unit square, with no test set.
     """
@@ -175,7 +176,7 @@ def make(name: str, samples: int = 256, test: int = 64, noise: float = 0.0, seed
         X, y = _truth_table(source.table)
         return Dataset(name, X, y, X[:0], y[:0], source.classes, source.kind)
     rng = np.random.default_rng([seed, 7919])  # the data's stream stays apart from the weights'
-    X, y = source.generate(rng, samples + test, noise)
+    X, y = source.generate(rng, samples + test, noise, **shape)
     order = rng.permutation(samples + test)
     X, y = X[order], y[order]
     return Dataset(name, X[:samples], y[:samples], X[samples:], y[samples:], source.classes, source.kind)

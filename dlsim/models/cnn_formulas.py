@@ -1,0 +1,129 @@
+"""The CNN's ops, their names, and how the math panel writes each one with the numbers the kernels used."""
+from dlsim.models.mlp_formulas import activation, loss, softmax
+from dlsim.models.neuron_formulas import epoch_summary, weighted_sum
+from dlsim.protocol.metrics import LOSS_AND_ACCURACY
+from dlsim.protocol.numbers import count, fac, num, product, sum_of
+
+
+class Op:
+    CONV = "conv"                   # one kernel position: Σ window·K + b
+    ACTIVATION = "activation"       # one feature-map cell (or one hidden dense neuron)
+    POOL = "pool"                   # one 2×2 window: its max and the winner, or its mean
+    FLATTEN = "flatten"             # the last pooled maps read as one vector
+    WEIGHTED_SUM = "weighted_sum"   # one dense neuron
+    SOFTMAX = "softmax"
+    LOSS = "loss"
+    DELTA = "delta"                 # an output's δ, or a hidden dense neuron's
+    GRAD = "grad"                   # one dense neuron's ∂W column and ∂b
+    UNFLATTEN = "unflatten"         # the δ reaching one pooled map from the dense layer
+    POOL_BACK = "pool_back"         # one pooled δ routed into its window
+    MASK = "mask"                   # one cell's δ = ∂L/∂a · f'(z) (the ReLU mask)
+    DK = "dK"                       # one position's window·δ added to ∂K
+    DB = "db"                       # a kernel's ∂b: the sum of its map's δ
+    BELOW = "below"                 # the δ reaching one input cell of a conv layer (full convolution)
+    UPDATE = "update"               # one kernel's (or one dense neuron's) optimizer step
+    BATCH = "batch"
+    EPOCH = "epoch"
+
+
+METRICS = LOSS_AND_ACCURACY
+SHOWN = 4   # terms of a long sum written out before "…"
+
+
+def _cell(v) -> str:
+    return f"({v['r']},{v['c']})"
+
+
+def conv(event) -> str:
+    v = event.values
+    terms = [product(x, w) for x, w in zip(v["window"], v["weights"])]
+    return (f"z{_cell(v)} = Σ window·K + b = {sum_of(terms, SHOWN)} + {fac(v['bias'])} "
+            f"= {num(v['sum'])} + {fac(v['bias'])} = {num(v['z'])}")
+
+
+def pool(event) -> str:
+    v = event.values
+    cells = ", ".join(num(a) for a in v["window"])
+    if v["kind"] == "max":
+        return f"p{_cell(v)} = max({cells}) = {num(v['value'])}   winner: cell {v['winner']} of the window"
+    if v["kind"] == "mean":
+        return f"p{_cell(v)} = mean({cells}) = {num(v['value'])}"
+    return f"p{_cell(v)} = a{_cell(v)} = {num(v['value'])}   (no pooling)"
+
+
+def flatten(event) -> str:
+    v = event.values
+    return f"flatten: {v['maps']} maps of {v['shape']} → a vector of {count(v['size'])} inputs for the dense layer"
+
+
+def delta(event) -> str:
+    v = event.values
+    if "sum" in v:
+        terms = [product(d, w) for w, d in zip(v["weights"], v["deltas"])]
+        return f"δ = f'(z)·Σ w·δ = {fac(v['fprime'])}·({sum_of(terms, SHOWN)}) = {num(v['delta'])}"
+    return (f"δ = (ŷ − y)/batch = ({num(v['probability'])} − {num(v['target'], 0)})·{fac(v['scale'])} "
+            f"= {num(v['delta'])}   (softmax + cross-entropy: f'(z) cancels)")
+
+
+def grad(event) -> str:
+    v = event.values
+    return (f"∂W[:,{v['neuron']}] += a·δ with δ = {num(v['delta'])} ({count(len(v['inputs']))} inputs); "
+            f"∂b += δ: total {num(v['db'])}")
+
+
+def unflatten(event) -> str:
+    v = event.values
+    return (f"δ into pooled map {v['f']}: Σ_j W·δ for each of its {count(len(v['deltas']))} cells "
+            f"(largest |δ| {num(max(map(abs, v['deltas'])))})")
+
+
+def pool_back(event) -> str:
+    v = event.values
+    routed = ", ".join(num(d) for d in v["routed"])
+    if v["kind"] == "max":
+        return f"δ{_cell(v)} = {num(v['delta'])} → all of it to the winner (cell {v['winner']}): ({routed})"
+    if v["kind"] == "mean":
+        return f"δ{_cell(v)} = {num(v['delta'])} → a quarter to each cell: ({routed})"
+    return f"δ{_cell(v)} = {num(v['delta'])} passes straight through"
+
+
+def mask(event) -> str:
+    v = event.values
+    why = ("z > 0: passes" if v["fprime"] else "z ≤ 0: blocked") if v["fn"] == "relu" else f"1 − a² = {num(v['fprime'])}"
+    return f"δ{_cell(v)} = ∂L/∂a·f'(z) = {fac(v['dL_da'])}·{fac(v['fprime'])} = {num(v['delta'])}   ({why})"
+
+
+def dK(event) -> str:
+    v = event.values
+    return (f"∂K += window·δ{_cell(v)} with δ = {num(v['delta'])}: ∂K[0,0] += {product(v['window'][0], v['delta'])} "
+            f"→ {num(v['total'][0])}")
+
+
+def db(event) -> str:
+    v = event.values
+    return f"∂b[{v['f']}] = Σ δ over the {count(v['cells'])} cells of its map = {num(v['total'])}"
+
+
+def below(event) -> str:
+    v = event.values
+    return (f"δ_in({v['y']},{v['x']}) = Σ δ·K (flipped kernel) = {sum_of([num(t) for t in v['terms']] or ['0'], SHOWN)}"
+            f" = {num(v['delta'])}")
+
+
+def update(event) -> str:
+    v = event.values
+    if v["optimizer"] == "frozen":
+        return f"{v['what']} is frozen: no update ({v['name']} stays {num(v['old'][0])})"
+    return (f"{v['optimizer']} step on {v['what']}: {v['name']} {num(v['old'][0])} − lr·… → {num(v['new'][0])}; "
+            f"largest change {num(v['largest'])} (lr {num(v['lr'])})")
+
+
+def batch(event) -> str:
+    v = event.values
+    return f"step {count(v['step'])} done: batch loss {num(v['loss'])}"
+
+
+FORMULAS = {Op.CONV: conv, Op.ACTIVATION: activation, Op.POOL: pool, Op.FLATTEN: flatten,
+            Op.WEIGHTED_SUM: weighted_sum, Op.SOFTMAX: softmax, Op.LOSS: loss, Op.DELTA: delta, Op.GRAD: grad,
+            Op.UNFLATTEN: unflatten, Op.POOL_BACK: pool_back, Op.MASK: mask, Op.DK: dK, Op.DB: db,
+            Op.BELOW: below, Op.UPDATE: update, Op.BATCH: batch, Op.EPOCH: epoch_summary(METRICS)}

@@ -1,0 +1,109 @@
+"""The CNN's view: the image with the kernel's window where it is now, the kernel's numbers, the
+feature map filling in cell by cell and the pooled map with its winners (in the backward pass: the δ
+routed through the pool, masked, and ∂K accumulating); every kernel of the layer with its map for this
+image; the class probabilities, the test set's confusion matrix and misclassified images; the curves.
+"""
+import numpy as np
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+
+from dlsim.protocol.events import Level
+from dlsim.tui.views.base import NetworkView
+from dlsim.tui.views.cnn_frame import PLACE, Confusion, cnn_extras
+from dlsim.tui.views.panels import curves, weight_heatmap
+from dlsim.tui.widgets.curves import Chart
+from dlsim.tui.widgets.network.weights import Matrix
+from dlsim.tui.widgets.image.classes import ClassesPanel
+from dlsim.tui.widgets.image.kernels import KernelsPanel
+from dlsim.tui.widgets.image.stage import StagePanel
+
+
+class CNNView(NetworkView):
+    name = "cnn"
+    charts = (Chart("loss", (("train_loss", "train"), ("test_loss", "test"))),
+              Chart("accuracy", (("train_acc", "train"), ("test_acc", "test")), (0.0, 1.0)))
+    level_words = {Level.LAYER: "map"}
+    level_help = {Level.OP: "one kernel position, one cell, one pool window, one neuron, one kernel's update",
+                  Level.LAYER: "a whole feature map, pool pass, δ map or dense layer"}
+
+    def __init__(self, session):
+        super().__init__(session)
+        self.confusion = Confusion()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="sim-body", classes=self.name):
+            with Vertical(id="left"):
+                stage = StagePanel(self, id="graph")
+                stage.border_title = "image · kernel · feature map · pooled"
+                yield stage
+                with Horizontal(id="cnn-lower"):
+                    kernels = KernelsPanel(self, id="kernels")
+                    kernels.border_title = "kernels · their maps"
+                    yield kernels
+                    yield weight_heatmap(self, "weights · w to edit")
+            with Vertical(id="right"):
+                classes = ClassesPanel(self, id="classes")
+                classes.border_title = "class probabilities · test set"
+                yield classes
+                yield curves(self)
+
+    def extras(self, model) -> dict:
+        last = self.session.sim.last
+        return {**cnn_extras(model, last, self.session.trace.events), **self.confusion(model),
+                "cursor": self.cursor(model, last)}
+
+    def exercise(self, model) -> None:
+        self.extras(model)
+
+    def matrices(self, frame, ui) -> list[Matrix]:
+        """A matrix per layer for the heatmap (and the weight editor): a conv layer's column f is kernel
+        f's weights (channel, row, column in order) with its bias last; a dense layer's is W as stored.
+        In the backward pass, the gradients accumulated so far."""
+        backward = frame.phase == "backward" and frame.grads is not None
+        source = frame.grads if backward else frame.params
+        last = frame.last
+        where = PLACE.search(last.path) if last is not None else None
+        out = []
+        for name in source:
+            if not name.endswith((".K", ".W")):
+                continue
+            l = int(name[6:name.index("]")])
+            values, bias = source[name], source[f"layer[{l}].b"]
+            hot = set()
+            if name.endswith(".K"):
+                F, shape = values.shape[0], values.shape[1:]
+                flat = values.reshape(F, -1).T   # (C·k·k, F)
+                if where and int(where.group(1)) == l and where.group(2) is not None:
+                    hot = {(r, int(where.group(2))) for r in range(flat.shape[0] + 1)}
+                out.append(Matrix(f"conv {l + 1}: {F} kernels", flat, bias, _kernel_element(l, shape),
+                                  "∂L/∂K" if backward else "K", hot, "k", "K"))
+            else:
+                out.append(Matrix(f"dense {values.shape[0]}→{values.shape[1]}", values, bias,
+                                  _dense_element(l, values.shape[0]), "∂L/∂W" if backward else "W", hot,
+                                  "in", "out"))
+        return out
+
+    def sample(self, model, last):
+        return model.current if self.in_sample(last) and model.current >= 0 else None
+
+    def cursor(self, model, last) -> str:
+        rows = len(model.batch_rows()) if model.batch_index < model.n_batches() else model.batch_size
+        sample = f"image {model.sample + self.in_sample(last)}/{rows}"
+        if model.n_batches() == 1:
+            return sample
+        return f"batch {min(model.batch_index + 1, model.n_batches())}/{model.n_batches()} {sample}"
+
+
+def _kernel_element(l: int, shape: tuple):
+    """Heatmap cell → parameter: row r < C·k·k is weight (c, i, j) of kernel `col`; the last row its bias."""
+    def element(row: int, col: int):
+        if row < int(np.prod(shape)):
+            return f"layer[{l}].K", (col, *np.unravel_index(row, shape))
+        return f"layer[{l}].b", (col,)
+    return element
+
+
+def _dense_element(l: int, n_in: int):
+    def element(row: int, col: int):
+        return (f"layer[{l}].W", (row, col)) if row < n_in else (f"layer[{l}].b", (col,))
+    return element

@@ -1,0 +1,1 @@
+"""Images, kernels and feature maps drawn in cells: half-block pixels, numbers, side by side."""

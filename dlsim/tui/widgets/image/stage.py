@@ -1,0 +1,168 @@
+"""The CNN's stage: the image with the kernel's window where it is now, the kernel's numbers, the
+feature map filling in cell by cell and the pooled map with its winners, and under them the window ×
+kernel arithmetic in numbers; in the backward pass ∂K so far and the δ maps as they are routed and
+masked. Reads the frame's extras (dlsim.tui.views.cnn_frame)."""
+import numpy as np
+
+from dlsim.tui.widgets import style as st
+from dlsim.tui.widgets.image.pixels import block_width, grey, numbers, picture, side_by_side, signed, width_of
+from dlsim.tui.widgets.panel import Cells, Panel, UiState
+
+
+def filled(shape, f_now: int, f_map: int, cell) -> np.ndarray:
+    """Which cells of kernel f_map's map are computed when kernel f_now has just written `cell`
+    (kernels in order, each row by row)."""
+    mask = np.zeros(shape, bool)
+    if f_map < f_now:
+        mask[...] = True
+    elif f_map == f_now:
+        mask.reshape(-1)[:cell[0] * shape[1] + cell[1] + 1] = True
+    return mask
+
+
+def mono_of(panel) -> bool:
+    """Whether the app draws without colour (NO_COLOR)."""
+    return getattr(panel.app, "no_color", False)
+
+
+def _window(ex, shape) -> dict:
+    """The input cells under the kernel at the focused position, marked."""
+    cell = ex["cell"]
+    if cell is None or ex["op"] not in ("conv", "activation", "dK"):
+        return {}
+    k, shift = ex["size"], ex["shift"]
+    top, left = cell[0] * ex["stride"] - shift, cell[1] * ex["stride"] - shift
+    return {(y, x): "window" for y in range(max(top, 0), min(top + k, shape[0]))
+            for x in range(max(left, 0), min(left + k, shape[1]))}
+
+
+def _winners(ex, layer, f, known) -> dict:
+    """The feature-map cells each computed pooled cell took its max from."""
+    if ex["pool"] != "max":
+        return {}
+    win = layer["win"][f]
+    return {(2 * r + w // 2, 2 * c + w % 2): "winner" for (r, c), w in np.ndenumerate(win) if known[r, c]}
+
+
+def _input_picture(ex, layer, scale, mono):
+    x = layer["x"]
+    if ex["l"] == 0:
+        rgb, values, title = grey(x), x.mean(axis=0), "image"
+    else:
+        values = x.mean(axis=0)
+        rgb, title = signed(values), f"input (mean of {x.shape[0]})"
+    return title, picture(rgb, _window(ex, x.shape[1:]), scale, mono, values)
+
+
+def _scale(side: int, height: int) -> int:
+    """Pixels per image pixel (each a half-block): as large as `height` cell rows allow, up to 3."""
+    return max(1, min(3, (2 * height) // max(side, 1)))
+
+
+class StagePanel(Panel):
+    READING = (("image", "the input in grey (colour images in their colours); the kernel's window tinted yellow"),
+               ("kernel", "its weights as numbers, blue positive, orange negative (∂K in the backward pass)"),
+               ("feature map", "a = f(Σ window·K + b) per position, filling in as the kernel slides; white the\n"
+                               "cell being written, green the cells a max-pool window picked, blank not computed yet"),
+               ("pooled", "each 2×2 window's max (or mean); backward: the δ each pooled cell sends back"),
+               ("arithmetic", "the numbers under the kernel (window), their products with the kernel, the sum"))
+
+    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+        ex = frame.extras
+        if "layers" not in ex or height < 3:
+            return []
+        mono = mono_of(self)
+        l, f = ex["l"], ex["f"]
+        layer = ex["layers"][l]
+        arithmetic = self._arithmetic(ex, width) if ex["arithmetic"] else []
+        if len(arithmetic) + 4 > height:
+            arithmetic = []
+        room = height - 2 - len(arithmetic)
+        side = max(layer["x"].shape[1], layer["a"].shape[1])
+        largest = _scale(side, room)
+        # the kernel as numbers at a scale of 2 or more where they fit, else as pixels, else all at scale 1
+        tries = ([(scale, d) for d in (5, 4) for scale in range(largest, 1, -1)]
+                 + [(scale, 0) for scale in range(largest, 1, -1)] + [(1, 5), (1, 4), (1, 0)])
+        for scale, digits in tries:
+            blocks = self._blocks(ex, layer, l, f, scale, mono, digits)
+            if sum(block_width(title, lines) + 2 for title, lines in blocks) - 2 <= width:
+                break
+        out = side_by_side(blocks, width)
+        out = out[:height - 1 - len(arithmetic)] + arithmetic
+        out.append([(self._caption(ex, l, f)[:width], st.plain(dim=True))])
+        return out
+
+    def _blocks(self, ex, layer, l, f, scale, mono, digits):
+        K = ex["K"][f]
+        F = ex["K"].shape[0]
+        channels = f" ch0/{K.shape[0]}" if K.shape[0] > 1 else ""
+
+        def kernel(title, values):
+            if digits:
+                return title, numbers(values, digits)
+            return title, picture(signed(values), {}, 2, mono, values)
+        if ex["backward"]:
+            dz = layer["dz"][f]
+            hot = {ex["cell"]} if ex["op"] in ("mask", "dK") and ex["cell"] else set()
+            everywhere = np.ones(layer["p"].shape[1:], bool)
+            return [_input_picture(ex, layer, scale, mono),
+                    kernel(f"∂K{f} so far{channels}", ex["dK"][f, 0]),
+                    ("δ routed", picture(signed(layer["da"][f]), _winners(ex, layer, f, everywhere), scale, mono,
+                                         layer["da"][f])),
+                    ("δ = ∂L/∂z", picture(signed(dz), {c: "cell" for c in hot}, scale, mono, dz))]
+        progress = ex["progress"]
+        a, p = layer["a"][f], layer["p"][f]
+        a_known, p_known = np.ones(a.shape, bool), np.ones(p.shape, bool)
+        a_marks: dict = {}
+        p_marks: dict = {}
+        if progress is not None and progress[0] == 0:     # the kernel is sliding: the map fills in
+            a_known = filled(a.shape, progress[1], f, progress[2])
+            p_known[...] = False
+            a_marks = {progress[2]: "cell"}
+        else:
+            if progress is not None:                      # the pool pass: its cells fill in
+                p_known = filled(p.shape, progress[1], f, progress[2])
+                p_marks = {progress[2]: "cell"}
+            a_marks = _winners(ex, layer, f, p_known)
+        blocks = [_input_picture(ex, layer, scale, mono),
+                  kernel(f"kernel {f}{channels}", K[0]),
+                  (f"map {f}", picture(signed(a, known=a_known), a_marks, scale, mono, a))]
+        if ex["pool"] != "none":
+            blocks.append(("pooled",
+                           picture(signed(p, known=p_known), p_marks, scale, mono, p)))
+        return blocks
+
+    @staticmethod
+    def _arithmetic(ex, width) -> list[Cells]:
+        """The position in hand in numbers: window × kernel = products, their sum, + b = z → a; or, for
+        ∂K, window × δ added to ∂K."""
+        v = ex["arithmetic"]
+        k = v["size"]
+        per = k * k
+        window = np.array(v["window"][:per]).reshape(k, k)   # the first channel
+        if v["op"] == "dK":
+            blocks = [("window", numbers(window, 5)), (f"× δ {st.short(v['delta'], 6).strip()} → ∂K",
+                                                      numbers(np.array(v["total"][:per]).reshape(k, k), 5))]
+            text = f"∂K += window·δ at {(v['r'], v['c'])}"
+        else:
+            products = np.array(v["products"][:per]).reshape(k, k)
+            blocks = [("window", numbers(window, 5)), ("× kernel =", numbers(products, 5))]
+            text = (f"Σ = {st.short(v['sum'], 6).strip()}  + b {st.short(v['bias'], 6).strip()}"
+                    f"  = z {st.short(v['z'], 6).strip()}")
+            if "a" in v:
+                text += f"  → {v['fn']} → a {st.short(v['a'], 6).strip()}"
+        lines = side_by_side(blocks, width)
+        if not lines or width_of(lines) + len(text) + 2 > width:
+            return lines + [[(text[:width], st.plain(bold=True))]] if lines else []
+        middle = len(lines) // 2
+        lines[middle] = lines[middle] + [(text, st.plain(bold=True))]
+        return lines
+
+    @staticmethod
+    def _caption(ex, l, f) -> str:
+        where = f"layer {l + 1}/{ex['n_conv']} · kernel {f}"
+        if ex["cell"] is not None:
+            where += f" · {'pooled cell' if ex['op'] in ('pool', 'pool_back') else 'position'} {ex['cell']}"
+        label = ex["names"][ex["label"]]
+        state = f"image #{ex['sample']} ({label})"
+        return f"{where} · {state}" + ("" if ex["inside"] else ", weights now")
