@@ -21,7 +21,7 @@ class Op:
 
 
 METRICS = LOSS_AND_ACCURACY + (
-    Metric("grad_norm", "gradient norm", "‖∇‖", chart="gradient", lower_is_better=None, live=False),
+    Metric("grad_norm", "gradient norm", "‖∇‖", chart="‖∇‖ per epoch", lower_is_better=None, live=False),
 )
 
 

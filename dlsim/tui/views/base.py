@@ -56,7 +56,7 @@ class NetworkView:
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
-        if not cls.__dict__.get("charts") and cls.name in MODELS:
+        if not cls.charts and cls.name in MODELS:   # declared here or by a parent view: kept
             charts = charts_for(MODELS[cls.name].metrics)
             rank = {title: k for k, title in enumerate(cls.chart_order)}
             cls.charts = tuple(sorted(charts, key=lambda c: rank.get(c.title, len(rank))))

@@ -11,7 +11,6 @@ from dlsim.protocol.events import Level
 from dlsim.tui.views.base import NetworkView
 from dlsim.tui.views.cnn_frame import PLACE, Confusion, cnn_extras
 from dlsim.tui.views.panels import curves, weight_heatmap
-from dlsim.tui.widgets.curves import Chart
 from dlsim.tui.widgets.network.weights import Matrix
 from dlsim.tui.widgets.image.classes import ClassesPanel
 from dlsim.tui.widgets.image.kernels import KernelsPanel
@@ -20,8 +19,6 @@ from dlsim.tui.widgets.image.stage import StagePanel
 
 class CNNView(NetworkView):
     name = "cnn"
-    charts = (Chart("loss", (("train_loss", "train"), ("test_loss", "test"))),
-              Chart("accuracy", (("train_acc", "train"), ("test_acc", "test")), (0.0, 1.0)))
     level_words = {Level.LAYER: "map"}
     level_help = {Level.OP: "one kernel position, one cell, one pool window, one neuron, one kernel's update",
                   Level.LAYER: "a whole feature map, pool pass, δ map or dense layer"}

@@ -26,11 +26,6 @@ ANSWERS = 12        # sequences in the answers list
 PROMPT, WRITTEN = 12, 40   # characters: the prompt's length, and how many the network writes after it
 
 
-LOSS = Chart("loss", (("train_loss", "train"), ("test_loss", "test")))
-ACCURACY = Chart("accuracy", (("train_acc", "train"), ("test_acc", "test")), (0.0, 1.0))
-GRADIENT = Chart("‖∇‖ per epoch", (("grad_norm", "train"),))
-
-
 class RecurrentView(NetworkView):
     level_words = {Level.LAYER: "step", Level.SAMPLE: "sequence"}
     level_help = {Level.OP: "one unit's weighted sum or activation, one δ",
@@ -44,13 +39,12 @@ class RecurrentView(NetworkView):
         super().__init__(session)
         self._text_cache = (None, None)   # ((model, epoch), what _written returned for them)
 
-    charts = (LOSS, ACCURACY, GRADIENT)
-
     def task_charts(self) -> tuple[Chart, ...]:
-        """The charts drawn: all three, but no accuracy for a regression (sine, adding)."""
+        """The charts drawn (from the model's metrics): all, but no accuracy for a regression
+        (sine, adding)."""
         task = self.session.model.task
         classes = task.loss == "softmax_ce" or task.Y.shape[2] > 1
-        return self.charts if classes else (LOSS, GRADIENT)
+        return self.charts if classes else tuple(c for c in self.charts if c.title != "accuracy")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
