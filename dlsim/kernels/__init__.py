@@ -27,6 +27,14 @@ class Backend:
     def __deepcopy__(self, memo):   # code, not state: a model's deep copy shares it
         return self
 
+    def __getattr__(self, net: str):
+        """A network without a field above: its kernel module, dlsim/kernels/<net>.py, or on a
+        backend that does not compile its NumPy reference, dlsim/kernels/<net>_reference.py."""
+        if net.startswith("_"):
+            raise AttributeError(net)
+        import importlib
+        return importlib.import_module(f"dlsim.kernels.{net}" + ("" if self.compiles else "_reference"))
+
 
 def _cpu() -> Backend:
     from dlsim.kernels import losses, mlp, perceptron, som

@@ -1,11 +1,12 @@
 """The networks dlsim can simulate, by name."""
 from dlsim.errors import unknown
 from dlsim.models.base import Model
+from dlsim.models.gan import GAN
 from dlsim.models.mlp import MLP
 from dlsim.models.perceptron import Perceptron
 from dlsim.models.som import SOM
 
-MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM)}
+MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, GAN)}
 
 
 def model_class(name: str) -> type[Model]:
