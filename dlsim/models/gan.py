@@ -30,7 +30,7 @@ from dlsim.protocol.events import EVALUATE, UPDATE, Event, Level
 
 NETS = ("D", "G")
 FUSED_CHUNK = 500      # iterations per compiled call at most, so the drawn batches stay small
-DISTANCE_BINS = 10     # the distance metric's histogram: bins × bins over the real data's extent
+DISTANCE_BINS = 8      # the distance metric's histogram: bins × bins over the real data's extent
 
 
 @lru_cache(maxsize=256)
