@@ -233,3 +233,10 @@ def test_the_math_panel_writes_each_op_with_its_numbers():
     assert texts["fake_grad"].startswith("∂L_G/∂x̂ = Σ w·δ through D = (")
     assert texts["d_step"].startswith("D step 1 done") and texts["g_step"].startswith("G step 1 done")
     assert describe(sim.step("epoch")).startswith("epoch 1 done, D loss ")
+
+
+def test_the_bench_compares_an_iteration_with_numpy(capsys):
+    from dlsim.bench import main as bench
+    assert bench("gan", quick=True) == 0
+    out = capsys.readouterr().out
+    assert "GAN iteration (1 D step + 1 G step)" in out and out.strip().splitlines()[-1].startswith("batch 64")
