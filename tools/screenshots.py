@@ -33,6 +33,8 @@ SCENES = [
     ("mlp-compact-80x24", (80, 24), "mlp", {"dataset": "moons"}, 500, ["2", "right", "right"]),
     ("lesson", (120, 40), "lesson:perceptron-and", {}, 0, ["n", "b", "n", "b"]),
     ("som-colours", (120, 40), "som", {}, 12, ["3", "right", "2", "right", "1", "right", "right", "right"]),
+    # a D step, then a G step layer by layer up to the push D gives its first fake point
+    ("gan-ring", (120, 40), "gan", {}, 600, ["4", "right", "2", *["right"] * 10]),
 ]
 
 
@@ -61,7 +63,7 @@ def main(argv=None) -> int:
     folder = Path(argv[0]) if argv else assets_dir() / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     os.environ["DLSIM_DATA_DIR"] = tempfile.mkdtemp()   # no one's lesson progress in the pictures
-    for name in ("perceptron", "mlp", "som"):
+    for name in ("perceptron", "mlp", "som", "gan"):
         warmup.warm(name)
     for scene in SCENES:
         print(asyncio.run(shoot(*scene, folder)))
