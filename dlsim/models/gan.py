@@ -71,6 +71,7 @@ class GAN(Model):
     default_epochs = 300
     metrics = METRICS
     learning_rule = "the adversarial game: D's and G's gradients in turn"
+    learning_rates = ("d_lr", "g_lr")
     formulas = FORMULAS
     saved = Model.saved + ("theta", "grad", "m", "v", "t_d", "t_g", "sub", "sample", "step_loss",
                            "d_total", "d_count", "g_last")

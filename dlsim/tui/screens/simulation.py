@@ -72,9 +72,15 @@ class SimulationScreen(DlsimScreen):
 
     # --- changing things -----------------------------------------------------------------------
     def action_learning_rate(self) -> None:
-        lr = self.session.sim.config.get("lr")
+        sim = self.session.sim
+        names = sim.cls.learning_rates
+        if len(names) > 1:   # one per network (a GAN's D and G): the options form, with just those
+            rates = tuple(o for o in sim.cls.options if o.name in names)
+            self.app.push_screen(OptionsScreen("Learning rates (live)", rates, dict(sim.config), self.apply_options))
+            return
+        name = names[0]
         self.app.push_screen(PromptScreen(
-            "Learning rate", str(lr), lambda raw: self.simview.set_option("lr", raw),
+            "Learning rate", str(sim.config.get(name)), lambda raw: self.simview.set_option(name, raw),
             help="Applies at once, even while running. Try 50 to see training diverge."))
 
     def action_next_dataset(self) -> None:

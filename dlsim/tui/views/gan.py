@@ -158,6 +158,6 @@ def _mesh(z_dim: int, latent: str) -> np.ndarray:
     over [−1, 1] (uniform z) or ±2 standard deviations (normal z)."""
     reach = 1.0 if latent == "uniform" else 2.0
     if z_dim == 1:
-        return np.linspace(-reach, reach, 4 * MESH)[:, None]
+        return np.ascontiguousarray(np.linspace(-reach, reach, 4 * MESH)[:, None])
     a = np.linspace(-reach, reach, MESH)
     return np.stack(np.meshgrid(a, a, indexing="ij"), axis=-1).reshape(-1, 2)
