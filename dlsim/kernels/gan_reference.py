@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from dlsim.kernels.gan import G_LOSSES, NON_SATURATING, SATURATING   # constants only: nothing compiles
+from dlsim.kernels.gan import NON_SATURATING   # a constant: importing compiles nothing
 from dlsim.kernels.losses import BCE
 from dlsim.kernels.reference import derivative, mlp_forward, mlp_gradients, unpack, update_all
 

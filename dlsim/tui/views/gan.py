@@ -28,7 +28,7 @@ class GANView(DecisionSurface, NetworkView):
     curves_title = "curves · ── D loss, D acc ┄┄ G loss, distance"
     level_words = {Level.BATCH: "step", Level.EPOCH: "iteration"}
     level_help = {Level.OP: "one weighted sum, one δ, one gradient, one point's push from D",
-                  Level.SAMPLE: "one point through D (a fake one through G first)",
+                  Level.SAMPLE: "one point through D; a fake one through G first",
                   Level.BATCH: "one D step or one G step", Level.EPOCH: "k D steps, then one G step"}
     phases = "D step: forward → loss → backward → update D; G step: forward through G and D → loss → back through D into G → update G"
 

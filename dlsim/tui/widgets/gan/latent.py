@@ -2,7 +2,6 @@
 in blue, its columns in orange; a 1-D z: one line), in braille, over the real points (dim dots),
 on the data plane's axes. Where the grid folds over itself, G sends different z to the same place:
 mode collapse shows as a grid squeezed into a few spots."""
-import numpy as np
 
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
