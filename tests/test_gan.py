@@ -240,3 +240,27 @@ def test_the_bench_compares_an_iteration_with_numpy(capsys):
     assert bench("gan", quick=True) == 0
     out = capsys.readouterr().out
     assert "GAN iteration (1 D step + 1 G step)" in out and out.strip().splitlines()[-1].startswith("batch 64")
+
+
+def test_a_fused_run_draws_its_batches_in_bounded_pieces(monkeypatch):
+    """A big batch with many D steps per iteration must not draw every iteration's batches at once
+    (500 iterations of k=100, batch 100,000 would be 80 GB): a fused call takes what fits, to the
+    same bits."""
+    from types import SimpleNamespace
+
+    from dlsim.models import gan as gan_model
+    whole, bounded = small(k=3), small(k=3)
+    assert whole.model.train_fused(7, every=7) == 7
+    monkeypatch.setattr(gan_model, "DRAWN_BYTES", 2 * gan_model.drawn_bytes(3, 3, 2))
+    kernels, calls = bounded.model.kernels.gan, []
+
+    def train_iterations(*args):
+        calls.append(args[-6].shape[0])   # rows (E, k, B): E iterations in this call
+        return kernels.train_iterations(*args)
+    bounded.model.kernels = SimpleNamespace(gan=SimpleNamespace(
+        train_iterations=train_iterations, generate=kernels.generate, discriminate=kernels.discriminate))
+    assert bounded.model.train_fused(7, every=7) == 7
+    assert calls == [2, 2, 2, 1]
+    assert_same_state(bounded, whole)
+    cost = dlsim.sim.simulator.estimate("gan", {**whole.config, "k": 100, "batch": 100_000})
+    assert cost.memory["drawn batches and latent points"] < 1e9

@@ -25,15 +25,14 @@ from dlsim.models import gan_cost, gan_stepped
 from dlsim.models import gan_data  # noqa: F401 (registers the GAN's distributions as point sets)
 from dlsim.models import options as opt
 from dlsim.models.base import TIE, Model
+from dlsim.models.gan_cost import DRAWN_BYTES, FUSED_CHUNK, drawn_bytes
 from dlsim.models.gan_formulas import FORMULAS, METRICS, Op
 from dlsim.protocol.events import EVALUATE, UPDATE, Event, Level
 
 NETS = ("D", "G")
-FUSED_CHUNK = 500      # iterations per compiled call at most, so the drawn batches stay small
 DISTANCE_BINS = 8      # the distance metric's histogram: bins × bins over the real data's extent
 
 
-@lru_cache(maxsize=256)
 def draws(seed: int, epoch: int, k: int, batch: int, n: int, z_dim: int, latent: str):
     """The random numbers of one iteration, a function of its arguments alone (replays agree):
     rows (k, B) of the real points each D step takes (with replacement), and Z (k + 1, B, z_dim):
@@ -41,6 +40,10 @@ def draws(seed: int, epoch: int, k: int, batch: int, n: int, z_dim: int, latent:
     rng = np.random.default_rng([seed, epoch, 31])
     rows = rng.integers(0, n, (k, batch))
     return rows, latent_points(rng, (k + 1, batch, z_dim), latent)
+
+
+# stepping asks for the current iteration's draws at every point: kept, that one (and the last)
+_current_draws = lru_cache(maxsize=2)(draws)
 
 
 def latent_points(rng, shape, latent: str) -> np.ndarray:
@@ -203,9 +206,11 @@ class GAN(Model):
         return "D" * self.config["k"] * (train != "G") + "G" * (train != "D")
 
     def draws(self, epoch: int | None = None):
+        """(rows, Z) of an iteration (default: the one in progress; see `draws`)."""
         c = self.config
-        return draws(c["seed"], self.epoch if epoch is None else epoch, c["k"], self.batch, self.X.shape[0],
-                     c["z_dim"], c["latent"])
+        args = (c["seed"], self.epoch if epoch is None else epoch, c["k"], self.batch, self.X.shape[0],
+                c["z_dim"], c["latent"])
+        return _current_draws(*args) if epoch is None else draws(*args)
 
     def step_inputs(self, net: str):
         """(real points (B, 2) or None, latent points (B, z_dim)) of the step at the cursor."""
@@ -336,7 +341,8 @@ class GAN(Model):
         done = 0
         plan = self.plan()
         while done < epochs:
-            n = min(every, epochs - done, FUSED_CHUNK)
+            fits = DRAWN_BYTES // drawn_bytes(self.config["k"], self.batch, self.config["z_dim"])
+            n = min(every, epochs - done, FUSED_CHUNK, max(1, fits))
             batches = [self.draws(self.epoch + e) for e in range(n)]
             rows = np.stack([b[0] for b in batches])
             Z = np.stack([b[1] for b in batches])

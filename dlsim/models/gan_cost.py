@@ -4,11 +4,19 @@ from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
 from dlsim.models.mlp_cost import ACTIVATION_SECONDS, CALL_SECONDS, EVENT_SECONDS, MULTIPLY_ADDS_PER_SECOND
 from dlsim.protocol.events import Level
 
+FUSED_CHUNK = 500          # iterations per compiled call at most …
+DRAWN_BYTES = 32 * 2**20   # … and no more bytes than this of drawn batches and latent points
+
 
 def _shape(sizes):
     pairs = list(zip(sizes[:-1], sizes[1:]))
     weights = sum(i * o for i, o in pairs)
     return weights, weights + sum(o for _, o in pairs), sum(sizes[1:]), len(pairs)
+
+
+def drawn_bytes(k: int, batch: int, z_dim: int) -> int:
+    """What one iteration's draws hold: rows (k, B) and Z (k + 1, B, z_dim)."""
+    return 8 * (k * batch + (k + 1) * batch * z_dim)
 
 
 def estimate(config, data, history) -> Estimate:
@@ -28,6 +36,7 @@ def estimate(config, data, history) -> Estimate:
                  + batch * (2 * (g_layers + d_layers) + 1) + g_layers + 2,
                  Level.SAMPLE: k * (2 * batch + 1) + batch + 2, Level.BATCH: k + 2, Level.EPOCH: 1}
     params = d_p + g_p
+    drawn = drawn_bytes(k, batch, config["z_dim"])
     state = 4 * params * FLOAT   # theta, grad, m, v of both
     memory = {
         "parameters and optimizer state": state,
@@ -35,6 +44,9 @@ def estimate(config, data, history) -> Estimate:
         "working buffers": 4 * (2 * batch * (d_units + 2) + batch * (g_units + config["z_dim"])) * FLOAT
                            + 4 * n * max(d_units, g_units) * FLOAT,
         "rewind history": history_bytes(state, history),
+        # a fused call's drawn batches (kept under DRAWN_BYTES, but one iteration's at least), and
+        # the iteration in progress's, kept for stepping
+        "drawn batches and latent points": max(min(DRAWN_BYTES, FUSED_CHUNK * drawn), drawn) + 2 * drawn,
         "one point's events, stepped op by op": max(real, fake_d, fake_g) * EVENT_BYTES,
     }
     multiply_adds = k * 2 * batch * (g_w + 3 * d_w) + batch * (3 * g_w + 2 * d_w) + n * (g_w + 2 * d_w)
