@@ -218,6 +218,8 @@ def test_headless_run_writes_a_trace(tmp_path, capsys):
     assert [r["op"] for r in records if r["type"] == "event"] == ["d_step", "g_step", "epoch"] * 2
     epochs = [r["values"] for r in records if r.get("op") == "epoch"]
     assert 0 <= epochs[-1]["distance"] <= 1 and epochs[-1]["d_loss"] > 0
+    g_step = next(r["values"] for r in records if r.get("op") == "g_step")   # what G's update left
+    assert set(g_step["params"]) == set(g_step["grads"]) == {f"G.layer[{l}].{p}" for l in range(3) for p in "Wb"}
 
 
 def test_the_math_panel_writes_each_op_with_its_numbers():

@@ -322,9 +322,12 @@ class GAN(Model):
             self.g_last = loss
         self.sub += 1
         self.sample, self.step_loss = 0, 0.0
+        mine = f"{net}."   # the parameters it changed, and the gradient it took (the other network's is stale)
         return Event(Op.D_STEP if net == "D" else Op.G_STEP, UPDATE, f"gan.{net}", {
-            "step": self.t_d if net == "D" else self.t_g, "loss": loss, "points": self.batch},
-            level=Level.BATCH, closes=Level.BATCH)
+            "step": self.t_d if net == "D" else self.t_g, "loss": loss, "points": self.batch,
+            "params": {k: v.copy() for k, v in self.params.items() if k.startswith(mine)},
+            "grads": {k: v.copy() for k, v in self.accumulated_gradients().items() if k.startswith(mine)},
+        }, level=Level.BATCH, closes=Level.BATCH)
 
     def end_epoch(self):
         d_loss = self.d_total / self.d_count if self.d_count else None
