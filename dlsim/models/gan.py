@@ -75,6 +75,7 @@ class GAN(Model):
     metrics = METRICS
     learning_rule = "the adversarial game: D's and G's gradients in turn"
     learning_rates = ("d_lr", "g_lr")
+    parts_option = "train"   # GAN Lab's "train D" / "train G": the app's t key
     formulas = FORMULAS
     saved = Model.saved + ("theta", "grad", "m", "v", "t_d", "t_g", "sub", "sample", "step_loss",
                            "d_total", "d_count", "g_last")

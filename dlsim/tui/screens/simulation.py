@@ -83,6 +83,16 @@ class SimulationScreen(DlsimScreen):
             "Learning rate", str(sim.config.get(name)), lambda raw: self.simview.set_option(name, raw),
             help="Applies at once, even while running. Try 50 to see training diverge."))
 
+    def action_cycle_parts(self) -> None:
+        sim = self.session.sim
+        name = sim.cls.parts_option
+        if name is None:
+            self.simview._report(f"{sim.name} trains as one network: t has no part to choose")
+            return
+        choices = next(o for o in sim.cls.options if o.name == name).choices
+        after = choices[(choices.index(sim.config[name]) + 1) % len(choices)]
+        self.simview._report(self.simview.set_option(name, after))
+
     def action_next_dataset(self) -> None:
         names = list(self.session.sim.cls.datasets)
         current = self.session.sim.config["dataset"]
