@@ -25,7 +25,7 @@ class GANView(DecisionSurface, NetworkView):
     name = "gan"
     charts = (Chart("loss", (("d_loss", "D"), ("g_loss", "G"))),
               Chart("D accuracy · distance", (("d_acc", "D acc"), ("distance", "distance")), (0.0, 1.0)))
-    curves_title = "curves · ── D loss, D acc ┄┄ G loss, distance"
+    curves_title = "curves"
     level_words = {Level.BATCH: "step", Level.EPOCH: "iteration"}
     level_help = {Level.OP: "one weighted sum, one δ, one gradient, one point's push from D",
                   Level.SAMPLE: "one point through D; a fake one through G first",
@@ -38,7 +38,7 @@ class GANView(DecisionSurface, NetworkView):
                 yield titled(LatentMap(self, id="graph"), "G's map of z · ─ z₁ rows, z₂ columns")
                 yield weight_heatmap(self, "weights of D and G")
             with Vertical(id="right"):
-                yield titled(DataPlane(self, id="decision"), "data · o real · → fake, pushed by G's gradient")
+                yield titled(DataPlane(self, id="decision"), "data · o real · → fake, G's push")
                 yield curves(self)
 
     def cursor(self, model, last) -> str:
