@@ -315,6 +315,7 @@ class GAN(Model):
 
     def step_done(self, net, loss):
         """Close a D or G step: count it, keep its loss for the iteration, move the cursor on."""
+        loss = float(loss)   # the NumPy reference's is a NumPy scalar
         self.steps += 1
         if net == "D":
             self.d_total += loss
