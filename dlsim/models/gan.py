@@ -369,22 +369,24 @@ class GAN(Model):
         return done
 
     def warm_up(self, detail=Level.OP):
-        """Compile what a run streaming `detail` needs: a whole iteration (a D step *and* a G step)."""
+        """Compile what a run streaming `detail` needs (see exercise: all of it, on two points)."""
         if not self.kernels.compiles and detail >= Level.EPOCH:
-            return
+            return   # the fused path runs the NumPy references: nothing to compile
+        self.exercise()
+
+    def exercise(self):
+        """Every compiled path, on a scratch copy with two real points: whole iterations, a D and a G
+        step per compiled call, a D and a G step op by op, the evaluation and the push on the fakes
+        (an iteration's D steps and its G step are separate kernels, and so are their scalar ones)."""
         d = self.data
         tiny = dataclasses.replace(d, X=d.X[:2], y=d.y[:2], X_test=d.X_test[:0], y_test=d.y_test[:0])
-        scratch = type(self)({**self.config, "batch": 0}, tiny)
+        scratch = type(self)({**self.config, "batch": 0, "train": "both"}, tiny)
         scratch.train_fused(1)
-        if detail <= Level.BATCH:
+        for detail in (Level.BATCH, Level.OP):
             for event in scratch.events(detail):
                 if event.closes >= Level.EPOCH:
                     break
-        scratch.exercise()
-
-    def exercise(self):
-        self.evaluate()
-        self.g_gradients(self.z_eval[:2])
+        scratch.g_gradients(scratch.z_eval[:2])
 
     @classmethod
     def estimate(cls, config, data, history):

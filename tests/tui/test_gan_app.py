@@ -53,3 +53,44 @@ def test_help_lists_t_where_there_are_parts_to_train():
     for name, listed in (("gan", True), ("mlp", False)):
         view = view_for(name)(Session(dlsim.make(name)))
         assert any(keys == "t" for keys, _ in key_rows(view, ())) == listed, name
+
+
+CHECK = """
+import sys
+from dlsim.kernels import jit
+from dlsim.tui import warmup
+
+
+def signatures():
+    return {(name, key): set(map(str, value.signatures)) for name, module in list(sys.modules.items())
+            if name.startswith("dlsim.kernels.") for key, value in vars(module).items()
+            if hasattr(value, "signatures") and not isinstance(value, jit.Lazy)}
+
+
+warmup.exercise("gan")
+before = signatures()
+warmup._warm.add("gan")
+import dlsim
+from dlsim.tui.session import Session
+from dlsim.tui.views import view_for
+sim = dlsim.make("gan", samples=16, batch=2, d_hidden=(3,), g_hidden=(3,), z_dim=1)
+session = Session(sim)
+view = view_for("gan")(session)
+view.extras(sim.model)
+while sim.model.epoch < 1:            # a D step and a G step op by op, the push on each fake shown
+    session.step("op")
+    view.extras(sim.model)
+session.step("batch"); session.step("batch"); session.step("epoch"); session.run_chunk()
+view.extras(sim.model)
+print(sorted(key for key, value in signatures().items() if value - before.get(key, set())))
+"""
+
+
+def test_the_warm_up_compiles_everything_the_app_then_runs():
+    """The warm-up's session never ran a D step per compiled call nor a fused iteration (its epoch
+    step only closed the iteration): the app then compiled them on the UI thread, ~30 s frozen."""
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
