@@ -237,11 +237,14 @@ def test_the_math_panel_writes_each_op_with_its_numbers():
     assert describe(sim.step("epoch")).startswith("epoch 1 done, D loss ")
 
 
-def test_the_bench_compares_an_iteration_with_numpy(capsys):
+def test_the_bench_compares_an_iteration_with_numpy(capsys, monkeypatch):
     from dlsim.bench import main as bench
+    from dlsim.bench import timing
+    monkeypatch.setattr(timing, "torch", lambda: None)   # as where PyTorch is not installed (and quick)
     assert bench("gan", quick=True) == 0
     out = capsys.readouterr().out
-    assert "GAN iteration (1 D step + 1 G step)" in out and out.strip().splitlines()[-1].startswith("batch 64")
+    last = out.strip().splitlines()[-1]
+    assert "GAN iteration (1 D step + 1 G step)" in out and last.startswith("batch 64") and last.endswith("—")
 
 
 def test_a_fused_run_draws_its_batches_in_bounded_pieces(monkeypatch):
