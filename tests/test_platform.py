@@ -104,7 +104,8 @@ def test_the_numpy_backend_never_loads_numba(tmp_path):
         ("mlp", {"dataset": "xor", "batch": 2, "optimizer": o, "loss": l})
         for o, l in (("sgd", "bce"), ("momentum", "softmax_ce"), ("adam", "mse"))] + [
         (net, {"samples": 8, "test": 2, "batch": 2, "steps": 5, "hidden": 3, "optimizer": "adam", "clip": 0.01})
-        for net in ("rnn", "lstm")] + [("cnn", {"samples": 6, "test": 2, "batch": 2, "optimizer": "adam"})]
+        for net in ("rnn", "lstm")] + [("cnn", {"samples": 6, "test": 2, "batch": 2, "optimizer": "adam"}),
+                                              ("gan", {"batch": 4, "samples": 16})]
     code = STEP_EVERY_WAY.format(cases=cases)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env={**__import__("os").environ, "DLSIM_CACHE_DIR": str(tmp_path)})

@@ -39,6 +39,8 @@ SCENES = [
     ("rnn-sine", (120, 40), "rnn", {}, 20, ["3", "right", "2", *["right"] * 8]),
     # the LSTM after 20 epochs on remember-the-first-bit (20 noise steps), 14 steps back into BPTT
     ("lstm-first-bit", (120, 40), "lstm", {}, 20, ["3", "right", "2", *["right"] * 35]),
+    # a D step, then a G step layer by layer up to the push D gives its first fake point
+    ("gan-ring", (120, 40), "gan", {}, 600, ["4", "right", "2", *["right"] * 10]),
 ]
 
 
@@ -67,7 +69,7 @@ def main(argv=None) -> int:
     folder = Path(argv[0]) if argv else assets_dir() / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     os.environ["DLSIM_DATA_DIR"] = tempfile.mkdtemp()   # no one's lesson progress in the pictures
-    for name in ("perceptron", "mlp", "som", "cnn", "rnn", "lstm"):
+    for name in ("perceptron", "mlp", "som", "cnn", "rnn", "lstm", "gan"):
         warmup.warm(name)
     for scene in SCENES:
         print(asyncio.run(shoot(*scene, folder)))

@@ -2,13 +2,14 @@
 from dlsim.errors import unknown
 from dlsim.models.base import Model
 from dlsim.models.cnn import CNN
+from dlsim.models.gan import GAN
 from dlsim.models.mlp import MLP
 from dlsim.models.lstm import LSTM
 from dlsim.models.perceptron import Perceptron
 from dlsim.models.rnn import RNN
 from dlsim.models.som import SOM
 
-MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM)}
+MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN)}
 
 
 def model_class(name: str) -> type[Model]:

@@ -36,6 +36,8 @@ class Model:
     # what it measures, in the order summaries list them (those present in a result are shown)
     metrics: tuple[Metric, ...] = LOSS_AND_ACCURACY
     learning_rule: str = "gradient descent"   # how it learns, as "it learns by …" ends
+    learning_rates: tuple[str, ...] = ("lr",)  # the options the app's `l` key sets (a GAN has two)
+    parts_option: str | None = None   # a live choice of which parts train (a GAN's train=both|D|G): `t` cycles it
     formulas: dict = {}    # op -> the function writing that op's arithmetic (its *_formulas module)
     # what changes while training, and so goes into every snapshot (state()); each network adds its
     # parameters, optimizer state and cursor. Everything else is fixed once built (data, kernels,

@@ -19,6 +19,7 @@ STEPPING = [
     Binding("minus", "slower", "slower", key_display="-", priority=True),
     Binding("r", "reset", "reset", show=False, priority=True),   # in ? help: the footer fits 80
     Binding("l", "learning_rate", "lr", show=False, priority=True),
+    Binding("t", "cycle_parts", "train", show=False, priority=True),
     Binding("d", "next_dataset", "data", show=False, priority=True),
     Binding("o", "options", "options", show=False, priority=True),
     Binding("w", "focus_weights", "weights", show=False, priority=True),
@@ -35,6 +36,7 @@ TABLE = [
     ("+ / -", "faster / slower: slow motion (2 ops/s) … 10 epochs/s … full speed"),
     ("r", "reset: rebuild the network from its seed"),
     ("l", "set the learning rate (applies live, even while running)"),
+    ("t", "which part trains, in a network of parts (a GAN: both, then only D, then only G)"),
     ("d", "next dataset"),
     ("o", "options: dataset, noise, learning rate, activation, hidden sizes, optimizer, batch, seed…"),
     ("w", "focus the weight heatmap; then ↑ ↓ rows, ⇧← ⇧→ columns, PgUp PgDn layers"),

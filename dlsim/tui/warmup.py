@@ -42,7 +42,8 @@ def exercise(name: str) -> None:
         session.step("batch")
         session.step("epoch")
         session.back("op")
-        session.run_chunk()
+        session.run_chunk()   # from inside an epoch this only finishes it, op by op …
+        session.run_chunk()   # … so a second one runs whole epochs on the fused path
         session.model.exercise()
         view = view_for(name)
         if view is not None:   # what the network's view computes with each frame (a decision surface)

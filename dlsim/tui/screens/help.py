@@ -12,6 +12,7 @@ from dlsim.tui.screens.base import DlsimModal
 # the order panels' readings are listed in (the rest follow in the order they are composed)
 ORDER = ("points", "surface", "neuron maps", "connections", "heatmap", "neurons", "curves")
 HEATMAP_KEYS = ("w", "e / Enter", "click")   # rows of keys.TABLE that need a weight heatmap
+PARTS_KEY = "t"                               # the row that needs a network of parts (Model.parts_option)
 
 
 def reading(view, panels) -> str:
@@ -39,9 +40,10 @@ def key_rows(view, panels) -> list[tuple[str, str]]:
     """keys.TABLE for this view: its level words, and no heatmap keys without a heatmap."""
     from dlsim.tui.widgets.network.weights import WeightsPanel
     heatmap = view is None or any(issubclass(p, WeightsPanel) for p in panels)
+    parts = view is None or view.session.sim.cls.parts_option is not None
     rows = []
     for keys, what in TABLE:
-        if keys in HEATMAP_KEYS and not heatmap:
+        if keys in HEATMAP_KEYS and not heatmap or keys == PARTS_KEY and not parts:
             continue
         if view is not None and keys == "1 2 3 4 5":
             what = "level: " + ", ".join(view.level_word(level) for level in Level)

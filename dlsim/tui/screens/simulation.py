@@ -72,10 +72,26 @@ class SimulationScreen(DlsimScreen):
 
     # --- changing things -----------------------------------------------------------------------
     def action_learning_rate(self) -> None:
-        lr = self.session.sim.config.get("lr")
+        sim = self.session.sim
+        names = sim.cls.learning_rates
+        if len(names) > 1:   # one per network (a GAN's D and G): the options form, with just those
+            rates = tuple(o for o in sim.cls.options if o.name in names)
+            self.app.push_screen(OptionsScreen("Learning rates (live)", rates, dict(sim.config), self.apply_options))
+            return
+        name = names[0]
         self.app.push_screen(PromptScreen(
-            "Learning rate", str(lr), lambda raw: self.simview.set_option("lr", raw),
+            "Learning rate", str(sim.config.get(name)), lambda raw: self.simview.set_option(name, raw),
             help="Applies at once, even while running. Try 50 to see training diverge."))
+
+    def action_cycle_parts(self) -> None:
+        sim = self.session.sim
+        name = sim.cls.parts_option
+        if name is None:
+            self.simview._report(f"{sim.name} trains as one network: t has no part to choose")
+            return
+        choices = next(o for o in sim.cls.options if o.name == name).choices
+        after = choices[(choices.index(sim.config[name]) + 1) % len(choices)]
+        self.simview._report(self.simview.set_option(name, after))
 
     def action_next_dataset(self) -> None:
         names = list(self.session.sim.cls.datasets)

@@ -1,0 +1,402 @@
+"""A generative adversarial network on 2-D points: a generator G (an MLP from a latent z to a point)
+and a discriminator D (an MLP from a point to P(real)), trained in turn.
+
+One iteration (the GAN's "epoch") is k D steps then one G step. A D step: B real points and B fakes
+G(z) through D, D's cross-entropy, backward through D, D's update (G untouched). A G step: z → G →
+D (frozen) → G's loss, backward through D *into* G (∂L_G/∂x̂ per fake point), G's update only.
+The live option `train` runs D steps only or G steps only (GAN Lab's "train D" / "train G").
+
+Three paths, one arithmetic, as the MLP's: `events(OP)` (dlsim.models.gan_stepped) walks one neuron
+of D or G and one weight at a time through the scalar kernels that `kernels.gan` loops over;
+`events(BATCH)` runs a D or G step per compiled call; `train_fused` whole iterations. Both networks
+and both optimizers live in one flat buffer each (theta, grad, m, v: D's parameters, then G's).
+"""
+import dataclasses
+import math
+from functools import lru_cache
+from types import SimpleNamespace
+
+import numpy as np
+
+from dlsim.errors import UserError
+from dlsim.kernels import activations as act
+from dlsim.kernels import dense, losses, optimizers
+from dlsim.kernels import gan as gan_kernels
+from dlsim.kernels.gan import G_LOSSES
+from dlsim.models import gan_cost, gan_stepped
+from dlsim.models import gan_data  # noqa: F401 (registers the GAN's distributions as point sets)
+from dlsim.models import options as opt
+from dlsim.models.base import TIE, Model
+from dlsim.models.gan_cost import DRAWN_BYTES, FUSED_CHUNK, drawn_bytes
+from dlsim.models.gan_formulas import FORMULAS, METRICS, Op
+from dlsim.protocol.events import EVALUATE, UPDATE, Event, Level
+
+NETS = ("D", "G")
+DISTANCE_BINS = 8      # the distance metric's histogram: bins × bins over the real data's extent
+
+
+def draws(seed: int, epoch: int, k: int, batch: int, n: int, z_dim: int, latent: str):
+    """The random numbers of one iteration, a function of its arguments alone (replays agree):
+    rows (k, B) of the real points each D step takes (with replacement), and Z (k + 1, B, z_dim):
+    D step j's latent points Z[j], the G step's Z[k]."""
+    rng = np.random.default_rng([seed, epoch, 31])
+    rows = rng.integers(0, n, (k, batch))
+    return rows, latent_points(rng, (k + 1, batch, z_dim), latent)
+
+
+# stepping asks for the current iteration's draws at every point: kept, that one (and the last)
+_current_draws = lru_cache(maxsize=2)(draws)
+
+
+def latent_points(rng, shape, latent: str) -> np.ndarray:
+    return rng.uniform(-1.0, 1.0, shape) if latent == "uniform" else rng.normal(0.0, 1.0, shape)
+
+
+def binned_distance(real: np.ndarray, fake: np.ndarray, bins: int = DISTANCE_BINS) -> float:
+    """Total variation between the two point sets' histograms: ½·Σ|p − q| over bins × bins cells on
+    the real data's extent (10% margin) plus one cell for everything outside. 0: same histogram;
+    1: no overlap. Mode collapse reads high: the fakes crowd a few cells."""
+    lo, hi = real.min(axis=0), real.max(axis=0)
+    pad = 0.1 * np.maximum(hi - lo, 1e-9)
+    edges = [np.linspace(lo[i] - pad[i], hi[i] + pad[i], bins + 1) for i in range(2)]
+
+    def shares(points):
+        counts = np.histogram2d(points[:, 0], points[:, 1], bins=edges)[0].ravel()
+        outside = len(points) - counts.sum()
+        return np.append(counts, outside) / max(len(points), 1)
+    return float(0.5 * np.abs(shares(real) - shares(fake)).sum())
+
+
+class GAN(Model):
+    name = "gan"
+    summary = "a generator and a discriminator in a game: fake points chase the real distribution"
+    datasets = ("ring", "gaussian", "moons", "line", "grid")
+    dataset_source = {"ring": "ring8", "gaussian": "gaussian1", "line": "line", "grid": "grid25"}
+    kinds = ("points",)
+    default_epochs = 300
+    metrics = METRICS
+    learning_rule = "the adversarial game: D's and G's gradients in turn"
+    learning_rates = ("d_lr", "g_lr")
+    parts_option = "train"   # GAN Lab's "train D" / "train G": the app's t key
+    formulas = FORMULAS
+    saved = Model.saved + ("theta", "grad", "m", "v", "t_d", "t_g", "sub", "sample", "step_loss",
+                           "d_total", "d_count", "g_last")
+    options = (
+        opt.choice("dataset", "ring", "the real distribution: a ring of 8 Gaussians, one Gaussian, two moons, "
+                   "a line segment, a 5×5 grid of Gaussians", datasets),
+        opt.integer("seed", 0, "seeds the data, the initial weights and every batch and latent draw"),
+        opt.integer("samples", 512, "real points", low=2, high=1_000_000),
+        opt.real("noise", 0.0, "extra spread added to the real points", high=5.0),
+        opt.integer("batch", 64, "points per step (real and fake each); 0 = as many as the real points",
+                    low=0, high=100_000),
+        opt.integer("k", 1, "D steps per iteration, before each G step", low=1, high=100, live=True),
+        opt.choice("train", "both", "which network trains: both in turn, only D, or only G", ("both", "D", "G"),
+                   live=True),
+        opt.integer("z_dim", 2, "latent dimensions", low=1, high=2),
+        opt.choice("latent", "uniform", "the latent distribution: uniform on [−1, 1] or standard normal",
+                   ("uniform", "normal")),
+        opt.sizes("g_hidden", (16, 16), "G's hidden layer sizes"),
+        opt.sizes("d_hidden", (16, 16), "D's hidden layer sizes"),
+        opt.choice("g_activation", "tanh", "G's hidden activation", act.HIDDEN),
+        opt.choice("d_activation", "tanh", "D's hidden activation", act.HIDDEN),
+        opt.choice("g_loss", "non_saturating", "G's loss: −log D(x̂) (non_saturating) or log(1 − D(x̂)) "
+                   "(saturating, the minimax original)", tuple(G_LOSSES), live=True),
+        opt.choice("d_optimizer", "adam", "D's optimizer", tuple(optimizers.CODES), live=True),
+        opt.choice("g_optimizer", "adam", "G's optimizer", tuple(optimizers.CODES), live=True),
+        opt.real("d_lr", 0.005, "D's learning rate", low=0.0, low_open=True, high=1e6, live=True),
+        opt.real("g_lr", 0.002, "G's learning rate", low=0.0, low_open=True, high=1e6, live=True),
+        opt.real("momentum", 0.9, "momentum coefficient (optimizer=momentum)", high=0.999999, live=True),
+        opt.real("beta1", 0.5, "Adam's first-moment decay", high=0.999999, live=True),
+        opt.real("beta2", 0.999, "Adam's second-moment decay", high=0.999999, live=True),
+        opt.backend(),
+    )
+    EPS = 1e-8   # Adam's ε
+    warm_up_size = {"g_hidden": (2,), "d_hidden": (2,), "samples": 8, "batch": 2}
+
+    def __init__(self, config, data):
+        super().__init__(config, data)
+        # the scalar kernels stepping calls one at a time (compiled, or by Python on numpy)
+        self.ops = SimpleNamespace(**{name: self.kernels.scalar(module) for name, module in (
+            ("act", act), ("losses", losses), ("optimizers", optimizers), ("dense", dense), ("gan", gan_kernels))})
+        self.X = np.ascontiguousarray(data.X, np.float64)
+        self.batch = config["batch"] or self.X.shape[0]
+        self.sizes = {"D": np.array((2, *config["d_hidden"], 1), np.int64),
+                      "G": np.array((config["z_dim"], *config["g_hidden"], 2), np.int64)}
+        self.acts = {"D": np.array([act.CODES[config["d_activation"]]] * len(config["d_hidden"]) + [act.SIGMOID]),
+                     "G": np.array([act.CODES[config["g_activation"]]] * len(config["g_hidden"]) + [act.LINEAR])}
+        self.count = {net: int(sum(i * o + o for i, o in zip(s[:-1], s[1:]))) for net, s in self.sizes.items()}
+        rng = np.random.default_rng([config["seed"], 1])
+        self.theta = np.concatenate([self._initial_weights(net, rng) for net in NETS])   # (PD + PG,)
+        self.grad = np.zeros_like(self.theta)   # the gradient of the step in progress
+        self.m = np.zeros_like(self.theta)      # momentum velocity or Adam's first moment, per network
+        self.v = np.zeros_like(self.theta)      # Adam's second moment
+        self.t_d = self.t_g = 0                 # each optimizer's steps (Adam's t)
+        self.sub = 0          # steps done in this iteration (its plan: see plan())
+        self.sample = 0       # points done in this step
+        self.step_loss = 0.0  # running loss of the step in progress
+        self.d_total, self.d_count, self.g_last = 0.0, 0, None   # this iteration's step losses
+        # the evaluation's latent points: fixed, so the metrics move only when G does
+        self.z_eval = latent_points(np.random.default_rng([config["seed"], 3]),
+                                    (self.X.shape[0], config["z_dim"]), config["latent"])
+
+    # --- parameters ---------------------------------------------------------------------------
+    def part(self, buf: np.ndarray, net: str) -> np.ndarray:
+        """The slice of a flat buffer (theta, grad, m, v) that belongs to network `net`."""
+        d = self.count["D"]
+        return buf[:d] if net == "D" else buf[d:]
+
+    def layers(self, net: str, buf=None):
+        """[(W (I, O), b (O,)), ...] of `net` as views into theta (or a buffer of its layout)."""
+        flat = self.part(self.theta if buf is None else buf, net)
+        out, off, sizes = [], 0, self.sizes[net]
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            W = flat[off:off + n_in * n_out].reshape(n_in, n_out)
+            off += n_in * n_out
+            out.append((W, flat[off:off + n_out]))
+            off += n_out
+        return out
+
+    def _named(self, buf):
+        named = {}
+        for net in NETS:
+            for l, (W, b) in enumerate(self.layers(net, buf)):
+                named[f"{net}.layer[{l}].W"], named[f"{net}.layer[{l}].b"] = W, b
+        return named
+
+    @property
+    def params(self):
+        return self._named(self.theta)
+
+    def accumulated_gradients(self):
+        return self._named(self.grad)
+
+    def flat_params(self):
+        return self.theta
+
+    def _initial_weights(self, net, rng):
+        """Glorot-uniform (He-normal before a ReLU); biases start at zero."""
+        flat = np.zeros(self.count[net])
+        sizes, off = self.sizes[net], 0
+        for (n_in, n_out), kind in zip(zip(sizes[:-1], sizes[1:]), self.acts[net]):
+            shape = (int(n_in), int(n_out))
+            if kind == act.RELU:
+                W = rng.normal(0.0, math.sqrt(2.0 / n_in), shape)
+            else:
+                limit = math.sqrt(6.0 / (n_in + n_out))
+                W = rng.uniform(-limit, limit, shape)
+            flat[off:off + W.size] = W.ravel()
+            off += W.size + n_out
+        return flat
+
+    def hyper(self, net: str) -> np.ndarray:
+        """(optimizer code, lr, μ, β1, β2, ε) of one network, as the kernels take it."""
+        c, side = self.config, net.lower()
+        return np.array([optimizers.CODES[c[f"{side}_optimizer"]], c[f"{side}_lr"], c["momentum"], c["beta1"],
+                         c["beta2"], self.EPS], np.float64)
+
+    def g_kind(self) -> int:
+        return G_LOSSES[self.config["g_loss"]]
+
+    def buffers(self, net: str) -> tuple:
+        """theta, grad, m, v of `net`: views into the flat buffers."""
+        return tuple(self.part(buf, net) for buf in (self.theta, self.grad, self.m, self.v))
+
+    def net(self, net: str) -> tuple:
+        """(theta, sizes, acts) of `net`: what a forward pass through it takes."""
+        return self.part(self.theta, net), self.sizes[net], self.acts[net]
+
+    # --- the loop ------------------------------------------------------------------------------
+    def plan(self) -> str:
+        """The steps of an iteration: k D steps then a G step, or those `train` keeps ("DG", "D", "G")."""
+        train = self.config["train"]
+        return "D" * self.config["k"] * (train != "G") + "G" * (train != "D")
+
+    def draws(self, epoch: int | None = None):
+        """(rows, Z) of an iteration (default: the one in progress; see `draws`)."""
+        c = self.config
+        args = (c["seed"], self.epoch if epoch is None else epoch, c["k"], self.batch, self.X.shape[0],
+                c["z_dim"], c["latent"])
+        return _current_draws(*args) if epoch is None else draws(*args)
+
+    def step_inputs(self, net: str):
+        """(real points (B, 2) or None, latent points (B, z_dim)) of the step at the cursor."""
+        rows, Z = self.draws()
+        if net == "D":
+            j = min(self.sub, self.config["k"] - 1)
+            return self.X[rows[j]], Z[j]
+        return None, Z[self.config["k"]]
+
+    # --- whole-batch maths (evaluation, the view, the API) ------------------------------------
+    def generate(self, Z: np.ndarray) -> np.ndarray:
+        """G(Z): (N, 2) points for latent points Z (N, z_dim)."""
+        out = np.empty((Z.shape[0], 2))
+        self.kernels.gan.generate(*self.net("G"), np.ascontiguousarray(Z, np.float64), out)
+        return out
+
+    def discriminate(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """D's logits and P(real) (N,) for points X (N, 2)."""
+        logits, probs = np.empty(X.shape[0]), np.empty(X.shape[0])
+        self.kernels.gan.discriminate(*self.net("D"), np.ascontiguousarray(X, np.float64), logits, probs)
+        return logits, probs
+
+    def d_gradients(self, Xb: np.ndarray, Zb: np.ndarray) -> tuple[float, np.ndarray]:
+        """(D's loss, its flat gradient) on real points Xb and latent points Zb; nothing changes."""
+        grad = np.zeros(self.count["D"])
+        loss = self.kernels.gan.d_gradients(self.part(self.theta, "D"), grad, self.sizes["D"], self.acts["D"],
+                                            *self.net("G"), np.ascontiguousarray(Xb, np.float64),
+                                            np.ascontiguousarray(Zb, np.float64))
+        return loss, grad
+
+    def g_gradients(self, Zb: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """(G's loss, its flat gradient, ∂L_G/∂x̂ (B, 2) per fake point) on latent points Zb."""
+        grad, fake_grads = np.zeros(self.count["G"]), np.empty((2, Zb.shape[0]))
+        loss = self.kernels.gan.g_gradients(self.part(self.theta, "G"), grad, self.sizes["G"], self.acts["G"],
+                                            *self.net("D"), self.g_kind(), np.ascontiguousarray(Zb, np.float64),
+                                            fake_grads)
+        return loss, grad, fake_grads.T.copy()
+
+    def targets(self, y):
+        """Every point of the data is real: target 1 (the labels of a two-class set mean nothing here)."""
+        return np.ones((len(y), 1))
+
+    def check_targets(self, Y):
+        raise UserError("the GAN takes no targets: the points given are real ones (pass class labels, or nothing)")
+
+    def gradients(self, X, Y):
+        """D's loss on the real points X against as many fakes (from fixed latent points), with
+        ∂L_D/∂(D's parameters); and ∂L_G/∂(G's parameters) on those fakes: one D step's and one G
+        step's gradients, with nothing changed."""
+        Z = latent_points(np.random.default_rng([self.config["seed"], 5]), (len(X), self.config["z_dim"]),
+                          self.config["latent"])
+        loss, d_grad = self.d_gradients(X, Z)
+        return loss, self._named(np.concatenate([d_grad, self.g_gradients(Z)[1]]))
+
+    def scores(self, X):
+        return self.discriminate(X)[1]
+
+    def predict(self, X):
+        """D's verdict per point: 1 real, 0 fake."""
+        return (self.scores(X) > 0.5).astype(np.int64)
+
+    def ties(self, X):
+        return np.abs(self.scores(X) - 0.5) <= TIE
+
+    def evaluate(self):
+        """D's accuracy on the real points and as many fakes (from the fixed z_eval), and the
+        binned distance between the real and the generated points."""
+        fakes = self.generate(self.z_eval)
+        real, fake = self.discriminate(self.X)[1], self.discriminate(fakes)[1]
+        right = np.count_nonzero(real > 0.5) + np.count_nonzero(fake < 0.5)
+        return {"d_acc": float(right / (len(real) + len(fake))), "distance": binned_distance(self.X, fakes)}
+
+    # --- the event stream ----------------------------------------------------------------------
+    def epoch_done(self):
+        return self.sub >= len(self.plan())
+
+    def unit(self, detail):
+        net = self.plan()[self.sub]
+        if detail >= Level.BATCH:
+            return (self._compiled_step(net),)
+        if self.sample < (2 * self.batch if net == "D" else self.batch):
+            return gan_stepped.sample_events(self, net, self.sample)
+        return gan_stepped.update_events(self, net)
+
+    def advance(self, event):
+        if event.closes == Level.SAMPLE:
+            self.sample += 1   # (a step's close moves the cursor in step_done)
+
+    def _compiled_step(self, net):
+        Xb, Zb = self.step_inputs(net)
+        if net == "D":
+            self.t_d += 1
+            loss = self.kernels.gan.d_step(*self.buffers("D"), self.t_d, self.sizes["D"], self.acts["D"],
+                                           self.hyper("D"), *self.net("G"), Xb, Zb)
+        else:
+            self.t_g += 1
+            loss = self.kernels.gan.g_step(*self.buffers("G"), self.t_g, self.sizes["G"], self.acts["G"],
+                                           self.hyper("G"), *self.net("D"), self.g_kind(), Zb,
+                                           np.empty((2, self.batch)))
+        return self.step_done(net, loss)
+
+    def step_done(self, net, loss):
+        """Close a D or G step: count it, keep its loss for the iteration, move the cursor on."""
+        loss = float(loss)   # the NumPy reference's is a NumPy scalar
+        self.steps += 1
+        if net == "D":
+            self.d_total += loss
+            self.d_count += 1
+        else:
+            self.g_last = loss
+        self.sub += 1
+        self.sample, self.step_loss = 0, 0.0
+        mine = f"{net}."   # the parameters it changed, and the gradient it took (the other network's is stale)
+        return Event(Op.D_STEP if net == "D" else Op.G_STEP, UPDATE, f"gan.{net}", {
+            "step": self.t_d if net == "D" else self.t_g, "loss": loss, "points": self.batch,
+            "params": {k: v.copy() for k, v in self.params.items() if k.startswith(mine)},
+            "grads": {k: v.copy() for k, v in self.accumulated_gradients().items() if k.startswith(mine)},
+        }, level=Level.BATCH, closes=Level.BATCH)
+
+    def end_epoch(self):
+        d_loss = self.d_total / self.d_count if self.d_count else None
+        self.epoch += 1
+        self.record({"d_loss": d_loss, "g_loss": self.g_last, **self.evaluate()})
+        self.sub, self.d_total, self.d_count, self.g_last = 0, 0.0, 0, None
+        return Event(Op.EPOCH, EVALUATE, "gan", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
+
+    # --- the fused path ------------------------------------------------------------------------
+    def train_fused(self, epochs, every=1):
+        """Whole iterations per compiled call (at most `every`), evaluated after each call.
+        Starts at an iteration boundary; stops after one whose loss is not finite."""
+        assert self.sub == 0 and self.sample == 0, "train_fused starts at an iteration boundary"
+        done = 0
+        plan = self.plan()
+        while done < epochs:
+            fits = DRAWN_BYTES // drawn_bytes(self.config["k"], self.batch, self.config["z_dim"])
+            n = min(every, epochs - done, FUSED_CHUNK, max(1, fits))
+            batches = [self.draws(self.epoch + e) for e in range(n)]
+            rows = np.stack([b[0] for b in batches])
+            Z = np.stack([b[1] for b in batches])
+            d_losses, g_losses = np.empty(n), np.empty(n)
+            ran, self.t_d, self.t_g = self.kernels.gan.train_iterations(
+                *self.buffers("D"), *self.buffers("G"), self.t_d, self.t_g, self.sizes["D"], self.acts["D"],
+                self.sizes["G"], self.acts["G"], self.hyper("D"), self.hyper("G"), self.g_kind(), self.X, rows, Z,
+                plan.count("D"), plan.count("G"), d_losses, g_losses)
+            for e in range(ran):
+                self.epoch += 1
+                self.steps += len(plan)
+                self.record({"d_loss": float(d_losses[e]) if "D" in plan else None,
+                             "g_loss": float(g_losses[e]) if "G" in plan else None})
+            self.history[-1].update(self.evaluate())
+            done += ran
+            last = [losses[ran - 1] for net, losses in (("D", d_losses), ("G", g_losses)) if net in plan]
+            if ran < n or not all(math.isfinite(x) for x in last):   # the kernel stopped on it
+                break
+        return done
+
+    def warm_up(self, detail=Level.OP):
+        """Compile what a run streaming `detail` needs (see exercise: all of it, on two points)."""
+        if not self.kernels.compiles and detail >= Level.EPOCH:
+            return   # the fused path runs the NumPy references: nothing to compile
+        self.exercise()
+
+    def exercise(self):
+        """Every compiled path, on a scratch copy with two real points: whole iterations, a D and a G
+        step per compiled call, a D and a G step op by op, the evaluation and the push on the fakes
+        (an iteration's D steps and its G step are separate kernels, and so are their scalar ones)."""
+        d = self.data
+        tiny = dataclasses.replace(d, X=d.X[:2], y=d.y[:2], X_test=d.X_test[:0], y_test=d.y_test[:0])
+        scratch = type(self)({**self.config, "batch": 0, "train": "both"}, tiny)
+        scratch.train_fused(1)
+        for detail in (Level.BATCH, Level.OP):
+            for event in scratch.events(detail):
+                if event.closes >= Level.EPOCH:
+                    break
+        scratch.g_gradients(scratch.z_eval[:2])
+
+    @classmethod
+    def estimate(cls, config, data, history):
+        return gan_cost.estimate(config, data, history)
+
+    def epoch_progress(self):
+        return self.sub, len(self.plan())
+
