@@ -24,8 +24,9 @@ class Op:
 METRICS = (
     Metric("d_loss", "D loss", chart="loss", lower_is_better=None, live=False),
     Metric("g_loss", "G loss", chart="loss", lower_is_better=None, live=False),
-    Metric("d_acc", "D accuracy (real vs fake)", "D acc", chart="accuracy", lower_is_better=None),
-    Metric("distance", "distance real ↔ generated", "distance", chart="distance"),
+    Metric("d_acc", "D accuracy (real vs fake)", "D acc", chart="D accuracy · distance", lower_is_better=None,
+           limits=(0.0, 1.0)),
+    Metric("distance", "distance real ↔ generated", "distance", chart="D accuracy · distance", limits=(0.0, 1.0)),
 )
 
 
