@@ -1,5 +1,6 @@
 """`dlsim bench som`: one SOM epoch, the fused Numba kernel against the vectorised NumPy SOM (dlsim's reference,
-per sample vectorised over all nodes, as MiniSom does) on the same config, for a few grid sizes.
+per sample vectorised over all nodes, as MiniSom does) on the same config, and MiniSom itself when
+it is installed (same data, grid and σ; its own asymptotic decay), for a few grid sizes.
 
     dlsim bench som [--quick]
 
@@ -26,7 +27,22 @@ def _median_ms(epoch, repeats: int) -> float:
     return statistics.median(times)
 
 
-def bench(side: int, repeats: int = 5) -> tuple[float, float]:
+def _minisom_epoch(side: int, X: np.ndarray):
+    """One epoch of MiniSom on the same data and grid (its own decay; errors included), or None
+    when MiniSom is not installed."""
+    try:
+        from minisom import MiniSom
+    except ImportError:
+        return None
+
+    def epoch():
+        som = MiniSom(side, side, X.shape[1], sigma=side / 2, learning_rate=0.5, random_seed=0)
+        som.train(X, len(X), random_order=True)
+        som.quantization_error(X), som.topographic_error(X)
+    return epoch
+
+
+def bench(side: int, repeats: int = 5) -> tuple[float, float, float | None]:
     m = dlsim.make("som", seed=0, rows=side, cols=side, sigma=side / 2).model
     orders = m.order(0)[None, :].astype(np.int64)
     args = (m.pos, m.X, orders, 0, m.horizon(), 0.5, side / 2, m.decay_kind, m.kind, np.zeros(1), np.zeros(1))
@@ -34,12 +50,15 @@ def bench(side: int, repeats: int = 5) -> tuple[float, float]:
     kernel.train_epochs(W.copy(), *args)   # compile or load from the cache before timing
     fused = _median_ms(lambda: kernel.train_epochs(W.copy(), *args), repeats)
     numpy = _median_ms(lambda: ref.train_epochs(W.copy(), *args), max(repeats // 2, 2))
-    return fused, numpy
+    minisom = _minisom_epoch(side, m.X)
+    return fused, numpy, _median_ms(minisom, max(repeats // 2, 2)) if minisom else None
 
 
 def main(net: str = "som", quick: bool = False) -> None:
     print("SOM epoch, 300 RGB colours, gaussian, exponential decay; median ms per epoch")
-    print("grid     fused ms/epoch   numpy ms/epoch   speed-up")
+    print("grid     fused ms/epoch   numpy ms/epoch   speed-up   MiniSom ms/epoch   speed-up")
     for side in ((10,) if quick else (5, 10, 20, 40)):
-        fused, numpy = bench(side, repeats=3 if quick else 5)
-        print(f"{side:>2}×{side:<4} {fused:>14.2f}   {numpy:>14.2f}   {numpy / fused:>7.1f}×", flush=True)
+        fused, numpy, minisom = bench(side, repeats=3 if quick else 5)
+        other = (f"   {minisom:>16.2f}   {minisom / fused:>7.1f}×" if minisom is not None
+                 else "   MiniSom not installed")
+        print(f"{side:>2}×{side:<4} {fused:>14.2f}   {numpy:>14.2f}   {numpy / fused:>7.1f}×{other}", flush=True)
