@@ -66,7 +66,7 @@ def backend():
     machine cannot run (cuda without a GPU) is refused here with the reason, and listed as such."""
     from dlsim.kernels import BACKENDS, RESERVED, unavailable
     plain = choice("backend", "cpu", "kernels: cpu (Numba), numpy (reference, no compilation) or "
-                   "cuda (NVIDIA GPU, the dlsim[cuda] extra)", BACKENDS + RESERVED)
+                   "cuda (NVIDIA GPU)", BACKENDS + RESERVED)
 
     def parse(raw):
         value = plain.parse(raw)

@@ -41,7 +41,7 @@ class OptionsScreen(DlsimModal):
                         else:
                             yield Input(current, compact=True, id=f"opt-{option.name}")
                         yield Static(option.help, classes="option-help")
-            yield Static("", id="options-error", classes="error")
+            yield Static("", id="options-error", classes="error", markup=False)   # messages quote [brackets]
             with Horizontal(id="options-buttons"):
                 yield Button("Apply", variant="primary", id="apply", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
