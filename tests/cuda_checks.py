@@ -129,14 +129,27 @@ def som_train_epochs_is_deterministic():
 
 
 @check("kernels")
-def som_errors_and_a_tied_distance_goes_to_the_lower_node():
+def som_errors():
     rng = np.random.default_rng(4)
-    X, pos = rng.random((7, 2)), som_reference.grid_positions(2, 3, False)
-    W = rng.random((6, 2))
-    W[4] = W[1]   # node 4 as near as node 1 to every sample: node 1 wins, as on the CPU
+    X, W, pos = rng.random((7, 2)), rng.random((6, 2)), som_reference.grid_positions(2, 3, False)
     close("errors", som_cuda.errors(X, W, pos), som_reference.errors(X, W, pos))
-    W[5] = X[0]
-    close("errors", som_cuda.errors(X, W, pos), som_reference.errors(X, W, pos))
+
+
+@check("kernels")
+def som_a_tied_distance_goes_to_the_lower_node():
+    """Nodes 1 and 4 as near to every sample: node 1 is the BMU (as on the CPU), so the pull centres
+    on it; the threads' pairs are merged across the tree, where the tie is decided."""
+    rng = np.random.default_rng(5)
+    X, W, pos = rng.random((5, 2)), rng.random((6, 2)), som_reference.grid_positions(2, 3, False)
+    W[4] = W[1]
+    X[0] = W[1] + 0.01   # the first sample's BMU is one of the two
+    orders = np.arange(5)[None, :]
+    results = []
+    for kernels in (som_cuda, som_reference):
+        w = W.copy()
+        kernels.train_epochs(w, pos, X, orders, 0, 50.0, 0.5, 0.8, 0, 0, np.zeros(1), np.zeros(1))
+        results.append(w)
+    close("W", *results)
 
 
 @check("kernels")
@@ -153,6 +166,22 @@ def perceptron_train_epochs_to_convergence():
     close("b", b, b_r)
     close("w", w, w_r)
     assert np.array_equal(errors[:ran], errors_r[:ran]), f"errors per epoch {errors} != {errors_r}"
+
+
+@check("kernels")
+def the_gpu_benches_time_both_paths():
+    """`dlsim bench NET --backend cuda`'s measurements, on a tiny net and map (a smoke run)."""
+    from dlsim.bench import gpu_timing
+    from dlsim.bench import mlp_cuda as mlp_bench
+    from dlsim.bench import som_cuda as som_bench
+    from dlsim.kernels import mlp, som
+    m = dlsim.make("mlp", hidden=(3,), samples=8, test=2, batch=4).model
+    (cpu, _), (gpu, step) = mlp_bench._rate(mlp, m, 1, 1), mlp_bench._rate(mlp_cuda, m, 1, 1)
+    line = gpu_timing.row("mlp", cpu, gpu, mlp_bench._moved(m), step, 1e12)
+    assert line.count("s/s") == 2 and "GB/s" in line and "%" in line, line
+    s = dlsim.make("som", rows=2, cols=3, samples=8).model
+    (cpu, _), (gpu, per_sample) = som_bench._rate(som, s, 1), som_bench._rate(som_cuda, s, 1)
+    assert cpu > 0 and gpu > 0 and per_sample > 0
 
 
 # --- the backend behind the API ----------------------------------------------------------------
