@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dlsim.kernels import gpu
+from dlsim.errors import UserError
+from dlsim.kernels import _BUILT, gpu
 
 HERE = Path(__file__).parent
 MODULES = sorted(path.stem for path in HERE.glob("cuda_checks_*.py"))
@@ -34,3 +35,10 @@ def test_cuda_agrees_with_the_reference_and_with_itself(module):
     assert results, "no check ran"
     failed = {name: why for name, why in results.items() if why}
     assert not failed, "\n".join(f"{name}: {why}" for name, why in failed.items())
+
+
+def test_a_network_without_kernels_on_a_backend_is_one_line():
+    """A network whose GPU twin is not written yet: a one-line UserError (still an AttributeError)."""
+    with pytest.raises(UserError, match="backend 'cuda' has no kernels for hopfield yet; use --backend cpu"):
+        _BUILT["cuda"].hopfield
+    assert not hasattr(_BUILT["cpu"], "hopfield")

@@ -49,3 +49,4 @@ def test_the_backend_option_lists_cuda_as_unavailable_with_the_reason():
     with pytest.raises(UserError, match="backend 'cuda' needs"):
         option.value("cuda")
     assert option.value("numpy") == "numpy"
+

@@ -16,11 +16,17 @@ BACKENDS = ("cpu", "numpy", "cuda")   # built
 RESERVED = ()                         # named, not built yet
 
 
+class NoKernels(UserError, AttributeError):
+    """A network asked of a backend that has no kernels for it (a GPU twin not written yet): one
+    line for the user, and still an AttributeError for getattr and hasattr."""
+
+
 @dataclass(frozen=True)
 class Backend:
     """A model's kernels: `backend.<net>` is the module holding that network's whole-batch kernels,
-    `dlsim.kernels.<net>` (compiled) or `dlsim.kernels.<net>_reference` (NumPy), which define the
-    same names with the same signatures. A new network adds its two modules; nothing here changes."""
+    `dlsim.kernels.<net>` (compiled), `dlsim.kernels.<net>_reference` (NumPy) or
+    `dlsim.kernels.<net>_cuda` (GPU), which define the same names with the same signatures. A new
+    network adds its modules; nothing here changes."""
     name: str
     exact: bool                 # stepped and compiled paths agree to the bit (else: to a tolerance)
     compiles: bool              # its kernels are compiled (numpy: never; nothing to warm up)
@@ -35,7 +41,9 @@ class Backend:
         try:
             return importlib.import_module(f"dlsim.kernels.{net}{self.suffix}")
         except ModuleNotFoundError as missing:
-            raise AttributeError(f"backend {self.name!r} has no kernels for {net!r}") from missing
+            if missing.name != f"dlsim.kernels.{net}{self.suffix}":
+                raise   # the module exists; something it imports does not
+            raise NoKernels(f"backend '{self.name}' has no kernels for {net} yet; use --backend cpu") from None
 
     def scalar(self, module) -> "Scalar":
         """The scalar kernels a model calls one at a time while stepping (a kernel module's
