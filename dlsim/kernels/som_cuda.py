@@ -23,7 +23,9 @@ _h = gpu.device(som.neighbourhood)
 _pull = gpu.device(som.update_node)
 _decay = gpu.device(som.decay)
 NEIGHBOUR_D2 = som.NEIGHBOUR_D2
-MOST = 1024   # threads of the training block, at most (its shared arrays have this size)
+# threads of the training block, at most (its shared arrays have this size): 256 leaves each thread
+# the registers an FP64 kernel may need (65,536 a block)
+MOST = 256
 
 
 @cuda.jit(device=True)
