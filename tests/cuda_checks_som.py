@@ -60,23 +60,24 @@ def check_a_tied_distance_goes_to_the_lower_node():
 
 
 def check_a_thread_with_several_nodes():
-    """More nodes than threads (12 on 4: each thread folds three, strided), ties within a thread's
-    nodes and across threads."""
+    """More nodes than threads (12 on 4: each thread folds three, strided), and a first sample tied
+    between two nodes of one thread (0 and 8), or of two threads (1 and 2): the lower index wins."""
     rng = np.random.default_rng(6)
     X, W, pos = rng.random((6, 2)), rng.random((12, 2)), som_reference.grid_positions(3, 4, True)
-    W[8], W[5] = W[0], W[1]   # 0 and 8: the same thread's; 1 and 5: two threads'
-    X[0], X[1] = W[0] + 0.01, W[1] - 0.01
-    orders = np.arange(6)[None, :]
+    W[8], W[2] = W[0], W[1]
     most, som_cuda.MOST = som_cuda.MOST, 4
     try:
-        results = []
-        for kernels in (som_cuda, som_reference):
-            w = W.copy()
-            kernels.train_epochs(w, pos, X, orders, 0, 50.0, 0.5, 1.0, 0, 0, np.zeros(1), np.zeros(1))
-            results.append(w)
+        for tied in (0, 1):
+            X[0] = W[tied] + 0.01   # the update after it breaks the tie: it must be the first sample
+            results = []
+            for kernels in (som_cuda, som_reference):
+                w = W.copy()
+                kernels.train_epochs(w, pos, X, np.arange(6)[None, :], 0, 50.0, 0.5, 1.0, 0, 0, np.zeros(1),
+                                     np.zeros(1))
+                results.append(w)
+            close(f"W (tie at node {tied})", *results)
     finally:
         som_cuda.MOST = most
-    close("W", *results)
 
 
 def check_trains_like_the_reference():
