@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--headless", action="store_true", help="no screen: train, print a summary")
     run.add_argument("--dataset", help="training data (see 'dlsim list')")
     run.add_argument("--seed", type=int, help="random seed (default 0)")
-    run.add_argument("--backend", help="kernels: cpu (Numba, default) or numpy (no compilation); cuda is not built yet")
+    run.add_argument("--backend", help="kernels: cpu (Numba, default), numpy (no compilation) or cuda (NVIDIA GPU: pip install 'dlsim[cuda]')")
     length = run.add_mutually_exclusive_group()
     length.add_argument("--epochs", type=int, help="epochs to train (headless)")
     length.add_argument("--steps", type=int, help="parameter updates to train (headless)")
@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="time each network's compiled training against NumPy (and PyTorch)")
     bench.add_argument("net", nargs="?", help="one network (default: every network with a bench)")
     bench.add_argument("--quick", action="store_true", help="fewer repeats and sizes (a smoke run)")
+    bench.add_argument("--backend", default="cpu",
+                       help="cpu (default), or cuda: the GPU path against the CPU's fused path")
 
     lesson = sub.add_parser("lesson", help="play a lesson: 'dlsim lesson list', 'dlsim lesson NAME'")
     lesson.add_argument("name", help="a lesson name, 'list', or 'check'")
@@ -60,7 +62,7 @@ def dispatch(args) -> int:
         return print_catalog()
     if args.command == "bench":
         from dlsim.bench import main as bench
-        return bench(args.net, quick=args.quick)
+        return bench(args.net, quick=args.quick, backend=args.backend)
     if args.command == "lesson":
         from dlsim.console.lessons import main as lesson
         return lesson(args, open_in_app=_open_lesson)

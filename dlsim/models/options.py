@@ -18,6 +18,8 @@ class Option:
     allowed: str            # shown in errors and in `dlsim list`
     live: bool = False      # applies to a running simulation without rebuilding it
     choices: tuple = ()     # the allowed words, for a choice
+    # choices this machine cannot run, each with the one line saying why (asked when shown)
+    unavailable: Callable[[], dict[str, str]] = dict
 
     def value(self, raw: Any) -> Any:
         try:
@@ -60,10 +62,22 @@ def choice(name, default, help, choices, live=False):
 
 
 def backend():
-    """Which kernels run: every network has this option (dlsim.kernels.backend)."""
-    from dlsim.kernels import BACKENDS, RESERVED
-    return choice("backend", "cpu", "kernels: cpu (Numba) or numpy (reference, no compilation); "
-                  "cuda is not built yet", BACKENDS + RESERVED)
+    """Which kernels run: every network has this option (dlsim.kernels.backend). A backend this
+    machine cannot run (cuda without a GPU) is refused here with the reason, and listed as such."""
+    from dlsim.kernels import BACKENDS, RESERVED, unavailable
+    plain = choice("backend", "cpu", "kernels: cpu (Numba), numpy (reference, no compilation) or "
+                   "cuda (NVIDIA GPU)", BACKENDS + RESERVED)
+
+    def parse(raw):
+        value = plain.parse(raw)
+        if unavailable(value):
+            raise UserError(unavailable(value))
+        return value
+
+    def missing():
+        return {name: why for name in plain.choices if (why := unavailable(name))}
+    return Option(plain.name, plain.default, plain.help, parse, plain.allowed, choices=plain.choices,
+                  unavailable=missing)
 
 
 def sizes(name, default, help, low=1, high=1024):

@@ -227,7 +227,7 @@ class Stepper:
         the same bits and leaves its inside in the history."""
         while self._marks and self._marks[-1].position == self.position > self.earliest:
             mark = self._marks[-1]
-            if self._hides(mark.grain) <= level:
+            if self._hides(mark.grain) <= level or not self._opens(mark.grain):
                 return
             with self.muted():   # a replay is not news to listeners
                 self.seek(self.position - 1)
@@ -238,6 +238,12 @@ class Stepper:
                     self.step(Level.EPOCH, detail=Level.BATCH)
                 else:
                     self.step(mark.closes)
+
+    def _opens(self, grain: Level | Run) -> bool:
+        """Whether replaying an event of `grain` on a finer stream lands on its bits: not one fused
+        epoch where the backend's fused path is another computation than its batches (cuda: the
+        GPU's). Going back inside such an epoch then lands on its start, exactly."""
+        return not isinstance(grain, Run) or grain.epochs > 1 or self.model.kernels.fused_exact
 
     @contextmanager
     def muted(self):

@@ -35,12 +35,13 @@ class OptionsScreen(DlsimModal):
                         yield Static(option.name + live, classes="option-name")
                         current = show(self.config.get(option.name, option.default))
                         if option.choices:
-                            yield Select([(c, c) for c in option.choices], value=current, allow_blank=False,
-                                         compact=True, id=f"opt-{option.name}")
+                            off = option.unavailable()   # listed, marked; choosing one says why
+                            yield Select([(f"{c} (unavailable)" if c in off else c, c) for c in option.choices],
+                                         value=current, allow_blank=False, compact=True, id=f"opt-{option.name}")
                         else:
                             yield Input(current, compact=True, id=f"opt-{option.name}")
                         yield Static(option.help, classes="option-help")
-            yield Static("", id="options-error", classes="error")
+            yield Static("", id="options-error", classes="error", markup=False)   # messages quote [brackets]
             with Horizontal(id="options-buttons"):
                 yield Button("Apply", variant="primary", id="apply", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

@@ -1,0 +1,85 @@
+"""The runner and the shared checks of the CUDA tests. Each network's checks are a module
+`tests/cuda_checks_<net>.py` of functions named check_*; tests/test_cuda_kernels.py runs each module
+in a process of its own: under Numba's CUDA simulator where no GPU can be used (NUMBA_ENABLE_CUDASIM=1
+must be set before Numba is imported, and the test process has imported it already), on the GPU
+where one can.
+
+    python tests/cuda_checks.py cuda_checks_mlp   # prints one JSON object: check -> null or what failed
+
+Sizes are tiny: the simulator runs every GPU thread in Python. A check compares a CUDA kernel (or a
+model on backend="cuda") with the NumPy reference within TOLERANCE, or the GPU with itself (the
+same bits run to run).
+"""
+import importlib
+import json
+import sys
+import traceback
+
+import numpy as np
+
+import dlsim
+
+# what the cuda backend promises against the NumPy reference, after a few epochs on these sizes: the
+# GPU fuses multiply-adds and has its own exp, log and tanh, each within an ulp or two
+TOLERANCE = {"rtol": 1e-9, "atol": 1e-12}
+
+
+def close(name, got, want):
+    assert np.allclose(got, want, **TOLERANCE), f"{name}: differs by {np.max(np.abs(np.subtract(got, want))):.3g}"
+
+
+def same(name, a, b):
+    assert np.array_equal(a, b), f"{name}: not the same bits (by {np.max(np.abs(np.subtract(a, b))):.3g})"
+
+
+# --- what every network on backend="cuda" must do (each module calls these with its options) -------
+
+def trains_like_the_reference(name, options):
+    gpu, ref = dlsim.make(name, backend="cuda", **options), dlsim.make(name, backend="numpy", **options)
+    assert gpu.model.kernels.name == "cuda"
+    gpu.train(epochs=2)
+    ref.train(epochs=2)
+    for key, value in ref.params.items():
+        close(f"{name} {key}", gpu.params[key], value)
+    for key, value in ref.history[-1].items():
+        close(f"{name} {key}", gpu.history[-1][key], value)
+
+
+def rewinds_a_gpu_run_to_the_same_state(name, options):
+    sim = dlsim.make(name, backend="cuda", **options)
+    sim.train(epochs=3)                    # one fused run of three epochs
+    after = {k: v.copy() for k, v in sim.params.items()}
+    sim.back("epoch")                      # splits the run: two epochs, then one
+    sim.train(epochs=1)
+    for key, value in after.items():
+        same(f"{name} {key} (replayed)", sim.params[key], value)
+
+
+def steps_on_the_cpu_kernels(name, options):
+    """Stepping on cuda runs the CPU's compiled kernels: the CPU's numbers, to the bit."""
+    gpu, cpu = dlsim.make(name, backend="cuda", **options), dlsim.make(name, **options)
+    for _ in range(30):
+        a, b = gpu.step("op"), cpu.step("op")
+        assert (a.op, a.path) == (b.op, b.path)
+    gpu.step("batch")
+    cpu.step("batch")
+    for key, value in cpu.params.items():
+        same(f"{name} {key} (stepped)", gpu.params[key], value)
+
+
+def main(module: str) -> None:
+    checks = {name: f for name, f in vars(importlib.import_module(module)).items()
+              if name.startswith("check_") and callable(f)}
+    failures = {}
+    for name, run in checks.items():
+        try:
+            run()
+            failures[name] = None
+        except Exception as error:
+            failures[name] = f"{type(error).__name__}: {error}" + (
+                "" if isinstance(error, AssertionError) else "\n" + traceback.format_exc(limit=-3))
+    print(json.dumps(failures))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
