@@ -38,7 +38,8 @@ def _rate(kernels, m, iterations: int, repeats: int) -> tuple[float, float]:
 
 
 def _moved(m) -> float:
-    units = int(m.sizes["D"].sum()) * 2 * m.batch * m.config["k"] + int(m.sizes["D"].sum() + m.sizes["G"].sum()) * m.batch
+    d_units, g_units = int(m.sizes["D"].sum()), int(m.sizes["G"].sum())
+    units = d_units * 2 * m.batch * m.config["k"] + (d_units + g_units) * m.batch   # D steps, then the G step
     return 8.0 * (7 * m.theta.size + 6 * units)
 
 

@@ -183,7 +183,8 @@ class Net:
         dense = []
         for d in range(self.sizes.shape[0] - 1):
             at, n_in, n_out = po[2 * (L + d)], int(self.sizes[d]), int(self.sizes[d + 1])
-            dense.append((buf[at:at + n_in * n_out].reshape(n_in, n_out), buf[at + n_in * n_out:at + (n_in + 1) * n_out]))
+            W, b = buf[at:at + n_in * n_out], buf[at + n_in * n_out:at + (n_in + 1) * n_out]
+            dense.append((W.reshape(n_in, n_out), b))
         return convs, dense
 
     def space(self, B):

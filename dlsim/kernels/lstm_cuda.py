@@ -32,7 +32,8 @@ def _step(Wx, Wh, b, xT, hT_prev, cT_prev, a, c, tc, h):
 
 @cuda.jit
 def _deltas(a, c_prev, tc, dh, dc, da, squares):
-    """The gates' δ into da (4H, B), dc ← ∂L/∂c_{t−1}; sample s's share of ‖∂L/∂h_t‖² into squares[s]."""
+    """The gates' δ into da (4H, B), dc ← ∂L/∂c_{t−1}; sample s's share of ‖∂L/∂h_t‖² into
+    squares[s]."""
     s, j = cuda.grid(2)
     H = tc.shape[0]
     if s < dh.shape[1] and j < H:
