@@ -42,7 +42,10 @@ def trains_like_the_reference(name, options):
     for key, value in ref.params.items():
         close(f"{name} {key}", gpu.params[key], value)
     for key, value in ref.history[-1].items():
-        close(f"{name} {key}", gpu.history[-1][key], value)
+        if value is None:   # not measured (no accuracy for a regression): not measured on the GPU either
+            assert gpu.history[-1][key] is None, f"{name} {key}: measured on the GPU only"
+        else:
+            close(f"{name} {key}", gpu.history[-1][key], value)
 
 
 def rewinds_a_gpu_run_to_the_same_state(name, options):
