@@ -25,7 +25,8 @@ def benches(backend: str = "cpu") -> dict[str, object]:
         module = importlib.import_module(f"{__name__}.{info.name}")
         for net in getattr(module, "NETS", (info.name.removesuffix(suffix),)):
             found[net] = module
-    order = ("perceptron", "mlp", "som", "cnn", "rnn", "lstm", "gan")
+    from dlsim.models import MODELS
+    order = list(MODELS)   # the networks' own order, as `dlsim list` gives it
     return dict(sorted(found.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
 
 
