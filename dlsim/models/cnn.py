@@ -25,13 +25,13 @@ from dlsim.kernels import conv as cv
 from dlsim.kernels import losses, optimizers
 from dlsim.models import cnn_cost, cnn_net
 from dlsim.models import options as opt
-from dlsim.models.base import NO_CLASS, TIE, Model
-from dlsim.models.cnn_formulas import FORMULAS, METRICS, Op
+from dlsim.models.base import NO_CLASS, TIE
+from dlsim.models.batched import MiniBatched
+from dlsim.models.cnn_formulas import FORMULAS, METRICS
 from dlsim.models.cnn_net import layer_dims
 from dlsim.models.cnn_steps import sample_events, update_events
 from dlsim.protocol import datasets, images
 from dlsim.protocol.datasets import IMAGES, Source, one_hot
-from dlsim.protocol.events import EVALUATE, UPDATE, Event, Level
 
 DATASETS = ("bars", "shapes", "colour_shapes", "digits")
 CLASS_NAMES = {"bars": images.BARS, "shapes": images.SHAPES, "colour_shapes": images.SHAPES,
@@ -72,14 +72,14 @@ def _one_of(name, default, help, values):
                       choices=tuple(str(v) for v in values))
 
 
-class CNN(Model):
+class CNN(MiniBatched):
     name = "cnn"
     summary = "kernels sliding over images: feature maps, pooling, and backpropagation through both"
     datasets = DATASETS
     kinds = ("images",)
     default_epochs = 20
     metrics = METRICS
-    saved = Model.saved + ("theta", "grad", "m", "v", "fm", "dm", "win", "current", "batch_index", "sample",
+    saved = MiniBatched.saved + ("theta", "grad", "m", "v", "fm", "dm", "win", "current", "batch_index", "sample",
                            "batch_loss", "epoch_loss")
     learning_rule = "backpropagation through the pooling and the convolutions"
     formulas = FORMULAS
@@ -273,27 +273,11 @@ class CNN(Model):
         return result
 
     # --- the event stream ----------------------------------------------------------------------------
-    def batch_rows(self):
-        start = self.batch_index * self.batch_size
-        return self.order(self.epoch)[start:start + self.batch_size]
+    def _sample_events(self, s, batch):
+        return sample_events(self, s, batch)
 
-    def n_batches(self):
-        return -(-self.X.shape[0] // self.batch_size)
-
-    def epoch_done(self):
-        return self.batch_index == self.n_batches()
-
-    def unit(self, detail):
-        rows = self.batch_rows()
-        if detail >= Level.BATCH:
-            return (self._compiled_batch(rows),)
-        if self.sample < len(rows):
-            return sample_events(self, int(rows[self.sample]), len(rows))
-        return update_events(self, len(rows))
-
-    def advance(self, event):
-        if event.closes == Level.SAMPLE:
-            self.sample += 1
+    def _update_events(self, n_rows):
+        return update_events(self, n_rows)
 
     def _compiled_batch(self, rows):
         self.steps += 1
@@ -301,24 +285,6 @@ class CNN(Model):
             self.theta, self.grad, self.m, self.v, self.steps, self.frozen, *self._arch(), *self.hyper(),
             self.X[rows], self.Y[rows])
         return self.batch_done(len(rows))
-
-    def batch_done(self, n_rows):
-        loss = float(self.batch_loss)
-        self.epoch_loss += loss * n_rows
-        self.batch_index += 1
-        self.sample, self.batch_loss = 0, 0.0
-        return Event(Op.BATCH, UPDATE, "cnn", {
-            "step": self.steps, "loss": loss,
-            "params": {k: v.copy() for k, v in self.params.items()},
-            "grads": {k: v.copy() for k, v in self._named(self.grad).items()},
-        }, level=Level.BATCH, closes=Level.BATCH)
-
-    def end_epoch(self):
-        loss = self.epoch_loss / self.X.shape[0]
-        self.epoch += 1
-        self.batch_index, self.epoch_loss = 0, 0.0
-        self.record({"loss": loss, **self.evaluate()})
-        return Event(Op.EPOCH, EVALUATE, "cnn", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
 
     # --- the fused path ------------------------------------------------------------------------------
     def train_fused(self, epochs, every=1):

@@ -7,7 +7,6 @@ import numpy as np
 
 from dlsim.kernels import activations
 from dlsim.kernels import lstm as kernel
-from dlsim.kernels import recurrent as rc
 from dlsim.models import options as opt
 from dlsim.models.lstm_formulas import FORMULAS, Op
 from dlsim.models.recurrent import Recurrent

@@ -14,20 +14,21 @@ from dlsim.kernels import backend, losses, optimizers
 from dlsim.kernels import dense
 from dlsim.models import options as opt
 from dlsim.models.mlp_formulas import FORMULAS, METRICS, Op
-from dlsim.models.base import NO_CLASS, TIE, Model
+from dlsim.models.base import NO_CLASS, TIE
+from dlsim.models.batched import MiniBatched
 from dlsim.models import mlp_cost
 from dlsim.protocol.datasets import one_hot
-from dlsim.protocol.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
+from dlsim.protocol.events import BACKWARD, FORWARD, LOSS, UPDATE, Event, Level
 
 
-class MLP(Model):
+class MLP(MiniBatched):
     name = "mlp"
     summary = "layers of neurons trained by backpropagation: decision boundaries, gradients, optimizers"
     datasets = ("xor", "circle", "moons", "spiral", "gaussian", "xor4", "and", "or")
     kinds = ("points", "table")   # the dataset kinds it takes
     default_epochs = 200    # a headless run's length when none is given
     metrics = METRICS
-    saved = Model.saved + ("theta", "grad", "m", "v", "batch_index", "sample", "batch_loss", "epoch_loss")
+    saved = MiniBatched.saved + ("theta", "grad", "m", "v", "batch_index", "sample", "batch_loss", "epoch_loss")
     learning_rule = "backpropagation"
     formulas = FORMULAS
     options = (
@@ -208,52 +209,12 @@ class MLP(Model):
         return result
 
     # --- the event stream ----------------------------------------------------------------------
-    def batch_rows(self):
-        order = self.order(self.epoch)
-        start = self.batch_index * self.batch_size
-        return order[start:start + self.batch_size]
-
-    def n_batches(self):
-        return -(-self.X.shape[0] // self.batch_size)
-
-    def epoch_done(self):
-        return self.batch_index == self.n_batches()
-
-    def unit(self, detail):
-        rows = self.batch_rows()
-        if detail >= Level.BATCH:
-            return (self._compiled_batch(rows),)
-        return (self._sample_events(rows[self.sample], len(rows)) if self.sample < len(rows)
-                else self._update_events(len(rows)))
-
-    def advance(self, event):
-        if event.closes == Level.SAMPLE:
-            self.sample += 1   # (a batch's close moves the cursor in _batch_done, with its sums)
-
     def _compiled_batch(self, rows):
         self.steps += 1
         self.batch_loss = self.kernels.mlp.train_batch(
             self.theta, self.grad, self.m, self.v, self.steps, self.sizes, self.acts, self.loss_kind,
             *self.hyper(), self.X[rows], self.Y[rows])
-        return self._batch_done(len(rows))
-
-    def _batch_done(self, n_rows):
-        loss = self.batch_loss
-        self.epoch_loss += loss * n_rows
-        self.batch_index += 1
-        self.sample, self.batch_loss = 0, 0.0
-        return Event(Op.BATCH, UPDATE, "mlp", {
-            "step": self.steps, "loss": loss,
-            "params": {k: v.copy() for k, v in self.params.items()},
-            "grads": {k: v.copy() for k, v in self._named(self.grad).items()},
-        }, level=Level.BATCH, closes=Level.BATCH)
-
-    def end_epoch(self):
-        loss = self.epoch_loss / self.X.shape[0]
-        self.epoch += 1
-        self.batch_index, self.epoch_loss = 0, 0.0
-        self.record({"loss": loss, **self.evaluate()})
-        return Event(Op.EPOCH, EVALUATE, "mlp", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
+        return self.batch_done(len(rows))
 
     def _sample_events(self, s, batch):
         """Forward, loss and backward of one sample, one neuron and one weight at a time."""
@@ -344,7 +305,7 @@ class MLP(Model):
                 ends_layer = name.endswith(".b") and n == value.size - 1
                 yield Event(Op.UPDATE, UPDATE, f"mlp.{name}[{','.join(map(str, index))}]", values,
                             closes=Level.LAYER if ends_layer else Level.OP)
-        yield self._batch_done(n_rows)
+        yield self.batch_done(n_rows)
 
     # --- the fused path ------------------------------------------------------------------------
     def train_fused(self, epochs, every=1):
@@ -377,8 +338,6 @@ class MLP(Model):
     def flat_params(self):
         return self.theta   # every parameter already lives in this one buffer
 
-    def epoch_progress(self):
-        return self.batch_index, self.n_batches()
 
 
 def _shared_top(out):

@@ -17,21 +17,21 @@ from dlsim.kernels import optimizers
 from dlsim.kernels import recurrent as rc
 from dlsim.kernels.recurrent_reference import initial_theta, unpack
 from dlsim.models import recurrent_cost, recurrent_data
-from dlsim.models.base import Model
+from dlsim.models.batched import MiniBatched
 from dlsim.models.recurrent_formulas import METRICS, Op
-from dlsim.protocol.events import EVALUATE, UPDATE, Event, Level
+from dlsim.protocol.events import UPDATE, Event, Level
 
 FUSED_CHUNK = 1000   # epochs per compiled call at most, so the sample orders stay small
 
 
-class Recurrent(Model):
+class Recurrent(MiniBatched):
     kinds = ("sequences",)
     datasets = recurrent_data.TASKS
     default_epochs = 30
     metrics = METRICS
     learning_rule = "backpropagation through time"
     gates = 1   # rows per unit in W_x, W_h, b: 1 (RNN) or 4 (LSTM: f, i, g, o)
-    saved = Model.saved + ("theta", "grad", "m", "v", "dh_sq", "dh_norms", "clipped", "batch_index", "sample",
+    saved = MiniBatched.saved + ("theta", "grad", "m", "v", "dh_sq", "dh_norms", "clipped", "batch_index", "sample",
                            "batch_loss", "epoch_loss", "epoch_norm", "seq")
     warm_up_size = {"hidden": 2, "steps": 6, "samples": 4, "test": 2, "batch": 2}
 
@@ -174,32 +174,6 @@ class Recurrent(Model):
         return self.outputs(X)[:, -1].argmax(axis=1)
 
     # --- the event stream ----------------------------------------------------------------------
-    def batch_rows(self):
-        order = self.order(self.epoch)
-        start = self.batch_index * self.batch_size
-        return order[start:start + self.batch_size]
-
-    def n_batches(self):
-        return -(-self.X.shape[0] // self.batch_size)
-
-    def epoch_done(self):
-        return self.batch_index == self.n_batches()
-
-    def epoch_progress(self):
-        return self.batch_index, self.n_batches()
-
-    def unit(self, detail):
-        rows = self.batch_rows()
-        if detail >= Level.BATCH:
-            return (self._compiled_batch(rows),)
-        if self.sample < len(rows):
-            return self._sample_events(int(rows[self.sample]), len(rows))
-        return self._update_events(len(rows))
-
-    def advance(self, event):
-        if event.closes == Level.SAMPLE:
-            self.sample += 1   # (a batch's close moves the cursor in _batch_done)
-
     def _sample_events(self, s, batch):
         if self.sample == 0:
             self.grad[:] = 0.0
@@ -211,7 +185,7 @@ class Recurrent(Model):
         loss, before, after = self.net.train_batch(self.theta, self.grad, self.m, self.v, self.steps, self.cfg,
                                                    self.hyper(), self.X[rows], self.Y[rows], self.dh_norms)
         self.batch_loss, self.clipped = float(loss), (float(before), float(after))
-        return self._batch_done(len(rows))
+        return self.batch_done(len(rows))
 
     def _update_events(self, n_rows):
         """The batch's ‖δh_t‖, the clip, then one optimizer step, parameter by parameter."""
@@ -244,7 +218,7 @@ class Recurrent(Model):
                     "change": float(np.sqrt((change ** 2).sum())),
                     "where": ",".join(map(str, np.unravel_index(at, view.shape))), "old": float(old[at]),
                     "new": new})
-        yield self._batch_done(n_rows)
+        yield self.batch_done(n_rows)
 
     def _all_views(self):
         """Every parameter in the buffer's order, learned initial states or not: (name, view)."""
@@ -255,22 +229,13 @@ class Recurrent(Model):
         yield "Wy", Wy
         yield "by", by
 
-    def _batch_done(self, n_rows):
-        loss = self.batch_loss
-        self.epoch_loss += loss * n_rows
+    def batch_values(self):
         self.epoch_norm += self.clipped[0]
-        self.batch_index += 1
-        self.sample, self.batch_loss = 0, 0.0
-        return Event(Op.BATCH, UPDATE, self.name, {
-            "step": self.steps, "loss": loss, "before": self.clipped[0], "after": self.clipped[1],
-            "dh_norms": tuple(self.dh_norms[-1].tolist())}, level=Level.BATCH, closes=Level.BATCH)
+        return {"before": self.clipped[0], "after": self.clipped[1], "dh_norms": tuple(self.dh_norms[-1].tolist())}
 
-    def end_epoch(self):
-        loss, norm = self.epoch_loss / self.X.shape[0], self.epoch_norm / self.n_batches()
-        self.epoch += 1
-        self.batch_index, self.epoch_loss, self.epoch_norm = 0, 0.0, 0.0
-        self.record({"loss": loss, "grad_norm": norm, **self.evaluate()})
-        return Event(Op.EPOCH, EVALUATE, self.name, self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
+    def epoch_values(self):
+        norm, self.epoch_norm = self.epoch_norm / self.n_batches(), 0.0
+        return {"grad_norm": norm}
 
     # --- the fused path ------------------------------------------------------------------------
     def train_fused(self, epochs, every=1):

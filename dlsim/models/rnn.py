@@ -10,7 +10,7 @@ from dlsim.models.recurrent import Recurrent
 from dlsim.models.recurrent_options import shared_options
 from dlsim.models.recurrent_steps import SequenceSteps
 from dlsim.models.rnn_formulas import FORMULAS, Op
-from dlsim.protocol.events import BACKWARD, FORWARD, Event, Level
+from dlsim.protocol.events import BACKWARD, FORWARD, Event
 
 
 class RNN(SequenceSteps, Recurrent):
