@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--trace-level", metavar="LEVEL",
                      help="finest events in the trace: op (every event), batch (default: "
                      "each update with all parameters and gradients, and each epoch), epoch")
+    run.add_argument("--trace-inspect", action="store_true",
+                     help="each traced event also carries what the app's pictures show then (see "
+                     "'dlsim list': the names each network inspects)")
 
     sub.add_parser("list", help="models and datasets, with their options and defaults")
     bench = sub.add_parser("bench", help="time each network's compiled training against NumPy (and PyTorch)")
@@ -76,6 +79,8 @@ def dispatch(args) -> int:
             options[flag] = given
     seed = options.pop("seed", 0)
     check_trace_flags(args.trace, args.trace_level)
+    if args.trace_inspect and args.trace is None:
+        raise UserError("--trace-inspect needs --trace FILE (it says what each traced event carries)")
     if not args.headless:
         if args.trace is not None or args.epochs is not None or args.steps is not None:
             raise UserError("--trace, --epochs and --steps need --headless")
@@ -83,7 +88,8 @@ def dispatch(args) -> int:
         return launch(model=args.model, seed=seed, options=options)
     from dlsim.console.run import run_headless
     return run_headless(args.model, seed=seed, options=options, epochs=args.epochs,
-                        steps=args.steps, trace=args.trace, trace_level=args.trace_level or "batch")
+                        steps=args.steps, trace=args.trace, trace_level=args.trace_level or "batch",
+                        trace_inspect=args.trace_inspect)
 
 
 def _open_lesson(lesson: str) -> int:

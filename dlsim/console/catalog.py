@@ -18,6 +18,10 @@ def catalog() -> str:
         for o in cls.options:
             star = "*" if o.live else " "
             lines.append(f"    {o.name:<{width}} {star} default {_default(o.default):<8} {o.help}; {o.allowed}")
+        if cls.inspected:
+            lines.append("  what its pictures show (lessons quote these; --trace-inspect writes them):")
+            width = max(len(name) for name in cls.inspected)
+            lines.extend(f"    {name:<{width}}   {what}" for name, what in cls.inspected.items())
         lines.append("")
     lines.append("levels for stepping: op < layer < sample < batch < epoch")
     lines.append(memory_line())

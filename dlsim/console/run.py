@@ -44,7 +44,7 @@ def _count(value: int | None, what: str) -> None:
 
 
 def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps: int | None,
-                 trace: str | None, trace_level: str = "batch") -> int:
+                 trace: str | None, trace_level: str = "batch", trace_inspect: bool = False) -> int:
     _count(epochs, "epochs")
     _count(steps, "steps")
     if trace_level not in TRACE_LEVELS:
@@ -52,7 +52,7 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
     sim = Simulator(model, seed=seed, **options)
     if epochs is None and steps is None:
         epochs = sim.model.default_epochs
-    writer = TraceWriter(trace) if trace is not None else None
+    writer = TraceWriter(trace, inspect=trace_inspect) if trace is not None else None
     detail = level_of(trace_level) if writer else Level.EPOCH
     warn_if_long(sim, epochs, steps, detail)
     compiling_before = jit.compiles.seconds

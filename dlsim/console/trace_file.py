@@ -5,6 +5,8 @@ Line 1 is a header, then one line per event, then a summary:
   {"type": "event", "n": 1, "epoch": 0, "op": "batch", "phase": "update", "path": "mlp",
    "level": "batch", "closes": "batch", "values": {"step": 1, "loss": 0.69, "params": {...}, "grads": {...}}}
   {"type": "summary", "epochs": 10, "steps": 10, "train_acc": 0.98, ...}
+With --trace-inspect each event line also has "inspect": what the app's pictures show at that event
+(Simulator.inspect: the names the network's model lists in `inspected`).
 Arrays become nested lists; numbers that are not finite become the strings "nan", "inf", "-inf".
 Wall-clock times are never written, so two runs give the same bytes.
 """
@@ -68,10 +70,12 @@ class TraceWriter:
     file is cut back to its last complete line, so that what is there stays valid JSON Lines."""
     BLOCK = 1 << 20     # bytes buffered before a write
 
-    def __init__(self, path: str, inputs: tuple[str, ...] = ()):
-        """`inputs`: the files the run reads, which the trace must not overwrite."""
+    def __init__(self, path: str, inputs: tuple[str, ...] = (), inspect: bool = False):
+        """`inputs`: the files the run reads, which the trace must not overwrite; `inspect`: each
+        event written with a simulation also carries what its pictures show then (sim.inspect())."""
         check_path(path, inputs)
         self.path = path
+        self.inspect = inspect
         self.count = 0
         self.failed: TraceError | None = None
         self._pending: list[bytes] = []
@@ -133,6 +137,8 @@ class TraceWriter:
             record["epoch"] = sim.model.epoch
         record.update(op=event.op, phase=event.phase, path=event.path, level=event.level.name.lower(),
                       closes=event.closes.name.lower(), values=event.values)
+        if self.inspect and sim is not None:
+            record["inspect"] = sim.inspect()
         self._line(record)
 
     def summary(self, summary: dict) -> None:

@@ -11,7 +11,8 @@ Names are looked up, in this order, among the values of the last event (`z`, `er
 and of the events before it in the same lesson step, latest first,
 the simulation's counters (`epoch`, `steps`, `converged`, `diverged`, `parameters`), the metrics its
 network declares (measured now, such as `train_acc`; or of the last epoch, such as `errors`), its
-parameters and its options (`lr`, `hidden`…). `PATH.KEY` names a value of the latest event whose
+parameters, what its pictures show (the names its model's `inspected` lists, such as a SOM's `bmu`:
+Simulator.inspect) and its options (`lr`, `hidden`…). `PATH.KEY` names a value of the latest event whose
 path ends in PATH: `layer[0].neuron[1].a` is that neuron's activation.
 """
 import re
@@ -116,6 +117,7 @@ class Scope:
         self.recent = recent   # events since the last change made outside the stream, oldest first
         self.stale = stale     # the last event predates such a change (@set, @param, @reset)
         self._live = None
+        self._inspected = None
 
     def lookup(self, name: str):
         sim = self.sim
@@ -144,6 +146,12 @@ class Scope:
         params = sim.model.params
         if name in params:
             return params[name].copy()
+        if name in sim.model.inspected:
+            if self._inspected is None:
+                self._inspected = sim.inspect()
+            if name not in self._inspected:
+                raise Missing(f"'{name}' ({sim.model.inspected[name]}) has no value at this point")
+            return self._inspected[name]
         if name in sim.config:
             return sim.config[name]
         path, _, key = name.rpartition(".")

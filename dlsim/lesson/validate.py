@@ -63,6 +63,7 @@ class _Checker:
     # --- names ---------------------------------------------------------------------------------
     def known(self) -> list[str]:
         return sorted(self.events | set(SPECIALS) | live_metrics(self.sim.model) | set(self.sim.model.params)
+                      | set(self.sim.model.inspected)
                       | set(self.config))
 
     def param(self, line: int, name: str, index, what: str) -> bool:

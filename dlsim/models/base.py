@@ -11,11 +11,11 @@ finish it.
 """
 import copy
 import dataclasses
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 import numpy as np
 
-from dlsim.kernels import backend
+from dlsim.kernels import backend, readiness
 from dlsim.models.cost import Estimate
 from dlsim.protocol.datasets import Dataset
 from dlsim.protocol.events import Event, Level
@@ -43,6 +43,9 @@ class Model:
     # parameters, optimizer state and cursor. Everything else is fixed once built (data, kernels,
     # layer sizes) and never copied. A test checks that training changes nothing outside this list.
     saved: tuple[str, ...] = ("config", "epoch", "steps")
+    # what its pictures show (inspect()), by name, with a line on each: the names a lesson may quote
+    # ({name}, @expect name > 0) and a headless trace carries (--trace-inspect)
+    inspected: dict[str, str] = {}
 
     def __init__(self, config: dict[str, Any], data: Dataset):
         self.config = dict(config)
@@ -164,6 +167,30 @@ class Model:
         """Score for class 1 per row (for the decision surface), in [0, 1]."""
         raise NotImplementedError
 
+    def probabilities(self, X: np.ndarray) -> np.ndarray:
+        """(N, classes): each row of X's probability of each class, as the network computes it
+        (a network that gives no probabilities, such as the perceptron's threshold, raises UserError)."""
+        from dlsim.errors import UserError
+        raise UserError(f"{self.name} gives no class probabilities: it learns by {self.learning_rule}")
+
+    def check_inputs(self, X, what: str = "inputs") -> np.ndarray:
+        """X as the contiguous (N, *one sample's shape) float64 array the kernels take, or a UserError
+        in one line saying what is wrong. Every public entry point taking data calls it before a
+        kernel sees the array: no kernel ever reads past the end of an array it was given."""
+        from dlsim.errors import UserError
+        try:
+            X = np.asarray(X, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise UserError(f"{what} must be an array of numbers") from None
+        shape = self.data.shape   # one sample's, as the dataset's kind has it
+        if X.shape[1:] != shape or X.ndim != len(shape) + 1:
+            want = f"rows of {shape[0]} numbers (shape (N, {shape[0]}))" if len(shape) == 1 else \
+                f"{self.data.kind.name} of shape {shape} each (shape (N, {', '.join(map(str, shape))}))"
+            raise UserError(f"{what} must be {want}, got shape {X.shape}")
+        if not np.all(np.isfinite(X)):
+            raise UserError(f"{what} must be finite numbers (no NaN or infinity)")
+        return np.ascontiguousarray(X)
+
     def warm_up(self, detail: Level = Level.OP) -> None:
         """Compile (or load from Numba's disk cache) the kernels that a run streaming events of
         `detail` needs (Level.EPOCH: only the fused path), on a scratch copy with two samples."""
@@ -204,6 +231,20 @@ class Model:
         """Each parameter's gradient accumulated so far in the batch, by name (views into the
         model's buffer); None for a network that learns without one (perceptron, SOM)."""
         return None
+
+    # --- what its pictures show ------------------------------------------------------------------
+    def inspect(self, last: Event | None = None, trace: Mapping[tuple[str, str], Event] | None = None) -> dict[str, Any]:
+        """What this network's pictures show at this moment, by name (the names of `inspected`; a
+        name with nothing to show now is left out), computed through the kernels that ran, in the
+        network's own files. `last` is the event the stream stands at, `trace` the latest event of
+        each (op, path) of the sample in progress (dlsim.sim.sample_trace). The app's views only lay
+        these out; lessons quote them and headless traces carry them."""
+        return {}
+
+    def kernels_now(self):
+        """The kernels to compute a picture with now: the model's own, or the NumPy references
+        while the app gets the compiled ones ready in the background (dlsim.kernels.readiness)."""
+        return self.kernels if readiness.ready(self.name) else backend("numpy")
 
     # --- what a run costs and how it went (asked by the Simulator, headless runs and lessons) ---
     @classmethod

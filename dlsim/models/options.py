@@ -3,7 +3,8 @@
 Values arrive as strings from the command line (`--set lr=0.1`) or as Python values from the API;
 both go through the same parse and check, and a bad one raises UserError naming what is allowed.
 """
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from dlsim.errors import UserError, suggest, unknown
@@ -20,6 +21,8 @@ class Option:
     choices: tuple = ()     # the allowed words, for a choice
     # choices this machine cannot run, each with the one line saying why (asked when shown)
     unavailable: Callable[[], dict[str, str]] = dict
+    # former names still accepted (old lessons and scripts keep working; the first use says so)
+    aliases: tuple[str, ...] = ()
 
     def value(self, raw: Any) -> Any:
         try:
@@ -91,11 +94,29 @@ def sizes(name, default, help, low=1, high=1024):
                   f"comma-separated layer sizes, each from {low} to {high} (e.g. 16,16)")
 
 
+def renamed(option: Option, *aliases: str) -> Option:
+    """`option`, also accepted under its former names."""
+    return replace(option, aliases=option.aliases + aliases)
+
+
+_told: set[tuple[str, str]] = set()   # (model, former name) already said in this process
+
+
 def resolve(model: str, options: tuple[Option, ...], given: dict[str, Any]) -> dict[str, Any]:
-    """Defaults overlaid with `given`, every value parsed and checked."""
+    """Defaults overlaid with `given`, every value parsed and checked. A former name of an option
+    (Option.aliases) is read as the option, and said so once a process on stderr."""
     by_name = {o.name: o for o in options}
+    former = {alias: o.name for o in options for alias in o.aliases}
     config = {o.name: o.default for o in options}
     for key, raw in given.items():
+        if key in former and key not in by_name:
+            if former[key] in given and given[former[key]] != raw:
+                raise UserError(f"options '{key}' (its former name) and '{former[key]}' disagree; give '{former[key]}' once")
+            if (model, key) not in _told:
+                _told.add((model, key))
+                print(f"dlsim: {model}'s option '{key}' is now called '{former[key]}' (the old name still works)",
+                      file=sys.stderr)
+            key = former[key]
         if key not in by_name:
             raise unknown(f"option for {model}", key, by_name)
         config[key] = by_name[key].value(raw)

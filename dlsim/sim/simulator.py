@@ -17,6 +17,7 @@ from dlsim.sim import arguments
 from dlsim.sim.arguments import clip, shown
 from dlsim.protocol.events import LEVELS, Event, Level
 from dlsim.sim.resources import check_memory
+from dlsim.sim.sample_trace import Trace
 from dlsim.sim.stepper import Stepper
 from dlsim.sim.watchdog import Watchdog
 
@@ -61,7 +62,10 @@ class Simulator:
         self.cls = model_class(model)
         self.config = resolve(model, self.cls.options, {"seed": seed, **config})
         self.on_build: list[Callable[[], None]] = []         # called after every (re)build
+        self.trace = Trace()   # the latest event of each (op, path) of the sample in progress
         self.build()
+        self.on_pull.append(self.trace.add)
+        self.on_restart.append(self.trace.clear)
 
     def build(self) -> None:
         """(Re)create the model from the configuration; history starts over (the listeners stay)."""
@@ -72,6 +76,7 @@ class Simulator:
         self.model = self.cls(c, data)   # UserError for a combination of options that cannot work
         self.cost = cost                 # what it needs: memory, and time per epoch
         self.watchdog = Watchdog(start=self.model.flat_params())
+        self.trace.clear()
         old, self.stepper = getattr(self, "stepper", None), Stepper(self.model)
         for name in LISTENERS:
             if old is not None:
@@ -163,20 +168,21 @@ class Simulator:
         """True for each row of X where the network's outputs tie exactly: no class wins there."""
         return self.model.ties(self._inputs(X))
 
+    def probabilities(self, X) -> np.ndarray:
+        """(N, classes): each row of X's probability of each class, as the network computes it."""
+        return self.model.probabilities(self._inputs(X))
+
     def _inputs(self, X) -> np.ndarray:
         """X as the (N, features) float array the kernels take, or a UserError saying what is wrong."""
-        X = arguments.numbers(X, "inputs")
-        shape = self.data.shape   # one sample's, as the dataset's kind has it
-        if X.shape[1:] != shape or X.ndim != len(shape) + 1:
-            if len(shape) == 1:
-                raise UserError(f"inputs must be rows of {shape[0]} numbers (shape (N, {shape[0]})), "
-                                f"got shape {X.shape}")
-            raise UserError(f"inputs must be {self.data.kind.name} of shape {shape} each (shape (N, "
-                            f"{', '.join(map(str, shape))})), got shape {X.shape}")
-        return np.ascontiguousarray(arguments.finite(X, "inputs"))
+        return self.model.check_inputs(arguments.numbers(X, "inputs"))
 
     def evaluate(self) -> dict[str, Any]:
         return self.model.evaluate()
+
+    def inspect(self) -> dict[str, Any]:
+        """What the network's pictures show now, by name (its model's `inspected` says what each
+        is), computed through the kernels that ran: the app draws these, lessons quote them."""
+        return self.model.inspect(self.last, self.trace.events)
 
     # --- options -------------------------------------------------------------------------------
     def set(self, name: str, value: Any) -> bool:

@@ -19,7 +19,6 @@ from dlsim.sim.stepper import RUN as COMPILED_RUN, HistoryLimit
 from dlsim.tui.changes import EDITED, RUN, STEP, Changes, Layout
 from dlsim.tui.frame import Frame
 from dlsim.tui.summary import summarize
-from dlsim.tui.sample_values import Trace
 from dlsim.sim.watchdog import Watchdog
 
 
@@ -30,7 +29,6 @@ class Session:
     def __init__(self, sim: Simulator):
         self.sim = sim
         self.level = Level.OP          # what → and ← step by
-        self.trace = Trace()
         self.watch = Watchdog()
         self.diverged: str | None = None
         self.chunk = 1                 # epochs per fused call, adapted to take ~1/30 s
@@ -39,7 +37,6 @@ class Session:
         self._unit: deque | None = None  # events pulled during the step in progress (the latest
                                          # UNIT_EVENTS: a big network's sample is a million)
         sim.on_pull.append(self._pulled)
-        sim.on_restart.append(self.trace.clear)
         sim.on_build.append(self._adopt)   # whoever rebuilds it (the app, a lesson player)
         self._adopt()
 
@@ -49,12 +46,16 @@ class Session:
         return self.sim.model
 
     @property
+    def trace(self):
+        """The latest event of each (op, path) of the sample in progress (kept by the Simulator)."""
+        return self.sim.trace
+
+    @property
     def name(self) -> str:
         return self.sim.name
 
     def _adopt(self) -> None:
         """Start over with the model just built: new layout, no changes seen, no divergence."""
-        self.trace.clear()
         self.layout = Layout(self.model.params)
         self.changes = Changes(self.layout.size)
         self.watch.reset(self.sim.history)
@@ -67,7 +68,6 @@ class Session:
         return type(self.model).converged is not Model.converged
 
     def _pulled(self, event: Event, position: int) -> None:
-        self.trace.add(event, position)
         if self._unit is not None:
             self._unit.append(event)
 

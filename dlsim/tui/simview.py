@@ -44,6 +44,7 @@ class SimView(Playing, Editing, Vertical):
         self.session = session
         self.view = view_for(session.name)(session)
         self.ui = UiState(warm=warmup.is_warm(session.name), compiling=warmup.compiling(session.name))
+        warmup.begin(session.name)
         self.speed = watchable(session.level)
         self.speed_chosen = False        # + / - / f chose one: the level no longer sets it
         self.ui.speed = SPEEDS[self.speed][0]

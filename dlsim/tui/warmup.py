@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 
-from dlsim.kernels import cache, jit
+from dlsim.kernels import cache, jit, readiness
 
 _warm: set[str] = set()
 _compiling: set[str] = set()   # networks whose warm-up was seen compiling
@@ -21,6 +21,13 @@ _lock = threading.Lock()
 
 def is_warm(name: str) -> bool:
     return name in _warm
+
+
+def begin(name: str) -> None:
+    """The app is about to get `name` ready in the background: until then its model draws its
+    pictures with the NumPy references (dlsim.kernels.readiness)."""
+    if name not in _warm:
+        readiness.getting_ready(name)
 
 
 def compiling(name: str) -> bool:
@@ -72,6 +79,7 @@ def warm(name: str) -> None:
             jit.compiles.watchers.remove(seen)
         cache.mark_ready(name, toolchain)
         _warm.add(name)
+        readiness.mark_ready(name)
         # Numba's loaded compiler and kernels are a heap of objects that live as long as the process;
         # Python's full garbage collections would scan them all again and again (pauses of ~150 ms
         # mid-frame): kept out of those from now on.

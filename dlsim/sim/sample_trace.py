@@ -1,8 +1,8 @@
 """What the current sample has computed so far, gathered from the event stream.
 
-The network view draws each neuron's activation and, during the backward pass, its δ. Those numbers
-come from the events the kernels produced (never recomputed), so the view keeps the latest event of
-each (op, path) for the sample in progress. A new sample starts a new trace; the completed trace of
+Each network's pictures (Model.inspect) show each neuron's activation and, during the backward pass,
+its δ. Those numbers come from the events the kernels produced (never recomputed), so the Simulator
+keeps the latest event of each (op, path) for the sample in progress. A new sample starts a new trace; the completed trace of
 each sample is kept for a while, so that stepping back to a sample's end still shows its numbers.
 """
 from collections import OrderedDict
