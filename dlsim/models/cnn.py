@@ -322,7 +322,7 @@ class CNN(CNNInspect, MiniBatched):
         """Evaluation, and what the pictures compute (cnn_inspect): a forward pass of one image and
         the test set's predictions, by the model's own kernels (compiled here, at warm-up)."""
         super().exercise()
-        self.picture(kernels=self.kernels)
+        self.picture(backend=self.kernels)
 
     @classmethod
     def estimate(cls, config, data, history):

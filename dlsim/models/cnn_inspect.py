@@ -18,13 +18,14 @@ from dlsim.models.cnn_net import pad_of, pooling_kind
 
 INSPECTED = {
     "sample": "the training image in hand (its row of the training set): the one stepped, else the last one stepped",
+    "label": "the true class of the image in hand",
     "focus_layer": "the conv layer the last event is about (0: the first; a dense layer's event shows the last)",
     "focus_kernel": "the kernel of that layer the last event is about (0 where it names none)",
     "position": "(row, column) of the kernel position, map cell or pooled cell the last event is at",
     "layer_input": "the input of the layer in focus (channel, row, column): the image, or the pooled maps below",
     "kernel": "the weights of the kernel in focus (channel, row, column)",
     "kernel_bias": "the bias of the kernel in focus",
-    "kernel_grad": "∂L/∂K of the kernel in focus, summed over the batch so far",
+    "kernel_grad": "∂L/∂K of the kernel in focus (of the batch's mean loss), added up over the images so far",
     "z_map": "z = Σ window·K + b of the kernel in focus at each position, before the activation",
     "feature_map": "a = f(z): the feature map of the kernel in focus for the image in hand",
     "pooled": "the feature map pooled 2×2: each window's max (or mean)",
@@ -68,16 +69,16 @@ class CNNInspect:
         seen = self.picture(last, trace)
         return {name: seen[name] for name in INSPECTED if name in seen}
 
-    def picture(self, last=None, trace=None, kernels=None) -> dict:
+    def picture(self, last=None, trace=None, backend=None) -> dict:
         """Everything the CNN's pictures show at `last`: the inspected names (the kernel in focus),
         and for the view the whole layer in focus ("maps": x, z, a, p, win and, while stepping, the
         δs dx, dz, da, dp of every kernel; "kernels", "grads"), "focus", "facts", "arithmetic",
-        "accuracy" and "misclassified_as". `kernels`: the kernels to compute with (default: now's)."""
-        kernels = kernels or self.kernels_now()
+        "accuracy" and "misclassified_as". `backend`: the kernels to compute with (default: now's)."""
+        backend = backend or self.kernels_now()
         where = focus(last, self.n_conv, self.current >= 0)
         s = self.current if self.current >= 0 else 0
         l, f = where.layer, where.kernel
-        maps, probs = self.stepped_maps(l) if where.inside else self.fresh_maps(s, l, kernels)
+        maps, probs = self.stepped_maps(l) if where.inside else self.fresh_maps(s, l, backend)
         K, b = (v.copy() for v in self.conv_params(l))
         dK = self.conv_params(l, self.grad)[0].copy()
         out = {"sample": s, "label": int(self.data.y[s]), "focus_layer": l, "focus_kernel": f,
@@ -97,7 +98,7 @@ class CNNInspect:
         if probs is not None:
             out["probs"] = probs
             out["predicted"] = int(self._classes(probs[None])[0])
-        confusion = self.test_confusion(kernels)
+        confusion = self.test_confusion(backend)
         if confusion is not None:
             out.update(confusion=confusion.matrix, misclassified=confusion.wrong, accuracy=confusion.accuracy,
                        misclassified_as=confusion.predicted[confusion.wrong])
@@ -126,28 +127,28 @@ class CNNInspect:
         maps = {"x": x, "z": z, "a": a, "p": p, "win": win, "dx": dx, "dz": dz, "da": da, "dp": dp}
         return maps, (probs if np.any(probs != 0.0) else None)
 
-    def fresh_maps(self, s: int, l: int, kernels=None):
+    def fresh_maps(self, s: int, l: int, backend=None):
         """Conv layer l's maps and the probabilities of training image s, with the weights now."""
-        fm, win = np.zeros(self.o[-1]), np.zeros(self.o[-1], np.int64)
+        fm, win = np.zeros(self.o[-1]), np.zeros(self.o[-1], np.int64)   # a workspace of its own
         self.conv_maps(0, fm)[0][...] = self.X[s]
-        (kernels or self.kernels_now()).scalar(ck).sample_forward(self.theta, *self._arch(), fm, win)
+        (backend or self.kernels_now()).scalar(ck).sample_forward(self.theta, *self._arch(), fm, win)
         x, z, a, p = self.conv_maps(l, fm)
         maps = {"x": x, "z": z, "a": a, "p": p, "win": self.conv_maps(l, win)[3]}
         return maps, self.dense_maps(len(self.sizes) - 2, fm)[2]
 
-    def test_confusion(self, kernels=None) -> TestConfusion | None:
+    def test_confusion(self, backend=None) -> TestConfusion | None:
         """The test set's confusion matrix for the weights now (None without a test set), computed
         again only when the weights (or the kernels computing it) changed."""
         d = self.data
         if not len(d.y_test):
             return None
-        kernels = kernels or self.kernels_now()
-        key = (kernels.name, self.theta.tobytes())
+        backend = backend or self.kernels_now()
+        key = (backend.name, self.theta.tobytes())
         cached = getattr(self, "_confusion", None)
         if cached is not None and cached[0] == key:
             return cached[1]
         P = np.zeros((len(d.y_test), int(self.sizes[-1])))
-        kernels.cnn.predict(self.theta, *self._arch(), np.ascontiguousarray(d.X_test, np.float64), P)
+        backend.cnn.predict(self.theta, *self._arch(), np.ascontiguousarray(d.X_test, np.float64), P)
         predicted = self._classes(P)
         n = d.classes
         matrix = np.zeros((n, n), np.int64)
