@@ -28,6 +28,7 @@ from dlsim.models import options as opt
 from dlsim.models.base import NO_CLASS, TIE
 from dlsim.models.batched import MiniBatched
 from dlsim.models.cnn_formulas import FORMULAS, METRICS
+from dlsim.models.cnn_inspect import CNNInspect
 from dlsim.models.cnn_net import layer_dims
 from dlsim.models.cnn_steps import sample_events, update_events
 from dlsim.protocol import datasets, images
@@ -72,7 +73,7 @@ def _one_of(name, default, help, values):
                       choices=tuple(str(v) for v in values))
 
 
-class CNN(MiniBatched):
+class CNN(CNNInspect, MiniBatched):
     name = "cnn"
     summary = "kernels sliding over images: feature maps, pooling, and backpropagation through both"
     datasets = DATASETS
@@ -155,6 +156,7 @@ class CNN(MiniBatched):
         self.sample = 0         # samples done in this batch
         self.batch_loss = 0.0   # running loss of the current batch
         self.epoch_loss = 0.0   # running Σ batch loss × batch size of the current epoch
+        self._confusion = None  # (key, the test set's confusion matrix): cnn_inspect.test_confusion
 
     def targets(self, y):
         return one_hot(y, self.data.classes)
@@ -220,16 +222,22 @@ class CNN(MiniBatched):
     def _arch(self):
         return self.conv, self.sizes, self.dense_act
 
-    def outputs(self, X):
-        X = np.ascontiguousarray(X, np.float64)
+    def probabilities(self, X):
+        """(N, classes): each image's class probabilities (the softmax), by the model's kernels."""
+        X = self.check_inputs(X, "images")
         P = np.zeros((X.shape[0], int(self.sizes[-1])))
         self.kernels.cnn.predict(self.theta, *self._arch(), X, P)
         return P
 
+    outputs = probabilities   # (the name the other networks give their outputs)
+
     def gradients(self, X, Y):
+        X = self.check_inputs(X, "images")
+        Y = self.check_targets(Y)
+        if Y.shape[0] != X.shape[0]:
+            raise UserError(f"{X.shape[0]} images but {Y.shape[0]} target rows")
         grad = np.zeros_like(self.theta)
-        loss = self.kernels.cnn.gradients(self.theta, grad, *self._arch(), np.ascontiguousarray(X, np.float64),
-                                          np.ascontiguousarray(Y, np.float64))
+        loss = self.kernels.cnn.gradients(self.theta, grad, *self._arch(), X, Y)
         return float(loss), self._named(grad)
 
     def check_targets(self, Y):
@@ -249,14 +257,15 @@ class CNN(MiniBatched):
         return np.where(undecided | ~np.all(np.isfinite(P), axis=1), NO_CLASS, P.argmax(axis=1))
 
     def predict(self, X):
-        return self._classes(self.outputs(X))
+        return self._classes(self.probabilities(X))
 
     def ties(self, X):
-        P = self.outputs(X)
+        P = self.probabilities(X)
         return (P >= P.max(axis=1, keepdims=True) - TIE).sum(axis=1) > 1
 
     def scores(self, X):
-        return self.outputs(X)[:, 1]
+        """Each image's probability of class 1."""
+        return self.probabilities(X)[:, 1]
 
     def evaluate(self):
         d = self.data
@@ -308,6 +317,12 @@ class CNN(MiniBatched):
             if ran < n or not math.isfinite(epoch_losses[ran - 1]):
                 break
         return done
+
+    def exercise(self):
+        """Evaluation, and what the pictures compute (cnn_inspect): a forward pass of one image and
+        the test set's predictions, by the model's own kernels (compiled here, at warm-up)."""
+        super().exercise()
+        self.picture(backend=self.kernels)
 
     @classmethod
     def estimate(cls, config, data, history):

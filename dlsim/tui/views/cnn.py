@@ -2,14 +2,15 @@
 feature map filling in cell by cell and the pooled map with its winners (in the backward pass: the δ
 routed through the pool, masked, and ∂K accumulating); every kernel of the layer with its map for this
 image; the class probabilities, the test set's confusion matrix and misclassified images; the curves.
+The model computes all of it (CNN.picture, dlsim.models.cnn_inspect); the view lays it out.
 """
 import numpy as np
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
+from dlsim.models.cnn_focus import kernel_in
 from dlsim.protocol.events import Level
 from dlsim.tui.views.base import NetworkView
-from dlsim.tui.views.cnn_frame import PLACE, Confusion, cnn_extras
 from dlsim.tui.views.panels import curves, weight_heatmap
 from dlsim.tui.widgets.network.weights import Matrix
 from dlsim.tui.widgets.image.classes import ClassesPanel
@@ -22,10 +23,7 @@ class CNNView(NetworkView):
     level_words = {Level.LAYER: "map"}
     level_help = {Level.OP: "one kernel position, one cell, one pool window, one neuron, one kernel's update",
                   Level.LAYER: "a whole feature map, pool pass, δ map or dense layer"}
-
-    def __init__(self, session):
-        super().__init__(session)
-        self.confusion = Confusion()
+    misclassified_shown = 8   # test images shown that the network gets wrong
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
@@ -46,11 +44,10 @@ class CNNView(NetworkView):
 
     def extras(self, model) -> dict:
         last = self.session.sim.last
-        return {**cnn_extras(model, last, self.session.trace.events), **self.confusion(model),
-                "cursor": self.cursor(model, last)}
-
-    def exercise(self, model) -> None:
-        self.extras(model)
+        shown = model.picture(last, self.session.trace.events)
+        wrong = shown.get("misclassified", np.zeros(0, np.int64))[:self.misclassified_shown]
+        return {**shown, "names": model.class_names, "n_conv": model.n_conv,
+                "wrong_images": model.data.X_test[wrong], "cursor": self.cursor(model, last)}
 
     def matrices(self, frame, ui) -> list[Matrix]:
         """A matrix per layer for the heatmap (and the weight editor): a conv layer's column f is kernel
@@ -58,8 +55,7 @@ class CNNView(NetworkView):
         In the backward pass, the gradients accumulated so far."""
         backward = frame.phase == "backward" and frame.grads is not None
         source = frame.grads if backward else frame.params
-        last = frame.last
-        where = PLACE.search(last.path) if last is not None else None
+        where = kernel_in(frame.last.path if frame.last is not None else None)
         out = []
         for name in source:
             if not name.endswith((".K", ".W")):
@@ -70,8 +66,8 @@ class CNNView(NetworkView):
             if name.endswith(".K"):
                 F, shape = values.shape[0], values.shape[1:]
                 flat = values.reshape(F, -1).T   # (C·k·k, F)
-                if where and int(where.group(1)) == l and where.group(2) is not None:
-                    hot = {(r, int(where.group(2))) for r in range(flat.shape[0] + 1)}
+                if where is not None and where[0] == l:
+                    hot = {(r, where[1]) for r in range(flat.shape[0] + 1)}
                 out.append(Matrix(f"conv {l + 1}: {F} kernels", flat, bias, _kernel_element(l, shape),
                                   "∂L/∂K" if backward else "K", hot, "k", "K"))
             else:

@@ -14,9 +14,9 @@ class ClassesPanel(Panel):
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
-        if "probs" not in ex:
+        if "maps" not in ex:
             return []
-        names, probs, label = ex["names"], ex["probs"], ex["label"]
+        names, probs, label = ex["names"], ex.get("probs"), ex["label"]
         if probs is None:
             return [[(f"#{ex['sample']} ({names[label]}): softmax not reached yet"[:width],
                       st.plain(dim=True))]] + self._confusion(ex, names, width, height - 1)
@@ -52,7 +52,7 @@ class ClassesPanel(Panel):
         matrix = ex["confusion"]
         n = len(names)
         cell = max(3, len(str(int(matrix.max()))) + 1)
-        out: list[Cells] = [[], [(f"test: {ex['test_acc'] * 100:.1f} % right; true ↓ predicted →"[:width],
+        out: list[Cells] = [[], [(f"test: {ex['accuracy'] * 100:.1f} % right; true ↓ predicted →"[:width],
                                   st.plain(dim=True))]]
         if 4 + cell * n > width or n + 3 > room:
             return out
@@ -65,13 +65,13 @@ class ClassesPanel(Panel):
                 style = st.cell(1 if r == c else -1, st.strength(v, top)) if v else st.plain(dim=True)
                 row.append(((str(v) if v else "·").rjust(cell), style))
             out.append(row)
-        wrong = ex.get("wrong", ())
+        wrong = ex["misclassified"]
         if len(wrong) and len(out) + 3 < room:
             out.append([(f"{len(wrong)} misclassified" + (", the first:" if len(wrong) > 1 else ":"),
                          st.plain(dim=True))])
             tiles = []
-            for i, image in zip(wrong, ex["wrong_images"]):
-                guess = names[ex["predicted"][i]] if ex["predicted"][i] >= 0 else "tie"
+            for guessed, image in zip(ex["misclassified_as"], ex["wrong_images"]):
+                guess = names[guessed] if guessed >= 0 else "tie"
                 tiles.append((f"→{guess[:6]}", picture(grey(image), {}, 1, mono, image.mean(axis=0))))
             out.extend(side_by_side(tiles, width, gap=1)[:room - len(out)])
         return out

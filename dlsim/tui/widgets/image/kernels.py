@@ -13,14 +13,13 @@ class KernelsPanel(Panel):
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
-        if "layers" not in ex or height < 3:
+        if "maps" not in ex or height < 3:
             return []
         mono = mono_of(self)
-        l = ex["l"]
-        layer, K = ex["layers"][l], ex["K"]
+        K = ex["kernels"]
         F = K.shape[0]
-        a = layer["a"]
-        progress = ex["progress"]
+        a = ex["maps"]["a"]
+        progress = ex["focus"].progress
         for scale, gap in ((3, 1), (2, 1), (1, 1), (1, 0)):   # a blank line between kernel and map if it fits
             tiles = []
             for f in range(F):
@@ -29,7 +28,7 @@ class KernelsPanel(Panel):
                     known = filled(a.shape[1:], progress[1], f, progress[2])
                 kernel = picture(signed(K[f].mean(axis=0)), {}, scale, mono, K[f].mean(axis=0))
                 fmap = picture(signed(a[f], known=known), {}, scale, mono, a[f])
-                tiles.append((f"K{f}" + ("◂" if f == ex["f"] else ""), kernel + [[]] * gap + fmap))
+                tiles.append((f"K{f}" + ("◂" if f == ex["focus_kernel"] else ""), kernel + [[]] * gap + fmap))
             tile_h = 1 + max(len(lines) for _, lines in tiles)
             tile_w = max(block_width(title, lines) for title, lines in tiles) + 2
             across = max(1, width // tile_w)

@@ -1,7 +1,7 @@
 """The CNN's stage: the image with the kernel's window where it is now, the kernel's numbers, the
 feature map filling in cell by cell and the pooled map with its winners, and under them the window ×
 kernel arithmetic in numbers; in the backward pass ∂K so far and the δ maps as they are routed and
-masked. Reads the frame's extras (dlsim.tui.views.cnn_frame)."""
+masked. Reads the frame's extras: what the model's picture holds (dlsim.models.cnn_inspect)."""
 import numpy as np
 
 from dlsim.tui.widgets import style as st
@@ -27,18 +27,19 @@ def mono_of(panel) -> bool:
 
 def _window(ex, shape) -> dict:
     """The input cells under the kernel at the focused position, marked."""
-    cell = ex["cell"]
-    if cell is None or ex["op"] not in ("conv", "activation", "dK"):
+    where, facts = ex["focus"], ex["facts"]
+    cell = where.cell
+    if cell is None or where.op not in ("conv", "activation", "dK"):
         return {}
-    k, shift = ex["size"], ex["shift"]
-    top, left = cell[0] * ex["stride"] - shift, cell[1] * ex["stride"] - shift
+    k, shift = facts.size, facts.pad
+    top, left = cell[0] * facts.stride - shift, cell[1] * facts.stride - shift
     return {(y, x): "window" for y in range(max(top, 0), min(top + k, shape[0]))
             for x in range(max(left, 0), min(left + k, shape[1]))}
 
 
 def _winners(ex, layer, f, known) -> dict:
     """The feature-map cells each computed pooled cell took its max from."""
-    if ex["pool"] != "max":
+    if ex["facts"].pool != "max":
         return {}
     win = layer["win"][f]
     return {(2 * r + w // 2, 2 * c + w % 2): "winner" for (r, c), w in np.ndenumerate(win) if known[r, c]}
@@ -46,7 +47,7 @@ def _winners(ex, layer, f, known) -> dict:
 
 def _input_picture(ex, layer, scale, mono):
     x = layer["x"]
-    if ex["l"] == 0:
+    if ex["focus_layer"] == 0:
         rgb, values, title = grey(x), x.mean(axis=0), "image"
     else:
         values = x.mean(axis=0)
@@ -69,11 +70,11 @@ class StagePanel(Panel):
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
-        if "layers" not in ex or height < 3:
+        if "maps" not in ex or height < 3:
             return []
         mono = mono_of(self)
-        l, f = ex["l"], ex["f"]
-        layer = ex["layers"][l]
+        l, f = ex["focus_layer"], ex["focus_kernel"]
+        layer = ex["maps"]
         arithmetic = self._arithmetic(ex, width) if ex["arithmetic"] else []
         if len(arithmetic) + 4 > height:
             arithmetic = []
@@ -93,24 +94,24 @@ class StagePanel(Panel):
         return out
 
     def _blocks(self, ex, layer, l, f, scale, mono, digits):
-        K = ex["K"][f]
-        F = ex["K"].shape[0]
+        K = ex["kernels"][f]
         channels = f" ch0/{K.shape[0]}" if K.shape[0] > 1 else ""
 
         def kernel(title, values):
             if digits:
                 return title, numbers(values, digits)
             return title, picture(signed(values), {}, 2, mono, values)
-        if ex["backward"]:
+        where = ex["focus"]
+        if where.backward:
             dz = layer["dz"][f]
-            hot = {ex["cell"]} if ex["op"] in ("mask", "dK") and ex["cell"] else set()
+            hot = {where.cell} if where.op in ("mask", "dK") and where.cell else set()
             everywhere = np.ones(layer["p"].shape[1:], bool)
             return [_input_picture(ex, layer, scale, mono),
-                    kernel(f"∂K{f} so far{channels}", ex["dK"][f, 0]),
+                    kernel(f"∂K{f} so far{channels}", ex["grads"][f, 0]),
                     ("δ routed", picture(signed(layer["da"][f]), _winners(ex, layer, f, everywhere), scale, mono,
                                          layer["da"][f])),
                     ("δ = ∂L/∂z", picture(signed(dz), {c: "cell" for c in hot}, scale, mono, dz))]
-        progress = ex["progress"]
+        progress = where.progress
         a, p = layer["a"][f], layer["p"][f]
         a_known, p_known = np.ones(a.shape, bool), np.ones(p.shape, bool)
         a_marks: dict = {}
@@ -127,7 +128,7 @@ class StagePanel(Panel):
         blocks = [_input_picture(ex, layer, scale, mono),
                   kernel(f"kernel {f}{channels}", K[0]),
                   (f"map {f}", picture(signed(a, known=a_known), a_marks, scale, mono, a))]
-        if ex["pool"] != "none":
+        if ex["facts"].pool != "none":
             blocks.append(("pooled",
                            picture(signed(p, known=p_known), p_marks, scale, mono, p)))
         return blocks
@@ -160,9 +161,10 @@ class StagePanel(Panel):
 
     @staticmethod
     def _caption(ex, l, f) -> str:
+        focus = ex["focus"]
         where = f"layer {l + 1}/{ex['n_conv']} · kernel {f}"
-        if ex["cell"] is not None:
-            where += f" · {'pooled cell' if ex['op'] in ('pool', 'pool_back') else 'position'} {ex['cell']}"
+        if focus.cell is not None:
+            where += f" · {'pooled cell' if focus.op in ('pool', 'pool_back') else 'position'} {focus.cell}"
         label = ex["names"][ex["label"]]
         state = f"image #{ex['sample']} ({label})"
-        return f"{where} · {state}" + ("" if ex["inside"] else ", weights now")
+        return f"{where} · {state}" + ("" if focus.inside else ", weights now")
