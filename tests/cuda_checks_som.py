@@ -98,3 +98,23 @@ def check_the_bench_times_both_paths():
     s = dlsim.make("som", **OPTIONS).model
     (cpu, _), (gpu, per_sample) = bench._rate(som, s, 1), bench._rate(som_cuda, s, 1)
     assert cpu > 0 and gpu > 0 and per_sample > 0
+
+
+def check_pictures_and_public_steps_after_a_gpu_run():
+    """On backend="cuda" the pictures (SOM.inspect) and the public steps run the CPU's kernels on the
+    weights the GPU trained: the same numbers as the reference's on those weights."""
+    sim = dlsim.make("som", backend="cuda", **OPTIONS)
+    sim.train(epochs=2)
+    sim.step("sample")
+    m = sim.model
+    shown = m.inspect(sim.last, sim.trace.events)
+    ref = dlsim.make("som", backend="numpy", **OPTIONS).model
+    ref.set_state(m.state())   # the weights, the cursor and the sample count (the rates)
+    assert ref.kernels.name == "numpy"
+    want = ref.inspect(sim.last, sim.trace.events)
+    assert shown.keys() == want.keys() and "umatrix" in shown and "bmu" in shown, sorted(shown)
+    for key, value in want.items():
+        close(key, shown[key], value)
+    x = m.X[0]
+    assert m.winner(x) == ref.winner(x)
+    close("update", m.update(x), ref.update(x))

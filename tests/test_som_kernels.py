@@ -112,3 +112,52 @@ def test_fused_epochs_match_the_reference():
     assert t == t_ref == 95
     assert np.allclose(W, W_ref, rtol=1e-12, atol=1e-14)
     assert np.allclose(out[0], out[2], rtol=1e-12) and np.array_equal(out[1], out[3])
+
+
+# --- the public steps' and the pictures' kernels (dlsim.models.som_inspect) ----------------------
+
+def test_bmus_of_many_samples_are_the_training_search_s():
+    W, _, rng = grid()
+    X = rng.uniform(0, 1, (50, 3))
+    X[7] = W[4] = W[9]   # a tie: the lower node, as the search decides it
+    got = k.bmus(X, W)
+    assert got.dtype == np.int64 and got.tolist() == [k.find_bmu(x, W)[0] for x in X]
+    assert got[7] == 4 and np.array_equal(ref.bmus(X, W), got)
+    assert k.bmus(np.zeros((0, 3)), W).shape == ref.bmus(np.zeros((0, 3)), W).shape == (0,)
+
+
+def test_distances_and_neighbourhoods_of_every_node_are_the_scalar_kernels_bits():
+    W, pos, rng = grid(hexagonal=True)
+    x = rng.uniform(0, 1, 3)
+    assert np.array_equal(k.distances2(x, W), [k.node_distance2(x, W, j) for j in range(len(W))])
+    assert np.allclose(k.distances2(x, W), ref.distances2(x, W), rtol=1e-14, atol=0)
+    for _, kind in KINDS:
+        h = k.neighbourhoods(pos, 6, 1.7, kind)
+        assert np.array_equal(h, [k.neighbourhood(k.grid_distance2(pos, j, 6), 1.7, kind) for j in range(len(W))])
+        assert np.allclose(h, ref.neighbourhoods(pos, 6, 1.7, kind), rtol=1e-14, atol=1e-300)
+
+
+@pytest.mark.parametrize("hexagonal", [False, True])
+def test_umatrix_is_the_mean_distance_to_grid_neighbours(hexagonal):
+    from dlsim.models.som_inspect import neighbour_pairs
+    W, pos, _ = grid(hexagonal=hexagonal)
+    brute = [np.mean([np.linalg.norm(W[j] - W[i]) for i in range(len(W))
+                      if i != j and k.grid_distance2(pos, i, j) < k.NEIGHBOUR_D2]) for j in range(len(W))]
+    pairs = neighbour_pairs(pos, 5)
+    assert np.allclose(k.umatrix(W, pairs), brute, rtol=1e-13)
+    assert np.array_equal(k.umatrix(W, pairs), ref.umatrix(W, pairs))   # pair by pair, in the same order
+    assert np.array_equal(k.umatrix(W[:1], np.zeros((0, 2), np.int64)), [0.0])   # one node: no neighbours
+
+
+@pytest.mark.parametrize("name,kind", KINDS)
+def test_the_update_pass_alone_is_a_training_step_s(name, kind):
+    W, pos, rng = grid(hexagonal=True)
+    x = rng.uniform(0, 1, 3)
+    stepped, pulled, pulled_ref = W.copy(), W.copy(), W.copy()
+    best = k.train_sample(x, stepped, pos, 0.4, 1.5, kind)[0]
+    k.pull_all(x, pulled, pos, best, 0.4, 1.5, kind)
+    ref.pull_all(x, pulled_ref, pos, best, 0.4, 1.5, kind)
+    assert np.array_equal(pulled, stepped)
+    assert np.allclose(pulled_ref, stepped, rtol=1e-13, atol=1e-15)
+    k.pull_all(x, pulled, pos, (best + 1) % len(W), 0.4, 1.5, kind)   # another centre: another pull
+    assert not np.array_equal(pulled, stepped)

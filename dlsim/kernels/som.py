@@ -10,6 +10,8 @@ summed coordinate by coordinate in index order, every update computes lr·h firs
 """
 import math
 
+import numpy as np
+
 from dlsim.kernels.jit import inline, kernel
 
 # neighbourhood functions
@@ -99,6 +101,61 @@ def train_sample(x, W, pos, lr, sigma, kind):
     for j in range(W.shape[0]):
         update_node(W, j, x, lr, neighbourhood(grid_distance2(pos, j, best), sigma, kind))
     return best, best_d2, second, second_d2
+
+
+@kernel
+def pull_all(x, W, pos, b, lr, sigma, kind):
+    """train_sample's update pass alone, in place: every node pulled towards x by lr·h around node b
+    (the public `update` step, for a BMU and rates the caller chooses)."""
+    for j in range(W.shape[0]):
+        update_node(W, j, x, lr, neighbourhood(grid_distance2(pos, j, b), sigma, kind))
+
+
+# --- what the pictures show (dlsim.models.som_inspect), with the training's own arithmetic -------
+
+@kernel
+def bmus(X, W):
+    """(S,) the BMU of each row of X, found as the training's search finds it (ties: the lower node)."""
+    out = np.empty(X.shape[0], np.int64)
+    for s in range(X.shape[0]):
+        out[s] = find_bmu(X[s], W)[0]
+    return out
+
+
+@kernel
+def distances2(x, W):
+    """(N,) ‖x − w_j‖² of every node, as the search sums them."""
+    out = np.empty(W.shape[0])
+    for j in range(W.shape[0]):
+        out[j] = node_distance2(x, W, j)
+    return out
+
+
+@kernel
+def neighbourhoods(pos, b, sigma, kind):
+    """(N,) h of every node around node b, as the update pass computes it."""
+    out = np.empty(pos.shape[0])
+    for j in range(pos.shape[0]):
+        out[j] = neighbourhood(grid_distance2(pos, j, b), sigma, kind)
+    return out
+
+
+@kernel
+def umatrix(W, pairs):
+    """(N,) the U-matrix: each node's mean distance to its grid neighbours, given as (P, 2) node
+    pairs; each pair's distance is added to both its nodes, pair by pair."""
+    total = np.zeros(W.shape[0])
+    count = np.zeros(W.shape[0])
+    for p in range(pairs.shape[0]):
+        i, j = pairs[p, 0], pairs[p, 1]
+        gap = math.sqrt(node_distance2(W[i], W, j))
+        total[i] += gap
+        count[i] += 1.0
+        total[j] += gap
+        count[j] += 1.0
+    for j in range(W.shape[0]):
+        total[j] /= max(count[j], 1.0)
+    return total
 
 
 @kernel

@@ -5,7 +5,8 @@ samples in order, its threads sharing the nodes: each thread folds its own nodes
 runner-up) pair, a tree of fixed shape merges the pairs (ties go to the lower index, as on the CPU),
 then every thread pulls its nodes. The errors are parallel over samples: one thread per sample, then
 one thread sums them in sample order. The scalar formulas (distance, neighbourhood, pull, decay) are
-the CPU's own, compiled for the device. Stepping a sample (`train_sample`) stays on the CPU.
+the CPU's own, compiled for the device. Stepping a sample (`train_sample`), the public steps and
+the pictures stay on the CPU.
 """
 import math
 
@@ -13,7 +14,8 @@ import numpy as np
 from numba import float64, int64
 
 from dlsim.kernels import gpu, som
-from dlsim.kernels.som import train_sample  # noqa: F401 (per-sample stepping: a launch costs more)
+# per-sample stepping, the public steps and the pictures stay on the CPU: a launch costs more than them
+from dlsim.kernels.som import bmus, distances2, neighbourhoods, pull_all, train_sample, umatrix  # noqa: F401
 
 cuda = gpu.cuda()
 _distance2 = gpu.device(som.node_distance2)

@@ -49,9 +49,33 @@ def decay(v0: float, t: float, T: float, kind: int) -> float:
 def train_sample(x, W, pos, lr, sigma, kind):
     """One online step in place; returns the BMU search as the kernel does."""
     found = find_bmu(x, W)
-    g2 = ((pos - pos[found[0]]) ** 2).sum(axis=1)
-    W += (lr * neighbourhood(g2, sigma, kind))[:, None] * (x[None, :] - W)
+    pull_all(x, W, pos, found[0], lr, sigma, kind)
     return found
+
+
+def pull_all(x, W, pos, b, lr, sigma, kind):
+    """The update pass alone, in place, around node b."""
+    W += (lr * neighbourhoods(pos, b, sigma, kind))[:, None] * (x[None, :] - W)
+
+
+def bmus(X: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Each row's closest node (the first of equals), a block of rows at a time: bounded memory."""
+    block = max(1, 2**20 // max(W.size, 1))
+    found = [((X[s:s + block, None, :] - W[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+             for s in range(0, len(X), block)]
+    return np.concatenate(found).astype(np.int64) if found else np.zeros(0, np.int64)
+
+
+def neighbourhoods(pos: np.ndarray, b: int, sigma: float, kind: int) -> np.ndarray:
+    return neighbourhood(((pos - pos[b]) ** 2).sum(axis=1), sigma, kind)
+
+
+def umatrix(W: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    gaps = np.sqrt(((W[pairs[:, 0]] - W[pairs[:, 1]]) ** 2).sum(axis=1))
+    total, count = np.zeros(len(W)), np.zeros(len(W))
+    np.add.at(total, pairs.ravel(), np.repeat(gaps, 2))
+    np.add.at(count, pairs.ravel(), 1)
+    return total / np.maximum(count, 1)
 
 
 def errors(X, W, pos) -> tuple[float, float]:

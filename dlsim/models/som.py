@@ -8,6 +8,9 @@ gradient and no loss: the epoch's quantization and topographic errors say how we
 Online learning: one sample is one update, so a "batch" is one sample. Three paths, one arithmetic:
 `events(OP)` steps node by node through the scalar kernels that `kernels.som.train_sample` inlines,
 `events(SAMPLE)` runs a sample per compiled call, `train_fused` whole epochs, all to the same bits.
+
+As in MiniSom, the two steps are public: `winner(x)` (the BMU search) and `update(x, ...)` (the
+pull), through the same kernels. What the pictures show is computed in som_inspect.py.
 """
 import math
 
@@ -16,15 +19,17 @@ import numpy as np
 from dlsim.kernels import som as kernel
 from dlsim.kernels.som_reference import grid_positions
 from dlsim.models import options as opt
+from dlsim.errors import UserError
 from dlsim.models.base import Model
 from dlsim.models.som_formulas import FORMULAS, METRICS, Op
+from dlsim.models.som_inspect import Inspect
 from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
 from dlsim.protocol.events import EVALUATE, FORWARD, UPDATE, Event, Level
 
 FUSED_CHUNK = 1000   # epochs per compiled call at most, so the sample orders stay small
 
 
-class SOM(Model):
+class SOM(Inspect, Model):
     name = "som"
     summary = "a grid of nodes that unfolds over the data: competition, neighbourhoods, topology"
     datasets = ("colors", "blobs", "ring", "moons", "iris")
@@ -214,6 +219,61 @@ class SOM(Model):
         qe, te = self.kernels.som.errors(self.X, self.W, self.pos)
         return {"quantization_error": float(qe), "topographic_error": float(te)}
 
+    # --- the public steps (MiniSom's winner and update) -------------------------------------------
     def predict(self, X):
-        """The BMU of each row of X (a node index, row-major)."""
-        return np.array([self.ops.find_bmu(x, self.W)[0] for x in np.ascontiguousarray(X, np.float64)])
+        """The BMU of each row of X (a node number, row-major): `winner` of many samples."""
+        return self.kernels.som.bmus(self.check_inputs(X), self.W)
+
+    def winner(self, x):
+        """The best-matching unit of one sample x (D,): its node number, row-major (the grid place is
+        divmod(node, cols)); of each row of X (S, D): an (S,) array. The training's own search: the
+        nearest node, ties to the lower number. Nothing changes."""
+        X, one = self._samples(x)
+        found = self.kernels.som.bmus(X, self.W)
+        return int(found[0]) if one else found
+
+    def update(self, x, bmu: int | None = None, lr: float | None = None, sigma: float | None = None) -> np.ndarray:
+        """The weights (rows, cols, D) after one update for the sample x (D,): every node pulled
+        towards x by lr·h, h around node `bmu` (default: winner(x)); lr and σ default to those of the
+        next training sample. The bits a training step writes for the same sample and rates.
+
+        Pure: the model's weights do not change (a change outside the event stream would be lost
+        to stepping back). To apply it, write it through the simulation, which records it so that
+        back and forward replay it exactly: `sim["weights"] = sim.model.update(x)`. It is an edit,
+        not a training step: the sample count that drives the decay of lr and σ stays."""
+        X, one = self._samples(x, "x")
+        if not one:
+            raise UserError(f"update takes one sample (shape ({self.X.shape[1]},)), got shape {X.shape}; "
+                            "for many, call it once per sample")
+        next_lr, next_sigma = self.rates()
+        b = self.winner(X[0]) if bmu is None else _node(bmu, self.W.shape[0])
+        lr = next_lr if lr is None else _rate(lr, "lr", 1.0)
+        sigma = next_sigma if sigma is None else _rate(sigma, "sigma", math.inf)
+        W = self.W.copy()
+        self.kernels.som.pull_all(X[0], W, self.pos, b, lr, sigma, self.kind)
+        return W.reshape(self.rows, self.cols, -1)
+
+    def _samples(self, x, what: str = "inputs") -> tuple[np.ndarray, bool]:
+        """(x as rows (S, D), whether it was one sample (D,)), or a UserError in one line."""
+        try:
+            one = np.ndim(x) == 1
+        except (TypeError, ValueError):
+            one = False   # ragged: check_inputs says so
+        width = self.X.shape[1]
+        if one and np.shape(x)[0] != width:
+            raise UserError(f"{what}: a sample has {width} numbers, got {np.shape(x)[0]}")
+        return self.check_inputs([x] if one else x, what), one
+
+
+def _node(bmu, nodes: int) -> int:
+    if isinstance(bmu, (bool, np.bool_)) or not isinstance(bmu, (int, np.integer)) or not 0 <= bmu < nodes:
+        raise UserError(f"bmu must be a node number from 0 to {nodes - 1}, got {bmu!r}")
+    return int(bmu)
+
+
+def _rate(value, name: str, high: float) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not (0 < value <= high and math.isfinite(value)):
+        limit = f"at most {high:g}" if math.isfinite(high) else "finite"
+        raise UserError(f"{name} must be a number above 0 and {limit}, got {value!r}")
+    return float(value)

@@ -41,16 +41,3 @@ def test_som_before_the_first_step(snap_compare):
     # nothing computed yet: no BMU to mark, each node row on a line of its own
     assert snap_compare(make_app("som", rows=8, cols=10), terminal_size=(120, 40), run_before=_keys())
 
-
-def test_grid_neighbours_are_found_in_linear_time():
-    import numpy as np
-
-    from dlsim.kernels import som as k
-    from dlsim.kernels.som_reference import grid_positions
-    from dlsim.tui.views.som import neighbour_pairs
-    for hexagonal in (False, True):
-        pos = grid_positions(5, 7, hexagonal)
-        brute = {(i, j) for i in range(35) for j in range(i + 1, 35) if k.grid_distance2(pos, i, j) < k.NEIGHBOUR_D2}
-        assert {tuple(p) for p in neighbour_pairs(pos, 7).tolist()} == brute
-    assert len(neighbour_pairs(grid_positions(200, 200, False), 200)) == 2 * 200 * 199
-    assert np.array_equal(neighbour_pairs(grid_positions(1, 2, False), 2), [[0, 1]])

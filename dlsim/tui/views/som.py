@@ -2,7 +2,8 @@
 input space over the data, the node weights, and the quantization / topographic error curves.
 
 The BMU is ◆ and the sample + wherever they show; while a sample's update pass runs, the grid edges
-inside the neighbourhood (h ≥ 0.3) are drawn in orange in input space.
+inside the neighbourhood (h ≥ 0.3) are drawn in orange in input space. Every number here is the
+model's (SOM.inspect, dlsim.models.som_inspect): this file only lays them out.
 """
 import re
 
@@ -11,9 +12,8 @@ from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
-from dlsim.kernels import som_reference as ref
 from dlsim.protocol.events import Level
-from dlsim.tui.views.base import NetworkView, latest
+from dlsim.tui.views.base import NetworkView
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.views.panels import curves, weight_heatmap
@@ -30,16 +30,6 @@ MAX_EDGES = 5000   # more grid edges than this are not drawn one by one: the nod
 def node_of(path: str | None, cols: int) -> int | None:
     match = NODE.search(path or "")
     return int(match.group(1)) * cols + int(match.group(2)) if match else None
-
-
-def neighbour_pairs(pos: np.ndarray, cols: int) -> np.ndarray:
-    """(P, 2) node pairs that are grid neighbours (4 a node on a rectangular grid, 6 on a hexagonal
-    one). Only the next node in the row and the three below are candidates, so this stays O(N)."""
-    j = np.arange(len(pos))
-    pairs = [np.stack([j[:-step], j[step:]], axis=1) for step in (1, cols - 1, cols, cols + 1) if 0 < step < len(pos)]
-    pairs = np.concatenate(pairs) if pairs else np.zeros((0, 2), np.int64)
-    near = ((pos[pairs[:, 0]] - pos[pairs[:, 1]]) ** 2).sum(axis=1) < 1.5
-    return np.unique(pairs[near], axis=0)
 
 
 class SOMView(NetworkView):
@@ -69,30 +59,18 @@ class SOMView(NetworkView):
         busy = last is not None and last.closes < Level.SAMPLE
         return f"sample {model.index + busy}/{model.X.shape[0]}"
 
-    # --- computed with the frame --------------------------------------------------------------
+    # --- computed with the frame (by the model: SOM.inspect, SOM.input_plane) ------------------------
     def extras(self, model) -> dict:
-        W, pos, X = model.W.copy(), model.pos, model.X
-        last = self.session.sim.last
-        bmu = sample = None
-        if last is not None and last.op in ("step", "bmu"):
-            bmu, sample = last.values["bmu"], last.values["sample"]
-        elif last is not None and last.closes < Level.SAMPLE:
-            found = latest(self.session.trace.events, "bmu")
-            bmu, sample = (found.values["bmu"], found.values["sample"]) if found else (None, None)
-        pairs = neighbour_pairs(pos, model.cols)
-        gaps = np.sqrt(((W[pairs[:, 0]] - W[pairs[:, 1]]) ** 2).sum(axis=1))
-        u, count = np.zeros(len(W)), np.zeros(len(W))
-        np.add.at(u, pairs.ravel(), np.repeat(gaps, 2))
-        np.add.at(count, pairs.ravel(), 1)
-        near = np.zeros(len(W), bool)
-        if bmu is not None and last is not None and last.phase == "update" and last.closes < Level.SAMPLE:
-            sigma = model.rates()[1]
-            h = ref.neighbourhood(((pos - pos[bmu]) ** 2).sum(axis=1), sigma, model.kind)
-            near = h >= NEAR
-        return {"W": W, "X": X, "rows": model.rows, "cols": model.cols, "pairs": pairs,
-                "umatrix": u / np.maximum(count, 1), "bmu": bmu, "sample": sample, "near": near,
-                "rgb": X.shape[1] == 3 and X.min() >= 0.0 and X.max() <= 1.0,
-                "axes": _axes(X), "cursor": self.cursor(model, last)}
+        X, sim = model.X, self.session.sim
+        rgb = X.shape[1] == 3 and X.min() >= 0.0 and X.max() <= 1.0   # colours: drawn as themselves
+        shown = model.inspect(sim.last, sim.trace.events,
+                              names=("bmu", "sample", "umatrix", "neighbourhood") + (() if rgb else ("hits",)))
+        points, nodes = model.input_plane()
+        near = shown["neighbourhood"].ravel() >= NEAR if "neighbourhood" in shown else np.zeros(len(nodes), bool)
+        return {"W": model.W.copy(), "rows": model.rows, "cols": model.cols, "pairs": model.grid_pairs,
+                "umatrix": shown["umatrix"].ravel(), "hits": shown["hits"].ravel() if "hits" in shown else None,
+                "bmu": shown.get("bmu"), "sample": shown.get("sample"), "near": near, "rgb": rgb,
+                "points": points, "nodes": nodes, "cursor": self.cursor(model, sim.last)}
 
     # --- questions the shared panels ask ------------------------------------------------------
     def matrices(self, frame, ui) -> list[Matrix]:
@@ -107,15 +85,6 @@ class SOMView(NetworkView):
             return "weights", (row // cols, row % cols, col)
         return [Matrix(f"{rows}×{cols} nodes · {dim} inputs", weights.reshape(rows * cols, dim), None, element,
                        "w", hot)]
-
-
-def _axes(X: np.ndarray) -> np.ndarray:
-    """(D, 2): the plane the input-space picture shows: the inputs themselves when 2-D, else the
-    data's first two principal components."""
-    if X.shape[1] == 2:
-        return np.eye(2)
-    _, _, v = np.linalg.svd(X - X.mean(axis=0), full_matrices=False)
-    return v[:2].T
 
 
 class MapPanel(Panel):
@@ -137,7 +106,7 @@ class MapPanel(Panel):
         if ex["rgb"]:
             pictures.insert(0, ("colours", [tuple(int(c) for c in np.clip(w, 0, 1) * 255) for w in W]))
         else:
-            hits = np.bincount(_bmus(ex["X"], W), minlength=len(W))
+            hits = ex["hits"]
             most = max(int(hits.max()), 1)
             pictures.insert(0, ("hits", [st.blend(st.BACKGROUND, st.POSITIVE, 0.1 + 0.9 * h / most) for h in hits]))
         cell_w = 2 if len(pictures) * (2 * C + 2) <= width else 1
@@ -163,13 +132,6 @@ class MapPanel(Panel):
         return out
 
 
-def _bmus(X: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """Each sample's closest node, a block of samples at a time (a big grid stays in bounded memory)."""
-    block = max(1, 2**20 // max(W.size, 1))
-    return np.concatenate([((X[s:s + block, None, :] - W[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
-                           for s in range(0, len(X), block)])
-
-
 def _style(fore, back, bold=False):
     return Style(color=st.rgb(fore), bgcolor=st.rgb(back), bold=bold)
 
@@ -184,9 +146,7 @@ class InputSpace(Panel):
         ex = frame.extras
         if "pairs" not in ex or width < 2 or height < 1:
             return []
-        X, W, axes = ex["X"], ex["W"], ex["axes"]
-        centre = X.mean(axis=0) if X.shape[1] != 2 else np.zeros(2)
-        px, pw = (X - centre) @ axes, (W - centre) @ axes
+        px, pw = ex["points"], ex["nodes"]
         both = np.concatenate([px, pw])
         lo, hi = both.min(axis=0), both.max(axis=0)
         span = np.maximum(hi - lo, 1e-9)
