@@ -19,7 +19,9 @@ MODULES = sorted(path.stem for path in HERE.glob("cuda_checks_*.py"))
 
 def run_checks(module: str) -> dict:
     on_gpu = gpu.missing() is None and not gpu.simulated()
-    env = {**os.environ, **({} if on_gpu else {"NUMBA_ENABLE_CUDASIM": "1"})}
+    # the checkout under test first on the path (a script's own folder would be: the installed dlsim)
+    path = os.pathsep.join(filter(None, (str(HERE.parent), os.environ.get("PYTHONPATH"))))
+    env = {**os.environ, "PYTHONPATH": path, **({} if on_gpu else {"NUMBA_ENABLE_CUDASIM": "1"})}
     out = subprocess.run([sys.executable, str(HERE / "cuda_checks.py"), module], capture_output=True,
                          text=True, timeout=300, env=env, cwd=HERE.parent)
     assert out.returncode == 0, out.stderr[-3000:]
