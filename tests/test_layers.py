@@ -10,7 +10,7 @@ ROOT = Path(dlsim.__file__).parent
 
 # lowest first; a module may import its own layer and the ones before it
 LAYERS = (
-    ("errors", "resources", "version"),
+    ("errors", "data_files", "version"),
     ("kernels",),
     ("protocol",),
     ("models",),

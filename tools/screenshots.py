@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import dlsim
-from dlsim.resources import assets_dir
+from dlsim.data_files import assets_dir
 from dlsim.tui import warmup
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.lesson_session import open_lesson
