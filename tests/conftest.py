@@ -14,7 +14,7 @@ def pytest_sessionstart(session):
     if cache.directory() is None:
         return   # nothing would be kept: each test compiles what it needs
     cold = [[name for name in group if not cache.ready(name)] for group in GROUPS]
-    workers = [subprocess.Popen([sys.executable, "-m", "dlsim.tui.warmup", *names],
+    workers = [subprocess.Popen([sys.executable, "-m", "dlsim.sim.warmup", *names],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                for names in cold if names]
     for worker in workers:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dlsim
 from dlsim.data_files import assets_dir
-from dlsim.tui import warmup
+from dlsim.sim import warmup
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.lesson_session import open_lesson
 from dlsim.tui.session import Session

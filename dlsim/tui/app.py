@@ -12,8 +12,9 @@ from textual.binding import Binding
 
 from dlsim.errors import UserError
 from dlsim.models import MODELS
+from dlsim.sim import warmup
 from dlsim.sim.simulator import Simulator
-from dlsim.tui import kept, warmup
+from dlsim.tui import kept
 from dlsim.tui.screens.home import HomeScreen
 from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.session import Session

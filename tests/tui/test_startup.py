@@ -3,7 +3,7 @@ the status line says truly whether the kernels are being loaded or compiled."""
 import threading
 
 import dlsim
-from dlsim.tui import warmup
+from dlsim.sim import warmup
 from dlsim.tui.lesson_session import open_lesson
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.session import Session
