@@ -1,5 +1,5 @@
 """dlsim: a terminal-first deep-learning simulator for learning how neural networks work."""
-__version__ = "0.1.0"
+from dlsim.version import __version__  # noqa: F401  (dlsim.__version__, said by `dlsim --version`)
 
 
 def make(name: str, seed: int = 0, **config):

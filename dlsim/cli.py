@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from dlsim import __version__
+from dlsim.version import __version__
 from dlsim.errors import UserError
 
 

@@ -1,20 +1,28 @@
-"""Before the tests start: fill the kernel cache (dlsim.kernels.cache) in two processes at once, one
-group of networks each, when it is cold. Otherwise every pytest-xdist worker would compile the same
-kernels itself the first time a test needs them (about two minutes of compiling, done twice)."""
+"""Before the tests start: fill the kernel cache (dlsim.kernels.cache) in two processes at once, half
+of the registered networks each, when it is cold. Otherwise every pytest-xdist worker would compile
+the same kernels itself the first time a test needs them (about two minutes of compiling, done twice)."""
 import subprocess
 import sys
 
-GROUPS = (("mlp", "gan", "cnn", "perceptron"), ("rnn", "lstm", "som"))   # ~70 s of compiling each
+PROCESSES = 2   # the README's machine has two cores
+
+
+def groups(names) -> list[list[str]]:
+    """The networks dealt out in registry order, one process each (~70 s of compiling each)."""
+    names = list(names)
+    return [names[k::PROCESSES] for k in range(PROCESSES)]
 
 
 def pytest_sessionstart(session):
     if hasattr(session.config, "workerinput"):
         return   # a worker: the controller has warmed the cache before starting it
     from dlsim.kernels import cache
+    from dlsim.models import MODELS
+    from dlsim.sim.warmup import CHILD
     if cache.directory() is None:
         return   # nothing would be kept: each test compiles what it needs
-    cold = [[name for name in group if not cache.ready(name)] for group in GROUPS]
-    workers = [subprocess.Popen([sys.executable, "-m", "dlsim.tui.warmup", *names],
+    cold = [[name for name in group if not cache.ready(name)] for group in groups(MODELS)]
+    workers = [subprocess.Popen([sys.executable, "-m", CHILD, *names],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                for names in cold if names]
     for worker in workers:

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from dlsim import __version__
+from dlsim.version import __version__
 from dlsim.cli import main
 
 

@@ -9,7 +9,7 @@ from dlsim.lesson import Player, load
 from dlsim.console.lesson_play import play
 from dlsim.lesson.library import check, lesson_files
 from dlsim.lesson.text import fmt
-from dlsim.resources import lessons_dir
+from dlsim.data_files import lessons_dir
 
 LESSONS = [p.stem for p in lesson_files()]
 

@@ -8,6 +8,23 @@ from dlsim.protocol.events import UPDATE, Event
 from dlsim.sim.formulas import describe
 
 
+def small(name: str, **options) -> dict:
+    """Options for a quick simulation of network `name`: its warm-up size (what the app's warm-up runs)."""
+    return {**MODELS[name].warm_up_size, **options}
+
+
+def variants():
+    """(network, options) for every registered network at its warm-up size: each variant whose compiled
+    code differs (warm_up_configs), and one with each optional path it has switched on (Adam, clipping)."""
+    for name, cls in MODELS.items():
+        for config in cls.warm_up_configs:
+            yield name, small(name, **config)
+        has = {option.name for option in cls.options}
+        extra = {key: value for key, value in (("optimizer", "adam"), ("clip", 0.01)) if key in has}
+        if extra:
+            yield name, small(name, **extra)
+
+
 def test_a_network_without_gradients_names_its_own_rule():
     with pytest.raises(UserError, match="Kohonen's rule"):
         dlsim.make("som").gradients()
@@ -33,15 +50,15 @@ def test_an_epoch_line_reports_the_networks_own_metrics():
     assert "quantization error" in line and "topographic error" in line
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("name", list(MODELS))
 def test_every_op_a_network_emits_has_its_formula(name):
-    sim = dlsim.make(name, **({"rows": 2, "cols": 2, "samples": 8} if name == "som" else {}))
+    sim = dlsim.make(name, **small(name))
     ops = {e.op for e in (sim.step("op") for _ in range(400))}
     ops |= {sim.step("epoch").op}
     assert ops <= set(MODELS[name].formulas)
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("name", list(MODELS))
 def test_every_dataset_a_network_offers_is_of_a_kind_it_takes(name):
     from dlsim.protocol import datasets
     cls = MODELS[name]
@@ -94,13 +111,7 @@ def test_the_numpy_backend_never_loads_numba(tmp_path):
     (stepping runs the scalar kernels by Python)."""
     import subprocess
     import sys
-    cases = [("perceptron", {}), ("som", {"rows": 3, "cols": 3, "samples": 20})] + [
-        ("mlp", {"dataset": "xor", "batch": 2, "optimizer": o, "loss": l})
-        for o, l in (("sgd", "bce"), ("momentum", "softmax_ce"), ("adam", "mse"))] + [
-        (net, {"samples": 8, "test": 2, "batch": 2, "steps": 5, "hidden": 3, "optimizer": "adam", "clip": 0.01})
-        for net in ("rnn", "lstm")] + [("cnn", {"samples": 6, "test": 2, "batch": 2, "optimizer": "adam"}),
-                                              ("gan", {"batch": 4, "samples": 16})]
-    code = STEP_EVERY_WAY.format(cases=cases)
+    code = STEP_EVERY_WAY.format(cases=list(variants()))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env={**__import__("os").environ, "DLSIM_CACHE_DIR": str(tmp_path)})
     assert out.returncode == 0, out.stderr
@@ -127,17 +138,16 @@ def test_cli_takes_backend_as_a_flag(capsys):
     assert "option 'backend': 'gpu' is not allowed (did you mean 'cpu'?); one of: cpu, numpy, cuda" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("name, options", [("perceptron", {}), ("mlp", {"samples": 8, "test": 2, "batch": 4}),
-                                           ("som", {"rows": 2, "cols": 3, "samples": 6})])
-def test_a_snapshot_holds_everything_training_changes(name, options):
+@pytest.mark.parametrize("name", list(MODELS))
+def test_a_snapshot_holds_everything_training_changes(name):
     """Snapshots copy the fields a network names (`saved`), not all it has: whatever training changes
     must be among them, or stepping back would not restore it."""
     import copy
 
     import numpy as np
-    sim = dlsim.make(name, **options)
+    sim = dlsim.make(name, **small(name))
     before = {k: copy.deepcopy(v) for k, v in vars(sim.model).items() if k not in ("history", "kernels")}
-    sim.set("lr", 0.25)
+    sim.set(MODELS[name].learning_rates[0], 0.25)
     for _ in range(3):
         sim.step("sample")
     sim.step("epoch")

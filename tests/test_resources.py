@@ -9,7 +9,7 @@ from dlsim.errors import UserError
 from dlsim.lesson.cost import heavy_actions
 from dlsim.lesson.parse import parse
 from dlsim.protocol.events import Level
-from dlsim.sim.resources import budget
+from dlsim.sim.memory_budget import budget
 
 DEEP = ",".join(["1024"] * 300)
 

@@ -10,11 +10,12 @@ import tempfile
 from pathlib import Path
 
 import dlsim
-from dlsim.resources import assets_dir
-from dlsim.tui import warmup
+from dlsim.data_files import assets_dir
+from dlsim.sim import warmup
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.lesson_session import open_lesson
 from dlsim.tui.session import Session
+from dlsim.tui.views import views
 
 SCENES = [
     # (file, size, model or None or "lesson:NAME", options, epochs trained first, keys)
@@ -69,7 +70,7 @@ def main(argv=None) -> int:
     folder = Path(argv[0]) if argv else assets_dir() / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     os.environ["DLSIM_DATA_DIR"] = tempfile.mkdtemp()   # no one's lesson progress in the pictures
-    for name in ("perceptron", "mlp", "som", "cnn", "rnn", "lstm", "gan"):
+    for name in views():   # every registered network the app shows
         warmup.warm(name)
     for scene in SCENES:
         print(asyncio.run(shoot(*scene, folder)))

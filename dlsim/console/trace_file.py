@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from dlsim import __version__
+from dlsim.version import __version__
 from dlsim.errors import UserError
 from dlsim.protocol.events import Event
 

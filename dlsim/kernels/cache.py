@@ -20,7 +20,7 @@ import time
 from functools import cache
 from pathlib import Path
 
-from dlsim import __version__
+from dlsim.version import __version__
 
 KERNELS = Path(__file__).resolve().parent
 PRUNE_AFTER = 30 * 24 * 3600   # seconds unused after which another version's directory is deleted

@@ -7,7 +7,7 @@
 from dlsim.lesson.document import Checkpoint, Lesson, LessonError, Problem, Step
 from dlsim.lesson.library import catalog, check, find, load, names
 from dlsim.lesson.player import Player
-from dlsim.lesson.views import Grade, Outcome, StepView
+from dlsim.lesson.step_view import Grade, Outcome, StepView
 from dlsim.lesson.progress import Progress
 
 __all__ = ["Checkpoint", "Grade", "Lesson", "LessonError", "Outcome", "Player", "Problem",

@@ -5,7 +5,7 @@ from dlsim.errors import UserError, suggest
 from dlsim.lesson.document import Lesson, LessonError, Problem
 from dlsim.lesson.parse import parse
 from dlsim.lesson.validate import validate
-from dlsim.resources import lessons_dir
+from dlsim.data_files import lessons_dir
 
 
 def lesson_files(folder: Path | None = None) -> list[Path]:

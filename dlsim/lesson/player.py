@@ -19,7 +19,7 @@ from dlsim.errors import UserError
 from dlsim.lesson.document import Action, Checkpoint, Lesson, LessonError, Problem, Step
 from dlsim.lesson.quantities import Missing, Scope
 from dlsim.lesson.text import fmt, render
-from dlsim.lesson.views import Grade, Outcome, StepView, default_question, touches
+from dlsim.lesson.step_view import Grade, Outcome, StepView, default_question, touches
 from dlsim.sim.stepper import HistoryLimit
 
 

@@ -8,7 +8,7 @@ digits are the UCI 8×8 set shipped in assets/digits/ (see its LICENSE.md).
 import numpy as np
 
 from dlsim.errors import UserError
-from dlsim.resources import assets_dir
+from dlsim.data_files import assets_dir
 
 SIZES = range(8, 17)
 BARS = ("horizontal", "vertical")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlsim.errors import UserError
-from dlsim.resources import assets_dir
+from dlsim.data_files import assets_dir
 
 FIRST_BIT_STEPS = (5, 50)
 FIRST_BIT_NOISE = 2.0   # the distractors' standard deviation: twice the bit's size

@@ -16,7 +16,7 @@ from dlsim.protocol import datasets
 from dlsim.sim import arguments
 from dlsim.sim.arguments import clip, shown
 from dlsim.protocol.events import LEVELS, Event, Level
-from dlsim.sim.resources import check_memory
+from dlsim.sim.memory_budget import check_memory
 from dlsim.sim.sample_trace import Trace
 from dlsim.sim.stepper import Stepper
 from dlsim.sim.watchdog import Watchdog

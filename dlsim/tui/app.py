@@ -1,6 +1,7 @@
 """The dlsim app: a home screen of networks and lessons, one screen per network or lesson opened.
 
-The shell is shared by every network; what differs lives in dlsim/tui/views/. What the first
+The shell is shared by every network; what differs lives in dlsim/tui/views/ (a view and its
+stylesheet per network, found by the network's name). What the first
 screen does not need (the lesson screen with its Markdown and syntax highlighting, the command
 palette, help) is imported when first used: a start should not wait for it.
 """
@@ -12,16 +13,17 @@ from textual.binding import Binding
 
 from dlsim.errors import UserError
 from dlsim.models import MODELS
+from dlsim.sim import warmup
 from dlsim.sim.simulator import Simulator
-from dlsim.tui import kept, warmup
+from dlsim.tui import kept
 from dlsim.tui.screens.home import HomeScreen
 from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.session import Session
-from dlsim.tui.views import view_for
+from dlsim.tui.views import stylesheets, view_for
 
 
 class DlsimApp(App):
-    CSS_PATH = "dlsim.tcss"
+    CSS_PATH = ["dlsim.tcss", *stylesheets()]   # the shared one, then each view's own (views/<name>.tcss)
     TITLE = "dlsim"
     BINDINGS = [Binding("q", "quit", "quit", show=False)]
 

@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from dlsim.protocol.events import Event, Level
+from dlsim.sim import warmup
 from dlsim.sim.simulator import level_of
 from dlsim.sim.stepper import HistoryLimit
-from dlsim.tui import warmup
 from dlsim.tui.editing import Editing
 from dlsim.tui.playing import SPEEDS, Playing, watchable
 from dlsim.tui.runner import Runner

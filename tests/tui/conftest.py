@@ -5,7 +5,7 @@ import inspect
 import pytest
 
 import dlsim
-from dlsim.tui import warmup
+from dlsim.sim import warmup
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.session import Session
 

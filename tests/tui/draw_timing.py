@@ -8,7 +8,7 @@ import time
 import numpy as np
 
 import dlsim
-from dlsim.tui import warmup
+from dlsim.sim import warmup
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.session import Session
 from dlsim.tui.widgets.data.decision import DecisionPlot

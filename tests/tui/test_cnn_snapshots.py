@@ -3,7 +3,7 @@ window's arithmetic (forward), the δ routed through the max-pool and masked (ba
 confusion matrix with misclassified test images after an epoch."""
 import pytest
 
-from dlsim.tui import warmup
+from dlsim.sim import warmup
 
 from .conftest import make_app, settle
 from .test_snapshots import SIZES

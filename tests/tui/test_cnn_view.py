@@ -3,7 +3,7 @@ weight the kernel slides with, and the numbers shown are the ones computed."""
 import numpy as np
 import pytest
 
-from dlsim.tui import warmup
+from dlsim.sim import warmup
 from dlsim.tui.views.cnn import StagePanel
 
 from .conftest import make_app, sim_view

@@ -7,7 +7,7 @@ import pytest
 
 from dlsim.errors import UserError
 from dlsim.tui import launch as launch_module
-from dlsim.tui import warmup
+from dlsim.sim import warmup
 from dlsim.tui.screens.home import HomeScreen
 from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.widgets.data.decision import DecisionPlot

@@ -58,7 +58,7 @@ def test_help_lists_t_where_there_are_parts_to_train():
 CHECK = """
 import sys
 from dlsim.kernels import jit
-from dlsim.tui import warmup
+from dlsim.sim import warmup
 
 
 def signatures():

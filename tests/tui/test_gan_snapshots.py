@@ -4,7 +4,7 @@ stopped inside a G step on the push D gives one fake point (∂L_G/∂x̂, the p
 import pytest
 
 import dlsim
-from dlsim.tui import warmup
+from dlsim.sim import warmup
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.session import Session
 

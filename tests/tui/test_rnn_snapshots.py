@@ -4,7 +4,7 @@ remember-the-first-bit stopped inside its backward pass (‖δh_t‖ filling fro
 and the LSTM writing text after a few compiled batches on characters."""
 import pytest
 
-from dlsim.tui import warmup
+from dlsim.sim import warmup
 
 from .conftest import make_app, settle
 from .test_snapshots import SIZES

@@ -2,7 +2,7 @@
 grid drawn over 2-D points, each stopped inside a sample's update pass (BMU and neighbourhood shown)."""
 import pytest
 
-from dlsim.tui import warmup
+from dlsim.sim import warmup
 
 from .conftest import make_app, settle
 from .test_snapshots import SIZES

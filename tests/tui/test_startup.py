@@ -1,9 +1,11 @@
-"""Starting the app: keys pressed while the kernels load all take effect, in the order pressed, and
-the status line says truly whether the kernels are being loaded or compiled."""
+"""Starting the app: keys pressed while the kernels load all take effect, in the order pressed, the
+status line says truly whether the kernels are being loaded or compiled, and each network's view
+and stylesheet are found through its registered name."""
 import threading
 
 import dlsim
-from dlsim.tui import warmup
+from dlsim.models import MODELS
+from dlsim.sim import warmup
 from dlsim.tui.lesson_session import open_lesson
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.session import Session
@@ -62,3 +64,24 @@ async def test_a_lesson_answer_and_next_pressed_while_kernels_load_are_not_lost(
         release.set()
         assert await until(pilot, lambda: player.index == 2)
         assert player.answers[1].choice == "positive"   # the answer given to step 2's question
+
+
+def test_each_view_and_its_styles_are_found_by_the_networks_name():
+    """A view module or stylesheet named after a network is that network's; none is left unread."""
+    from dlsim.tui.views import HERE, stylesheets, view_for
+    modules = {path.stem for path in HERE.glob("*.py")} & set(MODELS)
+    assert modules and all(view_for(name).name == name for name in modules)
+    sheets = {path.stem for path in HERE.glob("*.tcss")}
+    assert sheets <= set(MODELS)   # a stylesheet under another name would never be read
+    assert DlsimApp.CSS_PATH == ["dlsim.tcss", *stylesheets()] and {p.stem for p in stylesheets()} == sheets
+
+
+async def test_a_registered_network_without_a_view_is_listed_as_not_in_the_app(monkeypatch):
+    from textual.widgets import OptionList
+    from dlsim.tui.views import view_for
+    monkeypatch.setitem(MODELS, "hopfield", MODELS["perceptron"])   # registered; no views/hopfield.py
+    assert view_for("hopfield") is None
+    app = DlsimApp(prewarm=False)
+    async with app.run_test(size=(120, 40)):
+        listed = app.screen.query_one("#models", OptionList).get_option("hopfield")
+        assert listed.disabled and "not in the app yet" in str(listed.prompt)

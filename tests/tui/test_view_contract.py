@@ -7,7 +7,8 @@ from textual.widgets import Static
 import dlsim
 from dlsim.protocol.events import Level
 from dlsim.protocol.numbers import num
-from dlsim.tui import simview, warmup
+from dlsim.sim import warmup
+from dlsim.tui import simview
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.keys import STEPPING
 from dlsim.tui.screens.help import HelpScreen, key_rows

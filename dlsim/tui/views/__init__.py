@@ -1,16 +1,46 @@
-"""Each network's view, by model name. A network without one is listed on the home screen as not
-yet viewable in the app (it still runs headless)."""
+"""Each network's view, found through its model's name: the NetworkView subclass named `name` in
+dlsim/tui/views/<name>.py, and its own styles in <name>.tcss beside it. Registering a network is its
+one line in dlsim/models/__init__.py; nothing here lists networks. A network without a view module
+is listed on the home screen as not yet viewable in the app (it still runs headless)."""
+import importlib
+from functools import cache
+from pathlib import Path
+
+from dlsim.models import MODELS
 from dlsim.tui.views.base import NetworkView
-from dlsim.tui.views.cnn import CNNView
-from dlsim.tui.views.lstm import LSTMView
-from dlsim.tui.views.gan import GANView
-from dlsim.tui.views.mlp import MLPView
-from dlsim.tui.views.perceptron import PerceptronView
-from dlsim.tui.views.rnn import RNNView
-from dlsim.tui.views.som import SOMView
 
-VIEWS: dict[str, type[NetworkView]] = {v.name: v for v in (PerceptronView, MLPView, SOMView, CNNView, RNNView, LSTMView, GANView)}
+HERE = Path(__file__).resolve().parent
 
 
+@cache
 def view_for(name: str) -> type[NetworkView] | None:
-    return VIEWS.get(name)
+    """The view of network `name` (its module imported on first asking), or None if it has none."""
+    if name not in MODELS:
+        return None
+    module_name = f"{__name__}.{name}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:   # the view is there but something it needs is not
+            raise
+        return None
+    found = [v for v in vars(module).values()
+             if isinstance(v, type) and issubclass(v, NetworkView) and v.name == name]
+    return found[0] if found else None
+
+
+def views() -> dict[str, type[NetworkView]]:
+    """Every network's view by name, in the registry's order; networks without one left out."""
+    return {name: view for name in MODELS if (view := view_for(name)) is not None}
+
+
+def stylesheets() -> list[Path]:
+    """The stylesheets of the networks' views that have their own (views/<name>.tcss), in the
+    registry's order: the app reads them after its shared one (dlsim/tui/dlsim.tcss)."""
+    return [HERE / f"{name}.tcss" for name in MODELS if (HERE / f"{name}.tcss").is_file()]
+
+
+def __getattr__(attribute: str):
+    if attribute == "VIEWS":   # every view, imported when first asked for: views()
+        return views()
+    raise AttributeError(f"module {__name__!r} has no attribute {attribute!r}")
