@@ -1,6 +1,6 @@
 """Whether a network's compiled kernels are ready in this process.
 
-They are unless the app is getting them ready in the background (dlsim.tui.warmup): until then a
+They are unless the app is getting them ready in the background (dlsim.sim.warmup): until then a
 model computes its pictures with the NumPy references, so that a learner never waits on a blank
 screen. Everywhere else (the API, headless runs, lessons) a first call compiles, or loads, on demand.
 """

@@ -206,14 +206,15 @@ class Model:
             while next(events).closes < Level.BATCH:
                 pass
 
-    # what the app's warm-up runs (dlsim.tui.warmup): every variant whose compiled code differs, at a
+    # what the app's warm-up runs (dlsim.sim.warmup): every variant whose compiled code differs, at a
     # size that compiles the same code in little time
     warm_up_configs: tuple[dict, ...] = ({},)
     warm_up_size: dict = {}
 
     def exercise(self) -> None:
         """Run the whole-batch paths beyond stepping that every consumer uses (the warm-up calls it once
-        per variant; what a view draws on top, such as a decision surface, its view exercises)."""
+        per variant): evaluation, and whatever its pictures (inspect and the picture methods) compute,
+        through the model's own kernels."""
         self.evaluate()
 
     def converged(self) -> bool:

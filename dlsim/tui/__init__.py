@@ -1,5 +1,5 @@
 """The Textual app: consumer 2 of the event stream, and the only package that imports textual.
 
-Pure parts (session.py, trace.py, changes.py, frame.py, warmup.py) know nothing about
+Pure parts (session.py, changes.py, frame.py) know nothing about
 screens; app.py, screens/, simview.py, runner.py, widgets/ and views/ draw and drive them.
 """
