@@ -85,6 +85,22 @@ def check_generate_and_discriminate():
         close(name, a, b)
 
 
+def check_the_pictures_on_the_gpu():
+    """What the app draws for a GAN trained on the GPU (GAN.inspect: fakes and D's verdicts on the
+    device, G's push through the CPU's kernels) against the same GAN on the NumPy references."""
+    import dlsim
+    sims = [dlsim.make("gan", backend=backend, **OPTIONS) for backend in ("cuda", "numpy")]
+    for sim in sims:
+        sim.train(epochs=2)
+        while sim.step("op").op != "fake_grad":
+            pass
+    gpu, ref = (sim.inspect() for sim in sims)
+    assert set(gpu) == set(ref) == set(sims[0].model.inspected), sorted(gpu)
+    for name in ("fakes", "push", "g_map", "d_real", "d_fake", "point_xy", "point_z", "point_push"):
+        close(name, gpu[name], ref[name])
+    close("D over points", sims[0].model.scores(ref["fakes"]), sims[1].model.scores(ref["fakes"]))
+
+
 def check_trains_like_the_reference():
     trains_like_the_reference("gan", OPTIONS)
 

@@ -10,6 +10,8 @@ Three paths, one arithmetic, as the MLP's: `events(OP)` (dlsim.models.gan_steppe
 of D or G and one weight at a time through the scalar kernels that `kernels.gan` loops over;
 `events(BATCH)` runs a D or G step per compiled call; `train_fused` whole iterations. Both networks
 and both optimizers live in one flat buffer each (theta, grad, m, v: D's parameters, then G's).
+Its checked entry points (G(z), D's verdict and probabilities, a step's latent draws) are in
+gan_api.py; what its pictures show (inspect) in gan_inspect.py.
 """
 import dataclasses
 import math
@@ -27,8 +29,10 @@ from dlsim.models import gan_cost, gan_stepped
 from dlsim.models import gan_data  # noqa: F401 (registers the GAN's distributions as point sets)
 from dlsim.models import options as opt
 from dlsim.models.base import TIE, Model
+from dlsim.models.gan_api import GANEntryPoints
 from dlsim.models.gan_cost import DRAWN_BYTES, FUSED_CHUNK, drawn_bytes
 from dlsim.models.gan_formulas import FORMULAS, METRICS, Op
+from dlsim.models.gan_inspect import GANPictures
 from dlsim.protocol.events import EVALUATE, UPDATE, Event, Level
 
 NETS = ("D", "G")
@@ -67,7 +71,7 @@ def binned_distance(real: np.ndarray, fake: np.ndarray, bins: int = DISTANCE_BIN
     return float(0.5 * np.abs(shares(real) - shares(fake)).sum())
 
 
-class GAN(Model):
+class GAN(GANPictures, GANEntryPoints, Model):
     name = "gan"
     summary = "a generator and a discriminator in a game: fake points chase the real distribution"
     datasets = ("ring", "gaussian", "moons", "line", "grid")
@@ -212,7 +216,8 @@ class GAN(Model):
         return "D" * self.config["k"] * (train != "G") + "G" * (train != "D")
 
     def draws(self, epoch: int | None = None):
-        """(rows, Z) of an iteration (default: the one in progress; see `draws`)."""
+        """(rows, Z) of an iteration (default: the one in progress; see `draws`). The API's
+        `latent` and `real_rows` give one step's, checked."""
         c = self.config
         args = (c["seed"], self.epoch if epoch is None else epoch, c["k"], self.batch, self.X.shape[0],
                 c["z_dim"], c["latent"])
@@ -225,35 +230,6 @@ class GAN(Model):
             j = min(self.sub, self.config["k"] - 1)
             return self.X[rows[j]], Z[j]
         return None, Z[self.config["k"]]
-
-    # --- whole-batch maths (evaluation, the view, the API) ------------------------------------
-    def generate(self, Z: np.ndarray) -> np.ndarray:
-        """G(Z): (N, 2) points for latent points Z (N, z_dim)."""
-        out = np.empty((Z.shape[0], 2))
-        self.kernels.gan.generate(*self.net("G"), np.ascontiguousarray(Z, np.float64), out)
-        return out
-
-    def discriminate(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """D's logits and P(real) (N,) for points X (N, 2)."""
-        logits, probs = np.empty(X.shape[0]), np.empty(X.shape[0])
-        self.kernels.gan.discriminate(*self.net("D"), np.ascontiguousarray(X, np.float64), logits, probs)
-        return logits, probs
-
-    def d_gradients(self, Xb: np.ndarray, Zb: np.ndarray) -> tuple[float, np.ndarray]:
-        """(D's loss, its flat gradient) on real points Xb and latent points Zb; nothing changes."""
-        grad = np.zeros(self.count["D"])
-        loss = self.kernels.gan.d_gradients(self.part(self.theta, "D"), grad, self.sizes["D"], self.acts["D"],
-                                            *self.net("G"), np.ascontiguousarray(Xb, np.float64),
-                                            np.ascontiguousarray(Zb, np.float64))
-        return loss, grad
-
-    def g_gradients(self, Zb: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        """(G's loss, its flat gradient, ∂L_G/∂x̂ (B, 2) per fake point) on latent points Zb."""
-        grad, fake_grads = np.zeros(self.count["G"]), np.empty((2, Zb.shape[0]))
-        loss = self.kernels.gan.g_gradients(self.part(self.theta, "G"), grad, self.sizes["G"], self.acts["G"],
-                                            *self.net("D"), self.g_kind(), np.ascontiguousarray(Zb, np.float64),
-                                            fake_grads)
-        return loss, grad, fake_grads.T.copy()
 
     def targets(self, y):
         """Every point of the data is real: target 1 (the labels of a two-class set mean nothing here)."""
@@ -271,21 +247,14 @@ class GAN(Model):
         loss, d_grad = self.d_gradients(X, Z)
         return loss, self._named(np.concatenate([d_grad, self.g_gradients(Z)[1]]))
 
-    def scores(self, X):
-        return self.discriminate(X)[1]
-
-    def predict(self, X):
-        """D's verdict per point: 1 real, 0 fake."""
-        return (self.scores(X) > 0.5).astype(np.int64)
-
     def ties(self, X):
         return np.abs(self.scores(X) - 0.5) <= TIE
 
     def evaluate(self):
         """D's accuracy on the real points and as many fakes (from the fixed z_eval), and the
         binned distance between the real and the generated points."""
-        fakes = self.generate(self.z_eval)
-        real, fake = self.discriminate(self.X)[1], self.discriminate(fakes)[1]
+        fakes = self._generate(self.z_eval, self.kernels)
+        real, fake = self._verdict(self.X, self.kernels)[1], self._verdict(fakes, self.kernels)[1]
         right = np.count_nonzero(real > 0.5) + np.count_nonzero(fake < 0.5)
         return {"d_acc": float(right / (len(real) + len(fake))), "distance": binned_distance(self.X, fakes)}
 
@@ -381,8 +350,10 @@ class GAN(Model):
 
     def exercise(self):
         """Every compiled path, on a scratch copy with two real points: whole iterations, a D and a G
-        step per compiled call, a D and a G step op by op, the evaluation and the push on the fakes
-        (an iteration's D steps and its G step are separate kernels, and so are their scalar ones)."""
+        step per compiled call, a D and a G step op by op, the evaluation, and what the pictures show
+        (inspect: the fakes, their push, G's map, D's verdict, the point in hand) on the model's own
+        kernels, whatever kernels_now() says meanwhile (an iteration's D steps and its G step are
+        separate kernels, and so are their scalar ones)."""
         d = self.data
         tiny = dataclasses.replace(d, X=d.X[:2], y=d.y[:2], X_test=d.X_test[:0], y_test=d.y_test[:0])
         scratch = type(self)({**self.config, "batch": 0, "train": "both"}, tiny)
@@ -391,7 +362,8 @@ class GAN(Model):
             for event in scratch.events(detail):
                 if event.closes >= Level.EPOCH:
                     break
-        scratch.g_gradients(scratch.z_eval[:2])
+        scratch._pictures(scratch.kernels)   # (G's push on the fakes: g_gradients called on its own)
+        scratch._generate(np.ascontiguousarray(scratch.z_eval[:1]), scratch.kernels)   # the point in hand
 
     @classmethod
     def estimate(cls, config, data, history):

@@ -5,10 +5,8 @@ import numpy as np
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
-from dlsim.kernels import gan_reference
 from dlsim.protocol.events import Level
 from dlsim.protocol.paths import parse
-from dlsim.tui import warmup
 from dlsim.tui.views.base import DecisionSurface, NetworkView, element_of, layer_of, neuron_of
 from dlsim.tui.views.panels import curves, titled, weight_heatmap
 from dlsim.tui.widgets.curves import Chart
@@ -16,9 +14,6 @@ from dlsim.tui.widgets.data.decision import extent
 from dlsim.tui.widgets.gan.latent import LatentMap
 from dlsim.tui.widgets.gan.plane import DataPlane
 from dlsim.tui.widgets.network.weights import Matrix
-
-SHOWN = 96     # generated points drawn (from the model's fixed evaluation z)
-MESH = 11      # z grid lines per axis in G's map (a 1-D z: MESH · 4 points on its line)
 
 
 class GANView(DecisionSurface, NetworkView):
@@ -49,51 +44,17 @@ class GANView(DecisionSurface, NetworkView):
         points = 2 * model.batch if net == "D" else model.batch
         return f"{net} step {model.sub + 1}/{len(plan)} point {min(model.sample + self.in_sample(last), points)}/{points}"
 
-    # --- computed with the frame --------------------------------------------------------------
-    def _kernels(self, model):
-        """The compiled kernels once warm (the NumPy reference while they compile)."""
-        return model.kernels.gan if warmup.is_warm("gan") or not model.kernels.compiles else gan_reference
-
+    # --- laid out with the frame (the model computes it: dlsim/models/gan_inspect.py) ----------
     def extras(self, model) -> dict:
         out = NetworkView.extras(self, model)
-        k = self._kernels(model)
-        Z = np.ascontiguousarray(model.z_eval[:SHOWN])
-        fakes, grads = np.empty((len(Z), 2)), np.empty((2, len(Z)))
-        k.generate(*model.net("G"), Z, fakes)
-        k.g_gradients(model.part(model.theta, "G").copy(), np.zeros(model.count["G"]), model.sizes["G"],
-                      model.acts["G"], *model.net("D"), model.g_kind(), Z, grads)
-        ext = _extent(model.X, fakes)
-        mesh_z = _mesh(model.config["z_dim"], model.config["latent"])
-        mesh = np.empty((len(mesh_z), 2))
-        k.generate(*model.net("G"), mesh_z, mesh)
-        if model.config["z_dim"] == 2:
-            mesh = mesh.reshape(MESH, MESH, 2)
-        return {**out, "X": model.X, "fakes": fakes, "push": -grads.T, "extent": ext, "mesh": mesh,
-                "current": self._current(model, k), **self._over_grid(model, ext)}
-
-    def scores(self, model, X):
-        probs = np.empty(len(X))
-        self._kernels(model).discriminate(*model.net("D"), np.ascontiguousarray(X), np.empty(len(X)), probs)
-        return probs
-
-    def exercise(self, model) -> None:
-        self.extras(model)
-
-    def _current(self, model, k):
-        """(point, fake?, push or None) of the point the last event is about, if inside one."""
-        last = self.session.sim.last
-        if last is None or last.level >= Level.BATCH or last.phase == "update" or model.sub >= len(model.plan()):
-            return None
-        net = model.plan()[model.sub]
-        s = model.sample if last.closes < Level.SAMPLE else model.sample - 1   # the cursor moved on
-        Xb, Zb = model.step_inputs(net)
-        if net == "D" and s < model.batch:
-            return tuple(Xb[s]), False, None
-        z = Zb[s - model.batch if net == "D" else s][None, :]
-        point = np.empty((1, 2))
-        k.generate(*model.net("G"), np.ascontiguousarray(z), point)
-        found = self.session.trace.get("fake_grad", f"gan.fake[{s}]") if net == "G" else None
-        return tuple(point[0]), True, tuple(-g for g in found.values["grad"]) if found else None
+        sim = self.session.sim
+        shown = model.inspect(sim.last, sim.trace.events)
+        ext = _extent(model.X, shown["fakes"])
+        current = None
+        if "point_xy" in shown:
+            current = shown["point_xy"], shown["point_kind"] == "fake", shown.get("point_push")
+        return {**out, "X": model.X, "fakes": shown["fakes"], "push": shown["push"], "extent": ext,
+                "mesh": shown["g_map"], "current": current, **self._over_grid(model, ext)}
 
     # --- the weight heatmap ---------------------------------------------------------------------
     def matrices(self, frame, ui) -> list[Matrix]:
@@ -151,13 +112,3 @@ def _extent(real: np.ndarray, fakes: np.ndarray) -> tuple:
     lo = np.maximum(fakes.min(axis=0), [x0 - span, y0 - span]) if len(fakes) else (x0, y0)
     hi = np.minimum(fakes.max(axis=0), [x1 + span, y1 + span]) if len(fakes) else (x1, y1)
     return (float(min(x0, lo[0])), float(max(x1, hi[0])), float(min(y0, lo[1])), float(max(y1, hi[1])))
-
-
-def _mesh(z_dim: int, latent: str) -> np.ndarray:
-    """The z grid G's map draws: MESH × MESH points (row-major) for a 2-D z, a line for a 1-D one,
-    over [−1, 1] (uniform z) or ±2 standard deviations (normal z)."""
-    reach = 1.0 if latent == "uniform" else 2.0
-    if z_dim == 1:
-        return np.ascontiguousarray(np.linspace(-reach, reach, 4 * MESH)[:, None])
-    a = np.linspace(-reach, reach, MESH)
-    return np.stack(np.meshgrid(a, a, indexing="ij"), axis=-1).reshape(-1, 2)
