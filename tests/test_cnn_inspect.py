@@ -2,7 +2,6 @@
 model's own workspace while a sample is stepped, one forward pass with the weights now otherwise (as
 the NumPy reference computes it), the pool window's winner, the probabilities and the confusion
 matrix; the same numbers in the app's frame, in a lesson and in a headless trace; wrong images refused."""
-import json
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ from dlsim.models.cnn_inspect import INSPECTED
 from dlsim.protocol.events import Level
 from dlsim.tui.session import Session
 from dlsim.tui.views.cnn import CNNView
+from dlsim.console.trace_file import read_trace
 
 TWO_LAYERS = {"image": 12, "kernels": (2, 3), "padding": "same", "hidden": 3}
 CONFIGS = {"one-layer": {}, "two-layers": TWO_LAYERS}
@@ -276,7 +276,7 @@ def test_a_headless_trace_carries_the_numbers_the_app_shows(tmp_path, capsys):
         args += ["--set", f"{key}={value}"]
     assert main(args) == 0
     capsys.readouterr()
-    records = [json.loads(line) for line in path.read_text().splitlines()]
+    records = read_trace(path)
     events = [r for r in records if r.get("type") == "event"]
     pool = next(r for r in events if r["op"] == "pool" and r["values"]["winner"] != 0)
     loss = next(r for r in events if r["op"] == "loss")

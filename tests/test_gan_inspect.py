@@ -4,7 +4,6 @@ of a grid of z, and the point being stepped through. Checked against a NumPy com
 the reference kernels; the same numbers in the app's view and in a headless trace; the GAN's entry
 points refuse a wrong width in one line; a step's latent draws are public."""
 import ast
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from dlsim.errors import UserError
 from dlsim.kernels import gan_reference as ref
 from dlsim.kernels import readiness
 from dlsim.protocol.events import Level
+from dlsim.console.trace_file import read_trace
 
 SMALL = {"samples": 16, "batch": 3, "d_hidden": (3,), "g_hidden": (4,)}
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,7 +135,7 @@ def _trace(tmp_path, capsys, level):
             "--set", "d_hidden=3", "--set", "g_hidden=4"]
     assert main(args) == 0
     capsys.readouterr()
-    return [json.loads(line) for line in path.read_text().splitlines() if '"type": "event"' in line]
+    return [r for r in read_trace(path) if r["type"] == "event"]
 
 
 def test_the_app_draws_what_the_headless_trace_carries(tmp_path, capsys):

@@ -10,6 +10,7 @@ from dlsim.cli import main
 from dlsim.console.trace_file import plain
 from dlsim.lesson.quantities import Missing, Scope, parse_quantity
 from dlsim.models import MODELS
+from dlsim.console.trace_file import read_trace
 
 SMALL = {"som": {"rows": 3, "cols": 3, "samples": 20}, "cnn": {"samples": 40, "test": 10},
          "rnn": {"samples": 20, "test": 5}, "lstm": {"samples": 20, "test": 5}}
@@ -77,7 +78,7 @@ def test_a_traced_event_carries_what_the_pictures_show(tmp_path, capsys):
     path = tmp_path / "t.jsonl"
     assert main(["run", "som", "--headless", "--epochs", "1", "--set", "rows=3", "--set", "cols=3",
                  "--set", "samples=10", "--trace", str(path), "--trace-level", "op", "--trace-inspect"]) == 0
-    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    lines = read_trace(path)
     events = [line for line in lines if line["type"] == "event"]
     assert events and all("inspect" in e and set(e["inspect"]) <= set(MODELS["som"].inspected) for e in events)
     # and the same run without the flag writes no such key
@@ -85,3 +86,18 @@ def test_a_traced_event_carries_what_the_pictures_show(tmp_path, capsys):
     assert main(["run", "som", "--headless", "--epochs", "1", "--set", "rows=3", "--set", "cols=3",
                  "--set", "samples=10", "--trace", str(plain_path), "--trace-level", "op"]) == 0
     assert "inspect" not in plain_path.read_text()
+
+
+def test_a_traced_picture_is_written_when_it_changed(tmp_path, capsys):
+    """Each line carries only what changed since the line before; read back, every event has the
+    whole picture, equal to the simulation's at that event."""
+    path = tmp_path / "t.jsonl"
+    assert main(["run", "som", "--headless", "--epochs", "1", "--set", "rows=3", "--set", "cols=3",
+                 "--set", "samples=6", "--trace", str(path), "--trace-level", "op", "--trace-inspect"]) == 0
+    raw = [json.loads(line) for line in path.read_text().splitlines() if '"event"' in line]
+    assert "umatrix" in raw[0]["inspect"] and "umatrix" not in raw[1]["inspect"]   # the BMU search moves no node
+    whole = [r for r in read_trace(path) if r["type"] == "event"]
+    sim = dlsim.make("som", rows=3, cols=3, samples=6)
+    for record in whole:
+        sim.step("op")
+        assert record["inspect"] == json.loads(json.dumps(plain(sim.inspect()))), record["n"]

@@ -12,6 +12,7 @@ from dlsim.cli import main
 from dlsim.errors import UserError
 from dlsim.kernels import readiness
 from dlsim.protocol.events import Level
+from dlsim.console.trace_file import read_trace
 from tests.test_stepper import assert_bit_identical, record
 
 OPTIONS = {"rows": 3, "cols": 4, "samples": 12, "sigma": 2.0, "horizon": 2}
@@ -204,7 +205,7 @@ def test_the_app_and_the_headless_trace_show_the_same_pictures(tmp_path, capsys)
     args = ["run", "som", "--headless", "--epochs", "1", "--dataset", "ring", "--trace", str(path), "--trace-inspect"]
     assert main(args + [f"--set={k}={v}" for k, v in options.items()]) == 0
     capsys.readouterr()
-    records = [json.loads(line) for line in path.read_text().splitlines()]
+    records = read_trace(path)
     steps = [r for r in records if r.get("op") == "step"]
     assert len(steps) == 10 and set(steps[0]["inspect"]) == set(dlsim.make("som").model.inspected) - {"neighbourhood"}
     session = Session(dlsim.make("som", dataset="ring", **options))

@@ -6,7 +6,11 @@ Line 1 is a header, then one line per event, then a summary:
    "level": "batch", "closes": "batch", "values": {"step": 1, "loss": 0.69, "params": {...}, "grads": {...}}}
   {"type": "summary", "epochs": 10, "steps": 10, "train_acc": 0.98, ...}
 With --trace-inspect each event line also has "inspect": what the app's pictures show at that event
-(Simulator.inspect: the names the network's model lists in `inspected`).
+(Simulator.inspect: the names the network's model lists in `inspected`), written when it changed:
+the first line has every name; each later line only the names whose value changed since the line
+before (a picture of the whole plane is kilobytes: repeated on every op it made traces 40 times
+bigger). A name that has no value any more is written as null. Replaying the lines in order gives
+the whole picture at every event.
 Arrays become nested lists; numbers that are not finite become the strings "nan", "inf", "-inf".
 Wall-clock times are never written, so two runs give the same bytes.
 """
@@ -76,6 +80,7 @@ class TraceWriter:
         check_path(path, inputs)
         self.path = path
         self.inspect = inspect
+        self._shown: dict = {}   # the inspected values as last written (plain JSON-ready copies)
         self.count = 0
         self.failed: TraceError | None = None
         self._pending: list[bytes] = []
@@ -138,8 +143,15 @@ class TraceWriter:
         record.update(op=event.op, phase=event.phase, path=event.path, level=event.level.name.lower(),
                       closes=event.closes.name.lower(), values=event.values)
         if self.inspect and sim is not None:
-            record["inspect"] = sim.inspect()
+            record["inspect"] = self._changed(plain(sim.inspect()))
         self._line(record)
+
+    def _changed(self, shown: dict) -> dict:
+        """The inspected values that differ from the last line's (None for a name gone since)."""
+        changed = {k: v for k, v in shown.items() if k not in self._shown or self._shown[k] != v}
+        changed.update({k: None for k in self._shown if k not in shown})
+        self._shown = shown
+        return changed
 
     def summary(self, summary: dict) -> None:
         self._line({"type": "summary", **summary})
@@ -153,3 +165,17 @@ class TraceWriter:
         finally:
             os.close(self._fd)
             self._fd = None
+
+
+def read_trace(path) -> list[dict]:
+    """A trace's lines, with each event's "inspect" made whole again (every name's value at that
+    event, from the changes written): what an autograder reading a --trace-inspect trace wants."""
+    records, shown = [], {}
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            if "inspect" in record:
+                shown = {k: v for k, v in {**shown, **record["inspect"]}.items() if v is not None}
+                record["inspect"] = dict(shown)
+            records.append(record)
+    return records
