@@ -108,8 +108,9 @@ class MLPInspect:
         return summary
 
     # --- the sample in hand ---------------------------------------------------------------------
-    def sample_in_hand(self, last) -> int | None:
-        """The sample (row of data.X) whose forward, loss or backward pass `last` belongs to."""
+    def sample_in_hand(self, last, trace=None) -> int | None:
+        """The sample (row of data.X) whose forward, loss or backward pass `last` belongs to (the
+        cursor says which: `trace` is not needed, as it is for the perceptron)."""
         if last is None or last.level >= Level.BATCH or last.phase not in ("forward", "loss", "backward"):
             return None
         rows = self.batch_rows()
@@ -138,7 +139,7 @@ class MLPInspect:
         out = {}
         if self.sizes[0] == 2:
             out.update(self._plane_summary())
-        s = self.sample_in_hand(last)
+        s = self.sample_in_hand(last, trace)
         if s is None or not trace:
             return out
         out["sample"], out["x"] = s, self.X[s].copy()

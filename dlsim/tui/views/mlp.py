@@ -20,7 +20,7 @@ class MLPView(LayeredView):
         return model.over_plane(points, shape)
 
     def sample(self, model, last):
-        return model.sample_in_hand(last)
+        return model.sample_in_hand(last, self.session.sim.trace.events)
 
     def cursor(self, model, last) -> str:
         rows = len(model.batch_rows()) if model.batch_index < model.n_batches() else model.batch_size
