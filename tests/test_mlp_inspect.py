@@ -178,6 +178,15 @@ def test_the_perceptrons_line_and_whether_the_rule_moved_it():
     assert set(sim.inspect()) == {"line"}
 
 
+def test_the_perceptron_predicts_what_its_rule_would_on_the_line_itself():
+    model = dlsim.make("perceptron", dataset="and").model
+    model.set_param("w", [1.0, -1e-17])
+    model.set_param("b", [-1.0])
+    x = np.array([1.0, 1.0])      # b + w₀x₀ = 0 exactly, then −1e-17: silent; (w₀x₀ + w₁x₁) + b rounds to 0: fires
+    rule = model.ops.threshold(model.ops.weighted_sum(x, model.theta[:-1], model.theta[-1]))
+    assert rule == 0.0 and model.predict(x[None, :])[0] == 0 and model.scores(x[None, :])[0] == 0.0
+
+
 # --- the headless trace -----------------------------------------------------------------------------
 @pytest.mark.parametrize("net, options", [
     ("mlp", ["--set", "hidden=3", "--set", "samples=4", "--set", "test=2", "--dataset", "circle"]),
