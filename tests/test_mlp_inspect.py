@@ -147,7 +147,8 @@ def test_the_sample_in_hands_numbers_are_its_events():
     assert seen["sample"] == s and np.array_equal(seen["x"], sim.data.X[s])
     for l, n in enumerate(sim.model.sizes[1:-1]):
         for j in range(n):
-            assert seen["activations"][l, j] == sim.trace.get("activation", f"mlp.layer[{l}].neuron[{j}]").values["a"]
+            event = sim.trace.get("activation", f"mlp.layer[{l}].neuron[{j}]")
+            assert seen["activations"][l, j] == event.values["a"]
     assert np.array_equal(seen["sample_probabilities"], loss.values["prediction"])
     assert np.allclose(seen["sample_probabilities"], sim.probabilities(sim.data.X[s:s + 1])[0], rtol=0, atol=1e-15)
     assert "deltas" not in seen
@@ -182,7 +183,9 @@ def test_the_perceptron_predicts_what_its_rule_would_on_the_line_itself():
     model = dlsim.make("perceptron", dataset="and").model
     model.set_param("w", [1.0, -1e-17])
     model.set_param("b", [-1.0])
-    x = np.array([1.0, 1.0])      # b + w₀x₀ = 0 exactly, then −1e-17: silent; (w₀x₀ + w₁x₁) + b rounds to 0: fires
+    # the rule sums b + w₀x₀ = 0 exactly, then −1e-17: silent; X @ w + b would round
+    # (w₀x₀ + w₁x₁) to 1 and fire on 0
+    x = np.array([1.0, 1.0])
     rule = model.ops.threshold(model.ops.weighted_sum(x, model.theta[:-1], model.theta[-1]))
     assert rule == 0.0 and model.predict(x[None, :])[0] == 0 and model.scores(x[None, :])[0] == 0.0
 
@@ -193,8 +196,8 @@ def test_the_perceptron_predicts_what_its_rule_would_on_the_line_itself():
     ("perceptron", ["--dataset", "and"])])
 def test_the_headless_trace_carries_what_the_model_inspects(tmp_path, capsys, net, options):
     path = tmp_path / "t.jsonl"
-    assert main(["run", net, "--headless", "--epochs", "1", "--trace", str(path), "--trace-level", "op",
-                 "--trace-inspect", *options]) == 0
+    assert main(["run", net, "--headless", "--epochs", "1", "--trace", str(path),
+                 "--trace-level", "op", "--trace-inspect", *options]) == 0
     capsys.readouterr()
     lines = [json.loads(line) for line in path.read_text().splitlines()]
     events = [line for line in lines if line["type"] == "event"]
@@ -205,7 +208,8 @@ def test_the_headless_trace_carries_what_the_model_inspects(tmp_path, capsys, ne
         expected = json.loads(json.dumps(_plain(sim.inspect())))
         assert record["inspect"] == expected, f"event {record['n']} {event.op} {event.path}"
     names = set().union(*(record["inspect"] for record in events))
-    wanted = {"mlp": {"activations", "sums", "deltas", "sample_probabilities", "surface_class1", "neuron_on"},
+    wanted = {"mlp": {"activations", "sums", "deltas", "sample_probabilities", "surface_class1",
+                      "neuron_on"},
               "perceptron": {"line", "line_before", "line_moved", "sample"}}[net]
     assert wanted <= names
 

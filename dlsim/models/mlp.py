@@ -154,7 +154,8 @@ class MLP(MLPInspect, MiniBatched):
         return self.output_layer(self.check_inputs(X))[1]
 
     def probabilities(self, X):
-        """(N, classes): the softmax outputs, or for one sigmoid output ŷ = P(class 1) the columns 1 − ŷ, ŷ."""
+        """(N, classes): the softmax outputs, or for one sigmoid output ŷ = P(class 1) the columns
+        1 − ŷ, ŷ."""
         out = self.outputs(X)
         return np.column_stack([1.0 - out[:, 0], out[:, 0]]) if out.shape[1] == 1 else out
 

@@ -32,7 +32,8 @@ INSPECTED = {
     "surface_class1": "the share of the data's plane where P(class 1) > 0.5: the decision plot's class-1 "
                       f"side ({SUMMARY_GRID}×{SUMMARY_GRID} points)",
     "neuron_on": "on[l, j]: the share of the data's plane where hidden neuron j of layer l is above its "
-                 "neutral output (0 for tanh and relu, 0.5 for σ): its map's positive side (NaN past a layer's width)",
+                 "neutral output (0 for tanh and relu, 0.5 for σ): its map's positive side "
+                 "(NaN past a layer's width)",
 }
 
 
@@ -61,8 +62,14 @@ def _padded(rows: list[np.ndarray]) -> np.ndarray:
     return out
 
 
+def _copied(values: dict) -> dict:
+    """A copy whose arrays a caller may change without changing the cache."""
+    return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in values.items()}
+
+
 class MLPInspect:
     inspected = INSPECTED
+    _summary = None   # (kernels, theta, summary) of the plane's last summary: computed once per weights
 
     # --- over the plane -------------------------------------------------------------------------
     def over_plane(self, points: np.ndarray, shape: tuple[int, int], kernels=None) -> dict:
@@ -94,9 +101,9 @@ class MLPInspect:
     def _plane_summary(self) -> dict:
         """surface_class1 and neuron_on over the SUMMARY_GRID, computed again only when a weight changed."""
         kernels = self.kernels_now()
-        cached = getattr(self, "_summary", None)
+        cached = self._summary
         if cached is not None and cached[0] is kernels and np.array_equal(cached[1], self.theta):
-            return cached[2]
+            return _copied(cached[2])
         n = SUMMARY_GRID
         found = self.over_plane(plane_points(self.plane(), n, n), (n, n), kernels)
         on = [(maps.reshape(len(maps), -1) > centre).mean(axis=1)
@@ -105,12 +112,12 @@ class MLPInspect:
         if on:
             summary["neuron_on"] = _padded(on)
         self._summary = (kernels, self.theta.copy(), summary)
-        return summary
+        return _copied(summary)
 
     # --- the sample in hand ---------------------------------------------------------------------
     def sample_in_hand(self, last, trace=None) -> int | None:
-        """The sample (row of data.X) whose forward, loss or backward pass `last` belongs to (the
-        cursor says which: `trace` is not needed, as it is for the perceptron)."""
+        """The sample (row of data.X) whose forward, loss or backward pass `last` belongs to. The
+        cursor says which; `trace` is taken only to be asked as the perceptron is, which needs it."""
         if last is None or last.level >= Level.BATCH or last.phase not in ("forward", "loss", "backward"):
             return None
         rows = self.batch_rows()
