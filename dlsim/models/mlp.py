@@ -10,18 +10,19 @@ import numpy as np
 
 from dlsim.errors import UserError
 from dlsim.kernels import activations as act
-from dlsim.kernels import backend, losses, optimizers
+from dlsim.kernels import losses, optimizers
 from dlsim.kernels import dense
 from dlsim.models import options as opt
 from dlsim.models.mlp_formulas import FORMULAS, METRICS, Op
 from dlsim.models.base import NO_CLASS, TIE
 from dlsim.models.batched import MiniBatched
+from dlsim.models.mlp_inspect import MLPInspect
 from dlsim.models import mlp_cost
 from dlsim.protocol.datasets import one_hot
 from dlsim.protocol.events import BACKWARD, FORWARD, LOSS, UPDATE, Event, Level
 
 
-class MLP(MiniBatched):
+class MLP(MLPInspect, MiniBatched):
     name = "mlp"
     summary = "layers of neurons trained by backpropagation: decision boundaries, gradients, optimizers"
     datasets = ("xor", "circle", "moons", "spiral", "gaussian", "xor4", "and", "or")
@@ -130,32 +131,43 @@ class MLP(MiniBatched):
         return (self.opt_kind, float(c["lr"]), float(c["momentum"]), float(c["beta1"]),
                 float(c["beta2"]), self.EPS)
 
-    # --- whole-batch maths (API, evaluation, decision surface) ---------------------------------
-    def forward(self, X, compiled: bool = True):
-        """Z, A buffers (B, U) of every layer for the batch X. compiled=False runs the NumPy
-        reference instead of the kernels (what a picture drawn while they compile can use)."""
-        X = np.ascontiguousarray(X, np.float64)
+    # --- whole-batch maths (API, evaluation, the pictures: mlp_inspect) -------------------------
+    def forward(self, X):
+        """Z, A (N, units) of every layer for the inputs X (N, features): each unit's z and output,
+        the inputs first in A (units = Σ layer sizes, the input layer's included)."""
+        return self._forward(self.check_inputs(X), self.kernels)
+
+    def _forward(self, X, kernels):
+        """forward() on inputs already checked, through `kernels` (the model's, or the NumPy references)."""
         units = int(self.sizes.sum())
         Z, A = np.zeros((X.shape[0], units)), np.zeros((X.shape[0], units))
-        kernels = self.kernels if compiled else backend("numpy")
         kernels.mlp.forward(self.theta, self.sizes, self.acts, X, Z, A)
         return Z, A
 
     def output_layer(self, X):
-        """The output layer's z and a (B, O) for the batch X."""
-        Z, A = self.forward(X)
+        """The output layer's z and a (B, O) for the batch X (already checked)."""
+        Z, A = self._forward(X, self.kernels)
         out = int(self.sizes[-1])
         return Z[:, -out:], A[:, -out:]
 
     def outputs(self, X):
-        return self.output_layer(X)[1]
+        return self.output_layer(self.check_inputs(X))[1]
+
+    def probabilities(self, X):
+        """(N, classes): the softmax outputs, or for one sigmoid output ŷ = P(class 1) the columns
+        1 − ŷ, ŷ."""
+        out = self.outputs(X)
+        return np.column_stack([1.0 - out[:, 0], out[:, 0]]) if out.shape[1] == 1 else out
 
     def gradients(self, X, Y):
         """(loss, {name: ∂L/∂param}) for one forward and backward pass on (X, Y); nothing changes."""
-        Z, A = self.forward(X)
+        X, Y = self.check_inputs(X), self.check_targets(Y)
+        if len(X) != len(Y):
+            raise UserError(f"{len(X)} inputs but {len(Y)} target rows")
+        Z, A = self._forward(X, self.kernels)
         grad = np.zeros_like(self.theta)
         loss = self.kernels.mlp.backward(self.theta, grad, self.sizes, self.acts, self.loss_kind,
-                                         np.ascontiguousarray(Y, np.float64), Z, A, np.zeros_like(Z))
+                                         Y, Z, A, np.zeros_like(Z))
         return loss, self._named(grad)
 
     def check_targets(self, Y) -> np.ndarray:
@@ -201,7 +213,7 @@ class MLP(MiniBatched):
         result = {}
         for split, X, y in (("train", d.X, d.y), ("test", d.X_test, d.y_test)):
             if len(y):
-                Z, A = self.output_layer(X)
+                Z, A = self.output_layer(np.ascontiguousarray(X, np.float64))
                 result[f"{split}_loss"] = float(self.kernels.mlp.mean_loss(Z, A, self.targets(y), self.loss_kind))
                 result[f"{split}_acc"] = float(np.mean(self._classes(A) == y))   # a tie is never right
             else:

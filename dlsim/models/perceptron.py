@@ -6,15 +6,17 @@ that). On XOR it never gets there: no line separates the classes.
 import numpy as np
 from scipy.optimize import linprog
 
+from dlsim.errors import UserError
 from dlsim.kernels import perceptron as kernel
 from dlsim.models import options as opt
 from dlsim.models.perceptron_formulas import FORMULAS, METRICS, Op
 from dlsim.models.base import Model
+from dlsim.models.perceptron_inspect import PerceptronInspect
 from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
 from dlsim.protocol.events import EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
 
-class Perceptron(Model):
+class Perceptron(PerceptronInspect, Model):
     name = "perceptron"
     summary = "one neuron, a weighted sum and a threshold: the rule that started it all"
     datasets = ("and", "or", "xor", "blobs")
@@ -116,15 +118,34 @@ class Perceptron(Model):
                 return e + 1
         return epochs
 
+    def weighted_sums(self, X):
+        """z = w·x + b for each row of X (already checked), summed in the rule's kernel's order (b,
+        then each w_i·x_i in turn), so a point on the line gets the same threshold as in training."""
+        z = np.full(len(X), self.theta[-1])
+        for i in range(X.shape[1]):
+            z += self.theta[i] * X[:, i]
+        return z
+
     def predict(self, X):
-        return (X @ self.theta[:-1] + self.theta[-1] >= 0).astype(np.int64)
+        return self._classes(self.check_inputs(X))
+
+    def _classes(self, X):
+        return (self.weighted_sums(X) >= 0.0).astype(np.int64)
 
     def scores(self, X):
+        """1.0 where the neuron fires, 0.0 where it does not: a threshold has no shades between."""
         return self.predict(X).astype(np.float64)
+
+    def ties(self, X):
+        return np.zeros(len(self.check_inputs(X)), bool)   # the threshold settles every point: z = 0 fires
+
+    def probabilities(self, X):
+        raise UserError("the perceptron gives no class probabilities: its output is a threshold, 0 or 1 "
+                        "(predict(X) gives the class)")
 
     def evaluate(self):
         def acc(X, y):
-            return float(np.mean(self.predict(X) == y)) if len(y) else None
+            return float(np.mean(self._classes(X) == y)) if len(y) else None
         return {"train_acc": acc(self.data.X, self.data.y), "test_acc": acc(self.data.X_test, self.data.y_test)}
 
     # --- how training ended ---------------------------------------------------------------------

@@ -140,7 +140,7 @@ class DecisionSurface:
     def __init__(self, session):
         super().__init__(session)
         self.surface_size = (40, 12)   # the decision plot's cells; set by the plot when it resizes
-        self._grid_cache = None        # (model, extent, size, parameters, result) of the last grid
+        self._grid_cache = None        # (model, kernels, extent, size, parameters, result) of the last grid
         self._extent = (None, None)    # (data, extent)
 
     def extras(self, model) -> dict:
@@ -150,27 +150,25 @@ class DecisionSurface:
         ext = self._extent[1]
         return {**super().extras(model), "X": data.X, "y": data.y, "extent": ext, **self._over_grid(model, ext)}
 
-    def exercise(self, model) -> None:
-        super().exercise(model)
-        self.scores(model, np.zeros((3, model.data.X.shape[1])))
-
     def _over_grid(self, model, ext) -> dict:
         """The model over a grid of two pixels per cell of the decision plot, computed again only
-        when the model, its parameters, the data or the plot's size changed."""
+        when the model, its parameters, the data, the plot's size or the kernels it computes with
+        (the NumPy references until the compiled ones are ready: Model.kernels_now) changed."""
         width, height = self.surface_size
         if width <= 0 or height <= 0:
             return {"surface": None}
         params = np.concatenate([np.ravel(v) for v in model.params.values()])
-        cached = self._grid_cache
-        if (cached is not None and cached[0] is model and cached[1] == ext and cached[2] == (width, height)
-                and np.array_equal(cached[3], params)):
-            return cached[4]
+        kernels, cached = model.kernels_now(), self._grid_cache
+        if (cached is not None and cached[0] is model and cached[1] is kernels and cached[2] == ext
+                and cached[3] == (width, height) and np.array_equal(cached[4], params)):
+            return cached[5]
         result = self.over_grid(model, grid(ext, width, 2 * height), (2 * height, width))
-        self._grid_cache = (model, ext, (width, height), params, result)
+        self._grid_cache = (model, kernels, ext, (width, height), params, result)
         return result
 
     def over_grid(self, model, points: np.ndarray, shape: tuple[int, int]) -> dict:
-        """{"surface": class-1 score per pixel, shape (rows, cols)}; a view may add per-neuron maps."""
+        """{"surface": class-1 score per pixel, shape (rows, cols)}, asked of the model; a view whose
+        model computes more over the plane (per-neuron maps) asks for that instead."""
         return {"surface": self.scores(model, points).reshape(shape)}
 
     def scores(self, model, X: np.ndarray) -> np.ndarray:

@@ -2,9 +2,6 @@
 decision surface and loss / accuracy curves."""
 import numpy as np
 
-from dlsim.kernels import activations
-from dlsim.protocol.events import Level
-from dlsim.tui import warmup
 from dlsim.tui.views.base import LayeredView, element_of, latest, layer_of, neuron_of
 from dlsim.tui.widgets.network.graph import Column, Graph, Node
 from dlsim.tui.widgets.network.weights import Matrix
@@ -14,41 +11,16 @@ SHORT = {"sigmoid": "σ", "softmax": "softmax", "tanh": "tanh", "relu": "relu", 
 MAX_NODES = 64
 
 
-# where each activation's output is neutral, and how far from it is "full"
-BOUNDED = {"tanh": (0.0, 1.0), "sigmoid": (0.5, 0.5), "softmax": (0.5, 0.5), "step": (0.5, 0.5)}
-
-
 class MLPView(LayeredView):
     name = "mlp"
     neuron_maps = True
 
     def over_grid(self, model, points, shape):
-        """One forward pass over the grid gives every unit's activation there: the output's is the
-        decision surface, each hidden neuron's its map."""
-        A = model.forward(points, compiled=warmup.is_warm(model.name))[1]   # NumPy while they compile
-        sizes = [int(n) for n in model.sizes]
-        units, scales, start = [], [], sizes[0]
-        for l, n in enumerate(sizes[1:]):
-            maps = A[:, start:start + n].T.reshape(n, *shape)   # (neurons, rows, cols)
-            start += n
-            fn = activations.NAMES[int(model.acts[l])]
-            centre, scale = BOUNDED.get(fn, (0.0, None))
-            if scale is None:   # unbounded (relu, linear): the layer's largest output is full
-                finite = np.abs(maps[np.isfinite(maps)])
-                scale = float(finite.max()) if finite.size else 0.0
-            units.append(maps)
-            scales.append((centre, scale or 1.0))
-        out = units[-1]
-        surface = out[1] if out.shape[0] > 1 else out[0]
-        return {"surface": surface, "units": units, "unit_scales": scales}
+        """The model's decision surface and every neuron's map over the plot's grid (mlp_inspect)."""
+        return model.over_plane(points, shape)
 
     def sample(self, model, last):
-        """The sample whose forward, loss or backward pass the last event belongs to."""
-        if last is None or last.level >= Level.BATCH or last.phase not in ("forward", "loss", "backward"):
-            return None
-        rows = model.batch_rows()
-        k = model.sample if last.closes < Level.SAMPLE else model.sample - 1   # the cursor moved on
-        return int(rows[k]) if 0 <= k < len(rows) else None
+        return model.sample_in_hand(last, self.session.sim.trace.events)
 
     def cursor(self, model, last) -> str:
         rows = len(model.batch_rows()) if model.batch_index < model.n_batches() else model.batch_size

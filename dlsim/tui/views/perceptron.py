@@ -16,31 +16,13 @@ class PerceptronView(LayeredView):
     chart_order = ("errors per epoch", "accuracy")
 
     def extras(self, model) -> dict:
-        extras = super().extras(model)
-        w, b = model.params["w"], model.params["b"]
-        extras["line"] = (float(w[0]), float(w[1]), float(b[0])) if len(w) == 2 else None
-        # where the line was when this sample came in: drawn dotted once the rule has moved it
-        ws = self._sample_sum(model)
-        if ws is not None and extras["line"] is not None:
-            before = (float(ws.values["weights"][0]), float(ws.values["weights"][1]), float(ws.values["bias"]))
-            extras["line_before"] = before if before != extras["line"] else None
-        return extras
-
-    def _sample_sum(self, model):
-        """The weighted sum that opened the sample the last event belongs to, if it does."""
-        last = self.session.sim.last
-        if last is None or last.level > Level.SAMPLE:
-            return None
-        ws = self.session.trace.get("weighted_sum", "perceptron.neuron")
-        if ws is None or last.values.get("sample", ws.values["sample"]) != ws.values["sample"]:
-            return None   # a step that skipped the trace (a coarse one) ended on another sample
-        return ws
+        # the line now and, drawn dotted once the rule has moved it, where it was when the sample came in
+        seen = model.inspect(self.session.sim.last, self.session.sim.trace.events)
+        return {**super().extras(model), "line": seen.get("line"),
+                "line_before": seen["line_before"] if seen.get("line_moved") else None}
 
     def sample(self, model, last):
-        if last is not None and last.level <= Level.SAMPLE and "sample" in last.values:
-            return int(last.values["sample"])
-        ws = self._sample_sum(model)
-        return int(ws.values["sample"]) if ws is not None else None
+        return model.sample_in_hand(last, self.session.sim.trace.events)
 
     def cursor(self, model, last) -> str:
         # every event before the one that closes a sample (its updates too) is inside that sample
