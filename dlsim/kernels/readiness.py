@@ -18,3 +18,8 @@ def mark_ready(name: str) -> None:
 
 def ready(name: str) -> bool:
     return name not in _pending
+
+
+def pending() -> frozenset[str]:
+    """The networks whose kernels are being got ready in the background now."""
+    return frozenset(_pending)

@@ -27,6 +27,16 @@ def data_dir(tmp_path, monkeypatch):
     return tmp_path / "data"
 
 
+@pytest.fixture(autouse=True)
+def kernels_ready_after_each_test():
+    """A test that stands in for the warm-up leaves no network pending: later tests in this process
+    would draw their pictures with the NumPy fallback (dlsim.kernels.readiness)."""
+    yield
+    from dlsim.kernels import readiness
+    for name in readiness.pending():
+        readiness.mark_ready(name)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def warm_kernels():
     """Compile/load once, so no test waits on it and snapshots never show 'compiling'."""
