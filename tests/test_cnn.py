@@ -280,8 +280,3 @@ def test_numpy_backend_trains_without_loading_numba():
             "print('numba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
-
-
-def test_a_snapshot_holds_everything_training_changes():
-    from tests.test_platform import test_a_snapshot_holds_everything_training_changes as check
-    check("cnn", {"samples": 6, "test": 2, "batch": 3, "kernels": (2,)})

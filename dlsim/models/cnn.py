@@ -25,6 +25,7 @@ from dlsim.kernels import conv as cv
 from dlsim.kernels import losses, optimizers
 from dlsim.models import cnn_cost, cnn_net
 from dlsim.models import options as opt
+from dlsim.models.flat_parameters import FlatParameters
 from dlsim.models.base import NO_CLASS, TIE
 from dlsim.models.batched import MiniBatched
 from dlsim.models.cnn_formulas import FORMULAS, METRICS
@@ -73,7 +74,7 @@ def _one_of(name, default, help, values):
                       choices=tuple(str(v) for v in values))
 
 
-class CNN(CNNInspect, MiniBatched):
+class CNN(CNNInspect, FlatParameters, MiniBatched):
     name = "cnn"
     summary = "kernels sliding over images: feature maps, pooling, and backpropagation through both"
     datasets = DATASETS
@@ -101,11 +102,7 @@ class CNN(CNNInspect, MiniBatched):
         opt.choice("preset", "random", "first conv layer's kernels: random, hand-set edge detectors, or a blur",
                    cnn_net.PRESETS),
         opt.integer("freeze", 0, "conv layers, from the first, whose kernels and biases never change", high=3),
-        opt.choice("optimizer", "sgd", "how gradients move the weights", tuple(optimizers.CODES)),
-        opt.real("lr", 0.1, "learning rate", low=0.0, low_open=True, high=1e6, live=True),
-        opt.real("momentum", 0.9, "momentum coefficient (optimizer=momentum)", high=0.999999, live=True),
-        opt.real("beta1", 0.9, "Adam's first-moment decay", high=0.999999, live=True),
-        opt.real("beta2", 0.999, "Adam's second-moment decay", high=0.999999, live=True),
+        *opt.optimizer_options("sgd", 0.1),
         opt.integer("batch", 16, "samples per update: 1 = per sample, 0 = the full training set", high=10**6),
         opt.integer("image", 8, "image side of the generated sets (the digits are 8×8)", low=8, high=16),
         opt.integer("samples", 200, "training images", low=2, high=100_000),
@@ -132,21 +129,17 @@ class CNN(CNNInspect, MiniBatched):
         self.config["shuffle"] = self.batch_size < n
         self.conv, self.sizes = cnn_net.build(data.shape, config, data.classes)
         self.dense_act = act.CODES[config["activation"]]
-        self.opt_kind = optimizers.CODES[config["optimizer"]]
         self.po = cnn_net.param_offsets(self.conv, self.sizes)
         self.o = cnn_net.map_offsets(self.conv, self.sizes)
         self.frozen = self.po[2 * config["freeze"]]   # the frozen layers' parameters lie first in theta
         self.X = np.ascontiguousarray(data.X, np.float64)
         self.Y = self.targets(data.y)
-        self.theta = cnn_net.initial_weights(self.conv, self.sizes, self.dense_act,
-                                             np.random.default_rng([config["seed"], 1]))   # (P,)
+        self.hold(cnn_net.initial_weights(self.conv, self.sizes, self.dense_act,
+                                          np.random.default_rng([config["seed"], 1])))   # theta (P,) and the rest
         if config["preset"] != "random":
             K, b = self.conv_params(0)
             K[...] = cnn_net.preset(config["preset"], *K.shape[:3])
             b[...] = 0.0
-        self.grad = np.zeros_like(self.theta)   # (P,) accumulates over the current batch
-        self.m = np.zeros_like(self.theta)      # (P,) momentum velocity or Adam's first moment
-        self.v = np.zeros_like(self.theta)      # (P,) Adam's second moment
         self.fm = np.zeros(self.o[-1])          # a sample's maps, in the kernels' layout
         self.dm = np.zeros(self.o[-1])          # their δs, at the same places
         self.win = np.zeros(self.o[-1], np.int64)   # each pooled cell's winner, at the pooled maps' places
@@ -196,13 +189,6 @@ class CNN(CNNInspect, MiniBatched):
         o = self.o
         return buf[o[at]:o[at] + n_in], buf[o[at + 1]:o[at + 1] + n_out], buf[o[at + 2]:o[at + 2] + n_out]
 
-    @property
-    def params(self):
-        return self._named(self.theta)
-
-    def accumulated_gradients(self):
-        return self._named(self.grad)
-
     def _named(self, buf):
         named = {}
         for l in range(self.n_conv):
@@ -211,12 +197,8 @@ class CNN(CNNInspect, MiniBatched):
             named[f"layer[{self.n_conv + d}].W"], named[f"layer[{self.n_conv + d}].b"] = self.dense_params(d, buf)
         return named
 
-    def flat_params(self):
-        return self.theta
-
     def hyper(self):
-        c = self.config
-        return (self.opt_kind, float(c["lr"]), float(c["momentum"]), float(c["beta1"]), float(c["beta2"]), self.EPS)
+        return self.optimizer_settings()
 
     # --- whole-batch maths (API, evaluation) --------------------------------------------------------
     def _arch(self):

@@ -28,6 +28,7 @@ from dlsim.kernels.gan import G_LOSSES
 from dlsim.models import gan_cost, gan_stepped
 from dlsim.models import gan_data  # noqa: F401 (registers the GAN's distributions as point sets)
 from dlsim.models import options as opt
+from dlsim.models.flat_parameters import FlatParameters
 from dlsim.models.base import TIE, Model
 from dlsim.models.gan_api import GANEntryPoints
 from dlsim.models.gan_cost import DRAWN_BYTES, FUSED_CHUNK, drawn_bytes
@@ -71,7 +72,7 @@ def binned_distance(real: np.ndarray, fake: np.ndarray, bins: int = DISTANCE_BIN
     return float(0.5 * np.abs(shares(real) - shares(fake)).sum())
 
 
-class GAN(GANPictures, GANEntryPoints, Model):
+class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
     name = "gan"
     summary = "a generator and a discriminator in a game: fake points chase the real distribution"
     datasets = ("ring", "gaussian", "moons", "line", "grid")
@@ -105,16 +106,13 @@ class GAN(GANPictures, GANEntryPoints, Model):
         opt.choice("d_activation", "tanh", "D's hidden activation", act.HIDDEN),
         opt.choice("g_loss", "non_saturating", "G's loss: −log D(x̂) (non_saturating) or log(1 − D(x̂)) "
                    "(saturating, the minimax original)", tuple(G_LOSSES), live=True),
-        opt.choice("d_optimizer", "adam", "D's optimizer", tuple(optimizers.CODES), live=True),
-        opt.choice("g_optimizer", "adam", "G's optimizer", tuple(optimizers.CODES), live=True),
-        opt.real("d_lr", 0.005, "D's learning rate", low=0.0, low_open=True, high=1e6, live=True),
-        opt.real("g_lr", 0.002, "G's learning rate", low=0.0, low_open=True, high=1e6, live=True),
-        opt.real("momentum", 0.9, "momentum coefficient (optimizer=momentum)", high=0.999999, live=True),
-        opt.real("beta1", 0.5, "Adam's first-moment decay", high=0.999999, live=True),
-        opt.real("beta2", 0.999, "Adam's second-moment decay", high=0.999999, live=True),
+        opt.optimizer_choice("d_optimizer", "adam", "D's optimizer", live=True),
+        opt.optimizer_choice("g_optimizer", "adam", "G's optimizer", live=True),
+        opt.learning_rate("d_lr", 0.005, "D's learning rate"),
+        opt.learning_rate("g_lr", 0.002, "G's learning rate"),
+        *opt.optimizer_coefficients(beta1=0.5),
         opt.backend(),
     )
-    EPS = 1e-8   # Adam's ε
     warm_up_size = {"g_hidden": (2,), "d_hidden": (2,), "samples": 8, "batch": 2}
 
     def __init__(self, config, data):
@@ -130,10 +128,7 @@ class GAN(GANPictures, GANEntryPoints, Model):
                      "G": np.array([act.CODES[config["g_activation"]]] * len(config["g_hidden"]) + [act.LINEAR])}
         self.count = {net: int(sum(i * o + o for i, o in zip(s[:-1], s[1:]))) for net, s in self.sizes.items()}
         rng = np.random.default_rng([config["seed"], 1])
-        self.theta = np.concatenate([self._initial_weights(net, rng) for net in NETS])   # (PD + PG,)
-        self.grad = np.zeros_like(self.theta)   # the gradient of the step in progress
-        self.m = np.zeros_like(self.theta)      # momentum velocity or Adam's first moment, per network
-        self.v = np.zeros_like(self.theta)      # Adam's second moment
+        self.hold(np.concatenate([self._initial_weights(net, rng) for net in NETS]))   # theta (PD + PG,) and the rest
         self.t_d = self.t_g = 0                 # each optimizer's steps (Adam's t)
         self.sub = 0          # steps done in this iteration (its plan: see plan())
         self.sample = 0       # points done in this step
@@ -167,16 +162,6 @@ class GAN(GANPictures, GANEntryPoints, Model):
                 named[f"{net}.layer[{l}].W"], named[f"{net}.layer[{l}].b"] = W, b
         return named
 
-    @property
-    def params(self):
-        return self._named(self.theta)
-
-    def accumulated_gradients(self):
-        return self._named(self.grad)
-
-    def flat_params(self):
-        return self.theta
-
     def _initial_weights(self, net, rng):
         """Glorot-uniform (He-normal before a ReLU); biases start at zero."""
         flat = np.zeros(self.count[net])
@@ -194,9 +179,7 @@ class GAN(GANPictures, GANEntryPoints, Model):
 
     def hyper(self, net: str) -> np.ndarray:
         """(optimizer code, lr, μ, β1, β2, ε) of one network, as the kernels take it."""
-        c, side = self.config, net.lower()
-        return np.array([optimizers.CODES[c[f"{side}_optimizer"]], c[f"{side}_lr"], c["momentum"], c["beta1"],
-                         c["beta2"], self.EPS], np.float64)
+        return np.array(self.optimizer_settings(f"{net.lower()}_"), np.float64)
 
     def g_kind(self) -> int:
         return G_LOSSES[self.config["g_loss"]]

@@ -14,6 +14,7 @@ from dlsim.kernels import losses, optimizers
 from dlsim.kernels import dense
 from dlsim.models import options as opt
 from dlsim.models.mlp_formulas import FORMULAS, METRICS, Op
+from dlsim.models.flat_parameters import FlatParameters
 from dlsim.models.base import NO_CLASS, TIE
 from dlsim.models.batched import MiniBatched
 from dlsim.models.mlp_inspect import MLPInspect
@@ -22,7 +23,7 @@ from dlsim.protocol.datasets import one_hot
 from dlsim.protocol.events import BACKWARD, FORWARD, LOSS, UPDATE, Event, Level
 
 
-class MLP(MLPInspect, MiniBatched):
+class MLP(MLPInspect, FlatParameters, MiniBatched):
     name = "mlp"
     summary = "layers of neurons trained by backpropagation: decision boundaries, gradients, optimizers"
     datasets = ("xor", "circle", "moons", "spiral", "gaussian", "xor4", "and", "or")
@@ -39,11 +40,7 @@ class MLP(MLPInspect, MiniBatched):
         opt.choice("activation", "tanh", "activation of the hidden layers", act.HIDDEN),
         opt.choice("loss", "bce", "loss: mse and bce use one sigmoid output, softmax_ce one per class",
                    tuple(losses.CODES)),
-        opt.choice("optimizer", "sgd", "how gradients move the weights", tuple(optimizers.CODES)),
-        opt.real("lr", 0.3, "learning rate", low=0.0, low_open=True, high=1e6, live=True),
-        opt.real("momentum", 0.9, "momentum coefficient (optimizer=momentum)", high=0.999999, live=True),
-        opt.real("beta1", 0.9, "Adam's first-moment decay", high=0.999999, live=True),
-        opt.real("beta2", 0.999, "Adam's second-moment decay", high=0.999999, live=True),
+        *opt.optimizer_options("sgd", 0.3),
         opt.integer("batch", 0, "samples per update: 1 = per sample, 0 = the full training set",
                     low=0, high=10**7),
         opt.integer("samples", 256, "training points", low=2, high=1_000_000),
@@ -51,7 +48,6 @@ class MLP(MLPInspect, MiniBatched):
         opt.real("noise", 0.1, "noise added to the points", high=5.0),
         opt.backend(),
     )
-    EPS = 1e-8  # Adam's ε
     warm_up_configs = ({}, {"loss": "softmax_ce", "optimizer": "adam", "activation": "relu"},
                        {"optimizer": "momentum", "loss": "mse", "activation": "sigmoid"})
     warm_up_size = {"hidden": (2,), "samples": 8, "test": 4, "batch": 4}
@@ -72,13 +68,9 @@ class MLP(MLPInspect, MiniBatched):
         out_act = act.SOFTMAX if self.loss_kind == losses.SOFTMAX_CE else act.SIGMOID
         self.sizes = np.array((data.X.shape[1], *config["hidden"], outputs), np.int64)
         self.acts = np.array([act.CODES[config["activation"]]] * len(config["hidden"]) + [out_act], np.int64)
-        self.opt_kind = optimizers.CODES[config["optimizer"]]
         self.X = np.ascontiguousarray(data.X, np.float64)
         self.Y = self.targets(data.y)
-        self.theta = self._initial_weights(np.random.default_rng([config["seed"], 1]))  # (P,)
-        self.grad = np.zeros_like(self.theta)   # (P,) accumulates over the current batch
-        self.m = np.zeros_like(self.theta)      # (P,) momentum velocity or Adam's first moment
-        self.v = np.zeros_like(self.theta)      # (P,) Adam's second moment
+        self.hold(self._initial_weights(np.random.default_rng([config["seed"], 1])))  # theta (P,) and the rest
         self.batch_index = 0   # batches done in this epoch
         self.sample = 0        # samples done in this batch
         self.batch_loss = 0.0  # running loss of the current batch
@@ -101,13 +93,6 @@ class MLP(MLPInspect, MiniBatched):
             off += n_out
         return out
 
-    @property
-    def params(self):
-        return self._named(self.theta)
-
-    def accumulated_gradients(self):
-        return self._named(self.grad)
-
     def _named(self, buf):
         named = {}
         for l, (W, b) in enumerate(self.layers(buf)):
@@ -127,9 +112,7 @@ class MLP(MLPInspect, MiniBatched):
         return theta
 
     def hyper(self):
-        c = self.config
-        return (self.opt_kind, float(c["lr"]), float(c["momentum"]), float(c["beta1"]),
-                float(c["beta2"]), self.EPS)
+        return self.optimizer_settings()
 
     # --- whole-batch maths (API, evaluation, the pictures: mlp_inspect) -------------------------
     def forward(self, X):
@@ -346,9 +329,6 @@ class MLP(MLPInspect, MiniBatched):
     @classmethod
     def estimate(cls, config, data, history):
         return mlp_cost.estimate(config, data, history)
-
-    def flat_params(self):
-        return self.theta   # every parameter already lives in this one buffer
 
 
 

@@ -83,6 +83,29 @@ def backend():
                   unavailable=missing)
 
 
+def optimizer_options(optimizer: str, lr: float, beta1: float = 0.9) -> tuple[Option, ...]:
+    """The options every gradient-trained network has: its optimizer and learning rate, momentum's
+    coefficient and Adam's decays (the same names, ranges and words for every network)."""
+    return (optimizer_choice("optimizer", optimizer, "how gradients move the weights"),
+            learning_rate("lr", lr, "learning rate")) + optimizer_coefficients(beta1)
+
+
+def optimizer_choice(name: str, default: str, help: str, live: bool = False) -> Option:
+    from dlsim.kernels.optimizers import CODES
+    return choice(name, default, help, tuple(CODES), live=live)
+
+
+def learning_rate(name: str, default: float, help: str) -> Option:
+    return real(name, default, help, low=0.0, low_open=True, high=1e6, live=True)
+
+
+def optimizer_coefficients(beta1: float = 0.9) -> tuple[Option, ...]:
+    """Momentum's coefficient and Adam's decays (a network of parts shares them between its parts)."""
+    return (real("momentum", 0.9, "momentum coefficient (optimizer=momentum)", high=0.999999, live=True),
+            real("beta1", beta1, "Adam's first-moment decay", high=0.999999, live=True),
+            real("beta2", 0.999, "Adam's second-moment decay", high=0.999999, live=True))
+
+
 def sizes(name, default, help, low=1, high=1024):
     """A list of layer sizes: '16,16' or [16, 16]; '' or [] for none."""
     one = _number(int, low, high, False)

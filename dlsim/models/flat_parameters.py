@@ -1,0 +1,48 @@
+"""Parameters in one flat buffer, with their gradient and the optimizer's state beside them.
+
+Every gradient-trained network keeps four buffers of one layout: theta (the parameters), grad (the
+gradient accumulated over the batch in hand), m and v (momentum's velocity or Adam's moments). The
+kernels take the buffers whole; the names a learner sees (`layer[0].W`) are views into them, which
+`_named(buf)` — the one thing each network writes — cuts out. The optimizer's settings come from its
+options the same way for every network: `optimizer_settings()`.
+"""
+import numpy as np
+
+from dlsim.kernels import optimizers
+
+
+class FlatParameters:
+    EPS = 1e-8   # Adam's ε
+
+    theta: np.ndarray   # (P,) the parameters
+    grad: np.ndarray    # (P,) ∂L/∂θ accumulated over the batch (or step) in hand
+    m: np.ndarray       # (P,) momentum velocity or Adam's first moment
+    v: np.ndarray       # (P,) Adam's second moment
+
+    def hold(self, theta: np.ndarray) -> None:
+        """Take `theta` as the parameters, with a zero gradient and zero optimizer state beside it."""
+        self.theta = theta
+        self.grad = np.zeros_like(theta)
+        self.m = np.zeros_like(theta)
+        self.v = np.zeros_like(theta)
+
+    def _named(self, buf: np.ndarray) -> dict[str, np.ndarray]:
+        """Each parameter's name → its view into `buf` (theta, or a buffer of the same layout)."""
+        raise NotImplementedError
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        return self._named(self.theta)
+
+    def accumulated_gradients(self) -> dict[str, np.ndarray]:
+        return self._named(self.grad)
+
+    def flat_params(self) -> np.ndarray:
+        return self.theta   # every parameter already lives in this one buffer
+
+    def optimizer_settings(self, side: str = "") -> tuple[int, float, float, float, float, float]:
+        """(optimizer code, lr, momentum, β1, β2, ε) from the options (`side`: a network of parts
+        names each part's optimizer and learning rate with its prefix, such as a GAN's "d_")."""
+        c = self.config
+        return (optimizers.CODES[c[f"{side}optimizer"]], float(c[f"{side}lr"]), float(c["momentum"]),
+                float(c["beta1"]), float(c["beta2"]), self.EPS)
