@@ -10,8 +10,10 @@ import pytest
 
 import dlsim
 from dlsim.cli import main
+from dlsim.console.trace_file import plain, read_trace
 from dlsim.errors import UserError
-from dlsim.models.mlp_inspect import SUMMARY_GRID, plane_points
+from dlsim.models.mlp_inspect import SUMMARY_GRID
+from dlsim.protocol.plane import grid
 
 ACTS = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0), "sigmoid": lambda z: 1 / (1 + np.exp(-z))}
 
@@ -44,7 +46,7 @@ def test_the_surface_and_maps_are_a_plain_forward_pass_over_the_grid(options):
     sim = mlp(**options)
     sim.train(epochs=3)
     model = sim.model
-    points = plane_points(model.plane(), 7, 6)
+    points = grid(model.plane(), 7, 6)
     found = model.over_plane(points, (6, 7))
     layers = plain_forward(model, points)
     out = layers[-1]
@@ -63,7 +65,7 @@ def test_the_plane_summary_counts_the_class1_side_and_each_neurons_positive_side
     sim = mlp()
     sim.train(epochs=300)                                     # the circle learnt: class 1 inside
     model, n = sim.model, SUMMARY_GRID
-    layers = plain_forward(model, plane_points(model.plane(), n, n))
+    layers = plain_forward(model, grid(model.plane(), n, n))
     seen = sim.inspect()
     assert seen["surface_class1"] == pytest.approx(np.mean(layers[-1][:, 0] > 0.5), abs=1.5 / n ** 2)
     assert 0.0 < seen["surface_class1"] < 1.0
@@ -199,7 +201,7 @@ def test_the_headless_trace_carries_what_the_model_inspects(tmp_path, capsys, ne
     assert main(["run", net, "--headless", "--epochs", "1", "--trace", str(path),
                  "--trace-level", "op", "--trace-inspect", *options]) == 0
     capsys.readouterr()
-    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    lines = read_trace(path)   # each event's inspected values made whole (a line holds what changed)
     events = [line for line in lines if line["type"] == "event"]
     sim = dlsim.make(net, **lines[0]["config"])
     for record in events:
@@ -215,5 +217,4 @@ def test_the_headless_trace_carries_what_the_model_inspects(tmp_path, capsys, ne
 
 
 def _plain(value):
-    from dlsim.console.trace_file import plain
     return plain(value)

@@ -11,12 +11,12 @@ import numpy as np
 from dlsim.kernels import activations as act
 from dlsim.models.base import TIE
 from dlsim.protocol.events import Level
+from dlsim.protocol.plane import box, grid
 
 # each activation's neutral output, and how far from it a map counts as full; an unbounded one
 # (relu, linear) is full at the layer's largest output over the plane
 NEUTRAL = {"tanh": (0.0, 1.0), "sigmoid": (0.5, 0.5), "softmax": (0.5, 0.5), "step": (0.5, 0.5)}
 SUMMARY_GRID = 24   # inspect()'s plane: 24 × 24 points, enough for a share to two digits, cheap per event
-PAD = 0.15          # the plane spans the data's box and this share of its size on every side
 
 INSPECTED = {
     "sample": "the training sample (row of the data) whose forward, loss or backward pass is in hand",
@@ -35,23 +35,6 @@ INSPECTED = {
                  "neutral output (0 for tanh and relu, 0.5 for σ): its map's positive side "
                  "(NaN past a layer's width)",
 }
-
-
-def plane(X: np.ndarray, pad: float = PAD) -> tuple[float, float, float, float]:
-    """(x0, x1, y0, y1): the box of the points X (N, 2), widened by `pad` of its size on each side."""
-    lo, hi = X.min(axis=0), X.max(axis=0)
-    span = np.maximum(hi - lo, 1e-9)
-    return (float(lo[0] - pad * span[0]), float(hi[0] + pad * span[0]),
-            float(lo[1] - pad * span[1]), float(hi[1] + pad * span[1]))
-
-
-def plane_points(box: tuple, width: int, height: int) -> np.ndarray:
-    """Pixel centres of a width × height grid over the box, row-major from the top: (height·width, 2)."""
-    x0, x1, y0, y1 = box
-    xs = x0 + (np.arange(width) + 0.5) * (x1 - x0) / width
-    ys = y1 - (np.arange(height) + 0.5) * (y1 - y0) / height
-    gx, gy = np.meshgrid(xs, ys)
-    return np.stack([gx.ravel(), gy.ravel()], axis=1)
 
 
 def _padded(rows: list[np.ndarray]) -> np.ndarray:
@@ -96,7 +79,7 @@ class MLPInspect:
     def plane(self) -> tuple[float, float, float, float]:
         """The data's plane: the box of the training and test points with a margin (as the app plots it)."""
         d = self.data
-        return plane(np.concatenate([d.X, d.X_test]) if len(d.X_test) else d.X)
+        return box(np.concatenate([d.X, d.X_test]) if len(d.X_test) else d.X)
 
     def _plane_summary(self) -> dict:
         """surface_class1 and neuron_on over the SUMMARY_GRID, computed again only when a weight changed."""
@@ -105,7 +88,7 @@ class MLPInspect:
         if cached is not None and cached[0] is kernels and np.array_equal(cached[1], self.theta):
             return _copied(cached[2])
         n = SUMMARY_GRID
-        found = self.over_plane(plane_points(self.plane(), n, n), (n, n), kernels)
+        found = self.over_plane(grid(self.plane(), n, n), (n, n), kernels)
         on = [(maps.reshape(len(maps), -1) > centre).mean(axis=1)
               for maps, (centre, _) in zip(found["units"][:-1], found["unit_scales"][:-1])]
         summary = {"surface_class1": float(np.mean(found["surface"] > 0.5 + TIE))}
@@ -165,7 +148,7 @@ class MLPInspect:
         """Compile what the pictures and inspect() call beyond training: a forward pass over points,
         the probabilities, the plane's summary."""
         super().exercise()
-        points = plane_points(self.plane(), 3, 2)
+        points = grid(self.plane(), 3, 2)
         self.over_plane(points, (2, 3), kernels=self.kernels)
         self.probabilities(points)
         self.inspect()

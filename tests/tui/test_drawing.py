@@ -4,7 +4,8 @@ import numpy as np
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.curves import _Extract
-from dlsim.tui.widgets.data.decision import extent, grid, line_cells
+from dlsim.protocol.plane import box as extent, grid
+from dlsim.tui.widgets.data.decision import line_cells
 
 
 def test_short_numbers_fit_and_keep_their_sign():

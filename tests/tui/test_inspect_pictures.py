@@ -4,7 +4,8 @@ values, the decision surface's class-1 side, each neuron map's positive side, th
 import numpy as np
 
 from dlsim.models.mlp_inspect import SUMMARY_GRID
-from dlsim.tui.widgets.data.decision import grid, surface_pixels
+from dlsim.protocol.plane import grid
+from dlsim.tui.widgets.data.decision import surface_pixels
 from dlsim.tui.widgets.halfblock import levels
 
 from .conftest import make_app, settle, sim_view

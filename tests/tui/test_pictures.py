@@ -4,7 +4,8 @@ import numpy as np
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import halfblock as hb
-from dlsim.tui.widgets.data.decision import SAMPLE_MARK, DecisionPlot, grid, surface_pixels, tie_note
+from dlsim.protocol.plane import grid
+from dlsim.tui.widgets.data.decision import SAMPLE_MARK, DecisionPlot, surface_pixels, tie_note
 from dlsim.tui.widgets.network.neuron_maps import NeuronMaps, tile_layout
 from dlsim.tui.widgets.network.weights import WeightsPanel
 

@@ -17,7 +17,7 @@ from dlsim.models import MODELS
 from dlsim.protocol.events import Level
 from dlsim.tui.views.panels import curves, decision_surface, network_graph, neuron_maps, weight_heatmap
 from dlsim.tui.widgets.curves import Chart, charts_for
-from dlsim.tui.widgets.data.decision import extent, grid
+from dlsim.protocol.plane import box, grid
 from dlsim.tui.widgets.network.graph import Graph
 from dlsim.tui.widgets.network.weights import Matrix
 
@@ -146,7 +146,7 @@ class DecisionSurface:
     def extras(self, model) -> dict:
         data = model.data
         if self._extent[0] is not data:
-            self._extent = (data, extent(np.concatenate([data.X, data.X_test]) if len(data.X_test) else data.X))
+            self._extent = (data, box(np.concatenate([data.X, data.X_test]) if len(data.X_test) else data.X))
         ext = self._extent[1]
         return {**super().extras(model), "X": data.X, "y": data.y, "extent": ext, **self._over_grid(model, ext)}
 

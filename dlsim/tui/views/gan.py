@@ -10,7 +10,7 @@ from dlsim.protocol.paths import parse
 from dlsim.tui.views.base import DecisionSurface, NetworkView, element_of, layer_of, neuron_of
 from dlsim.tui.views.panels import curves, titled, weight_heatmap
 from dlsim.tui.widgets.curves import Chart
-from dlsim.tui.widgets.data.decision import extent
+from dlsim.protocol.plane import box
 from dlsim.tui.widgets.gan.latent import LatentMap
 from dlsim.tui.widgets.gan.plane import DataPlane
 from dlsim.tui.widgets.network.weights import Matrix
@@ -107,7 +107,7 @@ def _element(net: str, l: int, n_in: int):
 def _extent(real: np.ndarray, fakes: np.ndarray) -> tuple:
     """The real points' extent, widened to take in the fakes (up to twice the real span away, so a
     generator that flies off does not shrink the data to a dot)."""
-    x0, x1, y0, y1 = extent(real)
+    x0, x1, y0, y1 = box(real)
     span = max(x1 - x0, y1 - y0)
     lo = np.maximum(fakes.min(axis=0), [x0 - span, y0 - span]) if len(fakes) else (x0, y0)
     hi = np.minimum(fakes.max(axis=0), [x1 + span, y1 + span]) if len(fakes) else (x1, y1)

@@ -22,22 +22,6 @@ from dlsim.tui.widgets.panel import Cells, Panel, UiState
 SAMPLE_MARK = Style(color=st.rgb((10, 10, 10)), bgcolor=st.rgb((255, 214, 90)), bold=True)
 
 
-def extent(X: np.ndarray, pad: float = 0.15) -> tuple[float, float, float, float]:
-    lo, hi = X.min(axis=0), X.max(axis=0)
-    span = np.maximum(hi - lo, 1e-9)
-    return (float(lo[0] - pad * span[0]), float(hi[0] + pad * span[0]),
-            float(lo[1] - pad * span[1]), float(hi[1] + pad * span[1]))
-
-
-def grid(ext: tuple, width: int, height: int) -> np.ndarray:
-    """Pixel centres, row-major from the top: (height·width, 2)."""
-    x0, x1, y0, y1 = ext
-    xs = x0 + (np.arange(width) + 0.5) * (x1 - x0) / width
-    ys = y1 - (np.arange(height) + 0.5) * (y1 - y0) / height
-    gx, gy = np.meshgrid(xs, ys)
-    return np.stack([gx.ravel(), gy.ravel()], axis=1)
-
-
 def to_pixels(X: np.ndarray, ext: tuple, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
     """(rows, cols) of the pixels the points fall in, on a width × height pixel grid."""
     x0, x1, y0, y1 = ext
