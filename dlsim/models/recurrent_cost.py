@@ -28,7 +28,7 @@ def estimate(gates, config, data, history) -> Estimate:
     per_epoch = {Level.OP: n * per_sample + batches * (2 * L + 4) + 1, Level.LAYER: n * 2 * T + batches * 2 + 1,
                  Level.SAMPLE: n + batches + 1, Level.BATCH: batches + 1, Level.EPOCH: 1}
     macs = T * (L * rows * (F + H) + O * H)      # forward, per sequence
-    state = 4 * params * FLOAT
+    state = 5 * params * FLOAT                  # theta, grad, m, v and the last clipped gradient
     memory = {
         "parameters and optimizer state": state,
         "training data": (n + n_test) * T * (F + O) * FLOAT,
