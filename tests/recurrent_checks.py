@@ -1,5 +1,6 @@
 """Checks shared by the RNN and LSTM kernel tests: each takes the network's kernel module, its NumPy
-reference and its gate count (1 or 4), so both networks are held to the very same promises."""
+reference and its cell's shape (the kernel module's CELL: gate rows per unit, states per layer), so
+both networks are held to the very same promises."""
 import numpy as np
 
 from dlsim.kernels import recurrent as rc
@@ -21,9 +22,9 @@ OPTIONS = {
 F, H, O, B, T = 2, 3, 2, 3, 6
 
 
-def case(gates, seed=0, scale=0.6, **options):
+def case(cell, seed=0, scale=0.6, **options):
     """(cfg, theta, X, Y): random parameters (initial states too, so a learned h₀ matters)."""
-    cfg = rc.config(F, H, O, gates, **options)
+    cfg = rc.config(F, H, O, **cell, **options)
     rng = np.random.default_rng(seed)
     theta = rng.normal(0.0, scale, common.n_params(cfg))
     X = rng.normal(size=(B, T, F))
@@ -71,9 +72,9 @@ def finite_differences(ref, cfg, theta, X, Y, eps=1e-6):
     return fd
 
 
-def check_layout(net, gates):
+def check_layout(net, cell):
     for layers in (1, 2):
-        cfg = rc.config(F, H, O, gates, layers=layers)
+        cfg = rc.config(F, H, O, **cell, layers=layers)
         theta = np.arange(float(common.n_params(cfg)))
         assert rc.n_params(cfg) == theta.shape[0]
         views, Wy, by = common.unpack(theta, cfg)
@@ -85,8 +86,8 @@ def check_layout(net, gates):
         assert np.array_equal(rc.wy(theta, cfg), Wy) and np.array_equal(rc.by(theta, cfg), by)
 
 
-def check_against_reference(net, ref, gates, options):
-    cfg, theta, X, Y = case(gates, **options)
+def check_against_reference(net, ref, cell, options):
+    cfg, theta, X, Y = case(cell, **options)
     loss, grad, norms = kernel_gradients(net, cfg, theta, X, Y)
     r_loss, r_grad, r_norms = ref.gradients(theta, cfg, X, Y)
     assert np.isclose(loss, r_loss, rtol=1e-13, atol=0)
@@ -94,36 +95,36 @@ def check_against_reference(net, ref, gates, options):
     assert np.allclose(norms, r_norms, rtol=1e-11, atol=1e-14)
 
 
-def check_finite_differences(net, ref, gates, options):
-    cfg, theta, X, Y = case(gates, **options)
+def check_finite_differences(net, ref, cell, options):
+    cfg, theta, X, Y = case(cell, **options)
     _, grad, _ = kernel_gradients(net, cfg, theta, X, Y)
     fd = finite_differences(ref, cfg, theta, X, Y)
     assert np.abs(grad).max() > 1e-3
     assert np.allclose(grad, fd, rtol=1e-6, atol=1e-8), np.abs(grad - fd).max()
 
 
-def check_truncation_cuts_the_gradient(net, gates):
+def check_truncation_cuts_the_gradient(net, cell):
     """With the loss at the last step only and BPTT truncated to k, no gradient reaches the steps
     before the last chunk of k; the full BPTT reaches them all."""
     k = 2
-    cfg, theta, X, Y = case(gates, per_step=False)
+    cfg, theta, X, Y = case(cell, per_step=False)
     full = kernel_gradients(net, cfg, theta, X, Y)
-    cut = kernel_gradients(net, rc.config(F, H, O, gates, per_step=False, truncate=k), theta, X, Y)
+    cut = kernel_gradients(net, rc.config(F, H, O, **cell, per_step=False, truncate=k), theta, X, Y)
     assert np.all(full[2][0] > 0)
     assert np.all(cut[2][0, :T - k] == 0) and np.all(cut[2][0, T - k:] > 0)
     assert np.allclose(cut[2][0, T - k:], full[2][0, T - k:], rtol=1e-14)
     assert not np.allclose(cut[1], full[1])
 
 
-def check_vanishing(net, gates):
+def check_vanishing(net, cell):
     """Small recurrent weights and a loss at the last step: ‖δh_t‖ shrinks going back in time."""
-    cfg, theta, X, Y = case(gates, scale=0.3, per_step=False)
+    cfg, theta, X, Y = case(cell, scale=0.3, per_step=False)
     norms = kernel_gradients(net, cfg, theta, X, Y)[2][0]
     assert np.all(np.diff(norms) > 0), norms
 
 
-def check_clipping(net, ref, gates):
-    cfg, theta, X, Y = case(gates, learn_h0=True)
+def check_clipping(net, ref, cell):
+    cfg, theta, X, Y = case(cell, learn_h0=True)
     norm = np.sqrt((ref.gradients(theta, cfg, X, Y)[1] ** 2).sum())
     for threshold, fires in ((norm / 3, True), (norm * 3, False)):
         hyper = rc.hyper(lr=0.1, clip=threshold)
@@ -140,9 +141,9 @@ def check_clipping(net, ref, gates):
         assert np.allclose(np.sqrt(((got - theta) ** 2).sum()), 0.1 * after, rtol=1e-12)   # SGD moved lr·clipped
 
 
-def check_training(net, ref, gates, optimizer):
+def check_training(net, ref, cell, optimizer):
     """Three epochs of mini-batches (the last one short) match the reference, for each optimizer."""
-    cfg, theta, X, Y = case(gates, optimizer=optimizer, layers=2, learn_h0=True, truncate=4)
+    cfg, theta, X, Y = case(cell, optimizer=optimizer, layers=2, learn_h0=True, truncate=4)
     rng = np.random.default_rng(1)
     X = np.concatenate([X, rng.normal(size=X.shape)])
     Y = np.concatenate([Y, rng.normal(size=Y.shape)])
@@ -161,9 +162,9 @@ def check_training(net, ref, gates, optimizer):
     assert not np.allclose(th, theta)
 
 
-def check_fused_equals_batches(net, gates):
+def check_fused_equals_batches(net, cell):
     """A fused epoch writes the same bits as the same batches trained one call at a time."""
-    cfg, theta, X, Y = case(gates, optimizer="adam", layers=2, learn_h0=True, truncate=4,
+    cfg, theta, X, Y = case(cell, optimizer="adam", layers=2, learn_h0=True, truncate=4,
                             loss="softmax_ce")
     order = np.array([[2, 0, 1]])
     fused, one_by_one = theta.copy(), theta.copy()
@@ -175,13 +176,13 @@ def check_fused_equals_batches(net, gates):
     assert np.array_equal(fused, one_by_one)
 
 
-def check_initial_state_not_learned_stays_zero(net, gates):
-    cfg, theta, X, Y = case(gates)
+def check_initial_state_not_learned_stays_zero(net, cell):
+    cfg, theta, X, Y = case(cell)
     for view in common.unpack(theta, cfg)[0]:
         view["h0"][:] = 0.0
         view.get("c0", view["h0"])[:] = 0.0
     _, grad, _ = kernel_gradients(net, cfg, theta, X, Y)
     for view in common.unpack(grad, cfg)[0]:
         assert np.all(view["h0"] == 0) and np.all(view.get("c0", view["h0"]) == 0)
-    learned = kernel_gradients(net, rc.config(F, H, O, gates, learn_h0=True), theta, X, Y)[1]
+    learned = kernel_gradients(net, rc.config(F, H, O, **cell, learn_h0=True), theta, X, Y)[1]
     assert np.abs(common.unpack(learned, cfg)[0][0]["h0"]).max() > 0

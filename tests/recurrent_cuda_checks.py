@@ -14,9 +14,9 @@ CASES = {"adam, tanh, MSE every step": {"optimizer": "adam"},
          "sgd, two layers, learned h0, truncated to 2": {"layers": 2, "learn_h0": True, "truncate": 2}}
 
 
-def epochs(kernels, gates, options, lr=0.05, count=2, clip=0.5):
+def epochs(kernels, cell, options, lr=0.05, count=2, clip=0.5):
     """The state after `count` fused epochs of 5 sequences in batches of 3 and 2."""
-    cfg = rc.config(F, H, O, gates, **options)
+    cfg = rc.config(F, H, O, **cell, **options)
     rng = np.random.default_rng(0)
     theta = rng.normal(0.0, 0.6, common.n_params(cfg))
     X = rng.normal(size=(N, T, F))
@@ -32,31 +32,31 @@ def epochs(kernels, gates, options, lr=0.05, count=2, clip=0.5):
             "dh_norms": dh}
 
 
-def train_epochs_agree(twin, ref, gates):
+def train_epochs_agree(twin, ref, cell):
     for name, options in CASES.items():
-        gpu, want = epochs(twin, gates, options), epochs(ref, gates, options)
+        gpu, want = epochs(twin, cell, options), epochs(ref, cell, options)
         assert gpu["counts"] == want["counts"], f"{name}: counts {gpu['counts']} != {want['counts']}"
         for key, value in want.items():
             if key != "counts":
                 close(f"{name} {key}", gpu[key], value)
 
 
-def train_epochs_is_deterministic(twin, gates):
-    first, second = [epochs(twin, gates, CASES["adam, tanh, MSE every step"], count=1) for _ in range(2)]
+def train_epochs_is_deterministic(twin, cell):
+    first, second = [epochs(twin, cell, CASES["adam, tanh, MSE every step"], count=1) for _ in range(2)]
     for key, value in first.items():
         if key != "counts":
             same(key, second[key], value)
 
 
-def train_epochs_stops_where_the_loss_is_not_finite(twin, ref, gates):
-    options = {"activation": "relu"} if gates == 1 else {}
-    gpu, want = epochs(twin, gates, options, lr=1e200, count=4, clip=0.0), \
-        epochs(ref, gates, options, lr=1e200, count=4, clip=0.0)
+def train_epochs_stops_where_the_loss_is_not_finite(twin, ref, cell):
+    options = {"activation": "relu"} if cell["gates"] == 1 else {}
+    gpu, want = epochs(twin, cell, options, lr=1e200, count=4, clip=0.0), \
+        epochs(ref, cell, options, lr=1e200, count=4, clip=0.0)
     assert gpu["counts"] == want["counts"] and gpu["counts"][0] < 4, f"{gpu['counts']}, reference {want['counts']}"
 
 
-def outputs_agree(twin, ref, gates):
-    cfg = rc.config(F, H, O, gates, layers=2)
+def outputs_agree(twin, ref, cell):
+    cfg = rc.config(F, H, O, **cell, layers=2)
     rng = np.random.default_rng(1)
     theta, X = rng.normal(0.0, 0.6, common.n_params(cfg)), rng.normal(size=(3, T, F))
     close("logits", twin.outputs(theta, cfg, X), ref.outputs(theta, cfg, X))

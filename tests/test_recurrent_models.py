@@ -20,7 +20,7 @@ from dlsim.sim.stepper import Stepper
 NETS = ["rnn", "lstm"]
 # small, and every option that changes the arithmetic: two layers, a learned h₀, truncation, a
 # clip threshold low enough to fire, a last-batch shorter than the others
-HARD = dict(steps=5, hidden=3, layers=2, h0="learned", truncate=2, clip=0.05, samples=5, test=2, batch=2,
+HARD = dict(length=5, hidden=(3, 3), h0="learned", truncate=2, clip=0.05, samples=5, test=2, batch=2,
             optimizer="adam", lr=0.05)
 
 
@@ -57,7 +57,7 @@ def test_op_stepping_compiled_batches_and_fused_epochs_write_the_same_bits(net):
 
 @pytest.mark.parametrize("net", NETS)
 def test_every_op_of_a_sequence_rewinds_exactly(net):
-    sim = make(net, layers=1, h0="zero", steps=4, hidden=2)
+    sim = make(net, h0="zero", length=4, hidden=2)
     sim.step("batch")
     states, events = [], []
     while True:
@@ -92,16 +92,16 @@ def test_back_a_time_step_and_an_update_returns_the_same_bits(net):
 
 
 @pytest.mark.parametrize("net", NETS)
-@pytest.mark.parametrize("options", [{}, {"truncate": 2, "layers": 2, "h0": "learned", "output": "last"}],
+@pytest.mark.parametrize("options", [{}, {"truncate": 2, "hidden": "2,2", "h0": "learned", "output": "last"}],
                          ids=["full BPTT", "truncated, two layers, learned h0, last step"])
 def test_model_gradients_match_central_finite_differences(net, options):
-    sim = dlsim.make(net, seed=1, dataset="sine", steps=4, hidden=2, samples=3, test=0, batch=0, **options)
+    sim = dlsim.make(net, seed=1, dataset="sine", **{"length": 4, "hidden": 2, **options}, samples=3, test=0, batch=0)
     model = sim.model
     X, Y = model.X, model.Y
     loss, grads = model.gradients(X, Y)
     if options.get("truncate"):   # truncated BPTT is the gradient of another loss: checked in the kernels
-        full = dlsim.make(net, seed=1, dataset="sine", steps=4, hidden=2, samples=3, test=0, batch=0,
-                          **{**options, "truncate": 0}).model.gradients(X, Y)[1]
+        full = dlsim.make(net, seed=1, dataset="sine", samples=3, test=0, batch=0,
+                          **{"length": 4, "hidden": 2, **options, "truncate": 0}).model.gradients(X, Y)[1]
         assert any(not np.allclose(grads[k], full[k]) for k in grads)
         return
     for name, param in model.params.items():
@@ -118,7 +118,7 @@ def test_model_gradients_match_central_finite_differences(net, options):
 
 @pytest.mark.parametrize("net,ref", [(rnn, rnn_reference), (lstm, lstm_reference)], ids=NETS)
 def test_every_kernel_the_model_calls_has_a_numpy_reference_with_its_signature(net, ref):
-    for fn in ("batch_gradients", "outputs", "train_batch", "train_epochs"):
+    for fn in ("batch_gradients", "outputs", "train_batch", "train_epochs", "unrolled"):
         compiled, reference = getattr(net, fn), getattr(ref, fn)
         compiled = getattr(compiled, "py_func", compiled)
         assert list(inspect.signature(compiled).parameters) == list(inspect.signature(reference).parameters), fn
@@ -126,7 +126,7 @@ def test_every_kernel_the_model_calls_has_a_numpy_reference_with_its_signature(n
 
 @pytest.mark.parametrize("net", NETS)
 def test_numpy_backend_trains_close_to_the_compiled_one(net):
-    cpu, numpy_ = make(net, layers=1), make(net, layers=1, backend="numpy")
+    cpu, numpy_ = make(net, hidden=3), make(net, hidden=3, backend="numpy")
     cpu.train(epochs=2)
     numpy_.train(epochs=2)
     assert np.allclose(cpu.model.theta, numpy_.model.theta, rtol=1e-9, atol=1e-12)
@@ -135,7 +135,7 @@ def test_numpy_backend_trains_close_to_the_compiled_one(net):
 def test_numpy_backend_trains_and_evaluates_without_loading_numba():
     code = ("import sys, dlsim\n"
             "for net in ('rnn', 'lstm'):\n"
-            "    dlsim.make(net, backend='numpy', steps=5, hidden=3, samples=8, batch=4).train(epochs=2)\n"
+            "    dlsim.make(net, backend='numpy', length=5, hidden=3, samples=8, batch=4).train(epochs=2)\n"
             "print('numba' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -144,26 +144,30 @@ def test_numpy_backend_trains_and_evaluates_without_loading_numba():
 
 @pytest.mark.parametrize("net", NETS)
 def test_bad_options_are_one_clear_line(net):
-    with pytest.raises(UserError, match="option 'steps'"):
-        dlsim.make(net, steps=0)
+    with pytest.raises(UserError, match="option 'length'"):
+        dlsim.make(net, length=0)
     with pytest.raises(UserError, match="option 'truncate': 30 is longer than the 21-step sequences"):
-        dlsim.make(net, dataset="first_bit", steps=20, truncate=30)
+        dlsim.make(net, dataset="first_bit", length=20, truncate=30)
     with pytest.raises(UserError, match="option 'output'"):
         dlsim.make(net, dataset="first_bit", output="every")
     with pytest.raises(UserError, match="option 'loss'"):
         dlsim.make(net, dataset="sine", loss="softmax_ce")
-    with pytest.raises(UserError, match="option 'steps' on dataset first_bit: steps must be an integer from 5 to 50"):
-        dlsim.make(net, dataset="first_bit", steps=60)
+    with pytest.raises(UserError, match="option 'length' on dataset first_bit: length must be an integer from 5 to 50"):
+        dlsim.make(net, dataset="first_bit", length=60)
+    with pytest.raises(UserError, match="option 'hidden': .*one or two layer sizes from 1 to 256, the same for both"):
+        dlsim.make(net, hidden="8,4")
+    with pytest.raises(UserError, match="options 'hidden' \\(8,8\\) and 'layers' \\(1\\) disagree"):
+        dlsim.make(net, hidden="8,8", layers=1)
 
 
 def test_the_api_gives_gradients_of_the_training_set_and_of_labelled_sequences():
-    sim = dlsim.make("lstm", steps=5, hidden=3, samples=8, batch=4)
+    sim = dlsim.make("lstm", length=5, hidden=3, samples=8, batch=4)
     loss, grads = sim.loss_and_gradients()
     assert loss == sim.model.gradients(sim.model.X, sim.model.Y)[0] and grads["Wy"].shape == (2, 3)
     X = sim.data.X[:3]
     assert sim.loss_and_gradients(X, [0, 1, 1])[0] == sim.model.gradients(X, sim.model.targets([0, 1, 1]))[0]
     with pytest.raises(UserError, match="targets of shape"):
-        dlsim.make("rnn", dataset="parity", steps=5, samples=8, batch=4).model.targets([0, 1])
+        dlsim.make("rnn", dataset="parity", length=5, samples=8, batch=4).model.targets([0, 1])
 
 
 def test_list_shows_both(capsys):
@@ -175,7 +179,7 @@ def test_list_shows_both(capsys):
 
 def test_headless_lstm_run_writes_a_trace(tmp_path, capsys):
     path = tmp_path / "t.jsonl"
-    code = main(["run", "lstm", "--headless", "--epochs", "2", "--set", "steps=5", "--set", "hidden=3",
+    code = main(["run", "lstm", "--headless", "--epochs", "2", "--set", "length=5", "--set", "hidden=3",
                  "--set", "samples=8", "--set", "batch=4", "--trace", str(path)])
     assert code == 0
     assert "lstm on first_bit: 2 epochs" in capsys.readouterr().out

@@ -8,47 +8,47 @@ from dlsim.kernels import recurrent as rc
 from dlsim.kernels import rnn as net
 from dlsim.kernels import rnn_reference as ref
 
-GATES = 1
+CELL = net.CELL
 OPTIONS = list(checks.OPTIONS.items())
 
 
 def test_parameter_layout_matches_the_reference():
-    checks.check_layout(net, GATES)
+    checks.check_layout(net, CELL)
 
 
 @pytest.mark.parametrize("name,options", OPTIONS, ids=[n for n, _ in OPTIONS])
 def test_loss_gradients_and_norms_match_the_reference(name, options):
-    checks.check_against_reference(net, ref, GATES, options)
+    checks.check_against_reference(net, ref, CELL, options)
 
 
 @pytest.mark.parametrize("name,options", OPTIONS, ids=[n for n, _ in OPTIONS])
 def test_gradients_match_finite_differences(name, options):
-    checks.check_finite_differences(net, ref, GATES, options)
+    checks.check_finite_differences(net, ref, CELL, options)
 
 
 def test_truncation_stops_the_gradient_at_the_cut():
-    checks.check_truncation_cuts_the_gradient(net, GATES)
+    checks.check_truncation_cuts_the_gradient(net, CELL)
 
 
 def test_gradient_vanishes_back_through_time():
-    checks.check_vanishing(net, GATES)
+    checks.check_vanishing(net, CELL)
 
 
 def test_clipping_reports_the_norm_before_and_after():
-    checks.check_clipping(net, ref, GATES)
+    checks.check_clipping(net, ref, CELL)
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 def test_training_epochs_match_the_reference(optimizer):
-    checks.check_training(net, ref, GATES, optimizer)
+    checks.check_training(net, ref, CELL, optimizer)
 
 
 def test_fused_epoch_equals_batch_by_batch_bit_for_bit():
-    checks.check_fused_equals_batches(net, GATES)
+    checks.check_fused_equals_batches(net, CELL)
 
 
 def test_initial_state_has_no_gradient_unless_learned():
-    checks.check_initial_state_not_learned_stays_zero(net, GATES)
+    checks.check_initial_state_not_learned_stays_zero(net, CELL)
 
 
 def _op_by_op(cfg, theta, X, Y):
@@ -114,7 +114,7 @@ def _op_by_op(cfg, theta, X, Y):
 @pytest.mark.parametrize("options", [{}, {"layers": 2, "truncate": 2, "learn_h0": True, "loss": "softmax_ce",
                                           "activation": "relu"}], ids=["one layer", "two layers, all options"])
 def test_op_by_op_path_equals_the_batch_kernels_bit_for_bit(options):
-    cfg, theta, X, Y = checks.case(GATES, **options)
+    cfg, theta, X, Y = checks.case(CELL, **options)
     ws = net.workspace(cfg, X.shape[0], X.shape[1])
     grad = np.zeros_like(theta)
     loss = net.gradients(theta, grad, cfg, X, Y, *ws, np.zeros((cfg[rc.LAYERS], X.shape[1])))
@@ -129,7 +129,7 @@ def test_op_by_op_path_equals_the_batch_kernels_bit_for_bit(options):
 def test_one_sequence_at_a_time_gives_the_batch_gradient_bit_for_bit():
     """The batch kernels run on one sequence at a time (a batch of one, as a stepped sample is) add
     up to the batch's gradient to the last bit, and to its loss."""
-    cfg, theta, X, Y = checks.case(GATES, layers=2, truncate=2, learn_h0=True, loss="softmax_ce")
+    cfg, theta, X, Y = checks.case(CELL, layers=2, truncate=2, learn_h0=True, loss="softmax_ce")
     loss, grad, _ = checks.kernel_gradients(net, cfg, theta, X, Y)
     total, summed = 0.0, np.zeros_like(theta)
     for s in range(X.shape[0]):

@@ -5,8 +5,8 @@ import pytest
 from dlsim.errors import UserError
 from dlsim.protocol import sequences as seq
 
-SMALL = {"sine": {"steps": 7}, "first_bit": {"steps": 5}, "adding": {"steps": 6}, "parity": {"steps": 5},
-         "counting": {"steps": 5}, "characters": {"steps": 9}}
+SMALL = {"sine": {"length": 7}, "first_bit": {"length": 5}, "adding": {"length": 6}, "parity": {"length": 5},
+         "counting": {"length": 5}, "characters": {"length": 9}}
 
 
 @pytest.mark.parametrize("name", list(seq.TASKS))
@@ -24,14 +24,14 @@ def test_shapes_and_determinism(name):
 
 
 def test_sine_target_is_the_next_input():
-    task = seq.sine(samples=4, steps=10, noise=0.1, seed=0)
+    task = seq.sine(samples=4, length=10, noise=0.1, seed=0)
     assert np.array_equal(task.Y[:, :-1], task.X[:, 1:])
-    clean = seq.sine(samples=4, steps=10, noise=0.0, seed=0)
+    clean = seq.sine(samples=4, length=10, noise=0.0, seed=0)
     assert np.abs(clean.X).max() <= 1.0
 
 
 def test_first_bit_is_the_target_and_the_rest_is_noise():
-    task = seq.first_bit(samples=50, steps=30, seed=1)
+    task = seq.first_bit(samples=50, length=30, seed=1)
     assert task.X.shape == (50, 31, 1)
     assert np.array_equal(task.Y[:, 0, 1], (task.X[:, 0, 0] > 0).astype(float))
     # distractors louder than the bit: a third of them or so outweigh it (what defeats the RNN)
@@ -40,30 +40,30 @@ def test_first_bit_is_the_target_and_the_rest_is_noise():
     assert 0 < task.Y[:, 0, 1].sum() < 50
 
 
-@pytest.mark.parametrize("steps", [4, 51, 0])
-def test_first_bit_steps_outside_5_to_50_is_one_clear_error(steps):
-    with pytest.raises(UserError, match="first_bit: steps must be an integer from 5 to 50"):
-        seq.first_bit(steps=steps)
+@pytest.mark.parametrize("length", [4, 51, 0])
+def test_first_bit_length_outside_5_to_50_is_one_clear_error(length):
+    with pytest.raises(UserError, match="first_bit: length must be an integer from 5 to 50"):
+        seq.first_bit(length=length)
 
 
 def test_adding_marks_one_number_in_each_half_and_sums_them():
-    task = seq.adding(samples=20, steps=10, seed=2)
+    task = seq.adding(samples=20, length=10, seed=2)
     marks = task.X[:, :, 1]
     assert np.all(marks[:, :5].sum(axis=1) == 1) and np.all(marks[:, 5:].sum(axis=1) == 1)
     assert np.allclose(task.Y[:, 0, 0], (task.X[:, :, 0] * marks).sum(axis=1))
 
 
 def test_parity_and_counting_targets():
-    bits = seq.parity(samples=6, steps=5, seed=0)
+    bits = seq.parity(samples=6, length=5, seed=0)
     ones = bits.X[:, :, 0].cumsum(axis=1)
     assert np.array_equal(bits.Y.argmax(axis=-1), ones % 2)
-    count = seq.counting(samples=6, steps=5, seed=0)
+    count = seq.counting(samples=6, length=5, seed=0)
     assert count.Y.shape == (6, 1, 6)
     assert np.array_equal(count.Y[:, 0].argmax(axis=-1), count.X[:, :, 0].sum(axis=1))
 
 
 def test_characters_come_from_the_shipped_text_and_target_the_next_one():
-    task = seq.characters(samples=5, steps=12, seed=0)
+    task = seq.characters(samples=5, length=12, seed=0)
     text = seq.load_text()
     assert task.vocabulary == seq.vocabulary(text) and "J" in task.vocabulary
     inputs = [seq.decode(x.argmax(axis=-1), task.vocabulary) for x in task.X]
@@ -73,10 +73,10 @@ def test_characters_come_from_the_shipped_text_and_target_the_next_one():
 
 
 def test_characters_on_a_given_text_and_its_limits():
-    task = seq.characters(samples=3, steps=3, seed=0, text="abcab")
+    task = seq.characters(samples=3, length=3, seed=0, text="abcab")
     assert task.vocabulary == "abc" and task.X.shape == (3, 3, 3)
     assert seq.decode(seq.encode("cab", "abc"), "abc") == "cab"
-    with pytest.raises(UserError, match="steps must be an integer from 1 to 4"):
-        seq.characters(steps=5, text="abcab")
+    with pytest.raises(UserError, match="length must be an integer from 1 to 4"):
+        seq.characters(length=5, text="abcab")
     with pytest.raises(UserError, match="not in the vocabulary"):
         seq.encode("abz", "abc")

@@ -13,13 +13,13 @@ import time
 import numpy as np
 
 from dlsim.bench import timing
-from dlsim.kernels import lstm, lstm_reference, recurrent, recurrent_reference, rnn, rnn_reference
+from dlsim.kernels import lstm, lstm_reference, recurrent, rnn, rnn_reference
 from dlsim.protocol import sequences
 
-DEFAULT = {"hidden": 16, "steps": 20}
+DEFAULT = {"hidden": 16, "length": 20}
 BATCH, BATCHES = 16, 4
-NETS = {"rnn": (rnn, rnn_reference, 1), "lstm": (lstm, lstm_reference, 4)}
-STEPS = (10, 20, 50, 100, 200)
+NETS = {"rnn": (rnn, rnn_reference), "lstm": (lstm, lstm_reference)}
+LENGTHS = (10, 20, 50, 100, 200)
 HIDDEN = (8, 16, 32, 64, 128)
 
 
@@ -32,13 +32,13 @@ def _median_ms_per_step(epoch, repeats: int) -> float:
     return min(times)   # the least disturbed run: the machine may be shared
 
 
-def _torch_epoch(gates: int, hidden: int, task):
+def _torch_epoch(name: str, hidden: int, task):
     """One epoch's closure in PyTorch eager, or None when torch is not installed."""
     torch = timing.torch()
     if torch is None:
         return None
     torch.manual_seed(0)
-    layer = (torch.nn.LSTM if gates == 4 else torch.nn.RNN)(1, hidden, batch_first=True).double()
+    layer = (torch.nn.LSTM if name == "lstm" else torch.nn.RNN)(1, hidden, batch_first=True).double()
     head = torch.nn.Linear(hidden, 1).double()
     params = list(layer.parameters()) + list(head.parameters())
     opt = torch.optim.Adam(params, lr=0.01)
@@ -54,12 +54,12 @@ def _torch_epoch(gates: int, hidden: int, task):
     return epoch
 
 
-def bench(name: str, hidden: int, steps: int, repeats: int = 5) -> tuple[float, float, float | None]:
+def bench(name: str, hidden: int, length: int, repeats: int = 5) -> tuple[float, float, float | None]:
     """(compiled, numpy, torch or None) ms per training step."""
-    net, ref, gates = NETS[name]
-    task = sequences.sine(samples=BATCH * BATCHES, steps=steps, seed=0)
-    cfg = recurrent.config(1, hidden, 1, gates, optimizer="adam")
-    theta0 = recurrent_reference.initial_theta(cfg, np.random.default_rng(0), forget_bias=1.0)
+    net, ref = NETS[name]
+    task = sequences.sine(samples=BATCH * BATCHES, length=length, seed=0)
+    cfg = recurrent.config(1, hidden, 1, **net.CELL, optimizer="adam")
+    theta0 = ref.initial_theta(cfg, np.random.default_rng(0))
     order = np.arange(BATCH * BATCHES)[None, :]
     hyper = recurrent.hyper(lr=0.01)
 
@@ -67,13 +67,13 @@ def bench(name: str, hidden: int, steps: int, repeats: int = 5) -> tuple[float, 
         theta = theta0.copy()
         bufs = [np.zeros_like(theta) for _ in range(3)]
         return lambda: train(theta, *bufs, 0, cfg, hyper, task.X, task.Y, order, BATCH, np.zeros(1),
-                             np.zeros(1), np.zeros((1, steps)))
+                             np.zeros(1), np.zeros((1, length)))
 
     compiled = run(net.train_epochs)
     compiled()   # compile, or load from the cache, before timing
     fused = _median_ms_per_step(compiled, repeats)
     numpy = _median_ms_per_step(run(ref.train_epochs), max(repeats // 2, 2))
-    torch_epoch = _torch_epoch(gates, hidden, task)
+    torch_epoch = _torch_epoch(name, hidden, task)
     if torch_epoch is not None:
         torch_epoch()
     torch = _median_ms_per_step(torch_epoch, repeats) if torch_epoch else None
@@ -90,10 +90,10 @@ def main(net: str, quick: bool = False) -> None:
     header = f"{'':<12} {'fused ms':>10} {'numpy ms':>10}   {'vs numpy':>7}   {'torch ms':>10}   {'vs torch':>7}"
     print(f"{net.upper()}: ms per training step, batch {BATCH}, Adam, MSE at every step")
     print(header)
-    print(_row("default", bench(net, **DEFAULT)) + f"   (H={DEFAULT['hidden']}, T={DEFAULT['steps']})", flush=True)
+    print(_row("default", bench(net, **DEFAULT)) + f"   (H={DEFAULT['hidden']}, T={DEFAULT['length']})", flush=True)
     if quick:
         return
-    for steps in STEPS:
-        print(_row(f"T={steps}", bench(net, DEFAULT["hidden"], steps, repeats=3)), flush=True)
+    for length in LENGTHS:
+        print(_row(f"T={length}", bench(net, DEFAULT["hidden"], length, repeats=3)), flush=True)
     for hidden in HIDDEN:
-        print(_row(f"H={hidden}", bench(net, hidden, DEFAULT["steps"], repeats=3)), flush=True)
+        print(_row(f"H={hidden}", bench(net, hidden, DEFAULT["length"], repeats=3)), flush=True)

@@ -12,10 +12,11 @@ import numpy as np
 import dlsim
 from dlsim.bench import gpu_timing
 from dlsim.kernels import lstm, lstm_cuda, rnn, rnn_cuda
+from dlsim.kernels import recurrent as rc
 
 NETS = {"rnn": (rnn, rnn_cuda), "lstm": (lstm, lstm_cuda)}
 CONFIGS = {"default": {},
-           "hidden 128, T = 100, batch 256": {"hidden": 128, "steps": 100, "batch": 256, "samples": 1024}}
+           "hidden 128, T = 100, batch 256": {"hidden": 128, "length": 100, "batch": 256, "samples": 1024}}
 QUICK = {"hidden 128, T = 100, batch 256": {"samples": 256}}
 
 
@@ -35,8 +36,9 @@ def _rate(kernels, m, epochs: int, repeats: int) -> tuple[float, float]:
 def _moved(m) -> float:
     """Bytes a batch moves at least: the optimizer's buffers, and each step's blocks of every layer."""
     B, T = min(m.batch_size, m.X.shape[0]), m.X.shape[1]
-    rows = m.gates * int(m.config["hidden"]) + 2 * int(m.config["hidden"])
-    return 8.0 * (7 * m.theta.size + 4 * rows * B * T * int(m.config["layers"]))
+    H, L = int(m.cfg[rc.HIDDEN]), int(m.cfg[rc.LAYERS])
+    rows = m.gates * H + 2 * H
+    return 8.0 * (7 * m.theta.size + 4 * rows * B * T * L)
 
 
 def main(net: str = "lstm", quick: bool = False) -> None:

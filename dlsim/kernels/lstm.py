@@ -2,9 +2,9 @@
 c_t = f⊙c_{t−1} + i⊙g, h_t = o⊙tanh(c_t); output ŷ_t = W_y h_t + b_y; one or two stacked layers;
 BPTT (whole or truncated), clipping by global norm, SGD / momentum / Adam.
 
-Layout and configuration: dlsim.kernels.recurrent (cfg with GATES = 4; the 4H rows of W_x, W_h and b
-are the f, i, g, o gates, H rows each). Inputs X (B, T, F), targets Y (B, T, O) or (B, 1, O). Work
-arrays (`workspace`), feature-major, the samples innermost:
+Layout and configuration: dlsim.kernels.recurrent (cfg with CELL: the 4H rows of W_x, W_h and b are
+the f, i, g, o gates, H rows each; two states per layer, h and c). Inputs X (B, T, F), targets
+Y (B, T, O) or (B, 1, O). Work arrays (`workspace`), feature-major, the samples innermost:
     xT (T, F, B), a (L, T, 4H, B) gate values after their activation, c (L, T+1, H, B) cells
     (c[l, 0] = c₀), tc (L, T, H, B) = tanh(c_t), h (L, T+1, H, B) states (h[l, 0] = h₀),
     logits and dy (T, O, B), da (L, T, 4H, B) the gates' δ before their activation;
@@ -21,8 +21,9 @@ from dlsim.kernels.jit import inline, kernel
 from dlsim.kernels.recurrent import (FEATURES, HIDDEN, LAYERS, OUTPUTS, TRUNCATE, accumulate_gradients,
                                      add_norms, back_block, bias, by, clip_and_update, cut_before,
                                      forget_initial_gradients, initial, output_deltas, sum_block,
-                                     to_features, train_epochs, wh, wx, wy)
+                                     to_features, train_epochs_with, wh, wx, wy)
 
+CELL = {"gates": 4, "states": 2}   # recurrent.config's cell shape: rows f, i, g, o per unit; h and c
 F_GATE, I_GATE, G_GATE, O_GATE = 0, 1, 2, 3
 GATES = ("f", "i", "g", "o")
 
@@ -197,9 +198,29 @@ def outputs(theta, cfg, X):
 
 
 @kernel
+def unrolled(theta, cfg, X):
+    """The forward pass's states for the sequences X (B, T, F), sample-major (what a picture of the
+    network unrolled in time shows): h and c (B, L, T+1, H) with h₀ and c₀ at step 0, the gate values
+    a (B, L, T, 4H) (rows f, i, g, o, H each), and the logits (B, T, O)."""
+    xT, a, c, tc, h, logits, _, _ = workspace(cfg, X.shape[0], X.shape[1])
+    to_features(X, xT)
+    forward(theta, cfg, xT, a, c, tc, h, logits)
+    return (np.ascontiguousarray(h.transpose(3, 0, 1, 2)), np.ascontiguousarray(c.transpose(3, 0, 1, 2)),
+            np.ascontiguousarray(a.transpose(3, 0, 1, 2)), np.ascontiguousarray(logits.transpose(2, 0, 1)))
+
+
+@kernel
 def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
     """One optimizer step (number `step`, counted from 1) on the batch (X, Y). Returns (loss before
     the step, gradient norm before clipping, after clipping)."""
     loss = batch_gradients(theta, grad, cfg, X, Y, dh_norms)
     before, after = clip_and_update(theta, grad, m, v, step, cfg, hyper)
     return loss, before, after
+
+
+@kernel
+def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, epoch_loss, epoch_norm, dh_norms):
+    """len(orders) epochs in place (recurrent.train_epochs_with, this cell's batches). Returns
+    (epochs run, optimizer steps taken so far)."""
+    return train_epochs_with(batch_gradients, theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size,
+                             epoch_loss, epoch_norm, dh_norms)

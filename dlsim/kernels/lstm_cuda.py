@@ -8,7 +8,8 @@ import math
 from dlsim.kernels import gpu, lstm
 from dlsim.kernels import recurrent as rc
 from dlsim.kernels import recurrent_cuda as shared
-from dlsim.kernels.lstm import batch_gradients, train_batch  # noqa: F401 (on the CPU: a batch per call)
+from dlsim.kernels.lstm import batch_gradients, train_batch, unrolled  # noqa: F401 (on the CPU: a batch
+# per call, and the states a picture shows)
 
 cuda = gpu.cuda()
 _unit_z = gpu.device(rc.unit_z)
@@ -44,8 +45,6 @@ def _deltas(a, c_prev, tc, dh, dc, da, squares):
 
 
 class LSTM(shared.Net):
-    states = 2
-
     def blocks(self, B, T):
         return {"a": (self.L, T, self.R, B), "c": (self.L, T + 1, self.H, B), "tc": (self.L, T, self.H, B)}
 

@@ -12,6 +12,15 @@ def _sigmoid(a):
     return 1.0 / (1.0 + np.exp(-a))
 
 
+def initial_theta(cfg: np.ndarray, rng: np.random.Generator, forget_bias: float = 1.0) -> np.ndarray:
+    """recurrent_reference.initial_theta, with every layer's forget-gate bias (its first H rows) at
+    forget_bias: 1 keeps the cell's memory at first, 0 halves it at every step."""
+    theta = common.initial_theta(cfg, rng)
+    for layer in common.unpack(theta, cfg)[0]:
+        layer["b"][:layer["Wh"].shape[1]] = forget_bias
+    return theta
+
+
 def forward(theta, cfg, X, fixed=None):
     """Per layer: gates [(B, T, 4H) after activation], cs and hs [(B, T+1, H)]; then logits (B, T, O).
 
@@ -106,5 +115,19 @@ def outputs(theta, cfg, X):
     return forward(theta, cfg, X)[3]
 
 
-train_batch = common.train_batch      # the same loop for both networks: it asks cfg which it trains
-train_epochs = common.train_epochs
+def unrolled(theta, cfg, X):
+    """h, c (B, L, T+1, H), the gate values (B, L, T, 4H) and the logits (B, T, O) of a forward pass
+    (as the compiled kernel)."""
+    gates, cs, hs, logits = forward(theta, cfg, X)
+    return np.stack(hs, axis=1), np.stack(cs, axis=1), np.stack(gates, axis=1), logits
+
+
+def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
+    """One step: (loss, norm before clipping, after), as the compiled kernel."""
+    return common.train_batch(gradients, theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms)
+
+
+def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, epoch_loss, epoch_norm, dh_norms):
+    """The shared training loop with this cell's gradients, as the compiled kernel."""
+    return common.train_epochs(gradients, theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size,
+                               epoch_loss, epoch_norm, dh_norms)

@@ -2,12 +2,15 @@
 weighted sum, the output layer and its loss, BPTT's truncation and clipping by global norm.
 
 A network is described by two small arrays, so that every kernel takes the same few arguments:
-`cfg` (int64, indexed by FEATURES … OPTIMIZER below) and `hyper` (float64, LR … CLIP).
+`cfg` (int64, indexed by FEATURES … STATES below) and `hyper` (float64, LR … CLIP). A cell says its
+shape in cfg (GATES rows per unit, STATES carried per layer: each cell module's CELL) and brings its
+own `batch_gradients`; nothing here knows which cell it serves.
 
 Parameters live in one flat buffer `theta`, as the MLP's do, so the shared optimizers apply. Layer l
 (l = 0 .. L−1; its input is the sequence for l = 0, the layer below's h_t above) holds, in order:
-    W_x (G·H, in_l), W_h (G·H, H), b (G·H), h₀ (H)  and, for the LSTM, c₀ (H)
-with G = 1 for the RNN and G = 4 for the LSTM (rows f, i, g, o, H each). Then the output layer:
+    W_x (G·H, in_l), W_h (G·H, H), b (G·H), h₀ (H)  and, for a cell with a second state, c₀ (H)
+with G = 1 for the RNN and G = 4 for the LSTM (rows f, i, g, o, H each); S = 1 state for the RNN,
+2 for the LSTM (h and c). Then the output layer:
     W_y (O, H), b_y (O).
 Row r of W_x and W_h holds the weights into unit (or gate row) r, so its weighted sum runs along a row.
 
@@ -17,6 +20,10 @@ do the same sums in the same order for all the samples of a batch at once, featu
 blocks, the samples innermost, so the loops vectorise; `sum_block`, `back_block`), and accumulate
 the weight gradients sample by sample, each sample from t = T−1 down to 0, as the stepped path does.
 So both write the same bits; the tests check it.
+
+The training loop (`train_epochs_with`) takes the cell's `batch_gradients` as its first argument; each
+cell module compiles its own `train_epochs` from it (the loop inlined, the call bound when it
+compiles), so this module imports no cell and a new cell touches nothing here.
 """
 import math
 
@@ -33,18 +40,20 @@ MSE, SOFTMAX_CE = 0, 1
 LOSSES = {"mse": MSE, "softmax_ce": SOFTMAX_CE}
 
 # cfg fields
-FEATURES, HIDDEN, OUTPUTS, LAYERS, GATES, ACT, LOSS, PER_STEP, TRUNCATE, LEARN_H0, OPTIMIZER = range(11)
+FEATURES, HIDDEN, OUTPUTS, LAYERS, GATES, ACT, LOSS, PER_STEP, TRUNCATE, LEARN_H0, OPTIMIZER, STATES = range(12)
 # hyper fields
 LR, MU, BETA1, BETA2, EPS, CLIP = range(6)
 
 
 def config(features: int, hidden: int, outputs: int, gates: int, layers: int = 1, activation: str = "tanh",
            loss: str = "mse", per_step: bool = True, truncate: int = 0, learn_h0: bool = False,
-           optimizer: str = "sgd") -> np.ndarray:
-    """The cfg array. truncate = k > 0 cuts BPTT into chunks of k steps (0: the whole sequence);
-    per_step: a loss at every step (targets (B, T, O)) or at the last one only (targets (B, 1, O))."""
+           optimizer: str = "sgd", states: int = 1) -> np.ndarray:
+    """The cfg array. gates: rows per unit in W_x, W_h, b; states: initial states per layer (h₀, and
+    c₀ for a cell that carries one). truncate = k > 0 cuts BPTT into chunks of k steps (0: the whole
+    sequence); per_step: a loss at every step (targets (B, T, O)) or at the last one only (targets
+    (B, 1, O))."""
     return np.array([features, hidden, outputs, layers, gates, ACTIVATIONS[activation], LOSSES[loss],
-                     int(per_step), truncate, int(learn_h0), OPTIMIZERS[optimizer]], np.int64)
+                     int(per_step), truncate, int(learn_h0), OPTIMIZERS[optimizer], states], np.int64)
 
 
 def hyper(lr: float = 0.01, mu: float = 0.9, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
@@ -57,7 +66,7 @@ def hyper(lr: float = 0.01, mu: float = 0.9, beta1: float = 0.9, beta2: float = 
 
 @inline
 def _states(cfg):
-    return 2 if cfg[GATES] == 4 else 1
+    return cfg[STATES]
 
 
 @inline
@@ -102,7 +111,7 @@ def bias(theta, cfg, l):
 
 @inline
 def initial(theta, cfg, l, which):
-    """Layer l's initial state: which = 0 for h₀, 1 for c₀ (LSTM)."""
+    """Layer l's initial state: which = 0 for h₀, 1 for c₀ (a cell's second state)."""
     rows, H = cfg[GATES] * cfg[HIDDEN], cfg[HIDDEN]
     start = layer_offset(cfg, l) + rows * _inputs(cfg, l) + rows * H + rows + which * H
     return theta[start:start + H]
@@ -359,7 +368,7 @@ def column(block, s, out):
 def accumulate_gradients(grad, cfg, X, h, dy, dz, carry_h, carry_c):
     """The weight gradients from the δs, sample by sample, each from t = T−1 down to 0 (the order a
     stepped pass adds them in): ∂W_y += δy·hᵀ, ∂b_y += δy; per layer ∂W_x += δ·xᵀ, ∂W_h += δ·h_{t−1}ᵀ,
-    ∂b += δ; ∂h₀ += carry_h (∂loss/∂h₀) and, for the LSTM, ∂c₀ += carry_c.
+    ∂b += δ; ∂h₀ += carry_h (∂loss/∂h₀) and, for a cell with a second state, ∂c₀ += carry_c.
     dz (L, T, R, B) holds the δ of every row (R = H, or 4H gate rows); h (L, T+1, H, B)."""
     L, T, R, B = dz.shape
     H = h.shape[2]
@@ -383,31 +392,26 @@ def accumulate_gradients(grad, cfg, X, h, dy, dz, carry_h, carry_c):
             g0 = initial(grad, cfg, l, 0)
             for j in range(H):
                 g0[j] += carry_h[l, j, s]
-            if cfg[GATES] == 4:
+            if _states(cfg) > 1:
                 c0 = initial(grad, cfg, l, 1)
                 for j in range(H):
                     c0[j] += carry_c[l, j, s]
 
 
-# ---- the training loop both networks share ------------------------------------------------------
+# ---- the training loop every cell shares ------------------------------------------------------
 
-@kernel
-def batch_gradients_of(theta, grad, cfg, X, Y, dh_norms):
-    """The network's own `batch_gradients` (rnn's or lstm's, by cfg[GATES]): the one thing the
-    training loop below does differently for the two."""
-    if cfg[GATES] == 4:
-        return lstm.batch_gradients(theta, grad, cfg, X, Y, dh_norms)
-    return rnn.batch_gradients(theta, grad, cfg, X, Y, dh_norms)
-
-
-@kernel
-def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, epoch_loss, epoch_norm,
-                 dh_norms):
-    """len(orders) epochs in place, for the RNN or the LSTM; orders (E, N) gives each epoch's sample
-    order. epoch_loss[e] is the mean batch loss (weighted by batch size), epoch_norm[e] the mean
-    gradient norm before clipping, dh_norms the last batch's ‖δh_t‖. Each batch is exactly
-    `train_batch` of its network. Stops after an epoch whose loss is not finite.
-    Returns (epochs run, optimizer steps taken so far, counting from `step`)."""
+@inline
+def train_epochs_with(batch_gradients, theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size,
+                      epoch_loss, epoch_norm, dh_norms):
+    """len(orders) epochs in place, each batch's gradients by the cell's `batch_gradients` (a kernel
+    with rnn.batch_gradients' signature), which each cell module passes from its own `train_epochs`.
+    Inlined there (inline="always"), so the loop is compiled once per cell with the call bound
+    statically: passed to a separately compiled loop, the dispatcher would be a run-time address
+    in the caller's code, which Numba cannot keep in its disk cache.
+    orders (E, N) gives each epoch's sample order. epoch_loss[e] is the mean batch loss (weighted by
+    batch size), epoch_norm[e] the mean gradient norm before clipping, dh_norms the last batch's
+    ‖δh_t‖. Each batch is exactly the cell's `train_batch`. Stops after an epoch whose loss is not
+    finite. Returns (epochs run, optimizer steps taken so far, counting from `step`)."""
     n = X.shape[0]
     width = min(batch_size, n)
     Xb, Yb = np.empty((width,) + X.shape[1:]), np.empty((width,) + Y.shape[1:])
@@ -417,7 +421,7 @@ def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, 
             idx = orders[e, start:min(start + batch_size, n)]
             b = idx.shape[0]
             gather(X, Y, idx, Xb, Yb)
-            loss = batch_gradients_of(theta, grad, cfg, Xb[:b], Yb[:b], dh_norms)
+            loss = batch_gradients(theta, grad, cfg, Xb[:b], Yb[:b], dh_norms)
             step += 1
             before, _ = clip_and_update(theta, grad, m, v, step, cfg, hyper)
             total += loss * b
@@ -428,9 +432,3 @@ def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, 
         if not np.isfinite(epoch_loss[e]):
             return e + 1, step
     return orders.shape[0], step
-
-
-# rnn.py and lstm.py import this module and re-export train_epochs; the loop above reaches their
-# batch_gradients through these module names, which Numba looks up when it compiles the loop (so
-# they are imported last, once everything they import from here exists).
-from dlsim.kernels import lstm, rnn  # noqa: E402

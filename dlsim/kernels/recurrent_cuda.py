@@ -217,13 +217,13 @@ class Net:
     """One network's device state for a chunk: theta (and grad, m, v) on the device with their
     layers as views, cfg, and per batch width the work blocks. A twin subclasses it with its cell:
     `blocks` (its own work arrays), `step` (layer l at step t) and `deltas`."""
-    states = 1   # per layer: h (the LSTM: h and c)
 
     def __init__(self, buffers, cfg):
         self.state = [cuda.to_device(np.ascontiguousarray(b)) for b in buffers]
         self.cfg = cfg
         self.F, self.H, self.O, self.L = (int(cfg[i]) for i in (rc.FEATURES, rc.HIDDEN, rc.OUTPUTS, rc.LAYERS))
         self.R = int(cfg[rc.GATES]) * self.H
+        self.states = int(cfg[rc.STATES])   # per layer: h (the LSTM: h and c)
         self.layers, self.Wy, self.by = unpack(self.state[0], cfg)
         if len(self.state) > 1:
             self.glayers, self.gWy, self.gby = unpack(self.state[1], cfg)

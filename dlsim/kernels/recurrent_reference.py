@@ -1,16 +1,19 @@
 """Plain NumPy references for what the RNN and LSTM share: the parameter layout, the output loss,
 clipping, and the training loops. Written for clarity, vectorised over the batch; no Numba.
 
-Layout and configuration as in dlsim.kernels.recurrent.
+Layout and configuration as in dlsim.kernels.recurrent. The loops take the cell's reference
+`gradients` as an argument (each cell's reference module binds its own), so this module imports no cell.
 """
 import numpy as np
 
 from dlsim.kernels import recurrent as rc
 from dlsim.kernels.reference import update_all
 
+STATES = ("h0", "c0")   # the initial states' names, first to last (cfg[STATES] of them per layer)
+
 
 def unpack(theta: np.ndarray, cfg: np.ndarray):
-    """([per layer: dict of views Wx, Wh, b, h0 (and c0)], Wy, by), views into theta."""
+    """([per layer: dict of views Wx, Wh, b, h0 (and c0, a cell's second state)], Wy, by), views into theta."""
     F, H, O, L, G = (int(cfg[i]) for i in (rc.FEATURES, rc.HIDDEN, rc.OUTPUTS, rc.LAYERS, rc.GATES))
     off = 0
 
@@ -23,9 +26,9 @@ def unpack(theta: np.ndarray, cfg: np.ndarray):
 
     layers = []
     for l in range(L):
-        layer = {"Wx": take(G * H, F if l == 0 else H), "Wh": take(G * H, H), "b": take(G * H), "h0": take(H)}
-        if G == 4:
-            layer["c0"] = take(H)
+        layer = {"Wx": take(G * H, F if l == 0 else H), "Wh": take(G * H, H), "b": take(G * H)}
+        for name in STATES[:int(cfg[rc.STATES])]:
+            layer[name] = take(H)
         layers.append(layer)
     Wy, by = take(O, H), take(O)
     assert off == theta.shape[0], "theta does not match cfg"
@@ -33,22 +36,20 @@ def unpack(theta: np.ndarray, cfg: np.ndarray):
 
 
 def n_params(cfg: np.ndarray) -> int:
-    F, H, O, L, G = (int(cfg[i]) for i in (rc.FEATURES, rc.HIDDEN, rc.OUTPUTS, rc.LAYERS, rc.GATES))
-    per_layer = [G * H * ((F if l == 0 else H) + H + 1) + H * (2 if G == 4 else 1) for l in range(L)]
+    F, H, O, L, G, S = (int(cfg[i]) for i in (rc.FEATURES, rc.HIDDEN, rc.OUTPUTS, rc.LAYERS, rc.GATES, rc.STATES))
+    per_layer = [G * H * ((F if l == 0 else H) + H + 1) + H * S for l in range(L)]
     return sum(per_layer) + O * H + O
 
 
-def initial_theta(cfg: np.ndarray, rng: np.random.Generator, forget_bias: float = 0.0) -> np.ndarray:
-    """Weights uniform in ±1/√H (PyTorch's nn.RNN / nn.LSTM default), biases and initial states 0,
-    and for the LSTM the forget gate's bias set to forget_bias (1 keeps the cell's memory at first)."""
+def initial_theta(cfg: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Weights uniform in ±1/√H (PyTorch's nn.RNN / nn.LSTM default), biases and initial states 0
+    (a cell may then set biases of its own: lstm_reference.initial_theta)."""
     theta = np.zeros(n_params(cfg))
     layers, Wy, _ = unpack(theta, cfg)
     bound = 1.0 / np.sqrt(cfg[rc.HIDDEN])
     for layer in layers:
         for name in ("Wx", "Wh"):
             layer[name][:] = rng.uniform(-bound, bound, layer[name].shape)
-        if cfg[rc.GATES] == 4:
-            layer["b"][:cfg[rc.HIDDEN]] = forget_bias
     Wy[:] = rng.uniform(-bound, bound, Wy.shape)
     return theta
 
@@ -89,43 +90,38 @@ def finish(grad: np.ndarray, cfg: np.ndarray) -> None:
     """Zero the initial states' gradients when they are not learned."""
     if not cfg[rc.LEARN_H0]:
         for layer in unpack(grad, cfg)[0]:
-            layer["h0"][:] = 0
-            if "c0" in layer:
-                layer["c0"][:] = 0
+            for name in STATES:
+                if name in layer:
+                    layer[name][:] = 0
 
 
 def batch_gradients(gradients, theta, grad, cfg, X, Y, dh_norms) -> float:
-    """With `gradients(theta, cfg, X, Y) -> (loss, grad, dh_norms)`: grad and dh_norms written in
-    place, the loss returned (the signature of the compiled kernels' batch_gradients)."""
+    """With the cell's `gradients(theta, cfg, X, Y) -> (loss, grad, dh_norms)`: grad and dh_norms
+    written in place, the loss returned (the signature of the compiled kernels' batch_gradients)."""
     loss, grad[:], dh_norms[:] = gradients(theta, cfg, X, Y)
     return loss
 
 
-def _gradients_of(cfg):
-    """The network's own reference gradients, by cfg[GATES] (imported here: both import this module)."""
-    from dlsim.kernels import lstm_reference, rnn_reference
-    return (lstm_reference if cfg[rc.GATES] == 4 else rnn_reference).gradients
-
-
-def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
-    """One step: (loss, norm before clipping, after); dh_norms gets the batch's ‖δh_t‖."""
-    loss = batch_gradients(_gradients_of(cfg), theta, grad, cfg, X, Y, dh_norms)
+def train_batch(gradients, theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
+    """One step with the cell's `gradients`: (loss, norm before clipping, after); dh_norms gets the
+    batch's ‖δh_t‖."""
+    loss = batch_gradients(gradients, theta, grad, cfg, X, Y, dh_norms)
     before, after = clip(grad, hyper[rc.CLIP])
     update_all(theta, grad, m, v, int(cfg[rc.OPTIMIZER]), hyper[rc.LR], hyper[rc.MU], hyper[rc.BETA1],
                hyper[rc.BETA2], hyper[rc.EPS], step)
     return loss, before, after
 
 
-def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, epoch_loss, epoch_norm,
-                 dh_norms):
-    """As recurrent.train_epochs, for either network."""
+def train_epochs(gradients, theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, epoch_loss,
+                 epoch_norm, dh_norms):
+    """As recurrent.train_epochs_with, with the cell's reference `gradients`."""
     n = X.shape[0]
     for e in range(orders.shape[0]):
         total, norms, batches = 0.0, 0.0, 0
         for start in range(0, n, batch_size):
             idx = orders[e, start:start + batch_size]
             step += 1
-            loss, before, _ = train_batch(theta, grad, m, v, step, cfg, hyper, X[idx], Y[idx], dh_norms)
+            loss, before, _ = train_batch(gradients, theta, grad, m, v, step, cfg, hyper, X[idx], Y[idx], dh_norms)
             total += loss * len(idx)
             norms += before
             batches += 1

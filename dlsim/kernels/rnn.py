@@ -2,8 +2,9 @@
 two stacked layers, trained by backpropagation through time (whole or truncated), clipped by global
 norm, updated by SGD, momentum or Adam.
 
-Layout and configuration: dlsim.kernels.recurrent (cfg with GATES = 1). Inputs X (B, T, F), targets
-Y (B, T, O) or (B, 1, O). Work arrays (`workspace`), feature-major, the samples innermost:
+Layout and configuration: dlsim.kernels.recurrent (cfg with CELL: one row per unit, one state h).
+Inputs X (B, T, F), targets Y (B, T, O) or (B, 1, O). Work arrays (`workspace`), feature-major, the
+samples innermost:
     xT (T, F, B), z (L, T, H, B) pre-activations, h (L, T+1, H, B) states (h[l, 0] is layer l's h₀),
     logits (T, O, B), dy (T, O, B) = ∂loss/∂logits, dz (L, T, H, B) = δ = ∂loss/∂z;
     dh_norms (L, T) = ‖∂loss/∂h_t‖ over the batch.
@@ -19,7 +20,9 @@ from dlsim.kernels.recurrent import (ACT, FEATURES, HIDDEN, LAYERS, OUTPUTS, TRU
                                      accumulate_gradients, activate_block, add_norms, back_block, bias,
                                      by, clip_and_update, cut_before, derivative,
                                      forget_initial_gradients, initial, output_deltas, sum_block,
-                                     to_features, train_epochs, wh, wx, wy)
+                                     to_features, train_epochs_with, wh, wx, wy)
+
+CELL = {"gates": 1, "states": 1}   # recurrent.config's cell shape: a row per unit, the state h
 
 
 @kernel
@@ -130,9 +133,27 @@ def outputs(theta, cfg, X):
 
 
 @kernel
+def unrolled(theta, cfg, X):
+    """The forward pass's states for the sequences X (B, T, F), sample-major (what a picture of the
+    network unrolled in time shows): h (B, L, T+1, H) with h[:, l, 0] = h₀, and the logits (B, T, O)."""
+    xT, z, h, logits, _, _ = workspace(cfg, X.shape[0], X.shape[1])
+    to_features(X, xT)
+    forward(theta, cfg, xT, z, h, logits)
+    return np.ascontiguousarray(h.transpose(3, 0, 1, 2)), np.ascontiguousarray(logits.transpose(2, 0, 1))
+
+
+@kernel
 def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
     """One optimizer step (number `step`, counted from 1) on the batch (X, Y): gradients, clipping,
     update. Returns (loss before the step, gradient norm before clipping, after clipping)."""
     loss = batch_gradients(theta, grad, cfg, X, Y, dh_norms)
     before, after = clip_and_update(theta, grad, m, v, step, cfg, hyper)
     return loss, before, after
+
+
+@kernel
+def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, epoch_loss, epoch_norm, dh_norms):
+    """len(orders) epochs in place (recurrent.train_epochs_with, this cell's batches). Returns
+    (epochs run, optimizer steps taken so far)."""
+    return train_epochs_with(batch_gradients, theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size,
+                             epoch_loss, epoch_norm, dh_norms)

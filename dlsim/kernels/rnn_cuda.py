@@ -5,7 +5,8 @@ per (sample, unit), with the CPU's scalar kernels compiled for the device."""
 from dlsim.kernels import gpu
 from dlsim.kernels import recurrent as rc
 from dlsim.kernels import recurrent_cuda as shared
-from dlsim.kernels.rnn import batch_gradients, train_batch  # noqa: F401 (on the CPU: a batch per call)
+from dlsim.kernels.rnn import batch_gradients, train_batch, unrolled  # noqa: F401 (on the CPU: a batch
+# per call, and the states a picture shows)
 
 cuda = gpu.cuda()
 _unit_z = gpu.device(rc.unit_z)

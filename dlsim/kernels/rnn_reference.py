@@ -8,6 +8,8 @@ import numpy as np
 from dlsim.kernels import recurrent as rc
 from dlsim.kernels import recurrent_reference as common
 
+initial_theta = common.initial_theta   # the RNN adds nothing of its own
+
 
 def _act(z, kind):
     return np.tanh(z) if kind == rc.TANH else np.maximum(z, 0.0)
@@ -94,5 +96,18 @@ def outputs(theta, cfg, X):
     return forward(theta, cfg, X)[2]
 
 
-train_batch = common.train_batch      # the same loop for both networks: it asks cfg which it trains
-train_epochs = common.train_epochs
+def unrolled(theta, cfg, X):
+    """h (B, L, T+1, H) and the logits (B, T, O) of a forward pass (as the compiled kernel)."""
+    _, hs, logits = forward(theta, cfg, X)
+    return np.stack(hs, axis=1), logits
+
+
+def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
+    """One step: (loss, norm before clipping, after), as the compiled kernel."""
+    return common.train_batch(gradients, theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms)
+
+
+def train_epochs(theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size, epoch_loss, epoch_norm, dh_norms):
+    """The shared training loop with this cell's gradients, as the compiled kernel."""
+    return common.train_epochs(gradients, theta, grad, m, v, step, cfg, hyper, X, Y, orders, batch_size,
+                               epoch_loss, epoch_norm, dh_norms)

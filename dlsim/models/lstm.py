@@ -7,9 +7,11 @@ import numpy as np
 
 from dlsim.kernels import activations
 from dlsim.kernels import lstm as kernel
+from dlsim.kernels.lstm_reference import initial_theta
 from dlsim.models import options as opt
 from dlsim.models.lstm_formulas import FORMULAS, Op
 from dlsim.models.recurrent import Recurrent
+from dlsim.models.recurrent_inspect import INSPECTED
 from dlsim.models.recurrent_options import shared_options
 from dlsim.models.recurrent_steps import SequenceSteps
 from dlsim.protocol.events import BACKWARD, FORWARD, Event
@@ -19,7 +21,13 @@ class LSTM(SequenceSteps, Recurrent):
     name = "lstm"
     summary = "a recurrent network with gates: the forget gate keeps a memory that plain RNNs lose"
     formulas = FORMULAS
-    gates = 4
+    cell = kernel.CELL
+    inspected = {**INSPECTED,
+                 "c": "the top layer's cell c_t (T+1, units); row 0 is c₀",
+                 "gate_f": "the forget gate f_t of the top layer (T, units): how much of c_{t−1} stays (near 1: kept)",
+                 "gate_i": "the input gate i_t (T, units): how much of the candidate g_t is written",
+                 "gate_g": "the candidate g_t (T, units), from −1 to 1",
+                 "gate_o": "the output gate o_t (T, units): how much of tanh(c_t) is shown as h_t"}
     options = shared_options("first_bit") + (
         opt.real("forget_bias", 1.0, "the forget gate's initial bias (1: remember at first; 0: forget half)",
                  low=-10.0, high=10.0),
@@ -31,8 +39,20 @@ class LSTM(SequenceSteps, Recurrent):
         # the gate and cell kernels stepping calls one at a time (compiled, or by Python on numpy)
         self.cell_ops, self.act_ops = self.kernels.scalar(kernel), self.kernels.scalar(activations)
 
-    def forget_bias(self):
-        return float(self.config["forget_bias"])
+    def initial_theta(self, rng):
+        return initial_theta(self.cfg, rng, float(self.config["forget_bias"]))
+
+    def _unrolled(self, kernels, x):
+        h, c, a, logits = kernels.lstm.unrolled(self.theta, self.cfg, x)
+        return {"h": h[0], "c": c[0], "a": a[0], "logits": logits[0]}
+
+    def _cell_pictures(self, state):
+        """c and the four gates of the top layer, from a record or a pass (a: (L, T, 4H), rows f, i, g, o)."""
+        a, H = state["a"][-1], state["h"].shape[2]
+        out = {"c": state["c"][-1].copy()}
+        for q, name in enumerate(kernel.GATES):
+            out[f"gate_{name}"] = a[:, q * H:(q + 1) * H].copy()
+        return out
 
     def _extend_record(self, record, layers):
         L, T, H = record["h"].shape[0], record["x"].shape[0], record["h"].shape[2]

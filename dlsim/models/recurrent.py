@@ -6,7 +6,10 @@ paths, evaluation and cost. A subclass writes one sequence's forward and BPTT op
 Three paths, one arithmetic: `events(OP)` steps one unit (or gate) and one time step at a time,
 `events(BATCH)` runs a batch per compiled call (`kernels.<net>.train_batch`), `train_fused` whole
 epochs (`kernels.<net>.train_epochs`); all write the same bits (tests/test_recurrent_models.py).
-A "layer" is one time step; a sample is one sequence.
+A "layer" is one time step; a sample is one sequence. What the pictures show is computed in
+recurrent_inspect.py (inspect()); the targets the API's gradients take, in recurrent_targets.py.
+The public entry points taking sequences check them first (check_inputs: (N, T, features) as the
+model was built).
 """
 import math
 
@@ -15,25 +18,33 @@ import numpy as np
 from dlsim.errors import UserError
 from dlsim.kernels import optimizers
 from dlsim.kernels import recurrent as rc
-from dlsim.kernels.recurrent_reference import initial_theta, unpack
+from dlsim.kernels.recurrent_reference import unpack
 from dlsim.models import recurrent_cost, recurrent_data
 from dlsim.models.batched import MiniBatched
 from dlsim.models.recurrent_formulas import METRICS, Op
+from dlsim.models.recurrent_inspect import SequencePictures
+from dlsim.models.recurrent_options import layer_sizes
+from dlsim.models.recurrent_targets import SequenceTargets
 from dlsim.protocol.events import UPDATE, Event, Level
 
 FUSED_CHUNK = 1000   # epochs per compiled call at most, so the sample orders stay small
 
 
-class Recurrent(MiniBatched):
+class Recurrent(SequencePictures, SequenceTargets, MiniBatched):
     kinds = ("sequences",)
     datasets = recurrent_data.TASKS
     default_epochs = 30
     metrics = METRICS
     learning_rule = "backpropagation through time"
-    gates = 1   # rows per unit in W_x, W_h, b: 1 (RNN) or 4 (LSTM: f, i, g, o)
-    saved = MiniBatched.saved + ("theta", "grad", "m", "v", "dh_sq", "dh_norms", "clipped", "batch_index", "sample",
-                           "batch_loss", "epoch_loss", "epoch_norm", "seq")
-    warm_up_size = {"hidden": 2, "steps": 6, "samples": 4, "test": 2, "batch": 2}
+    cell: dict = {}   # the cell's shape in cfg (its kernel module's CELL): gate rows per unit, states
+    saved = MiniBatched.saved + ("theta", "grad", "m", "v", "dh_sq", "dh_norms", "clipped", "clipped_grad",
+                                 "batch_index", "sample", "batch_loss", "epoch_loss", "epoch_norm", "seq")
+    warm_up_size = {"length": 6, "samples": 4, "test": 2, "batch": 2}
+
+    @property
+    def gates(self) -> int:
+        """Rows per unit in W_x, W_h, b: 1 (RNN) or 4 (LSTM: f, i, g, o)."""
+        return self.cell["gates"]
 
     def __init__(self, config, data):
         super().__init__(config, data)
@@ -41,7 +52,7 @@ class Recurrent(MiniBatched):
         self.rc, self.optimizer_ops = self.kernels.scalar(rc), self.kernels.scalar(optimizers)
         self.task = recurrent_data.make(self.config)
         self.data = self.task.dataset()
-        T, n = self.task.steps, self.task.X.shape[0]
+        T, n = self.task.length, self.task.X.shape[0]
         if config["truncate"] > T:
             raise UserError(f"option 'truncate': {config['truncate']} is longer than the {T}-step sequences; "
                             f"use 0 (the whole sequence) or 1..{T}")
@@ -50,32 +61,36 @@ class Recurrent(MiniBatched):
                             f"use 1..{n}, or 0 for all of them")
         self.batch_size = config["batch"] or n
         self.config["shuffle"] = self.batch_size < n
-        self.cfg = self.rc.config(self.task.X.shape[2], config["hidden"], self.task.Y.shape[2], self.gates,
-                             config["layers"], self.activation_name(), self.task.loss, self.task.per_step,
-                             config["truncate"], config["h0"] == "learned", config["optimizer"])
+        sizes = layer_sizes(config)
+        self.cfg = self.rc.config(self.task.X.shape[2], sizes[0], self.task.Y.shape[2], **self.cell,
+                                  layers=len(sizes), activation=self.activation_name(), loss=self.task.loss,
+                                  per_step=self.task.per_step, truncate=config["truncate"],
+                                  learn_h0=config["h0"] == "learned", optimizer=config["optimizer"])
         self.X, self.Y = self.task.X, self.task.Y
-        rng = np.random.default_rng([config["seed"], 1])
-        self.theta = initial_theta(self.cfg, rng, self.forget_bias())      # (P,)
+        self.theta = self.initial_theta(np.random.default_rng([config["seed"], 1]))   # (P,)
         self.grad = np.zeros_like(self.theta)       # (P,) accumulates over the current batch
         self.m = np.zeros_like(self.theta)          # (P,) momentum velocity or Adam's first moment
         self.v = np.zeros_like(self.theta)          # (P,) Adam's second moment
-        L = config["layers"]
+        L = len(sizes)
         self.dh_sq = np.zeros((L, T))               # Σ over the batch's sequences so far of ‖δh_t‖²
         self.dh_norms = np.zeros((L, T))            # the last batch's ‖δh_t‖ (over the batch)
         self.clipped = (0.0, 0.0)                   # the last update's gradient norm before, after clipping
+        self.clipped_grad = np.zeros_like(self.theta)   # (P,) the last update's gradient, as clipped
         self.batch_index = 0    # batches done in this epoch
         self.sample = 0         # sequences done in this batch
         self.batch_loss = 0.0   # running loss of the current batch
         self.epoch_loss = 0.0   # running Σ batch loss × batch size of the current epoch
         self.epoch_norm = 0.0   # running Σ gradient norm (before clipping) of the epoch's batches
-        self.seq: dict = {}     # the sequence being stepped, for the view (see _record_sequence)
+        self.seq: dict = {}     # the sequence being stepped, as computed (recurrent_steps' record)
+        self._text_cache = (None, None)   # (key, text): what _generated last wrote (not a state)
 
     # --- what a subclass says ------------------------------------------------------------------
     def activation_name(self) -> str:
         return "tanh"
 
-    def forget_bias(self) -> float:
-        return 0.0
+    def initial_theta(self, rng) -> np.ndarray:
+        """The parameters' starting values (kernels.<net>_reference.initial_theta)."""
+        raise NotImplementedError
 
     @property
     def net(self):
@@ -104,32 +119,11 @@ class Recurrent(MiniBatched):
     def flat_params(self):
         return self.theta
 
-    def gradients(self, X, Y):
-        """(loss, {name: ∂L/∂param}) for the sequences X (N, T, F) and targets Y; nothing changes."""
-        X, Y = np.ascontiguousarray(X, np.float64), np.ascontiguousarray(Y, np.float64)
-        grad = np.zeros_like(self.theta)
-        loss = self.net.batch_gradients(self.theta, grad, self.cfg, X, Y, np.zeros((self.cfg[rc.LAYERS], X.shape[1])))
-        return float(loss), self._named(grad)
-
-    def targets(self, y) -> np.ndarray:
-        """Targets for class labels y (N,): one class after the last step, as first_bit and counting
-        have; the training set's own labels stand for its sequences' targets (what the API's
-        gradients() with no arguments passes)."""
-        y = np.asarray(y)
-        if len(y) == len(self.Y) and np.array_equal(y, self.data.y):
-            return self.Y
-        if self.task.per_step or self.task.loss != "softmax_ce":
-            raise UserError(f"{self.name} on {self.task.name} has targets of shape (N, {self.Y.shape[1]}, "
-                            f"{self.Y.shape[2]}), not class labels: call model.gradients(X, Y) with them")
-        return np.eye(self.Y.shape[2])[y][:, None, :]
-
-    def check_targets(self, Y) -> np.ndarray:
-        """Rows (N, outputs) of targets after the last step, for a task scored there."""
-        Y = np.asarray(Y, np.float64)
-        if self.task.per_step or Y.ndim != 2 or Y.shape[1] != self.Y.shape[2]:
-            raise UserError(f"{self.name} on {self.task.name} takes targets of shape (N, {self.Y.shape[1]}, "
-                            f"{self.Y.shape[2]}): call model.gradients(X, Y) with them")
-        return np.ascontiguousarray(Y[:, None, :])
+    @property
+    def last_clipped_gradient(self) -> dict[str, np.ndarray] | None:
+        """The gradient the last update applied, after clipping by its global norm (copies, by
+        parameter name; its norm before and after clipping is `clipped`), or None before any update."""
+        return {k: v.copy() for k, v in self._named(self.clipped_grad).items()} if self.steps else None
 
     def hyper(self):
         c = self.config
@@ -138,8 +132,8 @@ class Recurrent(MiniBatched):
 
     # --- evaluation --------------------------------------------------------------------------
     def outputs(self, X) -> np.ndarray:
-        """Logits (N, T, O) for the sequences X."""
-        return self.net.outputs(self.theta, self.cfg, np.ascontiguousarray(X, np.float64))
+        """Logits (N, T, O) for the sequences X (N, T, F)."""
+        return self.net.outputs(self.theta, self.cfg, self.check_inputs(X))
 
     def _scored(self, logits):
         """The logits of the steps that carry a loss: (N, T or 1, O)."""
@@ -173,6 +167,23 @@ class Recurrent(MiniBatched):
         """The class of each sequence's last output."""
         return self.outputs(X)[:, -1].argmax(axis=1)
 
+    def probabilities(self, X) -> np.ndarray:
+        """(N, classes): each sequence's class probabilities after its last step (the softmax of its
+        last logits), for a task scored by softmax-CE."""
+        if self.task.loss != "softmax_ce":
+            raise UserError(f"{self.name} on {self.task.name} (loss=mse) gives numbers, not class probabilities")
+        last = self.outputs(X)[:, -1]
+        e = np.exp(last - last.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def exercise(self) -> None:
+        """Evaluation, and what inspect() computes at rest (one sequence unrolled, the answers or the
+        written text), through the model's own kernels: the app's warm-up compiles them."""
+        super().exercise()
+        self._pictures(self.kernels, None)
+        if self.task.loss == "softmax_ce":
+            self.probabilities(self.X[:1])
+
     # --- the event stream ----------------------------------------------------------------------
     def _sample_events(self, s, batch):
         if self.sample == 0:
@@ -185,6 +196,7 @@ class Recurrent(MiniBatched):
         loss, before, after = self.net.train_batch(self.theta, self.grad, self.m, self.v, self.steps, self.cfg,
                                                    self.hyper(), self.X[rows], self.Y[rows], self.dh_norms)
         self.batch_loss, self.clipped = float(loss), (float(before), float(after))
+        self.clipped_grad[:] = self.grad
         return self.batch_done(len(rows))
 
     def _update_events(self, n_rows):
@@ -194,6 +206,7 @@ class Recurrent(MiniBatched):
         threshold = float(self.config["clip"])
         before, after = self.rc.clip_global(self.grad, threshold)
         self.clipped = (float(before), float(after))
+        self.clipped_grad[:] = self.grad
         yield Event(Op.CLIP, UPDATE, f"{self.name}.grad", {
             "threshold": threshold, "before": before, "after": after, "fired": after < before},
             closes=Level.LAYER)
@@ -252,6 +265,7 @@ class Recurrent(MiniBatched):
             for e in range(ran):
                 self.epoch += 1
                 self.record({"loss": float(losses[e]), "grad_norm": float(norms[e])})
+            self.clipped_grad[:] = self.grad   # the last batch's, as clipped
             self.history[-1].update(self.evaluate())
             done += ran
             if ran < n or not math.isfinite(losses[ran - 1]):
@@ -261,8 +275,8 @@ class Recurrent(MiniBatched):
     # --- cost ---------------------------------------------------------------------------------
     @classmethod
     def estimate(cls, config, data, history):
-        return recurrent_cost.estimate(cls.gates, config, data, history)
+        return recurrent_cost.estimate(cls.cell["gates"], config, data, history)
 
     # the compiled code is the same for every option (they are values in cfg, not types); the
     # second variant runs the stepped path's two-layer, learned-h₀ and truncation branches
-    warm_up_configs = ({}, {"layers": 2, "h0": "learned", "truncate": 2})
+    warm_up_configs = ({"hidden": 2}, {"hidden": (2, 2), "h0": "learned", "truncate": 2})

@@ -1,6 +1,7 @@
 """What an RNN or LSTM configuration costs, from its sizes before anything is allocated
 (Model.estimate: the Simulator refuses what does not fit; lessons and headless runs warn of long work)."""
 from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
+from dlsim.models.recurrent_options import layer_sizes
 from dlsim.protocol.events import Level
 
 # Calibrated on the 2-core development machine: the fused epoch does about 10⁹ multiply-adds a
@@ -12,8 +13,9 @@ EVENT_SECONDS = 1 / 30_000
 def estimate(gates, config, data, history) -> Estimate:
     n, n_test = data.X.shape[0], data.X_test.shape[0]
     F = data.X.shape[2] if data.X.ndim == 3 else 1
-    T = config["steps"] + 1                     # first_bit adds the bit's step: an upper bound
-    H, L = config["hidden"], config["layers"]
+    T = config["length"] + 1                    # first_bit adds the bit's step: an upper bound
+    sizes = layer_sizes(config)
+    H, L = sizes[0], len(sizes)
     O = max(data.classes, 1)
     rows = gates * H
     params = sum(rows * ((F if l == 0 else H) + H + 1) + 2 * H for l in range(L)) + O * H + O
@@ -26,7 +28,7 @@ def estimate(gates, config, data, history) -> Estimate:
     per_epoch = {Level.OP: n * per_sample + batches * (2 * L + 4) + 1, Level.LAYER: n * 2 * T + batches * 2 + 1,
                  Level.SAMPLE: n + batches + 1, Level.BATCH: batches + 1, Level.EPOCH: 1}
     macs = T * (L * rows * (F + H) + O * H)      # forward, per sequence
-    state = 4 * params * FLOAT
+    state = 5 * params * FLOAT                  # theta, grad, m, v and the last clipped gradient
     memory = {
         "parameters and optimizer state": state,
         "training data": (n + n_test) * T * (F + O) * FLOAT,

@@ -1,5 +1,5 @@
 """The RNN's and the LSTM's data: a sequence task (dlsim.protocol.sequences) made at the length the
-model's `steps` option asks for, with the output and loss options applied, and a test split.
+model's `length` option asks for, with the output and loss options applied, and a test split.
 
 The tasks are also registered as datasets of kind `sequences` (at their default length), so that
 `dlsim list`, the home screen and the Simulator find them by name like any other set; the model
@@ -30,7 +30,8 @@ class Task:
     vocabulary: str = ""   # characters: the symbol of each one-hot column
 
     @property
-    def steps(self) -> int:
+    def length(self) -> int:
+        """T, the steps of each sequence (first_bit: the option's length + 1, the bit's step)."""
         return self.X.shape[1]
 
     def dataset(self) -> Dataset:
@@ -42,24 +43,24 @@ class Task:
         return Dataset(self.name, self.X, labels(self.Y), self.X_test, labels(self.Y_test), classes, SEQUENCES)
 
 
-def _generate(name: str, samples: int, steps: int | None, noise: float, seed: int) -> sequences.Sequences:
+def _generate(name: str, samples: int, length: int | None, noise: float, seed: int) -> sequences.Sequences:
     fn = sequences.TASKS[name]
     given = {"samples": samples, "seed": seed}
-    if steps is not None:
-        given["steps"] = steps
+    if length is not None:
+        given["length"] = length
     if name == "sine":
         given["noise"] = noise
     return fn(**given)
 
 
 def make(config: dict) -> Task:
-    """The task of config['dataset'] with config's steps, samples, test, noise, seed, output, loss."""
-    name, steps = config["dataset"], config["steps"]
+    """The task of config['dataset'] with config's length, samples, test, noise, seed, output, loss."""
+    name, length = config["dataset"], config["length"]
     try:
-        train = _generate(name, config["samples"], steps, config["noise"], config["seed"])
+        train = _generate(name, config["samples"], length, config["noise"], config["seed"])
     except UserError as e:   # the task's own limits on its length (first_bit: 5–50 steps)
-        raise UserError(f"option 'steps' on dataset {name}: {str(e).removeprefix(name + ': ')}") from None
-    test = _generate(name, max(config["test"], 1), steps, config["noise"], config["seed"] + TEST_SEED)
+        raise UserError(f"option 'length' on dataset {name}: {str(e).removeprefix(name + ': ')}") from None
+    test = _generate(name, max(config["test"], 1), length, config["noise"], config["seed"] + TEST_SEED)
     per_step, loss = train.per_step, train.loss
     Y, Y_test = train.Y, test.Y
     if config["output"] == "every" and not per_step:

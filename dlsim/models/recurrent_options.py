@@ -1,8 +1,35 @@
 """The options the RNN and the LSTM share (each adds its own: the RNN's activation, the LSTM's
-forget-gate bias)."""
+forget-gate bias), and the stacked layers' sizes they give.
+
+`length` is the sequence length T (it was called `steps`, which also meant the updates made and the
+CLI's --steps; the old name still works). `hidden` is what it is for the MLP: the size of each
+hidden layer, one number a layer ("8", or "8,8" for two stacked layers of 8; a single number is
+still accepted). The stacked layers share one parameter layout, so they have the same size.
+"""
+from dataclasses import replace
+from numbers import Real
+
+from dlsim.errors import UserError
 from dlsim.kernels import optimizers
 from dlsim.models import options as opt
 from dlsim.models import recurrent_data
+
+MOST_LAYERS, MOST_UNITS = 2, 256
+
+
+def _hidden():
+    """opt.sizes, also taking one whole number (the former type of this option), and held to what
+    the kernels build: one or two layers of the same size."""
+    sizes = opt.sizes("hidden", (8,), "units of each stacked recurrent layer, one number a layer (8, or 8,8 "
+                      "for two layers)", high=MOST_UNITS)
+
+    def parse(raw):
+        value = sizes.parse((raw,) if isinstance(raw, Real) else raw)
+        if not 1 <= len(value) <= MOST_LAYERS or len(set(value)) != 1:
+            raise ValueError
+        return value
+    return replace(sizes, parse=parse, allowed=f"one or two layer sizes from 1 to {MOST_UNITS}, the same "
+                                                f"for both (e.g. 8 or 8,8)")
 
 
 def shared_options(default_dataset: str) -> tuple:
@@ -10,10 +37,11 @@ def shared_options(default_dataset: str) -> tuple:
         opt.choice("dataset", default_dataset, "the task: sine (next value), first_bit (remember it), "
                    "adding, parity, counting, characters (next character)", recurrent_data.TASKS),
         opt.integer("seed", 0, "seeds the data, the initial weights and the shuffling"),
-        opt.integer("steps", 20, "sequence length T (first_bit: 5–50 noise steps after the bit)",
-                    low=1, high=1000),
-        opt.integer("hidden", 8, "units per layer", low=1, high=256),
-        opt.integer("layers", 1, "stacked recurrent layers", low=1, high=2),
+        opt.renamed(opt.integer("length", 20, "sequence length T (first_bit: 5–50 noise steps after the bit)",
+                                low=1, high=1000), "steps"),
+        _hidden(),
+        opt.integer("layers", 0, "the former way to stack layers: N layers of hidden's one size (0: as many "
+                    "as hidden lists, the way to say it now)", low=0, high=MOST_LAYERS),
         opt.choice("output", "task", "a target at every step or after the last one (task: its own)",
                    ("task", "every", "last")),
         opt.choice("loss", "task", "mse or softmax_ce (task: its own)", ("task", "mse", "softmax_ce")),
@@ -31,3 +59,15 @@ def shared_options(default_dataset: str) -> tuple:
         opt.integer("test", 64, "test sequences", low=0, high=100_000),
         opt.real("noise", 0.05, "noise added to the sine waves", high=5.0),
     )
+
+
+def layer_sizes(config: dict) -> tuple[int, ...]:
+    """The units of each stacked layer: `hidden`, or its one size repeated `layers` times (the
+    former spelling, layers=2 hidden=8, of hidden=8,8)."""
+    hidden, layers = tuple(config["hidden"]), config["layers"]
+    if not layers or layers == len(hidden):
+        return hidden
+    if len(hidden) == 1:
+        return hidden * layers
+    raise UserError(f"options 'hidden' ({','.join(map(str, hidden))}) and 'layers' ({layers}) disagree: "
+                    f"hidden alone says how many layers (e.g. hidden={hidden[0]},{hidden[0]})")

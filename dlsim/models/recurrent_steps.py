@@ -8,7 +8,7 @@ step's contributions to ∂W_x, ∂W_h, ∂b. Every number is the scalar helper 
 dlsim.kernels.recurrent (or lstm) that the batch kernels loop over, in their order, so a stepped
 batch writes the bits of a compiled one.
 
-`record` holds the sequence as it is computed (what the view draws): x (T, F), y, h (L, T+1, H),
+`record` holds the sequence as it is computed (what inspect() shows): x (T, F), y, h (L, T+1, H),
 the network's own arrays, logits and dy (T, O), dh_norm (L, T) for this sequence, and `t`, `phase`.
 """
 import math

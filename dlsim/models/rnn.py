@@ -5,6 +5,8 @@ activation per unit and time step forward, and one δ = ∂L/∂h·f'(z) per uni
 import numpy as np
 
 from dlsim.kernels import recurrent as rc
+from dlsim.kernels import rnn as kernel
+from dlsim.kernels.rnn_reference import initial_theta
 from dlsim.models import options as opt
 from dlsim.models.recurrent import Recurrent
 from dlsim.models.recurrent_options import shared_options
@@ -17,7 +19,7 @@ class RNN(SequenceSteps, Recurrent):
     name = "rnn"
     summary = "a network unrolled in time: hidden state, backpropagation through time, vanishing gradients"
     formulas = FORMULAS
-    gates = 1
+    cell = kernel.CELL
     options = shared_options("sine") + (
         opt.choice("activation", "tanh", "f, the hidden units' activation", tuple(rc.ACTIVATIONS)),
         opt.backend(),
@@ -25,6 +27,13 @@ class RNN(SequenceSteps, Recurrent):
 
     def activation_name(self):
         return self.config["activation"]
+
+    def initial_theta(self, rng):
+        return initial_theta(self.cfg, rng)
+
+    def _unrolled(self, kernels, x):
+        h, logits = kernels.rnn.unrolled(self.theta, self.cfg, x)
+        return {"h": h[0], "logits": logits[0]}
 
     def _extend_record(self, record, layers):
         L, T, H = record["h"].shape[0], record["x"].shape[0], record["h"].shape[2]

@@ -135,7 +135,10 @@ class Simulator:
 
     def loss_and_gradients(self, X=None, y=None) -> tuple[float, dict[str, np.ndarray]]:
         """(loss, ∂L/∂param by name) on inputs X (N, features) with labels y: class numbers (N,), or
-        target rows (N, outputs) in the loss's own range. Default: the training set. Nothing changes."""
+        targets in the loss's own range, one per input: rows (N, outputs), or whatever shape the
+        network scores (a sequence network's targets at every step, (N, T, outputs): the model's
+        check_targets says, and refuses targets that do not pair with X). Default: the training set.
+        Nothing changes."""
         if not self.model.has_gradients():
             raise UserError(f"{self.name} has no gradients: it learns by {self.model.learning_rule}")
         if X is None and y is None:
@@ -144,14 +147,14 @@ class Simulator:
             raise UserError("give both the inputs X and their labels y, or neither (the training set)")
         X = self._inputs(X)
         y = arguments.numbers(y, "labels")
-        if y.ndim not in (1, 2):
+        if y.ndim == 0:
             raise UserError(f"labels must be class numbers (shape (N,)) or rows of targets (shape (N, "
                             f"outputs)), one per input row; got shape {y.shape}")
         if y.shape[0] != X.shape[0]:
             raise UserError(f"{X.shape[0]} inputs but {y.shape[0]} labels")
         if X.shape[0] == 0:
             raise UserError("a loss needs at least one sample; the inputs have no rows")
-        if y.ndim == 2:
+        if y.ndim >= 2:   # targets: the network says which shapes it scores
             return self.model.gradients(X, self.model.check_targets(y))
         classes = self.data.classes
         wrong = np.unique(y[~np.isin(y, np.arange(classes))])

@@ -29,7 +29,7 @@ def _keys(*keys):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_rnn_sine_inside_the_forward_pass(snap_compare, size):
     # a batch, a sequence, then seven time steps into the next one
-    app = make_app("rnn", steps=16, **SMALL)
+    app = make_app("rnn", length=16, **SMALL)
     assert snap_compare(app, terminal_size=size, run_before=_keys("4", "right", "3", "right", "2", *["right"] * 7))
 
 
@@ -37,10 +37,10 @@ def test_rnn_sine_inside_the_forward_pass(snap_compare, size):
 def test_lstm_first_bit_inside_the_backward_pass(snap_compare, size):
     # through a sequence's 13 forward steps (each closes at its output, the last at its loss),
     # then 6 steps back
-    app = make_app("lstm", steps=12, **SMALL)
+    app = make_app("lstm", length=12, **SMALL)
     assert snap_compare(app, terminal_size=size, run_before=_keys("4", "right", "2", *["right"] * 19))
 
 
 def test_lstm_writes_text(snap_compare):
-    app = make_app("lstm", dataset="characters", steps=12, hidden=16, samples=32, test=0, batch=8)
+    app = make_app("lstm", dataset="characters", length=12, hidden=16, samples=32, test=0, batch=8)
     assert snap_compare(app, terminal_size=(120, 40), run_before=_keys("4", *["right"] * 8))

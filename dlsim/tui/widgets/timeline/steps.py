@@ -17,22 +17,21 @@ class StepsPanel(Panel):
         tr = frame.extras.get("trace")
         if not tr:
             return []
-        T = tr["x"].shape[0]
-        span = window(T, width - 5, tr["t"])
+        T, t = tr["x"].shape[0], tr.get("t")
+        span = window(T, width - 5, t)
         mono = getattr(self.app, "no_color", False)
         out: list[Cells] = []
-        gates = tr.get("gates")
         bars_h = max(1, height - 1)
-        if gates is not None:
-            H = gates.shape[2] // 4
+        if "gate_f" in tr:
+            H = tr["gate_f"].shape[1]
             per_gate = max(1, min(-(-H // 2), (height - 4) // 4))   # half blocks; ≥ 3 lines of bars
             bars_h = max(1, height - 4 * per_gate - 1)
-            for q, name in enumerate(GATE_NAMES):
-                values = gates[-1, :, q * H:(q + 1) * H].T
+            for name in GATE_NAMES:
+                values = tr[f"gate_{name}"].T
                 centred = values if name == "g" else values - 0.5
                 out += heat_lines(name, centred, 0.5 if name != "g" else 1.0, per_gate, span, mono, tr["known"])
         dh = tr["dh"]
         words = tr["dh_words"]
         out.append([(f"‖δh_t‖ {words}"[:width], st.plain(bold=True) if tr["phase"] == "backward" else DIM)])
-        out += log_bars(dh, min(bars_h, height - len(out)), span, tr["t"] if tr["phase"] == "backward" else None)
+        out += log_bars(dh, min(bars_h, height - len(out)), span, t if tr["phase"] == "backward" else None)
         return out[:height]

@@ -19,17 +19,18 @@ class TaskPanel(Panel):
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
-        if "generated" in ex:
-            return self._text(ex["generated"], width, height)
-        if "answers" in ex:
-            return self._answers(ex["answers"], width, height)
-        if ex.get("trace"):
-            return self._curve(ex["trace"], width, height)
+        tr = ex.get("trace")
+        if tr and "generated" in tr:
+            return self._text(tr["generated"], width, height)
+        if tr and "answers" in tr:
+            return self._answers(answer_rows(tr["answers"], ex["answer_inputs"], tr["classes"]), width, height)
+        if tr:
+            return self._curve(tr, width, height)
         return []
 
     def _curve(self, tr, width, height) -> list[Cells]:
         """Target (dim) and prediction (bright) of output 0 over the steps computed so far."""
-        y, pred = tr["y"][:, 0], tr["logits"][:tr["known"], 0]
+        y, pred = tr["y"][:, 0], tr["outputs"][:tr["known"], 0]
         if height < 2 or width < 4:
             return []
         canvas = Braille(width, height - 1)
@@ -45,7 +46,7 @@ class TaskPanel(Panel):
         canvas.polyline(*xy(y), key=0, power=0, dash=2)
         if len(pred):
             canvas.polyline(*xy(pred), key=1, power=1)
-        out = [[(f"sequence {tr['s']}: ┄ target y_t, ━ prediction ŷ_t"[:width], DIM)]]
+        out = [[(f"sequence {tr['sequence']}: ┄ target y_t, ━ prediction ŷ_t"[:width], DIM)]]
         for r in range(height - 1):
             row: Cells = []
             for c in range(width):
@@ -77,22 +78,15 @@ class TaskPanel(Panel):
         return out[:height]
 
 
-def answer_rows(X, Y, logits, per_step: bool, classes: bool, count: int) -> list[dict]:
-    """What the answers list shows for the first `count` sequences: a glimpse of the inputs, the
-    truth and the network's answer at the last step, and whether they agree."""
+def answer_rows(answers, X, classes: bool) -> list[dict]:
+    """The answers list's lines from the model's answers ((sequence, truth, answer, right) each) and
+    those sequences' inputs X: a glimpse of the inputs, the truth and the answer as text."""
     out = []
-    for s in range(min(count, len(X))):
-        x = X[s]
+    for (s, truth, answer, right), x in zip(answers, X):
         if x.shape[1] == 1:
             inputs = " ".join(f"{v:+.1f}".replace("-", "−") for v in x[:4, 0]) + (" …" if len(x) > 4 else "")
         else:
             inputs = "marked " + " + ".join(num(v, 2) for v in x[x[:, 1] > 0, 0])
-        truth_row, out_row = Y[s, -1], logits[s, -1]
-        if classes:
-            truth, answer = int(np.argmax(truth_row)), int(np.argmax(out_row))
-            out.append({"seq": s, "inputs": inputs, "truth": str(truth), "answer": str(answer), "right": truth == answer})
-        else:
-            truth, answer = float(truth_row[0]), float(out_row[0])
-            out.append({"seq": s, "inputs": inputs, "truth": num(truth), "answer": num(answer),
-                        "right": abs(truth - answer) < 0.1})
+        shown = (str(int(truth)), str(int(answer))) if classes else (num(truth), num(answer))
+        out.append({"seq": s, "inputs": inputs, "truth": shown[0], "answer": shown[1], "right": bool(right)})
     return out

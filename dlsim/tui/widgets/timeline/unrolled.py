@@ -1,6 +1,7 @@
 """The network unrolled in time: a column per step with its input x_t, the hidden state h_t as a
 neurons × time heatmap (and the LSTM's cell c_t), the output ŷ_t and the target y_t; the current
-step under ▼; the current step's numbers on the last line."""
+step under ▼; the current step's numbers on the last line. Reads the model's pictures (the view's
+extras["trace"]: Model.inspect's names, with the task's layout words)."""
 import numpy as np
 
 from dlsim.protocol.numbers import num
@@ -26,13 +27,13 @@ class Timeline(Panel):
         tr = frame.extras.get("trace")
         if not tr:
             return []
-        x, h, logits = tr["x"], tr["h"][-1, 1:], tr["logits"]
-        T = x.shape[0]
-        span = window(T, width - 5, tr["t"])
+        x, h, logits = tr["x"], tr["h"][1:], tr["outputs"]
+        T, t = x.shape[0], tr.get("t")
+        span = window(T, width - 5, t)
         first, shown, per = span
         known = tr["known"]
         mono = getattr(self.app, "no_color", False)
-        out: list[Cells] = [ruler(span, tr["t"])]
+        out: list[Cells] = [ruler(span, t)]
         out.append(self._inputs(x, span, tr["vocabulary"]))
         reserved = 3 + (1 if height > 8 else 0)            # ŷ, y, the numbers line (and a gap)
         budget = max(1, height - len(out) - reserved)
@@ -40,7 +41,7 @@ class Timeline(Panel):
         h_lines = budget if extra is None else max(1, budget // 2)
         out += heat_lines("h", h.T, 1.0, h_lines, span, mono, known)
         if extra is not None:
-            c = extra[-1, 1:]
+            c = extra[1:]
             scale = max(1.0, float(np.nanmax(np.abs(c[:known]))) if known else 1.0)
             out += heat_lines("c", c.T, scale, max(1, budget - h_lines), span, mono, known)
         out.append(self._outputs("ŷ", logits, span, known, tr, predicted=True))
@@ -72,19 +73,19 @@ class Timeline(Panel):
             if row is None or t >= known or (predicted and not per_step and t != T - 1):
                 cells.append((" " * per, None))
             elif tr["classes"]:
-                cells.append((symbol(row, tr["vocabulary"]).ljust(per), CURRENT if t == tr["t"] else st.plain()))
+                cells.append((symbol(row, tr["vocabulary"]).ljust(per), CURRENT if t == tr.get("t") else st.plain()))
             else:
                 ch, style = glyph(float(row[0]), 1.0)
                 cells.append((ch * per, style))
         return cells
 
     def _numbers(self, tr, width) -> Cells:
-        t = tr["t"]
+        t = tr.get("t")
         if t is None or t >= tr["known"]:
             return [("", DIM)]
         x = tr["x"][t]
         xs = symbol(x, tr["vocabulary"]) if x.shape[0] > 2 else ", ".join(num(v) for v in x)
-        ys = tr["logits"][t]
+        ys = tr["outputs"][t]
         yhat = symbol(ys, tr["vocabulary"]) if tr["classes"] else num(ys[0])
-        text = f"t={t}: x=({xs})  ŷ={yhat}  ‖h‖={num(float(np.linalg.norm(tr['h'][-1, t + 1])))}"
+        text = f"t={t}: x=({xs})  ŷ={yhat}  ‖h‖={num(float(np.linalg.norm(tr['h'][t + 1])))}"
         return [(text[:width], st.plain())]
