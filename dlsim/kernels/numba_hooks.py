@@ -18,8 +18,9 @@ from dlsim.kernels import cache
 class _Locator(_CacheLocator):
     """Every kernel in cache.directory(); the directory's name already says which sources it holds."""
 
-    def __init__(self, py_func):
+    def __init__(self, py_func, py_file):
         self._lineno = py_func.__code__.co_firstlineno
+        self._py_file = py_file   # what Numba's warning names when a function cannot be cached
 
     def get_cache_path(self):
         return str(cache.directory())
@@ -32,7 +33,7 @@ class _Locator(_CacheLocator):
 
     @classmethod
     def from_function(cls, py_func, py_file):
-        return cls(py_func) if cache.directory() is not None else None
+        return cls(py_func, py_file) if cache.directory() is not None else None
 
 
 class _Impl(CompileResultCacheImpl):

@@ -107,10 +107,12 @@ def optimizer_coefficients(beta1: float = 0.9) -> tuple[Option, ...]:
 
 
 def sizes(name, default, help, low=1, high=1024):
-    """A list of layer sizes: '16,16' or [16, 16]; '' or [] for none."""
+    """A list of layer sizes: '16,16' or [16, 16]; '' or [] for none; one whole number for one layer."""
     one = _number(int, low, high, False)
 
     def parse(raw):
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            raw = (raw,)
         parts = [p for p in raw.split(",") if p.strip()] if isinstance(raw, str) else list(raw)
         return tuple(one(p.strip() if isinstance(p, str) else p) for p in parts)
     return Option(name, default, help, parse,

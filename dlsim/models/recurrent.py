@@ -21,6 +21,7 @@ from dlsim.kernels import recurrent as rc
 from dlsim.kernels.recurrent_reference import unpack
 from dlsim.models import recurrent_cost, recurrent_data
 from dlsim.models.batched import MiniBatched
+from dlsim.models.flat_parameters import FlatParameters
 from dlsim.models.recurrent_formulas import METRICS, Op
 from dlsim.models.recurrent_inspect import SequencePictures
 from dlsim.models.recurrent_options import layer_sizes
@@ -30,7 +31,7 @@ from dlsim.protocol.events import UPDATE, Event, Level
 FUSED_CHUNK = 1000   # epochs per compiled call at most, so the sample orders stay small
 
 
-class Recurrent(SequencePictures, SequenceTargets, MiniBatched):
+class Recurrent(SequencePictures, SequenceTargets, FlatParameters, MiniBatched):
     kinds = ("sequences",)
     datasets = recurrent_data.TASKS
     default_epochs = 30
@@ -67,10 +68,7 @@ class Recurrent(SequencePictures, SequenceTargets, MiniBatched):
                                   per_step=self.task.per_step, truncate=config["truncate"],
                                   learn_h0=config["h0"] == "learned", optimizer=config["optimizer"])
         self.X, self.Y = self.task.X, self.task.Y
-        self.theta = self.initial_theta(np.random.default_rng([config["seed"], 1]))   # (P,)
-        self.grad = np.zeros_like(self.theta)       # (P,) accumulates over the current batch
-        self.m = np.zeros_like(self.theta)          # (P,) momentum velocity or Adam's first moment
-        self.v = np.zeros_like(self.theta)          # (P,) Adam's second moment
+        self.hold(self.initial_theta(np.random.default_rng([config["seed"], 1])))   # theta (P,) and the rest
         L = len(sizes)
         self.dh_sq = np.zeros((L, T))               # Σ over the batch's sequences so far of ‖δh_t‖²
         self.dh_norms = np.zeros((L, T))            # the last batch's ‖δh_t‖ (over the batch)
@@ -110,25 +108,14 @@ class Recurrent(SequencePictures, SequenceTargets, MiniBatched):
         return named
 
     @property
-    def params(self):
-        return self._named(self.theta)
-
-    def accumulated_gradients(self):
-        return self._named(self.grad)
-
-    def flat_params(self):
-        return self.theta
-
-    @property
     def last_clipped_gradient(self) -> dict[str, np.ndarray] | None:
         """The gradient the last update applied, after clipping by its global norm (copies, by
         parameter name; its norm before and after clipping is `clipped`), or None before any update."""
         return {k: v.copy() for k, v in self._named(self.clipped_grad).items()} if self.steps else None
 
     def hyper(self):
-        c = self.config
-        return self.rc.hyper(float(c["lr"]), float(c["momentum"]), float(c["beta1"]), float(c["beta2"]), 1e-8,
-                        float(c["clip"]))
+        _, lr, mu, beta1, beta2, eps = self.optimizer_settings()
+        return self.rc.hyper(lr, mu, beta1, beta2, eps, float(self.config["clip"]))
 
     # --- evaluation --------------------------------------------------------------------------
     def outputs(self, X) -> np.ndarray:

@@ -7,10 +7,8 @@ hidden layer, one number a layer ("8", or "8,8" for two stacked layers of 8; a s
 still accepted). The stacked layers share one parameter layout, so they have the same size.
 """
 from dataclasses import replace
-from numbers import Real
 
 from dlsim.errors import UserError
-from dlsim.kernels import optimizers
 from dlsim.models import options as opt
 from dlsim.models import recurrent_data
 
@@ -18,13 +16,13 @@ MOST_LAYERS, MOST_UNITS = 2, 256
 
 
 def _hidden():
-    """opt.sizes, also taking one whole number (the former type of this option), and held to what
-    the kernels build: one or two layers of the same size."""
+    """opt.sizes (one whole number is one layer, the former type of this option), held to what the
+    kernels build: one or two layers of the same size."""
     sizes = opt.sizes("hidden", (8,), "units of each stacked recurrent layer, one number a layer (8, or 8,8 "
                       "for two layers)", high=MOST_UNITS)
 
     def parse(raw):
-        value = sizes.parse((raw,) if isinstance(raw, Real) else raw)
+        value = sizes.parse(raw)
         if not 1 <= len(value) <= MOST_LAYERS or len(set(value)) != 1:
             raise ValueError
         return value
@@ -49,11 +47,7 @@ def shared_options(default_dataset: str) -> tuple:
         opt.integer("truncate", 0, "truncated BPTT: gradients flow back at most k steps (0: the whole "
                     "sequence)", low=0, high=1000),
         opt.real("clip", 1.0, "clip the gradient's global norm to this (0: never)", high=1e6, live=True),
-        opt.choice("optimizer", "adam", "how gradients move the weights", tuple(optimizers.CODES)),
-        opt.real("lr", 0.01, "learning rate", low=0.0, low_open=True, high=1e6, live=True),
-        opt.real("momentum", 0.9, "momentum coefficient (optimizer=momentum)", high=0.999999, live=True),
-        opt.real("beta1", 0.9, "Adam's first-moment decay", high=0.999999, live=True),
-        opt.real("beta2", 0.999, "Adam's second-moment decay", high=0.999999, live=True),
+        *opt.optimizer_options("adam", 0.01),
         opt.integer("batch", 16, "sequences per update (0: all of them)", low=0, high=10**6),
         opt.integer("samples", 256, "training sequences", low=2, high=100_000),
         opt.integer("test", 64, "test sequences", low=0, high=100_000),
