@@ -42,8 +42,8 @@ def test_a_lesson_quantity_reads_the_inspected_value(name):
     shown = sim.inspect()
     scope = Scope(sim)
     for key, value in shown.items():
-        if key in sim.model.params or key in sim.config:
-            continue   # those names are the parameter's or the option's, looked up first
+        if key in sim.model.params or key in sim.config or key in sim.last.values:
+            continue   # those names are the event's or the parameter's, looked up first
         got = scope.value(parse_quantity(key))
         np.testing.assert_array_equal(np.asarray(got), np.asarray(value), err_msg=key)   # NaN where not computed yet
 

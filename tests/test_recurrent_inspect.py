@@ -2,13 +2,13 @@
 sequence its record, to the bit; at rest one forward pass through the backend's kernels, the same
 bits a stepped pass writes and close to the NumPy reference; the answers and the written text; and
 the same values in the app's frame, in a lesson and in a headless trace."""
-import json
 
 import numpy as np
 import pytest
 
 import dlsim
 from dlsim.cli import main
+from dlsim.console.trace_file import read_trace
 from dlsim.kernels import lstm_reference, readiness, rnn_reference
 from dlsim.protocol.events import Level
 from dlsim.tui.session import Session
@@ -138,7 +138,7 @@ def test_the_same_gates_in_the_app_and_in_a_headless_trace(tmp_path):
     for key, value in options.items():
         args += ["--set", f"{key}={value}"]
     assert main(args) == 0
-    records = [json.loads(line) for line in path.read_text().splitlines()]
+    records = read_trace(path)   # each event's inspected values made whole
     last = [r for r in records if r.get("type") == "event"][-1]
     sim = dlsim.make("lstm", **options)
     sim.train(epochs=1, detail=Level.BATCH)
