@@ -221,3 +221,52 @@ def test_a_cursor_is_a_small_frozen_ordered_value():
     assert Cursor(*np.array([2, 1, 0, 5])) == cursor and hash(Cursor(2, 1, 0, 5)) == hash(cursor)
     with pytest.raises(AttributeError):
         cursor.epoch = 3
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_batch_rows_and_order_are_the_samples_training_takes(name):
+    """The samples the events say each batch took are what sim.batch_rows() said at its start, and
+    an epoch's batches, end to end, are sim.order(epoch)."""
+    sim = make(name)
+    batches = []   # (epoch, batch_rows() at the batch's start, the samples its events name, in order)
+    while sim.epoch < 2:
+        done, updates = sim.model.epoch_progress()
+        if sim.cursor.sample == sim.cursor.op == 0 and done < updates:
+            batches.append((sim.epoch, sim.batch_rows(), []))
+        event = sim.step("op")
+        named, sample = batches[-1][2], event.values.get("sample")
+        if event.level == Level.OP and sample is not None and named[-1:] != [sample]:
+            named.append(sample)
+    if not any(named for _, _, named in batches):
+        pytest.skip(f"{name}'s events name no training sample (its own test checks its rows)")
+    for epoch, rows, named in batches:
+        assert list(rows) == named, f"epoch {epoch}"
+    for epoch in (0, 1):
+        assert list(sim.order(epoch)) == list(np.concatenate([r for e, r, _ in batches if e == epoch]))
+    assert sorted(sim.order(0)) == list(range(len(sim.data.X))) and list(sim.order(0)) != list(sim.order(1))
+
+
+def test_a_gan_step_takes_the_real_points_batch_rows_names():
+    sim = make("gan")   # k=2: two D steps, then a G step
+    for step in range(2):
+        rows, points = sim.batch_rows(), []
+        while True:
+            event = sim.step("op")
+            if event.op == "weighted_sum" and event.path == "gan.D.layer[0].neuron[0]":
+                points.append(event.values["inputs"])
+            if event.closes >= Level.BATCH:
+                break
+        assert len(rows) == 2 and np.array_equal(np.array(points[:2]), sim.data.X[rows]), f"D step {step}"
+    assert sim.batch_rows().size == 0   # the G step takes no real point
+    with pytest.raises(UserError, match="the GAN has no sample order: each D step draws its real points"):
+        sim.order(0)
+
+
+def test_order_is_checked_and_given_as_a_copy():
+    sim = make("mlp")
+    assert np.array_equal(sim.order(), sim.order(0))
+    sim.order(0)[:] = 0
+    assert sorted(sim.order(0)) == list(range(7))
+    for bad in (-1, 1.5, "0", True):
+        with pytest.raises(UserError, match="epoch must be a whole number >= 0"):
+            sim.order(bad)
