@@ -272,3 +272,21 @@ class Model:
         if not self.config.get("shuffle", True):
             return np.arange(n)
         return np.random.default_rng([self.config["seed"], epoch, 17]).permutation(n)
+
+    # --- where training stands: what a cursor names (dlsim.sim.cursor) ----------------------------
+    def place(self) -> tuple[int, int, int]:
+        """(epochs done, updates done in this epoch, samples done in the update in hand): where the
+        model's own cursor stands, in units every network has. An update is what closes a batch (a
+        mini-batch, a sample for a network that learns online, a GAN's D or G step). A network whose
+        updates take several samples counts them in `sample`; one that updates after every sample
+        has none in hand. Together with the events taken since the last sample's end, this names
+        one state of a run however it was reached (op by op, by compiled batches or fused epochs)."""
+        updates, _ = self.epoch_progress()
+        return int(self.epoch), int(updates), int(getattr(self, "sample", 0))
+
+    def batch_rows(self) -> np.ndarray:
+        """The rows of the training data the update in hand takes, from this epoch's order: one for
+        a network that updates after every sample (a network with batches gives its batch's; empty
+        once the epoch's updates are done)."""
+        updates, _ = self.epoch_progress()
+        return self.order(self.epoch)[updates:updates + 1]

@@ -355,3 +355,15 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
     def epoch_progress(self):
         return self.sub, len(self.plan())
 
+
+    def batch_rows(self):
+        """The real points the step in hand takes, as rows of X (drawn with replacement); a G step
+        and an iteration's end take none."""
+        plan = self.plan()
+        if self.sub >= len(plan) or plan[self.sub] == "G":
+            return np.empty(0, np.int64)
+        return self.draws()[0][min(self.sub, self.config["k"] - 1)]
+
+    def order(self, epoch):
+        raise UserError("the GAN has no sample order: each D step draws its real points at random, with "
+                        "replacement (batch_rows() gives the step in hand's)")

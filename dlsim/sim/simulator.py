@@ -13,8 +13,9 @@ from dlsim.models import model_class
 from dlsim.models.cost import Estimate
 from dlsim.models.options import resolve
 from dlsim.protocol import datasets
-from dlsim.sim import arguments
+from dlsim.sim import arguments, cursor
 from dlsim.sim.arguments import clip, shown
+from dlsim.sim.cursor import Cursor
 from dlsim.protocol.events import LEVELS, Event, Level
 from dlsim.sim.memory_budget import check_memory
 from dlsim.sim.sample_trace import Trace
@@ -212,7 +213,29 @@ class Simulator:
     # --- stepping ------------------------------------------------------------------------------
     @property
     def position(self) -> int:
+        """Events consumed since the simulation was built: a count, not the name of a state (opening
+        a coarse step finer, as stepping back at a finer level does, renumbers the events after
+        it). To come back to a state later, keep its `cursor`."""
         return self.stepper.position
+
+    @property
+    def cursor(self) -> Cursor:
+        """The name of the state the simulation is in, the same however it got there (op by op, by
+        compiled batches or fused epochs): epochs done, updates (batches) done in the epoch, samples
+        done in the batch in hand, events since that sample began (at op detail). Frozen and
+        ordered as the states come; `seek` returns to it."""
+        return cursor.where(self.stepper)
+
+    def seek(self, to: Cursor | tuple) -> Event | None:
+        """Go to the state a cursor names (one kept from `cursor`, or four whole numbers: epoch,
+        batch, sample, op), before or after this one, exactly: the same bits as when it was taken.
+        Backwards it rewinds as `back` does (edits made on the way are replayed); forwards it
+        trains there (fused epochs, compiled batches, then op by op). No new-event listener is called:
+        a seek is a jump. A cursor no state has is refused, and the simulation stays where it was."""
+        target = cursor.cursor(to)
+        with self.muted():
+            cursor.go(self.stepper, target)
+        return self._rewound(self.last)
 
     @property
     def last(self) -> Event | None:
@@ -225,6 +248,17 @@ class Simulator:
     @property
     def history(self) -> list[dict]:
         return self.model.history
+
+    def order(self, epoch: int | None = None) -> np.ndarray:
+        """The order in which epoch `epoch` (default: the one in progress) takes the training
+        samples, as row numbers of `data.X`: a function of the seed and the epoch alone."""
+        epoch = self.model.epoch if epoch is None else arguments.count(epoch, "epoch")
+        return self.model.order(epoch).copy()
+
+    def batch_rows(self) -> np.ndarray:
+        """The rows of `data.X` the update in hand takes (its batch; one row for a network that
+        learns after every sample; none once the epoch's updates are done)."""
+        return np.array(self.model.batch_rows(), np.int64)
 
     def step(self, level: Level | str = Level.OP, detail: Level | str | None = None) -> Event:
         """To the next boundary of `level`. With `detail` batch or coarser, batches run one compiled

@@ -1,8 +1,10 @@
 """Step forward and back through a model's event stream, exactly, with bounded memory.
 
-Position p means "p events consumed". Every way forward goes through here: op by op on the fine
-stream, a batch per compiled call on the coarse stream, whole epochs on the fused path (`run`). The
-stream changes only at a restart point (after an event that closes a sample or more), where a fresh
+Position p means "p events consumed": a count, not a name (opening a coarse step finer renumbers
+the events after it; dlsim.sim.cursor names states instead, from the model's place() kept at each
+restart point and the events taken since the last one). Every way forward goes through here: op by
+op on the fine stream, a batch per compiled call on the coarse stream, whole epochs on the fused
+path (`run`). The stream changes only at a restart point (after an event that closes a sample or more), where a fresh
 `events()` of any detail continues identically: so a coarse step taken inside a sample first finishes
 that sample on the fine stream, and the update is never applied twice.
 
@@ -48,6 +50,7 @@ class Mark(NamedTuple):
     position: int
     closes: Level
     grain: Level | Run   # the stream it came from: a Level is the detail of a model.events() stream
+    place: tuple | None = None   # after an event closing a sample or more: the model's place() there
 
 
 @dataclass
@@ -56,6 +59,7 @@ class Snapshot:
     state: dict
     last: Event | None
     nbytes: int
+    place: tuple   # the model's place() there (snapshots are taken at restart points only)
 
 
 class HistoryLimit(UserError):
@@ -68,7 +72,8 @@ class Stepper:
         self.detail = detail                     # the finest stream: what step() walks by default
         self.memory = memory                     # bytes of history (snapshots, marks, edits) to keep at most
         self.held = 0                            # bytes of history held now, kept as a running total
-        self.position = 0
+        self.position = 0                        # events consumed: a count, renumbered when one is opened finer
+        self.since_restart = 0                   # events consumed since the last restart point (see restartable)
         self.last: Event | None = None           # the event just consumed
         # listeners, called in order (a list each: a trace, a session and a lesson may all listen)
         self.on_event: list[Callable[[Event], None]] = []     # new events only
@@ -136,12 +141,12 @@ class Stepper:
                      closes=Level.EPOCH)
 
     def _took(self, event: Event, grain: Level | Run, shown: bool) -> None:
-        self.position += 1
-        self.last = event
+        self._count(event)
         for listener in self.on_pull:
             listener(event, self.position)
         if event.closes >= Level.LAYER or grain != self.detail:
-            self._mark(Mark(self.position, event.closes, grain))
+            place = self.model.place() if event.closes >= Level.SAMPLE else None
+            self._mark(Mark(self.position, event.closes, grain, place))
         if event.closes >= Level.SAMPLE and (grain == self.detail or isinstance(grain, Run)
                                              or self.position - self._snapshots[-1].position >= COARSE_SPACING):
             self._snapshot()
@@ -150,18 +155,26 @@ class Stepper:
                 listener(event)
 
     # --- history and its memory -----------------------------------------------------------------
+    def _count(self, event: Event) -> None:
+        """One more event consumed (taken or replayed)."""
+        self.position += 1
+        self.last = event
+        self.since_restart = 0 if event.closes >= Level.SAMPLE else self.since_restart + 1
+
     def _mark(self, mark: Mark) -> None:
         self._marks.append(mark)
-        self.held += _MARK_BYTES + (footprint(mark.grain) if isinstance(mark.grain, Run) else 0)
+        self.held += _mark_bytes(mark)
 
     def _unmark(self, mark: Mark) -> None:
-        self.held -= _MARK_BYTES + (footprint(mark.grain) if isinstance(mark.grain, Run) else 0)
+        self.held -= _mark_bytes(mark)
 
     def _snapshot(self) -> None:
         memo: dict = {}
         state = self.model.state(memo)
         made = sum(sys.getsizeof(obj) for key, obj in memo.items() if key != id(memo))   # the copies
-        snap = Snapshot(self.position, state, self.last, made + footprint(self.last) + _SNAPSHOT_BYTES)
+        place = self.model.place()
+        snap = Snapshot(self.position, state, self.last,
+                        made + footprint(self.last, place) + _SNAPSHOT_BYTES, place)
         self._snapshots.append(snap)
         self.held += snap.nbytes
         while len(self._snapshots) > 2 and self.held > self.memory:
@@ -188,6 +201,16 @@ class Stepper:
     @property
     def earliest(self) -> int:
         return self._snapshots[0].position
+
+    def restart_points(self) -> list[tuple[int, tuple, Level | Run | None]]:
+        """The kept restart points, oldest first: (position, the model's place() there, the stream
+        of the event that ended there: None for the oldest kept point). Between two of them lie
+        only events of the fine stream, one position each."""
+        first = self._snapshots[0]
+        points = [(first.position, first.place, None)]
+        points += [(m.position, m.place, m.grain) for m in self._marks
+                   if m.place is not None and m.position > first.position]
+        return points
 
     def target(self, level: Level) -> int:
         """Position of the previous boundary of `level` before the current position."""
@@ -270,7 +293,7 @@ class Stepper:
             self._unmark(self._marks.pop())
         self._keep_edits(lambda p: p <= goal)
         self.model.set_state(snap.state)
-        self.position, self.last = snap.position, snap.last
+        self.position, self.last, self.since_restart = snap.position, snap.last, 0
         self._outside()
         for p, change, _ in self._edits:
             if p == snap.position:
@@ -285,8 +308,7 @@ class Stepper:
                 if grain != self._stream:
                     self._start(grain)   # grains change only at restart points
                 event = next(self._events)
-            self.position += 1
-            self.last = event
+            self._count(event)
             for listener in self.on_pull:
                 listener(event, self.position)
             for p, change, _ in self._edits:
@@ -299,5 +321,9 @@ COARSE_SPACING = 8
 
 # fixed costs of the history's own bookkeeping, per entry
 _MARK_BYTES = sys.getsizeof(Mark(0, Level.OP, Level.OP)) + sys.getsizeof(2**40) + 8   # + its deque slot
-_SNAPSHOT_BYTES = sys.getsizeof(Snapshot(0, {}, None, 0)) + 64 + 8
+
+
+def _mark_bytes(mark: Mark) -> int:
+    return _MARK_BYTES + footprint(*(x for x in (mark.grain, mark.place) if isinstance(x, (Run, tuple))))
+_SNAPSHOT_BYTES = sys.getsizeof(Snapshot(0, {}, None, 0, ())) + 64 + 8
 _EDIT_BYTES = sys.getsizeof((0, None, 0)) + sys.getsizeof(2**40) + 8
