@@ -66,8 +66,7 @@ def test_the_running_total_matches_a_recount_and_stays_in_budget(case):
     sim.stepper = stepper = Stepper(sim.model, memory=budget)
     walk(sim, 300)
     recount = (sum(s.nbytes for s in stepper._snapshots) + sum(size for _, _, size in stepper._edits)
-               + sum(stepper_module._MARK_BYTES + stepper_module.footprint(m.grain)
-                     * isinstance(m.grain, stepper_module.Run) for m in stepper._marks))
+               + sum(stepper_module._mark_bytes(m) for m in stepper._marks))
     assert stepper.held == recount
     last_two = sum(s.nbytes for s in list(stepper._snapshots)[-2:])
     assert stepper.held <= budget + last_two

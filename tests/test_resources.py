@@ -6,7 +6,7 @@ import pytest
 import dlsim
 from dlsim.cli import main
 from dlsim.errors import UserError
-from dlsim.lesson.cost import heavy_actions
+from dlsim.lesson.heavy_actions import heavy_actions
 from dlsim.lesson.parse import parse
 from dlsim.protocol.events import Level
 from dlsim.sim.memory_budget import budget
@@ -70,14 +70,14 @@ def _events_per_epoch(sim):
 ])
 def test_the_estimated_work_is_the_events_a_run_really_steps(model, options):
     sim = dlsim.make(model, **options)
-    assert _events_per_epoch(sim) == dict(sim.cost.per_epoch)
+    assert _events_per_epoch(sim) == dict(sim.estimate.per_epoch)
 
 
 @pytest.mark.parametrize("hidden, optimizer", itertools.product([[4], [16, 16]], ["sgd", "adam"]))
 def test_the_estimated_parameter_memory_is_what_the_model_holds(hidden, optimizer):
     sim = dlsim.make("mlp", hidden=hidden, optimizer=optimizer)
     held = sum(getattr(sim.model, name).nbytes for name in ("theta", "grad", "m", "v"))
-    assert sim.cost.memory["parameters and optimizer state"] == held
+    assert sim.estimate.memory["parameters and optimizer state"] == held
 
 
 def test_lesson_check_says_what_a_heavy_step_costs(tmp_path, capsys):

@@ -30,7 +30,7 @@ def catalog() -> str:
 
 def memory_line() -> str:
     """What a configuration may use: a bigger one is refused before anything is allocated."""
-    from dlsim.models.cost import size
+    from dlsim.models.estimate import size
     from dlsim.sim.memory_budget import ENV, budget
     allowed, source = budget()
     if allowed is None:

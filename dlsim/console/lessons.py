@@ -55,7 +55,7 @@ def check_command(target: str | None) -> int:
         paths = [find(target)] if target else lesson_files()
     if not paths:
         raise UserError("no lesson files to check")
-    from dlsim.lesson.cost import heavy_actions
+    from dlsim.lesson.heavy_actions import heavy_actions
     problems, warnings = [], []
     for path in paths:
         lesson, found = check(Path(path))
@@ -94,7 +94,7 @@ def main(args, open_in_app) -> int:
 def play_headless(name: str, trace: str | None) -> int:
     """Play a lesson as text. The trace may not overwrite the lesson; a write error ends the run
     with one line (the lines already written stay complete)."""
-    from dlsim.lesson.cost import heavy_actions
+    from dlsim.lesson.heavy_actions import heavy_actions
     from dlsim.console.lesson_play import play
     from dlsim.console.trace_file import TraceError, check_path
     lesson = load(name)

@@ -5,7 +5,7 @@ import time
 from contextlib import contextmanager
 
 from dlsim.errors import UserError
-from dlsim.models.cost import duration, size
+from dlsim.models.estimate import duration, size
 from dlsim.kernels import cache, jit
 from dlsim.protocol.events import Level
 from dlsim.protocol.numbers import count, num
@@ -91,9 +91,9 @@ def _close(writer: TraceWriter) -> None:
 
 def warn_if_long(sim: Simulator, epochs: int | None, steps: int | None, detail: Level) -> None:
     """Say on stderr, before it starts, what a run that will take minutes or more costs."""
-    cost = sim.cost
-    many = epochs if epochs is not None else cost.epochs(steps, Level.BATCH)
-    seconds = cost.stepped(many, Level.EPOCH) if detail == Level.OP else cost.compiled(many)
+    needs = sim.estimate
+    many = epochs if epochs is not None else needs.epochs(steps, Level.BATCH)
+    seconds = needs.stepped(many, Level.EPOCH) if detail == Level.OP else needs.compiled(many)
     if seconds >= LONG:
         what = f"{epochs:,} epochs" if epochs is not None else f"{steps:,} steps"
         print(f"dlsim: {what} will take {duration(seconds)} (an estimate); progress is reported "

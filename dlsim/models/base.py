@@ -16,7 +16,7 @@ from typing import Any, Iterator, Mapping
 import numpy as np
 
 from dlsim.kernels import backend, readiness
-from dlsim.models.cost import Estimate
+from dlsim.models.estimate import Estimate
 from dlsim.protocol.datasets import Dataset
 from dlsim.protocol.events import Event, Level
 from dlsim.protocol.metrics import LOSS_AND_ACCURACY, Metric

@@ -23,7 +23,7 @@ from dlsim.kernels import activations as act
 from dlsim.kernels import cnn as ck
 from dlsim.kernels import conv as cv
 from dlsim.kernels import losses, optimizers
-from dlsim.models import cnn_cost, cnn_net
+from dlsim.models import cnn_estimate, cnn_net
 from dlsim.models import options as opt
 from dlsim.models.flat_parameters import FlatParameters
 from dlsim.models.base import NO_CLASS, TIE
@@ -308,7 +308,7 @@ class CNN(CNNInspect, FlatParameters, MiniBatched):
 
     @classmethod
     def estimate(cls, config, data, history):
-        return cnn_cost.estimate(config, data, history)
+        return cnn_estimate.estimate(config, data, history)
 
     def epoch_progress(self):
         return self.batch_index, self.n_batches()

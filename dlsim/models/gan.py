@@ -25,13 +25,13 @@ from dlsim.kernels import activations as act
 from dlsim.kernels import dense, losses, optimizers
 from dlsim.kernels import gan as gan_kernels
 from dlsim.kernels.gan import G_LOSSES
-from dlsim.models import gan_cost, gan_stepped
+from dlsim.models import gan_estimate, gan_stepped
 from dlsim.models import gan_data  # noqa: F401 (registers the GAN's distributions as point sets)
 from dlsim.models import options as opt
 from dlsim.models.flat_parameters import FlatParameters
 from dlsim.models.base import TIE, Model
 from dlsim.models.gan_api import GANEntryPoints
-from dlsim.models.gan_cost import DRAWN_BYTES, FUSED_CHUNK, drawn_bytes
+from dlsim.models.gan_estimate import DRAWN_BYTES, FUSED_CHUNK, drawn_bytes
 from dlsim.models.gan_formulas import FORMULAS, METRICS, Op
 from dlsim.models.gan_inspect import GANPictures
 from dlsim.protocol.events import EVALUATE, UPDATE, Event, Level
@@ -350,7 +350,7 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
 
     @classmethod
     def estimate(cls, config, data, history):
-        return gan_cost.estimate(config, data, history)
+        return gan_estimate.estimate(config, data, history)
 
     def epoch_progress(self):
         return self.sub, len(self.plan())

@@ -18,7 +18,7 @@ from dlsim.models.flat_parameters import FlatParameters
 from dlsim.models.base import NO_CLASS, TIE
 from dlsim.models.batched import MiniBatched
 from dlsim.models.mlp_inspect import MLPInspect
-from dlsim.models import mlp_cost
+from dlsim.models import mlp_estimate
 from dlsim.protocol.datasets import one_hot
 from dlsim.protocol.events import BACKWARD, FORWARD, LOSS, UPDATE, Event, Level
 
@@ -328,7 +328,7 @@ class MLP(MLPInspect, FlatParameters, MiniBatched):
 
     @classmethod
     def estimate(cls, config, data, history):
-        return mlp_cost.estimate(config, data, history)
+        return mlp_estimate.estimate(config, data, history)
 
 
 

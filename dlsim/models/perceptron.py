@@ -12,7 +12,7 @@ from dlsim.models import options as opt
 from dlsim.models.perceptron_formulas import FORMULAS, METRICS, Op
 from dlsim.models.base import Model
 from dlsim.models.perceptron_inspect import PerceptronInspect
-from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
+from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
 from dlsim.protocol.events import EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
 

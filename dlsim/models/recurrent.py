@@ -19,7 +19,7 @@ from dlsim.errors import UserError
 from dlsim.kernels import optimizers
 from dlsim.kernels import recurrent as rc
 from dlsim.kernels.recurrent_reference import unpack
-from dlsim.models import recurrent_cost, recurrent_data
+from dlsim.models import recurrent_estimate, recurrent_data
 from dlsim.models.batched import MiniBatched
 from dlsim.models.flat_parameters import FlatParameters
 from dlsim.models.recurrent_formulas import METRICS, Op
@@ -262,7 +262,7 @@ class Recurrent(SequencePictures, SequenceTargets, FlatParameters, MiniBatched):
     # --- cost ---------------------------------------------------------------------------------
     @classmethod
     def estimate(cls, config, data, history):
-        return recurrent_cost.estimate(cls.cell["gates"], config, data, history)
+        return recurrent_estimate.estimate(cls.cell["gates"], config, data, history)
 
     # the compiled code is the same for every option (they are values in cfg, not types); the
     # second variant runs the stepped path's two-layer, learned-h₀ and truncation branches

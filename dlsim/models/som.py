@@ -23,7 +23,7 @@ from dlsim.errors import UserError
 from dlsim.models.base import Model
 from dlsim.models.som_formulas import FORMULAS, METRICS, Op
 from dlsim.models.som_inspect import Inspect
-from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
+from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
 from dlsim.protocol.events import EVALUATE, FORWARD, UPDATE, Event, Level
 
 FUSED_CHUNK = 1000   # epochs per compiled call at most, so the sample orders stay small

@@ -8,7 +8,7 @@ import os
 import re
 
 from dlsim.errors import UserError
-from dlsim.models.cost import Estimate, size
+from dlsim.models.estimate import Estimate, size
 
 ENV = "DLSIM_MEMORY_BUDGET"
 SHARE = 0.5     # of the memory available now

@@ -10,7 +10,7 @@ import numpy as np
 
 from dlsim.errors import UserError, unknown
 from dlsim.models import model_class
-from dlsim.models.cost import Estimate
+from dlsim.models.estimate import Estimate
 from dlsim.models.options import resolve
 from dlsim.protocol import datasets
 from dlsim.sim import arguments, cursor
@@ -72,10 +72,10 @@ class Simulator:
         """(Re)create the model from the configuration; history starts over (the listeners stay)."""
         c = self.config
         data = dataset_for(self.cls, c)
-        cost = self.cls.estimate(c, data, HISTORY_BUDGET)
-        check_memory(f"{self.name} with these options", cost)   # before allocating any of it
+        needs = self.cls.estimate(c, data, HISTORY_BUDGET)
+        check_memory(f"{self.name} with these options", needs)   # before allocating any of it
         self.model = self.cls(c, data)   # UserError for a combination of options that cannot work
-        self.cost = cost                 # what it needs: memory, and time per epoch
+        self.estimate = needs   # what it needs: memory, and time per epoch (an Estimate)
         self.watchdog = Watchdog(start=self.model.flat_params())
         self.trace.clear()
         old, self.stepper = getattr(self, "stepper", None), Stepper(self.model)

@@ -8,7 +8,7 @@ through the lesson's `@set` lines.
 from dlsim.errors import UserError
 from dlsim.lesson.document import Lesson, Problem
 from dlsim.models import MODELS
-from dlsim.models.cost import duration
+from dlsim.models.estimate import duration
 from dlsim.models.options import resolve
 from dlsim.protocol.events import Level
 from dlsim.sim.simulator import estimate
@@ -16,25 +16,25 @@ from dlsim.sim.simulator import estimate
 HEAVY = 10.0   # seconds: an action estimated to take longer gets a warning
 
 
-def _seconds(action, cost) -> tuple[float, str, str]:
-    """(estimated seconds, the action as written, a hint) for one action on a network of this cost."""
+def _seconds(action, needs) -> tuple[float, str, str]:
+    """(estimated seconds, the action as written, a hint) for one action, from the network's Estimate."""
     a = action.args
     if action.kind == "step":
         level = Level.parse(a["level"])
-        events = cost.per_epoch[Level.OP] / cost.per_epoch[level]
+        events = needs.per_epoch[Level.OP] / needs.per_epoch[level]
         hint = f"each {a['level']} is {events:,.0f} events stepped one at a time"
         if level >= Level.EPOCH:
             hint += (f"; '@run epochs={a['count']}' trains as many on the compiled path in "
-                     f"{duration(cost.compiled(a['count']))}")
-        return cost.stepped(a["count"], level), f"@step {a['count']} {a['level']}", hint
+                     f"{duration(needs.compiled(a['count']))}")
+        return needs.stepped(a["count"], level), f"@step {a['count']} {a['level']}", hint
     if action.kind == "run" and "steps" in a:
-        seconds = cost.compiled(cost.epochs(a["steps"], Level.BATCH))
+        seconds = needs.compiled(needs.epochs(a["steps"], Level.BATCH))
         return seconds, f"@run steps={a['steps']}", "on the compiled path"
     if action.kind == "run" and "max_epochs" in a:
-        return (cost.compiled(a["max_epochs"]), f"@run until=… max_epochs={a['max_epochs']}",
+        return (needs.compiled(a["max_epochs"]), f"@run until=… max_epochs={a['max_epochs']}",
                 "on the compiled path, if it runs to max_epochs")
     if action.kind == "run":
-        return cost.compiled(a["epochs"]), f"@run epochs={a['epochs']}", "on the compiled path"
+        return needs.compiled(a["epochs"]), f"@run epochs={a['epochs']}", "on the compiled path"
     return 0.0, "", ""
 
 
@@ -45,7 +45,7 @@ def heavy_actions(lesson: Lesson, threshold: float = HEAVY) -> list[Problem]:
         return []
     try:
         config = resolve(lesson.network, cls.options, {"seed": lesson.seed, **lesson.options})
-        cost = estimate(lesson.network, config)
+        needs = estimate(lesson.network, config)
     except UserError:
         return []        # reported by the lesson's own check
     warnings = []
@@ -54,10 +54,10 @@ def heavy_actions(lesson: Lesson, threshold: float = HEAVY) -> list[Problem]:
             if action.kind == "set":
                 try:
                     config = resolve(lesson.network, cls.options, {**config, **action.args["options"]})
-                    cost = estimate(lesson.network, config)
+                    needs = estimate(lesson.network, config)
                 except UserError:
                     continue
-            seconds, what, hint = _seconds(action, cost)
+            seconds, what, hint = _seconds(action, needs)
             if seconds >= threshold:
                 warnings.append(Problem(str(lesson.path), action.line,
                                         f"warning: {what} will take {duration(seconds)} ({hint})"))

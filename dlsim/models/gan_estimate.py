@@ -1,7 +1,7 @@
 """What a GAN configuration costs, worked out from its sizes before anything is allocated
 (Model.estimate: the Simulator refuses what does not fit; lessons and headless runs warn of long work)."""
-from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
-from dlsim.models.mlp_cost import ACTIVATION_SECONDS, CALL_SECONDS, EVENT_SECONDS, MULTIPLY_ADDS_PER_SECOND
+from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
+from dlsim.models.mlp_estimate import ACTIVATION_SECONDS, CALL_SECONDS, EVENT_SECONDS, MULTIPLY_ADDS_PER_SECOND
 from dlsim.protocol.events import Level
 
 FUSED_CHUNK = 500          # iterations per compiled call at most …

@@ -1,6 +1,6 @@
 """What an RNN or LSTM configuration costs, from its sizes before anything is allocated
 (Model.estimate: the Simulator refuses what does not fit; lessons and headless runs warn of long work)."""
-from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
+from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
 from dlsim.models.recurrent_options import layer_sizes
 from dlsim.protocol.events import Level
 

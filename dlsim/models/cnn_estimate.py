@@ -3,7 +3,7 @@
 Building the architecture here also refuses, in one line, a kernel or stride that does not fit."""
 from dlsim.kernels.cnn import IN_C, IN_H, IN_W, N_KERNELS, SIZE
 from dlsim.models import cnn_net
-from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
+from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
 from dlsim.protocol.events import Level
 
 # Calibrated on the 2-core development machine: the compiled step does about 10⁹ multiply-adds a

@@ -1,7 +1,7 @@
 """What an MLP configuration costs, worked out from its sizes before anything is allocated
 (Model.estimate: the Simulator refuses what does not fit; lessons and headless runs warn of long work)."""
 from dlsim.kernels import losses
-from dlsim.models.cost import EVENT_BYTES, FLOAT, Estimate, history_bytes
+from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
 from dlsim.protocol.events import Level
 
 # Calibrated on the 2-core development machine: the fused step of the default MLP does about
