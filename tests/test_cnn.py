@@ -21,6 +21,7 @@ CONFIGS = {
                                          "activation": "tanh", "hidden": 3, "optimizer": "momentum"},
     "five-by-five-no-pool-frozen-edges": {"size": 5, "pool": "none", "kernels": (2,), "preset": "edges",
                                           "freeze": 1, "optimizer": "adam", "lr": 0.01},
+    "two-hidden-dense-layers": {"kernels": (2,), "hidden": (4, 3), "optimizer": "adam", "lr": 0.01},
 }
 
 
@@ -147,7 +148,8 @@ def test_back_one_op_inside_a_sample_restores_the_feature_map_cell():
     {"image": 12, "kernels": (2, 2), "padding": "same", "pool": "mean", "hidden": 3},
     {"dataset": "colour_shapes", "kernels": (2,), "stride": 2, "image": 9, "pool": "none", "activation": "tanh"},
     {"size": 5, "kernels": (2,), "padding": "same"},
-], ids=["max", "two-layers-mean-hidden", "colour-stride2-tanh", "5x5-same"])
+    {"kernels": (2,), "hidden": (4, 3)},
+], ids=["max", "two-layers-mean-hidden", "colour-stride2-tanh", "5x5-same", "two-hidden-dense"])
 def test_gradients_agree_with_central_finite_differences(extra):
     sim = small(**extra)
     rng = np.random.default_rng(0)

@@ -98,7 +98,7 @@ class CNN(CNNInspect, FlatParameters, MiniBatched):
         opt.choice("activation", "relu", "activation of the feature maps (and the hidden dense layer)",
                    ("relu", "tanh")),
         opt.choice("pool", "max", "2×2 pooling after each conv layer, stride 2", tuple(cv.POOLS)),
-        opt.integer("hidden", 0, "neurons of a hidden dense layer after the flatten (0: none)", low=0, high=512),
+        opt.sizes("hidden", (), "sizes of hidden dense layers after the flatten (0: none)", high=512),
         opt.choice("preset", "random", "first conv layer's kernels: random, hand-set edge detectors, or a blur",
                    cnn_net.PRESETS),
         opt.integer("freeze", 0, "conv layers, from the first, whose kernels and biases never change", high=3),

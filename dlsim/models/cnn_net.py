@@ -70,8 +70,7 @@ def build(image: tuple[int, int, int], config: dict, classes: int) -> tuple[np.n
             raise UserError(f"option 'kernels': {where} leaves no cell to pool; use fewer conv layers "
                             f"or padding=same")
         c, h, w = n, hp, wp
-    hidden = config["hidden"]
-    sizes = np.array([c * h * w] + ([hidden] if hidden else []) + [classes], np.int64)
+    sizes = np.array([c * h * w, *config["hidden"], classes], np.int64)
     return conv, sizes
 
 

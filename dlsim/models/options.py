@@ -107,16 +107,19 @@ def optimizer_coefficients(beta1: float = 0.9) -> tuple[Option, ...]:
 
 
 def sizes(name, default, help, low=1, high=1024):
-    """A list of layer sizes: '16,16' or [16, 16]; '' or [] for none; one whole number for one layer."""
+    """A list of layer sizes: '16,16' or [16, 16]; one whole number for one layer; '', [] or a lone 0
+    for none."""
     one = _number(int, low, high, False)
 
     def parse(raw):
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             raw = (raw,)
         parts = [p for p in raw.split(",") if p.strip()] if isinstance(raw, str) else list(raw)
+        if len(parts) == 1 and str(parts[0]).strip() == "0":
+            return ()
         return tuple(one(p.strip() if isinstance(p, str) else p) for p in parts)
     return Option(name, default, help, parse,
-                  f"comma-separated layer sizes, each from {low} to {high} (e.g. 16,16)")
+                  f"comma-separated layer sizes, each from {low} to {high} (e.g. 16,16; 0 for none)")
 
 
 def renamed(option: Option, *aliases: str) -> Option:
