@@ -4,9 +4,9 @@ Position p means "p events consumed": a count, not a name (opening a coarse step
 the events after it; dlsim.sim.cursor names states instead, from the model's place() kept at each
 restart point and the events taken since the last one). Every way forward goes through here: op by
 op on the fine stream, a batch per compiled call on the coarse stream, whole epochs on the fused
-path (`run`). The stream changes only at a restart point (after an event that closes a sample or more), where a fresh
-`events()` of any detail continues identically: so a coarse step taken inside a sample first finishes
-that sample on the fine stream, and the update is never applied twice.
+path (`run`). The stream changes only at a restart point (after an event that closes a sample or
+more), where a fresh `events()` of any detail continues identically: so a coarse step taken inside a
+sample first finishes that sample on the fine stream, and the update is never applied twice.
 
 Going back restores the nearest snapshot at or before the target (snapshots are taken at restart
 points: every one on the fine stream, every few compiled batches, every fused run) and replays the events in between, each on the stream it came from: the model is
@@ -321,9 +321,10 @@ COARSE_SPACING = 8
 
 # fixed costs of the history's own bookkeeping, per entry
 _MARK_BYTES = sys.getsizeof(Mark(0, Level.OP, Level.OP)) + sys.getsizeof(2**40) + 8   # + its deque slot
+_SNAPSHOT_BYTES = sys.getsizeof(Snapshot(0, {}, None, 0, ())) + 64 + 8
+_EDIT_BYTES = sys.getsizeof((0, None, 0)) + sys.getsizeof(2**40) + 8
 
 
 def _mark_bytes(mark: Mark) -> int:
-    return _MARK_BYTES + footprint(*(x for x in (mark.grain, mark.place) if isinstance(x, (Run, tuple))))
-_SNAPSHOT_BYTES = sys.getsizeof(Snapshot(0, {}, None, 0, ())) + 64 + 8
-_EDIT_BYTES = sys.getsizeof((0, None, 0)) + sys.getsizeof(2**40) + 8
+    """A mark's bytes: the fixed cost, and what it holds besides (a run's numbers, a place)."""
+    return _MARK_BYTES + footprint(*(x for x in (mark.grain, mark.place) if isinstance(x, tuple)))
