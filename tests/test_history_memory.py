@@ -43,7 +43,7 @@ def test_the_history_counts_what_it_holds(case):
     gc.collect()
     tracemalloc.start()
     try:
-        walk(sim, 60)
+        walk(sim, 120)   # enough history (over 100 kB) that the ratio below means something
         gc.collect()
         held = sim.stepper.held
         before = tracemalloc.get_traced_memory()[0]
