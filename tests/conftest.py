@@ -1,8 +1,15 @@
 """Before the tests start: fill the kernel cache (dlsim.kernels.cache) in two processes at once, half
 of the registered networks each, when it is cold. Otherwise every pytest-xdist worker would compile
 the same kernels itself the first time a test needs them (about two minutes of compiling, done twice)."""
+import os
 import subprocess
 import sys
+
+# Every kernel in the suite runs with Numba's bounds checking (set before Numba is first imported;
+# the warm-up children and xdist workers inherit it): a read past an array's end is an IndexError
+# that fails the test, not a number read from whatever lies there. Checked kernels are cached apart
+# from unchecked ones (dlsim.kernels.cache.key). NUMBA_BOUNDSCHECK=0 runs the suite unchecked.
+os.environ.setdefault("NUMBA_BOUNDSCHECK", "1")
 
 PROCESSES = 2   # the README's machine has two cores
 

@@ -36,8 +36,12 @@ def root() -> Path:
 
 @cache
 def key() -> str:
-    """A hash of dlsim's version and the text of every kernel source file."""
+    """A hash of dlsim's version, the text of every kernel source file, and whether Numba checks
+    bounds (NUMBA_BOUNDSCHECK: its own cache does not tell checked machine code from unchecked, so a
+    checked run, as the test suite's, keeps its kernels apart from everyone else's)."""
     digest = hashlib.sha256(__version__.encode())
+    if os.environ.get("NUMBA_BOUNDSCHECK", "").strip() not in ("", "0"):
+        digest.update(b"boundscheck\0")
     for source in sorted(KERNELS.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
     return digest.hexdigest()[:20]
