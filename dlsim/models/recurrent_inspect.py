@@ -27,6 +27,7 @@ INSPECTED = {
     "x": "the sequence's inputs x_t (T, features)",
     "y": "its targets y_t (T, outputs), or (1, outputs) after the last step only",
     "h": "the top layer's hidden state h_t (T+1, units); row 0 is h₀",
+    "h_norm": "‖h_t‖ per step (T+1,): how big the top layer's state is at each step; [0] is ‖h₀‖",
     "outputs": "the outputs ŷ_t (T, outputs), before any softmax",
     "dh": "‖δh_t‖ = ‖∂L/∂h_t‖ per step (T,), first layer: the sequence's own while stepping back "
           "through it, else the last batch's",
@@ -61,7 +62,8 @@ class SequencePictures:
             s = self.seq.get("s", 0) if self.seq else 0
             state = self._unrolled(kernels, self.X[s:s + 1])
             out = {"phase": "ready", "known": self.X.shape[1], "dh": self.dh_norms[0].copy()}
-        out.update(sequence=int(s), x=self.X[s].copy(), y=self.Y[s].copy(), h=state["h"][-1].copy(),
+        h = state["h"][-1].copy()   # (T+1, H)
+        out.update(sequence=int(s), x=self.X[s].copy(), y=self.Y[s].copy(), h=h, h_norm=np.sqrt((h * h).sum(axis=1)),
                    outputs=state["logits"].copy(), clip_norms=tuple(float(v) for v in self.clipped))
         out.update(self._cell_pictures(state))
         task = self.task

@@ -87,5 +87,5 @@ class Timeline(Panel):
         xs = symbol(x, tr["vocabulary"]) if x.shape[0] > 2 else ", ".join(num(v) for v in x)
         ys = tr["outputs"][t]
         yhat = symbol(ys, tr["vocabulary"]) if tr["classes"] else num(ys[0])
-        text = f"t={t}: x=({xs})  ŷ={yhat}  ‖h‖={num(float(np.linalg.norm(tr['h'][t + 1])))}"
+        text = f"t={t}: x=({xs})  ŷ={yhat}  ‖h‖={num(float(tr['h_norm'][t + 1]))}"
         return [(text[:width], st.plain())]
