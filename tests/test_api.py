@@ -209,7 +209,7 @@ def test_set_refused_leaves_everything_as_it_was():
     sim.step("epoch")
     sim.step("sample")
     theta, position, config = sim.model.theta.copy(), sim.position, dict(sim.config)
-    for name, value in (("batch", 13), ("lr", -1), ("hidden", 0), ("activation", "swish"), ("lrr", 0.1)):
+    for name, value in (("batch", 13), ("lr", -1), ("hidden", -1), ("activation", "swish"), ("lrr", 0.1)):
         with pytest.raises(UserError):
             sim.set(name, value)
         assert sim.config == config, name
@@ -222,7 +222,7 @@ def test_set_refused_leaves_everything_as_it_was():
 @pytest.mark.parametrize("options,message", [
     ({"lr": -0.1}, r"option 'lr': -0\.1 is not allowed; a number > 0\.0"),
     ({"lr": 0}, r"option 'lr': 0 is not allowed; a number > 0\.0"),
-    ({"hidden": 0}, r"option 'hidden': 0 is not allowed; comma-separated layer sizes, each from 1 to 1024"),
+    ({"hidden": -1}, r"option 'hidden': -1 is not allowed; comma-separated layer sizes, each from 1 to 1024"),
     ({"hidden": "4,0"}, r"option 'hidden': '4,0' is not allowed; comma-separated layer sizes"),
     ({"batch": 13}, r"option 'batch': 13 is larger than the 12 training samples; use 1\.\.12, or 0 for the full set"),
     ({"batch": -1}, r"option 'batch': -1 is not allowed; a whole number from 0"),
@@ -311,3 +311,12 @@ def test_inputs_of_the_wrong_shape_are_refused_with_a_message():
     with pytest.raises(UserError, match="2 inputs but 1 labels"):
         sim.gradients([[0.0, 1.0], [1.0, 0.0]], [1])
     assert sim.predict([[0.0, 0.0]]).shape == (1,)
+
+
+def test_hidden_is_layer_sizes_for_every_network_and_one_number_is_one_layer():
+    assert dlsim.make("mlp", hidden=16).config["hidden"] == (16,)
+    assert dlsim.make("mlp", hidden="0").config["hidden"] == ()          # no hidden layer: a logistic regression
+    assert list(dlsim.make("mlp", hidden=0).model.sizes) == [2, 1]
+    assert dlsim.make("cnn", hidden="8,4").config["hidden"] == (8, 4)
+    assert dlsim.make("rnn", hidden=8).config["hidden"] == (8,)
+    assert dlsim.make("gan", d_hidden=5).config["d_hidden"] == (5,)

@@ -140,7 +140,7 @@ def test_op_level_nan_is_reported_with_where():
 def test_refused_options_change_nothing():
     s = session()
     s.step("op")
-    for name, value in (("lr", "abc"), ("hidden", "0"), ("batch", "100000"), ("dataset", "nope")):
+    for name, value in (("lr", "abc"), ("hidden", "-1"), ("batch", "100000"), ("dataset", "nope")):
         with pytest.raises(UserError):
             s.set_option(name, value)
     assert s.sim.position == 1
