@@ -80,7 +80,7 @@ class TraceWriter:
         check_path(path, inputs)
         self.path = path
         self.inspect = inspect
-        self._shown: dict = {}   # the inspected values as last written (plain JSON-ready copies)
+        self._shown: dict = {}   # the inspected values as last written (copies, as the model gave them)
         self.count = 0
         self.failed: TraceError | None = None
         self._pending: list[bytes] = []
@@ -143,14 +143,15 @@ class TraceWriter:
         record.update(op=event.op, phase=event.phase, path=event.path, level=event.level.name.lower(),
                       closes=event.closes.name.lower(), values=event.values)
         if self.inspect and sim is not None:
-            record["inspect"] = self._changed(plain(sim.inspect()))
+            record["inspect"] = self._changed(sim.inspect())
         self._line(record)
 
     def _changed(self, shown: dict) -> dict:
-        """The inspected values that differ from the last line's (None for a name gone since)."""
-        changed = {k: v for k, v in shown.items() if k not in self._shown or self._shown[k] != v}
+        """The inspected values that differ from the last line's (None for a name gone since), made
+        JSON-ready: only those are converted (converting every array on every op was most of the time)."""
+        changed = {k: plain(v) for k, v in shown.items() if k not in self._shown or not _same(self._shown[k], v)}
         changed.update({k: None for k in self._shown if k not in shown})
-        self._shown = shown
+        self._shown = {k: np.array(v) if isinstance(v, np.ndarray) else v for k, v in shown.items()}
         return changed
 
     def summary(self, summary: dict) -> None:
@@ -165,6 +166,18 @@ class TraceWriter:
         finally:
             os.close(self._fd)
             self._fd = None
+
+
+def _same(a, b) -> bool:
+    """Whether two inspected values would be written the same (arrays: same shape, type and numbers,
+    NaN equal to NaN)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except (TypeError, ValueError):   # containers holding arrays
+        return plain(a) == plain(b)
 
 
 def read_trace(path) -> list[dict]:
