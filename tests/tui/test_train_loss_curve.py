@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import numpy as np
 
 import dlsim
-from dlsim.tui.views import VIEWS
+from dlsim.tui.views import views
 from dlsim.tui.views.mlp import MLPView
 from dlsim.tui.widgets.curves import Curves
 from dlsim.tui.widgets.panel import UiState
@@ -44,6 +44,6 @@ def test_the_chart_heading_shows_the_last_train_loss():
 
 
 def test_no_view_charts_the_running_mean_as_a_loss():
-    for view in VIEWS.values():
+    for view in views().values():
         for chart in view.charts:
             assert "loss" not in [key for key, _ in chart.series], (view.name, chart.title)

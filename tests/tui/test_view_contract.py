@@ -127,8 +127,8 @@ def test_a_runs_summary_reports_the_networks_own_metrics(warm_som):
 def test_every_charted_metric_is_on_its_views_curves():
     """The curves come from what the model measures: a metric naming a chart is drawn on it."""
     from dlsim.models import MODELS
-    from dlsim.tui.views import VIEWS
-    for name, view in VIEWS.items():
+    from dlsim.tui.views import views
+    for name, view in views().items():
         drawn = {(chart.title, key) for chart in view.charts for key, _ in chart.series}
         wanted = {(m.chart, m.key) for m in MODELS[name].metrics if m.chart}
         assert wanted and wanted == drawn, name

@@ -39,8 +39,3 @@ def stylesheets() -> list[Path]:
     registry's order: the app reads them after its shared one (dlsim/tui/dlsim.tcss)."""
     return [HERE / f"{name}.tcss" for name in MODELS if (HERE / f"{name}.tcss").is_file()]
 
-
-def __getattr__(attribute: str):
-    if attribute == "VIEWS":   # every view, imported when first asked for: views()
-        return views()
-    raise AttributeError(f"module {__name__!r} has no attribute {attribute!r}")
