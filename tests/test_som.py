@@ -8,6 +8,7 @@ import pytest
 import dlsim
 from dlsim.cli import main
 from dlsim.errors import UserError
+from dlsim.models.som import pca_grid
 from dlsim.protocol.events import Level
 from tests.test_stepper import assert_bit_identical, record, same_event
 
@@ -122,6 +123,36 @@ def test_pca_init_spans_the_data_along_its_main_axis():
     X = sim.data.X - sim.data.X.mean(axis=0)
     main_axis = np.linalg.svd(X, full_matrices=False)[2][0]
     assert abs(abs(along @ main_axis) - np.linalg.norm(along)) < 1e-9
+
+
+def pca_reference(X, rows, cols, signs):
+    """The nodes a PCA initialisation lays out, in plain NumPy from the covariance's eigenvectors
+    (each taken with the sign given: an eigenvector's sign is arbitrary): ±1 standard deviation
+    around the mean, rows along the first component, columns along the second, a lone row or
+    column along the first."""
+    mean = X.mean(axis=0)
+    values, vectors = np.linalg.eigh(np.cov(X, rowvar=False))
+    order = np.argsort(values)[::-1]
+    sd_axes = [sign * np.sqrt(values[i]) * vectors[:, i] for sign, i in zip(signs, order)]
+    W = np.broadcast_to(mean, (rows, cols, X.shape[1])).copy()
+    spans = [(shape, n) for shape, n in (((-1, 1, 1), rows), ((1, -1, 1), cols)) if n > 1]
+    for (shape, n), step in zip(spans, sd_axes):
+        W += np.linspace(-1.0, 1.0, n).reshape(shape) * step
+    return W
+
+
+@pytest.mark.parametrize("rows, cols", [(1, 6), (1, 2), (4, 3), (6, 1), (1, 1)])
+def test_pca_init_lays_the_nodes_as_numpy_does(rows, cols):
+    """One row: a line along the first principal component, centred on the mean. (The options
+    refuse one column; the layout gives it the same line, and a lone node the mean.)"""
+    X = dlsim.make("som", rows=1, cols=2, dataset="blobs").data.X
+    if cols > 1:
+        W = dlsim.make("som", rows=rows, cols=cols, init="pca", dataset="blobs")["weights"]
+    else:
+        W = pca_grid(X, rows, cols)
+    assert np.allclose(W.mean(axis=(0, 1)), X.mean(axis=0), atol=1e-9)
+    assert any(np.allclose(W, pca_reference(X, rows, cols, signs), atol=1e-9)
+               for signs in ((1, 1), (1, -1), (-1, 1), (-1, -1)))
 
 
 def test_bad_options_say_what_is_allowed():

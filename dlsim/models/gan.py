@@ -84,8 +84,8 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
     learning_rates = ("d_lr", "g_lr")
     parts_option = "train"   # GAN Lab's "train D" / "train G": the app's t key
     formulas = FORMULAS
-    saved = Model.saved + ("theta", "grad", "m", "v", "t_d", "t_g", "sub", "sample", "step_loss",
-                           "d_total", "d_count", "g_last")
+    saved = Model.saved + ("theta", "grad", "m", "v", "t_d", "t_g", "optimizer_of", "steps_before", "sub",
+                           "sample", "step_loss", "d_total", "d_count", "g_last")
     options = (
         opt.choice("dataset", "ring", "the real distribution: a ring of 8 Gaussians, one Gaussian, two moons, "
                    "a line segment, a 5×5 grid of Gaussians", datasets),
@@ -130,6 +130,10 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         rng = np.random.default_rng([config["seed"], 1])
         self.hold(np.concatenate([self._initial_weights(net, rng) for net in NETS]))   # theta (PD + PG,) and the rest
         self.t_d = self.t_g = 0                 # each optimizer's steps (Adam's t)
+        # the optimizer whose state (m, v, t) each network's slice holds, and the network's steps
+        # under its earlier optimizers (a D or G step's number counts them all)
+        self.optimizer_of = {net: config[f"{net.lower()}_optimizer"] for net in NETS}
+        self.steps_before = {net: 0 for net in NETS}
         self.sub = 0          # steps done in this iteration (its plan: see plan())
         self.sample = 0       # points done in this step
         self.step_loss = 0.0  # running loss of the step in progress
@@ -180,6 +184,24 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
     def hyper(self, net: str) -> np.ndarray:
         """(optimizer code, lr, μ, β1, β2, ε) of one network, as the kernels take it."""
         return np.array(self.optimizer_settings(f"{net.lower()}_"), np.float64)
+
+    def fresh_optimizer(self, net: str) -> None:
+        """Before `net`'s update: if its optimizer was changed (a live option), the new one starts
+        from zero state, as a newly made optimizer does in any framework: no velocity or moments
+        carried over from the old one, Adam's t from 0 (its bias correction). Only `net`'s slice;
+        done here, not when the option is set, so an update already under way ends as it began."""
+        chosen = self.config[f"{net.lower()}_optimizer"]
+        if self.optimizer_of[net] == chosen:
+            return
+        self.optimizer_of = {**self.optimizer_of, net: chosen}
+        for buf in (self.m, self.v):
+            self.part(buf, net)[:] = 0.0
+        if net == "D":
+            self.steps_before = {**self.steps_before, "D": self.steps_before["D"] + self.t_d}
+            self.t_d = 0
+        else:
+            self.steps_before = {**self.steps_before, "G": self.steps_before["G"] + self.t_g}
+            self.t_g = 0
 
     def g_kind(self) -> int:
         return G_LOSSES[self.config["g_loss"]]
@@ -251,6 +273,7 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
             return (self._compiled_step(net),)
         if self.sample < (2 * self.batch if net == "D" else self.batch):
             return gan_stepped.sample_events(self, net, self.sample)
+        self.fresh_optimizer(net)
         return gan_stepped.update_events(self, net)
 
     def advance(self, event):
@@ -259,6 +282,7 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
 
     def _compiled_step(self, net):
         Xb, Zb = self.step_inputs(net)
+        self.fresh_optimizer(net)
         if net == "D":
             self.t_d += 1
             loss = self.kernels.gan.d_step(*self.buffers("D"), self.t_d, self.sizes["D"], self.acts["D"],
@@ -283,7 +307,7 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         self.sample, self.step_loss = 0, 0.0
         mine = f"{net}."   # the parameters it changed, and the gradient it took (the other network's is stale)
         return Event(Op.D_STEP if net == "D" else Op.G_STEP, UPDATE, f"gan.{net}", {
-            "step": self.t_d if net == "D" else self.t_g, "loss": loss, "points": self.batch,
+            "step": self.steps_before[net] + (self.t_d if net == "D" else self.t_g), "loss": loss, "points": self.batch,
             "params": {k: v.copy() for k, v in self.params.items() if k.startswith(mine)},
             "grads": {k: v.copy() for k, v in self.accumulated_gradients().items() if k.startswith(mine)},
         }, level=Level.BATCH, closes=Level.BATCH)
@@ -302,6 +326,8 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         assert self.sub == 0 and self.sample == 0, "train_fused starts at an iteration boundary"
         done = 0
         plan = self.plan()
+        for net in set(plan):
+            self.fresh_optimizer(net)
         while done < epochs:
             fits = DRAWN_BYTES // drawn_bytes(self.config["k"], self.batch, self.config["z_dim"])
             n = min(every, epochs - done, FUSED_CHUNK, max(1, fits))

@@ -29,6 +29,22 @@ from dlsim.protocol.events import EVALUATE, FORWARD, UPDATE, Event, Level
 FUSED_CHUNK = 1000   # epochs per compiled call at most, so the sample orders stay small
 
 
+def pca_grid(X: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """(rows, cols, D) nodes spread evenly over ±1 standard deviation along the data's principal
+    components, centred on its mean: rows along the first, columns along the second. A map of one
+    row or one column is a line along the first (a lone node sits on the mean)."""
+    mean = X.mean(axis=0)
+    _, spread, axes = np.linalg.svd(X - mean, full_matrices=False)
+    scale = spread / math.sqrt(max(len(X) - 1, 1))   # standard deviation along each component
+    nodes = np.broadcast_to(mean, (rows, cols, X.shape[1]))
+    k = 0   # the next principal component to spread along
+    for n, shape in ((rows, (-1, 1, 1)), (cols, (1, -1, 1))):
+        if n > 1 and k < len(scale):
+            nodes = nodes + np.linspace(-1.0, 1.0, n).reshape(shape) * scale[k] * axes[k]
+            k += 1
+    return nodes
+
+
 class SOM(Inspect, Model):
     name = "som"
     summary = "a grid of nodes that unfolds over the data: competition, neighbourhoods, topology"
@@ -47,7 +63,7 @@ class SOM(Inspect, Model):
         opt.integer("cols", 10, "columns of nodes in the grid", low=2, high=200),
         opt.choice("topology", "rectangular", "grid layout: 4 neighbours a node, or 6", ("rectangular", "hexagonal")),
         opt.choice("init", "random", "initial weights: random samples of the data, or a plane along "
-                   "its first two principal components", ("random", "pca")),
+                   "its first two principal components (one row: a line along the first)", ("random", "pca")),
         opt.choice("neighbourhood", "gaussian", "h as a function of grid distance", tuple(kernel.NEIGHBOURHOODS)),
         opt.choice("decay", "exponential", "how lr and σ shrink over the horizon", tuple(kernel.DECAYS)),
         opt.real("lr", 0.5, "starting learning rate (at most 1: the BMU then lands on the sample, never "
@@ -87,12 +103,7 @@ class SOM(Inspect, Model):
         n, nodes = self.X.shape[0], self.rows * self.cols
         if self.config["init"] == "random":
             return self.X[rng.choice(n, nodes, replace=nodes > n)].ravel().copy()
-        mean = self.X.mean(axis=0)
-        _, spread, axes = np.linalg.svd(self.X - mean, full_matrices=False)
-        scale = spread / math.sqrt(max(n - 1, 1))   # standard deviation along each component
-        a = np.linspace(-1.0, 1.0, self.rows)[:, None, None] * scale[0] * axes[0]
-        b = np.linspace(-1.0, 1.0, self.cols)[None, :, None] * (scale[1] * axes[1] if len(scale) > 1 else 0.0)
-        return (mean + a + b).ravel().copy()
+        return pca_grid(self.X, self.rows, self.cols).ravel().copy()
 
     def node_path(self, j: int) -> str:
         return f"som.node[{j // self.cols},{j % self.cols}]"

@@ -47,9 +47,29 @@ def _group(path: str) -> str:
     return INDEX.sub("", path)
 
 
-def vectors(events: list[Event], width: int) -> list[str]:
-    """One line per (op, group) among `events`, in the order they first appeared."""
+def _index(path: str) -> tuple[int, ...]:
+    """'mlp.layer[0].neuron[3]' → (3,); '….W[0,2]' → (0, 2); () where the path ends unindexed."""
+    found = INDEX.search(path)
+    return tuple(int(i) for i in found.group()[1:-1].split(",") if i) if found else ()
+
+
+def _earlier(trace: dict, op: str, group: str, first: tuple) -> list[tuple[tuple, float]]:
+    """The elements of (op, group) before index `first` that the sample in progress computed before
+    the step began (kept in its trace), in index order."""
+    key = HEADLINE[op][1]
+    found = [(_index(path), event.values.get(key)) for (o, path), event in trace.items()
+             if o == op and _group(path) == group and INDEX.search(path)]
+    return sorted((i, v) for i, v in found if i < first and v is not None and not isinstance(v, (tuple, list)))
+
+
+def vectors(events: list[Event], width: int, trace: dict | None = None) -> list[str]:
+    """One line per (op, group) among `events`, in the order they first appeared. A vector the step
+    took up mid-way (a layer step begun after its first neurons' z) is completed from `trace`, the
+    sample's events by (op, path), so the lines of one layer list the same neurons; where it cannot
+    be, its line names the elements it lists ('neuron[3…15]')."""
     groups: dict[tuple[str, str], list[float]] = {}
+    first: dict[tuple[str, str], tuple] = {}      # an element-wise vector's first and last index
+    last: dict[tuple[str, str], tuple] = {}
     for event in events:
         if event.op in HEADLINE:
             key = HEADLINE[event.op][1]
@@ -57,18 +77,34 @@ def vectors(events: list[Event], width: int) -> list[str]:
             if isinstance(value, (tuple, list)):
                 groups.setdefault((event.op, event.path), []).extend(value)
             elif value is not None:
-                groups.setdefault((event.op, _group(event.path)), []).append(value)
+                where = (event.op, _group(event.path))
+                groups.setdefault(where, []).append(value)
+                if INDEX.search(event.path):
+                    first.setdefault(where, _index(event.path))
+                    last[where] = _index(event.path)
         elif event.op == "softmax":
             groups[("softmax", event.path)] = list(event.values["a"])
     lines = []
     for (op, group), values in groups.items():
+        start = first.get((op, group))
+        if start and any(start) and trace:
+            earlier = _earlier(trace, op, group, start)
+            values = [v for _, v in earlier] + values
+            start = earlier[0][0] if earlier else start
         name = "a = softmax" if op == "softmax" else HEADLINE[op][0]
         if op == "grad":
             name += group.rsplit(".", 1)[-1]
         where = group.split(".", 1)[1] if "." in group else group
+        if start and any(start):   # begun mid-way, nothing earlier kept: say which elements
+            end = last[(op, group)]
+            where += f"[{_written(start)}]" if end == start else f"[{_written(start)}…{_written(end)}]"
         head = f"{where} ← " if op == "update" else f"{where}: {name} = "
         lines.append(head + vector(values, max(12, width - len(head))))
     return lines
+
+
+def _written(index: tuple) -> str:
+    return ",".join(map(str, index))
 
 
 def update(layout: Layout, before: np.ndarray, after: np.ndarray) -> list[str]:
@@ -99,15 +135,16 @@ def _element(layout: Layout, k: int) -> str:
 
 def summarize(level: Level, events: list[Event], last: Event | None, layout: Layout,
               before: np.ndarray, after: np.ndarray, history: list[dict], width: int = 76,
-              headline: tuple = ()) -> list[str]:
+              headline: tuple = (), trace: dict | None = None) -> list[str]:
     """The lines for a step of `level` that pulled `events` and ended on `last` (nothing at op level:
-    the op's own arithmetic says it all)."""
+    the op's own arithmetic says it all). `trace`: the sample's latest event by (op, path), which
+    completes a layer's vectors the step took up mid-way."""
     if level < Level.LAYER or last is None:
         return []
     if last.op == "run":
         return [describe(last), epochs(history, headline)] + update(layout, before, after)
     if level == Level.LAYER:
-        return vectors(events, width) or [describe(last)]
+        return vectors(events, width, trace) or [describe(last)]
     lines = vectors([e for e in events if e.phase == FORWARD], width)[-1:]   # the output
     losses = [e for e in events if e.phase == LOSS]
     if losses:

@@ -1,10 +1,14 @@
 """After a step of a layer or more, the math panel sums up the unit just completed (issue 7 item 13)."""
+import re
+
 import numpy as np
+import pytest
 
 import dlsim
 from dlsim.protocol.events import Level
 from dlsim.protocol.numbers import num
 from dlsim.tui.session import Session
+from dlsim.tui.summary import summarize
 from dlsim.tui.widgets.math_panel import MathPanel
 
 from .conftest import make_app, settle, sim_view, text_of
@@ -78,3 +82,75 @@ async def test_the_compact_status_bar_keeps_the_sample_counter():
         await settle(pilot)
         line = text_of(app.screen.query_one(StatusBar))
         assert "sample 2/256" in line and "paused" in line and "ops/s" not in line
+
+
+# a layer's z or a line: 'layer[0].neuron[3…15]: z = (−0.206, 0.220, …, 0.176) [13]' (the range only
+# where the line lists part of the layer)
+VECTOR_LINE = re.compile(r"^(?P<layer>\S*layer\[\d+\])\.neuron(?:\[(?P<lo>\d+)…(?P<hi>\d+)\])?: "
+                         r"(?P<name>[za]) = \((?P<body>.*)\)(?: \[(?P<n>\d+)\])?$")
+MID_LAYER = {"mlp": ({"dataset": "spiral"}, "mlp.layer[0]", 3),   # the issue's →, →, →, 2, →
+             "gan": ({"train": "G"}, "gan.G.layer[0]", 3)}
+
+
+def layer_step_begun_mid_layer(net):
+    """A Session after a few op steps into the first layer, then one layer step; with the events
+    that step pulled."""
+    options, _, ops = MID_LAYER[net]
+    session = Session(dlsim.make(net, seed=0, **options))
+    for _ in range(ops):
+        session.step(Level.OP)
+    pulled = []
+    session.sim.on_pull.append(lambda event, position: pulled.append(event))
+    last = session.step(Level.LAYER)
+    return session, pulled, last
+
+
+def listed_neurons(line, size):
+    """(name, the neurons a summary line says it lists, the values it shows in order; '…' for the
+    elided ones)."""
+    found = VECTOR_LINE.match(line)
+    assert found, line
+    lo, hi = found["lo"], found["hi"]
+    neurons = list(range(int(lo), int(hi) + 1)) if lo else list(range(size))
+    if found["n"]:
+        assert int(found["n"]) == len(neurons), line
+    return found["name"], neurons, found["body"].split(", ")
+
+
+def assert_the_lines_list_what_they_say(lines, session, layer, size):
+    """Each z and a line of `layer` shows, in order, the values of the neurons it claims (the first
+    ones and the last), as the kernels computed them; and the layer's a line is complete."""
+    op = {"z": "weighted_sum", "a": "activation"}
+    seen = {}
+    for line in lines:
+        if not line.startswith(layer.split(".", 1)[1] + ".neuron"):
+            continue
+        name, neurons, shown = listed_neurons(line, size)
+        values = [num(session.trace.get(op[name], f"{layer}.neuron[{j}]").values[name]) for j in neurons]
+        cut = shown.index("…") if "…" in shown else len(shown)
+        assert shown[:cut] == values[:cut], line
+        assert shown[-1] == values[-1], line
+        seen[name] = neurons
+    assert set(seen) == {"z", "a"}
+    assert seen["a"] == list(range(size))
+    return seen
+
+
+@pytest.mark.parametrize("net", list(MID_LAYER))
+def test_a_layer_step_begun_mid_layer_says_which_neurons_each_line_lists(net):
+    session, _, _ = layer_step_begun_mid_layer(net)
+    layer = MID_LAYER[net][1]
+    size = session.model.sizes[layer.split(".")[1]][1] if net == "gan" else 16
+    assert_the_lines_list_what_they_say(session.frame().summary, session, layer, size)
+
+
+@pytest.mark.parametrize("net", list(MID_LAYER))
+def test_with_the_samples_trace_a_layer_step_begun_mid_layer_lists_the_whole_layer_twice(net):
+    session, pulled, last = layer_step_begun_mid_layer(net)
+    layer = MID_LAYER[net][1]
+    size = session.model.sizes[layer.split(".")[1]][1] if net == "gan" else 16
+    flat = session.flat()
+    lines = summarize(Level.LAYER, pulled, last, session.layout, flat, flat, session.sim.history,
+                      trace=session.trace.events)
+    seen = assert_the_lines_list_what_they_say(lines, session, layer, size)
+    assert seen["z"] == seen["a"] == list(range(size))   # the same neurons, in order, all of them
