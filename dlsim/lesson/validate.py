@@ -145,9 +145,12 @@ class _Checker:
 
     # --- actions -------------------------------------------------------------------------------
     def options(self, line: int, given: dict) -> dict | None:
+        options = MODELS[self.lesson.network].options
+        # an option given by a former name replaces its current one (else both would be "given")
+        renamed = {o.name for o in options for key in given if key in o.aliases}
+        kept = {k: v for k, v in self.config.items() if k not in renamed}
         try:
-            return resolve(self.lesson.network, MODELS[self.lesson.network].options,
-                           {**self.config, **given})
+            return resolve(self.lesson.network, options, {**kept, **given})
         except UserError as why:
             self.problem(line, str(why))
             return None
