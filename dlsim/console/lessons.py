@@ -1,5 +1,8 @@
 """`dlsim lesson list | check [PATH] | NAME [--headless] [--trace FILE]`.
 
+`check` parses and validates a lesson, then plays it through headless (what only playing can tell:
+whether each placeholder has a value where it is shown).
+
 Problems in a lesson print one a line as `file:line: what is wrong`, and the exit code is 2.
 """
 import sys
@@ -56,11 +59,15 @@ def check_command(target: str | None) -> int:
     if not paths:
         raise UserError("no lesson files to check")
     from dlsim.lesson.heavy_actions import heavy_actions
+    from dlsim.lesson.rehearsal import rehearse
     problems, warnings = [], []
     for path in paths:
         lesson, found = check(Path(path))
+        if lesson is not None and not found:
+            # only a valid lesson can be played: it shows whether each placeholder has a value there
+            found = rehearse(lesson)
+            warnings += heavy_actions(lesson)
         problems += found
-        warnings += heavy_actions(lesson) if lesson is not None and not found else []
     for warning in warnings:      # a slow action is allowed: said, not refused
         print(warning, file=sys.stderr)
     if problems:

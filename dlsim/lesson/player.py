@@ -24,8 +24,11 @@ from dlsim.sim.stepper import HistoryLimit
 
 
 class Player:
-    def __init__(self, lesson: Lesson, progress=None):
+    def __init__(self, lesson: Lesson, progress=None, problems: list | None = None):
         self.lesson = lesson
+        # given a list (`lesson check`), a placeholder with no value is added to it and play goes on,
+        # so that every one is found in one pass; otherwise it ends the play at its line
+        self.problems = problems
         self.progress = progress                   # a progress.Progress, or None (headless)
         self.sim = Simulator(lesson.network, seed=lesson.seed, **lesson.options)
         self._initial = dict(self.sim.config)
@@ -126,12 +129,15 @@ class Player:
             c = expectation.condition
             outcomes.append(Outcome("expect", expectation.line, held,
                                     f"{c.text}   ({c.quantity.text} = {fmt(value)})"))
-        try:
-            text = render(step.narration, scope, self._last_step)
-        except Missing as why:      # report it at the placeholder's own line
+        def missing(why: Missing):      # reported at the placeholder's own line
             name = getattr(why, "placeholder", "")
             line = next((n for n, q in step.refs if q.text == name), step.line)
-            self._fail(line, str(why))
+            if self.problems is None:
+                self._fail(line, str(why))
+            problem = Problem(str(self.lesson.path), line, str(why))
+            if problem not in self.problems:     # (a step replayed shows the same text again)
+                self.problems.append(problem)
+        text = render(step.narration, scope, self._last_step, missing)
         cp = step.checkpoint
         question = because = ""
         if cp is not None:

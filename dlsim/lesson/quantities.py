@@ -2,8 +2,11 @@
 
 A quantity is a name, optionally indexed (`train_acc`, `w[0]`, `layer[0].W[1,0]`, `inputs[1]`), or
 one of the functions `class(x, y)` (the class the network gives a point), `score(x, y)` (its
-probability of class 1), `history(METRIC, N)` (the metric over the last N epochs), and, in
-predictions only, `change(Q)` and `sign(Q)`. A condition is
+probability of class 1), `history(METRIC, N)` (the metric over the last N epochs), `option(NAME)`
+(the network's option as the lesson set it), `now(Q)` (the simulation's live value, never an option)
+and, in predictions only, `change(Q)` and `sign(Q)`. A bare name that is both an option and a live
+value (a SOM's `sigma`: the starting radius, and the decayed one in use) is refused by the check:
+the learner would read one and the lesson mean the other, so it says which. A condition is
 `Q`, `not Q`, or `Q OP NUMBER` (or `Q OP Q`) with OP one of < <= > >= == !=. Parsed with regular expressions
 and read by lookup: nothing is evaluated as Python.
 
@@ -22,7 +25,8 @@ import numpy as np
 from dlsim.errors import suggest
 from dlsim.lesson.document import Condition, Quantity
 
-FUNCTIONS = ("class", "score", "history", "change", "sign")
+FUNCTIONS = ("class", "score", "history", "option", "now", "change", "sign")
+WHICH = ("option", "now")   # which of two same-named values: the option, or the live one
 PREDICT_ONLY = ("change", "sign")
 SPECIALS = ("epoch", "steps", "converged", "diverged", "parameters")
 EPOCH_ONLY = ("loss",)   # in every gradient-trained network's history: the epoch's mean batch loss
@@ -36,6 +40,18 @@ def live_metrics(model) -> set[str]:
 def epoch_metrics(model) -> set[str]:
     """The names measured only at an epoch's end (not options of the same name, such as a SOM's lr)."""
     return set(EPOCH_ONLY) | {m.key for m in model.metrics if not m.live and m.key not in model.config}
+
+
+def option_names(model) -> dict[str, str]:
+    """Every name that reads an option of the network, its former names included -> the option."""
+    options = type(model).options
+    return {**{a: o.name for o in options for a in o.aliases}, **{o.name: o.name for o in options}}
+
+
+def option_name(model, name: str) -> str | None:
+    return option_names(model).get(name)
+
+
 OPS = ("<=", ">=", "==", "!=", "<", ">")
 
 _INDEX = r"\[\s*\d+(?:\s*,\s*\d+)*\s*\]"
@@ -67,6 +83,12 @@ def parse_quantity(text: str) -> Quantity:
                              + f"; use one of: {', '.join(f + '()' for f in FUNCTIONS)}")
         if name in ("change", "sign"):
             return Quantity(text, name, None, (parse_quantity(inner),))
+        if name in WHICH:
+            inner_q = parse_quantity(inner)
+            if inner_q.name in FUNCTIONS or (name == "option" and inner_q.index is not None):
+                raise ValueError(f"write {name}(NAME)" + ("" if name == "option" else " or now(NAME[i])")
+                                 + f" with a plain name, e.g. {name}(sigma)")
+            return Quantity(text, name, None, (inner_q,))
         if name == "history":
             metric, _, count = (part.strip() for part in inner.partition(","))
             if not re.fullmatch(r"[A-Za-z_]\w*", metric) or not count.isdigit() or not 1 <= int(count) <= 100:
@@ -119,7 +141,8 @@ class Scope:
         self._live = None
         self._inspected = None
 
-    def lookup(self, name: str):
+    def lookup(self, name: str, options: bool = True):
+        """The value `name` has now; with options=False never an option's (what `now(NAME)` reads)."""
         sim = self.sim
         last = sim.last if sim.last is not None and sim.last.op != "run" and not self.stale else None
         if last is not None and name in last.values:   # (a compiled run's summary is skipped:
@@ -152,7 +175,7 @@ class Scope:
             if name not in self._inspected:
                 raise Missing(f"'{name}' ({sim.model.inspected[name]}) has no value at this point")
             return self._inspected[name]
-        if name in sim.config:
+        if options and name in sim.config:
             return sim.config[name]
         path, _, key = name.rpartition(".")
         for event in ([last] if last is not None else []) + list(reversed(self.recent)):
@@ -178,7 +201,15 @@ class Scope:
             return tuple(e[metric] for e in entries)
         if q.name in PREDICT_ONLY:
             raise Missing(f"{q.name}() is only for @predict")
-        value = self.lookup(q.name)
+        if q.name == "option":
+            name = option_name(self.sim.model, q.args[0].name)
+            if name is None:
+                raise Missing(f"{q.text}: '{q.args[0].name}' is not an option of this network")
+            return self.sim.config[name]
+        if q.name == "now":
+            q, value = q.args[0], self.lookup(q.args[0].name, options=False)
+        else:
+            value = self.lookup(q.name)
         if q.index is not None:
             array = np.asarray(value)
             if array.ndim != len(q.index) or any(i >= n for i, n in zip(q.index, array.shape)):

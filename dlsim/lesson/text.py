@@ -2,7 +2,8 @@
 
 `{Q}` shows a quantity (see quantities.py) with 3 decimals, `{Q:N}` with N decimals; `{formula}`
 is the last event's arithmetic, `{formulas}` that of every event the step's actions produced, one a
-line. `{{` and `}}` are literal braces.
+line. `{{` and `}}` are literal braces. A placeholder whose value is empty (None, or a blank
+string) is refused like one with no value: the learner would read "–" where the lesson means a number.
 """
 import re
 import textwrap
@@ -61,9 +62,19 @@ def fmt(value, digits: int | None = None) -> str:
     return num(value, 3 if digits is None else digits)
 
 
-def render(text: str, scope: Scope, events=()) -> str:
-    """Fill every placeholder; raises Missing naming the placeholder that has no value."""
+def render(text: str, scope: Scope, events=(), missing=None) -> str:
+    """Fill every placeholder; raises Missing naming the placeholder that has no value, or, given
+    `missing(error)`, tells it each such placeholder (error.placeholder: its name) and shows "–"."""
     def fill(match):
+        try:
+            return fill_one(match)
+        except Missing as error:
+            if missing is None:
+                raise
+            missing(error)
+            return "–"
+
+    def fill_one(match):
         if match.group(0) in ("{{", "}}"):
             return match.group(0)[0]
         name, digits = split_placeholder(match.group(1))
@@ -76,7 +87,12 @@ def render(text: str, scope: Scope, events=()) -> str:
         if name == "formulas":
             return "\n".join(describe(e) for e in events) or "(no events in this step)"
         try:
-            return fmt(scope.value(parse_quantity(name)), digits)
+            value = scope.value(parse_quantity(name))
+            if value is None or (isinstance(value, str) and not value.strip()):
+                # shown, it would read "–" or nothing: the lesson points at a value that is not there
+                raise Missing(f"'{name}' is empty at this point (it would show "
+                              f"{'–' if value is None else 'nothing'}); show a value that exists here")
+            return fmt(value, digits)
         except Missing as why:
             error = Missing(f"{{{match.group(1)}}}: {why}")
             error.placeholder = name

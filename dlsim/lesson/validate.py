@@ -8,7 +8,7 @@ import dataclasses
 
 from dlsim.errors import UserError, suggest
 from dlsim.lesson.document import Checkpoint, Condition, Lesson, Problem, Quantity
-from dlsim.lesson.quantities import PREDICT_ONLY, SPECIALS, live_metrics
+from dlsim.lesson.quantities import PREDICT_ONLY, SPECIALS, live_metrics, option_names
 from dlsim.models import MODELS
 from dlsim.models.options import resolve
 from dlsim.lesson.moves import Moves
@@ -61,10 +61,27 @@ class _Checker:
         return True
 
     # --- names ---------------------------------------------------------------------------------
+    def live(self) -> set[str]:
+        """The names of values the simulation holds now: events', counters, metrics, parameters,
+        what its pictures show. Options are not among them (unless a value shares an option's name)."""
+        return (self.events | set(SPECIALS) | live_metrics(self.sim.model) | set(self.sim.model.params)
+                | set(self.sim.model.inspected))
+
     def known(self) -> list[str]:
-        return sorted(self.events | set(SPECIALS) | live_metrics(self.sim.model) | set(self.sim.model.params)
-                      | set(self.sim.model.inspected)
-                      | set(self.config))
+        return sorted(self.live() | set(self.config))
+
+    def ambiguous(self, line: int, q: Quantity) -> bool:
+        """A bare name that is both an option and a live value: the learner sees one (the σ in use,
+        the update count) where the lesson may mean the other (the σ it set, the sequence length)."""
+        options = option_names(self.sim.model)
+        if q.name not in options or q.name not in self.live():
+            return False
+        option = options[q.name]
+        called = f"'{q.name}'" + (f" (former name of the option '{option}')" if option != q.name else "")
+        self.problem(line, f"{called} is both an option of {self.lesson.network} and a live value of its "
+                           f"simulation, so the learner may read the one where the lesson means the other; "
+                           f"write option({q.name}) for the option as set, or now({q.name}) for the live value")
+        return True
 
     def param(self, line: int, name: str, index, what: str) -> bool:
         params = self.sim.model.params
@@ -87,6 +104,20 @@ class _Checker:
             else:
                 self.quantity(line, q.args[0])
             return
+        if q.name == "option":
+            options = option_names(self.sim.model)
+            if q.args[0].name not in options:
+                self.problem(line, f"{q.text}: '{q.args[0].name}' is not an option of {self.lesson.network}"
+                                   f"{suggest(q.args[0].name, options)}; its options: "
+                                   f"{', '.join(sorted(set(options.values())))}")
+            return
+        if q.name == "now":
+            inner = q.args[0]
+            if inner.name not in self.live() and not ("." in inner.name
+                                                      and inner.name.rpartition(".")[2] in self.events):
+                self.problem(line, f"{q.text}: '{inner.name}' is no live value of {self.lesson.network}"
+                                   f"{suggest(inner.name, self.live())}")
+            return
         if q.name == "history":
             if q.args[0] not in self.history:
                 self.problem(line, f"{q.text}: unknown metric '{q.args[0]}'"
@@ -96,6 +127,8 @@ class _Checker:
             width = self.sim.data.X.shape[1]
             if len(q.args) != width:
                 self.problem(line, f"{q.text}: a point of this dataset has {width} coordinates")
+            return
+        if self.ambiguous(line, q):
             return
         if q.name in self.sim.model.params:
             self.param(line, q.name, q.index, q.text)
@@ -112,9 +145,12 @@ class _Checker:
 
     # --- actions -------------------------------------------------------------------------------
     def options(self, line: int, given: dict) -> dict | None:
+        options = MODELS[self.lesson.network].options
+        # an option given by a former name replaces its current one (else both would be "given")
+        renamed = {o.name for o in options for key in given if key in o.aliases}
+        kept = {k: v for k, v in self.config.items() if k not in renamed}
         try:
-            return resolve(self.lesson.network, MODELS[self.lesson.network].options,
-                           {**self.config, **given})
+            return resolve(self.lesson.network, options, {**kept, **given})
         except UserError as why:
             self.problem(line, str(why))
             return None
