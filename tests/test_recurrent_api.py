@@ -142,3 +142,8 @@ def test_sequences_of_the_wrong_shape_are_one_line(net, shape):
                  lambda: sim.model.gradients(X, np.zeros((2, 2)))):
         refused(call, message)
     refused(lambda: sim.model.outputs(np.full((1, 6, 1), np.inf)), "finite")
+
+
+def test_a_former_option_name_sets_the_option_on_a_built_simulation():
+    sim = dlsim.make("rnn", dataset="sine", samples=4, batch=2)
+    assert sim.set("steps", 7) is True and sim.config["length"] == 7 and sim.data.X.shape[1] == 7

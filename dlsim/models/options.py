@@ -130,24 +130,30 @@ def renamed(option: Option, *aliases: str) -> Option:
 _told: set[tuple[str, str]] = set()   # (model, former name) already said in this process
 
 
+def current_name(model: str, options: tuple[Option, ...], name: str) -> str:
+    """The option's name now, for `name` or a former name of it (said once a process on stderr)."""
+    for option in options:
+        if name in option.aliases and name != option.name:
+            if (model, name) not in _told:
+                _told.add((model, name))
+                print(f"dlsim: {model}'s option '{name}' is now called '{option.name}' (the old name still works)",
+                      file=sys.stderr)
+            return option.name
+    return name
+
+
 def resolve(model: str, options: tuple[Option, ...], given: dict[str, Any]) -> dict[str, Any]:
     """Defaults overlaid with `given`, every value parsed and checked. A former name of an option
-    (Option.aliases) is read as the option, and said so once a process on stderr."""
+    (Option.aliases) is read as the option (current_name)."""
     by_name = {o.name: o for o in options}
-    former = {alias: o.name for o in options for alias in o.aliases}
     config = {o.name: o.default for o in options}
     for key, raw in given.items():
-        if key in former and key not in by_name:
-            if former[key] in given and given[former[key]] != raw:
-                raise UserError(f"options '{key}' (its former name) and '{former[key]}' disagree; give '{former[key]}' once")
-            if (model, key) not in _told:
-                _told.add((model, key))
-                print(f"dlsim: {model}'s option '{key}' is now called '{former[key]}' (the old name still works)",
-                      file=sys.stderr)
-            key = former[key]
-        if key not in by_name:
+        name = current_name(model, options, key)
+        if name != key and name in given and given[name] != raw:
+            raise UserError(f"options '{key}' (its former name) and '{name}' disagree; give '{name}' once")
+        if name not in by_name:
             raise unknown(f"option for {model}", key, by_name)
-        config[key] = by_name[key].value(raw)
+        config[name] = by_name[name].value(raw)
     return config
 
 

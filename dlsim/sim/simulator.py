@@ -11,7 +11,7 @@ import numpy as np
 from dlsim.errors import UserError, unknown
 from dlsim.models import model_class
 from dlsim.models.estimate import Estimate
-from dlsim.models.options import resolve
+from dlsim.models.options import current_name, resolve
 from dlsim.protocol import datasets
 from dlsim.sim import arguments, cursor
 from dlsim.sim.arguments import clip, shown
@@ -193,6 +193,7 @@ class Simulator:
         """Change an option. Live ones (lr…) apply at once; others rebuild. Returns True if rebuilt."""
         if not isinstance(name, str):
             raise unknown(f"option for {self.name}", clip(str(name)), [o.name for o in self.cls.options])
+        name = current_name(self.name, self.cls.options, name)   # a former name (steps) is its option's
         new = resolve(self.name, self.cls.options, {**self.config, name: value})
         option = next(o for o in self.cls.options if o.name == name)
         if option.live:
