@@ -224,6 +224,7 @@ def test_set_refused_leaves_everything_as_it_was():
     ({"lr": 0}, r"option 'lr': 0 is not allowed; a number > 0\.0"),
     ({"hidden": -1}, r"option 'hidden': -1 is not allowed; comma-separated layer sizes, each from 1 to 1024"),
     ({"hidden": "4,0"}, r"option 'hidden': '4,0' is not allowed; comma-separated layer sizes"),
+    ({"hidden": ""}, r"option 'hidden': '' is not allowed; comma-separated layer sizes, each from 1 to 1024 \(e\.g\. 16,16; 0 for none\)$"),
     ({"batch": 13}, r"option 'batch': 13 is larger than the 12 training samples; use 1\.\.12, or 0 for the full set"),
     ({"batch": -1}, r"option 'batch': -1 is not allowed; a whole number from 0"),
     ({"batch": 2.5}, r"option 'batch': 2\.5 is not allowed; a whole number"),
@@ -320,3 +321,21 @@ def test_hidden_is_layer_sizes_for_every_network_and_one_number_is_one_layer():
     assert dlsim.make("cnn", hidden="8,4").config["hidden"] == (8, 4)
     assert dlsim.make("rnn", hidden=8).config["hidden"] == (8,)
     assert dlsim.make("gan", d_hidden=5).config["d_hidden"] == (5,)
+
+
+@pytest.mark.parametrize("network,option", [("mlp", "hidden"), ("cnn", "hidden"), ("cnn", "kernels"),
+                                            ("gan", "g_hidden"), ("gan", "d_hidden"), ("rnn", "hidden"),
+                                            ("lstm", "hidden")])
+@pytest.mark.parametrize("empty", ["", " ", ","])
+def test_an_empty_sizes_value_is_refused_naming_what_is_allowed(network, option, empty):
+    """`--set hidden=` is a slip more often than a choice: a lone 0 is how to say "no layer"."""
+    with pytest.raises(UserError, match=rf"^option '{option}': {empty!r} is not allowed; [^\n]*\d") as refused:
+        dlsim.make(network, **{option: empty})
+    assert "\n" not in str(refused.value)
+
+
+def test_no_hidden_layer_is_said_with_0_and_the_value_it_gives_reads_back():
+    sim = dlsim.make("mlp", hidden="0")
+    assert sim.config["hidden"] == () and sim.set("lr", 0.2) is False      # the config re-reads ()
+    assert dlsim.make("mlp", hidden=()).config["hidden"] == ()              # the API's value for none
+    assert dlsim.make("cnn").config["hidden"] == ()

@@ -107,14 +107,17 @@ def optimizer_coefficients(beta1: float = 0.9) -> tuple[Option, ...]:
 
 
 def sizes(name, default, help, low=1, high=1024):
-    """A list of layer sizes: '16,16' or [16, 16]; one whole number for one layer; '', [] or a lone 0
-    for none."""
+    """A list of layer sizes: '16,16' or [16, 16]; one whole number for one layer; a lone 0 for none
+    (and [] or (), the value that 0 gives). Typed text with no size in it ('', as `--set hidden=`
+    or a cleared field gives) is refused: an empty field is more often a slip than a choice."""
     one = _number(int, low, high, False)
 
     def parse(raw):
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             raw = (raw,)
         parts = [p for p in raw.split(",") if p.strip()] if isinstance(raw, str) else list(raw)
+        if isinstance(raw, str) and not parts:
+            raise ValueError
         if len(parts) == 1 and str(parts[0]).strip() == "0":
             return ()
         return tuple(one(p.strip() if isinstance(p, str) else p) for p in parts)

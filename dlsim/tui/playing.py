@@ -66,6 +66,20 @@ class Playing:
         self._stepped(event)
         if self.session.diverged:
             self.pause()
+        elif self._say_converged(event):
+            self.pause()   # as a run at full speed does: the rule has nothing left to change
+
+    def on_sim_view_stepped(self, message) -> None:
+        """A step (→, or a tick of play) ended: if it ended the epoch the model converged in, say so
+        then, as a run does, not only when the next run stops (the message goes on to the screen)."""
+        if self._say_converged(message.event):
+            self.repaint()
+
+    def _say_converged(self, event) -> bool:
+        if event is None or event.closes < Level.EPOCH or not self.session.converged_here():
+            return False
+        self.ui.notice = self.session.model.converged_message
+        return True
 
     def _stop_timer(self) -> None:
         if self._timer is not None:

@@ -69,14 +69,16 @@ class Runner:
                     self.calls.popleft()()
                 before = self.session.model.epoch
                 start = time.perf_counter()
-                stop = self.session.run_chunk(self.CHUNK_S)
+                # a model that can converge gets PATIENCE epochs, exactly: no chunk runs past them
+                left = self.PATIENCE - self.epochs if self.session.converges() else None
+                stop = self.session.run_chunk(self.CHUNK_S, most=left)
                 self.seconds += time.perf_counter() - start
                 self.epochs += self.session.model.epoch - before
                 if self.wanted.is_set() or stop:   # build a frame only when the UI will draw it
                     self.wanted.clear()
                     self.latest = self.session.frame(self.extras, running=True)
                     self.frames += 1
-                if not stop and self.epochs >= self.PATIENCE and self.session.converges():
+                if not stop and left is not None and self.epochs >= self.PATIENCE:
                     stop = "not converging"   # XOR on a perceptron would run forever
                 if stop:
                     reason = stop

@@ -32,6 +32,7 @@ class Session:
         self.watch = Watchdog()
         self.diverged: str | None = None
         self.chunk = 1                 # epochs per fused call, adapted to take ~1/30 s
+        self._edited_at = -1           # the stream position of the last weight typed in by hand
         self.summary: list[str] = []   # what the last coarse step did (summary.summarize)
         self._summary_at = -1           # … valid while the stream is still at this position
         self._unit: deque | None = None  # events pulled during the step in progress (the latest
@@ -62,10 +63,18 @@ class Session:
         self.diverged = None
         self.summary = []
         self.chunk = 1
+        self._edited_at = -1
 
     def converges(self) -> bool:
         """Whether the model has a notion of done (the perceptron's error-free epoch)."""
         return type(self.model).converged is not Model.converged
+
+    def converged_here(self) -> bool:
+        """Whether the simulation stands at the end of an epoch after which the model has converged,
+        however that epoch was reached (a step, a play, a run): the moment the app says so. A weight
+        typed in since then may undo it, so the next epoch decides again."""
+        return (self.sim.at_epoch_boundary() and self.model.converged()
+                and self._edited_at != self.sim.position)
 
     def _pulled(self, event: Event, position: int) -> None:
         if self._unit is not None:
@@ -132,14 +141,17 @@ class Session:
                 "Press ← to go back to before the update that broke it, then lower the learning rate (l).")
 
     # --- running (called on the run worker's thread) ----------------------------------------------
-    def run_chunk(self, seconds: float = 1 / 30) -> str | None:
-        """Train about `seconds` on the fused path. Returns why the run must stop, if it must."""
+    def run_chunk(self, seconds: float = 1 / 30, most: int | None = None) -> str | None:
+        """Train about `seconds`, and at most `most` epochs, on the fused path. Returns why the run
+        must stop, if it must: a run that starts where the model has already converged trains nothing."""
+        if self.converged_here():
+            return "converged"
         if not self.sim.at_epoch_boundary():
             self.step(Level.EPOCH)
-            return "diverged" if self.diverged else None
+            return "diverged" if self.diverged else "converged" if self.converged_here() else None
         before = self.flat()
         start = time.perf_counter()
-        ran = self._fused(self.chunk)
+        ran = self._fused(self.chunk if most is None else max(1, min(self.chunk, most)))
         spent = time.perf_counter() - start
         # at most a quarter of the history the model keeps unthinned, so the watchdog sees every epoch
         cap = Model.HISTORY_LIMIT // 4
@@ -184,6 +196,7 @@ class Session:
         before = self.flat()
         self.sim.set_param(name, value, index)
         self.changes.observe(before, self.flat(), self.model.steps, EDITED)
+        self._edited_at = self.sim.position
         self.diverged = None
         self._check(None)
 

@@ -13,8 +13,10 @@ from dlsim.tui.screens.base import DlsimModal
 
 
 def show(value) -> str:
+    """A value as the field shows it, in the form its option reads back: no layers is "0", never an
+    empty field (which the option refuses)."""
     if isinstance(value, tuple):
-        return ",".join(map(str, value))
+        return ",".join(map(str, value)) or "0"
     return str(value)
 
 
