@@ -4,7 +4,7 @@ from dlsim.models import MODELS
 
 def _default(value) -> str:
     if isinstance(value, tuple):
-        return ",".join(map(str, value))
+        return ",".join(map(str, value)) or "0"   # no layers: what the option reads back as none
     return str(value)
 
 

@@ -100,7 +100,7 @@ class Session:
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, STEP)
         self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history,
-                                 headline=tuple((m.key, m.brief) for m in self.model.metrics))
+                                 headline=tuple((m.key, m.brief) for m in self.model.metrics), trace=self.trace.events)
         self._summary_at = self.sim.position
         self._check(event)
         return event

@@ -13,7 +13,7 @@ from dlsim.tui.keys import STEPPING
 from dlsim.tui.kept import keep
 from dlsim.tui.screens.base import DlsimScreen
 from dlsim.tui.screens.help import HelpScreen
-from dlsim.tui.screens.options import OptionsScreen
+from dlsim.tui.screens.options import OptionsScreen, show
 from dlsim.tui.screens.prompt import PromptScreen
 from dlsim.tui.session import Session
 from dlsim.tui.simview import SimView
@@ -125,7 +125,7 @@ class SimulationScreen(DlsimScreen):
         sim = self.session.sim
         option = next(o for o in sim.cls.options if o.name == name)
         value = sim.config.get(name)
-        shown = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+        shown = show(value)   # as the options form shows it: no layers is "0"
         self.app.push_screen(PromptScreen(f"{name}: {option.help}", shown,
                                           lambda raw: self.simview.set_option(name, raw),
                                           help=f"Allowed: {option.allowed}."))
