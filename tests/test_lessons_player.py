@@ -137,3 +137,23 @@ def test_a_lesson_error_lists_every_problem():
     assert len(error.value.problems) == 7
     assert str(error.value).startswith(f"{bad}:9: ") and "and 6 more problems" in str(error.value)
     assert not os.environ.get("DLSIM_DATA_DIR", "").startswith(str(Path.home()))
+
+
+def test_a_long_step_keeps_a_bounded_number_of_events(tmp_path):
+    """`@step N` pulls every event of N units: the player keeps the latest KEPT_EVENTS of them (for
+    formulas and lookups), not all (a big @step grew one process by gigabytes)."""
+    from dlsim.lesson import player as player_module
+    from dlsim.lesson.parse import parse
+    path = tmp_path / "long.md"
+    path.write_text("---\ntitle: Long\nnetwork: mlp\ndataset: xor\n---\n\n## One\n\n"
+                    "@step 2 epoch\n\nThe loss is {train_loss}.\n", encoding="utf-8")
+    lesson, problems = parse(path, path.read_text(encoding="utf-8"))
+    assert not problems
+    keep, player_module.KEPT_EVENTS = player_module.KEPT_EVENTS, 500
+    try:
+        player = player_module.Player(lesson)
+        view = player.start()
+    finally:
+        player_module.KEPT_EVENTS = keep
+    assert len(view.events) == 500 and len(player._recent) == 500 and len(player._last_step) == 500
+    assert "The loss is" in view.text

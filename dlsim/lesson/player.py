@@ -12,6 +12,8 @@ the headless runner drive the same Player, so both show the same numbers.
     view = player.next()           # None past the last step
     view = player.previous()       # the state of the step before, restored exactly
 """
+from collections import deque
+
 import numpy as np
 
 from dlsim.sim.simulator import Simulator
@@ -36,8 +38,8 @@ class Player:
         self.view: StepView | None = None
         self.answers: dict[int, Grade] = {}
         self._mark = None
-        self._last_step: list = []       # events of the latest @step line, for {formulas}
-        self._recent: list = []          # events since the last @run/@set/@param/@reset
+        self._last_step = _kept()        # events of the latest @step line, for {formulas}
+        self._recent = _kept()           # events since the last @run/@set/@param/@reset
         self._stale = False              # sim.last predates a @set/@param/@reset
 
     # --- moving --------------------------------------------------------------------------------
@@ -104,7 +106,7 @@ class Player:
         with self.sim.muted():
             self.sim.config = dict(self._initial)
             self.sim.build()
-            self._stale, self._recent = False, []
+            self._stale, self._recent = False, _kept()
             for i in range(index + 1):
                 self._open(i, quiet=True)
         self._mark = self._fingerprint()
@@ -118,8 +120,8 @@ class Player:
                 before = self.scope().value(asked.subject.args[0])
             except Missing as why:      # inside a sample: the update events will tell
                 before = why
-        events: list = []
-        self._last_step = []
+        events = _kept()
+        self._last_step = _kept()
         for action in step.actions:
             self._apply(action, events)
         scope = self.scope()
@@ -165,7 +167,7 @@ class Player:
 
         def run():
             if action.kind in ("step", "back"):
-                self._last_step, self._stale = [], False
+                self._last_step, self._stale = _kept(), False
                 sim.on_event.append(collect)
                 try:
                     for _ in range(a["count"]):
@@ -173,7 +175,7 @@ class Player:
                 finally:
                     sim.on_event.remove(collect)
                 if action.kind == "back":
-                    self._recent = []         # the events stepped over are undone
+                    self._recent = _kept()    # the events stepped over are undone
             elif action.kind == "run" and "until" in a:
                 for _ in range(a["max_epochs"]):
                     if self.scope().holds(a["until"])[0] or sim.diverged():
@@ -192,7 +194,7 @@ class Player:
             elif action.kind == "reset":
                 sim.reset()
         if action.kind not in ("step", "back"):
-            self._recent = []                   # their values describe a state about to go
+            self._recent = _kept()              # their values describe a state about to go
         self._guard(action.line, run)
         if action.kind not in ("step", "back"):
             self._stale = action.kind != "run"  # a run's last event is its own (or skipped)
@@ -251,3 +253,10 @@ class Player:
         params = tuple(v.tobytes() for v in sim.model.params.values())
         return (id(sim.model), sim.position, sim.epoch, sim.model.steps, params,
                 tuple(sorted((k, str(v)) for k, v in sim.config.items())))
+
+
+KEPT_EVENTS = 20_000   # the latest events a lesson step keeps: `@step 100000 epoch` pulls billions
+
+
+def _kept() -> deque:
+    return deque(maxlen=KEPT_EVENTS)
