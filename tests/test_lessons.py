@@ -86,3 +86,17 @@ def test_lesson_text_shows_the_train_loss_the_curves_show():
     last = player.sim.history[-1]
     assert fmt(last["train_loss"]) in view.text and fmt(last["loss"]) not in view.text
 
+
+
+def test_the_lessons_are_listed_by_network_in_the_registrys_order_as_the_readme_shows(capsys):
+    from pathlib import Path
+
+    from dlsim.cli import main
+    from dlsim.models import MODELS
+    assert main(["lesson", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    networks = [line.split()[0].split("-")[0] for line in listed]
+    ranks = [list(MODELS).index(n) for n in networks]
+    assert ranks == sorted(ranks)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "$ dlsim lesson list\n" + "\n".join(listed) + "\n" in readme

@@ -59,9 +59,14 @@ def load(name_or_path: str | Path) -> Lesson:
 
 
 def catalog() -> list[tuple[Lesson | None, Path, list[Problem]]]:
-    """Every lesson in curriculum order (its `order:` then its name), with its problems if any."""
+    """Every lesson in curriculum order, with its problems if any: grouped by network in the
+    registry's order (perceptron, MLP, SOM, CNN, RNN, LSTM, GAN), then by its `order:` and name."""
+    from dlsim.models import MODELS
+    rank = {name: k for k, name in enumerate(MODELS)}
     entries = []
     for path in lesson_files():
         lesson, problems = parse(path, path.read_text(encoding="utf-8"))
         entries.append((lesson, path, problems))
-    return sorted(entries, key=lambda e: (e[0].order if e[0] else 10**6, e[1].stem))
+    last = len(rank)   # a lesson that did not parse, or names no known network: at the end
+    return sorted(entries, key=lambda e: (rank.get(e[0].network, last) if e[0] else last + 1,
+                                          e[0].order if e[0] else 10**6, e[1].stem))
