@@ -149,7 +149,6 @@ class CNN(CNNInspect, FlatParameters, MiniBatched):
         self.sample = 0         # samples done in this batch
         self.batch_loss = 0.0   # running loss of the current batch
         self.epoch_loss = 0.0   # running Σ batch loss × batch size of the current epoch
-        self._confusion = None  # (key, the test set's confusion matrix): cnn_inspect.test_confusion
 
     def targets(self, y):
         return one_hot(y, self.data.classes)

@@ -15,6 +15,7 @@ import numpy as np
 from dlsim.kernels import cnn as ck
 from dlsim.models.cnn_focus import Focus, arithmetic, focus
 from dlsim.models.cnn_net import pad_of, pooling_kind
+from dlsim.models.per_weights import kept
 
 INSPECTED = {
     "sample": "the training image in hand (its row of the training set): the one stepped, else the last one stepped",
@@ -143,10 +144,10 @@ class CNNInspect:
         if not len(d.y_test):
             return None
         backend = backend or self.kernels_now()
-        key = (backend.name, self.theta.tobytes())
-        cached = getattr(self, "_confusion", None)
-        if cached is not None and cached[0] == key:
-            return cached[1]
+        return kept(self, "_confusion_kept", backend.name, lambda: self._confusion(backend))
+
+    def _confusion(self, backend) -> TestConfusion:
+        d = self.data
         P = np.zeros((len(d.y_test), int(self.sizes[-1])))
         backend.cnn.predict(self.theta, *self._arch(), np.ascontiguousarray(d.X_test, np.float64), P)
         predicted = self._classes(P)
@@ -154,7 +155,5 @@ class CNNInspect:
         matrix = np.zeros((n, n), np.int64)
         decided = predicted >= 0
         np.add.at(matrix, (d.y_test[decided], predicted[decided]), 1)
-        result = TestConfusion(matrix, predicted, np.flatnonzero(predicted != d.y_test),
-                               float(np.mean(predicted == d.y_test)))
-        self._confusion = (key, result)
-        return result
+        return TestConfusion(matrix, predicted, np.flatnonzero(predicted != d.y_test),
+                             float(np.mean(predicted == d.y_test)))

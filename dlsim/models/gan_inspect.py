@@ -10,6 +10,7 @@ A mixin of GAN (dlsim/models/gan.py), over its entry points (dlsim/models/gan_ap
 import numpy as np
 
 from dlsim.protocol.events import Level
+from dlsim.models.per_weights import kept
 
 SHOWN = 96     # generated points shown (from the first of the model's fixed evaluation z)
 MESH = 11      # z grid lines per axis in G's map (a 1-D z: MESH · 4 points on its line)
@@ -52,10 +53,9 @@ class GANPictures:
     def _pictures(self, kernels) -> dict:
         """What depends on the parameters alone, kept until they (or the kernels, or G's loss) change:
         a traced run asks at every event, and most events change no parameter."""
-        key = (kernels.name, self.g_kind())
-        kept = getattr(self, "_kept_pictures", None)
-        if kept is not None and kept[0] == key and np.array_equal(kept[1], self.theta):
-            return kept[2]
+        return kept(self, "_pictures_kept", (kernels.name, self.g_kind()), lambda: self._computed(kernels))
+
+    def _computed(self, kernels) -> dict:
         every = self._generate(self.z_eval, kernels)               # (N, 2): one fake per evaluation z
         shown = np.ascontiguousarray(self.z_eval[:SHOWN])
         mesh = self._generate(latent_mesh(self.config["z_dim"], self.config["latent"]), kernels)
@@ -67,7 +67,6 @@ class GANPictures:
         for value in pictures.values():
             if isinstance(value, np.ndarray):
                 value.setflags(write=False)   # shared by every caller until the parameters change
-        self._kept_pictures = (key, self.theta.copy(), pictures)
         return pictures
 
     def _point_in_hand(self, last, trace, kernels) -> dict:

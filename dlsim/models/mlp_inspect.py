@@ -10,6 +10,7 @@ import numpy as np
 
 from dlsim.kernels import activations as act
 from dlsim.models.base import TIE
+from dlsim.models.per_weights import kept
 from dlsim.protocol.events import Level
 from dlsim.protocol.plane import box, grid
 
@@ -52,7 +53,6 @@ def _copied(values: dict) -> dict:
 
 class MLPInspect:
     inspected = INSPECTED
-    _summary = None   # (kernels, theta, summary) of the plane's last summary: computed once per weights
 
     # --- over the plane -------------------------------------------------------------------------
     def over_plane(self, points: np.ndarray, shape: tuple[int, int], kernels=None) -> dict:
@@ -84,9 +84,9 @@ class MLPInspect:
     def _plane_summary(self) -> dict:
         """surface_class1 and neuron_on over the SUMMARY_GRID, computed again only when a weight changed."""
         kernels = self.kernels_now()
-        cached = self._summary
-        if cached is not None and cached[0] is kernels and np.array_equal(cached[1], self.theta):
-            return _copied(cached[2])
+        return _copied(kept(self, "_summary_kept", kernels.name, lambda: self._summary(kernels)))
+
+    def _summary(self, kernels) -> dict:
         n = SUMMARY_GRID
         found = self.over_plane(grid(self.plane(), n, n), (n, n), kernels)
         on = [(maps.reshape(len(maps), -1) > centre).mean(axis=1)
@@ -94,8 +94,7 @@ class MLPInspect:
         summary = {"surface_class1": float(np.mean(found["surface"] > 0.5 + TIE))}
         if on:
             summary["neuron_on"] = _padded(on)
-        self._summary = (kernels, self.theta.copy(), summary)
-        return _copied(summary)
+        return summary
 
     # --- the sample in hand ---------------------------------------------------------------------
     def sample_in_hand(self, last, trace=None) -> int | None:

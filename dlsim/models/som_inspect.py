@@ -8,6 +8,7 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
+from dlsim.models.per_weights import kept
 from dlsim.protocol.events import Event, Level
 
 INSPECTED = {
@@ -44,14 +45,11 @@ def principal_plane(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _Cache:
-    """The map's pictures of the weights last asked about (the hit map reads every sample: computed
-    again only when the weights or the kernels changed), and what is fixed once the model is built.
-    Derived, not state: a model's deep copy (same data, same grid) shares it."""
+    """What is fixed once the model is built (its grid's edges, the data's plane), and the epoch's
+    order last asked for. Derived, not state: a model's deep copy (same data, same grid) shares it.
+    (The pictures of the weights are kept per weights: models/per_weights.py.)"""
 
     def __init__(self):
-        self.theta = None
-        self.som = None
-        self.pictures: dict[str, np.ndarray] = {}
         self.pairs = None
         self.plane = None   # (centre, axes, the data on the plane)
         self.order = (None, None)   # (epoch, its sample order)
@@ -129,15 +127,13 @@ class Inspect:
         return int(cache.order[1][self.index])
 
     def _map_pictures(self, som, names: set[str]) -> dict[str, np.ndarray]:
-        cache = self._cache
-        if cache.som is not som or cache.theta is None or not np.array_equal(cache.theta, self.theta):
-            cache.theta, cache.som, cache.pictures = self.theta.copy(), som, {}
-        for name in names - set(cache.pictures):
+        pictures = kept(self, "_map_pictures_kept", som.__name__, dict)   # filled as they are asked for
+        for name in names - set(pictures):
             if name == "umatrix":
-                cache.pictures[name] = self._grid(som.umatrix(self.W, self.grid_pairs))
+                pictures[name] = self._grid(som.umatrix(self.W, self.grid_pairs))
             else:
-                cache.pictures[name] = self._grid(np.bincount(som.bmus(self.X, self.W), minlength=len(self.W)))
-        return {name: cache.pictures[name].copy() for name in names}
+                pictures[name] = self._grid(np.bincount(som.bmus(self.X, self.W), minlength=len(self.W)))
+        return {name: pictures[name].copy() for name in names}
 
     def _grid(self, per_node: np.ndarray) -> np.ndarray:
         return per_node.reshape(self.rows, self.cols)
