@@ -100,9 +100,6 @@ class NetworkView:
         last = self.session.sim.last
         return {"sample": self.sample(model, last), "cursor": self.cursor(model, last)}
 
-    def exercise(self, model) -> None:
-        """Run, at warm-up, whatever model code this view calls beyond stepping (none here)."""
-
     def sample(self, model, last) -> int | None:
         """The training sample (row of data.X) the last event is about, if it is about one."""
         return None

@@ -2,8 +2,9 @@
 plane (as in TensorFlow Playground), redrawn as the weights change.
 
 The maps come with the frame: the model computes them (one forward pass over the decision plot's
-grid gives every unit's activation: models/mlp_inspect.py, MLP.over_plane); this panel only lays them out. Blue where the neuron's output is above
-its neutral value (0 for tanh, 0.5 for σ), orange below, deeper for further; without colour, shade
+grid gives every unit's activation: MLP.over_plane, models/mlp_inspect.py); this panel only lays
+them out. Blue where the neuron's output is above its neutral value (0 for tanh, 0.5 for σ), orange
+below, deeper for further; without colour, shade
 glyphs by sign and size. The layer is the heatmap's (the learner's choice, else the one being
 computed); the tile of the neuron being computed or selected is labelled in reverse video, and the
 current sample is a dot on every map. When not all fit, the page holding that neuron is shown;
