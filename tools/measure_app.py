@@ -1,6 +1,6 @@
 """Measure the app as a learner meets it: `python tools/measure_app.py`.
 
-Starts the real `dlsim run mlp` in a pseudo-terminal (at 120×40, then 80×24), answers its query for
+Starts the real `dlsim run NET` (default: the MLP) in a pseudo-terminal (at 120×40, then 80×24), answers its query for
 synchronized output so that every repaint ends with a marker, then at each size:
 
 1. key press → repainted screen: sends → / ← at each level and times the first complete frame
@@ -181,15 +181,20 @@ def run_mode(term: Terminal, seconds: float) -> dict:
             "ran_s": time.perf_counter() - start}
 
 
-def bare_speed(options: dict, seconds: float) -> float:
-    """Epochs per second of the same training headless (`dlsim run mlp --headless`: Simulator.train
-    on the fused path, in slices as long as the app's chunks), with no UI at all."""
+def bare_speed(net: str, options: dict, seconds: float) -> float:
+    """Epochs per second of the same training headless (`dlsim run NET --headless`: Simulator.train
+    on the fused path, in slices of about a fifth of a second), with no UI at all."""
     import dlsim
-    sim = dlsim.make("mlp", seed=0, **options)
-    sim.train(epochs=50)
+    sim = dlsim.make(net, seed=0, **options)
+    start = time.perf_counter()
+    sim.train(epochs=1)                       # loads the kernels; its time sizes the slices
+    one = max(time.perf_counter() - start, 1e-6)
+    sim.train(epochs=1)
+    one = max(time.perf_counter() - start - one, 1e-6)
+    chunk = max(1, int(0.2 / one))
     start, before = time.perf_counter(), sim.epoch
     while time.perf_counter() - start < seconds:
-        sim.train(epochs=200)
+        sim.train(epochs=chunk)
     return (sim.epoch - before) / (time.perf_counter() - start)
 
 
@@ -202,7 +207,7 @@ def load() -> str:
 
 
 def measure_size(args, width: int, height: int) -> dict | None:
-    command = [sys.executable, "-m", "dlsim", "run", "mlp", "--dataset", args.dataset]
+    command = [sys.executable, "-m", "dlsim", "run", args.net, *dataset_args(args), *set_args(args)]
     term = Terminal(command, width, height)
     try:
         if not term.wait_for(rb"paused"):
@@ -223,20 +228,37 @@ def measure_size(args, width: int, height: int) -> dict | None:
     return {"times": times, "key_cpu": key_cpu, "run": run}
 
 
+def dataset_args(args) -> list[str]:
+    return ["--dataset", args.dataset] if args.dataset else []
+
+
+def set_args(args) -> list[str]:
+    return [part for option in args.set or [] for part in ("--set", option)]
+
+
+def options_of(args) -> dict:
+    options = dict(option.split("=", 1) for option in args.set or [])
+    return {**options, "dataset": args.dataset} if args.dataset else options
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python tools/measure_app.py", description=__doc__.split("\n")[0])
     parser.add_argument("--size", action="append", help="terminal size, WIDTHxHEIGHT (repeatable; "
                         "default: 120x40 and 80x24)")
-    parser.add_argument("--dataset", default="spiral")
+    parser.add_argument("net", nargs="?", default="mlp", help="the network (default: mlp)")
+    parser.add_argument("--dataset", help="the dataset (default: the network's own; the MLP: spiral)")
+    parser.add_argument("--set", action="append", metavar="NAME=VALUE", help="an option, as `dlsim run` takes it")
     parser.add_argument("--presses", type=int, default=40, help="presses per level and direction")
     parser.add_argument("--seconds", type=float, default=5.0, help="run-mode measuring time")
     args = parser.parse_args(argv)
+    if args.net == "mlp" and not args.dataset:
+        args.dataset = "spiral"
     sizes = [tuple(map(int, size.split("x"))) for size in (args.size or ["120x40", "80x24"])]
     before = load()
     results = {size: measure_size(args, *size) for size in sizes}
-    bare = bare_speed({"dataset": args.dataset}, args.seconds)
-    print(f"dlsim app measured in a pseudo-terminal, {os.cpu_count()} CPUs, MLP 2-16-16-1 on "
-          f"{args.dataset}; load average {before} before, {load()} after")
+    bare = bare_speed(args.net, options_of(args), args.seconds)
+    print(f"dlsim app measured in a pseudo-terminal, {os.cpu_count()} CPUs, {args.net} "
+          f"{' '.join(dataset_args(args) + set_args(args)) or '(defaults)'}; load average {before} before, {load()} after")
     print(f"headless training (no UI): {bare:,.0f} epochs/s")
     for (width, height), result in results.items():
         if result is None:
