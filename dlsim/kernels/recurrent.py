@@ -202,16 +202,18 @@ def accumulate_outer(G, d, x):
 def step_loss(logits, y, kind, scale, dy):
     """scale·ℓ for one step's logits (O,) against y (O,); dy gets ∂(scale·ℓ)/∂logits.
 
-    MSE: ℓ = Σ_k (ŷ_k − y_k)². Softmax-CE from the logits: ℓ = Σ_k y_k·(lse − z_k) with
-    lse = z_top + log Σ_j e^(z_j − z_top), so nothing overflows.
+    MSE: ℓ = (1/K)·Σ_k (ŷ_k − y_k)², the mean over the K outputs, as the MLP's (losses.py: the same
+    arithmetic, scale·Σ/K and scale·2·diff/K) and PyTorch's MSELoss. Softmax-CE from the logits:
+    ℓ = Σ_k y_k·(lse − z_k) with lse = z_top + log Σ_j e^(z_j − z_top), so nothing overflows.
     """
     total = 0.0
+    n = logits.shape[0]
     if kind == MSE:
-        for k in range(logits.shape[0]):
+        for k in range(n):
             diff = logits[k] - y[k]
             total += diff * diff
-            dy[k] = 2.0 * scale * diff
-        return scale * total
+            dy[k] = scale * 2.0 * diff / n
+        return scale * total / n
     top = logits[0]
     for k in range(1, logits.shape[0]):
         top = max(top, logits[k])
@@ -316,7 +318,7 @@ def back_block(W, dT, out):
 @kernel
 def output_deltas(cfg, logits, Y, dy, batch):
     """The loss of a batch of `batch` sequences — the mean over samples and over the steps that carry
-    a loss, added sample by sample, step by step — and dy = ∂loss/∂logits (zero on steps without a
+    a loss of each step's loss (`step_loss`), added sample by sample, step by step — and dy = ∂loss/∂logits (zero on steps without a
     loss). logits and dy are feature-major (T, O, B); Y is (B, T, O) or (B, 1, O). B is batch, or
     fewer when a batch is done a few sequences at a time (B = 1: one sequence, as a stepped pass
     does): the figures are then these sequences' shares of the batch's."""

@@ -62,13 +62,13 @@ def is_cut(t: int, cfg: np.ndarray) -> bool:
 
 
 def loss_and_dy(cfg: np.ndarray, logits: np.ndarray, Y: np.ndarray):
-    """The loss (mean over samples and loss steps) and ∂loss/∂logits (B, T, O)."""
+    """The loss (mean over samples and loss steps; MSE also over the outputs) and ∂loss/∂logits (B, T, O)."""
     B, T, _ = logits.shape
     out = logits if cfg[rc.PER_STEP] else logits[:, -1:]
     n = B * out.shape[1]
     if cfg[rc.LOSS] == rc.MSE:
-        loss = ((out - Y) ** 2).sum() / n
-        d = 2 * (out - Y) / n
+        loss = ((out - Y) ** 2).sum() / out.size
+        d = 2 * (out - Y) / out.size
     else:
         top = out.max(axis=-1, keepdims=True)
         lse = top + np.log(np.exp(out - top).sum(axis=-1, keepdims=True))

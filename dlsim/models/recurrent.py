@@ -128,8 +128,8 @@ class Recurrent(SequencePictures, SequenceTargets, FlatParameters, MiniBatched):
 
     def mean_loss(self, logits, Y) -> float:
         out = self._scored(logits)
-        if self.task.loss == "mse":
-            return float(((out - Y) ** 2).sum() / (out.shape[0] * out.shape[1]))
+        if self.task.loss == "mse":   # the mean over every output of every scored step, as the kernels
+            return float(((out - Y) ** 2).sum() / out.size)
         top = out.max(axis=-1, keepdims=True)
         lse = top + np.log(np.exp(out - top).sum(axis=-1, keepdims=True))
         return float((Y * (lse - out)).sum() / (out.shape[0] * out.shape[1]))
