@@ -1,5 +1,5 @@
 """The MLP's ops, their names and how the math panel writes them (with the kernels' numbers)."""
-from dlsim.models.neuron_formulas import epoch_summary, weighted_sum
+from dlsim.models.neuron_formulas import epoch_summary, loss_rule, weighted_sum
 from dlsim.protocol.metrics import LOSS_AND_ACCURACY
 from dlsim.protocol.numbers import count, fac, num, product, sum_of
 from dlsim.protocol.paths import parse
@@ -34,7 +34,8 @@ def loss(event) -> str:
     v = event.values
     pred = ", ".join(num(p) for p in v["prediction"])
     target = ", ".join(num(t, 0) for t in v["target"])
-    return f"{v['fn']}(ŷ = {pred}, y = {target}) = {num(v['loss'])}   batch loss so far {num(v['batch_loss'])}"
+    rule = loss_rule(v["fn"], len(v["prediction"]))
+    return f"{v['fn']}(ŷ = {pred}, y = {target}) = {rule} = {num(v['loss'])}   batch loss so far {num(v['batch_loss'])}"
 
 
 def delta(event) -> str:

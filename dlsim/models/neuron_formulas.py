@@ -1,5 +1,5 @@
-"""Formulas more than one network writes the same way: a neuron's weighted sum, and the one-line
-summary of an epoch (from the model's declared metrics)."""
+"""Formulas more than one network writes the same way: a neuron's weighted sum, a sample's loss
+written out, and the one-line summary of an epoch (from the model's declared metrics)."""
 from dlsim.protocol.numbers import count, num, product, sum_of
 
 
@@ -7,6 +7,20 @@ def weighted_sum(event) -> str:
     v = event.values
     terms = [product(x, w) for x, w in zip(v["inputs"], v["weights"])]
     return f"z = {sum_of(terms + [num(v['bias'])])} = {num(v['z'])}"
+
+
+def loss_rule(fn: str, outputs: int) -> str:
+    """One sample's (or step's) loss over its K outputs, as the kernels compute it (kernels/losses.py):
+    MSE and BCE are the mean over the outputs, as PyTorch's MSELoss and BCELoss; softmax-CE sums over
+    the classes (with a one-hot y: −log of the right class's probability). Written for K = 1 without
+    the mean."""
+    if fn == "softmax_ce":
+        return "−Σ_k y_k·log ŷ_k"
+    if fn == "mse":
+        return "(ŷ − y)²" if outputs == 1 else f"(1/{outputs})·Σ_k (ŷ_k − y_k)²"
+    if outputs == 1:
+        return "−[y·log ŷ + (1 − y)·log(1 − ŷ)]"
+    return f"−(1/{outputs})·Σ_k [y_k·log ŷ_k + (1 − y_k)·log(1 − ŷ_k)]"
 
 
 def epoch_summary(metrics):

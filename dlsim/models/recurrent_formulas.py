@@ -2,7 +2,7 @@
 output and the step's loss, the output's δ, a time step's gradient contributions and ‖δh_t‖, the
 clip, the update of one parameter, the batch and the epoch. rnn_formulas and lstm_formulas add
 their own ops (the activation; the gates and the cell)."""
-from dlsim.models.neuron_formulas import epoch_summary
+from dlsim.models.neuron_formulas import epoch_summary, loss_rule
 from dlsim.protocol.metrics import LOSS_AND_ACCURACY, Metric
 from dlsim.protocol.numbers import count, fac, num, product, sum_of
 
@@ -56,7 +56,8 @@ def output(event) -> str:
 
 def loss(event) -> str:
     v = event.values
-    return (f"{v['fn']}(ŷ_{v['t']} = {vector(v['prediction'])}, y = {vector(v['target'])}) = {num(v['loss'])}"
+    return (f"{v['fn']}(ŷ_{v['t']} = {vector(v['prediction'])}, y = {vector(v['target'])}) = "
+            f"{loss_rule(v['fn'], len(v['prediction']))} = {num(v['loss'])}"
             f"   batch loss so far {num(v['batch_loss'])}")
 
 

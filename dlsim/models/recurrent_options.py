@@ -42,7 +42,8 @@ def shared_options(default_dataset: str) -> tuple:
                     "as hidden lists, the way to say it now)", low=0, high=MOST_LAYERS),
         opt.choice("output", "task", "a target at every step or after the last one (task: its own)",
                    ("task", "every", "last")),
-        opt.choice("loss", "task", "mse or softmax_ce (task: its own)", ("task", "mse", "softmax_ce")),
+        opt.choice("loss", "task", "mse (the mean of (ŷ − y)² over the outputs) or softmax_ce "
+                   "(task: its own)", ("task", "mse", "softmax_ce")),
         opt.choice("h0", "zero", "the initial state: zero, or learned like a weight", ("zero", "learned")),
         opt.integer("truncate", 0, "truncated BPTT: gradients flow back at most k steps (0: the whole "
                     "sequence)", low=0, high=1000),
