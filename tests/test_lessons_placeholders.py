@@ -57,6 +57,17 @@ def test_the_fixed_backprop_lesson_shows_the_sigmoid_slope_the_network_computed(
     assert f"ŷ(1 − ŷ) = {y_hat:.3f}·{1 - y_hat:.3f}" in view.text     # 0.638·0.362 ≈ 0.231
 
 
+def test_the_backprop_lesson_shows_the_value_of_the_sigmoid_slope_not_only_its_factors():
+    """Step 5 wrote "ŷ(1 − ŷ) = 0.638·0.362" and left the product to the learner: the slope the
+    output's δ does without (cross-entropy cancels it) is `slopes`, f'(z) as the network computes it."""
+    player = Player(load("mlp-backprop"))
+    view = player.goto(4)
+    y_hat = player.scope().value(parse_quantity("loss.prediction[0]"))
+    slope = player.sim.inspect()["slopes"][1, 0]
+    assert slope == y_hat * (1 - y_hat)
+    assert f"ŷ(1 − ŷ) = {y_hat:.3f}·{1 - y_hat:.3f} = {slope:.3f})" in view.text    # … = 0.231
+
+
 def test_a_name_both_option_and_live_value_is_refused_and_option_now_say_which(tmp_path):
     path = tmp_path / "l.md"
     path.write_text(HEAD + "@step 1 sample\nlr {lr}, {option(lr)}, {now(lr)}\n@expect lr > 0\n", encoding="utf-8")
