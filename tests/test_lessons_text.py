@@ -66,3 +66,15 @@ def test_the_optimizer_lesson_compares_all_three_on_one_target():
     assert epochs["adam"] < epochs["momentum"] < epochs["sgd"]
     last = _words(_last(player).text)
     assert "Adam, taking" in last and "got there first" in last
+
+
+def test_adams_first_step_is_written_out_and_moves_every_weight_by_lr():
+    """Adam's update line said only "w ← old → new": the lesson's claim that every weight moves by lr
+    on the first step is read off the written-out step, lr·m̂/(√v̂ + ε) with m̂/(√v̂ + ε) = ±1."""
+    player = Player(load("mlp-optimizers"))
+    view = player.goto(8)
+    assert player.sim.config["optimizer"] == "adam"
+    lines = [line for line in view.text.splitlines() if "adam (t=1)" in line]
+    assert len(lines) == player.sim.model.theta.size == 9
+    assert all("lr·m̂/(√v̂ + ε) = " in line and ("− 0.300·1.000 = " in line or "− 0.300·(−1.000) = " in line)
+               for line in lines)
