@@ -1,6 +1,7 @@
 """`lesson check` refuses a placeholder that would show nothing ("–") where it is shown, and a bare
 name that is both an option and a live value (the learner would read one, the lesson mean the
 other), each at its file:line. The fixtures are shipped lessons as they were when they did so."""
+import re
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,17 @@ def test_the_fixed_backprop_lesson_shows_the_sigmoid_slope_the_network_computed(
     assert f"ŷ(1 − ŷ) = {y_hat:.3f}·{1 - y_hat:.3f}" in view.text     # 0.638·0.362 ≈ 0.231
 
 
+def test_the_backprop_lesson_shows_the_value_of_the_sigmoid_slope_not_only_its_factors():
+    """Step 5 wrote "ŷ(1 − ŷ) = 0.638·0.362" and left the product to the learner: the slope the
+    output's δ does without (cross-entropy cancels it) is `slopes`, f'(z) as the network computes it."""
+    player = Player(load("mlp-backprop"))
+    view = player.goto(4)
+    y_hat = player.scope().value(parse_quantity("loss.prediction[0]"))
+    slope = player.sim.inspect()["slopes"][1, 0]
+    assert slope == y_hat * (1 - y_hat)
+    assert f"ŷ(1 − ŷ) = {y_hat:.3f}·{1 - y_hat:.3f} = {slope:.3f})" in view.text    # … = 0.231
+
+
 def test_a_name_both_option_and_live_value_is_refused_and_option_now_say_which(tmp_path):
     path = tmp_path / "l.md"
     path.write_text(HEAD + "@step 1 sample\nlr {lr}, {option(lr)}, {now(lr)}\n@expect lr > 0\n", encoding="utf-8")
@@ -88,3 +100,22 @@ def test_rehearsal_finds_every_empty_placeholder_in_one_pass(tmp_path):
 @pytest.mark.parametrize("path", lesson_files(), ids=lambda p: p.stem)
 def test_every_shipped_lesson_names_what_it_means(path):
     assert lines(path) == []      # (every placeholder has a value: test_lessons plays each through)
+
+
+def test_slopes_are_the_f_prime_the_backward_pass_uses():
+    """`slopes` is f'(z) of each neuron for the sample in hand: where δ uses it (hidden layers) it is
+    the event's own fprime; at a sigmoid output under cross-entropy, where it cancels, it is ŷ(1 − ŷ)."""
+    import dlsim
+    sim = dlsim.make("mlp", dataset="xor4", seed=8, hidden=(2,), lr=0.5, batch=1)
+    seen = {}
+    while True:
+        event = sim.step("op")
+        if event.op == "delta" and event.values.get("fprime") is not None:
+            l, j = (int(n) for n in re.findall(r"\[(\d+)\]", event.path))
+            seen[(l, j)] = (event.values["fprime"], sim.inspect()["slopes"][l, j])
+        if event.op == "delta" and event.path.endswith("layer[0].neuron[1]"):
+            break
+    assert set(seen) == {(0, 0), (0, 1)}
+    assert all(fprime == slope for fprime, slope in seen.values())
+    y_hat = sim.inspect()["activations"][1, 0]
+    assert sim.inspect()["slopes"][1, 0] == y_hat * (1 - y_hat)

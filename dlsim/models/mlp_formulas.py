@@ -63,8 +63,11 @@ def update(event) -> str:
     if v["optimizer"] == "momentum":
         return (f"v ← μv + ∂L/∂{p} = {num(v['velocity'])};  {p} ← {p} − lr·v = {num(v['old'])} − "
                 f"{num(v['lr'])}·{fac(v['velocity'])} = {num(v['new'])}")
-    return (f"adam (t={v['t']}): m = {num(v['m'])}, v = {num(v['v'], 5)};  {p} ← {num(v['old'])} → "
-            f"{num(v['new'])}")
+    # m̂/(√v̂ + ε), the step in units of lr, read back from what the kernel did (the event does not
+    # carry β₁, β₂ and ε): at t = 1 it is ±1 for every weight, whatever the size of its gradient
+    ratio = (v["old"] - v["new"]) / v["lr"]
+    return (f"adam (t={v['t']}): m = {num(v['m'])}, v = {num(v['v'], 5)};  {p} ← {p} − lr·m̂/(√v̂ + ε) = "
+            f"{num(v['old'])} − {num(v['lr'])}·{fac(ratio)} = {num(v['new'])}")
 
 
 def batch(event) -> str:

@@ -26,6 +26,9 @@ INSPECTED = {
             "computed it so far (NaN: not computed yet, or past the layer's width)",
     "activations": "a[l, j]: neuron j of layer l's output for the sample in hand, as its forward pass "
                    "computed it so far (NaN: not computed yet, or past the layer's width)",
+    "slopes": "f'(z)[l, j]: the slope of neuron j of layer l's activation at its weighted sum for the "
+              "sample in hand (σ: a(1 − a), tanh: 1 − a²), even where cross-entropy cancels it from δ "
+              "(NaN: not computed yet, or a softmax layer, whose outputs each depend on every z)",
     "deltas": "δ[l, j] = ∂L/∂z of neuron j of layer l for the sample in hand, as its backward pass "
               "computed it so far (NaN: not yet)",
     "sample_probabilities": "the probability of each class the network gave the sample in hand "
@@ -123,6 +126,19 @@ class MLPInspect:
             layers.append(row)
         return layers
 
+    def _slopes(self, sums: list[np.ndarray], activations: list[np.ndarray]) -> list[np.ndarray]:
+        """Per layer, f'(z) of each neuron whose z and a are computed, by the kernel the backward pass
+        uses; NaN elsewhere and for a softmax layer (its Jacobian is not one slope per neuron)."""
+        layers = []
+        for kind, z, a in zip(self.acts, sums, activations):
+            row = np.full(len(z), np.nan)
+            if kind != act.SOFTMAX:
+                for j in range(len(z)):
+                    if np.isfinite(z[j]) and np.isfinite(a[j]):
+                        row[j] = self.act.derivative(z[j], a[j], kind)
+            layers.append(row)
+        return layers
+
     # --- what the pictures show, by name --------------------------------------------------------
     def inspect(self, last=None, trace=None):
         out = {}
@@ -132,9 +148,11 @@ class MLPInspect:
         if s is None or not trace:
             return out
         out["sample"], out["x"] = s, self.X[s].copy()
-        out["sums"] = _padded(self._traced(trace, "weighted_sum"))
+        sums = self._traced(trace, "weighted_sum")
+        out["sums"] = _padded(sums)
         activations = self._traced(trace, "activation")
         out["activations"] = _padded(activations)
+        out["slopes"] = _padded(self._slopes(sums, activations))
         deltas = self._traced(trace, "delta")
         if any(np.isfinite(d).any() for d in deltas):
             out["deltas"] = _padded(deltas)
