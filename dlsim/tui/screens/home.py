@@ -16,6 +16,16 @@ INTRO = ("Step through a neural network one operation at a time — forward, los
          "and back again, exactly. Or run it at full speed and watch it learn.")
 
 
+def one_line(name: str, summary: str) -> Table:
+    """A network's row: its name, then what it teaches, cut with … where the screen is narrow (a
+    wrapped row would push the lessons off an 80×24 screen)."""
+    row = Table.grid(padding=(0, 1), expand=True)
+    row.add_column(no_wrap=True, width=10)
+    row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    row.add_row(name, summary)
+    return row
+
+
 class HomeScreen(DlsimScreen):
     BINDINGS = [Binding("question_mark,f1", "app.help", "help", key_display="?"),
                 Binding("q", "app.quit", "quit")]
@@ -26,8 +36,8 @@ class HomeScreen(DlsimScreen):
         options = []
         for name, cls in MODELS.items():
             ready = view_for(name) is not None
-            text = f"{name:<11} {cls.summary}" + ("" if ready else "   (not in the app yet)")
-            options.append(Option(text, id=name, disabled=not ready))
+            options.append(Option(one_line(name, cls.summary + ("" if ready else "   (not in the app yet)")),
+                                  id=name, disabled=not ready))
         yield OptionList(*options, id="models")
         yield Static("Lessons", id="lessons-title")
         yield OptionList(id="lessons")
