@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 # Every kernel in the suite runs with Numba's bounds checking (set before Numba is first imported;
 # the warm-up children and xdist workers inherit it): a read past an array's end is an IndexError
 # that fails the test, not a number read from whatever lies there. Checked kernels are cached apart
@@ -34,3 +36,11 @@ def pytest_sessionstart(session):
                for names in cold if names]
     for worker in workers:
         worker.wait(timeout=900)
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """A fresh progress file per test, never the learner's own: `lesson list` and the home screen
+    show each lesson's progress, and tests play lessons."""
+    monkeypatch.setenv("DLSIM_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"

@@ -21,13 +21,6 @@ def pytest_pyfunc_call(pyfuncitem):
 
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    """A fresh progress file per test: the home screen lists lesson progress, and tests play lessons."""
-    monkeypatch.setenv("DLSIM_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path / "data"
-
-
-@pytest.fixture(autouse=True)
 def kernels_ready_after_each_test():
     """A test that stands in for the warm-up leaves no network pending: later tests in this process
     would draw their pictures with the NumPy fallback (dlsim.kernels.readiness)."""
