@@ -10,6 +10,7 @@ drawn as glyphs instead.
 import numpy as np
 from rich.style import Style
 
+from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import halfblock as hb
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells
@@ -83,17 +84,20 @@ def _pair(up, low) -> Style:
     return style
 
 
-def numbers(values: np.ndarray, width: int = 5, hot: set | None = None) -> list[Cells]:
-    """A small matrix (k, k) as signed numbers on cells shaded by sign and size; `hot` cells bold."""
+def numbers(values: np.ndarray, digits: int = 3, hot: set | None = None) -> list[Cells]:
+    """A small matrix (k, k) as numbers (the one number rule, `digits` decimals) in columns of one
+    width, on cells shaded by sign and size; `hot` cells bold."""
     v = np.asarray(values, float)
     top = float(np.abs(v).max()) if v.size else 0.0
+    texts = [[num(x, digits) for x in row] for row in v.tolist()]
+    width = max((len(t) for row in texts for t in row), default=1)
     out = []
-    for y in range(v.shape[0]):
+    for y, row_texts in enumerate(texts):
         row: Cells = []
-        for x in range(v.shape[1]):
+        for x, text in enumerate(row_texts):
             value = float(v[y, x])
             style = st.cell(st.sign_of(value), st.strength(value, top), bold=bool(hot and (y, x) in hot))
-            row.append((st.short(value, width), style))
+            row.append((text.rjust(width), style))
             row.append((" ", None))
         out.append(row)
     return out

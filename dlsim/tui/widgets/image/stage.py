@@ -4,6 +4,7 @@ kernel arithmetic in numbers; in the backward pass ∂K so far and the δ maps a
 masked. Reads the frame's extras: what the model's picture holds (dlsim.models.cnn_inspect)."""
 import numpy as np
 
+from dlsim.protocol.numbers import fac, num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.image.pixels import block_width, grey, numbers, picture, side_by_side, signed, width_of
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
@@ -82,8 +83,8 @@ class StagePanel(Panel):
         side = max(layer["x"].shape[1], layer["a"].shape[1])
         largest = _scale(side, room)
         # the kernel as numbers at a scale of 2 or more where they fit, else as pixels, else all at scale 1
-        tries = ([(scale, d) for d in (5, 4) for scale in range(largest, 1, -1)]
-                 + [(scale, 0) for scale in range(largest, 1, -1)] + [(1, 5), (1, 4), (1, 0)])
+        tries = ([(scale, d) for d in (3, 2) for scale in range(largest, 1, -1)]
+                 + [(scale, None) for scale in range(largest, 1, -1)] + [(1, 3), (1, 2), (1, None)])
         for scale, digits in tries:
             blocks = self._blocks(ex, layer, l, f, scale, mono, digits)
             if sum(block_width(title, lines) + 2 for title, lines in blocks) - 2 <= width:
@@ -98,7 +99,7 @@ class StagePanel(Panel):
         channels = f" ch0/{K.shape[0]}" if K.shape[0] > 1 else ""
 
         def kernel(title, values):
-            if digits:
+            if digits is not None:
                 return title, numbers(values, digits)
             return title, picture(signed(values), {}, 2, mono, values)
         where = ex["focus"]
@@ -136,22 +137,23 @@ class StagePanel(Panel):
     @staticmethod
     def _arithmetic(ex, width) -> list[Cells]:
         """The position in hand in numbers: window × kernel = products, their sum, + b = z → a; or, for
-        ∂K, window × δ added to ∂K."""
+        ∂K, window × δ added to ∂K (3 decimals where they fit, else 2)."""
         v = ex["arithmetic"]
         k = v["size"]
         per = k * k
         window = np.array(v["window"][:per]).reshape(k, k)   # the first channel
         if v["op"] == "dK":
-            blocks = [("window", numbers(window, 5)), (f"× δ {st.short(v['delta'], 6).strip()} → ∂K",
-                                                      numbers(np.array(v["total"][:per]).reshape(k, k), 5))]
             text = f"∂K += window·δ at {(v['r'], v['c'])}"
+            grids = [("window", window), (f"× δ {num(v['delta'])} → ∂K", np.array(v["total"][:per]).reshape(k, k))]
         else:
-            products = np.array(v["products"][:per]).reshape(k, k)
-            blocks = [("window", numbers(window, 5)), ("× kernel =", numbers(products, 5))]
-            text = (f"Σ = {st.short(v['sum'], 6).strip()}  + b {st.short(v['bias'], 6).strip()}"
-                    f"  = z {st.short(v['z'], 6).strip()}")
+            text = f"Σ = {num(v['sum'])}  + b {fac(v['bias'])}  = z {num(v['z'])}"
             if "a" in v:
-                text += f"  → {v['fn']} → a {st.short(v['a'], 6).strip()}"
+                text += f"  → {v['fn']} → a {num(v['a'])}"
+            grids = [("window", window), ("× kernel =", np.array(v["products"][:per]).reshape(k, k))]
+        for digits in (3, 2):
+            blocks = [(title, numbers(values, digits)) for title, values in grids]
+            if sum(block_width(title, lines) + 2 for title, lines in blocks) + len(text) <= width:
+                break
         lines = side_by_side(blocks, width)
         if not lines or width_of(lines) + len(text) + 2 > width:
             return lines + [[(text[:width], st.plain(bold=True))]] if lines else []
