@@ -68,8 +68,9 @@ class ClassesPanel(Paged):
         matrix = ex["confusion"]
         n = len(names)
         cell = max(3, len(str(int(matrix.max()))) + 1)
-        out: list[Cells] = [[(f"test: {num(ex['accuracy'] * 100, 1)} % right; true ↓ predicted →"[:width],
-                              st.plain(dim=True))]]
+        head = [f"test: {num(ex['accuracy'] * 100, 1)} % right; ", "true ↓ predicted →"]
+        head = ["".join(head)] if len("".join(head)) <= width else [text.strip("; ") for text in head]
+        out: list[Cells] = [[(text[:width], st.plain(dim=True))] for text in head]
         if 4 + cell * n > width:
             return out + [[(f"(a {n}×{n} matrix needs {4 + cell * n} columns)"[:width], st.plain(dim=True))]]
         top = max(int(matrix.max()), 1)

@@ -1,6 +1,6 @@
-"""A panel whose contents may not fit: shown a page at a time, the next page by a click or PgDn (the
-previous by PgUp) when the panel has focus (Tab reaches it); the title says which page and how to
-turn it, as the MLP's neuron maps do."""
+"""Panels of the CNN's view that take keys when focused (Tab reaches them, or a click), and a panel
+whose contents may not fit: shown a page at a time, the next page by a click or PgDn (the previous by
+PgUp); the title says which page and how to turn it, as the MLP's neuron maps do."""
 from textual.binding import Binding
 
 from dlsim.tui.widgets.panel import Panel
@@ -8,16 +8,13 @@ from dlsim.tui.widgets.panel import Panel
 HINT = "click/PgDn: more"
 
 
-class Paged(Panel):
+class Focusable(Panel):
+    """A panel Tab and a click focus, but not the screen's first focus (that stays the heatmap's)."""
     can_focus = True
-    BINDINGS = [Binding("pagedown", "turn(1)", "next page", show=False),
-                Binding("pageup", "turn(-1)", "previous page", show=False)]
 
     def __init__(self, view, **kw):
         super().__init__(view, **kw)
-        self.page = 0
-        self.pages = 1
-        self._settled = False   # not a candidate for the screen's first focus: that stays the heatmap's
+        self._settled = False
 
     def on_mount(self) -> None:
         self.call_after_refresh(setattr, self, "_settled", True)
@@ -25,6 +22,16 @@ class Paged(Panel):
     @property
     def focusable(self) -> bool:
         return self._settled and super().focusable
+
+
+class Paged(Focusable):
+    BINDINGS = [Binding("pagedown", "turn(1)", "next page", show=False),
+                Binding("pageup", "turn(-1)", "previous page", show=False)]
+
+    def __init__(self, view, **kw):
+        super().__init__(view, **kw)
+        self.page = 0
+        self.pages = 1
 
     def action_turn(self, by: int) -> None:
         self.page = (self.page + by) % max(self.pages, 1)

@@ -15,8 +15,8 @@ from dlsim.tui.widgets import halfblock as hb
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells
 
-MARKS = {"window": (250, 214, 90), "cell": (255, 255, 255), "winner": (120, 220, 120)}
-MARK_GLYPHS = {"window": "▫", "cell": "◆", "winner": "+"}
+MARKS = {"window": (250, 214, 90), "cell": (255, 255, 255), "winner": (120, 220, 120), "picked": (255, 90, 200)}
+MARK_GLYPHS = {"window": "▫", "cell": "◆", "winner": "+", "picked": "◉"}
 ZERO = (42, 45, 54)      # a cell whose value is 0: a shade off the background, so the map's extent shows
 NOT_YET = st.BACKGROUND  # a map cell not computed yet for this sample: blank, so the map fills in
 SHADES = " ░▒▓█"

@@ -3,11 +3,14 @@ feature map filling in cell by cell and the pooled map with its winners, and und
 kernel arithmetic in numbers; in the backward pass ∂K so far and the δ maps as they are routed and
 masked. Reads the frame's extras: what the model's picture holds (dlsim.models.cnn_inspect)."""
 import numpy as np
+from textual.binding import Binding
 
 from dlsim.protocol.numbers import fac, num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.image.pixels import block_width, grey, numbers, picture, side_by_side, signed, width_of
-from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.models.cnn_inspect import cell_values
+from dlsim.tui.widgets.image.paging import Focusable
+from dlsim.tui.widgets.panel import Cells, UiState
 
 
 def filled(shape, f_now: int, f_map: int, cell) -> np.ndarray:
@@ -56,19 +59,90 @@ def _input_picture(ex, layer, scale, mono):
     return title, picture(rgb, _window(ex, x.shape[1:]), scale, mono, values)
 
 
+def _hits(blocks, kinds, width, scale, mono, shapes) -> list[tuple]:
+    """Where side_by_side put each map one can choose a cell of: (which, left, top, rows, columns,
+    scale, mono), top being the line below the titles."""
+    hits, used = [], 0
+    for (title, lines), kind in zip(blocks, kinds):
+        w = block_width(title, lines)
+        if used + w > width:
+            break
+        if kind is not None:
+            hits.append((kind, used, 1, *shapes[kind], scale, mono))
+        used += w + 2
+    return hits
+
+
 def _scale(side: int, height: int) -> int:
     """Pixels per image pixel (each a half-block): as large as `height` cell rows allow, up to 3."""
     return max(1, min(3, (2 * height) // max(side, 1)))
 
 
-class StagePanel(Panel):
+class StagePanel(Focusable):
     READING = (("image", "the input in grey (colour images in their colours); the kernel's window tinted yellow"),
                ("kernel", "its weights as numbers, blue positive, orange negative (∂K in the backward pass)"),
                ("feature map", "a = f(Σ window·K + b) per position, filling in as the kernel slides; white the\n"
                                "cell being written, green the cells a max-pool window picked, blank not computed yet"),
                ("pooled", "each 2×2 window's max (or mean); backward: the δ each pooled cell sends back"),
-               ("arithmetic", "the numbers under the kernel (window), their products with the kernel, the sum"))
+               ("arithmetic", "the numbers under the kernel (window), their products with the kernel, the sum"),
+               ("a cell's value", "click a cell of the feature map or pooled map (or Tab here, then ↑ ↓ ⇧← ⇧→,\n"
+                                  "PgDn / PgUp between the maps): its numbers, marked pink (◉ without colour)"))
+    BINDINGS = [Binding("up", "move(-1, 0)", "row ↑", show=False),
+                Binding("down", "move(1, 0)", "row ↓", show=False),
+                Binding("shift+left", "move(0, -1)", "column ←", show=False),
+                Binding("shift+right", "move(0, 1)", "column →", show=False),
+                Binding("pagedown,pageup", "other_map", "other map", show=False)]
 
+    def __init__(self, view, **kw):
+        super().__init__(view, **kw)
+        self.picked: tuple[str, int, int] | None = None   # ("map" | "pooled", row, column) the learner chose
+        self._hits: list[tuple] = []   # (which, left, top, rows, columns, scale, mono) of each map drawn
+        self._shapes: dict = {}        # which → (rows, columns) of the maps in the picture now
+
+    # --- choosing a cell -------------------------------------------------------------------------
+    def on_focus(self) -> None:
+        if self.picked is None and self._shapes:
+            self.picked = ("map", 0, 0)
+            self._rebuild()
+
+    def action_move(self, dr: int, dc: int) -> None:
+        which, r, c = self.picked or ("map", 0, 0)
+        rows, cols = self._shapes.get(which, (1, 1))
+        self.picked = (which, min(max(r + dr, 0), rows - 1), min(max(c + dc, 0), cols - 1))
+        self._rebuild()
+
+    def action_other_map(self) -> None:
+        which, r, c = self.picked or ("map", 0, 0)
+        other = "pooled" if which == "map" and "pooled" in self._shapes else "map"
+        rows, cols = self._shapes.get(other, (1, 1))
+        scale = 2 if other == "map" else 0.5
+        self.picked = (other, min(int(r * scale), rows - 1), min(int(c * scale), cols - 1))
+        self._rebuild()
+
+    def on_click(self, event) -> None:
+        at = event.get_content_offset(self)
+        if at is None:
+            return
+        for which, left, top, rows, cols, scale, mono in self._hits:
+            x, y = at.x - left, at.y - top
+            r, c = (y, x) if mono else ((2 * y) // scale, x // scale)
+            if 0 <= x and 0 <= y and r < rows and c < cols:
+                self.picked = (which, r, c)
+                self._rebuild()
+                return
+
+    def _picked(self, shapes: dict) -> tuple[str, int, int] | None:
+        """The chosen cell, kept inside the maps shown now (a layer with smaller maps, a pass without
+        the pooled map)."""
+        if self.picked is None or not shapes:
+            return None
+        which, r, c = self.picked
+        if which not in shapes:
+            which = "map"
+        rows, cols = shapes[which]
+        return which, min(r, rows - 1), min(c, cols - 1)
+
+    # --- drawing ---------------------------------------------------------------------------------
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
         if "maps" not in ex or height < 3:
@@ -76,27 +150,52 @@ class StagePanel(Panel):
         mono = mono_of(self)
         l, f = ex["focus_layer"], ex["focus_kernel"]
         layer = ex["maps"]
+        self._shapes = {"map": layer["a"].shape[1:]}
+        if ex["facts"].pool != "none" and not ex["focus"].backward:
+            self._shapes["pooled"] = layer["p"].shape[1:]
+        picked = self._picked(self._shapes)
         arithmetic = self._arithmetic(ex, width) if ex["arithmetic"] else []
-        if len(arithmetic) + 4 > height:
+        value = [[(self._value(ex, picked)[:width], st.plain(bold=True))]] if picked else []
+        if len(arithmetic) + len(value) + 4 > height:
             arithmetic = []
-        room = height - 2 - len(arithmetic)
+        room = height - 2 - len(arithmetic) - len(value)
         side = max(layer["x"].shape[1], layer["a"].shape[1])
         largest = _scale(side, room)
         # the kernel as numbers at a scale of 2 or more where they fit, else as pixels, else all at scale 1
-        tries = ([(scale, d) for d in (3, 2) for scale in range(largest, 1, -1)]
-                 + [(scale, None) for scale in range(largest, 1, -1)] + [(1, 3), (1, 2), (1, None)])
+        tries = ([(scale, 3) for scale in range(largest, 1, -1)]
+                 + [(scale, None) for scale in range(largest, 1, -1)] + [(1, 3), (1, None)])
         for scale, digits in tries:
-            blocks = self._blocks(ex, layer, l, f, scale, mono, digits)
+            blocks, kinds = self._blocks(ex, layer, l, f, scale, mono, digits, picked)
             if sum(block_width(title, lines) + 2 for title, lines in blocks) - 2 <= width:
                 break
         out = side_by_side(blocks, width)
-        out = out[:height - 1 - len(arithmetic)] + arithmetic
+        self._hits = _hits(blocks, kinds, width, scale, mono, self._shapes)
+        out = out[:height - 1 - len(arithmetic) - len(value)] + arithmetic + value
         out.append([(self._caption(ex, l, f)[:width], st.plain(dim=True))])
         return out
 
-    def _blocks(self, ex, layer, l, f, scale, mono, digits):
+    def _value(self, ex, picked) -> str:
+        """The chosen cell's numbers, as the model's picture holds them."""
+        which, r, c = picked
+        v = cell_values(ex, which, r, c)
+        f = v["kernel"]
+        if not self._known[which][r, c]:
+            return f"◉ {which} {f} ({r},{c}): not computed yet for this image"
+        if which == "map":
+            text = f"◉ map {f} ({r},{c}): z = {num(v['z'])} → {v['fn']} → a = {num(v['a'])}"
+            if ex["focus"].backward:
+                text += f";  ∂L/∂a = {num(v['dL_da'])}, δ = ∂L/∂z = {num(v['delta'])}"
+            return text
+        text = f"◉ pooled {f} ({r},{c}) = {num(v['p'])}"
+        if "winner" in v:
+            text += f", the max of its window, from map cell {v['winner']}"
+        return text
+
+    def _blocks(self, ex, layer, l, f, scale, mono, digits, picked):
+        """The pictures side by side, and what each is: "map" or "pooled" (a cell to choose) or None."""
         K = ex["kernels"][f]
         channels = f" ch0/{K.shape[0]}" if K.shape[0] > 1 else ""
+        pick = {which: {(r, c): "picked"} for which, r, c in [picked]} if picked else {}
 
         def kernel(title, values):
             if digits is not None:
@@ -107,11 +206,14 @@ class StagePanel(Panel):
             dz = layer["dz"][f]
             hot = {where.cell} if where.op in ("mask", "dK") and where.cell else set()
             everywhere = np.ones(layer["p"].shape[1:], bool)
-            return [_input_picture(ex, layer, scale, mono),
-                    kernel(f"∂K{f} so far{channels}", ex["grads"][f, 0]),
-                    ("δ routed", picture(signed(layer["da"][f]), _winners(ex, layer, f, everywhere), scale, mono,
-                                         layer["da"][f])),
-                    ("δ = ∂L/∂z", picture(signed(dz), {c: "cell" for c in hot}, scale, mono, dz))]
+            self._known = {"map": np.ones(dz.shape, bool)}
+            routed = {**_winners(ex, layer, f, everywhere), **pick.get("map", {})}
+            return ([_input_picture(ex, layer, scale, mono),
+                     kernel(f"∂K{f} so far{channels}", ex["grads"][f, 0]),
+                     ("δ routed", picture(signed(layer["da"][f]), routed, scale, mono, layer["da"][f])),
+                     ("δ = ∂L/∂z", picture(signed(dz), {**{c: "cell" for c in hot}, **pick.get("map", {})},
+                                           scale, mono, dz))],
+                    [None, None, "map", "map"])
         progress = where.progress
         a, p = layer["a"][f], layer["p"][f]
         a_known, p_known = np.ones(a.shape, bool), np.ones(p.shape, bool)
@@ -126,18 +228,21 @@ class StagePanel(Panel):
                 p_known = filled(p.shape, progress[1], f, progress[2])
                 p_marks = {progress[2]: "cell"}
             a_marks = _winners(ex, layer, f, p_known)
+        self._known = {"map": a_known, "pooled": p_known}
         blocks = [_input_picture(ex, layer, scale, mono),
                   kernel(f"kernel {f}{channels}", K[0]),
-                  (f"map {f}", picture(signed(a, known=a_known), a_marks, scale, mono, a))]
+                  (f"map {f}", picture(signed(a, known=a_known), {**a_marks, **pick.get("map", {})}, scale, mono, a))]
+        kinds = [None, None, "map"]
         if ex["facts"].pool != "none":
             blocks.append(("pooled",
-                           picture(signed(p, known=p_known), p_marks, scale, mono, p)))
-        return blocks
+                           picture(signed(p, known=p_known), {**p_marks, **pick.get("pooled", {})}, scale, mono, p)))
+            kinds.append("pooled")
+        return blocks, kinds
 
     @staticmethod
     def _arithmetic(ex, width) -> list[Cells]:
         """The position in hand in numbers: window × kernel = products, their sum, + b = z → a; or, for
-        ∂K, window × δ added to ∂K (3 decimals where they fit, else 2)."""
+        ∂K, window × δ added to ∂K (as many blocks as fit)."""
         v = ex["arithmetic"]
         k = v["size"]
         per = k * k
@@ -150,10 +255,7 @@ class StagePanel(Panel):
             if "a" in v:
                 text += f"  → {v['fn']} → a {num(v['a'])}"
             grids = [("window", window), ("× kernel =", np.array(v["products"][:per]).reshape(k, k))]
-        for digits in (3, 2):
-            blocks = [(title, numbers(values, digits)) for title, values in grids]
-            if sum(block_width(title, lines) + 2 for title, lines in blocks) + len(text) <= width:
-                break
+        blocks = [(title, numbers(values)) for title, values in grids]
         lines = side_by_side(blocks, width)
         if not lines or width_of(lines) + len(text) + 2 > width:
             return lines + [[(text[:width], st.plain(bold=True))]] if lines else []
