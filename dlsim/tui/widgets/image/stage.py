@@ -7,7 +7,8 @@ from textual.binding import Binding
 
 from dlsim.protocol.numbers import fac, num
 from dlsim.tui.widgets import style as st
-from dlsim.tui.widgets.image.pixels import block_width, grey, numbers, picture, side_by_side, signed, width_of
+from dlsim.tui.widgets.image.pixels import block_width, grey, numbers, side_by_side, signed, width_of
+from dlsim.tui.widgets.image.pixels import picture as draw
 from dlsim.models.cnn_inspect import cell_values
 from dlsim.tui.widgets.image.paging import Focusable
 from dlsim.tui.widgets.panel import Cells, UiState
@@ -49,14 +50,14 @@ def _winners(ex, layer, f, known) -> dict:
     return {(2 * r + w // 2, 2 * c + w % 2): "winner" for (r, c), w in np.ndenumerate(win) if known[r, c]}
 
 
-def _input_picture(ex, layer, scale, mono):
+def _input_picture(ex, layer, scale, mono, picture):
     x = layer["x"]
+    values = x.mean(axis=0)
     if ex["focus_layer"] == 0:
-        rgb, values, title = grey(x), x.mean(axis=0), "image"
+        colours, title = (lambda: grey(x)), "image"
     else:
-        values = x.mean(axis=0)
-        rgb, title = signed(values), f"input (mean of {x.shape[0]})"
-    return title, picture(rgb, _window(ex, x.shape[1:]), scale, mono, values)
+        colours, title = (lambda: signed(values)), f"input (mean of {x.shape[0]})"
+    return title, picture(colours, _window(ex, x.shape[1:]), scale, mono, values)
 
 
 def _hits(blocks, kinds, width, scale, mono, shapes) -> list[tuple]:
@@ -164,10 +165,11 @@ class StagePanel(Focusable):
         # the kernel as numbers at a scale of 2 or more where they fit, else as pixels, else all at scale 1
         tries = ([(scale, 3) for scale in range(largest, 1, -1)]
                  + [(scale, None) for scale in range(largest, 1, -1)] + [(1, 3), (1, None)])
-        for scale, digits in tries:
-            blocks, kinds = self._blocks(ex, layer, l, f, scale, mono, digits, picked)
+        for scale, digits in tries:   # measured without drawing (pictures only take their room), then drawn
+            blocks, kinds = self._blocks(ex, layer, l, f, scale, mono, digits, picked, measure=True)
             if sum(block_width(title, lines) + 2 for title, lines in blocks) - 2 <= width:
                 break
+        blocks, kinds = self._blocks(ex, layer, l, f, scale, mono, digits, picked)
         out = side_by_side(blocks, width)
         self._hits = _hits(blocks, kinds, width, scale, mono, self._shapes)
         out = out[:height - 1 - len(arithmetic) - len(value)] + arithmetic + value
@@ -191,16 +193,24 @@ class StagePanel(Focusable):
             text += f", the max of its window, from map cell {v['winner']}"
         return text
 
-    def _blocks(self, ex, layer, l, f, scale, mono, digits, picked):
-        """The pictures side by side, and what each is: "map" or "pooled" (a cell to choose) or None."""
+    def _blocks(self, ex, layer, l, f, scale, mono, digits, picked, measure=False):
+        """The pictures side by side, and what each is: "map" or "pooled" (a cell to choose) or None.
+        `measure`: pictures as blank cells of their size (to find the scale that fits, cheaply)."""
         K = ex["kernels"][f]
         channels = f" ch0/{K.shape[0]}" if K.shape[0] > 1 else ""
         pick = {which: {(r, c): "picked"} for which, r, c in [picked]} if picked else {}
 
+        def picture(colours, marks, scale, mono, values):
+            if measure:
+                h, w = values.shape[-2:]
+                lines, cols = (h, w) if mono else (-(-h * scale // 2), w * scale)
+                return [[(" " * cols, None)]] * lines
+            return draw(colours(), marks, scale, mono, values)
+
         def kernel(title, values):
             if digits is not None:
                 return title, numbers(values, digits)
-            return title, picture(signed(values), {}, 2, mono, values)
+            return title, picture(lambda: signed(values), {}, 2, mono, values)
         where = ex["focus"]
         if where.backward:
             dz = layer["dz"][f]
@@ -208,10 +218,10 @@ class StagePanel(Focusable):
             everywhere = np.ones(layer["p"].shape[1:], bool)
             self._known = {"map": np.ones(dz.shape, bool)}
             routed = {**_winners(ex, layer, f, everywhere), **pick.get("map", {})}
-            return ([_input_picture(ex, layer, scale, mono),
+            return ([_input_picture(ex, layer, scale, mono, picture),
                      kernel(f"∂K{f} so far{channels}", ex["grads"][f, 0]),
-                     ("δ routed", picture(signed(layer["da"][f]), routed, scale, mono, layer["da"][f])),
-                     ("δ = ∂L/∂z", picture(signed(dz), {**{c: "cell" for c in hot}, **pick.get("map", {})},
+                     ("δ routed", picture(lambda: signed(layer["da"][f]), routed, scale, mono, layer["da"][f])),
+                     ("δ = ∂L/∂z", picture(lambda: signed(dz), {**{c: "cell" for c in hot}, **pick.get("map", {})},
                                            scale, mono, dz))],
                     [None, None, "map", "map"])
         progress = where.progress
@@ -229,13 +239,13 @@ class StagePanel(Focusable):
                 p_marks = {progress[2]: "cell"}
             a_marks = _winners(ex, layer, f, p_known)
         self._known = {"map": a_known, "pooled": p_known}
-        blocks = [_input_picture(ex, layer, scale, mono),
+        blocks = [_input_picture(ex, layer, scale, mono, picture),
                   kernel(f"kernel {f}{channels}", K[0]),
-                  (f"map {f}", picture(signed(a, known=a_known), {**a_marks, **pick.get("map", {})}, scale, mono, a))]
+                  (f"map {f}", picture(lambda: signed(a, known=a_known), {**a_marks, **pick.get("map", {})}, scale, mono, a))]
         kinds = [None, None, "map"]
         if ex["facts"].pool != "none":
             blocks.append(("pooled",
-                           picture(signed(p, known=p_known), {**p_marks, **pick.get("pooled", {})}, scale, mono, p)))
+                           picture(lambda: signed(p, known=p_known), {**p_marks, **pick.get("pooled", {})}, scale, mono, p)))
             kinds.append("pooled")
         return blocks, kinds
 
