@@ -28,17 +28,16 @@ async def test_a_chosen_feature_map_cell_shows_the_models_number():
         await pilot.press("down", "down", "shift+right")
         await settle(pilot)
         model = sim_view(app).session.model
-        shown = model.picture(model.last if hasattr(model, "last") else sim_view(app).session.sim.last,
-                              sim_view(app).session.sim.trace.events)
+        shown = model.picture(sim_view(app).session.sim.last, sim_view(app).session.sim.trace.events)
         z, a = shown["maps"]["z"][0, 2, 1], shown["maps"]["a"][0, 2, 1]
         text = text_of(stage)
-        assert f"map 0 (2,1): z = {num(z)} → relu → a = {num(a)}" in text
+        assert f"map 0 (2,1): z = {num(z)}, a = relu(z) = {num(a)}" in text
         await pilot.press("pagedown")            # the pooled map: the cell under it
         await settle(pilot)
         p, win = shown["maps"]["p"][0, 1, 0], int(shown["maps"]["win"][0, 1, 0])
         text = text_of(stage)
         assert f"pooled 0 (1,0) = {num(p)}" in text
-        assert f"from map cell {(2 + win // 2, win % 2)}" in text
+        assert f"from map cell ({2 + win // 2},{win % 2})" in text
 
 
 async def test_a_click_on_a_map_cell_chooses_it():

@@ -18,6 +18,10 @@ class ClassesPanel(Paged):
                              "where the panel is short it is a page of its own, as are the misclassified images:\n"
                              "click or PgDn for the next page"))
 
+    def __init__(self, view, **kw):
+        super().__init__(view, **kw)
+        self._drawn: dict = {}   # (test row, no colour, its pixels) → the image's cells
+
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
         if "maps" not in ex:
@@ -89,9 +93,13 @@ class ClassesPanel(Paged):
         out: list[Cells] = [[(f"{len(wrong)} misclassified" + (", the first:" if len(wrong) > 1 else ":"),
                               st.plain(dim=True))]]
         tiles = []
-        for guessed, image in zip(ex["misclassified_as"], ex["wrong_images"]):
+        mono = mono_of(self)
+        for row, guessed, image in zip(wrong, ex["misclassified_as"], ex["wrong_images"]):
             guess = names[guessed] if guessed >= 0 else "tie"
-            tiles.append((f"→{guess[:6]}", picture(grey(image), {}, 1, mono_of(self), image.mean(axis=0))))
+            key = (int(row), mono, image.tobytes())
+            if key not in self._drawn:   # a test image's picture never changes: drawn once
+                self._drawn[key] = picture(grey(image), {}, 1, mono, image.mean(axis=0))
+            tiles.append((f"→{guess[:6]}", self._drawn[key]))
         rows: list[Cells] = []
         while tiles:   # as many rows of tiles as the panel holds
             row = side_by_side(tiles, width, gap=1)

@@ -2,6 +2,8 @@
 feature map filling in cell by cell and the pooled map with its winners, and under them the window ×
 kernel arithmetic in numbers; in the backward pass ∂K so far and the δ maps as they are routed and
 masked. Reads the frame's extras: what the model's picture holds (dlsim.models.cnn_inspect)."""
+import textwrap
+
 import numpy as np
 from textual.binding import Binding
 
@@ -155,16 +157,17 @@ class StagePanel(Focusable):
         if ex["facts"].pool != "none" and not ex["focus"].backward:
             self._shapes["pooled"] = layer["p"].shape[1:]
         picked = self._picked(self._shapes)
+        self._known = self._computed(ex, layer, f)
         arithmetic = self._arithmetic(ex, width) if ex["arithmetic"] else []
-        value = [[(self._value(ex, picked)[:width], st.plain(bold=True))]] if picked else []
+        value = [[(line, st.plain(bold=True))] for line in self._value(ex, picked, width)] if picked else []
         if len(arithmetic) + len(value) + 4 > height:
             arithmetic = []
         room = height - 2 - len(arithmetic) - len(value)
         side = max(layer["x"].shape[1], layer["a"].shape[1])
         largest = _scale(side, room)
-        # the kernel as numbers at a scale of 2 or more where they fit, else as pixels, else all at scale 1
-        tries = ([(scale, 3) for scale in range(largest, 1, -1)]
-                 + [(scale, None) for scale in range(largest, 1, -1)] + [(1, 3), (1, None)])
+        # the kernel as numbers (what the arithmetic multiplies) at the largest scale they fit beside,
+        # else as pixels
+        tries = [(scale, 3) for scale in range(largest, 0, -1)] + [(scale, None) for scale in range(largest, 0, -1)]
         for scale, digits in tries:   # measured without drawing (pictures only take their room), then drawn
             blocks, kinds = self._blocks(ex, layer, l, f, scale, mono, digits, picked, measure=True)
             if sum(block_width(title, lines) + 2 for title, lines in blocks) - 2 <= width:
@@ -173,25 +176,38 @@ class StagePanel(Focusable):
         out = side_by_side(blocks, width)
         self._hits = _hits(blocks, kinds, width, scale, mono, self._shapes)
         out = out[:height - 1 - len(arithmetic) - len(value)] + arithmetic + value
-        out.append([(self._caption(ex, l, f)[:width], st.plain(dim=True))])
+        out.append([(self._caption(ex, l, f, width)[:width], st.plain(dim=True))])
         return out
 
-    def _value(self, ex, picked) -> str:
-        """The chosen cell's numbers, as the model's picture holds them."""
+    @staticmethod
+    def _computed(ex, layer, f) -> dict:
+        """Which cells of the kernel in focus's map and pooled map are computed for this image: all,
+        except while a forward pass through the layer is under way (they fill in)."""
+        progress = ex["focus"].progress
+        a_shape, p_shape = layer["a"].shape[1:], layer["p"].shape[1:]
+        a_known, p_known = np.ones(a_shape, bool), np.ones(p_shape, bool)
+        if progress is not None and progress[0] == 0:     # the kernel is sliding: the map fills in
+            a_known, p_known = filled(a_shape, progress[1], f, progress[2]), np.zeros(p_shape, bool)
+        elif progress is not None:                        # the pool pass: its cells fill in
+            p_known = filled(p_shape, progress[1], f, progress[2])
+        return {"map": a_known, "pooled": p_known}
+
+    def _value(self, ex, picked, width: int) -> list[str]:
+        """The chosen cell's numbers, as the model's picture holds them, in a line or two."""
         which, r, c = picked
         v = cell_values(ex, which, r, c)
         f = v["kernel"]
         if not self._known[which][r, c]:
-            return f"◉ {which} {f} ({r},{c}): not computed yet for this image"
-        if which == "map":
-            text = f"◉ map {f} ({r},{c}): z = {num(v['z'])} → {v['fn']} → a = {num(v['a'])}"
+            text = f"◉ {which} {f} ({r},{c}): not computed yet for this image"
+        elif which == "map":
+            text = f"◉ map {f} ({r},{c}): z = {num(v['z'])}, a = {v['fn']}(z) = {num(v['a'])}"
             if ex["focus"].backward:
-                text += f";  ∂L/∂a = {num(v['dL_da'])}, δ = ∂L/∂z = {num(v['delta'])}"
-            return text
-        text = f"◉ pooled {f} ({r},{c}) = {num(v['p'])}"
-        if "winner" in v:
-            text += f", the max of its window, from map cell {v['winner']}"
-        return text
+                text += f"; ∂L/∂a = {num(v['dL_da'])}, δ = ∂L/∂z = {num(v['delta'])}"
+        else:
+            text = f"◉ pooled {f} ({r},{c}) = {num(v['p'])}"
+            if "winner" in v:
+                text += f", the max, from map cell ({v['winner'][0]},{v['winner'][1]})"
+        return textwrap.wrap(text, width, subsequent_indent="  ")[:2]
 
     def _blocks(self, ex, layer, l, f, scale, mono, digits, picked, measure=False):
         """The pictures side by side, and what each is: "map" or "pooled" (a cell to choose) or None.
@@ -216,7 +232,6 @@ class StagePanel(Focusable):
             dz = layer["dz"][f]
             hot = {where.cell} if where.op in ("mask", "dK") and where.cell else set()
             everywhere = np.ones(layer["p"].shape[1:], bool)
-            self._known = {"map": np.ones(dz.shape, bool)}
             routed = {**_winners(ex, layer, f, everywhere), **pick.get("map", {})}
             return ([_input_picture(ex, layer, scale, mono, picture),
                      kernel(f"∂K{f} so far{channels}", ex["grads"][f, 0]),
@@ -226,19 +241,15 @@ class StagePanel(Focusable):
                     [None, None, "map", "map"])
         progress = where.progress
         a, p = layer["a"][f], layer["p"][f]
-        a_known, p_known = np.ones(a.shape, bool), np.ones(p.shape, bool)
+        a_known, p_known = self._known["map"], self._known["pooled"]
         a_marks: dict = {}
         p_marks: dict = {}
         if progress is not None and progress[0] == 0:     # the kernel is sliding: the map fills in
-            a_known = filled(a.shape, progress[1], f, progress[2])
-            p_known[...] = False
             a_marks = {progress[2]: "cell"}
         else:
             if progress is not None:                      # the pool pass: its cells fill in
-                p_known = filled(p.shape, progress[1], f, progress[2])
                 p_marks = {progress[2]: "cell"}
             a_marks = _winners(ex, layer, f, p_known)
-        self._known = {"map": a_known, "pooled": p_known}
         blocks = [_input_picture(ex, layer, scale, mono, picture),
                   kernel(f"kernel {f}{channels}", K[0]),
                   (f"map {f}", picture(lambda: signed(a, known=a_known), {**a_marks, **pick.get("map", {})}, scale, mono, a))]
@@ -274,11 +285,16 @@ class StagePanel(Focusable):
         return lines
 
     @staticmethod
-    def _caption(ex, l, f) -> str:
+    def _caption(ex, l, f, width: int) -> str:
+        """Where the pictures stand: layer, kernel, cell, the image; shorter forms where it is narrow."""
         focus = ex["focus"]
-        where = f"layer {l + 1}/{ex['n_conv']} · kernel {f}"
+        cell = ""
         if focus.cell is not None:
-            where += f" · {'pooled cell' if focus.op in ('pool', 'pool_back') else 'position'} {focus.cell}"
+            cell = f" · {'pooled cell' if focus.op in ('pool', 'pool_back') else 'position'} {focus.cell}"
         label = ex["names"][ex["label"]]
-        state = f"image #{ex['sample']} ({label})"
-        return f"{where} · {state}" + ("" if focus.inside else ", weights now")
+        now = "" if focus.inside else ", weights now"
+        options = (f"layer {l + 1}/{ex['n_conv']} · kernel {f}{cell} · image #{ex['sample']} ({label}){now}",
+                   f"layer {l + 1} · kernel {f}{cell} · #{ex['sample']} ({label}){now}",
+                   f"L{l + 1} K{f}{cell.replace(' · position', ' at').replace(' · pooled cell', ' pooled')}"
+                   f" · #{ex['sample']} ({label}){now}")
+        return next((text for text in options if len(text) <= width), options[-1])
