@@ -160,11 +160,12 @@ def update(event) -> str:
     else:
         t, m, s2 = v["t"], v["m"][0], v["v"][0]
         m_hat, v_hat = m / (1.0 - v["beta1"] ** t), s2 / (1.0 - v["beta2"] ** t)
-        step = (f"adam (t={count(t)}): m = {num(m)}, v = {num(s2)} (∂L/∂{w} {num(g)}); m̂ = {num(m_hat)}, "
+        step = (f"(t = {count(t)}) m = {num(m)}, v = {num(s2)} (∂L/∂{w} {num(g)}); m̂ = {num(m_hat)}, "
                 f"v̂ = {num(v_hat)};  {w} ← {w} − lr·m̂/(√v̂ + ε) = {num(old)} − {num(v['lr'])}·{fac(m_hat)}"
                 f"/{num(math.sqrt(v_hat))} = {num(new)}")
-    return (f"{v['what']}: {step}; its {count(len(v['old']))} weights each by their own ∂L "
-            f"(largest change {num(v['largest'])})")
+    others = len(v["old"]) - 1
+    return (f"{v['optimizer']} step on {v['what']}: {step}; its other {count(others)} weights the same way, "
+            f"each with its own gradient (largest change {num(v['largest'])})")
 
 
 def batch(event) -> str:
