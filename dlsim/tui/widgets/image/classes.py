@@ -20,6 +20,7 @@ class ClassesPanel(Paged):
 
     def __init__(self, view, **kw):
         super().__init__(view, **kw)
+        self._section = None     # (what it shows, the misclassified section's lines)
         self._drawn: dict = {}   # (test row, no colour, its pixels) → the image's cells
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
@@ -89,6 +90,14 @@ class ClassesPanel(Paged):
         return out
 
     def _misclassified(self, ex, names, width, height) -> list[Cells]:
+        """The images the network gets wrong with its guesses, drawn again only when they change."""
+        key = (tuple(ex["misclassified"][:len(ex["wrong_images"])].tolist()), tuple(ex["misclassified_as"].tolist()),
+               len(ex["misclassified"]), ex["wrong_images"].tobytes(), width, height, mono_of(self), tuple(names))
+        if self._section is None or self._section[0] != key:
+            self._section = (key, self._draw_misclassified(ex, names, width, height))
+        return self._section[1]
+
+    def _draw_misclassified(self, ex, names, width, height) -> list[Cells]:
         wrong = ex["misclassified"]
         out: list[Cells] = [[(f"{len(wrong)} misclassified" + (", the first:" if len(wrong) > 1 else ":"),
                               st.plain(dim=True))]]

@@ -225,6 +225,9 @@ class StagePanel(Focusable):
 
         def kernel(title, values):
             if digits is not None:
+                if measure:   # as wide as its widest number, without shading each cell
+                    widest = max(len(num(x, digits)) for x in values.ravel().tolist())
+                    return title, [[(" " * ((widest + 1) * values.shape[1]), None)]] * values.shape[0]
                 return title, numbers(values, digits)
             return title, picture(lambda: signed(values), {}, 2, mono, values)
         where = ex["focus"]
