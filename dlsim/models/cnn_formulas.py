@@ -1,4 +1,6 @@
 """The CNN's ops, their names, and how the math panel writes each one with the numbers the kernels used."""
+import math
+
 from dlsim.models.mlp_formulas import activation, loss, softmax
 from dlsim.models.neuron_formulas import epoch_summary, weighted_sum
 from dlsim.protocol.metrics import LOSS_AND_ACCURACY
@@ -45,10 +47,25 @@ def pool(event) -> str:
     v = event.values
     cells = ", ".join(num(a) for a in v["window"])
     if v["kind"] == "max":
-        return f"p{_cell(v)} = max({cells}) = {num(v['value'])}   winner: cell {v['winner']} of the window"
-    if v["kind"] == "mean":
-        return f"p{_cell(v)} = mean({cells}) = {num(v['value'])}"
-    return f"p{_cell(v)} = a{_cell(v)} = {num(v['value'])}   (no pooling)"
+        text = f"p{_cell(v)} = max({cells}) = {num(v['value'])}   winner: cell {v['winner']} of the window"
+    elif v["kind"] == "mean":
+        text = f"p{_cell(v)} = mean({cells}) = {num(v['value'])}"
+    else:
+        text = f"p{_cell(v)} = a{_cell(v)} = {num(v['value'])}   (no pooling)"
+    return text + (f";  {pooled_map(v)}" if "pooled" in v else "")
+
+
+def pooled_map(v) -> str:
+    """The whole pool pass of a map (its last window's event carries it): the feature map's range, the
+    pooled map's, and which cell of each window won (max pooling)."""
+    rows, cols = v["shape"]
+    low, high = v["feature_range"]
+    text = (f"map {v['f']} pooled: feature map {num(low)} … {num(high)} → pooled {rows}×{cols} "
+            f"{num(min(v['pooled']))} … {num(max(v['pooled']))}")
+    if v.get("winners") is not None:
+        cells = [f"({2 * (i // cols) + w // 2},{2 * (i % cols) + w % 2})" for i, w in enumerate(v["winners"])]
+        text += f"; winners at {' '.join(cells)}"
+    return text
 
 
 def flatten(event) -> str:
@@ -101,7 +118,23 @@ def dK(event) -> str:
 
 def db(event) -> str:
     v = event.values
-    return f"∂b[{v['f']}] = Σ δ over the {count(v['cells'])} cells of its map = {num(v['total'])}"
+    text = f"∂b[{v['f']}] = Σ δ over the {count(v['cells'])} cells of its map = {num(v['total'])}"
+    if "kernel_grads" in v:
+        text += ";  " + layer_gradient(v)
+    return text
+
+
+def grid(values, k: int) -> str:
+    """A k×k grid of numbers on one line, row by row: [a b c; d e f; g h i]."""
+    return "[" + "; ".join(" ".join(num(x) for x in values[r * k:(r + 1) * k]) for r in range(k)) + "]"
+
+
+def layer_gradient(v) -> str:
+    """Every kernel's ∂K (its first channel, where it has several) and ∂b: the layer's gradient so far."""
+    channel = f" (channel 0 of {v['channels']})" if v["channels"] > 1 else ""
+    parts = [f"∂K{f} = {grid(g, v['size'])}, ∂b{f} = {num(b)}"
+             for f, (g, b) in enumerate(zip(v["kernel_grads"], v["bias_grads"]))]
+    return f"the layer's gradient so far{channel}: " + " · ".join(parts)
 
 
 def below(event) -> str:
@@ -111,11 +144,28 @@ def below(event) -> str:
 
 
 def update(event) -> str:
+    """The first weight's step written out with the numbers the optimizer used (the rest of the kernel
+    or neuron moves the same way, each by its own gradient)."""
     v = event.values
+    w = v["name"]
+    old, g, new = v["old"][0], v["grad"][0], v["new"][0]
     if v["optimizer"] == "frozen":
-        return f"{v['what']} is frozen: no update ({v['name']} stays {num(v['old'][0])})"
-    return (f"{v['optimizer']} step on {v['what']}: {v['name']} {num(v['old'][0])} − lr·… → {num(v['new'][0])}; "
-            f"largest change {num(v['largest'])} (lr {num(v['lr'])})")
+        return f"{v['what']} is frozen: no update ({w} stays {num(old)})"
+    if v["optimizer"] == "sgd":
+        step = f"{w} ← {w} − lr·∂L/∂{w} = {num(old)} − {num(v['lr'])}·{fac(g)} = {num(new)}"
+    elif v["optimizer"] == "momentum":
+        vel = v["velocity"][0]
+        step = (f"v ← μ·v + ∂L/∂{w} = {num(vel)} (μ {num(v['mu'])}, ∂L/∂{w} {num(g)});  "
+                f"{w} ← {w} − lr·v = {num(old)} − {num(v['lr'])}·{fac(vel)} = {num(new)}")
+    else:
+        t, m, s2 = v["t"], v["m"][0], v["v"][0]
+        m_hat, v_hat = m / (1.0 - v["beta1"] ** t), s2 / (1.0 - v["beta2"] ** t)
+        step = (f"(t = {count(t)}) m = {num(m)}, v = {num(s2)} (∂L/∂{w} {num(g)}); m̂ = {num(m_hat)}, "
+                f"v̂ = {num(v_hat)};  {w} ← {w} − lr·m̂/(√v̂ + ε) = {num(old)} − {num(v['lr'])}·{fac(m_hat)}"
+                f"/{num(math.sqrt(v_hat))} = {num(new)}")
+    others = len(v["old"]) - 1
+    return (f"{v['optimizer']} step on {v['what']}: {step}; its other {count(others)} weights the same way, "
+            f"each with its own gradient (largest change {num(v['largest'])})")
 
 
 def batch(event) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dlsim.kernels import activations as act
 from dlsim.kernels import cnn as ck
 from dlsim.models.cnn_focus import Focus, arithmetic, focus
 from dlsim.models.cnn_net import pad_of, pooling_kind
@@ -52,6 +53,7 @@ class LayerFacts:
     stride: int
     pad: int
     pool: str
+    activation: str = "relu"   # f of a = f(z)
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class CNNInspect:
         row = self.conv[l]
         size = int(row[ck.SIZE])
         return LayerFacts(size, int(row[ck.STRIDE]), pad_of(size, int(row[ck.PADDING])),
-                          pooling_kind(int(row[ck.POOL])))
+                          pooling_kind(int(row[ck.POOL])), act.NAMES[int(row[ck.ACT])])
 
     def stepped_maps(self, l: int):
         """Conv layer l's maps and δs as the stepped sample has filled them in (copies), and the
@@ -157,3 +159,25 @@ class CNNInspect:
         np.add.at(matrix, (d.y_test[decided], predicted[decided]), 1)
         return TestConfusion(matrix, predicted, np.flatnonzero(predicted != d.y_test),
                              float(np.mean(predicted == d.y_test)))
+
+
+def cell_values(shown: dict, which: str, r: int, c: int) -> dict:
+    """What one cell of the kernel in focus's feature map (`which` = "map") or pooled map ("pooled")
+    holds in a picture (`shown`, from CNNInspect.picture): a map cell's z and a = f(z) (and while a
+    sample is stepped backward, ∂L/∂a and δ = ∂L/∂z); a pooled cell's value and, for max pooling, the
+    map cell it took (and its δ, ∂L/∂p). The numbers are the picture's: the kernels computed them."""
+    maps, f = shown["maps"], shown["focus_kernel"]
+    out = {"which": which, "kernel": f, "cell": (r, c)}
+    if which == "map":
+        out.update(z=float(maps["z"][f, r, c]), a=float(maps["a"][f, r, c]), fn=shown["facts"].activation)
+        for key, name in (("da", "dL_da"), ("dz", "delta")):
+            if key in maps:
+                out[name] = float(maps[key][f, r, c])
+        return out
+    out["p"] = float(maps["p"][f, r, c])
+    if shown["facts"].pool == "max":
+        w = int(maps["win"][f, r, c])
+        out["winner"] = (2 * r + w // 2, 2 * c + w % 2)
+    if "dp" in maps:
+        out["delta"] = float(maps["dp"][f, r, c])
+    return out

@@ -94,10 +94,14 @@ def _conv_forward(m, l):
                 value, winner = m.ops.cv.pool_at(a, f, r, c, pool)
                 p[f, r, c], win[f, r, c] = value, winner
                 cells = a[f, r, c:c + 1] if pool == cv.NONE else a[f, 2 * r:2 * r + 2, 2 * c:2 * c + 2]
-                yield Event(Op.POOL, FORWARD, f"cnn.layer[{l}].kernel[{f}].pool[{r},{c}]", {
-                    "f": f, "r": r, "c": c, "kind": name, "window": _t(cells), "value": float(value),
-                    "winner": int(winner) if pool == cv.MAX else None},
-                    closes=_closes(r == Hp - 1 and c == Wp - 1))
+                values = {"f": f, "r": r, "c": c, "kind": name, "window": _t(cells), "value": float(value),
+                          "winner": int(winner) if pool == cv.MAX else None}
+                done = r == Hp - 1 and c == Wp - 1
+                if done:   # the whole pass, for the layer step's summary: the map's range and its winners
+                    values.update(shape=(Hp, Wp), pooled=_t(p[f]), feature_range=(float(a[f].min()), float(a[f].max())),
+                                  winners=tuple(int(w) for w in win[f].ravel()) if pool == cv.MAX else None)
+                yield Event(Op.POOL, FORWARD, f"cnn.layer[{l}].kernel[{f}].pool[{r},{c}]", values,
+                            closes=_closes(done))
 
 
 def _dense_forward(m):
@@ -210,8 +214,11 @@ def _conv_backward(m, l):
         for value in dz[f].ravel().tolist():   # as conv_grads: row by row, after the kernel's positions
             total += value
         db[f] = total
-        yield Event(Op.DB, BACKWARD, f"cnn.layer[{l}].kernel[{f}].b", {
-            "f": f, "cells": Ho * Wo, "total": total},
+        values = {"f": f, "cells": Ho * Wo, "total": total}
+        if f == F - 1:   # the layer's gradient is complete: every kernel's ∂K (first channel) and ∂b
+            values.update(size=k, channels=int(K.shape[1]), kernel_grads=tuple(_t(dK[g, 0]) for g in range(F)),
+                          bias_grads=_t(db))
+        yield Event(Op.DB, BACKWARD, f"cnn.layer[{l}].kernel[{f}].b", values,
             closes=(Level.SAMPLE if l == 0 else Level.LAYER) if f == F - 1 else Level.OP)
     if l == 0:
         return
@@ -268,8 +275,11 @@ def update_events(m, n_rows):
             for k in flat:
                 m.ops.optimizers.update_element(m.theta, m.grad, m.m, m.v, k, kind, lr, mu, b1, b2, eps, m.steps)
         new = m.theta[idx]
-        yield Event(Op.UPDATE, UPDATE, path, {
-            "optimizer": "frozen" if frozen else name, "what": what, "name": first, "old": _t(old),
-            "grad": _t(m.grad[idx]), "new": _t(new), "lr": lr, "largest": float(np.max(np.abs(new - old)))},
-            closes=_closes(last))
+        values = {"optimizer": "frozen" if frozen else name, "what": what, "name": first, "old": _t(old),
+                  "grad": _t(m.grad[idx]), "new": _t(new), "lr": lr, "largest": float(np.max(np.abs(new - old)))}
+        if kind == optimizers.MOMENTUM:   # the optimizer's state after the step, as the kernel left it
+            values.update(mu=mu, velocity=_t(m.m[idx]))
+        elif kind == optimizers.ADAM:
+            values.update(beta1=b1, beta2=b2, eps=eps, t=m.steps, m=_t(m.m[idx]), v=_t(m.v[idx]))
+        yield Event(Op.UPDATE, UPDATE, path, values, closes=_closes(last))
     yield m.batch_done(n_rows)

@@ -41,3 +41,49 @@ def test_cnn_backward_through_the_pool(snap_compare, size):
 def test_cnn_digits_after_an_epoch(snap_compare):
     app = make_app("cnn", dataset="digits", samples=300, test=100, optimizer="adam", lr=0.01)
     assert snap_compare(app, terminal_size=(120, 40), run_before=_keys("5", "right"))
+
+
+def _choose_a_cell_then(*keys):
+    """After an epoch: a feature-map cell chosen on the stage (its value shown, marked), then `keys`."""
+    async def run_before(pilot):
+        from dlsim.tui.widgets.image.stage import StagePanel
+        await settle(pilot)
+        await pilot.press("5", "right", "3", "right")
+        await settle(pilot)
+        pilot.app.screen.query_one(StagePanel).focus()
+        await pilot.press("down", "down", "shift+right", *keys)
+        await settle(pilot)
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_cnn_a_chosen_cell_and_the_next_page(snap_compare, size):
+    """The chosen cell's numbers under the maps; the class panel turned to its next page (at 80×24:
+    the confusion matrix or the misclassified images; at 120×40 everything fits on one)."""
+    async def run_before(pilot):
+        from dlsim.tui.widgets.image.classes import ClassesPanel
+        await _choose_a_cell_then()(pilot)
+        await pilot.click(ClassesPanel)
+        await settle(pilot)
+    assert snap_compare(make_app("cnn"), terminal_size=size, run_before=run_before)
+
+
+def test_cnn_without_colour(snap_compare, monkeypatch):
+    """NO_COLOR at 80×24: maps as shade glyphs, the chosen cell ◉, the window and winners as glyphs."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app("cnn"), terminal_size=(80, 24), run_before=_choose_a_cell_then("pagedown"))
+
+
+def test_cnn_the_layers_gradient_step(snap_compare):
+    """At layer level, the ∂K step: the math panel lists every kernel's ∂K and ∂b."""
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("3", "right", "2")
+        session = pilot.app.screen.simview.session
+        for _ in range(60):
+            await pilot.press("right")
+            last = session.sim.last
+            if last.op == "db" and "kernel_grads" in last.values:
+                break
+        await settle(pilot)
+    assert snap_compare(make_app("cnn"), terminal_size=(120, 40), run_before=run_before)

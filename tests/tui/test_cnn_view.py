@@ -28,6 +28,6 @@ async def test_a_kernel_weight_edited_in_the_app_is_the_one_that_slides():
         event = sim.session.sim.last
         assert event.op == "conv" and event.values["weights"][4] == 2.5
         shown = text_of(app.screen.query_one(StagePanel))
-        assert "+2.50" in shown   # the kernel's numbers on screen
+        assert "2.500" in shown   # the kernel's numbers on screen
         window = np.array(event.values["window"])
         assert event.values["sum"] == pytest.approx(float(window @ np.array(event.values["weights"])))

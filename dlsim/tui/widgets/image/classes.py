@@ -1,25 +1,50 @@
 """The class probabilities of the image in hand, and the test set's confusion matrix with some of the
-images the network gets wrong."""
+images the network gets wrong: as many of the three as fit, the rest on further pages (click or PgDn)."""
 import numpy as np
 
+from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
+from dlsim.tui.widgets.image.paging import Paged
 from dlsim.tui.widgets.image.pixels import grey, picture, side_by_side
 from dlsim.tui.widgets.image.stage import mono_of
-from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.panel import Cells, UiState
+
+SECTIONS = ("probabilities", "confusion matrix", "misclassified")
 
 
-class ClassesPanel(Panel):
+class ClassesPanel(Paged):
     READING = (("probabilities", "softmax output for the image in hand, a bar per class; ✓ marks its true class"),
-               ("confusion", "test images by true class (rows) and predicted class (columns); the diagonal is right"))
+               ("confusion", "test images by true class (rows) and predicted class (columns); the diagonal is right;\n"
+                             "where the panel is short it is a page of its own, as are the misclassified images:\n"
+                             "click or PgDn for the next page"))
+
+    def __init__(self, view, **kw):
+        super().__init__(view, **kw)
+        self._section = None     # (what it shows, the misclassified section's lines)
+        self._drawn: dict = {}   # (test row, no colour, its pixels) → the image's cells
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
         if "maps" not in ex:
             return []
-        names, probs, label = ex["names"], ex.get("probs"), ex["label"]
+        names = ex["names"]
+        sections = [("probabilities", self._probabilities(ex, names, width, height))]
+        if "confusion" in ex:
+            sections.append(("confusion matrix", self._confusion(ex, names, width)))
+            if len(ex["misclassified"]):
+                sections.append(("misclassified", self._misclassified(ex, names, width, height)))
+        pages = _pages(sections, height)
+        self.pages = len(pages)
+        self.page %= self.pages
+        titles, lines = pages[self.page]
+        self.set_titles(self.paged_title("class probabilities · test set", " · ".join(titles), width))
+        return lines[:height]
+
+    @staticmethod
+    def _probabilities(ex, names, width, height) -> list[Cells]:
+        probs, label = ex.get("probs"), ex["label"]
         if probs is None:
-            return [[(f"#{ex['sample']} ({names[label]}): softmax not reached yet"[:width],
-                      st.plain(dim=True))]] + self._confusion(ex, names, width, height - 1)
+            return [[(f"#{ex['sample']} ({names[label]}): softmax not reached yet"[:width], st.plain(dim=True))]]
         n = len(names)
         halves = 2 if n > 4 and n + n + 5 > height else 1   # two columns of classes when rows are short
         col_w = (width - 2 * (halves - 1)) // halves
@@ -32,7 +57,7 @@ class ClassesPanel(Panel):
             style = st.ink(1 if k == label else -1, 8 if k == best else 4)
             cells.append([(name[:name_w].rjust(name_w) + " ", st.plain(bold=k == label)),
                           ("█" * full, style), ("·" * (bar_w - full), st.plain(dim=True)),
-                          (f" {float(p):.3f}" + (" ✓" if k == label else "  "), st.plain(bold=k == best))])
+                          (f" {num(p)}" + (" ✓" if k == label else "  "), st.plain(bold=k == best))])
         per = -(-n // halves)
         out: list[Cells] = []
         for r in range(per):
@@ -41,21 +66,18 @@ class ClassesPanel(Panel):
                 if h * per + r < n:
                     row.extend(cells[h * per + r] + [("  ", None)])
             out.append(row)
-        if len(out) + 3 <= height:
-            out.extend(self._confusion(ex, names, width, height - len(out)))
-        return out[:height]
+        return out
 
-    def _confusion(self, ex, names, width, room) -> list[Cells]:
-        mono = mono_of(self)
-        if "confusion" not in ex or room < 2:
-            return []
+    @staticmethod
+    def _confusion(ex, names, width) -> list[Cells]:
         matrix = ex["confusion"]
         n = len(names)
         cell = max(3, len(str(int(matrix.max()))) + 1)
-        out: list[Cells] = [[], [(f"test: {ex['accuracy'] * 100:.1f} % right; true ↓ predicted →"[:width],
-                                  st.plain(dim=True))]]
-        if 4 + cell * n > width or n + 3 > room:
-            return out
+        head = [f"test: {num(ex['accuracy'] * 100, 1)} % right; ", "true ↓ predicted →"]
+        head = ["".join(head)] if len("".join(head)) <= width else [text.strip("; ") for text in head]
+        out: list[Cells] = [[(text[:width], st.plain(dim=True))] for text in head]
+        if 4 + cell * n > width:
+            return out + [[(f"(a {n}×{n} matrix needs {4 + cell * n} columns)"[:width], st.plain(dim=True))]]
         top = max(int(matrix.max()), 1)
         out.append([("    ", None)] + [(str(k)[:cell - 1].rjust(cell), st.plain(dim=True)) for k in range(n)])
         for r in range(n):
@@ -65,13 +87,47 @@ class ClassesPanel(Panel):
                 style = st.cell(1 if r == c else -1, st.strength(v, top)) if v else st.plain(dim=True)
                 row.append(((str(v) if v else "·").rjust(cell), style))
             out.append(row)
-        wrong = ex["misclassified"]
-        if len(wrong) and len(out) + 3 < room:
-            out.append([(f"{len(wrong)} misclassified" + (", the first:" if len(wrong) > 1 else ":"),
-                         st.plain(dim=True))])
-            tiles = []
-            for guessed, image in zip(ex["misclassified_as"], ex["wrong_images"]):
-                guess = names[guessed] if guessed >= 0 else "tie"
-                tiles.append((f"→{guess[:6]}", picture(grey(image), {}, 1, mono, image.mean(axis=0))))
-            out.extend(side_by_side(tiles, width, gap=1)[:room - len(out)])
         return out
+
+    def _misclassified(self, ex, names, width, height) -> list[Cells]:
+        """The images the network gets wrong with its guesses, drawn again only when they change."""
+        key = (tuple(ex["misclassified"][:len(ex["wrong_images"])].tolist()), tuple(ex["misclassified_as"].tolist()),
+               len(ex["misclassified"]), ex["wrong_images"].tobytes(), width, height, mono_of(self), tuple(names))
+        if self._section is None or self._section[0] != key:
+            self._section = (key, self._draw_misclassified(ex, names, width, height))
+        return self._section[1]
+
+    def _draw_misclassified(self, ex, names, width, height) -> list[Cells]:
+        wrong = ex["misclassified"]
+        out: list[Cells] = [[(f"{len(wrong)} misclassified" + (", the first:" if len(wrong) > 1 else ":"),
+                              st.plain(dim=True))]]
+        tiles = []
+        mono = mono_of(self)
+        for row, guessed, image in zip(wrong, ex["misclassified_as"], ex["wrong_images"]):
+            guess = names[guessed] if guessed >= 0 else "tie"
+            key = (int(row), mono, image.tobytes())
+            if key not in self._drawn:   # a test image's picture never changes: drawn once
+                self._drawn[key] = picture(grey(image), {}, 1, mono, image.mean(axis=0))
+            tiles.append((f"→{guess[:6]}", self._drawn[key]))
+        rows: list[Cells] = []
+        while tiles:   # as many rows of tiles as the panel holds
+            row = side_by_side(tiles, width, gap=1)
+            if not row or len(out) + len(rows) + len(row) > height:
+                break
+            rows.extend(row)
+            tiles = tiles[len([1 for text, _ in row[0] if text.strip()]):]
+        return out + rows
+
+
+def _pages(sections: list[tuple[str, list[Cells]]], height: int) -> list[tuple[list[str], list[Cells]]]:
+    """The sections in order, as many on a page as fit (a blank line between two on one page); a
+    section taller than the page is cut to it."""
+    pages: list[tuple[list[str], list[Cells]]] = []
+    for name, lines in sections:
+        lines = lines[:height]
+        if pages and len(pages[-1][1]) + 1 + len(lines) <= height:
+            pages[-1][0].append(name)
+            pages[-1][1].extend([[]] + lines)
+        else:
+            pages.append(([name], list(lines)))
+    return pages

@@ -2,11 +2,18 @@
 feature map filling in cell by cell and the pooled map with its winners, and under them the window ×
 kernel arithmetic in numbers; in the backward pass ∂K so far and the δ maps as they are routed and
 masked. Reads the frame's extras: what the model's picture holds (dlsim.models.cnn_inspect)."""
-import numpy as np
+import textwrap
 
+import numpy as np
+from textual.binding import Binding
+
+from dlsim.protocol.numbers import fac, num
 from dlsim.tui.widgets import style as st
-from dlsim.tui.widgets.image.pixels import block_width, grey, numbers, picture, side_by_side, signed, width_of
-from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.image.pixels import block_width, grey, numbers, side_by_side, signed, width_of
+from dlsim.tui.widgets.image.pixels import picture as draw
+from dlsim.models.cnn_inspect import cell_values
+from dlsim.tui.widgets.image.paging import Focusable
+from dlsim.tui.widgets.panel import Cells, UiState
 
 
 def filled(shape, f_now: int, f_map: int, cell) -> np.ndarray:
@@ -45,14 +52,28 @@ def _winners(ex, layer, f, known) -> dict:
     return {(2 * r + w // 2, 2 * c + w % 2): "winner" for (r, c), w in np.ndenumerate(win) if known[r, c]}
 
 
-def _input_picture(ex, layer, scale, mono):
+def _input_picture(ex, layer, scale, mono, picture):
     x = layer["x"]
+    values = x.mean(axis=0)
     if ex["focus_layer"] == 0:
-        rgb, values, title = grey(x), x.mean(axis=0), "image"
+        colours, title = (lambda: grey(x)), "image"
     else:
-        values = x.mean(axis=0)
-        rgb, title = signed(values), f"input (mean of {x.shape[0]})"
-    return title, picture(rgb, _window(ex, x.shape[1:]), scale, mono, values)
+        colours, title = (lambda: signed(values)), f"input (mean of {x.shape[0]})"
+    return title, picture(colours, _window(ex, x.shape[1:]), scale, mono, values)
+
+
+def _hits(blocks, kinds, width, scale, mono, shapes) -> list[tuple]:
+    """Where side_by_side put each map one can choose a cell of: (which, left, top, rows, columns,
+    scale, mono), top being the line below the titles."""
+    hits, used = [], 0
+    for (title, lines), kind in zip(blocks, kinds):
+        w = block_width(title, lines)
+        if used + w > width:
+            break
+        if kind is not None:
+            hits.append((kind, used, 1, *shapes[kind], scale, mono))
+        used += w + 2
+    return hits
 
 
 def _scale(side: int, height: int) -> int:
@@ -60,14 +81,71 @@ def _scale(side: int, height: int) -> int:
     return max(1, min(3, (2 * height) // max(side, 1)))
 
 
-class StagePanel(Panel):
+class StagePanel(Focusable):
     READING = (("image", "the input in grey (colour images in their colours); the kernel's window tinted yellow"),
                ("kernel", "its weights as numbers, blue positive, orange negative (∂K in the backward pass)"),
                ("feature map", "a = f(Σ window·K + b) per position, filling in as the kernel slides; white the\n"
                                "cell being written, green the cells a max-pool window picked, blank not computed yet"),
                ("pooled", "each 2×2 window's max (or mean); backward: the δ each pooled cell sends back"),
-               ("arithmetic", "the numbers under the kernel (window), their products with the kernel, the sum"))
+               ("arithmetic", "the numbers under the kernel (window), their products with the kernel, the sum"),
+               ("a cell's value", "click a cell of the feature map or pooled map (or Tab here, then ↑ ↓ ⇧← ⇧→,\n"
+                                  "PgDn / PgUp between the maps): its numbers, marked pink (◉ without colour)"))
+    BINDINGS = [Binding("up", "move(-1, 0)", "row ↑", show=False),
+                Binding("down", "move(1, 0)", "row ↓", show=False),
+                Binding("shift+left", "move(0, -1)", "column ←", show=False),
+                Binding("shift+right", "move(0, 1)", "column →", show=False),
+                Binding("pagedown,pageup", "other_map", "other map", show=False)]
 
+    def __init__(self, view, **kw):
+        super().__init__(view, **kw)
+        self.picked: tuple[str, int, int] | None = None   # ("map" | "pooled", row, column) the learner chose
+        self._hits: list[tuple] = []   # (which, left, top, rows, columns, scale, mono) of each map drawn
+        self._shapes: dict = {}        # which → (rows, columns) of the maps in the picture now
+
+    # --- choosing a cell -------------------------------------------------------------------------
+    def on_focus(self) -> None:
+        if self.picked is None and self._shapes:
+            self.picked = ("map", 0, 0)
+            self._rebuild()
+
+    def action_move(self, dr: int, dc: int) -> None:
+        which, r, c = self.picked or ("map", 0, 0)
+        rows, cols = self._shapes.get(which, (1, 1))
+        self.picked = (which, min(max(r + dr, 0), rows - 1), min(max(c + dc, 0), cols - 1))
+        self._rebuild()
+
+    def action_other_map(self) -> None:
+        which, r, c = self.picked or ("map", 0, 0)
+        other = "pooled" if which == "map" and "pooled" in self._shapes else "map"
+        rows, cols = self._shapes.get(other, (1, 1))
+        scale = 2 if other == "map" else 0.5
+        self.picked = (other, min(int(r * scale), rows - 1), min(int(c * scale), cols - 1))
+        self._rebuild()
+
+    def on_click(self, event) -> None:
+        at = event.get_content_offset(self)
+        if at is None:
+            return
+        for which, left, top, rows, cols, scale, mono in self._hits:
+            x, y = at.x - left, at.y - top
+            r, c = (y, x) if mono else ((2 * y) // scale, x // scale)
+            if 0 <= x and 0 <= y and r < rows and c < cols:
+                self.picked = (which, r, c)
+                self._rebuild()
+                return
+
+    def _picked(self, shapes: dict) -> tuple[str, int, int] | None:
+        """The chosen cell, kept inside the maps shown now (a layer with smaller maps, a pass without
+        the pooled map)."""
+        if self.picked is None or not shapes:
+            return None
+        which, r, c = self.picked
+        if which not in shapes:
+            which = "map"
+        rows, cols = shapes[which]
+        return which, min(r, rows - 1), min(c, cols - 1)
+
+    # --- drawing ---------------------------------------------------------------------------------
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
         if "maps" not in ex or height < 3:
@@ -75,83 +153,133 @@ class StagePanel(Panel):
         mono = mono_of(self)
         l, f = ex["focus_layer"], ex["focus_kernel"]
         layer = ex["maps"]
+        self._shapes = {"map": layer["a"].shape[1:]}
+        if ex["facts"].pool != "none" and not ex["focus"].backward:
+            self._shapes["pooled"] = layer["p"].shape[1:]
+        picked = self._picked(self._shapes)
+        self._known = self._computed(ex, layer, f)
         arithmetic = self._arithmetic(ex, width) if ex["arithmetic"] else []
-        if len(arithmetic) + 4 > height:
+        value = [[(line, st.plain(bold=True))] for line in self._value(ex, picked, width)] if picked else []
+        if len(arithmetic) + len(value) + 4 > height:
             arithmetic = []
-        room = height - 2 - len(arithmetic)
+        room = height - 2 - len(arithmetic) - len(value)
         side = max(layer["x"].shape[1], layer["a"].shape[1])
         largest = _scale(side, room)
-        # the kernel as numbers at a scale of 2 or more where they fit, else as pixels, else all at scale 1
-        tries = ([(scale, d) for d in (5, 4) for scale in range(largest, 1, -1)]
-                 + [(scale, 0) for scale in range(largest, 1, -1)] + [(1, 5), (1, 4), (1, 0)])
-        for scale, digits in tries:
-            blocks = self._blocks(ex, layer, l, f, scale, mono, digits)
+        # the kernel as numbers (what the arithmetic multiplies) at the largest scale they fit beside,
+        # else as pixels
+        tries = [(scale, 3) for scale in range(largest, 0, -1)] + [(scale, None) for scale in range(largest, 0, -1)]
+        for scale, digits in tries:   # measured without drawing (pictures only take their room), then drawn
+            blocks, kinds = self._blocks(ex, layer, l, f, scale, mono, digits, picked, measure=True)
             if sum(block_width(title, lines) + 2 for title, lines in blocks) - 2 <= width:
                 break
+        blocks, kinds = self._blocks(ex, layer, l, f, scale, mono, digits, picked)
         out = side_by_side(blocks, width)
-        out = out[:height - 1 - len(arithmetic)] + arithmetic
-        out.append([(self._caption(ex, l, f)[:width], st.plain(dim=True))])
+        self._hits = _hits(blocks, kinds, width, scale, mono, self._shapes)
+        out = out[:height - 1 - len(arithmetic) - len(value)] + arithmetic + value
+        out.append([(self._caption(ex, l, f, width)[:width], st.plain(dim=True))])
         return out
 
-    def _blocks(self, ex, layer, l, f, scale, mono, digits):
+    @staticmethod
+    def _computed(ex, layer, f) -> dict:
+        """Which cells of the kernel in focus's map and pooled map are computed for this image: all,
+        except while a forward pass through the layer is under way (they fill in)."""
+        progress = ex["focus"].progress
+        a_shape, p_shape = layer["a"].shape[1:], layer["p"].shape[1:]
+        a_known, p_known = np.ones(a_shape, bool), np.ones(p_shape, bool)
+        if progress is not None and progress[0] == 0:     # the kernel is sliding: the map fills in
+            a_known, p_known = filled(a_shape, progress[1], f, progress[2]), np.zeros(p_shape, bool)
+        elif progress is not None:                        # the pool pass: its cells fill in
+            p_known = filled(p_shape, progress[1], f, progress[2])
+        return {"map": a_known, "pooled": p_known}
+
+    def _value(self, ex, picked, width: int) -> list[str]:
+        """The chosen cell's numbers, as the model's picture holds them, in a line or two."""
+        which, r, c = picked
+        v = cell_values(ex, which, r, c)
+        f = v["kernel"]
+        if not self._known[which][r, c]:
+            text = f"◉ {which} {f} ({r},{c}): not computed yet for this image"
+        elif which == "map":
+            text = f"◉ map {f} ({r},{c}): z = {num(v['z'])}, a = {v['fn']}(z) = {num(v['a'])}"
+            if ex["focus"].backward:
+                text += f"; ∂L/∂a = {num(v['dL_da'])}, δ = ∂L/∂z = {num(v['delta'])}"
+        else:
+            text = f"◉ pooled {f} ({r},{c}) = {num(v['p'])}"
+            if "winner" in v:
+                text += f", the max, from map cell ({v['winner'][0]},{v['winner'][1]})"
+        return textwrap.wrap(text, width, subsequent_indent="  ")[:2]
+
+    def _blocks(self, ex, layer, l, f, scale, mono, digits, picked, measure=False):
+        """The pictures side by side, and what each is: "map" or "pooled" (a cell to choose) or None.
+        `measure`: pictures as blank cells of their size (to find the scale that fits, cheaply)."""
         K = ex["kernels"][f]
         channels = f" ch0/{K.shape[0]}" if K.shape[0] > 1 else ""
+        pick = {which: {(r, c): "picked"} for which, r, c in [picked]} if picked else {}
+
+        def picture(colours, marks, scale, mono, values):
+            if measure:
+                h, w = values.shape[-2:]
+                lines, cols = (h, w) if mono else (-(-h * scale // 2), w * scale)
+                return [[(" " * cols, None)]] * lines
+            return draw(colours(), marks, scale, mono, values)
 
         def kernel(title, values):
-            if digits:
+            if digits is not None:
+                if measure:   # as wide as its widest number, without shading each cell
+                    widest = max(len(num(x, digits)) for x in values.ravel().tolist())
+                    return title, [[(" " * ((widest + 1) * values.shape[1]), None)]] * values.shape[0]
                 return title, numbers(values, digits)
-            return title, picture(signed(values), {}, 2, mono, values)
+            return title, picture(lambda: signed(values), {}, 2, mono, values)
         where = ex["focus"]
         if where.backward:
             dz = layer["dz"][f]
             hot = {where.cell} if where.op in ("mask", "dK") and where.cell else set()
             everywhere = np.ones(layer["p"].shape[1:], bool)
-            return [_input_picture(ex, layer, scale, mono),
-                    kernel(f"∂K{f} so far{channels}", ex["grads"][f, 0]),
-                    ("δ routed", picture(signed(layer["da"][f]), _winners(ex, layer, f, everywhere), scale, mono,
-                                         layer["da"][f])),
-                    ("δ = ∂L/∂z", picture(signed(dz), {c: "cell" for c in hot}, scale, mono, dz))]
+            routed = {**_winners(ex, layer, f, everywhere), **pick.get("map", {})}
+            return ([_input_picture(ex, layer, scale, mono, picture),
+                     kernel(f"∂K{f} so far{channels}", ex["grads"][f, 0]),
+                     ("δ routed", picture(lambda: signed(layer["da"][f]), routed, scale, mono, layer["da"][f])),
+                     ("δ = ∂L/∂z", picture(lambda: signed(dz), {**{c: "cell" for c in hot}, **pick.get("map", {})},
+                                           scale, mono, dz))],
+                    [None, None, "map", "map"])
         progress = where.progress
         a, p = layer["a"][f], layer["p"][f]
-        a_known, p_known = np.ones(a.shape, bool), np.ones(p.shape, bool)
+        a_known, p_known = self._known["map"], self._known["pooled"]
         a_marks: dict = {}
         p_marks: dict = {}
         if progress is not None and progress[0] == 0:     # the kernel is sliding: the map fills in
-            a_known = filled(a.shape, progress[1], f, progress[2])
-            p_known[...] = False
             a_marks = {progress[2]: "cell"}
         else:
             if progress is not None:                      # the pool pass: its cells fill in
-                p_known = filled(p.shape, progress[1], f, progress[2])
                 p_marks = {progress[2]: "cell"}
             a_marks = _winners(ex, layer, f, p_known)
-        blocks = [_input_picture(ex, layer, scale, mono),
+        blocks = [_input_picture(ex, layer, scale, mono, picture),
                   kernel(f"kernel {f}{channels}", K[0]),
-                  (f"map {f}", picture(signed(a, known=a_known), a_marks, scale, mono, a))]
+                  (f"map {f}", picture(lambda: signed(a, known=a_known), {**a_marks, **pick.get("map", {})}, scale, mono, a))]
+        kinds = [None, None, "map"]
         if ex["facts"].pool != "none":
             blocks.append(("pooled",
-                           picture(signed(p, known=p_known), p_marks, scale, mono, p)))
-        return blocks
+                           picture(lambda: signed(p, known=p_known), {**p_marks, **pick.get("pooled", {})}, scale, mono, p)))
+            kinds.append("pooled")
+        return blocks, kinds
 
     @staticmethod
     def _arithmetic(ex, width) -> list[Cells]:
         """The position in hand in numbers: window × kernel = products, their sum, + b = z → a; or, for
-        ∂K, window × δ added to ∂K."""
+        ∂K, window × δ added to ∂K (as many blocks as fit)."""
         v = ex["arithmetic"]
         k = v["size"]
         per = k * k
         window = np.array(v["window"][:per]).reshape(k, k)   # the first channel
         if v["op"] == "dK":
-            blocks = [("window", numbers(window, 5)), (f"× δ {st.short(v['delta'], 6).strip()} → ∂K",
-                                                      numbers(np.array(v["total"][:per]).reshape(k, k), 5))]
             text = f"∂K += window·δ at {(v['r'], v['c'])}"
+            grids = [("window", window), (f"× δ {num(v['delta'])} → ∂K", np.array(v["total"][:per]).reshape(k, k))]
         else:
-            products = np.array(v["products"][:per]).reshape(k, k)
-            blocks = [("window", numbers(window, 5)), ("× kernel =", numbers(products, 5))]
-            text = (f"Σ = {st.short(v['sum'], 6).strip()}  + b {st.short(v['bias'], 6).strip()}"
-                    f"  = z {st.short(v['z'], 6).strip()}")
+            text = f"Σ = {num(v['sum'])}  + b {fac(v['bias'])}  = z {num(v['z'])}"
             if "a" in v:
-                text += f"  → {v['fn']} → a {st.short(v['a'], 6).strip()}"
+                text += f"  → {v['fn']} → a {num(v['a'])}"
+            grids = [("window", window), ("× kernel =", np.array(v["products"][:per]).reshape(k, k))]
+        blocks = [(title, numbers(values)) for title, values in grids]
         lines = side_by_side(blocks, width)
         if not lines or width_of(lines) + len(text) + 2 > width:
             return lines + [[(text[:width], st.plain(bold=True))]] if lines else []
@@ -160,11 +288,16 @@ class StagePanel(Panel):
         return lines
 
     @staticmethod
-    def _caption(ex, l, f) -> str:
+    def _caption(ex, l, f, width: int) -> str:
+        """Where the pictures stand: layer, kernel, cell, the image; shorter forms where it is narrow."""
         focus = ex["focus"]
-        where = f"layer {l + 1}/{ex['n_conv']} · kernel {f}"
+        cell = ""
         if focus.cell is not None:
-            where += f" · {'pooled cell' if focus.op in ('pool', 'pool_back') else 'position'} {focus.cell}"
+            cell = f" · {'pooled cell' if focus.op in ('pool', 'pool_back') else 'position'} {focus.cell}"
         label = ex["names"][ex["label"]]
-        state = f"image #{ex['sample']} ({label})"
-        return f"{where} · {state}" + ("" if focus.inside else ", weights now")
+        now = "" if focus.inside else ", weights now"
+        options = (f"layer {l + 1}/{ex['n_conv']} · kernel {f}{cell} · image #{ex['sample']} ({label}){now}",
+                   f"layer {l + 1} · kernel {f}{cell} · #{ex['sample']} ({label}){now}",
+                   f"L{l + 1} K{f}{cell.replace(' · position', ' at').replace(' · pooled cell', ' pooled')}"
+                   f" · #{ex['sample']} ({label}){now}")
+        return next((text for text in options if len(text) <= width), options[-1])

@@ -1,0 +1,51 @@
+"""Panels of the CNN's view that take keys when focused (Tab reaches them, or a click), and a panel
+whose contents may not fit: shown a page at a time, the next page by a click or PgDn (the previous by
+PgUp); the title says which page and how to turn it, as the MLP's neuron maps do."""
+from textual.binding import Binding
+
+from dlsim.tui.widgets.panel import Panel
+
+HINT = "click/PgDn: more"
+
+
+class Focusable(Panel):
+    """A panel Tab and a click focus, but not the screen's first focus (that stays the heatmap's)."""
+    can_focus = True
+
+    def __init__(self, view, **kw):
+        super().__init__(view, **kw)
+        self._settled = False
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(setattr, self, "_settled", True)
+
+    @property
+    def focusable(self) -> bool:
+        return self._settled and super().focusable
+
+
+class Paged(Focusable):
+    BINDINGS = [Binding("pagedown", "turn(1)", "next page", show=False),
+                Binding("pageup", "turn(-1)", "previous page", show=False)]
+
+    def __init__(self, view, **kw):
+        super().__init__(view, **kw)
+        self.page = 0
+        self.pages = 1
+
+    def action_turn(self, by: int) -> None:
+        self.page = (self.page + by) % max(self.pages, 1)
+        self._rebuild()
+
+    def on_click(self) -> None:
+        self.action_turn(1)
+
+    def paged_title(self, name: str, where: str, width: int) -> str:
+        """The border title: `name`, and where there are several pages, which one this is (`where`)
+        and how to turn it, as much of that as fits in `width`."""
+        if self.pages <= 1:
+            return name
+        page = f"{self.page + 1}/{self.pages}"
+        options = (f"{name} · {where} · {HINT}", f"{where} · {page} · {HINT}", f"{where} · {HINT}",
+                   f"{where} · {page} · PgDn", f"{where} · PgDn", f"{page} · {HINT}", f"{page} · PgDn", page)
+        return next((text for text in options if len(text) <= width - 2), options[-1])
