@@ -39,9 +39,10 @@ class SequenceTargets:
         (first_bit, counting). Elsewhere labels say nothing of the targets; the training set's own
         stand for its sequences' targets (what the API's loss_and_gradients() with no arguments
         passes), and gradients() refuses them with any other sequences."""
-        y = np.asarray(y)
         if not self.task.per_step and self.task.loss == "softmax_ce":
-            return np.eye(self.Y.shape[2])[y][:, None, :]
+            # checked: a NaN label would fail to index, and −1 would silently be the last class
+            return np.eye(self.Y.shape[2])[self.check_labels(y)][:, None, :]
+        y = np.asarray(y)
         if len(y) == len(self.Y) and np.array_equal(y, self.data.y):
             return self.Y
         raise UserError(f"{self.name} on {self.task.name} has targets of shape {self._target_shape()}, not class "
