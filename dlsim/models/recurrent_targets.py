@@ -2,7 +2,8 @@
 model.gradients): at every step (N, T, outputs) for a task scored there, or after the last step
 ((N, outputs) or (N, 1, outputs)); class labels where the task has one class after its last step.
 Whatever does not pair with the sequences given is refused in one line: the wrong length or width,
-or the training set's labels (which stand for its own targets) given with other sequences.
+or the training set's labels (which stand for its own targets) given with other sequences,
+or labels that are not the task's classes (NaN, −1, a class past the last: Model.check_labels).
 """
 import numpy as np
 
