@@ -164,8 +164,10 @@ class Model:
         return np.zeros(len(X), bool)
 
     def scores(self, X: np.ndarray) -> np.ndarray:
-        """Score for class 1 per row (for the decision surface), in [0, 1]."""
-        raise NotImplementedError
+        """Score for class 1 per row (for the decision surface), in [0, 1] (a network that draws no
+        such surface, such as a sequence network or the SOM, raises UserError)."""
+        from dlsim.errors import UserError
+        raise UserError(f"{self.name} gives no score per input: use predict (or probabilities where it has them)")
 
     def probabilities(self, X: np.ndarray) -> np.ndarray:
         """(N, classes): each row of X's probability of each class, as the network computes it
@@ -190,6 +192,25 @@ class Model:
         if not np.all(np.isfinite(X)):
             raise UserError(f"{what} must be finite numbers (no NaN or infinity)")
         return np.ascontiguousarray(X)
+
+    def check_labels(self, y, what: str = "labels") -> np.ndarray:
+        """y as int64 class numbers (N,), each 0 … classes − 1, or a UserError in one line: a NaN, a
+        fraction or a class the data has not (−1 included, which NumPy would read as the last) never
+        becomes a target."""
+        from dlsim.errors import UserError, shown
+        classes = self.data.classes
+        try:
+            y = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise UserError(f"{what} must be class numbers 0..{classes - 1}, got {shown(y)}") from None
+        if y.ndim != 1:
+            raise UserError(f"{what} must be class numbers (shape (N,)), got shape {y.shape}")
+        wrong = y[~np.isin(y, np.arange(classes))]
+        if wrong.size:
+            odd = np.unique(wrong)
+            listed = ", ".join(f"{v:g}" for v in odd[:4]) + (", …" if odd.size > 4 else "")
+            raise UserError(f"{what} must be class numbers 0..{classes - 1}, got {listed}")
+        return y.astype(np.int64)
 
     def warm_up(self, detail: Level = Level.OP) -> None:
         """Compile (or load from Numba's disk cache) the kernels that a run streaming events of

@@ -9,7 +9,7 @@ model's own kernels everywhere else). Training and its evaluation call the unche
 """
 import numpy as np
 
-from dlsim.errors import UserError
+from dlsim.errors import UserError, shown
 
 
 class GANEntryPoints:
@@ -111,7 +111,7 @@ class GANEntryPoints:
                                      ("step", step, f"0 to {k} ({_d_steps(k)}, the G step {k})")):
             if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
                                       or value < 0 or (name == "step" and value > k)):
-                raise UserError(f"{name} must be {allowed}, got {value!r}")
+                raise UserError(f"{name} must be {allowed}, got {shown(value)}")
         if step is None:
             plan = self.plan()            # D steps first: a D at position j is D step j
             j = min(self.sub, len(plan) - 1)   # (an iteration done, short of its end: its last step)

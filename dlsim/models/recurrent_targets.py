@@ -2,7 +2,8 @@
 model.gradients): at every step (N, T, outputs) for a task scored there, or after the last step
 ((N, outputs) or (N, 1, outputs)); class labels where the task has one class after its last step.
 Whatever does not pair with the sequences given is refused in one line: the wrong length or width,
-or the training set's labels (which stand for its own targets) given with other sequences.
+or the training set's labels (which stand for its own targets) given with other sequences,
+or labels that are not the task's classes (NaN, −1, a class past the last: Model.check_labels).
 """
 import numpy as np
 
@@ -39,9 +40,10 @@ class SequenceTargets:
         (first_bit, counting). Elsewhere labels say nothing of the targets; the training set's own
         stand for its sequences' targets (what the API's loss_and_gradients() with no arguments
         passes), and gradients() refuses them with any other sequences."""
-        y = np.asarray(y)
         if not self.task.per_step and self.task.loss == "softmax_ce":
-            return np.eye(self.Y.shape[2])[y][:, None, :]
+            # checked: a NaN label would fail to index, and −1 would silently be the last class
+            return np.eye(self.Y.shape[2])[self.check_labels(y)][:, None, :]
+        y = np.asarray(y)
         if len(y) == len(self.Y) and np.array_equal(y, self.data.y):
             return self.Y
         raise UserError(f"{self.name} on {self.task.name} has targets of shape {self._target_shape()}, not class "
