@@ -324,11 +324,13 @@ class Simulator:
         if self.on_event or until is not None or steps is not None or detail is not None:
             self.stepper.step(None, until=enough, detail=Level.BATCH if detail is None else detail)
             return self.summary()
+        finished = None
         if not self.at_epoch_boundary():   # the fused path starts at an epoch boundary: get there first
             self.stepper.step(Level.EPOCH, until=enough, detail=Level.BATCH)
             if not self.at_epoch_boundary() or done["epochs"] >= epochs or self.model.converged() or self.nonfinite():
                 return self.summary()
-        self.stepper.run(epochs - done["epochs"])
+            finished = self.model.epoch   # counted in `epochs`: the run's summary says so
+        self.stepper.run(epochs - done["epochs"], finished=finished)
         return self.summary()
 
     def nonfinite(self) -> bool:
