@@ -11,7 +11,7 @@ from dlsim.protocol.numbers import count, row
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
-PLACE = re.compile(r"\d/[\d,]+")   # "3/32" in "batch 2/8 sample 3/32": the finest place is the last
+PLACE = re.compile(r"([\d,]+)/[\d,]+")   # "3/32" in "batch 2/8 sample 3/32": the finest place is the last
 SEP = Style(color=st.rgb((110, 110, 120)))
 KEY = Style(color=st.rgb((150, 150, 160)))
 VALUE = Style(color=st.rgb((235, 235, 235)), bold=True)
@@ -40,7 +40,7 @@ class StatusBar(Panel):
         if compact and " sample " in cursor:   # "batch 2/8 sample 3/32" → "sample 3/32"
             cursor = cursor[cursor.index("sample "):]
         places = list(PLACE.finditer(cursor))
-        if frame.extras.get("sample") is not None and places:
+        if frame.extras.get("sample") is not None and places and places[-1].group(1) != "0":   # 0/16: none yet
             # the place counts from 1 ("sample 3/4": the epoch's third); after it the row of the
             # data, named as the math panel, the plot and the event path name it ("#2", sample[2])
             end = places[-1].end()
