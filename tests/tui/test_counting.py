@@ -82,3 +82,20 @@ def test_a_run_begun_inside_an_epoch_counts_it_as_the_lesson_does():
     assert lines[1].startswith("epoch 30,"), lines
     session.sim.train(epochs=298)   # mlp-learning-rate: "after {epoch} steps" reads 328 here
     assert describe(session.sim.last) == "ran 298 epochs on the compiled path: epochs 31–328"
+
+
+def test_a_lessons_after_epoch_epochs_agrees_with_the_panel(tmp_path):
+    # rnn-vanishing's shape: a few steps into the first epoch, then `@run epochs=N`
+    from dlsim.lesson.parse import parse
+    from dlsim.lesson.player import Player
+    path = tmp_path / "count.md"
+    path.write_text("---\ntitle: Count\nnetwork: mlp\ndataset: xor\n---\n\n## One\n\n@step 3 layer\n\n"
+                    "Three layers in.\n\n## Two\n\n@run epochs=12\n\nAfter {epoch} epochs.\n", encoding="utf-8")
+    lesson, problems = parse(path, path.read_text(encoding="utf-8"))
+    assert not problems
+    player = Player(lesson)
+    player.start()
+    view = player.next()
+    panel = describe(player.sim.last)
+    assert "After 12 epochs." in view.text
+    assert panel == "finished epoch 1, then ran 11 epochs on the compiled path: epochs 2–12", panel
