@@ -17,6 +17,7 @@ from dlsim.sim import arguments, cursor
 from dlsim.sim.arguments import clip, shown
 from dlsim.sim.cursor import Cursor
 from dlsim.protocol.events import LEVELS, Event, Level
+from dlsim.protocol.numbers import count
 from dlsim.sim.memory_budget import check_memory
 from dlsim.sim.sample_trace import Trace
 from dlsim.sim.stepper import Stepper
@@ -349,7 +350,8 @@ class Simulator:
         if problem:
             return problem
         found = self.watchdog.follow(self.model.history, flat)
-        return f"at epoch {found[0].get('epoch', self.model.epoch)}, {found[1]}" if found else None
+        return (f"at {self.model.epoch_word} {count(found[0].get('epoch', self.model.epoch))}, {found[1]}"
+                if found else None)
 
     def summary(self) -> dict[str, Any]:
         # inside an epoch, the last epoch's figures are out of date: measure the model as it is
