@@ -1,6 +1,7 @@
 """One way of counting and writing, as a learner reads it: the status line, the math panel, the
 headless summary and a lesson's "after {epoch} epochs" name the same sample, the same unit and the
 same numbers (the README's rule: places from 1, rows by their index #i, three decimals, 6,653)."""
+import json
 import re
 
 import dlsim
@@ -47,10 +48,13 @@ def test_the_gans_unit_is_one_word_on_the_status_line_and_in_ran_n():
     assert describe(session.sim.last).startswith("iteration 4 done"), describe(session.sim.last)
 
 
-def test_the_gans_headless_summary_counts_iterations(capsys):
-    code = main(["run", "gan", "--headless", "--epochs", "2"])
+def test_the_gans_headless_summary_and_trace_count_iterations(capsys, tmp_path):
+    path = tmp_path / "gan.jsonl"
+    code = main(["run", "gan", "--headless", "--epochs", "2", "--trace", str(path), "--trace-level", "epoch"])
     out = capsys.readouterr().out
     assert code == 0 and "gan on ring: 2 iterations" in out and "epoch" not in out, out
+    header = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
+    assert header["unit"] == "iteration"
 
 
 def test_headless_summary_numbers_follow_the_rule(capsys):
