@@ -212,7 +212,7 @@ def test_headless_run_writes_a_trace(tmp_path, capsys):
                  "--trace", str(path)])
     assert code == 0
     out = capsys.readouterr().out
-    assert "gan on ring: 2 epochs, 4 steps" in out and "D accuracy (real vs fake)" in out
+    assert "gan on ring: 2 iterations, 4 steps" in out and "D accuracy (real vs fake)" in out
     records = [json.loads(line) for line in path.read_text().splitlines()]
     assert records[0]["model"] == "gan" and records[-1]["type"] == "summary"
     assert [r["op"] for r in records if r["type"] == "event"] == ["d_step", "g_step", "epoch"] * 2
@@ -234,7 +234,7 @@ def test_the_math_panel_writes_each_op_with_its_numbers():
     assert texts["g_loss"].startswith("G loss term log(1 − D(x̂)) = ")
     assert texts["fake_grad"].startswith("∂L_G/∂x̂ = Σ w·δ through D = (")
     assert texts["d_step"].startswith("D step 1 done") and texts["g_step"].startswith("G step 1 done")
-    assert describe(sim.step("epoch")).startswith("epoch 1 done, D loss ")
+    assert describe(sim.step("epoch")).startswith("iteration 1 done, D loss ")
 
 
 def test_the_bench_compares_an_iteration_with_numpy(capsys, monkeypatch):

@@ -10,6 +10,7 @@ import time
 from dlsim.lesson.document import Lesson
 from dlsim.lesson.player import Player, StepView
 from dlsim.lesson.text import fmt, plain
+from dlsim.protocol.numbers import count, counted, num
 from dlsim.sim.formulas import describe
 
 RULE = "─"
@@ -26,7 +27,7 @@ def header(lesson: Lesson) -> str:
 def figures(player: Player, view: StepView) -> list[str]:
     """The numbers a learner would glance at on screen: counters, metrics, small weights, last op."""
     sim = player.sim
-    parts = [f"epoch {sim.epoch}", f"{sim.model.steps} step{'s' * (sim.model.steps != 1)}"]
+    parts = [f"{sim.model.epoch_word} {count(sim.epoch)}", counted(sim.model.steps, "step")]
     last = sim.history[-1] if sim.history else {}
     live = sim.evaluate()
     metrics = sim.model.metrics   # those of the last epoch first, then those measured now
@@ -84,7 +85,7 @@ def play(lesson: Lesson, trace: str | None = None, out=None) -> int:
     if trace:
         from dlsim.console.trace_file import TraceWriter
         writer = TraceWriter(trace)
-        writer.header(lesson.network, player.sim.config)
+        writer.header(lesson.network, player.sim.config, player.sim.model.epoch_word)
         player.sim.on_event.append(lambda event: writer.write(event, player.sim))
     print(header(lesson), file=out)
     checks = 0
@@ -109,7 +110,7 @@ def play(lesson: Lesson, trace: str | None = None, out=None) -> int:
     wall = time.perf_counter() - started
     asked = sum(1 for s in lesson.steps if s.checkpoint)
     print(f"\npassed: {len(player)} steps, {asked} prediction{'s' * (asked != 1)}, "
-          f"{checks} check{'s' * (checks != 1)} held ({wall:.1f} s)", file=out)
+          f"{checks} check{'s' * (checks != 1)} held ({num(wall, 1)} s)", file=out)
     if writer:
         print(f"trace: {writer.count} events written to {trace}", file=out)
     return 0

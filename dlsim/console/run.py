@@ -8,7 +8,7 @@ from dlsim.errors import UserError
 from dlsim.models.estimate import duration, size
 from dlsim.kernels import cache, jit
 from dlsim.protocol.events import Level
-from dlsim.protocol.numbers import count, num
+from dlsim.protocol.numbers import count, counted, num
 from dlsim.sim.simulator import Simulator, level_of
 from dlsim.console.trace_file import TraceError, TraceWriter
 
@@ -74,8 +74,8 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
     print(report(summary, wall, sim))
     compiled = jit.compiles.seconds - compiling_before
     if compiled:   # only when something was compiled, not merely loaded from the cache
-        print(f"  (first run: {compiled:.1f} s went to compiling the kernels, now cached)" if cache.directory()
-              else f"  ({compiled:.1f} s went to compiling the kernels, which could not be cached)")
+        print(f"  (first run: {num(compiled, 1)} s went to compiling the kernels, now cached)" if cache.directory()
+              else f"  ({num(compiled, 1)} s went to compiling the kernels, which could not be cached)")
     if writer:
         print(f"trace: {writer.count} events written to {trace}")
     return 0
@@ -95,7 +95,7 @@ def warn_if_long(sim: Simulator, epochs: int | None, steps: int | None, detail: 
     many = epochs if epochs is not None else needs.epochs(steps, Level.BATCH)
     seconds = needs.stepped(many, Level.EPOCH) if detail == Level.OP else needs.compiled(many)
     if seconds >= LONG:
-        what = f"{epochs:,} epochs" if epochs is not None else f"{steps:,} steps"
+        what = counted(epochs, sim.model.epoch_word) if epochs is not None else counted(steps, "step")
         print(f"dlsim: {what} will take {duration(seconds)} (an estimate); progress is reported "
               "every few seconds, and Ctrl+C stops the run", file=sys.stderr, flush=True)
 
@@ -115,12 +115,13 @@ class Progress:
             return
         self.said = now
         m, spent = self.sim.model, now - self.started
+        word = m.epoch_word
         if self.steps is not None:
-            done, where = m.steps - self.steps0, f"step {m.steps - self.steps0:,} of {self.steps:,}"
-            rate = f"{done / spent:,.0f} steps/s"
+            done, where = m.steps - self.steps0, f"step {count(m.steps - self.steps0)} of {count(self.steps)}"
+            rate = f"{count(round(done / spent))} steps/s"
         else:
-            done, where = m.epoch - self.epoch0, f"epoch {m.epoch - self.epoch0:,} of {self.epochs:,}"
-            rate = f"{done / spent:,.0f} epochs/s" if done >= spent else f"{spent / max(done, 1):,.1f} s/epoch"
+            done, where = m.epoch - self.epoch0, f"{word} {count(m.epoch - self.epoch0)} of {count(self.epochs)}"
+            rate = f"{count(round(done / spent))} {word}s/s" if done >= spent else f"{num(spent / max(done, 1), 1)} s/{word}"
         written = f", {size(self.writer.bytes)} of trace written" if self.writer else ""
         print(f"dlsim: {where} ({rate}{written}; Ctrl+C stops)", file=sys.stderr, flush=True)
 
@@ -134,7 +135,7 @@ def _train_streamed(sim: Simulator, epochs: int | None, steps: int | None, detai
         progress.tick()
     sim.on_event.append(seen)
     if writer:
-        writer.header(sim.name, sim.config)
+        writer.header(sim.name, sim.config, sim.model.epoch_word)
     summary = sim.train(epochs=epochs, steps=steps, detail=detail if writer else None)
     done, total = sim.model.epoch_progress()
     if steps is not None and done == total:   # the last step finished an epoch: close it too
@@ -162,18 +163,17 @@ def _train_with_progress(sim: Simulator, epochs: int, progress: Progress) -> dic
     return summary
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'s' * (n != 1)}"
-
-
 def report(s: dict, wall: float, sim: Simulator) -> str:
-    took = f"{wall:.2f} s" if wall >= 1 else f"{wall * 1000:.1f} ms"
+    """The summary a headless run prints: counts with thousands separators, each figure by the one
+    number format (dlsim.protocol.numbers), the epoch in the network's own word."""
+    took = f"{num(wall, 2)} s" if wall >= 1 else f"{num(wall * 1000, 1)} ms"
     done, total = sim.model.epoch_progress()
-    counts = f"{plural(s['epochs'], 'epoch')}, {plural(s['steps'], 'step')}"
+    word = sim.model.epoch_word
+    counts = f"{counted(s['epochs'], word)}, {counted(s['steps'], 'step')}"
     if done:     # stopped inside an epoch: say how far into it
-        counts += f" (epoch {s['epochs'] + 1} not finished: {done} of {total} updates)"
+        counts += f" ({word} {count(s['epochs'] + 1)} not finished: {count(done)} of {count(total)} updates)"
     lines = [f"{s['model']} on {s['dataset']}: {counts} in {took}"]
-    figures = [f"{m.label} {count(s[m.key]) if m.whole else num(s[m.key], 4)}"
+    figures = [f"{m.label} {count(s[m.key]) if m.whole else num(s[m.key])}"
                for m in sim.model.metrics if s.get(m.key) is not None]
     if figures:
         lines.append("  " + ", ".join(figures))

@@ -1,7 +1,7 @@
 """JSON Lines traces: one object per line, byte-identical for the same seed and options.
 
 Line 1 is a header, then one line per event, then a summary:
-  {"type": "header", "dlsim": "0.1.0", "schema": 1, "model": "mlp", "config": {...}}
+  {"type": "header", "dlsim": "0.1.0", "schema": 1, "model": "mlp", "unit": "epoch", "config": {...}}
   {"type": "event", "n": 1, "epoch": 0, "op": "batch", "phase": "update", "path": "mlp",
    "level": "batch", "closes": "batch", "values": {"step": 1, "loss": 0.69, "params": {...}, "grads": {...}}}
   {"type": "summary", "epochs": 10, "steps": 10, "train_acc": 0.98, ...}
@@ -11,7 +11,8 @@ the first line has every name; each later line only the names whose value change
 before (a picture of the whole plane is kilobytes: repeated on every op it made traces 40 times
 bigger). A name that has no value any more is written as null. Replaying the lines in order gives
 the whole picture at every event.
-Arrays become nested lists; numbers that are not finite become the strings "nan", "inf", "-inf".
+"unit" is what the network calls the pass that "epoch" and "epochs" count (a GAN's: "iteration",
+k D steps then a G step), the word its screens and summaries use. Arrays become nested lists; numbers that are not finite become the strings "nan", "inf", "-inf".
 Wall-clock times are never written, so two runs give the same bytes.
 """
 import json
@@ -129,9 +130,9 @@ class TraceWriter:
     def bytes(self) -> int:
         return self._written + self._buffered
 
-    def header(self, model: str, config: dict) -> None:
+    def header(self, model: str, config: dict, unit: str = "epoch") -> None:
         self._line({"type": "header", "dlsim": __version__, "schema": SCHEMA, "model": model,
-                    "config": config})
+                    "unit": unit, "config": config})
 
     def write(self, event: Event, sim=None) -> None:
         if self.failed:

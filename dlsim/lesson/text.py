@@ -11,7 +11,7 @@ import textwrap
 import numpy as np
 
 from dlsim.lesson.quantities import Missing, Scope, parse_quantity
-from dlsim.protocol.numbers import num
+from dlsim.protocol.numbers import count, num
 from dlsim.sim.formulas import describe
 
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}")
@@ -51,7 +51,7 @@ def fmt(value, digits: int | None = None) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, (int, np.integer)):
-        return num(value, digits) if digits else str(int(value)).replace("-", "−")
+        return num(value, digits) if digits else count(value)   # a count: 6,653
     if isinstance(value, (tuple, list, np.ndarray)):
         array = np.asarray(value)
         if array.ndim == 2:

@@ -20,6 +20,7 @@ from dlsim.models.estimate import Estimate
 from dlsim.protocol.datasets import Dataset
 from dlsim.protocol.events import Event, Level
 from dlsim.protocol.metrics import LOSS_AND_ACCURACY, Metric
+from dlsim.protocol.numbers import counted
 
 TIE = 1e-9      # outputs closer than this are rounding noise apart: neither class wins
 NO_CLASS = -1   # what predict gives where no class wins: the outputs tie (a tie counts as wrong for every class)
@@ -32,6 +33,10 @@ class Model:
     datasets: tuple = ()   # dataset names it accepts
     kinds: tuple = ()      # the dataset kinds (dlsim.protocol.datasets.KINDS) those are of
     default_epochs: int = 100  # a headless run's length when none is given
+    # what one pass of `epoch` is called, one word wherever it is counted (status line, "ran 3
+    # epochs", headless summary, trace): a GAN's is an iteration (k D steps, then a G step)
+    epoch_word: str = "epoch"
+    epoch_abbrev: str = "ep"   # where a line is short (the status line at 80 columns)
     dataset_source: dict = {}  # a name the model uses for a dataset stored under another name
     # what it measures, in the order summaries list them (those present in a result are shown)
     metrics: tuple[Metric, ...] = LOSS_AND_ACCURACY
@@ -247,7 +252,7 @@ class Model:
 
     def not_converging(self, epochs: int) -> str:
         """Why a run of a network that can converge stopped after `epochs` epochs without it."""
-        return f"stopped: {epochs:,} epochs without converging; space runs on"
+        return f"stopped: {counted(epochs, self.epoch_word)} without converging; space runs on"
 
     def accumulated_gradients(self) -> dict[str, np.ndarray] | None:
         """Each parameter's gradient accumulated so far in the batch, by name (views into the

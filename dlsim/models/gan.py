@@ -79,6 +79,7 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
     dataset_source = {"ring": "ring8", "gaussian": "gaussian1", "line": "line", "grid": "grid25"}
     kinds = ("points",)
     default_epochs = 300
+    epoch_word, epoch_abbrev = "iteration", "iter"   # the GAN's unit: k D steps, then one G step
     metrics = METRICS
     learning_rule = "the adversarial game: D's and G's gradients in turn"
     learning_rates = ("d_lr", "g_lr")

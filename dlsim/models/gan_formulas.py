@@ -71,4 +71,4 @@ def g_step(event) -> str:
 
 FORMULAS = {Op.LATENT: latent, Op.WEIGHTED_SUM: weighted_sum, Op.ACTIVATION: activation, Op.D_LOSS: d_loss,
             Op.G_LOSS: g_loss, Op.DELTA: delta, Op.GRAD: grad, Op.FAKE_GRAD: fake_grad, Op.UPDATE: update,
-            Op.D_STEP: d_step, Op.G_STEP: g_step, Op.EPOCH: epoch_summary(METRICS)}
+            Op.D_STEP: d_step, Op.G_STEP: g_step, Op.EPOCH: epoch_summary(METRICS, "iteration")}

@@ -23,11 +23,12 @@ def loss_rule(fn: str, outputs: int) -> str:
     return f"−(1/{outputs})·Σ_k [y_k·log ŷ_k + (1 − y_k)·log(1 − ŷ_k)]"
 
 
-def epoch_summary(metrics):
-    """The formula of an epoch event: 'epoch 3 done, train loss 0.123, …' over `metrics`."""
+def epoch_summary(metrics, unit: str = "epoch"):
+    """The formula of an epoch event: 'epoch 3 done, train loss 0.123, …' over `metrics`, the epoch
+    in the network's word (`unit`: its model's epoch_word)."""
     def formula(event) -> str:
         v = event.values
-        parts = [f"epoch {count(v['epoch'])} done"]
+        parts = [f"{unit} {count(v['epoch'])} done"]
         for m in metrics:
             if v.get(m.key) is not None:
                 parts.append(f"{m.brief} {count(v[m.key]) if m.whole else num(v[m.key])}")

@@ -1,7 +1,7 @@
 """The perceptron's ops, their names and how the math panel writes them (with the rule's numbers)."""
 from dlsim.models.neuron_formulas import epoch_summary, weighted_sum
 from dlsim.protocol.metrics import Metric
-from dlsim.protocol.numbers import fac, num
+from dlsim.protocol.numbers import fac, num, row
 from dlsim.protocol.paths import parse
 
 
@@ -41,7 +41,7 @@ def update(event) -> str:
 
 def sample(event) -> str:
     v = event.values
-    return f"sample {v['sample']} done: error {num(v['error'], 0)}"
+    return f"sample {row(v['sample'])} done: error {num(v['error'], 0)}"   # the data's row, as the path names it
 
 
 FORMULAS = {Op.WEIGHTED_SUM: weighted_sum, Op.THRESHOLD: threshold, Op.ERROR: error, Op.UPDATE: update,

@@ -1,5 +1,10 @@
 """The one number format: every number a learner reads goes through `num` (or `count`), so one value
-always reads the same in the math panel, the status bar, the lessons and a headless run."""
+always reads the same in the math panel, the status bar, the lessons and a headless run.
+
+And the one way of counting (the README's rule): a place in a sequence counts from 1 and says of how
+many (`place`: "sample 3/4", the third of the epoch's four); a row of the data or an element of an
+array is named by its index, from 0, always with its mark (`row`: "#2", as the event path's
+`sample[2]` and `x[0]`), so a reader never takes one for the other."""
 import math
 
 
@@ -10,8 +15,23 @@ def _exponent(text: str) -> str:
 
 
 def count(n) -> str:
-    """A count (epochs, steps, samples) with thousands separators: 7,875."""
-    return f"{int(n):,}"
+    """A count (epochs, steps, samples) with thousands separators and a real minus sign: 7,875."""
+    return f"{int(n):,}".replace("-", "−")
+
+
+def counted(n, word: str) -> str:
+    """'1 epoch', '7,875 epochs', '2 iterations': a count and its unit, plural past one."""
+    return f"{count(n)} {word}{'s' * (int(n) != 1)}"
+
+
+def place(k, n) -> str:
+    """The k-th of n, counted from 1: '3/4'."""
+    return f"{count(k)}/{count(n)}"
+
+
+def row(i) -> str:
+    """A row of the data (or any element) by its 0-based index: '#2'."""
+    return f"#{int(i)}"
 
 
 def num(x, digits: int = 3) -> str:
@@ -26,8 +46,9 @@ def num(x, digits: int = 3) -> str:
         return "∞" if x > 0 else "−∞"
     if abs(x) >= 10 ** 6:
         text = _exponent(f"{x:.{digits}e}")
-    elif 0 < abs(x) < 10 ** -digits * 5 and digits > 0:
-        # a small gradient must not read as 0.000: three significant digits instead
+    elif 0 < abs(x) < 10 ** -digits / 2 and digits > 0:
+        # a small gradient must not read as 0.000: three significant digits instead, only there
+        # (0.002 and 0.02 both at three decimals, never "0.00200" beside "0.020")
         text = f"{x:.{2 - math.floor(math.log10(abs(x)))}f}" if abs(x) >= 1e-6 else _exponent(f"{x:.2e}")
     else:
         text = f"{x:,.{digits}f}"

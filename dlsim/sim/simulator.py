@@ -17,6 +17,7 @@ from dlsim.sim import arguments, cursor
 from dlsim.sim.arguments import clip, shown
 from dlsim.sim.cursor import Cursor
 from dlsim.protocol.events import LEVELS, Event, Level
+from dlsim.protocol.numbers import count
 from dlsim.sim.memory_budget import check_memory
 from dlsim.sim.sample_trace import Trace
 from dlsim.sim.stepper import Stepper
@@ -324,11 +325,13 @@ class Simulator:
         if self.on_event or until is not None or steps is not None or detail is not None:
             self.stepper.step(None, until=enough, detail=Level.BATCH if detail is None else detail)
             return self.summary()
+        finished = None
         if not self.at_epoch_boundary():   # the fused path starts at an epoch boundary: get there first
             self.stepper.step(Level.EPOCH, until=enough, detail=Level.BATCH)
             if not self.at_epoch_boundary() or done["epochs"] >= epochs or self.model.converged() or self.nonfinite():
                 return self.summary()
-        self.stepper.run(epochs - done["epochs"])
+            finished = self.model.epoch   # counted in `epochs`: the run's summary says so
+        self.stepper.run(epochs - done["epochs"], finished=finished)
         return self.summary()
 
     def nonfinite(self) -> bool:
@@ -347,7 +350,8 @@ class Simulator:
         if problem:
             return problem
         found = self.watchdog.follow(self.model.history, flat)
-        return f"at epoch {found[0].get('epoch', self.model.epoch)}, {found[1]}" if found else None
+        return (f"at {self.model.epoch_word} {count(found[0].get('epoch', self.model.epoch))}, {found[1]}"
+                if found else None)
 
     def summary(self) -> dict[str, Any]:
         # inside an epoch, the last epoch's figures are out of date: measure the model as it is

@@ -22,16 +22,30 @@ from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
 from dlsim.errors import UserError
+from dlsim.models import MODELS   # the unit's word is the network's (a GAN's is an iteration)
 from dlsim.protocol.events import EVALUATE, Event, Level
-from dlsim.protocol.numbers import count
+from dlsim.protocol.numbers import count, counted
+from dlsim.protocol.paths import network
 from dlsim.sim.footprint import footprint
 
 RUN = "run"   # the op of the stepper's own event: a compiled run of whole epochs, summarised
 
 
 def _run_formula(event: Event) -> str:
-    epochs = event.values["epochs"]
-    return f"ran {count(epochs)} epoch{'s' * (epochs != 1)} on the compiled path"
+    """'ran 29 epochs on the compiled path: epochs 2–30', in the network's own word for an epoch,
+    and, where the run began by finishing the epoch in progress, 'finished epoch 1, then …': the
+    epoch numbers a lesson's "after {epoch} epochs" and the curves use."""
+    cls = MODELS.get(network(event.path))
+    word = cls.epoch_word if cls is not None else "epoch"
+    v = event.values
+    epochs, first = v["epochs"], v.get("first")
+    text = f"ran {counted(epochs, word)} on the compiled path"
+    if first is not None:
+        last = first + epochs - 1
+        text += f": {word} {count(first)}" if epochs == 1 else f": {word}s {count(first)}–{count(last)}"
+    if v.get("finished") is not None:
+        text = f"finished {word} {count(v['finished'])}, then {text}"
+    return text
 
 
 FORMULAS = {RUN: _run_formula}   # how the math panel writes the stepper's own events
@@ -106,16 +120,18 @@ class Stepper:
             if told or (level is not None and event.closes >= level) or (limit and count >= limit):
                 return event
 
-    def run(self, epochs: int, every: int = 1) -> Event | None:
+    def run(self, epochs: int, every: int = 1, finished: int | None = None) -> Event | None:
         """Train up to `epochs` epochs on the model's fused path (from an epoch boundary), taken in
-        as one event; None if no epoch ran."""
+        as one event; None if no epoch ran. `finished`: the epoch (counted from 1) that the same
+        request finished by stepping just before, which the run's summary names too."""
         if not self.at(Level.EPOCH):
             raise ValueError("a fused run starts at an epoch boundary")
+        first = self.model.epoch + 1
         ran = self.model.train_fused(epochs, every) if epochs > 0 else 0
         if not ran:
             return None
         self._outside()
-        event = self._run_event(ran)
+        event = self._run_event(ran, first, finished)
         self._took(event, Run(ran, every), shown=False)   # listeners are told of streamed events only
         return event
 
@@ -136,9 +152,9 @@ class Stepper:
         for listener in self.on_restart:
             listener()
 
-    def _run_event(self, epochs: int) -> Event:
-        return Event(RUN, EVALUATE, self.model.name, {"epochs": epochs}, level=Level.EPOCH,
-                     closes=Level.EPOCH)
+    def _run_event(self, epochs: int, first: int, finished: int | None = None) -> Event:
+        values = {"epochs": epochs, "first": first} | ({} if finished is None else {"finished": finished})
+        return Event(RUN, EVALUATE, self.model.name, values, level=Level.EPOCH, closes=Level.EPOCH)
 
     def _took(self, event: Event, grain: Level | Run, shown: bool) -> None:
         self._count(event)

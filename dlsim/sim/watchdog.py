@@ -83,7 +83,7 @@ class Watchdog:
         self.recent.append(loss)
         if exploded:
             return (f"the loss exploded from {num(previous)} to {num(loss)} "
-                    f"(×{loss / max(previous, 1e-300):.0f}): the neurons saturated")
+                    f"(×{num(loss / max(previous, 1e-300), 0)}): the neurons saturated")
         return self._stuck(loss, entry.get("epoch", 0)) or self._oscillating()
 
     def _stuck(self, loss: float, epoch: int) -> str | None:

@@ -7,6 +7,7 @@ Until the learner picks a speed (+ / -), space plays at one they can watch at th
 from functools import partial
 
 from dlsim.protocol.events import Level
+from dlsim.protocol.numbers import count, counted, num
 from dlsim.tui.runner import Runner, RunStopped
 
 SPEEDS = [   # (label, level, seconds between steps); the last one runs the fused path
@@ -95,8 +96,9 @@ class Playing:
         runner = self._last_runner
         if message.reason == "paused" and runner is not None and runner.epochs:
             spent = runner.finished_at - runner.started
-            self.ui.notice = (f"paused: ran {runner.epochs:,} epochs in {spent:.1f} s "
-                              f"({runner.epochs / spent:,.0f} epochs/s on the compiled path)")
+            word = self.session.model.epoch_word
+            self.ui.notice = (f"paused: ran {counted(runner.epochs, word)} in {num(spent, 1)} s "
+                              f"({count(round(runner.epochs / spent))} {word}s/s on the compiled path)")
         if message.reason == "converged":
             self.ui.notice = self.session.model.converged_message
         elif message.reason == "not converging" and runner is not None:

@@ -14,6 +14,7 @@ import numpy as np
 
 from dlsim.models.base import Model
 from dlsim.protocol.events import Event, Level
+from dlsim.protocol.numbers import count
 from dlsim.sim.simulator import Simulator, level_of
 from dlsim.sim.stepper import RUN as COMPILED_RUN, HistoryLimit
 from dlsim.tui.changes import EDITED, RUN, STEP, Changes, Layout
@@ -100,7 +101,8 @@ class Session:
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, STEP)
         self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history,
-                                 headline=tuple((m.key, m.brief) for m in self.model.metrics), trace=self.trace.events)
+                                 headline=tuple((m.key, m.brief) for m in self.model.metrics), trace=self.trace.events,
+                                 unit=self.model.epoch_word)
         self._summary_at = self.sim.position
         self._check(event)
         return event
@@ -137,7 +139,7 @@ class Session:
             self.diverged = self._where(problem)
 
     def _where(self, problem: str) -> str:
-        return (f"Training diverged at epoch {self.model.epoch:,}, step {self.model.steps:,}: {problem}. "
+        return (f"Training diverged at {self.model.epoch_word} {count(self.model.epoch)}, step {count(self.model.steps)}: {problem}. "
                 "Press ← to go back to before the update that broke it, then lower the learning rate (l).")
 
     # --- running (called on the run worker's thread) ----------------------------------------------
@@ -165,7 +167,8 @@ class Session:
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, RUN, self.model.epoch)
         self.summary = summarize(Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history,
-                                 headline=tuple((m.key, m.brief) for m in self.model.metrics))
+                                 headline=tuple((m.key, m.brief) for m in self.model.metrics),
+                                 unit=self.model.epoch_word)
         self._summary_at = self.sim.position
         if problem:
             self.diverged = self._where(problem)
@@ -213,4 +216,5 @@ class Session:
             grads=None if grads is None else {k: v.copy() for k, v in grads.items()},
             history=list(self.sim.history), layout=self.layout, changes=self.changes.copy(),
             diverged=self.diverged, running=running, extras=extras(self.model) if extras else {},
-            summary=tuple(self.summary) if self._summary_at == self.sim.position else ())
+            summary=tuple(self.summary) if self._summary_at == self.sim.position else (),
+            unit=(self.model.epoch_word, self.model.epoch_abbrev))

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from dlsim.protocol.events import Event, Level
+from dlsim.protocol.numbers import count
 from dlsim.sim import warmup
 from dlsim.sim.simulator import level_of
 from dlsim.sim.stepper import HistoryLimit
@@ -133,7 +134,7 @@ class SimView(Playing, Editing, Vertical):
         if now - self._drawn_at >= 1 / FPS - POLL / 2:
             self._drawn, self._drawn_at = runner.latest, now
             runner.wanted.set()   # the worker builds the next one at the end of its chunk
-            self.ui.rate = f"{runner.rate:,.0f} ep/s"
+            self.ui.rate = f"{count(round(runner.rate))} {self.session.model.epoch_abbrev}/s"
             self.draw(self._drawn)
 
     # --- guarding: compiling, running -------------------------------------------------------------

@@ -135,14 +135,14 @@ def _element(layout: Layout, k: int) -> str:
 
 def summarize(level: Level, events: list[Event], last: Event | None, layout: Layout,
               before: np.ndarray, after: np.ndarray, history: list[dict], width: int = 76,
-              headline: tuple = (), trace: dict | None = None) -> list[str]:
+              headline: tuple = (), trace: dict | None = None, unit: str = "epoch") -> list[str]:
     """The lines for a step of `level` that pulled `events` and ended on `last` (nothing at op level:
     the op's own arithmetic says it all). `trace`: the sample's latest event by (op, path), which
-    completes a layer's vectors the step took up mid-way."""
+    completes a layer's vectors the step took up mid-way. `unit`: what the network calls an epoch."""
     if level < Level.LAYER or last is None:
         return []
     if last.op == "run":
-        return [describe(last), epochs(history, headline)] + update(layout, before, after)
+        return [describe(last), epochs(history, headline, unit)] + update(layout, before, after)
     if level == Level.LAYER:
         return vectors(events, width, trace) or [describe(last)]
     lines = vectors([e for e in events if e.phase == FORWARD], width)[-1:]   # the output
@@ -156,11 +156,11 @@ def summarize(level: Level, events: list[Event], last: Event | None, layout: Lay
     return lines + update(layout, before, after)
 
 
-def epochs(history: list[dict], headline: tuple = ()) -> str:
+def epochs(history: list[dict], headline: tuple = (), unit: str = "epoch") -> str:
     """The latest epoch's metrics, for a run that took many at once: the model's headline (key,
-    label) pairs, else every entry the epoch recorded."""
+    label) pairs, else every entry the epoch recorded; the epoch in the network's word (`unit`)."""
     last = history[-1] if history else {}
-    parts = [f"epoch {count(last['epoch'])}"] if "epoch" in last else []
+    parts = [f"{unit} {count(last['epoch'])}"] if "epoch" in last else []
     pairs = headline or tuple((key, key.replace("_", " ")) for key in last if key != "epoch")
     for key, label in pairs:
         if last.get(key) is not None:

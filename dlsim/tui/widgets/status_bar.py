@@ -3,11 +3,15 @@ backend, speed, and whether it is running, paused, compiling or diverged.
 
 When the line is too narrow, whole fields give way, least needed first (backend, phase, speed…);
 a field is never cut, so a number is never shown half."""
+import re
+
 from rich.style import Style
 
+from dlsim.protocol.numbers import count, row
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
+PLACE = re.compile(r"([\d,]+)/[\d,]+")   # "3/32" in "batch 2/8 sample 3/32": the finest place is the last
 SEP = Style(color=st.rgb((110, 110, 120)))
 KEY = Style(color=st.rgb((150, 150, 160)))
 VALUE = Style(color=st.rgb((235, 235, 235)), bold=True)
@@ -35,11 +39,18 @@ class StatusBar(Panel):
         running = ui.playing and bool(ui.rate)
         if compact and " sample " in cursor:   # "batch 2/8 sample 3/32" → "sample 3/32"
             cursor = cursor[cursor.index("sample "):]
+        places = list(PLACE.finditer(cursor))
+        if frame.extras.get("sample") is not None and places and places[-1].group(1) != "0":   # 0/16: none yet
+            # the place counts from 1 ("sample 3/4": the epoch's third); after it the row of the
+            # data, named as the math panel, the plot and the event path name it ("#2", sample[2])
+            end = places[-1].end()
+            cursor = f"{cursor[:end]} {row(frame.extras['sample'])}{cursor[end:]}"
+        word, abbrev = frame.unit
         fields = [   # (label, value, how much it is needed: the lowest gives way first)
             ("", frame.name.upper() if not compact else frame.name, 9),
             ("", str(frame.config.get("dataset", "")), 7),
-            ("epoch " if not compact else "ep ", f"{frame.epoch:,}", 9),
-            ("step " if not compact else "st ", f"{frame.steps:,}", 6),
+            (f"{word} " if not compact else f"{abbrev} ", count(frame.epoch), 9),
+            ("step " if not compact else "st ", count(frame.steps), 6),
             ("", "" if running else cursor, 8),
             ("", "" if running else frame.phase, 2),
             ("level " if not compact else "by ", self.view.level_word(frame.level), 5),
