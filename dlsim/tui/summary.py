@@ -19,6 +19,7 @@ from dlsim.tui.changes import Layout
 # own describe() line when they are the unit's last event (a loss, an epoch's metrics).
 HEADLINE = {
     "weighted_sum": ("z", "z"),
+    "conv": ("z", "z"),            # a feature map's positions, as a layer's neurons
     "activation": ("a", "a"),
     "threshold": ("ŷ", "output"),
     "error": ("error", "error"),
@@ -30,11 +31,13 @@ INDEX = re.compile(r"\[[\d,]*\]$")
 
 
 def vector(values: list[float], width: int) -> str:
-    """'(0.120, −0.300, …, 0.770) [16]' in at most `width` characters (always the first and last)."""
+    """'(0.120, −0.300, …, 0.770) [16: −0.412 … 0.903]' in at most `width` characters: always the
+    first and last element; where some are left out, how many there are and the whole range."""
     texts = [num(v) for v in values]
     if len(texts) == 1:
         return texts[0]
-    size = f" [{len(texts)}]"
+    finite = [v for v in values if np.isfinite(v)]
+    size = f" [{len(texts)}: {num(min(finite))} … {num(max(finite))}]" if finite else f" [{len(texts)}]"
     for keep in range(len(texts), 0, -1):
         shown = texts if keep == len(texts) else texts[:max(keep - 1, 1)] + ["…", texts[-1]]
         text = "(" + ", ".join(shown) + ")" + (size if keep < len(texts) else "")

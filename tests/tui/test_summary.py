@@ -84,10 +84,10 @@ async def test_the_compact_status_bar_keeps_the_sample_counter():
         assert "sample 2/256" in line and "paused" in line and "ops/s" not in line
 
 
-# a layer's z or a line: 'layer[0].neuron[3…15]: z = (−0.206, 0.220, …, 0.176) [13]' (the range only
-# where the line lists part of the layer)
+# a layer's z or a line: 'layer[0].neuron[3…15]: z = (−0.206, 0.220, …, 0.176) [13: −0.4 … 0.5]' (the
+# neurons' range only where the line lists part of the layer; the values' range where some are elided)
 VECTOR_LINE = re.compile(r"^(?P<layer>\S*layer\[\d+\])\.neuron(?:\[(?P<lo>\d+)…(?P<hi>\d+)\])?: "
-                         r"(?P<name>[za]) = \((?P<body>.*)\)(?: \[(?P<n>\d+)\])?$")
+                         r"(?P<name>[za]) = \((?P<body>.*)\)(?: \[(?P<n>\d+)(?:: \S+ … \S+)?\])?$")
 MID_LAYER = {"mlp": ({"dataset": "spiral"}, "mlp.layer[0]", 3),   # the issue's →, →, →, 2, →
              "gan": ({"train": "G"}, "gan.G.layer[0]", 3)}
 
@@ -154,3 +154,11 @@ def test_with_the_samples_trace_a_layer_step_begun_mid_layer_lists_the_whole_lay
                       trace=session.trace.events)
     seen = assert_the_lines_list_what_they_say(lines, session, layer, size)
     assert seen["z"] == seen["a"] == list(range(size))   # the same neurons, in order, all of them
+
+
+def test_a_shortened_list_says_how_many_and_the_whole_range():
+    from dlsim.tui.summary import vector
+    values = [0.5, -2.25, 0.125, 7.5, 0.0, -0.75]
+    line = vector(values, 30)
+    assert "…" in line and line.endswith("[6: −2.250 … 7.500]"), line
+    assert vector(values[:2], 80) == "(0.500, −2.250)"        # nothing left out: no range
