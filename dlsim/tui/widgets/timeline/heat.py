@@ -93,17 +93,24 @@ def log_bars(values: np.ndarray, height: int, span: tuple[int, int, int], curren
 
 
 def ruler(span: tuple[int, int, int], current: int | None) -> list:
-    """'t    0    5    10' with ▼ over the current step."""
+    """'t    0    5    10' with ▼ over the current step. A step number is written only whole: every 5
+    steps where they fit (else every 10, 20, …), never cut by the plot's edge or by ▼."""
     first, shown, per = span
-    text = [" "] * (shown * per)
+    width = shown * per
+    text = [" "] * width
+    at = (current - first) * per if current is not None and first <= current < first + shown else None
+    every = 5
+    while every * per < len(str(first + shown)) + 1:
+        every *= 2
     for t in range(first, first + shown):
-        if t % 5 == 0:
-            for k, ch in enumerate(str(t)):
-                pos = (t - first) * per + k
-                if pos < len(text):
-                    text[pos] = ch
+        word = str(t)
+        pos = (t - first) * per
+        if t % every or pos + len(word) > width:
+            continue
+        if at is not None and pos <= at + per and at <= pos + len(word):   # (a space either side of ▼)
+            continue
+        text[pos:pos + len(word)] = word
     cells = [label("t")]
-    if current is not None and first <= current < first + shown:
-        at = (current - first) * per
+    if at is not None:
         return cells + [("".join(text[:at]), DIM), ("▼" * per, CURRENT), ("".join(text[at + per:]), DIM)]
     return cells + [("".join(text), DIM)]
