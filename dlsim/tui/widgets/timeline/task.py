@@ -57,10 +57,10 @@ class TaskPanel(Panel):
 
     def _answers(self, answers, width, height) -> list[Cells]:
         right = sum(1 for a in answers if a["right"])
-        out = [[(f"test sequences: {right}/{len(answers)} right"[:width], st.plain(bold=True))]]
+        out = [[(f"test: {right}/{len(answers)} right"[:width], st.plain(bold=True))]]
         for a in answers[:height - 1]:
             mark, style = ("✓", RIGHT) if a["right"] else ("✗", WRONG)
-            text = f"{a['seq']:>3}: truth {a['truth']} → {a['answer']}   {a['inputs']}"
+            text = f"{a['seq']:>3}: truth {a['truth']} → {a['answer']}  {a['inputs']}"
             out.append([(mark + " ", style), (text[:width - 2], st.plain())])
         return out
 
