@@ -30,7 +30,8 @@ class LSTM(SequenceSteps, Recurrent):
                  "gate_o": "the output gate o_t (T, units): how much of tanh(c_t) is shown as h_t",
                  "tanh_c": "tanh(c_t) of the top layer (T, units): what the output gate lets out as h_t = o_t·tanh(c_t)"}
     options = shared_options("first_bit") + (
-        opt.real("forget_bias", 1.0, "the forget gate's initial bias (1: remember at first; 0: forget half)",
+        opt.real("forget_bias", 1.0, "the forget gate's initial bias (1: remember at first; 0: forget half). "
+                 "The gate rows are f, i, g, o with one bias each (PyTorch: i, f, g, o with two)",
                  low=-10.0, high=10.0),
         opt.backend(),
     )

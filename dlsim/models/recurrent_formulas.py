@@ -63,7 +63,8 @@ def loss(event) -> str:
 def output_delta(event) -> str:
     v = event.values
     return (f"t = {v['t']}: δy = ∂L/∂ŷ = {vector(v['dy'])};  ∂W_y += δy·h_{v['t']}ᵀ, ∂b_y += δy"
-            + ("   (✂ truncated: nothing flows back from t + 1)" if v.get("cut") else ""))
+            + ("   (✂ truncate cuts the sequence into chunks of k steps, not a sliding window: nothing "
+               "flows back from t + 1, the next chunk)" if v.get("cut") else ""))
 
 
 def grad(event) -> str:
