@@ -61,3 +61,21 @@ def test_each_task_has_its_picture():
 def test_two_layers_say_which_layer_the_bars_are():
     session, view = view_of("rnn", dataset="sine", length=4, hidden="3,3")
     assert view.extras(session.model)["trace"]["dh_words"] == "of the last batch (first layer)"
+
+
+@pytest.mark.parametrize("net", ["rnn", "lstm"])
+def test_every_weight_is_one_heatmap_cell_that_names_it(net):
+    # the heatmap's cells are the model's parameters, each exactly once: W_x, W_h, b per gate, W_y, b_y
+    session, view = view_of(net, dataset="first_bit", length=5, hidden="3,3")
+    frame = session.frame(view.extras)
+    seen = {}
+    for m in view.matrices(frame, None):
+        for r in range(m.rows):
+            for c in range(m.cols):
+                name, index = m.element(r, c)
+                assert m.value(r, c) == frame.params[name][index]
+                seen[(name, index)] = seen.get((name, index), 0) + 1
+    every = {(name, index) for name, p in session.model.params.items() if not name.endswith(("h0", "c0"))
+             for index in np.ndindex(p.shape)}
+    assert set(seen) == every and set(seen.values()) == {1}
+    assert len(view.matrices(frame, None)) == 2 * (4 if net == "lstm" else 1) + 1
