@@ -57,7 +57,10 @@ class LSTM(SequenceSteps, Recurrent):
         if "tc" in state:
             tc = state["tc"][-1].copy()
         else:
-            tc = np.array([[self.act_ops.tanh(v) for v in row] for row in c[1:]]).reshape(c[1:].shape)
+            flat = np.ascontiguousarray(c[1:]).ravel()
+            tc = np.empty_like(flat)
+            self.act_ops.tanh_into(flat, tc)   # vectorised, the same bits as the scalar tanh
+            tc = tc.reshape(c[1:].shape)
         out = {"c": c.copy(), "tanh_c": tc}
         for q, name in enumerate(kernel.GATES):
             out[f"gate_{name}"] = a[:, q * H:(q + 1) * H].copy()
