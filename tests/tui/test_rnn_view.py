@@ -79,3 +79,22 @@ def test_every_weight_is_one_heatmap_cell_that_names_it(net):
              for index in np.ndindex(p.shape)}
     assert set(seen) == every and set(seen.values()) == {1}
     assert len(view.matrices(frame, None)) == 2 * (4 if net == "lstm" else 1) + 1
+
+
+def test_a_time_steps_summary_says_what_the_step_did():
+    # one layer step of the LSTM is one time step: its summary is the step's h_t, c_t and ŷ_t (the
+    # logits, said so), the model's numbers; the RNN's lists its units' z and a, one each, in order
+    session, _ = view_of("lstm", dataset="first_bit", length=5)
+    session.step("layer")
+    seq = session.model.seq
+    line = " ".join(session.summary)
+    assert line.startswith("t = 0: h_0 = (") and ", c_0 = (" in line and "(logits, before the softmax)" in line
+    from dlsim.models.recurrent_formulas import vector
+    assert vector(seq["h"][-1, 1], 4) in line and vector(seq["c"][-1, 1], 4) in line
+    assert vector(seq["logits"][0]) in line
+    session, _ = view_of("rnn", dataset="sine", length=5)
+    session.step("op")
+    session.step("layer")   # begun after unit 0's z: the lines still list every unit from 0
+    z, a = session.summary[:2]
+    assert z.startswith("layer[0].t[0].neuron: z = (") and a.startswith("layer[0].t[0].neuron: a = (")
+    assert "[" not in z.split("=", 1)[1] and z.count(",") == a.count(",") == 2
