@@ -98,3 +98,12 @@ def test_a_time_steps_summary_says_what_the_step_did():
     z, a = session.summary[:2]
     assert z.startswith("layer[0].t[0].neuron: z = (") and a.startswith("layer[0].t[0].neuron: a = (")
     assert "[" not in z.split("=", 1)[1] and z.count(",") == a.count(",") == 2
+
+
+def test_a_heatmaps_glyphs_at_once_are_the_glyphs_one_at_a_time():
+    from dlsim.tui.widgets.timeline.heat import glyph, glyphs
+    rng = np.random.default_rng(0)
+    for scale in (1.0, 0.3, 0.0):
+        v = rng.normal(size=(6, 25)) * rng.choice([0.01, 1.0, 3.0], size=(6, 25))
+        v[0, 0], v[1, 1], v[2, 2], v[3, 3] = np.nan, 0.0, -0.0625 * scale, np.inf
+        assert glyphs(v, scale) == [[glyph(x, scale) for x in row] for row in v]
