@@ -107,3 +107,20 @@ def test_a_heatmaps_glyphs_at_once_are_the_glyphs_one_at_a_time():
         v = rng.normal(size=(6, 25)) * rng.choice([0.01, 1.0, 3.0], size=(6, 25))
         v[0, 0], v[1, 1], v[2, 2], v[3, 3] = np.nan, 0.0, -0.0625 * scale, np.inf
         assert glyphs(v, scale) == [[glyph(x, scale) for x in row] for row in v]
+
+
+def test_the_cell_diagram_leaves_blank_what_the_step_in_hand_has_not_computed():
+    # one op in: unit 0's forget gate at t = 0 and nothing else of that step (the record holds zeros)
+    from dlsim.tui.widgets.timeline.cell import values
+    session, view = view_of("lstm", dataset="first_bit", length=5)
+    session.step("op")
+    tr = view.extras(session.model)["trace"]
+    assert tr["partial"] == (0, 0, "f", "gate")
+    first = values(tr, 0, 0)
+    assert first["f"] == session.model.seq["a"][0, 0, 0] and first["f"] > 0
+    assert [first[k] for k in ("i", "g", "o", "c", "tanh_c", "h")] == [None] * 6 and first["c_prev"] == 0
+    assert values(tr, 1, 0) is None
+    for _ in range(4):   # i, g, o, then the cell: unit 0 whole
+        session.step("op")
+    tr = view.extras(session.model)["trace"]
+    assert None not in values(tr, 0, 0).values() and values(tr, 1, 0) is None

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
 from dlsim.protocol.events import Level
+from dlsim.protocol.paths import parse
 from dlsim.tui.views.base import NetworkView
 from dlsim.tui.views.panels import titled, weight_heatmap
 from dlsim.tui.widgets.curves import Chart, Curves
@@ -19,6 +20,20 @@ from dlsim.tui.widgets.timeline import weights
 from dlsim.tui.widgets.timeline.steps import StepsPanel
 from dlsim.tui.widgets.timeline.task import TaskPanel
 from dlsim.tui.widgets.timeline.unrolled import Timeline
+
+
+def partial_step(last, layers: int) -> tuple | None:
+    """Where a forward pass stands inside its step, from the event it stands at: (t, unit, gate, op),
+    the top layer's unit j whose gate (f, i, g, o; None after its cell) was the last computed, unit
+    −1 while a lower layer is computed; None when no step is partly computed (the record's arrays
+    hold zeros where the step has not reached)."""
+    if last is None or last.phase != "forward":
+        return None
+    parts = dict(parse(last.path).parts)
+    if not {"layer", "t", "neuron"} <= parts.keys():
+        return None
+    unit = parts["neuron"][0] if parts["layer"][0] == layers - 1 else -1
+    return parts["t"][0], unit, parts["gate"][0] if "gate" in parts else None, last.op
 
 
 class RightColumn(Vertical):
@@ -116,7 +131,8 @@ class RecurrentView(NetworkView):
         else:
             words = f"of the last batch{layer}"
         out["trace"] = {**seen, "vocabulary": task.vocabulary, "per_step": task.per_step,
-                        "classes": self._classes(model), "dh_words": words}
+                        "classes": self._classes(model), "dh_words": words,
+                        "partial": partial_step(self.session.sim.last, model.dh_norms.shape[0])}
         if "answers" in seen:
             X = task.X_test if len(task.X_test) else task.X
             out["answer_inputs"] = X[:len(seen["answers"])]

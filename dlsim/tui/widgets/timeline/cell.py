@@ -16,18 +16,32 @@ WIRE = st.plain(dim=True)
 
 def short(v: float | None) -> str:
     """A value in at most 5 characters (the diagram's slots): 0.93, −0.32, 12.4."""
-    if v is None or not np.isfinite(v):
+    if v is None:
         return "–"
+    if not np.isfinite(v):
+        return "nan" if v != v else "∞" if v > 0 else "−∞"
     return f"{v:.2f}".replace("-", "−") if abs(v) < 10 else f"{v:.1f}".replace("-", "−")
 
 
 def values(tr: dict, unit: int, t: int) -> dict | None:
-    """The selected unit's numbers at step t, or None where the step is not computed yet."""
+    """The selected unit's numbers at step t (None for each not computed yet inside the step in
+    hand), or None where the step is not reached yet."""
     if t >= tr["known"] or unit >= tr["c"].shape[1]:
         return None
-    return {"c_prev": tr["c"][t, unit], "c": tr["c"][t + 1, unit], "h_prev": tr["h"][t, unit],
-            "h": tr["h"][t + 1, unit], "tanh_c": tr["tanh_c"][t, unit],
-            **{q: tr[f"gate_{q}"][t, unit] for q in "figo"}}
+    out = {"c_prev": tr["c"][t, unit], "c": tr["c"][t + 1, unit], "h_prev": tr["h"][t, unit],
+           "h": tr["h"][t + 1, unit], "tanh_c": tr["tanh_c"][t, unit],
+           **{q: tr[f"gate_{q}"][t, unit] for q in "figo"}}
+    partial = tr.get("partial")
+    if partial is None or partial[0] != t or unit < partial[1]:
+        return out
+    if unit > partial[1]:
+        return None
+    gate = partial[2]
+    done = "figo"[:"figo".index(gate) + 1] if gate in ("f", "i", "g", "o") else "figo"
+    for name in out:
+        if name in "figo" and name not in done or name in ("c", "tanh_c", "h") and gate is not None:
+            out[name] = None
+    return out
 
 
 class CellPanel(Panel):
@@ -42,7 +56,7 @@ class CellPanel(Panel):
         v = values(tr, unit, t)
         title = f"unit {unit + 1}, t={t}"
         if v is None:
-            return [[(title, VALUE)], [("not computed yet at this step", DIM)]]
+            return [[(title, VALUE)], [("not reached yet at this step", DIM)]]
         lines = diagram(v, t) if width >= WIDE else equations(v, t)
         note = " · gate rows f i g o, one bias each" if width >= WIDE else ""
         return ([[(title, VALUE), (note, DIM)]] + lines)[:height]
