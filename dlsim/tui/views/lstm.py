@@ -11,10 +11,10 @@ from dlsim.tui.widgets.timeline.cell import CellPanel
 
 class LSTMView(RecurrentView):
     name = "lstm"
-    steps_title = "gates f i g o × time · ‖δh_t‖ per step, log scale"
+    steps_title = "gates f i g o × t · ‖δh_t‖ (log)"
     level_help = {**RecurrentView.level_help, Level.OP: "one gate's weighted sum and squashing, one cell, one δ"}
     gates = 4   # f, i, g, o: the model's row order (PyTorch's is i, f, g, o), one bias per row
-    weights_title = "weights · a tab per gate f i g o: W_x over W_h, b; W_y"
+    weights_title = "weights · a tab per gate f i g o, W_y"
 
     def beside(self) -> ComposeResult:
-        yield titled(CellPanel(self, id="cell"), "LSTM cell · the selected unit and step")
+        yield titled(CellPanel(self, id="cell"), "LSTM cell · selected unit, step")

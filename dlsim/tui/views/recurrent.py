@@ -56,7 +56,7 @@ class RecurrentView(NetworkView):
     matrix_word = "tab"         # the heatmap's tabs: a gate's [W_x; W_h] (per layer), …, W_y
     curves_title = "── train ┄┄ test"
     gates = 1                   # rows per unit in W_x, W_h, b (the LSTM: 4)
-    weights_title = "weights · a tab per layer: W_x over W_h, b; then W_y"
+    weights_title = "weights · [W_x; W_h], b · W_y"
 
     def task_charts(self) -> tuple[Chart, ...]:
         """The charts drawn (from the model's metrics): all, but no accuracy for a regression
