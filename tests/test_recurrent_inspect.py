@@ -146,3 +146,18 @@ def test_the_same_gates_in_the_app_and_in_a_headless_trace(tmp_path):
     for name in ("gate_f", "c", "h", "dh", "outputs"):
         assert np.array_equal(np.array(last["inspect"][name]), drawn[name]), name
     assert [tuple(a) for a in last["inspect"]["answers"]] == [tuple(a) for a in drawn["answers"]]
+
+
+def test_the_lstm_cell_diagram_reads_tanh_c_as_the_kernels_computed_it():
+    # inside a sequence: the record's tanh(c_t) to the bit; at rest: the kernels' tanh of each c_t;
+    # both times h_t = o_t·tanh(c_t), which the diagram shows as one product
+    sim = make("lstm")
+    for _ in range(4):
+        sim.step("layer")
+    seen, seq = sim.inspect(), sim.model.seq
+    assert np.array_equal(seen["tanh_c"], seq["tc"][-1]) and seen["tanh_c"][:4].any()
+    sim.step("batch", detail=Level.BATCH)
+    seen = sim.inspect()
+    assert seen["tanh_c"].shape == seen["gate_o"].shape
+    assert np.allclose(seen["tanh_c"], np.tanh(seen["c"][1:]), atol=1e-14, rtol=0)
+    assert np.array_equal(seen["h"][1:], seen["gate_o"] * seen["tanh_c"])

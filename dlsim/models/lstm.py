@@ -27,9 +27,11 @@ class LSTM(SequenceSteps, Recurrent):
                  "gate_f": "the forget gate f_t of the top layer (T, units): how much of c_{t−1} stays (near 1: kept)",
                  "gate_i": "the input gate i_t (T, units): how much of the candidate g_t is written",
                  "gate_g": "the candidate g_t (T, units), from −1 to 1",
-                 "gate_o": "the output gate o_t (T, units): how much of tanh(c_t) is shown as h_t"}
+                 "gate_o": "the output gate o_t (T, units): how much of tanh(c_t) is shown as h_t",
+                 "tanh_c": "tanh(c_t) of the top layer (T, units): what the output gate lets out as h_t = o_t·tanh(c_t)"}
     options = shared_options("first_bit") + (
-        opt.real("forget_bias", 1.0, "the forget gate's initial bias (1: remember at first; 0: forget half)",
+        opt.real("forget_bias", 1.0, "the forget gate's initial bias (1: remember at first; 0: forget half). "
+                 "The gate rows are f, i, g, o with one bias each (PyTorch: i, f, g, o with two)",
                  low=-10.0, high=10.0),
         opt.backend(),
     )
@@ -49,7 +51,17 @@ class LSTM(SequenceSteps, Recurrent):
     def _cell_pictures(self, state):
         """c and the four gates of the top layer, from a record or a pass (a: (L, T, 4H), rows f, i, g, o)."""
         a, H = state["a"][-1], state["h"].shape[2]
-        out = {"c": state["c"][-1].copy()}
+        c = state["c"][-1]
+        # a record keeps tanh(c_t) as stepping computed it; after a whole pass, the kernels' own tanh
+        # (to the same bits as the cell's) of each c_t
+        if "tc" in state:
+            tc = state["tc"][-1].copy()
+        else:
+            flat = np.ascontiguousarray(c[1:]).ravel()
+            tc = np.empty_like(flat)
+            self.act_ops.tanh_into(flat, tc)   # vectorised, the same bits as the scalar tanh
+            tc = tc.reshape(c[1:].shape)
+        out = {"c": c.copy(), "tanh_c": tc}
         for q, name in enumerate(kernel.GATES):
             out[f"gate_{name}"] = a[:, q * H:(q + 1) * H].copy()
         return out

@@ -9,6 +9,10 @@ MEANING = {"f": "forget: how much of the old cell stays", "i": "input: how much 
            "g": "candidate value", "o": "output: how much of tanh(c) shows"}
 
 
+# said where the learner reads a gate's sum: the order is not PyTorch's (i, f, g, o, two biases)
+ROWS = "rows of W_x, W_h, b in the order f, i, g, o, one bias each"
+
+
 class Op(SharedOp):
     GATE = "gate"
     CELL = "cell"
@@ -19,7 +23,7 @@ def gate(event) -> str:
     v = event.values
     q = v["gate"]
     return (f"{q}_{v['t']} = {SQUASH[q]}({terms(v)}) = {SQUASH[q]}({num(v['z'])}) = {num(v['value'])}"
-            f"   ({MEANING[q]})")
+            f"   ({MEANING[q]}; {ROWS})")
 
 
 def cell(event) -> str:

@@ -50,8 +50,13 @@ def weighted_sum(event) -> str:
 
 
 def output(event) -> str:
+    """The step's whole result: its state h_t (and a cell's c_t), then ŷ_t, always the logits (the
+    scores before any softmax; the loss line writes the softmax's probabilities)."""
     v = event.values
-    return f"ŷ_{v['t']} = W_y·h_{v['t']} + b_y = {vector(v['logits'])}"
+    t = v["t"]
+    state = f"h_{t} = {vector(v['h'], 4)}" + (f", c_{t} = {vector(v['c'], 4)}" if "c" in v else "")
+    kind = " (logits, before the softmax)" if v.get("softmax") else ""
+    return f"t = {t}: {state};  ŷ_{t} = W_y·h_{t} + b_y = {vector(v['logits'])}{kind}"
 
 
 def loss(event) -> str:
@@ -64,7 +69,8 @@ def loss(event) -> str:
 def output_delta(event) -> str:
     v = event.values
     return (f"t = {v['t']}: δy = ∂L/∂ŷ = {vector(v['dy'])};  ∂W_y += δy·h_{v['t']}ᵀ, ∂b_y += δy"
-            + ("   (✂ truncated: nothing flows back from t + 1)" if v.get("cut") else ""))
+            + ("   (✂ truncate cuts the sequence into chunks of k steps, not a sliding window: nothing "
+               "flows back from t + 1, the next chunk)" if v.get("cut") else ""))
 
 
 def grad(event) -> str:

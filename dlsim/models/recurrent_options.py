@@ -45,8 +45,9 @@ def shared_options(default_dataset: str) -> tuple:
         opt.choice("loss", "task", "mse (the mean of (ŷ − y)² over the outputs) or softmax_ce "
                    "(task: its own)", ("task", "mse", "softmax_ce")),
         opt.choice("h0", "zero", "the initial state: zero, or learned like a weight", ("zero", "learned")),
-        opt.integer("truncate", 0, "truncated BPTT: gradients flow back at most k steps (0: the whole "
-                    "sequence)", low=0, high=1000),
+        opt.integer("truncate", 0, "truncated BPTT: the sequence is cut into chunks of k steps (t 0…k−1, "
+                    "k…2k−1, …) and gradients flow back only within a chunk: not a sliding window of k "
+                    "(0: the whole sequence)", low=0, high=1000),
         opt.real("clip", 1.0, "clip the gradient's global norm to this (0: never)", high=1e6, live=True),
         *opt.optimizer_options("adam", 0.01),
         opt.integer("batch", 16, "sequences per update (0: all of them)", low=0, high=10**6),

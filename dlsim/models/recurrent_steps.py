@@ -62,9 +62,12 @@ class SequenceSteps:
             for k in range(logits.shape[0]):
                 logits[k] = self.rc.output_z(Wy, by, top, k)
             scored = self._has_loss(t, T)
-            yield Event(Op.OUTPUT, FORWARD, self._path("output", f"t[{t}]"), {
-                "t": t, "h": tuple(top.tolist()), "logits": tuple(logits.tolist())},
-                closes=Level.OP if scored else Level.LAYER)
+            values = {"t": t, "h": tuple(top.tolist()), "logits": tuple(logits.tolist()),
+                      "softmax": kind != rc.MSE}
+            if "c" in record:   # a cell's state: the step's whole picture is h_t, c_t and ŷ_t
+                values["c"] = tuple(record["c"][L - 1, t + 1].tolist())
+            yield Event(Op.OUTPUT, FORWARD, self._path("output", f"t[{t}]"), values,
+                        closes=Level.OP if scored else Level.LAYER)
             if not scored:
                 continue
             y = record["y"][t if per_step else 0]

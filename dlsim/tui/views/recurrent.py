@@ -11,12 +11,39 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
 from dlsim.protocol.events import Level
+from dlsim.protocol.paths import parse
 from dlsim.tui.views.base import NetworkView
-from dlsim.tui.views.panels import titled
+from dlsim.tui.views.panels import titled, weight_heatmap
 from dlsim.tui.widgets.curves import Chart, Curves
+from dlsim.tui.widgets.network.weights import Matrix, WeightsPanel
+from dlsim.tui.widgets.timeline import weights
 from dlsim.tui.widgets.timeline.steps import StepsPanel
 from dlsim.tui.widgets.timeline.task import TaskPanel
 from dlsim.tui.widgets.timeline.unrolled import Timeline
+
+
+def partial_step(last, layers: int) -> tuple | None:
+    """Where a forward pass stands inside its step, from the event it stands at: (t, unit, gate, op),
+    the top layer's unit j whose gate (f, i, g, o; None after its cell) was the last computed, unit
+    −1 while a lower layer is computed; None when no step is partly computed (the record's arrays
+    hold zeros where the step has not reached)."""
+    if last is None or last.phase != "forward":
+        return None
+    parts = dict(parse(last.path).parts)
+    if not {"layer", "t", "neuron"} <= parts.keys():
+        return None
+    unit = parts["neuron"][0] if parts["layer"][0] == layers - 1 else -1
+    return parts["t"][0], unit, parts["gate"][0] if "gate" in parts else None, last.op
+
+
+class RightColumn(Vertical):
+    """The right column; `-weights` while the heatmap has focus (at 80×24 it then takes the column)."""
+
+    def on_descendant_focus(self, event) -> None:
+        self.set_class(isinstance(event.widget, WeightsPanel), "-weights")
+
+    def on_descendant_blur(self, event) -> None:
+        self.remove_class("-weights")
 
 
 class RecurrentView(NetworkView):
@@ -26,6 +53,10 @@ class RecurrentView(NetworkView):
                   Level.SAMPLE: "one sequence: forward through time, then back (BPTT)"}
     phases = "forward through time → loss → backward through time (BPTT) → clip → update"
     steps_title = "‖δh_t‖ per step, log scale"
+    matrix_word = "tab"         # the heatmap's tabs: a gate's [W_x; W_h] (per layer), …, W_y
+    curves_title = "── train ┄┄ test"
+    gates = 1                   # rows per unit in W_x, W_h, b (the LSTM: 4)
+    weights_title = "weights · [W_x; W_h], b · W_y"
 
     def task_charts(self) -> tuple[Chart, ...]:
         """The charts drawn (from the model's metrics): all, but no accuracy for a regression
@@ -34,13 +65,40 @@ class RecurrentView(NetworkView):
             tuple(c for c in self.charts if c.title != "accuracy")
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="sim-body", classes=self.name):
+        with Horizontal(id="sim-body", classes=f"{self.name} recurrent"):
             with Vertical(id="left"):
                 yield titled(Timeline(self, id="graph"), "unrolled in time · ▼ step t")
-                yield titled(StepsPanel(self, id="weights"), self.steps_title)
-            with Vertical(id="right"):
-                yield titled(TaskPanel(self, id="decision"), "the task")
-                yield titled(Curves(self, self.task_charts(), id="curves"), self.curves_title)
+                yield titled(StepsPanel(self, id="steps"), self.steps_title)
+            with RightColumn(id="right"):
+                yield from self.beside()
+                yield weight_heatmap(self, self.weights_title)
+                with Horizontal(id="recurrent-lower"):
+                    yield titled(TaskPanel(self, id="decision"), "the task")
+                    yield titled(Curves(self, self.task_charts(), id="curves"), self.curves_title)
+
+    # --- the selected heatmap cell: a row (h1… then c1…) and a step --------------------------------
+    pick: tuple[int, int] | None = None   # (row, t) the learner chose in the timeline; None: follow t
+
+    def picked_row(self, tr) -> tuple[int, int]:
+        """(row, t): the learner's choice, else the first unit at the step in hand (the last at rest)."""
+        T = tr["x"].shape[0]
+        if self.pick is not None:
+            return self.pick[0], min(self.pick[1], T - 1)
+        t = tr.get("t")
+        return 0, (t if t is not None else tr["known"] - 1)
+
+    def picked(self, tr) -> tuple[int, int]:
+        """(unit, t) of the selection: the cell diagram's unit and step."""
+        row, t = self.picked_row(tr)
+        return row % tr["h"].shape[1], t
+
+    def beside(self) -> ComposeResult:
+        """What a cell adds at the top of the right column (the LSTM: its cell diagram)."""
+        yield from ()
+
+    # --- the weight heatmap ----------------------------------------------------------------------
+    def matrices(self, frame, ui) -> list[Matrix]:
+        return weights.matrices(frame, self.gates)
 
     # --- words ---------------------------------------------------------------------------------
     def sample(self, model, last):
@@ -73,7 +131,8 @@ class RecurrentView(NetworkView):
         else:
             words = f"of the last batch{layer}"
         out["trace"] = {**seen, "vocabulary": task.vocabulary, "per_step": task.per_step,
-                        "classes": self._classes(model), "dh_words": words}
+                        "classes": self._classes(model), "dh_words": words,
+                        "partial": partial_step(self.session.sim.last, model.dh_norms.shape[0])}
         if "answers" in seen:
             X = task.X_test if len(task.X_test) else task.X
             out["answer_inputs"] = X[:len(seen["answers"])]

@@ -24,7 +24,7 @@ class StepsPanel(Panel):
         bars_h = max(1, height - 1)
         if "gate_f" in tr:
             H = tr["gate_f"].shape[1]
-            per_gate = max(1, min(-(-H // 2), (height - 4) // 4))   # half blocks; ≥ 3 lines of bars
+            per_gate = max(1, min(H, (height - 5) // 4))   # a line per unit where it fits; ≥ 4 lines of bars
             bars_h = max(1, height - 4 * per_gate - 1)
             for name in GATE_NAMES:
                 values = tr[f"gate_{name}"].T

@@ -46,7 +46,10 @@ class TaskPanel(Panel):
         canvas.polyline(*xy(y), key=0, power=0, dash=2)
         if len(pred):
             canvas.polyline(*xy(pred), key=1, power=1)
-        out = [[(f"sequence {tr['sequence']}: ┄ target y_t, ━ prediction ŷ_t"[:width], DIM)]]
+        words = f"sequence {tr['sequence']}: ┄ target y_t, ━ prediction ŷ_t"
+        if len(words) > width:   # beside the curves at 80×24: the key first
+            words = f"┄ y_t ━ ŷ_t · seq {tr['sequence']}"
+        out = [[(words[:width], DIM)]]
         for r in range(height - 1):
             row: Cells = []
             for c in range(width):
@@ -57,10 +60,10 @@ class TaskPanel(Panel):
 
     def _answers(self, answers, width, height) -> list[Cells]:
         right = sum(1 for a in answers if a["right"])
-        out = [[(f"test sequences: {right}/{len(answers)} right"[:width], st.plain(bold=True))]]
+        out = [[(f"test: {right}/{len(answers)} right"[:width], st.plain(bold=True))]]
         for a in answers[:height - 1]:
             mark, style = ("✓", RIGHT) if a["right"] else ("✗", WRONG)
-            text = f"{a['seq']:>3}: truth {a['truth']} → {a['answer']}   {a['inputs']}"
+            text = f"{a['seq']:>3}: truth {a['truth']} → {a['answer']}  {a['inputs']}"
             out.append([(mark + " ", style), (text[:width - 2], st.plain())])
         return out
 

@@ -1,13 +1,20 @@
 """The network unrolled in time: a column per step with its input x_t, the hidden state h_t as a
 neurons × time heatmap (and the LSTM's cell c_t), the output ŷ_t and the target y_t; the current
-step under ▼; the current step's numbers on the last line. Reads the model's pictures (the view's
-extras["trace"]: Model.inspect's names, with the task's layout words)."""
+step under ▼; the selected cell's number and the step's on the last line. Reads the model's pictures
+(the view's extras["trace"]: Model.inspect's names, with the task's layout words).
+
+A cell of the h (and c) heatmap is selected with ↑ ↓ (unit) and ⇧← ⇧→ (step) while the timeline has
+focus, or by a click; its value is read out below, and the LSTM's cell diagram shows that unit and step.
+"""
 import numpy as np
+from textual.binding import Binding
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
-from dlsim.tui.widgets.timeline.heat import CURRENT, DIM, glyph, heat_lines, label, ruler, window
+from dlsim.tui.widgets.timeline.heat import CURRENT, DIM, LABEL, glyph, heat_lines, label, ruler, window
+
+PICKED = st.plain(bold=True, reverse=True)
 
 
 def symbol(row: np.ndarray, vocabulary: str) -> str:
@@ -21,7 +28,17 @@ def symbol(row: np.ndarray, vocabulary: str) -> str:
 
 class Timeline(Panel):
     READING = (("unrolled", "a column per time step: x_t, the hidden state h_t (a row per unit: ░▒▓█ positive,\n"
-                            "·-=≡ negative), ŷ_t and the target y_t; ▼ the current step"),)
+                            "·-=≡ negative), ŷ_t and the target y_t; ▼ the current step;\n"
+                            "↑ ↓ ⇧← ⇧→ or a click select a cell: its value is written below"),)
+    can_focus = True
+    BINDINGS = [
+        Binding("up", "move(-1, 0)", "unit ↑", show=False),
+        Binding("down", "move(1, 0)", "unit ↓", show=False),
+        Binding("shift+left", "move(0, -1)", "step ←", show=False),
+        Binding("shift+right", "move(0, 1)", "step →", show=False),
+    ]
+    _blocks: dict = {}          # "h"/"c" → (first line, lines, rows of values) as last drawn
+    _span = (0, 1, 1)
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         tr = frame.extras.get("trace")
@@ -39,15 +56,67 @@ class Timeline(Panel):
         budget = max(1, height - len(out) - reserved)
         extra = tr.get("c")
         h_lines = budget if extra is None else max(1, budget // 2)
-        out += heat_lines("h", h.T, 1.0, h_lines, span, mono, known)
+        row, at = self.view.picked_row(tr)
+        blocks = {}
+        blocks["h"] = self._heat(out, "h", h.T, 1.0, h_lines, span, mono, known, row, at)
         if extra is not None:
             c = extra[1:]
             scale = max(1.0, float(np.nanmax(np.abs(c[:known]))) if known else 1.0)
-            out += heat_lines("c", c.T, scale, max(1, budget - h_lines), span, mono, known)
+            blocks["c"] = self._heat(out, "c", c.T, scale, max(1, budget - h_lines), span, mono, known,
+                                     row - h.shape[1], at)
+        self._blocks, self._span = blocks, span
         out.append(self._outputs("ŷ", logits, span, known, tr, predicted=True))
         out.append(self._outputs("y", tr["y"], span, T, tr, predicted=False))
         out.append(self._numbers(tr, width))
         return out[:height]
+
+    @staticmethod
+    def _heat(out, name, values, scale, lines, span, mono, known, row, at) -> tuple[int, int, int]:
+        """Append a heatmap's lines, the selected cell (row, at) marked where rows are a line each."""
+        first, shown, per = span
+        start = len(out)
+        drawn = heat_lines(name, values, scale, lines, span, mono, known)
+        if len(drawn) == values.shape[0] and 0 <= row < len(drawn) and first <= at < first + shown:
+            cells = drawn[row]
+            ch, _ = cells[1 + at - first]
+            cells[1 + at - first] = ((ch.strip() or "·") * per, PICKED)
+        out += drawn
+        return start, len(drawn), values.shape[0]
+
+    # --- selecting a cell ----------------------------------------------------------------------
+    def _rows_and_steps(self) -> tuple[int, int] | None:
+        tr = self.frame.extras.get("trace") if self.frame is not None else None
+        if not tr:
+            return None
+        return tr["h"].shape[1] * (2 if "c" in tr else 1), tr["x"].shape[0]
+
+    def _pick(self, row: int, t: int) -> None:
+        sizes = self._rows_and_steps()
+        if sizes is None:
+            return
+        self.view.pick = (row % sizes[0], max(0, min(t, sizes[1] - 1)))
+        for panel in self.screen.query(Panel):   # this heatmap and the cell diagram show the choice
+            panel._rebuild()
+
+    def action_move(self, dr: int, dt: int) -> None:
+        tr = self.frame.extras.get("trace") if self.frame is not None else None
+        if tr:
+            row, t = self.view.picked_row(tr)
+            self._pick(row + dr, t + dt)
+
+    def on_click(self, event) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or self.frame is None:
+            return
+        x, y = offset
+        first, shown, per = self._span
+        if x < LABEL or x >= LABEL + shown * per:
+            return
+        t = first + (x - LABEL) // per
+        for name, (start, lines, rows) in self._blocks.items():
+            if start <= y < start + lines:
+                row = (y - start) * rows // lines + (0 if name == "h" else self._blocks["h"][2])
+                self._pick(row, t)
 
     def _inputs(self, x, span, vocabulary) -> Cells:
         first, shown, per = span
@@ -80,12 +149,20 @@ class Timeline(Panel):
         return cells
 
     def _numbers(self, tr, width) -> Cells:
-        t = tr.get("t")
-        if t is None or t >= tr["known"]:
-            return [("", DIM)]
+        """The selected cell's value, then its step's input and output: ŷ_t always the logits (the
+        scores before any softmax) and, for classes, the class they pick."""
+        row, t = self.view.picked_row(tr)
+        H = tr["h"].shape[1]
+        name, unit = ("h", row) if row < H else ("c", row - H)
+        if t >= tr["known"]:
+            return [(f"{name}{unit + 1} at t={t}: not computed yet"[:width], DIM)]
+        value = tr[name][t + 1, unit]
         x = tr["x"][t]
         xs = symbol(x, tr["vocabulary"]) if x.shape[0] > 2 else ", ".join(num(v) for v in x)
         ys = tr["outputs"][t]
-        yhat = symbol(ys, tr["vocabulary"]) if tr["classes"] else num(ys[0])
-        text = f"t={t}: x=({xs})  ŷ={yhat}  ‖h‖={num(float(tr['h_norm'][t + 1]))}"
-        return [(text[:width], st.plain())]
+        if tr["classes"]:
+            yhat = f"ŷ → {symbol(ys, tr['vocabulary'])} logits {' '.join(num(v) for v in ys[:3])}{' …' if len(ys) > 3 else ''}"
+        else:
+            yhat = f"ŷ {num(ys[0])}"
+        head = f"{name}{unit + 1} t={t}: {num(float(value))}"
+        return [(head, st.plain(bold=True)), (f" · x {xs} · {yhat}"[:max(0, width - len(head))], st.plain())]
