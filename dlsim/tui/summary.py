@@ -147,7 +147,7 @@ def summarize(level: Level, events: list[Event], last: Event | None, layout: Lay
     if last.op == "run":
         return [describe(last), epochs(history, headline, unit)] + update(layout, before, after)
     if level == Level.LAYER:
-        return vectors(events, width, trace) or [describe(last)]
+        return layer(events, last, width, trace)
     lines = vectors([e for e in events if e.phase == FORWARD], width)[-1:]   # the output
     losses = [e for e in events if e.phase == LOSS]
     if losses:
@@ -157,6 +157,21 @@ def summarize(level: Level, events: list[Event], last: Event | None, layout: Lay
     elif not lines:                  # a step that began past the loss: what it computed last
         lines = vectors(events, width)[-3:]
     return lines + update(layout, before, after)
+
+
+def layer(events: list[Event], last: Event, width: int, trace: dict | None) -> list[str]:
+    """A layer's (or a time step's) vectors; then what the step ended on where that is not one of
+    them (a time step's output h, c and ŷ; a pooling pass), and the loss where the step reached it."""
+    lines = vectors(events, width, trace)
+    ended = [e for e in events if e.op not in HEADLINE and e.op != "softmax" and e.phase != LOSS]
+    if ended:
+        lines.append(describe(ended[-1]))
+    elif not lines:
+        lines.append(describe(last))
+    losses = [e for e in events if e.phase == LOSS]
+    if losses:
+        lines.append(describe(losses[-1]))
+    return lines
 
 
 def epochs(history: list[dict], headline: tuple = (), unit: str = "epoch") -> str:

@@ -162,3 +162,16 @@ def test_a_shortened_list_says_how_many_and_the_whole_range():
     line = vector(values, 30)
     assert "…" in line and line.endswith("[6: −2.250 … 7.500]"), line
     assert vector(values[:2], 80) == "(0.500, −2.250)"        # nothing left out: no range
+
+
+def test_a_time_step_says_its_vectors_its_output_and_the_loss_it_reached():
+    """The RNN's third step on sine (scored at every step): z and a, then h_t and ŷ_t, then the loss."""
+    session = Session(dlsim.make("rnn", seed=0))
+    for _ in range(3):
+        session.step(Level.LAYER)
+    lines = session.summary
+    assert [line.split(":")[1].split("=")[0].strip() for line in lines[:2]] == ["z", "a"]
+    assert lines[2].startswith("t = 2: h_2 = ") and "ŷ_2 = " in lines[2]
+    loss = session.sim.last
+    assert loss.phase == "loss" and lines[3].endswith(num(loss.values["loss"]) + "   batch loss so far "
+                                                      + num(loss.values["batch_loss"]))
