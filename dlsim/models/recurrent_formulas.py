@@ -60,10 +60,14 @@ def output(event) -> str:
 
 
 def loss(event) -> str:
+    """ŷ_t is the output layer's logits everywhere; a softmax loss names its probabilities p_t."""
     v = event.values
-    return (f"{v['fn']}(ŷ_{v['t']} = {vector(v['prediction'])}, y = {vector(v['target'])}) = "
-            f"{loss_rule(v['fn'], len(v['prediction']))} = {num(v['loss'])}"
-            f"   batch loss so far {num(v['batch_loss'])}")
+    rule = loss_rule(v['fn'], len(v['prediction']))
+    shown = f"ŷ_{v['t']}"
+    if v['fn'] == "softmax_ce":
+        shown, rule = f"p_{v['t']} = softmax(ŷ_{v['t']})", rule.replace("ŷ", "p")
+    return (f"{v['fn']}({shown} = {vector(v['prediction'])}, y = {vector(v['target'])}) = "
+            f"{rule} = {num(v['loss'])}   batch loss so far {num(v['batch_loss'])}")
 
 
 def output_delta(event) -> str:
