@@ -37,7 +37,8 @@ class Change:
     how: int      # NONE, STEP, RUN, REWOUND or EDITED
     until: int    # for RUN: the epoch the run reached
 
-    def describe(self) -> str:
+    def describe(self, unit: str = "epoch") -> str:
+        """The change in a line; `unit`: what the network calls an epoch (its model's epoch_word)."""
         from dlsim.protocol.numbers import count, num
         if self.how == NONE:
             return "not changed yet"
@@ -45,7 +46,7 @@ class Change:
             return "rewound past its last change"
         arrow = f"{num(self.old, 6)} → {num(self.new, 6)}"
         if self.how == RUN:
-            return f"{arrow} over the run to epoch {count(self.until)}"
+            return f"{arrow} over the run to {unit} {count(self.until)}"
         if self.how == EDITED:
             return f"{arrow} edited by hand"
         return f"{arrow} at step {count(self.step)}"

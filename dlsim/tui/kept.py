@@ -20,6 +20,6 @@ def resume(app, name: str) -> Session | None:
 
 
 def where(session: Session) -> str:
-    """'epoch 12, step 340' — said when a kept network is opened again."""
+    """'epoch 12, step 340' (a GAN's 'iteration 12, …') — said when a kept network is opened again."""
     model = session.model
-    return f"epoch {model.epoch:,}, step {model.steps:,}"
+    return f"{model.epoch_word} {model.epoch:,}, step {model.steps:,}"
