@@ -1,0 +1,90 @@
+"""The SOM's grid drawn over its data, as a learner draws it on paper: the data as small dots `·`,
+the nodes as `●` joined to their grid neighbours by lines, the nodes within the neighbourhood
+radius σ of the BMU as `◉` (their lines in orange), the BMU `◆` and the sample in hand `+`.
+
+2-D data is drawn as it is; wider data (the colours) in the plane of its first two principal
+components, which the title says. Over RGB data every node and point is drawn in its own colour.
+The glyphs carry the meaning without colour (NO_COLOR). The positions are the model's
+(SOM.input_plane, SOM.inspect): this file only lays them out.
+"""
+from functools import lru_cache
+
+import numpy as np
+from rich.style import Style
+
+from dlsim.tui.widgets import style as st
+from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.som.glyph_canvas import GlyphCanvas
+
+DATA, NODE, NEAR, SAMPLE, BMU = "·", "●", "◉", "+", "◆"
+LEGEND = f"{DATA} data  {NODE} node  {NEAR} within σ of the BMU  {BMU} BMU  {SAMPLE} sample"
+# layers, lowest first: a line < a data point < a node < a node within σ < the sample < the BMU
+L_DATA, L_NODE, L_NEAR, L_SAMPLE, L_BMU = 2, 3, 4, 5, 6
+GLYPH = {L_DATA: DATA, L_NODE: NODE, L_NEAR: NEAR, L_SAMPLE: SAMPLE, L_BMU: BMU}
+LINE, HOT_LINE = st.ink(1, 3), st.ink(-1, 8)
+STYLE = {L_DATA: st.plain(dim=True), L_NODE: st.ink(1, 8, bold=True), L_NEAR: st.ink(-1, 8, bold=True),
+         L_SAMPLE: st.plain(bold=True), L_BMU: st.plain(bold=True)}
+
+
+@lru_cache(maxsize=4096)
+def _own_colour(rgb: tuple, bold: bool) -> Style:
+    return Style(color=st.rgb(rgb), bold=bold)
+
+
+def _colours_of(w: np.ndarray) -> list[tuple]:
+    """RGB vectors in [0, 1] (rows) as colours, in 32 steps a channel (so the styles are few and kept)."""
+    return [tuple(c) for c in ((np.clip(w, 0.0, 1.0) * 31).round().astype(np.int64) * 255 // 31).tolist()]
+
+
+class InputSpace(Panel):
+    READING = (("input space", "the data as · and the nodes ● joined to their grid neighbours (over 2-D data,\n"
+                              "else its first two principal components); ◉ nodes within σ of the BMU ◆"),)
+
+    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+        ex = frame.extras
+        if "pairs" not in ex or width < 2 or height < 1:
+            return []
+        title = "input space" if ex["plane"] == "inputs" else "input space on its 1st two principal components"
+        self.set_titles(title if len(title) <= width - 4 else "input space (PCA)", LEGEND if len(LEGEND) <= width - 4
+                        else f"{DATA}data {NODE}node {NEAR}within σ {BMU}BMU {SAMPLE}sample")
+        points, nodes = ex["points"], ex["nodes"]
+        both = np.concatenate([points, nodes])
+        lo, hi = both.min(axis=0), both.max(axis=0)
+        span = np.maximum(hi - lo, 1e-9)
+        px = (points[:, 0] - lo[0]) / span[0] * (width - 1)
+        py = (hi[1] - points[:, 1]) / span[1] * (height - 1)
+        nx = (nodes[:, 0] - lo[0]) / span[0] * (width - 1)
+        ny = (hi[1] - nodes[:, 1]) / span[1] * (height - 1)
+        canvas = GlyphCanvas(width, height)
+        near = ex["near"]
+        pairs = ex["pairs"]
+        if len(pairs) <= width * height:   # else the nodes alone: too many lines to read
+            i, j = pairs[:, 0], pairs[:, 1]
+            canvas.lines(nx[i], ny[i], nx[j], ny[j], hot=near[i] & near[j])
+        canvas.marks(px, py, L_DATA)
+        canvas.marks(nx, ny, L_NODE)
+        if near.any():
+            canvas.marks(nx[near], ny[near], L_NEAR, np.flatnonzero(near))
+        if ex["sample"] is not None:
+            canvas.marks(px[ex["sample"]:ex["sample"] + 1], py[ex["sample"]:ex["sample"] + 1], L_SAMPLE)
+        if ex["bmu"] is not None:
+            canvas.marks(nx[ex["bmu"]:ex["bmu"] + 1], ny[ex["bmu"]:ex["bmu"] + 1], L_BMU)
+        return self._cells(canvas, ex)
+
+    def _cells(self, canvas: GlyphCanvas, ex) -> list[Cells]:
+        glyphs = canvas.stroke_glyphs()
+        styles = np.full(glyphs.shape, None, dtype=object)
+        styles[canvas.layer == canvas.STROKE_LAYER] = LINE
+        styles[(canvas.layer == canvas.STROKE_LAYER) & canvas.hot] = HOT_LINE
+        own = ex["rgb"] and not getattr(self.app, "no_color", False)
+        for layer, glyph in GLYPH.items():
+            at = canvas.layer == layer
+            if not at.any():
+                continue
+            glyphs[at] = glyph
+            if own and layer in (L_DATA, L_NODE):   # RGB data: each point and node in its own colour
+                source = ex["X"] if layer == L_DATA else ex["W"]
+                styles[at] = [_own_colour(c, layer == L_NODE) for c in _colours_of(source[canvas.mark[at]])]
+            else:
+                styles[at] = STYLE[layer]
+        return [list(zip(g, s)) for g, s in zip(glyphs.tolist(), styles.tolist())]

@@ -1,0 +1,86 @@
+"""The SOM's map: a cell per node, a node row a line (two, in half blocks, when space is short):
+its colours for RGB data, else how many samples each node is the BMU of; beside it the U-matrix
+(light = far from its grid neighbours: a border between clusters). ◆ marks the BMU.
+
+Without colour (NO_COLOR) each cell is a shade glyph by size (` ░▒▓█`), the hit map stands in for
+the colours, and the BMU stays ◆. The numbers are the model's (SOM.inspect).
+"""
+from functools import lru_cache
+
+import numpy as np
+from rich.style import Style
+
+from dlsim.tui.widgets import style as st
+from dlsim.tui.widgets.panel import Cells, Panel, UiState
+
+SHADES = " ░▒▓█"   # 0, then by size: the glyph of a cell without colour
+STEPS = 16          # colour steps of a shaded map (few styles, kept)
+
+
+@lru_cache(maxsize=4096)
+def _style(fore: tuple, back: tuple, bold: bool = False) -> Style:
+    return Style(color=st.rgb(fore), bgcolor=st.rgb(back), bold=bold)
+
+
+@lru_cache(maxsize=64)
+def _shade(base: tuple, step: int) -> tuple:
+    return st.blend(st.BACKGROUND, base, 0.1 + 0.9 * step / STEPS)
+
+
+def _steps(values: np.ndarray, top: float) -> np.ndarray:
+    """0..STEPS: each value's size relative to `top`."""
+    return np.rint(STEPS * np.clip(values / (top if top > 0 else 1.0), 0.0, 1.0)).astype(np.int64)
+
+
+def glyphs_of(steps: np.ndarray) -> list[str]:
+    """A shade glyph per cell by size (a non-zero value is never blank)."""
+    return [SHADES[0] if s == 0 else SHADES[1 + min(3, (s - 1) * 4 // STEPS)] for s in steps.tolist()]
+
+
+class MapPanel(Panel):
+    READING = (("map", "a cell per node: its colour (RGB data) or how many samples it is the BMU of; ◆ the BMU;\n"
+                       "without colour a shade by size ( ░▒▓█)"),
+               ("U-matrix", "a cell per node, light (or █) = far from its grid neighbours: a border between clusters"))
+
+    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+        ex = frame.extras
+        if "umatrix" not in ex:
+            return []
+        mono = getattr(self.app, "no_color", False)
+        R, C = ex["rows"], ex["cols"]
+        u = ex["umatrix"]
+        u_steps = _steps(u, float(u.max()) if u.size else 1.0)
+        pictures = [("U-matrix", [_shade(st.TEXT, s) for s in u_steps.tolist()], glyphs_of(u_steps))]
+        if ex["rgb"] and not mono:
+            colours = [tuple(int(c) for c in row) for row in (np.clip(ex["W"], 0, 1) * 255).astype(np.int64).tolist()]
+            pictures.insert(0, ("colours", colours, None))
+        else:
+            hits = ex["hits"]
+            h_steps = _steps(hits, float(max(int(hits.max()), 1)))
+            pictures.insert(0, ("hits", [_shade(st.POSITIVE, s) for s in h_steps.tolist()], glyphs_of(h_steps)))
+        cell_w = 2 if len(pictures) * (2 * C + 2) <= width else 1
+        per_line = 1 if R <= height - 1 else 2   # a node row a line when it fits, else two (half blocks)
+        out: list[Cells] = [[(title[:cell_w * C].ljust(cell_w * C + 2), st.plain(dim=True))
+                             for title, _, _ in pictures]]
+        plain = st.plain()
+        for line in range(min(-(-R // per_line), height - 1)):
+            row: Cells = []
+            for _, colours, glyphs in pictures:
+                for c in range(C):
+                    top = per_line * line * C + c
+                    bottom = top + C if per_line == 2 and per_line * line + 1 < R else None
+                    if ex["bmu"] is not None and ex["bmu"] in (top, bottom):
+                        back = st.BACKGROUND if mono else colours[ex["bmu"]]
+                        fore = (10, 10, 10) if sum(back) > 380 else (255, 255, 255)
+                        row.append(("◆".ljust(cell_w), plain if mono else _style(fore, back, True)))
+                    elif mono:   # the larger of the two nodes a cell stands for
+                        glyph = glyphs[top] if bottom is None else max(glyphs[top], glyphs[bottom], key=SHADES.index)
+                        row.append((glyph * cell_w, plain))
+                    elif per_line == 1:
+                        row.append((" " * cell_w, _style(colours[top], colours[top])))
+                    else:
+                        lower = colours[bottom] if bottom is not None else st.BACKGROUND
+                        row.append(("▀" * cell_w, _style(colours[top], lower)))
+                row.append(("  ", None))
+            out.append(row)
+        return out
