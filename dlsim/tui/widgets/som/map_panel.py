@@ -1,6 +1,7 @@
 """The SOM's map: a cell per node, a node row a line (two, in half blocks, when space is short):
 its colours for RGB data, else how many samples each node is the BMU of; beside it the U-matrix
-(light = far from its grid neighbours: a border between clusters). ◆ marks the BMU.
+(light = far from its grid neighbours: a border between clusters; shaded from the map's least to
+its largest value). ◆ marks the BMU.
 
 Without colour (NO_COLOR) each cell is a shade glyph by size (` ░▒▓█`), the hit map stands in for
 the colours, and the BMU stays ◆. The numbers are the model's (SOM.inspect).
@@ -49,10 +50,13 @@ class MapPanel(Panel):
         mono = getattr(self.app, "no_color", False)
         R, C = ex["rows"], ex["cols"]
         u = ex["umatrix"]
-        u_steps = _steps(u, float(u.max()) if u.size else 1.0)
+        low = float(u.min()) if u.size else 0.0   # from the map's closest neighbours to its widest border
+        u_steps = _steps(u - low, float(u.max()) - low if u.size else 1.0)
         pictures = [("U-matrix", [_shade(st.TEXT, s) for s in u_steps.tolist()], glyphs_of(u_steps))]
         if ex["rgb"] and not mono:
-            colours = [tuple(int(c) for c in row) for row in (np.clip(ex["W"], 0, 1) * 255).astype(np.int64).tolist()]
+            # 32 steps a channel: few styles, and a line whose colours did not visibly move is not repainted
+            steps = (np.clip(ex["W"], 0.0, 1.0) * 31).round().astype(np.int64) * 255 // 31
+            colours = [tuple(row) for row in steps.tolist()]
             pictures.insert(0, ("colours", colours, None))
         else:
             hits = ex["hits"]
