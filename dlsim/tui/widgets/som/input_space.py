@@ -82,9 +82,19 @@ class InputSpace(Panel):
             if not at.any():
                 continue
             glyphs[at] = glyph
-            if own and layer in (L_DATA, L_NODE):   # RGB data: each point and node in its own colour
-                source = ex["X"] if layer == L_DATA else ex["W"]
-                styles[at] = [_own_colour(c, layer == L_NODE) for c in _colours_of(source[canvas.mark[at]])]
+            if own and layer == L_DATA:   # RGB data: each point and node in its own colour
+                styles[at] = self._point_styles(ex["X"])[canvas.mark[at]]
+            elif own and layer == L_NODE:
+                styles[at] = [_own_colour(c, True) for c in _colours_of(ex["W"][canvas.mark[at]])]
             else:
                 styles[at] = STYLE[layer]
         return [list(zip(g, s)) for g, s in zip(glyphs.tolist(), styles.tolist())]
+
+    def _point_styles(self, X: np.ndarray) -> np.ndarray:
+        """Each data point's style in its own colour: the data does not change, so made once."""
+        kept = getattr(self, "_points_kept", None)
+        if kept is None or kept[0] is not X:
+            styles = np.empty(len(X), dtype=object)
+            styles[:] = [_own_colour(c, False) for c in _colours_of(X)]
+            kept = self._points_kept = (X, styles)
+        return kept[1]
