@@ -99,3 +99,14 @@ async def test_without_colour_the_hit_map_and_u_matrix_read_by_shade_glyphs(opti
         assert all(set(c) <= set(SHADES + "◆") for c in cells + umatrix)
         assert len(set("".join(umatrix)) - {" "}) >= 3                  # borders and clusters differ
         assert set("".join(cells)) - {" "}                               # some nodes are hit
+
+
+def test_lines_are_drawn_by_direction_and_marks_win_their_cells():
+    from dlsim.tui.widgets.som.glyph_canvas import GlyphCanvas
+    canvas = GlyphCanvas(9, 5)
+    canvas.lines([0, 0, 0, 8], [0, 0, 0, 0], [8, 0, 4, 4], [0, 4, 4, 4])   # ─ along the top, │ down, ╲ and ╱
+    canvas.marks([0, 8], [0, 0], layer=3)
+    lines = ["".join(row) for row in canvas.stroke_glyphs().tolist()]
+    assert lines[0][1:8] == "───────" and lines[2][0] == "│" and lines[2][2] == "╲" and lines[2][6] == "╱"
+    assert canvas.layer[0, 0] == canvas.layer[0, 8] == 3 and canvas.layer[0, 4] == canvas.STROKE_LAYER
+    assert canvas.layer[4, 4] == canvas.STROKE_LAYER and lines[4][4] == "╳"   # two diagonals meet

@@ -3,7 +3,7 @@ the nodes as `●` joined to their grid neighbours by lines, the nodes within th
 radius σ of the BMU as `◉` (their lines in orange), the BMU `◆` and the sample in hand `+`.
 
 2-D data is drawn as it is; wider data (the colours) in the plane of its first two principal
-components, which the title says. Over RGB data every node and point is drawn in its own colour.
+components, which the title says. Over RGB data every node is drawn in its own colour.
 The glyphs carry the meaning without colour (NO_COLOR). The positions are the model's
 (SOM.input_plane, SOM.inspect): this file only lays them out.
 """
@@ -72,29 +72,34 @@ class InputSpace(Panel):
         return self._cells(canvas, ex)
 
     def _cells(self, canvas: GlyphCanvas, ex) -> list[Cells]:
+        """The canvas as runs of cells of one style. Blank cells share the data points' style, so
+        a line of sparse dots is a few runs: fewer segments for Textual to paint every frame."""
         glyphs = canvas.stroke_glyphs()
-        styles = np.full(glyphs.shape, None, dtype=object)
-        styles[canvas.layer == canvas.STROKE_LAYER] = LINE
-        styles[(canvas.layer == canvas.STROKE_LAYER) & canvas.hot] = HOT_LINE
+        ids = np.zeros(glyphs.shape, np.int64)   # an index into `table`: 0 blank or data
+        table = [STYLE[L_DATA], LINE, HOT_LINE]
+        stroke = canvas.layer == canvas.STROKE_LAYER
+        ids[stroke] = 1
+        ids[stroke & canvas.hot] = 2
         own = ex["rgb"] and not getattr(self.app, "no_color", False)
         for layer, glyph in GLYPH.items():
             at = canvas.layer == layer
             if not at.any():
                 continue
             glyphs[at] = glyph
-            if own and layer == L_DATA:   # RGB data: each point and node in its own colour
-                styles[at] = self._point_styles(ex["X"])[canvas.mark[at]]
-            elif own and layer == L_NODE:
-                styles[at] = [_own_colour(c, True) for c in _colours_of(ex["W"][canvas.mark[at]])]
+            if layer == L_DATA:
+                continue
+            if own and layer == L_NODE:   # RGB data: each node in its own colour
+                nodes = canvas.mark[at]
+                ids[at] = len(table) + np.arange(len(nodes))
+                table += [_own_colour(c, True) for c in _colours_of(ex["W"][nodes])]
             else:
-                styles[at] = STYLE[layer]
-        return [list(zip(g, s)) for g, s in zip(glyphs.tolist(), styles.tolist())]
-
-    def _point_styles(self, X: np.ndarray) -> np.ndarray:
-        """Each data point's style in its own colour: the data does not change, so made once."""
-        kept = getattr(self, "_points_kept", None)
-        if kept is None or kept[0] is not X:
-            styles = np.empty(len(X), dtype=object)
-            styles[:] = [_own_colour(c, False) for c in _colours_of(X)]
-            kept = self._points_kept = (X, styles)
-        return kept[1]
+                ids[at] = len(table)
+                table.append(STYLE[layer])
+        width = ids.shape[1]
+        change = np.ones(ids.shape, bool)   # where a run starts
+        change[:, 1:] = ids[:, 1:] != ids[:, :-1]
+        out = []
+        for text, starts, row in zip(("".join(g) for g in glyphs.tolist()), change.tolist(), ids.tolist()):
+            cuts = [k for k, c in enumerate(starts) if c] + [width]
+            out.append([(text[a:b], table[row[a]]) for a, b in zip(cuts, cuts[1:])])
+        return out
