@@ -66,25 +66,25 @@ class MapPanel(Panel):
         per_line = 1 if R <= height - 1 else 2   # a node row a line when it fits, else two (half blocks)
         out: list[Cells] = [[(title[:cell_w * C].ljust(cell_w * C + 2), st.plain(dim=True))
                              for title, _, _ in pictures]]
-        plain = st.plain()
+        plain, bmu, blank, upper = st.plain(), ex["bmu"], " " * cell_w, "▀" * cell_w
         for line in range(min(-(-R // per_line), height - 1)):
+            first = per_line * line * C
+            nodes = range(first, first + C)
+            lower = per_line == 2 and per_line * line + 1 < R   # a second node row in this line
             row: Cells = []
             for _, colours, glyphs in pictures:
-                for c in range(C):
-                    top = per_line * line * C + c
-                    bottom = top + C if per_line == 2 and per_line * line + 1 < R else None
-                    if ex["bmu"] is not None and ex["bmu"] in (top, bottom):
-                        back = st.BACKGROUND if mono else colours[ex["bmu"]]
-                        fore = (10, 10, 10) if sum(back) > 380 else (255, 255, 255)
-                        row.append(("◆".ljust(cell_w), plain if mono else _style(fore, back, True)))
-                    elif mono:   # the larger of the two nodes a cell stands for
-                        glyph = glyphs[top] if bottom is None else max(glyphs[top], glyphs[bottom], key=SHADES.index)
-                        row.append((glyph * cell_w, plain))
-                    elif per_line == 1:
-                        row.append((" " * cell_w, _style(colours[top], colours[top])))
-                    else:
-                        lower = colours[bottom] if bottom is not None else st.BACKGROUND
-                        row.append(("▀" * cell_w, _style(colours[top], lower)))
+                if mono:   # the larger of the two nodes a cell stands for
+                    cells = [((max(glyphs[t], glyphs[t + C], key=SHADES.index) if lower else glyphs[t]) * cell_w, plain)
+                             for t in nodes]
+                elif per_line == 1:
+                    cells = [(blank, _style(colours[t], colours[t])) for t in nodes]
+                else:
+                    cells = [(upper, _style(colours[t], colours[t + C] if lower else st.BACKGROUND)) for t in nodes]
+                if bmu is not None and first <= bmu < first + (2 if lower else 1) * C:
+                    back = st.BACKGROUND if mono else colours[bmu]
+                    fore = (10, 10, 10) if sum(back) > 380 else (255, 255, 255)
+                    cells[(bmu - first) % C] = ("◆".ljust(cell_w), plain if mono else _style(fore, back, True))
+                row += cells
                 row.append(("  ", None))
             out.append(row)
         return out
