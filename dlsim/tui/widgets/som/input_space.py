@@ -31,9 +31,13 @@ def _own_colour(rgb: tuple, bold: bool) -> Style:
     return Style(color=st.rgb(rgb), bold=bold)
 
 
+def _colour_steps(w: np.ndarray) -> np.ndarray:
+    """RGB vectors in [0, 1] (rows) in 32 steps a channel (so the styles are few and kept)."""
+    return (np.clip(w, 0.0, 1.0) * 31).round().astype(np.int64)
+
+
 def _colours_of(w: np.ndarray) -> list[tuple]:
-    """RGB vectors in [0, 1] (rows) as colours, in 32 steps a channel (so the styles are few and kept)."""
-    return [tuple(c) for c in ((np.clip(w, 0.0, 1.0) * 31).round().astype(np.int64) * 255 // 31).tolist()]
+    return [tuple(c) for c in (_colour_steps(w) * 255 // 31).tolist()]
 
 
 class InputSpace(Panel):
@@ -51,10 +55,21 @@ class InputSpace(Panel):
         both = np.concatenate([points, nodes])
         lo, hi = both.min(axis=0), both.max(axis=0)
         span = np.maximum(hi - lo, 1e-9)
-        px = (points[:, 0] - lo[0]) / span[0] * (width - 1)
-        py = (hi[1] - points[:, 1]) / span[1] * (height - 1)
-        nx = (nodes[:, 0] - lo[0]) / span[0] * (width - 1)
-        ny = (hi[1] - nodes[:, 1]) / span[1] * (height - 1)
+        # every mark and every line's ends at a cell: what is drawn follows from these cells alone, so
+        # a frame whose cells did not change (a settled map, still training) reuses the last picture
+        px = np.rint((points[:, 0] - lo[0]) / span[0] * (width - 1))
+        py = np.rint((hi[1] - points[:, 1]) / span[1] * (height - 1))
+        nx = np.rint((nodes[:, 0] - lo[0]) / span[0] * (width - 1))
+        ny = np.rint((hi[1] - nodes[:, 1]) / span[1] * (height - 1))
+        own = ex["rgb"] and not getattr(self.app, "no_color", False)
+        key = (width, height, own, ex["sample"], ex["bmu"], px.tobytes(), py.tobytes(), nx.tobytes(), ny.tobytes(),
+               ex["near"].tobytes(), ex["pairs"].tobytes(), _colour_steps(ex["W"]).tobytes() if own else None)
+        if key == getattr(self, "_drawn_key", None):
+            return self._drawn_rows
+        self._drawn_key, self._drawn_rows = key, self._picture(ex, px, py, nx, ny, width, height, own)
+        return self._drawn_rows
+
+    def _picture(self, ex, px, py, nx, ny, width: int, height: int, own: bool) -> list[Cells]:
         canvas = GlyphCanvas(width, height)
         near = ex["near"]
         pairs = ex["pairs"]
@@ -69,9 +84,9 @@ class InputSpace(Panel):
             canvas.marks(px[ex["sample"]:ex["sample"] + 1], py[ex["sample"]:ex["sample"] + 1], L_SAMPLE)
         if ex["bmu"] is not None:
             canvas.marks(nx[ex["bmu"]:ex["bmu"] + 1], ny[ex["bmu"]:ex["bmu"] + 1], L_BMU)
-        return self._cells(canvas, ex)
+        return self._cells(canvas, ex, own)
 
-    def _cells(self, canvas: GlyphCanvas, ex) -> list[Cells]:
+    def _cells(self, canvas: GlyphCanvas, ex, own: bool) -> list[Cells]:
         """The canvas as runs of cells of one style. Blank cells share the data points' style, so
         a line of sparse dots is a few runs: fewer segments for Textual to paint every frame."""
         glyphs = canvas.stroke_glyphs()
@@ -80,7 +95,6 @@ class InputSpace(Panel):
         stroke = canvas.layer == canvas.STROKE_LAYER
         ids[stroke] = 1
         ids[stroke & canvas.hot] = 2
-        own = ex["rgb"] and not getattr(self.app, "no_color", False)
         for layer, glyph in GLYPH.items():
             at = canvas.layer == layer
             if not at.any():

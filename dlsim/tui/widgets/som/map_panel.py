@@ -52,16 +52,25 @@ class MapPanel(Panel):
         u = ex["umatrix"]
         low = float(u.min()) if u.size else 0.0   # from the map's closest neighbours to its widest border
         u_steps = _steps(u - low, float(u.max()) - low if u.size else 1.0)
-        pictures = [("U-matrix", [_shade(st.TEXT, s) for s in u_steps.tolist()], glyphs_of(u_steps))]
-        if ex["rgb"] and not mono:
-            # 32 steps a channel: few styles, and a line whose colours did not visibly move is not repainted
-            steps = (np.clip(ex["W"], 0.0, 1.0) * 31).round().astype(np.int64) * 255 // 31
-            colours = [tuple(row) for row in steps.tolist()]
-            pictures.insert(0, ("colours", colours, None))
+        colour = ex["rgb"] and not mono
+        if colour:   # 32 steps a channel: few styles, and a settled map is not drawn again
+            first = (np.clip(ex["W"], 0.0, 1.0) * 31).round().astype(np.int64) * 255 // 31
         else:
-            hits = ex["hits"]
-            h_steps = _steps(hits, float(max(int(hits.max()), 1)))
-            pictures.insert(0, ("hits", [_shade(st.POSITIVE, s) for s in h_steps.tolist()], glyphs_of(h_steps)))
+            first = _steps(ex["hits"], float(max(int(ex["hits"].max()), 1)))
+        # what is drawn follows from these steps alone: a frame that changes none of them (a settled
+        # map, still training) reuses the last picture
+        key = (width, height, mono, colour, R, C, ex["bmu"], first.tobytes(), u_steps.tobytes())
+        if key != getattr(self, "_drawn_key", None):
+            self._drawn_key, self._drawn_rows = key, self._picture(ex, first, u_steps, colour, mono, width, height)
+        return self._drawn_rows
+
+    def _picture(self, ex, first, u_steps, colour: bool, mono: bool, width: int, height: int) -> list[Cells]:
+        R, C = ex["rows"], ex["cols"]
+        pictures = [("U-matrix", [_shade(st.TEXT, s) for s in u_steps.tolist()], glyphs_of(u_steps))]
+        if colour:
+            pictures.insert(0, ("colours", [tuple(row) for row in first.tolist()], None))
+        else:
+            pictures.insert(0, ("hits", [_shade(st.POSITIVE, s) for s in first.tolist()], glyphs_of(first)))
         cell_w = 2 if len(pictures) * (2 * C + 2) <= width else 1
         per_line = 1 if R <= height - 1 else 2   # a node row a line when it fits, else two (half blocks)
         out: list[Cells] = [[(title[:cell_w * C].ljust(cell_w * C + 2), st.plain(dim=True))
