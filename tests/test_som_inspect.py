@@ -232,3 +232,60 @@ def test_grid_neighbours_are_found_in_linear_time():
         assert {tuple(p) for p in neighbour_pairs(pos, 7).tolist()} == brute
     assert len(neighbour_pairs(grid_positions(200, 200, False), 200)) == 2 * 200 * 199
     assert np.array_equal(neighbour_pairs(grid_positions(1, 2, False), 2), [[0, 1]])
+
+
+# --- the neighbourhood radius the picture of input space marks ---------------------------------------
+
+def test_the_radius_is_the_nodes_within_sigma_of_the_bmu_on_the_grid():
+    sim = small(rows=5, cols=5, samples=20, sigma=1.2)
+    assert "radius" not in sim.inspect()                  # no BMU yet
+    found = until(sim, "bmu")
+    radius = sim.inspect()["radius"]
+    r, c = divmod(found.values["bmu"], 5)
+    sigma = sim.inspect()["sigma"]
+    expected = np.array([[(i - r) ** 2 + (j - c) ** 2 <= sigma ** 2 for j in range(5)] for i in range(5)])
+    assert radius.dtype == bool and np.array_equal(radius, expected)
+    assert radius[r, c] and radius.sum() == expected.sum() and 1 < radius.sum() < 25
+    done = until(sim, "step")                             # the sample just done: the σ it used
+    used = done.values["sigma"]
+    assert sim.inspect()["sigma"] != used
+    g2 = ((sim.model.pos - sim.model.pos[done.values["bmu"]]) ** 2).sum(axis=1)
+    assert np.array_equal(sim.inspect()["radius"].ravel(), g2 <= used ** 2)
+
+
+# --- what the topographic error counts as adjacent, and that the learner is told ---------------------
+
+def _two_nearest(first: int, second: int, **extra):
+    """A 3×3 map whose weights make `first` the nearest node to every sample and `second` the next."""
+    sim = dlsim.make("som", seed=0, dataset="moons", rows=3, cols=3, samples=10, **extra)
+    X = sim.data.X
+    W = np.full((3, 3, 2), 100.0) + np.arange(9).reshape(3, 3, 1)   # every other node far away
+    W[divmod(first, 3)] = X.mean(axis=0)
+    W[divmod(second, 3)] = X.mean(axis=0) + 0.01 * (X.max(axis=0) - X.min(axis=0)) + 5.0
+    sim["weights"] = W
+    return sim.model
+
+
+@pytest.mark.parametrize("second, error", [(1, 0.0), (3, 0.0), (4, 1.0), (2, 1.0)],
+                         ids=["side", "below", "diagonal", "two apart"])
+def test_a_rectangular_grid_counts_only_side_by_side_nodes_as_adjacent(second, error):
+    model = _two_nearest(0, second)
+    assert model.evaluate()["topographic_error"] == error   # MiniSom would give 0 for the diagonal
+
+
+def test_on_a_hexagonal_grid_the_six_around_a_node_are_adjacent():
+    # node 4 sits at the centre of the 3×3 hexagonal grid (row 1 shifted right by ½): its six
+    # neighbours are 1 and 2 above, 3 and 5 beside, 7 and 8 below; 0 and 6 are not
+    for second in (1, 2, 3, 5, 7, 8, 0, 6):
+        expected = 1.0 if second in (0, 6) else 0.0
+        assert _two_nearest(4, second, topology="hexagonal").evaluate()["topographic_error"] == expected
+
+
+def test_the_epoch_formula_and_the_topology_option_say_what_counts_as_adjacent():
+    sim = small()
+    event = sim.step("epoch")
+    text = sim.model.formulas[event.op](event)
+    assert f"topographic error {event.values['topographic_error']:.3f}" in text
+    assert "diagonals" in text and "MiniSom" in text and "hexagonal grid 6" in text
+    topology = next(o for o in sim.model.options if o.name == "topology")
+    assert "diagonals" in topology.help and "MiniSom" in topology.help

@@ -61,7 +61,9 @@ class SOM(Inspect, Model):
         opt.integer("seed", 0, "seeds the data, the initial weights and the sample order"),
         opt.integer("rows", 10, "rows of nodes in the grid", low=1, high=200),
         opt.integer("cols", 10, "columns of nodes in the grid", low=2, high=200),
-        opt.choice("topology", "rectangular", "grid layout: 4 neighbours a node, or 6", ("rectangular", "hexagonal")),
+        opt.choice("topology", "rectangular", "grid layout: 4 neighbours a node (side by side), or 6; the "
+                   "topographic error counts only these as adjacent, not a rectangular grid's diagonals (MiniSom "
+                   "counts them)", ("rectangular", "hexagonal")),
         opt.choice("init", "random", "initial weights: random samples of the data, or a plane along "
                    "its first two principal components (one row: a line along the first)", ("random", "pca")),
         opt.choice("neighbourhood", "gaussian", "h as a function of grid distance", tuple(kernel.NEIGHBOURHOODS)),

@@ -1,8 +1,7 @@
 """The SOM's ops, their names and metrics, and how the math panel writes them (with the numbers
 the kernels used)."""
-from dlsim.models.neuron_formulas import epoch_summary
 from dlsim.protocol.metrics import Metric
-from dlsim.protocol.numbers import fac, num, sum_of as _sum
+from dlsim.protocol.numbers import count, fac, num, sum_of as _sum
 
 
 class Op:
@@ -20,6 +19,25 @@ METRICS = (
     Metric("lr", "lr", chart=None, lower_is_better=None, live=False),
     Metric("sigma", "σ", chart=None, lower_is_better=None, live=False),
 )
+
+
+# Said wherever the learner reads of the topographic error (the epoch's formula, the topology option,
+# the README): which nodes count as grid neighbours is a choice, and MiniSom's differs on a rectangular grid
+ADJACENT = ("side by side only: on a rectangular grid 4 a node, not the diagonals, which MiniSom counts; "
+            "on a hexagonal grid 6")
+
+
+def epoch(event) -> str:
+    """The epoch's summary, each error with what it measures."""
+    v = event.values
+    parts = [f"epoch {count(v['epoch'])} done"]
+    if v.get("quantization_error") is not None:
+        parts.append(f"quantization error {num(v['quantization_error'])} = mean ‖x − w_BMU‖")
+    if v.get("topographic_error") is not None:
+        parts.append(f"topographic error {num(v['topographic_error'])} = share of samples whose two nearest "
+                     f"nodes are not grid neighbours ({ADJACENT})")
+    parts += [f"{m.brief} {num(v[m.key])}" for m in METRICS[2:] if v.get(m.key) is not None]
+    return ", ".join(parts)
 
 
 def _vector(values) -> str:
@@ -62,4 +80,4 @@ def step(event) -> str:
 
 
 FORMULAS = {Op.DISTANCE: distance, Op.BMU: bmu, Op.NEIGHBOURHOOD: neighbourhood, Op.PULL: pull, Op.STEP: step,
-            Op.EPOCH: epoch_summary(METRICS)}
+            Op.EPOCH: epoch}

@@ -18,6 +18,7 @@ INSPECTED = {
     "sample": "the sample in hand: its row in the training data",
     "distances": "(rows, cols) the distance ‖x − w‖ from the sample in hand to each node, with the weights as they are now",
     "neighbourhood": "(rows, cols) each node's neighbourhood value h around the BMU, during the sample's update pass",
+    "radius": "(rows, cols) True for the nodes within σ of the BMU on the grid (the neighbourhood radius), once the BMU is found",
     "umatrix": "(rows, cols) the U-matrix: each node's mean distance to its grid neighbours (high = a border between clusters)",
     "hits": "(rows, cols) how many training samples each node is the BMU of",
     "lr": "the learning rate of the sample in hand (or of the next one)",
@@ -104,6 +105,9 @@ class Inspect:
             shown.update(bmu=bmu, bmu_row=bmu // self.cols, bmu_col=bmu % self.cols)
             if "neighbourhood" in want and last.phase == "update" and last.closes < Level.SAMPLE:
                 shown["neighbourhood"] = self._grid(som.neighbourhoods(self.pos, bmu, sigma, self.kind))
+            if "radius" in want:   # σ as the sample used it (a finished sample's event says it)
+                used = float(last.values["sigma"]) if last.op == "step" else sigma
+                shown["radius"] = self._grid(((self.pos - self.pos[bmu]) ** 2).sum(axis=1) <= used * used)
         return {k: v for k, v in shown.items() if k in want}
 
     def _in_hand(self, last: Event | None, trace: Mapping[tuple[str, str], Event]) -> tuple[int | None, int | None]:
