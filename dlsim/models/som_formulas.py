@@ -1,7 +1,7 @@
 """The SOM's ops, their names and metrics, and how the math panel writes them (with the numbers
 the kernels used)."""
 from dlsim.protocol.metrics import Metric
-from dlsim.protocol.numbers import count, fac, num, sum_of as _sum
+from dlsim.protocol.numbers import count, fac, num, row, sum_of as _sum
 
 
 class Op:
@@ -53,7 +53,7 @@ def distance(event) -> str:
 
 def bmu(event) -> str:
     v = event.values
-    return (f"BMU of sample {v['sample']}: node {v['bmu']} at distance {num(v['distance'])}; "
+    return (f"BMU of sample {row(v['sample'])}: node {v['bmu']} at distance {num(v['distance'])}; "
             f"runner-up node {v['runner_up']} at {num(v['runner_up_distance'])}")
 
 
@@ -75,7 +75,7 @@ def pull(event) -> str:
 
 def step(event) -> str:
     v = event.values
-    return (f"sample {v['sample']} done: BMU node {v['bmu']} at {num(v['distance'])}; "
+    return (f"sample {row(v['sample'])} done: BMU node {v['bmu']} at {num(v['distance'])}; "
             f"lr {num(v['lr'])}, σ {num(v['sigma'])}")
 
 
