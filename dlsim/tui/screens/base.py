@@ -2,6 +2,7 @@
 message saying how big the window must be (instead of a broken layout)."""
 from textual import events
 from textual.binding import Binding
+from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -49,6 +50,12 @@ class DlsimModal(Sized, ModalScreen):
     BINDINGS = [Binding("tab", "next_field(1)", "next field", show=False, priority=True),
                 Binding("shift+tab", "next_field(-1)", "previous field", show=False, priority=True)]
 
+    _backdrop: tuple | None = None   # ((width, height), the tinted lines) of the screen below
+
+    def render(self):
+        rendered = super().render()
+        return Backdrop(self, rendered) if isinstance(rendered, BackgroundScreen) else rendered
+
     def fields(self) -> list[Widget]:
         """What Tab visits, in the order the dialog composes them (top to bottom): the focus chain
         sorts by screen position, which is not known before the first layout."""
@@ -77,3 +84,18 @@ class DlsimModal(Sized, ModalScreen):
         event.prevent_default()
         self.set_focus(field)
         field._forward_event(events.Key(event.key, event.character))
+
+
+class Backdrop:
+    """The screen under a dialog, dimmed once per size. Textual dims it segment by segment every
+    time the dialog is painted whole (three or four times while it opens: most of the time a dialog
+    took to appear over a busy network), and a covered screen is not repainted meanwhile."""
+
+    def __init__(self, modal: DlsimModal, tinted: BackgroundScreen):
+        self.modal, self.tinted = modal, tinted
+
+    def __rich_console__(self, console, options):
+        size = (options.max_width, options.height)
+        if self.modal._backdrop is None or self.modal._backdrop[0] != size:
+            self.modal._backdrop = (size, list(self.tinted.__rich_console__(console, options)))
+        return self.modal._backdrop[1]
