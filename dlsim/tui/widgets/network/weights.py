@@ -176,8 +176,11 @@ class WeightsPanel(Panel):
         the cells are gradients (without it they would read as weights)."""
         legend = f"±9 = {num(scale, 2)}" if scale > 0 else "all 0"   # cell = sign and size 1..9 of |w|
         labels = [f"{m.inputs}→{m.outputs} {m.title}", f"{m.kind}[i,j]", legend]
-        tried = [(True, labels), (True, labels[1:]), (True, [m.kind, legend])]
-        tried += [(True, [legend])] if m.kind == "W" else [(False, [m.kind, legend])]
+        tried = [(True, labels), (True, labels[1:])]
+        if m.kind.startswith("∂"):   # gradients (∂L/∂W, a CNN's ∂L/∂K): said even without "layer"
+            tried += [(True, [m.kind, legend]), (False, [m.kind, legend])]
+        else:
+            tried += [(True, [legend])]
         numbers = "".join(f" {k} " for k in range(count))
         for with_word, parts in tried:
             start = len(word) + 1 if word and with_word else 0
