@@ -30,7 +30,8 @@ class OptionsScreen(DlsimModal):
     def compose(self) -> ComposeResult:
         with Vertical(id="options", classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            with VerticalScroll(id="option-rows"):
+            # not focusable itself: Tab goes field to field, and the list scrolls to the focused one
+            with VerticalScroll(id="option-rows", can_focus=False):
                 for option in self.options:
                     with Horizontal(classes="option-row"):
                         live = " (live)" if option.live else ""

@@ -90,6 +90,7 @@ def sample_note(index: int, x: np.ndarray, width: int) -> str:
 
 
 class DecisionPlot(Panel):
+    SHORT_TITLE = "data · o 0 · x 1"   # where the composed title would be cut (the 80×24 layout)
     READING = (("points", "o = class 0 (orange), x = class 1 (blue); the sample being processed highlighted"),
               ("surface", "two pixels a cell: blue where the model says class 1, orange for class 0, deeper =\n"
                           "surer, grey = a tie (ŷ = 0.5); without colour █ ▀ ▄ mark class 1, ░ a tie"))
@@ -135,7 +136,7 @@ class DecisionPlot(Panel):
             r, c = prow[sample] // 2, pcol[sample]
             out[r][c] = (st.CLASS_GLYPHS[int(classes[sample])], SAMPLE_MARK)
             notes.append(sample_note(sample, X[sample], width))
-        self._legend(out, " · ".join(n for n in notes if n), width, height)
+        self._legend(out, notes, width, height)
         return out
 
     @staticmethod
@@ -143,9 +144,17 @@ class DecisionPlot(Panel):
         """The pixel a glyph drawn in cell (r, c) stands on: the upper one."""
         return int(sign[2 * r, c]), int(level[2 * r, c])
 
-    def _legend(self, out: list[Cells], note: str, width: int, height: int) -> None:
-        """Below the plot; where the panel has no bottom border (compact), over its last row."""
-        self.set_titles(subtitle=note)
+    def _legend(self, out: list[Cells], notes: list[str], width: int, height: int) -> None:
+        """The notes below the plot; where the panel has no bottom border (compact), over its last
+        row. Neither they nor the title are ever cut: the earlier notes give way to the last (the
+        sample's coordinates), and a title too long for the panel to its short form."""
+        composed = self.__dict__.setdefault("_composed_title", str(self.border_title or ""))
+        fits = len(composed) <= width - 2 or not self.SHORT_TITLE
+        notes = [note for note in notes if note]
+        while len(notes) > 1 and len(" · ".join(notes)) > width - 2:
+            notes.pop(0)
+        note = " · ".join(notes)
+        self.set_titles(title=composed if fits else self.SHORT_TITLE, subtitle=note)
         if note and self.styles.border_bottom[0] in ("", "none", "hidden") and height > 2:
             text = note[:width]
             out[-1][:len(text)] = [(ch, st.plain(bold=True)) for ch in text]

@@ -33,11 +33,7 @@ class LatentMap(Panel):
             for i in range(mesh.shape[0]):
                 canvas.polyline(mx[i], my[i], key=1, power=1)
                 canvas.polyline(mx[:, i], my[:, i], key=2, power=1)
-        out = []
-        for r in range(height):
-            row: Cells = []
-            for c in range(width):
-                ch = canvas.char(r, c)
-                row.append((ch, INK[int(canvas.keys[r, c])]) if ch else (" ", None))
-            out.append(row)
-        return out
+        # plain lists: indexing NumPy arrays cell by cell cost more than the rest of the picture
+        codes, keys = canvas.codes.tolist(), canvas.keys.tolist()
+        return [[(chr(0x2800 + code), INK[key]) if code else (" ", None) for code, key in zip(*line)]
+                for line in zip(codes, keys)]

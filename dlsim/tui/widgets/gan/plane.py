@@ -24,6 +24,7 @@ def arrow(dx: float, dy: float) -> str:
 
 
 class DataPlane(DecisionPlot):
+    SHORT_TITLE = "data · o real · → fake"
     READING = (("data plane", "o real points; the fakes G makes, each an arrow the way G's gradient pushes it\n"
                               "(x: barely pushed); the highlighted point is the one being stepped through"),
                ("surface", "D's P(real) two pixels a cell: blue where D says real, orange where it says fake,\n"
@@ -54,7 +55,7 @@ class DataPlane(DecisionPlot):
             glyph = arrow(*push) if push is not None else ("x" if fake else "o")
             out[int(r[0]) // 2][int(c[0])] = (glyph, SAMPLE_MARK)
             notes.append(f"{'fake' if fake else 'real'} ({num(x)}, {num(y)})")
-        self._legend(out, " · ".join(notes), width, height)
+        self._legend(out, notes, width, height)
         return out
 
 

@@ -138,20 +138,12 @@ class WeightsPanel(Panel):
             return []
         m = matrices[layer]
         word = self.view.matrix_word   # "layer"; none for a network of one matrix and no layers
-        tabs: Cells = [(word + " ", st.plain(dim=True))] if word else []
-        for k, other in enumerate(matrices if word else ()):
-            tabs.append((f" {k} ", st.plain(reverse=k == layer, bold=k == layer)))
         cursor = self._cursor(m, ui)
         every = np.concatenate([m.values.ravel(), m.bias if m.bias is not None else []])
         finite = np.abs(every[np.isfinite(every)])
         scale = float(finite.max()) if finite.size else 0.0
-        # each cell is the sign and the size 1..9 of |w| relative to the layer's largest
-        legend = f"±9 = {num(scale, 2)}" if scale > 0 else "all 0"
-        parts = [f"{m.inputs}→{m.outputs} {m.title}", f"{m.kind}[i,j]", legend]
-        used = sum(len(text) for text, _ in tabs) + 1
-        while len(parts) > 1 and used + len(" · ".join(parts)) > width:
-            parts.pop(0)   # the legend's number is never cut: the labels go first
-        tabs.append(((" " if tabs else "") + " · ".join(parts), st.plain(dim=True)))
+        tabs = self._tabs(word, len(matrices) if word else 0, layer, m, scale, width)
+        v = self._fit(m, width, height)
         v = self._fit(m, width, height)
         label_w = m.label_width
         head: Cells = [(m.corner.ljust(label_w), st.plain(dim=True))]
@@ -177,6 +169,29 @@ class WeightsPanel(Panel):
             out.append([])
         out += self._inspector(frame, ui, width)
         return out
+
+    def _tabs(self, word: str | None, count: int, layer: int, m: Matrix, scale: float, width: int) -> Cells:
+        """"layer  0  1  2  x→h1 2→3 · W[i,j] · ±9 = 2.82". Where the line is short the labels go
+        first, then the word "layer"; the legend's number is never cut, and neither is ∂L/∂W while
+        the cells are gradients (without it they would read as weights)."""
+        legend = f"±9 = {num(scale, 2)}" if scale > 0 else "all 0"   # cell = sign and size 1..9 of |w|
+        labels = [f"{m.inputs}→{m.outputs} {m.title}", f"{m.kind}[i,j]", legend]
+        tried = [(True, labels), (True, labels[1:])]
+        if m.kind.startswith("∂"):   # gradients (∂L/∂W, a CNN's ∂L/∂K): said even without "layer"
+            tried += [(True, [m.kind, legend]), (False, [m.kind, legend])]
+        else:
+            tried += [(True, [legend])]
+        numbers = "".join(f" {k} " for k in range(count))
+        for with_word, parts in tried:
+            start = len(word) + 1 if word and with_word else 0
+            if start + len(numbers) + 1 + len(" · ".join(parts)) <= width:
+                break
+        self._tabs_at = start if count else None
+        tabs: Cells = [(word + " ", st.plain(dim=True))] if word and start else []
+        for k in range(count):
+            tabs.append((f" {k} ", st.plain(reverse=k == layer, bold=k == layer)))
+        tabs.append(((" " if count else "") + " · ".join(parts), st.plain(dim=True)))
+        return tabs
 
     @staticmethod
     def _cell(v: float, scale: float) -> str:
@@ -250,9 +265,9 @@ class WeightsPanel(Panel):
             return
         matrices, layer = self._state()
         x, y = offset
-        word = self.view.matrix_word
-        if y == 0 and word:   # the tabs: " 0 " " 1 " … after "layer "
-            k = (x - len(word) - 1) // 3
+        tabs_at = getattr(self, "_tabs_at", None)
+        if y == 0 and tabs_at is not None:   # the tabs: " 0 " " 1 " … after "layer " where it fits
+            k = (x - tabs_at) // 3
             if 0 <= k < len(matrices):
                 self._select(k, 0, 0)
             return

@@ -1,0 +1,76 @@
+"""Keys typed right after a dialog opens reach it, in order, as a fast typist's would: none waits
+for the dialog to be drawn, and none is lost on a field that cannot be seen."""
+from textual import events
+
+from dlsim.tui.screens.options import OptionsScreen
+from dlsim.tui.screens.prompt import PromptScreen
+from dlsim.tui.screens.simulation import SimulationScreen
+
+from .conftest import make_app, settle, sim_view, until
+
+CHARACTERS = {"full_stop": ".", "comma": ","}
+
+
+def type_at_once(app, *keys: str) -> None:
+    """Keys as a terminal delivers them to a fast typist: all queued before any is handled (Pilot's
+    press waits for the app to go idle after each key, which no learner does)."""
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else CHARACTERS.get(key))
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def test_the_options_form_opens_on_its_first_field_and_tab_moves_through_the_fields():
+    app = make_app("mlp", hidden=[3])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, OptionsScreen)
+        assert app.focused is screen.query_one("#opt-dataset")         # a field the learner sees
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#opt-seed")
+
+
+async def test_keys_typed_at_once_after_o_fill_the_fields_they_were_meant_for():
+    app = make_app("mlp", hidden=[3])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        type_at_once(app, "o", "tab", "tab", "8", "comma", "4", "ctrl+s")   # dataset, seed, hidden
+        assert await until(pilot, lambda: isinstance(app.screen, SimulationScreen))
+        await settle(pilot)
+        config = sim_view(app).session.sim.config
+        assert config["hidden"] == (8, 4)
+        assert config["seed"] == 0
+
+
+async def test_an_emptied_hidden_field_typed_fast_is_refused_not_applied_as_no_layer():
+    app = make_app("mlp", hidden=[3])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        type_at_once(app, "o", "tab", "tab", "backspace", "ctrl+s")
+        assert await until(pilot, lambda: isinstance(app.screen, OptionsScreen)
+                           and "0 for none" in str(app.screen.query_one("#options-error").render()))
+        assert app.screen_stack[-2].simview.session.sim.config["hidden"] == (3,)
+
+
+async def test_a_weight_typed_at_once_in_the_editor_is_stored_exactly():
+    app = make_app("mlp")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        name, index = sim_view(app).ui.selected
+        type_at_once(app, "e", "1", "full_stop", "5", "enter")
+        assert await until(pilot, lambda: isinstance(app.screen, SimulationScreen))
+        assert float(sim_view(app).session.model.params[name][index]) == 1.5
+
+
+async def test_a_learning_rate_typed_at_once_after_l_is_applied():
+    app = make_app("mlp")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        type_at_once(app, "l", "0", "full_stop", "7", "enter")
+        assert await until(pilot, lambda: isinstance(app.screen, SimulationScreen))
+        assert sim_view(app).session.sim.config["lr"] == 0.7
+        assert not isinstance(app.screen, PromptScreen)
