@@ -47,3 +47,20 @@ def test_no_view_charts_the_running_mean_as_a_loss():
     for view in views().values():
         for chart in view.charts:
             assert "loss" not in [key for key, _ in chart.series], (view.name, chart.title)
+
+
+def test_a_long_curve_keeps_each_columns_lowest_and_highest_point():
+    """Thinning 20,000 epochs to 200 dot columns keeps what a sort by (column, value) would keep, so a
+    spike stays visible; a flat stretch keeps one point a column, a column of NaN its first."""
+    import numpy as np
+    from dlsim.tui.widgets.curves import _extremes
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=20_000)
+    cols = np.arange(20_000) * 200 // 20_000
+    order = np.lexsort((y, cols))
+    edge = cols[order][1:] != cols[order][:-1]
+    expected = np.unique(np.concatenate([order[np.r_[True, edge]], order[np.r_[edge, True]]]))
+    assert np.array_equal(_extremes(cols, y), expected)
+    flat = np.ones(20_000)
+    flat[:150] = np.nan
+    assert list(_extremes(cols, flat)[:3]) == [0, 150, 200] and len(_extremes(cols, flat)) == 200

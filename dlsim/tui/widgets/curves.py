@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.style import Style
 
-from dlsim.protocol.numbers import num
+from dlsim.protocol.numbers import count, num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
@@ -42,23 +42,29 @@ def charts_for(metrics) -> tuple[Chart, ...]:
 
 
 class _Extract:
-    """(epochs, values) of one history key, kept up to date as the history grows."""
+    """(epochs, values) of one history key, kept up to date as the history grows: in NumPy buffers
+    that grow by doubling, since turning a list of 20,000 floats into an array every frame cost
+    more than drawing the curves."""
 
     def __init__(self, key: str):
-        self.key, self.seen, self.first = key, 0, None
-        self.x: list[float] = []
-        self.y: list[float] = []
+        self.key, self.seen, self.first, self.n = key, 0, None, 0
+        self.x, self.y = np.empty(0), np.empty(0)
 
     def update(self, history: list[dict]) -> tuple[np.ndarray, np.ndarray]:
         if len(history) < self.seen or (history and history[0] is not self.first):
-            self.seen, self.x, self.y = 0, [], []
-        for i in range(self.seen, len(history)):
-            value = history[i].get(self.key)
-            if value is not None:
-                self.x.append(history[i].get("epoch", i + 1))  # long histories are thinned
-                self.y.append(float(value))
+            self.seen, self.n = 0, 0
+        new = [(entry.get("epoch", i + 1), value) for i, entry in enumerate(history[self.seen:], self.seen)
+               if (value := entry.get(self.key)) is not None]   # long histories are thinned
+        if new:
+            end = self.n + len(new)
+            if end > len(self.x):
+                size = max(end, 2 * len(self.x), 256)
+                self.x, self.y = (np.concatenate([a[:self.n], np.empty(size - self.n)]) for a in (self.x, self.y))
+            points = np.array(new, float)
+            self.x[self.n:end], self.y[self.n:end] = points[:, 0], points[:, 1]
+            self.n = end
         self.seen, self.first = len(history), history[0] if history else None
-        return np.asarray(self.x, float), np.asarray(self.y, float)
+        return self.x[:self.n].copy(), self.y[:self.n].copy()
 
 
 class Curves(Panel):
@@ -81,10 +87,11 @@ class Curves(Panel):
         n = len(self.charts)
         for k, chart in enumerate(self.charts):
             h = height // n + (1 if k < height % n else 0)
-            out += self._chart(chart, data, last_epoch, width, h)
+            out += self._chart(chart, data, last_epoch, width, h, frame.unit[0])
         return out
 
-    def _chart(self, chart: Chart, data: dict, epochs: int, width: int, height: int) -> list[Cells]:
+    def _chart(self, chart: Chart, data: dict, epochs: int, width: int, height: int,
+               unit: str = "epoch") -> list[Cells]:
         head = _legend(chart, data, width)
         if height < 2:
             return [head][:height]
@@ -105,10 +112,7 @@ class Curves(Panel):
             if not len(x):
                 continue
             if len(x) > 4 * dots_w:   # thin out: per dot column its lowest and highest point,
-                cols = ((x - 1) / span * (dots_w - 1)).astype(int)   # so a spike stays visible
-                order = np.lexsort((y, cols))
-                edge = cols[order][1:] != cols[order][:-1]
-                keep = np.unique(np.concatenate([order[np.r_[True, edge]], order[np.r_[edge, True]]]))
+                keep = _extremes(((x - 1) / span * (dots_w - 1)).astype(int), y)   # so a spike stays
                 x, y = x[keep], y[keep]
             px = (x - 1) / span * (dots_w - 1)
             py = (1 - (np.clip(y, lo, hi) - lo) / (hi - lo)) * (dots_h - 1)
@@ -124,9 +128,28 @@ class Curves(Panel):
                 row.append((ch, SERIES_STYLES[int(canvas.keys[r, c])]) if ch else (" ", None))
             rows.append(row)
         if plot_h >= 2:
-            tail = f" epoch {epochs}"
+            tail = f" {unit} {count(epochs)}"
             rows[-1] = rows[-1][:max(0, len(rows[-1]) - len(tail))] + [(tail, st.plain(dim=True))]
         return rows
+
+
+def _extremes(cols: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The indices of each dot column's lowest and highest point, in order. The epochs come in order,
+    so a column is a run of neighbours: reduced in one pass, not sorted (a sort of 20,000 points a
+    series cost more than drawing them). NaN is passed over unless a column holds nothing else."""
+    starts = np.r_[0, np.flatnonzero(np.diff(cols)) + 1]
+    if np.any(np.diff(cols) < 0):                  # not in order (never from a history): sort
+        order = np.lexsort((y, cols))
+        edge = cols[order][1:] != cols[order][:-1]
+        return np.unique(np.concatenate([order[np.r_[True, edge]], order[np.r_[edge, True]]]))
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(cols)]))
+    with np.errstate(invalid="ignore"):
+        low, high = np.fmin.reduceat(y, starts), np.fmax.reduceat(y, starts)
+    keep = [starts[np.isnan(low)]]                  # a column of NaN only: its first point
+    for extreme in (low, high):
+        hits = np.flatnonzero(y == extreme[group])
+        keep.append(hits[np.r_[True, group[hits][1:] != group[hits][:-1]]] if len(hits) else hits)
+    return np.unique(np.concatenate(keep))
 
 
 def _legend(chart: Chart, data: dict, width: int) -> Cells:
