@@ -229,7 +229,7 @@ class WeightsPanel(Panel):
         elif self.view.without_gradient:   # the network's own words: how it learns instead
             lines.append([(self.view.without_gradient, st.plain(dim=True))])
         change = frame.changes.at(frame.layout.index(name, index))
-        lines.append([("last: " + change.describe(), st.plain())])
+        lines.append([("last: " + change.describe(frame.unit[0]), st.plain())])
         return lines
 
     # --- selecting -----------------------------------------------------------------------------
