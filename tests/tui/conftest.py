@@ -67,3 +67,11 @@ def sim_view(app):
 def text_of(widget) -> str:
     """The characters a panel currently shows (its strips), one line per row."""
     return "\n".join(strip.text for strip in widget._strips)
+
+
+def option_text(option) -> str:
+    """The words of an OptionList entry, whether its prompt is text or a table (the home screen's)."""
+    prompt = option.prompt
+    if hasattr(prompt, "columns"):
+        return " ".join(str(cell) for column in prompt.columns for cell in column.cells)
+    return str(prompt)

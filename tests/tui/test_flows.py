@@ -15,14 +15,14 @@ from dlsim.tui.widgets.math_panel import MathPanel
 from dlsim.tui.widgets.network.graph import NetworkGraph
 from dlsim.tui.widgets.status_bar import StatusBar
 
-from .conftest import make_app, settle, sim_view, text_of, until
+from .conftest import make_app, option_text, settle, sim_view, text_of, until
 
 
 async def test_home_lists_networks_and_opens_with_keyboard():
     app = make_app(None)
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, HomeScreen)
-        shown = "\n".join(str(o.prompt) for o in app.screen.query_one("#models").options)
+        shown = "\n".join(option_text(o) for o in app.screen.query_one("#models").options)
         assert "perceptron" in shown and "mlp" in shown and "backpropagation" in shown
         await pilot.press("down", "enter")
         assert isinstance(app.screen, SimulationScreen) and sim_view(app).session.name == "mlp"

@@ -11,7 +11,7 @@ from dlsim.tui.app import DlsimApp
 from dlsim.tui.session import Session
 from dlsim.tui.widgets.status_bar import StatusBar
 
-from .conftest import make_app, sim_view, text_of, until
+from .conftest import make_app, option_text, sim_view, text_of, until
 
 
 def loading(monkeypatch, compiling: bool) -> threading.Event:
@@ -84,4 +84,4 @@ async def test_a_registered_network_without_a_view_is_listed_as_not_in_the_app(m
     app = DlsimApp(prewarm=False)
     async with app.run_test(size=(120, 40)):
         listed = app.screen.query_one("#models", OptionList).get_option("hopfield")
-        assert listed.disabled and "not in the app yet" in str(listed.prompt)
+        assert listed.disabled and "not in the app yet" in option_text(listed)
