@@ -51,3 +51,10 @@ def test_an_index_into_a_number_is_refused(tmp_path):
 ])
 def test_a_path_indexed_by_the_data_passes_at_any_size(tmp_path, network, body, options):
     assert problems(tmp_path, network, body, options=options) == []
+
+
+def test_a_probe_cut_short_refuses_no_path_it_did_not_see(tmp_path, monkeypatch):
+    """A network too big for the probe to finish its epoch: what it did not see may still exist."""
+    from dlsim.lesson import event_paths
+    monkeypatch.setattr(event_paths, "PROBE_EVENTS", 3)   # the first neuron's weighted sum, no more
+    assert problems(tmp_path, "mlp", "{layer[1].neuron[0].z}", options="hidden=2") == []

@@ -17,6 +17,7 @@ from dlsim.protocol.events import Level
 
 _PART = re.compile(r"([A-Za-z_]\w*)(?:\[([^\]]*)\])?")
 PROBE_SAMPLES = (4, 5)
+PROBE_EVENTS = 100_000   # a probe run stops there (a huge network): its paths are then not all known
 
 
 def parts(path: str) -> tuple[tuple[str, str | None], ...]:
@@ -49,6 +50,7 @@ class EventPaths:
 
     def __init__(self):
         self.seen: list[dict[str, dict[str, set]]] = [defaultdict(lambda: defaultdict(set)) for _ in PROBE_SAMPLES]
+        self.complete = True    # both runs reached their epoch's end: what they did not see is not there
         self._loose: set | None = None
         self._by_last: dict | None = None
 
@@ -159,12 +161,14 @@ def probe(network: str, config: dict, cls) -> tuple[set[str], set[str], EventPat
     for run, samples in enumerate(PROBE_SAMPLES):
         small = {k: v for k, v in {"samples": samples, "test": 2, "batch": 0}.items() if k in names}
         sim = Simulator(network, **{**config, **small})
-        for _ in range(100_000):
+        for _ in range(PROBE_EVENTS):
             event = sim.step(Level.OP)
             keys.update(event.values)
             paths.add(run, event)
             if event.closes >= Level.EPOCH:
                 break
+        else:
+            paths.complete = False
         for entry in sim.history:
             history.update(entry)
     return keys | history, history, paths
