@@ -6,15 +6,13 @@ step is made long by epochs of a tiny network (not by time), and the same lesson
 the epochs must peak at the same memory.
 """
 import gc
-import io
 import tracemalloc
 
 import pytest
 
-from dlsim.console.lesson_play import play
+from dlsim.cli import main
 from dlsim.lesson.library import load
 from dlsim.lesson.player import Player
-from dlsim.protocol.events import Level
 from dlsim.sim.stepper import Stepper
 
 HISTORY = 300_000   # bytes of rewind history: small, so that it is full long before the step ends
@@ -40,7 +38,12 @@ After {{epoch}} epochs w = {{w}}, and the last weighted sum was z = {{z}}.
 
 @pytest.fixture
 def small_history(monkeypatch):
-    monkeypatch.setattr(Stepper.__init__, "__defaults__", (Level.OP, HISTORY))
+    made = Stepper.__init__
+
+    def small(self, *args, **kwargs):
+        made(self, *args, **kwargs)
+        self.memory = HISTORY
+    monkeypatch.setattr(Stepper, "__init__", small)
 
 
 def lesson(tmp_path, epochs: int):
@@ -107,7 +110,8 @@ def test_a_prediction_of_change_over_a_long_step_compares_its_start_and_end(tmp_
 
 
 def test_a_long_step_plays_headless(tmp_path, small_history, capsys):
-    out = io.StringIO()
-    assert play(lesson(tmp_path, 400), out=out) == 0
-    text = out.getvalue()
+    path = tmp_path / "long.md"
+    path.write_text(LESSON.format(epochs=400), encoding="utf-8")
+    assert main(["lesson", str(path), "--headless"]) == 0
+    text = capsys.readouterr().out
     assert "After 400 epochs" in text and "passed: 2 steps" in text

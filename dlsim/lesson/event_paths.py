@@ -32,10 +32,19 @@ def parts(path: str) -> tuple[tuple[str, str | None], ...]:
     return tuple(found)
 
 
-def _shape(value) -> tuple | None:
-    """The shape an index into `value` meets, or None where it is no array nor number."""
-    if isinstance(value, (tuple, list, np.ndarray)):
-        return np.shape(np.asarray(value, dtype=object)) if not isinstance(value, np.ndarray) else value.shape
+RAGGED = "ragged"   # a value of rows of different lengths: any index is checked when playing
+
+
+def _shape(value) -> tuple | str | None:
+    """The shape an index into `value` meets (as the lesson's Scope reads it), RAGGED, or None where
+    it is no array nor number (a string, a dict: no index fits)."""
+    if isinstance(value, np.ndarray):
+        return value.shape
+    if isinstance(value, (tuple, list)):
+        try:
+            return np.shape(value)
+        except ValueError:
+            return RAGGED
     if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
         return ()
     return None
@@ -121,7 +130,7 @@ class EventPaths:
         for seen in self.seen:
             chosen = seen if paths is None else {p: seen[p] for p in paths if p in seen}
             found.append({s for values in chosen.values() for s in values.get(key, ()) if s is not None})
-        return None if found[0] != found[1] else found[0]
+        return None if found[0] != found[1] or RAGGED in found[0] else found[0]
 
     def like(self, similar: list[tuple], n: int) -> str:
         """The seen paths' last `n` parts, with each index as its range: `kernel[0..3].a[0..5,0..5]`."""

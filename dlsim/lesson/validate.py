@@ -161,9 +161,10 @@ class _Checker:
         shapes = self.paths.shapes(key, paths)
         if not self.paths.complete or shapes is None or any(fits(q.index, shape) for shape in shapes):
             return      # (shapes that change with the data are checked when playing)
-        has = " or ".join(sorted(str(s) if s else "() (a number)" for s in shapes)) or "none"
-        self.problem(line, f"{q.text}: index [{','.join(map(str, q.index))}] is outside '{key}', whose "
-                           f"values in {self.lesson.network}'s events have shape {has}")
+        where = f"'{key}', whose values in {self.lesson.network}'s events"
+        has = (f"{where} have shape " + " or ".join(sorted(str(s) if s else "() (a number)" for s in shapes))
+               if shapes else f"{where} are no numbers")
+        self.problem(line, f"{q.text}: index [{','.join(map(str, q.index))}] is outside {has}")
 
     def condition(self, line: int, c: Condition) -> None:
         self.quantity(line, c.quantity)
