@@ -27,10 +27,10 @@ def test_a_kernel_the_cnn_does_not_have_is_refused_with_those_it_has(tmp_path):
 
 
 def test_a_time_step_past_the_sequence_is_refused(tmp_path):
-    found = problems(tmp_path, "rnn", "{layer[0].t[19].dh_norm} then {layer[0].t[99].dh_norm}",
-                     options="length=20")
-    assert len(found) == 1, found
-    assert found[0][0] == 11 and "t[0..19]" in found[0][1], found
+    found = problems(tmp_path, "rnn", "{layer[0].t[19].dh_norm} then {layer[0].t[99].dh_norm}\n\n"
+                                      "@expect now(layer[0].t[42].dh_norm) > 0", options="length=20")
+    assert [line for line, _ in found] == [11, 13], found
+    assert all("t[0..19]" in message for _, message in found), found
 
 
 def test_a_path_with_no_such_value_says_which_values_it_carries(tmp_path):

@@ -106,6 +106,8 @@ class _Checker:
                                                       and inner.name.rpartition(".")[2] in self.events):
                 self.problem(line, f"{q.text}: '{inner.name}' is no live value of {self.lesson.network}"
                                    f"{suggest(inner.name, self.live())}")
+            elif inner.name not in self.live():
+                self.event_value(line, inner)    # now(PATH.KEY)
             return
         if q.name == "history":
             if q.args[0] not in self.history:
