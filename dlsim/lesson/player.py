@@ -255,4 +255,3 @@ class Player:
         params = tuple(v.tobytes() for v in sim.model.params.values())
         return (id(sim.model), sim.position, sim.epoch, sim.model.steps, params,
                 tuple(sorted((k, str(v)) for k, v in sim.config.items())))
-
