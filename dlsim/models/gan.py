@@ -72,6 +72,9 @@ def binned_distance(real: np.ndarray, fake: np.ndarray, bins: int = DISTANCE_BIN
     return float(0.5 * np.abs(shares(real) - shares(fake)).sum())
 
 
+MAX_LAYERS = 16    # hidden layers of G or of D
+
+
 class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
     name = "gan"
     summary = "a generator and a discriminator in a game: fake points chase the real distribution"
@@ -83,6 +86,7 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
     metrics = METRICS
     learning_rule = "the adversarial game: D's and G's gradients in turn"
     learning_rates = ("d_lr", "g_lr")
+    watched_losses = {"d_loss": "D", "g_loss": "G"}   # the divergence watchdog says whose loss blew up
     parts_option = "train"   # GAN Lab's "train D" / "train G": the app's t key
     formulas = FORMULAS
     saved = Model.saved + ("theta", "grad", "m", "v", "t_d", "t_g", "optimizer_of", "steps_before", "sub",
@@ -101,8 +105,10 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         opt.integer("z_dim", 2, "latent dimensions", low=1, high=2),
         opt.choice("latent", "uniform", "the latent distribution: uniform on [−1, 1] or standard normal",
                    ("uniform", "normal")),
-        opt.sizes("g_hidden", (16, 16), "G's hidden layer sizes"),
-        opt.sizes("d_hidden", (16, 16), "D's hidden layer sizes"),
+        # a bounded depth: each layer is a few compiled calls a step whatever its width, and the app's
+        # warm-up compiles every depth's path (60,000 layers: minutes, where the arithmetic says 0.02 s)
+        opt.sizes("g_hidden", (16, 16), "G's hidden layer sizes", layers=MAX_LAYERS),
+        opt.sizes("d_hidden", (16, 16), "D's hidden layer sizes", layers=MAX_LAYERS),
         opt.choice("g_activation", "tanh", "G's hidden activation", act.HIDDEN),
         opt.choice("d_activation", "tanh", "D's hidden activation", act.HIDDEN),
         opt.choice("g_loss", "non_saturating", "G's loss: −log D(x̂) (non_saturating) or log(1 − D(x̂)) "

@@ -23,7 +23,7 @@ from dlsim.errors import UserError
 from dlsim.models.base import Model
 from dlsim.models.som_formulas import FORMULAS, METRICS, Op
 from dlsim.models.som_inspect import Inspect
-from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
+from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, Work, history_bytes
 from dlsim.protocol.events import EVALUATE, FORWARD, UPDATE, Event, Level
 
 FUSED_CHUNK = 1000   # epochs per compiled call at most, so the sample orders stay small
@@ -223,7 +223,9 @@ class SOM(Inspect, Model):
             "one sample's events, stepped op by op": per_sample * EVENT_BYTES,
         }
         seconds = 4 * n * nodes * (dims + 2) / cls.OPERATIONS_PER_SECOND
-        return Estimate(memory, per_epoch, seconds, cls.EVENT_SECONDS)
+        work = (Work(f"{n:,} samples, each measured against and pulling {nodes:,} nodes", seconds,
+                     "fewer samples, rows or cols"),)
+        return Estimate.of(memory, per_epoch, work, cls.EVENT_SECONDS)
 
     def epoch_progress(self):
         return self.index, self.X.shape[0]   # online: one update per sample

@@ -20,6 +20,7 @@ from dlsim.protocol.events import LEVELS, Event, Level
 from dlsim.protocol.numbers import count
 from dlsim.sim.memory_budget import check_memory
 from dlsim.sim.sample_trace import Trace
+from dlsim.sim.time_budget import check_time
 from dlsim.sim.stepper import Stepper
 from dlsim.sim.watchdog import Watchdog
 
@@ -59,8 +60,11 @@ def level_of(level: Level | str) -> Level:
 
 
 class Simulator:
-    def __init__(self, model: str, seed: int = 0, **config: Any):
+    def __init__(self, model: str, seed: int = 0, *, force: bool = False, **config: Any):
+        """`force`: build even a configuration whose one epoch is estimated past the time budget
+        (dlsim.sim.time_budget); one that does not fit in memory is refused whatever it says."""
         self.name = model
+        self.force = bool(force)
         self.cls = model_class(model)
         self.config = resolve(model, self.cls.options, {"seed": seed, **config})
         self.on_build: list[Callable[[], None]] = []         # called after every (re)build
@@ -75,9 +79,11 @@ class Simulator:
         data = dataset_for(self.cls, c)
         needs = self.cls.estimate(c, data, HISTORY_BUDGET)
         check_memory(f"{self.name} with these options", needs)   # before allocating any of it
+        check_time(f"{self.name} with these options", needs, self.cls.epoch_word, self.force)
         self.model = self.cls(c, data)   # UserError for a combination of options that cannot work
         self.estimate = needs   # what it needs: memory, and time per epoch (an Estimate)
-        self.watchdog = Watchdog(start=self.model.flat_params())
+        self.watchdog = Watchdog(start=self.model.flat_params(), losses=getattr(self.cls, "watched_losses", None))
+        self._start_params = self.params   # to measure the loss before training, when first needed
         self.trace.clear()
         old, self.stepper = getattr(self, "stepper", None), Stepper(self.model)
         for name in LISTENERS:
@@ -349,9 +355,30 @@ class Simulator:
         problem = Watchdog.params(flat)
         if problem:
             return problem
+        self._learn_start_loss()
         found = self.watchdog.follow(self.model.history, flat)
         return (f"at {self.model.epoch_word} {count(found[0].get('epoch', self.model.epoch))}, {found[1]}"
                 if found else None)
+
+    def _learn_start_loss(self) -> None:
+        """Tell the watchdog the training loss before any training (once a build, once there is a
+        history to judge): a run that blew up within its first epoch is then told at that epoch. The
+        parameters are put back exactly: nothing the run computes changes."""
+        start, history = self._start_params, self.model.history
+        if start is None or not history or "loss" not in history[0]:
+            return
+        self._start_params = None
+        params = self.model.params
+        now = {name: value.copy() for name, value in params.items()}
+        try:
+            for name, value in start.items():
+                params[name][...] = value
+            loss = self.model.evaluate().get("train_loss")
+        finally:
+            for name, value in now.items():
+                params[name][...] = value
+        if loss is not None:
+            self.watchdog.know_start(loss, [])
 
     def summary(self) -> dict[str, Any]:
         # inside an epoch, the last epoch's figures are out of date: measure the model as it is
