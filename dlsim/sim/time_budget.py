@@ -44,6 +44,7 @@ def check_time(what: str, estimate: Estimate, word: str = "epoch", force: bool =
         return
     part = estimate.slowest()
     limit = duration(allowed).removeprefix("about ")
-    raise TooLong(f"one {word} of {what} would take {duration(estimate.epoch_seconds)} (an estimate; the "
-                  f"largest part: {part.what}), over the {limit} limit{'' if source == DEFAULTED else f' ({source})'}; "
+    largest = f"; the largest part: {part.what}" if estimate.work else ""
+    raise TooLong(f"one {word} of {what} would take {duration(estimate.epoch_seconds)} (an estimate"
+                  f"{largest}), over the {limit} limit{'' if source == DEFAULTED else f' ({source})'}; "
                   f"choose {part.shrink}, or lift the limit with --force or {ENV}=seconds")
