@@ -37,6 +37,9 @@ class Model:
     # epochs", headless summary, trace): a GAN's is an iteration (k D steps, then a G step)
     epoch_word: str = "epoch"
     epoch_abbrev: str = "ep"   # where a line is short (the status line at 80 columns)
+    # the history's losses the divergence watchdog follows, each with the part it names when one
+    # blows up ("" for the network as a whole; a GAN: {"d_loss": "D", "g_loss": "G"})
+    watched_losses: dict[str, str] = {"loss": ""}
     dataset_source: dict = {}  # a name the model uses for a dataset stored under another name
     # what it measures, in the order summaries list them (those present in a result are shown)
     metrics: tuple[Metric, ...] = LOSS_AND_ACCURACY

@@ -364,7 +364,7 @@ class Simulator:
 
     def new_watchdog(self) -> Watchdog:
         """A divergence watchdog for this network: its losses, and where it started."""
-        return Watchdog(start=self._start_flat, losses=getattr(self.cls, "watched_losses", None),
+        return Watchdog(start=self._start_flat, losses=self.cls.watched_losses,
                         start_loss=self._start_loss)
 
     def loss_before_training(self) -> float | None:
