@@ -1,10 +1,28 @@
 """The `dlsim` command: argument parsing, friendly errors, dispatch.
 
-A user's mistake prints one line `dlsim: error: …` and exits 2; never a traceback.
+A user's mistake prints one line `dlsim: error: …` and exits 2; never a traceback. Ctrl+C prints
+`dlsim: interrupted` (or where a run stopped) and exits 130, from the first import on.
 """
-import argparse
 import os
+import signal
 import sys
+
+
+def _interrupted_while_starting(signum, frame):
+    """Ctrl+C while the command's own modules are imported (before main runs): one line, 130."""
+    os.write(2, b"dlsim: interrupted\n")
+    os._exit(130)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt   # Python's own handler's effect, installed even where SIGINT was ignored
+
+
+if os.path.basename(sys.argv[0]) in ("dlsim", "__main__.py"):   # the command, not a test importing it
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+
+import argparse  # noqa: E402  (after the handler: importing it is most of a start's first 30 ms)
+import threading  # noqa: E402
 
 from dlsim.version import __version__
 from dlsim.errors import UserError
@@ -127,6 +145,8 @@ def parse(argv: list[str] | None):
 
 def main(argv: list[str] | None = None) -> int:
     try:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, _interrupt)   # a KeyboardInterrupt from here on ends below
         return dispatch(parse(argv))
     except UserError as error:
         print(f"dlsim: error: {error}", file=sys.stderr)

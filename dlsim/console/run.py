@@ -1,5 +1,6 @@
 """`dlsim run MODEL --headless`: train without a screen, print a summary, optionally write a trace."""
 import math
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -7,8 +8,10 @@ from contextlib import contextmanager
 from dlsim.errors import UserError
 from dlsim.models.estimate import duration, size
 from dlsim.kernels import cache, jit
+from dlsim.models import chunked
 from dlsim.protocol.events import Level
 from dlsim.protocol.numbers import count, counted, num
+from dlsim.sim import stop
 from dlsim.sim.simulator import Simulator, level_of
 from dlsim.console.trace_file import TraceError, TraceWriter
 
@@ -45,6 +48,11 @@ def _count(value: int | None, what: str) -> None:
 
 def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps: int | None,
                  trace: str | None, trace_level: str = "batch", trace_inspect: bool = False) -> int:
+    with stop.handled(terminate=True):   # Ctrl+C and SIGTERM: exit 130 with a whole trace
+        return _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect)
+
+
+def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect) -> int:
     _count(epochs, "epochs")
     _count(steps, "steps")
     if trace_level not in TRACE_LEVELS:
@@ -56,17 +64,23 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
     detail = level_of(trace_level) if writer else Level.EPOCH
     warn_if_long(sim, epochs, steps, detail)
     compiling_before = jit.compiles.seconds
-    with feedback(compiling_message()):
-        sim.model.warm_up(detail)
-    started = time.perf_counter()
-    progress = Progress(sim, epochs, steps, writer)
+    training = None   # when training began (None: still loading the kernels)
     try:
+        with feedback(compiling_message()):   # in a helper thread: Ctrl+C is heard while Numba works
+            stop.waiting(lambda: sim.model.warm_up(_warm_up_detail(sim, detail)))
+        if writer:
+            writer.header(sim.name, sim.config, sim.model.epoch_word)
+            writer.flush()   # the first line is there as soon as training starts
+        started = training = time.perf_counter()
+        progress = Progress(sim, epochs, steps, writer)
         if writer or steps is not None:
             summary = _train_streamed(sim, epochs, steps, detail, writer, progress)
         else:
             summary = _train_with_progress(sim, epochs, progress)
     except TraceError as error:
         raise UserError(str(error)) from None
+    except KeyboardInterrupt:
+        return interrupted(sim, writer, trace, training is not None)
     finally:
         if writer:
             _close(writer)
@@ -79,6 +93,36 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
     if writer:
         print(f"trace: {writer.count} events written to {trace}")
     return 0
+
+
+def _warm_up_detail(sim: Simulator, detail: Level) -> Level:
+    """What to compile before training: a fused run whose epochs go by compiled batches (too long
+    for one call: see dlsim.models.chunked) needs the batches' kernels too."""
+    return min(detail, Level.BATCH) if chunked.too_long(sim.model) else detail
+
+
+def interrupted(sim: Simulator, writer: TraceWriter | None, trace: str | None, training: bool) -> int:
+    """Ctrl+C or SIGTERM: the trace ends with a record saying so, one line says where the run
+    stopped, and the exit status is 130. Kernels still loading in a helper thread are abandoned."""
+    stop.ignore()   # a second Ctrl+C must not cut the last lines in half
+    m = sim.model
+    where = (f"after {counted(m.epoch, m.epoch_word)} and {counted(m.steps, 'step')}" if training
+             else "before training began (while the kernels loaded)")
+    kept = ""
+    if writer:
+        try:
+            if writer.bytes == 0:   # stopped before the header: the trace still says what ran
+                writer.header(sim.name, sim.config, m.epoch_word)
+            writer.interrupted(m.epoch, m.steps)
+            writer.close()
+            kept = f"; the trace's {count(writer.count)} events are complete: {trace}"
+        except TraceError as error:
+            kept = f"; {error}"
+    print(f"dlsim: interrupted {where}{kept}", file=sys.stderr, flush=True)
+    if stop.busy():   # a thread inside Numba: end now, not at interpreter shutdown
+        sys.stdout.flush()
+        os._exit(130)
+    return 130
 
 
 def _close(writer: TraceWriter) -> None:
@@ -134,8 +178,6 @@ def _train_streamed(sim: Simulator, epochs: int | None, steps: int | None, detai
             writer.write(event, sim)
         progress.tick()
     sim.on_event.append(seen)
-    if writer:
-        writer.header(sim.name, sim.config, sim.model.epoch_word)
     summary = sim.train(epochs=epochs, steps=steps, detail=detail if writer else None)
     done, total = sim.model.epoch_progress()
     if steps is not None and done == total:   # the last step finished an epoch: close it too

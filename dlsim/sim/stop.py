@@ -1,0 +1,106 @@
+"""Ctrl+C (SIGINT) and SIGTERM stop a run within a fraction of a second, at a point where the
+simulation is whole.
+
+A compiled kernel cannot be interrupted, so long work runs in short compiled chunks
+(dlsim.models.chunked) with a stop flag looked at between them. The handler here sets that flag
+where such a loop is running in the main thread (the loop stops at the next boundary, and the
+Simulator raises KeyboardInterrupt from there), and raises KeyboardInterrupt at once anywhere else
+(Python code between kernels, or a wait for kernels loading in another thread: see `waiting`).
+"""
+import signal
+import threading
+from contextlib import contextmanager
+from typing import Callable, TypeVar
+
+from dlsim.models import chunked
+
+T = TypeVar("T")
+
+
+def _handler(signum, frame):
+    if chunked.checks_here():
+        chunked.requested.set()   # the chunked loop stops at its next boundary
+        return
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def handled(terminate: bool = False):
+    """Within: SIGINT (and, with `terminate`, SIGTERM) handled this way, even where the shell that
+    started the process ignored SIGINT (a background job of a script); as before afterwards. Only
+    the main thread can set a handler: elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signals = (signal.SIGINT, signal.SIGTERM) if terminate else (signal.SIGINT,)
+    before = {sig: signal.getsignal(sig) for sig in signals}
+    for sig in signals:
+        signal.signal(sig, _handler)
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+
+
+def ignore() -> None:
+    """Ignore further signals while a stopped run writes its last lines (a second Ctrl+C must not
+    cut the trace's last record in half)."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+
+
+@contextmanager
+def deferred():
+    """Within: Ctrl+C in the main thread stops at the next chunk boundary (an API user's `train`),
+    where Python's own handler is in place; elsewhere (another thread, another handler) nothing
+    changes."""
+    main = threading.current_thread() is threading.main_thread()
+    mine = main and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if mine:
+        signal.signal(signal.SIGINT, _handler)
+    try:
+        yield
+    finally:
+        if mine:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def raise_if_requested() -> None:
+    """KeyboardInterrupt if a stop was requested during the chunks just run (the flag is spent)."""
+    if chunked.requested.is_set():
+        chunked.requested.clear()
+        raise KeyboardInterrupt
+
+
+def waiting(work: Callable[[], T], poll: float = 0.05) -> T:
+    """`work()` in a helper thread while the main thread waits, so that a signal is handled at once
+    even while work holds no Python bytecode to interrupt (Numba compiling or loading kernels).
+    On KeyboardInterrupt the helper thread is left running: `busy()` says so, and the process must
+    end with os._exit once it has written what it must (a daemon thread inside a compiler is not
+    safe to finalise under)."""
+    result: dict = {}
+
+    def run():
+        try:
+            result["value"] = work()
+        except BaseException as error:   # handed to the waiting thread
+            result["error"] = error
+
+    thread = threading.Thread(target=run, name="dlsim-kernels", daemon=True)
+    _helpers.append(thread)
+    thread.start()
+    while thread.is_alive():
+        thread.join(poll)
+    _helpers.remove(thread)
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
+_helpers: list[threading.Thread] = []
+
+
+def busy() -> bool:
+    """Whether a `waiting` helper thread is still running (it was interrupted)."""
+    return any(t.is_alive() for t in _helpers)
