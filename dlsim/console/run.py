@@ -67,7 +67,7 @@ def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect)
     training = None   # when training began (None: still loading the kernels)
     try:
         with feedback(compiling_message()):   # in a helper thread: Ctrl+C is heard while Numba works
-            stop.waiting(lambda: sim.model.warm_up(_warm_up_detail(sim, detail)))
+            stop.waiting(lambda: sim.model.warm_up(_warm_up_detail(sim, detail, writer or steps)))
         if writer:
             writer.header(sim.name, sim.config, sim.model.epoch_word)
             writer.flush()   # the first line is there as soon as training starts
@@ -95,10 +95,11 @@ def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect)
     return 0
 
 
-def _warm_up_detail(sim: Simulator, detail: Level) -> Level:
-    """What to compile before training: a fused run whose epochs go by compiled batches (too long
-    for one call: see dlsim.models.chunked) needs the batches' kernels too."""
-    return min(detail, Level.BATCH) if chunked.too_long(sim.model) else detail
+def _warm_up_detail(sim: Simulator, detail: Level, streamed: bool) -> Level:
+    """What to compile before training (loading them later would happen where Ctrl+C waits for
+    it): a streamed run at epoch detail steps by compiled batches, and so does a fused run whose
+    epochs are too long for one call (dlsim.models.chunked)."""
+    return min(detail, Level.BATCH) if streamed or chunked.too_long(sim.model) else detail
 
 
 def interrupted(sim: Simulator, writer: TraceWriter | None, trace: str | None, training: bool) -> int:
@@ -115,7 +116,7 @@ def interrupted(sim: Simulator, writer: TraceWriter | None, trace: str | None, t
                 writer.header(sim.name, sim.config, m.epoch_word)
             writer.interrupted(m.epoch, m.steps)
             writer.close()
-            kept = f"; the trace's {count(writer.count)} events are complete: {trace}"
+            kept = f"; trace: {count(writer.count)} events written to {trace}, then a line saying so"
         except TraceError as error:
             kept = f"; {error}"
     print(f"dlsim: interrupted {where}{kept}", file=sys.stderr, flush=True)
@@ -166,6 +167,10 @@ class Progress:
         else:
             done, where = m.epoch - self.epoch0, f"{word} {count(m.epoch - self.epoch0)} of {count(self.epochs)}"
             rate = f"{count(round(done / spent))} {word}s/s" if done >= spent else f"{num(spent / max(done, 1), 1)} s/{word}"
+            inside, total = m.epoch_progress()
+            if inside:   # a long epoch going by batches (dlsim.models.chunked): how far into it
+                where += f", {inside * 100 // max(total, 1)}% of the next"
+                rate = rate if done else f"{num(spent, 1)} s so far"
         written = f", {size(self.writer.bytes)} of trace written" if self.writer else ""
         print(f"dlsim: {where} ({rate}{written}; Ctrl+C stops)", file=sys.stderr, flush=True)
 
@@ -190,8 +195,16 @@ def _train_streamed(sim: Simulator, epochs: int | None, steps: int | None, detai
 
 def _train_with_progress(sim: Simulator, epochs: int, progress: Progress) -> dict:
     """Train on the fused path in slices, saying how far it got every few seconds on a long run."""
+    chunked.between.append(progress.tick)   # inside an epoch too long for one call, too
+    try:
+        return _train_in_slices(sim, epochs, progress)
+    finally:
+        chunked.between.remove(progress.tick)
+
+
+def _train_in_slices(sim: Simulator, epochs: int, progress: Progress) -> dict:
     done, size_ = 0, 1
-    summary = sim.summary()
+    summary = None   # not measured before training: evaluating a large set is a long compiled call
     while done < epochs:
         ran_from = sim.epoch
         t0 = time.perf_counter()

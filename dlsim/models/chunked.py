@@ -21,6 +21,7 @@ from dlsim.protocol.events import Level
 CHUNK_S = 0.25     # seconds a compiled call may take before an epoch is split into its batches
 
 requested = threading.Event()   # set: stop at the next chunk boundary
+between: list = []              # called (no arguments) between two chunks: a headless run's progress
 _measured: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # model -> seconds of its last fused epoch
 _checking = threading.local()   # depth of chunked loops in this thread (see checks_here)
 
@@ -99,6 +100,8 @@ def _one_epoch(model) -> bool:
                 return False
             if next(events).closes >= Level.EPOCH:
                 return True
+            for hook in list(between):
+                hook()
     finally:
         if order is not None:
             del model.order
