@@ -18,6 +18,9 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt   # Python's own handler's effect, installed even where SIGINT was ignored
 
 
+_interrupt.raises_keyboard_interrupt = True   # dlsim.sim.stop may defer it to a chunk's end
+
+
 if os.path.basename(sys.argv[0]) in ("dlsim", "__main__.py"):   # the command, not a test importing it
     signal.signal(signal.SIGINT, _interrupted_while_starting)
 

@@ -80,3 +80,28 @@ def test_a_short_epoch_runs_fused(monkeypatch):
     monkeypatch.setattr(chunked, "train", lambda model, epochs: called.append(epochs))
     sim.train(epochs=2)
     assert not called and sim.epoch == 2
+
+
+def test_ctrl_c_in_the_api_stops_a_long_epoch_between_batches_and_leaves_it_whole(chunk_everything, monkeypatch):
+    """`sim.train` from Python: SIGINT during an epoch going by batches becomes a KeyboardInterrupt
+    once the epoch in hand is undone; the epochs finished before it stay, and training goes on from there."""
+    import os
+    import signal
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("needs Python's own Ctrl+C handler in place, as in a user's session")
+    sim = dlsim.make("mlp", seed=3, **NETWORKS["mlp"])
+    per_epoch = sim.model.epoch_progress()[1]
+    batches = {"n": 0}
+
+    def between():
+        batches["n"] += 1
+        if batches["n"] == per_epoch + 2:   # after the second batch of the second epoch
+            os.kill(os.getpid(), signal.SIGINT)
+    monkeypatch.setattr(chunked, "between", [between])
+    with pytest.raises(KeyboardInterrupt):
+        sim.train(epochs=4)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler   # as it was
+    assert sim.epoch == 1 and sim.at_epoch_boundary()
+    same_numbers(sim, trained("mlp", 1))
+    sim.train(epochs=1)
+    same_numbers(sim, trained("mlp", 2))

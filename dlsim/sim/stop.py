@@ -52,18 +52,19 @@ def ignore() -> None:
 
 @contextmanager
 def deferred():
-    """Within: Ctrl+C in the main thread stops at the next chunk boundary (an API user's `train`),
-    where Python's own handler is in place; elsewhere (another thread, another handler) nothing
-    changes."""
+    """Within: Ctrl+C in the main thread stops at the next chunk boundary (an API user's `train`, a
+    lesson's step), where Python's own handler (or the `dlsim` command's, which does the same) is in
+    place; elsewhere (another thread, a handler of the user's own) nothing changes."""
     main = threading.current_thread() is threading.main_thread()
-    mine = main and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    now = signal.getsignal(signal.SIGINT) if main else None
+    mine = now is signal.default_int_handler or getattr(now, "raises_keyboard_interrupt", False)
     if mine:
         signal.signal(signal.SIGINT, _handler)
     try:
         yield
     finally:
         if mine:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGINT, now)
 
 
 def raise_if_requested() -> None:
