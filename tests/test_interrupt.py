@@ -121,7 +121,7 @@ class Hook:
             sys.meta_path.remove(self)
             os.kill(os.getpid(), signal.SIGINT)
         return None
-sys.argv = ["dlsim", *{argv!r}]
+sys.argv = ["dlsim", *{argv!r}]   # as the `dlsim` command has it
 sys.meta_path.insert(0, Hook())
 from dlsim.cli import main
 sys.exit(main())

@@ -15,6 +15,7 @@ import math
 import threading
 import time
 import weakref
+from contextlib import contextmanager
 
 from dlsim.protocol.events import Level
 
@@ -23,18 +24,32 @@ CHUNK_S = 0.25     # seconds a compiled call may take before an epoch is split i
 requested = threading.Event()   # set: stop at the next chunk boundary
 between: list = []              # called (no arguments) between two chunks: a headless run's progress
 _measured: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # model -> seconds of its last fused epoch
-_checking = threading.local()   # depth of chunked loops in this thread (see checks_here)
+_checking = threading.local()   # depth of `heeded` blocks in this thread
 
 
-def checks_here() -> bool:
-    """Whether this thread is inside a chunked loop that looks at `requested` between chunks (a
-    signal handler need not raise there: the loop stops at the next boundary by itself)."""
+@contextmanager
+def heeded():
+    """Within, in this thread: a stop is asked for through `requested` (a signal handler sets it
+    rather than raising), and the caller raises it once the fused run returns (Simulator.train).
+    Elsewhere, a replay among them, a handler raises at once: a replay cut short would be wrong."""
+    _checking.depth = getattr(_checking, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _checking.depth -= 1
+
+
+def heeded_here() -> bool:
+    """Whether this thread is inside `heeded`."""
     return getattr(_checking, "depth", 0) > 0
 
 
 def too_long(model) -> bool:
     """Whether one of the model's fused epochs would take longer than CHUNK_S: by its estimate, or
-    by what its last fused epoch took."""
+    by what its last fused epoch took. Never where the backend's batches are another computation
+    than its fused epochs (the GPU's): splitting must not change a number."""
+    if not getattr(model.kernels, "fused_exact", True):
+        return False
     if _measured.get(model, 0.0) > CHUNK_S:
         return True
     try:
@@ -54,13 +69,9 @@ def fused(model, epochs: int, run) -> int:
     kernel calls), timed; or, where one epoch is too long for one call, the epochs by batches."""
     if too_long(model):
         return train(model, epochs)
-    _checking.depth = getattr(_checking, "depth", 0) + 1
-    try:
-        started = time.perf_counter()
-        ran = run(epochs)
-        measured(model, time.perf_counter() - started, ran)
-    finally:
-        _checking.depth -= 1
+    started = time.perf_counter()
+    ran = run(epochs)
+    measured(model, time.perf_counter() - started, ran)
     return ran
 
 
@@ -69,18 +80,14 @@ def train(model, epochs: int) -> int:
     is not finite, where the model converged, or (between two batches) when a stop is requested;
     returns the epochs finished. A stop inside an epoch restores the model to that epoch's start."""
     done = 0
-    _checking.depth = getattr(_checking, "depth", 0) + 1
-    try:
-        while done < epochs and not requested.is_set():
-            start = model.state()
-            if not _one_epoch(model):
-                model.set_state(start)
-                break
-            done += 1
-            if model.converged() or not _finite(model.history[-1]):
-                break
-    finally:
-        _checking.depth -= 1
+    while done < epochs and not requested.is_set():
+        start = model.state()
+        if not _one_epoch(model):
+            model.set_state(start)
+            break
+        done += 1
+        if model.converged() or not _finite(model.history[-1]):
+            break
     return done
 
 

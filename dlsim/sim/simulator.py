@@ -341,7 +341,7 @@ class Simulator:
     def _train_fused(self, epochs: int, done: dict, enough: Callable[[Event], bool]) -> None:
         finished = None
         if not self.at_epoch_boundary():   # the fused path starts at an epoch boundary: get there first
-            self.stepper.step(Level.EPOCH, until=enough, detail=Level.BATCH)
+            self.stepper.step(Level.EPOCH, until=lambda e: enough(e) or stop.requested(), detail=Level.BATCH)
             if not self.at_epoch_boundary() or done["epochs"] >= epochs or self.model.converged() or self.nonfinite():
                 return
             finished = self.model.epoch   # counted in `epochs`: the run's summary says so

@@ -2,10 +2,11 @@
 simulation is whole.
 
 A compiled kernel cannot be interrupted, so long work runs in short compiled chunks
-(dlsim.models.chunked) with a stop flag looked at between them. The handler here sets that flag
-where such a loop is running in the main thread (the loop stops at the next boundary, and the
-Simulator raises KeyboardInterrupt from there), and raises KeyboardInterrupt at once anywhere else
-(Python code between kernels, or a wait for kernels loading in another thread: see `waiting`).
+(dlsim.models.chunked) with a stop flag looked at between them. Inside the Simulator's fused
+training (`deferred`) the handler here only sets that flag: the run stops at the next boundary and
+`train` raises KeyboardInterrupt from there, with the simulation whole. Anywhere else it raises
+KeyboardInterrupt at once (Python code between kernels, a replay, or a wait for kernels loading in
+another thread: see `waiting`).
 """
 import signal
 import threading
@@ -18,8 +19,8 @@ T = TypeVar("T")
 
 
 def _handler(signum, frame):
-    if chunked.checks_here():
-        chunked.requested.set()   # the chunked loop stops at its next boundary
+    if chunked.heeded_here():
+        chunked.requested.set()   # the fused run stops at its next boundary; train() raises then
         return
     raise KeyboardInterrupt
 
@@ -52,19 +53,25 @@ def ignore() -> None:
 
 @contextmanager
 def deferred():
-    """Within: Ctrl+C in the main thread stops at the next chunk boundary (an API user's `train`, a
-    lesson's step), where Python's own handler (or the `dlsim` command's, which does the same) is in
-    place; elsewhere (another thread, a handler of the user's own) nothing changes."""
+    """Within: Ctrl+C in the main thread stops at the next chunk boundary, where Python's own
+    handler is in place (an API user's `train`) or this module's (`handled`: a headless run or
+    lesson); elsewhere (another thread, a handler of the user's own) nothing changes."""
     main = threading.current_thread() is threading.main_thread()
     now = signal.getsignal(signal.SIGINT) if main else None
-    mine = now is signal.default_int_handler or getattr(now, "raises_keyboard_interrupt", False)
+    mine = now is signal.default_int_handler
     if mine:
         signal.signal(signal.SIGINT, _handler)
     try:
-        yield
+        with chunked.heeded():
+            yield
     finally:
         if mine:
             signal.signal(signal.SIGINT, now)
+
+
+def requested() -> bool:
+    """Whether a stop is waiting to be raised (by raise_if_requested, at the next boundary)."""
+    return chunked.requested.is_set()
 
 
 def raise_if_requested() -> None:
