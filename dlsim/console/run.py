@@ -67,7 +67,7 @@ def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect)
     training = None   # when training began (None: still loading the kernels)
     try:
         with feedback(compiling_message()):   # in a helper thread: Ctrl+C is heard while Numba works
-            stop.waiting(lambda: sim.model.warm_up(_warm_up_detail(sim, detail, writer or steps)))
+            stop.waiting(lambda: sim.model.warm_up(_warm_up_detail(sim, detail, writer is not None or steps is not None)))
         if writer:
             writer.header(sim.name, sim.config, sim.model.epoch_word)
             writer.flush()   # the first line is there as soon as training starts
