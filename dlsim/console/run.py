@@ -66,8 +66,9 @@ def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect)
     compiling_before = jit.compiles.seconds
     training = None   # when training began (None: still loading the kernels)
     try:
+        warm = _warm_up_detail(sim, detail, streamed=writer is not None or steps is not None)
         with feedback(compiling_message()):   # in a helper thread: Ctrl+C is heard while Numba works
-            stop.waiting(lambda: sim.model.warm_up(_warm_up_detail(sim, detail, writer is not None or steps is not None)))
+            stop.waiting(lambda: sim.model.warm_up(warm))
         if writer:
             writer.header(sim.name, sim.config, sim.model.epoch_word)
             writer.flush()   # the first line is there as soon as training starts
