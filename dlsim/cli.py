@@ -1,10 +1,34 @@
 """The `dlsim` command: argument parsing, friendly errors, dispatch.
 
-A user's mistake prints one line `dlsim: error: …` and exits 2; never a traceback.
+A user's mistake prints one line `dlsim: error: …` and exits 2; never a traceback. Ctrl+C prints
+`dlsim: interrupted` (or where a run stopped) and exits 130, from the first import on.
 """
-import argparse
 import os
+import signal
 import sys
+
+
+def _stop_now(signum, frame):
+    """Ctrl+C while the command starts (its modules imported) or does work with nothing to save:
+    one line and 130, at once. Not a KeyboardInterrupt: raised inside an import, an extension
+    module (NumPy) turns it into an ImportError of its own. A run with something to finish (a
+    trace) handles the signal itself meanwhile (dlsim.sim.stop.handled)."""
+    os.write(2, b"dlsim: interrupted\n")
+    os._exit(130)
+
+
+def _started_as_the_command() -> bool:
+    """`dlsim …` or `python -m dlsim …`, not a program (a test) importing this module."""
+    path = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    return (os.path.basename(path) == "dlsim"
+            or path == os.path.join(os.path.dirname(os.path.abspath(__file__)), "__main__.py"))
+
+
+if _started_as_the_command():
+    signal.signal(signal.SIGINT, _stop_now)
+
+import argparse  # noqa: E402  (after the handler: importing it is most of a start's first 30 ms)
+import threading  # noqa: E402
 
 from dlsim.version import __version__
 from dlsim.errors import UserError
@@ -126,7 +150,11 @@ def parse(argv: list[str] | None):
 
 
 def main(argv: list[str] | None = None) -> int:
+    main_thread = threading.current_thread() is threading.main_thread()
+    before = signal.getsignal(signal.SIGINT) if main_thread else None
     try:
+        if main_thread:   # installed even where the shell that started it ignored SIGINT
+            signal.signal(signal.SIGINT, _stop_now)
         return dispatch(parse(argv))
     except UserError as error:
         print(f"dlsim: error: {error}", file=sys.stderr)
@@ -137,6 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `dlsim … | head` closed the pipe: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        if main_thread and _started_as_the_command():   # the answer is given: shutting down is quick
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        elif main_thread and before is not None:   # as it was (a program calling main goes on)
+            signal.signal(signal.SIGINT, before)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from dlsim.lesson.document import Lesson
 from dlsim.lesson.player import Player, StepView
 from dlsim.lesson.text import fmt, plain
 from dlsim.protocol.numbers import count, counted, num
+from dlsim.sim import stop
 from dlsim.sim.formulas import describe
 
 RULE = "─"
@@ -78,6 +79,11 @@ def ask(view: StepView, player: Player, out) -> None:
 
 
 def play(lesson: Lesson, trace: str | None = None, out=None) -> int:
+    with stop.handled(terminate=True):   # Ctrl+C and SIGTERM: exit 130, the trace whole
+        return _play(lesson, trace, out)
+
+
+def _play(lesson: Lesson, trace: str | None, out) -> int:
     out = out or sys.stdout
     started = time.perf_counter()
     player = Player(lesson)
@@ -103,6 +109,13 @@ def play(lesson: Lesson, trace: str | None = None, out=None) -> int:
                     return 1
             if view.checkpoint is not None:
                 ask(view, player, out)
+    except KeyboardInterrupt:
+        if writer:   # the trace's last line says so, in place of the summary
+            stop.ignore()
+            writer.interrupted(player.sim.model.epoch, player.sim.model.steps)
+            writer.close()
+            writer = None
+        raise
     finally:
         if writer:
             writer.summary(player.sim.summary())

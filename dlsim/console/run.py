@@ -1,5 +1,6 @@
 """`dlsim run MODEL --headless`: train without a screen, print a summary, optionally write a trace."""
 import math
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -7,8 +8,10 @@ from contextlib import contextmanager
 from dlsim.errors import UserError
 from dlsim.models.estimate import duration, size
 from dlsim.kernels import cache, jit
+from dlsim.models import chunked
 from dlsim.protocol.events import Level
 from dlsim.protocol.numbers import count, counted, num
+from dlsim.sim import stop
 from dlsim.sim.simulator import Simulator, level_of
 from dlsim.console.trace_file import TraceError, TraceWriter
 
@@ -45,6 +48,11 @@ def _count(value: int | None, what: str) -> None:
 
 def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps: int | None,
                  trace: str | None, trace_level: str = "batch", trace_inspect: bool = False) -> int:
+    with stop.handled(terminate=True):   # Ctrl+C and SIGTERM: exit 130 with a whole trace
+        return _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect)
+
+
+def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect) -> int:
     _count(epochs, "epochs")
     _count(steps, "steps")
     if trace_level not in TRACE_LEVELS:
@@ -56,17 +64,24 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
     detail = level_of(trace_level) if writer else Level.EPOCH
     warn_if_long(sim, epochs, steps, detail)
     compiling_before = jit.compiles.seconds
-    with feedback(compiling_message()):
-        sim.model.warm_up(detail)
-    started = time.perf_counter()
-    progress = Progress(sim, epochs, steps, writer)
+    training = None   # when training began (None: still loading the kernels)
     try:
+        warm = _warm_up_detail(sim, detail, streamed=writer is not None or steps is not None)
+        with feedback(compiling_message()):   # in a helper thread: Ctrl+C is heard while Numba works
+            stop.waiting(lambda: sim.model.warm_up(warm))
+        if writer:
+            writer.header(sim.name, sim.config, sim.model.epoch_word)
+            writer.flush()   # the first line is there as soon as training starts
+        started = training = time.perf_counter()
+        progress = Progress(sim, epochs, steps, writer)
         if writer or steps is not None:
             summary = _train_streamed(sim, epochs, steps, detail, writer, progress)
         else:
             summary = _train_with_progress(sim, epochs, progress)
     except TraceError as error:
         raise UserError(str(error)) from None
+    except KeyboardInterrupt:
+        return interrupted(sim, writer, trace, training is not None)
     finally:
         if writer:
             _close(writer)
@@ -79,6 +94,37 @@ def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps
     if writer:
         print(f"trace: {writer.count} events written to {trace}")
     return 0
+
+
+def _warm_up_detail(sim: Simulator, detail: Level, streamed: bool) -> Level:
+    """What to compile before training (loading them later would happen where Ctrl+C waits for
+    it): a streamed run at epoch detail steps by compiled batches, and so does a fused run whose
+    epochs are too long for one call (dlsim.models.chunked)."""
+    return min(detail, Level.BATCH) if streamed or chunked.too_long(sim.model) else detail
+
+
+def interrupted(sim: Simulator, writer: TraceWriter | None, trace: str | None, training: bool) -> int:
+    """Ctrl+C or SIGTERM: the trace ends with a record saying so, one line says where the run
+    stopped, and the exit status is 130. Kernels still loading in a helper thread are abandoned."""
+    stop.ignore()   # a second Ctrl+C must not cut the last lines in half
+    m = sim.model
+    where = (f"after {counted(m.epoch, m.epoch_word)} and {counted(m.steps, 'step')}" if training
+             else "before training began (while the kernels loaded)")
+    kept = ""
+    if writer:
+        try:
+            if writer.bytes == 0:   # stopped before the header: the trace still says what ran
+                writer.header(sim.name, sim.config, m.epoch_word)
+            writer.interrupted(m.epoch, m.steps)
+            writer.close()
+            kept = f"; trace: {count(writer.count)} events written to {trace}, then a line saying so"
+        except TraceError as error:
+            kept = f"; {error}"
+    print(f"dlsim: interrupted {where}{kept}", file=sys.stderr, flush=True)
+    if stop.busy():   # a thread inside Numba: end now, not at interpreter shutdown
+        sys.stdout.flush()
+        os._exit(130)
+    return 130
 
 
 def _close(writer: TraceWriter) -> None:
@@ -122,6 +168,10 @@ class Progress:
         else:
             done, where = m.epoch - self.epoch0, f"{word} {count(m.epoch - self.epoch0)} of {count(self.epochs)}"
             rate = f"{count(round(done / spent))} {word}s/s" if done >= spent else f"{num(spent / max(done, 1), 1)} s/{word}"
+            inside, total = m.epoch_progress()
+            if inside:   # a long epoch going by batches (dlsim.models.chunked): how far into it
+                where += f", {inside * 100 // max(total, 1)}% of the next"
+                rate = rate if done else f"{num(spent, 1)} s so far"
         written = f", {size(self.writer.bytes)} of trace written" if self.writer else ""
         print(f"dlsim: {where} ({rate}{written}; Ctrl+C stops)", file=sys.stderr, flush=True)
 
@@ -134,8 +184,6 @@ def _train_streamed(sim: Simulator, epochs: int | None, steps: int | None, detai
             writer.write(event, sim)
         progress.tick()
     sim.on_event.append(seen)
-    if writer:
-        writer.header(sim.name, sim.config, sim.model.epoch_word)
     summary = sim.train(epochs=epochs, steps=steps, detail=detail if writer else None)
     done, total = sim.model.epoch_progress()
     if steps is not None and done == total:   # the last step finished an epoch: close it too
@@ -148,8 +196,16 @@ def _train_streamed(sim: Simulator, epochs: int | None, steps: int | None, detai
 
 def _train_with_progress(sim: Simulator, epochs: int, progress: Progress) -> dict:
     """Train on the fused path in slices, saying how far it got every few seconds on a long run."""
+    chunked.between.append(progress.tick)   # inside an epoch too long for one call, too
+    try:
+        return _train_in_slices(sim, epochs, progress)
+    finally:
+        chunked.between.remove(progress.tick)
+
+
+def _train_in_slices(sim: Simulator, epochs: int, progress: Progress) -> dict:
     done, size_ = 0, 1
-    summary = sim.summary()
+    summary = None   # not measured before training: evaluating a large set is a long compiled call
     while done < epochs:
         ran_from = sim.epoch
         t0 = time.perf_counter()

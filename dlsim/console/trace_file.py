@@ -5,6 +5,8 @@ Line 1 is a header, then one line per event, then a summary:
   {"type": "event", "n": 1, "epoch": 0, "op": "batch", "phase": "update", "path": "mlp",
    "level": "batch", "closes": "batch", "values": {"step": 1, "loss": 0.69, "params": {...}, "grads": {...}}}
   {"type": "summary", "epochs": 10, "steps": 10, "train_acc": 0.98, ...}
+A run stopped by Ctrl+C or SIGTERM ends instead with {"type": "interrupted", "epochs": 3, "steps": 40}
+(the epochs and updates done when it stopped; the lines before it are complete).
 With --trace-inspect each event line also has "inspect": what the app's pictures show at that event
 (Simulator.inspect: the names the network's model lists in `inspected`), written when it changed:
 the first line has every name; each later line only the names whose value changed since the line
@@ -157,6 +159,10 @@ class TraceWriter:
 
     def summary(self, summary: dict) -> None:
         self._line({"type": "summary", **summary})
+
+    def interrupted(self, epochs: int, steps: int) -> None:
+        """The last line of a run stopped by Ctrl+C or SIGTERM, in place of the summary."""
+        self._line({"type": "interrupted", "epochs": epochs, "steps": steps})
 
     def close(self) -> None:
         """Write what is left and close; TraceError if the last write fails (the file is closed)."""

@@ -23,6 +23,7 @@ from dlsim.kernels import activations as act
 from dlsim.kernels import cnn as ck
 from dlsim.kernels import conv as cv
 from dlsim.kernels import losses, optimizers
+from dlsim.models import chunked
 from dlsim.models import cnn_estimate, cnn_net
 from dlsim.models import options as opt
 from dlsim.models.flat_parameters import FlatParameters
@@ -278,11 +279,16 @@ class CNN(CNNInspect, FlatParameters, MiniBatched):
 
     # --- the fused path ------------------------------------------------------------------------------
     def train_fused(self, epochs, every=1):
+        """Up to `epochs` epochs on the compiled path (see _train_fused); an epoch too long for one
+        compiled call goes by batches, so that a stop takes effect within a chunk (models/chunked)."""
+        return chunked.fused(self, epochs, lambda n: self._train_fused(n, every))
+
+    def _train_fused(self, epochs, every=1):
         """Train on the compiled path, `every` epochs per call, evaluating after each call. Must start at
         an epoch boundary; stops after an epoch whose loss is not finite."""
         assert self.batch_index == 0 and self.sample == 0, "train_fused starts at an epoch boundary"
         done = 0
-        while done < epochs:
+        while done < epochs and not chunked.requested.is_set():   # a stop: between two calls
             n = min(every, epochs - done)
             orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
             epoch_losses = np.zeros(n)

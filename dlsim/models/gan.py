@@ -25,6 +25,7 @@ from dlsim.kernels import activations as act
 from dlsim.kernels import dense, losses, optimizers
 from dlsim.kernels import gan as gan_kernels
 from dlsim.kernels.gan import G_LOSSES
+from dlsim.models import chunked
 from dlsim.models import gan_estimate, gan_stepped
 from dlsim.models import gan_data  # noqa: F401 (registers the GAN's distributions as point sets)
 from dlsim.models import options as opt
@@ -345,6 +346,11 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
 
     # --- the fused path ------------------------------------------------------------------------
     def train_fused(self, epochs, every=1):
+        """Up to `epochs` epochs on the compiled path (see _train_fused); an epoch too long for one
+        compiled call goes by batches, so that a stop takes effect within a chunk (models/chunked)."""
+        return chunked.fused(self, epochs, lambda n: self._train_fused(n, every))
+
+    def _train_fused(self, epochs, every=1):
         """Whole iterations per compiled call (at most `every`), evaluated after each call.
         Starts at an iteration boundary; stops after one whose loss is not finite."""
         assert self.sub == 0 and self.sample == 0, "train_fused starts at an iteration boundary"
@@ -352,7 +358,7 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         plan = self.plan()
         for net in set(plan):
             self.fresh_optimizer(net)
-        while done < epochs:
+        while done < epochs and not chunked.requested.is_set():   # a stop: between two calls
             fits = DRAWN_BYTES // drawn_bytes(self.config["k"], self.batch, self.config["z_dim"])
             n = min(every, epochs - done, FUSED_CHUNK, max(1, fits))
             batches = [self.draws(self.epoch + e) for e in range(n)]

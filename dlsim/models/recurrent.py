@@ -19,6 +19,7 @@ from dlsim.errors import UserError
 from dlsim.kernels import optimizers
 from dlsim.kernels import recurrent as rc
 from dlsim.kernels.recurrent_reference import unpack
+from dlsim.models import chunked
 from dlsim.models import recurrent_estimate, recurrent_data
 from dlsim.models.batched import MiniBatched
 from dlsim.models.flat_parameters import FlatParameters
@@ -239,10 +240,15 @@ class Recurrent(SequencePictures, SequenceTargets, FlatParameters, MiniBatched):
 
     # --- the fused path ------------------------------------------------------------------------
     def train_fused(self, epochs, every=1):
+        """Up to `epochs` epochs on the compiled path (see _train_fused); an epoch too long for one
+        compiled call goes by batches, so that a stop takes effect within a chunk (models/chunked)."""
+        return chunked.fused(self, epochs, lambda n: self._train_fused(n, every))
+
+    def _train_fused(self, epochs, every=1):
         """Whole epochs per compiled call (`every` at a time, evaluating after each call)."""
         assert self.batch_index == 0 and self.sample == 0, "train_fused starts at an epoch boundary"
         done = 0
-        while done < epochs:
+        while done < epochs and not chunked.requested.is_set():   # a stop: between two calls
             n = min(every, epochs - done, FUSED_CHUNK)
             orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
             losses, norms = np.zeros(n), np.zeros(n)

@@ -18,6 +18,7 @@ import numpy as np
 
 from dlsim.kernels import som as kernel
 from dlsim.kernels.som_reference import grid_positions
+from dlsim.models import chunked
 from dlsim.models import options as opt
 from dlsim.errors import UserError
 from dlsim.models.base import Model
@@ -187,10 +188,15 @@ class SOM(Inspect, Model):
 
     # --- whole-run helpers -------------------------------------------------------------------
     def train_fused(self, epochs, every=1):
+        """Up to `epochs` epochs on the compiled path (see _train_fused); an epoch too long for one
+        compiled call goes by batches, so that a stop takes effect within a chunk (models/chunked)."""
+        return chunked.fused(self, epochs, lambda n: self._train_fused(n, every))
+
+    def _train_fused(self, epochs, every=1):
         """Whole epochs per compiled call; every epoch's errors are computed and recorded."""
         assert self.index == 0, "train_fused starts at an epoch boundary"
         done = 0
-        while done < epochs:
+        while done < epochs and not chunked.requested.is_set():   # a stop: between two calls
             n = min(epochs - done, FUSED_CHUNK)
             orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
             qe, te = np.zeros(n), np.zeros(n)

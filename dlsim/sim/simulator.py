@@ -13,7 +13,7 @@ from dlsim.models import model_class
 from dlsim.models.estimate import Estimate
 from dlsim.models.options import current_name, resolve
 from dlsim.protocol import datasets
-from dlsim.sim import arguments, cursor
+from dlsim.sim import arguments, cursor, stop
 from dlsim.sim.arguments import clip, shown
 from dlsim.sim.cursor import Cursor
 from dlsim.protocol.events import LEVELS, Event, Level
@@ -333,14 +333,19 @@ class Simulator:
         if self.on_event or until is not None or steps is not None or detail is not None:
             self.stepper.step(None, until=enough, detail=Level.BATCH if detail is None else detail)
             return self.summary()
+        with stop.deferred():   # Ctrl+C stops the fused run between two compiled chunks, whole
+            self._train_fused(epochs, done, enough)
+        stop.raise_if_requested()
+        return self.summary()
+
+    def _train_fused(self, epochs: int, done: dict, enough: Callable[[Event], bool]) -> None:
         finished = None
         if not self.at_epoch_boundary():   # the fused path starts at an epoch boundary: get there first
-            self.stepper.step(Level.EPOCH, until=enough, detail=Level.BATCH)
+            self.stepper.step(Level.EPOCH, until=lambda e: enough(e) or stop.requested(), detail=Level.BATCH)
             if not self.at_epoch_boundary() or done["epochs"] >= epochs or self.model.converged() or self.nonfinite():
-                return self.summary()
+                return
             finished = self.model.epoch   # counted in `epochs`: the run's summary says so
         self.stepper.run(epochs - done["epochs"], finished=finished)
-        return self.summary()
 
     def nonfinite(self) -> bool:
         """True once a parameter is NaN or ∞: training cannot go on from here."""
