@@ -46,6 +46,6 @@ class Paged(Focusable):
         if self.pages <= 1:
             return name
         page = f"{self.page + 1}/{self.pages}"
-        options = (f"{name} · {where} · {HINT}", f"{where} · {page} · {HINT}", f"{where} · {HINT}",
-                   f"{where} · {page} · PgDn", f"{where} · PgDn", f"{page} · {HINT}", f"{page} · PgDn", page)
+        options = (f"{name} · {where} · {HINT}", f"{where} · {page} · {HINT}", f"{where} · {page} · PgDn",
+                   f"{where} · {HINT}", f"{where} · PgDn", f"{page} · {HINT}", f"{page} · PgDn", page)
         return next((text for text in options if len(text) <= width - 2), options[-1])

@@ -96,7 +96,8 @@ def out_of_view(m: Matrix, v: View) -> str:
 def _span(m: Matrix | None, first: int, last: int) -> str:
     label = (lambda r: m.row_label(r)) if m is not None else str
     if m is not None and last == m.values.shape[0] and first < last:   # the bias row after weights
-        return (f"{first}–{last - 1}, b" if first < last - 1 else f"{first}, b")
+        # by the rows' own labels (an LSTM's x0 h0 …), as the heatmap writes them
+        return (f"{label(first)}–{label(last - 1)}, b" if first < last - 1 else f"{label(first)}, b")
     return label(first) if first == last else f"{label(first)}–{label(last)}"
 
 
@@ -171,10 +172,10 @@ class WeightsPanel(Panel):
         return out
 
     def _tabs(self, word: str | None, count: int, layer: int, m: Matrix, scale: float, width: int) -> Cells:
-        """"layer  0  1  2  x→h1 2→3 · W[i,j] · ±9 = 2.82". Where the line is short the labels go
+        """"layer  0  1  2  x→h1 2→3 · W[i,j] · ±9 = 2.820". Where the line is short the labels go
         first, then the word "layer"; the legend's number is never cut, and neither is ∂L/∂W while
         the cells are gradients (without it they would read as weights)."""
-        legend = f"±9 = {num(scale, 2)}" if scale > 0 else "all 0"   # cell = sign and size 1..9 of |w|
+        legend = f"±9 = {num(scale)}" if scale > 0 else "all 0"   # cell = sign and size 1..9 of |w|
         labels = [f"{m.inputs}→{m.outputs} {m.title}", f"{m.kind}[i,j]", legend]
         tried = [(True, labels), (True, labels[1:])]
         if m.kind.startswith("∂"):   # gradients (∂L/∂W, a CNN's ∂L/∂K): said even without "layer"

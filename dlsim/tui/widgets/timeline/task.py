@@ -3,7 +3,7 @@ step), the answer against the truth for a few sequences (memory and counting tas
 network writes itself, a character at a time (characters)."""
 import numpy as np
 
-from dlsim.protocol.numbers import num
+from dlsim.protocol.numbers import num, row
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
@@ -63,8 +63,9 @@ class TaskPanel(Panel):
         out = [[(f"test: {right}/{len(answers)} right"[:width], st.plain(bold=True))]]
         for a in answers[:height - 1]:
             mark, style = ("✓", RIGHT) if a["right"] else ("✗", WRONG)
-            text = f"{a['seq']:>3}: truth {a['truth']} → {a['answer']}  {a['inputs']}"
-            out.append([(mark + " ", style), (text[:width - 2], st.plain())])
+            text = f"{row(a['seq']):>4}: truth {a['truth']} → {a['answer']}"
+            inputs = glimpse(a["inputs"], width - 2 - len(text) - 2)
+            out.append([(mark + " ", style), ((text + (f"  {inputs}" if inputs else ""))[:width - 2], st.plain())])
         return out
 
     def _text(self, generated, width, height) -> list[Cells]:
@@ -81,15 +82,28 @@ class TaskPanel(Panel):
         return out[:height]
 
 
+def glimpse(words: str, width: int) -> str:
+    """As many whole words (numbers) of the inputs' glimpse as fit, "…" where some were left out:
+    never a number cut in the middle."""
+    parts = words.split(" ")
+    for n in range(len(parts), 0, -1):
+        shown = " ".join(parts[:n])
+        if n < len(parts) and parts[n - 1] != "…":
+            shown += " …"
+        if len(shown) <= width:
+            return shown
+    return ""
+
+
 def answer_rows(answers, X, classes: bool) -> list[dict]:
     """The answers list's lines from the model's answers ((sequence, truth, answer, right) each) and
     those sequences' inputs X: a glimpse of the inputs, the truth and the answer as text."""
     out = []
     for (s, truth, answer, right), x in zip(answers, X):
         if x.shape[1] == 1:
-            inputs = " ".join(f"{v:+.1f}".replace("-", "−") for v in x[:4, 0]) + (" …" if len(x) > 4 else "")
+            inputs = " ".join(num(v) for v in x[:4, 0]) + (" …" if len(x) > 4 else "")
         else:
-            inputs = "marked " + " + ".join(num(v, 2) for v in x[x[:, 1] > 0, 0])
+            inputs = "marked " + " + ".join(num(v) for v in x[x[:, 1] > 0, 0])
         shown = (str(int(truth)), str(int(answer))) if classes else (num(truth), num(answer))
         out.append({"seq": s, "inputs": inputs, "truth": shown[0], "answer": shown[1], "right": bool(right)})
     return out
