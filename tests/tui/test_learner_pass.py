@@ -133,3 +133,68 @@ async def test_the_data_plot_says_its_classes_in_one_wording_and_the_sample_by_i
         await settle(pilot)
         assert str(app.screen.query_one(DecisionPlot).border_title) == "data · classes o 0 · x 1"
     assert sample_note(17, np.array([0.45, 0.687]), 60) == "sample #17 (0.450, 0.687)"
+
+
+def test_the_gans_play_speeds_say_its_own_words():
+    from dlsim.tui.views.gan import GANView
+    from dlsim.tui.views.som import SOMView
+    gan, som = GANView.__new__(GANView), SOMView.__new__(SOMView)
+    assert gan.speed_label("10 epochs/s") == "10 iterations/s"      # was "10 epochs/s" beside "by iteration"
+    assert gan.speed_label("10 batches/s") == "10 steps/s" and som.speed_label("8 layers/s") == "8 passes/s"
+
+
+async def test_a_selected_weights_value_and_last_change_never_cut_a_number():
+    warmup.warm("cnn")
+    app = make_app("cnn")
+    async with app.run_test(size=(80, 24)) as pilot:   # the CNN's weights panel: 24 columns here
+        await settle(pilot)
+        await pilot.press("w")
+        for _ in range(3):       # a few updates: the last change is "… at step 3"
+            await pilot.press("4", "right")
+        await settle(pilot)
+        sim = sim_view(app)
+        name, index = sim.ui.selected
+        value = num(float(sim.session.model.params[name][index]), 6)
+        text = text_of(app.screen.query_one(WeightsPanel))
+        assert f"= {value}" in text, text
+        line = next(row for row in text.splitlines() if "→" in row)
+        assert re.search(r"at step \d[\d,]*\s*$", line) or line.rstrip().endswith("…"), line
+
+
+async def test_the_rnns_sine_panel_names_its_sequence_whole_by_row():
+    warmup.warm("rnn")
+    app = make_app("rnn")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right", "right")
+        await settle(pilot)
+        seen = sim_view(app).session.sim.inspect()
+        first = text_of(app.screen.query_one(TaskPanel)).splitlines()[0].rstrip()
+        assert f"#{seen['sequence']}" in first or first.endswith("ŷ_t"), first
+        assert re.search(rf"#{seen['sequence']}\b", first) or "#" not in first
+
+
+async def test_the_cnns_arithmetic_line_keeps_its_last_number_whole_at_80x24():
+    from dlsim.tui.widgets.image.stage import StagePanel
+    warmup.warm("cnn")
+    app = make_app("cnn")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*["right"] * 4)
+        await settle(pilot)
+        text = text_of(app.screen.query_one(StagePanel))
+        said = " ".join(row.strip() for row in text.splitlines() if "relu" in row or "Σ" in row or "= z" in row)
+        assert "Σ = " in said and re.search(r"a [−-]?\d+\.\d{3}", said), text
+
+
+async def test_the_network_graph_writes_an_input_as_the_data_panel_does():
+    app = make_app("mlp")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*["right"] * 4)
+        await settle(pilot)
+        from dlsim.tui.widgets.network.graph import NetworkGraph
+        graph = text_of(app.screen.query_one(NetworkGraph))
+        note = str(app.screen.query_one(DecisionPlot).border_subtitle)
+        point = re.search(r"\(([^,]+), ([^)]+)\)", note)
+        assert point and point.group(1) in graph and point.group(2) in graph, (note, graph)

@@ -3,7 +3,7 @@ step), the answer against the truth for a few sequences (memory and counting tas
 network writes itself, a character at a time (characters)."""
 import numpy as np
 
-from dlsim.protocol.numbers import num, row
+from dlsim.protocol.numbers import num, row as data_row
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
@@ -46,10 +46,11 @@ class TaskPanel(Panel):
         canvas.polyline(*xy(y), key=0, power=0, dash=2)
         if len(pred):
             canvas.polyline(*xy(pred), key=1, power=1)
-        words = f"sequence {tr['sequence']}: ┄ target y_t, ━ prediction ŷ_t"
-        if len(words) > width:   # beside the curves at 80×24: the key first
-            words = f"┄ y_t ━ ŷ_t · seq {tr['sequence']}"
-        out = [[(words[:width], DIM)]]
+        seq = data_row(tr["sequence"])   # the data's row, as the status line's "seq 1/16 #175" names it
+        texts = (f"sequence {seq}: ┄ target y_t, ━ prediction ŷ_t", f"{seq}: ┄ target y_t, ━ prediction ŷ_t",
+                 f"┄ y_t ━ ŷ_t · seq {seq}", f"┄ y_t ━ ŷ_t · {seq}", "┄ y_t ━ ŷ_t")   # the key first where narrow
+        words = next((text for text in texts if len(text) <= width), texts[-1][:width])
+        out = [[(words, DIM)]]
         for r in range(height - 1):
             row: Cells = []
             for c in range(width):
@@ -63,7 +64,7 @@ class TaskPanel(Panel):
         out = [[(f"test: {right}/{len(answers)} right"[:width], st.plain(bold=True))]]
         for a in answers[:height - 1]:
             mark, style = ("✓", RIGHT) if a["right"] else ("✗", WRONG)
-            text = f"{row(a['seq']):>4}: truth {a['truth']} → {a['answer']}"
+            text = f"{data_row(a['seq']):>4}: truth {a['truth']} → {a['answer']}"
             inputs = glimpse(a["inputs"], width - 2 - len(text) - 2)
             out.append([(mark + " ", style), ((text + (f"  {inputs}" if inputs else ""))[:width - 2], st.plain())])
         return out
