@@ -15,7 +15,7 @@ from dlsim.tui.widgets.image.classes import ClassesPanel
 from dlsim.tui.widgets.image.kernels import KernelsPanel
 from dlsim.tui.widgets.network.weights import WeightsPanel
 from dlsim.tui.widgets.timeline.cell import CellPanel, equations
-from dlsim.tui.widgets.timeline.task import TaskPanel, glimpse
+from dlsim.tui.widgets.timeline.task import TaskPanel, fitting, glimpse
 from dlsim.tui.widgets.timeline.unrolled import Timeline
 
 from .conftest import make_app, settle, sim_view, text_of
@@ -80,7 +80,8 @@ async def test_a_memory_tasks_answers_name_sequences_by_row_and_cut_no_input():
             tail = row.split("  ", 2)[-1] if row.count("  ") >= 2 else ""
             for token in tail.split():
                 assert token in ("…", "marked", "+") or NUMBER.fullmatch(token), row
-    assert glimpse("−1.000 1.000 0.500 …", 14) == "−1.000 1.000 …" and glimpse("−1.000 1.000", 5) == ""
+    assert glimpse("−1.000 1.000 0.500 …", 2) == "−1.000 1.000 …" and glimpse("−1.000 1.000", 0) == ""
+    assert fitting("−1.000 1.000 0.500 …", 14) == 2 and fitting("−1.000 1.000", 5) == 0
 
 
 async def test_a_lesson_at_80x24_reaches_every_cnn_kernel_by_the_right_panels_pages():
@@ -185,16 +186,3 @@ async def test_the_cnns_arithmetic_line_keeps_its_last_number_whole_at_80x24():
         text = text_of(app.screen.query_one(StagePanel))
         said = " ".join(row.strip() for row in text.splitlines() if "relu" in row or "Σ" in row or "= z" in row)
         assert "Σ = " in said and re.search(r"a [−-]?\d+\.\d{3}", said), text
-
-
-async def test_the_network_graph_writes_an_input_as_the_data_panel_does():
-    app = make_app("mlp")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press(*["right"] * 4)
-        await settle(pilot)
-        from dlsim.tui.widgets.network.graph import NetworkGraph
-        graph = text_of(app.screen.query_one(NetworkGraph))
-        note = str(app.screen.query_one(DecisionPlot).border_subtitle)
-        point = re.search(r"\(([^,]+), ([^)]+)\)", note)
-        assert point and point.group(1) in graph and point.group(2) in graph, (note, graph)

@@ -275,7 +275,7 @@ class StagePanel(Focusable):
             parts = [f"∂K += window·δ at {(v['r'], v['c'])}"]
             grids = [("window", window), (f"× δ {num(v['delta'])} → ∂K", np.array(v["total"][:per]).reshape(k, k))]
         else:
-            parts = [f"Σ = {num(v['sum'])}", f" + b {fac(v['bias'])}", f" = z {num(v['z'])}"]
+            parts = [f"Σ = {num(v['sum'])}", f"  + b {fac(v['bias'])}", f"  = z {num(v['z'])}"]
             if "a" in v:
                 parts.append(f"  → {v['fn']} → a {num(v['a'])}")
             grids = [("window", window), ("× kernel =", np.array(v["products"][:per]).reshape(k, k))]

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
@@ -105,11 +104,7 @@ class NetworkGraph(Panel):
             v = node.value
             glyph = "·" if v is None or abs(v) < 0.05 else "+" if v > 0 else st.MINUS
             return (node.prefix[:1] if node.active and node.prefix else glyph) + " "
-        room = width - len(node.prefix)
-        full = num(node.value) if node.value is not None else ""
-        # the number as every panel writes it (the data's 0.687, not +0.69) where it fits the node,
-        # else the heatmap cell's short form
-        text = full.rjust(room) if full and len(full) <= room else st.short(node.value, room)
+        text = st.short(node.value, width - len(node.prefix))
         return (node.prefix + text)[:width]
 
     @staticmethod

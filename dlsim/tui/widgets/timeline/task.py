@@ -62,11 +62,15 @@ class TaskPanel(Panel):
     def _answers(self, answers, width, height) -> list[Cells]:
         right = sum(1 for a in answers if a["right"])
         out = [[(f"test: {right}/{len(answers)} right"[:width], st.plain(bold=True))]]
-        for a in answers[:height - 1]:
+        shown = answers[:height - 1]
+        marks = max((len(data_row(a["seq"])) for a in shown), default=2)
+        heads = [f"{data_row(a['seq']):>{marks}}: truth {a['truth']} → {a['answer']}" for a in shown]
+        # the inputs' glimpse: as many whole numbers on every line as fit on the longest, or none
+        n = min((fitting(a["inputs"], width - 4 - len(head)) for a, head in zip(shown, heads)), default=0)
+        for a, head in zip(shown, heads):
             mark, style = ("✓", RIGHT) if a["right"] else ("✗", WRONG)
-            text = f"{data_row(a['seq']):>4}: truth {a['truth']} → {a['answer']}"
-            inputs = glimpse(a["inputs"], width - 2 - len(text) - 2)
-            out.append([(mark + " ", style), ((text + (f"  {inputs}" if inputs else ""))[:width - 2], st.plain())])
+            inputs = glimpse(a["inputs"], n)
+            out.append([(mark + " ", style), ((head + (f"  {inputs}" if inputs else ""))[:width - 2], st.plain())])
         return out
 
     def _text(self, generated, width, height) -> list[Cells]:
@@ -83,17 +87,18 @@ class TaskPanel(Panel):
         return out[:height]
 
 
-def glimpse(words: str, width: int) -> str:
-    """As many whole words (numbers) of the inputs' glimpse as fit, "…" where some were left out:
-    never a number cut in the middle."""
-    parts = words.split(" ")
-    for n in range(len(parts), 0, -1):
-        shown = " ".join(parts[:n])
-        if n < len(parts) and parts[n - 1] != "…":
-            shown += " …"
-        if len(shown) <= width:
-            return shown
-    return ""
+def glimpse(words: str, n: int) -> str:
+    """The first n words (numbers) of the inputs' glimpse, "…" where some are left out; "" for none."""
+    parts = [w for w in words.split(" ") if w != "…"]
+    if n <= 0:
+        return ""
+    return " ".join(parts[:n]) + (" …" if n < len(parts) or words.endswith("…") else "")
+
+
+def fitting(words: str, width: int) -> int:
+    """How many of the glimpse's words fit in width, whole (with the "…" that says more follow)."""
+    parts = [w for w in words.split(" ") if w != "…"]
+    return next((n for n in range(len(parts), 0, -1) if len(glimpse(words, n)) <= width), 0)
 
 
 def answer_rows(answers, X, classes: bool) -> list[dict]:
