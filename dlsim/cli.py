@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     length.add_argument("--steps", type=int, help="parameter updates to train (headless)")
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="an option, e.g. --set lr=0.1 --set hidden=16,16 (repeatable)")
+    run.add_argument("--force", action="store_true",
+                     help="start even a configuration whose one epoch is estimated past the time "
+                     "limit (10 min, or DLSIM_TIME_BUDGET seconds)")
     run.add_argument("--trace", metavar="FILE", help="write the event stream as JSON Lines")
     run.add_argument("--trace-level", metavar="LEVEL",
                      help="finest events in the trace: op (every event), batch (default: "
@@ -78,6 +81,8 @@ def dispatch(args) -> int:
         if given is not None and flag not in options:
             options[flag] = given
     seed = options.pop("seed", 0)
+    if args.force:   # reaches the Simulator beside the options: it lifts the time limit (sim.time_budget)
+        options["force"] = True
     check_trace_flags(args.trace, args.trace_level)
     if args.trace_inspect and args.trace is None:
         raise UserError("--trace-inspect needs --trace FILE (it says what each traced event carries)")

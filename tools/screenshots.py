@@ -18,7 +18,8 @@ from dlsim.tui.session import Session
 from dlsim.tui.views import views
 
 SCENES = [
-    # (file, size, model or None or "lesson:NAME", options, epochs trained first, keys)
+    # (file, size, model or None or "lesson:NAME", options, epochs trained first, keys); a key
+    # "focus:SELECTOR" focuses that widget, as a click would
     ("home", (100, 30), None, {}, 0, []),
     ("mlp-forward", (120, 40), "mlp", {"hidden": [4, 3], "dataset": "circle"}, 0,
      ["5", "right", "1", "right", "right", "right", "right"]),
@@ -34,12 +35,22 @@ SCENES = [
     ("mlp-compact-80x24", (80, 24), "mlp", {"dataset": "moons"}, 500, ["2", "right", "right"]),
     ("lesson", (120, 40), "lesson:perceptron-and", {}, 0, ["n", "b", "n", "b"]),
     ("som-colours", (120, 40), "som", {}, 12, ["3", "right", "2", "right", "1", "right", "right", "right"]),
+    # the grid drawn over the data: nodes joined by their links, the BMU and the nodes within σ
+    ("som-grid", (120, 40), "som", {"dataset": "moons", "rows": 6, "cols": 6, "sigma": 2.0,
+                                    "topology": "hexagonal"}, 2,
+     ["3", "right", "right", "right", "2", "right", "1", "right", "right", "right"]),
     ("cnn-digits", (120, 40), "cnn", {"dataset": "digits", "samples": 600, "optimizer": "adam", "lr": 0.01}, 5,
      ["3", "right", "1", *["right"] * 17]),
+    # a feature map's cell chosen on the stage: its z and a = relu(z), read from the model
+    ("cnn-cell", (120, 40), "cnn", {"dataset": "digits", "samples": 600, "optimizer": "adam", "lr": 0.01}, 5,
+     ["5", "right", "3", "right", "focus:StagePanel", "down", "down", "shift+right"]),
     # the RNN after 20 epochs on sine waves, eight time steps into a sequence's forward pass
     ("rnn-sine", (120, 40), "rnn", {}, 20, ["3", "right", "2", *["right"] * 8]),
     # the LSTM after 20 epochs on remember-the-first-bit (20 noise steps), 14 steps back into BPTT
     ("lstm-first-bit", (120, 40), "lstm", {}, 20, ["3", "right", "2", *["right"] * 35]),
+    # the cell diagram of unit 2 at a step of a sequence's forward pass, picked in the timeline
+    ("lstm-cell", (120, 40), "lstm", {}, 20,
+     ["4", "right", "2", *["right"] * 6, "focus:#graph", "down", "shift+left"]),
     # a D step, then a G step layer by layer up to the push D gives its first fake point
     ("gan-ring", (120, 40), "gan", {}, 600, ["4", "right", "2", *["right"] * 10]),
 ]
@@ -58,7 +69,10 @@ async def shoot(name, size, model, options, epochs, keys, folder: Path) -> Path:
     async with app.run_test(size=size) as pilot:
         await pilot.pause(0.2)
         for key in keys:
-            await pilot.press(key)
+            if key.startswith("focus:"):
+                app.screen.query_one(key.split(":", 1)[1]).focus()
+            else:
+                await pilot.press(key)
         await pilot.pause(0.3)
         path = folder / f"{name}.svg"
         app.save_screenshot(str(path))

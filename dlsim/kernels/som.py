@@ -36,10 +36,12 @@ def node_distance2(x, W, j):
 
 @inline
 def better(d2, j, best, best_d2, second, second_d2):
-    """Fold node j (at squared distance d2) into the running (best, runner-up); ties keep the lower index."""
-    if d2 < best_d2:
+    """Fold node j (at squared distance d2) into the running (best, runner-up); ties keep the lower index.
+    An empty slot (−1) takes any node, even one whose distance overflowed to ∞ (weights of 1e154):
+    the search names a node whatever the weights, never −1."""
+    if best < 0 or d2 < best_d2:
         return j, d2, best, best_d2
-    if d2 < second_d2:
+    if second < 0 or d2 < second_d2:
         return best, best_d2, j, d2
     return best, best_d2, second, second_d2
 

@@ -12,16 +12,15 @@ the headless runner drive the same Player, so both show the same numbers.
     view = player.next()           # None past the last step
     view = player.previous()       # the state of the step before, restored exactly
 """
-from collections import deque
-
 import numpy as np
 
 from dlsim.sim.simulator import Simulator
 from dlsim.errors import UserError
 from dlsim.lesson.document import Action, Checkpoint, Lesson, LessonError, Problem, Step
+from dlsim.lesson.kept_events import Latest, Updates, window
 from dlsim.lesson.quantities import Missing, Scope
-from dlsim.lesson.text import fmt, render
-from dlsim.lesson.step_view import Grade, Outcome, StepView, default_question, touches
+from dlsim.lesson.text import fmt, render, shows_formulas
+from dlsim.lesson.step_view import Grade, Outcome, StepView, default_question
 from dlsim.sim.stepper import HistoryLimit
 
 
@@ -38,8 +37,8 @@ class Player:
         self.view: StepView | None = None
         self.answers: dict[int, Grade] = {}
         self._mark = None
-        self._last_step = _kept()        # events of the latest @step line, for {formulas}
-        self._recent = _kept()           # events since the last @run/@set/@param/@reset
+        self._last_step = window(False)  # events of the latest @step line, for {formulas}
+        self._recent = Latest()          # events since the last @run/@set/@param/@reset, by kind
         self._stale = False              # sim.last predates a @set/@param/@reset
 
     # --- moving --------------------------------------------------------------------------------
@@ -106,7 +105,7 @@ class Player:
         with self.sim.muted():
             self.sim.config = dict(self._initial)
             self.sim.build()
-            self._stale, self._recent = False, _kept()
+            self._stale, self._recent = False, Latest()
             for i in range(index + 1):
                 self._open(i, quiet=True)
         self._mark = self._fingerprint()
@@ -120,12 +119,15 @@ class Player:
                 before = self.scope().value(asked.subject.args[0])
             except Missing as why:      # inside a sample: the update events will tell
                 before = why
-        events = _kept()
-        self._last_step = _kept()
+        # what this step's narration and the previous step's prediction read, and no more
+        formulas = shows_formulas(step.narration)
+        events = window(formulas)
+        self._last_step = window(formulas)
+        updates = Updates(asked.subject.args[0] if asked and asked.kind == "change" else None)
         for action in step.actions:
-            self._apply(action, events)
+            self._apply(action, (events, updates), formulas)
         scope = self.scope()
-        outcomes = [self._settle(asked, before, scope, events)] if asked else []
+        outcomes = [self._settle(asked, before, scope, updates)] if asked else []
         for expectation in step.expectations:
             held, value = self._guard(expectation.line, lambda: scope.holds(expectation.condition))
             c = expectation.condition
@@ -157,17 +159,18 @@ class Player:
         if self.progress:
             self.progress.visit(self.lesson.name, self.index, len(self))
 
-    def _apply(self, action: Action, events: list) -> None:
+    def _apply(self, action: Action, keeps: tuple, formulas: bool) -> None:
         sim, a = self.sim, action.args
 
         def collect(event):
-            events.append(event)
+            for kept in keeps:
+                kept.append(event)
             self._last_step.append(event)
             self._recent.append(event)
 
         def run():
             if action.kind in ("step", "back"):
-                self._last_step, self._stale = _kept(), False
+                self._last_step, self._stale = window(formulas), False
                 sim.on_event.append(collect)
                 try:
                     for _ in range(a["count"]):
@@ -175,7 +178,7 @@ class Player:
                 finally:
                     sim.on_event.remove(collect)
                 if action.kind == "back":
-                    self._recent = _kept()    # the events stepped over are undone
+                    self._recent = Latest()    # the events stepped over are undone
             elif action.kind == "run" and "until" in a:
                 for _ in range(a["max_epochs"]):
                     if self.scope().holds(a["until"])[0] or sim.diverged():
@@ -194,7 +197,7 @@ class Player:
             elif action.kind == "reset":
                 sim.reset()
         if action.kind not in ("step", "back"):
-            self._recent = _kept()              # their values describe a state about to go
+            self._recent = Latest()             # their values describe a state about to go
         self._guard(action.line, run)
         if action.kind not in ("step", "back"):
             self._stale = action.kind != "run"  # a run's last event is its own (or skipped)
@@ -202,13 +205,12 @@ class Player:
     def _value(self, quantity, line: int):
         return self._guard(line, lambda: self.scope().value(quantity))
 
-    def _settle(self, cp: Checkpoint, before, scope: Scope, events) -> Outcome:
+    def _settle(self, cp: Checkpoint, before, scope: Scope, updates: Updates) -> Outcome:
         """Whether the lesson's own answer to the previous step's question came true."""
         subject = cp.subject
         if cp.kind == "change":
-            updates = [e for e in events if e.op == "update" and touches(e.path, subject.args[0])]
-            if updates:     # the update events say it exactly, even inside a sample
-                before, after = updates[0].values["old"], updates[-1].values["new"]
+            if updates.first is not None:   # the update events say it exactly, even inside a sample
+                before, after = updates.first.values["old"], updates.last.values["new"]
             else:
                 if isinstance(before, Missing):
                     self._fail(cp.line, str(before))
@@ -253,10 +255,3 @@ class Player:
         params = tuple(v.tobytes() for v in sim.model.params.values())
         return (id(sim.model), sim.position, sim.epoch, sim.model.steps, params,
                 tuple(sorted((k, str(v)) for k, v in sim.config.items())))
-
-
-KEPT_EVENTS = 20_000   # the latest events a lesson step keeps: `@step 100000 epoch` pulls billions
-
-
-def _kept() -> deque:
-    return deque(maxlen=KEPT_EVENTS)

@@ -36,7 +36,7 @@ class StepView:
     because: str                               # its explanation, filled
     highlight: Highlight | None
     outcomes: tuple[Outcome, ...]
-    events: tuple = field(default=(), repr=False)   # events this step's @step lines produced
+    events: tuple = field(default=(), repr=False)   # its @step lines' events: those {formulas} lists, else the last
 
 
 def default_question(cp: Checkpoint) -> str:

@@ -37,6 +37,11 @@ def placeholders(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def shows_formulas(text: str) -> bool:
+    """Whether `text` lists its step's events ({formulas}): only then does the step keep them."""
+    return any(split_placeholder(body)[0] == "formulas" for _, body in placeholders(text))
+
+
 def stray_braces(text: str) -> list[int]:
     """Line offsets of braces that open or close no placeholder (`{z` with no `}`, a lone `}`)."""
     rest = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)

@@ -2,36 +2,24 @@
 
 Builds the network the lesson describes (cheap: nothing trains) and follows the lesson's @set lines,
 so that a name is checked against the network as it is at that step. The event values a name may
-refer to (`z`, `delta`…) are learnt from a short probe run of the same network on four samples.
+refer to (`z`, `delta`…), the event paths a `PATH.KEY` may name (`layer[0].kernel[3]`, `t[19]`) and the
+shapes of their values are learnt from short probe runs of the same network (event_paths.py).
 """
 import dataclasses
 
 from dlsim.errors import UserError, suggest
 from dlsim.lesson.document import Checkpoint, Condition, Lesson, Problem, Quantity
+from dlsim.lesson.event_paths import EventPaths, fits, probe
 from dlsim.lesson.quantities import PREDICT_ONLY, SPECIALS, live_metrics, option_names
 from dlsim.models import MODELS
 from dlsim.models.options import resolve
 from dlsim.lesson.moves import Moves
-from dlsim.protocol.events import Level
 
 
 def probe_keys(network: str, config: dict) -> tuple[set[str], set[str]]:
     """Every value name the network's events carry, and its per-epoch metrics, from a tiny run."""
-    from dlsim.sim.simulator import Simulator
-    cls = MODELS[network]
-    names = {o.name for o in cls.options}
-    small = {k: v for k, v in {"samples": 4, "test": 2, "batch": 0}.items() if k in names}
-    sim = Simulator(network, **{**config, **small})
-    keys = set()
-    for _ in range(100_000):
-        event = sim.step(Level.OP)
-        keys.update(event.values)
-        if event.closes >= Level.EPOCH:
-            break
-    history = set()
-    for entry in sim.history:
-        history.update(entry)
-    return keys | history, history
+    keys, history, _ = probe(network, config, MODELS[network])
+    return keys, history
 
 
 class _Checker:
@@ -41,6 +29,7 @@ class _Checker:
         self.sim = None
         self.config: dict = {}
         self.events: set[str] = set()
+        self.paths = EventPaths()          # the event paths the network as configured now has
         self.history: list[str] = []
         self.moves = Moves(self.problem)
 
@@ -51,7 +40,7 @@ class _Checker:
         from dlsim.sim.simulator import Simulator
         try:
             self.sim = Simulator(self.lesson.network, **config)
-            keys, history = probe_keys(self.lesson.network, config)
+            keys, history, self.paths = probe(self.lesson.network, config, MODELS[self.lesson.network])
             self.events |= keys
             self.history = sorted(set(self.history) | history)
         except UserError as why:
@@ -117,6 +106,8 @@ class _Checker:
                                                       and inner.name.rpartition(".")[2] in self.events):
                 self.problem(line, f"{q.text}: '{inner.name}' is no live value of {self.lesson.network}"
                                    f"{suggest(inner.name, self.live())}")
+            elif inner.name not in self.live():
+                self.event_value(line, inner)    # now(PATH.KEY)
             return
         if q.name == "history":
             if q.args[0] not in self.history:
@@ -133,10 +124,49 @@ class _Checker:
         if q.name in self.sim.model.params:
             self.param(line, q.name, q.index, q.text)
         elif "." in q.name and q.name.rpartition(".")[2] in self.events:
-            pass    # PATH.KEY: a value of an event, found (or not) at run time
+            self.event_value(line, q)    # PATH.KEY: a value of the latest event at PATH
         elif q.name not in self.known():
             self.problem(line, f"unknown quantity '{q.name}'{suggest(q.name, self.known())}; see "
                                f"'Quantities' in lessons/README.md")
+        elif q.index is not None and q.name in self.events and q.name not in self.others():
+            self.element(line, q, q.name, None)
+
+    def others(self) -> set[str]:
+        """The names a value can come from besides events (what an index into one is checked by)."""
+        return (set(SPECIALS) | live_metrics(self.sim.model) | set(self.history) | set(self.sim.model.params)
+                | set(self.sim.model.inspected) | set(self.config))
+
+    def event_value(self, line: int, q: Quantity) -> None:
+        """PATH.KEY[i]: PATH must be a path the network's events have, carrying KEY, which `[i]` fits."""
+        if not self.paths.complete:
+            return      # the probe stopped before the epoch's end (a huge network): playing checks it
+        path, _, key = q.name.rpartition(".")
+        found, similar = self.paths.matching(path)
+        network = self.lesson.network
+        if not found:
+            n = len(path.split("."))
+            exists = (f"it has {self.paths.like(similar, n)}" if similar else
+                      f"its events' paths end in: {self.paths.like(self.paths.matching_any(), 1)}")
+            self.problem(line, f"{q.text}: no event of {network} as configured here has the path "
+                               f"'{path}'; {exists}")
+            return
+        keys = self.paths.keys(found)
+        if key not in keys:
+            self.problem(line, f"{q.text}: the events at '{path}' carry no '{key}'"
+                               f"{suggest(key, keys)}; they carry: {', '.join(sorted(keys))}")
+            return
+        if q.index is not None:
+            self.element(line, q, key, found)
+
+    def element(self, line: int, q: Quantity, key: str, paths: list[str] | None) -> None:
+        """NAME[i] of an event's value: some event's value of that name must have element i."""
+        shapes = self.paths.shapes(key, paths)
+        if not self.paths.complete or shapes is None or any(fits(q.index, shape) for shape in shapes):
+            return      # (shapes that change with the data are checked when playing)
+        where = f"'{key}', whose values in {self.lesson.network}'s events"
+        has = (f"{where} have shape " + " or ".join(sorted(str(s) if s else "() (a number)" for s in shapes))
+               if shapes else f"{where} are no numbers")
+        self.problem(line, f"{q.text}: index [{','.join(map(str, q.index))}] is outside {has}")
 
     def condition(self, line: int, c: Condition) -> None:
         self.quantity(line, c.quantity)

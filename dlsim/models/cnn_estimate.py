@@ -3,7 +3,7 @@
 Building the architecture here also refuses, in one line, a kernel or stride that does not fit."""
 from dlsim.kernels.cnn import IN_C, IN_H, IN_W, N_KERNELS, SIZE
 from dlsim.models import cnn_net
-from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
+from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, Work, history_bytes
 from dlsim.protocol.events import Level
 
 # Calibrated on the 2-core development machine: the compiled step does about 10⁹ multiply-adds a
@@ -47,5 +47,10 @@ def estimate(config, data, history) -> Estimate:
         "rewind history": history_bytes(snapshot, history),
         "one sample's events, stepped op by op": per_sample * EVENT_BYTES,
     }
-    seconds = ((3 * n + n + n_test) * (macs + dense) / MULTIPLY_ADDS_PER_SECOND + batches * CALL_SECONDS)
-    return Estimate(memory, per_epoch, seconds, EVENT_SECONDS)
+    passes = 3 * n + n + n_test     # forward, ∂K and δ while training; forward to evaluate both splits
+    work = (Work(f"{n:,} images through {macs:,} multiply-adds of convolution each", passes * macs
+                 / MULTIPLY_ADDS_PER_SECOND, "fewer samples, fewer kernels, or a smaller image"),
+            Work(f"{n:,} samples through {dense:,} dense weights", passes * dense / MULTIPLY_ADDS_PER_SECOND,
+                 "fewer samples, or smaller hidden layers"),
+            Work(f"{batches:,} batches, one compiled call each", batches * CALL_SECONDS, "a larger batch"))
+    return Estimate.of(memory, per_epoch, work, EVENT_SECONDS)

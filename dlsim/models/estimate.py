@@ -16,11 +16,25 @@ EVENT_BYTES = 1024     # one stepped event with its values, measured with tracem
 
 
 @dataclass(frozen=True)
+class Work:
+    """One part of an epoch's compiled time: what it is, its seconds, and which options shrink it."""
+    what: str
+    seconds: float
+    shrink: str
+
+
+@dataclass(frozen=True)
 class Estimate:
     memory: Mapping[str, int]         # bytes, by what holds them
     per_epoch: Mapping[Level, float]  # units of each level in one epoch (OP: events, stepped)
     epoch_seconds: float              # one epoch on the compiled path
     event_seconds: float              # one event stepped op by op (the stepper's path)
+    work: tuple[Work, ...] = ()       # the parts of epoch_seconds, by what drives them
+
+    @classmethod
+    def of(cls, memory, per_epoch, work: tuple[Work, ...], event_seconds: float) -> "Estimate":
+        """An Estimate whose epoch takes the sum of its parts of work."""
+        return cls(memory, per_epoch, sum(w.seconds for w in work), event_seconds, tuple(work))
 
     @property
     def bytes(self) -> int:
@@ -30,6 +44,12 @@ class Estimate:
         """What holds the most memory, e.g. 'evaluation buffers, 64.0 GB'."""
         name = max(self.memory, key=self.memory.get)
         return f"{name}, {size(self.memory[name])}"
+
+    def slowest(self) -> Work:
+        """The part of an epoch's time that takes the longest (the whole epoch if not broken down)."""
+        if not self.work:
+            return Work("one epoch", self.epoch_seconds, "fewer samples or a smaller network")
+        return max(self.work, key=lambda w: w.seconds)
 
     def epochs(self, count: float, level: Level) -> float:
         """How many epochs `count` units of `level` make."""

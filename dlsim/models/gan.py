@@ -72,6 +72,9 @@ def binned_distance(real: np.ndarray, fake: np.ndarray, bins: int = DISTANCE_BIN
     return float(0.5 * np.abs(shares(real) - shares(fake)).sum())
 
 
+MAX_LAYERS = 16    # hidden layers of G or of D
+
+
 class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
     name = "gan"
     summary = "a generator and a discriminator in a game: fake points chase the real distribution"
@@ -83,10 +86,11 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
     metrics = METRICS
     learning_rule = "the adversarial game: D's and G's gradients in turn"
     learning_rates = ("d_lr", "g_lr")
+    watched_losses = {"d_loss": "D", "g_loss": "G"}   # the divergence watchdog says whose loss blew up
     parts_option = "train"   # GAN Lab's "train D" / "train G": the app's t key
     formulas = FORMULAS
     saved = Model.saved + ("theta", "grad", "m", "v", "t_d", "t_g", "optimizer_of", "steps_before", "sub",
-                           "sample", "step_loss", "d_total", "d_count", "g_last")
+                           "sample", "step_loss", "d_total", "d_count", "g_last", "latched")
     options = (
         opt.choice("dataset", "ring", "the real distribution: a ring of 8 Gaussians, one Gaussian, two moons, "
                    "a line segment, a 5×5 grid of Gaussians", datasets),
@@ -101,8 +105,10 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         opt.integer("z_dim", 2, "latent dimensions", low=1, high=2),
         opt.choice("latent", "uniform", "the latent distribution: uniform on [−1, 1] or standard normal",
                    ("uniform", "normal")),
-        opt.sizes("g_hidden", (16, 16), "G's hidden layer sizes"),
-        opt.sizes("d_hidden", (16, 16), "D's hidden layer sizes"),
+        # a bounded depth: each layer is a few compiled calls a step whatever its width, and the app's
+        # warm-up compiles every depth's path (60,000 layers: minutes, where the arithmetic says 0.02 s)
+        opt.sizes("g_hidden", (16, 16), "G's hidden layer sizes", layers=MAX_LAYERS),
+        opt.sizes("d_hidden", (16, 16), "D's hidden layer sizes", layers=MAX_LAYERS),
         opt.choice("g_activation", "tanh", "G's hidden activation", act.HIDDEN),
         opt.choice("d_activation", "tanh", "D's hidden activation", act.HIDDEN),
         opt.choice("g_loss", "non_saturating", "G's loss: −log D(x̂) (non_saturating) or log(1 − D(x̂)) "
@@ -136,6 +142,7 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         self.optimizer_of = {net: config[f"{net.lower()}_optimizer"] for net in NETS}
         self.steps_before = {net: 0 for net in NETS}
         self.sub = 0          # steps done in this iteration (its plan: see plan())
+        self.latched = None   # (plan, k) of the iteration in progress, fixed when it began
         self.sample = 0       # points done in this step
         self.step_loss = 0.0  # running loss of the step in progress
         self.d_total, self.d_count, self.g_last = 0.0, 0, None   # this iteration's step losses
@@ -216,16 +223,29 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         return self.part(self.theta, net), self.sizes[net], self.acts[net]
 
     # --- the loop ------------------------------------------------------------------------------
+    def settings(self) -> tuple[str, int]:
+        """(plan, k) of the iteration in progress. `train` and `k` are live, but an iteration keeps
+        those it began with: a change takes effect at the next iteration, never inside a step (the
+        cursor, the draws and the three paths all read these)."""
+        if self.latched is not None:
+            return self.latched
+        train, k = self.config["train"], self.config["k"]
+        return "D" * k * (train != "G") + "G" * (train != "D"), k
+
     def plan(self) -> str:
         """The steps of an iteration: k D steps then a G step, or those `train` keeps ("DG", "D", "G")."""
-        train = self.config["train"]
-        return "D" * self.config["k"] * (train != "G") + "G" * (train != "D")
+        return self.settings()[0]
+
+    def k_now(self) -> int:
+        """The iteration in progress's k (see settings)."""
+        return self.settings()[1]
 
     def draws(self, epoch: int | None = None):
         """(rows, Z) of an iteration (default: the one in progress; see `draws`). The API's
         `latent` and `real_rows` give one step's, checked."""
         c = self.config
-        args = (c["seed"], self.epoch if epoch is None else epoch, c["k"], self.batch, self.X.shape[0],
+        k = self.k_now() if epoch is None or epoch == self.epoch else c["k"]
+        args = (c["seed"], self.epoch if epoch is None else epoch, k, self.batch, self.X.shape[0],
                 c["z_dim"], c["latent"])
         return _current_draws(*args) if epoch is None else draws(*args)
 
@@ -233,9 +253,9 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         """(real points (B, 2) or None, latent points (B, z_dim)) of the step at the cursor."""
         rows, Z = self.draws()
         if net == "D":
-            j = min(self.sub, self.config["k"] - 1)
+            j = min(self.sub, self.k_now() - 1)
             return self.X[rows[j]], Z[j]
-        return None, Z[self.config["k"]]
+        return None, Z[self.k_now()]
 
     def targets(self, y):
         """Every point of the data is real: target 1 (the labels of a two-class set mean nothing here)."""
@@ -269,6 +289,8 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         return self.sub >= len(self.plan())
 
     def unit(self, detail):
+        if self.latched is None:   # the iteration begins: it keeps these settings to its end
+            self.latched = self.settings()
         net = self.plan()[self.sub]
         if detail >= Level.BATCH:
             return (self._compiled_step(net),)
@@ -318,6 +340,7 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         self.epoch += 1
         self.record({"d_loss": d_loss, "g_loss": self.g_last, **self.evaluate()})
         self.sub, self.d_total, self.d_count, self.g_last = 0, 0.0, 0, None
+        self.latched = None    # the next iteration takes the options as they are then
         return Event(Op.EPOCH, EVALUATE, "gan", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
 
     # --- the fused path ------------------------------------------------------------------------
@@ -389,7 +412,7 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         plan = self.plan()
         if self.sub >= len(plan) or plan[self.sub] == "G":
             return np.empty(0, np.int64)
-        return self.draws()[0][min(self.sub, self.config["k"] - 1)]
+        return self.draws()[0][min(self.sub, self.k_now() - 1)]
 
     def order(self, epoch):
         raise UserError("the GAN has no sample order: each D step draws its real points at random, with "

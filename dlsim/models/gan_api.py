@@ -100,13 +100,19 @@ class GANEntryPoints:
         """The rows of data.X (B,) that D step `step` (0 … k − 1) of `iteration` takes as its real
         points (drawn with replacement); defaults as `latent`'s."""
         iteration, step = self._which(iteration, step)
-        if step == self.config["k"]:
+        if step == self._k_of(iteration):
             raise UserError(f"step {step} is the G step, which takes no real points (they go to {_d_steps(step)})")
         return self.draws(iteration)[0][step].copy()
 
+    def _k_of(self, iteration) -> int:
+        """k of `iteration`: the one in progress keeps the k it began with (see settings)."""
+        current = iteration is None or (isinstance(iteration, (int, np.integer)) and not isinstance(iteration, bool)
+                                        and iteration == self.epoch)
+        return self.k_now() if current else self.config["k"]
+
     def _which(self, iteration, step) -> tuple[int, int]:
         """(iteration, step) with the defaults filled in, or a UserError."""
-        k = self.config["k"]
+        k = self._k_of(iteration)
         for name, value, allowed in (("iteration", iteration, "a whole number from 0"),
                                      ("step", step, f"0 to {k} ({_d_steps(k)}, the G step {k})")):
             if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))

@@ -1,6 +1,6 @@
 """What a GAN configuration costs, worked out from its sizes before anything is allocated
 (Model.estimate: the Simulator refuses what does not fit; lessons and headless runs warn of long work)."""
-from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
+from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, Work, history_bytes
 from dlsim.models.mlp_estimate import ACTIVATION_SECONDS, CALL_SECONDS, EVENT_SECONDS, MULTIPLY_ADDS_PER_SECOND
 from dlsim.protocol.events import Level
 
@@ -49,8 +49,13 @@ def estimate(config, data, history) -> Estimate:
         "drawn batches and latent points": max(min(DRAWN_BYTES, FUSED_CHUNK * drawn), drawn) + 2 * drawn,
         "one point's events, stepped op by op": max(real, fake_d, fake_g) * EVENT_BYTES,
     }
-    multiply_adds = k * 2 * batch * (g_w + 3 * d_w) + batch * (3 * g_w + 2 * d_w) + n * (g_w + 2 * d_w)
-    seconds = (multiply_adds / MULTIPLY_ADDS_PER_SECOND
-               + (k * 2 * batch + batch + 2 * n) * (d_units + g_units) * ACTIVATION_SECONDS
-               + (k + 1) * CALL_SECONDS)
-    return Estimate(memory, per_epoch, seconds, EVENT_SECONDS)
+    def cost(multiply_adds, points):
+        return multiply_adds / MULTIPLY_ADDS_PER_SECOND + points * (d_units + g_units) * ACTIVATION_SECONDS
+    work = (Work(f"{k} D step{'s' if k > 1 else ''} of {batch:,} real and {batch:,} fake points",
+                 cost(k * 2 * batch * (g_w + 3 * d_w), k * 2 * batch), "a smaller batch or k, or smaller layers"),
+            Work(f"the G step's {batch:,} fake points", cost(batch * (3 * g_w + 2 * d_w), batch),
+                 "a smaller batch, or smaller layers"),
+            Work(f"the loss over {n:,} real points and as many fakes", cost(n * (g_w + 2 * d_w), 2 * n),
+                 "fewer samples"),
+            Work(f"{k + 1} compiled calls", (k + 1) * CALL_SECONDS, "a smaller k"))
+    return Estimate.of(memory, per_epoch, work, EVENT_SECONDS)

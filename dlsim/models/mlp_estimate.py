@@ -1,7 +1,7 @@
 """What an MLP configuration costs, worked out from its sizes before anything is allocated
 (Model.estimate: the Simulator refuses what does not fit; lessons and headless runs warn of long work)."""
 from dlsim.kernels import losses
-from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
+from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, Work, history_bytes
 from dlsim.protocol.events import Level
 
 # Calibrated on the 2-core development machine: the fused step of the default MLP does about
@@ -43,7 +43,9 @@ def estimate(config, data, history) -> Estimate:
         "rewind history": history_bytes(snapshot, history),
         "one sample's events, stepped op by op": per_sample * EVENT_BYTES,
     }
-    seconds = ((3 * n + n + n_test) * weights / MULTIPLY_ADDS_PER_SECOND
-               + (3 * n + n_test) * units * ACTIVATION_SECONDS + batches * CALL_SECONDS)
-    return Estimate(memory, per_epoch, seconds, EVENT_SECONDS)
+    work = (Work(f"{n:,} samples through {weights:,} weights (and {n + n_test:,} to evaluate)",
+                 (3 * n + n + n_test) * weights / MULTIPLY_ADDS_PER_SECOND
+                 + (3 * n + n_test) * units * ACTIVATION_SECONDS, "fewer samples, or smaller hidden layers"),
+            Work(f"{batches:,} batches, one compiled call each", batches * CALL_SECONDS, "a larger batch"))
+    return Estimate.of(memory, per_epoch, work, EVENT_SECONDS)
 

@@ -106,10 +106,11 @@ def optimizer_coefficients(beta1: float = 0.9) -> tuple[Option, ...]:
             real("beta2", 0.999, "Adam's second-moment decay", high=0.999999, live=True))
 
 
-def sizes(name, default, help, low=1, high=1024):
+def sizes(name, default, help, low=1, high=1024, layers=None):
     """A list of layer sizes: '16,16' or [16, 16]; one whole number for one layer; a lone 0 for none
     (and [] or (), the value that 0 gives). Typed text with no size in it ('', as `--set hidden=`
-    or a cleared field gives) is refused: an empty field is more often a slip than a choice."""
+    or a cleared field gives) is refused: an empty field is more often a slip than a choice.
+    `layers`: at most this many layers (None: as many as memory allows)."""
     one = _number(int, low, high, False)
 
     def parse(raw):
@@ -120,9 +121,12 @@ def sizes(name, default, help, low=1, high=1024):
             raise ValueError
         if len(parts) == 1 and str(parts[0]).strip() == "0":
             return ()
+        if layers is not None and len(parts) > layers:
+            raise ValueError
         return tuple(one(p.strip() if isinstance(p, str) else p) for p in parts)
+    most = f"; at most {layers} layers" if layers is not None else ""
     return Option(name, default, help, parse,
-                  f"comma-separated layer sizes, each from {low} to {high} (e.g. 16,16; 0 for none)")
+                  f"comma-separated layer sizes, each from {low} to {high}{most} (e.g. 16,16; 0 for none)")
 
 
 def renamed(option: Option, *aliases: str) -> Option:

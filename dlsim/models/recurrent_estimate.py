@@ -1,6 +1,6 @@
 """What an RNN or LSTM configuration costs, from its sizes before anything is allocated
 (Model.estimate: the Simulator refuses what does not fit; lessons and headless runs warn of long work)."""
-from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
+from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, Work, history_bytes
 from dlsim.models.recurrent_options import layer_sizes
 from dlsim.protocol.events import Level
 
@@ -36,5 +36,7 @@ def estimate(gates, config, data, history) -> Estimate:
         "rewind history": history_bytes(state + T * L * (rows + 3 * H) * FLOAT, history),
         "one sequence's events, stepped op by op": per_sample * EVENT_BYTES,
     }
-    seconds = (3 * n + n + n_test) * macs / MULTIPLY_ADDS_PER_SECOND
-    return Estimate(memory, per_epoch, seconds, EVENT_SECONDS)
+    work = (Work(f"{n:,} sequences of {T:,} steps through {macs // T:,} multiply-adds a step",
+                 (3 * n + n + n_test) * macs / MULTIPLY_ADDS_PER_SECOND,
+                 "fewer samples, a shorter length, or fewer hidden units"),)
+    return Estimate.of(memory, per_epoch, work, EVENT_SECONDS)

@@ -23,10 +23,13 @@ from dlsim.errors import UserError
 from dlsim.models.base import Model
 from dlsim.models.som_formulas import FORMULAS, METRICS, Op
 from dlsim.models.som_inspect import Inspect
-from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
+from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, Work, history_bytes
 from dlsim.protocol.events import EVALUATE, FORWARD, UPDATE, Event, Level
 
 FUSED_CHUNK = 1000   # epochs per compiled call at most, so the sample orders stay small
+# the smallest starting σ: already the BMU alone (h of a neighbour e⁻⁵⁰⁰⁰); far smaller, σ² underflows
+# to 0 and h = 0/0 turns the weights into NaN (σ = 1e-200)
+SIGMA_LOW = 0.01
 
 
 def pca_grid(X: np.ndarray, rows: int, cols: int) -> np.ndarray:
@@ -70,8 +73,8 @@ class SOM(Inspect, Model):
         opt.choice("decay", "exponential", "how lr and σ shrink over the horizon", tuple(kernel.DECAYS)),
         opt.real("lr", 0.5, "starting learning rate (at most 1: the BMU then lands on the sample, never "
                  "beyond it)", low=0.0, low_open=True, high=1.0, live=True),
-        opt.real("sigma", 5.0, "starting neighbourhood radius, in grid steps", low=0.0, low_open=True,
-                 high=1000.0, live=True),
+        opt.real("sigma", 5.0, "starting neighbourhood radius, in grid steps (0.01: the BMU alone)",
+                 low=SIGMA_LOW, high=1000.0, live=True),
         opt.integer("horizon", 20, "epochs over which lr and σ shrink to their end values", low=1, high=10**7),
         opt.choice("order", "random", "sample order in an epoch", ("random", "sequential")),
         opt.integer("samples", 300, "training samples", low=2, high=1_000_000),
@@ -223,7 +226,9 @@ class SOM(Inspect, Model):
             "one sample's events, stepped op by op": per_sample * EVENT_BYTES,
         }
         seconds = 4 * n * nodes * (dims + 2) / cls.OPERATIONS_PER_SECOND
-        return Estimate(memory, per_epoch, seconds, cls.EVENT_SECONDS)
+        work = (Work(f"{n:,} samples, each measured against and pulling {nodes:,} nodes", seconds,
+                     "fewer samples, rows or cols"),)
+        return Estimate.of(memory, per_epoch, work, cls.EVENT_SECONDS)
 
     def epoch_progress(self):
         return self.index, self.X.shape[0]   # online: one update per sample

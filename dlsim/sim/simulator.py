@@ -20,6 +20,7 @@ from dlsim.protocol.events import LEVELS, Event, Level
 from dlsim.protocol.numbers import count
 from dlsim.sim.memory_budget import check_memory
 from dlsim.sim.sample_trace import Trace
+from dlsim.sim.time_budget import check_time
 from dlsim.sim.stepper import Stepper
 from dlsim.sim.watchdog import Watchdog
 
@@ -59,8 +60,11 @@ def level_of(level: Level | str) -> Level:
 
 
 class Simulator:
-    def __init__(self, model: str, seed: int = 0, **config: Any):
+    def __init__(self, model: str, seed: int = 0, *, force: bool = False, **config: Any):
+        """`force`: build even a configuration whose one epoch is estimated past the time budget
+        (dlsim.sim.time_budget); one that does not fit in memory is refused whatever it says."""
         self.name = model
+        self.force = bool(force)
         self.cls = model_class(model)
         self.config = resolve(model, self.cls.options, {"seed": seed, **config})
         self.on_build: list[Callable[[], None]] = []         # called after every (re)build
@@ -75,9 +79,13 @@ class Simulator:
         data = dataset_for(self.cls, c)
         needs = self.cls.estimate(c, data, HISTORY_BUDGET)
         check_memory(f"{self.name} with these options", needs)   # before allocating any of it
+        check_time(f"{self.name} with these options", needs, self.cls.epoch_word, self.force)
         self.model = self.cls(c, data)   # UserError for a combination of options that cannot work
         self.estimate = needs   # what it needs: memory, and time per epoch (an Estimate)
-        self.watchdog = Watchdog(start=self.model.flat_params())
+        self._start_flat = self.model.flat_params().copy()   # for the watchdog's growth rule
+        self._start_params: dict | None = self.params   # to measure the loss before training, when asked
+        self._start_loss: float | None = None
+        self.watchdog = self.new_watchdog()
         self.trace.clear()
         old, self.stepper = getattr(self, "stepper", None), Stepper(self.model)
         for name in LISTENERS:
@@ -349,9 +357,42 @@ class Simulator:
         problem = Watchdog.params(flat)
         if problem:
             return problem
+        self._learn_start_loss()
         found = self.watchdog.follow(self.model.history, flat)
         return (f"at {self.model.epoch_word} {count(found[0].get('epoch', self.model.epoch))}, {found[1]}"
                 if found else None)
+
+    def new_watchdog(self) -> Watchdog:
+        """A divergence watchdog for this network: its losses, and where it started."""
+        return Watchdog(start=self._start_flat, losses=getattr(self.cls, "watched_losses", None),
+                        start_loss=self._start_loss)
+
+    def loss_before_training(self) -> float | None:
+        """The training loss at the parameters this simulation was built with (None for a network
+        without one). Measured once, when first asked, by putting those parameters back for one
+        evaluation: they are restored exactly, so nothing the run computes changes."""
+        start, self._start_params = self._start_params, None
+        if start is not None:
+            params = self.model.params
+            now = {name: value.copy() for name, value in params.items()}
+            try:
+                for name, value in start.items():
+                    params[name][...] = value
+                loss = self.model.evaluate().get("train_loss")
+            finally:
+                for name, value in now.items():
+                    params[name][...] = value
+            self._start_loss = float(loss) if loss is not None else None
+        return self._start_loss
+
+    def _learn_start_loss(self) -> None:
+        """Tell the watchdog the loss before training, once there is a history to judge: a run
+        that blew up within its first epoch is then told at that epoch."""
+        history = self.model.history
+        if self.watchdog.start_loss is None and history and "loss" in history[0]:
+            loss = self.loss_before_training()
+            if loss is not None:
+                self.watchdog.know_start(loss, [])
 
     def summary(self) -> dict[str, Any]:
         # inside an epoch, the last epoch's figures are out of date: measure the model as it is

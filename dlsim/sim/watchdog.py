@@ -11,6 +11,12 @@ its parameters as one flat array. The signs, each named in what it reports:
   - the loss oscillated: up and down in turn, each time by a large part of itself, for a dozen
     epochs, without going down.
 A run that learns does none of these: its loss goes down, and its weights grow only while it does.
+
+A network of parts has a loss for each (a GAN's `d_loss` and `g_loss`, named by `losses`): each is
+watched for NaN, ∞ and explosion, and the report says whose loss it was. Those losses rise and fall
+by design as the parts compete, so the saturation and oscillation signs watch only `loss`.
+Given `start_loss` (the loss before any training), explosion is measured from there: a learning rate
+large enough to blow up within the first epoch is then caught at that epoch.
 """
 import math
 from collections import deque
@@ -47,32 +53,51 @@ class Watchdog:
     SWING = 12          # epochs of a loss going up and down in turn, each change at least …
     AMPLITUDE = 0.2     # … this fraction of the mean loss, and no lower at the end: oscillation
 
-    def __init__(self, start: np.ndarray | None = None):
-        """`start`: the parameters before training (for the growth rule), if known."""
+    def __init__(self, start: np.ndarray | None = None, losses: dict[str, str] | None = None,
+                 start_loss: float | None = None):
+        """`start`: the parameters before training (for the growth rule), if known; `losses`: the
+        history's losses to watch, each with whose it is ('' for the network's one `loss`);
+        `start_loss`: the `loss` before training, if known."""
         self.start_norm = None if start is None else norm(start)
+        self.losses = dict(losses or {"loss": ""})
+        self.start_loss = start_loss
         self.found: tuple[dict, str] | None = None   # follow(): the first entry that diverged
         self._seen: dict | None = None               # follow(): the last entry looked at
         self.reset([])
 
     def reset(self, history: list[dict]) -> None:
         """Forget, then learn the first and best loss again from `history` (after a rewind)."""
-        self.first: float | None = None
+        self.first: float | None = self.start_loss
         self.last: float | None = None
-        self.best = math.inf
+        self.best = math.inf if self.start_loss is None else self.start_loss
         self.still: tuple[float, int, int] | None = None   # (loss, epoch it began, epochs in a row)
         self.recent: deque[float] = deque(maxlen=self.SWING)
         self.turns = 0        # changes in a row that went the other way from the one before
+        self.parts: dict[str, tuple[float, float]] = {}   # another part's loss: (first, best)
         for entry in history:
             self._loss_problem(entry)
 
+    def know_start(self, loss: float, history: list[dict]) -> None:
+        """The loss before training, learnt late (it is measured when first needed): start over."""
+        self.start_loss = float(loss) if _bad(loss) is None else None
+        self.found, self._seen = None, None
+        self.reset(history)
+
     # --- the loss, one epoch at a time -----------------------------------------------------------
     def _loss_problem(self, entry: dict) -> str | None:
-        loss = entry.get("loss")
+        for key, whose in self.losses.items():
+            problem = self._one_loss(entry, key) if key == "loss" else self._part_loss(entry, key)
+            if problem:
+                return f"{whose}'s {problem}" if whose else f"the {problem}"
+        return None
+
+    def _one_loss(self, entry: dict, key: str) -> str | None:
+        loss = entry.get(key)
         if loss is None:
             return None
         bad = _bad(loss)
         if bad:
-            return "the loss became NaN" if bad == "NaN" else "the loss overflowed to ∞"
+            return "loss became NaN" if bad == "NaN" else "loss overflowed to ∞"
         loss = float(loss)
         if self.first is None:
             self.first = loss
@@ -82,9 +107,31 @@ class Watchdog:
         self.last = loss
         self.recent.append(loss)
         if exploded:
-            return (f"the loss exploded from {num(previous)} to {num(loss)} "
-                    f"(×{num(loss / max(previous, 1e-300), 0)}): the neurons saturated")
-        return self._stuck(loss, entry.get("epoch", 0)) or self._oscillating()
+            return self._exploded(previous, loss)
+        problem = self._stuck(loss, entry.get("epoch", 0)) or self._oscillating()
+        return problem and problem.removeprefix("the ")
+
+    def _part_loss(self, entry: dict, key: str) -> str | None:
+        """A part's loss (a GAN's D or G): NaN, ∞ or an explosion only."""
+        loss = entry.get(key)
+        if loss is None:
+            return None
+        bad = _bad(loss)
+        if bad:
+            return "loss became NaN" if bad == "NaN" else "loss overflowed to ∞"
+        loss = float(loss)
+        first, best = self.parts.get(key, (loss, loss))
+        self.parts[key] = (first, min(best, loss))
+        if loss > self.EXPLODE * max(best, self.FLOOR) and loss > self.START * max(first, self.FLOOR):
+            return self._exploded(best, loss)
+        return None
+
+    FLOOR = 1e-3   # a part's loss can start at 0 (a G that fools a D at once): explosion from at least this
+
+    @staticmethod
+    def _exploded(previous: float, loss: float) -> str:
+        return (f"loss exploded from {num(previous)} to {num(loss)} "
+                f"(×{num(loss / max(previous, 1e-300), 0)}): the neurons saturated")
 
     def _stuck(self, loss: float, epoch: int) -> str | None:
         held, since, count = self.still or (math.nan, epoch, 0)

@@ -16,6 +16,7 @@ from dlsim.models import MODELS
 from dlsim.sim import warmup
 from dlsim.sim.simulator import Simulator
 from dlsim.tui import kept
+from dlsim.tui.long_runs import AGAIN_OPEN, AskFirst
 from dlsim.tui.screens.home import HomeScreen
 from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.session import Session
@@ -32,6 +33,7 @@ class DlsimApp(App):
         self.first_session = session
         self.first_lesson = lesson       # lesson_session.open_lesson(...), opened at start
         self.prewarm = prewarm
+        self.long_runs = AskFirst()       # a network too long to train is asked about first
 
     def run(self, *args, **kwargs):
         """Refuse to start without a terminal (a script or CI that forgot --headless would hang)."""
@@ -74,7 +76,9 @@ class DlsimApp(App):
                         timeout=4)
             return
         try:
-            session = Session(Simulator(name, seed=seed, **options))
+            session = Session(self.long_runs.attempt(
+                (name, seed, tuple(sorted(options.items(), key=str))),
+                lambda forced: Simulator(name, seed=seed, force=forced, **options), again=AGAIN_OPEN))
         except UserError as error:
             self.notify(str(error), severity="error")
             return

@@ -1,6 +1,7 @@
 """Changing a simulation from the screen: options (validated, never a crash), weights by hand,
 reset, the selected weight. A mixin of SimView."""
 from dlsim.errors import UserError
+from dlsim.tui.long_runs import Asked, AskFirst
 from dlsim.protocol.numbers import num
 
 
@@ -22,14 +23,26 @@ class Editing:
             self._when_free(lambda: self._report(self.set_option(name, value)))
             return None
         try:
-            rebuilt = self.session.set_option(name, value)
+            rebuilt = self._long_runs().attempt((name, value), lambda forced: self._rebuild(name, value, forced))
         except UserError as error:
-            return str(error)
+            return error.args[0] if isinstance(error.args[0], Asked) else str(error)
         if rebuilt:
             self.ui.selected, self.ui.layer = None, None
         self.ui.notice = f"{name} = {value}" + (": rebuilt the network" if rebuilt else ": applies from now on")
         self.redraw()
         return None
+
+    def _long_runs(self) -> AskFirst:
+        if getattr(self, "_asker", None) is None:
+            self._asker = AskFirst()
+        return self._asker
+
+    def _rebuild(self, name: str, value, forced: bool) -> bool:
+        """Set the option; `forced`: the learner said yes to a long run (the simulation keeps it)."""
+        sim = self.session.sim
+        if forced:
+            sim.force = True
+        return self.session.set_option(name, value)
 
     def set_weight(self, name: str, index: tuple, raw) -> str | None:
         try:

@@ -19,7 +19,14 @@ def launch(model: str | None = None, seed: int = 0, options: dict | None = None,
     if model is not None:
         from dlsim.sim.simulator import Simulator
         from dlsim.tui.views import view_for
-        sim = Simulator(model, seed=seed, **(options or {}))
+        from dlsim.sim.time_budget import TooLong
+        from dlsim.tui.long_runs import ask_on_the_terminal
+        try:
+            sim = Simulator(model, seed=seed, **(options or {}))
+        except TooLong as error:   # asked before the app starts; no, or no terminal: the one line
+            if not ask_on_the_terminal(error):
+                raise
+            sim = Simulator(model, seed=seed, **{**(options or {}), "force": True})
         if view_for(model) is None:
             raise UserError(f"'{model}' has no app view yet; run it with --headless")
         from dlsim.tui.session import Session

@@ -30,7 +30,7 @@ class Session:
     def __init__(self, sim: Simulator):
         self.sim = sim
         self.level = Level.OP          # what → and ← step by
-        self.watch = Watchdog()
+        self.watch = sim.new_watchdog()
         self.diverged: str | None = None
         self.chunk = 1                 # epochs per fused call, adapted to take ~1/30 s
         self._edited_at = -1           # the stream position of the last weight typed in by hand
@@ -60,6 +60,8 @@ class Session:
         """Start over with the model just built: new layout, no changes seen, no divergence."""
         self.layout = Layout(self.model.params)
         self.changes = Changes(self.layout.size)
+        self.watch = self.sim.new_watchdog()   # the network's losses, its start loss learnt when first judged
+        self._start_known = False
         self.watch.reset(self.sim.history)
         self.diverged = None
         self.summary = []
@@ -133,10 +135,22 @@ class Session:
     def _check(self, event: Event | None, rewound: bool = False) -> None:
         problem = Watchdog.params(self.flat()) or Watchdog.event(event)
         if problem is None and event is not None and event.closes >= Level.EPOCH and event.op != COMPILED_RUN and not rewound:
-            found = self.watch.history(self.sim.history[-1:])
+            found = self._judged(1)
             problem = found[1] if found else None
         if problem:
             self.diverged = self._where(problem)
+
+    def _judged(self, ran: int):
+        """The watchdog's verdict on the last `ran` history entries; the first time, it learns the
+        loss before training first (as the Simulator's does), so that a run that blew up within
+        its first epoch is told there."""
+        history = self.sim.history
+        if not self._start_known:
+            self._start_known = True
+            loss = self.sim.loss_before_training()
+            if loss is not None:
+                self.watch.know_start(loss, history[:len(history) - ran])
+        return self.watch.history(history[len(history) - ran:])
 
     def _where(self, problem: str) -> str:
         return (f"Training diverged at {self.model.epoch_word} {count(self.model.epoch)}, step {count(self.model.steps)}: {problem}. "
@@ -158,7 +172,7 @@ class Session:
         # at most a quarter of the history the model keeps unthinned, so the watchdog sees every epoch
         cap = Model.HISTORY_LIMIT // 4
         self.chunk = int(min(cap, max(1, self.chunk * min(4.0, seconds / max(spent, 1e-6)))))
-        found = self.watch.history(self.sim.history[-ran:]) if ran else None
+        found = self._judged(ran) if ran else None
         problem = Watchdog.params(self.flat()) or (found[1] if found else None)
         if problem and ran > 1:   # find the first epoch that went wrong, one epoch at a time
             self.sim.undo()
@@ -179,7 +193,7 @@ class Session:
         """One epoch per fused call until one diverges (used to say where it happened)."""
         while True:
             ran = self._fused(1)
-            found = self.watch.history(self.sim.history[-ran:]) if ran else None
+            found = self._judged(ran) if ran else None
             problem = Watchdog.params(self.flat()) or (found[1] if found else None)
             if problem or ran == 0:
                 self.changes.observe(before, self.flat(), self.model.steps, RUN, self.model.epoch)

@@ -11,6 +11,7 @@ from textual.widgets import Footer
 from dlsim.protocol.numbers import num
 from dlsim.tui.keys import STEPPING
 from dlsim.tui.kept import keep
+from dlsim.tui.long_runs import Asked
 from dlsim.tui.screens.base import DlsimScreen
 from dlsim.tui.screens.help import HelpScreen
 from dlsim.tui.screens.options import OptionsScreen, show
@@ -111,6 +112,8 @@ class SimulationScreen(DlsimScreen):
             problems = {}
             for name, raw in list(todo.items()):
                 problem = self.simview.set_option(name, raw)
+                if isinstance(problem, Asked):   # a question for the learner: not retried in this pass
+                    return problem
                 if problem:
                     problems[name] = problem
                 else:
