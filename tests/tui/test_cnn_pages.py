@@ -76,6 +76,6 @@ async def test_at_80x24_paging_reaches_every_kernel_and_the_confusion_matrix():
             await settle(pilot)
         shown = "\n".join(pages)
         matrix = sim_view(app).session.model.test_confusion().matrix
-        assert "true ↓ predicted →" in shown and "test: " in shown and f"{matrix[0, 0]:>3}{matrix[0, 1]:>3}" in shown
+        assert "true ↓ predicted →" in shown and "test acc " in shown and f"{matrix[0, 0]:>3}{matrix[0, 1]:>3}" in shown
         assert "misclassified" in shown and classes.pages > 1
         assert "click/PgDn" in str(classes.border_title) or "PgDn" in str(classes.border_title)

@@ -24,15 +24,15 @@ async def test_a_selected_cell_reads_the_models_number_and_the_cell_diagram_foll
         await settle(pilot)
         seen = sim_view(app).session.sim.inspect()
         t = seen["known"] - 3
-        assert f"c1 t={t}: {num(float(seen['c'][t + 1, 0]))}" in text_of(timeline)
+        assert f"c[0] at t={t}: {num(float(seen['c'][t + 1, 0]))}" in text_of(timeline)
         cell = text_of(app.screen.query_one(CellPanel))
-        assert f"unit 1, t={t}" in cell and f"f {seen['gate_f'][t, 0]:.2f}".replace("-", "−") in cell
+        assert f"h[0] and c[0] at t={t}" in cell and f"f {num(seen['gate_f'][t, 0])}" in cell
         # a click on h2 at step 1 (border, the ruler and x lines; the row label, then a column per step)
         first, shown, per = timeline._span
         await pilot.click(Timeline, offset=(1 + 5 + per * (1 - first), 1 + 2 + 1))
         await settle(pilot)
-        assert f"h2 t=1: {num(float(seen['h'][2, 1]))}" in text_of(timeline)
-        assert "unit 2, t=1" in text_of(app.screen.query_one(CellPanel))
+        assert f"h[1] at t=1: {num(float(seen['h'][2, 1]))}" in text_of(timeline)
+        assert "h[1] and c[1] at t=1" in text_of(app.screen.query_one(CellPanel))
 
 
 async def test_a_gates_W_h_weight_is_selected_and_edited_in_the_heatmap():

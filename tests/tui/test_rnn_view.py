@@ -31,7 +31,7 @@ def test_the_view_draws_the_models_pictures_inside_a_sequence_and_at_rest(net):
         session.step("layer")
     drawn = view.extras(session.model)["trace"]
     same(drawn, session.sim.inspect())
-    assert drawn["phase"] == "backward" and drawn["dh_words"] == f"sequence {drawn['sequence']}, back to t=4"
+    assert drawn["phase"] == "backward" and drawn["dh_words"] == f"sequence #{drawn['sequence']}, back to t=4"
     session.sim.step("batch", detail=Level.BATCH)
     drawn = view.extras(session.model)["trace"]
     same(drawn, session.sim.inspect())

@@ -192,7 +192,8 @@ class LayeredView(DecisionSurface, NetworkView):
 
 
 def _plural(word: str) -> str:
-    return word + ("es" if word.endswith(("s", "ch")) else "s")
+    # batches, passes; but epochs (a hard ch): "10 epochs/s" must become the GAN's "10 iterations/s"
+    return word + ("es" if word.endswith(("s", "sh", "tch")) else "s")
 
 
 def latest(trace: dict, op: str):

@@ -28,7 +28,7 @@ def weight_heatmap(view, title: str = "weights") -> WeightsPanel:
     return titled(WeightsPanel(view, id="weights"), title)
 
 
-def decision_surface(view, title: str = "data · o class 0, x 1") -> DecisionPlot:
+def decision_surface(view, title: str = "data · classes o 0 · x 1") -> DecisionPlot:
     """The 2-D data over the model's class-1 score (the view mixes in DecisionSurface)."""
     return titled(DecisionPlot(view, id="decision"), title)
 

@@ -127,7 +127,7 @@ class RecurrentView(NetworkView):
         task = model.task
         layer = " (first layer)" if model.dh_norms.shape[0] > 1 else ""   # (layers, T)
         if seen["phase"] == "backward":
-            words = f"sequence {seen['sequence']}, back to t={seen['t']}{layer}"
+            words = f"sequence #{seen['sequence']}, back to t={seen['t']}{layer}"   # the data's row, as the status line
         else:
             words = f"of the last batch{layer}"
         out["trace"] = {**seen, "vocabulary": task.vocabulary, "per_step": task.per_step,

@@ -81,9 +81,10 @@ def tie_note(sign: np.ndarray, level: np.ndarray) -> str:
 
 
 def sample_note(index: int, x: np.ndarray, width: int) -> str:
-    """"sample 17 (0.450, 0.687)", with a shorter label where that does not fit (never a cut number)."""
+    """"sample #17 (0.450, 0.687)": the data's row by its index with its mark, as the status line's
+    "sample 3/4 #17" names it; a shorter label where that does not fit (never a cut number)."""
     point = f"({num(x[0])}, {num(x[1])})"
-    for text in (f"sample {index} {point}", f"#{index} {point}", point):
+    for text in (f"sample #{index} {point}", f"#{index} {point}", point):
         if len(text) <= width - 4:
             return text
     return f"#{index}"

@@ -4,6 +4,7 @@ import numpy as np
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
+from dlsim.tui.widgets.image.kernels import KernelsPanel, kernel_page, tile_layout
 from dlsim.tui.widgets.image.paging import Paged
 from dlsim.tui.widgets.image.pixels import grey, picture, side_by_side
 from dlsim.tui.widgets.image.stage import mono_of
@@ -33,6 +34,11 @@ class ClassesPanel(Paged):
             sections.append(("confusion matrix", self._confusion(ex, names, width)))
             if len(ex["misclassified"]):
                 sections.append(("misclassified", self._misclassified(ex, names, width, height)))
+        if not self._kernels_shown():   # beside a lesson at 80×24: the kernels are pages here
+            fit = tile_layout(ex, width, height, mono_of(self))
+            for page in range(-(-ex["kernels"].shape[0] // fit.per_page)):
+                which, lines = kernel_page(ex, fit, page, width)
+                sections.append((f"kernels {which}", lines))
         pages = _pages(sections, height)
         self.pages = len(pages)
         self.page %= self.pages
@@ -40,11 +46,19 @@ class ClassesPanel(Paged):
         self.set_titles(self.paged_title("class probabilities · test set", " · ".join(titles), width))
         return lines[:height]
 
+    def _kernels_shown(self) -> bool:
+        """Whether the kernels panel is on screen (a lesson at 80×24 hides it and its row)."""
+        for panel in self.screen.query(KernelsPanel):
+            return all(node.display for node in panel.ancestors_with_self if hasattr(node, "display"))
+        return True
+
     @staticmethod
     def _probabilities(ex, names, width, height) -> list[Cells]:
         probs, label = ex.get("probs"), ex["label"]
         if probs is None:
-            return [[(f"#{ex['sample']} ({names[label]}): softmax not reached yet"[:width], st.plain(dim=True))]]
+            texts = (f"#{ex['sample']} ({names[label]}): softmax not reached yet", f"#{ex['sample']}: softmax not reached yet",
+                     f"#{ex['sample']}: no softmax yet")
+            return [[(next((t for t in texts if len(t) <= width), texts[-1][:width]), st.plain(dim=True))]]
         n = len(names)
         halves = 2 if n > 4 and n + n + 5 > height else 1   # two columns of classes when rows are short
         col_w = (width - 2 * (halves - 1)) // halves
@@ -73,7 +87,7 @@ class ClassesPanel(Paged):
         matrix = ex["confusion"]
         n = len(names)
         cell = max(3, len(str(int(matrix.max()))) + 1)
-        head = [f"test: {num(ex['accuracy'] * 100, 1)} % right; ", "true ↓ predicted →"]
+        head = [f"test acc {num(ex['accuracy'])}; ", "true ↓ predicted →"]   # as the epoch line writes it
         head = ["".join(head)] if len("".join(head)) <= width else [text.strip("; ") for text in head]
         out: list[Cells] = [[(text[:width], st.plain(dim=True))] for text in head]
         if 4 + cell * n > width:

@@ -1,4 +1,6 @@
 """Every kernel of the layer in focus, as pixels, above its feature map for the image in hand."""
+from dataclasses import dataclass
+
 import numpy as np
 
 from dlsim.tui.widgets.image.pixels import picture, side_by_side, signed_each
@@ -21,47 +23,17 @@ class KernelsPanel(Paged):
         ex = frame.extras
         if "maps" not in ex or height < 3:
             return []
-        mono = mono_of(self)
-        K = ex["kernels"]
-        F = K.shape[0]
-        a = ex["maps"]["a"]
-        progress = ex["focus"].progress
-        k, (ho, wo) = K.shape[-1], a.shape[1:]
-
-        def size(side_h, side_w, scale):   # (lines, columns) of a picture: see pixels.picture
-            return (side_h, side_w) if mono else (-(-side_h * scale // 2), side_w * scale)
-        for scale, gap in ((3, 1), (2, 1), (1, 1), (1, 0)):   # a blank line between kernel and map if it fits
-            (kh, kw), (mh, mw) = size(k, k, scale), size(ho, wo, scale)
-            tile_h = 1 + kh + gap + mh
-            tile_w = max(kw, mw, 3) + 2
-            across = max(1, width // tile_w)
-            if -(-F // across) * tile_h <= height:
-                break
-        per_page = max(1, height // tile_h) * across
-        self.pages = -(-F // per_page)
+        fit = tile_layout(ex, width, height, mono_of(self))
+        F = ex["kernels"].shape[0]
+        self.pages = -(-F // fit.per_page)
         followed = self._kernel_to_follow(ex, ui)
         if followed is not None and followed != self._followed:
-            self.page = followed // per_page
+            self.page = followed // fit.per_page
         self._followed = followed
         self.page %= self.pages
-        first = self.page * per_page
-        shown = range(first, min(F, first + per_page))
-        which = f"K{shown[0]}" if len(shown) == 1 else f"K{shown[0]}–K{shown[-1]}"
+        which, lines = kernel_page(ex, fit, self.page, width)
         self.set_titles(self.paged_title("kernels · their maps", f"{which} of {F}", width))
-        tiles = []
-        known = np.ones((len(shown),) + a.shape[1:], bool)
-        if progress is not None and progress[0] == 0:
-            known = np.stack([filled(a.shape[1:], progress[1], f, progress[2]) for f in shown])
-        means = K[shown.start:shown.stop].mean(axis=1)
-        kernel_colours, map_colours = signed_each(means), signed_each(a[shown.start:shown.stop], known=known)
-        for i, f in enumerate(shown):   # only the page shown is drawn
-            kernel = picture(kernel_colours[i], {}, scale, mono, means[i])
-            fmap = picture(map_colours[i], {}, scale, mono, a[f])
-            tiles.append((f"K{f}" + ("◂" if f == ex["focus_kernel"] else ""), kernel + [[]] * gap + fmap))
-        out: list[Cells] = []
-        for start in range(0, len(tiles), across):
-            out.extend(side_by_side(tiles[start:start + across], width))
-        return out[:height]
+        return lines[:height]
 
     @staticmethod
     def _kernel_to_follow(ex, ui: UiState) -> int | None:
@@ -74,3 +46,54 @@ class KernelsPanel(Paged):
         if selected is not None and selected[0] == f"layer[{ex['focus_layer']}].b":
             return selected[1][0]
         return None
+
+
+@dataclass(frozen=True)
+class TileLayout:
+    """How the kernels' tiles (a kernel above its map) fit a panel: their scale, the gap between
+    kernel and map, how many across and how many a page."""
+    scale: int
+    gap: int
+    across: int
+    per_page: int
+    mono: bool
+
+
+def tile_layout(ex, width: int, height: int, mono: bool) -> TileLayout:
+    K, a = ex["kernels"], ex["maps"]["a"]
+    F, k, (ho, wo) = K.shape[0], K.shape[-1], a.shape[1:]
+
+    def size(side_h, side_w, scale):   # (lines, columns) of a picture: see pixels.picture
+        return (side_h, side_w) if mono else (-(-side_h * scale // 2), side_w * scale)
+    for scale, gap in ((3, 1), (2, 1), (1, 1), (1, 0)):   # a blank line between kernel and map if it fits
+        (kh, kw), (mh, mw) = size(k, k, scale), size(ho, wo, scale)
+        tile_h = 1 + kh + gap + mh
+        tile_w = max(kw, mw, 3) + 2
+        across = max(1, width // tile_w)
+        if -(-F // across) * tile_h <= height:
+            break
+    return TileLayout(scale, gap, across, max(1, height // tile_h) * across, mono)
+
+
+def kernel_page(ex, fit: TileLayout, page: int, width: int) -> tuple[str, list[Cells]]:
+    """Page `page` of the kernels: which ones ("K0–K2") and their tiles' lines (only that page drawn)."""
+    K, a = ex["kernels"], ex["maps"]["a"]
+    F = K.shape[0]
+    progress = ex["focus"].progress
+    first = page * fit.per_page
+    shown = range(first, min(F, first + fit.per_page))
+    which = f"K{shown[0]}" if len(shown) == 1 else f"K{shown[0]}–K{shown[-1]}"
+    known = np.ones((len(shown),) + a.shape[1:], bool)
+    if progress is not None and progress[0] == 0:
+        known = np.stack([filled(a.shape[1:], progress[1], f, progress[2]) for f in shown])
+    means = K[shown.start:shown.stop].mean(axis=1)
+    kernel_colours, map_colours = signed_each(means), signed_each(a[shown.start:shown.stop], known=known)
+    tiles = []
+    for i, f in enumerate(shown):
+        kernel = picture(kernel_colours[i], {}, fit.scale, fit.mono, means[i])
+        fmap = picture(map_colours[i], {}, fit.scale, fit.mono, a[f])
+        tiles.append((f"K{f}" + ("◂" if f == ex["focus_kernel"] else ""), kernel + [[]] * fit.gap + fmap))
+    out: list[Cells] = []
+    for start in range(0, len(tiles), fit.across):
+        out.extend(side_by_side(tiles[start:start + fit.across], width))
+    return which, out

@@ -43,9 +43,11 @@ class Paged(Focusable):
     def paged_title(self, name: str, where: str, width: int) -> str:
         """The border title: `name`, and where there are several pages, which one this is (`where`)
         and how to turn it, as much of that as fits in `width`."""
-        if self.pages <= 1:
-            return name
+        if self.pages <= 1:   # one page: the name, its first words given up where it is narrow
+            words = name.split(" ")
+            shorter = [" ".join(words[k:]) for k in range(len(words)) if words[k] != "·"]
+            return next((text for text in shorter if len(text) <= width - 2), name)
         page = f"{self.page + 1}/{self.pages}"
-        options = (f"{name} · {where} · {HINT}", f"{where} · {page} · {HINT}", f"{where} · {HINT}",
-                   f"{where} · {page} · PgDn", f"{where} · PgDn", f"{page} · {HINT}", f"{page} · PgDn", page)
+        options = (f"{name} · {where} · {HINT}", f"{where} · {page} · {HINT}", f"{where} · {page} · PgDn",
+                   f"{where} · {HINT}", f"{where} · PgDn", f"{page} · {HINT}", f"{page} · PgDn", page)
         return next((text for text in options if len(text) <= width - 2), options[-1])

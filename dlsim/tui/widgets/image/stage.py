@@ -272,17 +272,25 @@ class StagePanel(Focusable):
         per = k * k
         window = np.array(v["window"][:per]).reshape(k, k)   # the first channel
         if v["op"] == "dK":
-            text = f"∂K += window·δ at {(v['r'], v['c'])}"
+            parts = [f"∂K += window·δ at {(v['r'], v['c'])}"]
             grids = [("window", window), (f"× δ {num(v['delta'])} → ∂K", np.array(v["total"][:per]).reshape(k, k))]
         else:
-            text = f"Σ = {num(v['sum'])}  + b {fac(v['bias'])}  = z {num(v['z'])}"
+            parts = [f"Σ = {num(v['sum'])}", f"  + b {fac(v['bias'])}", f"  = z {num(v['z'])}"]
             if "a" in v:
-                text += f"  → {v['fn']} → a {num(v['a'])}"
+                parts.append(f"  → {v['fn']} → a {num(v['a'])}")
             grids = [("window", window), ("× kernel =", np.array(v["products"][:per]).reshape(k, k))]
+        text = "".join(parts)
         blocks = [(title, numbers(values)) for title, values in grids]
         lines = side_by_side(blocks, width)
         if not lines or width_of(lines) + len(text) + 2 > width:
-            return lines + [[(text[:width], st.plain(bold=True))]] if lines else []
+            # below the grids, on as many lines as it takes: a part never cut (a 0.000, not "a 0.")
+            said: list[str] = [""]
+            for part in parts:
+                if said[-1] and len(said[-1]) + len(part) > width:
+                    said.append(part.lstrip())
+                else:
+                    said[-1] += part
+            return lines + [[(line[:width], st.plain(bold=True))] for line in said] if lines else []
         middle = len(lines) // 2
         lines[middle] = lines[middle] + [(text, st.plain(bold=True))]
         return lines

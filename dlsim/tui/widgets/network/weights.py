@@ -85,7 +85,8 @@ def out_of_view(m: Matrix, v: View) -> str:
     if v.top > 0:
         parts.append(f"▲ rows {_span(m, 0, v.top - 1)}")
     if v.top + v.shown_rows < m.rows:
-        parts.append(f"▼ rows {_span(m, v.top + v.shown_rows, m.rows - 1)}")
+        below = _span(m, v.top + v.shown_rows, m.rows - 1)
+        parts.append("▼ b" if below == "b" else f"▼ rows {below}")   # only the bias row: not "rows b"
     if v.left > 0:
         parts.append(f"◀ columns {_span(None, 0, v.left - 1)}")
     if v.left + v.shown_cols < m.cols:
@@ -96,7 +97,8 @@ def out_of_view(m: Matrix, v: View) -> str:
 def _span(m: Matrix | None, first: int, last: int) -> str:
     label = (lambda r: m.row_label(r)) if m is not None else str
     if m is not None and last == m.values.shape[0] and first < last:   # the bias row after weights
-        return (f"{first}–{last - 1}, b" if first < last - 1 else f"{first}, b")
+        # by the rows' own labels (an LSTM's x0 h0 …), as the heatmap writes them
+        return (f"{label(first)}–{label(last - 1)}, b" if first < last - 1 else f"{label(first)}, b")
     return label(first) if first == last else f"{label(first)}–{label(last)}"
 
 
@@ -171,10 +173,10 @@ class WeightsPanel(Panel):
         return out
 
     def _tabs(self, word: str | None, count: int, layer: int, m: Matrix, scale: float, width: int) -> Cells:
-        """"layer  0  1  2  x→h1 2→3 · W[i,j] · ±9 = 2.82". Where the line is short the labels go
+        """"layer  0  1  2  x→h1 2→3 · W[i,j] · ±9 = 2.820". Where the line is short the labels go
         first, then the word "layer"; the legend's number is never cut, and neither is ∂L/∂W while
         the cells are gradients (without it they would read as weights)."""
-        legend = f"±9 = {num(scale, 2)}" if scale > 0 else "all 0"   # cell = sign and size 1..9 of |w|
+        legend = f"±9 = {num(scale)}" if scale > 0 else "all 0"   # cell = sign and size 1..9 of |w|
         labels = [f"{m.inputs}→{m.outputs} {m.title}", f"{m.kind}[i,j]", legend]
         tried = [(True, labels), (True, labels[1:])]
         if m.kind.startswith("∂"):   # gradients (∂L/∂W, a CNN's ∂L/∂K): said even without "layer"
@@ -222,14 +224,22 @@ class WeightsPanel(Panel):
         name, index = ui.selected
         label = f"{name}[{','.join(map(str, index))}]"
         value = float(frame.params[name][index])
+        if len(f"{label} = {num(value, 6)}") > width:   # a narrow panel: the number whole, the name shorter
+            label = label.rsplit(".", 1)[-1]
         lines = [[(f"{label} = ", st.plain(bold=True)), (num(value, 6), st.plain(bold=True))]]
         if frame.grads is not None:
-            lines.append([(f"∂L/∂w = {num(frame.grads[name][index], 6)}", st.plain()),
-                          (" (batch so far)", st.plain(dim=True))])
+            grad = f"∂L/∂w = {num(frame.grads[name][index], 6)}"
+            lines.append([(grad, st.plain())] + ([(" (batch so far)", st.plain(dim=True))]
+                                                 if len(grad) + 15 <= width else []))
         elif self.view.without_gradient:   # the network's own words: how it learns instead
             lines.append([(self.view.without_gradient, st.plain(dim=True))])
         change = frame.changes.at(frame.layout.index(name, index))
-        lines.append([("last: " + change.describe(frame.unit[0]), st.plain())])
+        said = change.describe(frame.unit[0])
+        # never a cut count ("at step 13," for 13,296): without "last:" where it is short, else whole words
+        text = next((t for t in ("last: " + said, said) if len(t) <= width), None)
+        if text is None:
+            text = textwrap.shorten(said, width, placeholder=" …")
+        lines.append([(text, st.plain())])
         return lines
 
     # --- selecting -----------------------------------------------------------------------------

@@ -3,24 +3,25 @@ product ×, the input gate times the candidate added in (+), tanh of the new cel
 product giving h_t; the gates σ, σ, tanh, σ drawn over the line that brings h_{t−1} and x_t to them.
 Each place carries the live value of the selected unit at the selected step (the model's: inspect's
 c, gate_f … gate_o, tanh_c and h). Narrower than the diagram, the same values as the two equations."""
-import numpy as np
-
+from dlsim.protocol.numbers import fac, num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 from dlsim.tui.widgets.timeline.heat import DIM
 
-WIDE = 53          # the diagram's width; narrower panels get the equations
+WIDE = 55          # the diagram's width; narrower panels get the equations
 VALUE = st.plain(bold=True)
 WIRE = st.plain(dim=True)
 
 
 def short(v: float | None) -> str:
-    """A value in at most 5 characters (the diagram's slots): 0.93, −0.32, 12.4."""
-    if v is None:
-        return "–"
-    if not np.isfinite(v):
-        return "nan" if v != v else "∞" if v > 0 else "−∞"
-    return f"{v:.2f}".replace("-", "−") if abs(v) < 10 else f"{v:.1f}".replace("-", "−")
+    """A value as every panel writes it (the README's number rule: the math panel's c_2 = (−0.018, …)
+    reads −0.018 here too); "–" for one not computed yet."""
+    return num(v)
+
+
+def factor(v: float | None) -> str:
+    """A value in a product: negatives in brackets, so 0.770·(−0.020) never reads as a subtraction."""
+    return "–" if v is None else fac(v)
 
 
 def values(tr: dict, unit: int, t: int) -> dict | None:
@@ -54,7 +55,7 @@ class CellPanel(Panel):
             return []
         unit, t = self.view.picked(tr)
         v = values(tr, unit, t)
-        title = f"unit {unit + 1}, t={t}"
+        title = f"h[{unit}] and c[{unit}] at t={t}"   # the unit by its index, as the timeline and weights
         if v is None:
             return [[(title, VALUE)], [("not reached yet at this step", DIM)]]
         lines = diagram(v, t) if width >= WIDE else equations(v, t)
@@ -78,7 +79,7 @@ def diagram(v: dict, t: int) -> list[Cells]:
     put = lambda r, c, text, style=WIRE: _put(g, r, c, text, style)   # noqa: E731
     # c along the top: × by f, + i·g, then on to c_t (and down through tanh to h_t)
     put(0, 0, "c_t−1 ───(×)─────────(+)──────────────┬─▶ c_t ")
-    put(0, 46, short(v["c"]), VALUE)
+    put(0, 46, short(v["c"]), VALUE)        # values up to 7 characters (−12.345) fit each slot
     put(1, 0, short(v["c_prev"]), VALUE)
     for r in (1, 2, 3):
         put(r, 10, "│")
@@ -94,27 +95,29 @@ def diagram(v: dict, t: int) -> list[Cells]:
     # the gates, each squashing its own W_x·x_t + W_h·h_{t−1} + b
     for col, text in ((10, "σ"), (18, "σ"), (25, "tanh"), (34, "σ")):
         put(4, col, text)
-    for col, q in ((7, "f"), (15, "i"), (23, "g"), (31, "o")):
+    for col, q in ((7, "f"), (15, "i"), (23, "g"), (32, "o")):   # g may be negative: o one further
         put(5, col, q + " ")
         put(5, col + 2, short(v[q]), VALUE)
     put(6, 0, "──────────┴───────┴───────┴───────┘")
     put(7, 0, "h_t−1 ")
     put(7, 6, short(v["h_prev"]), VALUE)
-    put(7, 12, "and x_t → each gate: W_x·x + W_h·h + b")
+    put(7, 13, "and x_t → each gate: W_x·x + W_h·h + b")
     return [_joined(row) for row in g]
 
 
 def equations(v: dict, t: int) -> list[Cells]:
-    """The same numbers as the two equations, for a narrow panel (≥ 36 characters)."""
+    """The same numbers as the two equations, for a narrow panel (≥ 38 characters): each result
+    first, its arithmetic on the line below."""
     f, i, g, o = (short(v[q]) for q in "figo")
+    F, I, G, O = (factor(v[q]) for q in "figo")
     return [
         [("f ", WIRE), (f, VALUE), ("  i ", WIRE), (i, VALUE), ("  g ", WIRE), (g, VALUE), ("  o ", WIRE), (o, VALUE)],
-        [("c_t = f×c_t−1 + i×g   (c_t−1 ", DIM), (short(v["c_prev"]), VALUE), (")", DIM)],
-        [("    = ", WIRE), (f, VALUE), ("×", WIRE), (short(v["c_prev"]), VALUE), (" + ", WIRE), (i, VALUE),
-         ("×", WIRE), (g, VALUE), (" = ", WIRE), (short(v["c"]), VALUE)],
-        [("h_t = o×tanh c_t = ", DIM), (o, VALUE), ("×", WIRE), (short(v["tanh_c"]), VALUE), (" = ", WIRE),
-         (short(v["h"]), VALUE)],
-        [("h_t−1 ", WIRE), (short(v["h_prev"]), VALUE), (" and x_t → each gate", DIM)],
+        [("c_t = f·c_t−1 + i·g = ", DIM), (short(v["c"]), VALUE)],
+        [("    = ", WIRE), (F, VALUE), ("·", WIRE), (factor(v["c_prev"]), VALUE), (" + ", WIRE), (I, VALUE),
+         ("·", WIRE), (G, VALUE)],
+        [("h_t = o·tanh(c_t) = ", DIM), (short(v["h"]), VALUE)],
+        [("    = ", WIRE), (O, VALUE), ("·", WIRE), (factor(v["tanh_c"]), VALUE), ("   h_t−1 ", WIRE),
+         (short(v["h_prev"]), VALUE)],
     ]
 
 

@@ -80,7 +80,7 @@ def heat_lines(name: str, values: np.ndarray, scale: float, lines: int, span: tu
     if R <= lines:
         drawn = glyphs(v, scale)
         for r in range(R):
-            cells = [label(f"{name}{r + 1}" if R > 1 else name)]
+            cells = [label(f"{name}{r}" if R > 1 else name)]   # by index: the weights name this row h0 too
             cells += [(ch * per, style) for ch, style in drawn[r]]
             out.append(cells)
         return out

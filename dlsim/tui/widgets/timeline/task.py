@@ -3,7 +3,7 @@ step), the answer against the truth for a few sequences (memory and counting tas
 network writes itself, a character at a time (characters)."""
 import numpy as np
 
-from dlsim.protocol.numbers import num
+from dlsim.protocol.numbers import num, row as data_row
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
@@ -46,10 +46,11 @@ class TaskPanel(Panel):
         canvas.polyline(*xy(y), key=0, power=0, dash=2)
         if len(pred):
             canvas.polyline(*xy(pred), key=1, power=1)
-        words = f"sequence {tr['sequence']}: ┄ target y_t, ━ prediction ŷ_t"
-        if len(words) > width:   # beside the curves at 80×24: the key first
-            words = f"┄ y_t ━ ŷ_t · seq {tr['sequence']}"
-        out = [[(words[:width], DIM)]]
+        seq = data_row(tr["sequence"])   # the data's row, as the status line's "seq 1/16 #175" names it
+        texts = (f"sequence {seq}: ┄ target y_t, ━ prediction ŷ_t", f"{seq}: ┄ target y_t, ━ prediction ŷ_t",
+                 f"┄ y_t ━ ŷ_t · seq {seq}", f"┄ y_t ━ ŷ_t · {seq}", "┄ y_t ━ ŷ_t")   # the key first where narrow
+        words = next((text for text in texts if len(text) <= width), texts[-1][:width])
+        out = [[(words, DIM)]]
         for r in range(height - 1):
             row: Cells = []
             for c in range(width):
@@ -61,10 +62,15 @@ class TaskPanel(Panel):
     def _answers(self, answers, width, height) -> list[Cells]:
         right = sum(1 for a in answers if a["right"])
         out = [[(f"test: {right}/{len(answers)} right"[:width], st.plain(bold=True))]]
-        for a in answers[:height - 1]:
+        shown = answers[:height - 1]
+        marks = max((len(data_row(a["seq"])) for a in shown), default=2)
+        heads = [f"{data_row(a['seq']):>{marks}}: truth {a['truth']} → {a['answer']}" for a in shown]
+        # the inputs' glimpse: as many whole numbers on every line as fit on the longest, or none
+        n = min((fitting(a["inputs"], width - 4 - len(head)) for a, head in zip(shown, heads)), default=0)
+        for a, head in zip(shown, heads):
             mark, style = ("✓", RIGHT) if a["right"] else ("✗", WRONG)
-            text = f"{a['seq']:>3}: truth {a['truth']} → {a['answer']}  {a['inputs']}"
-            out.append([(mark + " ", style), (text[:width - 2], st.plain())])
+            inputs = glimpse(a["inputs"], n)
+            out.append([(mark + " ", style), ((head + (f"  {inputs}" if inputs else ""))[:width - 2], st.plain())])
         return out
 
     def _text(self, generated, width, height) -> list[Cells]:
@@ -81,15 +87,29 @@ class TaskPanel(Panel):
         return out[:height]
 
 
+def glimpse(words: str, n: int) -> str:
+    """The first n words (numbers) of the inputs' glimpse, "…" where some are left out; "" for none."""
+    parts = [w for w in words.split(" ") if w != "…"]
+    if n <= 0:
+        return ""
+    return " ".join(parts[:n]) + (" …" if n < len(parts) or words.endswith("…") else "")
+
+
+def fitting(words: str, width: int) -> int:
+    """How many of the glimpse's words fit in width, whole (with the "…" that says more follow)."""
+    parts = [w for w in words.split(" ") if w != "…"]
+    return next((n for n in range(len(parts), 0, -1) if len(glimpse(words, n)) <= width), 0)
+
+
 def answer_rows(answers, X, classes: bool) -> list[dict]:
     """The answers list's lines from the model's answers ((sequence, truth, answer, right) each) and
     those sequences' inputs X: a glimpse of the inputs, the truth and the answer as text."""
     out = []
     for (s, truth, answer, right), x in zip(answers, X):
         if x.shape[1] == 1:
-            inputs = " ".join(f"{v:+.1f}".replace("-", "−") for v in x[:4, 0]) + (" …" if len(x) > 4 else "")
+            inputs = " ".join(num(v) for v in x[:4, 0]) + (" …" if len(x) > 4 else "")
         else:
-            inputs = "marked " + " + ".join(num(v, 2) for v in x[x[:, 1] > 0, 0])
+            inputs = "marked " + " + ".join(num(v) for v in x[x[:, 1] > 0, 0])
         shown = (str(int(truth)), str(int(answer))) if classes else (num(truth), num(answer))
         out.append({"seq": s, "inputs": inputs, "truth": shown[0], "answer": shown[1], "right": bool(right)})
     return out

@@ -150,19 +150,39 @@ class Timeline(Panel):
 
     def _numbers(self, tr, width) -> Cells:
         """The selected cell's value, then its step's input and output: ŷ_t always the logits (the
-        scores before any softmax) and, for classes, the class they pick."""
+        scores before any softmax) and, for classes, the class they pick. The unit is named by its
+        index, as the weight heatmap's rows (h0 …) and the README's counting rule name it (h[0]); t is
+        the step's index, as the ruler, the status line and the formulas write it. What does not fit
+        is left out whole, never cut inside a word or a number."""
         row, t = self.view.picked_row(tr)
         H = tr["h"].shape[1]
         name, unit = ("h", row) if row < H else ("c", row - H)
         if t >= tr["known"]:
-            return [(f"{name}{unit + 1} at t={t}: not computed yet"[:width], DIM)]
+            return [(fit([f"{name}[{unit}] at t={t}: not computed yet", f"{name}[{unit}] t={t}: –"], width), DIM)]
         value = tr[name][t + 1, unit]
         x = tr["x"][t]
         xs = symbol(x, tr["vocabulary"]) if x.shape[0] > 2 else ", ".join(num(v) for v in x)
         ys = tr["outputs"][t]
+        parts = [f" · x {xs}"]
         if tr["classes"]:
-            yhat = f"ŷ → {symbol(ys, tr['vocabulary'])} logits {' '.join(num(v) for v in ys[:3])}{' …' if len(ys) > 3 else ''}"
+            parts.append(f" · ŷ → {symbol(ys, tr['vocabulary'])}")
+            parts.append(f" logits {' '.join(num(v) for v in ys[:3])}{' …' if len(ys) > 3 else ''}")
         else:
-            yhat = f"ŷ {num(ys[0])}"
-        head = f"{name}{unit + 1} t={t}: {num(float(value))}"
-        return [(head, st.plain(bold=True)), (f" · x {xs} · {yhat}"[:max(0, width - len(head))], st.plain())]
+            parts.append(f" · ŷ {num(ys[0])}")
+        head = f"{name}[{unit}] at t={t}: {num(float(value))}"
+        if len(head) > width:
+            head = f"{name}[{unit}] t={t}: {num(float(value))}"
+        tail = ""
+        for part in parts:
+            if len(head) + len(tail) + len(part) > width:
+                break
+            tail += part
+        return [(head, st.plain(bold=True)), (tail, st.plain())]
+
+
+def fit(texts: list[str], width: int) -> str:
+    """The first of the texts that fits the width (the last one, cut, where none does)."""
+    for text in texts:
+        if len(text) <= width:
+            return text
+    return texts[-1][:width]
