@@ -44,15 +44,19 @@ def charts_for(metrics) -> tuple[Chart, ...]:
 class _Extract:
     """(epochs, values) of one history key, kept up to date as the history grows: in NumPy buffers
     that grow by doubling, since turning a list of 20,000 floats into an array every frame cost
-    more than drawing the curves."""
+    more than drawing the curves. When a long history is thinned (Model.record drops every other
+    old entry), the points of the entries it kept stay: found by their epoch, not extracted again
+    (20,000 entries, a key at a time, several times a second of a fast run)."""
 
     def __init__(self, key: str):
         self.key, self.seen, self.first, self.n = key, 0, None, 0
+        self.last = None                  # the last entry extracted
         self.x, self.y = np.empty(0), np.empty(0)
 
-    def update(self, history: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    def update(self, history: list[dict], epochs=None) -> tuple[np.ndarray, np.ndarray]:
+        """`epochs()`, where given, is the "epoch" of every entry of `history` (None if one lacks it)."""
         if len(history) < self.seen or (history and history[0] is not self.first):
-            self.seen, self.n = 0, 0
+            self._thinned(history, epochs() if epochs is not None and self.n else None)
         new = [(entry.get("epoch", i + 1), value) for i, entry in enumerate(history[self.seen:], self.seen)
                if (value := entry.get(self.key)) is not None]   # long histories are thinned
         if new:
@@ -64,7 +68,38 @@ class _Extract:
             self.x[self.n:end], self.y[self.n:end] = points[:, 0], points[:, 1]
             self.n = end
         self.seen, self.first = len(history), history[0] if history else None
+        self.last = history[-1] if history else None
         return self.x[:self.n].copy(), self.y[:self.n].copy()
+
+    def _thinned(self, history: list[dict], epochs: np.ndarray | None) -> None:
+        """The history is not the one extracted plus new entries. If it is that one thinned (the last
+        entry extracted is still in it, the same object, found by its epoch), keep the points whose
+        epoch it still has and go on after that entry; else extract it all again."""
+        n, last = self.n, self.last
+        self.seen, self.n, self.last = 0, 0, None
+        if epochs is None or last is None or "epoch" not in last or np.isnan(epochs).any() \
+                or np.any(np.diff(epochs) <= 0):
+            return
+        at = int(np.searchsorted(epochs, last["epoch"]))
+        if at >= len(history) or history[at] is not last:
+            return
+        x = self.x[:n]
+        kept = np.isin(x, epochs[:at + 1])
+        self.n = int(kept.sum())
+        self.x[:self.n], self.y[:self.n] = x[kept], self.y[:n][kept]
+        self.seen = at + 1
+
+
+def _epochs_of(history: list[dict]):
+    """A function giving the epochs of `history`'s entries as an array (NaN where one has none),
+    read once however many series ask."""
+    kept = []
+
+    def epochs() -> np.ndarray:
+        if not kept:
+            kept.append(np.array([entry.get("epoch", np.nan) for entry in history], float))
+        return kept[0]
+    return epochs
 
 
 class Curves(Panel):
@@ -77,7 +112,8 @@ class Curves(Panel):
 
     def series(self, history: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """(epochs, values) of every history key the charts plot: exactly the points drawn."""
-        return {key: ex.update(history) for key, ex in self._extract.items()}
+        epochs = _epochs_of(history)
+        return {key: ex.update(history, epochs) for key, ex in self._extract.items()}
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         data = self.series(frame.history)
@@ -122,11 +158,7 @@ class Curves(Panel):
         for r in range(plot_h):
             label = st.short(hi, label_w) if r == 0 else st.short(lo, label_w) if r == plot_h - 1 else ""
             label = label.replace("+", " ")
-            row: Cells = [(label.rjust(label_w) + "┤", st.plain(dim=True))]
-            for c in range(plot_w):
-                ch = canvas.char(r, c)
-                row.append((ch, SERIES_STYLES[int(canvas.keys[r, c])]) if ch else (" ", None))
-            rows.append(row)
+            rows.append([(label.rjust(label_w) + "┤", st.plain(dim=True)), *canvas.cells(r, SERIES_STYLES)])
         if plot_h >= 2:
             tail = f" {unit} {count(epochs)}"
             rows[-1] = rows[-1][:max(0, len(rows[-1]) - len(tail))] + [(tail, st.plain(dim=True))]

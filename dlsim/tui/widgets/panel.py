@@ -9,6 +9,7 @@ press, a run frame) most lines of most panels stay the same.
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
@@ -34,29 +35,37 @@ class UiState:
 
 
 def strip(cells: Cells, width: int, base: Style) -> Strip:
-    """One line; neighbouring cells of the same style become one segment (less to paint)."""
+    """One line; neighbouring cells of the same style become one segment (less to paint). Its
+    length is measured once for the whole line, not segment by segment."""
     segments: list[Segment] = []
-    run, run_style = [], None
+    add = segments.append
+    texts: list[str] = []
+    run: list[str] = []
+    run_style = _NONE
     for text, style in cells:
-        if not text:
-            continue
-        if style is not run_style and run:
-            segments.append(Segment("".join(run), _on(base, run_style)))
-            run = []
-        run_style = style
-        run.append(text)
+        if style is run_style:
+            run.append(text)
+        elif text:
+            if run:
+                joined = "".join(run)
+                texts.append(joined)
+                add(Segment(joined, base if run_style is None else _combine(base, run_style)))
+            run, run_style = [text], style
     if run:
-        segments.append(Segment("".join(run), _on(base, run_style)))
-    return Strip(segments).adjust_cell_length(width, base)
+        joined = "".join(run)
+        texts.append(joined)
+        add(Segment(joined, base if run_style is None else _combine(base, run_style)))
+    line = "".join(texts)
+    length = len(line) if line.isascii() else cell_len(line)
+    return Strip(segments, length).adjust_cell_length(width, base)
+
+
+_NONE = object()   # no run yet (None is a style: the panel's own)
 
 
 @lru_cache(maxsize=4096)
 def _combine(base: Style, style: Style) -> Style:
     return base + style
-
-
-def _on(base: Style, style: Style | None) -> Style:
-    return base if style is None else _combine(base, style)
 
 
 class Panel(Widget):
