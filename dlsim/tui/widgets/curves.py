@@ -8,6 +8,7 @@ A train loss is `train_loss`, measured on the training set after the epoch like 
 the test loss and both accuracies.
 """
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 from rich.style import Style
@@ -57,15 +58,13 @@ class _Extract:
         """`epochs()`, where given, is the "epoch" of every entry of `history` (None if one lacks it)."""
         if len(history) < self.seen or (history and history[0] is not self.first):
             self._thinned(history, epochs() if epochs is not None and self.n else None)
-        new = [(entry.get("epoch", i + 1), value) for i, entry in enumerate(history[self.seen:], self.seen)
-               if (value := entry.get(self.key)) is not None]   # long histories are thinned
-        if new:
-            end = self.n + len(new)
+        xs, ys = _points(history, self.seen, self.key)
+        if len(xs):
+            end = self.n + len(xs)
             if end > len(self.x):
                 size = max(end, 2 * len(self.x), 256)
                 self.x, self.y = (np.concatenate([a[:self.n], np.empty(size - self.n)]) for a in (self.x, self.y))
-            points = np.array(new, float)
-            self.x[self.n:end], self.y[self.n:end] = points[:, 0], points[:, 1]
+            self.x[self.n:end], self.y[self.n:end] = xs, ys
             self.n = end
         self.seen, self.first = len(history), history[0] if history else None
         self.last = history[-1] if history else None
@@ -90,6 +89,27 @@ class _Extract:
         self.seen = at + 1
 
 
+def _points(history: list[dict], start: int, key: str) -> tuple[np.ndarray, np.ndarray]:
+    """(epochs, values) of `key` in history[start:], the entries without it (or with None) left out.
+    A fast run adds thousands of entries a frame: where every entry has its epoch and the key, they
+    are read in C (itemgetter), not a Python step each."""
+    entries = history[start:]
+    try:
+        xs, ys = list(map(itemgetter("epoch"), entries)), list(map(itemgetter(key), entries))
+    except KeyError:
+        pass
+    else:
+        nones = ys.count(None)   # e.g. a test accuracy where there is no test set
+        if not nones:
+            return np.array(xs, float), np.array(ys, float)
+        if nones == len(ys):
+            return np.zeros(0), np.zeros(0)
+    new = [(entry.get("epoch", i + 1), value) for i, entry in enumerate(entries, start)
+           if (value := entry.get(key)) is not None]   # long histories are thinned
+    points = np.array(new, float).reshape(-1, 2)
+    return points[:, 0], points[:, 1]
+
+
 def _epochs_of(history: list[dict]):
     """A function giving the epochs of `history`'s entries as an array (NaN where one has none),
     read once however many series ask."""
@@ -97,7 +117,10 @@ def _epochs_of(history: list[dict]):
 
     def epochs() -> np.ndarray:
         if not kept:
-            kept.append(np.array([entry.get("epoch", np.nan) for entry in history], float))
+            try:
+                kept.append(np.array(list(map(itemgetter("epoch"), history)), float))
+            except KeyError:
+                kept.append(np.array([entry.get("epoch", np.nan) for entry in history], float))
         return kept[0]
     return epochs
 
