@@ -150,9 +150,11 @@ class SimView(Playing, Editing, Vertical):
         if runner is None or runner.latest is None or runner.latest is self._drawn:
             return
         self._drawn, self._drawn_at = runner.latest, time.perf_counter()
-        runner.wanted.set()   # the worker builds the next one at the end of its chunk
         self.ui.rate = f"{count(round(runner.rate))} {self.session.model.epoch_abbrev}/s"
         self.draw(self._drawn)
+        # the next frame is asked for once this one is on the screen (then the worker builds it at
+        # the end of its chunk): never more frames drawn than the screen shows
+        self.call_after_refresh(runner.wanted.set)
 
     # --- guarding: compiling, running -------------------------------------------------------------
     def _when_free(self, action) -> None:

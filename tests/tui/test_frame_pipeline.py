@@ -9,7 +9,7 @@ import numpy as np
 from dlsim.models.base import Model
 from dlsim.tui.widgets import panel as panel_module
 from dlsim.tui.widgets.braille import Braille
-from dlsim.tui.widgets.curves import SERIES_STYLES, _epochs_of, _Extract
+from dlsim.tui.widgets.curves import SERIES_STYLES, _Epochs, _Extract
 from dlsim.tui.widgets.panel import Panel
 from .conftest import make_app, settle, sim_view, until
 
@@ -77,7 +77,7 @@ def test_the_curve_of_a_thinned_history_is_the_curve_drawn_from_scratch():
     kept, thinned = _Extract("loss"), 0
     for history in _history_run(seed=0, limit=200, chunks=2000):
         first = kept.first
-        x, y = kept.update(history, _epochs_of(history))
+        x, y = kept.update(history, _Epochs(history))
         thinned += first is not None and history and history[0] is not first
         fresh_x, fresh_y = _Extract("loss").update(history)
         assert np.array_equal(x, fresh_x) and np.array_equal(y, fresh_y)

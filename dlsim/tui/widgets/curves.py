@@ -54,11 +54,12 @@ class _Extract:
         self.last = None                  # the last entry extracted
         self.x, self.y = np.empty(0), np.empty(0)
 
-    def update(self, history: list[dict], epochs=None) -> tuple[np.ndarray, np.ndarray]:
-        """`epochs()`, where given, is the "epoch" of every entry of `history` (None if one lacks it)."""
+    def update(self, history: list[dict], epochs: "_Epochs | None" = None) -> tuple[np.ndarray, np.ndarray]:
+        """`epochs`: the epochs of `history` (read once for every series)."""
+        epochs = _Epochs(history) if epochs is None else epochs
         if len(history) < self.seen or (history and history[0] is not self.first):
-            self._thinned(history, epochs() if epochs is not None and self.n else None)
-        xs, ys = _points(history, self.seen, self.key)
+            self._thinned(history, epochs.all() if self.n else None)
+        xs, ys = _points(history, self.seen, self.key, epochs)
         if len(xs):
             end = self.n + len(xs)
             if end > len(self.x):
@@ -89,13 +90,13 @@ class _Extract:
         self.seen = at + 1
 
 
-def _points(history: list[dict], start: int, key: str) -> tuple[np.ndarray, np.ndarray]:
+def _points(history: list[dict], start: int, key: str, epochs: "_Epochs") -> tuple[np.ndarray, np.ndarray]:
     """(epochs, values) of `key` in history[start:], the entries without it (or with None) left out.
     A fast run adds thousands of entries a frame: where every entry has its epoch and the key, they
     are read in C (itemgetter), not a Python step each."""
     entries = history[start:]
     try:
-        xs, ys = list(map(itemgetter("epoch"), entries)), list(map(itemgetter(key), entries))
+        xs, ys = epochs.since(start), list(map(itemgetter(key), entries))
     except KeyError:
         pass
     else:
@@ -110,19 +111,26 @@ def _points(history: list[dict], start: int, key: str) -> tuple[np.ndarray, np.n
     return points[:, 0], points[:, 1]
 
 
-def _epochs_of(history: list[dict]):
-    """A function giving the epochs of `history`'s entries as an array (NaN where one has none),
-    read once however many series ask."""
-    kept = []
+class _Epochs:
+    """The epochs of a history's entries, read once however many series ask: `all()` as an array
+    (NaN where an entry has none), `since(start)` of history[start:] as a list (KeyError where an
+    entry has none)."""
 
-    def epochs() -> np.ndarray:
-        if not kept:
+    def __init__(self, history: list[dict]):
+        self.history, self._all, self._since = history, None, {}
+
+    def all(self) -> np.ndarray:
+        if self._all is None:
             try:
-                kept.append(np.array(list(map(itemgetter("epoch"), history)), float))
+                self._all = np.array(list(map(itemgetter("epoch"), self.history)), float)
             except KeyError:
-                kept.append(np.array([entry.get("epoch", np.nan) for entry in history], float))
-        return kept[0]
-    return epochs
+                self._all = np.array([entry.get("epoch", np.nan) for entry in self.history], float)
+        return self._all
+
+    def since(self, start: int) -> list:
+        if start not in self._since:
+            self._since[start] = list(map(itemgetter("epoch"), self.history[start:]))
+        return self._since[start]
 
 
 class Curves(Panel):
@@ -135,7 +143,7 @@ class Curves(Panel):
 
     def series(self, history: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """(epochs, values) of every history key the charts plot: exactly the points drawn."""
-        epochs = _epochs_of(history)
+        epochs = _Epochs(history)
         return {key: ex.update(history, epochs) for key, ex in self._extract.items()}
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:

@@ -71,6 +71,7 @@ def _combine(base: Style, style: Style) -> Style:
 class Panel(Widget):
     """Subclasses implement `rows(frame, ui, width, height) -> list[Cells]`."""
     READING: tuple[tuple[str, str], ...] = ()   # (name, how to read it): the help screen lists them
+    _backgrounds = None
 
     def __init__(self, view, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
@@ -81,6 +82,7 @@ class Panel(Widget):
         self._strips: list[Strip] = []
         self._drawn_as = None                   # (width, height, base style) of the lines drawn
         self._base: Style | None = None         # rich_style walks every ancestor: kept until styles change
+        self._backgrounds = None                # so does background_colors
         self._titles: dict[str, str | None] = {}
 
     def draw(self, frame: Frame, ui: UiState) -> None:
@@ -93,8 +95,16 @@ class Panel(Widget):
             self._base = self.rich_style
         return self._base
 
+    @property
+    def background_colors(self):
+        """Textual asks on every repaint, walking every ancestor: kept until styles change, as
+        Textual keeps the rich style."""
+        if self._backgrounds is None:
+            self._backgrounds = super().background_colors
+        return self._backgrounds
+
     def notify_style_update(self) -> None:
-        self._base = None
+        self._base = self._backgrounds = None
         super().notify_style_update()
 
     def _rebuild(self) -> None:
