@@ -61,7 +61,7 @@ def _history_run(seed: int, limit: int, chunks: int):
     for _ in range(chunks):
         for _ in range(rnd.randint(0, 40)):
             model.epoch += 1
-            model.record({"loss": rnd.random()} if rnd.random() < 0.8 else {"acc": 1.0})
+            model.record({"loss": rnd.random(), "test": None} if rnd.random() < 0.8 else {"acc": 1.0, "test": None})
         if rnd.random() < 0.003:
             del model.history[rnd.randint(0, len(model.history)):]
             model.epoch = model.history[-1]["epoch"] if model.history else 0
@@ -69,18 +69,21 @@ def _history_run(seed: int, limit: int, chunks: int):
             epochs, model.history, model.epoch = model.epoch, [], 0
             for _ in range(epochs):   # the same epochs again, other values
                 model.epoch += 1
-                model.record({"loss": rnd.random()})
+                model.record({"loss": rnd.random(), "test": None})
         yield list(model.history)   # a frame holds a shallow copy
 
 
 def test_the_curve_of_a_thinned_history_is_the_curve_drawn_from_scratch():
-    kept, thinned = _Extract("loss"), 0
+    keys = ("loss", "acc", "test")   # in most entries, in a few, in none (None: no test set)
+    kept, thinned = {key: _Extract(key) for key in keys}, 0
     for history in _history_run(seed=0, limit=200, chunks=2000):
-        first = kept.first
-        x, y = kept.update(history, _Epochs(history))
+        first = kept["loss"].first
         thinned += first is not None and history and history[0] is not first
-        fresh_x, fresh_y = _Extract("loss").update(history)
-        assert np.array_equal(x, fresh_x) and np.array_equal(y, fresh_y)
+        epochs = _Epochs(history)
+        for key in keys:
+            x, y = kept[key].update(history, epochs)
+            fresh_x, fresh_y = _Extract(key).update(history)
+            assert np.array_equal(x, fresh_x) and np.array_equal(y, fresh_y)
     assert thinned > 50   # the thinning was met many times
 
 

@@ -58,7 +58,7 @@ class _Extract:
         """`epochs`: the epochs of `history` (read once for every series)."""
         epochs = _Epochs(history) if epochs is None else epochs
         if len(history) < self.seen or (history and history[0] is not self.first):
-            self._thinned(history, epochs.all() if self.n else None)
+            self._thinned(history, epochs.all() if self.last is not None else None)
         xs, ys = _points(history, self.seen, self.key, epochs)
         if len(xs):
             end = self.n + len(xs)
@@ -83,8 +83,9 @@ class _Extract:
         at = int(np.searchsorted(epochs, last["epoch"]))
         if at >= len(history) or history[at] is not last:
             return
-        x = self.x[:n]
-        kept = np.isin(x, epochs[:at + 1])
+        x, had = self.x[:n], epochs[:at + 1]
+        where = np.minimum(np.searchsorted(had, x), len(had) - 1)   # both in order: no sort
+        kept = had[where] == x
         self.n = int(kept.sum())
         self.x[:self.n], self.y[:self.n] = x[kept], self.y[:n][kept]
         self.seen = at + 1
@@ -208,11 +209,12 @@ def _extremes(cols: np.ndarray, y: np.ndarray) -> np.ndarray:
     group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(cols)]))
     with np.errstate(invalid="ignore"):
         low, high = np.fmin.reduceat(y, starts), np.fmax.reduceat(y, starts)
-    keep = [starts[np.isnan(low)]]                  # a column of NaN only: its first point
+    keep = np.zeros(len(y), bool)                   # marked, not sorted: the indices come in order
+    keep[starts[np.isnan(low)]] = True              # a column of NaN only: its first point
     for extreme in (low, high):
         hits = np.flatnonzero(y == extreme[group])
-        keep.append(hits[np.r_[True, group[hits][1:] != group[hits][:-1]]] if len(hits) else hits)
-    return np.unique(np.concatenate(keep))
+        keep[hits[np.r_[True, group[hits][1:] != group[hits][:-1]]] if len(hits) else hits] = True
+    return np.flatnonzero(keep)
 
 
 def _legend(chart: Chart, data: dict, width: int) -> Cells:
