@@ -3,8 +3,9 @@
 The worker owns the session while it runs (the UI only reads `latest`, a Frame built on the
 worker's thread) and checks its stop flag between chunks of about 1/90 s, so a pause takes effect
 within one chunk. It never touches a widget: it posts one small message when a frame the UI asked
-for is ready (FrameReady) and one when it stops (RunStopped): the UI does not wake to poll. Work for the
-session that arrives while running (a live learning-rate change) is queued and run between chunks.
+for is ready (FrameReady) and one when it stops (RunStopped), so the UI does not wake to poll.
+Work for the session that arrives while running (a live learning-rate change) is queued and run
+between chunks.
 """
 import os
 import threading

@@ -57,6 +57,8 @@ class SimView(Playing, Editing, Vertical):
         self._drawn_at = 0.0
         self._last_runner: Runner | None = None
         self._frame_timer = None         # draws a frame that came early, at its time
+        self._frame_due = False          # the worker has built a frame not drawn yet
+        self._shown = True               # the last frame drawn is on the screen
         self._busy = None                # what to do with the result of a step running in a thread
         self.frame = None
 
@@ -134,9 +136,15 @@ class SimView(Playing, Editing, Vertical):
             self.repaint()
 
     def on_frame_ready(self, message: FrameReady) -> None:
-        """The run worker built the frame asked for: draw it, at most FPS times a second."""
+        """The run worker built the frame asked for: draw it, at most FPS times a second and never
+        before the last one drawn is on the screen (Textual paints the screen on its own timer:
+        a frame drawn before then would never be seen)."""
         message.stop()
-        if self._frame_timer is not None:
+        self._frame_due = True
+        self._draw_when_due()
+
+    def _draw_when_due(self) -> None:
+        if not self._frame_due or not self._shown or self._frame_timer is not None:
             return
         wait = self._drawn_at + 1 / FPS - time.perf_counter()
         if wait <= EARLY:
@@ -145,16 +153,20 @@ class SimView(Playing, Editing, Vertical):
             self._frame_timer = self.set_timer(wait, self._draw_latest)
 
     def _draw_latest(self) -> None:
-        self._frame_timer = None
+        self._frame_timer, self._frame_due = None, False
         runner = self.runner
         if runner is None or runner.latest is None or runner.latest is self._drawn:
             return
         self._drawn, self._drawn_at = runner.latest, time.perf_counter()
         self.ui.rate = f"{count(round(runner.rate))} {self.session.model.epoch_abbrev}/s"
+        runner.wanted.set()   # the worker builds the next one at the end of its chunk, meanwhile
         self.draw(self._drawn)
-        # the next frame is asked for once this one is on the screen (then the worker builds it at
-        # the end of its chunk): never more frames drawn than the screen shows
-        self.call_after_refresh(runner.wanted.set)
+        self._shown = False
+        self.call_after_refresh(self._frame_shown)
+
+    def _frame_shown(self) -> None:
+        self._shown = True
+        self._draw_when_due()
 
     # --- guarding: compiling, running -------------------------------------------------------------
     def _when_free(self, action) -> None:
