@@ -1,10 +1,13 @@
-"""Run mode: train on the fused compiled path in a thread, while the UI polls the latest frame.
+"""Run mode: train on the fused compiled path in a thread, while the UI draws the latest frame.
 
 The worker owns the session while it runs (the UI only reads `latest`, a Frame built on the
 worker's thread) and checks its stop flag between chunks of about 1/90 s, so a pause takes effect
-within one chunk. It never touches a widget: it posts one small message when it stops. Work for the
-session that arrives while running (a live learning-rate change) is queued and run between chunks.
+within one chunk. It never touches a widget: it posts one small message when a frame the UI asked
+for is ready (FrameReady) and one when it stops (RunStopped), so the UI does not wake to poll.
+Work for the session that arrives while running (a live learning-rate change) is queued and run
+between chunks.
 """
+import os
 import threading
 import time
 from collections import deque
@@ -24,12 +27,18 @@ class RunStopped(Message):
         self.reason = reason     # "paused", "diverged", "converged", "not converging" or "error: …"
 
 
+class FrameReady(Message):
+    """The worker has built the frame the UI asked for (`Runner.latest`)."""
+
+
 class Runner:
     # A frame is built at the end of the chunk during which the UI asked for one, and a pause waits
     # for the chunk to end: a third of a frame at 30 frames/s keeps both waits short, while the work
     # between chunks (the watchdog, the summary) stays a few percent of the training.
     CHUNK_S = 1 / 90
-    PATIENCE = 1_000   # epochs a run of a model that can converge goes on without converging
+    # epochs a run of a model that can converge goes on without converging; DLSIM_PATIENCE sets
+    # another number (tools/measure_app.py: a perceptron on XOR that runs for as long as it measures)
+    PATIENCE = int(os.environ.get("DLSIM_PATIENCE", 1_000))
 
     def __init__(self, session, extras: Callable, target):
         self.session = session
@@ -78,6 +87,8 @@ class Runner:
                     self.wanted.clear()
                     self.latest = self.session.frame(self.extras, running=True)
                     self.frames += 1
+                    if not stop:
+                        self.target.post_message(FrameReady())
                 if not stop and left is not None and self.epochs >= self.PATIENCE:
                     stop = "not converging"   # XOR on a perceptron would run forever
                 if stop:

@@ -21,7 +21,7 @@ from dlsim.sim.simulator import level_of
 from dlsim.sim.stepper import HistoryLimit
 from dlsim.tui.editing import Editing
 from dlsim.tui.playing import SPEEDS, Playing, watchable
-from dlsim.tui.runner import Runner
+from dlsim.tui.runner import FrameReady, Runner
 from dlsim.tui.session import Session
 from dlsim.tui.views import view_for
 from dlsim.tui.widgets.math_panel import MathPanel
@@ -31,7 +31,8 @@ from dlsim.tui.widgets.status_bar import StatusBar
 
 BIG = 20_000      # parameters from which steps run in a thread (a sample can be a million events)
 FPS = 36          # at most this many frames a second in run mode (the target is ≥ 30)
-POLL = 1 / 120    # how often the UI looks for a new frame (a cheap check)
+EARLY = 1 / 240   # a frame this close to its time is drawn now, not after a timer
+COMPILING_POLL = 0.1   # how often, until the kernels are ready, the UI asks whether they compile
 
 
 class SimView(Playing, Editing, Vertical):
@@ -55,6 +56,9 @@ class SimView(Playing, Editing, Vertical):
         self._drawn = None
         self._drawn_at = 0.0
         self._last_runner: Runner | None = None
+        self._frame_timer = None         # draws a frame that came early, at its time
+        self._frame_due = False          # the worker has built a frame not drawn yet
+        self._shown = True               # the last frame drawn is on the screen
         self._busy = None                # what to do with the result of a step running in a thread
         self.frame = None
 
@@ -68,7 +72,8 @@ class SimView(Playing, Editing, Vertical):
             self.call_after_refresh(self.run_worker, partial(warmup.warm, self.session.name),
                                     thread=True, group="warm", exit_on_error=False)
         self.redraw()
-        self.set_interval(POLL, self._poll)
+        if not self.ui.warm:
+            self._compile_poll = self.set_interval(COMPILING_POLL, self._poll_compiling)
 
     def on_resize(self) -> None:
         """Panels have new sizes: draw a fresh frame (a new decision grid) once they are laid out."""
@@ -123,19 +128,45 @@ class SimView(Playing, Editing, Vertical):
         if self.frame is not None:
             self.draw(self.frame)
 
-    def _poll(self) -> None:
-        if not self.ui.warm and self.ui.compiling != warmup.compiling(self.session.name):
+    def _poll_compiling(self) -> None:
+        if self.ui.warm:
+            self._compile_poll.stop()
+        elif self.ui.compiling != warmup.compiling(self.session.name):
             self.ui.compiling = not self.ui.compiling   # e.g. the cache was made by another Numba
             self.repaint()
+
+    def on_frame_ready(self, message: FrameReady) -> None:
+        """The run worker built the frame asked for: draw it, at most FPS times a second and never
+        before the last one drawn is on the screen (Textual paints the screen on its own timer:
+        a frame drawn before then would never be seen)."""
+        message.stop()
+        self._frame_due = True
+        self._draw_when_due()
+
+    def _draw_when_due(self) -> None:
+        if not self._frame_due or not self._shown or self._frame_timer is not None:
+            return
+        wait = self._drawn_at + 1 / FPS - time.perf_counter()
+        if wait <= EARLY:
+            self._draw_latest()
+        else:
+            self._frame_timer = self.set_timer(wait, self._draw_latest)
+
+    def _draw_latest(self) -> None:
+        self._frame_timer, self._frame_due = None, False
         runner = self.runner
         if runner is None or runner.latest is None or runner.latest is self._drawn:
             return
-        now = time.perf_counter()
-        if now - self._drawn_at >= 1 / FPS - POLL / 2:
-            self._drawn, self._drawn_at = runner.latest, now
-            runner.wanted.set()   # the worker builds the next one at the end of its chunk
-            self.ui.rate = f"{count(round(runner.rate))} {self.session.model.epoch_abbrev}/s"
-            self.draw(self._drawn)
+        self._drawn, self._drawn_at = runner.latest, time.perf_counter()
+        self.ui.rate = f"{count(round(runner.rate))} {self.session.model.epoch_abbrev}/s"
+        runner.wanted.set()   # the worker builds the next one at the end of its chunk, meanwhile
+        self.draw(self._drawn)
+        self._shown = False
+        self.call_after_refresh(self._frame_shown)
+
+    def _frame_shown(self) -> None:
+        self._shown = True
+        self._draw_when_due()
 
     # --- guarding: compiling, running -------------------------------------------------------------
     def _when_free(self, action) -> None:

@@ -6,6 +6,7 @@ from one line, not from an average. Dashed strokes let two series be told apart 
 import numpy as np
 
 _BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int32)  # [row][col]
+_CHARS = [chr(0x2800 + code) for code in range(256)]
 
 
 class Braille:
@@ -59,6 +60,12 @@ class Braille:
             on = (np.arange(len(x)) // dash) % 2 == 0
             x, y = x[on], y[on]
         self.dots(x, y, key, power)
+
+    def cells(self, row: int, styles, blank=(" ", None)) -> list:
+        """One row as (character, style) cells, the style of the stroke that owns each cell
+        (`styles[key]`), `blank` where no dot is set: a row at once, not a call per cell."""
+        return [(_CHARS[code], styles[key]) if code else blank
+                for code, key in zip(self.codes[row].tolist(), self.keys[row].tolist())]
 
     def char(self, row: int, col: int) -> str | None:
         code = self.codes[row, col]

@@ -8,6 +8,7 @@ A train loss is `train_loss`, measured on the training set after the epoch like 
 the test loss and both accuracies.
 """
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 from rich.style import Style
@@ -44,27 +45,93 @@ def charts_for(metrics) -> tuple[Chart, ...]:
 class _Extract:
     """(epochs, values) of one history key, kept up to date as the history grows: in NumPy buffers
     that grow by doubling, since turning a list of 20,000 floats into an array every frame cost
-    more than drawing the curves."""
+    more than drawing the curves. When a long history is thinned (Model.record drops every other
+    old entry), the points of the entries it kept stay: found by their epoch, not extracted again
+    (20,000 entries, a key at a time, several times a second of a fast run)."""
 
     def __init__(self, key: str):
         self.key, self.seen, self.first, self.n = key, 0, None, 0
+        self.last = None                  # the last entry extracted
         self.x, self.y = np.empty(0), np.empty(0)
 
-    def update(self, history: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    def update(self, history: list[dict], epochs: "_Epochs | None" = None) -> tuple[np.ndarray, np.ndarray]:
+        """`epochs`: the epochs of `history` (read once for every series)."""
+        epochs = _Epochs(history) if epochs is None else epochs
         if len(history) < self.seen or (history and history[0] is not self.first):
-            self.seen, self.n = 0, 0
-        new = [(entry.get("epoch", i + 1), value) for i, entry in enumerate(history[self.seen:], self.seen)
-               if (value := entry.get(self.key)) is not None]   # long histories are thinned
-        if new:
-            end = self.n + len(new)
+            self._thinned(history, epochs.all() if self.last is not None else None)
+        xs, ys = _points(history, self.seen, self.key, epochs)
+        if len(xs):
+            end = self.n + len(xs)
             if end > len(self.x):
                 size = max(end, 2 * len(self.x), 256)
                 self.x, self.y = (np.concatenate([a[:self.n], np.empty(size - self.n)]) for a in (self.x, self.y))
-            points = np.array(new, float)
-            self.x[self.n:end], self.y[self.n:end] = points[:, 0], points[:, 1]
+            self.x[self.n:end], self.y[self.n:end] = xs, ys
             self.n = end
         self.seen, self.first = len(history), history[0] if history else None
+        self.last = history[-1] if history else None
         return self.x[:self.n].copy(), self.y[:self.n].copy()
+
+    def _thinned(self, history: list[dict], epochs: np.ndarray | None) -> None:
+        """The history is not the one extracted plus new entries. If it is that one thinned (the last
+        entry extracted is still in it, the same object, found by its epoch), keep the points whose
+        epoch it still has and go on after that entry; else extract it all again."""
+        n, last = self.n, self.last
+        self.seen, self.n, self.last = 0, 0, None
+        if epochs is None or last is None or "epoch" not in last or np.isnan(epochs).any() \
+                or np.any(np.diff(epochs) <= 0):
+            return
+        at = int(np.searchsorted(epochs, last["epoch"]))
+        if at >= len(history) or history[at] is not last:
+            return
+        x, had = self.x[:n], epochs[:at + 1]
+        where = np.minimum(np.searchsorted(had, x), len(had) - 1)   # both in order: no sort
+        kept = had[where] == x
+        self.n = int(kept.sum())
+        self.x[:self.n], self.y[:self.n] = x[kept], self.y[:n][kept]
+        self.seen = at + 1
+
+
+def _points(history: list[dict], start: int, key: str, epochs: "_Epochs") -> tuple[np.ndarray, np.ndarray]:
+    """(epochs, values) of `key` in history[start:], the entries without it (or with None) left out.
+    A fast run adds thousands of entries a frame: where every entry has its epoch and the key, they
+    are read in C (itemgetter), not a Python step each."""
+    entries = history[start:]
+    try:
+        xs, ys = epochs.since(start), list(map(itemgetter(key), entries))
+    except KeyError:
+        pass
+    else:
+        nones = ys.count(None)   # e.g. a test accuracy where there is no test set
+        if not nones:
+            return np.array(xs, float), np.array(ys, float)
+        if nones == len(ys):
+            return np.zeros(0), np.zeros(0)
+    new = [(entry.get("epoch", i + 1), value) for i, entry in enumerate(entries, start)
+           if (value := entry.get(key)) is not None]   # long histories are thinned
+    points = np.array(new, float).reshape(-1, 2)
+    return points[:, 0], points[:, 1]
+
+
+class _Epochs:
+    """The epochs of a history's entries, read once however many series ask: `all()` as an array
+    (NaN where an entry has none), `since(start)` of history[start:] as a list (KeyError where an
+    entry has none)."""
+
+    def __init__(self, history: list[dict]):
+        self.history, self._all, self._since = history, None, {}
+
+    def all(self) -> np.ndarray:
+        if self._all is None:
+            try:
+                self._all = np.array(list(map(itemgetter("epoch"), self.history)), float)
+            except KeyError:
+                self._all = np.array([entry.get("epoch", np.nan) for entry in self.history], float)
+        return self._all
+
+    def since(self, start: int) -> list:
+        if start not in self._since:
+            self._since[start] = list(map(itemgetter("epoch"), self.history[start:]))
+        return self._since[start]
 
 
 class Curves(Panel):
@@ -77,7 +144,8 @@ class Curves(Panel):
 
     def series(self, history: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """(epochs, values) of every history key the charts plot: exactly the points drawn."""
-        return {key: ex.update(history) for key, ex in self._extract.items()}
+        epochs = _Epochs(history)
+        return {key: ex.update(history, epochs) for key, ex in self._extract.items()}
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         data = self.series(frame.history)
@@ -122,11 +190,7 @@ class Curves(Panel):
         for r in range(plot_h):
             label = st.short(hi, label_w) if r == 0 else st.short(lo, label_w) if r == plot_h - 1 else ""
             label = label.replace("+", " ")
-            row: Cells = [(label.rjust(label_w) + "┤", st.plain(dim=True))]
-            for c in range(plot_w):
-                ch = canvas.char(r, c)
-                row.append((ch, SERIES_STYLES[int(canvas.keys[r, c])]) if ch else (" ", None))
-            rows.append(row)
+            rows.append([(label.rjust(label_w) + "┤", st.plain(dim=True)), *canvas.cells(r, SERIES_STYLES)])
         if plot_h >= 2:
             tail = f" {unit} {count(epochs)}"
             rows[-1] = rows[-1][:max(0, len(rows[-1]) - len(tail))] + [(tail, st.plain(dim=True))]
@@ -145,11 +209,12 @@ def _extremes(cols: np.ndarray, y: np.ndarray) -> np.ndarray:
     group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(cols)]))
     with np.errstate(invalid="ignore"):
         low, high = np.fmin.reduceat(y, starts), np.fmax.reduceat(y, starts)
-    keep = [starts[np.isnan(low)]]                  # a column of NaN only: its first point
+    keep = np.zeros(len(y), bool)                   # marked, not sorted: the indices come in order
+    keep[starts[np.isnan(low)]] = True              # a column of NaN only: its first point
     for extreme in (low, high):
         hits = np.flatnonzero(y == extreme[group])
-        keep.append(hits[np.r_[True, group[hits][1:] != group[hits][:-1]]] if len(hits) else hits)
-    return np.unique(np.concatenate(keep))
+        keep[hits[np.r_[True, group[hits][1:] != group[hits][:-1]]] if len(hits) else hits] = True
+    return np.flatnonzero(keep)
 
 
 def _legend(chart: Chart, data: dict, width: int) -> Cells:

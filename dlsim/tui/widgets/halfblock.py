@@ -66,7 +66,14 @@ def colour_rows(sign: np.ndarray, level: np.ndarray) -> list[list[tuple[str, Sty
     su, sl = _halves(sign)
     lu, ll = _halves(level)
     codes = ((su + 1) * _K + lu) * (3 * _K) + (sl + 1) * _K + ll
-    return [[(UPPER, _pair(code)) for code in row] for row in codes.tolist()]
+    for code in np.unique(codes).tolist():   # a few hundred pairs at most: each cell made once
+        if code not in _CELLS:
+            _CELLS[code] = (UPPER, _pair(code))
+    cell = _CELLS.__getitem__
+    return [list(map(cell, row)) for row in codes.tolist()]
+
+
+_CELLS: dict[int, tuple[str, Style]] = {}   # pixel pair code → its cell
 
 
 def bitmap_rows(sign: np.ndarray) -> list[list[tuple[str, Style]]]:

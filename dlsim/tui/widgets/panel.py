@@ -9,6 +9,7 @@ press, a run frame) most lines of most panels stay the same.
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
@@ -34,20 +35,32 @@ class UiState:
 
 
 def strip(cells: Cells, width: int, base: Style) -> Strip:
-    """One line; neighbouring cells of the same style become one segment (less to paint)."""
+    """One line; neighbouring cells of the same style become one segment (less to paint). Its
+    length is measured once for the whole line, not segment by segment."""
     segments: list[Segment] = []
-    run, run_style = [], None
+    add = segments.append
+    texts: list[str] = []
+    run: list[str] = []
+    run_style = _NONE
     for text, style in cells:
-        if not text:
-            continue
-        if style is not run_style and run:
-            segments.append(Segment("".join(run), _on(base, run_style)))
-            run = []
-        run_style = style
-        run.append(text)
+        if style is run_style:
+            run.append(text)
+        elif text:
+            if run:
+                joined = "".join(run)
+                texts.append(joined)
+                add(Segment(joined, base if run_style is None else _combine(base, run_style)))
+            run, run_style = [text], style
     if run:
-        segments.append(Segment("".join(run), _on(base, run_style)))
-    return Strip(segments).adjust_cell_length(width, base)
+        joined = "".join(run)
+        texts.append(joined)
+        add(Segment(joined, base if run_style is None else _combine(base, run_style)))
+    line = "".join(texts)
+    length = len(line) if line.isascii() else cell_len(line)
+    return Strip(segments, length).adjust_cell_length(width, base)
+
+
+_NONE = object()   # no run yet (None is a style: the panel's own)
 
 
 @lru_cache(maxsize=4096)
@@ -55,13 +68,10 @@ def _combine(base: Style, style: Style) -> Style:
     return base + style
 
 
-def _on(base: Style, style: Style | None) -> Style:
-    return base if style is None else _combine(base, style)
-
-
 class Panel(Widget):
     """Subclasses implement `rows(frame, ui, width, height) -> list[Cells]`."""
     READING: tuple[tuple[str, str], ...] = ()   # (name, how to read it): the help screen lists them
+    _backgrounds = None
 
     def __init__(self, view, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
@@ -72,6 +82,7 @@ class Panel(Widget):
         self._strips: list[Strip] = []
         self._drawn_as = None                   # (width, height, base style) of the lines drawn
         self._base: Style | None = None         # rich_style walks every ancestor: kept until styles change
+        self._backgrounds = None                # so does background_colors
         self._titles: dict[str, str | None] = {}
 
     def draw(self, frame: Frame, ui: UiState) -> None:
@@ -84,8 +95,16 @@ class Panel(Widget):
             self._base = self.rich_style
         return self._base
 
+    @property
+    def background_colors(self):
+        """Textual asks on every repaint, walking every ancestor: kept until styles change, as
+        Textual keeps the rich style."""
+        if self._backgrounds is None:
+            self._backgrounds = super().background_colors
+        return self._backgrounds
+
     def notify_style_update(self) -> None:
-        self._base = None
+        self._base = self._backgrounds = None
         super().notify_style_update()
 
     def _rebuild(self) -> None:

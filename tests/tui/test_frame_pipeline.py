@@ -1,0 +1,97 @@
+"""The shared frame pipeline does no work a frame does not need: a frame drawn again builds and
+repaints no line, the run worker builds a frame only when the UI has drawn the one before, the
+curves of a long (thinned) history are the curves drawn from scratch, a braille row at once is the
+row cell by cell. How fast any of it is is measured by `python tools/measure_app.py`, never asserted."""
+import random
+
+import numpy as np
+
+from dlsim.models.base import Model
+from dlsim.tui.widgets import panel as panel_module
+from dlsim.tui.widgets.braille import Braille
+from dlsim.tui.widgets.curves import SERIES_STYLES, _Epochs, _Extract
+from dlsim.tui.widgets.panel import Panel
+from .conftest import make_app, settle, sim_view, until
+
+
+async def test_a_frame_drawn_again_builds_and_repaints_no_line(monkeypatch):
+    app = make_app("mlp", dataset="spiral")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "right", "right")
+        await pilot.pause()
+        view = sim_view(app)
+        built, refreshed = [], []
+        real_strip = panel_module.strip
+        monkeypatch.setattr(panel_module, "strip", lambda *a: built.append(a) or real_strip(*a))
+        for panel in app.screen.query(Panel):
+            real_refresh = panel.refresh
+            monkeypatch.setattr(panel, "refresh", lambda *a, real=real_refresh, **k: refreshed.append(a) or real(*a, **k))
+        view.repaint()   # the same frame, the same screen state
+        assert built == [] and refreshed == []
+        await pilot.press("right")   # a new frame: some lines change, and only those are built
+        await pilot.pause()
+        assert 0 < len(built) < sum(len(p._rows) for p in app.screen.query(Panel))
+
+
+async def test_the_run_worker_builds_a_frame_only_when_the_ui_drew_the_last():
+    app = make_app("mlp", dataset="spiral")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = sim_view(app)
+        drawn = []
+        real_draw = view.draw
+        view.draw = lambda frame: drawn.append(frame) or real_draw(frame)
+        await pilot.press("f")
+        runner = view.runner
+        assert await until(pilot, lambda: len(drawn) >= 5)
+        await pilot.press("space")
+        assert runner.finished.wait(10)
+        await settle(pilot)
+        # every frame the worker built but the last (built as it stopped) was asked for by a drawing
+        assert runner.frames <= len({id(frame) for frame in drawn}) + 1
+
+
+def _history_run(seed: int, limit: int, chunks: int):
+    """Histories as a run's frames see them: growing by chunks, thinned past `limit` entries
+    (Model.record's own rule), now and then rewound, or reset and trained again to the same epoch."""
+    class Recorder:
+        HISTORY_LIMIT = limit
+        record = Model.record
+    model, rnd = Recorder(), random.Random(seed)
+    model.history, model.epoch = [], 0
+    for _ in range(chunks):
+        for _ in range(rnd.randint(0, 40)):
+            model.epoch += 1
+            model.record({"loss": rnd.random(), "test": None} if rnd.random() < 0.8 else {"acc": 1.0, "test": None})
+        if rnd.random() < 0.003:
+            del model.history[rnd.randint(0, len(model.history)):]
+            model.epoch = model.history[-1]["epoch"] if model.history else 0
+        if rnd.random() < 0.002:
+            epochs, model.history, model.epoch = model.epoch, [], 0
+            for _ in range(epochs):   # the same epochs again, other values
+                model.epoch += 1
+                model.record({"loss": rnd.random(), "test": None})
+        yield list(model.history)   # a frame holds a shallow copy
+
+
+def test_the_curve_of_a_thinned_history_is_the_curve_drawn_from_scratch():
+    keys = ("loss", "acc", "test")   # in most entries, in a few, in none (None: no test set)
+    kept, thinned = {key: _Extract(key) for key in keys}, 0
+    for history in _history_run(seed=0, limit=200, chunks=2000):
+        first = kept["loss"].first
+        thinned += first is not None and history and history[0] is not first
+        epochs = _Epochs(history)
+        for key in keys:
+            x, y = kept[key].update(history, epochs)
+            fresh_x, fresh_y = _Extract(key).update(history)
+            assert np.array_equal(x, fresh_x) and np.array_equal(y, fresh_y)
+    assert thinned > 50   # the thinning was met many times
+
+
+def test_a_braille_row_at_once_is_the_row_cell_by_cell():
+    canvas = Braille(30, 4)
+    canvas.polyline(np.linspace(0, 59, 40), np.sin(np.linspace(0, 6, 40)) * 7 + 8, key=0)
+    canvas.polyline(np.linspace(0, 59, 9), np.linspace(15, 0, 9), key=1, power=-1, dash=2)
+    for r in range(4):
+        by_cell = [(ch, SERIES_STYLES[int(canvas.keys[r, c])]) if (ch := canvas.char(r, c)) else (" ", None)
+                   for c in range(30)]
+        assert canvas.cells(r, SERIES_STYLES) == by_cell
