@@ -16,6 +16,7 @@ from typing import Callable
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from dlsim.models import chunked
 from dlsim.tui.frame import Frame
 
 
@@ -58,6 +59,7 @@ class Runner:
 
     def stop(self) -> None:
         self.stop_requested.set()
+        chunked.requested.set()   # an epoch long enough to run by batches stops at the next batch
 
     def call(self, fn: Callable[[], None]) -> None:
         """Run `fn` on the worker between two chunks."""
@@ -72,6 +74,7 @@ class Runner:
     def loop(self) -> None:
         reason = "paused"
         worker = get_current_worker()
+        chunked.requested.clear()     # a stop asked for after the last run ended is not this one's
         try:
             while not self.stop_requested.is_set() and not worker.is_cancelled:
                 while self.calls:
@@ -97,6 +100,7 @@ class Runner:
         except Exception as error:   # never leave the UI thinking it still runs
             reason = f"error: {error}"
         finally:
+            chunked.requested.clear()
             self.finished_at = time.perf_counter()
             self.finished.set()
             self.target.post_message(RunStopped(reason))
