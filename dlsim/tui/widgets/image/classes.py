@@ -115,14 +115,15 @@ class ClassesPanel(Paged):
         wrong = ex["misclassified"]
         out: list[Cells] = [[(f"{len(wrong)} misclassified" + (", the first:" if len(wrong) > 1 else ":"),
                               st.plain(dim=True))]]
+        out += [[(line, st.plain(dim=True))] for line in class_key(names, width)]
         tiles = []
         mono = mono_of(self)
         for row, guessed, image in zip(wrong, ex["misclassified_as"], ex["wrong_images"]):
-            guess = names[guessed] if guessed >= 0 else "tie"
+            guess = str(int(guessed)) if guessed >= 0 else "tie"   # whole in any tile; the key names it
             key = (int(row), mono, image.tobytes())
             if key not in self._drawn:   # a test image's picture never changes: drawn once
                 self._drawn[key] = picture(grey(image), {}, 1, mono, image.mean(axis=0))
-            tiles.append((f"→{guess[:6]}", self._drawn[key]))
+            tiles.append((f"→{guess}", self._drawn[key]))
         rows: list[Cells] = []
         while tiles:   # as many rows of tiles as the panel holds
             row = side_by_side(tiles, width, gap=1)
@@ -131,6 +132,24 @@ class ClassesPanel(Paged):
             rows.extend(row)
             tiles = tiles[len([1 for text, _ in row[0] if text.strip()]):]
         return out + rows
+
+
+def class_key(names, width: int) -> list[str]:
+    """What a misclassified tile's '→1' means, as the confusion matrix numbers the classes too:
+    '→ the class guessed: 0 horizontal · 1 vertical', wrapped at a class, never inside a name (a
+    tile is as wide as its image: 'horizontal' would not fit). None where the names are the numbers."""
+    if all(name == str(k) for k, name in enumerate(names)):
+        return []
+    lines, line = [], next(head for head in ("→ the class guessed:", "→ guessed:") if len(head) <= width or head == "→ guessed:")
+    for k, name in enumerate(names):
+        part = f"{k} {name}"
+        joined = f"{line} {part}" if line.endswith(":") else f"{line} · {part}"
+        if len(joined) <= width or not line:
+            line = joined.lstrip()
+        else:
+            lines.append(line)
+            line = part
+    return lines + [line]
 
 
 def _pages(sections: list[tuple[str, list[Cells]]], height: int) -> list[tuple[list[str], list[Cells]]]:
