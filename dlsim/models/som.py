@@ -111,6 +111,10 @@ class SOM(Inspect, Model):
             return self.X[rng.choice(n, nodes, replace=nodes > n)].ravel().copy()
         return pca_grid(self.X, self.rows, self.cols).ravel().copy()
 
+    def node_at(self, j: int) -> tuple[int, int]:
+        """Node j's (row, column) on the grid: how the events, the math panel and lessons name it."""
+        return int(j) // self.cols, int(j) % self.cols
+
     def node_path(self, j: int) -> str:
         return f"som.node[{j // self.cols},{j % self.cols}]"
 
@@ -154,7 +158,8 @@ class SOM(Inspect, Model):
         best, best_d2, second, second_d2 = found
         yield Event(Op.BMU, FORWARD, self.node_path(best), {
             "sample": s, "bmu": best, "distance": math.sqrt(best_d2),
-            "runner_up": second, "runner_up_distance": math.sqrt(second_d2)}, closes=Level.LAYER)
+            "runner_up": second, "runner_up_distance": math.sqrt(second_d2),
+            "bmu_node": self.node_at(best), "runner_up_node": self.node_at(second)}, closes=Level.LAYER)
         fn = self.config["neighbourhood"]
         for j in range(W.shape[0]):
             g2 = self.ops.grid_distance2(self.pos, j, best)
@@ -174,7 +179,8 @@ class SOM(Inspect, Model):
         best, best_d2, second, _ = found
         return Event(Op.STEP, UPDATE, f"som.sample[{s}]", {
             "sample": s, "x": tuple(self.X[s].tolist()), "bmu": int(best), "distance": math.sqrt(best_d2),
-            "runner_up": int(second), "lr": lr, "sigma": sigma}, level=Level.BATCH, closes=Level.BATCH)
+            "runner_up": int(second), "lr": lr, "sigma": sigma,
+            "bmu_node": self.node_at(best), "runner_up_node": self.node_at(second)}, level=Level.BATCH, closes=Level.BATCH)
 
     def end_epoch(self):
         self.index = 0

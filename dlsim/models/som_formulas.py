@@ -51,10 +51,15 @@ def distance(event) -> str:
             f"= {num(v['distance'])}")
 
 
+def node(at) -> str:
+    """A node by its place on the grid, as its event path names it (som.node[2,7]): 'node [2,7]'."""
+    return f"node [{at[0]},{at[1]}]"
+
+
 def bmu(event) -> str:
     v = event.values
-    return (f"BMU of sample {row(v['sample'])}: node {v['bmu']} at distance {num(v['distance'])}; "
-            f"runner-up node {v['runner_up']} at {num(v['runner_up_distance'])}")
+    return (f"BMU of sample {row(v['sample'])}: {node(v['bmu_node'])} at distance {num(v['distance'])}; "
+            f"runner-up {node(v['runner_up_node'])} at {num(v['runner_up_distance'])}")
 
 
 SHAPES = {"gaussian": "exp(−d²/2σ²)", "bubble": "1 if d ≤ σ else 0", "triangle": "max(0, 1 − d/σ)",
@@ -75,7 +80,7 @@ def pull(event) -> str:
 
 def step(event) -> str:
     v = event.values
-    return (f"sample {row(v['sample'])} done: BMU node {v['bmu']} at {num(v['distance'])}; "
+    return (f"sample {row(v['sample'])} done: BMU {node(v['bmu_node'])} at {num(v['distance'])}; "
             f"lr {num(v['lr'])}, σ {num(v['sigma'])}")
 
 

@@ -12,7 +12,7 @@ from dlsim.models.per_weights import kept
 from dlsim.protocol.events import Event, Level
 
 INSPECTED = {
-    "bmu": "the best-matching unit of the sample in hand: its node number (row-major), once the search found it",
+    "bmu": "the best-matching unit of the sample in hand: its index j (row-major; written node [j // cols, j % cols]), once the search found it",
     "bmu_row": "the BMU's row on the grid",
     "bmu_col": "the BMU's column on the grid",
     "sample": "the sample in hand: its row in the training data",

@@ -48,6 +48,14 @@ def _run_formula(event: Event) -> str:
     return text
 
 
+def run_event(name: str, epochs: int, first: int, finished: int | None = None) -> Event:
+    """The event of a compiled run of `epochs` epochs from epoch `first` (counted from 1), after
+    finishing epoch `finished` by stepping: what a fused run is taken in as, and how a whole play
+    made of several runs is told at its end (tui.playing)."""
+    values = {"epochs": epochs, "first": first} | ({} if finished is None else {"finished": finished})
+    return Event(RUN, EVALUATE, name, values, level=Level.EPOCH, closes=Level.EPOCH)
+
+
 FORMULAS = {RUN: _run_formula}   # how the math panel writes the stepper's own events
 
 Edit = Callable[[Any], None]   # applied to the model
@@ -153,8 +161,7 @@ class Stepper:
             listener()
 
     def _run_event(self, epochs: int, first: int, finished: int | None = None) -> Event:
-        values = {"epochs": epochs, "first": first} | ({} if finished is None else {"finished": finished})
-        return Event(RUN, EVALUATE, self.model.name, values, level=Level.EPOCH, closes=Level.EPOCH)
+        return run_event(self.model.name, epochs, first, finished)
 
     def _took(self, event: Event, grain: Level | Run, shown: bool) -> None:
         self._count(event)

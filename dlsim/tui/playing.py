@@ -8,7 +8,9 @@ from functools import partial
 
 from dlsim.protocol.events import Level
 from dlsim.protocol.numbers import count, counted, num
+from dlsim.sim.stepper import RUN, run_event
 from dlsim.tui.runner import Runner, RunStopped
+from dlsim.tui.summary import summarize
 
 SPEEDS = [   # (label, level, seconds between steps); the last one runs the fused path
     ("slow: 2 ops/s", Level.OP, 0.5),
@@ -39,6 +41,8 @@ class Playing:
             label, level, interval = SPEEDS[self.speed]
             self.ui.playing, self.ui.notice = True, ""
             if level is None:
+                session = self.session   # where this play starts, to tell the whole of it at its end
+                self._play_start = (session.model.epoch, session.sim.at_epoch_boundary(), session.flat())
                 self.runner = Runner(self.session, self.view.extras, self)
                 self._drawn = None
                 self.run_worker(self.runner.loop, thread=True, group="run", exit_on_error=False)
@@ -105,8 +109,29 @@ class Playing:
             self.ui.notice = self.session.model.not_converging(runner.epochs)
         elif message.reason.startswith("error"):
             self.ui.notice = message.reason
+        self._tell_whole_run()
         self.redraw()
         self._run_pending()
+
+    def _tell_whole_run(self) -> None:
+        """A play at full speed is many compiled runs (a chunk per frame): when it stops, the math
+        panel tells the whole play — 'ran 38,436 iterations on the compiled path: iterations
+        1–38,436', the count the pause notice gives — and its ‖Δ‖ since play started, not only the
+        last chunk's."""
+        start, self._play_start = getattr(self, "_play_start", None), None
+        session = self.session
+        if start is None or session.sim.last is None or session.sim.last.op != RUN:
+            return
+        done, at_boundary, before = start
+        first = done + 1 + (not at_boundary)     # a play begun inside an epoch finished it first
+        epochs = session.model.epoch - first + 1
+        if epochs < 1:
+            return
+        model = session.model
+        whole = run_event(model.name, epochs, first, None if at_boundary else done + 1)
+        session.summary = summarize(Level.EPOCH, [], session.sim.last, session.layout, before, session.flat(),
+                                    session.sim.history, headline=tuple((m.key, m.brief) for m in model.metrics),
+                                    unit=model.epoch_word, run=whole)
 
     def follow_level(self) -> None:
         """The level changed: until the learner has chosen a speed, play at one they can watch."""

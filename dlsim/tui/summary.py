@@ -138,14 +138,17 @@ def _element(layout: Layout, k: int) -> str:
 
 def summarize(level: Level, events: list[Event], last: Event | None, layout: Layout,
               before: np.ndarray, after: np.ndarray, history: list[dict], width: int = 76,
-              headline: tuple = (), trace: dict | None = None, unit: str = "epoch") -> list[str]:
+              headline: tuple = (), trace: dict | None = None, unit: str = "epoch",
+              run: Event | None = None) -> list[str]:
     """The lines for a step of `level` that pulled `events` and ended on `last` (nothing at op level:
     the op's own arithmetic says it all). `trace`: the sample's latest event by (op, path), which
-    completes a layer's vectors the step took up mid-way. `unit`: what the network calls an epoch."""
+    completes a layer's vectors the step took up mid-way. `unit`: what the network calls an epoch.
+    `run`: where `last` is the last of several compiled runs, the whole of them as one run event
+    (with `before` their start), so the panel tells what the pause notice tells."""
     if level < Level.LAYER or last is None:
         return []
     if last.op == "run":
-        return [describe(last), epochs(history, headline, unit)] + update(layout, before, after)
+        return [describe(run or last), epochs(history, headline, unit)] + update(layout, before, after)
     if level == Level.LAYER:
         return layer(events, last, width, trace)
     lines = vectors([e for e in events if e.phase == FORWARD], width)[-1:]   # the output

@@ -28,6 +28,7 @@ class Chart:
     title: str
     series: tuple[tuple[str, str], ...]          # (history key, label); first solid, second dashed
     limits: tuple[float, float] | None = None    # fixed y range, else 0..max
+    whole: bool = False                          # counts (errors): the legend writes 3, not 3.000
 
 
 def charts_for(metrics) -> tuple[Chart, ...]:
@@ -37,8 +38,9 @@ def charts_for(metrics) -> tuple[Chart, ...]:
     for metric in metrics:
         if metric.chart is not None:
             label = "test" if metric.key.startswith("test_") else "train"
-            charts.setdefault(metric.chart, []).append((metric.key, label, metric.limits))
-    return tuple(Chart(title, tuple((key, label) for key, label, _ in series), series[0][2])
+            charts.setdefault(metric.chart, []).append((metric.key, label, metric.limits, metric.whole))
+    return tuple(Chart(title, tuple((key, label) for key, label, _, _ in series), series[0][2],
+                       all(whole for *_, whole in series))
                  for title, series in charts.items())
 
 
@@ -219,17 +221,46 @@ def _extremes(cols: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _legend(chart: Chart, data: dict, width: int) -> Cells:
     """'loss  ── train 0.700  ┄┄ test 0.692'; where that is too wide the words give way (the series
-    are told apart by their line), then the title: a number is never cut."""
-    lasts = []
-    for key, _ in chart.series:
-        y = data[key][1]
-        lasts.append(num(y[-1]) if len(y) else "–")   # a loss or an accuracy: no sign to show
-    for title, labels in ((chart.title, True), (chart.title, False), ("", False)):
-        head: Cells = [(title, st.plain(bold=True))] if title else []
-        for i, ((_, label), last) in enumerate(zip(chart.series, lasts)):
-            gap = "  " if head else ""
-            head += [(gap + LEGEND[i] * 2 + " ", SERIES_STYLES[i]),
-                     (f"{label} {last}" if labels else last, st.plain())]
-        if sum(len(text) for text, _ in head) <= width:
-            break
+    are told apart by their line), then the title shortens ('D accuracy · distance' → 'D accuracy',
+    'errors per epoch' → 'errors'), then it goes; last the series at the end go whole. A number is
+    never cut."""
+    lasts = [_last(data[key][1], chart.whole) for key, _ in chart.series]
+    forms = [(chart.title, True, "  ")] + [(title, False, gap) for title in _titles(chart.title)
+                                           for gap in ("  ", " ")] + [("", False, " ")]
+    for title, labels, gap in forms:
+        head = _head(chart, lasts, title, labels, gap)
+        if _width(head) <= width:
+            return head
+    shown = len(lasts)
+    while shown > 1 and _width(head) > width:   # even bare: the values that fit, none cut
+        shown -= 1
+        head = _head(chart, lasts[:shown], "", False, " ")
+    return head if _width(head) <= width else []
+
+
+def _last(y: np.ndarray, whole: bool) -> str:
+    """The latest value as the number rule writes it: a count without decimals."""
+    if not len(y):
+        return "–"
+    return count(round(y[-1])) if whole and np.isfinite(y[-1]) else num(y[-1])   # no sign to show
+
+
+def _titles(title: str) -> list[str]:
+    """The title and its shorter forms, longest first: the part before ' · ', then cut at a word
+    (never to fewer than 3 characters, where it would name nothing)."""
+    first = title.split(" · ")[0]
+    words = first.split(" ")
+    forms = [title, first] + [" ".join(words[:n]) for n in range(len(words) - 1, 0, -1)]
+    return [form for i, form in enumerate(forms) if len(form) >= 3 and form not in forms[:i]]
+
+
+def _head(chart: Chart, lasts: list[str], title: str, labels: bool, gap: str) -> Cells:
+    head: Cells = [(title, st.plain(bold=True))] if title else []
+    for i, ((_, label), last) in enumerate(zip(chart.series, lasts)):
+        head += [((gap if head else "") + LEGEND[i] * 2 + " ", SERIES_STYLES[i]),
+                 (f"{label} {last}" if labels else last, st.plain())]
     return head
+
+
+def _width(head: Cells) -> int:
+    return sum(len(text) for text, _ in head)

@@ -24,6 +24,20 @@ STATES = {
 }
 
 
+def in_hand(cursor: str) -> str:
+    """A place counts from 1 (the README's rule), so a place with nothing in hand yet is never
+    '0/4': the line says what comes next instead — 'sample 0/4' → 'next sample 1/4', 'batch 2/16
+    seq 0/16' → 'next batch 2/16' (no sequence of batch 2 begun), 'D step 1/2 point 0/64' → 'next
+    D step 1/2'."""
+    places = list(PLACE.finditer(cursor))
+    if not places or places[-1].group(1) != "0":
+        return cursor
+    if len(places) > 1:
+        return "next " + cursor[:places[-2].end()]
+    last = places[-1]
+    return f"next {cursor[:last.start()]}1{cursor[last.start(1) + 1:]}"
+
+
 def state_of(frame, ui: UiState) -> str:
     if not ui.warm:
         return "compiling" if ui.compiling else "loading"
@@ -35,12 +49,13 @@ def state_of(frame, ui: UiState) -> str:
 class StatusBar(Panel):
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         compact = width < 120
-        cursor = frame.extras.get("cursor", "")
+        cursor = in_hand(frame.extras.get("cursor", ""))
         running = ui.playing and bool(ui.rate)
-        if compact and " sample " in cursor:   # "batch 2/8 sample 3/32" → "sample 3/32"
+        ahead = cursor.startswith("next ")   # nothing in hand: no row to name
+        if compact and " sample " in cursor and not ahead:   # "batch 2/8 sample 3/32" → "sample 3/32"
             cursor = cursor[cursor.index("sample "):]
         places = list(PLACE.finditer(cursor))
-        if frame.extras.get("sample") is not None and places and places[-1].group(1) != "0":   # 0/16: none yet
+        if frame.extras.get("sample") is not None and places and not ahead:
             # the place counts from 1 ("sample 3/4": the epoch's third); after it the row of the
             # data, named as the math panel, the plot and the event path name it ("#2", sample[2])
             end = places[-1].end()

@@ -113,16 +113,15 @@ class ClassesPanel(Paged):
 
     def _draw_misclassified(self, ex, names, width, height) -> list[Cells]:
         wrong = ex["misclassified"]
-        out: list[Cells] = [[(f"{len(wrong)} misclassified" + (", the first:" if len(wrong) > 1 else ":"),
-                              st.plain(dim=True))]]
+        out: list[Cells] = [[(line, st.plain(dim=True))] for line in heading(len(wrong), names, width)]
         tiles = []
         mono = mono_of(self)
         for row, guessed, image in zip(wrong, ex["misclassified_as"], ex["wrong_images"]):
-            guess = names[guessed] if guessed >= 0 else "tie"
+            guess = str(int(guessed)) if guessed >= 0 else "tie"   # whole in any tile; the key names it
             key = (int(row), mono, image.tobytes())
             if key not in self._drawn:   # a test image's picture never changes: drawn once
                 self._drawn[key] = picture(grey(image), {}, 1, mono, image.mean(axis=0))
-            tiles.append((f"→{guess[:6]}", self._drawn[key]))
+            tiles.append((f"→{guess}", self._drawn[key]))
         rows: list[Cells] = []
         while tiles:   # as many rows of tiles as the panel holds
             row = side_by_side(tiles, width, gap=1)
@@ -131,6 +130,36 @@ class ClassesPanel(Paged):
             rows.extend(row)
             tiles = tiles[len([1 for text, _ in row[0] if text.strip()]):]
         return out + rows
+
+
+def heading(wrong: int, names, width: int) -> list[str]:
+    """'46 misclassified, the first: →0 horizontal, →1 vertical': what a tile's '→1' means (the
+    class it guessed, numbered as the confusion matrix numbers them) on the heading's line where it
+    fits, shortened to '46 misclassified; …', else on lines of its own."""
+    key = class_key(names, max(width, 1) * len(names) + 99)
+    head = f"{wrong} misclassified" + (", the first:" if wrong > 1 else ":")
+    if not key:
+        return [head]
+    for line in (f"{head} {key[0]}", f"{wrong} misclassified; {key[0]}"):
+        if len(line) <= width:
+            return [line]
+    return [head] + class_key(names, width)
+
+
+def class_key(names, width: int) -> list[str]:
+    """'→0 horizontal, →1 vertical': the class a tile's '→k' guessed, wrapped at a class, never
+    inside a name (a tile is as wide as its image: 'horizontal' would not fit in it). None where
+    the names are the numbers (digits)."""
+    if all(name == str(k) for k, name in enumerate(names)):
+        return []
+    lines: list[str] = []
+    for k, name in enumerate(names):
+        part = f"→{k} {name}"
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += f", {part}"
+        else:
+            lines.append(part)
+    return lines
 
 
 def _pages(sections: list[tuple[str, list[Cells]]], height: int) -> list[tuple[list[str], list[Cells]]]:
