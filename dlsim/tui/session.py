@@ -34,7 +34,8 @@ class Session:
         self.diverged: str | None = None
         self.chunk = 1                 # epochs per fused call, adapted to take ~1/30 s
         self._edited_at = -1           # the stream position of the last weight typed in by hand
-        self.summary: list[str] = []   # what the last coarse step did (summary.summarize)
+        self._summary: list[str] = []  # what the last coarse step did (summary.summarize)
+        self._summary_args: tuple | None = None   # … or what to summarize it from, once asked
         self._summary_at = -1           # … valid while the stream is still at this position
         self._unit: deque | None = None  # events pulled during the step in progress (the latest
                                          # UNIT_EVENTS: a big network's sample is a million)
@@ -78,6 +79,20 @@ class Session:
         typed in since then may undo it, so the next epoch decides again."""
         return (self.sim.at_epoch_boundary() and self.model.converged()
                 and self._edited_at != self.sim.position)
+
+    @property
+    def summary(self) -> list[str]:
+        """What the last coarse step did, summarized the first time it is asked for."""
+        if self._summary_args is not None:
+            level, events, last, layout, before, after, history, headline, unit = self._summary_args
+            self._summary = summarize(level, events, last, layout, before, after, history,
+                                      headline=headline, unit=unit)
+            self._summary_args = None
+        return self._summary
+
+    @summary.setter
+    def summary(self, lines: list[str]) -> None:
+        self._summary, self._summary_args = lines, None
 
     def _pulled(self, event: Event, position: int) -> None:
         if self._unit is not None:
@@ -180,9 +195,10 @@ class Session:
             return self.run_chunk_single(before)
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, RUN, self.model.epoch)
-        self.summary = summarize(Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history,
-                                 headline=tuple((m.key, m.brief) for m in self.model.metrics),
-                                 unit=self.model.epoch_word)
+        # summarized when a frame is built, not after each of the ~90 chunks a second: Python time
+        # on this thread holds the GIL the UI thread needs (the lines only read the latest epoch)
+        self._summary_args = (Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history[-1:],
+                              tuple((m.key, m.brief) for m in self.model.metrics), self.model.epoch_word)
         self._summary_at = self.sim.position
         if problem:
             self.diverged = self._where(problem)

@@ -118,19 +118,22 @@ class DecisionPlot(Panel):
         prow, pcol = to_pixels(X, ext, width, 2 * height)
         votes = np.zeros((height, width, 2), np.int32)
         np.add.at(votes, (prow // 2, pcol, classes), 1)
-        for r, c in zip(*np.nonzero(votes.sum(axis=2))):
-            n0, n1 = votes[r, c]
-            cls = 1 if n1 >= n0 else 0
-            out[r][c] = (st.CLASS_GLYPHS[cls], _point(cls, *self._under(sign, level, r, c), mono))
+        # plain lists, not NumPy scalars cell by cell: the points cost more than the surface did
+        upper_sign, upper_level = sign[::2].tolist(), level[::2].tolist()   # the pixel a glyph stands on
+        taken = votes.any(axis=2)
+        rs, cs = np.nonzero(taken)
+        for r, c, cls in zip(rs.tolist(), cs.tolist(), (votes[rs, cs, 1] >= votes[rs, cs, 0]).tolist()):
+            cls = int(cls)
+            out[r][c] = (st.CLASS_GLYPHS[cls], _point(cls, upper_sign[r][c], upper_level[r][c], mono))
         before = extras.get("line_before")
         if before:
             for (r, c), _ in line_cells(before, ext, width, height).items():
-                if not votes[r, c].any():
-                    out[r][c] = ("·", _mark(*self._under(sign, level, r, c), mono, bold=False))
+                if not taken[r, c]:
+                    out[r][c] = ("·", _mark(upper_sign[r][c], upper_level[r][c], mono, bold=False))
         if extras.get("line"):
             for (r, c), glyph in line_cells(extras["line"], ext, width, height).items():
-                if not votes[r, c].any():
-                    out[r][c] = (glyph, _mark(*self._under(sign, level, r, c), mono, bold=True))
+                if not taken[r, c]:
+                    out[r][c] = (glyph, _mark(upper_sign[r][c], upper_level[r][c], mono, bold=True))
         notes = [tie_note(sign, level)]
         sample = extras.get("sample")
         if sample is not None and 0 <= sample < len(X):

@@ -2,9 +2,11 @@
 in blue, its columns in orange; a 1-D z: one line), in braille, over the real points (dim dots),
 on the data plane's axes. Where the grid folds over itself, G sends different z to the same place:
 mode collapse shows as a grid squeezed into a few spots."""
+import numpy as np
 
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
+from dlsim.tui.widgets.gan.mesh_lines import mesh_canvas
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
 INK = {0: st.plain(dim=True), 1: st.ink(1, 6), 2: st.ink(-1, 6)}   # real points, z rows, z columns
@@ -25,15 +27,12 @@ class LatentMap(Panel):
 
         def dots(points):
             return (points[..., 0] - x0) / (x1 - x0) * (dw - 1), (y1 - points[..., 1]) / (y1 - y0) * (dh - 1)
-        canvas.dots(*dots(ex["X"]), key=0, power=0)
         mx, my = dots(mesh)   # (n, n) for a 2-D z, (n,) for a 1-D one
         if mesh.ndim == 2:
-            canvas.polyline(mx, my, key=1, power=1)
-        else:
-            for i in range(mesh.shape[0]):
-                canvas.polyline(mx[i], my[i], key=1, power=1)
-                canvas.polyline(mx[:, i], my[:, i], key=2, power=1)
-        # plain lists: indexing NumPy arrays cell by cell cost more than the rest of the picture
-        codes, keys = canvas.codes.tolist(), canvas.keys.tolist()
-        return [[(chr(0x2800 + code), INK[key]) if code else (" ", None) for code, key in zip(*line)]
-                for line in zip(codes, keys)]
+            lines, keys = (mx[None], my[None]), [1]
+        else:   # row 0, column 0, row 1, column 1, …: the order the strokes are drawn in
+            n = mesh.shape[0]
+            lines = (np.stack([mx, mx.T], axis=1).reshape(2 * n, -1), np.stack([my, my.T], axis=1).reshape(2 * n, -1))
+            keys = [1, 2] * n
+        mesh_canvas(canvas, dots(ex["X"]), lines, keys)
+        return [canvas.cells(row, INK) for row in range(canvas.height)]

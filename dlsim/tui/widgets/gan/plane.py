@@ -38,15 +38,17 @@ class DataPlane(DecisionPlot):
         mono = getattr(self.app, "no_color", False)
         sign, level = surface_pixels(ex.get("surface"), height, width)
         out = hb.bitmap_rows(sign) if mono else hb.colour_rows(sign, level)
+        # plain lists, not NumPy scalars point by point: the pixel each glyph stands on
+        upper_sign, upper_level = sign[::2].tolist(), level[::2].tolist()
         rows, cols = to_pixels(X, ext, width, 2 * height)
         for r, c in set(zip((rows // 2).tolist(), cols.tolist())):
-            out[r][c] = ("o", _glyph(REAL, *self._under(sign, level, r, c), mono))
+            out[r][c] = ("o", _glyph(REAL, upper_sign[r][c], upper_level[r][c], mono))
         fakes, push = ex["fakes"], ex["push"]
         rows, cols = to_pixels(fakes, ext, width, 2 * height)
         strongest = float(np.abs(push).max()) if push.size else 0.0
         for r, c, (dx, dy) in zip((rows // 2).tolist(), cols.tolist(), push.tolist()):
             moving = strongest > 0 and math.hypot(dx, dy) >= STILL * strongest
-            out[r][c] = (arrow(dx, dy) if moving else "x", _glyph(FAKE, *self._under(sign, level, r, c), mono))
+            out[r][c] = (arrow(dx, dy) if moving else "x", _glyph(FAKE, upper_sign[r][c], upper_level[r][c], mono))
         notes = []
         current = ex.get("current")
         if current is not None:

@@ -37,6 +37,17 @@ class Graph:
     note: str = ""
 
 
+class _LinkInk(dict):
+    """A link's style by its canvas key (sign · strength, +100 when emphasised), made once."""
+
+    def __missing__(self, key: int):
+        style = self[key] = st.ink(1 if key > 0 else -1, abs(key) % 100, bold=abs(key) >= 100)
+        return style
+
+
+_LINK_INK = _LinkInk()
+
+
 def _rows_for(n: int, top: int, height: int) -> list[int]:
     return [top + int((k + 0.5) * height / n) for k in range(n)]
 
@@ -71,13 +82,8 @@ class NetworkGraph(Panel):
             if len(left) > MAX_LINKED or len(right) > MAX_LINKED or not len(left) or not len(right):
                 continue
             self._links(canvas, links, k, graph, xs, layout, body_h)
-        for r in range(body_h):
-            for c in range(width):
-                ch = canvas.char(r, c)
-                if ch:
-                    key = int(canvas.keys[r, c])
-                    grid[r + 1][c] = (ch, st.ink(1 if key > 0 else -1, abs(key) % 100,
-                                                 bold=abs(key) >= 100))
+        for r in range(body_h):   # a row at once: a call per cell cost more than the links
+            grid[r + 1] = canvas.cells(r, _LINK_INK)
         for k, col in enumerate(graph.columns):
             subs, node_w, per = layout[k]
             title = col.title[: max(3, subs * node_w + gap - 1)]

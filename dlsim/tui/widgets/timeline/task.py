@@ -51,12 +51,8 @@ class TaskPanel(Panel):
                  f"┄ y_t ━ ŷ_t · seq {seq}", f"┄ y_t ━ ŷ_t · {seq}", "┄ y_t ━ ŷ_t")   # the key first where narrow
         words = next((text for text in texts if len(text) <= width), texts[-1][:width])
         out = [[(words, DIM)]]
-        for r in range(height - 1):
-            row: Cells = []
-            for c in range(width):
-                ch = canvas.char(r, c)
-                row.append((ch, PREDICTION if canvas.keys[r, c] == 1 else TARGET) if ch else (" ", None))
-            out.append(row)
+        styles = {1: PREDICTION, 0: TARGET, -1: TARGET}
+        out += [canvas.cells(r, styles) for r in range(height - 1)]   # a row at once, not a call per cell
         return out
 
     def _answers(self, answers, width, height) -> list[Cells]:
