@@ -75,16 +75,46 @@ def _history_run(seed: int, limit: int, chunks: int):
 
 def test_the_curve_of_a_thinned_history_is_the_curve_drawn_from_scratch():
     keys = ("loss", "acc", "test")   # in most entries, in a few, in none (None: no test set)
-    kept, thinned = {key: _Extract(key) for key in keys}, 0
+    kept, thinned, before = {key: _Extract(key) for key in keys}, 0, {}
     for history in _history_run(seed=0, limit=200, chunks=2000):
         first = kept["loss"].first
         thinned += first is not None and history and history[0] is not first
         epochs = _Epochs(history)
         for key in keys:
+            if key in before:   # the series handed out a frame ago (views, not copies) did not change
+                (x, y), (x0, y0) = before[key]
+                assert np.array_equal(x, x0) and np.array_equal(y, y0)
             x, y = kept[key].update(history, epochs)
             fresh_x, fresh_y = _Extract(key).update(history)
             assert np.array_equal(x, fresh_x) and np.array_equal(y, fresh_y)
+            before[key] = (x, y), (x.copy(), y.copy())
     assert thinned > 50   # the thinning was met many times
+
+
+class _CountedHistory(list):
+    """A history that counts the entries read from it (slices and whole passes)."""
+    read = 0
+
+    def __getitem__(self, at):
+        got = super().__getitem__(at)
+        type(self).read += len(got) if isinstance(at, slice) else 1
+        return got
+
+    def __iter__(self):
+        type(self).read += len(self)
+        return super().__iter__()
+
+
+def test_a_frame_with_no_new_entries_reads_no_old_ones():
+    history = _CountedHistory({"epoch": e, "loss": 1 / e} for e in range(1, 5001))
+    extract = _Extract("loss")
+    extract.update(history)
+    _CountedHistory.read = 0
+    x, y = extract.update(history)   # the same history again: nothing new to read
+    assert len(x) == 5000 and _CountedHistory.read <= 4   # its ends, to see it is the same
+    history.append({"epoch": 5001, "loss": 0.5})
+    _CountedHistory.read = 0
+    assert extract.update(history)[1][-1] == 0.5 and _CountedHistory.read <= 6   # its ends and the new entry
 
 
 def test_a_braille_row_at_once_is_the_row_cell_by_cell():

@@ -71,7 +71,7 @@ class _Extract:
             self.n = end
         self.seen, self.first = len(history), history[0] if history else None
         self.last = history[-1] if history else None
-        return self.x[:self.n].copy(), self.y[:self.n].copy()
+        return _view(self.x, self.n), _view(self.y, self.n)
 
     def _thinned(self, history: list[dict], epochs: np.ndarray | None) -> None:
         """The history is not the one extracted plus new entries. If it is that one thinned (the last
@@ -88,9 +88,18 @@ class _Extract:
         x, had = self.x[:n], epochs[:at + 1]
         where = np.minimum(np.searchsorted(had, x), len(had) - 1)   # both in order: no sort
         kept = had[where] == x
+        # new buffers, not compacted in place: the views handed out before stay as they were
+        self.x, self.y = (np.concatenate([a[:n][kept], np.empty(len(a) - int(kept.sum()))]) for a in (self.x, self.y))
         self.n = int(kept.sum())
-        self.x[:self.n], self.y[:self.n] = x[kept], self.y[:n][kept]
         self.seen = at + 1
+
+
+def _view(buffer: np.ndarray, n: int) -> np.ndarray:
+    """The first n values, read-only and not copied (a copy of each series every frame cost as
+    much as drawing it): a buffer only grows past n or is replaced, so the view never changes."""
+    view = buffer[:n]
+    view.flags.writeable = False
+    return view
 
 
 def _points(history: list[dict], start: int, key: str, epochs: "_Epochs") -> tuple[np.ndarray, np.ndarray]:
@@ -124,9 +133,9 @@ class _Epochs:
 
     def all(self) -> np.ndarray:
         if self._all is None:
-            try:
-                self._all = np.array(list(map(itemgetter("epoch"), self.history)), float)
-            except KeyError:
+            try:   # read in C, no list between
+                self._all = np.fromiter(map(itemgetter("epoch"), self.history), float, len(self.history))
+            except (KeyError, TypeError):   # an entry without its epoch (or None)
                 self._all = np.array([entry.get("epoch", np.nan) for entry in self.history], float)
         return self._all
 
