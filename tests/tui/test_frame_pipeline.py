@@ -91,6 +91,21 @@ def test_the_curve_of_a_thinned_history_is_the_curve_drawn_from_scratch():
     assert thinned > 50   # the thinning was met many times
 
 
+def test_the_curves_panel_of_a_thinned_history_draws_the_rows_drawn_from_scratch():
+    from types import SimpleNamespace
+    from dlsim.tui.widgets.curves import Chart, Curves
+    charts = (Chart("loss", (("loss", "train"), ("test", "test"))), Chart("acc", (("acc", "train"),), (0.0, 1.0)))
+    kept, drawn, frames = Curves(None, charts), 0, list(_history_run(seed=1, limit=300, chunks=600))
+    again = [{**entry, "loss": 0.5} if "loss" in entry else entry for entry in frames[-1]]
+    # the last frames again (nothing new to draw), then the same epochs with other values
+    for history in frames + frames[-3:] + [again]:
+        frame = SimpleNamespace(history=history, unit=("epoch",))
+        rows = kept.rows(frame, None, 60, 12)
+        assert rows == Curves(None, charts).rows(frame, None, 60, 12)
+        drawn += any("\u2800" < ch <= "\u28ff" for row in rows for text, _ in row for ch in text)
+    assert drawn > 500   # curves were drawn, not only empty charts
+
+
 class _CountedHistory(list):
     """A history that counts the entries read from it (slices and whole passes)."""
     read = 0

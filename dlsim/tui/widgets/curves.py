@@ -54,6 +54,7 @@ class _Extract:
     def __init__(self, key: str):
         self.key, self.seen, self.first, self.n = key, 0, None, 0
         self.last = None                  # the last entry extracted
+        self.version = 0                  # changes whenever the points do: a chart drawn from them stays
         self.x, self.y = np.empty(0), np.empty(0)
 
     def update(self, history: list[dict], epochs: "_Epochs | None" = None) -> tuple[np.ndarray, np.ndarray]:
@@ -69,6 +70,7 @@ class _Extract:
                 self.x, self.y = (np.concatenate([a[:self.n], np.empty(size - self.n)]) for a in (self.x, self.y))
             self.x[self.n:end], self.y[self.n:end] = xs, ys
             self.n = end
+            self.version += 1
         self.seen, self.first = len(history), history[0] if history else None
         self.last = history[-1] if history else None
         return _view(self.x, self.n), _view(self.y, self.n)
@@ -79,6 +81,7 @@ class _Extract:
         epoch it still has and go on after that entry; else extract it all again."""
         n, last = self.n, self.last
         self.seen, self.n, self.last = 0, 0, None
+        self.version += 1
         if epochs is None or last is None or "epoch" not in last or np.isnan(epochs).any() \
                 or np.any(np.diff(epochs) <= 0):
             return
@@ -152,6 +155,7 @@ class Curves(Panel):
         super().__init__(view, **kw)
         self.charts = charts
         self._extract = {key: _Extract(key) for chart in charts for key, _ in chart.series}
+        self._drawn: dict[int, tuple] = {}   # per chart: what it was drawn from, and its rows
 
     def series(self, history: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """(epochs, values) of every history key the charts plot: exactly the points drawn."""
@@ -166,8 +170,17 @@ class Curves(Panel):
         n = len(self.charts)
         for k, chart in enumerate(self.charts):
             h = height // n + (1 if k < height % n else 0)
-            out += self._chart(chart, data, last_epoch, width, h, frame.unit[0])
+            out += self._drawn_chart(k, chart, data, last_epoch, width, h, frame.unit[0])
         return out
+
+    def _drawn_chart(self, k: int, chart: Chart, data: dict, epochs: int, width: int, height: int,
+                     unit: str) -> list[Cells]:
+        """The chart's rows, drawn again only when its points, last epoch or size changed: stepping
+        through a paused epoch changes the frame, not the history."""
+        drawn_from = (tuple(self._extract[key].version for key, _ in chart.series), epochs, width, height, unit)
+        if k not in self._drawn or self._drawn[k][0] != drawn_from:
+            self._drawn[k] = (drawn_from, self._chart(chart, data, epochs, width, height, unit))
+        return self._drawn[k][1]
 
     def _chart(self, chart: Chart, data: dict, epochs: int, width: int, height: int,
                unit: str = "epoch") -> list[Cells]:
@@ -190,10 +203,10 @@ class Curves(Panel):
             x, y = data[key]
             if not len(x):
                 continue
-            if len(x) > 4 * dots_w:   # thin out: per dot column its lowest and highest point,
-                keep = _extremes(((x - 1) / span * (dots_w - 1)).astype(int), y)   # so a spike stays
-                x, y = x[keep], y[keep]
             px = (x - 1) / span * (dots_w - 1)
+            if len(x) > 4 * dots_w:   # thin out: per dot column its lowest and highest point,
+                keep = _extremes(px.astype(int), y)   # so a spike stays
+                px, y = px[keep], y[keep]
             py = (1 - (np.clip(y, lo, hi) - lo) / (hi - lo)) * (dots_h - 1)
             py[~np.isfinite(y)] = np.nan
             canvas.polyline(px, py, key=i, power=-i, dash=DASH[i])
@@ -212,8 +225,9 @@ def _extremes(cols: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The indices of each dot column's lowest and highest point, in order. The epochs come in order,
     so a column is a run of neighbours: reduced in one pass, not sorted (a sort of 20,000 points a
     series cost more than drawing them). NaN is passed over unless a column holds nothing else."""
-    starts = np.r_[0, np.flatnonzero(np.diff(cols)) + 1]
-    if np.any(np.diff(cols) < 0):                  # not in order (never from a history): sort
+    steps = np.diff(cols)
+    starts = np.r_[0, np.flatnonzero(steps) + 1]
+    if np.any(steps < 0):                  # not in order (never from a history): sort
         order = np.lexsort((y, cols))
         edge = cols[order][1:] != cols[order][:-1]
         return np.unique(np.concatenate([order[np.r_[True, edge]], order[np.r_[edge, True]]]))
