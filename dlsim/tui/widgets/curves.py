@@ -61,7 +61,7 @@ class _Extract:
         """`epochs`: the epochs of `history` (read once for every series)."""
         epochs = _Epochs(history) if epochs is None else epochs
         if len(history) < self.seen or (history and history[0] is not self.first):
-            self._thinned(history, epochs.all() if self.last is not None else None)
+            self._thinned(history, epochs.ordered() if self.last is not None else None)
         xs, ys = _points(history, self.seen, self.key, epochs)
         if len(xs):
             end = self.n + len(xs)
@@ -78,12 +78,12 @@ class _Extract:
     def _thinned(self, history: list[dict], epochs: np.ndarray | None) -> None:
         """The history is not the one extracted plus new entries. If it is that one thinned (the last
         entry extracted is still in it, the same object, found by its epoch), keep the points whose
-        epoch it still has and go on after that entry; else extract it all again."""
+        epoch it still has and go on after that entry; else extract it all again. `epochs`: the
+        history's epochs where they rise strictly, else None."""
         n, last = self.n, self.last
         self.seen, self.n, self.last = 0, 0, None
         self.version += 1
-        if epochs is None or last is None or "epoch" not in last or np.isnan(epochs).any() \
-                or np.any(np.diff(epochs) <= 0):
+        if epochs is None or last is None or "epoch" not in last:
             return
         at = int(np.searchsorted(epochs, last["epoch"]))
         if at >= len(history) or history[at] is not last:
@@ -128,11 +128,11 @@ def _points(history: list[dict], start: int, key: str, epochs: "_Epochs") -> tup
 
 class _Epochs:
     """The epochs of a history's entries, read once however many series ask: `all()` as an array
-    (NaN where an entry has none), `since(start)` of history[start:] as a list (KeyError where an
-    entry has none)."""
+    (NaN where an entry has none), `ordered()` the same where they rise strictly (else None),
+    `since(start)` of history[start:] as a list (KeyError where an entry has none)."""
 
     def __init__(self, history: list[dict]):
-        self.history, self._all, self._since = history, None, {}
+        self.history, self._all, self._since, self._ordered = history, None, {}, False
 
     def all(self) -> np.ndarray:
         if self._all is None:
@@ -141,6 +141,14 @@ class _Epochs:
             except (KeyError, TypeError):   # an entry without its epoch (or None)
                 self._all = np.array([entry.get("epoch", np.nan) for entry in self.history], float)
         return self._all
+
+    def ordered(self) -> np.ndarray | None:
+        """`all()` where every entry has its epoch and they rise strictly, else None: checked once
+        for every series."""
+        if self._ordered is False:
+            epochs = self.all()
+            self._ordered = None if np.isnan(epochs).any() or np.any(np.diff(epochs) <= 0) else epochs
+        return self._ordered
 
     def since(self, start: int) -> list:
         if start not in self._since:
