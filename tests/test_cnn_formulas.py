@@ -26,7 +26,7 @@ def test_the_layer_gradient_step_shows_every_kernels_dK():
     sim = small()
     event = _until(sim, lambda e: e.op == "db" and "kernel_grads" in e.values)
     text = describe(event)
-    dK, db = sim.model.params["layer[0].K"], None
+    dK = sim.model.params["layer[0].K"]
     grads = sim.model.accumulated_gradients()
     for f in range(dK.shape[0]):
         assert f"∂K{f} = {grid(grads['layer[0].K'][f, 0].ravel().tolist(), 3)}" in text
