@@ -91,14 +91,21 @@ class Watchdog:
                 return f"{whose}'s {problem}" if whose else f"the {problem}"
         return None
 
-    def _one_loss(self, entry: dict, key: str) -> str | None:
+    @staticmethod
+    def _read(entry: dict, key: str) -> tuple[float | None, str | None]:
+        """(the loss under `key`, or None; what is wrong with it where it is not finite)."""
         loss = entry.get(key)
         if loss is None:
-            return None
+            return None, None
         bad = _bad(loss)
         if bad:
-            return "loss became NaN" if bad == "NaN" else "loss overflowed to ∞"
-        loss = float(loss)
+            return None, "loss became NaN" if bad == "NaN" else "loss overflowed to ∞"
+        return float(loss), None
+
+    def _one_loss(self, entry: dict, key: str) -> str | None:
+        loss, bad = self._read(entry, key)
+        if loss is None:
+            return bad
         if self.first is None:
             self.first = loss
         exploded = loss > self.EXPLODE * self.best and loss > self.START * self.first
@@ -113,13 +120,9 @@ class Watchdog:
 
     def _part_loss(self, entry: dict, key: str) -> str | None:
         """A part's loss (a GAN's D or G): NaN, ∞ or an explosion only."""
-        loss = entry.get(key)
+        loss, bad = self._read(entry, key)
         if loss is None:
-            return None
-        bad = _bad(loss)
-        if bad:
-            return "loss became NaN" if bad == "NaN" else "loss overflowed to ∞"
-        loss = float(loss)
+            return bad
         first, best = self.parts.get(key, (loss, loss))
         self.parts[key] = (first, min(best, loss))
         if loss > self.EXPLODE * max(best, self.FLOOR) and loss > self.START * max(first, self.FLOOR):
