@@ -197,12 +197,12 @@ class Curves(Panel):
             return [head][:height]
         label_w = 6
         plot_w, plot_h = max(1, width - label_w - 1), height - 1
-        values = [data[key][1] for key, _ in chart.series]
-        finite = np.concatenate([v[np.isfinite(v)] for v in values]) if values else np.zeros(0)
         if chart.limits:
             lo, hi = chart.limits
-        else:
-            lo, hi = 0.0, float(finite.max()) if finite.size else 1.0
+        else:   # the largest finite value, read in place (not copied out of every series each frame)
+            top = max((float(np.max(v, initial=-np.inf, where=np.isfinite(v)))
+                       for v in (data[key][1] for key, _ in chart.series)), default=-np.inf)
+            lo, hi = 0.0, top if np.isfinite(top) else 1.0
             hi = hi if hi > lo else lo + 1.0
         canvas = Braille(plot_w, plot_h)
         dots_w, dots_h = canvas.size_dots
