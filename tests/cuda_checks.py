@@ -78,9 +78,12 @@ SIMULATED_THREADS = 8
 
 
 def fewer_threads_when_simulated() -> None:
-    """The launches read gpu.THREADS when they run, and gpu.blocks's default: both change together."""
+    """The launches read gpu.THREADS when they run, and gpu.blocks's default: both change together.
+    The recurrent nets' gradient clipping is one block of up to recurrent_cuda.MOST threads (read
+    when it runs, as its shared array's size): with eight, each thread folds several numbers."""
     if gpu.simulated():
-        gpu.THREADS = SIMULATED_THREADS
+        from dlsim.kernels import recurrent_cuda
+        gpu.THREADS = recurrent_cuda.MOST = SIMULATED_THREADS
         gpu.blocks.__defaults__ = (SIMULATED_THREADS,)
 
 

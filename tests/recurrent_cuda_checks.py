@@ -7,7 +7,7 @@ from cuda_checks import close, same
 from dlsim.kernels import recurrent as rc
 from dlsim.kernels import recurrent_reference as common
 
-F, H, O, N, T = 2, 3, 2, 3, 3
+F, H, O, N, T = 2, 2, 2, 3, 3
 BATCH = 2   # batches of 2 and 1: a short last batch
 CASES = {"adam, tanh, MSE every step": {"optimizer": "adam"},
          "momentum, ReLU, softmax-CE at the last step, clipped": {"optimizer": "momentum", "activation": "relu",
