@@ -7,7 +7,7 @@ from cuda_checks import close, rewinds_a_gpu_run_to_the_same_state, same, steps_
     trains_like_the_reference
 from dlsim.kernels import som, som_cuda, som_reference
 
-OPTIONS = {"rows": 2, "cols": 3, "samples": 8}
+OPTIONS = {"rows": 2, "cols": 2, "samples": 4}
 # (neighbourhood, decay, hexagonal)
 CASES = {"gaussian_exponential_rectangular": (0, 0, False), "mexican_hat_linear_hexagonal": (3, 1, True),
          "bubble_asymptotic": (1, 2, False), "triangle_exponential": (2, 0, True)}
