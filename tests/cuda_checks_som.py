@@ -24,8 +24,11 @@ def epochs(kernels, kind, decay, hexagonal, count=2):
 
 
 def check_train_epochs_every_neighbourhood_and_decay():
-    for name, case in CASES.items():
-        gpu, ref = epochs(som_cuda, *case), epochs(som_reference, *case)
+    """One epoch a case (the decay runs over its samples); the first case two, where the second
+    epoch starts its clock at t0 + n (as trains_like_the_reference's fused run of two does)."""
+    for i, (name, case) in enumerate(CASES.items()):
+        count = 2 if i == 0 else 1
+        gpu, ref = epochs(som_cuda, *case, count), epochs(som_reference, *case, count)
         assert gpu["t"] == ref["t"], f"{name}: sample count {gpu['t']} != {ref['t']}"
         for key in ("W", "qe", "te"):
             close(f"{name} {key}", gpu[key], ref[key])
