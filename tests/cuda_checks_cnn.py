@@ -22,19 +22,19 @@ def network(layers, hidden, side=6):
 
 
 def epochs(kernels, case, lr=0.1, count=2):
-    """The state after `count` fused epochs of 5 images in batches of 3 and 2."""
+    """The state after `count` fused epochs of 3 images in batches of 2 and 1."""
     opt_kind, layers, hidden, frozen_layers = case
     conv, sizes = network(layers, hidden)
     po = cnn.param_offsets.py_func(conv, sizes)
     rng = np.random.default_rng(0)
     theta = rng.normal(0.0, 0.5, po[-1])
-    X, Y = rng.normal(size=(5, 1, 6, 6)), np.eye(2)[rng.integers(0, 2, 5)]
-    orders = np.stack([rng.permutation(5) for _ in range(count)])
+    X, Y = rng.normal(size=(3, 1, 6, 6)), np.eye(2)[rng.integers(0, 2, 3)]
+    orders = np.stack([rng.permutation(3) for _ in range(count)])
     grad, m, v, losses = np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta), np.zeros(count)
     frozen = int(po[2 * frozen_layers])
     with np.errstate(all="ignore"):
         counts = kernels.train_epochs(theta, grad, m, v, 0, frozen, conv, sizes, layers[0][2], opt_kind, lr, 0.9, 0.9,
-                                      0.999, 1e-8, X, Y, orders, 3, losses)
+                                      0.999, 1e-8, X, Y, orders, 2, losses)
     return {"counts": tuple(int(c) for c in counts), "theta": theta, "grad": grad, "m": m, "v": v, "losses": losses}
 
 
