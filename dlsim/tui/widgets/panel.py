@@ -12,6 +12,7 @@ from functools import lru_cache
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
@@ -66,6 +67,15 @@ _NONE = object()   # no run yet (None is a style: the panel's own)
 @lru_cache(maxsize=4096)
 def _combine(base: Style, style: Style) -> Style:
     return base + style
+
+
+def cell_moves(row: str = "row", column: str = "column") -> list[Binding]:
+    """↑ ↓ ⇧← ⇧→ moving a panel's selected cell (its action `move(rows, columns)`), named in the
+    panel's own words: a heatmap's rows and columns, a timeline's units and steps."""
+    return [Binding("up", "move(-1, 0)", f"{row} ↑", show=False),
+            Binding("down", "move(1, 0)", f"{row} ↓", show=False),
+            Binding("shift+left", "move(0, -1)", f"{column} ←", show=False),
+            Binding("shift+right", "move(0, 1)", f"{column} →", show=False)]
 
 
 class Panel(Widget):

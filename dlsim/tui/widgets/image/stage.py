@@ -13,7 +13,7 @@ from dlsim.tui.widgets.image.pixels import block_width, grey, numbers, side_by_s
 from dlsim.tui.widgets.image.pixels import picture as draw
 from dlsim.models.cnn_inspect import cell_values
 from dlsim.tui.widgets.image.paging import Focusable
-from dlsim.tui.widgets.panel import Cells, UiState
+from dlsim.tui.widgets.panel import Cells, UiState, cell_moves
 
 
 def filled(shape, f_now: int, f_map: int, cell) -> np.ndarray:
@@ -90,11 +90,7 @@ class StagePanel(Focusable):
                ("arithmetic", "the numbers under the kernel (window), their products with the kernel, the sum"),
                ("a cell's value", "click a cell of the feature map or pooled map (or Tab here, then ↑ ↓ ⇧← ⇧→,\n"
                                   "PgDn / PgUp between the maps): its numbers, marked pink (◉ without colour)"))
-    BINDINGS = [Binding("up", "move(-1, 0)", "row ↑", show=False),
-                Binding("down", "move(1, 0)", "row ↓", show=False),
-                Binding("shift+left", "move(0, -1)", "column ←", show=False),
-                Binding("shift+right", "move(0, 1)", "column →", show=False),
-                Binding("pagedown,pageup", "other_map", "other map", show=False)]
+    BINDINGS = [*cell_moves(), Binding("pagedown,pageup", "other_map", "other map", show=False)]
 
     def __init__(self, view, **kw):
         super().__init__(view, **kw)

@@ -18,7 +18,7 @@ from textual.message import Message
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
-from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.panel import Cells, Panel, UiState, cell_moves
 
 INSPECTOR = 3
 HEADER = 2          # the layer tabs, the column numbers
@@ -107,10 +107,7 @@ class WeightsPanel(Panel):
                           "the sign, and the size 1–9 relative to the layer's largest (· ≈ 0)"),)
     can_focus = True
     BINDINGS = [
-        Binding("up", "move(-1, 0)", "row ↑", show=False),
-        Binding("down", "move(1, 0)", "row ↓", show=False),
-        Binding("shift+left", "move(0, -1)", "column ←", show=False),
-        Binding("shift+right", "move(0, 1)", "column →", show=False),
+        *cell_moves(),
         Binding("pageup", "layer(-1)", "layer ↑", show=False),
         Binding("pagedown", "layer(1)", "layer ↓", show=False),
         Binding("enter", "edit", "edit weight", show=False),

@@ -7,11 +7,10 @@ A cell of the h (and c) heatmap is selected with ↑ ↓ (unit) and ⇧← ⇧�
 focus, or by a click; its value is read out below, and the LSTM's cell diagram shows that unit and step.
 """
 import numpy as np
-from textual.binding import Binding
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
-from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.panel import Cells, Panel, UiState, cell_moves
 from dlsim.tui.widgets.timeline.heat import CURRENT, DIM, LABEL, glyph, heat_lines, label, ruler, window
 
 PICKED = st.plain(bold=True, reverse=True)
@@ -31,12 +30,7 @@ class Timeline(Panel):
                             "·-=≡ negative), ŷ_t and the target y_t; ▼ the current step;\n"
                             "↑ ↓ ⇧← ⇧→ or a click select a cell: its value is written below"),)
     can_focus = True
-    BINDINGS = [
-        Binding("up", "move(-1, 0)", "unit ↑", show=False),
-        Binding("down", "move(1, 0)", "unit ↓", show=False),
-        Binding("shift+left", "move(0, -1)", "step ←", show=False),
-        Binding("shift+right", "move(0, 1)", "step →", show=False),
-    ]
+    BINDINGS = cell_moves("unit", "step")
     _blocks: dict = {}          # "h"/"c" → (first line, lines, rows of values) as last drawn
     _span = (0, 1, 1)
 
