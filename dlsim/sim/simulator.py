@@ -16,6 +16,7 @@ from dlsim.protocol import datasets
 from dlsim.sim import arguments, cursor, stop
 from dlsim.sim.arguments import clip, shown
 from dlsim.sim.cursor import Cursor
+from dlsim.sim.edits import SetOption, SetParam
 from dlsim.protocol.events import LEVELS, Event, Level
 from dlsim.protocol.numbers import count
 from dlsim.sim.memory_budget import check_memory
@@ -28,13 +29,19 @@ from dlsim.sim.watchdog import Watchdog
 HISTORY_BUDGET = inspect.signature(Stepper).parameters["memory"].default   # bytes of snapshots
 
 
-def dataset_for(cls, config: dict) -> datasets.Dataset:
-    """The model's dataset, made with the options its kind takes (a model without a `test` option
-    gets no test points; a truth table takes none)."""
+def dataset_identity(cls, config: dict) -> dict:
+    """What the model's dataset is a function of: its set's name, the options its kind takes (a
+    model without a `test` option gets no test points; a truth table takes none), and the seed."""
     source = cls.dataset_source.get(config["dataset"], config["dataset"])
     kind = datasets.kind_of(source)
     given = {name: config.get(name, datasets.DEFAULTS[name]) for name in kind.options}
-    return datasets.make(source, seed=config["seed"], **given)
+    return {"name": source, "options": given, "seed": config["seed"]}
+
+
+def dataset_for(cls, config: dict) -> datasets.Dataset:
+    """The model's dataset, made from its identity (dataset_identity)."""
+    identity = dataset_identity(cls, config)
+    return datasets.make(identity["name"], seed=identity["seed"], **identity["options"])
 
 
 def estimate(model: str, config: dict) -> Estimate:
@@ -60,11 +67,15 @@ def level_of(level: Level | str) -> Level:
 
 
 class Simulator:
-    def __init__(self, model: str, seed: int = 0, *, force: bool = False, **config: Any):
+    def __init__(self, model: str, seed: int = 0, *, force: bool = False,
+                 given_data: tuple[dict, datasets.Dataset] | None = None, **config: Any):
         """`force`: build even a configuration whose one epoch is estimated past the time budget
-        (dlsim.sim.time_budget); one that does not fit in memory is refused whatever it says."""
+        (dlsim.sim.time_budget); one that does not fit in memory is refused whatever it says.
+        `given_data`: (identity, dataset), the data itself (a saved session's), used in place of
+        making it while the configuration names that identity (dataset_identity)."""
         self.name = model
         self.force = bool(force)
+        self.given_data = given_data
         self.cls = model_class(model)
         self.config = resolve(model, self.cls.options, {"seed": seed, **config})
         self.on_build: list[Callable[[], None]] = []         # called after every (re)build
@@ -76,7 +87,8 @@ class Simulator:
     def build(self) -> None:
         """(Re)create the model from the configuration; history starts over (the listeners stay)."""
         c = self.config
-        data = dataset_for(self.cls, c)
+        given = self.given_data
+        data = given[1] if given is not None and given[0] == dataset_identity(self.cls, c) else dataset_for(self.cls, c)
         needs = self.cls.estimate(c, data, HISTORY_BUDGET)
         check_memory(f"{self.name} with these options", needs)   # before allocating any of it
         check_time(f"{self.name} with these options", needs, self.cls.epoch_word, self.force)
@@ -87,12 +99,36 @@ class Simulator:
         self._start_loss: float | None = None
         self.watchdog = self.new_watchdog()
         self.trace.clear()
+        self._new_stepper()
+        for listener in self.on_build:
+            listener()
+
+    def _new_stepper(self, last: Event | None = None) -> None:
+        """A stepper whose history starts at the model's state now, reached by `last` (None: the
+        start); the listeners stay."""
         old, self.stepper = getattr(self, "stepper", None), Stepper(self.model)
+        self.stepper.last = self.stepper._snapshots[0].last = last   # (Stepper takes no `last` of its own)
         for name in LISTENERS:
             if old is not None:
                 setattr(self.stepper, name, getattr(old, name))
+
+    def resume(self, state: dict, history: list[dict], last: Event | None) -> None:
+        """Take up a state kept elsewhere (a saved session's, at a point where a fresh event stream
+        continues exactly), its metrics history, and the event that led to it; the history of steps
+        starts there, as at a build, and training goes on as if it had never stopped."""
+        self.model.set_state(state)
+        self.model.history[:] = history
+        self.trace.clear()
+        self._new_stepper(last)
         for listener in self.on_build:
             listener()
+
+    def save(self, path, overwrite: bool = False) -> str:
+        """Write the whole session (configuration, data, parameters, optimizer state, where it stands,
+        metrics history) to a .dlsim file (dlsim.sim.session_file); `dlsim.open(path)` takes it up
+        again. An existing file is kept unless `overwrite`. Returns the path written."""
+        from dlsim.sim import session_file
+        return session_file.save(self, path, overwrite=overwrite)
 
     # Listener lists (append to add one, remove to stop): they live on the stepper, which calls
     # them directly: no closure over the Simulator, so no reference cycle keeps a discarded
@@ -137,7 +173,7 @@ class Simulator:
         if value.shape != shape and value.shape != ():
             raise UserError(f"parameter '{name}'{' element' if index else ''} has shape {shape}, got {value.shape}")
         arguments.finite(value, f"parameter '{name}': values")
-        self.stepper.edit(lambda m, v=value.copy(): m.set_param(name, v, index))
+        self.stepper.edit(SetParam(name, value.copy(), index))
 
     def gradients(self, X=None, y=None) -> dict[str, np.ndarray]:
         """∂L/∂param by name for one forward and backward pass on (X, y) (default: the training set)."""
@@ -207,7 +243,7 @@ class Simulator:
         option = next(o for o in self.cls.options if o.name == name)
         if option.live:
             self.config = new
-            self.stepper.edit(lambda m, v=new[name]: m.set_option(name, v))
+            self.stepper.edit(SetOption(name, new[name]))
             return False
         old, self.config = (self.config, self.model, self.stepper), new
         try:
@@ -288,7 +324,7 @@ class Simulator:
     def _rewound(self, event: Event | None) -> Event | None:
         for option in self.cls.options:
             if option.live and self.model.config.get(option.name) != self.config[option.name]:
-                self.stepper.edit(lambda m, n=option.name, v=self.config[option.name]: m.set_option(n, v))
+                self.stepper.edit(SetOption(option.name, self.config[option.name]))
         return event
 
     def events(self, level: Level | str = Level.OP):
