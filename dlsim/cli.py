@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.commands = sub.choices     # name -> its parser, for errors that belong to a command
 
     run = sub.add_parser("run", help="open a network in the app, or train it headless")
-    run.add_argument("model", help="network: see 'dlsim list'")
+    run.add_argument("model", help="network: see 'dlsim list'; or a configuration string, e.g. "
+                     "mlp:dataset=spiral,hidden=16.16,lr=0.1,seed=3")
     run.add_argument("--headless", action="store_true", help="no screen: train, print a summary")
     run.add_argument("--dataset", help="training data (see 'dlsim list')")
     run.add_argument("--seed", type=int, help="random seed (default 0)")
@@ -67,6 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--trace-inspect", action="store_true",
                      help="each traced event also carries what the app's pictures show then (see "
                      "'dlsim list': the names each network inspects)")
+    run.add_argument("--save", metavar="FILE", help="save the session where the run ends (Ctrl+C too): dlsim open FILE")
+    run.add_argument("--overwrite", action="store_true", help="let --save replace an existing file")
+    opened = sub.add_parser("open", help="open a saved session (.dlsim) in the app, or train on headless")
+    opened.add_argument("file", help="a session saved by --save, the app's S, or sim.save()")
+    opened.add_argument("--headless", action="store_true", help="no screen: train on, print a summary")
+    more = opened.add_mutually_exclusive_group()
+    more.add_argument("--epochs", type=int, help="epochs to train on (headless)")
+    more.add_argument("--steps", type=int, help="parameter updates to train on (headless)")
+    opened.add_argument("--save", metavar="FILE", help="save the session where the run ends")
+    opened.add_argument("--overwrite", action="store_true", help="let --save replace an existing file")
 
     sub.add_parser("list", help="models and datasets, with their options and defaults")
     bench = sub.add_parser("bench", help="time each network's compiled training against NumPy (and PyTorch)")
@@ -96,7 +107,11 @@ def dispatch(args) -> int:
     if args.command == "lesson":
         from dlsim.console.lessons import main as lesson
         return lesson(args, open_in_app=_open_lesson)
+    if args.command == "open":
+        from dlsim.console.session_cli import open_session
+        return open_session(args, open_in_app=_open_session)
     from dlsim.models.options import parse_assignments
+    from dlsim.console.session_cli import network_and_options, save_at_end
     options = parse_assignments(args.set)
     for flag in ("dataset", "seed", "backend"):   # --dataset D, --seed S, --backend B: shorthands for --set
         given = getattr(args, flag)
@@ -104,6 +119,7 @@ def dispatch(args) -> int:
             raise UserError(f"--{flag} {given} and --set {flag}={options[flag]} disagree; give it once")
         if given is not None and flag not in options:
             options[flag] = given
+    args.model, options = network_and_options(args.model, options)
     seed = options.pop("seed", 0)
     if args.force:   # reaches the Simulator beside the options: it lifts the time limit (sim.time_budget)
         options["force"] = True
@@ -111,14 +127,19 @@ def dispatch(args) -> int:
     if args.trace_inspect and args.trace is None:
         raise UserError("--trace-inspect needs --trace FILE (it says what each traced event carries)")
     if not args.headless:
-        if args.trace is not None or args.epochs is not None or args.steps is not None:
-            raise UserError("--trace, --epochs and --steps need --headless")
+        if args.trace is not None or args.epochs is not None or args.steps is not None or args.save is not None:
+            raise UserError("--trace, --epochs, --steps and --save need --headless (in the app, S saves)")
         from dlsim.tui.launch import launch
         return launch(model=args.model, seed=seed, options=options)
     from dlsim.console.run import run_headless
     return run_headless(args.model, seed=seed, options=options, epochs=args.epochs,
                         steps=args.steps, trace=args.trace, trace_level=args.trace_level or "batch",
-                        trace_inspect=args.trace_inspect)
+                        trace_inspect=args.trace_inspect, save=save_at_end(args.save, args.overwrite))
+
+
+def _open_session(sim) -> int:
+    from dlsim.tui.session_launch import launch_session
+    return launch_session(sim)
 
 
 def _open_lesson(lesson: str) -> int:

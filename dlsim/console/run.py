@@ -47,17 +47,20 @@ def _count(value: int | None, what: str) -> None:
 
 
 def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps: int | None,
-                 trace: str | None, trace_level: str = "batch", trace_inspect: bool = False) -> int:
+                 trace: str | None, trace_level: str = "batch", trace_inspect: bool = False,
+                 save=None, opened: Simulator | None = None) -> int:
+    """`save`: a console.session_cli.SaveAtEnd, called when the run ends (Ctrl+C too); `opened`: a
+    simulation to train on (a saved session's) in place of building `model`."""
     with stop.handled(terminate=True):   # Ctrl+C and SIGTERM: exit 130 with a whole trace
-        return _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect)
+        return _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect, save, opened)
 
 
-def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect) -> int:
+def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect, save=None, opened=None) -> int:
     _count(epochs, "epochs")
     _count(steps, "steps")
     if trace_level not in TRACE_LEVELS:
         raise UserError(f"--trace-level '{trace_level}' is not allowed; choose from: {', '.join(TRACE_LEVELS)}")
-    sim = Simulator(model, seed=seed, **options)
+    sim = opened if opened is not None else Simulator(model, seed=seed, **options)
     if epochs is None and steps is None:
         epochs = sim.model.default_epochs
     writer = TraceWriter(trace, inspect=trace_inspect) if trace is not None else None
@@ -81,7 +84,7 @@ def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect)
     except TraceError as error:
         raise UserError(str(error)) from None
     except KeyboardInterrupt:
-        return interrupted(sim, writer, trace, training is not None)
+        return interrupted(sim, writer, trace, training is not None, save)
     finally:
         if writer:
             _close(writer)
@@ -93,6 +96,8 @@ def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect)
               else f"  ({num(compiled, 1)} s went to compiling the kernels, which could not be cached)")
     if writer:
         print(f"trace: {writer.count} events written to {trace}")
+    if save:
+        print(save(sim))
     return 0
 
 
@@ -103,7 +108,7 @@ def _warm_up_detail(sim: Simulator, detail: Level, streamed: bool) -> Level:
     return min(detail, Level.BATCH) if streamed or chunked.too_long(sim.model) else detail
 
 
-def interrupted(sim: Simulator, writer: TraceWriter | None, trace: str | None, training: bool) -> int:
+def interrupted(sim: Simulator, writer: TraceWriter | None, trace: str | None, training: bool, save=None) -> int:
     """Ctrl+C or SIGTERM: the trace ends with a record saying so, one line says where the run
     stopped, and the exit status is 130. Kernels still loading in a helper thread are abandoned."""
     stop.ignore()   # a second Ctrl+C must not cut the last lines in half
@@ -120,6 +125,8 @@ def interrupted(sim: Simulator, writer: TraceWriter | None, trace: str | None, t
             kept = f"; trace: {count(writer.count)} events written to {trace}, then a line saying so"
         except TraceError as error:
             kept = f"; {error}"
+    if save:
+        kept += save.interrupted(sim)
     print(f"dlsim: interrupted {where}{kept}", file=sys.stderr, flush=True)
     if stop.busy():   # a thread inside Numba: end now, not at interpreter shutdown
         sys.stdout.flush()

@@ -7,6 +7,7 @@ from textual.app import SystemCommand
 from dlsim.lesson.library import names as lesson_names
 from dlsim.models import MODELS
 from dlsim.protocol.events import Level
+from dlsim.tui.screens import session_files
 from dlsim.tui.views import view_for
 
 
@@ -20,6 +21,14 @@ def commands(app, screen) -> Iterable[SystemCommand]:
         yield SystemCommand(f"Open lesson: {lesson}", "play the lesson beside the simulation",
                             partial(app.open_lesson, lesson))
     yield SystemCommand("Help: keys", "every key, and how to read the screen", app.action_help)
+    # saved sessions (dlsim.tui.screens.session_files)
+    yield SystemCommand("Open session…", "O: a .dlsim file saved earlier, where it stood",
+                        partial(session_files.ask_open, app, screen))
+    if isinstance(screen, SimulationScreen):
+        yield SystemCommand("Save session…", "S: options, data, weights, optimizer, where it stands, curves",
+                            partial(session_files.ask_save, screen))
+        yield SystemCommand("Configuration string", "the one line that rebuilds this network (copied)",
+                            partial(session_files.show_config, screen))
     if not isinstance(screen, SimulationScreen):
         return
     if isinstance(screen, LessonScreen):

@@ -25,6 +25,9 @@ STEPPING = [
     Binding("w", "focus_weights", "weights", show=False, priority=True),
     Binding("e", "edit_weight", "edit", show=False, priority=True),
     Binding("escape", "home", "home", show=False, priority=True),
+    # saved sessions (dlsim.tui.screens.session_files)
+    Binding("S", "save_session", "save", show=False, priority=True),
+    Binding("O", "open_session", "open", show=False, priority=True),
 ]
 
 # For the help screen and the README: (keys, what they do).
@@ -42,6 +45,7 @@ TABLE = [
     ("w", "focus the weight heatmap; then ↑ ↓ rows, ⇧← ⇧→ columns, PgUp PgDn layers"),
     ("e / Enter", "edit the selected weight by hand"),
     ("click", "select a weight in the heatmap, or a layer tab"),
+    ("S / O", "save the session to a .dlsim file / open one (dlsim open FILE does too)"),
     ("? / F1", "this help"),
     ("Ctrl+P", "command palette: every action, and set any option"),
     ("Esc", "back to the home screen (closes a dialog)"),

@@ -16,6 +16,7 @@ from dlsim.tui.screens.base import DlsimScreen
 from dlsim.tui.screens.help import HelpScreen
 from dlsim.tui.screens.options import OptionsScreen, show
 from dlsim.tui.screens.prompt import PromptScreen
+from dlsim.tui.screens import session_files
 from dlsim.tui.session import Session
 from dlsim.tui.simview import SimView
 from dlsim.tui.widgets.network.weights import WeightsPanel
@@ -165,6 +166,13 @@ class SimulationScreen(DlsimScreen):
     def on_weights_panel_edit(self, message: WeightsPanel.Edit) -> None:
         message.stop()
         self.action_edit_weight()
+
+    # --- saved sessions (dlsim.tui.screens.session_files) ----------------------------------------
+    def action_save_session(self) -> None:
+        session_files.ask_save(self)
+
+    def action_open_session(self) -> None:
+        session_files.ask_open(self.app, self)
 
     help_screen = HelpScreen   # a lesson's adds its own keys
 
