@@ -6,3 +6,19 @@ def make(name: str, seed: int = 0, **config):
     """Build a simulator: `dlsim.make("mlp", seed=1, hidden=[8], lr=0.1, dataset="circle")`."""
     from dlsim.sim.simulator import Simulator
     return Simulator(name, seed=seed, **config)
+
+
+def open(path):   # noqa: A001  (dlsim.open, as the README writes it; the builtin is untouched outside)
+    """A saved session (`sim.save(path)`, `dlsim run … --save`, the app's S), standing where it was
+    saved: `dlsim.open("run.dlsim").train(epochs=10)` goes on as if it had never been closed."""
+    from dlsim.sim.session_file import load as load_session
+    return load_session(path)
+
+
+load = open   # the same, for code that would rather not shadow the builtin's name
+
+
+def parse_config(text: str):
+    """(network, options) from a configuration string such as 'mlp:dataset=spiral,hidden=16.16,lr=0.1'."""
+    from dlsim.sim.config_string import parse_config as parse
+    return parse(text)
