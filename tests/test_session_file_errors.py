@@ -11,7 +11,6 @@ import pytest
 import dlsim
 from dlsim.cli import main
 from dlsim.errors import UserError
-from dlsim.sim import session_file
 
 
 @pytest.fixture(scope="module")

@@ -127,8 +127,13 @@ class Simulator:
         """Write the whole session (configuration, data, parameters, optimizer state, where it stands,
         metrics history) to a .dlsim file (dlsim.sim.session_file); `dlsim.open(path)` takes it up
         again. An existing file is kept unless `overwrite`. Returns the path written."""
-        from dlsim.sim import session_file
-        return session_file.save(self, path, overwrite=overwrite)
+        from dlsim.sim import session_save
+        return session_save.save(self, path, overwrite=overwrite)
+
+    @property
+    def data_identity(self) -> dict:
+        """What the data is made from: its set's name, its kind's options, the seed (dataset_identity)."""
+        return dataset_identity(self.cls, self.config)
 
     # Listener lists (append to add one, remove to stop): they live on the stepper, which calls
     # them directly: no closure over the Simulator, so no reference cycle keeps a discarded

@@ -23,7 +23,7 @@ def commands(app, screen) -> Iterable[SystemCommand]:
     yield SystemCommand("Help: keys", "every key, and how to read the screen", app.action_help)
     # saved sessions (dlsim.tui.screens.session_files)
     yield SystemCommand("Open session…", "O: a .dlsim file saved earlier, where it stood",
-                        partial(session_files.ask_open, app, screen))
+                        partial(session_files.ask_open, app, screen, SimulationScreen))
     if isinstance(screen, SimulationScreen):
         yield SystemCommand("Save session…", "S: options, data, weights, optimizer, where it stands, curves",
                             partial(session_files.ask_save, screen))

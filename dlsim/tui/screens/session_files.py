@@ -12,6 +12,7 @@ import os
 from dlsim.errors import UserError
 from dlsim.sim import config_string, session_file
 from dlsim.tui.screens.prompt import PromptScreen
+from dlsim.tui.session import Session
 
 REPLACE = "already exists: Enter again replaces it (or type another name)"
 
@@ -53,8 +54,8 @@ def save_prompt(screen) -> PromptScreen:
                         f"curves. Now {sim.cursor}.")
 
 
-def ask_open(app, screen=None) -> None:
-    """The open dialog; the session opens on a screen of its own (Esc goes back)."""
+def ask_open(app, screen, screen_class) -> None:
+    """The open dialog; the session opens on a `screen_class` (SimulationScreen) of its own (Esc goes back)."""
     if screen is not None and hasattr(screen, "simview"):
         screen.simview.pause()
 
@@ -63,9 +64,7 @@ def ask_open(app, screen=None) -> None:
             sim = session_file.load(raw.strip())
         except UserError as error:
             return str(error)
-        from dlsim.tui.screens.simulation import SimulationScreen
-        from dlsim.tui.session import Session
-        app.call_later(app.push_screen, SimulationScreen(Session(sim)))
+        app.call_later(app.push_screen, screen_class(Session(sim)))
         app.notify(f"opened {raw.strip()}: {sim.name} at {sim.cursor}", timeout=4)
         return None
     app.push_screen(PromptScreen("Open session", "", apply,

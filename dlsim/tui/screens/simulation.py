@@ -172,7 +172,7 @@ class SimulationScreen(DlsimScreen):
         session_files.ask_save(self)
 
     def action_open_session(self) -> None:
-        session_files.ask_open(self.app, self)
+        session_files.ask_open(self.app, self, SimulationScreen)
 
     help_screen = HelpScreen   # a lesson's adds its own keys
 
