@@ -53,7 +53,7 @@ def describe(sim) -> tuple[dict, dict[str, np.ndarray]]:
     stepper = sim.stepper
     ops = stepper.since_restart
     start = stepper.position - ops   # the sample's start: a restart point
-    state, last = _state_at(stepper, start)
+    state, last, place = _state_at(stepper, start)
     arrays: dict[str, np.ndarray] = {}
     data = sim.data
     for name in DATA:
@@ -65,7 +65,7 @@ def describe(sim) -> tuple[dict, dict[str, np.ndarray]]:
         "config": encode(dict(sim.config), "config", arrays),
         "config_string": config_string.format_config(sim.name, sim.config),
         "dataset": _identity(sim),
-        "cursor": list(sim.cursor),
+        "cursor": [*place, ops],   # the stepper's count, not the model's: see _state_at
         "epoch_word": sim.model.epoch_word,
         "state": encode(state, "state", arrays),
         "last": encode(last, "last", arrays),
@@ -78,10 +78,11 @@ def describe(sim) -> tuple[dict, dict[str, np.ndarray]]:
 
 
 def _state_at(stepper, position: int):
-    """(the model's state, the event that led there) at `position`, the restart point at or before
-    the current one, rebuilt on a scratch copy of the model from the history the stepper keeps (as
-    stepping back does): the live simulation is not touched, and a run stopped by Ctrl+C between
-    two events still gives a whole state."""
+    """(the model's state, the event that led there, the model's place) at `position`, the restart
+    point at or before the current one, rebuilt on a scratch copy of the model from the history the
+    stepper keeps (as stepping back does): the live simulation is not touched, and a run stopped by
+    Ctrl+C between two events (the model a unit further on than the events the stepper counted)
+    still gives a whole state, the one at the last event counted."""
     model = stepper.model
     scratch = copy.copy(stepper)   # its own lists of what the history holds; the live one's stay as they are
     scratch.model = type(model)(model.config, model.data)
@@ -90,7 +91,7 @@ def _state_at(stepper, position: int):
     scratch.on_event, scratch.on_pull, scratch.on_restart = [], [], []
     scratch._events = scratch._stream = None
     scratch.seek(position)
-    return scratch.model.state(), scratch.last
+    return scratch.model.state(), scratch.last, scratch.model.place()
 
 
 def _edits_since(stepper, start: int) -> list:
