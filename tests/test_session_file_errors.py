@@ -107,6 +107,16 @@ def test_arrays_of_the_wrong_shape_are_refused_before_a_kernel_sees_them(saved, 
     refused(missing, "damaged")
 
 
+def test_counts_and_sizes_that_do_not_fit_the_options_are_refused(saved, tmp_path):
+    def state(**change):
+        return with_json(lambda d: d["state"].update(change))
+    refused(rewritten(saved, tmp_path / "neg.dlsim", state(sample=-1)), "'sample'", "not a count")
+    refused(rewritten(saved, tmp_path / "str.dlsim", state(epoch="1")), "'epoch'", "not a count")
+    refused(rewritten(saved, tmp_path / "far.dlsim", state(batch_index=99)), "no state of this run")
+    sizes = with_json(lambda d: d["state"]["config"].update(hidden={"$tuple": [30]}))
+    refused(rewritten(saved, tmp_path / "sizes.dlsim", sizes), "hidden=(30,)")
+
+
 def test_a_pickle_inside_is_refused_never_loaded(saved, tmp_path):
     path = rewritten(saved, tmp_path / "pickle.dlsim",
                      lambda n, d: npy(np.array([{"x": 1}], dtype=object)) if n == "state.theta.npy" else d)

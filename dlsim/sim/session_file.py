@@ -121,7 +121,7 @@ def _rebuild(path: str, document: dict, arrays: dict[str, np.ndarray]) -> Simula
     resolved = resolve(network, cls.options, {"seed": seed, **config})
     sim = Simulator(network, seed=seed, force=True, given_data=(dataset_identity(cls, resolved), data), **config)
     state = decode(document["state"], arrays)
-    _check_state(path, state, sim.model.state())
+    _check_state(path, state, sim.model.state(), cls.options)
     history = decode(document["history"], arrays)
     if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
         raise Malformed("the history is not a list of epochs")
@@ -130,6 +130,9 @@ def _rebuild(path: str, document: dict, arrays: dict[str, np.ndarray]) -> Simula
     for event in trace:
         sim.trace.add(event, sim.position)
     _replay(sim, int(document.get("ops", 0)), decode(document.get("edits", []), arrays))
+    updates, total = sim.model.epoch_progress()
+    if not 0 <= updates <= total or sim.cursor.sample > len(sim.model.batch_rows()):
+        raise SessionFileError(path, f"the session stands at ({sim.cursor}), where no state of this run is")
     saved_at = tuple(document.get("cursor", ()))
     if tuple(sim.cursor) != saved_at:
         raise SessionFileError(path, f"the session does not continue where it was saved: it stands at "
@@ -164,12 +167,25 @@ def _dataset(path: str, document: dict, arrays: dict[str, np.ndarray]) -> datase
     return dataclasses.replace(data, **{k: identity[k] for k in extra if k in identity})
 
 
-def _check_state(path: str, state, fresh: dict) -> None:
+def _check_state(path: str, state, fresh: dict, options) -> None:
     """The saved state has every part the model keeps, each array of the shape and type that this
-    configuration's model has (a damaged file is refused here, before a kernel reads past an end)."""
+    configuration's model has, each count a count, and the options the model was built with (a
+    damaged file is refused here, before a kernel reads past an end)."""
     if not isinstance(state, dict) or set(state) != set(fresh):
         raise SessionFileError(path, "the model's state does not have the parts this network keeps")
     _same_arrays(path, "state", state, fresh)
+    for key, value in fresh.items():   # a count stays a count: the cursor indexes arrays with them
+        if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+            saved = state[key]
+            if isinstance(saved, bool) or not isinstance(saved, (int, np.integer)) or (value >= 0 > saved):
+                raise SessionFileError(path, f"the model's '{key}' is {saved!r}, not a count")
+    live = {o.name for o in options if o.live}
+    if not isinstance(state["config"], dict):
+        raise SessionFileError(path, "the model's options are not a table")
+    for key, value in fresh["config"].items():   # what the model was built with, the sizes above all
+        if key not in live and state["config"].get(key) != value:
+            raise SessionFileError(path, f"the model's state says {key}={state['config'].get(key)!r}, "
+                                   f"its options {key}={value!r}")
 
 
 def _same_arrays(path: str, where: str, saved, fresh) -> None:
