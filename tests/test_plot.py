@@ -1,7 +1,6 @@
 """Curves as text, as a learner over SSH or a CI log reads them: `dlsim run … --headless --plot` and
 `dlsim plot TRACE.jsonl` draw every chart the network declares, with axes, readable without colour;
 a file that is not a trace is refused in one line that names the line."""
-import json
 import os
 import subprocess
 import sys

@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 
+from dlsim.errors import UserError
 from dlsim.protocol.metrics import Metric
 
 NOT_A_TTY = (80, 20)   # a chart's columns and rows when the output is not a terminal (a pipe, a
@@ -58,6 +59,10 @@ def plot_history(history: list[dict], metrics: tuple[Metric, ...] | None = None,
     """The charts of `history` as text, `width` × `height` in all (default: the terminal's, see
     `size`); `colour` None: as `wants_colour` says for stdout. A history with nothing to draw gives
     one line saying so."""
+    try:
+        import plotext
+    except ImportError:   # an install from before plotext was a dependency
+        raise UserError("drawing curves needs plotext: pip install 'plotext>=5.3,<6'") from None
     drawn = charts(history, metrics)
     if not drawn:
         return f"{title + ': ' if title else ''}no finished {unit} with a measured value to plot"
@@ -68,10 +73,7 @@ def plot_history(history: list[dict], metrics: tuple[Metric, ...] | None = None,
     colour = wants_colour() if colour is None else colour
     each = max(height // len(drawn), LEAST_ROWS)
     text = "\n\n".join(_chart(history, name, shown, title, unit, width, each) for name, shown in drawn.items())
-    if colour:
-        return text
-    import plotext
-    return plotext.uncolorize(text)
+    return text if colour else plotext.uncolorize(text)
 
 
 def _chart(history, name: str, shown: list[Metric], title: str, unit: str, width: int, height: int) -> str:
