@@ -149,6 +149,8 @@ def test_an_existing_export_is_refused_unless_overwrite(capsys, tmp_path):
     assert code == 0 and list(read_weights(str(path))) == ["w", "b"]
 
 
-def test_exports_need_headless(capsys, tmp_path):
+def test_exports_need_headless_and_overwrite_needs_an_export(capsys, tmp_path):
     code, _, err = run(capsys, "run", "mlp", "--export-curves", str(tmp_path / "c.csv"))
     assert code == 2 and "need --headless" in err and "palette" in err
+    code, out, err = run(capsys, "run", "mlp", "--headless", "--overwrite")
+    assert code == 2 and out == "" and "--overwrite needs --export-weights or --export-curves" in err

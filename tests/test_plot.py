@@ -51,6 +51,33 @@ def test_a_gan_plots_by_iteration_and_a_regression_skips_accuracy():
     assert "train loss" in rnn and "accuracy" not in rnn      # sine regression: no accuracy measured
 
 
+class Terminal:
+    """stdout as a terminal: sizes come from COLUMNS and LINES."""
+    def isatty(self):
+        return True
+
+
+def test_sized_to_the_terminal_and_no_colour_with_NO_COLOR(monkeypatch):
+    history = history_of("mlp")
+    monkeypatch.setattr("sys.stdout", Terminal())
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("LINES", "40")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    text = plot_history(history, MODELS["mlp"].metrics)
+    lines = text.splitlines()
+    assert ESC in text                                            # a terminal: in colour
+    assert max(len(line) for line in map(plotext_plain, lines)) == 100
+    assert len(lines) <= 40 - 2 + 1                              # the screen, less the prompt's lines
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert ESC not in plot_history(history, MODELS["mlp"].metrics)
+
+
+def plotext_plain(line: str) -> str:
+    import plotext
+    return plotext.uncolorize(line)
+
+
 def test_nothing_to_plot_is_one_line():
     assert plot_history([], MODELS["mlp"].metrics, title="mlp on xor") == \
         "mlp on xor: no finished epoch with a measured value to plot"

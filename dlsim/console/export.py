@@ -92,7 +92,7 @@ def read_weights(path: str) -> dict[str, np.ndarray]:
     if path.lower().endswith(".npz"):
         with np.load(path, allow_pickle=False) as archive:
             return {name: archive[name] for name in archive.files}
-    with open(path, encoding="utf-8", newline="") as stream:
+    with open(path, encoding="utf-8-sig", newline="") as stream:   # -sig: as a spreadsheet saves it too
         rows = csv.reader(stream)
         header = next(rows)
         depth = len(header) - 2
@@ -129,5 +129,5 @@ def write_curves(history: list[dict], path: str, overwrite: bool = False, what: 
 
 def read_curves(path: str) -> list[dict]:
     """What write_curves wrote: one dict per row (an empty cell is None)."""
-    with open(path, encoding="utf-8", newline="") as stream:
+    with open(path, encoding="utf-8-sig", newline="") as stream:   # -sig: as a spreadsheet saves it too
         return [{key: number(cell) for key, cell in row.items()} for row in csv.DictReader(stream)]

@@ -18,8 +18,11 @@ def planned(args) -> Callable | None:
     """The work to do after the run for these arguments (called with the Simulator), or None;
     UserError now for anything that cannot be done."""
     weights, curves, plot = args.export_weights, args.export_curves, args.plot
-    if weights is None and curves is None and not plot:
-        return None
+    if weights is None and curves is None:
+        if args.overwrite:   # a flag is never ignored
+            raise UserError("--overwrite needs --export-weights or --export-curves (it lets them replace a file)")
+        if not plot:
+            return None
     if not args.headless:
         raise UserError("--export-weights, --export-curves and --plot need --headless "
                         "(in the app: the palette, Ctrl+P, has 'Export weights' and 'Export curves')")
