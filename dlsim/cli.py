@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--trace-inspect", action="store_true",
                      help="each traced event also carries what the app's pictures show then (see "
                      "'dlsim list': the names each network inspects)")
+    run.add_argument("--export-weights", metavar="FILE", help="after a headless run, write the "
+                     "parameters to FILE.npz (NumPy) or FILE.csv (a row per number)")
+    run.add_argument("--export-curves", metavar="FILE", help="after a headless run, write the "
+                     "metrics of every epoch to FILE.csv")
+    run.add_argument("--plot", action="store_true", help="after a headless run, draw the curves as text")
+    run.add_argument("--overwrite", action="store_true", help="replace an exported file that exists")
 
     sub.add_parser("list", help="models and datasets, with their options and defaults")
     bench = sub.add_parser("bench", help="time each network's compiled training against NumPy (and PyTorch)")
@@ -80,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     lesson.add_argument("path", nargs="?", help="with 'check': the lesson file to validate")
     lesson.add_argument("--headless", action="store_true", help="no screen: play every step")
     lesson.add_argument("--trace", metavar="FILE", help="write the event stream as JSON Lines")
+    sub.add_parser("plot", help="draw a trace's curves as text: 'dlsim plot TRACE.jsonl'").add_argument(
+        "file", help="a trace written by 'dlsim run … --headless --trace FILE'")
     return parser
 
 
@@ -93,6 +101,9 @@ def dispatch(args) -> int:
     if args.command == "bench":
         from dlsim.bench import main as bench
         return bench(args.net, quick=args.quick, backend=args.backend)
+    if args.command == "plot":
+        from dlsim.console.plot_file import main as plot
+        return plot(args.file)
     if args.command == "lesson":
         from dlsim.console.lessons import main as lesson
         return lesson(args, open_in_app=_open_lesson)
@@ -110,6 +121,8 @@ def dispatch(args) -> int:
     check_trace_flags(args.trace, args.trace_level)
     if args.trace_inspect and args.trace is None:
         raise UserError("--trace-inspect needs --trace FILE (it says what each traced event carries)")
+    from dlsim.console.run_exports import planned
+    after = planned(args)   # paths checked now, files written after the run
     if not args.headless:
         if args.trace is not None or args.epochs is not None or args.steps is not None:
             raise UserError("--trace, --epochs and --steps need --headless")
@@ -118,7 +131,7 @@ def dispatch(args) -> int:
     from dlsim.console.run import run_headless
     return run_headless(args.model, seed=seed, options=options, epochs=args.epochs,
                         steps=args.steps, trace=args.trace, trace_level=args.trace_level or "batch",
-                        trace_inspect=args.trace_inspect)
+                        trace_inspect=args.trace_inspect, after=after)
 
 
 def _open_lesson(lesson: str) -> int:

@@ -47,12 +47,14 @@ def _count(value: int | None, what: str) -> None:
 
 
 def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps: int | None,
-                 trace: str | None, trace_level: str = "batch", trace_inspect: bool = False) -> int:
+                 trace: str | None, trace_level: str = "batch", trace_inspect: bool = False,
+                 after=None) -> int:
+    """`after`: called with the Simulator once the run is reported (exports, the plot)."""
     with stop.handled(terminate=True):   # Ctrl+C and SIGTERM: exit 130 with a whole trace
-        return _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect)
+        return _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect, after)
 
 
-def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect) -> int:
+def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect, after=None) -> int:
     _count(epochs, "epochs")
     _count(steps, "steps")
     if trace_level not in TRACE_LEVELS:
@@ -93,6 +95,8 @@ def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect)
               else f"  ({num(compiled, 1)} s went to compiling the kernels, which could not be cached)")
     if writer:
         print(f"trace: {writer.count} events written to {trace}")
+    if after:
+        after(sim)
     return 0
 
 

@@ -20,6 +20,8 @@ def commands(app, screen) -> Iterable[SystemCommand]:
         yield SystemCommand(f"Open lesson: {lesson}", "play the lesson beside the simulation",
                             partial(app.open_lesson, lesson))
     yield SystemCommand("Help: keys", "every key, and how to read the screen", app.action_help)
+    from dlsim.tui.exports import export_commands
+    yield from export_commands(app, screen)   # the screenshot, and a simulation's weights and curves
     if not isinstance(screen, SimulationScreen):
         return
     if isinstance(screen, LessonScreen):
