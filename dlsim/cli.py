@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     lesson.add_argument("path", nargs="?", help="with 'check': the lesson file to validate")
     lesson.add_argument("--headless", action="store_true", help="no screen: play every step")
     lesson.add_argument("--trace", metavar="FILE", help="write the event stream as JSON Lines")
+
+    serve = sub.add_parser("serve", help="the app in a browser, one process per tab: pip install 'dlsim[web]'")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: "
+                       "this machine only; another one lets anyone who can reach it open sessions)")
+    serve.add_argument("--max-sessions", type=int, metavar="N", help="tabs at once; one more is told to "
+                       "wait (default: 4 per CPU core)")
     return parser
 
 
@@ -93,6 +100,9 @@ def dispatch(args) -> int:
     if args.command == "bench":
         from dlsim.bench import main as bench
         return bench(args.net, quick=args.quick, backend=args.backend)
+    if args.command == "serve":
+        from dlsim.web.serve import serve
+        return serve(args.host, args.port, args.max_sessions)
     if args.command == "lesson":
         from dlsim.console.lessons import main as lesson
         return lesson(args, open_in_app=_open_lesson)
