@@ -7,6 +7,7 @@ used). The terminal in the page is drawn by xterm.js on a canvas; what it shows 
 xterm's own screen buffer, the text it draws: a hook added before the page's scripts keeps the
 Terminal object that textual-serve's client creates (it assigns `this.terminal = new Terminal(…)`).
 """
+import importlib
 import os
 import select
 import shutil
@@ -37,7 +38,12 @@ SCREEN_TEXT = """() => {
   const terminal = window.dlsimTerminal;
   if (!terminal) return "";
   const rows = [];
-  for (let y = 0; y < terminal.rows; y++) rows.push(terminal.buffer.active.getLine(y).translateToString(true));
+  for (let y = 0; y < terminal.rows; y++) {
+    const line = terminal.buffer.active.getLine(y);
+    const text = line.translateToString(true);
+    if (line.isWrapped && rows.length) rows[rows.length - 1] += text;   // one line of text, wrapped
+    else rows.push(text);
+  }
   return rows.join("\\n");
 }"""
 
@@ -45,8 +51,8 @@ SCREEN_TEXT = """() => {
 def missing() -> str | None:
     """Why the browser test cannot run here, or None."""
     try:
-        import playwright.sync_api  # noqa: F401
-        import textual_serve  # noqa: F401
+        for package in ("playwright.sync_api", "textual_serve"):
+            importlib.import_module(package)
     except ImportError as error:
         return f"{error.name} is not installed (pip install '.[test]')"
     if not os.access(CHROMIUM, os.X_OK):
@@ -61,12 +67,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(*arguments: str, timeout: float = 30.0):
-    """`dlsim serve --port P ARGUMENTS…` running; yields (process, its first line, its URL)."""
+def serving(*arguments: str, timeout: float = 30.0, env: dict | None = None):
+    """`dlsim serve --port P ARGUMENTS…` running (with `env` added to this environment); yields
+    (process, its first line, its URL)."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "dlsim", "serve", "--port", str(port), *arguments],
                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              start_new_session=True)
+                              start_new_session=True, env={**os.environ, **(env or {})})
     try:
         ready, _, _ = select.select([server.stdout], [], [], timeout)
         first = server.stdout.readline() if ready else ""   # printed once it listens

@@ -1,7 +1,8 @@
 """`dlsim serve` in headless Chromium, as a class would use it: a tab opens the network its address
 names and answers keys; a second tab loads the kernels the first one's compiled cache holds (nothing
 compiled again); one tab more than --max-sessions gets a page saying so, and a place given back by a
-closed tab is taken again; the server listens on 127.0.0.1 only unless told otherwise.
+closed tab is taken again; a network that cannot start says why in its tab; the server listens on
+127.0.0.1 only unless told otherwise.
 
 Skipped, saying why, only where Chromium or Playwright cannot be had (.ci/run installs Chromium).
 """
@@ -44,7 +45,9 @@ def paused(text: str) -> bool:
 def test_a_class_in_a_browser():
     from dlsim.kernels import cache
     where = cache.directory()   # this process's own touch of it comes before the tabs'
-    with serving("--max-sessions", str(MAX_SESSIONS)) as (server, first_line, url), chromium() as browser:
+    budget = {"DLSIM_MEMORY_BUDGET": "2G"}   # a configuration too big for it is refused, never allocated
+    with serving("--max-sessions", str(MAX_SESSIONS), env=budget) as (server, first_line, url), \
+            chromium() as browser:
         port = int(url.rsplit(":", 1)[1])
         assert f"open http://127.0.0.1:{port}/" in first_line
         if Path("/proc/net/tcp").exists():   # 0100007F: 127.0.0.1, and nothing else (no 0.0.0.0, no ::)
@@ -87,3 +90,10 @@ def test_a_class_in_a_browser():
         assert "too many" not in third.title()
         wait_for(third, lambda text: "dlsim" in text.lower(), "the home screen")
         assert "perceptron" in screen(third).lower()
+
+        # a tab whose network cannot start says why in the page, and offers to start again
+        third.close()
+        too_big = open_tab(browser, f"{url}/?run=mlp&hidden=1024,1024,1024,1024&samples=100000")
+        said = wait_for(too_big, lambda text: "dlsim: error" in text, "the refusal")
+        assert "of memory" in said and "DLSIM_MEMORY_BUDGET=2G" in said
+        too_big.locator(".ended").wait_for(state="visible", timeout=10_000)

@@ -6,6 +6,7 @@ otherwise, and then one line says what that exposes. Every tab's process inherit
 environment, so all of them share the compiled-kernel cache (DLSIM_CACHE_DIR or the default): only
 the first tab to need a network's kernels compiles them.
 """
+import importlib
 import ipaddress
 import os
 import socket
@@ -31,24 +32,31 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, max_sessions: int 
     if not 1 <= port <= 65535:
         raise UserError(f"--port {port}: a port is a number from 1 to 65535")
     try:
-        import textual_serve  # noqa: F401
+        importlib.import_module("textual_serve")
     except ImportError:
         raise UserError(f"dlsim serve needs textual-serve: {INSTALL}") from None
     addresses = bindable(host, port)
-    loopback = all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
-    if not loopback:
-        print(f"dlsim serve: serving on {host} ({', '.join(addresses)}): anyone who can reach this machine on "
-              f"port {port} can open dlsim sessions here, with no password and no encryption, and read or "
-              f"write what this user can through the app's files", file=sys.stderr)
+    warning = exposure(host, port, addresses)
+    if warning:
+        print(warning, file=sys.stderr)
     share_this_checkout()
     from dlsim.web.server import DlsimServer
     name = f"[{host}]" if ":" in host else host
-    server = DlsimServer(host, port, max_sessions, loopback, url=f"http://{name}:{port}")
+    server = DlsimServer(host, port, max_sessions, loopback=warning is None, url=f"http://{name}:{port}")
     try:
         server.serve()
     except OSError as error:   # bound a moment ago; taken since
         raise UserError(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
     return 0
+
+
+def exposure(host: str, port: int, addresses: list[str]) -> str | None:
+    """The one line said when the server listens beyond this machine (None when it does not)."""
+    if all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses):
+        return None
+    return (f"dlsim serve: listening on {host} ({', '.join(addresses)}): anyone who can reach this machine "
+            f"on port {port} can open dlsim sessions here, with no password and no encryption, and read "
+            f"or write what this user can through the app's files")
 
 
 def bindable(host: str, port: int) -> list[str]:

@@ -6,6 +6,8 @@ name, a lesson's name, that network's options through the same parsing `dlsim ru
 turned into one argument of an argv list, which the server quotes. Anything unknown is refused with
 one line, before a process starts.
 """
+import shlex
+import sys
 from typing import Iterable
 
 from dlsim.errors import UserError, clip, unknown
@@ -68,3 +70,10 @@ def _options(model: str, given: dict[str, str]) -> dict[str, str]:
             raise UserError(f"address parameter '{clip(key)}={clip(value)}' is not an option setting")
     resolve(model, MODELS[model].options, given)
     return given
+
+
+def tab_command(arguments: list[str]) -> str:
+    """The shell command textual-serve runs for a tab: this Python, the tab's process, and `arguments`
+    each quoted as one word (textual-serve takes a command string and runs it through a shell, which
+    `exec` replaces, so that the process the server holds is the tab's own)."""
+    return "exec " + shlex.join([sys.executable, "-m", "dlsim.web.tab", *arguments])

@@ -4,8 +4,10 @@ textual-serve, whose web driver (TEXTUAL_DRIVER) draws on the browser's terminal
 The app refuses to start when stdin and stdout are not a terminal (a script that forgot --headless
 would hang); here the browser is the terminal, so while the app runs they say they are one. Only
 the app's own start sees that: a question asked before it opens (an estimated long run) still
-finds no terminal and gives its one line instead of writing into the page's pipe.
+finds no terminal and gives its one line. That line (any refusal before the app opens) is written
+to the tab's page, in textual-serve's framing, instead of only to the server's log.
 """
+import io
 import sys
 
 
@@ -22,10 +24,11 @@ class _BrowserTerminal:
         return getattr(self._stream, name)
 
 
-def _run_in_the_browser(app_class) -> None:
+def _run_in_the_browser(app_class, opened: list) -> None:
     plain = app_class.run
 
     def run(self, *args, **kwargs):
+        opened.append(True)
         streams = sys.stdin, sys.stdout
         sys.stdin, sys.stdout = _BrowserTerminal(streams[0]), _BrowserTerminal(streams[1])
         try:
@@ -36,11 +39,30 @@ def _run_in_the_browser(app_class) -> None:
     app_class.run = run
 
 
+def show_in_the_page(text: str) -> None:
+    """Draw `text` on the tab's terminal as the web driver would (a prelude, then one data packet)."""
+    lines = "".join(f"\r\n  {line}" for line in text.strip().splitlines())
+    payload = f"\x1b[2J\x1b[H{lines}\r\n".encode()
+    out = sys.__stdout__.buffer
+    out.write(b"__GANGLION__\n" + b"D" + len(payload).to_bytes(4, "big") + payload)
+    out.flush()
+
+
 def main(argv: list[str]) -> int:
     from dlsim import cli
     from dlsim.tui.app import DlsimApp
-    _run_in_the_browser(DlsimApp)
-    return cli.main(argv)
+    opened: list = []
+    _run_in_the_browser(DlsimApp, opened)
+    said, stderr = io.StringIO(), sys.stderr
+    sys.stderr = said   # until the app opens: what a refusal says is shown in the page
+    try:
+        code = cli.main(argv)
+    finally:
+        sys.stderr = stderr
+    stderr.write(said.getvalue())   # the server's log keeps it too
+    if code and not opened:
+        show_in_the_page(said.getvalue() or f"dlsim stopped (exit code {code})")
+    return code
 
 
 if __name__ == "__main__":
