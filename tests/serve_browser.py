@@ -115,6 +115,16 @@ def screen(page) -> str:
     return page.evaluate(SCREEN_TEXT)
 
 
+def click_text(page, row_holding: str, word: str) -> None:
+    """Click, with the mouse, in the middle of `word` on the first row of the terminal holding `row_holding`."""
+    rows = screen(page).splitlines()
+    y = next(i for i, row in enumerate(rows) if row_holding in row)
+    x = rows[y].index(word) + len(word) / 2
+    cols, height = page.evaluate("() => [window.dlsimTerminal.cols, window.dlsimTerminal.rows]")
+    box = page.locator(".xterm-screen").bounding_box()
+    page.mouse.click(box["x"] + x * box["width"] / cols, box["y"] + (y + 0.5) * box["height"] / height)
+
+
 def wait_for(page, condition, what: str, timeout: float = 30.0, seen: list | None = None) -> str:
     """The terminal's text once `condition(text)` holds; each text read is appended to `seen`."""
     deadline = time.monotonic() + timeout

@@ -1,5 +1,5 @@
 """`dlsim serve` in headless Chromium, as a class would use it: a tab opens the network its address
-names and answers keys; a second tab loads the kernels the first one's compiled cache holds (nothing
+names and answers keys and the mouse; a second tab loads the kernels the first one's compiled cache holds (nothing
 compiled again); one tab more than --max-sessions gets a page saying so, and a place given back by a
 closed tab is taken again; a network that cannot start says why in its tab; the server listens on
 127.0.0.1 only unless told otherwise.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from serve_browser import missing, open_tab, screen, serving, chromium, wait_for
+from serve_browser import chromium, click_text, missing, open_tab, serving, wait_for
 
 pytestmark = pytest.mark.skipif(missing() is not None, reason=f"browser test: {missing()}")
 
@@ -88,8 +88,9 @@ def test_a_class_in_a_browser():
             time.sleep(0.3)
             third.reload()
         assert "too many" not in third.title()
-        wait_for(third, lambda text: "dlsim" in text.lower(), "the home screen")
-        assert "perceptron" in screen(third).lower()
+        wait_for(third, lambda text: "│ perceptron" in text, "the home screen")
+        click_text(third, "│ mlp", "mlp")   # the mouse opens a network, as in a terminal
+        wait_for(third, lambda text: text.startswith(" MLP"), "the MLP opened by a click")
 
         # a tab whose network cannot start says why in the page, and offers to start again
         third.close()
