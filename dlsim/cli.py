@@ -81,7 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     lesson.add_argument("--headless", action="store_true", help="no screen: play every step")
     lesson.add_argument("--trace", metavar="FILE", help="write the event stream as JSON Lines")
 
-    serve = sub.add_parser("serve", help="the app in a browser, one process per tab: pip install 'dlsim[web]'")
+    serve = sub.add_parser("serve", help="the app in a browser, one process per tab: pip install 'dlsim[web]'",
+                           description="Serve the app to browsers, one dlsim process per tab. A tab's address "
+                           "may open a network with its options (/?run=mlp&dataset=spiral&lr=0.1) or a "
+                           "lesson (/?lesson=perceptron-and).")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: "
                        "this machine only; another one lets anyone who can reach it open sessions)")

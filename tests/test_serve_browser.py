@@ -6,7 +6,6 @@ closed tab is taken again; a network that cannot start says why in its tab; the 
 
 Skipped, saying why, only where Chromium or Playwright cannot be had (.ci/run installs Chromium).
 """
-import os
 import time
 from pathlib import Path
 
@@ -32,9 +31,10 @@ def listening_addresses(port: int) -> set[str]:
 
 
 def compiled_files(where: Path) -> dict[str, tuple[int, int]]:
-    """Numba's cached machine code and its indexes (not the ready-* notes a warm-up rewrites)."""
-    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in where.rglob("*")
-            if p.is_file() and p.suffix in (".nbi", ".nbc")}
+    """Numba's cached machine code of the perceptron's kernels and their indexes (not the ready-*
+    notes a warm-up rewrites, nor what tests running beside this one may compile)."""
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in where.glob("perceptron.*")
+            if p.suffix in (".nbi", ".nbc")}
 
 
 def paused(text: str) -> bool:
@@ -61,11 +61,10 @@ def test_a_class_in_a_browser():
             first.keyboard.press("ArrowRight")   # → steps one op forward
         stepped = wait_for(first, lambda text: "nothing computed yet" not in text, "a step taken")
         assert "step 0" not in stepped.splitlines()[0] or "sample 1/4" in stepped
-        if os.environ.get("DLSIM_SERVE_SCREENSHOT"):
-            first.screenshot(path=os.environ["DLSIM_SERVE_SCREENSHOT"])
 
         # a second tab: the kernels the first one has in the shared cache are loaded, not compiled
         before = compiled_files(where) if where else {}
+        assert before or not where, "the first tab left no compiled perceptron kernels in the cache"
         touched = where.stat().st_mtime_ns if where else 0
         seen: list[str] = []
         second = open_tab(browser, f"{url}/?run=perceptron&dataset=or&lr=0.5")
