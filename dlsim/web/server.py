@@ -3,13 +3,14 @@ to be installed: dlsim.web.serve checks).
 
 textual-serve starts one process per browser connection (AppService) from a command string run by a
 shell. Here each tab's command is built from an argv list (the tab's validated address, see
-serve_start) and quoted, the page is dlsim's own (served with its fonts, no outside requests), and a
+dlsim.web.start) and quoted, the page is dlsim's own (served with its fonts, no outside requests), and a
 tab beyond --max-sessions gets a page that says so instead of a process. A page hands its websocket a
 one-use ticket that holds its session's place: the page and the process it starts agree on what runs
 and on the count, and another web site cannot start processes here by opening the websocket itself.
 """
 import asyncio
 import html
+import importlib
 import ipaddress
 import logging
 import secrets
@@ -43,6 +44,8 @@ class DlsimServer(Server):
         """Listen, say where (only once listening: a script may connect as soon as it reads the
         line), and serve until Ctrl+C or SIGTERM, then quit every tab's process."""
         logging.basicConfig(level=logging.WARNING, format="dlsim serve: %(message)s")
+        for checks_addresses in ("dlsim.models", "dlsim.lesson.library"):   # now: the first page is not slower
+            importlib.import_module(checks_addresses)
         asyncio.run(self._serve())
 
     async def _serve(self) -> None:

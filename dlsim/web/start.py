@@ -14,8 +14,6 @@ from dlsim.errors import UserError, clip, unknown
 
 # read by the page itself (textual-serve's font size in pixels), not by the app
 DISPLAY = ("fontsize",)
-# what a tab may open, besides a network's own options (`dlsim list`)
-STARTS = ("run", "lesson")
 
 
 def start_arguments(query: Iterable[tuple[str, str]]) -> list[str]:
@@ -27,49 +25,49 @@ def start_arguments(query: Iterable[tuple[str, str]]) -> list[str]:
         if keys.count(key) > 1:
             raise UserError(f"'{clip(key)}' is given {keys.count(key)} times in the address; give it once")
     given = dict(pairs)
-    if "run" in given and "lesson" in given:
-        raise UserError("the address gives both run= and lesson=; a tab opens one of them")
-    if "lesson" in given:
-        if len(given) > 1:
-            others = ", ".join(sorted(k for k in given if k != "lesson"))
-            raise UserError(f"a lesson sets its own network and options; drop {others} from the address")
-        return ["lesson", _lesson(given["lesson"])]
-    if "run" not in given:
+    starts = [key for key in given if key in STARTS]
+    if len(starts) > 1:
+        raise UserError(f"the address gives both {starts[0]}= and {starts[1]}=; a tab opens one of them")
+    if not starts:
         if given:
             key = clip(next(iter(given)))
             raise UserError(f"address parameter '{key}' needs run=NETWORK beside it (e.g. ?run=mlp&{key}=…); "
-                            "an address may hold run=, lesson=, fontsize= and the network's options "
-                            "(see 'dlsim list')")
+                            f"an address may hold {', '.join(f'{k}=' for k in (*STARTS, *DISPLAY))} and "
+                            "the network's options (see 'dlsim list')")
         return []
-    model = _model(given.pop("run"))
-    return ["run", model] + [f"--set={key}={value}" for key, value in _options(model, given).items()]
+    return STARTS[starts[0]](given.pop(starts[0]), given)
 
 
-def _model(name: str) -> str:
-    from dlsim.models import MODELS
-    if name not in MODELS:
-        raise unknown("network", name, MODELS)
-    return name
-
-
-def _lesson(name: str) -> str:
-    from dlsim.lesson.library import names
-    known = names()
-    if name not in known:   # a name only: never a path on the server's disk
-        raise unknown("lesson", name, known)
-    return name
-
-
-def _options(model: str, given: dict[str, str]) -> dict[str, str]:
-    """The options as given, each checked by the network's own parser (a bad value, or a name that is
-    not an option of this network, is refused as `dlsim run --set` refuses it)."""
+def _run(name: str, options: dict[str, str]) -> list[str]:
+    """`?run=NET&option=value…`: `dlsim run NET --set option=value …`, each option checked by the
+    network's own parser (a bad value, or a name that is not an option of this network, is refused
+    as `dlsim run --set` refuses it)."""
     from dlsim.models import MODELS
     from dlsim.models.options import resolve
-    for key, value in given.items():
+    if name not in MODELS:
+        raise unknown("network", name, MODELS)
+    for key, value in options.items():
         if not key.isidentifier() or "\n" in value or "\r" in value:
             raise UserError(f"address parameter '{clip(key)}={clip(value)}' is not an option setting")
-    resolve(model, MODELS[model].options, given)
-    return given
+    resolve(name, MODELS[name].options, options)
+    return ["run", name] + [f"--set={key}={value}" for key, value in options.items()]
+
+
+def _lesson(name: str, others: dict[str, str]) -> list[str]:
+    """`?lesson=NAME`: `dlsim lesson NAME`, a shipped lesson's name only (never a path on the server)."""
+    from dlsim.lesson.library import names
+    if others:
+        raise UserError(f"a lesson sets its own network and options; drop {', '.join(sorted(others))} "
+                        "from the address")
+    known = names()
+    if name not in known:
+        raise unknown("lesson", name, known)
+    return ["lesson", name]
+
+
+# what a tab may open: the address's key -> its command's arguments, from that key's value and the
+# address's other parameters (a new way to start, such as a configuration string, is one entry)
+STARTS = {"run": _run, "lesson": _lesson}
 
 
 def tab_command(arguments: list[str]) -> str:
