@@ -1,6 +1,7 @@
 """`dlsim serve` without a browser: what a tab's address may open (and that it never reaches a shell
 as anything but quoted words), the one-line refusals of the command, and the server's answers to
 pages and websockets that must not start a process (a bad address, one tab too many, another site)."""
+import importlib.util
 import shlex
 import socket
 import subprocess
@@ -14,6 +15,11 @@ from dlsim.cli import main
 from dlsim.errors import UserError
 from dlsim.web.serve import exposure
 from dlsim.web.start import start_arguments, tab_command
+
+
+# the checks after textual-serve's: without it, every `dlsim serve` says what to install first
+with_textual_serve = pytest.mark.skipif(importlib.util.find_spec("textual_serve") is None,
+                                        reason="textual-serve is not installed (pip install '.[test]')")
 
 
 def arguments(query: str) -> list[str]:
@@ -60,6 +66,7 @@ def test_listening_beyond_this_machine_says_what_that_exposes():
     assert "anyone who can reach this machine on port 8000" in line and "no password" in line
 
 
+@with_textual_serve
 @pytest.mark.parametrize("argv, said", [
     (["serve", "--port", "70000"], "--port 70000: a port is a number from 1 to 65535"),
     (["serve", "--port", "x"], "invalid int value: 'x'"),
@@ -72,6 +79,7 @@ def test_a_bad_port_host_or_limit_is_one_line_and_exit_2(argv, said, capsys):
     assert err.startswith("dlsim: error: ") and said in err and err.count("\n") == 1
 
 
+@with_textual_serve
 def test_a_port_in_use_is_one_line_and_exit_2(capsys):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -99,7 +107,8 @@ def _get(url: str, headers: dict | None = None) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def one_tab_server():
-    pytest.importorskip("textual_serve", reason="textual-serve is not installed (pip install '.[test]')")
+    if importlib.util.find_spec("textual_serve") is None:
+        pytest.skip("textual-serve is not installed (pip install '.[test]')")
     from serve_browser import serving
     with serving("--max-sessions", "1") as (_, _, url):
         yield url
