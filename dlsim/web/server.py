@@ -60,7 +60,7 @@ class DlsimServer(Server):
                 asyncio.get_running_loop().add_signal_handler(sig, stop.set)
             await stop.wait()
         finally:
-            await asyncio.gather(*(quit_tab(service) for service in self.services.values()))
+            await asyncio.gather(*(quit_tab(service, grace=3.0) for service in self.services.values()))
             await runner.cleanup()
 
     def _make_app(self) -> web.Application:
@@ -114,9 +114,9 @@ class DlsimServer(Server):
             ended = asyncio.create_task(close_when_it_ends(websocket, service))
             try:
                 await self._process_messages(websocket, service)
-            finally:
+            finally:   # the tab is closed: its app quits (or, still busy after a while, is ended)
                 ended.cancel()
-                await service.stop()
+                await quit_tab(service, grace=10.0)
         except asyncio.CancelledError:
             await websocket.close()
         finally:
@@ -131,7 +131,7 @@ async def close_when_it_ends(websocket: web.WebSocketResponse, service: AppServi
     await websocket.close()
 
 
-async def quit_tab(service: AppService, grace: float = 3.0) -> None:
+async def quit_tab(service: AppService, grace: float) -> None:
     """Ask a tab's app to quit, as closing its tab does; end its process if it has not within `grace` s."""
     try:
         await asyncio.wait_for(service.stop(), grace)
