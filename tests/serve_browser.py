@@ -125,7 +125,7 @@ def click_text(page, row_holding: str, word: str) -> None:
     page.mouse.click(box["x"] + x * box["width"] / cols, box["y"] + (y + 0.5) * box["height"] / height)
 
 
-def wait_for(page, condition, what: str, timeout: float = 30.0, seen: list | None = None) -> str:
+def wait_for(page, condition, what: str, timeout: float = 60.0, seen: list | None = None) -> str:
     """The terminal's text once `condition(text)` holds; each text read is appended to `seen`."""
     deadline = time.monotonic() + timeout
     text = ""
