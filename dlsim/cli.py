@@ -88,6 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     lesson.add_argument("--trace", metavar="FILE", help="write the event stream as JSON Lines")
     sub.add_parser("plot", help="draw a trace's curves as text: 'dlsim plot TRACE.jsonl'").add_argument(
         "file", help="a trace written by 'dlsim run … --headless --trace FILE'")
+
+    serve = sub.add_parser("serve", help="the app in a browser, one process per tab: pip install 'dlsim[web]'",
+                           description="Serve the app to browsers, one dlsim process per tab. A tab's address "
+                           "may open a network with its options (/?run=mlp&dataset=spiral&lr=0.1) or a "
+                           "lesson (/?lesson=perceptron-and).")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: "
+                       "this machine only; another one lets anyone who can reach it open sessions)")
+    serve.add_argument("--max-sessions", type=int, metavar="N", help="tabs at once; one more is told to "
+                       "wait (default: 4 per CPU core)")
     return parser
 
 
@@ -104,6 +114,9 @@ def dispatch(args) -> int:
     if args.command == "plot":
         from dlsim.console.plot_file import main as plot
         return plot(args.file)
+    if args.command == "serve":
+        from dlsim.web.serve import serve
+        return serve(args.host, args.port, args.max_sessions)
     if args.command == "lesson":
         from dlsim.console.lessons import main as lesson
         return lesson(args, open_in_app=_open_lesson)
