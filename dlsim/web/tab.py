@@ -1,40 +1,22 @@
 """The process behind one browser tab: `python -m dlsim.web.tab ARGS…` is `dlsim ARGS…` run by
 textual-serve, whose web driver (TEXTUAL_DRIVER) draws on the browser's terminal through pipes.
 
-The app refuses to start when stdin and stdout are not a terminal (a script that forgot --headless
-would hang); here the browser is the terminal, so while the app runs they say they are one. Only
-the app's own start sees that: a question asked before it opens (an estimated long run) still
-finds no terminal and gives its one line. That line (any refusal before the app opens) is written
-to the tab's page, in textual-serve's framing, instead of only to the server's log.
+The app starts without a terminal here because TEXTUAL_DRIVER names the web driver (DlsimApp.run).
+A question asked before it opens (an estimated long run) finds no terminal and gives its one line;
+that line (any refusal before the app opens) is written to the tab's page, in textual-serve's
+framing, instead of only to the server's log.
 """
 import io
 import sys
 
 
-class _BrowserTerminal:
-    """A standard stream that, while a tab's app runs, answers isatty() as the browser's terminal."""
-
-    def __init__(self, stream):
-        self._stream = stream
-
-    def isatty(self) -> bool:
-        return True
-
-    def __getattr__(self, name):
-        return getattr(self._stream, name)
-
-
-def _run_in_the_browser(app_class, opened: list) -> None:
+def _noting_the_start(app_class, opened: list) -> None:
+    """`opened` gets an entry once the app starts: a refusal before then is shown in the page."""
     plain = app_class.run
 
     def run(self, *args, **kwargs):
         opened.append(True)
-        streams = sys.stdin, sys.stdout
-        sys.stdin, sys.stdout = _BrowserTerminal(streams[0]), _BrowserTerminal(streams[1])
-        try:
-            return plain(self, *args, **kwargs)
-        finally:
-            sys.stdin, sys.stdout = streams
+        return plain(self, *args, **kwargs)
 
     app_class.run = run
 
@@ -52,7 +34,7 @@ def main(argv: list[str]) -> int:
     from dlsim import cli
     from dlsim.tui.app import DlsimApp
     opened: list = []
-    _run_in_the_browser(DlsimApp, opened)
+    _noting_the_start(DlsimApp, opened)
     said, stderr = io.StringIO(), sys.stderr
     sys.stderr = said   # until the app opens: what a refusal says is shown in the page
     try:
