@@ -68,8 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--trace-inspect", action="store_true",
                      help="each traced event also carries what the app's pictures show then (see "
                      "'dlsim list': the names each network inspects)")
+    run.add_argument("--export-weights", metavar="FILE", help="after a headless run, write the "
+                     "parameters to FILE.npz (NumPy) or FILE.csv (a row per number)")
+    run.add_argument("--export-curves", metavar="FILE", help="after a headless run, write the "
+                     "metrics of every epoch to FILE.csv")
+    run.add_argument("--plot", action="store_true", help="after a headless run, draw the curves as text")
+    run.add_argument("--overwrite", action="store_true", help="replace a file that exists (--save, --export-…)")
     run.add_argument("--save", metavar="FILE", help="save the session where the run ends (Ctrl+C too): dlsim open FILE")
-    run.add_argument("--overwrite", action="store_true", help="let --save replace an existing file")
     opened = sub.add_parser("open", help="open a saved session (.dlsim) in the app, or train on headless")
     opened.add_argument("file", help="a session saved by --save, the app's S, or sim.save()")
     opened.add_argument("--headless", action="store_true", help="no screen: train on, print a summary")
@@ -91,6 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
     lesson.add_argument("path", nargs="?", help="with 'check': the lesson file to validate")
     lesson.add_argument("--headless", action="store_true", help="no screen: play every step")
     lesson.add_argument("--trace", metavar="FILE", help="write the event stream as JSON Lines")
+    sub.add_parser("plot", help="draw a trace's curves as text: 'dlsim plot TRACE.jsonl'").add_argument(
+        "file", help="a trace written by 'dlsim run … --headless --trace FILE'")
+
+    serve = sub.add_parser("serve", help="the app in a browser, one process per tab: pip install 'dlsim[web]'",
+                           description="Serve the app to browsers, one dlsim process per tab. A tab's address "
+                           "may open a network with its options (/?run=mlp&dataset=spiral&lr=0.1) or a "
+                           "lesson (/?lesson=perceptron-and).")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: "
+                       "this machine only; another one lets anyone who can reach it open sessions)")
+    serve.add_argument("--max-sessions", type=int, metavar="N", help="tabs at once; one more is told to "
+                       "wait (default: 4 per CPU core)")
     return parser
 
 
@@ -104,6 +121,12 @@ def dispatch(args) -> int:
     if args.command == "bench":
         from dlsim.bench import main as bench
         return bench(args.net, quick=args.quick, backend=args.backend)
+    if args.command == "plot":
+        from dlsim.console.plot_file import main as plot
+        return plot(args.file)
+    if args.command == "serve":
+        from dlsim.web.serve import serve
+        return serve(args.host, args.port, args.max_sessions)
     if args.command == "lesson":
         from dlsim.console.lessons import main as lesson
         return lesson(args, open_in_app=_open_lesson)
@@ -126,6 +149,8 @@ def dispatch(args) -> int:
     check_trace_flags(args.trace, args.trace_level)
     if args.trace_inspect and args.trace is None:
         raise UserError("--trace-inspect needs --trace FILE (it says what each traced event carries)")
+    from dlsim.console.run_exports import planned
+    after = planned(args)   # paths checked now, files written after the run
     if not args.headless:
         if args.trace is not None or args.epochs is not None or args.steps is not None or args.save is not None:
             raise UserError("--trace, --epochs, --steps and --save need --headless (in the app, S saves)")
@@ -134,7 +159,8 @@ def dispatch(args) -> int:
     from dlsim.console.run import run_headless
     return run_headless(args.model, seed=seed, options=options, epochs=args.epochs,
                         steps=args.steps, trace=args.trace, trace_level=args.trace_level or "batch",
-                        trace_inspect=args.trace_inspect, save=save_at_end(args.save, args.overwrite))
+                        trace_inspect=args.trace_inspect, after=after,
+                        save=save_at_end(args.save, args.overwrite))
 
 
 def _open_session(sim) -> int:

@@ -22,7 +22,7 @@ LAYERS = (
     ("lesson",),
     ("console",),
     ("tui",),
-    ("cli", "bench", "__init__", "__main__"),
+    ("cli", "bench", "web", "__init__", "__main__"),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -48,14 +48,16 @@ def _count(value: int | None, what: str) -> None:
 
 def run_headless(model: str, seed: int, options: dict, epochs: int | None, steps: int | None,
                  trace: str | None, trace_level: str = "batch", trace_inspect: bool = False,
-                 save=None, opened: Simulator | None = None) -> int:
-    """`save`: a console.session_cli.SaveAtEnd, called when the run ends (Ctrl+C too); `opened`: a
-    simulation to train on (a saved session's) in place of building `model`."""
+                 after=None, save=None, opened: Simulator | None = None) -> int:
+    """`after`: called with the Simulator once the run is reported (exports, the plot); `save`: a
+    console.session_cli.SaveAtEnd, called when the run ends (Ctrl+C too); `opened`: a simulation to
+    train on (a saved session's) in place of building `model`."""
     with stop.handled(terminate=True):   # Ctrl+C and SIGTERM: exit 130 with a whole trace
-        return _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect, save, opened)
+        return _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect, after, save, opened)
 
 
-def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect, save=None, opened=None) -> int:
+def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect, after=None, save=None,
+         opened=None) -> int:
     _count(epochs, "epochs")
     _count(steps, "steps")
     if trace_level not in TRACE_LEVELS:
@@ -96,6 +98,8 @@ def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect,
               else f"  ({num(compiled, 1)} s went to compiling the kernels, which could not be cached)")
     if writer:
         print(f"trace: {writer.count} events written to {trace}")
+    if after:
+        after(sim)
     if save:
         print(save(sim))
     return 0

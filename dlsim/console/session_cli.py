@@ -33,11 +33,7 @@ class SaveAtEnd:
 
 
 def save_at_end(path: str | None, overwrite: bool) -> SaveAtEnd | None:
-    if path is None:
-        if overwrite:
-            raise UserError("--overwrite goes with --save FILE (the file it may replace)")
-        return None
-    return SaveAtEnd(path, overwrite)
+    return None if path is None else SaveAtEnd(path, overwrite)
 
 
 def network_and_options(model: str, options: dict) -> tuple[str, dict]:
@@ -57,6 +53,8 @@ def network_and_options(model: str, options: dict) -> tuple[str, dict]:
 def open_session(args, open_in_app) -> int:
     """`dlsim open FILE`: the app at the saved state (`open_in_app(sim)`, given by the CLI: nothing
     here imports the app), or with --headless, training on from there."""
+    if args.overwrite and args.save is None:   # a flag is never ignored
+        raise UserError("--overwrite goes with --save FILE (the file it may replace)")
     save = save_at_end(args.save, args.overwrite)
     if not args.headless:
         if args.epochs is not None or args.steps is not None or save is not None:

@@ -15,13 +15,14 @@ from typing import Any, Iterator, Mapping
 
 import numpy as np
 
-from dlsim.kernels import backend, readiness
+from dlsim.kernels import backend, readiness, seeded
 from dlsim.models.estimate import Estimate
 from dlsim.protocol.datasets import Dataset
 from dlsim.protocol.events import Event, Level
 from dlsim.protocol.metrics import LOSS_AND_ACCURACY, Metric
 from dlsim.protocol.numbers import counted
 
+ORDER_SALT = 17  # an epoch's order is drawn from default_rng([seed, epoch, ORDER_SALT])
 TIE = 1e-9      # outputs closer than this are rounding noise apart: neither class wins
 NO_CLASS = -1   # what predict gives where no class wins: the outputs tie (a tie counts as wrong for every class)
 
@@ -300,7 +301,18 @@ class Model:
         n = self.data.X.shape[0]
         if not self.config.get("shuffle", True):
             return np.arange(n)
-        return np.random.default_rng([self.config["seed"], epoch, 17]).permutation(n)
+        return np.random.default_rng([self.config["seed"], epoch, ORDER_SALT]).permutation(n)
+
+    def orders(self, first: int, count: int) -> np.ndarray:
+        """(count, N) int64: the orders of epochs first … first + count − 1, as `order` gives them.
+        Where the backend compiles, drawn by compiled code (dlsim.kernels.seeded, the same bits):
+        making a generator per epoch in Python cost more than a small network's epoch."""
+        n = self.data.X.shape[0]
+        if not self.config.get("shuffle", True):
+            return np.tile(np.arange(n, dtype=np.int64), (count, 1))
+        if getattr(self.kernels, "compiles", False):
+            return seeded.orders(self.config["seed"], first, count, ORDER_SALT, n)
+        return np.stack([self.order(first + e) for e in range(count)]).astype(np.int64)
 
     # --- where training stands: what a cursor names (dlsim.sim.cursor) ----------------------------
     def place(self) -> tuple[int, int, int]:

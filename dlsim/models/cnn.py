@@ -290,7 +290,7 @@ class CNN(CNNInspect, FlatParameters, MiniBatched):
         done = 0
         while done < epochs and not chunked.requested.is_set():   # a stop: between two calls
             n = min(every, epochs - done)
-            orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
+            orders = self.orders(self.epoch, n)
             epoch_losses = np.zeros(n)
             ran, self.steps = self.kernels.cnn.train_epochs(
                 self.theta, self.grad, self.m, self.v, self.steps, self.frozen, *self._arch(), *self.hyper(),

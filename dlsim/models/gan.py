@@ -22,7 +22,7 @@ import numpy as np
 
 from dlsim.errors import UserError
 from dlsim.kernels import activations as act
-from dlsim.kernels import dense, losses, optimizers
+from dlsim.kernels import dense, losses, optimizers, seeded
 from dlsim.kernels import gan as gan_kernels
 from dlsim.kernels.gan import G_LOSSES
 from dlsim.models import chunked
@@ -38,6 +38,7 @@ from dlsim.models.gan_inspect import GANPictures
 from dlsim.protocol.events import EVALUATE, UPDATE, Event, Level
 
 NETS = ("D", "G")
+DRAW_SALT = 31         # an iteration's draws come from default_rng([seed, iteration, DRAW_SALT])
 DISTANCE_BINS = 8      # the distance metric's histogram: bins × bins over the real data's extent
 
 
@@ -45,7 +46,7 @@ def draws(seed: int, epoch: int, k: int, batch: int, n: int, z_dim: int, latent:
     """The random numbers of one iteration, a function of its arguments alone (replays agree):
     rows (k, B) of the real points each D step takes (with replacement), and Z (k + 1, B, z_dim):
     D step j's latent points Z[j], the G step's Z[k]."""
-    rng = np.random.default_rng([seed, epoch, 31])
+    rng = np.random.default_rng([seed, epoch, DRAW_SALT])
     rows = rng.integers(0, n, (k, batch))
     return rows, latent_points(rng, (k + 1, batch, z_dim), latent)
 
@@ -250,6 +251,18 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
                 c["z_dim"], c["latent"])
         return _current_draws(*args) if epoch is None else draws(*args)
 
+    def iteration_draws(self, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rows (count, k, B), Z (count, k + 1, B, z_dim)): `draws` of the `count` iterations from
+        the one in progress on. Where the backend compiles, drawn by compiled code (the same bits,
+        dlsim.kernels.seeded): a generator made per iteration in Python cost more than the iteration."""
+        c, first = self.config, self.epoch
+        k, n = self.k_now(), self.X.shape[0]
+        if not getattr(self.kernels, "compiles", False):   # the NumPy backend (or a test's stand-in)
+            batches = [self.draws(first + e) for e in range(count)]
+            return np.stack([b[0] for b in batches]), np.stack([b[1] for b in batches])
+        return seeded.latent_draws(c["seed"], first, count, DRAW_SALT, n, (k, self.batch),
+                                   (k + 1, self.batch, c["z_dim"]), c["latent"] != "uniform")
+
     def step_inputs(self, net: str):
         """(real points (B, 2) or None, latent points (B, z_dim)) of the step at the cursor."""
         rows, Z = self.draws()
@@ -361,9 +374,7 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         while done < epochs and not chunked.requested.is_set():   # a stop: between two calls
             fits = DRAWN_BYTES // drawn_bytes(self.config["k"], self.batch, self.config["z_dim"])
             n = min(every, epochs - done, FUSED_CHUNK, max(1, fits))
-            batches = [self.draws(self.epoch + e) for e in range(n)]
-            rows = np.stack([b[0] for b in batches])
-            Z = np.stack([b[1] for b in batches])
+            rows, Z = self.iteration_draws(n)
             d_losses, g_losses = np.empty(n), np.empty(n)
             ran, self.t_d, self.t_g = self.kernels.gan.train_iterations(
                 *self.buffers("D"), *self.buffers("G"), self.t_d, self.t_g, self.sizes["D"], self.acts["D"],

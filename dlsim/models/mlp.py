@@ -318,7 +318,7 @@ class MLP(MLPInspect, FlatParameters, MiniBatched):
         done = 0
         while done < epochs and not chunked.requested.is_set():   # a stop: between two calls
             n = min(every, epochs - done)
-            orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
+            orders = self.orders(self.epoch, n)
             epoch_losses = np.zeros(n)
             ran, self.steps = self.kernels.mlp.train_epochs(
                 self.theta, self.grad, self.m, self.v, self.steps, self.sizes, self.acts,

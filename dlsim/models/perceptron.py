@@ -107,7 +107,7 @@ class Perceptron(PerceptronInspect, Model):
         errors = np.zeros(1, np.int64)
         for e in range(epochs):
             b = float(self.theta[-1])
-            order = self.order(self.epoch)[None, :].astype(np.int64)
+            order = self.orders(self.epoch, 1)
             _, b = self.kernels.perceptron.train_epochs(self.theta[:-1], b, self.X, self.y, float(self.config["lr"]),
                                        order, errors)
             self.theta[-1] = b

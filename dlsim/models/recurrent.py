@@ -250,7 +250,7 @@ class Recurrent(SequencePictures, SequenceTargets, FlatParameters, MiniBatched):
         done = 0
         while done < epochs and not chunked.requested.is_set():   # a stop: between two calls
             n = min(every, epochs - done, FUSED_CHUNK)
-            orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
+            orders = self.orders(self.epoch, n)
             losses, norms = np.zeros(n), np.zeros(n)
             ran, self.steps = self.net.train_epochs(self.theta, self.grad, self.m, self.v, self.steps, self.cfg,
                                                     self.hyper(), self.X, self.Y, orders, self.batch_size,

@@ -204,7 +204,7 @@ class SOM(Inspect, Model):
         done = 0
         while done < epochs and not chunked.requested.is_set():   # a stop: between two calls
             n = min(epochs - done, FUSED_CHUNK)
-            orders = np.stack([self.order(self.epoch + e) for e in range(n)]).astype(np.int64)
+            orders = self.orders(self.epoch, n)
             qe, te = np.zeros(n), np.zeros(n)
             self.kernels.som.train_epochs(self.W, self.pos, self.X, orders, self.steps, self.horizon(),
                                 float(self.config["lr"]), float(self.config["sigma"]),

@@ -5,6 +5,7 @@ stylesheet per network, found by the network's name). What the first
 screen does not need (the lesson screen with its Markdown and syntax highlighting, the command
 palette, help) is imported when first used: a start should not wait for it.
 """
+import os
 import sys
 from typing import Iterable
 
@@ -36,8 +37,10 @@ class DlsimApp(App):
         self.long_runs = AskFirst()       # a network too long to train is asked about first
 
     def run(self, *args, **kwargs):
-        """Refuse to start without a terminal (a script or CI that forgot --headless would hang)."""
-        if not kwargs.get("headless") and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        """Refuse to start without a terminal (a script or CI that forgot --headless would hang),
+        unless another driver draws it (TEXTUAL_DRIVER: textual-serve's, for a browser tab)."""
+        drawn_elsewhere = bool(os.environ.get("TEXTUAL_DRIVER"))
+        if not kwargs.get("headless") and not drawn_elsewhere and not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UserError("the app needs an interactive terminal; without one, use "
                             "'dlsim run MODEL --headless' or 'dlsim lesson NAME --headless'")
         return super().run(*args, **kwargs)

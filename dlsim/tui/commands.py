@@ -29,6 +29,8 @@ def commands(app, screen) -> Iterable[SystemCommand]:
                             partial(session_files.ask_save, screen))
         yield SystemCommand("Configuration string", "the one line that rebuilds this network (copied)",
                             partial(session_files.show_config, screen))
+    from dlsim.tui.exports import export_commands
+    yield from export_commands(app, screen)   # the screenshot, and a simulation's weights and curves
     if not isinstance(screen, SimulationScreen):
         return
     if isinstance(screen, LessonScreen):
