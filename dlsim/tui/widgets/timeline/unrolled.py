@@ -7,6 +7,7 @@ A cell of the h (and c) heatmap is selected with ↑ ↓ (unit) and ⇧← ⇧�
 focus, or by a click; its value is read out below, and the LSTM's cell diagram shows that unit and step.
 """
 import numpy as np
+from rich.style import Style
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
@@ -14,6 +15,31 @@ from dlsim.tui.widgets.panel import Cells, Panel, UiState, cell_moves
 from dlsim.tui.widgets.timeline.heat import CURRENT, DIM, LABEL, glyph, heat_lines, label, ruler, window
 
 PICKED = st.plain(bold=True, reverse=True)
+MARK = st.rgb((255, 214, 90))   # the selected half of a half-block cell
+
+
+def _pixel_of(row: int, rows: int, pixels: int) -> int:
+    """The first pixel row that shows value row `row` when `rows` rows are drawn as `pixels`
+    (halfblock.resample's nearest-pixel map), or the nearest one where none does."""
+    source = ((np.arange(pixels) + 0.5) * rows / pixels).astype(np.int64)
+    hits = np.flatnonzero(source == row)
+    return int(hits[0]) if len(hits) else int(np.argmin(np.abs(source - row)))
+
+
+def _mark_half(drawn: list, pixel: int, column: int, per: int, mono: bool) -> None:
+    """Mark the selected cell of a half-block heatmap: pixel row `pixel` of its lines (two a line),
+    in the marker's colour, the other half of the cell left as it was (its value still shown)."""
+    line, lower = divmod(pixel, 2)
+    if line >= len(drawn):
+        return
+    cells = drawn[line]
+    ch, style = cells[column]
+    if mono or style is None or style.bgcolor is None:   # glyphs, not colours: the whole cell
+        cells[column] = ((ch.strip() or "·") * per, PICKED)
+    elif lower:   # ▄ in the marker's colour over the upper pixel's
+        cells[column] = ("▄" * per, Style(color=MARK, bgcolor=style.color))
+    else:
+        cells[column] = ("▀" * per, Style(color=MARK, bgcolor=style.bgcolor))
 
 
 def symbol(row: np.ndarray, vocabulary: str) -> str:
@@ -70,10 +96,14 @@ class Timeline(Panel):
         first, shown, per = span
         start = len(out)
         drawn = heat_lines(name, values, scale, lines, span, mono, known)
-        if len(drawn) == values.shape[0] and 0 <= row < len(drawn) and first <= at < first + shown:
-            cells = drawn[row]
-            ch, _ = cells[1 + at - first]
-            cells[1 + at - first] = ((ch.strip() or "·") * per, PICKED)
+        rows = values.shape[0]
+        if 0 <= row < rows and first <= at < first + shown and drawn:
+            if len(drawn) == rows:   # a line per row
+                cells = drawn[row]
+                ch, _ = cells[1 + at - first]
+                cells[1 + at - first] = ((ch.strip() or "·") * per, PICKED)
+            else:                    # two rows a line (half blocks), or more where resampled
+                _mark_half(drawn, _pixel_of(row, rows, 2 * len(drawn)), 1 + at - first, per, mono)
         out += drawn
         return start, len(drawn), values.shape[0]
 
