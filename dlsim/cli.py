@@ -96,8 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     lesson.add_argument("path", nargs="?", help="with 'check': the lesson file to validate")
     lesson.add_argument("--headless", action="store_true", help="no screen: play every step")
     lesson.add_argument("--trace", metavar="FILE", help="write the event stream as JSON Lines")
-    sub.add_parser("plot", help="draw a trace's curves as text: 'dlsim plot TRACE.jsonl'").add_argument(
-        "file", help="a trace written by 'dlsim run … --headless --trace FILE'")
+    sub.add_parser("plot", help="draw the curves of a trace or a saved session as text: 'dlsim plot TRACE.jsonl|FILE.dlsim'").add_argument(
+        "file", help="a trace written by 'dlsim run … --headless --trace FILE', or a saved session (.dlsim)")
 
     serve = sub.add_parser("serve", help="the app in a browser, one process per tab: pip install 'dlsim[web]'",
                            description="Serve the app to browsers, one dlsim process per tab. A tab's address "

@@ -151,3 +151,19 @@ def test_dlsim_plot_a_missing_file(capsys, tmp_path):
     assert main(["plot", str(tmp_path / "none.jsonl")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot read" in err
+
+
+def test_dlsim_plot_draws_a_saved_session_and_refuses_a_damaged_one(capsys, tmp_path):
+    sim = Simulator("mlp", dataset="xor")
+    sim.train(epochs=5)
+    path = str(tmp_path / "s.dlsim")
+    sim.save(path)
+    capsys.readouterr()
+    assert main(["plot", path]) == 0
+    out = capsys.readouterr().out
+    assert "mlp on xor: loss" in out and "epoch" in out and "┤" in out
+    with open(path, "r+b") as stream:   # cut short
+        stream.truncate(40)
+    assert main(["plot", path]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and path in err

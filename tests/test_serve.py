@@ -33,6 +33,7 @@ def test_an_address_opens_a_network_with_its_options_or_a_lesson():
     assert arguments("run=mlp&dataset=spiral&lr=0.1&hidden=8,8") == [
         "run", "mlp", "--set=dataset=spiral", "--set=lr=0.1", "--set=hidden=8,8"]
     assert arguments("lesson=perceptron-and") == ["lesson", "perceptron-and"]
+    assert arguments("config=mlp:dataset=spiral,seed=3,hidden=16.16") == ["run", "mlp:dataset=spiral,seed=3,hidden=16.16"]
 
 
 @pytest.mark.parametrize("query, said", [
@@ -46,6 +47,8 @@ def test_an_address_opens_a_network_with_its_options_or_a_lesson():
     ("lesson=../../etc/passwd", "unknown lesson"),
     ("lr=0.1", "needs run=NETWORK"),
     ("run=mlp&--force=1", "not an option setting"),
+    ("config=mlp:dataset=spiral,lr=-1", "lr"),
+    ("config=mlp:dataset=spiral&lr=0.1", "a configuration string holds every option"),
 ])
 def test_anything_else_in_an_address_is_refused_in_one_line(query, said):
     with pytest.raises(UserError) as refused:

@@ -1,4 +1,4 @@
-"""`dlsim plot TRACE.jsonl`: a trace's curves drawn as text (dlsim.console.plot).
+"""`dlsim plot TRACE.jsonl` (or a saved session, FILE.dlsim): its curves drawn as text (dlsim.console.plot).
 
 The curves are the trace's epoch records (the events at epoch level: the metrics the network
 recorded as each epoch closed), which every trace level writes. A file that is not a trace, or a
@@ -15,12 +15,25 @@ NOT_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}   # as trace_
 
 
 def main(path: str) -> int:
+    if str(path).endswith(".dlsim"):
+        return _session(path)
     header, history = read_epochs(path)
     model = header.get("model")
     title = f"{model} on {header.get('config', {}).get('dataset')}"
     if not history:
         raise UserError(f"{path} has no finished {header.get('unit', 'epoch')}: nothing to plot")
     print(plot_history(history, _metrics(model), title=title, unit=header.get("unit") or "epoch"))
+    return 0
+
+
+def _session(path: str) -> int:
+    """A saved session's curves (its metrics history as it was saved)."""
+    from dlsim.sim.session_file import load
+    sim = load(path)
+    if not sim.history:
+        raise UserError(f"{path} has no finished {sim.model.epoch_word}: nothing to plot")
+    title = f"{sim.model.name} on {sim.model.config.get('dataset')}"
+    print(plot_history(sim.history, type(sim.model).metrics, title=title, unit=sim.model.epoch_word))
     return 0
 
 

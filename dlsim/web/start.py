@@ -1,4 +1,5 @@
-"""What a browser tab opens, from its URL's query: `?run=mlp&dataset=spiral&lr=0.1`, `?lesson=NAME`.
+"""What a browser tab opens, from its URL's query: `?run=mlp&dataset=spiral&lr=0.1`, `?lesson=NAME`,
+`?config=STRING` (the configuration string the app shows).
 
 A teacher hands out one link and every student's tab opens the same network with the same options.
 The query never reaches a shell: each parameter is checked here against what dlsim knows (a network's
@@ -65,9 +66,20 @@ def _lesson(name: str, others: dict[str, str]) -> list[str]:
     return ["lesson", name]
 
 
+def _config(text: str, others: dict[str, str]) -> list[str]:
+    """`?config=mlp:dataset=spiral,seed=3`: the one-line configuration string the app shows (a
+    network, its data, seed and options), checked whole before a process starts."""
+    from dlsim.sim.config_string import parse_config
+    if others:
+        raise UserError("a configuration string holds every option; drop "
+                        f"{', '.join(sorted(others))} from the address")
+    parse_config(text)
+    return ["run", text]
+
+
 # what a tab may open: the address's key -> its command's arguments, from that key's value and the
-# address's other parameters (a new way to start, such as a configuration string, is one entry)
-STARTS = {"run": _run, "lesson": _lesson}
+# address's other parameters (a new way to start is one entry)
+STARTS = {"run": _run, "lesson": _lesson, "config": _config}
 
 
 def tab_command(arguments: list[str]) -> str:
