@@ -1,0 +1,398 @@
+"""The radial basis function network: Gaussian units around centres, and a linear output.
+
+For each sample x: d²_j = ‖x − c_j‖² to every centre, φ_j = exp(−d²_j/2σ_j²), ŷ = b + Σ_j w_j φ_j,
+fitted to t by the mean squared error (the sine's value, or a point's class 0 or 1). Each part has
+its classic way of being learnt, chosen by two options:
+
+- placement: `kmeans` (the first `kmeans` epochs are k-means passes: each sample assigned to its
+  nearest centre, then each centre moved to the mean of its samples), `grid` (fixed, evenly over the
+  data's range), or `learned` (centres and widths by gradient descent with the output weights);
+- fit: `solve` (one epoch accumulates the normal equations sample by sample, then one op solves
+  them: the exact least-squares weights, after which nothing is left to change) or `delta` (the delta
+  rule: mini-batches of gradient descent through the shared optimizers, stepped like the MLP).
+
+Every epoch is one stage (k-means, solve or delta), a function of the epoch number alone. k-means and
+the solve take the whole set as one batch. Three paths, one arithmetic: `events(OP)` steps through the
+scalar kernels that `kernels.rbf`'s batch and epoch kernels inline, to the same bits.
+"""
+import math
+
+import numpy as np
+
+from dlsim.errors import UserError
+from dlsim.kernels import optimizers
+from dlsim.kernels import rbf as kernel
+from dlsim.models import chunked
+from dlsim.models import options as opt
+from dlsim.models import rbf_data
+from dlsim.models.base import NO_CLASS, TIE
+from dlsim.models.batched import MiniBatched
+from dlsim.models.flat_parameters import FlatParameters
+from dlsim.models.rbf_estimate import estimate
+from dlsim.models.rbf_formulas import FORMULAS, METRICS, SOLVE_SHOWN, Op
+from dlsim.models.rbf_inspect import RBFInspect
+from dlsim.protocol.events import BACKWARD, FORWARD, LOSS, UPDATE, Event, Level
+
+STAGES = {kernel.KMEANS: "kmeans", kernel.SOLVE: "solve", kernel.DELTA: "delta"}
+
+
+class RBF(RBFInspect, FlatParameters, MiniBatched):
+    name = "rbf"
+    summary = "Gaussian units around centres and a linear output: k-means, least squares, the delta rule"
+    datasets = ("sine",) + rbf_data.POINT_SETS
+    kinds = ("vectors", "points")
+    dataset_source = {"sine": rbf_data.SINE}
+    default_epochs = 100
+    metrics = METRICS
+    saved = MiniBatched.saved + ("theta", "grad", "m", "v", "sums", "counts", "A", "r",
+                                 "batch_index", "sample", "batch_loss", "epoch_loss")
+    learning_rule = "k-means for the centres and least squares (or the delta rule) for the output weights"
+    formulas = FORMULAS
+    options = (
+        opt.choice("dataset", "sine", "training data: a noisy sine to fit, or 2-D points to classify", datasets),
+        opt.integer("seed", 0, "seeds the data, the initial centres and weights, and the order"),
+        opt.integer("centres", 9, "Gaussian units (placement=grid in 2-D: a square number)", low=1, high=400),
+        opt.choice("placement", "kmeans", "centres: k-means passes, a fixed grid, or learned by gradient descent",
+                   ("kmeans", "grid", "learned")),
+        opt.choice("fit", "solve", "output weights: one least-squares solve, or the delta rule (gradient "
+                   "descent); placement=learned takes delta", ("solve", "delta")),
+        opt.real("sigma", 0.5, "each unit's starting width σ", low=0.0, low_open=True, high=1e6),
+        opt.integer("kmeans", 5, "k-means passes before the output is fitted (placement=kmeans)", low=1, high=10_000),
+        opt.real("ridge", 1e-8, "λ added to the normal equations' diagonal (fit=solve)", high=1e6),
+        *opt.optimizer_options("sgd", 0.1),
+        opt.integer("batch", 0, "samples per delta-rule update: 1 = per sample, 0 = the full training set",
+                    low=0, high=10**7),
+        opt.integer("samples", 100, "training samples", low=2, high=1_000_000),
+        opt.integer("test", 50, "test samples", low=0, high=1_000_000),
+        opt.real("noise", 0.1, "noise: on the sine's targets, or on the points", high=5.0),
+        opt.backend(),
+    )
+    warm_up_configs = ({}, {"placement": "learned", "fit": "delta", "optimizer": "adam"})
+    warm_up_size = {"centres": 4, "samples": 8, "test": 4}
+
+    def __init__(self, config, data):
+        super().__init__(config, data)
+        self.ops = self.kernels.scalar(kernel)          # the scalar kernels stepping calls one at a time
+        self.optimizers = self.kernels.scalar(optimizers)
+        c = config
+        if c["placement"] == "learned" and c["fit"] == "solve":
+            raise UserError("option 'fit': placement=learned moves the centres by gradient descent; use fit=delta")
+        self.X = np.ascontiguousarray(data.X, np.float64)
+        n, self.D = self.X.shape
+        self.K = K = c["centres"]
+        if c["batch"] > n:
+            raise UserError(f"option 'batch': {c['batch']} is larger than the {n} training samples; "
+                            f"use 1..{n}, or 0 for the full set")
+        self.regression = rbf_data.regression(data)
+        self.T, self.T_test = rbf_data.targets(data, c["noise"], c["seed"])
+        self.delta_batch = c["batch"] or n
+        self.config["shuffle"] = self.delta_batch < n
+        self.learned = c["placement"] == "learned"
+        self.hold(self._initial(np.random.default_rng([c["seed"], 1])))
+        self.sums, self.counts = np.zeros((K, self.D)), np.zeros(K)     # k-means: each centre's samples
+        self.A, self.r = np.zeros((K + 1, K + 1)), np.zeros(K + 1)      # the normal equations
+        self.batch_index, self.sample, self.batch_loss, self.epoch_loss = 0, 0, 0.0, 0.0
+
+    def _initial(self, rng):
+        """theta: w small and random, b = 0, the centres (random samples, or the grid), σ everywhere."""
+        K, D, n = self.K, self.D, self.X.shape[0]
+        theta = np.zeros(K + 1 + K * D + K)
+        theta[:K] = rng.normal(0.0, 0.1, K)
+        if self.config["placement"] == "grid":
+            centres = grid(self.X, K)
+        else:
+            centres = self.X[rng.choice(n, K, replace=K > n)]
+        theta[K + 1:K + 1 + K * D] = centres.ravel()
+        theta[K + 1 + K * D:] = self.config["sigma"]
+        return theta
+
+    # --- parameters ---------------------------------------------------------------------------
+    def _named(self, buf):
+        K, D = self.K, self.D
+        return {"weights": buf[:K], "bias": buf[K:K + 1], "centres": buf[K + 1:K + 1 + K * D].reshape(K, D),
+                "sigma": buf[K + 1 + K * D:]}
+
+    @property
+    def C(self) -> np.ndarray:
+        return self._named(self.theta)["centres"]
+
+    # --- stages -----------------------------------------------------------------------------------
+    def stage_of(self, epoch: int) -> int:
+        """What epoch `epoch` (from 0) does: a k-means pass, the solve, or delta-rule updates."""
+        if self.config["placement"] == "kmeans" and epoch < self.config["kmeans"]:
+            return kernel.KMEANS
+        return kernel.SOLVE if self.config["fit"] == "solve" else kernel.DELTA
+
+    @property
+    def stage(self) -> int:
+        return self.stage_of(self.epoch)
+
+    @property
+    def batch_size(self) -> int:
+        return self.delta_batch if self.stage == kernel.DELTA else self.X.shape[0]
+
+    def converged(self):
+        """After the solve there is nothing left to change (another solve gives the same weights)."""
+        return self.config["fit"] == "solve" and self.epoch > 0 and self.stage_of(self.epoch - 1) == kernel.SOLVE
+
+    converged_message = "converged: the least-squares solve has fitted the output weights; nothing is left to change"
+
+    # --- whole-batch maths (API, evaluation, the pictures) ----------------------------------------
+    def _forward(self, X, kernels=None):
+        """φ (N, K) and ŷ (N,) for inputs already checked."""
+        Phi, out = np.zeros((len(X), self.K)), np.zeros(len(X))
+        (kernels or self.kernels).rbf.forward(self.theta, self.K, self.D, X, Phi, out)
+        return Phi, out
+
+    def forward(self, X):
+        """(φ (N, K), ŷ (N,)) for the rows of X: each unit's output and the network's."""
+        return self._forward(self.check_inputs(X))
+
+    def outputs(self, X):
+        return self.forward(X)[1]
+
+    def gradients(self, X, Y):
+        """(loss, {name: ∂L/∂param}) of the mean squared error on (X, targets Y (N,)), every parameter's
+        (the centres' and widths' too, whatever the placement); nothing changes."""
+        X = self.check_inputs(X)
+        T = np.asarray(Y, np.float64)
+        if T.ndim != 1 or len(T) != len(X) or not np.all(np.isfinite(T)):
+            raise UserError(f"targets must be {len(X)} finite numbers (shape ({len(X)},)), got shape {T.shape}")
+        grad = np.zeros_like(self.theta)
+        loss = self.kernels.rbf.gradients(self.theta, grad, self.K, self.D, X, np.ascontiguousarray(T))
+        return float(loss), self._named(grad)
+
+    def _classification(self, what: str):
+        if self.regression:
+            raise UserError(f"{what}: the sine is a regression (numbers, not classes); use outputs(X) or forward(X)")
+
+    def predict(self, X):
+        self._classification("predict")
+        return self._classes(self.outputs(X))
+
+    @staticmethod
+    def _classes(yhat):
+        """Class 1 above 0.5, 0 below (the linear output fits targets 0 and 1), NO_CLASS within TIE."""
+        return np.where(yhat > 0.5 + TIE, 1, np.where(yhat < 0.5 - TIE, 0, NO_CLASS))
+
+    def ties(self, X):
+        return np.abs(self.outputs(X) - 0.5) <= TIE
+
+    def scores(self, X):
+        """The output clipped to [0, 1]: the linear output read as a score for class 1."""
+        self._classification("scores")
+        return np.clip(self.outputs(X), 0.0, 1.0)
+
+    def probabilities(self, X):
+        """(N, 2): 1 − p, p with p the output clipped to [0, 1] (a least-squares fit of 0 and 1, not a
+        calibrated probability)."""
+        p = self.scores(X)
+        return np.column_stack([1.0 - p, p])
+
+    def evaluate(self):
+        d, result = self.data, {}
+        for split, X, T, y in (("train", self.X, self.T, d.y), ("test", d.X_test, self.T_test, d.y_test)):
+            if len(T):
+                X = np.ascontiguousarray(X, np.float64)
+                result[f"{split}_loss"] = float(self.kernels.rbf.mean_loss(self.theta, self.K, self.D, X, T))
+                if not self.regression:
+                    result[f"{split}_acc"] = float(np.mean(self._classes(self._forward(X)[1]) == y))
+            else:
+                result[f"{split}_loss"] = None
+                if not self.regression:
+                    result[f"{split}_acc"] = None
+        return result
+
+    # --- the event stream ----------------------------------------------------------------------
+    def _path(self, j: int) -> str:
+        return f"rbf.unit[{j}]"
+
+    def _sample_events(self, s, batch):
+        if self.stage == kernel.KMEANS:
+            return self._assign_events(s, batch)
+        return self._forward_events(s, batch)
+
+    def _unit_events(self, x):
+        """d² and φ of every unit for x (one op each); returns (d2, phi) after yielding."""
+        w, _, C, sigma = self._parts()
+        d2, phi = np.empty(self.K), np.empty(self.K)
+        for j in range(self.K):
+            d2[j] = self.ops.distance2(x, C, j)
+            yield Event(Op.DISTANCE, FORWARD, self._path(j), {"x": tuple(x.tolist()), "c": tuple(C[j].tolist()),
+                                                              "d2": d2[j]})
+        for j in range(self.K):
+            phi[j] = self.ops.gaussian(d2[j], sigma[j])
+            yield Event(Op.GAUSSIAN, FORWARD, self._path(j), {"d2": d2[j], "sigma": sigma[j], "phi": phi[j]},
+                        closes=Level.LAYER if j == self.K - 1 else Level.OP)
+        return d2, phi
+
+    def _parts(self):
+        p = self.params
+        return p["weights"], p["bias"], p["centres"], p["sigma"]
+
+    def _assign_events(self, s, batch):
+        x = self.X[s]
+        if self.sample == 0:
+            self.sums[:] = 0.0
+            self.counts[:] = 0.0
+        for j in range(self.K):
+            d2 = self.ops.distance2(x, self.C, j)
+            yield Event(Op.DISTANCE, FORWARD, self._path(j), {"x": tuple(x.tolist()), "c": tuple(self.C[j].tolist()),
+                                                              "d2": d2})
+        best, best_d2 = self.ops.assign_sample(x, self.C, self.sums, self.counts)
+        self.batch_loss += best_d2 * (1.0 / batch)
+        yield Event(Op.ASSIGN, FORWARD, self._path(best), {
+            "sample": int(s), "centre": int(best), "d2": best_d2, "count": int(self.counts[best]),
+            "batch_loss": self.batch_loss}, closes=Level.SAMPLE)
+
+    def _forward_events(self, s, batch):
+        x, t = self.X[s], self.T[s]
+        if self.sample == 0:
+            self.grad[:] = 0.0
+            self.A[:] = 0.0
+            self.r[:] = 0.0
+        d2, phi = yield from self._unit_events(x)
+        if self.stage == kernel.SOLVE:
+            self.ops.accumulate(phi, t, self.A, self.r)
+            yield Event(Op.ROW, FORWARD, "rbf.normal_equations", {"sample": int(s), "phi": tuple(phi.tolist()),
+                                                                  "target": t}, closes=Level.SAMPLE)
+            return
+        yield from self._delta_events(s, x, t, batch, d2, phi)
+
+    def _delta_events(self, s, x, t, batch, d2, phi):
+        K, D = self.K, self.D
+        w, b, C, sigma = self._parts()
+        yhat = self.ops.output_sum(phi, w, b[0])
+        yield Event(Op.OUTPUT, FORWARD, "rbf.output", {"phi": tuple(phi.tolist()), "weights": tuple(w.tolist()),
+                                                       "bias": b[0], "yhat": yhat}, closes=Level.LAYER)
+        scale = 1.0 / batch
+        share = self.ops.loss_share(yhat, t, scale)
+        self.batch_loss += share
+        yield Event(Op.LOSS, LOSS, "rbf.loss", {"yhat": yhat, "target": t, "loss": (yhat - t) ** 2, "share": share,
+                                                "batch_loss": self.batch_loss, "sample": int(s)}, closes=Level.LAYER)
+        delta = self.ops.output_delta(yhat, t, scale)
+        yield Event(Op.DELTA, BACKWARD, "rbf.output", {"yhat": yhat, "target": t, "delta": delta})
+        g = self._named(self.grad)
+        for j in range(K):
+            contribution = phi[j] * delta
+            g["weights"][j] += contribution
+            yield Event(Op.GRAD, BACKWARD, f"rbf.weights[{j}]", {"of": "w", "delta": delta, "phi": phi[j],
+                                                                "contribution": contribution, "total": g["weights"][j]})
+        g["bias"][0] += delta
+        yield Event(Op.GRAD, BACKWARD, "rbf.bias[0]", {"of": "b", "contribution": delta, "total": g["bias"][0]},
+                    closes=Level.LAYER if self.learned else Level.SAMPLE)
+        if not self.learned:
+            return
+        for j in range(K):
+            dphi = delta * w[j]
+            for k in range(D):
+                contribution = self.ops.centre_grad(dphi, phi[j], x, C, sigma[j], j, k)
+                g["centres"][j, k] += contribution
+                yield Event(Op.GRAD, BACKWARD, f"rbf.centres[{j},{k}]", {
+                    "of": "c", "delta": delta, "w": w[j], "phi": phi[j], "diff": x[k] - C[j, k], "sigma": sigma[j],
+                    "contribution": contribution, "total": g["centres"][j, k]})
+            contribution = self.ops.sigma_grad(dphi, phi[j], d2[j], sigma[j])
+            g["sigma"][j] += contribution
+            yield Event(Op.GRAD, BACKWARD, f"rbf.sigma[{j}]", {
+                "of": "sigma", "delta": delta, "w": w[j], "phi": phi[j], "d2": d2[j], "sigma": sigma[j],
+                "contribution": contribution, "total": g["sigma"][j]},
+                closes=Level.SAMPLE if j == K - 1 else Level.OP)
+
+    def _update_events(self, n_rows):
+        self.steps += 1
+        stage = self.stage
+        if stage == kernel.KMEANS:
+            for j in range(self.K):
+                old = tuple(self.C[j].tolist())
+                self.ops.move(self.C, self.sums, self.counts, j)
+                yield Event(Op.MOVE, UPDATE, self._path(j), {"centre": j, "count": int(self.counts[j]), "old": old,
+                                                             "new": tuple(self.C[j].tolist())},
+                            closes=Level.LAYER if j == self.K - 1 else Level.OP)
+        elif stage == kernel.SOLVE:
+            self.ops.solve(self.A, self.r, float(self.config["ridge"]), self.theta[:self.K + 1])
+            rows = self.batch_rows()
+            self.batch_loss = self.kernels.rbf.mean_loss(self.theta, self.K, self.D, self.X[rows], self.T[rows])
+            values = {"ridge": float(self.config["ridge"]), "weights": tuple(self.theta[:self.K].tolist()),
+                      "bias": float(self.theta[self.K]), "loss": self.batch_loss}
+            if self.K + 1 <= SOLVE_SHOWN:
+                values.update(A=tuple(tuple(a) for a in self.A.tolist()), r=tuple(self.r.tolist()))
+            yield Event(Op.SOLVE, UPDATE, "rbf.output", values, closes=Level.LAYER)
+        else:
+            yield from self._optimizer_events()
+        yield self.batch_done(n_rows)
+
+    def _optimizer_events(self):
+        kind, lr, mu, b1, b2, eps = self.optimizer_settings()
+        k = 0
+        names = ("weights", "bias", "centres", "sigma") if self.learned else ("weights", "bias")
+        for name in names:
+            value = self.params[name]
+            for n, index in enumerate(np.ndindex(value.shape)):
+                old = self.theta[k]
+                self.optimizers.update_element(self.theta, self.grad, self.m, self.v, k, kind, lr, mu, b1, b2, eps,
+                                               self.steps)
+                k += 1
+                yield Event(Op.UPDATE, UPDATE, f"rbf.{name}[{','.join(map(str, index))}]", {
+                    "optimizer": optimizers.NAMES[kind], "old": old, "grad": self.grad[k - 1], "lr": lr,
+                    "new": self.theta[k - 1]}, closes=Level.LAYER if name == names[-1] and n == value.size - 1 else Level.OP)
+
+    def _compiled_batch(self, rows):
+        self.steps += 1
+        stage, K, D = self.stage, self.K, self.D
+        X, T = np.ascontiguousarray(self.X[rows]), np.ascontiguousarray(self.T[rows])
+        if stage == kernel.KMEANS:
+            self.batch_loss = self.kernels.rbf.kmeans_batch(self.C, self.sums, self.counts, X)
+        elif stage == kernel.SOLVE:
+            self.batch_loss = self.kernels.rbf.solve_batch(self.theta, self.A, self.r, float(self.config["ridge"]),
+                                                           K, D, X, T)
+        else:
+            self.batch_loss = self.kernels.rbf.delta_batch(self.theta, self.grad, self.m, self.v, self.steps, K, D,
+                                                           self.learned, *self.optimizer_settings(), X, T)
+        return self.batch_done(len(rows))
+
+    def batch_values(self):
+        return {"stage": STAGES[self.stage_of(self.epoch)], **super().batch_values()}
+
+    # --- the fused path ------------------------------------------------------------------------
+    def train_fused(self, epochs, every=1):
+        return chunked.fused(self, epochs, self._train_fused)
+
+    def _train_fused(self, epochs):
+        """Whole epochs per compiled call, each recorded with its metrics. Stops after an epoch whose
+        loss is not finite, and after the solve (nothing is left to change)."""
+        assert self.batch_index == 0 and self.sample == 0, "train_fused starts at an epoch boundary"
+        done = 0
+        while done < epochs and not chunked.requested.is_set() and not self.converged():
+            n = min(epochs - done, 1000)
+            stages = np.array([self.stage_of(self.epoch + e) for e in range(n)], np.int64)
+            if self.config["fit"] == "solve":   # up to the solve: nothing changes after it
+                n = int(np.argmax(stages == kernel.SOLVE)) + 1
+                stages = stages[:n]
+            losses = np.zeros(n)
+            ran, self.steps = self.kernels.rbf.train_epochs(
+                self.theta, self.grad, self.m, self.v, self.steps, self.K, self.D, self.learned, stages,
+                self.delta_batch, *self.optimizer_settings(), float(self.config["ridge"]), self.X, self.T,
+                self.orders(self.epoch, n), self.sums, self.counts, self.A, self.r, losses)
+            for e in range(ran):
+                self.epoch += 1
+                self.record({"loss": float(losses[e]), **self.evaluate()})
+            done += ran
+            if ran < n:
+                break
+        return done
+
+    @classmethod
+    def estimate(cls, config, data, history):
+        return estimate(config, data, history)
+
+
+def grid(X: np.ndarray, K: int) -> np.ndarray:
+    """(K, D) centres evenly over the data's range: a line in 1-D, a square grid in 2-D."""
+    low, high = X.min(axis=0), X.max(axis=0)
+    D = X.shape[1]
+    side = round(K ** (1.0 / D))
+    if side ** D != K:
+        raise UserError(f"option 'centres': placement=grid in {D}-D takes a square number of centres "
+                        f"(4, 9, 16, 25, …), got {K}")
+    axes = [np.linspace(low[d], high[d], side) if side > 1 else np.array([(low[d] + high[d]) / 2]) for d in range(D)]
+    return np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(K, D)

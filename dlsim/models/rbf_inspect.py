@@ -1,0 +1,68 @@
+"""What the RBF network's pictures show, computed by the model through the kernels that train it: the
+centres and widths, the output weights, the stage of the epoch in hand, the sample in hand's φ and ŷ
+(from the ops that ran), and for the pictures the scaled Gaussians w_j·φ_j(x) with their sum over a
+line of x (the sine) or the network's output over a grid of points (the decision surface). The app's
+view only lays these out; lessons quote them ({sigma[0]}, @expect phi[2] > 0.5) and headless traces
+carry them.
+"""
+from typing import Any, Mapping
+
+import numpy as np
+
+from dlsim.protocol.events import Event
+
+INSPECTED = {
+    "stage": "what the epoch in hand does: kmeans (assign, move), solve (least squares) or delta (gradient steps)",
+    "centres": "(K, D) the centre c_j of each Gaussian unit, as it is now",
+    "sigma": "(K,) each unit's width σ_j",
+    "weights": "(K,) the output weight w_j of each unit",
+    "bias": "the output's bias b",
+    "counts": "(K,) how many samples each centre has won so far in the k-means pass in hand",
+    "phi": "(K,) each unit's output φ_j = exp(−d²/2σ²) for the sample in hand, once computed",
+    "yhat": "the network's output ŷ = b + Σ w_j φ_j for the sample in hand, once computed",
+    "sample": "the sample in hand: its row in the training data",
+}
+
+
+class RBFInspect:
+    inspected = INSPECTED
+
+    def inspect(self, last: Event | None = None, trace: Mapping[tuple[str, str], Event] | None = None) -> dict[str, Any]:
+        from dlsim.models.rbf import STAGES
+        p = self.params
+        shown: dict[str, Any] = {"stage": STAGES[self.stage], "centres": p["centres"].copy(),
+                                 "sigma": p["sigma"].copy(), "weights": p["weights"].copy(),
+                                 "bias": float(p["bias"][0])}
+        if self.stage_of(self.epoch) == 0:   # k-means: the running counts of the pass
+            shown["counts"] = self.counts.copy()
+        trace = trace or {}
+        phi = [trace.get(("gaussian", self._path(j))) for j in range(self.K)]
+        if all(e is not None for e in phi):
+            shown["phi"] = np.array([e.values["phi"] for e in phi])
+        output = trace.get(("output", "rbf.output"))
+        if output is not None:
+            shown["yhat"] = float(output.values["yhat"])
+        for event in (last, *trace.values()):
+            if event is not None and "sample" in event.values and isinstance(event.values["sample"], int):
+                shown["sample"] = event.values["sample"]
+                break
+        return shown
+
+    # --- the pictures (the view asks with its own points) ------------------------------------------
+    def curve(self, xs) -> tuple[np.ndarray, np.ndarray]:
+        """(w_j·φ_j(x) (N, K), ŷ (N,)) along the inputs xs (N, 1): each scaled Gaussian and their sum
+        (plus b), as the kernels compute them."""
+        X = self.check_inputs(np.asarray(xs, np.float64).reshape(-1, self.D), "xs")
+        Phi, out = self._forward(X, self.kernels_now())
+        return Phi * self.params["weights"][None, :], out
+
+    def surface(self, points) -> np.ndarray:
+        """ŷ (N,) at each of the points (N, 2): the decision surface (class 1 above 0.5)."""
+        X = self.check_inputs(points, "points")
+        return self._forward(X, self.kernels_now())[1]
+
+    def exercise(self) -> None:
+        self.evaluate()
+        low, high = self.X.min(axis=0), self.X.max(axis=0)
+        points = np.linspace(low, high, 5)   # (5, D)
+        self.surface(points) if self.D == 2 else self.curve(points)
