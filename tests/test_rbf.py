@@ -236,7 +236,8 @@ def test_bad_options_say_what_to_do(options, words):
 def test_bad_inputs_give_one_line():
     sim = small()
     with pytest.raises(UserError, match="regression"):
-        sim.model.predict(np.zeros((2, 1)))
+        sim.model.probabilities(np.zeros((2, 1)))
+    assert sim.model.predict(np.zeros((2, 1))).tolist() == sim.model.outputs(np.zeros((2, 1))).tolist()
     with pytest.raises(UserError, match="shape"):
         sim.model.forward(np.zeros((2, 3)))
     with pytest.raises(UserError, match="targets"):

@@ -29,11 +29,9 @@ from dlsim.models.base import NO_CLASS, TIE
 from dlsim.models.batched import MiniBatched
 from dlsim.models.flat_parameters import FlatParameters
 from dlsim.models.rbf_estimate import estimate
-from dlsim.models.rbf_formulas import FORMULAS, METRICS, SOLVE_SHOWN, Op
+from dlsim.models.rbf_formulas import FORMULAS, METRICS, SOLVE_SHOWN, STAGES, Op
 from dlsim.models.rbf_inspect import RBFInspect
 from dlsim.protocol.events import BACKWARD, FORWARD, LOSS, UPDATE, Event, Level
-
-STAGES = {kernel.KMEANS: "kmeans", kernel.SOLVE: "solve", kernel.DELTA: "delta"}
 
 
 class RBF(RBFInspect, FlatParameters, MiniBatched):
@@ -167,8 +165,10 @@ class RBF(RBFInspect, FlatParameters, MiniBatched):
             raise UserError(f"{what}: the sine is a regression (numbers, not classes); use outputs(X) or forward(X)")
 
     def predict(self, X):
-        self._classification("predict")
-        return self._classes(self.outputs(X))
+        """The class of each row of X (1 where ŷ > 0.5, 0 below, NO_CLASS at 0.5); for the sine,
+        a regression, the fitted value ŷ itself."""
+        out = self.outputs(X)
+        return out if self.regression else self._classes(out)
 
     @staticmethod
     def _classes(yhat):
@@ -176,7 +176,8 @@ class RBF(RBFInspect, FlatParameters, MiniBatched):
         return np.where(yhat > 0.5 + TIE, 1, np.where(yhat < 0.5 - TIE, 0, NO_CLASS))
 
     def ties(self, X):
-        return np.abs(self.outputs(X) - 0.5) <= TIE
+        out = self.outputs(X)
+        return np.zeros(len(out), bool) if self.regression else np.abs(out - 0.5) <= TIE
 
     def scores(self, X):
         """The output clipped to [0, 1]: the linear output read as a score for class 1."""
@@ -368,17 +369,17 @@ class RBF(RBFInspect, FlatParameters, MiniBatched):
             if self.config["fit"] == "solve":   # up to the solve: nothing changes after it
                 n = int(np.argmax(stages == kernel.SOLVE)) + 1
                 stages = stages[:n]
-            losses = np.zeros(n)
-            ran, self.steps = self.kernels.rbf.train_epochs(
-                self.theta, self.grad, self.m, self.v, self.steps, self.K, self.D, self.learned, stages,
-                self.delta_batch, *self.optimizer_settings(), float(self.config["ridge"]), self.X, self.T,
-                self.orders(self.epoch, n), self.sums, self.counts, self.A, self.r, losses)
-            for e in range(ran):
+            orders, losses = self.orders(self.epoch, n), np.zeros(1)
+            for e in range(n):   # one epoch per call: each epoch's metrics are measured where it ends
+                _, self.steps = self.kernels.rbf.train_epochs(
+                    self.theta, self.grad, self.m, self.v, self.steps, self.K, self.D, self.learned, stages[e:e + 1],
+                    self.delta_batch, *self.optimizer_settings(), float(self.config["ridge"]), self.X, self.T,
+                    orders[e:e + 1], self.sums, self.counts, self.A, self.r, losses)
                 self.epoch += 1
-                self.record({"loss": float(losses[e]), **self.evaluate()})
-            done += ran
-            if ran < n:
-                break
+                done += 1
+                self.record({"loss": float(losses[0]), **self.evaluate()})
+                if not math.isfinite(losses[0]) or chunked.requested.is_set():
+                    return done
         return done
 
     @classmethod

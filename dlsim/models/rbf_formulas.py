@@ -1,5 +1,6 @@
 """The RBF network's ops, their names and metrics, and how the math panel writes them (with the
 numbers the kernels used)."""
+from dlsim.kernels.rbf import DELTA, KMEANS, SOLVE
 from dlsim.models.neuron_formulas import epoch_summary
 from dlsim.protocol.metrics import Metric
 from dlsim.protocol.numbers import count, fac, num, product, sum_of
@@ -28,6 +29,7 @@ METRICS = (
     Metric("test_acc", "test accuracy", "test acc", chart="accuracy", lower_is_better=False, limits=(0.0, 1.0)),
 )
 
+STAGES = {KMEANS: "kmeans", SOLVE: "solve", DELTA: "delta"}   # what an epoch does, as events and inspect say it
 SOLVE_SHOWN = 6   # the normal equations are written out up to this many unknowns (K + 1)
 
 

@@ -9,6 +9,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from dlsim.kernels.rbf import KMEANS
+from dlsim.models.rbf_formulas import STAGES
 from dlsim.protocol.events import Event
 
 INSPECTED = {
@@ -28,12 +30,11 @@ class RBFInspect:
     inspected = INSPECTED
 
     def inspect(self, last: Event | None = None, trace: Mapping[tuple[str, str], Event] | None = None) -> dict[str, Any]:
-        from dlsim.models.rbf import STAGES
         p = self.params
         shown: dict[str, Any] = {"stage": STAGES[self.stage], "centres": p["centres"].copy(),
                                  "sigma": p["sigma"].copy(), "weights": p["weights"].copy(),
                                  "bias": float(p["bias"][0])}
-        if self.stage_of(self.epoch) == 0:   # k-means: the running counts of the pass
+        if self.stage == KMEANS:   # k-means: the running counts of the pass
             shown["counts"] = self.counts.copy()
         trace = trace or {}
         phi = [trace.get(("gaussian", self._path(j))) for j in range(self.K)]
