@@ -11,7 +11,7 @@ import numpy as np
 
 from dlsim.kernels.rbf import KMEANS
 from dlsim.models.rbf_formulas import STAGES
-from dlsim.protocol.events import Event
+from dlsim.protocol.events import BACKWARD, FORWARD, LOSS, Event, Level
 
 INSPECTED = {
     "stage": "what the epoch in hand does: kmeans (assign, move), solve (least squares) or delta (gradient steps)",
@@ -43,10 +43,10 @@ class RBFInspect:
         output = trace.get(("output", "rbf.output"))
         if output is not None:
             shown["yhat"] = float(output.values["yhat"])
-        for event in (last, *trace.values()):
-            if event is not None and "sample" in event.values and isinstance(event.values["sample"], int):
-                shown["sample"] = event.values["sample"]
-                break
+        if last is not None and "sample" in last.values and isinstance(last.values["sample"], int):
+            shown["sample"] = last.values["sample"]   # the event closing a sample names it
+        elif last is not None and last.closes < Level.SAMPLE and last.phase in (FORWARD, LOSS, BACKWARD):
+            shown["sample"] = int(self.batch_rows()[self.sample])   # inside one: the cursor's
         return shown
 
     # --- the pictures (the view asks with its own points) ------------------------------------------

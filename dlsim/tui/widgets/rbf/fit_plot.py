@@ -45,7 +45,10 @@ class FitPlot(DecisionPlot):
     def _sine(self, extras, width: int, height: int):
         xs, scaled, total = extras["curve_x"], extras["curve"], extras["curve_sum"]   # (P,), (P, K), (P,)
         X, T, centres = extras["X"][:, 0], extras["T"], extras["centres"][:, 0]
-        rows = max(height - 1, 1)   # the bottom row holds the centres
+        # the bottom row holds the centres; where the panel has no bottom border (compact), the notes
+        # take the last row and the centres the one above
+        compact = self.styles.border_bottom[0] in ("", "none", "hidden") and height > 3
+        rows = max(height - 1 - compact, 1)
         canvas = Braille(width, rows)
         w_dots, h_dots = canvas.size_dots
         lo = float(min(T.min(), total.min(), scaled.min(), 0.0))
@@ -72,6 +75,8 @@ class FitPlot(DecisionPlot):
         for c in np.clip(np.rint(px(centres) / 2).astype(int), 0, width - 1).tolist():
             bottom[c] = (CENTRE, st.plain(bold=True))
         out.append(list(bottom))
+        if compact:
+            out.append([(" ", None)] * width)
         sample = extras.get("sample")
         notes = [f"ŷ from {lo:.2f} to {hi:.2f}"]
         if sample is not None and 0 <= sample < len(X):
