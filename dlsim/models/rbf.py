@@ -31,7 +31,7 @@ from dlsim.models.flat_parameters import FlatParameters
 from dlsim.models.rbf_estimate import estimate
 from dlsim.models.rbf_formulas import FORMULAS, METRICS, SOLVE_SHOWN, STAGES, Op
 from dlsim.models.rbf_inspect import RBFInspect
-from dlsim.protocol.events import BACKWARD, FORWARD, LOSS, UPDATE, Event, Level
+from dlsim.protocol.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
 
 class RBF(RBFInspect, FlatParameters, MiniBatched):
@@ -351,6 +351,21 @@ class RBF(RBFInspect, FlatParameters, MiniBatched):
                                                            self.learned, *self.optimizer_settings(), X, T)
         return self.batch_done(len(rows))
 
+    def end_epoch(self):
+        """Close the epoch; a k-means pass records its distortion apart, and the network's MSE after it
+        as the epoch's loss (one loss curve across the stages)."""
+        if self.stage != kernel.KMEANS:
+            return super().end_epoch()
+        distortion = self.epoch_loss / self.X.shape[0]
+        self.epoch += 1
+        self.batch_index, self.epoch_loss = 0, 0.0
+        self._record_kmeans(distortion)
+        return Event(Op.EPOCH, EVALUATE, self.name, self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
+
+    def _record_kmeans(self, distortion: float) -> None:
+        result = self.evaluate()
+        self.record({"loss": result["train_loss"], "distortion": float(distortion), **result})
+
     def batch_values(self):
         return {"stage": STAGES[self.stage_of(self.epoch)], **super().batch_values()}
 
@@ -377,7 +392,10 @@ class RBF(RBFInspect, FlatParameters, MiniBatched):
                     orders[e:e + 1], self.sums, self.counts, self.A, self.r, losses)
                 self.epoch += 1
                 done += 1
-                self.record({"loss": float(losses[0]), **self.evaluate()})
+                if stages[e] == kernel.KMEANS:
+                    self._record_kmeans(losses[0])
+                else:
+                    self.record({"loss": float(losses[0]), **self.evaluate()})
                 if not math.isfinite(losses[0]) or chunked.requested.is_set():
                     return done
         return done
