@@ -53,3 +53,12 @@ def check_rewinds_a_gpu_run_to_the_same_state():
 
 def check_steps_on_the_cpu_kernels():
     steps_on_the_cpu_kernels("rbf", LEARNED)
+
+
+def check_the_bench_times_both_paths():
+    """`dlsim bench rbf --backend cuda`'s measurements, on a tiny network (a smoke run)."""
+    import dlsim
+    from dlsim.bench import rbf_cuda as bench
+    m = dlsim.make("rbf", **OPTIONS).model
+    (cpu, _), (gpu, per_sample) = bench._rate(rbf, m, 1), bench._rate(rbf_cuda, m, 1)
+    assert cpu > 0 and gpu > 0 and per_sample > 0

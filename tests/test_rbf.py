@@ -242,3 +242,12 @@ def test_bad_inputs_give_one_line():
         sim.model.forward(np.zeros((2, 3)))
     with pytest.raises(UserError, match="targets"):
         sim.model.gradients(np.zeros((2, 1)), np.zeros(3))
+
+
+def test_the_bench_prints_its_ratios(capsys):
+    from dlsim.bench import benches
+    assert "rbf" in benches()
+    benches()["rbf"].main(quick=True)
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].startswith("solve, K=36, N=1,000") and out[-1].count("×") >= 1
+    assert [line.split(",")[0] for line in out[2:]] == ["delta", "solve", "delta", "solve"]
