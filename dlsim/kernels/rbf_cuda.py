@@ -16,8 +16,9 @@ import numpy as np
 from dlsim.kernels import gpu, rbf
 from dlsim.kernels.optimizers import update_element
 # the compiled batches, stepping and the pictures run on the CPU: a launch costs more than them
-from dlsim.kernels.rbf import (DELTA, KMEANS, SOLVE, accumulate, assign_sample, delta_batch, forward,  # noqa: F401
-                               gradients, kmeans_batch, mean_loss, move, solve, solve_batch, units)
+from dlsim.kernels.rbf import KMEANS, SOLVE, delta_batch, forward, gradients, kmeans_batch, mean_loss, solve_batch
+
+__all__ = ["train_epochs", "delta_batch", "forward", "gradients", "kmeans_batch", "mean_loss", "solve_batch"]
 
 cuda = gpu.cuda()
 _distance2 = gpu.device(rbf.distance2)
