@@ -251,3 +251,24 @@ def test_the_bench_prints_its_ratios(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[-1].startswith("solve, K=36, N=1,000") and out[-1].count("×") >= 1
     assert [line.split(",")[0] for line in out[2:]] == ["delta", "solve", "delta", "solve"]
+
+
+def test_a_headless_run_says_how_it_ended_and_writes_a_trace(tmp_path, capsys):
+    import json
+
+    from dlsim.cli import main
+    path = tmp_path / "t.jsonl"
+    assert main(["run", "rbf", "--headless", "--set", "samples=20", "--set", "centres=4", "--trace", str(path),
+                 "--trace-level", "op", "--trace-inspect"]) == 0
+    out = capsys.readouterr().out
+    assert "rbf on sine: 6 epochs" in out and "converged at epoch 6" in out
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    ops = {r["op"] for r in records if r.get("type") == "event"}
+    assert {"distance", "assign", "move", "gaussian", "row", "solve", "epoch"} <= ops
+    assert all(set(r["inspect"]) <= set(dlsim.make("rbf").model.inspected) for r in records if "inspect" in r)
+
+
+def test_a_learning_rate_too_large_is_told_as_divergence(capsys):
+    from dlsim.cli import main
+    assert main(["run", "rbf", "--headless", "--set", "fit=delta", "--set", "lr=100", "--epochs", "50"]) == 0
+    assert "diverged: at epoch" in capsys.readouterr().out

@@ -135,6 +135,11 @@ class RBF(RBFInspect, FlatParameters, MiniBatched):
 
     converged_message = "converged: the least-squares solve has fitted the output weights; nothing is left to change"
 
+    def outcome(self):
+        if self.converged():
+            return f"converged at epoch {self.epoch:,}: the least-squares solve fitted the output weights"
+        return None
+
     # --- whole-batch maths (API, evaluation, the pictures) ----------------------------------------
     def _forward(self, X, kernels=None):
         """φ (N, K) and ŷ (N,) for inputs already checked."""
