@@ -272,3 +272,23 @@ def test_a_learning_rate_too_large_is_told_as_divergence(capsys):
     from dlsim.cli import main
     assert main(["run", "rbf", "--headless", "--set", "fit=delta", "--set", "lr=100", "--epochs", "50"]) == 0
     assert "diverged: at epoch" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["kmeans-solve", "learned-adam", "grid-delta"])
+def test_the_math_panel_writes_every_op_with_its_numbers(name):
+    from dlsim.sim.formulas import describe
+    sim = small(**CONFIGS[name], centres=2)
+    texts = {}
+    for _ in range(3):
+        event = sim.step("op")
+        while event.closes < Level.EPOCH:
+            texts.setdefault(event.op, describe(event))
+            event = sim.step("op")
+        texts.setdefault(event.op, describe(event))
+    assert all(text and "None" not in text for text in texts.values()), texts
+    if name == "kmeans-solve":
+        assert texts["assign"].startswith("nearest centre: c") and texts["move"].startswith("c ← mean of its")
+        assert "A = [" in texts["solve"] and texts["epoch"].startswith("epoch ")
+    else:
+        assert texts["gaussian"].startswith("φ = exp(−d²/2σ²) = exp(−") and texts["output"].startswith("ŷ = b + Σ w·φ")
+        assert texts["grad"].startswith("∂L/∂w += δ·φ")
