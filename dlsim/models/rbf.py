@@ -386,7 +386,7 @@ class RBF(RBFInspect, FlatParameters, MiniBatched):
         while done < epochs and not chunked.requested.is_set() and not self.converged():
             n = min(epochs - done, 1000)
             stages = np.array([self.stage_of(self.epoch + e) for e in range(n)], np.int64)
-            if self.config["fit"] == "solve":   # up to the solve: nothing changes after it
+            if np.any(stages == kernel.SOLVE):   # up to the solve: nothing changes after it
                 n = int(np.argmax(stages == kernel.SOLVE)) + 1
                 stages = stages[:n]
             orders, losses = self.orders(self.epoch, n), np.zeros(1)
