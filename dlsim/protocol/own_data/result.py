@@ -53,19 +53,19 @@ class OwnData:
             return np.arange(n), None, f"split: {n:,} training samples, {len(self.given_test[0]):,} test " \
                                        f"samples as the file gives them"
         if not test:
-            return np.arange(n), np.arange(0), f"split: all {n:,} samples train (the network has no test set)"
+            return np.arange(n), np.arange(0), f"split: all {n:,} samples train (no test set: the network has none, or test=0)"
         order = np.random.default_rng([seed, SPLIT_STREAM]).permutation(n)
         held = min(int(round(n * TEST_SHARE)), n - 2)
         return np.sort(order[held:]), np.sort(order[:held]), \
             f"split: {n - held:,} training, {held:,} test samples ({TEST_SHARE:.0%} held out, shuffled with seed {seed})"
 
     def dataset(self, config: dict) -> OwnDataset:
-        """The Dataset a simulation with `config` trains on (its seed; test points if it has a
-        `test` option; a text's windows of `length` characters, `samples` of them)."""
+        """The Dataset a simulation with `config` trains on (its seed; a test share held out if its
+        `test` option is above 0; a text's windows of `length` characters, `samples` of them)."""
         seed = config.get("seed", 0)
         if self.kind is TEXT:
             return self._text_dataset(config)
-        train, held, said = self.split(seed, "test" in config)
+        train, held, said = self.split(seed, config.get("test", 0) > 0)   # test=0: no test set, as for a generated one
         if held is None:
             X_test, y_test = self.given_test
         else:
