@@ -111,8 +111,8 @@ class Reading:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            line = raw[:error.start].count(b"\n") + 1
-            raise refuse(path, f"line {line}", f"byte {error.start + 1} is not UTF-8 text ({error.reason}); "
+            line, column = raw[:error.start].count(b"\n") + 1, error.start - raw.rfind(b"\n", 0, error.start)
+            raise refuse(path, f"line {line}", f"byte {column} is not UTF-8 text ({error.reason}); "
                          "expected a text file saved as UTF-8") from None
         vocabulary = "".join(sorted(set(text)))
         if len(text) < 3:
