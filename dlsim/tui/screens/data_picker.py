@@ -29,8 +29,8 @@ class DataTree(DirectoryTree):
 class DataPickerScreen(DlsimModal):
     BINDINGS = [Binding("escape", "cancel", "cancel")]
     DEFAULT_CSS = """
-    #data-picker { max-width: 90; }
-    #data-tree { height: 14; background: #15171c; }
+    #data-picker { max-width: 90; height: 90%; max-height: 30; }
+    #data-tree { height: 1fr; min-height: 3; background: #15171c; }
     #data-progress { height: auto; }
     """
 
@@ -44,7 +44,7 @@ class DataPickerScreen(DlsimModal):
         with Vertical(id="data-picker", classes="dialog"):
             yield Static(f"Your own data for {self.cls.name} (it takes {' or '.join(self.cls.kinds)})",
                          classes="dialog-title")
-            yield Input(placeholder="a path, or choose below", id="data-path")
+            yield Input(placeholder="a path, or choose below", compact=True, id="data-path")
             yield DataTree(self.start, id="data-tree")
             yield Static("", id="data-progress", classes="hint")
             yield Static("", id="data-error", classes="error", markup=False)
