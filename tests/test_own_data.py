@@ -147,3 +147,14 @@ def test_a_large_file_streams_with_progress_on_stderr(tmp_path):
     said = [line for line in done.stderr.splitlines() if line.startswith("dlsim: reading big.csv: ")]
     assert len(said) >= 4 and said[-1] == "dlsim: reading big.csv: 100%"   # a line a quarter, in a log
     assert "read big.csv: 60,000 rows of 3 numbers" in done.stdout
+
+
+SAMPLES = [("perceptron", "fruit.csv"), ("mlp", "fruit.csv"), ("gan", "fruit.csv"), ("som", "colours.csv"),
+           ("rnn", "tides.csv"), ("cnn", "strokes"), ("lstm", "rhymes.txt")]
+
+
+@pytest.mark.parametrize("net, name", SAMPLES)
+def test_the_shipped_samples_load_as_the_readme_says(net, name):
+    from dlsim.data_files import assets_dir
+    sim = dlsim.make(net, data=str(assets_dir() / "data" / name), **SMALL.get(net, {}))
+    assert sim.summary()["dataset"] == name and sim.data_notes[0].startswith(f"read {name}")
