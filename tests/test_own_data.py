@@ -158,3 +158,10 @@ def test_the_shipped_samples_load_as_the_readme_says(net, name):
     from dlsim.data_files import assets_dir
     sim = dlsim.make(net, data=str(assets_dir() / "data" / name), **SMALL.get(net, {}))
     assert sim.summary()["dataset"] == name and sim.data_notes[0].startswith(f"read {name}")
+
+
+def test_scaling_can_be_turned_off_and_says_so(tmp_path):
+    from dlsim.sim.own_data import read
+    data = read("mlp", str(files.points_csv(tmp_path)), scale=False)
+    sim = dlsim.make("mlp", data=data)
+    assert "inputs not scaled (scale=False)" in sim.data_notes and sim.data.X.max() > 1

@@ -15,6 +15,13 @@ def load_for(cls, source, scale: bool = True) -> own_data.OwnData:
                          progress=_progress if progress_watchers else None, budget=budget()[0])
 
 
+def read(model: str, source, scale: bool = True) -> own_data.OwnData:
+    """`source` read as network `model`'s data, to hand to dlsim.make(model, data=...): how to
+    keep the numbers as written (scale=False), or read a file once for several simulations."""
+    from dlsim.models import model_class
+    return load_for(model_class(model), source, scale)
+
+
 def classifies(cls) -> bool:
     """Whether the network learns classes from labels (it measures its accuracy on them)."""
     return any(m.key == "train_acc" for m in cls.metrics)
