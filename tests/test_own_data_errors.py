@@ -93,7 +93,7 @@ BAD = [  # (network, file name, how to write it, what the one line must say)
     ("mlp", "broken.npz", raw(b"PK\x03\x04 not really a zip"), "broken.npz: not a readable NumPy file"),
     ("mlp", "sheet.xlsx", raw(b"PK"), "sheet.xlsx: a .xlsx file is not a format dlsim reads"),
     ("mlp", "folder", pngs(lambda root: None), "folder: a folder (images, one subfolder per class), but this "
-     "network takes points or table"),
+     "network takes points"),
     ("cnn", "sized", pngs(other_size), "sized vertical/9.png: 6×6 pixels, greyscale; expected 8×8"),
     ("cnn", "stray", pngs(lambda root: files.write(root / "horizontal" / "notes.txt", "hi")),
      "stray horizontal/notes.txt: not a .png file"),
@@ -105,7 +105,7 @@ BAD = [  # (network, file name, how to write it, what the one line must say)
     ("rnn", "empty.txt", raw(b"  \n"), "empty.txt: the file is empty"),
     ("rnn", "ragged.csv", csv("t0,t1,t2\n1,2,3\n1,2,3\n1,2\n1,2,3\n"), "ragged.csv line 4: 2 values; expected 3"),
     ("mlp", "story.txt", csv("once upon a time"), "story.txt: a .txt file (text, for the character models), but this "
-     "network takes points or table"),
+     "network takes points"),
     ("cnn", "test.npz", npz(X=np.zeros((6, 8, 8)), y=np.arange(6) % 2, X_test=np.zeros((2, 6, 6)), y_test=[0, 1]),
      "test.npz: X_test's samples have shape (6, 6); expected (8, 8)"),
 ]

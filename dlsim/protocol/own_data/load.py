@@ -31,6 +31,12 @@ def load(source, kinds: tuple[str, ...], *, labels_needed: bool, scale: bool = T
     return reading.arrays(given, None, identity.of_arrays(*(np.asarray(given[k]) for k in sorted(given))))
 
 
+def kinds_said(kinds) -> str:
+    """The kinds a network takes, as a learner reads them: a truth table is points too."""
+    shown = sorted(k for k in kinds if k != "table") or sorted(kinds)
+    return " or ".join(shown)
+
+
 class Reading:
     def __init__(self, kinds, labels_needed, scale, progress, budget):
         self.kinds, self.labels_needed, self.scale = set(kinds), labels_needed, scale
@@ -40,7 +46,7 @@ class Reading:
         return bool(self.kinds & set(kinds))
 
     def wrong_kind(self, path, what: str):
-        return refuse(path, "", f"{what}, but this network takes {' or '.join(sorted(self.kinds))}; expected "
+        return refuse(path, "", f"{what}, but this network takes {kinds_said(self.kinds)}; expected "
                       + {"images": "an .npz of images (X: N×H×W) or a folder of PNGs per class",
                          "sequences": "a CSV with one sequence a row, an .npz of X (N×T×F), or a .txt text"}.get(
                           sorted(self.kinds)[0], "a CSV with a header (one sample a row), or an .npy/.npz"))
@@ -191,8 +197,9 @@ class Reading:
         elif self.takes("vectors"):
             kind = VECTORS
         else:
-            raise refuse(path, "", f"{X.shape[1]} columns of numbers ({_span(columns)}); expected 2 (x1,x2 and a "
-                         "label): this network takes 2-D points")
+            raise refuse(path, "", f"{X.shape[1]} columns of numbers ({_span(columns)}); expected 2: this network "
+                         "takes 2-D points (a label column is one named label, class or target"
+                         + (", or the last)" if self.labels_needed else ")"))
         if labels is None and self.labels_needed:
             raise refuse(path, "", "no labels; this network classifies: expected a label column (named label) "
                          "or np.savez(file, X=inputs, y=labels)")

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import DirectoryTree, Input, Static
 
 from dlsim.errors import UserError
-from dlsim.protocol.own_data import FORMATS
+from dlsim.protocol.own_data import FORMATS, kinds_said
 from dlsim.sim import own_data
 from dlsim.tui.screens.base import DlsimModal
 
@@ -42,7 +42,7 @@ class DataPickerScreen(DlsimModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="data-picker", classes="dialog"):
-            yield Static(f"Your own data for {self.cls.name} (it takes {' or '.join(self.cls.kinds)})",
+            yield Static(f"Your own data for {self.cls.name} (it takes {kinds_said(self.cls.kinds)})",
                          classes="dialog-title")
             yield Input(placeholder="a path, or choose below", compact=True, id="data-path")
             yield DataTree(self.start, id="data-tree")
