@@ -114,6 +114,9 @@ def test_use_data_switches_and_a_refused_file_changes_nothing(tmp_path):
     assert sim.epoch == 0 and sim.summary()["dataset"] == "points.csv"
     sim.use_data(None)
     assert sim.summary()["dataset"] == "xor"
+    sim.use_data(str(files.points_csv(tmp_path)))
+    sim.set("dataset", "circle")   # choosing a dataset (the app's d key) leaves the own data
+    assert sim.own_data is None and sim.summary()["dataset"] == "circle"
 
 
 @pytest.mark.parametrize("filter_type", range(5))

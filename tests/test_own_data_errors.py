@@ -83,6 +83,8 @@ BAD = [  # (network, file name, how to write it, what the one line must say)
     ("mlp", "nolabel.csv", csv(HEAD + "1,2,0\n1,2,\n"), "nolabel.csv line 3: the label (column label) is empty"),
     ("mlp", "three.csv", csv(HEAD + "1,2,0\n3,4,1\n5,6,2\n7,8,0\n"), "three.csv: 3 classes (0, 1, 2), but mlp with "
      "these options tells 2 apart"),
+    ("mlp", "semicolons.csv", csv("x1;x2;label\n1;2;0\n"), "semicolons.csv line 1: the columns are separated by "
+     "semicolons; expected commas"),
     ("mlp", "plain.npy", npy(X6), "plain.npy: no labels; this network classifies"),
     ("mlp", "nox.npz", npz(inputs=X6), "nox.npz: no array named X (it holds inputs)"),
     ("mlp", "objects.npz", npz(X=np.array([[1, "a"], [2, None]], dtype=object)), "objects.npz: holds Python objects"),

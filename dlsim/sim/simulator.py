@@ -100,9 +100,9 @@ class Simulator:
         check_memory(f"{self.name} with these options", needs)   # before allocating any of it
         check_time(f"{self.name} with these options", needs, self.cls.epoch_word, self.force)
         self.model = self.cls(c, data)   # UserError for a combination of options that cannot work
-        self.data_notes = getattr(data, "notes", ())   # own data: what was read, scaled and split
         if self.own_data is not None:
             own_data.check_fits(self.model, self.own_data)
+        self.data_notes = getattr(data, "notes", ())   # own data: what was read, scaled and split
         self.estimate = needs   # what it needs: memory, and time per epoch (an Estimate)
         self._start_flat = self.model.flat_params().copy()   # for the watchdog's growth rule
         self._start_params: dict | None = self.params   # to measure the loss before training, when asked
@@ -260,11 +260,13 @@ class Simulator:
             self.config = new
             self.stepper.edit(SetOption(name, new[name]))
             return False
-        old, self.config = (self.config, self.model, self.stepper), new
+        old, self.config = (self.config, self.model, self.stepper, self.own_data), new
+        if name == "dataset":   # choosing a dataset leaves the learner's own data
+            self.own_data = None
         try:
             self.build()
         except UserError:  # a refused value leaves the simulation as it was, progress included
-            self.config, self.model, self.stepper = old
+            self.config, self.model, self.stepper, self.own_data = old
             raise
         return True
 

@@ -118,6 +118,10 @@ def read(path: Path, *, last_is_label: bool, expected, progress=None, budget: in
 
 
 def _check_header(header: list[str], path: Path, number: int) -> None:
+    for separator, name in ((";", "semicolons"), ("\t", "tabs")):
+        if len(header) == 1 and separator in header[0]:
+            raise refuse(path, f"line {number}", f"the columns are separated by {name}; expected commas "
+                         "(save it as CSV with a comma as the separator)")
     for k, name in enumerate(header):
         if name == "":
             raise refuse(path, f"line {number}", f"column {k + 1} of the header has no name; expected a "
