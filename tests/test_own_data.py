@@ -168,3 +168,11 @@ def test_scaling_can_be_turned_off_and_says_so(tmp_path):
     data = read("mlp", str(files.points_csv(tmp_path)), scale=False)
     sim = dlsim.make("mlp", data=data)
     assert "inputs not scaled (scale=False)" in sim.data_notes and sim.data.X.max() > 1
+
+
+def test_a_spreadsheet_export_loads_bom_crlf_quotes_and_blank_lines(tmp_path):
+    text = '\ufeff"x1","x2","Class"\r\n' + "".join(f'{k % 5},"{k % 7}",{"ab"[k % 2]}\r\n' for k in range(20)) + "\r\n\r\n"
+    (tmp_path / "export.csv").write_bytes(text.encode("utf-8"))
+    sim = dlsim.make("mlp", data=str(tmp_path / "export.csv"))
+    assert sim.data_notes[0] == "read export.csv: 20 rows of 2 numbers (columns x1,x2), labels in column Class"
+    assert sim.data.classes == 2 and sim.data.class_names == ("a", "b")
