@@ -45,3 +45,23 @@ async def test_a_refused_file_keeps_the_picker_open_with_one_line(tmp_path, monk
         await pilot.press("escape")
         await pilot.pause(0.1)
         assert not isinstance(app.screen, DataPickerScreen) and session.sim.own_data is None
+
+
+async def test_a_folder_of_images_by_class_opens_when_chosen(tmp_path, monkeypatch):
+    files.png_folder(tmp_path / "data")   # data/bars/{horizontal,vertical}/*.png
+    monkeypatch.chdir(tmp_path)
+    app = make_app("cnn", batch=4)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        session = app.screen.session
+        _pick_data(app, app.screen)
+        await pilot.pause(0.1)
+        tree = app.screen.query_one("#data-tree")
+        await pilot.press("tab")
+        assert await until(pilot, lambda: len(tree.root.children) == 1)
+        await pilot.press("down", "enter")   # data/: its subfolders hold folders, so it only opens
+        assert await until(pilot, lambda: len(tree.root.children[0].children) == 1)
+        assert isinstance(app.screen, DataPickerScreen)
+        await pilot.press("down", "enter")   # data/bars/: subfolders of PNGs, so it is read
+        assert await until(pilot, lambda: session.sim.own_data is not None)
+        assert session.sim.summary()["dataset"] == "bars" and session.model.class_names == ("horizontal", "vertical")

@@ -26,6 +26,15 @@ class DataTree(DirectoryTree):
         return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in SUFFIXES)]
 
 
+def image_folder(path: Path) -> bool:
+    """Whether `path` looks like a folder of images by class: a subfolder holding PNGs. Its parents
+    do not (their subfolders hold folders), so choosing them in the tree only opens them."""
+    try:
+        return any(p.is_dir() and any(f.suffix.lower() == ".png" for f in p.iterdir()) for p in path.iterdir())
+    except OSError:
+        return False
+
+
 class DataPickerScreen(DlsimModal):
     BINDINGS = [Binding("escape", "cancel", "cancel")]
     DEFAULT_CSS = """
@@ -48,8 +57,8 @@ class DataPickerScreen(DlsimModal):
             yield DataTree(self.start, id="data-tree")
             yield Static("", id="data-progress", classes="hint")
             yield Static("", id="data-error", classes="error", markup=False)
-            yield Static(f"Enter opens · a file opens when chosen; a folder of PNGs: choose it, then Enter · "
-                         f"Esc cancels · {FORMATS}", classes="hint")
+            yield Static(f"Enter opens what is chosen (a file, or a folder of PNGs by class) or typed · Esc cancels "
+                         f"· {FORMATS}", classes="hint")
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
         event.stop()
@@ -59,6 +68,8 @@ class DataPickerScreen(DlsimModal):
     def on_directory_tree_directory_selected(self, event: DirectoryTree.DirectorySelected) -> None:
         event.stop()
         self.query_one("#data-path", Input).value = str(event.path)
+        if "images" in self.cls.kinds and image_folder(event.path):
+            self.open(event.path)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
