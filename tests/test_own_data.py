@@ -44,6 +44,11 @@ def test_points_are_scaled_and_the_summary_says_how(tmp_path):
     assert "classes: 2 named, numbered in sorted order: inside=0, outside=1" in sim.data_notes
 
 
+def test_a_network_that_learns_no_classes_says_what_the_labels_are_for(tmp_path):
+    notes = dlsim.make("gan", data=str(files.points_csv(tmp_path))).data_notes
+    assert "inside=0, outside=1 (used to colour the pictures only: this network does not learn classes)" in notes[1]
+
+
 def test_data_already_in_range_is_used_as_written(tmp_path):
     X = np.array([[0.1, 0.2], [0.3, -0.4], [0.5, 0.6], [-0.7, 0.8], [0.9, 0.0]])
     sim = dlsim.make("mlp", data=(X, np.array([0, 1, 0, 1, 1])), test=0)

@@ -85,6 +85,8 @@ BAD = [  # (network, file name, how to write it, what the one line must say)
      "these options tells 2 apart"),
     ("mlp", "semicolons.csv", csv("x1;x2;label\n1;2;0\n"), "semicolons.csv line 1: the columns are separated by "
      "semicolons; expected commas"),
+    ("perceptron", "one.csv", csv(HEAD + "1,2,0\n3,4,0\n5,6,0\n7,8,0\n"), "one.csv: every sample has the one class 0; "
+     "expected at least 2"),
     ("mlp", "plain.npy", npy(X6), "plain.npy: no labels; this network classifies"),
     ("mlp", "nox.npz", npz(inputs=X6), "nox.npz: no array named X (it holds inputs)"),
     ("mlp", "objects.npz", npz(X=np.array([[1, "a"], [2, None]], dtype=object)), "objects.npz: holds Python objects"),

@@ -36,6 +36,9 @@ def check_fits(model, data: own_data.OwnData) -> None:
     """UserError where the network as configured tells fewer classes apart than the data has."""
     if data.kind is SEQUENCES or not data.labelled or not classifies(type(model)):
         return
+    if data.classes < 2:
+        raise UserError(f"{data.name}: every sample has the one class {data.class_names[0]}; expected at least 2 "
+                        f"classes for {model.name} to tell apart")
     try:
         outputs = model.probabilities(model.data.X[:1]).shape[1]
     except UserError:   # no probabilities: a threshold decides, between two classes

@@ -206,6 +206,8 @@ class Reading:
         y, classes, names, note = self._labels(labels, path, expected) if labels else \
             (np.zeros(len(X), np.int64), 1, ("0",), None)
         scaled, how = (scaling.points if kind is POINTS else scaling.vectors)(X, columns) if self.scale else (X, None)
+        if note and not self.labels_needed:   # a GAN, a SOM: the classes only colour the pictures
+            note += " (used to colour the pictures only: this network does not learn classes)"
         notes = (said,) + tuple(n for n in (note, how or ("inputs used as written" if self.scale else
                                                           "inputs not scaled (scale=False)")) if n)
         return OwnData(path.name if path else "arrays", kind, scaled, y, classes, ident, notes, names,

@@ -1,7 +1,7 @@
 """What loading a learner's data gives: every sample as read (and scaled, said in `notes`), its
 identity, and the seeded train/test split a simulation asks for (`dataset`), as a Dataset the
 networks take like any generated set, with the extra fields own data has."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,11 +39,6 @@ class OwnData:
     next_value: bool = False     # unlabelled sequences: predict each next value (X = v[:-1], Y = v[1:])
     text: str = ""
     vocabulary: str = ""
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def samples(self) -> int:
-        return len(self.text) if self.kind is TEXT else len(self.X)
 
     def split(self, seed: int, test: bool) -> tuple:
         """(train rows, test rows, the line saying so): the file's own test set, or TEST_SHARE held
