@@ -135,6 +135,16 @@ def test_too_large_for_the_memory_budget(tmp_path, capsys, monkeypatch):
     assert err.startswith("dlsim: error: points.csv") and "too large" in err and err.count("\n") == 1
 
 
+def test_arrays_too_large_are_refused_from_their_headers(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DLSIM_MEMORY_BUDGET", "100K")
+    np.savez_compressed(tmp_path / "zeros.npz", X=np.zeros((100_000, 2)), y=np.zeros(100_000, np.int64))
+    np.save(tmp_path / "zeros.npy", np.zeros((100_000, 2)))
+    for name, net, needed in (("zeros.npz", "mlp", "9.6 MB"), ("zeros.npy", "gan", "6.4 MB")):   # 4 copies
+        assert main(["run", net, "--data", str(tmp_path / name), "--headless"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"dlsim: error: {name}: too large: about {needed} of memory needed"), err
+
+
 def test_data_and_dataset_together_are_refused(tmp_path, capsys):
     assert main(["run", "mlp", "--data", str(files.points_csv(tmp_path)), "--dataset", "xor", "--headless"]) == 2
     assert "both given; give one" in capsys.readouterr().err

@@ -7,15 +7,39 @@ from pathlib import Path
 
 import numpy as np
 
-from dlsim.protocol.own_data.problem import refuse
+from dlsim.protocol.own_data.problem import refuse, within
 
 KEYS = ("X", "y", "X_test", "y_test")
+COPIES = 4   # the arrays as read, as float64, scaled and split
 
 
-def read(path: Path) -> dict[str, np.ndarray]:
-    """The arrays of an .npy or .npz file by name (X, y, X_test, y_test)."""
+def _elements(path: Path) -> int:
+    """How many numbers the file's arrays hold, from their headers alone (0 where unreadable: the
+    loading that follows says why)."""
+    def count(f) -> int:
+        major, _ = np.lib.format.read_magic(f)
+        header = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
+        return int(np.prod(header(f)[0]))
+    try:
+        if path.suffix == ".npy":
+            with open(path, "rb") as f:
+                return count(f)
+        with zipfile.ZipFile(path) as archive:
+            total = 0
+            for name in archive.namelist():
+                with archive.open(name) as f:
+                    total += count(f)
+            return total
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError):
+        return 0
+
+
+def read(path: Path, budget: int | None = None) -> dict[str, np.ndarray]:
+    """The arrays of an .npy or .npz file by name (X, y, X_test, y_test); refused before any is
+    loaded when their headers say they would not fit in `budget` bytes (as float64, copied)."""
     if path.stat().st_size == 0:
         raise refuse(path, "", f"the file is empty; expected arrays saved by NumPy ({_how(path)})")
+    within(budget, _elements(path) * 8 * COPIES, path, "")
     if path.suffix == ".npy":
         return {"X": _npy(path)}
     try:

@@ -64,7 +64,7 @@ class Reading:
             if suffix == ".csv":
                 return self.csv(path)
             if suffix in (".npy", ".npz"):
-                return self.arrays(arrays.read(path), path, identity.of_file(path))
+                return self.arrays(arrays.read(path, self.budget), path, identity.of_file(path))
             if suffix == ".txt":
                 return self.text(path)
         except PermissionError:
