@@ -91,6 +91,19 @@ def test_identity_is_the_path_and_the_sha256_of_the_bytes(tmp_path):
     assert arrays.path is None and len(arrays.sha256) == 64
 
 
+def test_a_saved_session_records_the_file_and_continues_bit_for_bit(tmp_path):
+    from dlsim.sim import session_file, session_save
+    path = files.points_csv(tmp_path)
+    sim = dlsim.make("mlp", data=str(path), batch=8)
+    sim.train(epochs=2)
+    assert {k: sim.data_identity[k] for k in ("file", "path", "sha256")} == {
+        "file": "points.csv", "path": str(path.resolve()), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    session_save.save(sim, str(tmp_path / "s.dlsim"))
+    assert session_save.describe(sim)[0]["dataset"]["sha256"] == sim.own_data.identity.sha256
+    again = session_file.load(str(tmp_path / "s.dlsim"))
+    assert sim.train(epochs=2)["loss"] == again.train(epochs=2)["loss"]
+
+
 def test_arrays_in_python_and_string_class_names(tmp_path):
     X = np.random.default_rng(0).normal(size=(30, 4))
     y = np.array(["setosa", "virginica", "versicolor"] * 10)

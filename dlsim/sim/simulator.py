@@ -142,8 +142,12 @@ class Simulator:
 
     @property
     def data_identity(self) -> dict:
-        """What the data is made from: its set's name, its kind's options, the seed (dataset_identity)."""
-        return dataset_identity(self.cls, self.config)
+        """What the data is made from: its set's name, its kind's options, the seed (dataset_identity);
+        for the learner's own data also its file's name, absolute path, SHA-256 and size in bytes."""
+        identity = dataset_identity(self.cls, self.config)
+        if self.own_data is not None:
+            identity.update(file=self.own_data.name, **self.own_data.identity.as_dict())
+        return identity
 
     # Listener lists (append to add one, remove to stop): they live on the stepper, which calls
     # them directly: no closure over the Simulator, so no reference cycle keeps a discarded
