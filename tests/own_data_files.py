@@ -64,6 +64,23 @@ def png_folder(folder: Path, name="bars", colour=False) -> Path:
     return folder / name
 
 
+def points_npz(folder: Path, name="points.npz") -> Path:
+    X = RNG.normal(0, 1, (40, 2))
+    np.savez(folder / name, X=X, y=(X[:, 0] * X[:, 1] > 0).astype(np.int64))
+    return folder / name
+
+
+def vectors_npy(folder: Path, name="flowers.npy") -> Path:
+    np.save(folder / name, RNG.uniform(0, 8, (40, 4)))
+    return folder / name
+
+
+def sequences_npz(folder: Path, name="pairs.npz") -> Path:
+    X = RNG.normal(0, 1, (24, 6, 2))   # (N, T, F): two features a step
+    np.savez(folder / name, X=X, y=(X[:, 0, 0] > 0).astype(np.int64))
+    return folder / name
+
+
 def text_file(folder: Path, name="rhyme.txt") -> Path:
     return write(folder / name, "twinkle twinkle little star\nhow I wonder what you are\n" * 4)
 

@@ -18,6 +18,8 @@ CASES = [   # (network, the file it trains on)
     ("som", files.vectors_csv), ("som", files.points_csv), ("cnn", files.images_npz), ("cnn", files.png_folder),
     ("rnn", files.waves_csv), ("lstm", files.waves_csv), ("rnn", files.labelled_sequences_csv),
     ("lstm", files.labelled_sequences_csv), ("rnn", files.text_file), ("lstm", files.text_file),
+    ("mlp", files.points_npz), ("perceptron", files.points_npz), ("som", files.vectors_npy), ("gan", files.points_npz),
+    ("rnn", files.sequences_npz), ("lstm", files.sequences_npz),
 ]
 SMALL = {"rnn": {"hidden": 4, "samples": 16, "test": 4, "length": 8}, "lstm": {"hidden": 4, "samples": 16, "test": 4,
                                                                               "length": 8},
