@@ -244,6 +244,7 @@ def report(s: dict, wall: float, sim: Simulator) -> str:
                for m in sim.model.metrics if s.get(m.key) is not None]
     if figures:
         lines.append("  " + ", ".join(figures))
+    lines += [f"  data: {note}" for note in sim.data_notes]   # own data: what was read, scaled and split
     if s["diverged"]:
         lines.append(f"  diverged: {s['divergence']} (try a smaller learning rate)")
     elif sim.model.outcome():

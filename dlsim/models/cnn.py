@@ -145,7 +145,7 @@ class CNN(CNNInspect, FlatParameters, MiniBatched):
         self.dm = np.zeros(self.o[-1])          # their δs, at the same places
         self.win = np.zeros(self.o[-1], np.int64)   # each pooled cell's winner, at the pooled maps' places
         self.current = -1       # the training image whose maps fm holds (-1: none stepped yet)
-        self.class_names = CLASS_NAMES[config["dataset"]]
+        self.class_names = getattr(data, "class_names", ()) or CLASS_NAMES[config["dataset"]]   # own data: its own
         self.batch_index = 0    # batches done in this epoch
         self.sample = 0         # samples done in this batch
         self.batch_loss = 0.0   # running loss of the current batch

@@ -52,7 +52,7 @@ class Recurrent(SequencePictures, SequenceTargets, FlatParameters, MiniBatched):
         super().__init__(config, data)
         # the scalar kernels stepping calls one at a time (compiled, or by Python on numpy)
         self.rc, self.optimizer_ops = self.kernels.scalar(rc), self.kernels.scalar(optimizers)
-        self.task = recurrent_data.make(self.config)
+        self.task = recurrent_data.make(self.config, data)   # data: read only when it is the learner's own
         self.data = self.task.dataset()
         T, n = self.task.length, self.task.X.shape[0]
         if config["truncate"] > T:
