@@ -4,6 +4,7 @@ is seeded and explicit, and the data has an identity a saved session can store."
 import hashlib
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ import dlsim
 from dlsim.errors import UserError
 from dlsim.protocol.own_data import png
 from tests import own_data_files as files
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "data"
 
 CASES = [   # (network, the file it trains on)
     ("perceptron", files.points_csv), ("mlp", files.points_csv), ("gan", files.points_csv),
@@ -196,3 +199,39 @@ def test_a_spreadsheet_export_loads_bom_crlf_quotes_and_blank_lines(tmp_path):
     sim = dlsim.make("mlp", data=str(tmp_path / "export.csv"))
     assert sim.data_notes[0] == "read export.csv: 20 rows of 2 numbers (columns x1,x2), labels in column Class"
     assert sim.data.classes == 2 and sim.data.class_names == ("a", "b")
+
+
+def test_a_session_on_own_sequences_or_images_opens_whole_and_says_when_its_file_changed(tmp_path):
+    """Arrays alone hold neither a sequence task's targets nor the class names: an unchanged file is
+    read again; a sequence session whose file changed is refused in one line."""
+    import shutil
+    from dlsim.sim import session_file
+    from dlsim.sim.session_file import SessionFileError
+    tides = tmp_path / "tides.csv"
+    shutil.copy(ASSETS / "tides.csv", tides)
+    sim = dlsim.make("rnn", data=str(tides), hidden=4)
+    sim.train(epochs=2)
+    sim.save(str(tmp_path / "r.dlsim"))
+    again = session_file.load(str(tmp_path / "r.dlsim"))
+    assert again.own_data.name == "tides.csv" and again.cursor == sim.cursor
+    assert sim.train(epochs=2)["loss"] == again.train(epochs=2)["loss"]
+    strokes = dlsim.make("cnn", data=str(ASSETS / "strokes"), batch=4)
+    strokes.train(epochs=1)
+    strokes.save(str(tmp_path / "c.dlsim"))
+    assert session_file.load(str(tmp_path / "c.dlsim")).data.class_names == strokes.data.class_names
+    tides.write_text(tides.read_text().replace("4.19", "4.20", 1))
+    with pytest.raises(SessionFileError, match="has changed since the session was saved") as refused:
+        session_file.load(str(tmp_path / "r.dlsim"))
+    assert "\n" not in str(refused.value)
+
+
+def test_a_trace_header_names_the_own_data_file(tmp_path):
+    import json
+    path = files.points_csv(tmp_path)
+    trace = tmp_path / "t.jsonl"
+    done = subprocess.run([sys.executable, "-m", "dlsim", "run", "mlp", "--headless", "--epochs", "1",
+                           "--data", str(path), "--trace", str(trace)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    header = json.loads(trace.read_text().splitlines()[0])
+    assert header["data"] == {"file": "points.csv", "path": str(path.resolve()),
+                              "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "bytes": path.stat().st_size}

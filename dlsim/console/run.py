@@ -75,7 +75,7 @@ def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect,
         with feedback(compiling_message()):   # in a helper thread: Ctrl+C is heard while Numba works
             stop.waiting(lambda: sim.model.warm_up(warm))
         if writer:
-            writer.header(sim.name, sim.config, sim.model.epoch_word)
+            writer.header(sim.name, sim.config, sim.model.epoch_word, own_data_identity(sim))
             writer.flush()   # the first line is there as soon as training starts
         started = training = time.perf_counter()
         progress = Progress(sim, epochs, steps, writer)
@@ -123,7 +123,7 @@ def interrupted(sim: Simulator, writer: TraceWriter | None, trace: str | None, t
     if writer:
         try:
             if writer.bytes == 0:   # stopped before the header: the trace still says what ran
-                writer.header(sim.name, sim.config, m.epoch_word)
+                writer.header(sim.name, sim.config, m.epoch_word, own_data_identity(sim))
             writer.interrupted(m.epoch, m.steps)
             writer.close()
             kept = f"; trace: {count(writer.count)} events written to {trace}, then a line saying so"
@@ -250,3 +250,10 @@ def report(s: dict, wall: float, sim: Simulator) -> str:
     elif sim.model.outcome():
         lines.append(f"  {sim.model.outcome()}")
     return "\n".join(lines)
+
+
+def own_data_identity(sim) -> dict | None:
+    """The trace header's record of the learner's own data file (None for a built-in set)."""
+    if sim.own_data is None:
+        return None
+    return {k: v for k, v in sim.data_identity.items() if k in ("file", "path", "sha256", "bytes")}

@@ -467,13 +467,17 @@ class Simulator:
             if loss is not None:
                 self.watchdog.know_start(loss, [])
 
+    @property
+    def dataset_name(self) -> str:
+        """What the data is called: the built-in set's name, or the learner's own file's."""
+        return self.config["dataset"] if self.own_data is None else self.own_data.name
+
     def summary(self) -> dict[str, Any]:
         # inside an epoch, the last epoch's figures are out of date: measure the model as it is
         within = not self.at_epoch_boundary() or not self.model.history
         last = self.model.evaluate() if within else self.model.history[-1]
         divergence = self.divergence()
-        dataset = self.config["dataset"] if self.own_data is None else self.own_data.name
-        return {"model": self.name, "dataset": dataset, "epochs": self.model.epoch,
+        return {"model": self.name, "dataset": self.dataset_name, "epochs": self.model.epoch,
                 "steps": self.model.steps, "converged": self.model.converged(),
                 "diverged": divergence is not None, "divergence": divergence,
                 **{k: v for k, v in last.items() if k != "epoch"}}

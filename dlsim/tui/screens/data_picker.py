@@ -120,8 +120,7 @@ def use_own_data(simview, data) -> None:
             simview._report(str(error))
             return
         simview.ui.selected, simview.ui.layer = None, None
-        said = [n for n in simview.session.sim.data_notes if not n.startswith("read ")]
-        simview.ui.notice = f"data: {data.name} · " + " · ".join(said)
+        simview.ui.notice = simview.session.data_notice()
         simview.redraw()
         simview.post_message(simview.Stepped(None))
     simview._when_free(go)
