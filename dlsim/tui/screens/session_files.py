@@ -100,5 +100,7 @@ def show_config(screen) -> None:
         return None
     screen.app.push_screen(PromptScreen(
         "Configuration string", now, apply,
-        help="Rebuilds this network from scratch: dlsim run STRING, or a dlsim serve link. Copied to "
-        "the clipboard (where the terminal allows); edit it and Enter to open that configuration."))
+        help="Rebuilds this network from scratch: dlsim run STRING, or a dlsim serve link (?config=STRING). "
+        "Copied to the clipboard (where the terminal allows); edit it and Enter to open that configuration."
+        + (f" The data is your own file, which the string does not hold: add --data {sim.own_data.name}."
+           if sim.own_data is not None else "")))
