@@ -81,12 +81,17 @@ def raise_if_requested() -> None:
         raise KeyboardInterrupt
 
 
+GRACE = 0.5   # seconds a stopped helper thread gets to reach a boundary before it is abandoned
+
+
 def waiting(work: Callable[[], T], poll: float = 0.05) -> T:
     """`work()` in a helper thread while the main thread waits, so that a signal is handled at once
-    even while work holds no Python bytecode to interrupt (Numba compiling or loading kernels).
-    On KeyboardInterrupt the helper thread is left running: `busy()` says so, and the process must
-    end with os._exit once it has written what it must (a daemon thread inside a compiler is not
-    safe to finalise under)."""
+    even while work holds no Python bytecode to interrupt (Numba compiling or loading kernels, a
+    long compiled call: the kernels release the GIL). On KeyboardInterrupt the stop flag is set and
+    the helper gets GRACE seconds to stop at a boundary, whole (a training run raises
+    KeyboardInterrupt there); one that does not is left running: `busy()` says so, and the process
+    must end with os._exit once it has written what it must (a daemon thread inside a compiler or a
+    kernel is not safe to finalise under)."""
     result: dict = {}
 
     def run():
@@ -95,11 +100,21 @@ def waiting(work: Callable[[], T], poll: float = 0.05) -> T:
         except BaseException as error:   # handed to the waiting thread
             result["error"] = error
 
-    thread = threading.Thread(target=run, name="dlsim-kernels", daemon=True)
+    thread = threading.Thread(target=run, name="dlsim-work", daemon=True)
     _helpers.append(thread)
     thread.start()
-    while thread.is_alive():
-        thread.join(poll)
+    try:
+        while thread.is_alive():
+            thread.join(poll)
+    except KeyboardInterrupt:
+        chunked.requested.set()   # the helper's run stops at its next boundary…
+        try:
+            thread.join(GRACE)    # …if that comes soon
+        except KeyboardInterrupt:
+            pass                  # a second Ctrl+C: stop waiting for it
+        if not thread.is_alive():
+            _helpers.remove(thread)
+        raise
     _helpers.remove(thread)
     if "error" in result:
         raise result["error"]
