@@ -229,7 +229,10 @@ def _train_streamed(sim: Simulator, epochs: int | None, steps: int | None, detai
         if chunked.requested.is_set():
             raise KeyboardInterrupt
     sim.on_event.append(seen)
-    summary = sim.train(epochs=epochs, steps=steps, detail=detail if writer else None)
+    # told of every batch, written or not, so that a stop does not wait for the end of an epoch
+    # (with --steps the detail also says what a step counts: left as asked)
+    listen = min(detail, Level.BATCH) if steps is None else detail
+    summary = sim.train(epochs=epochs, steps=steps, detail=listen if writer else None)
     done, total = sim.model.epoch_progress()
     if steps is not None and done == total:   # the last step finished an epoch: close it too
         summary = sim.train(until=lambda event: event.closes >= Level.EPOCH,

@@ -93,37 +93,39 @@ def waiting(work: Callable[[], T], poll: float = 0.05) -> T:
     must end with os._exit once it has written what it must (a daemon thread inside a compiler or a
     kernel is not safe to finalise under)."""
     result: dict = {}
+    done = threading.Event()   # not Thread.join: a join cut short by Ctrl+C marks a live thread stopped
 
     def run():
         try:
             result["value"] = work()
         except BaseException as error:   # handed to the waiting thread
             result["error"] = error
+        finally:
+            done.set()
 
-    thread = threading.Thread(target=run, name="dlsim-work", daemon=True)
-    _helpers.append(thread)
-    thread.start()
+    _helpers.append(done)
+    threading.Thread(target=run, name="dlsim-work", daemon=True).start()
     try:
-        while thread.is_alive():
-            thread.join(poll)
+        while not done.wait(poll):
+            pass
     except KeyboardInterrupt:
         chunked.requested.set()   # the helper's run stops at its next boundary…
         try:
-            thread.join(GRACE)    # …if that comes soon
+            done.wait(GRACE)      # …if that comes soon
         except KeyboardInterrupt:
             pass                  # a second Ctrl+C: stop waiting for it
-        if not thread.is_alive():
-            _helpers.remove(thread)
+        if done.is_set():
+            _helpers.remove(done)
         raise
-    _helpers.remove(thread)
+    _helpers.remove(done)
     if "error" in result:
         raise result["error"]
     return result["value"]
 
 
-_helpers: list[threading.Thread] = []
+_helpers: list[threading.Event] = []   # set once the helper's work has ended
 
 
 def busy() -> bool:
     """Whether a `waiting` helper thread is still running (it was interrupted)."""
-    return any(t.is_alive() for t in _helpers)
+    return any(not done.is_set() for done in _helpers)
