@@ -164,6 +164,7 @@ def interrupted(sim: Simulator, writer: TraceWriter | None, trace: str | None, t
         os._exit(130)
     if locked:
         whole.lock.release()
+    chunked.requested.clear()   # this stop is spent: a later run in this process is not stopped by it
     return 130
 
 
