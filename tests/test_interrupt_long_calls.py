@@ -40,3 +40,14 @@ def test_ctrl_c_inside_one_long_compiled_call_ends_the_run(case, tmp_path):
     assert [line["type"] for line in lines] == ["header", "interrupted"]
     assert lines[-1]["epochs"] == 0     # where it last stood whole: nothing finished
     assert out == ""
+
+
+def test_a_run_abandoned_inside_a_call_saves_no_half_updated_session(tmp_path):
+    """--save keeps where a stopped run stood; one abandoned inside a compiled call is still
+    changing its weights: it says so, and writes no file."""
+    trace, saved = tmp_path / "t.jsonl", tmp_path / "s.dlsim"
+    given = [arg for option in LONG_CALLS["mlp-batch"][1].split() for arg in ("--set", option)]
+    proc = start(["run", "mlp", *given, "--headless", "--trace", str(trace), "--save", str(saved)])
+    wait_for(proc, lambda: trace.exists() and trace.read_bytes().endswith(b"\n"))
+    out, err = stopped(proc, signal.SIGINT)
+    assert "session not saved: it stopped inside a compiled call" in err and not saved.exists()
