@@ -67,7 +67,8 @@ class Runner:
         """Ask the worker to stop at its next boundary; returns what the status line should say
         meanwhile where that takes a while (None: it stops within a frame or two)."""
         self.stop_requested.set()
-        chunked.requested.set()   # an epoch long enough to run by batches stops at the next batch
+        if not self.finished.is_set():   # (after the loop, the flag would stop the next run's first chunk)
+            chunked.requested.set()   # an epoch long enough to run by batches stops at the next batch
         started = self.chunk_started
         if started is None or time.perf_counter() - started < self.LONG_S:
             return None

@@ -33,3 +33,4 @@ async def test_a_pause_inside_a_long_batch_says_it_stops_after_it(monkeypatch):
         assert said == "stopping after this batch…"
         assert await until(pilot, lambda: sim.runner is None, timeout=30)
         assert runner.stop() is None           # no chunk running: nothing to wait for
+        assert not chunked.requested.is_set()  # nor a stop left for the next run
