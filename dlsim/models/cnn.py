@@ -255,13 +255,27 @@ class CNN(CNNInspect, FlatParameters, MiniBatched):
         for split, X, y in (("train", self.X, d.y), ("test", d.X_test, d.y_test)):
             if len(y):
                 P = np.zeros((len(y), int(self.sizes[-1])))
-                loss = self.kernels.cnn.evaluate(self.theta, *self._arch(), np.ascontiguousarray(X, np.float64),
-                                                 self.targets(y), P)
+                loss = self._loss_by_rows(np.ascontiguousarray(X, np.float64), self.targets(y), P)
                 result[f"{split}_loss"] = float(loss)
                 result[f"{split}_acc"] = float(np.mean(self._classes(P) == y))
             else:
                 result[f"{split}_loss"] = result[f"{split}_acc"] = None
         return result
+
+    def _loss_by_rows(self, X, Y, P) -> float:
+        """The kernels' evaluate (P filled, the mean loss returned) a slice of images at a time, a
+        stop looked at between two (models/chunked), the running total carried from slice to slice:
+        the same additions in the same order as one call. A backend without evaluate_rows (the GPU's,
+        the NumPy references) makes its one call."""
+        by_rows = getattr(self.kernels.cnn, "evaluate_rows", None)
+        if by_rows is None:
+            return self.kernels.cnn.evaluate(self.theta, *self._arch(), X, Y, P)
+        arch, scale, total = self._arch(), 1.0 / max(len(X), 1), [0.0]
+
+        def rows(lo, hi):
+            total[0] = by_rows(self.theta, *arch, X[lo:hi], Y[lo:hi], P[lo:hi], scale, total[0])
+        chunked.by_rows(self, len(X), rows)
+        return total[0]
 
     # --- the event stream ----------------------------------------------------------------------------
     def _sample_events(self, s, batch):

@@ -145,7 +145,8 @@ class Recurrent(SequencePictures, SequenceTargets, FlatParameters, MiniBatched):
         result = {}
         for split, X, Y in (("train", self.X, self.Y), ("test", self.task.X_test, self.task.Y_test)):
             if len(X):
-                logits = self.outputs(X)
+                # each sequence on its own: by slices, a stop looked at between two (models/chunked)
+                logits = chunked.stacked(self, self.check_inputs(X), lambda x: self.net.outputs(self.theta, self.cfg, x))
                 result[f"{split}_loss"], result[f"{split}_acc"] = self.mean_loss(logits, Y), self.accuracy(logits, Y)
             else:
                 result[f"{split}_loss"] = result[f"{split}_acc"] = None
