@@ -43,6 +43,11 @@ class Recurrent(SequencePictures, SequenceTargets, FlatParameters, MiniBatched):
                                  "batch_index", "sample", "batch_loss", "epoch_loss", "epoch_norm", "seq")
     warm_up_size = {"length": 6, "samples": 4, "test": 2, "batch": 2}
 
+    def scratch_config(self):
+        """A recurrent network makes its task from its options (the data handed to a copy is not
+        used): the warm-up's copy is made small through them, not a full-size one trained an epoch."""
+        return {**self.config, **self.warm_up_size}
+
     @property
     def gates(self) -> int:
         """Rows per unit in W_x, W_h, b: 1 (RNN) or 4 (LSTM: f, i, g, o)."""
