@@ -260,7 +260,9 @@ class Simulator:
         name = current_name(self.name, self.cls.options, name)   # a former name (steps) is its option's
         new = resolve(self.name, self.cls.options, {**self.config, name: value})
         option = next(o for o in self.cls.options if o.name == name)
-        if option.live:
+        if option.live:   # a live change can lengthen an epoch too (a GAN's k): the budget holds
+            check_time(f"{self.name} with {name}={clip(str(value))}", self.cls.estimate(new, self.model.data, HISTORY_BUDGET),
+                       self.cls.epoch_word, self.force)
             self.config = new
             self.stepper.edit(SetOption(name, new[name]))
             return False
