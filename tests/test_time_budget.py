@@ -64,6 +64,20 @@ def test_a_change_over_the_budget_is_refused_and_leaves_the_simulation_as_it_was
     assert sim.epoch == 2 and sim.config["samples"] == 1000
 
 
+def test_a_live_change_over_the_budget_is_refused_too(monkeypatch):
+    """A live option (the GAN's k) changes no sizes but lengthens every iteration: the API refuses it
+    as it refuses a rebuild, and the simulation goes on as it was."""
+    sim = dlsim.make("gan", batch=256)
+    sim.train(epochs=2)
+    one = type(sim.model).estimate({**sim.config, "k": 1}, sim.model.data, 0).epoch_seconds
+    monkeypatch.setenv("DLSIM_TIME_BUDGET", repr(one * 20))
+    with pytest.raises(TooLong, match="one iteration of gan with k=100"):
+        sim.set("k", 100)
+    assert sim.config["k"] == 1 and sim.epoch == 2
+    sim.set("k", 2)   # within the budget
+    assert sim.config["k"] == 2
+
+
 def test_a_forced_simulation_stays_forced_when_rebuilt(monkeypatch):
     sim = dlsim.make("mlp", force=True)
     monkeypatch.setenv("DLSIM_TIME_BUDGET", "0.0000000001")

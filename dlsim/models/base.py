@@ -228,13 +228,16 @@ class Model:
             return   # the fused path runs the NumPy references: nothing to compile
         d = self.data
         tiny = dataclasses.replace(d, X=d.X[:2], y=d.y[:2], X_test=d.X_test[:2], y_test=d.y_test[:2])
-        config = {**self.config, **({"batch": 0} if "batch" in self.config else {})}  # fits 2 samples
-        scratch = type(self)(config, tiny)
+        scratch = type(self)(self.scratch_config(), tiny)
         scratch.train_fused(1)
         if detail <= Level.BATCH:
             events = scratch.events(detail)
             while next(events).closes < Level.BATCH:
                 pass
+
+    def scratch_config(self) -> dict[str, Any]:
+        """The options of warm_up's scratch copy: these, with a batch that fits its two samples."""
+        return {**self.config, **({"batch": 0} if "batch" in self.config else {})}
 
     # what the app's warm-up runs (dlsim.sim.warmup): every variant whose compiled code differs, at a
     # size that compiles the same code in little time
