@@ -82,6 +82,9 @@ class RBF(RBFInspect, FlatParameters, MiniBatched):
             raise UserError(f"option 'batch': {c['batch']} is larger than the {n} training samples; "
                             f"use 1..{n}, or 0 for the full set")
         self.regression = rbf_data.regression(data)
+        if not self.regression and data.classes > 2:
+            raise UserError(f"the RBF network's one linear output separates two classes; {data.name} has "
+                            f"{data.classes} (use data with two)")
         self.T, self.T_test = rbf_data.targets(data, c["noise"], c["seed"])
         self.delta_batch = c["batch"] or n
         self.config["shuffle"] = self.delta_batch < n
