@@ -3,6 +3,7 @@ over it; a 2-D set with the decision surface and the centres; one without colour
 learner reads in them, glyph by glyph."""
 import pytest
 
+from dlsim.protocol.numbers import num
 from dlsim.sim import warmup
 from dlsim.tui.widgets.rbf import fit_plot
 from dlsim.tui.widgets.rbf.fit_plot import FitPlot
@@ -56,7 +57,7 @@ async def test_the_sine_shows_each_centre_the_data_and_the_sample_in_hand():
         assert 1 < shown[-1].count(fit_plot.CENTRE) <= model.K   # on the bottom row (two may share a cell)
         assert sum(line.count(fit_plot.SAMPLE) for line in shown) == 1
         sample = sim.inspect()["sample"]
-        assert f"sample {sample}: x = {model.X[sample, 0]:.2f}" in picture.border_subtitle
+        assert f"sample #{sample}: x = {num(model.X[sample, 0])}" in picture.border_subtitle
 
 
 async def test_the_decision_surface_marks_every_centre():

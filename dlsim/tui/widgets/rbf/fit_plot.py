@@ -9,6 +9,7 @@ surface of DecisionPlot with each centre as ◆ over it. The glyphs carry the me
 import numpy as np
 from rich.style import Style
 
+from dlsim.protocol.numbers import num, row
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.data.decision import DecisionPlot, to_pixels
@@ -78,11 +79,11 @@ class FitPlot(DecisionPlot):
         if compact:
             out.append([(" ", None)] * width)
         sample = extras.get("sample")
-        notes = [f"ŷ from {lo:.2f} to {hi:.2f}"]
+        notes = [f"ŷ from {num(lo)} to {num(hi)}"]
         if sample is not None and 0 <= sample < len(X):
             r = int(np.clip(py(T[sample]) // 4, 0, rows - 1))
             c = int(np.clip(px(X[sample]) // 2, 0, width - 1))
             out[r][c] = (SAMPLE, Style(bold=True, reverse=not mono) if not mono else st.plain(bold=True))
-            notes.append(f"sample {sample}: x = {X[sample]:.2f}, t = {T[sample]:.2f}")
+            notes.append(f"sample {row(sample)}: x = {num(X[sample])}, t = {num(T[sample])}")
         self._legend(out, notes, width, height)
         return out
