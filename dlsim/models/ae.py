@@ -26,7 +26,9 @@ from dlsim.models.ae_inspect import AEInspect
 from dlsim.models.ae_steps import sample_events, update_events
 from dlsim.models.batched import MiniBatched
 from dlsim.models.flat_parameters import FlatParameters
+from dlsim.models.per_weights import kept
 
+CODE_PAIRS = 10**7   # test × training codes compared for code_acc, at most
 POINT_SETS = ("xor", "circle", "moons", "spiral", "gaussian")
 
 
@@ -211,7 +213,21 @@ class AE(AEInspect, FlatParameters, MiniBatched):
         return loss, self._named(grad)
 
     def predict(self, X):
-        raise UserError("ae predicts no classes: it rebuilds its input (use reconstruct, encode or decode)")
+        """The class a code carries: that of the training input whose code is nearest to each row's
+        (ties to the lower row). Labels never train an autoencoder; this reads what its code kept."""
+        return self._nearest_class(self.encode(X))
+
+    def _nearest_class(self, codes):
+        train = kept(self, "_train_codes_kept", self.kernels.name, lambda: self.encode(self.X))
+        d = ((codes[:, None, :] - train[None, :, :]) ** 2).sum(axis=2)   # (M, N)
+        return self.data.y[d.argmin(axis=1)]
+
+    def code_accuracy(self, X, y):
+        """The share of rows of X whose code's nearest training code is of their class y (None for
+        sets too large to compare every pair)."""
+        if len(X) == 0 or len(X) * len(self.X) > CODE_PAIRS:
+            return None
+        return float(np.mean(self._nearest_class(self.encode(X)) == y))
 
     def _loss_of(self, X, kernels):
         """The mean reconstruction loss of the clean inputs X."""
@@ -225,6 +241,7 @@ class AE(AEInspect, FlatParameters, MiniBatched):
         test = self.data.X_test.reshape(len(self.data.X_test), -1)
         for split, X in (("train", self.X), ("test", np.ascontiguousarray(test, np.float64))):
             result[f"{split}_loss"] = self._loss_of(X, self.kernels) if len(X) else None
+        result["code_acc"] = self.code_accuracy(self.data.X_test, self.data.y_test)
         return result
 
     # --- the event stream ---------------------------------------------------------------------------
