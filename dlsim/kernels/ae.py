@@ -14,11 +14,13 @@ import numpy as np
 
 from dlsim.kernels.jit import inline, kernel
 from dlsim.kernels.mlp import _backward_blocks, _block, _forward_blocks, _workspace, param_offsets, unit_offsets
-from dlsim.kernels.mlp import backward, forward, mean_loss  # noqa: F401 (the backend's ae.backward, …)
+from dlsim.kernels.mlp import backward, forward, mean_loss
 from dlsim.kernels.optimizers import update_all
 from dlsim.kernels.seeded import STATE_WORDS, next_double, seed
 
 SALT = 23   # the corruption's stream, apart from the orders' (17)
+
+SHARED = (backward, forward, mean_loss)   # the MLP's, as this backend's ae.backward, ae.forward, ae.mean_loss
 
 
 @kernel

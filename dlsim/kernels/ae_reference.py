@@ -4,10 +4,12 @@ backend runs the autoencoder on these (same names and signatures as dlsim.kernel
 the compiled kernels with them."""
 import numpy as np
 
-from dlsim.kernels.mlp_reference import backward, forward, gradients, mean_loss, unpack  # noqa: F401 (the backend's)
+from dlsim.kernels.mlp_reference import backward, forward, gradients, mean_loss, unpack
 from dlsim.kernels.reference import update_all
 
 SALT = 23
+
+SHARED = (backward, forward, mean_loss)   # the MLP's, as this backend's ae.backward, ae.forward, ae.mean_loss
 
 
 def uniforms(seed_, key, salt, u):
