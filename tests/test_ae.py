@@ -165,8 +165,8 @@ def test_it_learns_to_rebuild_the_digits():
     sim.train(epochs=15)
     after = sim.history[-1]["test_loss"]
     assert after < 0.6 * before
-    assert sim.history[-1]["code_acc"] > 0.3   # ten classes: chance is 0.1
-    assert np.mean(sim.predict(sim.data.X_test) == sim.data.y_test) == sim.history[-1]["code_acc"]
+    assert sim.history[-1]["test_code_acc"] > 0.3   # ten classes: chance is 0.1
+    assert np.mean(sim.predict(sim.data.X_test) == sim.data.y_test) == sim.history[-1]["test_code_acc"]
     assert sim.model.encode(sim.data.X_test).shape == (100, 2)
     assert sim.model.reconstruct(sim.data.X_test[:3]).shape == (3, 64)
     assert sim.model.decode(np.zeros((5, 2))).shape == (5, 64)

@@ -28,7 +28,7 @@ from dlsim.models.batched import MiniBatched
 from dlsim.models.flat_parameters import FlatParameters
 from dlsim.models.per_weights import kept
 
-CODE_PAIRS = 10**7   # test × training codes compared for code_acc, at most
+CODE_PAIRS = 10**7   # test × training codes compared for test_code_acc, at most
 POINT_SETS = ("xor", "circle", "moons", "spiral", "gaussian")
 
 
@@ -241,7 +241,7 @@ class AE(AEInspect, FlatParameters, MiniBatched):
         test = self.data.X_test.reshape(len(self.data.X_test), -1)
         for split, X in (("train", self.X), ("test", np.ascontiguousarray(test, np.float64))):
             result[f"{split}_loss"] = self._loss_of(X, self.kernels) if len(X) else None
-        result["code_acc"] = self.code_accuracy(self.data.X_test, self.data.y_test)
+        result["test_code_acc"] = self.code_accuracy(self.data.X_test, self.data.y_test)
         return result
 
     # --- the event stream ---------------------------------------------------------------------------

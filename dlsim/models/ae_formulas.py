@@ -15,7 +15,7 @@ class Op(mlp.Op):
 METRICS = (Metric("train_loss", "train reconstruction loss", "train loss", chart="loss"),
            Metric("test_loss", "test reconstruction loss", "test loss", chart="loss"),
            # the class of each test input's nearest training code: what the code kept of the class
-           Metric("code_acc", "test class kept in the code (nearest training code)", "code acc",
+           Metric("test_code_acc", "test class kept in the code (nearest training code)", "code acc",
                   chart="accuracy", lower_is_better=False, limits=(0.0, 1.0)))
 
 

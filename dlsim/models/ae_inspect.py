@@ -12,7 +12,7 @@ INSPECTED = {
     "x": "that sample's clean input (the target it is rebuilt to)",
     "corrupted": "that sample's input as the network got it: each value dropped (0) where its uniform "
                  "number fell below denoise (NaN: not drawn yet)",
-    "code": "that sample's code: the bottleneck layer's outputs, as its forward pass computed them so far "
+    "sample_code": "that sample's code: the bottleneck layer's outputs, as its forward pass computed them so far "
             "(NaN: not yet)",
     "reconstruction": "that sample's rebuilt input: the output layer, as its forward pass computed it so far "
                       "(NaN: not yet)",
@@ -60,7 +60,7 @@ class AEInspect:
                 if event is not None:
                     row[k] = event.values["input"]
             out["corrupted"] = row
-        out["code"] = self._traced_layer(trace, self.code_layer)
+        out["sample_code"] = self._traced_layer(trace, self.code_layer)
         out["reconstruction"] = self._traced_layer(trace, len(self.sizes) - 2)
         return out
 

@@ -70,5 +70,5 @@ async def test_the_rebuilt_panel_shows_the_sample_in_hand(monkeypatch):
         assert f"sample {shown['sample']}" in panel.border_title
         lines = text_of(panel).splitlines()
         assert lines[0].split() == ["input", "corrupted", "rebuilt"]
-        assert np.isfinite(shown["code"]).all()
+        assert np.isfinite(shown["sample_code"]).all()
         assert "code (" in text_of(panel)

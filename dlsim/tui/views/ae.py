@@ -43,7 +43,7 @@ class AEView(NetworkView):
         side = int(round(f ** 0.5)) if f > 2 and int(round(f ** 0.5)) ** 2 == f else None
         if "x" in shown:
             which, x = f"sample {shown['sample']}", shown["x"]
-            corrupted, code, rebuilt = shown.get("corrupted"), shown["code"], shown["reconstruction"]
+            corrupted, code, rebuilt = shown.get("corrupted"), shown["sample_code"], shown["reconstruction"]
         else:
             test = model.data.X_test if len(model.data.X_test) else model.data.X
             x = test[:1].reshape(1, -1)
