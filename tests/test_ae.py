@@ -197,3 +197,11 @@ def test_a_two_one_two_bottleneck_on_a_point_set():
     sim.train(epochs=50)
     codes = sim.model.encode(sim.data.X_test)
     assert codes.shape == (16, 1) and np.isfinite(codes).all()
+
+
+def test_the_bench_prints_each_contenders_time_and_the_ratios(capsys):
+    from dlsim.bench import ae as bench
+    bench.main("ae", quick=True)
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("64-")]
+    assert [r.split()[0] for r in rows] == ["64-16-2-16-64", "64-64-2-64-64"]
+    assert all(r.count("×") >= 1 for r in rows)

@@ -1,6 +1,11 @@
 """`dlsim bench ae`: one epoch of the autoencoder on the digits, the fused Numba kernel against its
 vectorised NumPy reference and (if installed) PyTorch eager, for codes and encoders that grow.
 
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 dlsim bench ae [--quick]
+
+(one BLAS thread, as the kernels and PyTorch here run on one: NumPy's default of a thread per core
+measures the machine's contention, not the arithmetic, wherever the cores are busy).
+
 Each contender trains the same epoch from the same weights: 1,000 digits of 64 values in batches
 of 32, tanh hidden layers, a linear code, a sigmoid output, MSE, Adam. The figure is the median ms
 per epoch. The cost grows with the weights a sample passes through (Σ of the layers' in × out, twice
