@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "mlp:dataset=spiral,hidden=16.16,lr=0.1,seed=3")
     run.add_argument("--headless", action="store_true", help="no screen: train, print a summary")
     run.add_argument("--dataset", help="training data (see 'dlsim list')")
+    run.add_argument("--data", metavar="FILE", help="your own data instead of --dataset: a CSV, .npy, .npz, .txt or a folder of PNGs (see the README)")
     run.add_argument("--seed", type=int, help="random seed (default 0)")
     run.add_argument("--backend", help="kernels: cpu (Numba, default), numpy (no compilation) or cuda (NVIDIA GPU: pip install 'dlsim[cuda]')")
     length = run.add_mutually_exclusive_group()
@@ -144,6 +145,9 @@ def dispatch(args) -> int:
             options[flag] = given
     args.model, options = network_and_options(args.model, options)
     seed = options.pop("seed", 0)
+    if args.data is not None:   # read once, here: a bad file is one line before the app or the run starts
+        from dlsim.console.own_data import read_data
+        options["data"] = read_data(args.model, args.data, options)
     if args.force:   # reaches the Simulator beside the options: it lifts the time limit (sim.time_budget)
         options["force"] = True
     check_trace_flags(args.trace, args.trace_level)

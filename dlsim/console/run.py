@@ -2,6 +2,7 @@
 import math
 import os
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
@@ -70,23 +71,25 @@ def _run(model, seed, options, epochs, steps, trace, trace_level, trace_inspect,
     warn_if_long(sim, epochs, steps, detail)
     compiling_before = jit.compiles.seconds
     training = None   # when training began (None: still loading the kernels)
+    whole = Whole(sim.model)
     try:
         warm = _warm_up_detail(sim, detail, streamed=writer is not None or steps is not None)
         with feedback(compiling_message()):   # in a helper thread: Ctrl+C is heard while Numba works
             stop.waiting(lambda: sim.model.warm_up(warm))
         if writer:
-            writer.header(sim.name, sim.config, sim.model.epoch_word)
+            writer.header(sim.name, sim.config, sim.model.epoch_word, own_data_identity(sim))
             writer.flush()   # the first line is there as soon as training starts
         started = training = time.perf_counter()
         progress = Progress(sim, epochs, steps, writer)
+        # in a helper thread too: Ctrl+C is heard while a long compiled call runs (see stop.waiting)
         if writer or steps is not None:
-            summary = _train_streamed(sim, epochs, steps, detail, writer, progress)
+            summary = stop.waiting(lambda: _train_streamed(sim, epochs, steps, detail, writer, progress, whole))
         else:
-            summary = _train_with_progress(sim, epochs, progress)
+            summary = stop.waiting(lambda: _train_with_progress(sim, epochs, progress, whole))
     except TraceError as error:
         raise UserError(str(error)) from None
     except KeyboardInterrupt:
-        return interrupted(sim, writer, trace, training is not None, save)
+        return interrupted(sim, writer, trace, training is not None, whole, save)
     finally:
         if writer:
             _close(writer)
@@ -112,29 +115,56 @@ def _warm_up_detail(sim: Simulator, detail: Level, streamed: bool) -> Level:
     return min(detail, Level.BATCH) if streamed or chunked.too_long(sim.model) else detail
 
 
-def interrupted(sim: Simulator, writer: TraceWriter | None, trace: str | None, training: bool, save=None) -> int:
+class Whole:
+    """Where the run last stood whole, and the lock the trace is written under. The training runs
+    in a helper thread; a helper still inside a compiled call GRACE seconds after Ctrl+C is abandoned
+    (the process ends), and the run is reported where it last stood whole: after the last event
+    written, or the last whole epochs run."""
+
+    def __init__(self, model):
+        self.lock = threading.Lock()
+        self.at(model)
+
+    def at(self, model) -> None:
+        self.epoch, self.steps = model.epoch, model.steps
+
+
+def interrupted(sim: Simulator, writer: TraceWriter | None, trace: str | None, training: bool,
+                whole: Whole, save=None) -> int:
     """Ctrl+C or SIGTERM: the trace ends with a record saying so, one line says where the run
-    stopped, and the exit status is 130. Kernels still loading in a helper thread are abandoned."""
+    stopped, and the exit status is 130. A helper thread still loading kernels or inside a compiled
+    call is abandoned: the run is reported where it last stood whole."""
     stop.ignore()   # a second Ctrl+C must not cut the last lines in half
     m = sim.model
-    where = (f"after {counted(m.epoch, m.epoch_word)} and {counted(m.steps, 'step')}" if training
+    abandoned = stop.busy()
+    # the helper writes no trace line after this (it waits for the lock until the process ends)
+    locked = whole.lock.acquire(timeout=stop.GRACE / 2)
+    epoch, steps = (whole.epoch, whole.steps) if abandoned else (m.epoch, m.steps)
+    where = (f"after {counted(epoch, m.epoch_word)} and {counted(steps, 'step')}" if training
              else "before training began (while the kernels loaded)")
+    if training and abandoned:
+        where += " (the compiled call running then was abandoned)"
     kept = ""
     if writer:
         try:
             if writer.bytes == 0:   # stopped before the header: the trace still says what ran
-                writer.header(sim.name, sim.config, m.epoch_word)
-            writer.interrupted(m.epoch, m.steps)
+                writer.header(sim.name, sim.config, m.epoch_word, own_data_identity(sim))
+            writer.interrupted(epoch, steps)
             writer.close()
             kept = f"; trace: {count(writer.count)} events written to {trace}, then a line saying so"
         except TraceError as error:
             kept = f"; {error}"
-    if save:
+    if save and training and abandoned:   # the helper is still changing the weights
+        kept += "; session not saved: it stopped inside a compiled call, with the weights half-updated"
+    elif save:
         kept += save.interrupted(sim)
     print(f"dlsim: interrupted {where}{kept}", file=sys.stderr, flush=True)
-    if stop.busy():   # a thread inside Numba: end now, not at interpreter shutdown
+    if abandoned:   # a thread inside Numba: end now, not at interpreter shutdown
         sys.stdout.flush()
         os._exit(130)
+    if locked:
+        whole.lock.release()
+    chunked.requested.clear()   # this stop is spent: a later run in this process is not stopped by it
     return 130
 
 
@@ -168,7 +198,7 @@ class Progress:
 
     def tick(self) -> None:
         now = time.perf_counter()
-        if now - self.said < self.EVERY:
+        if now - self.said < self.EVERY or chunked.requested.is_set():   # stopping: the last line is that
             return
         self.said = now
         m, spent = self.sim.model, now - self.started
@@ -188,14 +218,22 @@ class Progress:
 
 
 def _train_streamed(sim: Simulator, epochs: int | None, steps: int | None, detail: Level,
-                    writer: TraceWriter | None, progress: Progress) -> dict:
-    """Train event by event (a trace, or a count of steps), reporting progress as it goes."""
+                    writer: TraceWriter | None, progress: Progress, whole: Whole) -> dict:
+    """Train event by event (a trace, or a count of steps), reporting progress as it goes; a stop
+    requested (Ctrl+C in the main thread) ends it at the next event, whole."""
     def seen(event):
-        if writer and event.level >= detail:
-            writer.write(event, sim)
+        with whole.lock:
+            if writer and event.level >= detail:
+                writer.write(event, sim)
+            whole.at(sim.model)
         progress.tick()
+        if chunked.requested.is_set():
+            raise KeyboardInterrupt
     sim.on_event.append(seen)
-    summary = sim.train(epochs=epochs, steps=steps, detail=detail if writer else None)
+    # told of every batch, written or not, so that a stop does not wait for the end of an epoch
+    # (with --steps the detail also says what a step counts: left as asked)
+    listen = min(detail, Level.BATCH) if steps is None else detail
+    summary = sim.train(epochs=epochs, steps=steps, detail=listen if writer else None)
     done, total = sim.model.epoch_progress()
     if steps is not None and done == total:   # the last step finished an epoch: close it too
         summary = sim.train(until=lambda event: event.closes >= Level.EPOCH,
@@ -205,22 +243,23 @@ def _train_streamed(sim: Simulator, epochs: int | None, steps: int | None, detai
     return summary
 
 
-def _train_with_progress(sim: Simulator, epochs: int, progress: Progress) -> dict:
+def _train_with_progress(sim: Simulator, epochs: int, progress: Progress, whole: Whole) -> dict:
     """Train on the fused path in slices, saying how far it got every few seconds on a long run."""
     chunked.between.append(progress.tick)   # inside an epoch too long for one call, too
     try:
-        return _train_in_slices(sim, epochs, progress)
+        return _train_in_slices(sim, epochs, progress, whole)
     finally:
         chunked.between.remove(progress.tick)
 
 
-def _train_in_slices(sim: Simulator, epochs: int, progress: Progress) -> dict:
+def _train_in_slices(sim: Simulator, epochs: int, progress: Progress, whole: Whole) -> dict:
     done, size_ = 0, 1
     summary = None   # not measured before training: evaluating a large set is a long compiled call
     while done < epochs:
         ran_from = sim.epoch
         t0 = time.perf_counter()
         summary = sim.train(epochs=min(size_, epochs - done))
+        whole.at(sim.model)
         done += max(sim.epoch - ran_from, 1)
         if sim.model.converged() or sim.nonfinite() or not math.isfinite(sim.history[-1].get("loss", 0.0)):
             break   # nothing left to learn, or nothing left to learn from (NaN)
@@ -244,8 +283,16 @@ def report(s: dict, wall: float, sim: Simulator) -> str:
                for m in sim.model.metrics if s.get(m.key) is not None]
     if figures:
         lines.append("  " + ", ".join(figures))
+    lines += [f"  data: {note}" for note in sim.data_notes]   # own data: what was read, scaled and split
     if s["diverged"]:
         lines.append(f"  diverged: {s['divergence']} (try a smaller learning rate)")
     elif sim.model.outcome():
         lines.append(f"  {sim.model.outcome()}")
     return "\n".join(lines)
+
+
+def own_data_identity(sim) -> dict | None:
+    """The trace header's record of the learner's own data file (None for a built-in set)."""
+    if sim.own_data is None:
+        return None
+    return {k: v for k, v in sim.data_identity.items() if k in ("file", "path", "sha256", "bytes")}

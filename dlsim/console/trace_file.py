@@ -132,9 +132,10 @@ class TraceWriter:
     def bytes(self) -> int:
         return self._written + self._buffered
 
-    def header(self, model: str, config: dict, unit: str = "epoch") -> None:
+    def header(self, model: str, config: dict, unit: str = "epoch", data: dict | None = None) -> None:
+        """`data`: where the learner's own data came from (its file and SHA-256), when it did."""
         self._line({"type": "header", "dlsim": __version__, "schema": SCHEMA, "model": model,
-                    "unit": unit, "config": config})
+                    "unit": unit, "config": config, **({"data": data} if data else {})})
 
     def write(self, event: Event, sim=None) -> None:
         if self.failed:

@@ -258,12 +258,18 @@ def predict(theta, conv, sizes, dense_act, X, P):
 def evaluate(theta, conv, sizes, dense_act, X, Y, P):
     """P (B, classes): every image's class probabilities; returns the mean loss, summed sample by
     sample from the logits as training does (sample_loss with scale 1/B)."""
+    return evaluate_rows(theta, conv, sizes, dense_act, X, Y, P, 1.0 / max(X.shape[0], 1), 0.0)
+
+
+@kernel
+def evaluate_rows(theta, conv, sizes, dense_act, X, Y, P, scale, loss):
+    """evaluate() over consecutive rows of a set: `loss` is the running total of the rows before
+    them and `scale` 1/(rows in the whole set). A set evaluated slice by slice (a stop looked at
+    between two: dlsim.models.chunked) adds the same numbers in the same order, bit for bit."""
     fm, _, win = workspace(conv, sizes)
     po, o = param_offsets(conv, sizes), map_offsets(conv, sizes)
     n_out = P.shape[1]
     zo, ao = o[o.shape[0] - 3], o[o.shape[0] - 2]
-    scale = 1.0 / max(X.shape[0], 1)
-    loss = 0.0
     for s in range(X.shape[0]):
         _load_input(X[s], fm)
         _forward(theta, conv, sizes, dense_act, po, o, fm, win)

@@ -164,14 +164,22 @@ def umatrix(W, pairs):
 def errors(X, W, pos):
     """(quantization error, topographic error) over the rows of X: the mean distance from a sample
     to its BMU, and the share of samples whose BMU and runner-up are not grid neighbours."""
-    qe, te = 0.0, 0
+    qe, te = error_sums(X, W, pos, 0.0, 0)
+    n = max(X.shape[0], 1)
+    return qe / n, te / n
+
+
+@kernel
+def error_sums(X, W, pos, qe, te):
+    """The sums errors() divides, over the rows of X, added to qe and te (the running totals of
+    the rows before them): a set measured slice by slice (a stop looked at between two:
+    dlsim.models.chunked) adds the same numbers in the same order, bit for bit."""
     for s in range(X.shape[0]):
         best, best_d2, second, _ = find_bmu(X[s], W)
         qe += math.sqrt(best_d2)
         if grid_distance2(pos, best, second) > NEIGHBOUR_D2:
             te += 1
-    n = max(X.shape[0], 1)
-    return qe / n, te / n
+    return qe, te
 
 
 @kernel

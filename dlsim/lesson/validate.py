@@ -13,6 +13,7 @@ from dlsim.lesson.event_paths import EventPaths, fits, probe
 from dlsim.lesson.quantities import PREDICT_ONLY, SPECIALS, live_metrics, option_names
 from dlsim.models import MODELS
 from dlsim.models.options import resolve
+from dlsim.sim.time_budget import check_time
 from dlsim.lesson.moves import Moves
 
 
@@ -185,6 +186,16 @@ class _Checker:
             self.problem(line, str(why))
             return None
 
+    def in_time(self, line: int) -> None:
+        """A live option that makes an epoch longer (a GAN's k) changes no build: its epoch is
+        measured against the time budget here, as a rebuilt network's is (Simulator.build)."""
+        from dlsim.sim.simulator import estimate
+        network = self.lesson.network
+        try:
+            check_time(f"{network} with these options", estimate(network, self.config), MODELS[network].epoch_word)
+        except UserError as why:
+            self.problem(line, str(why))
+
     def action(self, action) -> None:
         a = action.args
         if action.kind == "set":
@@ -192,10 +203,11 @@ class _Checker:
             if new is not None:
                 live = {o.name for o in MODELS[self.lesson.network].options if o.live}
                 if any(new[k] != self.config[k] for k in new if k not in live):
-                    self.build(new, action.line)
+                    self.build(new, action.line)   # refused past the time budget, as a run is
                     self.moves.clear()         # a rebuilt network starts its history afresh
                 else:
                     self.config = new
+                    self.in_time(action.line)
         elif action.kind == "param":
             if self.param(action.line, a["name"], a["index"], "@param") and a["index"] is None:
                 size = self.sim.model.params[a["name"]].size

@@ -7,8 +7,14 @@ stop flag looked at between two of them. A stop in the middle of an epoch puts t
 that epoch began, so that a run is always a whole number of epochs (what the stepper records and
 replays); the epochs finished before it are kept.
 
+An evaluation (a model's whole training and test sets) is one long compiled call too: `by_rows`
+runs it over slices of rows, carrying the running totals across them (the same additions in the same
+order: the same bits as one call), and looks at the flag between two slices. Where the model can be
+put back — inside `fused` and `train` here, which keep the epoch's start — a stop there raises
+`Stopped`, and the epoch it measured is undone like one stopped between two batches.
+
 `requested` is the one stop flag of the process: the headless runner's signal handler sets it (and
-the app's pause may), the loop here honours it, and the Simulator raises KeyboardInterrupt once the
+the app's pause may), the loops here honour it, and the Simulator raises KeyboardInterrupt once the
 model is at a boundary again.
 """
 import math
@@ -17,14 +23,24 @@ import time
 import weakref
 from contextlib import contextmanager
 
+import numpy as np
+
 from dlsim.protocol.events import Level
 
 CHUNK_S = 0.25     # seconds a compiled call may take before an epoch is split into its batches
+ROWS_S = 0.05      # seconds one slice of an evaluation aims at (a stop waits for at most one)
+FIRST_ROWS = 64    # rows of an evaluation's first slice; later ones are sized from its time
 
 requested = threading.Event()   # set: stop at the next chunk boundary
 between: list = []              # called (no arguments) between two chunks: a headless run's progress
 _measured: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # model -> seconds of its last fused epoch
+_evaluated: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # model -> seconds of its last set evaluated
 _checking = threading.local()   # depth of `heeded` blocks in this thread
+_undoable = threading.local()   # depth of blocks in this thread that can put the model back
+
+
+class Stopped(Exception):
+    """A stop requested inside an evaluation that `fused` or `train` can undo (never seen elsewhere)."""
 
 
 @contextmanager
@@ -42,6 +58,44 @@ def heeded():
 def heeded_here() -> bool:
     """Whether this thread is inside `heeded`."""
     return getattr(_checking, "depth", 0) > 0
+
+
+@contextmanager
+def _undoing():
+    """Within, in this thread: the caller kept the epoch's start, so an evaluation may stop half-way."""
+    _undoable.depth = getattr(_undoable, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _undoable.depth -= 1
+
+
+def by_rows(model, n: int, work) -> None:
+    """`work(lo, hi)` over consecutive ranges of rows covering 0 … n, each sized to take about
+    ROWS_S (the first FIRST_ROWS rows measure the rate). Between two ranges a requested stop raises
+    Stopped where the caller can undo the epoch (see `_undoing`); elsewhere the work runs to its end.
+    `work` must carry its running totals from one range to the next: splitting then changes no bit."""
+    lo, rows, started = 0, FIRST_ROWS, time.perf_counter()
+    while lo < n:
+        if requested.is_set() and getattr(_undoable, "depth", 0):
+            raise Stopped
+        hi = min(n, lo + rows)
+        t0 = time.perf_counter()
+        work(lo, hi)
+        spent = time.perf_counter() - t0
+        rows = max(1, min(rows * 8, int(rows * ROWS_S / max(spent, 1e-9))))
+        lo = hi
+    _evaluated[model] = time.perf_counter() - started
+
+
+def stacked(model, X, compute):
+    """`compute(X)` for an array computed row by row, each row on its own (a forward pass), by
+    slices of X's rows (see by_rows): the same bits as one call."""
+    if not len(X):
+        return compute(X)
+    slices = []
+    by_rows(model, len(X), lambda lo, hi: slices.append(compute(X[lo:hi])))
+    return np.concatenate(slices) if len(slices) > 1 else slices[0]
 
 
 def too_long(model) -> bool:
@@ -70,9 +124,27 @@ def fused(model, epochs: int, run) -> int:
     if too_long(model):
         return train(model, epochs)
     started = time.perf_counter()
-    ran = run(epochs)
+    ran = _epoch_by_epoch(model, epochs, run) if _evaluated.get(model, 0.0) > CHUNK_S else run(epochs)
     measured(model, time.perf_counter() - started, ran)
     return ran
+
+
+def _epoch_by_epoch(model, epochs: int, run) -> int:
+    """`run` one epoch at a time, each undone if a stop comes during its long evaluation (the
+    epochs before it are kept); returns the epochs finished."""
+    done = 0
+    while done < epochs and not requested.is_set():
+        start = model.state()
+        try:
+            with _undoing():
+                ran = run(1)
+        except Stopped:
+            model.set_state(start)
+            break
+        done += ran
+        if not ran or model.converged() or not _finite(model.history[-1]):
+            break
+    return done
 
 
 def train(model, epochs: int) -> int:
@@ -105,10 +177,14 @@ def _one_epoch(model) -> bool:
         while True:
             if requested.is_set():
                 return False
-            if next(events).closes >= Level.EPOCH:
+            with _undoing():    # the epoch's evaluation, at its end, may stop too: train() undoes it
+                closes = next(events).closes
+            if closes >= Level.EPOCH:
                 return True
             for hook in list(between):
                 hook()
+    except Stopped:
+        return False
     finally:
         if order is not None:
             del model.order

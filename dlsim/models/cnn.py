@@ -145,7 +145,7 @@ class CNN(CNNInspect, FlatParameters, MiniBatched):
         self.dm = np.zeros(self.o[-1])          # their δs, at the same places
         self.win = np.zeros(self.o[-1], np.int64)   # each pooled cell's winner, at the pooled maps' places
         self.current = -1       # the training image whose maps fm holds (-1: none stepped yet)
-        self.class_names = CLASS_NAMES[config["dataset"]]
+        self.class_names = getattr(data, "class_names", ()) or CLASS_NAMES[config["dataset"]]   # own data: its own
         self.batch_index = 0    # batches done in this epoch
         self.sample = 0         # samples done in this batch
         self.batch_loss = 0.0   # running loss of the current batch
@@ -255,13 +255,27 @@ class CNN(CNNInspect, FlatParameters, MiniBatched):
         for split, X, y in (("train", self.X, d.y), ("test", d.X_test, d.y_test)):
             if len(y):
                 P = np.zeros((len(y), int(self.sizes[-1])))
-                loss = self.kernels.cnn.evaluate(self.theta, *self._arch(), np.ascontiguousarray(X, np.float64),
-                                                 self.targets(y), P)
+                loss = self._loss_by_rows(np.ascontiguousarray(X, np.float64), self.targets(y), P)
                 result[f"{split}_loss"] = float(loss)
                 result[f"{split}_acc"] = float(np.mean(self._classes(P) == y))
             else:
                 result[f"{split}_loss"] = result[f"{split}_acc"] = None
         return result
+
+    def _loss_by_rows(self, X, Y, P) -> float:
+        """The kernels' evaluate (P filled, the mean loss returned) a slice of images at a time, a
+        stop looked at between two (models/chunked), the running total carried from slice to slice:
+        the same additions in the same order as one call. A backend without evaluate_rows (the GPU's,
+        the NumPy references) makes its one call."""
+        by_rows = getattr(self.kernels.cnn, "evaluate_rows", None)
+        if by_rows is None:
+            return self.kernels.cnn.evaluate(self.theta, *self._arch(), X, Y, P)
+        arch, scale, total = self._arch(), 1.0 / max(len(X), 1), [0.0]
+
+        def rows(lo, hi):
+            total[0] = by_rows(self.theta, *arch, X[lo:hi], Y[lo:hi], P[lo:hi], scale, total[0])
+        chunked.by_rows(self, len(X), rows)
+        return total[0]
 
     # --- the event stream ----------------------------------------------------------------------------
     def _sample_events(self, s, batch):

@@ -293,8 +293,9 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
     def evaluate(self):
         """D's accuracy on the real points and as many fakes (from the fixed z_eval), and the
         binned distance between the real and the generated points."""
-        fakes = self._generate(self.z_eval, self.kernels)
-        real, fake = self._verdict(self.X, self.kernels)[1], self._verdict(fakes, self.kernels)[1]
+        # each point on its own: by slices, a stop looked at between two (models/chunked)
+        fakes = chunked.stacked(self, self.z_eval, lambda z: self._generate(z, self.kernels))
+        real, fake = (chunked.stacked(self, X, lambda x: self._verdict(x, self.kernels)[1]) for X in (self.X, fakes))
         right = np.count_nonzero(real > 0.5) + np.count_nonzero(fake < 0.5)
         return {"d_acc": float(right / (len(real) + len(fake))), "distance": binned_distance(self.X, fakes)}
 

@@ -197,7 +197,9 @@ class MLP(MLPInspect, FlatParameters, MiniBatched):
         result = {}
         for split, X, y in (("train", d.X, d.y), ("test", d.X_test, d.y_test)):
             if len(y):
-                Z, A = self.output_layer(np.ascontiguousarray(X, np.float64))
+                # each row's forward pass is its own: by slices, a stop looked at between two (models/chunked)
+                ZA = chunked.stacked(self, np.ascontiguousarray(X, np.float64), lambda x: np.hstack(self.output_layer(x)))
+                Z, A = np.hsplit(ZA, 2)
                 result[f"{split}_loss"] = float(self.kernels.mlp.mean_loss(Z, A, self.targets(y), self.loss_kind))
                 result[f"{split}_acc"] = float(np.mean(self._classes(A) == y))   # a tie is never right
             else:

@@ -10,6 +10,7 @@ from dlsim.errors import UserError
 from dlsim.kernels import perceptron as kernel
 from dlsim.models import options as opt
 from dlsim.models.perceptron_formulas import FORMULAS, METRICS, Op
+from dlsim.models import chunked
 from dlsim.models.base import Model
 from dlsim.models.perceptron_inspect import PerceptronInspect
 from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
@@ -145,7 +146,8 @@ class Perceptron(PerceptronInspect, Model):
 
     def evaluate(self):
         def acc(X, y):
-            return float(np.mean(self._classes(X) == y)) if len(y) else None
+            # by slices of rows, a stop looked at between two (models/chunked)
+            return float(np.mean(chunked.stacked(self, X, self._classes) == y)) if len(y) else None
         return {"train_acc": acc(self.data.X, self.data.y), "test_acc": acc(self.data.X_test, self.data.y_test)}
 
     # --- how training ended ---------------------------------------------------------------------

@@ -52,7 +52,7 @@ class Recurrent(SequencePictures, SequenceTargets, FlatParameters, MiniBatched):
         super().__init__(config, data)
         # the scalar kernels stepping calls one at a time (compiled, or by Python on numpy)
         self.rc, self.optimizer_ops = self.kernels.scalar(rc), self.kernels.scalar(optimizers)
-        self.task = recurrent_data.make(self.config)
+        self.task = recurrent_data.make(self.config, data)   # data: read only when it is the learner's own
         self.data = self.task.dataset()
         T, n = self.task.length, self.task.X.shape[0]
         if config["truncate"] > T:
@@ -145,7 +145,8 @@ class Recurrent(SequencePictures, SequenceTargets, FlatParameters, MiniBatched):
         result = {}
         for split, X, Y in (("train", self.X, self.Y), ("test", self.task.X_test, self.task.Y_test)):
             if len(X):
-                logits = self.outputs(X)
+                # each sequence on its own: by slices, a stop looked at between two (models/chunked)
+                logits = chunked.stacked(self, self.check_inputs(X), lambda x: self.net.outputs(self.theta, self.cfg, x))
                 result[f"{split}_loss"], result[f"{split}_acc"] = self.mean_loss(logits, Y), self.accuracy(logits, Y)
             else:
                 result[f"{split}_loss"] = result[f"{split}_acc"] = None

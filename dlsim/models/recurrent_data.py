@@ -53,14 +53,19 @@ def _generate(name: str, samples: int, length: int | None, noise: float, seed: i
     return fn(**given)
 
 
-def make(config: dict) -> Task:
-    """The task of config['dataset'] with config's length, samples, test, noise, seed, output, loss."""
+def make(config: dict, data: Dataset | None = None) -> Task:
+    """The task of config['dataset'] with config's length, samples, test, noise, seed, output, loss;
+    or the learner's own sequences, when `data` carries them (dlsim.protocol.own_data)."""
     name, length = config["dataset"], config["length"]
-    try:
-        train = _generate(name, config["samples"], length, config["noise"], config["seed"])
-    except UserError as e:   # the task's own limits on its length (first_bit: 5–50 steps)
-        raise UserError(f"option 'length' on dataset {name}: {str(e).removeprefix(name + ': ')}") from None
-    test = _generate(name, max(config["test"], 1), length, config["noise"], config["seed"] + TEST_SEED)
+    own = getattr(data, "sequences", None)   # (train, test) Sequences read from the learner's file
+    if own is not None:
+        name, (train, test) = data.name, own
+    else:
+        try:
+            train = _generate(name, config["samples"], length, config["noise"], config["seed"])
+        except UserError as e:   # the task's own limits on its length (first_bit: 5–50 steps)
+            raise UserError(f"option 'length' on dataset {name}: {str(e).removeprefix(name + ': ')}") from None
+        test = _generate(name, max(config["test"], 1), length, config["noise"], config["seed"] + TEST_SEED)
     per_step, loss = train.per_step, train.loss
     Y, Y_test = train.Y, test.Y
     if config["output"] == "every" and not per_step:
@@ -72,7 +77,7 @@ def make(config: dict) -> Task:
         if config["loss"] == "softmax_ce":
             raise UserError(f"option 'loss': {name}'s targets are numbers, not classes; use loss=mse (or task)")
         loss = "mse"   # a class task scored by the squared distance to its one-hot target
-    n_test = config["test"]
+    n_test = len(test.X) if own is not None else config["test"]
     return Task(name, train.X, np.ascontiguousarray(Y), test.X[:n_test], np.ascontiguousarray(Y_test[:n_test]),
                 per_step, loss, train.vocabulary)
 

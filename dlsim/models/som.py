@@ -185,7 +185,7 @@ class SOM(Inspect, Model):
     def end_epoch(self):
         self.index = 0
         self.epoch += 1
-        self._record(*self.kernels.som.errors(self.X, self.W, self.pos))
+        self._record(*self._errors())
         return Event(Op.EPOCH, EVALUATE, "som", self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
 
     def _record(self, qe, te):
@@ -246,8 +246,23 @@ class SOM(Inspect, Model):
         return self.index, self.X.shape[0]   # online: one update per sample
 
     def evaluate(self):
-        qe, te = self.kernels.som.errors(self.X, self.W, self.pos)
+        qe, te = self._errors()
         return {"quantization_error": float(qe), "topographic_error": float(te)}
+
+    def _errors(self) -> tuple[float, float]:
+        """The kernels' errors() a slice of samples at a time, a stop looked at between two
+        (models/chunked), the sums carried from slice to slice: the same additions in the same order
+        as one call. A backend without error_sums (the GPU's, the NumPy references) makes its one call."""
+        sums = getattr(self.kernels.som, "error_sums", None)
+        if sums is None:
+            return self.kernels.som.errors(self.X, self.W, self.pos)
+        total = [0.0, 0]
+
+        def rows(lo, hi):
+            total[:] = sums(self.X[lo:hi], self.W, self.pos, total[0], total[1])
+        chunked.by_rows(self, len(self.X), rows)
+        n = max(len(self.X), 1)
+        return total[0] / n, total[1] / n
 
     # --- the public steps (MiniSom's winner and update) -------------------------------------------
     def predict(self, X):

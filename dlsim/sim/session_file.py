@@ -119,7 +119,17 @@ def _rebuild(path: str, document: dict, arrays: dict[str, np.ndarray]) -> Simula
     seed = config.pop("seed", 0)
     from dlsim.models.options import resolve
     resolved = resolve(network, cls.options, {"seed": seed, **config})
-    sim = Simulator(network, seed=seed, force=True, given_data=(dataset_identity(cls, resolved), data), **config)
+    own = _own_file(path, network, document.get("dataset", {}), data)
+    sim = None
+    if own is not None:   # the learner's file, unchanged: read again (class names, sequences' targets)
+        sim = Simulator(network, seed=seed, force=True, data=own, **config)
+        if not all(np.array_equal(getattr(sim.data, a), getattr(data, a)) for a in DATA):
+            if data.kind.name in ("sequences", "text"):   # read another way than the session's (scale=False?)
+                raise SessionFileError(path, f"its data file {own.name} reads as other numbers than the "
+                                       "session's (read with other scaling?); open it from Python with that data")
+            sim = None
+    if sim is None:
+        sim = Simulator(network, seed=seed, force=True, given_data=(dataset_identity(cls, resolved), data), **config)
     state = decode(document["state"], arrays)
     _check_state(path, state, sim.model.state(), cls.options)
     history = decode(document["history"], arrays)
@@ -138,6 +148,32 @@ def _rebuild(path: str, document: dict, arrays: dict[str, np.ndarray]) -> Simula
         raise SessionFileError(path, f"the session does not continue where it was saved: it stands at "
                                f"({sim.cursor}), saved at {saved_at}")
     return sim
+
+
+def _own_file(path: str, network: str, identity: dict, saved: datasets.Dataset):
+    """The learner's own data file the session was made from, read again where it is still there and
+    unchanged (its SHA-256) and gives the saved arrays: what arrays alone do not hold (class names, a
+    sequence task's targets) comes back with it. None where the session's data is not a file's, or
+    the file is gone or changed and the saved arrays are enough; SessionFileError where they are not
+    (a sequence network's own data)."""
+    source, digest = identity.get("path"), identity.get("sha256")
+    if not source or not digest:
+        return None
+    from dlsim.sim.own_data import read as read_own
+    sequences = saved.kind.name in ("sequences", "text")
+    try:
+        own = read_own(network, source)
+    except UserError as error:
+        if sequences:
+            raise SessionFileError(path, f"its data comes from {source}, which cannot be read now "
+                                   f"({first_line(error)}); the sequences' targets are in that file") from None
+        return None
+    if own.identity.as_dict().get("sha256") != digest:
+        if sequences:
+            raise SessionFileError(path, f"its data file {source} has changed since the session was saved "
+                                   "(another SHA-256); the sequences' targets are in that file")
+        return None
+    return own
 
 
 def _dataset(path: str, document: dict, arrays: dict[str, np.ndarray]) -> datasets.Dataset:

@@ -13,7 +13,7 @@ from dlsim.models import model_class
 from dlsim.models.estimate import Estimate
 from dlsim.models.options import current_name, resolve
 from dlsim.protocol import datasets
-from dlsim.sim import arguments, cursor, stop
+from dlsim.sim import arguments, cursor, own_data, stop
 from dlsim.sim.arguments import clip, shown
 from dlsim.sim.cursor import Cursor
 from dlsim.sim.edits import SetOption, SetParam
@@ -38,8 +38,11 @@ def dataset_identity(cls, config: dict) -> dict:
     return {"name": source, "options": given, "seed": config["seed"]}
 
 
-def dataset_for(cls, config: dict) -> datasets.Dataset:
-    """The model's dataset, made from its identity (dataset_identity)."""
+def dataset_for(cls, config: dict, own=None) -> datasets.Dataset:
+    """The model's dataset, made from its identity (dataset_identity); or the learner's own data
+    (`own`), split by the seed."""
+    if own is not None:
+        return own.dataset(config)
     identity = dataset_identity(cls, config)
     return datasets.make(identity["name"], seed=identity["seed"], **identity["options"])
 
@@ -68,15 +71,18 @@ def level_of(level: Level | str) -> Level:
 
 class Simulator:
     def __init__(self, model: str, seed: int = 0, *, force: bool = False,
-                 given_data: tuple[dict, datasets.Dataset] | None = None, **config: Any):
+                 given_data: tuple[dict, datasets.Dataset] | None = None, data=None, **config: Any):
         """`force`: build even a configuration whose one epoch is estimated past the time budget
         (dlsim.sim.time_budget); one that does not fit in memory is refused whatever it says.
         `given_data`: (identity, dataset), the data itself (a saved session's), used in place of
-        making it while the configuration names that identity (dataset_identity)."""
+        making it while the configuration names that identity (dataset_identity).
+        `data`: the learner's own data instead of the `dataset` option's (a file's path, arrays, or
+        what dlsim.protocol.own_data.load gave); `own_data.identity` then names it."""
         self.name = model
         self.force = bool(force)
         self.given_data = given_data
         self.cls = model_class(model)
+        self.own_data = None if data is None else own_data.load_for(self.cls, data)
         self.config = resolve(model, self.cls.options, {"seed": seed, **config})
         self.on_build: list[Callable[[], None]] = []         # called after every (re)build
         self.trace = Trace()   # the latest event of each (op, path) of the sample in progress
@@ -87,12 +93,16 @@ class Simulator:
     def build(self) -> None:
         """(Re)create the model from the configuration; history starts over (the listeners stay)."""
         c = self.config
-        given = self.given_data
-        data = given[1] if given is not None and given[0] == dataset_identity(self.cls, c) else dataset_for(self.cls, c)
+        given = None if self.own_data is not None else self.given_data
+        data = given[1] if given is not None and given[0] == dataset_identity(self.cls, c) \
+            else dataset_for(self.cls, c, self.own_data)
         needs = self.cls.estimate(c, data, HISTORY_BUDGET)
         check_memory(f"{self.name} with these options", needs)   # before allocating any of it
         check_time(f"{self.name} with these options", needs, self.cls.epoch_word, self.force)
         self.model = self.cls(c, data)   # UserError for a combination of options that cannot work
+        if self.own_data is not None:
+            own_data.check_fits(self.model, self.own_data)
+        self.data_notes = getattr(data, "notes", ())   # own data: what was read, scaled and split
         self.estimate = needs   # what it needs: memory, and time per epoch (an Estimate)
         self._start_flat = self.model.flat_params().copy()   # for the watchdog's growth rule
         self._start_params: dict | None = self.params   # to measure the loss before training, when asked
@@ -132,8 +142,12 @@ class Simulator:
 
     @property
     def data_identity(self) -> dict:
-        """What the data is made from: its set's name, its kind's options, the seed (dataset_identity)."""
-        return dataset_identity(self.cls, self.config)
+        """What the data is made from: its set's name, its kind's options, the seed (dataset_identity);
+        for the learner's own data also its file's name, absolute path, SHA-256 and size in bytes."""
+        identity = dataset_identity(self.cls, self.config)
+        if self.own_data is not None:
+            identity.update(file=self.own_data.name, **self.own_data.identity.as_dict())
+        return identity
 
     # Listener lists (append to add one, remove to stop): they live on the stepper, which calls
     # them directly: no closure over the Simulator, so no reference cycle keeps a discarded
@@ -250,16 +264,29 @@ class Simulator:
             self.config = new
             self.stepper.edit(SetOption(name, new[name]))
             return False
-        old, self.config = (self.config, self.model, self.stepper), new
+        old, self.config = (self.config, self.model, self.stepper, self.own_data), new
+        if name == "dataset":   # choosing a dataset leaves the learner's own data
+            self.own_data = None
         try:
             self.build()
         except UserError:  # a refused value leaves the simulation as it was, progress included
-            self.config, self.model, self.stepper = old
+            self.config, self.model, self.stepper, self.own_data = old
             raise
         return True
 
     def reset(self) -> None:
         self.build()
+
+    def use_data(self, source) -> None:
+        """Train on the learner's own data from now on (a path, arrays, or loaded data), from the
+        start; None: the `dataset` option's again. A refused file leaves the simulation as it was."""
+        old = self.own_data, self.model, self.stepper
+        self.own_data = None if source is None else own_data.load_for(self.cls, source)
+        try:
+            self.build()
+        except UserError:
+            self.own_data, self.model, self.stepper = old
+            raise
 
     # --- stepping ------------------------------------------------------------------------------
     @property
@@ -440,12 +467,17 @@ class Simulator:
             if loss is not None:
                 self.watchdog.know_start(loss, [])
 
+    @property
+    def dataset_name(self) -> str:
+        """What the data is called: the built-in set's name, or the learner's own file's."""
+        return self.config["dataset"] if self.own_data is None else self.own_data.name
+
     def summary(self) -> dict[str, Any]:
         # inside an epoch, the last epoch's figures are out of date: measure the model as it is
         within = not self.at_epoch_boundary() or not self.model.history
         last = self.model.evaluate() if within else self.model.history[-1]
         divergence = self.divergence()
-        return {"model": self.name, "dataset": self.config["dataset"], "epochs": self.model.epoch,
+        return {"model": self.name, "dataset": self.dataset_name, "epochs": self.model.epoch,
                 "steps": self.model.steps, "converged": self.model.converged(),
                 "diverged": divergence is not None, "divergence": divergence,
                 **{k: v for k, v in last.items() if k != "epoch"}}

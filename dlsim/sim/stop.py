@@ -81,34 +81,51 @@ def raise_if_requested() -> None:
         raise KeyboardInterrupt
 
 
+GRACE = 0.5   # seconds a stopped helper thread gets to reach a boundary before it is abandoned
+
+
 def waiting(work: Callable[[], T], poll: float = 0.05) -> T:
     """`work()` in a helper thread while the main thread waits, so that a signal is handled at once
-    even while work holds no Python bytecode to interrupt (Numba compiling or loading kernels).
-    On KeyboardInterrupt the helper thread is left running: `busy()` says so, and the process must
-    end with os._exit once it has written what it must (a daemon thread inside a compiler is not
-    safe to finalise under)."""
+    even while work holds no Python bytecode to interrupt (Numba compiling or loading kernels, a
+    long compiled call: the kernels release the GIL). On KeyboardInterrupt the stop flag is set and
+    the helper gets GRACE seconds to stop at a boundary, whole (a training run raises
+    KeyboardInterrupt there); one that does not is left running: `busy()` says so, and the process
+    must end with os._exit once it has written what it must (a daemon thread inside a compiler or a
+    kernel is not safe to finalise under)."""
     result: dict = {}
+    done = threading.Event()   # not Thread.join: a join cut short by Ctrl+C marks a live thread stopped
 
     def run():
         try:
             result["value"] = work()
         except BaseException as error:   # handed to the waiting thread
             result["error"] = error
+        finally:
+            done.set()
 
-    thread = threading.Thread(target=run, name="dlsim-kernels", daemon=True)
-    _helpers.append(thread)
-    thread.start()
-    while thread.is_alive():
-        thread.join(poll)
-    _helpers.remove(thread)
+    _helpers.append(done)
+    threading.Thread(target=run, name="dlsim-work", daemon=True).start()
+    try:
+        while not done.wait(poll):
+            pass
+    except KeyboardInterrupt:
+        chunked.requested.set()   # the helper's run stops at its next boundary…
+        try:
+            done.wait(GRACE)      # …if that comes soon
+        except KeyboardInterrupt:
+            pass                  # a second Ctrl+C: stop waiting for it
+        if done.is_set():
+            _helpers.remove(done)
+        raise
+    _helpers.remove(done)
     if "error" in result:
         raise result["error"]
     return result["value"]
 
 
-_helpers: list[threading.Thread] = []
+_helpers: list[threading.Event] = []   # set once the helper's work has ended
 
 
 def busy() -> bool:
     """Whether a `waiting` helper thread is still running (it was interrupted)."""
-    return any(t.is_alive() for t in _helpers)
+    return any(not done.is_set() for done in _helpers)

@@ -5,8 +5,10 @@ stylesheet per network, found by the network's name). What the first
 screen does not need (the lesson screen with its Markdown and syntax highlighting, the command
 palette, help) is imported when first used: a start should not wait for it.
 """
+import asyncio
 import os
 import sys
+import time
 from typing import Iterable
 
 from textual.app import App, SystemCommand
@@ -43,7 +45,19 @@ class DlsimApp(App):
         if not kwargs.get("headless") and not drawn_elsewhere and not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise UserError("the app needs an interactive terminal; without one, use "
                             "'dlsim run MODEL --headless' or 'dlsim lesson NAME --headless'")
-        return super().run(*args, **kwargs)
+        if kwargs.get("loop") is not None:
+            return super().run(*args, **kwargs)
+        # Our own loop: asyncio.run would wait at the end for every thread worker to return, and a
+        # compiled call or the first start's compiling (minutes) cannot be cut short: quitting would
+        # hang until it ended. The terminal is restored by then; work still running is abandoned.
+        loop = asyncio.new_event_loop()
+        result = super().run(*args, loop=loop, **kwargs)
+        if _work_left_running(loop):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(self.return_code if self.return_code is not None else 0)
+        loop.close()
+        return result
 
     def on_mount(self) -> None:
         # The run worker gives the GIL back to the event loop and takes it again several times a
@@ -109,3 +123,16 @@ class DlsimApp(App):
         from dlsim.tui.commands import commands
         yield from super().get_system_commands(screen)
         yield from commands(self, screen)
+
+
+def _work_left_running(loop, grace: float = 0.3) -> bool:
+    """Whether a thread worker of `loop` is still busy `grace` seconds after the app ended (idle
+    worker threads end at once when their executor shuts down)."""
+    executor = getattr(loop, "_default_executor", None)
+    if executor is None:
+        return False
+    executor.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace
+    for thread in list(getattr(executor, "_threads", ())):
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return any(thread.is_alive() for thread in getattr(executor, "_threads", ()))

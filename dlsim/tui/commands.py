@@ -51,6 +51,9 @@ def commands(app, screen) -> Iterable[SystemCommand]:
     yield SystemCommand("Slower", "towards slow motion", sim.slower)
     yield SystemCommand("Reset", "rebuild the network from its seed", sim.reset)
     yield SystemCommand("Options…", "the options form", screen.action_options)
+    # own data (issue 20): a file picker; the loaded data replaces the dataset option's
+    yield SystemCommand("Open your own data…", "a CSV, .npy/.npz, .txt or a folder of PNGs (see the README)",
+                        partial(_pick_data, app, screen))
     if sim.heatmap() is not None:
         yield SystemCommand("Edit the selected weight…", "type a new value", screen.action_edit_weight)
     for option in screen.session.sim.cls.options:
@@ -65,3 +68,10 @@ def commands(app, screen) -> Iterable[SystemCommand]:
 
 def _set(sim, name: str, value: str) -> None:
     sim._report(sim.set_option(name, value))
+
+
+def _pick_data(app, screen) -> None:
+    from pathlib import Path
+    from dlsim.tui.screens.data_picker import DataPickerScreen, use_own_data
+    app.push_screen(DataPickerScreen(screen.session.sim.cls, Path.cwd(),
+                                     partial(use_own_data, screen.simview)))

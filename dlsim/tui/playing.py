@@ -57,9 +57,15 @@ class Playing:
             self._stop_timer()
             self.redraw()
         elif self.runner is not None:
-            self.runner.stop()
+            waiting = self.runner.stop()   # "stopping after this batch…" where that takes a while
+            if waiting:
+                self.ui.notice = waiting
+                self.repaint()
 
     def toggle(self) -> None:
+        if self.runner is not None and self.runner.stop_requested.is_set():
+            self._when_free(self.play)   # space again while a run stops: play once it has stopped
+            return
         self.pause() if self.playing else self.play()
 
     def _tick(self, level: Level) -> None:
@@ -97,6 +103,8 @@ class Playing:
         self._last_runner, self.runner = self.runner, None
         self.ui.playing = False
         self.ui.rate = ""
+        if self.ui.notice.startswith(Runner.STOPPING):
+            self.ui.notice = ""
         runner = self._last_runner
         if message.reason == "paused" and runner is not None and runner.epochs:
             spent = runner.finished_at - runner.started

@@ -56,10 +56,25 @@ class Runner:
         self.frames = 0
         self.started = time.perf_counter()
         self.finished_at = self.started
+        self.chunk_started: float | None = None   # when the chunk running now began
 
-    def stop(self) -> None:
+    # a chunk running longer than this when a pause comes is in one long compiled call (a batch of
+    # a large network, or its evaluation): the status line says what the pause waits for
+    LONG_S = 0.2
+    STOPPING = "stopping after this"
+
+    def stop(self) -> str | None:
+        """Ask the worker to stop at its next boundary; returns what the status line should say
+        meanwhile where that takes a while (None: it stops within a frame or two)."""
         self.stop_requested.set()
-        chunked.requested.set()   # an epoch long enough to run by batches stops at the next batch
+        if not self.finished.is_set():   # (after the loop, the flag would stop the next run's first chunk)
+            chunked.requested.set()   # an epoch long enough to run by batches stops at the next batch
+        started = self.chunk_started
+        if started is None or time.perf_counter() - started < self.LONG_S:
+            return None
+        model = self.session.model
+        unit = "batch" if chunked.too_long(model) else model.epoch_word
+        return f"{self.STOPPING} {unit}…"
 
     def call(self, fn: Callable[[], None]) -> None:
         """Run `fn` on the worker between two chunks."""
@@ -83,7 +98,9 @@ class Runner:
                 start = time.perf_counter()
                 # a model that can converge gets PATIENCE epochs, exactly: no chunk runs past them
                 left = self.PATIENCE - self.epochs if self.session.converges() else None
+                self.chunk_started = start
                 stop = self.session.run_chunk(self.CHUNK_S, most=left)
+                self.chunk_started = None
                 self.seconds += time.perf_counter() - start
                 self.epochs += self.session.model.epoch - before
                 if self.wanted.is_set() or stop:   # build a frame only when the UI will draw it

@@ -236,11 +236,19 @@ class Session:
     def reset(self) -> None:
         self.sim.reset()
 
+    def data_notice(self) -> str:
+        """For the learner's own data: what the loader did (scaled, split), said when it is shown."""
+        if self.sim.own_data is None:
+            return ""
+        said = [n for n in self.sim.data_notes if not n.startswith("read ")]
+        return f"data: {self.sim.own_data.name} · " + " · ".join(said)
+
     # --- what the screen draws -----------------------------------------------------------------
     def frame(self, extras: Callable[[Any], dict] | None = None, running: bool = False) -> Frame:
         grads = self.grads()
         return Frame(
-            name=self.name, config=dict(self.sim.config), position=self.sim.position,
+            name=self.name, config={**self.sim.config, "dataset": self.sim.dataset_name},
+            position=self.sim.position,
             epoch=self.model.epoch, steps=self.model.steps, level=self.level, last=self.sim.last,
             trace=self.trace.copy(), params={k: v.copy() for k, v in self.model.params.items()},
             grads=None if grads is None else {k: v.copy() for k, v in grads.items()},

@@ -68,6 +68,7 @@ class SimView(Playing, Editing, Vertical):
         yield MathPanel(self.view, id="math")
 
     def on_mount(self) -> None:
+        self.ui.notice = self.ui.notice or self.session.data_notice()   # `--data FILE`: how it was read
         if not self.ui.warm:   # after the first frame: loading Numba would slow drawing it
             self.call_after_refresh(self.run_worker, partial(warmup.warm, self.session.name),
                                     thread=True, group="warm", exit_on_error=False)

@@ -10,6 +10,7 @@ dlsim.sim.session_file's and dlsim.sim.config_string's.
 import os
 
 from dlsim.errors import UserError
+from dlsim.protocol.numbers import count, counted
 from dlsim.sim import config_string, session_file
 from dlsim.tui.screens.prompt import PromptScreen
 from dlsim.tui.session import Session
@@ -51,7 +52,16 @@ def save_prompt(screen) -> PromptScreen:
         return None
     return PromptScreen("Save session", default_name(sim), apply,
                         help=f"The whole session: options, data, weights, optimizer, where it stands, its "
-                        f"curves. Now {sim.cursor}.")
+                        f"curves. Now {where(sim)}.")
+
+
+def where(sim) -> str:
+    """Where the run stands, in the status line's counting (places from 1, counts with separators)."""
+    c, word = sim.cursor, sim.model.epoch_word
+    done = counted(c.epoch, word) + " done"
+    if (c.batch, c.sample, c.op) == (0, 0, 0):
+        return done
+    return f"{done}; inside the next: update {count(c.batch + 1)}, sample {count(c.sample + 1)}, op {count(c.op)}"
 
 
 def ask_open(app, screen, screen_class) -> None:
@@ -90,5 +100,7 @@ def show_config(screen) -> None:
         return None
     screen.app.push_screen(PromptScreen(
         "Configuration string", now, apply,
-        help="Rebuilds this network from scratch: dlsim run STRING, or a dlsim serve link. Copied to "
-        "the clipboard (where the terminal allows); edit it and Enter to open that configuration."))
+        help="Rebuilds this network from scratch: dlsim run STRING, or a dlsim serve link (?config=STRING). "
+        "Copied to the clipboard (where the terminal allows); edit it and Enter to open that configuration."
+        + (f" The data is your own file, which the string does not hold: add --data {sim.own_data.name}."
+           if sim.own_data is not None else "")))
