@@ -229,19 +229,20 @@ class AE(AEInspect, FlatParameters, MiniBatched):
             return None
         return float(np.mean(self._nearest_class(self.encode(X)) == y))
 
-    def _loss_of(self, X, kernels):
-        """The mean reconstruction loss of the clean inputs X."""
-        out = int(self.sizes[-1])
-        Z, A = self._forward(X, kernels)
-        return float(kernels.ae.mean_loss(np.ascontiguousarray(Z[:, -out:]), np.ascontiguousarray(A[:, -out:]),
-                                          X, self.loss_kind))
-
     def evaluate(self):
+        """The mean reconstruction loss of the clean training and test inputs (forward passes by
+        slices of rows, a stop looked at between two: models/chunked), and what the code kept."""
         result = {}
-        test = self.data.X_test.reshape(len(self.data.X_test), -1)
-        for split, X in (("train", self.X), ("test", np.ascontiguousarray(test, np.float64))):
-            result[f"{split}_loss"] = self._loss_of(X, self.kernels) if len(X) else None
-        result["test_code_acc"] = self.code_accuracy(self.data.X_test, self.data.y_test)
+        out = int(self.sizes[-1])
+        test = np.ascontiguousarray(self.data.X_test.reshape(len(self.data.X_test), -1), np.float64)
+        for split, X in (("train", self.X), ("test", test)):
+            if len(X):
+                ZA = chunked.stacked(self, X, lambda x: np.hstack([v[:, -out:] for v in self._forward(x, self.kernels)]))
+                Z, A = (np.ascontiguousarray(half) for half in np.hsplit(ZA, 2))
+                result[f"{split}_loss"] = float(self.kernels.ae.mean_loss(Z, A, X, self.loss_kind))
+            else:
+                result[f"{split}_loss"] = None
+        result["test_code_acc"] = self.code_accuracy(test, self.data.y_test)
         return result
 
     # --- the event stream ---------------------------------------------------------------------------
