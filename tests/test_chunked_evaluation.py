@@ -15,6 +15,7 @@ SMALL = {   # a few hundred rows each, trained one epoch so that the weights are
     "rnn": {"dataset": "sine", "samples": 60, "length": 8, "test": 20},
     "lstm": {"dataset": "sine", "samples": 60, "length": 8, "test": 20},
     "gan": {"samples": 300},
+    "ae": {"samples": 300, "test": 50, "encoder": (8,)},
 }
 
 

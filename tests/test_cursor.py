@@ -27,6 +27,7 @@ SMALL = {
     "lstm": dict(dataset="parity", steps=3, hidden=2, batch=2, samples=5, test=1),
     "gan": dict(samples=6, batch=2, d_hidden=(2,), g_hidden=(2,), k=2, d_optimizer="adam",
                 g_optimizer="momentum"),
+    "ae": dict(encoder=(2,), code=1, samples=5, test=2, batch=2, tied="yes", denoise=0.3),
     "rbf": dict(centres=3, placement="learned", fit="delta", optimizer="adam", batch=3, samples=7, test=2),
 }
 NETWORKS = sorted(MODELS)

@@ -1,5 +1,6 @@
 """The networks dlsim can simulate, by name."""
 from dlsim.errors import unknown
+from dlsim.models.ae import AE
 from dlsim.models.base import Model
 from dlsim.models.cnn import CNN
 from dlsim.models.gan import GAN
@@ -10,7 +11,7 @@ from dlsim.models.rbf import RBF
 from dlsim.models.rnn import RNN
 from dlsim.models.som import SOM
 
-MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, RBF)}
+MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF)}
 
 
 def model_class(name: str) -> type[Model]:

@@ -1,0 +1,48 @@
+"""The input beside its reconstruction: the sample in hand (as its events computed it: clean, as
+corrupted, as rebuilt so far) or, between samples, the first test input; under them the first
+layer's weights, one image tile per unit (what each encoder unit looks for). For 2-D points the
+same as numbers: x → code → x̂. Every value is the model's (AE.inspect, AE.reconstruct)."""
+import numpy as np
+
+from dlsim.protocol.numbers import num
+from dlsim.tui.widgets import style as st
+from dlsim.tui.widgets.ae.pictures import tiled
+from dlsim.tui.widgets.panel import Cells, Panel, UiState
+
+
+def _vector(values) -> str:
+    return "(" + ", ".join("·" if not np.isfinite(v) else num(v, 2) for v in values) + ")"
+
+
+class Rebuilt(Panel):
+    READING = (("input · rebuilt", "the input (as corrupted, when denoising) beside the network's rebuilding of it;\n"
+                                   "below, each first-layer unit's weights as an image: blue +, orange −"),)
+
+    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+        ex = frame.extras
+        if "x" not in ex or width < 4:
+            return []
+        mono = getattr(self.app, "no_color", False)
+        pending = not np.isfinite(ex["rebuilt"]).all() or not np.isfinite(ex["code"]).all()
+        self.set_titles(f"input · rebuilt · {ex['which']}", "· or blank: not computed yet" if pending else "")
+        side = ex["side"]
+        if side is None:   # points: the numbers themselves
+            lines = [f"x  = {_vector(ex['x'])}"]
+            if ex["corrupted"] is not None:
+                lines.append(f"x̃  = {_vector(ex['corrupted'])}")
+            lines += [f"code = {_vector(ex['code'])}", f"x̂  = {_vector(ex['rebuilt'])}"]
+            return [[(line[:width], st.plain())] for line in lines]
+        images = [("input", ex["x"].reshape(side, side))]
+        if ex["corrupted"] is not None:
+            images.append(("corrupted", np.nan_to_num(ex["corrupted"], nan=0.0).reshape(side, side)))
+        images.append(("rebuilt", np.nan_to_num(ex["rebuilt"], nan=0.0).reshape(side, side)))
+        out = tiled(images, 1.0, mono, width)
+        out.append([(f"code {_vector(ex['code'])}"[:width], st.plain(dim=True))])
+        W = ex["first_weights"]   # (F, units)
+        scale = float(np.abs(W).max()) or 1.0
+        tiles = [(f"h{j + 1}", W[:, j].reshape(side, side)) for j in range(W.shape[1])]
+        room = height - len(out) - 1
+        if room >= 5:
+            out.append([(f"first layer's weights (±{num(scale, 2)})"[:width], st.plain(dim=True))])
+            out += tiled(tiles, scale, mono, width, wide=1)[:room]
+        return out
