@@ -25,6 +25,8 @@ def load(source, kinds: tuple[str, ...], *, labels_needed: bool, scale: bool = T
         return source
     reading = Reading(kinds, labels_needed, scale, progress, budget)
     if isinstance(source, (str, Path)):
+        if not str(source).strip():
+            raise refuse(None, "", f"an empty path; expected a file: {FORMATS}")
         return reading.path(Path(source).expanduser())
     given = source if isinstance(source, dict) else dict(zip(("X", "y"), source)) \
         if isinstance(source, (tuple, list)) else {"X": source}
@@ -55,6 +57,8 @@ class Reading:
     def path(self, path: Path) -> OwnData:
         if not path.exists():
             raise refuse(path, "", f"no such file or folder ({path}); expected {FORMATS}")
+        if not path.is_dir() and not path.is_file():   # a pipe would wait forever, a device never end
+            raise refuse(path, "", f"not a regular file (a pipe, a socket or a device); expected {FORMATS}")
         if path.is_dir():
             if not self.takes("images"):
                 raise self.wrong_kind(path, "a folder (images, one subfolder per class)")
