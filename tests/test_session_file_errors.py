@@ -212,3 +212,13 @@ def test_a_folder_that_cannot_be_written_is_one_line(saved, capsys):
     with pytest.raises(UserError) as error:
         sim.save("/proc/run.dlsim")   # no file can be made there, even by root
     assert str(error.value).startswith("/proc/run.dlsim: cannot be written") and "\n" not in str(error.value)
+
+
+def test_opening_says_how_far_in_the_status_lines_counting(tmp_path, capsys):
+    """The number rule: counts with thousands separators, never the cursor's raw fields."""
+    sim = dlsim.make("mlp", samples=16, test=4, hidden=(3,))
+    sim.train(epochs=1200)
+    path = sim.save(tmp_path / "long.dlsim")
+    assert main(["open", str(path), "--headless", "--epochs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert ", 1,200 epochs done" in err and "batch 0" not in err, err
