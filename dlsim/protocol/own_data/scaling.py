@@ -20,7 +20,8 @@ def _affine(X: np.ndarray, columns, low: float, high: float) -> tuple[np.ndarray
     mid, half = lo / 2 + hi / 2, hi / 2 - lo / 2
     target_mid, target_half = (low + high) / 2, (high - low) / 2
     span = np.where(half > 0, half, 1.0)
-    scaled = (X / 2 - mid / 2) / span * 2 * target_half + target_mid
+    # clipped: the extremes may round one ulp outside (−1.0000000000000002)
+    scaled = np.clip((X / 2 - mid / 2) / span * 2 * target_half + target_mid, low, high)
     parts = []
     for k, name in enumerate(columns):
         if half[k] == 0:
@@ -45,7 +46,7 @@ def pixels(X: np.ndarray, integers: bool) -> tuple[np.ndarray, str | None]:
     if integers and lo >= 0 and hi <= 255:
         return X / 255.0, "pixels scaled from 0…255 to [0, 1] (÷ 255)"
     span = hi / 2 - lo / 2 if hi > lo else 0.5   # halves: no overflow from ±1e308
-    return (X / 2 - lo / 2) / span, f"pixels scaled from {num(lo)}…{num(hi)} to [0, 1]"
+    return np.clip((X / 2 - lo / 2) / span, 0.0, 1.0), f"pixels scaled from {num(lo)}…{num(hi)} to [0, 1]"
 
 
 def values(X: np.ndarray) -> tuple[np.ndarray, str | None]:
