@@ -222,6 +222,22 @@ def test_a_png_whose_data_inflates_to_gigabytes_is_read_without_them(tmp_path):
     assert image.shape == (1, 8, 8) and peak < 16 << 20, peak
 
 
+def test_an_image_that_may_not_be_read_is_one_line_naming_it(tmp_path, capsys, monkeypatch):
+    """chmod 000 on one PNG (root reads it anyway, so the refusal of the open is what is imitated)."""
+    from dlsim.protocol.own_data import png
+    root, real = files.png_folder(tmp_path), png.read
+
+    def locked(path, *where):
+        if path.name == "3.png":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *where)
+    monkeypatch.setattr(png, "read", locked)
+    assert main(["run", "cnn", "--data", str(root), "--headless", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dlsim: error: bars ") and "/3.png: cannot be read (permission denied)" in err, err
+    assert err.count("\n") == 1
+
+
 def _digest(path):
     if path.is_dir():
         return sorted((str(p), p.read_bytes()) for p in path.rglob("*") if p.is_file())
