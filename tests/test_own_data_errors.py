@@ -238,6 +238,19 @@ def test_an_image_that_may_not_be_read_is_one_line_naming_it(tmp_path, capsys, m
     assert err.count("\n") == 1
 
 
+def test_a_file_that_disappears_while_it_is_read_is_one_line(tmp_path, capsys, monkeypatch):
+    from dlsim.protocol.own_data import table
+    path = files.points_csv(tmp_path)
+
+    def gone(*args, **kwargs):   # removed between the check that it exists and the reading
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+    monkeypatch.setattr(table, "read", gone)
+    assert main(["run", "mlp", "--data", str(path), "--headless", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err == "dlsim: error: points.csv: cannot be read (No such file or directory); expected .csv (with a " \
+        "header), .npy, .npz, .txt, or a folder of PNGs\n", err
+
+
 def _digest(path):
     if path.is_dir():
         return sorted((str(p), p.read_bytes()) for p in path.rglob("*") if p.is_file())

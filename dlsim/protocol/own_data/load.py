@@ -76,6 +76,8 @@ class Reading:
             inside = os.path.relpath(error.filename, path) if path.is_dir() and error.filename else "."
             raise refuse(path, "" if inside == "." else inside, "cannot be read (permission denied); "
                          "expected a file you may read") from None
+        except OSError as error:   # gone since it was chosen, a disk error: said, never a traceback
+            raise refuse(path, "", f"cannot be read ({error.strerror or error}); expected {FORMATS}") from None
         raise refuse(path, "", f"a {suffix or 'file without an extension'} file is not a format dlsim reads; "
                      f"expected {FORMATS}")
 
