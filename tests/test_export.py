@@ -130,6 +130,8 @@ def test_headless_run_exports_what_it_trained(capsys, tmp_path):
     (["--export-weights", "."], "must end in"),
     (["--export-weights", "x.csv", "--export-curves", "x.csv"], "given twice"),
     (["--export-curves", "t.csv", "--trace", "t.csv"], "given twice"),
+    (["--export-curves", "s.csv", "--save", "s.csv", "--overwrite"], "given twice"),
+    (["--save", "s.jsonl", "--trace", "s.jsonl"], "given twice"),
 ])
 def test_a_bad_export_path_is_one_line_before_training(capsys, tmp_path, monkeypatch, argv, says):
     monkeypatch.chdir(tmp_path)
@@ -154,3 +156,15 @@ def test_exports_need_headless_and_overwrite_needs_an_export(capsys, tmp_path):
     assert code == 2 and "need --headless" in err and "palette" in err
     code, out, err = run(capsys, "run", "mlp", "--headless", "--overwrite")
     assert code == 2 and out == "" and "--overwrite needs --export-weights or --export-curves" in err
+
+
+@pytest.mark.parametrize("flag", ["--save", "--export-curves", "--trace"])
+def test_the_data_file_itself_is_never_written_over(capsys, tmp_path, flag):
+    """--overwrite lets a run replace its own outputs, never the learner's data it reads."""
+    data = tmp_path / "mine.csv"
+    data.write_text("x1,x2,label\n" + "".join(f"{i},{i % 3},{i % 2}\n" for i in range(8)))
+    before = data.read_bytes()
+    code, out, err = run(capsys, "run", "mlp", "--headless", "--epochs", "1", "--data", str(data), flag, str(data),
+                         *(["--overwrite"] if flag != "--trace" else []))
+    assert code == 2 and err.count("\n") == 1 and "is the data this run reads" in err, err
+    assert data.read_bytes() == before

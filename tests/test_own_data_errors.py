@@ -2,12 +2,16 @@
 array index, an image), and exit 2, with the file untouched: in-process through the CLI's main for
 most, in a subprocess for a couple."""
 import hashlib
+import os
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
 
+import dlsim
+import dlsim.sim.own_data
 from dlsim.cli import main
 from tests import own_data_files as files
 
@@ -50,6 +54,18 @@ def pngs(change):
 
 def other_size(root):
     files.write_png(root / "vertical" / "9.png", np.zeros((6, 6), np.uint8))
+
+
+def bad_filter(root):
+    """A scanline whose filter byte is 9 (PNG has 0–4), in a PNG otherwise whole."""
+    import zlib
+    raw = b"".join(b"\x09" + bytes(8) for _ in range(8))
+    files.write_png(root / "vertical" / "9.png", np.zeros((8, 8), np.uint8))
+    data = (root / "vertical" / "9.png").read_bytes()
+    start, end = data.index(b"IDAT") - 4, data.index(b"IEND") - 4
+    body = zlib.compress(raw)
+    idat = len(body).to_bytes(4, "big") + b"IDAT" + body + zlib.crc32(b"IDAT" + body).to_bytes(4, "big")
+    (root / "vertical" / "9.png").write_bytes(data[:start] + idat + data[end:])
 
 
 def empty_class(root):
@@ -102,7 +118,8 @@ BAD = [  # (network, file name, how to write it, what the one line must say)
     ("cnn", "stray", pngs(lambda root: files.write(root / "horizontal" / "notes.txt", "hi")),
      "stray horizontal/notes.txt: not a .png file"),
     ("cnn", "corrupt", pngs(lambda root: files.write(root / "horizontal" / "0.png", "not an image")),
-     "0.png: not a PNG image"),
+     "corrupt horizontal/0.png: not a PNG image"),   # the class folder named, as for the other images
+    ("cnn", "filtered", pngs(bad_filter), "filtered vertical/9.png: a damaged PNG (row 0 has filter type 9"),
     ("cnn", "hollow", pngs(empty_class), "hollow diagonal/: an empty class folder"),
     ("cnn", "images.csv", csv(HEAD + "1,2,0\n"), "images.csv: a CSV file, but this network takes images"),
     ("rnn", "latin1.txt", raw(b"first line\nsecond caf\xe9\n"), "latin1.txt line 2: byte 11 is not UTF-8"),
@@ -110,6 +127,9 @@ BAD = [  # (network, file name, how to write it, what the one line must say)
     ("rnn", "ragged.csv", csv("t0,t1,t2\n1,2,3\n1,2,3\n1,2\n1,2,3\n"), "ragged.csv line 4: 2 values; expected 3"),
     ("mlp", "story.txt", csv("once upon a time"), "story.txt: a .txt file (text, for the character models), but this "
      "network takes points"),
+    ("gan", "scalar.npy", npy(np.array(3.0)), "scalar.npy: array X is a single number (shape ())"),
+    ("gan", "noise.npy", raw(bytes(range(7, 250)) * 4), "noise.npy: not a NumPy file (its first bytes are neither"),
+    ("mlp", "noise.npz", raw(b"\x01\x02garbage" * 40), "noise.npz: not a NumPy file"),
     ("cnn", "test.npz", npz(X=np.zeros((6, 8, 8)), y=np.arange(6) % 2, X_test=np.zeros((2, 6, 6)), y_test=[0, 1]),
      "test.npz: X_test's samples have shape (6, 6); expected (8, 8)"),
 ]
@@ -161,6 +181,74 @@ def test_from_the_command_line_too(tmp_path, net, content, said):
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 2 and done.stdout == ""
         assert done.stderr.startswith("dlsim: error: ") and said in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_an_empty_path_is_refused_not_read_as_the_working_folder(capsys):
+    assert main(["run", "cnn", "--data", "", "--headless", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dlsim: error: the data: an empty path") and err.count("\n") == 1, err
+
+
+def test_a_pipe_named_like_a_data_file_is_refused_not_waited_on(tmp_path):
+    os.mkfifo(tmp_path / "lines.txt")   # reading it would wait for a writer forever
+    done = subprocess.run([sys.executable, "-m", "dlsim", "run", "rnn", "--data", str(tmp_path / "lines.txt"),
+                           "--headless"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert done.stderr.startswith("dlsim: error: lines.txt: not a regular file (a pipe"), done.stderr
+
+
+def test_values_spanning_the_whole_float_range_are_scaled_not_overflowed(tmp_path):
+    path = files.write(tmp_path / "far.csv", HEAD + "".join(f"{(-1) ** i * 1e308},{i},{i % 2}\n" for i in range(8)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # an overflow on the way is a warning
+        data = dlsim.sim.own_data.read("mlp", str(path))
+    assert sorted(set(data.X[:, 0])) == [-1.0, 1.0]   # −1e308 and 1e308 at the square's edges, not all 0
+
+
+def test_a_png_whose_data_inflates_to_gigabytes_is_read_without_them(tmp_path):
+    import tracemalloc
+    import zlib
+    from dlsim.protocol.own_data import png
+    files.write_png(tmp_path / "a.png", np.zeros((8, 8), np.uint8))
+    good = (tmp_path / "a.png").read_bytes()
+    start = good.index(b"IDAT") - 4
+    body = zlib.compress(bytes(256 << 20), 9)   # 256 MB of zeros behind an 8×8 header
+    chunk = len(body).to_bytes(4, "big") + b"IDAT" + body + zlib.crc32(b"IDAT" + body).to_bytes(4, "big")
+    (tmp_path / "b.png").write_bytes(good[:start] + chunk + b"\0\0\0\0IEND\xaeB`\x82")
+    tracemalloc.start()
+    image = png.read(tmp_path / "b.png", "b.png")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert image.shape == (1, 8, 8) and peak < 16 << 20, peak
+
+
+def test_an_image_that_may_not_be_read_is_one_line_naming_it(tmp_path, capsys, monkeypatch):
+    """chmod 000 on one PNG (root reads it anyway, so the refusal of the open is what is imitated)."""
+    from dlsim.protocol.own_data import png
+    root, real = files.png_folder(tmp_path), png.read
+
+    def locked(path, *where):
+        if path.name == "3.png":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *where)
+    monkeypatch.setattr(png, "read", locked)
+    assert main(["run", "cnn", "--data", str(root), "--headless", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dlsim: error: bars ") and "/3.png: cannot be read (permission denied)" in err, err
+    assert err.count("\n") == 1
+
+
+def test_a_file_that_disappears_while_it_is_read_is_one_line(tmp_path, capsys, monkeypatch):
+    from dlsim.protocol.own_data import table
+    path = files.points_csv(tmp_path)
+
+    def gone(*args, **kwargs):   # removed between the check that it exists and the reading
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+    monkeypatch.setattr(table, "read", gone)
+    assert main(["run", "mlp", "--data", str(path), "--headless", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err == "dlsim: error: points.csv: cannot be read (No such file or directory); expected .csv (with a " \
+        "header), .npy, .npz, .txt, or a folder of PNGs\n", err
 
 
 def _digest(path):

@@ -135,6 +135,7 @@ def lines_of(path, lines):
     (lambda lines: lines[:1] + [b"\xff\xfe\n"], "line 2: not UTF-8"),
     (lambda lines: [lines[0].replace(b'"schema": 1', b'"schema": 99')], "line 1: trace schema 99"),
     (lambda lines: [], "is empty"),
+    (lambda lines: lines[:1] + [b"[" * 100_000 + b"]" * 100_000 + b"\n"], "line 2: not a trace record (JSON nested"),
 ])
 def test_dlsim_plot_refuses_a_corrupt_trace_naming_the_line(capsys, tmp_path, damage, says):
     path = trace(tmp_path)

@@ -97,3 +97,19 @@ def test_a_session_keeps_a_mid_epoch_place_and_curves(tmp_path):
     a.train(epochs=1)
     b.train(epochs=1)
     same_state(a, b)
+
+
+@pytest.mark.parametrize("name, option, value", [("mlp", "lr", 0.02), ("mlp", "optimizer", "momentum"),
+                                                  ("cnn", "lr", 0.3), ("lstm", "optimizer", "adam")])
+def test_saved_right_after_an_option_changed_live_mid_epoch(name, option, value, tmp_path):
+    """The learner presses l (or changes the optimizer) inside an epoch and saves at once: the
+    opened session trains on with the new value, bit for bit as the one never closed."""
+    a = dlsim.make(name, seed=4, **SMALL[name])
+    a.train(epochs=1)
+    a.step("batch")
+    a.set(option, value)
+    b = dlsim.open(a.save(tmp_path / "live.dlsim"))
+    assert b.config[option] == a.config[option] and b.cursor == a.cursor
+    for sim in (a, b):
+        sim.train(epochs=2)
+    same_state(a, b)

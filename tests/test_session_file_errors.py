@@ -168,3 +168,57 @@ def test_the_command_line_saves_opens_and_refuses_in_one_line(tmp_path, capsys):
     code, out, err = run(capsys, "open", path, "--epochs", "2")
     assert code == 2 and "--headless" in err
     assert os.path.exists(path)
+
+
+def test_damaged_compressed_parts_and_lying_headers_are_one_line(saved, tmp_path):
+    """What bit flips and hand-made files do: a member that does not inflate (zlib's error), an
+    array header claiming a terabyte (NumPy would allocate it first), JSON nested without end."""
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(tmp_path / "deflated.dlsim", "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            dst.writestr(name, src.read(name))
+    data = bytearray((tmp_path / "deflated.dlsim").read_bytes())
+    with zipfile.ZipFile(tmp_path / "deflated.dlsim") as zf:   # damage the compressed bytes of session.json
+        info = zf.getinfo("session.json")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start:start + 8] = b"\xff" * 8
+    (tmp_path / "flipped.dlsim").write_bytes(bytes(data))
+    refused(tmp_path / "flipped.dlsim", "damaged")
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (10**6, 10**6)})
+    liar = rewritten(saved, tmp_path / "liar.dlsim", lambda n, d: header.getvalue() + bytes(64) if n == "data.X.npy" else d)
+    refused(liar, "array 'data.X' is damaged", "(1000000, 1000000)")
+    deep = rewritten(saved, tmp_path / "deep.dlsim", lambda n, d: b"[" * 100_000 + b"]" * 100_000 if n == "session.json" else d)
+    refused(deep, "nested too deep")
+
+
+def test_a_pipe_is_refused_not_waited_on(tmp_path):
+    import subprocess
+    import sys
+    os.mkfifo(tmp_path / "pipe.dlsim")
+    for command in (["open", "--headless"], ["plot"]):
+        done = subprocess.run([sys.executable, "-m", "dlsim", command[0], str(tmp_path / "pipe.dlsim"), *command[1:]],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not a regular file" in done.stderr
+
+
+def test_parts_that_unpack_beyond_the_memory_budget_are_refused_first(saved, tmp_path, monkeypatch):
+    monkeypatch.setenv("DLSIM_MEMORY_BUDGET", "1M")
+    big = rewritten(saved, tmp_path / "big.dlsim", lambda n, d: d + b" " * (2 << 20) if n == "session.json" else d)
+    refused(big, "unpack to 2.1 MB, more than the 1.0 MB memory budget")
+
+
+def test_a_folder_that_cannot_be_written_is_one_line(saved, capsys):
+    sim = dlsim.open(saved)
+    with pytest.raises(UserError) as error:
+        sim.save("/proc/run.dlsim")   # no file can be made there, even by root
+    assert str(error.value).startswith("/proc/run.dlsim: cannot be written") and "\n" not in str(error.value)
+
+
+def test_opening_says_how_far_in_the_status_lines_counting(tmp_path, capsys):
+    """The number rule: counts with thousands separators, never the cursor's raw fields."""
+    sim = dlsim.make("mlp", samples=16, test=4, hidden=(3,))
+    sim.train(epochs=1200)
+    path = sim.save(tmp_path / "long.dlsim")
+    assert main(["open", str(path), "--headless", "--epochs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert ", 1,200 epochs done" in err and "batch 0" not in err, err

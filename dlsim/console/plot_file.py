@@ -5,6 +5,7 @@ recorded as each epoch closed), which every trace level writes. A file that is n
 line that is not one of its records, is refused in one line that names the line.
 """
 import json
+import os
 import math
 
 from dlsim.errors import UserError
@@ -40,6 +41,8 @@ def _session(path: str) -> int:
 def read_epochs(path: str) -> tuple[dict, list[dict]]:
     """The trace's header and the values of its epoch records; UserError naming the line of
     anything that is not a trace's."""
+    if os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path):
+        raise UserError(f"cannot read {path}: not a regular file (a pipe, a socket or a device)")   # never waited on
     try:
         stream = open(path, "rb")
     except OSError as error:
@@ -72,6 +75,8 @@ def _record(path: str, number: int, line: bytes) -> dict:
         record = json.loads(line.decode("utf-8"))
     except UnicodeDecodeError:
         raise UserError(f"{path} line {number}: not UTF-8 text (not a dlsim trace?)") from None
+    except RecursionError:   # brackets nested thousands deep: no trace writes that
+        raise UserError(f"{path} line {number}: not a trace record (JSON nested too deep)") from None
     except json.JSONDecodeError as error:
         cut = " (the file ends in the middle of a line)" if not line.endswith(b"\n") else ""
         raise UserError(f"{path} line {number}: not JSON{cut}: {error.msg} at column {error.colno}") from None

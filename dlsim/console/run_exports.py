@@ -22,6 +22,7 @@ def planned(args) -> Callable | None:
         if args.overwrite and getattr(args, "save", None) is None:   # a flag is never ignored
             raise UserError("--overwrite needs --export-weights or --export-curves or --save (it lets them replace a file)")
         if not plot:
+            refuse_clashes(args)   # --save and --trace still may not name one file, or the data
             return None
     if not args.headless:
         raise UserError("--export-weights, --export-curves and --plot need --headless "
@@ -30,11 +31,7 @@ def planned(args) -> Callable | None:
         check_new(weights, "--export-weights", WEIGHTS, args.overwrite)
     if curves is not None:
         check_new(curves, "--export-curves", CURVES, args.overwrite)
-    written = [p for p in (weights, curves, args.trace) if p is not None]
-    for i, path in enumerate(written):
-        if any(_same(path, other) for other in written[:i]):
-            raise UserError(f"{path} is given twice (--export-weights, --export-curves, --trace): "
-                            "each needs its own file")
+    refuse_clashes(args)
 
     def after(sim) -> None:
         if plot:
@@ -49,6 +46,19 @@ def planned(args) -> Callable | None:
             print(f"curves: {len(sim.history)} rows written to {curves}")
         sys.stdout.flush()
     return after
+
+
+def refuse_clashes(args) -> None:
+    """UserError where two outputs name one file, or one names the data the run reads (--overwrite
+    or not: a learner's own file is never replaced by what was learnt from it)."""
+    written = [p for p in (args.export_weights, args.export_curves, args.trace, getattr(args, "save", None))
+               if p is not None]
+    for i, path in enumerate(written):
+        if any(_same(path, other) for other in written[:i]):
+            raise UserError(f"{path} is given twice (--export-weights, --export-curves, --trace, --save): "
+                            "each needs its own file")
+        if getattr(args, "data", None) and _same(path, args.data):
+            raise UserError(f"{path} is the data this run reads (--data); write to another file")
 
 
 def _same(a: str, b: str) -> bool:

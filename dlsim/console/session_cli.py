@@ -7,6 +7,7 @@ The work is dlsim.sim.session_file's and dlsim.sim.config_string's; this module 
 import sys
 
 from dlsim.errors import UserError
+from dlsim.protocol.numbers import count, counted
 from dlsim.sim import config_string, session_file
 
 
@@ -71,9 +72,17 @@ def open_session(args, open_in_app) -> int:
 
 
 def describe(sim) -> str:
-    """Where a session stands, in a few words: its configuration string and its cursor."""
-    m = sim.model
-    return f"{config_string.format_config(sim.name, sim.config)} at {m.epoch_word} {m.epoch} ({sim.cursor})"
+    """Where a session stands, in a few words: its configuration string and how far it ran."""
+    return f"{config_string.format_config(sim.name, sim.config)}, {where(sim)}"
+
+
+def where(sim) -> str:
+    """Where the run stands, in the status line's counting (places from 1, counts with separators)."""
+    c, word = sim.cursor, sim.model.epoch_word
+    done = counted(c.epoch, word) + " done"
+    if (c.batch, c.sample, c.op) == (0, 0, 0):
+        return done
+    return f"{done}; inside the next: update {count(c.batch + 1)}, sample {count(c.sample + 1)}, op {count(c.op)}"
 
 
 def _quoted(path: str) -> str:

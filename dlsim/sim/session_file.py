@@ -20,8 +20,10 @@ The writing half is dlsim.sim.session_save (this module re-exports its `save`); 
 """
 import dataclasses
 import json
+import math
 import os
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -67,23 +69,40 @@ def read(path: str) -> tuple[dict, dict[str, np.ndarray]]:
         raise SessionFileError(path, "no such file")
     if os.path.isdir(path):
         raise SessionFileError(path, "a folder, not a session file")
+    if not os.path.isfile(path):   # a pipe would be waited on forever
+        raise SessionFileError(path, "not a regular file (a pipe, a socket or a device), not a session file")
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
             if JSON_NAME not in names:
                 raise SessionFileError(path, f"not a dlsim session (no {JSON_NAME} inside)")
+            _within_budget(path, zf)
             document = _json(path, zf.read(JSON_NAME))
             arrays = {name[:-4]: _array(path, zf, name) for name in names if name.endswith(".npy")}
     except zipfile.BadZipFile:
         raise SessionFileError(path, "not a dlsim session (not a zip file, or cut short)") from None
+    except zlib.error as error:   # a damaged compressed member
+        raise SessionFileError(path, f"damaged: a part does not decompress ({first_line(error)})") from None
     except (OSError, EOFError, zipfile.LargeZipFile) as error:
         raise SessionFileError(path, f"cannot be read ({first_line(error)})") from None
     return document, arrays
 
 
+def _within_budget(path: str, zf: zipfile.ZipFile) -> None:
+    """Refuse, from the zip's directory, a file whose parts would unpack to more than the memory
+    budget (a few compressed bytes can inflate to gigabytes)."""
+    from dlsim.sim.memory_budget import budget
+    unpacked, most = sum(info.file_size for info in zf.infolist()), budget()[0]
+    if most is not None and unpacked > most:
+        raise SessionFileError(path, f"its parts unpack to {unpacked / 1e6:,.1f} MB, more than the "
+                               f"{most / 1e6:,.1f} MB memory budget (DLSIM_MEMORY_BUDGET)")
+
+
 def _json(path: str, raw: bytes) -> dict:
     try:
         document = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise SessionFileError(path, f"{JSON_NAME} is not a session's (nested too deep)") from None
     except (UnicodeDecodeError, ValueError) as error:
         raise SessionFileError(path, f"{JSON_NAME} is not valid JSON ({first_line(error)})") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -100,11 +119,24 @@ def _json(path: str, raw: bytes) -> dict:
 def _array(path: str, zf: zipfile.ZipFile, name: str) -> np.ndarray:
     try:
         with zf.open(name) as entry:
+            _sized(path, name, entry, zf.getinfo(name).file_size)
             return np.lib.format.read_array(entry, allow_pickle=False)
     except ValueError as error:   # object arrays (pickles) among them: refused, never unpickled
         raise SessionFileError(path, f"array '{name[:-4]}' cannot be read ({first_line(error)})") from None
-    except (zipfile.BadZipFile, EOFError, OSError) as error:
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as error:
         raise SessionFileError(path, f"array '{name[:-4]}' is damaged ({first_line(error)})") from None
+
+
+def _sized(path: str, name: str, entry, stored: int) -> None:
+    """Refuse an array whose header claims more numbers than its member holds (NumPy would allocate
+    them all first); leave `entry` at its start for read_array."""
+    version = np.lib.format.read_magic(entry)
+    header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, _, dtype = header(entry)
+    if dtype.itemsize * math.prod(shape) > stored:
+        raise SessionFileError(path, f"array '{name[:-4]}' is damaged (its header says shape {shape}, "
+                               f"more than the {stored:,} bytes it holds)")
+    entry.seek(0)
 
 
 def _rebuild(path: str, document: dict, arrays: dict[str, np.ndarray]) -> Simulator:

@@ -130,7 +130,10 @@ def _identity(sim) -> dict:
 
 def _write(path: str, document: dict, arrays: dict[str, np.ndarray], overwrite: bool) -> None:
     folder = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".part", dir=folder)
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".part", dir=folder)
+    except OSError as error:   # a folder this user may not write in
+        raise UserError(f"{path}: cannot be written ({error.strerror or error})") from None
     try:
         os.chmod(temporary, 0o666 & ~_umask())   # as any file the user writes (mkstemp's is private)
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -39,6 +39,10 @@ def read(path: Path, budget: int | None = None) -> dict[str, np.ndarray]:
     loaded when their headers say they would not fit in `budget` bytes (as float64, copied)."""
     if path.stat().st_size == 0:
         raise refuse(path, "", f"the file is empty; expected arrays saved by NumPy ({_how(path)})")
+    with open(path, "rb") as f:
+        start = f.read(6)
+    if start != np.lib.format.MAGIC_PREFIX and not start.startswith(b"PK"):
+        raise refuse(path, "", f"not a NumPy file (its first bytes are neither .npy's nor a zip's); expected {_how(path)}")
     within(budget, _elements(path) * 8 * COPIES, path, "")
     if path.suffix == ".npy":
         return {"X": _npy(path)}
@@ -81,6 +85,8 @@ def _why(error: ValueError, path: Path) -> str:
 def numbers(a, path, name: str, kinds: str = "numbers") -> np.ndarray:
     """The array `name` as float64, or a refusal naming the first bad index."""
     a = np.asarray(a)
+    if a.ndim == 0:
+        raise refuse(path, "", f"array {name} is a single number (shape ()); expected one sample a row")
     if a.dtype == object or a.dtype.kind not in "biuf":
         raise refuse(path, "", f"array {name} holds {a.dtype} values; expected {kinds}")
     a = a.astype(np.float64)

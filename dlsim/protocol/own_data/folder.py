@@ -28,7 +28,7 @@ def read(folder: Path, progress=None, budget: int | None = None):
                      "class folders")
     images, first = [], None
     for n, (k, f) in enumerate(files):
-        image = png.read(f, f"{folder.name}/{_inside(folder, f)}")
+        image = png.read(f, folder, _inside(folder, f))
         if first is None:
             first = (image.shape, f)
             within(budget, len(files) * image.size * 8 * COPIES, folder, "")

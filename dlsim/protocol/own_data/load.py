@@ -2,6 +2,7 @@
 points or vectors (one sample a row) or as sequences (one sequence a row); an .npy/.npz by its
 arrays' shapes; a folder of PNGs as images; a .txt as text for the character models. Then the
 labels become classes, the inputs are scaled (said, never hidden), and the samples are counted."""
+import os
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,8 @@ def load(source, kinds: tuple[str, ...], *, labels_needed: bool, scale: bool = T
         return source
     reading = Reading(kinds, labels_needed, scale, progress, budget)
     if isinstance(source, (str, Path)):
+        if not str(source).strip():
+            raise refuse(None, "", f"an empty path; expected a file: {FORMATS}")
         return reading.path(Path(source).expanduser())
     given = source if isinstance(source, dict) else dict(zip(("X", "y"), source)) \
         if isinstance(source, (tuple, list)) else {"X": source}
@@ -55,20 +58,26 @@ class Reading:
     def path(self, path: Path) -> OwnData:
         if not path.exists():
             raise refuse(path, "", f"no such file or folder ({path}); expected {FORMATS}")
-        if path.is_dir():
-            if not self.takes("images"):
-                raise self.wrong_kind(path, "a folder (images, one subfolder per class)")
-            return self.image_folder(path)
+        if not path.is_dir() and not path.is_file():   # a pipe would wait forever, a device never end
+            raise refuse(path, "", f"not a regular file (a pipe, a socket or a device); expected {FORMATS}")
+        if path.is_dir() and not self.takes("images"):
+            raise self.wrong_kind(path, "a folder (images, one subfolder per class)")
         suffix = path.suffix.lower()
         try:
+            if path.is_dir():
+                return self.image_folder(path)
             if suffix == ".csv":
                 return self.csv(path)
             if suffix in (".npy", ".npz"):
                 return self.arrays(arrays.read(path, self.budget), path, identity.of_file(path))
             if suffix == ".txt":
                 return self.text(path)
-        except PermissionError:
-            raise refuse(path, "", "cannot be read (permission denied); expected a file you may read") from None
+        except PermissionError as error:   # in a folder: the image or class folder it could not read
+            inside = os.path.relpath(error.filename, path) if path.is_dir() and error.filename else "."
+            raise refuse(path, "" if inside == "." else inside, "cannot be read (permission denied); "
+                         "expected a file you may read") from None
+        except OSError as error:   # gone since it was chosen, a disk error: said, never a traceback
+            raise refuse(path, "", f"cannot be read ({error.strerror or error}); expected {FORMATS}") from None
         raise refuse(path, "", f"a {suffix or 'file without an extension'} file is not a format dlsim reads; "
                      f"expected {FORMATS}")
 

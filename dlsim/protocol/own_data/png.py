@@ -16,11 +16,12 @@ KEPT = {0: 1, 2: 3, 3: 3, 4: 1, 6: 3}       # channels kept: alpha dropped, a pa
 MOST_PIXELS = 4096 * 4096
 
 
-def read(path: Path, label: str) -> np.ndarray:
-    """(channels, H, W) floats: 0…255 (or 0…65535 at 16 bits) as stored; `label` names it in messages."""
+def read(path: Path, label, where: str = "") -> np.ndarray:
+    """(channels, H, W) floats: 0…255 (or 0…65535 at 16 bits) as stored; `label` and `where` name it in
+    messages as `refuse` does (a folder, and the image's path inside it)."""
     data = path.read_bytes()
     if not data.startswith(SIGNATURE):
-        raise refuse(label, "", "not a PNG image (its first bytes are not PNG's signature); expected .png files only")
+        raise refuse(label, where, "not a PNG image (its first bytes are not PNG's signature); expected .png files only")
     chunks, at, palette = [], len(SIGNATURE), None
     header = None
     while at + 8 <= len(data):
@@ -38,22 +39,22 @@ def read(path: Path, label: str) -> np.ndarray:
             break
         at += 12 + length
     if header is None or not chunks:
-        raise refuse(label, "", "a damaged PNG (no image header or no image data); expected a whole .png file")
+        raise refuse(label, where, "a damaged PNG (no image header or no image data); expected a whole .png file")
     width, height, depth, colour, _, _, interlace = header
     if colour not in CHANNELS or depth not in (8, 16) or interlace or (colour == 3 and palette is None):
-        raise refuse(label, "", f"a PNG of a kind this reader does not take (colour type {colour}, {depth}-bit"
+        raise refuse(label, where, f"a PNG of a kind this reader does not take (colour type {colour}, {depth}-bit"
                      f"{', interlaced' if interlace else ''}); expected 8-bit greyscale, RGB or RGBA, not interlaced")
     if width * height > MOST_PIXELS or not width or not height:
-        raise refuse(label, "", f"{width}×{height} pixels; expected a small image (the CNN reads each pixel)")
-    try:
-        raw = zlib.decompress(b"".join(chunks))
-    except zlib.error:
-        raise refuse(label, "", "a damaged PNG (its image data does not decompress); expected a whole .png file") from None
+        raise refuse(label, where, f"{width}×{height} pixels; expected a small image (the CNN reads each pixel)")
     pixel = CHANNELS[colour] * depth // 8
     stride = width * pixel
+    try:   # no more than the image needs: a few bytes may inflate to gigabytes
+        raw = zlib.decompressobj().decompress(b"".join(chunks), height * (stride + 1))
+    except zlib.error:
+        raise refuse(label, where, "a damaged PNG (its image data does not decompress); expected a whole .png file") from None
     if len(raw) < height * (stride + 1):
-        raise refuse(label, "", "a damaged PNG (its image data is too short); expected a whole .png file")
-    rows = _unfilter(np.frombuffer(raw, np.uint8)[:height * (stride + 1)].reshape(height, stride + 1), pixel, label)
+        raise refuse(label, where, "a damaged PNG (its image data is too short); expected a whole .png file")
+    rows = _unfilter(np.frombuffer(raw, np.uint8)[:height * (stride + 1)].reshape(height, stride + 1), pixel, label, where)
     if depth == 16:
         image = rows.reshape(height, width * CHANNELS[colour], 2).astype(np.uint16)
         image = (image[..., 0] << 8 | image[..., 1]).reshape(height, width, CHANNELS[colour])
@@ -62,12 +63,12 @@ def read(path: Path, label: str) -> np.ndarray:
     if colour == 3:
         index = image[..., 0]
         if index.max() >= len(palette):
-            raise refuse(label, "", "a damaged PNG (a pixel names a colour its palette lacks)")
+            raise refuse(label, where, "a damaged PNG (a pixel names a colour its palette lacks)")
         image = palette[index]
     return np.moveaxis(image[..., :KEPT[colour]], -1, 0).astype(np.float64)
 
 
-def _unfilter(rows: np.ndarray, bpp: int, label: str) -> np.ndarray:
+def _unfilter(rows: np.ndarray, bpp: int, label, where: str) -> np.ndarray:
     """The scanlines with PNG's per-row filters undone (the spec's section 9)."""
     out = np.zeros((rows.shape[0], rows.shape[1] - 1), np.int64)
     prior = np.zeros(out.shape[1], np.int64)
@@ -82,7 +83,7 @@ def _unfilter(rows: np.ndarray, bpp: int, label: str) -> np.ndarray:
         elif kind in (3, 4):
             cur = _sequential(line.tolist(), prior.tolist(), bpp, kind)
         else:
-            raise refuse(label, "", f"a damaged PNG (row {r} has filter type {kind}; PNG has 0–4)")
+            raise refuse(label, where, f"a damaged PNG (row {r} has filter type {kind}; PNG has 0–4)")
         out[r] = cur
         prior = out[r]
     return out.astype(np.uint8)

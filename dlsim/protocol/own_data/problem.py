@@ -8,7 +8,7 @@ from dlsim.errors import UserError, clip
 
 def refuse(path, where: str, what: str) -> UserError:
     """`data.csv line 17: 'abc' is not a number; expected …` (where may be empty: the whole file)."""
-    name = Path(path).name if path else "the data"
+    name = (Path(path).name or str(path)) if path else "the data"   # "/" has no name
     return UserError(f"{clip(name)}{' ' + where if where else ''}: {what}")
 
 

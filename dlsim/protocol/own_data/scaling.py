@@ -16,10 +16,12 @@ def _affine(X: np.ndarray, columns, low: float, high: float) -> tuple[np.ndarray
     lo, hi = X.min(axis=0), X.max(axis=0)
     if np.all(lo >= low) and np.all(hi <= high):
         return X, None
-    mid, half = (lo + hi) / 2, (hi - lo) / 2
+    # halves first: the same bits, and no overflow where the values span more than a float holds (±1e308)
+    mid, half = lo / 2 + hi / 2, hi / 2 - lo / 2
     target_mid, target_half = (low + high) / 2, (high - low) / 2
     span = np.where(half > 0, half, 1.0)
-    scaled = (X - mid) / span * target_half + target_mid
+    # clipped: the extremes may round one ulp outside (−1.0000000000000002)
+    scaled = np.clip((X / 2 - mid / 2) / span * 2 * target_half + target_mid, low, high)
     parts = []
     for k, name in enumerate(columns):
         if half[k] == 0:
@@ -43,8 +45,8 @@ def pixels(X: np.ndarray, integers: bool) -> tuple[np.ndarray, str | None]:
         return X, None
     if integers and lo >= 0 and hi <= 255:
         return X / 255.0, "pixels scaled from 0…255 to [0, 1] (÷ 255)"
-    span = hi - lo if hi > lo else 1.0
-    return (X - lo) / span, f"pixels scaled from {num(lo)}…{num(hi)} to [0, 1]"
+    span = hi / 2 - lo / 2 if hi > lo else 0.5   # halves: no overflow from ±1e308
+    return np.clip((X / 2 - lo / 2) / span, 0.0, 1.0), f"pixels scaled from {num(lo)}…{num(hi)} to [0, 1]"
 
 
 def values(X: np.ndarray) -> tuple[np.ndarray, str | None]:

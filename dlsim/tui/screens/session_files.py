@@ -10,7 +10,7 @@ dlsim.sim.session_file's and dlsim.sim.config_string's.
 import os
 
 from dlsim.errors import UserError
-from dlsim.protocol.numbers import count, counted
+from dlsim.console.session_cli import where
 from dlsim.sim import config_string, session_file
 from dlsim.tui.screens.prompt import PromptScreen
 from dlsim.tui.session import Session
@@ -55,15 +55,6 @@ def save_prompt(screen) -> PromptScreen:
                         f"curves. Now {where(sim)}.")
 
 
-def where(sim) -> str:
-    """Where the run stands, in the status line's counting (places from 1, counts with separators)."""
-    c, word = sim.cursor, sim.model.epoch_word
-    done = counted(c.epoch, word) + " done"
-    if (c.batch, c.sample, c.op) == (0, 0, 0):
-        return done
-    return f"{done}; inside the next: update {count(c.batch + 1)}, sample {count(c.sample + 1)}, op {count(c.op)}"
-
-
 def ask_open(app, screen, screen_class) -> None:
     """The open dialog; the session opens on a `screen_class` (SimulationScreen) of its own (Esc goes back)."""
     if screen is not None and hasattr(screen, "simview"):
@@ -75,7 +66,7 @@ def ask_open(app, screen, screen_class) -> None:
         except UserError as error:
             return str(error)
         app.call_later(app.push_screen, screen_class(Session(sim)))
-        app.notify(f"opened {raw.strip()}: {sim.name} at {sim.cursor}", timeout=4)
+        app.notify(f"opened {raw.strip()}: {sim.name}, {where(sim)}", timeout=4)
         return None
     app.push_screen(PromptScreen("Open session", "", apply,
                                  help=f"A {session_file.SUFFIX} file saved with S, dlsim run … --save, or sim.save()."))
