@@ -35,8 +35,8 @@ def refuse_overwrite(path, overwrite: bool) -> str:
     if not os.path.isdir(folder):
         raise UserError(f"{path}: there is no folder {folder}")
     if os.path.exists(path) and not overwrite:
-        raise UserError(f"{path} already exists; nothing was written (give --overwrite to replace it, "
-                        "or another name)")
+        raise UserError(f"{path} already exists; nothing was written (to replace it: --overwrite, or "
+                        "overwrite=True in Python; or give another name)")
     return path
 
 
@@ -163,10 +163,10 @@ def _place_new(temporary: str, path: str) -> None:
     try:
         os.link(temporary, path)   # fails where `path` exists, atomically
     except FileExistsError:
-        raise UserError(f"{path} already exists; nothing was written (give --overwrite to replace it)") from None
+        raise UserError(f"{path} already exists; nothing was written (to replace it: --overwrite, or overwrite=True in Python)") from None
     except OSError:   # a file system without hard links
         if os.path.exists(path):
-            raise UserError(f"{path} already exists; nothing was written (give --overwrite to replace it)") from None
+            raise UserError(f"{path} already exists; nothing was written (to replace it: --overwrite, or overwrite=True in Python)") from None
         os.replace(temporary, path)
 
 
