@@ -42,6 +42,7 @@ def test_an_address_opens_a_network_with_its_options_or_a_lesson():
     ("run=mlp&kernels=4", "unknown option for mlp 'kernels'"),
     ("run=mlp&dataset=spiral;touch /tmp/x", "dataset"),
     ("run=mlp&run=som", "given 2 times"),
+    ("run=mlp&fontsize=20&fontsize=30", "'fontsize' is given 2 times"),
     ("run=mlp&lesson=perceptron-and", "both run= and lesson="),
     ("lesson=perceptron-and&lr=1", "a lesson sets its own network"),
     ("lesson=../../etc/passwd", "unknown lesson"),

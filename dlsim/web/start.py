@@ -20,12 +20,12 @@ DISPLAY = ("fontsize",)
 def start_arguments(query: Iterable[tuple[str, str]]) -> list[str]:
     """dlsim's arguments (after `dlsim`) for a tab whose URL query holds these (key, value) pairs,
     in their order; [] (the home screen) for none. Raises UserError for anything not allowed."""
-    pairs = [(key, value) for key, value in query if key not in DISPLAY]
-    keys = [key for key, _ in pairs]
+    query = list(query)
+    keys = [key for key, _ in query]   # every parameter once, the page's own (fontsize) too
     for key in set(keys):
         if keys.count(key) > 1:
             raise UserError(f"'{clip(key)}' is given {keys.count(key)} times in the address; give it once")
-    given = dict(pairs)
+    given = {key: value for key, value in query if key not in DISPLAY}
     starts = [key for key in given if key in STARTS]
     if len(starts) > 1:
         raise UserError(f"the address gives both {starts[0]}= and {starts[1]}=; a tab opens one of them")
