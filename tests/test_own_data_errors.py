@@ -13,6 +13,7 @@ import pytest
 import dlsim
 import dlsim.sim.own_data
 from dlsim.cli import main
+from dlsim.errors import UserError
 from tests import own_data_files as files
 
 HEAD = "x1,x2,label\n"
@@ -255,3 +256,14 @@ def _digest(path):
     if path.is_dir():
         return sorted((str(p), p.read_bytes()) for p in path.rglob("*") if p.is_file())
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_folder_of_one_class_is_refused_for_that_not_for_the_batch(tmp_path):
+    """Five images of one class: the one-class message, not the batch size measured against them."""
+    folder = tmp_path / "single" / "only"
+    folder.mkdir(parents=True)
+    for i in range(5):
+        files.write_png(folder / f"{i}.png", np.full((8, 8), 40 * i, np.uint8))
+    with pytest.raises(UserError, match="every sample has the one class only") as refused:
+        dlsim.make("cnn", data=str(tmp_path / "single"))
+    assert "\n" not in str(refused.value)

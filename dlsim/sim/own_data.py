@@ -32,13 +32,22 @@ def _progress(done: int, total: int) -> None:
         watcher(done, total)
 
 
-def check_fits(model, data: own_data.OwnData) -> None:
-    """UserError where the network as configured tells fewer classes apart than the data has."""
-    if data.kind is SEQUENCES or not data.labelled or not classifies(type(model)):
+def check_classes(cls, data: own_data.OwnData) -> None:
+    """UserError for data of a single class where network class `cls` classifies: checked before
+    the network is made, so that no option measured against the data (a batch larger than the
+    samples) is blamed instead."""
+    if data.kind is SEQUENCES or not data.labelled or not classifies(cls):
         return
     if data.classes < 2:
         raise UserError(f"{data.name}: every sample has the one class {data.class_names[0]}; expected at least 2 "
-                        f"classes for {model.name} to tell apart")
+                        f"classes for {cls.name} to tell apart")
+
+
+def check_fits(model, data: own_data.OwnData) -> None:
+    """UserError where the network as configured tells fewer classes apart than the data has."""
+    check_classes(type(model), data)
+    if data.kind is SEQUENCES or not data.labelled or not classifies(type(model)):
+        return
     try:
         outputs = model.probabilities(model.data.X[:1]).shape[1]
     except UserError:   # no probabilities: a threshold decides, between two classes

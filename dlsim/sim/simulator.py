@@ -96,6 +96,8 @@ class Simulator:
         given = None if self.own_data is not None else self.given_data
         data = given[1] if given is not None and given[0] == dataset_identity(self.cls, c) \
             else dataset_for(self.cls, c, self.own_data)
+        if self.own_data is not None:
+            own_data.check_classes(self.cls, self.own_data)
         needs = self.cls.estimate(c, data, HISTORY_BUDGET)
         check_memory(f"{self.name} with these options", needs)   # before allocating any of it
         check_time(f"{self.name} with these options", needs, self.cls.epoch_word, self.force)
