@@ -197,11 +197,18 @@ def accumulate(phi, t, A, r):
 def solve(A, r, ridge, out):
     """out (K+1,) solving (A + ridge·I)·out = r by Gaussian elimination with partial pivoting (on
     copies: A and r stay as the learner saw them). A singular system leaves NaN in out."""
-    n = r.shape[0]
     M = A.copy()
     y = r.copy()
-    for i in range(n):
+    for i in range(r.shape[0]):
         M[i, i] += ridge
+    eliminate(M, y, out)
+
+
+@inline
+def eliminate(M, y, out):
+    """out solving M·out = y by Gaussian elimination with partial pivoting, M and y overwritten (the
+    GPU's solve runs this same function on its own workspaces: rbf_cuda)."""
+    n = y.shape[0]
     for c in range(n):
         p = c
         for i in range(c + 1, n):

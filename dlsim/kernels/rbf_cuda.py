@@ -98,6 +98,9 @@ def _normal_equations(Phi, T, order, A, r):
             r[a] = acc
 
 
+_eliminate = gpu.device(rbf.eliminate)
+
+
 @cuda.jit
 def _solve(A, r, ridge, M, y, out):
     """rbf.solve in one thread, on the workspaces M and y."""
@@ -109,25 +112,7 @@ def _solve(A, r, ridge, M, y, out):
         for j in range(n):
             M[i, j] = A[i, j]
         M[i, i] += ridge
-    for c in range(n):
-        p = c
-        for i in range(c + 1, n):
-            if abs(M[i, c]) > abs(M[p, c]):
-                p = i
-        if p != c:
-            for j in range(n):
-                M[c, j], M[p, j] = M[p, j], M[c, j]
-            y[c], y[p] = y[p], y[c]
-        for i in range(c + 1, n):
-            f = M[i, c] / M[c, c]
-            for j in range(c, n):
-                M[i, j] -= f * M[c, j]
-            y[i] -= f * y[c]
-    for i in range(n - 1, -1, -1):
-        acc = y[i]
-        for j in range(i + 1, n):
-            acc -= M[i, j] * out[j]
-        out[i] = acc / M[i, i]
+    _eliminate(M, y, out)
 
 
 @cuda.jit
