@@ -21,6 +21,7 @@ LAYERS = (
     ("sim",),
     ("lesson",),
     ("console",),
+    ("sweeps",),
     ("tui",),
     ("cli", "bench", "web", "__init__", "__main__"),
 )
