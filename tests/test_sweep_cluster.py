@@ -68,30 +68,66 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_an_existing_scheduler_and_workers_started_as_processes(tmp_path, capsys):
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-                                  "--port", str(port), "--no-dashboard"], env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
-                               "--nworkers", "2", "--no-dashboard"], env=env, cwd=str(ROOT),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        with distributed.Client(address, timeout=60) as c:   # up, with its workers
+class Cluster:
+    """A scheduler and a worker process (two worker processes under one nanny command) on localhost."""
+
+    def __init__(self):
+        port = _free_port()
+        self.address = f"tcp://127.0.0.1:{port}"
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=str(ROOT))
+        self.scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host",
+                                           "127.0.0.1", "--port", str(port), "--no-dashboard"], **quiet)
+        self.worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", self.address,
+                                        "--nthreads", "1", "--nworkers", "2", "--no-dashboard"], **quiet)
+        with distributed.Client(self.address, timeout=60) as c:   # up, with its workers
             c.wait_for_workers(2, timeout=60)
+
+    def close(self):
+        for process in (self.worker, self.scheduler):
+            process.kill()
+            process.wait(timeout=30)
+
+
+def test_an_existing_scheduler_and_workers_started_as_processes(tmp_path, capsys):
+    cluster = Cluster()
+    try:
         out = tmp_path / "s.jsonl"
         code = main(["sweep", "mlp", "--set", "lr=0.1,1", "--seeds", "0-1", "--epochs", "30",
-                     "--scheduler", address, "--out", str(out)])
+                     "--scheduler", cluster.address, "--out", str(out)])
         assert code == 0, capsys.readouterr()
         records = read(out)
         assert len(records) == 4
         same_as_serial(records)
     finally:
-        for process in (worker, scheduler):
-            process.terminate()
-            process.wait(timeout=30)
+        cluster.close()
+
+
+def test_a_lost_scheduler_keeps_what_finished_and_resume_ends_it_on_another(tmp_path):
+    out = tmp_path / "s.jsonl"
+    sweep = ["sweep", "mlp", "--set", "lr=0.05,0.1,0.2", "--seeds", "0-3", "--epochs", "1000", "--out", str(out)]
+    first = Cluster()
+    try:
+        running = subprocess.Popen([sys.executable, "-m", "dlsim", *sweep, "--scheduler", first.address],
+                                   cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 120
+        while (not out.exists() or not out.read_text()) and time.time() < deadline:
+            time.sleep(0.02)
+        first.scheduler.kill()   # the cluster goes away in the middle of the sweep
+        _, err = running.communicate(timeout=180)
+    finally:
+        first.close()
+    assert running.returncode == 1, err
+    assert "did not finish" in err and "--resume" in err and "Traceback" not in err
+    kept = read(out)
+    assert 1 <= len(kept) < 12
+    second = Cluster()
+    try:
+        assert main([*sweep, "--scheduler", second.address, "--resume"]) == 0
+    finally:
+        second.close()
+    after = read(out)
+    assert len(after) == 12 and len({spec_key(r) for r in after}) == 12 and after[:len(kept)] == kept
 
 
 def test_a_worker_killed_mid_sweep_loses_nothing_and_repeats_nothing(tmp_path):

@@ -9,11 +9,12 @@ Exit status: 0 when every run passed (no --expect and no lesson: when every run 
 failed or could not be finished, 2 for a mistake in the command (before any run starts), 130 on
 Ctrl+C. Whatever finished is in the file; `--resume` runs the rest.
 """
+import logging
 import signal
 import sys
 
 from dlsim.errors import UserError
-from dlsim.protocol.numbers import count
+from dlsim.protocol.numbers import count, counted
 from dlsim.sweeps import cluster, plan
 from dlsim.sweeps.checks import check
 from dlsim.sweeps.plan import RunSpec
@@ -46,12 +47,13 @@ def _run(args, runs: list[RunSpec], results, out: str) -> int:
     print(f"sweep: {count(len(runs))} runs" + (f", {count(have)} already in {out}" if have else "")
           + f"; results go to {out} as they finish", file=sys.stderr, flush=True)
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)   # Ctrl+C: close the cluster first
+    _quiet_dask()
     client = local = None
     try:
         if have < len(runs):
             client, local = cluster.start(args.scheduler, args.workers)
-            print(f"sweep: {cluster.workers(client)} workers " + ("on " + args.scheduler if args.scheduler else
-                  "on this machine") + "; loading the compiled kernels on each", file=sys.stderr, flush=True)
+            print(f"sweep: {counted(cluster.workers(client), 'worker')} " + ("on " + args.scheduler if args.scheduler
+                  else "on this machine") + "; loading the compiled kernels on each", file=sys.stderr, flush=True)
             lost = execute(runs, results, client, ProgressLine(len(runs)))
         else:
             lost = []
@@ -64,6 +66,14 @@ def _run(args, runs: list[RunSpec], results, out: str) -> int:
         cluster.stop(client, local)
         signal.signal(signal.SIGINT, previous)
     return _verdict(runs, results, lost, out)
+
+
+def _quiet_dask() -> None:
+    """A lost scheduler is said once at the end (the runs it took with it), not as the tracebacks
+    Dask's loggers print (each of its modules sets its logger's level itself, on import)."""
+    for name in list(logging.root.manager.loggerDict):
+        if name == "distributed" or name.startswith("distributed."):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _verdict(runs: list[RunSpec], results, lost: list[RunSpec], out: str) -> int:
