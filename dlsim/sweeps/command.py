@@ -24,13 +24,15 @@ DEFAULT_OUT = "sweep.jsonl"
 
 def main(args) -> int:
     if args.net == "show":
+        given = [f"--{flag.replace('_file', '')}" for flag in RUN_ONLY if getattr(args, flag, None) not in (None, False, [])]
+        if given:   # a flag is never ignored
+            raise UserError(f"{given[0]} goes with a sweep to run, not with 'dlsim sweep show FILE'")
         from dlsim.sweeps.show import main as show
         return show(args)
     _only_for_show(args)
     runs = plan_runs(args.net, args.set, args.seeds, args.epochs, args.expect, args.lesson, _lines(args))
     cluster.distributed()   # said before the results file is made: a rerun after installing starts clean
-    if args.workers is not None and args.workers < 1:
-        raise UserError(f"--workers must be a whole number >= 1, got {args.workers}")
+    cluster.check_workers(args.workers)
     from dlsim.sweeps.results import ResultsFile
     out = args.out or DEFAULT_OUT
     results = ResultsFile(out, resume=args.resume, overwrite=args.overwrite)
@@ -44,7 +46,7 @@ def _run(args, runs: list[RunSpec], results, out: str) -> int:
     from dlsim.sweeps.execute import execute
     from dlsim.sweeps.progress_line import ProgressLine
     have = len(runs) - len(results.missing(runs))
-    print(f"sweep: {count(len(runs))} runs" + (f", {count(have)} already in {out}" if have else "")
+    print(f"sweep: {counted(len(runs), 'run')}" + (f", {count(have)} already in {out}" if have else "")
           + f"; results go to {out} as they finish", file=sys.stderr, flush=True)
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)   # Ctrl+C: close the cluster first
     _quiet_dask()
@@ -80,7 +82,7 @@ def _verdict(runs: list[RunSpec], results, lost: list[RunSpec], out: str) -> int
     keys = {spec.key for spec in runs}
     mine = [r for r in results.records if _key(r) in keys]
     failed = [r for r in mine if not r.get("passed")]
-    print(f"sweep: {count(len(mine))} runs, {count(len(mine) - len(failed))} passed, {count(len(failed))} failed; "
+    print(f"sweep: {counted(len(mine), 'run')}, {count(len(mine) - len(failed))} passed, {count(len(failed))} failed; "
           f"results in {out} ('dlsim sweep show {out}')")
     for record in failed[:5]:
         print(f"  failed: {record['config']}: {record.get('reason')}")
@@ -161,9 +163,13 @@ def _lines(args) -> list | None:
     return plan.from_file(args.from_file) if args.from_file is not None else None
 
 
+SHOW_ONLY = ("sort", "csv", "failed")
+RUN_ONLY = ("set", "seeds", "epochs", "from_file", "expect", "lesson", "out", "resume", "scheduler", "workers")
+
+
 def _only_for_show(args) -> None:
-    for flag in ("sort", "csv"):
-        if getattr(args, flag, None) is not None:
+    for flag in SHOW_ONLY:
+        if getattr(args, flag, None) not in (None, False):
             raise UserError(f"--{flag} goes with 'dlsim sweep show FILE'")
     if args.file is not None:
         raise UserError(f"unexpected '{args.file}': a sweep takes one network (or --from FILE); "
