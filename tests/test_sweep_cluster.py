@@ -155,7 +155,8 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_repeats_nothing(tmp_path):
     same_as_serial(records[:4])
 
 
-def test_ctrl_c_then_resume_finishes_with_every_run_once(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_then_resume_finishes_with_every_run_once(tmp_path, stop):
     out = tmp_path / "s.jsonl"
     argv = [sys.executable, "-m", "dlsim", "sweep", "mlp", "--set", "lr=0.05,0.1,0.2", "--seeds", "0-3",
             "--epochs", "1000", "--workers", "1", "--out", str(out)]
@@ -163,11 +164,12 @@ def test_ctrl_c_then_resume_finishes_with_every_run_once(tmp_path):
     deadline = time.time() + 120
     while (not out.exists() or out.read_text().count("\n") < 2) and time.time() < deadline:
         time.sleep(0.02)
-    sweep.send_signal(signal.SIGINT)
+    sweep.send_signal(stop)
     _, err = sweep.communicate(timeout=120)
     assert sweep.returncode == 130, err
     assert "--resume" in err and "Traceback" not in err
     before = read(out)
+    assert f"interrupted: {len(before)} of 12 runs are in" in err
     assert 2 <= len(before) < 12
     with open(out, "ab") as f:   # a line cut short, as a killed sweep could leave it
         f.write(b'{"config":"mlp:dataset=xor,se')
