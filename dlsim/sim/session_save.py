@@ -63,7 +63,8 @@ def describe(sim) -> tuple[dict, dict[str, np.ndarray]]:
         "format": FORMAT, "schema": SCHEMA, "dlsim": __version__,
         "network": sim.name,
         "config": encode(dict(sim.config), "config", arrays),
-        "config_string": config_string.format_config(sim.name, sim.config),
+        "config_string": config_string.format_config(
+            sim.name, sim.config, data=sim.own_data.identity.path if sim.own_data is not None else None),
         "dataset": _identity(sim),
         "cursor": [*place, ops],   # the stepper's count, not the model's: see _state_at
         "epoch_word": sim.model.epoch_word,
