@@ -167,8 +167,8 @@ def test_the_inspected_sample_is_what_its_events_computed():
     shown = sim.inspect()
     z = [e.values["z"] for e in events if e.op == "reparameterise"]
     assert np.array_equal(shown["sample_code"], z)
-    assert np.array_equal(shown["eps"], [e.values["eps"] for e in events if e.op == "draw"])
-    assert np.array_equal(shown["mu"], [e.values["mu"] for e in events if e.op == "reparameterise"])
+    assert np.array_equal(shown["sample_eps"], [e.values["eps"] for e in events if e.op == "draw"])
+    assert np.array_equal(shown["sample_mu"], [e.values["mu"] for e in events if e.op == "reparameterise"])
     out = [e.values["a"] for e in events if e.op == "activation" and e.path.startswith("vae.layer[3].")]
     assert np.array_equal(shown["reconstruction"], out)
 

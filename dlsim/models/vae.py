@@ -158,7 +158,9 @@ class VAE(VAEInspect, ae.AE):
                 kl = np.empty(len(X))
                 k.vae.kl_rows(H, kl)
                 result["test_kl"] = float(kl.mean())
+                result["test_mu_rms"] = float(np.sqrt(np.mean(H[:, :self.code] ** 2)))
         result.setdefault("test_kl", None)
+        result.setdefault("test_mu_rms", None)
         result["test_code_acc"] = self.code_accuracy(test, self.data.y_test)
         return result
 

@@ -9,10 +9,10 @@ from dlsim.models.ae_inspect import AEInspect
 
 INSPECTED = {
     **{k: v for k, v in AE_INSPECTED.items() if k not in ("corrupted", "sample_code", "test_codes")},
-    "mu": "that sample's μ head: the mean of its code (NaN: not computed yet)",
-    "logvar": "that sample's log σ² head: the log-variance of its code (NaN: not yet)",
-    "sigma": "that sample's σ = e^(½·log σ²), as z's draw computed it (NaN: not yet)",
-    "eps": "that sample's ε, drawn from N(0, 1) for its epoch and row (NaN: not drawn yet)",
+    "sample_mu": "that sample's μ head: the mean of its code (NaN: not computed yet)",
+    "sample_logvar": "that sample's log σ² head: the log-variance of its code (NaN: not yet)",
+    "sample_sigma": "that sample's σ = e^(½·log σ²), as z's draw computed it (NaN: not yet)",
+    "sample_eps": "that sample's ε, drawn from N(0, 1) for its epoch and row (NaN: not drawn yet)",
     "sample_code": "that sample's code z = μ + σ·ε, as its forward pass computed it (NaN: not yet)",
     "test_codes": "the mean code μ of every test input (rows: test inputs; columns: code units), for the code plane",
 }
@@ -35,8 +35,8 @@ class VAEInspect(AEInspect):
             return out
         c = self.code
         heads = self._traced_layer(trace, self.code_layer)   # (2C,): μ, then log σ²
-        out["mu"], out["logvar"] = heads[:c], heads[c:]
-        out["eps"] = self._traced(trace, "draw", "vae.eps[{}]", "eps", c)
-        out["sigma"] = self._traced(trace, "reparameterise", "vae.z[{}]", "sigma", c)
+        out["sample_mu"], out["sample_logvar"] = heads[:c], heads[c:]
+        out["sample_eps"] = self._traced(trace, "draw", "vae.eps[{}]", "eps", c)
+        out["sample_sigma"] = self._traced(trace, "reparameterise", "vae.z[{}]", "sigma", c)
         out["sample_code"] = self._traced(trace, "reparameterise", "vae.z[{}]", "z", c)
         return out

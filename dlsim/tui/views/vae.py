@@ -17,6 +17,6 @@ class VAEView(AEView):
         ex = super().extras(model)
         sim = self.session.sim
         shown = model.inspect(sim.last, sim.trace.events)
-        if "mu" in shown:
-            ex["heads"] = (shown["mu"], shown["sigma"], shown["eps"])
+        if "sample_mu" in shown:
+            ex["heads"] = (shown["sample_mu"], shown["sample_sigma"], shown["sample_eps"])
         return ex
