@@ -89,5 +89,5 @@ def picked_decoding(point: np.ndarray, decoding: np.ndarray, side: int | None, m
     head = [[("decoded at", st.plain(dim=True))],
             [(("z = (" + ", ".join(num(v, 2) for v in point) + ")")[:STRIP], st.plain())]]
     if side is None:
-        return head + [[(("x̂ = (" + ", ".join(num(v, 2) for v in decoding) + ")")[:STRIP], st.plain())]]
+        return head + [[(f"x̂{k + 1} = {num(v, 3)}"[:STRIP], st.plain())] for k, v in enumerate(decoding)]
     return head + image_rows(decoding.reshape(side, side), 1.0, mono, 2)
