@@ -219,3 +219,11 @@ def test_the_api_gradients_default_to_the_training_set_at_the_mean_code():
     sim.model.kernels.vae.kl_rows(np.hstack(sim.model.heads(sim.data.X)), kl)
     assert loss == pytest.approx(sim.evaluate()["train_recon"] + kl.mean(), rel=1e-12)
     assert set(grads) == set(sim.params)
+
+
+def test_the_bench_prints_each_contenders_time_and_the_ratios(capsys):
+    from dlsim.bench import vae as bench
+    bench.main("vae", quick=True)
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("64-")]
+    assert [r.split()[0] for r in rows] == ["64-16-4|2-16-64", "64-64-4|2-64-64"]
+    assert all(r.count("×") >= 1 for r in rows)
