@@ -227,3 +227,28 @@ def test_the_bench_prints_each_contenders_time_and_the_ratios(capsys):
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("64-")]
     assert [r.split()[0] for r in rows] == ["64-16-4|2-16-64", "64-64-4|2-64-64"]
     assert all(r.count("×") >= 1 for r in rows)
+
+
+def test_a_headless_run_traces_every_draw_with_what_the_pictures_show(tmp_path, capsys):
+    import json
+
+    from dlsim.cli import main
+    trace = tmp_path / "t.jsonl"
+    given = ["--set", "samples=6", "--set", "test=3", "--set", "batch=3", "--set", "encoder=2"]
+    assert main(["run", "vae", *given, "--headless", "--epochs", "1", "--trace", str(trace), "--trace-level", "op",
+                 "--trace-inspect"]) == 0
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    draws = [e for e in events if e.get("op") == "draw"]
+    assert len(draws) == 6 * 2
+    first = draws[0]
+    want = np.random.default_rng([0, first["values"]["sample"], 29]).standard_normal(2)[0]
+    assert first["values"]["eps"] == want and first["inspect"]["sample_eps"][0] == want
+    assert sum(e.get("op") == "no_grad" for e in events) == 6 * 2
+    assert "test reconstruction" in capsys.readouterr().out
+
+
+def test_a_huge_learning_rate_is_told_and_no_class_is_claimed_for_nan_codes():
+    sim = dlsim.make("vae", lr=1e6, optimizer="sgd", samples=100, test=30)
+    summary = sim.train(epochs=3)
+    assert summary["diverged"] is True and "NaN" in summary["divergence"]
+    assert sim.history[-1]["test_code_acc"] is None

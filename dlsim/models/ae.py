@@ -243,7 +243,10 @@ class AE(AEInspect, FlatParameters, MiniBatched):
         sets too large to compare every pair)."""
         if len(X) == 0 or len(X) * len(self.X) > CODE_PAIRS:
             return None
-        return float(np.mean(self._nearest_class(self.encode(X)) == y))
+        codes = self.encode(X)
+        if not np.isfinite(codes).all():   # diverged: no code is nearest to a NaN
+            return None
+        return float(np.mean(self._nearest_class(codes) == y))
 
     def evaluate(self):
         """The mean reconstruction loss of the clean training and test inputs (forward passes by
