@@ -76,7 +76,8 @@ def head_delta(event) -> str:
 
 def no_grad(event) -> str:
     v = event.values
-    return f"ε = {num(v['eps'])} was drawn, not computed from a weight: no gradient flows into it (∂z/∂ε = σ = {num(v['sigma'])} is never used)"
+    return (f"ε = {num(v['eps'])} was drawn, not computed from a weight: no gradient flows into it "
+            f"(z moves σ = {num(v['sigma'])} per unit of ε, but nothing upstream can move ε)")
 
 
 FORMULAS = {**ae_formulas.FORMULAS, Op.DRAW: draw, Op.REPARAM: reparameterise, Op.KL: kl, Op.LOSS: loss,
