@@ -252,3 +252,18 @@ def test_a_huge_learning_rate_is_told_and_no_class_is_claimed_for_nan_codes():
     summary = sim.train(epochs=3)
     assert summary["diverged"] is True and "NaN" in summary["divergence"]
     assert sim.history[-1]["test_code_acc"] is None
+
+
+@pytest.mark.parametrize("net, options", [("vae", {}), ("vae", dict(encoder=0, dataset="moons", loss="mse", code=1)),
+                                          ("ae", {}), ("ae", dict(tied="yes", denoise=0.3))])
+def test_the_estimate_counts_the_events_an_epoch_steps(net, options):
+    sim = dlsim.make(net, **{**dict(encoder=(3,), samples=12, test=6, batch=5), **options})
+    counted = {level: 0 for level in Level}
+    events = sim.model.events(Level.OP)
+    while True:
+        event = next(events)
+        for level in Level:
+            counted[level] += level == Level.OP or event.closes >= level
+        if event.closes >= Level.EPOCH:
+            break
+    assert counted == dict(sim.estimate.per_epoch)
