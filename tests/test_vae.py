@@ -212,6 +212,21 @@ def test_a_learners_mistakes_get_one_line():
         sim.loss_and_gradients(sim.data.X[:2], np.zeros((2, 64)))
 
 
+def test_the_api_gives_the_heads_the_codes_and_their_decodings():
+    sim = small()
+    X = sim.data.X_test[:4]
+    mu, logvar = sim.model.heads(X)
+    assert mu.shape == logvar.shape == (4, 2)
+    assert np.array_equal(sim.model.encode(X), mu)
+    E = np.random.default_rng(0).normal(size=(4, 2))
+    z = sim.model.sample_codes(X, E)
+    np.testing.assert_allclose(z, mu + np.exp(0.5 * logvar) * E, rtol=1e-15)
+    assert np.array_equal(sim.model.reconstruct(X), sim.model.decode(mu))
+    assert sim.predict(X).shape == (4,)
+    with pytest.raises(UserError, match="ε must be finite numbers of shape"):
+        sim.model.sample_codes(X, E[:2])
+
+
 def test_the_api_gradients_default_to_the_training_set_at_the_mean_code():
     sim = small()
     loss, grads = sim.loss_and_gradients()

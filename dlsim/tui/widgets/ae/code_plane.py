@@ -89,9 +89,11 @@ class CodePlane(Panel):
             left, subtitle = self._codes(ex, codes, grid, picked, mono, plane, height)
         if subtitle is None:
             return left
-        self.set_titles("decoded grid · PgDn: the codes" if self.decoded_view else
-                        f"code plane · test inputs by class · {codes.shape[1]}-unit code · Tab PgDn: decoded grid",
-                        subtitle)
+        title = ("decoded grid · PgDn: the codes" if self.decoded_view else
+                 f"code plane · test inputs by class · {codes.shape[1]}-unit code · Tab PgDn: decoded grid")
+        if len(title) > width - 4:   # the 80×24 layout: the keys kept, the words cut
+            title = "decoded grid · PgDn: codes" if self.decoded_view else "code plane · Tab PgDn: decoded grid"
+        self.set_titles(title, subtitle)
         if plane == width:
             return left
         point, decoding = grid[0][picked], grid[1][picked]
