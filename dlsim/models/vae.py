@@ -11,6 +11,7 @@ recorded op, drawn per sample from (seed, epoch·N + row), so rewinding and repl
 numbers, and a stepped batch, a compiled batch and the fused epochs give the same bits.
 """
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -29,6 +30,13 @@ BETA = opt.real("beta", 1.0, "weight of the KL term (0: an autoencoder with a no
                 high=1000.0, live=True)
 
 
+VAE_HELP = {   # the autoencoder's options in the VAE's words
+    "seed": "seeds the data, the initial weights, the shuffling and every ε",
+    "code": "units in the code z (the encoder gives a μ and a log σ² for each)",
+    "activation": "activation of the hidden layers (the heads μ and log σ² are linear)",
+}
+
+
 class VAE(VAEInspect, ae.AE):
     name = "vae"
     summary = "an encoder gives a mean and a spread per code unit, a drawn code is decoded: a code space without holes"
@@ -37,7 +45,8 @@ class VAE(VAEInspect, ae.AE):
     learning_rule = "backpropagation of its reconstruction error plus β·KL, through z = μ + σ·ε"
     formulas = FORMULAS
     default_epochs = 30
-    options = tuple(o for o in ae.AE.options if o.name not in ("tied", "denoise", "loss")) + (
+    options = tuple(replace(o, help=VAE_HELP.get(o.name, o.help)) for o in ae.AE.options
+                    if o.name not in ("tied", "denoise", "loss")) + (
         opt.choice("loss", "bce", "reconstruction loss, summed over the values: bce for inputs in [0, 1] (the "
                    "digits), or mse", ("mse", "bce")), BETA)
     warm_up_configs = ({}, {"loss": "mse", "optimizer": "sgd"}, {"optimizer": "momentum", "activation": "relu"})
