@@ -8,10 +8,11 @@ from dlsim.models.mlp import MLP
 from dlsim.models.lstm import LSTM
 from dlsim.models.perceptron import Perceptron
 from dlsim.models.rbf import RBF
+from dlsim.models.rbm import RBM
 from dlsim.models.rnn import RNN
 from dlsim.models.som import SOM
 
-MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF)}
+MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, RBM)}
 
 
 def model_class(name: str) -> type[Model]:
