@@ -23,6 +23,7 @@ from dlsim.models import options as opt
 from dlsim.models import rbm_data
 from dlsim.models.batched import EPOCH, MiniBatched
 from dlsim.models.flat_parameters import FlatParameters
+from dlsim.models.per_weights import kept
 from dlsim.models.rbm_estimate import LL_WORK, estimate
 from dlsim.models.rbm_formulas import FORMULAS, METRICS
 from dlsim.models.rbm_inspect import RBMInspect
@@ -123,6 +124,14 @@ class RBM(RBMSteps, RBMInspect, FlatParameters, MiniBatched):
         out = np.zeros((len(ph), self.V))
         kernels.rbm.visible_probs(self.theta, self.V, self.H, ph, out)
         return out
+
+    def predict(self, X):
+        """The class a hidden code carries: that of the training image whose p(h|v) is nearest to each
+        row's (ties to the lower row). Labels never train an RBM; this reads what its hidden units kept."""
+        codes = self.hidden_probabilities(X)
+        train = kept(self, "_train_codes_kept", self.kernels.name, lambda: self.hidden_probabilities(self.X))
+        d = ((codes[:, None, :] - train[None, :, :]) ** 2).sum(axis=2)   # (M, N)
+        return self.data.y[d.argmin(axis=1)]
 
     def free_energy(self, X, kernels=None):
         """F(v) = −a·v − Σ_j log(1 + e^(b_j + (vW)_j)) (N,) for each binary row of X: p(v) ∝ e^−F(v)."""

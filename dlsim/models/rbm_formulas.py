@@ -24,7 +24,7 @@ class Op:
 
 METRICS = (
     Metric("sampled_recon", "reconstruction error the chains drew (p(v|h₀) per pixel, mean over the epoch)",
-           "sampled recon", chart="loss", live=False),
+           "sampled recon", live=False),
     Metric("train_recon", "train reconstruction error (mean-field, per pixel)", "train recon", chart="loss"),
     Metric("test_recon", "test reconstruction error (mean-field, per pixel)", "test recon", chart="loss"),
     Metric("train_free_energy", "train free energy (mean F(v))", "train F", chart="free energy", lower_is_better=None),

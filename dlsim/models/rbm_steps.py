@@ -143,4 +143,8 @@ class RBMSteps:
         return self.batch_done(len(rows))
 
     def batch_values(self):
-        return {"k": self.k, **super().batch_values()}
+        """The batch's event: k and every parameter (no gradient of a loss: CD follows none)."""
+        return {"k": self.k, "params": {name: value.copy() for name, value in self.params.items()}}
+
+    def accumulated_gradients(self):
+        return None   # CD's step is the data's statistics minus the model's, not a loss's gradient
