@@ -325,3 +325,12 @@ def test_a_headless_run_writes_a_trace(tmp_path, capsys):
     ops = {r["op"] for r in records if r.get("type") == "event"}
     assert {"p_h", "sample_h", "positive", "reconstruct", "p_v", "sample_v", "negative", "update", "epoch"} <= ops
     assert all(set(r["inspect"]) <= set(dlsim.make("rbm").model.inspected) for r in records if "inspect" in r)
+
+
+def test_the_bench_prints_each_contenders_time_and_the_ratios(capsys):
+    from dlsim.bench import benches
+    assert "rbm" in benches()
+    benches()["rbm"].main("rbm", quick=True)
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith(("bars", "digits"))]
+    assert [r.split()[0] for r in rows] == ["bars", "digits"]
+    assert all(r.count("×") >= 1 for r in rows)

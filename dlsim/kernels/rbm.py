@@ -74,8 +74,38 @@ n_draws = inline(draws)
 
 @inline
 def _hidden_layer(v, theta, V, H, ph):
+    """p(h|v) of every hidden unit: hidden_input's sums, term by term in its order, run side by side
+    over the units (the inner loop over independent outputs vectorises; no sum is reordered)."""
     for j in range(H):
-        ph[j] = sigmoid(hidden_input(v, theta, V, H, j))
+        ph[j] = theta[V * H + V + j]
+    for i in range(V):
+        vi = v[i]
+        for j in range(H):
+            ph[j] += vi * theta[i * H + j]
+    for j in range(H):
+        ph[j] = sigmoid(ph[j])
+
+
+@inline
+def _visible_layer(h, WT, theta, V, H, pv):
+    """p(v|h) of every visible unit, as _hidden_layer does it: visible_input's sums side by side, with
+    W transposed (WT (H·V,), row j holds W_·j) so that the inner loop runs along memory."""
+    for i in range(V):
+        pv[i] = theta[V * H + i]
+    for j in range(H):
+        hj = h[j]
+        for i in range(V):
+            pv[i] += WT[j * V + i] * hj
+    for i in range(V):
+        pv[i] = sigmoid(pv[i])
+
+
+@kernel
+def transpose(theta, V, H, WT):
+    """WT[j·V + i] = W_ij: the weights as the visible layer reads them."""
+    for i in range(V):
+        for j in range(H):
+            WT[j * V + i] = theta[i * H + j]
 
 
 @inline
@@ -98,7 +128,7 @@ def _statistics(v, ph, V, H, acc):
 
 
 @kernel
-def cd_sample(x, chain, end, theta, V, H, k, persistent, u, pos, neg, h, ph, pv, v):
+def cd_sample(x, chain, end, theta, WT, V, H, k, persistent, u, pos, neg, h, ph, pv, v):
     """One sample's CD-k (persistent: the chain starts from `chain`, and its v_k goes to `end`, which
     the update makes the chain's next start, so a batch redone from its start draws the same): the
     positive statistics into pos, the negative into neg; returns its reconstruction error
@@ -107,8 +137,7 @@ def cd_sample(x, chain, end, theta, V, H, k, persistent, u, pos, neg, h, ph, pv,
     n = _sample_layer(ph, u, 0, h)
     _statistics(x, ph, V, H, pos)
     err = 0.0
-    for i in range(V):
-        pv[i] = sigmoid(visible_input(h, theta, V, H, i))
+    _visible_layer(h, WT, theta, V, H, pv)
     for i in range(V):
         err += (x[i] - pv[i]) * (x[i] - pv[i])
     err = err / V
@@ -118,8 +147,7 @@ def cd_sample(x, chain, end, theta, V, H, k, persistent, u, pos, neg, h, ph, pv,
         _hidden_layer(v, theta, V, H, ph)
         n = _sample_layer(ph, u, n, h)
     for t in range(k):
-        for i in range(V):
-            pv[i] = sigmoid(visible_input(h, theta, V, H, i))
+        _visible_layer(h, WT, theta, V, H, pv)
         n = _sample_layer(pv, u, n, v)
         _hidden_layer(v, theta, V, H, ph)
         if t < k - 1:
@@ -141,7 +169,8 @@ def apply_update(theta, grad, m, mv, pos, neg, t, opt_kind, lr, mu, beta1, beta2
 
 @inline
 def _batch(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind, lr, mu, beta1, beta2, eps, X, rows,
-           chains, ends, seed_, key0, u, h, ph, pv, v):
+           chains, ends, seed_, key0, u, h, ph, pv, v, WT):
+    transpose(theta, V, H, WT)
     pos[:] = 0.0
     neg[:] = 0.0
     batch = rows.shape[0]
@@ -149,7 +178,7 @@ def _batch(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind, lr, m
     loss = 0.0
     for s in range(batch):
         uniforms(seed_, key0 + rows[s], SALT, u)
-        err = cd_sample(X[rows[s]], chains[s], ends[s], theta, V, H, k, persistent, u, pos, neg, h, ph, pv, v)
+        err = cd_sample(X[rows[s]], chains[s], ends[s], theta, WT, V, H, k, persistent, u, pos, neg, h, ph, pv, v)
         loss += err * scale
     apply_update(theta, grad, m, mv, pos, neg, t, opt_kind, lr, mu, beta1, beta2, eps, scale)
     if persistent:
@@ -159,7 +188,8 @@ def _batch(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind, lr, m
 
 @inline
 def _buffers(V, H, k, persistent):
-    return np.empty(n_draws(V, H, k, persistent)), np.empty(H), np.empty(H), np.empty(V), np.empty(V)
+    return (np.empty(n_draws(V, H, k, persistent)), np.empty(H), np.empty(H), np.empty(V), np.empty(V),
+            np.empty(V * H))
 
 
 @kernel
@@ -168,9 +198,9 @@ def train_batch(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind, 
     """One CD update on the training rows `rows` of X (a sample's draws keyed key0 + row; its chain,
     persistent, chains[its place in the batch], its end in ends, which the update copies into
     chains); returns the batch's mean reconstruction error."""
-    u, h, ph, pv, v = _buffers(V, H, k, persistent)
+    u, h, ph, pv, v, WT = _buffers(V, H, k, persistent)
     return _batch(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind, lr, mu, beta1, beta2, eps, X,
-                  rows, chains, ends, seed_, key0, u, h, ph, pv, v)
+                  rows, chains, ends, seed_, key0, u, h, ph, pv, v, WT)
 
 
 @kernel
@@ -179,14 +209,14 @@ def train_epochs(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind,
     """len(orders) epochs of CD updates (orders (E, N): each epoch's sample order). Stops after an
     epoch whose error is not finite. Returns (epochs run, optimizer steps taken)."""
     n = X.shape[0]
-    u, h, ph, pv, v = _buffers(V, H, k, persistent)
+    u, h, ph, pv, v, WT = _buffers(V, H, k, persistent)
     for e in range(orders.shape[0]):
         total = 0.0
         for start in range(0, n, batch_size):
             rows = orders[e, start:min(start + batch_size, n)]
             t += 1
             loss = _batch(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind, lr, mu, beta1, beta2,
-                          eps, X, rows, chains, ends, seed_, (first_epoch + e) * n, u, h, ph, pv, v)
+                          eps, X, rows, chains, ends, seed_, (first_epoch + e) * n, u, h, ph, pv, v, WT)
             total += loss * rows.shape[0]
         epoch_losses[e] = total / n
         if not math.isfinite(epoch_losses[e]):
@@ -212,9 +242,10 @@ def hidden_probs(theta, V, H, X, out):
 @kernel
 def visible_probs(theta, V, H, Hs, out):
     """out (N, V) = p(v = 1 | each row of Hs)."""
+    WT = np.empty(V * H)
+    transpose(theta, V, H, WT)
     for r in range(Hs.shape[0]):
-        for i in range(V):
-            out[r, i] = sigmoid(visible_input(Hs[r], theta, V, H, i))
+        _visible_layer(Hs[r], WT, theta, V, H, out[r])
 
 
 @kernel
@@ -263,16 +294,16 @@ def gibbs(theta, V, H, v, clamp, steps, seed_, pv):
     """Run `steps` Gibbs sweeps (h from v, then v from h) from each row of v (N, V), visible units
     where clamp > 0 held at their values; v is left at the last sample, pv (N, V) at p(v | the last h).
     Row r's draws come from default_rng([seed, r, GIBBS_SALT])."""
-    h, ph, vis = np.empty(H), np.empty(H), np.empty(V)
+    h, ph, vis, WT = np.empty(H), np.empty(H), np.empty(V), np.empty(V * H)
     u = np.empty(steps * (H + V))
+    transpose(theta, V, H, WT)
     for r in range(v.shape[0]):
         uniforms(seed_, r, GIBBS_SALT, u)
         n = 0
         for _ in range(steps):
             _hidden_layer(v[r], theta, V, H, ph)
             n = _sample_layer(ph, u, n, h)
-            for i in range(V):
-                pv[r, i] = sigmoid(visible_input(h, theta, V, H, i))
+            _visible_layer(h, WT, theta, V, H, pv[r])
             n = _sample_layer(pv[r], u, n, vis)
             for i in range(V):
                 if clamp[i] > 0.0:

@@ -28,7 +28,15 @@ _update = gpu.device(update_element)
 
 
 @cuda.jit
-def _samples(X, order, start, chains, ends, theta, V, H, k, persistent, U, pos, neg, h, ph, pv, v, errors):
+def _transpose(theta, V, H, WT):
+    """Thread (i·H + j): WT[j·V + i] = W_ij (as dlsim.kernels.rbm.transpose)."""
+    q = cuda.grid(1)
+    if q < V * H:
+        WT[(q % H) * V + q // H] = theta[q]
+
+
+@cuda.jit
+def _samples(X, order, start, chains, ends, theta, WT, V, H, k, persistent, U, pos, neg, h, ph, pv, v, errors):
     """Thread s: sample order[start + s]'s CD-k into its own rows of pos and neg (zeroed first)."""
     s = cuda.grid(1)
     if s < errors.shape[0]:
@@ -36,7 +44,7 @@ def _samples(X, order, start, chains, ends, theta, V, H, k, persistent, U, pos, 
             pos[s, q] = 0.0
             neg[s, q] = 0.0
         r = order[start + s]
-        errors[s] = _cd_sample(X[r], chains[s], ends[s], theta, V, H, k, persistent, U[r], pos[s], neg[s], h[s], ph[s],
+        errors[s] = _cd_sample(X[r], chains[s], ends[s], theta, WT, V, H, k, persistent, U[r], pos[s], neg[s], h[s], ph[s],
                                pv[s], v[s])
 
 
@@ -87,15 +95,16 @@ def train_epochs(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind,
     dtheta, dgrad, dm, dmv, dchains, dends = state
     dpos, dneg = cuda.device_array((B, P)), cuda.device_array((B, P))
     h, ph, pv, v = (cuda.device_array((B, size)) for size in (H, H, V, V))
-    errors = cuda.device_array(B)
+    errors, dWT = cuda.device_array(B), cuda.device_array(V * H)
     ran = orders.shape[0]
     for e in range(orders.shape[0]):
         dU = cuda.to_device(_epoch_uniforms(seed_, first_epoch + e, n, draws(V, H, k, persistent)))
         total = cuda.to_device(np.zeros(1))
         for start in range(0, n, batch_size):
             batch = min(batch_size, n - start)
-            _samples[gpu.blocks(batch), gpu.THREADS](dX, dorders[e], start, dchains, dends, dtheta, V, H, k, persistent,
-                                                     dU, dpos, dneg, h, ph, pv, v, errors[:batch])
+            _transpose[gpu.blocks(V * H), gpu.THREADS](dtheta, V, H, dWT)
+            _samples[gpu.blocks(batch), gpu.THREADS](dX, dorders[e], start, dchains, dends, dtheta, dWT, V, H, k,
+                                                     persistent, dU, dpos, dneg, h, ph, pv, v, errors[:batch])
             t += 1
             _update_all[gpu.blocks(P), gpu.THREADS](dtheta, dgrad, dm, dmv, dpos, dneg, batch, opt_kind, lr, mu, beta1,
                                                     beta2, eps, t)

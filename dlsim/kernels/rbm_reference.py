@@ -49,7 +49,7 @@ def _statistics(v, ph, V, H, acc):
     acc[V * H + V:] += ph
 
 
-def cd_sample(x, chain, end, theta, V, H, k, persistent, u, pos, neg, h, ph, pv, v):
+def cd_sample(x, chain, end, theta, WT, V, H, k, persistent, u, pos, neg, h, ph, pv, v):
     W, a, b = _parts(theta, V, H)
     ph[:] = sigmoid(b + x @ W)
     h[:] = bernoulli(ph, u[:H])
@@ -94,7 +94,7 @@ def train_batch(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind, 
     loss = 0.0
     for s, r in enumerate(rows):
         uniforms(seed_, key0 + int(r), SALT, u)
-        loss += cd_sample(X[r], chains[s], ends[s], theta, V, H, k, persistent, u, pos, neg, h, ph, pv, v) * scale
+        loss += cd_sample(X[r], chains[s], ends[s], theta, None, V, H, k, persistent, u, pos, neg, h, ph, pv, v) * scale
     apply_update(theta, grad, m, mv, pos, neg, t, opt_kind, lr, mu, beta1, beta2, eps, scale)
     if persistent:
         chains[:len(rows)] = ends[:len(rows)]
@@ -119,6 +119,10 @@ def train_epochs(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind,
 
 def softplus(z):
     return np.logaddexp(0.0, z)
+
+
+def transpose(theta, V, H, WT):
+    WT[:] = theta[:V * H].reshape(V, H).T.ravel()
 
 
 def hidden_probs(theta, V, H, X, out):
