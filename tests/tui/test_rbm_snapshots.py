@@ -8,8 +8,8 @@ from dlsim.sim import warmup
 from dlsim.tui.widgets.network.weights import WeightsPanel
 from dlsim.tui.widgets.rbm.pictures import Pictures
 
-from .conftest import make_app, settle, text_of
-from .test_snapshots import SIZES
+from .conftest import make_app, text_of
+from .test_snapshots import SIZES, _keys
 
 # 30 epochs, then into a sample: its positive phase's layers, the reconstruction, the first negative layers
 INTO_SAMPLE = ("5", "right", "right", "right", "2", "right", "right", "right", "right", "right")
@@ -19,14 +19,6 @@ DIGITS = {"dataset": "digits", "samples": 100, "test": 30, "hidden": 10}
 @pytest.fixture(scope="module", autouse=True)
 def warm_rbm():
     warmup.warm("rbm")
-
-
-def _keys(*keys):
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press(*keys)
-        await settle(pilot)
-    return run_before
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
