@@ -44,8 +44,8 @@ def _samples(X, order, start, chains, ends, theta, WT, V, H, k, persistent, U, p
             pos[s, q] = 0.0
             neg[s, q] = 0.0
         r = order[start + s]
-        errors[s] = _cd_sample(X[r], chains[s], ends[s], theta, WT, V, H, k, persistent, U[r], pos[s], neg[s], h[s], ph[s],
-                               pv[s], v[s])
+        errors[s] = _cd_sample(X[r], chains[s], ends[s], theta, WT, V, H, k, persistent, U[r], pos[s], neg[s], h[s],
+                               ph[s], pv[s], v[s])
 
 
 @cuda.jit

@@ -40,15 +40,15 @@ class RBM(RBMSteps, RBMInspect, FlatParameters, MiniBatched):
     kinds = ("vectors",)
     default_epochs = 200
     metrics = METRICS
-    saved = MiniBatched.saved + ("theta", "grad", "m", "v", "pos", "neg", "chains", "ends", "counted", "batch_index", "sample",
-                                 "batch_loss", "epoch_loss")
+    saved = MiniBatched.saved + ("theta", "grad", "m", "v", "pos", "neg", "chains", "ends", "counted", "batch_index",
+                                 "sample", "batch_loss", "epoch_loss")
     learning_rule = "contrastive divergence (the data's statistics minus the model's)"
     formulas = FORMULAS
     options = (
         opt.choice("dataset", "bars", "binary images: bars-and-stripes (4×4, 30 patterns; bars2: 2×2, 6), or "
                    "the 8×8 digits binarised", datasets),
         opt.integer("seed", 0, "seeds the data, the initial weights, the order and every Bernoulli draw"),
-        opt.integer("hidden", 16, "hidden units (≤ 20, or 20 visible or fewer: the exact log-likelihood)",
+        opt.integer("hidden", 16, "hidden units (the exact log-likelihood sums over the states of the smaller layer: 20 units at most)",
                     low=1, high=4096),
         opt.integer("k", 1, "Gibbs steps of the negative phase (CD-k)", low=1, high=1000, live=True),
         opt.choice("method", "cd", "cd: each chain starts at the data; pcd: persistent chains carry on from the "

@@ -66,7 +66,8 @@ def statistic(event) -> str:
 
 def reconstruct(event) -> str:
     v = event.values
-    return f"reconstruction p(v|h₀) against v₀: mean (v₀ − p)² = {num(v['error'])}   batch so far {num(v['batch_loss'])}"
+    return (f"reconstruction p(v|h₀) against v₀: mean (v₀ − p)² = {num(v['error'])}   "
+            f"batch so far {num(v['batch_loss'])}")
 
 
 def update(event) -> str:

@@ -137,8 +137,8 @@ class RBMSteps:
         self.steps += 1
         self.batch_loss = self.kernels.rbm.train_batch(
             self.theta, self.grad, self.m, self.v, self.pos, self.neg, self.steps, self.V, self.H, self.k,
-            self.persistent, *self.optimizer_settings(), self.X, np.ascontiguousarray(rows, np.int64), self.chains, self.ends,
-            self.config["seed"], self.epoch * self.X.shape[0])
+            self.persistent, *self.optimizer_settings(), self.X, np.ascontiguousarray(rows, np.int64), self.chains,
+            self.ends, self.config["seed"], self.epoch * self.X.shape[0])
         self.counted = len(rows)
         return self.batch_done(len(rows))
 

@@ -24,7 +24,8 @@ class RBMView(NetworkView):
     curves_title = "reconstruction · free energy · log p · ── train ┄┄ test"
     level_help = {Level.OP: "one unit's probability or draw, one statistic, one weight's update",
                   Level.LAYER: "a layer's probabilities or draws, a phase's statistics"}
-    phases = "positive (p(h|v₀), h₀ drawn, v₀h₀ᵀ) → reconstruction → negative (v₁ … v_k drawn, v_kh_kᵀ) → update"
+    phases = ("positive (p(h|v₀), h₀ drawn, v₀h₀ᵀ) → reconstruction → negative (v₁ … v_k drawn, v_kh_kᵀ) "
+              "→ update")
     matrix_word = "tab"
     without_gradient = "CD: ΔW = lr·(positive − negative)/batch, no gradient of a loss"
 
