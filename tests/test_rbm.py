@@ -259,6 +259,7 @@ def test_bars_and_stripes_are_learnt_and_the_samples_are_bars_or_stripes():
 def test_the_free_energy_gap_shows_over_fitting_on_held_out_patterns():
     summary = dlsim.make("rbm", samples=20, test=10, hidden=16).train(epochs=1500)
     assert summary["test_free_energy"] > summary["train_free_energy"] + 1.0
+    assert summary["test_free_energy_gap"] == summary["test_free_energy"] - summary["train_free_energy"]
 
 
 @pytest.mark.parametrize("options, words", [

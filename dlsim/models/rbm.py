@@ -160,19 +160,21 @@ class RBM(RBMSteps, RBMInspect, FlatParameters, MiniBatched):
 
     def evaluate(self):
         """Mean-field reconstruction error, mean free energy and (where cheap enough) the exact mean
-        log-likelihood, on the training and the held-out images."""
+        negative log-likelihood, on the training and the held-out images; the free energies' gap."""
         test = np.ascontiguousarray(self.data.X_test.reshape(len(self.data.X_test), self.V), np.float64)
         log_z = self.log_partition() if self._ll_cheap() else None
         result = {}
         for split, X in (("train", self.X), ("test", test)):
             if not len(X):
-                result.update({f"{split}_recon": None, f"{split}_free_energy": None, f"{split}_ll": None})
+                result.update({f"{split}_recon": None, f"{split}_free_energy": None, f"{split}_nll": None})
                 continue
             F = chunked.stacked(self, X, lambda x: self.free_energy(x))
             R = chunked.stacked(self, X, lambda x: self.reconstruct(x))
             result[f"{split}_recon"] = float(np.mean((R - X) ** 2))
             result[f"{split}_free_energy"] = float(np.mean(F))
-            result[f"{split}_ll"] = None if log_z is None else float(np.mean(-F) - log_z)
+            result[f"{split}_nll"] = None if log_z is None else float(log_z - np.mean(-F))
+        test_f = result["test_free_energy"]
+        result["test_free_energy_gap"] = None if test_f is None else test_f - result["train_free_energy"]
         return result
 
     # --- the fused path -----------------------------------------------------------------------------

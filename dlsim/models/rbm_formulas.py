@@ -27,13 +27,16 @@ METRICS = (
            "sampled recon", live=False),
     Metric("train_recon", "train reconstruction error (mean-field, per pixel)", "train recon", chart="loss"),
     Metric("test_recon", "test reconstruction error (mean-field, per pixel)", "test recon", chart="loss"),
-    Metric("train_free_energy", "train free energy (mean F(v))", "train F", chart="free energy", lower_is_better=None),
-    Metric("test_free_energy", "held-out free energy (mean F(v))", "test F", chart="free energy",
-           lower_is_better=None),
-    Metric("train_ll", "train log-likelihood, exact (nats per image)", "train log p", chart="log-likelihood",
-           lower_is_better=False),
-    Metric("test_ll", "test log-likelihood, exact (nats per image)", "test log p", chart="log-likelihood",
-           lower_is_better=False),
+    # the charts run from 0 up: the free energies (negative) are charted as their gap (the held-out
+    # side's excess: the test side of the legend), the log-likelihood as its negative (nats per image)
+    Metric("train_free_energy", "train free energy (mean F(v))", "train F", lower_is_better=None),
+    Metric("test_free_energy", "held-out free energy (mean F(v))", "test F", lower_is_better=None),
+    Metric("test_free_energy_gap", "free-energy gap, held-out − train (over-fitting when it grows)", "F gap",
+           chart="free-energy gap", lower_is_better=None),
+    Metric("train_nll", "train negative log-likelihood, exact (nats per image)", "train −log p",
+           chart="−log-likelihood"),
+    Metric("test_nll", "test negative log-likelihood, exact (nats per image)", "test −log p",
+           chart="−log-likelihood"),
 )
 
 
