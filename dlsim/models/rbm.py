@@ -177,7 +177,7 @@ class RBM(RBMSteps, RBMInspect, FlatParameters, MiniBatched):
         result["test_free_energy_gap"] = None if test_f is None else test_f - result["train_free_energy"]
         return result
 
-    # --- the fused path -----------------------------------------------------------------------------
+    # --- an epoch's end, and the fused path ---------------------------------------------------------
     def end_epoch(self):
         """Close the epoch; its loss is the mean-field reconstruction error of the training images
         (smooth, where the sampled one the chains gave — kept as sampled_recon — is noisy)."""
@@ -195,23 +195,20 @@ class RBM(RBMSteps, RBMInspect, FlatParameters, MiniBatched):
         return chunked.fused(self, epochs, self._train_fused)
 
     def _train_fused(self, epochs):
-        """Whole epochs per compiled call, each measured where it ends (see evaluate)."""
+        """One epoch per compiled call, each measured where it ends (see evaluate): the measures,
+        not the epoch, are what an RBM's epoch mostly costs on the small sets it learns."""
         assert self.batch_index == 0 and self.sample == 0, "train_fused starts at an epoch boundary"
-        done = 0
+        done, loss = 0, np.zeros(1)
         while done < epochs and not chunked.requested.is_set():
-            n = min(1, epochs - done)
-            orders = self.orders(self.epoch, n)
-            losses = np.zeros(n)
-            ran, self.steps = self.kernels.rbm.train_epochs(
+            _, self.steps = self.kernels.rbm.train_epochs(
                 self.theta, self.grad, self.m, self.v, self.pos, self.neg, self.steps, self.V, self.H, self.k,
-                self.persistent, *self.optimizer_settings(), self.X, orders, self.batch_size, self.chains, self.ends,
-                self.config["seed"], self.epoch, losses)
-            for e in range(ran):
-                self.epoch += 1
-                self._record(float(losses[e]))
-            done += ran
+                self.persistent, *self.optimizer_settings(), self.X, self.orders(self.epoch, 1), self.batch_size,
+                self.chains, self.ends, self.config["seed"], self.epoch, loss)
+            self.epoch += 1
             self.counted = len(self.X) - (self.n_batches() - 1) * self.batch_size   # the last batch's
-            if ran < n or not math.isfinite(losses[ran - 1]):
+            self._record(float(loss[0]))
+            done += 1
+            if not math.isfinite(loss[0]):
                 break
         return done
 
