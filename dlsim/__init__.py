@@ -22,3 +22,11 @@ def parse_config(text: str):
     """(network, options) from a configuration string such as 'mlp:dataset=spiral,hidden=16.16,lr=0.1'."""
     from dlsim.sim.config_string import parse_config as parse
     return parse(text)
+
+
+def sweep(net=None, grid=None, seeds=(0,), epochs=None, **more):
+    """Many runs at once on Dask: `dlsim.sweep("mlp", {"lr": [0.01, 0.1, 1]}, seeds=range(3))` returns
+    each run's record (configuration, metrics, curves, pass/fail), in the grid's order. See
+    dlsim.sweeps.sweep for `expect`, `lesson`, `configs`, `client` and `out`."""
+    from dlsim.sweeps import sweep as run_sweep
+    return run_sweep(net, grid, seeds, epochs, **more)

@@ -109,6 +109,32 @@ def build_parser() -> argparse.ArgumentParser:
                        "this machine only; another one lets anyone who can reach it open sessions)")
     serve.add_argument("--max-sessions", type=int, metavar="N", help="tabs at once; one more is told to "
                        "wait (default: 4 per CPU core)")
+    sweep = sub.add_parser("sweep", help="many headless runs at once on Dask: a grid of options and seeds, "
+                           "or a file of configurations; 'dlsim sweep show FILE' reads the results "
+                           "(pip install 'dlsim[sweep]')")
+    sweep.add_argument("net", nargs="?", help="a network or a configuration string (its options fixed for "
+                       "every run); or 'show'")
+    sweep.add_argument("file", nargs="?", help="with show: the results file")
+    sweep.add_argument("--set", action="append", default=[], metavar="KEY=V1,V2",
+                       help="an option's values, separated by commas (layer sizes joined by dots: "
+                       "hidden=4,8,16.16); every combination runs (repeatable)")
+    sweep.add_argument("--seeds", help="seeds to run each setting with: 0-9, or 0,3,5 (default 0)")
+    sweep.add_argument("--epochs", type=int, help="epochs each run trains (default: the network's)")
+    sweep.add_argument("--from", dest="from_file", metavar="FILE",
+                       help="one configuration string per line (e.g. students' submissions), instead of a grid")
+    sweep.add_argument("--expect", action="append", default=[], metavar="CONDITION",
+                       help="what each run must meet to pass, e.g. 'test_acc>=0.9' (repeatable)")
+    sweep.add_argument("--lesson", metavar="NAME", help="play this lesson headless with each run's options; "
+                       "its @expects decide pass or fail")
+    sweep.add_argument("--out", metavar="FILE", help="the results, one JSON line a run (default sweep.jsonl)")
+    sweep.add_argument("--resume", action="store_true", help="finish the sweep in --out: run only what it lacks")
+    sweep.add_argument("--overwrite", action="store_true", help="replace --out (or show's --csv) if it exists")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler (tcp://host:8786); "
+                       "default: a local cluster, one worker per core")
+    sweep.add_argument("--workers", type=int, help="the local cluster's workers (default: one per core)")
+    sweep.add_argument("--sort", metavar="METRIC", help="with show: the metric to sort by (default: a test metric)")
+    sweep.add_argument("--csv", metavar="FILE", help="with show: also write one row per run to FILE.csv")
+    sweep.add_argument("--failed", action="store_true", help="with show: only the runs that failed")
     return parser
 
 
@@ -128,6 +154,9 @@ def dispatch(args) -> int:
     if args.command == "serve":
         from dlsim.web.serve import serve
         return serve(args.host, args.port, args.max_sessions)
+    if args.command == "sweep":
+        from dlsim.sweeps.command import main as sweep
+        return sweep(args)
     if args.command == "lesson":
         from dlsim.console.lessons import main as lesson
         return lesson(args, open_in_app=_open_lesson)
@@ -145,9 +174,13 @@ def dispatch(args) -> int:
             options[flag] = given
     args.model, options = network_and_options(args.model, options)
     seed = options.pop("seed", 0)
-    if args.data is not None:   # read once, here: a bad file is one line before the app or the run starts
+    path = options.pop("data", None)   # a configuration string's data=PATH
+    if path is not None and args.data is not None and path != args.data:
+        raise UserError(f"--data {args.data} and the configuration string's data={path} disagree; give one")
+    path = args.data if args.data is not None else path
+    if path is not None:   # read once, here: a bad file is one line before the app or the run starts
         from dlsim.console.own_data import read_data
-        options["data"] = read_data(args.model, args.data, options)
+        options["data"] = read_data(args.model, path, options)
     if args.force:   # reaches the Simulator beside the options: it lifts the time limit (sim.time_budget)
         options["force"] = True
     check_trace_flags(args.trace, args.trace_level)

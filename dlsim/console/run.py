@@ -247,24 +247,28 @@ def _train_with_progress(sim: Simulator, epochs: int, progress: Progress, whole:
     """Train on the fused path in slices, saying how far it got every few seconds on a long run."""
     chunked.between.append(progress.tick)   # inside an epoch too long for one call, too
     try:
-        return _train_in_slices(sim, epochs, progress, whole)
+        return train_in_slices(sim, epochs, progress, whole)
     finally:
         chunked.between.remove(progress.tick)
 
 
-def _train_in_slices(sim: Simulator, epochs: int, progress: Progress, whole: Whole) -> dict:
+def train_in_slices(sim: Simulator, epochs: int, progress: Progress | None = None,
+                    whole: Whole | None = None) -> dict:
+    """Train `epochs` epochs on the fused path (ending early where nothing is left to learn) in
+    slices of about half a second: `dlsim run --headless`'s training, and a sweep's."""
     done, size_ = 0, 1
     summary = None   # not measured before training: evaluating a large set is a long compiled call
     while done < epochs:
         ran_from = sim.epoch
         t0 = time.perf_counter()
         summary = sim.train(epochs=min(size_, epochs - done))
-        whole.at(sim.model)
+        if whole is not None:
+            whole.at(sim.model)
         done += max(sim.epoch - ran_from, 1)
         if sim.model.converged() or sim.nonfinite() or not math.isfinite(sim.history[-1].get("loss", 0.0)):
             break   # nothing left to learn, or nothing left to learn from (NaN)
         size_ = max(1, min(size_ * 2, int(size_ * 0.5 / max(time.perf_counter() - t0, 1e-6))))
-        if done < epochs:
+        if done < epochs and progress is not None:
             progress.tick()
     return summary
 

@@ -6,6 +6,7 @@
     @set OPTION=VALUE ...        change options (lr applies at once; others rebuild the network)
     @param NAME[INDEX] = VALUE   write a weight (NAME = v1, v2, ... writes all of a parameter)
     @reset                       start the network over (options kept)
+    @sweep OPTION=V1,V2,… epochs=N   train a fresh network per value, side by side (lesson_sweep.py)
     @highlight NAME[INDEX]       draw attention to a weight in the app
     @predict SUBJECT = ANSWER    a checkpoint about the next step; @ask and @because follow it
     @expect CONDITION            must hold once this step's actions have run
@@ -19,7 +20,7 @@ from dlsim.lesson.document import Action, Checkpoint, Expectation, Highlight
 from dlsim.lesson.quantities import parse_condition, parse_number, parse_quantity
 from dlsim.protocol.events import LEVELS
 
-ACTIONS = ("step", "back", "run", "set", "param", "reset")
+ACTIONS = ("step", "back", "run", "set", "param", "reset", "sweep")
 DIRECTIVES = ACTIONS + ("highlight", "predict", "ask", "because", "expect")
 MAX_COUNT = 100_000
 RUN_KEYS = ("epochs", "steps", "until", "max_epochs")
@@ -96,6 +97,24 @@ def parse_run(args: str, line: int) -> Action:
     return Action("run", line, {key: _count(given[key], key)})
 
 
+def parse_sweep(args: str, line: int) -> Action:
+    """`@sweep lr=0.1,1,10 epochs=30`: one option's values (checked against the network by the
+    validator), and how long each run trains."""
+    given = pairs(args) if args.strip() else {}
+    if "epochs" not in given:
+        raise ValueError("@sweep needs epochs=N (how long each run trains), e.g. @sweep lr=0.1,1,10 epochs=30")
+    epochs = _count(given.pop("epochs"), "epochs")
+    if len(given) != 1:
+        raise ValueError("@sweep varies one option: @sweep OPTION=V1,V2,… epochs=N, e.g. @sweep lr=0.1,1,10 epochs=30")
+    (option, raw), = given.items()
+    words = tuple(w.strip() for w in raw.split(","))
+    if len(words) < 2 or not all(words):
+        raise ValueError(f"@sweep {option}: give two values or more, separated by commas (layer sizes joined by dots: 16.16)")
+    if len(set(words)) < len(words):
+        raise ValueError(f"@sweep {option}: a value is listed twice")
+    return Action("sweep", line, {"option": option, "words": words, "epochs": epochs})
+
+
 def parse_param(args: str, line: int) -> Action:
     target, sep, raw = args.partition("=")
     if not sep:
@@ -124,8 +143,8 @@ def parse_predict(args: str, line: int) -> Checkpoint:
         q = parse_quantity(subject_text)
     except ValueError:
         pass
-    if q is not None and q.name in ("change", "sign", "class"):
-        kind, subject = q.name, q
+    if q is not None and q.name in ("change", "sign", "class", "first_swept"):
+        kind, subject = ("which" if q.name == "first_swept" else q.name), q
         choices = CHOICES.get(kind, ())
     else:
         kind, subject, choices = "condition", parse_condition(subject_text), CHOICES["condition"]
@@ -149,6 +168,8 @@ def parse(name: str, args: str, line: int):
         return Action("set", line, {"options": pairs(args)})
     if name == "param":
         return parse_param(args, line)
+    if name == "sweep":
+        return parse_sweep(args, line)
     if name == "reset":
         if args.strip():
             raise ValueError("@reset takes nothing after it")

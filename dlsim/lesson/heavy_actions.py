@@ -35,6 +35,9 @@ def _seconds(action, needs) -> tuple[float, str, str]:
                 "on the compiled path, if it runs to max_epochs")
     if action.kind == "run":
         return needs.compiled(a["epochs"]), f"@run epochs={a['epochs']}", "on the compiled path"
+    if action.kind == "sweep":
+        return (len(a["words"]) * needs.compiled(a["epochs"]), f"@sweep {a['option']}=… epochs={a['epochs']}",
+                f"{len(a['words'])} runs on the compiled path, one after another")
     return 0.0, "", ""
 
 

@@ -18,6 +18,7 @@ from dlsim.sim.simulator import Simulator
 from dlsim.errors import UserError
 from dlsim.lesson.document import Action, Checkpoint, Lesson, LessonError, Problem, Step
 from dlsim.lesson.kept_events import Latest, Updates, window
+from dlsim.lesson.lesson_sweep import option_of, run_sweep
 from dlsim.lesson.quantities import Missing, Scope
 from dlsim.lesson.text import fmt, render, shows_formulas
 from dlsim.lesson.step_view import Grade, Outcome, StepView, default_question
@@ -40,6 +41,7 @@ class Player:
         self._last_step = window(False)  # events of the latest @step line, for {formulas}
         self._recent = Latest()          # events since the last @run/@set/@param/@reset, by kind
         self._stale = False              # sim.last predates a @set/@param/@reset
+        self._swept = None               # the last @sweep's runs (lesson_sweep.Swept)
 
     # --- moving --------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -105,7 +107,7 @@ class Player:
         with self.sim.muted():
             self.sim.config = dict(self._initial)
             self.sim.build()
-            self._stale, self._recent = False, Latest()
+            self._stale, self._recent, self._swept = False, Latest(), None
             for i in range(index + 1):
                 self._open(i, quiet=True)
         self._mark = self._fingerprint()
@@ -196,10 +198,13 @@ class Player:
                               a["index"])
             elif action.kind == "reset":
                 sim.reset()
-        if action.kind not in ("step", "back"):
+            elif action.kind == "sweep":        # other networks: this one is left as it is
+                self._swept = run_sweep(sim, option_of(sim.name, a["option"]), a["words"], a["epochs"])
+        changes = action.kind not in ("step", "back", "sweep")
+        if changes:
             self._recent = Latest()             # their values describe a state about to go
         self._guard(action.line, run)
-        if action.kind not in ("step", "back"):
+        if changes:
             self._stale = action.kind != "run"  # a run's last event is its own (or skipped)
 
     def _value(self, quantity, line: int):
@@ -223,7 +228,7 @@ class Player:
             after = self._value(subject.args[0], cp.line)
             actual = "positive" if after > 0 else "negative" if after < 0 else "zero"
             detail = f"{subject.args[0].text} = {fmt(after)}"
-        elif cp.kind == "class":
+        elif cp.kind in ("class", "which"):
             actual = str(self._value(subject, cp.line))
             detail = f"{subject.text} = {actual}"
         else:
@@ -248,7 +253,7 @@ class Player:
 
     def scope(self) -> Scope:
         """The values of the simulation now, as lessons read them."""
-        return Scope(self.sim, recent=self._recent, stale=self._stale)
+        return Scope(self.sim, recent=self._recent, stale=self._stale, swept=self._swept)
 
     def _fingerprint(self):
         sim = self.sim

@@ -25,7 +25,7 @@ import numpy as np
 from dlsim.errors import suggest
 from dlsim.lesson.document import Condition, Quantity
 
-FUNCTIONS = ("class", "score", "history", "option", "now", "change", "sign")
+FUNCTIONS = ("class", "score", "history", "option", "now", "change", "sign", "swept", "first_swept")
 WHICH = ("option", "now")   # which of two same-named values: the option, or the live one
 PREDICT_ONLY = ("change", "sign")
 SPECIALS = ("epoch", "steps", "converged", "diverged", "parameters")
@@ -89,10 +89,20 @@ def parse_quantity(text: str) -> Quantity:
                 raise ValueError(f"write {name}(NAME)" + ("" if name == "option" else " or now(NAME[i])")
                                  + f" with a plain name, e.g. {name}(sigma)")
             return Quantity(text, name, None, (inner_q,))
+        if name == "swept":
+            metric, _, value = (part.strip() for part in inner.partition(","))
+            if not re.fullmatch(r"[A-Za-z_]\w*", metric) or not value or "," in value:
+                raise ValueError("write swept(METRIC, VALUE): a metric of the @sweep's run with that value, "
+                                 "e.g. swept(train_loss, 0.3)")
+            return Quantity(text, name, None, (metric, value))
+        if name == "first_swept":
+            if not re.fullmatch(r"[A-Za-z_]\w*", inner):
+                raise ValueError("write first_swept(METRIC) with a yes/no metric, e.g. first_swept(diverged)")
+            return Quantity(text, name, None, (inner,))
         if name == "history":
             metric, _, count = (part.strip() for part in inner.partition(","))
             if not re.fullmatch(r"[A-Za-z_]\w*", metric) or not count.isdigit() or not 1 <= int(count) <= 100:
-                raise ValueError(f"write history(METRIC, N) with N from 1 to 100, e.g. history(train_loss, 3)")
+                raise ValueError("write history(METRIC, N) with N from 1 to 100, e.g. history(train_loss, 3)")
             return Quantity(text, name, None, (metric, int(count)))
         args = tuple(parse_number(a) for a in inner.split(",")) if inner else ()
         if not args:
@@ -134,8 +144,9 @@ def parse_condition(text: str) -> Condition:
 class Scope:
     """The values of one moment of a simulation; metrics computed once, on first use."""
 
-    def __init__(self, sim, recent=(), stale: bool = False):
+    def __init__(self, sim, recent=(), stale: bool = False, swept=None):
         self.sim = sim
+        self.swept = swept     # the last @sweep's runs (lesson_sweep.Swept), if one ran
         self.recent = recent   # events since the last change made outside the stream, oldest first
         self.stale = stale     # the last event predates such a change (@set, @param, @reset)
         self._live = None
@@ -199,6 +210,8 @@ class Scope:
             if len(entries) < count or any(e.get(metric) is None for e in entries):
                 raise Missing(f"{q.text}: fewer than {count} epochs have a {metric} yet")
             return tuple(e[metric] for e in entries)
+        if q.name in ("swept", "first_swept"):
+            return self._swept(q)
         if q.name in PREDICT_ONLY:
             raise Missing(f"{q.name}() is only for @predict")
         if q.name == "option":
@@ -220,6 +233,19 @@ class Scope:
         if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
             value = value.item()
         return value
+
+    def _swept(self, q: Quantity):
+        if self.swept is None:
+            raise Missing(f"{q.text} reads the runs of a @sweep, and none has run yet")
+        try:
+            if q.name == "first_swept":
+                return self.swept.first(q.args[0])
+            run = self.swept.run_of(self.sim.name, q.args[1])
+        except KeyError as why:
+            raise Missing(f"{q.text}: {why.args[0]}") from None
+        if q.args[0] not in run:
+            raise Missing(f"{q.text}: the runs have no '{q.args[0]}'; they have: {', '.join(run)}")
+        return run[q.args[0]]
 
     def holds(self, c: Condition) -> tuple[bool, object]:
         """(whether the condition holds, the quantity's value)."""

@@ -45,6 +45,10 @@ def default_question(cp: Checkpoint) -> str:
         return f"In the next step, will {subject} go up, go down, or stay the same?"
     if cp.kind == "sign":
         return f"After the next step, will {subject} be positive, negative or zero?"
+    if cp.kind == "which":
+        metric = cp.subject.args[0]
+        return (f"Of the values the next step tries, which is the first whose run ends {metric}? "
+                f"(none: no run does)")
     if cp.kind == "class":
         point = ", ".join(fmt(a, 0) if float(a).is_integer() else fmt(a) for a in cp.subject.args)
         return f"After the next step, which class will the network give the point ({point})?"

@@ -15,6 +15,7 @@ from dlsim.models import MODELS
 from dlsim.models.options import resolve
 from dlsim.sim.time_budget import check_time
 from dlsim.lesson.moves import Moves
+from dlsim.lesson.lesson_sweep import NONE, parse_value
 
 
 def probe_keys(network: str, config: dict) -> tuple[set[str], set[str]]:
@@ -33,6 +34,8 @@ class _Checker:
         self.paths = EventPaths()          # the event paths the network as configured now has
         self.history: list[str] = []
         self.moves = Moves(self.problem)
+        self.swept: tuple[str, ...] = ()        # the values of the last @sweep so far
+        self.next_sweep: tuple[str, ...] = ()   # those of the next step's @sweep (a which-prediction's choices)
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(str(self.lesson.path), line, message))
@@ -109,6 +112,9 @@ class _Checker:
                                    f"{suggest(inner.name, self.live())}")
             elif inner.name not in self.live():
                 self.event_value(line, inner)    # now(PATH.KEY)
+            return
+        if q.name in ("swept", "first_swept"):
+            self.swept_quantity(line, q, predict)
             return
         if q.name == "history":
             if q.args[0] not in self.history:
@@ -216,15 +222,67 @@ class _Checker:
                                               f"got {len(a['values'])}")
         elif action.kind == "run" and "until" in a:
             self.condition(action.line, a["until"])
+        elif action.kind == "sweep":
+            self.sweep(action)
         self.moves.follow(action)
 
+    def sweep(self, action) -> None:
+        """@sweep: an option of the network, each value one it allows; what the runs measure is
+        then readable (swept/first_swept)."""
+        a = action.args
+        option = option_names(self.sim.model).get(a["option"])
+        if option is None:
+            options = sorted(set(option_names(self.sim.model).values()))
+            self.problem(action.line, f"@sweep: '{a['option']}' is not an option of {self.lesson.network}"
+                                      f"{suggest(a['option'], options)}; its options: {', '.join(options)}")
+            return
+        for word in a["words"]:
+            try:
+                parse_value(self.lesson.network, option, word)
+            except UserError as why:
+                self.problem(action.line, f"@sweep {a['option']}={word}: {why}")
+                return
+        self.swept = a["words"]
+
+    def swept_quantity(self, line: int, q: Quantity, predict: bool) -> None:
+        """swept(METRIC, VALUE) after a @sweep that ran VALUE; first_swept(METRIC) after one too, or
+        in a prediction about the next step's."""
+        if not self.swept:
+            self.problem(line, f"{q.text} reads the runs of a @sweep, and none has run by this step")
+            return
+        metrics = ["epochs", "steps", "converged", "diverged"] + [m.key for m in self.sim.model.metrics]
+        if q.args[0] not in metrics:
+            self.problem(line, f"{q.text}: the runs have no '{q.args[0]}'{suggest(q.args[0], metrics)}; "
+                               f"choose from: {', '.join(metrics)}")
+        elif q.name == "first_swept" and q.args[0] not in ("converged", "diverged"):
+            self.problem(line, f"{q.text}: first_swept() takes a yes/no metric: converged or diverged")
+        elif q.name == "swept" and q.args[1] not in self.swept:
+            self.problem(line, f"{q.text}: the @sweep ran {', '.join(self.swept)}, not {q.args[1]}")
+
     def checkpoint(self, cp: Checkpoint, last: bool) -> Checkpoint:
+        """A prediction is settled after the next step: it reads that step's @sweep, if it has one."""
+        before, self.swept = self.swept, self.next_sweep or self.swept
+        try:
+            return self._checkpoint(cp, last)
+        finally:
+            self.swept = before
+
+    def _checkpoint(self, cp: Checkpoint, last: bool) -> Checkpoint:
         if last:
             self.problem(cp.line, "a @predict asks about the next step, and this is the last step")
         if cp.kind == "condition":
             self.condition(cp.line, cp.subject)
         else:
             self.quantity(cp.line, cp.subject, predict=True)
+        if cp.kind == "which":
+            choices = self.next_sweep + ((NONE,) if self.next_sweep else ())
+            if not self.next_sweep:
+                self.problem(cp.line, f"{cp.subject.text} asks about the runs of the next step's @sweep, "
+                                      "and the next step has none")
+            elif cp.answer not in choices:
+                self.problem(cp.line, f"the answer '{cp.answer}' is not one of the next @sweep's values; "
+                                      f"choose from: {', '.join(choices)}")
+            return dataclasses.replace(cp, choices=choices)
         if cp.kind == "class":
             choices = tuple(str(c) for c in range(self.sim.data.classes))
             if cp.answer not in choices:
@@ -268,6 +326,8 @@ class _Checker:
                 self.condition(expectation.line, expectation.condition)
             if step.highlight is not None:
                 self.param(step.highlight.line, step.highlight.name, step.highlight.index, "@highlight")
+            following = lesson.steps[n + 1].actions if n + 1 < len(lesson.steps) else ()
+            self.next_sweep = next((a.args["words"] for a in following if a.kind == "sweep"), ())
             cp = step.checkpoint and self.checkpoint(step.checkpoint, n == len(lesson.steps) - 1)
             steps.append(dataclasses.replace(step, checkpoint=cp))
         return dataclasses.replace(lesson, steps=tuple(steps))
