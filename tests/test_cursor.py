@@ -30,6 +30,7 @@ SMALL = {
     "ae": dict(encoder=(2,), code=1, samples=5, test=2, batch=2, tied="yes", denoise=0.3),
     "rbf": dict(centres=3, placement="learned", fit="delta", optimizer="adam", batch=3, samples=7, test=2),
     "vae": dict(encoder=(2,), code=1, samples=5, test=2, batch=2, beta=0.5),
+    "rbm": dict(hidden=3, k=2, method="pcd", optimizer="adam", batch=3, samples=7, test=2),
 }
 NETWORKS = sorted(MODELS)
 LEVELS = ("op", "layer", "sample", "batch", "epoch")

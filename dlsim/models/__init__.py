@@ -8,11 +8,12 @@ from dlsim.models.mlp import MLP
 from dlsim.models.lstm import LSTM
 from dlsim.models.perceptron import Perceptron
 from dlsim.models.rbf import RBF
+from dlsim.models.rbm import RBM
 from dlsim.models.rnn import RNN
 from dlsim.models.som import SOM
 from dlsim.models.vae import VAE
 
-MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, VAE)}
+MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, VAE, RBM)}
 
 
 def model_class(name: str) -> type[Model]:
