@@ -10,8 +10,9 @@ from dlsim.models.perceptron import Perceptron
 from dlsim.models.rbf import RBF
 from dlsim.models.rnn import RNN
 from dlsim.models.som import SOM
+from dlsim.models.transformer import Transformer
 
-MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF)}
+MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, Transformer)}
 
 
 def model_class(name: str) -> type[Model]:
