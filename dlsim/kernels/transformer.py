@@ -51,22 +51,17 @@ def config(vocab: int, context: int, d_model: int, heads: int, hidden: int, laye
                      POSITIONS[position]], np.int64)
 
 
-@kernel
-def shapes(cfg):
-    """(22, 3): each parameter's shape, padded with 1s (a 1-D parameter is (n, 1, 1))."""
-    V, T, D, F, L = cfg[VOCAB], cfg[CONTEXT], cfg[DMODEL], cfg[HIDDEN], cfg[LAYERS]
-    out = np.ones((22, 3), np.int64)
-    rows = ((V, D, 1), (T, D, 1), (L, D, 1), (L, D, 1), (L, D, D), (L, D, 1), (L, D, D), (L, D, 1),
-            (L, D, D), (L, D, 1), (L, D, D), (L, D, 1), (L, D, 1), (L, D, 1), (L, D, F), (L, F, 1),
-            (L, F, D), (L, D, 1), (D, 1, 1), (D, 1, 1), (D, V, 1), (V, 1, 1))
-    for k in range(22):
-        for a in range(3):
-            out[k, a] = rows[k][a]
-    return out
+def shapes(cfg) -> list[tuple[int, ...]]:
+    """Each parameter's shape, in PARAMS' order (plain Python: asked before anything compiles)."""
+    V, T, D, F, L = (int(cfg[i]) for i in (VOCAB, CONTEXT, DMODEL, HIDDEN, LAYERS))
+    block = {"ln1_g": (L, D), "ln1_b": (L, D), "Wq": (L, D, D), "bq": (L, D), "Wk": (L, D, D), "bk": (L, D),
+             "Wv": (L, D, D), "bv": (L, D), "Wo": (L, D, D), "bo": (L, D), "ln2_g": (L, D), "ln2_b": (L, D),
+             "W1": (L, D, F), "b1": (L, F), "W2": (L, F, D), "b2": (L, D)}
+    return [(V, D), (T, D)] + list(block.values()) + [(D,), (D,), (D, V), (V,)]
 
 
 def n_params(cfg) -> int:
-    return int(np.prod(np.asarray(shapes(cfg)), axis=1).sum())
+    return sum(int(np.prod(shape)) for shape in shapes(cfg))
 
 
 @kernel
