@@ -37,7 +37,7 @@ class Op:
 
 
 METRICS = LOSS_AND_ACCURACY + (
-    Metric("test_seq_acc", "test sequences wholly right", "test seq acc", chart="accuracy",
+    Metric("test_seq_acc", "test sequences wholly right", "test seq acc", chart="sequences right",
            lower_is_better=False, limits=(0.0, 1.0)),
 )
 
@@ -63,7 +63,7 @@ def scores(event) -> str:
     v = event.values
     i = v["query"]
     terms = sum_of([product(q, k) for q, k in zip(v["q"], v["keys"][0])], limit=3)
-    shown = ", ".join("−∞" if m else num(s) for s, m in zip(v["scores"], v["masked"]))
+    shown = ", ".join("−∞" if s is None else num(s) for s in v["scores"])
     masked = sum(v["masked"])
     mask = f", {masked} later key{'s' * (masked > 1)} masked (−∞)" if masked else ""
     return (f"head {v['head']}, query {i}: q·k_0 = {terms} = {num(v['dots'][0])};  "

@@ -23,6 +23,11 @@ def row(a) -> tuple:
     return tuple(float(x) for x in a)
 
 
+def _masked(scores) -> tuple:
+    """A scores row with its masked keys (−∞ in the kernel) as None: an event's −∞ means divergence."""
+    return tuple(None if x == -np.inf else float(x) for x in scores)
+
+
 def _closes(last: bool, level=Level.LAYER):
     return level if last else Level.OP
 
@@ -96,9 +101,9 @@ def _attention(c, l):
                 "head": h, "query": i, "q": row(c.head_slice(Q[l, i], h)),
                 "keys": tuple(row(c.head_slice(K[l, j], h)) for j in range(c.T)), "dots": row(DOTS),
                 "scale": 1.0 / float(np.sqrt(c.dh)), "masked": tuple(bool(c.causal and j > i) for j in range(c.T)),
-                "scores": row(S[l, h, i])})
+                "scores": _masked(S[l, h, i])})
             c.k.attend_row(S[l], A[l], h, i)
-            yield Event(Op.SOFTMAX, FORWARD, at, {"head": h, "query": i, "scores": row(S[l, h, i]),
+            yield Event(Op.SOFTMAX, FORWARD, at, {"head": h, "query": i, "scores": _masked(S[l, h, i]),
                                                    "attention": row(A[l, h, i])})
             c.k.mix_row(A[l], Vv[l], C[l], h, i)
             yield Event(Op.MIX, FORWARD, at, {
