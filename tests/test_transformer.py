@@ -36,7 +36,7 @@ def numeric(model, X, name, index):
 
 @pytest.mark.parametrize("backend", ["cpu", "numpy"])
 @pytest.mark.parametrize("options", [dict(), dict(norm="post", causal="no"), dict(layers=2, heads=1),
-                                     dict(position="sinusoidal", dataset="brackets", heads=4)],
+                                     dict(position="sinusoidal", dataset="brackets", heads=4, scaled="no")],
                          ids=["pre-causal", "post-bidirectional", "two-blocks", "sinusoidal-brackets"])
 def test_every_gradient_matches_finite_differences(options, backend):
     sim = small(backend=backend, **options)
@@ -60,7 +60,7 @@ def same(a, b):
     return all(np.array_equal(x, y) for x, y in zip(a, b))
 
 
-@pytest.mark.parametrize("options", [dict(optimizer="adam"), dict(norm="post", causal="no", optimizer="sgd", batch=0),
+@pytest.mark.parametrize("options", [dict(optimizer="adam"), dict(norm="post", causal="no", optimizer="sgd", batch=0, scaled="no"),
                                      dict(layers=2, position="none", optimizer="momentum", batch=1)],
                          ids=["adam", "post-full-batch", "two-blocks-per-sample"])
 def test_stepping_row_by_row_batch_by_batch_and_fused_give_the_same_bits(options):
@@ -130,20 +130,20 @@ def test_each_op_shows_numbers_that_agree_with_each_other():
         v = s.values
         for j, key in enumerate(v["keys"]):
             if v["masked"][j]:
-                assert v["scores"][j] is None and a.values["attention"][j] == 0.0
+                assert v["s"][j] is None and a.values["a"][j] == 0.0
             else:
                 assert np.isclose(v["dots"][j], np.dot(v["q"], key))
-                assert v["scores"][j] == v["dots"][j] * v["scale"]
-        assert np.isclose(sum(a.values["attention"]), 1.0)
-        assert np.allclose(w.values["out"], np.array(w.values["attention"]) @ np.array(w.values["values"]))
+                assert v["s"][j] == v["dots"][j] * v["scale"]
+        assert np.isclose(sum(a.values["a"]), 1.0)
+        assert np.allclose(w.values["out"], np.array(w.values["a"]) @ np.array(w.values["values"]))
     norms = [e for e in by_op["layer_norm"]]
     for e in norms:
         y = (np.array(e.values["x"]) - e.values["mean"]) * e.values["rstd"] * np.array(e.values["g"]) + e.values["b"]
         assert np.allclose(y, e.values["y"]) and np.isclose(e.values["var"], np.var(e.values["x"]))
     for e in by_op["softmax_back"]:
-        a, da = np.array(e.values["attention"]), np.array(e.values["d_attention"])
+        a, da = np.array(e.values["a"]), np.array(e.values["da"])
         jacobian = np.diag(a) - np.outer(a, a)   # the softmax's Jacobian, applied to the incoming row
-        assert np.allclose(jacobian @ da, e.values["d_scores"])
+        assert np.allclose(jacobian @ da, e.values["ds"])
     assert [e.op for e in events[-sim.model.task.context:]] == ["embed_back"] * sim.model.task.context
     assert events[-1].closes == Level.SAMPLE
 
@@ -169,7 +169,7 @@ def test_inspect_follows_the_sequence_being_stepped():
     now = sim.inspect()
     l, h, i = now["query"]
     assert (l, h, i) == (0, 0, 0) and now["sample"] == e.values.get("sample", now["sample"])
-    assert np.array_equal(now["attention"][0, 0, 0], e.values["attention"])
+    assert np.array_equal(now["attention"][0, 0, 0], e.values["a"])
     assert np.isnan(now["attention"][0, 0, 1]).all()   # query 1 not computed yet
 
 

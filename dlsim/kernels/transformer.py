@@ -28,7 +28,7 @@ from dlsim.kernels.losses import SOFTMAX_CE, sample_loss
 from dlsim.kernels.optimizers import update_all
 
 # cfg fields
-VOCAB, CONTEXT, DMODEL, HEADS, HIDDEN, LAYERS, CAUSAL, PRENORM, POSITION = range(9)
+VOCAB, CONTEXT, DMODEL, HEADS, HIDDEN, LAYERS, CAUSAL, PRENORM, POSITION, SCALED = range(10)
 LEARNED, SINUSOIDAL, NO_POSITION = 0, 1, 2
 POSITIONS = {"learned": LEARNED, "sinusoidal": SINUSOIDAL, "none": NO_POSITION}
 NORM_EPS = 1e-5     # layer norm's ε under the square root
@@ -46,9 +46,17 @@ DWS = ("dX", "dN1", "dAIN", "dC", "dR1", "dN2", "dMIN", "dU", "dG", "dR2", "dLN"
 
 
 def config(vocab: int, context: int, d_model: int, heads: int, hidden: int, layers: int, causal: bool,
-           prenorm: bool, position: str) -> np.ndarray:
+           prenorm: bool, position: str, scaled: bool = True) -> np.ndarray:
+    """The cfg array; scaled: the scores are divided by √dh (as they should be: the lesson on why
+    takes it away)."""
     return np.array([vocab, context, d_model, heads, hidden, layers, int(causal), int(prenorm),
-                     POSITIONS[position]], np.int64)
+                     POSITIONS[position], int(scaled)], np.int64)
+
+
+@kernel
+def score_scale(dh, scaled):
+    """1/√dh, or 1 where the scale is switched off."""
+    return 1.0 / math.sqrt(dh) if scaled else 1.0
 
 
 def shapes(cfg) -> list[tuple[int, ...]]:
@@ -164,13 +172,13 @@ def linear_row(x, W, b, y, t):
 
 
 @kernel
-def scores_row(Q, K, S, dots, h, i, causal):
+def scores_row(Q, K, S, dots, h, i, causal, scaled):
     """Query i of head h against every key: dots[j] = q_i·k_j over the head's dh features,
     S[h, i, j] = dots[j]/√dh, or −∞ where the causal mask hides key j > i."""
     H, T = S.shape[0], S.shape[1]
     dh = Q.shape[1] // H
     lo = h * dh
-    scale = 1.0 / math.sqrt(dh)
+    scale = score_scale(dh, scaled)
     for j in range(T):
         acc = 0.0
         for c in range(dh):
@@ -305,13 +313,13 @@ def softmax_back_row(A, dA, dS, h, i):
 
 
 @kernel
-def scores_back_row(Q, K, dS, dQ, dK, h, i):
+def scores_back_row(Q, K, dS, dQ, dK, h, i, scaled):
     """Query i of head h backward through s_ij = q_i·k_j/√dh: ∂q_i = Σ_j ∂s_ij·k_j/√dh and
     ∂k_j += ∂s_ij·q_i/√dh."""
     H, T = dS.shape[0], dS.shape[1]
     dh = Q.shape[1] // H
     lo = h * dh
-    scale = 1.0 / math.sqrt(dh)
+    scale = score_scale(dh, scaled)
     for c in range(dh):
         acc = 0.0
         for j in range(T):
@@ -362,7 +370,7 @@ def forward_sample(p, cfg, tokens, ws):
             linear_row(x_in, Wv[l], bv[l], Vv[l], t)
         for h in range(H):
             for i in range(T):
-                scores_row(Q[l], K[l], S[l], DOTS, h, i, causal)
+                scores_row(Q[l], K[l], S[l], DOTS, h, i, causal, cfg[SCALED])
                 attend_row(S[l], A[l], h, i)
                 mix_row(A[l], Vv[l], C[l], h, i)
         for t in range(T):
@@ -437,7 +445,7 @@ def backward_sample(p, g, cfg, tokens, targets, scale, ws, dws):
             for i in range(T):
                 mix_back_row(A[l], Vv[l], dC[l], dA[l], dV[l], h, i)
                 softmax_back_row(A[l], dA[l], dS[l], h, i)
-                scores_back_row(Q[l], K[l], dS[l], dQ[l], dK[l], h, i)
+                scores_back_row(Q[l], K[l], dS[l], dQ[l], dK[l], h, i, cfg[SCALED])
         x_in = N1[l] if pre else X[l]
         for t in range(T):
             weight_grads_row(x_in, dQ[l], gWq[l], gbq[l], t)

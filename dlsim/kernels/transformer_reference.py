@@ -7,7 +7,7 @@ import numpy as np
 
 from dlsim.kernels.reference import update_all
 from dlsim.kernels.transformer import (CAUSAL, CONTEXT, HEADS, IGNORE, LAYERS, LEARNED, NORM_EPS, POSITION,
-                                       PRENORM)
+                                       PRENORM, SCALED)
 from dlsim.kernels.jit import interpreted
 
 
@@ -28,6 +28,10 @@ def _norm_back(dy, g, cache):
     dxhat = dy * g
     dx = (dxhat - dxhat.mean(-1, keepdims=True) - xhat * (dxhat * xhat).mean(-1, keepdims=True)) * rstd
     return dx, (dy * xhat).reshape(-1, g.shape[0]).sum(0), dy.reshape(-1, g.shape[0]).sum(0)
+
+
+def _scale(qh, cfg):
+    return 1.0 / np.sqrt(qh.shape[-1]) if cfg[SCALED] else 1.0
 
 
 def _heads(x, H):
@@ -59,7 +63,7 @@ def _forward(p, cfg, X):
         c["a_in"] = a_in
         q, k, v = a_in @ Wq[l] + bq[l], a_in @ Wk[l] + bk[l], a_in @ Wv[l] + bv[l]
         qh, kh, vh = _heads(q, H), _heads(k, H), _heads(v, H)
-        s = np.einsum("bhic,bhjc->bhij", qh, kh) / np.sqrt(qh.shape[-1])
+        s = np.einsum("bhic,bhjc->bhij", qh, kh) * _scale(qh, cfg)
         s = np.where(mask, -np.inf, s)
         a = np.exp(s - s.max(-1, keepdims=True))
         a /= a.sum(-1, keepdims=True)
@@ -142,7 +146,7 @@ def _backward(p, g, cfg, X, dlogits, saved):
         a, qh, kh, vh = c["a"], c["qh"], c["kh"], c["vh"]
         da = np.einsum("bhic,bhjc->bhij", dctx, vh)
         dv = _merge(np.einsum("bhij,bhic->bhjc", a, dctx))
-        ds = a * (da - (a * da).sum(-1, keepdims=True)) / np.sqrt(qh.shape[-1])
+        ds = a * (da - (a * da).sum(-1, keepdims=True)) * _scale(qh, cfg)
         dq = _merge(np.einsum("bhij,bhjc->bhic", ds, kh))
         dk = _merge(np.einsum("bhij,bhic->bhjc", ds, qh))
         for W, gW, gb, d in ((Wq, gWq, gbq, dq), (Wk, gWk, gbk, dk), (Wv, gWv, gbv, dv)):

@@ -53,6 +53,8 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
                    ("yes", "no")),
         opt.choice("norm", "pre", "layer norm before each sublayer (pre, GPT-2) or after its residual (post, "
                    "the 2017 paper)", ("pre", "post")),
+        opt.choice("scaled", "yes", "yes: divide the scores QKᵀ by √(d_model/heads), as every transformer does; no: "
+                   "leave them raw (the softmax saturates: see the lesson on why √d)", ("yes", "no")),
         opt.choice("position", "learned", "position embeddings: learned, sinusoidal (fixed), or none",
                    tuple(tk.POSITIONS)),
         *opt.optimizer_options("adam", 0.01),
@@ -61,7 +63,7 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
         opt.integer("test", 128, "test sequences", low=0, high=1_000_000),
         opt.backend(),
     )
-    warm_up_configs = ({}, {"norm": "post", "causal": "no", "position": "sinusoidal", "layers": 2})
+    warm_up_configs = ({}, {"norm": "post", "causal": "no", "position": "sinusoidal", "layers": 2, "scaled": "no"})
     warm_up_size = {"samples": 4, "test": 2, "batch": 2, "d_model": 8, "mlp": 4}
 
     def __init__(self, config, data):
@@ -81,7 +83,7 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
         self.config["shuffle"] = self.batch_size < n
         self.cfg = tk.config(len(self.task.vocabulary), self.task.context, config["d_model"], config["heads"],
                              config["mlp"], config["layers"], config["causal"] == "yes", config["norm"] == "pre",
-                             config["position"])
+                             config["position"], config["scaled"] == "yes")
         self.hold(self._initial_theta(np.random.default_rng([config["seed"], 1])))
         self.ws, self.dws = self.tk.workspace(self.cfg), self.tk.gradient_workspace(self.cfg)
         self.batch_index = 0

@@ -63,7 +63,7 @@ def scores(event) -> str:
     v = event.values
     i = v["query"]
     terms = sum_of([product(q, k) for q, k in zip(v["q"], v["keys"][0])], limit=3)
-    shown = ", ".join("−∞" if s is None else num(s) for s in v["scores"])
+    shown = ", ".join("−∞" if s is None else num(s) for s in v["s"])
     masked = sum(v["masked"])
     mask = f", {masked} later key{'s' * (masked > 1)} masked (−∞)" if masked else ""
     return (f"head {v['head']}, query {i}: q·k_0 = {terms} = {num(v['dots'][0])};  "
@@ -72,12 +72,12 @@ def scores(event) -> str:
 
 def softmax(event) -> str:
     v = event.values
-    return f"head {v['head']}, query {v['query']}: a = softmax(s) = {vector(v['attention'], 8)}"
+    return f"head {v['head']}, query {v['query']}: a = softmax(s) = {vector(v['a'], 8)}"
 
 
 def weighted_sum(event) -> str:
     v = event.values
-    terms = sum_of([product(a, row[0]) for a, row in zip(v["attention"], v["values"])], limit=3)
+    terms = sum_of([product(a, row[0]) for a, row in zip(v["a"], v["values"])], limit=3)
     return f"head {v['head']}, query {v['query']}: out = Σ_j a_j·v_j; first feature {terms} = {num(v['out'][0])}"
 
 
@@ -138,13 +138,13 @@ def out_proj_back(event) -> str:
 
 def weighted_sum_back(event) -> str:
     v = event.values
-    return f"head {v['head']}, query {v['query']}: ∂a_j = ∂out·v_j = {vector(v['d_attention'], 8)};  ∂v_j += a_j·∂out"
+    return f"head {v['head']}, query {v['query']}: ∂a_j = ∂out·v_j = {vector(v['da'], 8)};  ∂v_j += a_j·∂out"
 
 
 def softmax_back(event) -> str:
     v = event.values
     return (f"head {v['head']}, query {v['query']}: ∂s_j = a_j·(∂a_j − Σ_k a_k·∂a_k), Σ = {num(v['weighted'])}: "
-            f"{vector(v['d_scores'], 8)}")
+            f"{vector(v['ds'], 8)}")
 
 
 def scores_back(event) -> str:

@@ -25,6 +25,8 @@ INSPECTED = {
     "attention": "each block's and head's attention (blocks, heads, T, T): row i is query i's softmax "
                  "over the keys (NaN: not computed yet)",
     "scores": "the scaled, masked scores QKᵀ/√d before the softmax (blocks, heads, T, T); −inf: masked",
+    "peak": "how sharp each head is (blocks, heads): the mean over its queries of the largest attention "
+            "weight (1/T: spread evenly over every key it may see … 1: all on one key)",
     "query": "(block, head, query) of the attention row in hand while stepping",
     "position": "the position in hand while stepping (a row op's t, or the query)",
     "residual": "the residual stream (blocks + 1, T, d_model): the embeddings, then each block's output",
@@ -74,6 +76,8 @@ class TransformerInspect:
         out["tokens"] = "".join(V[int(t)] for t in tokens)
         out["targets"] = "".join(V[int(t)] if t >= 0 else "·" for t in targets)
         out["attention"], out["scores"] = w["A"].copy(), w["S"].copy()
+        if np.all(np.isfinite(w["A"])):
+            out["peak"] = w["A"].max(axis=-1).mean(axis=-1)
         out["residual"], out["probabilities"] = w["X"].copy(), w["PR"].copy()
         if np.all(np.isfinite(w["PR"])):
             out["predicted"] = "".join(V[int(k)] for k in w["PR"].argmax(axis=1))

@@ -47,6 +47,8 @@ class _Sample:
         self.dh = int(self.cfg[tk.DMODEL]) // self.H
         self.pre = bool(self.cfg[tk.PRENORM])
         self.causal = bool(self.cfg[tk.CAUSAL])
+        self.scaled = int(self.cfg[tk.SCALED])
+        self.scale_by = float(self.k.score_scale(self.dh, self.scaled))
         self.scale = float(self.k.sample_scale(self.targets, batch))
         self.path = f"{model.name}"
 
@@ -96,18 +98,18 @@ def _attention(c, l):
     for h in range(c.H):
         for i in range(c.T):
             at = f"{c.block(l)}.head[{h}].query[{i}]"
-            c.k.scores_row(Q[l], K[l], S[l], DOTS, h, i, c.causal)
+            c.k.scores_row(Q[l], K[l], S[l], DOTS, h, i, c.causal, c.scaled)
             yield Event(Op.SCORES, FORWARD, at, {
                 "head": h, "query": i, "q": row(c.head_slice(Q[l, i], h)),
                 "keys": tuple(row(c.head_slice(K[l, j], h)) for j in range(c.T)), "dots": row(DOTS),
-                "scale": 1.0 / float(np.sqrt(c.dh)), "masked": tuple(bool(c.causal and j > i) for j in range(c.T)),
-                "scores": _masked(S[l, h, i])})
+                "scale": c.scale_by, "masked": tuple(bool(c.causal and j > i) for j in range(c.T)),
+                "s": _masked(S[l, h, i])})
             c.k.attend_row(S[l], A[l], h, i)
-            yield Event(Op.SOFTMAX, FORWARD, at, {"head": h, "query": i, "scores": _masked(S[l, h, i]),
-                                                   "attention": row(A[l, h, i])})
+            yield Event(Op.SOFTMAX, FORWARD, at, {"head": h, "query": i, "s": _masked(S[l, h, i]),
+                                                   "a": row(A[l, h, i])})
             c.k.mix_row(A[l], Vv[l], C[l], h, i)
             yield Event(Op.MIX, FORWARD, at, {
-                "head": h, "query": i, "attention": row(A[l, h, i]),
+                "head": h, "query": i, "a": row(A[l, h, i]),
                 "values": tuple(row(c.head_slice(Vv[l, j], h)) for j in range(c.T)),
                 "out": row(c.head_slice(C[l, i], h))})
     for t in range(c.T):
@@ -241,15 +243,15 @@ def _attention_back(c, l):
             at = f"{c.block(l)}.head[{h}].query[{i}]"
             c.k.mix_back_row(A[l], Vv[l], dC[l], dA[l], dV[l], h, i)
             yield Event(Op.MIX_BACK, BACKWARD, at, {
-                "head": h, "query": i, "dc": row(c.head_slice(dC[l, i], h)), "attention": row(A[l, h, i]),
-                "d_attention": row(dA[l, h, i])})
+                "head": h, "query": i, "dc": row(c.head_slice(dC[l, i], h)), "a": row(A[l, h, i]),
+                "da": row(dA[l, h, i])})
             total = c.k.softmax_back_row(A[l], dA[l], dS[l], h, i)
             yield Event(Op.SOFTMAX_BACK, BACKWARD, at, {
-                "head": h, "query": i, "attention": row(A[l, h, i]), "d_attention": row(dA[l, h, i]),
-                "weighted": float(total), "d_scores": row(dS[l, h, i])})
-            c.k.scores_back_row(Q[l], K[l], dS[l], dQ[l], dK[l], h, i)
+                "head": h, "query": i, "a": row(A[l, h, i]), "da": row(dA[l, h, i]),
+                "weighted": float(total), "ds": row(dS[l, h, i])})
+            c.k.scores_back_row(Q[l], K[l], dS[l], dQ[l], dK[l], h, i, c.scaled)
             yield Event(Op.SCORES_BACK, BACKWARD, at, {
-                "head": h, "query": i, "d_scores": row(dS[l, h, i]), "scale": 1.0 / float(np.sqrt(c.dh)),
+                "head": h, "query": i, "ds": row(dS[l, h, i]), "scale": c.scale_by,
                 "dq": row(c.head_slice(dQ[l, i], h))})
     x_in = N1[l] if c.pre else X[l]
     for t in range(c.T):

@@ -52,7 +52,7 @@ async def test_the_matrix_shows_the_query_in_hand_with_the_models_numbers():
         shown = sim.inspect()
         row = lines[1 + 3]   # under the keys' line: query 3
         assert row.startswith("▶") and shown["tokens"][3] in row[:4]
-        for j, a in enumerate(sim.last.values["attention"][:4]):
+        for j, a in enumerate(sim.last.values["a"][:4]):
             assert weight_text(a, 4).strip() in row
         assert "·" in lines[1 + 4]   # query 4: not computed yet
         stream = text_of(app.screen.query_one(ResidualStream))
