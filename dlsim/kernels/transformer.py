@@ -11,7 +11,7 @@ position's MLP, and their backward twins. The op-by-op stepped path (models/tran
 calls them one at a time; `forward_sample` and `backward_sample` call the very same kernels in the
 very same order, and the batch and fused paths loop those over the samples, accumulating the
 gradient sample by sample. So every path writes the same bits (the tests check it). Every sum adds
-its terms in a fixed order (dense.neuron_z and dense.backprop_sum are the projections' sums).
+its terms in a fixed order (dense.backprop_sum is the projections' backward sum).
 
 The activations of the sample in hand live in a workspace tuple (`workspace(cfg)`: WS names its
 arrays), the gradients reaching them in another (`gradient_workspace`: DWS); the stepped path keeps
@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from dlsim.kernels.activations import softmax_row
-from dlsim.kernels.dense import backprop_sum, neuron_z
+from dlsim.kernels.dense import backprop_sum
 from dlsim.kernels.jit import kernel
 from dlsim.kernels.losses import SOFTMAX_CE, sample_loss
 from dlsim.kernels.optimizers import update_all
@@ -166,9 +166,14 @@ def norm_row(x, g, b, y, stats, k, t):
 
 @kernel
 def linear_row(x, W, b, y, t):
-    """y_t = x_t·W + b, each output its weighted sum (dense.neuron_z)."""
+    """y_t = x_t·W + b: each output y_tj = b_j + Σ_i x_ti·W_ij, its terms added in order of i (as
+    dense.neuron_z adds them), for all the outputs at once (the inner loop runs along W's rows)."""
     for j in range(W.shape[1]):
-        y[t, j] = neuron_z(x[t], W, b, j)
+        y[t, j] = b[j]
+    for i in range(W.shape[0]):
+        xi = x[t, i]
+        for j in range(W.shape[1]):
+            y[t, j] += xi * W[i, j]
 
 
 @kernel
@@ -200,10 +205,11 @@ def mix_row(A, Vv, C, h, i):
     dh = Vv.shape[1] // H
     lo = h * dh
     for c in range(dh):
-        acc = 0.0
-        for j in range(T):
-            acc += A[h, i, j] * Vv[j, lo + c]
-        C[i, lo + c] = acc
+        C[i, lo + c] = 0.0
+    for j in range(T):   # each feature's sum in order of the keys, the features side by side
+        a = A[h, i, j]
+        for c in range(dh):
+            C[i, lo + c] += a * Vv[j, lo + c]
 
 
 @kernel
@@ -321,10 +327,13 @@ def scores_back_row(Q, K, dS, dQ, dK, h, i, scaled):
     lo = h * dh
     scale = score_scale(dh, scaled)
     for c in range(dh):
-        acc = 0.0
-        for j in range(T):
-            acc += dS[h, i, j] * K[j, lo + c]
-        dQ[i, lo + c] = acc * scale
+        dQ[i, lo + c] = 0.0
+    for j in range(T):
+        w = dS[h, i, j]
+        for c in range(dh):
+            dQ[i, lo + c] += w * K[j, lo + c]
+    for c in range(dh):
+        dQ[i, lo + c] *= scale
     for j in range(T):
         w = dS[h, i, j] * scale
         for c in range(dh):
