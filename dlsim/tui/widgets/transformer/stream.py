@@ -1,7 +1,7 @@
 """The residual stream, position × dimension, entering each block and leaving the last (a row per
 position, a shaded glyph per dimension: ░▒▓█ positive, ·-=≡ negative, so NO_COLOR still reads),
 and the output distribution at the position in hand: its most likely next tokens and their
-probabilities. Every number is the model's (Transformer.inspect)."""
+probabilities; for the poems, the text the network writes after a prompt. Every number is the model's (Transformer.inspect)."""
 import numpy as np
 
 from dlsim.protocol.numbers import num
@@ -27,6 +27,10 @@ class ResidualStream(Panel):
         stages, T, D = X.shape
         at = ex.get("position")
         out: list[Cells] = self._distribution(ex, at if at is not None else T - 1, width)
+        if "generated" in ex:   # the poems: what the network writes after its prompt, most likely first
+            prompt, text = ex["generated"]
+            out.append([("writes ", DIM), ("".join(map(shown_symbol, prompt)), DIM),
+                        ("".join(map(shown_symbol, text))[:max(0, width - 7 - len(prompt))], st.plain(bold=True))])
         room = height - len(out)
         fit = max(1, room // (T + 1))
         known = [s for s in range(stages) if np.isfinite(X[s]).any()] or [0]
