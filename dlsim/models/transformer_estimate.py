@@ -3,9 +3,9 @@ Simulator refuses what does not fit; lessons and headless runs warn of long work
 from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, Work, history_bytes
 from dlsim.protocol.events import Level
 
-# Calibrated on the 2-core development machine: the fused path's row kernels do about 3·10⁸
+# Calibrated on the 2-core development machine: the fused path's row kernels do about 6·10⁸
 # multiply-adds a second (one sequence at a time, short rows); stepping ~20,000 events a second.
-MULTIPLY_ADDS_PER_SECOND = 3e8
+MULTIPLY_ADDS_PER_SECOND = 6e8
 EVENT_SECONDS = 1 / 20_000
 VOCABULARY = {"brackets": 6, "induction": 18, "poems": 64}   # else the digits, ">" and "_": 12
 
