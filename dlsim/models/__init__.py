@@ -11,9 +11,12 @@ from dlsim.models.rbf import RBF
 from dlsim.models.rbm import RBM
 from dlsim.models.rnn import RNN
 from dlsim.models.som import SOM
+from dlsim.models.transformer import Transformer
 from dlsim.models.vae import VAE
 
-MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, VAE, RBM)}
+MODELS: dict[str, type[Model]] = {m.name: m for m in (
+    Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, VAE, RBM, Transformer,
+)}
 
 
 def model_class(name: str) -> type[Model]:
