@@ -90,8 +90,8 @@ def test_a_newer_schema_or_a_foreign_json_is_refused(saved, tmp_path):
     refused(foreign, "not a dlsim session")
     broken = rewritten(saved, tmp_path / "broken.dlsim", lambda n, d: d[:40] if n == "session.json" else d)
     refused(broken, "not valid JSON")
-    network = rewritten(saved, tmp_path / "net.dlsim", with_json(lambda d: d.update(network="transformer")))
-    refused(network, "'transformer'")
+    network = rewritten(saved, tmp_path / "net.dlsim", with_json(lambda d: d.update(network="hopfield")))
+    refused(network, "'hopfield'")
     option = rewritten(saved, tmp_path / "opt.dlsim", with_json(lambda d: d["config"].update(lr=-1)))
     refused(option, "lr")
 
