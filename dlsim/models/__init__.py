@@ -3,6 +3,7 @@ from dlsim.errors import unknown
 from dlsim.models.ae import AE
 from dlsim.models.base import Model
 from dlsim.models.cnn import CNN
+from dlsim.models.diffusion import Diffusion
 from dlsim.models.gan import GAN
 from dlsim.models.mlp import MLP
 from dlsim.models.lstm import LSTM
@@ -11,7 +12,7 @@ from dlsim.models.rbf import RBF
 from dlsim.models.rnn import RNN
 from dlsim.models.som import SOM
 
-MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF)}
+MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, Diffusion)}
 
 
 def model_class(name: str) -> type[Model]:
