@@ -16,6 +16,7 @@ SMALL = {   # a few hundred rows each, trained one epoch so that the weights are
     "lstm": {"dataset": "sine", "samples": 60, "length": 8, "test": 20},
     "gan": {"samples": 300},
     "ae": {"samples": 300, "test": 50, "encoder": (8,)},
+    "diffusion": {"samples": 300},
 }
 
 

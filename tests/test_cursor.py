@@ -29,6 +29,7 @@ SMALL = {
                 g_optimizer="momentum"),
     "ae": dict(encoder=(2,), code=1, samples=5, test=2, batch=2, tied="yes", denoise=0.3),
     "rbf": dict(centres=3, placement="learned", fit="delta", optimizer="adam", batch=3, samples=7, test=2),
+    "diffusion": dict(hidden=(2,), embed=1, T=10, samples=7, batch=3, generated=4),
 }
 NETWORKS = sorted(MODELS)
 LEVELS = ("op", "layer", "sample", "batch", "epoch")

@@ -50,7 +50,7 @@ class Diffusion(DiffusionInspect, FlatParameters, MiniBatched):
     datasets = ("ring", "moons", "spiral", "gaussian", "line", "grid")
     dataset_source = {"ring": "ring8", "gaussian": "gaussian1", "grid": "grid25"}
     kinds = ("points",)
-    default_epochs = 400
+    default_epochs = 300
     metrics = METRICS
     learning_rule = "predicting the noise added to each point (MSE on ε)"
     formulas = FORMULAS
@@ -65,7 +65,7 @@ class Diffusion(DiffusionInspect, FlatParameters, MiniBatched):
         opt.choice("schedule", "linear", "how much noise each step adds: β rising linearly, or cosine "
                    "(ᾱ_t follows a cosine: gentler at both ends)", schedule.SCHEDULES),
         opt.integer("embed", 3, "time features: sin and cos of t at this many frequencies", low=1, high=8),
-        opt.sizes("hidden", (64, 64), "the denoiser's hidden layer sizes", high=512),
+        opt.sizes("hidden", (32, 32), "the denoiser's hidden layer sizes", high=512),
         opt.choice("activation", "relu", "the denoiser's hidden activation", act.HIDDEN),
         *opt.optimizer_options("adam", 0.005),
         opt.integer("batch", 64, "points per update: 1 = per point, 0 = all of them", low=0, high=10**7),
@@ -73,7 +73,7 @@ class Diffusion(DiffusionInspect, FlatParameters, MiniBatched):
                    "at each step) or ddim (deterministic)", tuple(SAMPLERS), live=True),
         opt.integer("sample_steps", 0, "steps the sampler takes from T down to 0 (0: all T)", low=0, high=200,
                     live=True),
-        opt.integer("generated", 512, "points generated to measure the distance to the data", low=1, high=100_000),
+        opt.integer("generated", 256, "points generated to measure the distance to the data", low=1, high=100_000),
         opt.backend(),
     )
     warm_up_configs = ({}, {"sampler": "ddim", "optimizer": "sgd", "activation": "tanh"},
