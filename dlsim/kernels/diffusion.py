@@ -30,9 +30,11 @@ SAMPLERS = {"ddpm": DDPM, "ddim": DDIM}
 
 @inline
 def feature(t, T, j):
-    """Time feature j of step t: sin (j even) or cos (j odd) of π·2^(j//2)·t/T."""
+    """Time feature j of step t: sin (j even) or cos (j odd) of π·2^(j//2)·t/T. (np.sin, not
+    math.sin: the numpy backend runs this function by Python, where jit's stand-in for `math` has
+    no sin.)"""
     angle = math.pi * 2.0 ** (j // 2) * t / T
-    return math.sin(angle) if j % 2 == 0 else math.cos(angle)
+    return np.sin(angle) if j % 2 == 0 else np.cos(angle)
 
 
 @inline
@@ -73,6 +75,16 @@ def reverse(x, eps_hat, ab_t, ab_s, z, sampler):
     added = posterior_sigma(ab_t, ab_s) * z
     mean = posterior_mean(x0_hat, x, ab_t, ab_s)
     return x0_hat, mean, added, mean + added
+
+
+@kernel
+def forward_process(X, eps, sqrt_ab, sqrt_1mab, out):
+    """out (T + 1, N, 2): the points X (N, 2) noised to every step t = 0 … T, each with its own
+    noise eps (N, 2), the same at every t (so that a point can be followed as t moves)."""
+    for t in range(out.shape[0]):
+        for r in range(X.shape[0]):
+            for k in range(2):
+                out[t, r, k] = noised(X[r, k], eps[r, k], sqrt_ab[t], sqrt_1mab[t])
 
 
 @kernel

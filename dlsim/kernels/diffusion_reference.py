@@ -45,6 +45,10 @@ def reverse(x, eps_hat, ab_t, ab_s, z, sampler):
     return x0_hat, mean, added, mean + added
 
 
+def forward_process(X, eps, sqrt_ab, sqrt_1mab, out):
+    out[:] = sqrt_ab[:, None, None] * X[None] + sqrt_1mab[:, None, None] * eps[None]
+
+
 def embedding(t, T, out):
     out[:] = [feature(t, T, j) for j in range(len(out))]
 

@@ -57,12 +57,35 @@ class DiffusionInspect:
                                                  np.ascontiguousarray(targets[rows]), self.loss_kind)
         return out
 
+    def clouds(self, kernels=None) -> np.ndarray:
+        """(T + 1, N, 2): the data noised forward to every step t, each point with its own fixed
+        noise (the same noise at every t, so a point can be followed as t moves). It depends on no
+        weight: computed once per backend."""
+        kernels = kernels or self.kernels_now()
+        held = self.__dict__.get("_clouds_kept")
+        if held is None or held[0] != kernels.name:
+            eps = np.random.default_rng([self.config["seed"], CLOUD_SALT]).normal(0.0, 1.0, self.X.shape)
+            out = np.empty((self.T + 1, *self.X.shape))
+            kernels.diffusion.forward_process(self.X, eps, self.sqrt_ab, self.sqrt_1mab, out)
+            held = self.__dict__["_clouds_kept"] = (kernels.name, out)
+        return held[1]
+
     def cloud_at(self, t: int) -> np.ndarray:
-        """(N, 2): the data noised forward to step t, each point with its own fixed noise (the same
-        noise at every t, so a point can be followed as t moves)."""
-        t = self.check_step(t)
-        eps = np.random.default_rng([self.config["seed"], CLOUD_SALT]).normal(0.0, 1.0, self.X.shape)
-        return self.noised(self.X, t, eps)
+        """(N, 2): the data noised forward to step t (see clouds)."""
+        return self.clouds()[self.check_step(t)].copy()
+
+    def fields(self, points, kernels=None) -> np.ndarray:
+        """(T, M, 2): ε̂ at every step t = 1 … T (index t − 1) at each of `points` (M, 2): the arrows
+        over the plane, for any t the learner moves to (kept per weights and points)."""
+        kernels = kernels or self.kernels_now()
+        points = self.check_points(points)
+
+        def compute():
+            out = np.empty((self.T, len(points), 2))
+            for t in range(1, self.T + 1):
+                kernels.diffusion.denoise(self.theta, self.sizes, self.acts, points, t, self.T, out[t - 1])
+            return out
+        return kept(self, "_fields_kept", (kernels.name, points.tobytes()), compute)
 
     def chain(self, kernels=None) -> np.ndarray:
         """(S + 1, M, 2): the reverse chain from the fixed x_T, as `generate` runs it (kept per weights)."""
@@ -102,7 +125,8 @@ class DiffusionInspect:
         self.loss_per_t(self.kernels)
         self.chain(self.kernels)
         self.field(1, self.X[:2], self.kernels)
-        self.cloud_at(1)
+        self.clouds(self.kernels)
+        self.fields(self.X[:2], self.kernels)
 
 
 def _traced(trace, op, path, key):
