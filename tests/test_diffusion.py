@@ -223,7 +223,7 @@ def test_it_learns_the_ring_in_seconds():
     assert before["distance"] > 0.9 and after["distance"] < 0.45
     assert after["eval_loss"] < 0.5 * before["eval_loss"]
     shown = sim.inspect()
-    assert shown["loss_per_t"].shape == (50,) and shown["generated"].shape == (512, 2)
+    assert shown["loss_per_t"].shape == (50,) and shown["generated"].shape == (256, 2)
     radius = np.hypot(*shown["generated"].T)
     assert abs(np.median(radius) - 1.0) < 0.1   # on the ring, not in its middle
 
@@ -244,6 +244,28 @@ def test_a_learners_mistakes_get_one_line():
         sim.loss_and_gradients(sim.data.X[:2], np.zeros((2, 2)))
     with pytest.raises(UserError, match="t must be 2 whole numbers"):
         sim.model.gradients(sim.data.X[:2], t=[0, 3], eps=np.zeros((2, 2)))
+
+
+def test_predict_names_the_part_of_the_data_a_point_landed_on():
+    sim = dlsim.make("diffusion", dataset="moons", samples=64, generated=8)
+    X, y = sim.data.X, sim.data.y
+    assert np.array_equal(sim.predict(X), y)
+    assert np.array_equal(sim.predict(X + 1e-3), y)
+
+
+def test_the_forward_process_kernel_and_the_fields_agree_with_their_references():
+    sim = small()
+    m = sim.model
+    clouds = [np.empty((11, 12, 2)) for _ in range(2)]
+    eps = np.random.default_rng(4).normal(0, 1, (12, 2))
+    for mod, out in zip((kernels, reference), clouds):
+        mod.forward_process(m.X, eps, m.sqrt_ab, m.sqrt_1mab, out)
+    np.testing.assert_allclose(clouds[0], clouds[1], rtol=1e-14, atol=1e-15)
+    assert np.array_equal(clouds[0][0], m.X)
+    points = np.random.default_rng(5).normal(0, 1, (7, 2))
+    fields = m.fields(points, m.kernels)
+    assert fields.shape == (10, 7, 2)
+    assert all(np.array_equal(fields[t - 1], m.noise_estimate(points, t)) for t in (1, 4, 10))
 
 
 def test_the_api_gradients_default_to_this_epochs_draws():

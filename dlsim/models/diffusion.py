@@ -240,7 +240,12 @@ class Diffusion(DiffusionInspect, FlatParameters, MiniBatched):
         return None
 
     def predict(self, X):
-        raise UserError("the diffusion model classifies nothing: use noise_estimate(X, t) or generate()")
+        """The class of the training point nearest to each row of X (ties to the lower row): which
+        part of the data a point (a generated one, say) landed on, such as which of the two moons.
+        Labels never train a diffusion model; it classifies nothing itself."""
+        X = self.check_points(X)
+        d = ((X[:, None, :] - self.X[None, :, :]) ** 2).sum(axis=2)   # (M, N)
+        return self.data.y[d.argmin(axis=1)]
 
     def evaluate(self):
         """The ε loss on fixed draws (every t alike) and the binned distance (the GAN's) between the
