@@ -274,3 +274,12 @@ def test_the_api_gradients_default_to_this_epochs_draws():
     assert set(grads) == set(sim.params) and np.isfinite(loss)
     ts, eps = sim.model.draws()
     assert loss == sim.model.gradients(sim.data.X, t=ts, eps=eps)[0]
+
+
+def test_the_bench_prints_each_contenders_time_and_the_ratios(capsys):
+    from dlsim.bench import diffusion as bench
+    bench.main("diffusion", quick=True)
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith(("train ", "sample "))]
+    assert [r.split()[:2] for r in rows] == [["train", "8-32-32-2"], ["sample", "8-32-32-2"],
+                                             ["train", "8-64-64-2"], ["sample", "8-64-64-2"]]
+    assert all(r.count("×") >= 1 for r in rows)
