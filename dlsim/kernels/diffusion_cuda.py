@@ -11,11 +11,13 @@ import math
 import numpy as np
 
 from dlsim.kernels import diffusion, gpu, mlp_cuda
-from dlsim.kernels.diffusion import (DDIM, DDPM, SALT, SAMPLERS, denoise, embedding, feature,  # noqa: F401
-                                     forward_process, network_inputs, noised, reverse, sample, train_batch)
-from dlsim.kernels.mlp import backward, mean_loss  # noqa: F401 (on the CPU: see above)
+from dlsim.kernels.diffusion import (DDIM, DDPM, SALT, SAMPLERS, denoise, embedding, feature, forward_process,
+                                     network_inputs, noised, reverse, sample, train_batch)
+from dlsim.kernels.mlp import backward, mean_loss
 
 gpu.cuda()   # (a one-line error where no GPU and no simulator can be used)
+CPU = (DDIM, DDPM, SALT, SAMPLERS, denoise, embedding, feature, forward_process, network_inputs, noised, reverse,
+       sample, train_batch, backward, mean_loss)   # on the CPU: see above
 forward = mlp_cuda.forward
 
 

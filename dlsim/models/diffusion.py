@@ -22,7 +22,6 @@ from dlsim.kernels import diffusion as diffusion_kernels
 from dlsim.kernels.diffusion import SALT, SAMPLERS
 from dlsim.models import chunked, diffusion_estimate
 from dlsim.models import diffusion_schedule as schedule
-from dlsim.models import gan_data  # noqa: F401 (registers the GAN's distributions as point sets)
 from dlsim.models import options as opt
 from dlsim.models.ae import AE
 from dlsim.models.batched import MiniBatched
@@ -30,7 +29,7 @@ from dlsim.models.diffusion_formulas import FORMULAS, METRICS
 from dlsim.models.diffusion_inspect import DiffusionInspect
 from dlsim.models.diffusion_steps import sample_events, update_events
 from dlsim.models.flat_parameters import FlatParameters
-from dlsim.models.gan import binned_distance
+from dlsim.models.gan import binned_distance   # (importing the GAN registers its point sets: the ring…)
 
 X_T_SALT, Z_SALT = 3, 4   # the evaluation's fixed starting noise and per-step noise (seeds with the seed)
 
