@@ -70,7 +70,7 @@ def test_stepping_op_by_op_batch_by_batch_and_fused_give_the_same_bits(options):
     assert same(state(ops), state(batches)) and same(state(ops), state(fused))
     assert [h["loss"] for h in fused.model.history] == losses
     assert ops.history[-1]["distance"] == fused.history[-1]["distance"]
-    assert ops.history[-1]["eval_loss"] == fused.history[-1]["eval_loss"]
+    assert ops.history[-1]["train_loss"] == fused.history[-1]["train_loss"]
 
 
 def test_the_numpy_reference_trains_like_the_kernels():
@@ -221,7 +221,7 @@ def test_it_learns_the_ring_in_seconds():
     sim.model.train_fused(300, every=100)
     after = sim.history[-1]
     assert before["distance"] > 0.9 and after["distance"] < 0.45
-    assert after["eval_loss"] < 0.5 * before["eval_loss"]
+    assert after["train_loss"] < 0.5 * before["train_loss"]
     shown = sim.inspect()
     assert shown["loss_per_t"].shape == (50,) and shown["generated"].shape == (256, 2)
     radius = np.hypot(*shown["generated"].T)
@@ -283,3 +283,23 @@ def test_the_bench_prints_each_contenders_time_and_the_ratios(capsys):
     assert [r.split()[:2] for r in rows] == [["train", "8-32-32-2"], ["sample", "8-32-32-2"],
                                              ["train", "8-64-64-2"], ["sample", "8-64-64-2"]]
     assert all(r.count("×") >= 1 for r in rows)
+
+
+@pytest.mark.parametrize("sampler, steps", [("ddpm", 0), ("ddim", 4)])
+def test_one_points_reverse_steps_are_the_chains_numbers_to_the_bit(sampler, steps):
+    sim = small(sampler=sampler, sample_steps=steps)
+    sim.train(epochs=2)
+    path, jumps = sim.model.chain(sim.model.kernels), sim.model.reverse_steps(3)
+    assert [j["t"] for j in jumps] == list(sim.model.sampler_steps()[:-1])
+    for i, jump in enumerate(jumps):
+        assert np.array_equal(jump["x"], path[i, 3]) and np.array_equal(jump["x_next"], path[i + 1, 3])
+        assert np.array_equal(jump["x_next"], jump["mean"] + jump["added"])
+    assert np.array_equal(jumps[-1]["added"], [0.0, 0.0])   # no noise on the way to t = 0
+    with pytest.raises(UserError, match="point must be a whole number from 0 to 15"):
+        sim.model.reverse_steps(16)
+
+
+def test_a_blown_up_run_is_told():
+    sim = small(lr=1000.0, samples=64, batch=16)
+    sim.train(epochs=5)
+    assert sim.divergence() is not None and "exploded" in sim.divergence()

@@ -250,7 +250,7 @@ class Diffusion(DiffusionInspect, FlatParameters, MiniBatched):
         """The ε loss on fixed draws (every t alike) and the binned distance (the GAN's) between the
         data and the points the sampler generates from the fixed x_T."""
         generated = self.chain(self.kernels)[-1]
-        return {"eval_loss": float(np.mean(self.loss_per_t(self.kernels))), "distance": binned_distance(self.X, generated)}
+        return {"train_loss": float(np.mean(self.loss_per_t(self.kernels))), "distance": binned_distance(self.X, generated)}
 
     # --- the event stream ---------------------------------------------------------------------------
     def _compiled_batch(self, rows):

@@ -14,7 +14,7 @@ class Op(mlp.Op):
     EMBED = "embed"   # one time feature of t (sin or cos)
 
 
-METRICS = (Metric("eval_loss", "ε loss on fixed draws, every t alike", "ε loss", chart="loss"),
+METRICS = (Metric("train_loss", "ε loss on fixed draws, every t alike", "ε loss", chart="loss"),
            # the GAN's measure, so that the two generative models can be compared on the same data
            Metric("distance", "distance real ↔ generated", "distance", chart="distance", limits=(0.0, 1.0)))
 

@@ -4,6 +4,8 @@ chain that made them, ε̂ over the plane at a chosen t, and the point in hand a
 it. A mixin of the Diffusion class; the app's view lays these out, lessons quote them by these names."""
 import numpy as np
 
+from dlsim.errors import UserError
+from dlsim.kernels.diffusion import SAMPLERS
 from dlsim.models.diffusion_estimate import EVAL_ROWS
 from dlsim.models.gan import binned_distance
 from dlsim.models.per_weights import kept
@@ -99,6 +101,28 @@ class DiffusionInspect:
         t = self.check_step(t)
         steps = self.sampler_steps()
         return self.chain(kernels)[int(np.nonzero(steps >= t)[0][-1])]
+
+    def reverse_steps(self, point: int = 0, kernels=None) -> list[dict]:
+        """One generated point's way down the reverse chain, jump by jump, as the kernels compute it:
+        for each jump t → s, {t, s, x (at t), eps_hat, x0_hat, mean, added (the DDPM noise), x_next}
+        (each (2,)), the numbers the whole chain (`chain`) used, to the bit."""
+        m = len(self.x_T)
+        if isinstance(point, bool) or not isinstance(point, (int, np.integer)) or not 0 <= point < m:
+            raise UserError(f"point must be a whole number from 0 to {m - 1} (one of the generated points)")
+        path, steps = self.chain(kernels), self.sampler_steps()
+        sampler = SAMPLERS[self.config["sampler"]]
+        out = []
+        for i in range(len(steps) - 1):
+            t, s = int(steps[i]), int(steps[i + 1])
+            x = path[i, point]
+            eps_hat = self.noise_estimate(x[None], t, kernels)[0]
+            z = self.z_eval[i, point] if s > 0 else np.zeros(2)
+            parts = [self.ops.reverse(x[k], eps_hat[k], self.alpha_bar[t], self.alpha_bar[s], z[k], sampler)
+                     for k in range(2)]
+            out.append({"t": t, "s": s, "x": x.copy(), "eps_hat": eps_hat,
+                        **{key: np.array([p[j] for p in parts]) for j, key in
+                           enumerate(("x0_hat", "mean", "added", "x_next"))}})
+        return out
 
     def field(self, t: int, points, kernels=None) -> np.ndarray:
         """(M, 2): ε̂ at step t at each of `points` (M, 2), for the arrows over the plane."""

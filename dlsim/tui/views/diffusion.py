@@ -23,7 +23,7 @@ REACH = 2.5        # the plane shows at least ±REACH: where the noised data end
 class DiffusionView(NetworkView):
     name = "diffusion"
     # the ε loss on the evaluation's fixed draws (every t alike), not the epoch's running mean
-    charts = (Chart("loss", (("eval_loss", "ε, fixed draws"),)),
+    charts = (Chart("loss", (("train_loss", "ε, fixed draws"),)),
               Chart("distance", (("distance", "generated ↔ data"),), (0.0, 1.0)))
     curves_title = "ε loss · distance real ↔ generated"
     level_help = {Level.OP: "one draw, one coordinate noised, one time feature, one weighted sum, one gradient",
