@@ -174,9 +174,13 @@ def dispatch(args) -> int:
             options[flag] = given
     args.model, options = network_and_options(args.model, options)
     seed = options.pop("seed", 0)
-    if args.data is not None:   # read once, here: a bad file is one line before the app or the run starts
+    path = options.pop("data", None)   # a configuration string's data=PATH
+    if path is not None and args.data is not None and path != args.data:
+        raise UserError(f"--data {args.data} and the configuration string's data={path} disagree; give one")
+    path = args.data if args.data is not None else path
+    if path is not None:   # read once, here: a bad file is one line before the app or the run starts
         from dlsim.console.own_data import read_data
-        options["data"] = read_data(args.model, args.data, options)
+        options["data"] = read_data(args.model, path, options)
     if args.force:   # reaches the Simulator beside the options: it lifts the time limit (sim.time_budget)
         options["force"] = True
     check_trace_flags(args.trace, args.trace_level)

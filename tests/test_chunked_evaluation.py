@@ -16,6 +16,9 @@ SMALL = {   # a few hundred rows each, trained one epoch so that the weights are
     "lstm": {"dataset": "sine", "samples": 60, "length": 8, "test": 20},
     "gan": {"samples": 300},
     "ae": {"samples": 300, "test": 50, "encoder": (8,)},
+    "vae": {"samples": 300, "test": 50, "encoder": (8,)},
+    "rbm": {"dataset": "digits", "samples": 300, "test": 50, "hidden": 8},
+    "transformer": {"samples": 200, "test": 50},
     "diffusion": {"samples": 300},
 }
 

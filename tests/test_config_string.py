@@ -67,6 +67,8 @@ def test_the_documented_example_and_escapes():
     ("mlp:hidden=16 16", "not allowed"),
     ("mlp:dataset=@zz", "escape"),
     ("mlp:hidden=16,16", "not key=value"),
+    ("mlp:data=/a.csv,dataset=xor", "both given"),
+    ("mlp:data=", "needs a file's path"),
 ])
 def test_bad_strings_are_refused_in_one_line(bad, words):
     with pytest.raises(UserError) as error:
@@ -84,3 +86,23 @@ def test_dlsim_run_takes_a_configuration_string(capsys):
     assert main(["run", "mlp:lr=0.1", "--set", "lr=0.2", "--headless"]) == 2
     assert "disagree" in capsys.readouterr().err
     assert np.isfinite(same.history[-1]["train_loss"])
+
+
+def test_a_learners_own_data_file_is_named_in_the_string_and_opens_again(capsys, tmp_path):
+    """The string of a session on one's own file names the file (data=PATH, in place of the
+    dataset): `dlsim run STRING` trains on the same data, the same bits as --data."""
+    from pathlib import Path
+    fruit = str(Path(__file__).resolve().parents[1] / "assets" / "data" / "fruit.csv")
+    sim = dlsim.make("mlp", seed=2, data=fruit, hidden=(4,))
+    text = format_config("mlp", sim.config, data=sim.own_data.identity.path)
+    assert text.startswith("mlp:data=") and "dataset=" not in text
+    network, options = parse_config(text)
+    again = dlsim.make(network, **options)
+    assert np.array_equal(again.data.X, sim.data.X) and np.array_equal(again.model.params["layer[0].W"],
+                                                                        sim.model.params["layer[0].W"])
+    assert main(["run", text, "--headless", "--epochs", "2"]) == 0
+    assert "mlp on fruit.csv: 2 epochs" in capsys.readouterr().out
+    assert main(["run", text, "--data", str(tmp_path / "other.csv"), "--headless"]) == 2
+    assert "disagree" in capsys.readouterr().err
+    assert main(["run", "mlp:data=" + str(tmp_path / "none.csv"), "--headless"]) == 2
+    assert "none.csv" in capsys.readouterr().err

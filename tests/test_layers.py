@@ -14,7 +14,7 @@ ROOT = Path(dlsim.__file__).parent
 
 # lowest first; a module may import its own layer and the ones before it
 LAYERS = (
-    ("errors", "data_files", "version"),
+    ("errors", "data_files", "version", "atomic_file"),
     ("kernels",),
     ("protocol",),
     ("models",),

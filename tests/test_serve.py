@@ -50,6 +50,7 @@ def test_an_address_opens_a_network_with_its_options_or_a_lesson():
     ("run=mlp&--force=1", "not an option setting"),
     ("config=mlp:dataset=spiral,lr=-1", "lr"),
     ("config=mlp:dataset=spiral&lr=0.1", "a configuration string holds every option"),
+    ("config=mlp:data=/etc/passwd", "does not open a data file"),
 ])
 def test_anything_else_in_an_address_is_refused_in_one_line(query, said):
     with pytest.raises(UserError) as refused:

@@ -18,6 +18,9 @@ SMALL = {
     "gan": dict(dataset="moons", samples=32, batch=8, k=2, g_hidden=(4,), d_hidden=(4,)),
     "ae": dict(samples=12, test=4, batch=4, encoder=(3,), tied="yes", denoise=0.25),
     "rbf": dict(samples=12, test=4, centres=3, kmeans=2, fit="delta", batch=4, optimizer="momentum"),
+    "vae": dict(samples=12, test=4, batch=4, encoder=(3,), beta=0.5),
+    "rbm": dict(samples=12, test=4, hidden=3, k=2, method="pcd", batch=5, optimizer="momentum"),
+    "transformer": dict(samples=12, test=4, length=2, d_model=8, mlp=4, batch=4, optimizer="momentum"),
     "diffusion": dict(samples=12, hidden=(3,), T=10, batch=4, generated=8, optimizer="momentum", sampler="ddim"),
 }
 

@@ -55,6 +55,8 @@ def test_layers_written_with_commas_are_caught(capsys, tmp_path):
     (["mlp", "--expect", "test_ac>=0.9"], "did you mean 'test_acc'"),
     (["mlp", "--expect", "test_acc >>= 0.9"], "--expect"),
     (["mlp", "--workers", "0"], "--workers"),
+    (["mlp", "--workers", "99999"], "--workers must be a whole number from 1 to"),   # never a process storm
+    (["mlp", "--failed"], "--failed goes with 'dlsim sweep show FILE'"),
     ([], "name a network"),
     (["mlp", "--lesson", "perceptron-and"], "about perceptron"),
     (["mlp", "--lesson", "no-such-lesson"], "no-such-lesson"),
@@ -91,3 +93,17 @@ def test_without_dask_one_line_says_how_to_install_it(capsys, tmp_path, monkeypa
     assert main(["sweep", "mlp", "--set", "lr=0.1,1", "--epochs", "1", "--out", str(tmp_path / "s.jsonl")]) == 2
     assert "pip install 'dlsim[sweep]'" in capsys.readouterr().err
     assert not (tmp_path / "s.jsonl").exists()
+
+
+def test_show_refuses_a_flag_of_a_sweep_to_run(capsys, tmp_path):
+    (tmp_path / "s.jsonl").write_text("")
+    assert main(["sweep", "show", str(tmp_path / "s.jsonl"), "--seeds", "3"]) == 2
+    assert "--seeds goes with a sweep to run" in capsys.readouterr().err
+
+
+def test_a_scheduler_that_cannot_be_reached_leaves_no_file_to_refuse_the_next_try(capsys, tmp_path):
+    pytest.importorskip("distributed")
+    out = tmp_path / "s.jsonl"
+    assert main(["sweep", "mlp", "--epochs", "1", "--scheduler", "garbage", "--out", str(out)]) == 2
+    assert "--scheduler garbage: cannot reach it" in capsys.readouterr().err
+    assert not out.exists()

@@ -1,15 +1,10 @@
 """Files an export writes: checked before the work starts, written whole or not at all, and never
-over an existing file unless the user said so.
-
-A file is written to a temporary name beside it and then put in place in one step: a reader never
-sees half of it, and a failure (a full disk, Ctrl+C) leaves whatever was there before. Without
-`overwrite` the last step is a hard link, which fails if the name was taken meanwhile (by another
-run, or the learner's own file): nothing is ever replaced by accident, even in a race.
+over an existing file unless the user said so (dlsim.atomic_file).
 """
 import os
-import secrets
 from collections.abc import Callable
 
+from dlsim.atomic_file import write_whole
 from dlsim.errors import UserError
 
 
@@ -31,37 +26,14 @@ def check_new(path: str, what: str, suffixes: tuple[str, ...], overwrite: bool) 
 
 
 def write_new(path: str, write: Callable, overwrite: bool, what: str, binary: bool = False) -> None:
-    """Write a file with `write(stream)`, atomically; UserError if it exists (and not `overwrite`)
-    or cannot be written. Text is UTF-8 with the platform's plain '\\n' line ends."""
-    folder = os.path.dirname(path) or "."
-    temporary = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(4)}.part")
-    try:   # the permissions of any new file (the umask applies), not a temporary file's 0600
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as error:
-        raise UserError(f"cannot write {what} {path}: {error.strerror or error}") from None
+    """Write a file with `write(stream)`, atomically (dlsim.atomic_file); UserError if it exists (and
+    not `overwrite`) or cannot be written."""
     try:
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as stream:
-            write(stream)
-        _put(temporary, path, overwrite, what)
-    except OSError as error:
-        raise UserError(f"cannot write {what} {path}: {error.strerror or error}") from None
-    finally:
-        if os.path.lexists(temporary):
-            os.unlink(temporary)
-
-
-def _put(temporary: str, path: str, overwrite: bool, what: str) -> None:
-    if overwrite:
-        os.replace(temporary, path)
-        return
-    try:
-        os.link(temporary, path)     # fails where the name is taken: never replaces a file
+        write_whole(path, write, overwrite, binary)
     except FileExistsError:
         raise UserError(f"{what} {path} exists; add --overwrite to replace it") from None
-    except OSError:                  # a file system without hard links: check, then move
-        if os.path.lexists(path):
-            raise UserError(f"{what} {path} exists; add --overwrite to replace it") from None
-        os.replace(temporary, path)
+    except OSError as error:
+        raise UserError(f"cannot write {what} {path}: {error.strerror or error}") from None
 
 
 def numbered(stem: str, suffixes: tuple[str, ...], folder: str = ".") -> int:

@@ -9,10 +9,15 @@ from dlsim.models.mlp import MLP
 from dlsim.models.lstm import LSTM
 from dlsim.models.perceptron import Perceptron
 from dlsim.models.rbf import RBF
+from dlsim.models.rbm import RBM
 from dlsim.models.rnn import RNN
 from dlsim.models.som import SOM
+from dlsim.models.transformer import Transformer
+from dlsim.models.vae import VAE
 
-MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, Diffusion)}
+MODELS: dict[str, type[Model]] = {m.name: m for m in (
+    Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, VAE, RBM, Transformer, Diffusion,
+)}
 
 
 def model_class(name: str) -> type[Model]:

@@ -85,18 +85,21 @@ class AE(AEInspect, FlatParameters, MiniBatched):
             raise UserError(f"option 'loss': bce rebuilds values in [0, 1], and {data.name}'s are not; use mse")
         # a sigmoid output where the inputs are in [0, 1] (the digits), else a linear one (the points)
         self.output = act.SIGMOID if in_unit else act.LINEAR
-        encoder = tuple(config["encoder"])
-        self.sizes = np.array((f, *encoder, config["code"], *encoder[::-1], f), np.int64)
-        hidden = act.CODES[config["activation"]]
-        self.acts = np.array([hidden] * len(encoder) + [act.LINEAR] + [hidden] * len(encoder) + [self.output],
-                             np.int64)
-        self.code_layer = len(encoder)      # the layer whose outputs are the code
-        self.tied = config["tied"] == "yes"
+        self.tied = config.get("tied") == "yes"
+        self._shape(f, tuple(config["encoder"]), config["code"], act.CODES[config["activation"]])
         self.hold(self._initial_weights(np.random.default_rng([config["seed"], 1])))
         self.batch_index = 0
         self.sample = 0
         self.batch_loss = 0.0
         self.epoch_loss = 0.0
+
+    def _shape(self, f, encoder, code, hidden):
+        """The layers: their sizes, activations, and which one's outputs are the code."""
+        self.code = code
+        self.sizes = np.array((f, *encoder, code, *encoder[::-1], f), np.int64)
+        self.acts = np.array([hidden] * len(encoder) + [act.LINEAR] + [hidden] * len(encoder) + [self.output],
+                             np.int64)
+        self.code_layer = len(encoder)      # the layer whose outputs are the code
 
     # --- parameters -------------------------------------------------------------------------------
     def layers(self, buf=None):
@@ -109,9 +112,12 @@ class AE(AEInspect, FlatParameters, MiniBatched):
             named[f"layer[{l}].W"], named[f"layer[{l}].b"] = W, b
         return named
 
+    def _parameter_count(self):
+        return sum(int(i * o + o) for i, o in zip(self.sizes[:-1], self.sizes[1:]))
+
     def _initial_weights(self, rng):
         """Glorot-uniform (He for ReLU), biases at zero; tied: each decoder W the encoder's transposed."""
-        theta = np.zeros(sum(int(i * o + o) for i, o in zip(self.sizes[:-1], self.sizes[1:])))
+        theta = np.zeros(self._parameter_count())
         layers = self.layers(theta)
         for l, ((W, _), kind) in enumerate(zip(layers, self.acts)):
             n_in, n_out = W.shape
@@ -142,6 +148,16 @@ class AE(AEInspect, FlatParameters, MiniBatched):
     def hyper(self):
         return self.optimizer_settings()
 
+    # --- one sample's loss, as the stepped path computes it (the MLP's: the mean over the values) ---
+    def sample_loss(self, z, a, y, scale):
+        return self.losses.sample_loss(z, a, y, self.loss_kind, scale)
+
+    def output_delta(self, z, a, y, scale, k):
+        return self.losses.output_delta(z, a, y, self.loss_kind, self.acts[-1], scale, k)
+
+    def loss_grad(self, a, y, scale, k):
+        return self.losses.loss_grad(a, y, self.loss_kind, scale, k)
+
     # --- whole-batch maths: the API, evaluation, the pictures (ae_inspect) ----------------------------
     def _forward(self, X, kernels, first=0, last=None):
         """Z, A (N, units) of layers first … last − 1 for inputs X (N, sizes[first]) already checked,
@@ -168,11 +184,11 @@ class AE(AEInspect, FlatParameters, MiniBatched):
     def encode(self, X, kernels=None):
         """The code of each input row of X: (N, code)."""
         A = self._forward(self._flat(X), kernels or self.kernels, 0, self.code_layer + 1)[1]
-        return A[:, -int(self.sizes[self.code_layer + 1]):]
+        return A[:, -self.code:]
 
     def decode(self, Z, kernels=None):
         """What the decoder makes of codes Z (N, code): (N, features)."""
-        width = int(self.sizes[self.code_layer + 1])
+        width = self.code
         Z = np.asarray(Z, np.float64) if not isinstance(Z, np.ndarray) else Z.astype(np.float64)
         if Z.ndim != 2 or Z.shape[1] != width or not np.all(np.isfinite(Z)):
             raise UserError(f"codes must be finite rows of {width} number{'s' * (width > 1)} "
@@ -227,7 +243,10 @@ class AE(AEInspect, FlatParameters, MiniBatched):
         sets too large to compare every pair)."""
         if len(X) == 0 or len(X) * len(self.X) > CODE_PAIRS:
             return None
-        return float(np.mean(self._nearest_class(self.encode(X)) == y))
+        codes = self.encode(X)
+        if not np.isfinite(codes).all():   # diverged: no code is nearest to a NaN
+            return None
+        return float(np.mean(self._nearest_class(codes) == y))
 
     def evaluate(self):
         """The mean reconstruction loss of the clean training and test inputs (forward passes by

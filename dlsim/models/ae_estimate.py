@@ -24,7 +24,10 @@ def estimate(config, data, history) -> Estimate:
     # neuron, a gradient per parameter; per batch the tying, an update per parameter and the batch
     per_sample = corrupt + 2 * sum(sizes[1:]) + 1 + sum(sizes[1:]) + params
     events = n * per_sample + batches * (tied + params + 1) + 1
-    per_epoch = {Level.OP: events, Level.LAYER: n * (2 * layers + 2) + batches * (layers + 2) + 1,
+    # layers closed: per sample (the corruption,) each layer forward, the loss, each layer's gradients;
+    # per batch (the tying,) each layer's update, the batch; the epoch
+    closed = n * (2 * layers + 1 + (corrupt > 0)) + batches * (layers + 1 + (layers // 2 if tied else 0)) + 1
+    per_epoch = {Level.OP: events, Level.LAYER: closed,
                  Level.SAMPLE: n + batches + 1, Level.BATCH: batches + 1, Level.EPOCH: 1}
     state = 4 * params * FLOAT
     memory = {

@@ -34,7 +34,7 @@ class AEInspect:
     def _traced_layer(self, trace, l, op="activation", key="a"):
         row = np.full(int(self.sizes[l + 1]), np.nan)
         for j in range(len(row)):
-            event = trace.get((op, f"ae.layer[{l}].neuron[{j}]"))
+            event = trace.get((op, f"{self.name}.layer[{l}].neuron[{j}]"))
             if event is not None:
                 row[j] = event.values[key]
         return row
@@ -53,7 +53,7 @@ class AEInspect:
         if s is None or not trace:
             return out
         out["sample"], out["x"] = s, self.X[s].copy()
-        if self.config["denoise"] > 0:
+        if self.config.get("denoise", 0) > 0:
             row = np.full(self.X.shape[1], np.nan)
             for k in range(len(row)):
                 event = trace.get(("corrupt", f"ae.input[{k}]"))
@@ -64,9 +64,34 @@ class AEInspect:
         out["reconstruction"] = self._traced_layer(trace, len(self.sizes) - 2)
         return out
 
+    def code_span(self, kernels=None):
+        """((lo, hi) of code unit 1, (lo, hi) of code unit 2): the test codes' extent (the training
+        codes' without a test set), what the code plane draws; unit 2 is (0, 0) for a 1-unit code."""
+        codes = self.test_codes(kernels) if len(self.data.X_test) else self.encode(self.X, kernels or self.kernels_now())
+        codes = codes[np.isfinite(codes).all(axis=1)]
+        if not len(codes):
+            return (-1.0, 1.0), (0.0, 0.0)
+        spans = [(float(codes[:, u].min()), float(codes[:, u].max())) if u < codes.shape[1] else (0.0, 0.0)
+                 for u in (0, 1)]
+        return tuple(spans)
+
+    def decoded_grid(self, across, down, kernels=None):
+        """The decoded grid across the code plane: (points (down, across, code), decodings (down,
+        across, features)). Point (r, c) is cell (r, c)'s centre over code_span (row 0 at the top,
+        code unit 2 highest); code units past the second are 0."""
+        (lo_x, hi_x), (lo_y, hi_y) = self.code_span(kernels)
+        xs = lo_x + (np.arange(across) + 0.5) / across * (hi_x - lo_x)
+        ys = hi_y - (np.arange(down) + 0.5) / down * (hi_y - lo_y)
+        points = np.zeros((down, across, self.code))
+        points[:, :, 0] = xs[None, :]
+        if self.code > 1:
+            points[:, :, 1] = ys[:, None]
+        decoded = self.decode(points.reshape(-1, self.code), kernels or self.kernels_now())
+        return points, decoded.reshape(down, across, -1)
+
     def exercise(self):
         """Compile what the pictures call beyond training: encoding, decoding, reconstructing."""
         super().exercise()
         self.test_codes(self.kernels)
-        self.decode(np.zeros((2, int(self.sizes[self.code_layer + 1]))), self.kernels)
+        self.decoded_grid(2, 2, self.kernels)
         self.reconstruct(self.X[:2], self.kernels)

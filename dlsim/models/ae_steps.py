@@ -28,19 +28,21 @@ def corruption_events(model, s, x):
     return out
 
 
-def _forward(model, x):
-    """Every layer's weighted sums and activations, down to the code and back up."""
+def forward_events(model, x, first=0, last=None):
+    """Layers first … last − 1's weighted sums and activations from their input x (all of them: down
+    to the code and back up); returns their z's and [x, a's]."""
     zs, as_ = [], [x]
-    for l, (W, b) in enumerate(model.layers()):
-        kind = model.acts[l]
+    layers = model.layers()
+    for l in range(first, len(layers) if last is None else last):
+        (W, b), kind = layers[l], model.acts[l]
         z, a = np.empty(W.shape[1]), np.empty(W.shape[1])
         for j in range(len(z)):
             z[j] = model.dense.neuron_z(as_[-1], W, b, j)
-            yield Event(Op.WEIGHTED_SUM, FORWARD, f"ae.layer[{l}].neuron[{j}]",
+            yield Event(Op.WEIGHTED_SUM, FORWARD, f"{model.name}.layer[{l}].neuron[{j}]",
                         {"inputs": tuple(as_[-1]), "weights": tuple(W[:, j]), "bias": b[j], "z": z[j]})
         for j in range(len(z)):
             a[j] = model.act.activate(z[j], kind)
-            yield Event(Op.ACTIVATION, FORWARD, f"ae.layer[{l}].neuron[{j}]",
+            yield Event(Op.ACTIVATION, FORWARD, f"{model.name}.layer[{l}].neuron[{j}]",
                         {"fn": act.NAMES[int(kind)], "z": z[j], "a": a[j]},
                         closes=Level.LAYER if j == len(z) - 1 else Level.OP)
         zs.append(z)
@@ -48,36 +50,36 @@ def _forward(model, x):
     return zs, as_
 
 
-def _output_deltas(model, z, a, y, scale):
+def output_deltas(model, z, a, y, scale):
     kind, out = model.acts[-1], len(model.acts) - 1
     delta = np.empty(len(z))
     for k in range(len(delta)):
-        delta[k] = model.losses.output_delta(z, a, y, model.loss_kind, kind, scale, k)
+        delta[k] = model.output_delta(z, a, y, scale, k)
         fprime = (None if model.losses.simplifies(model.loss_kind, kind)
                   else model.act.derivative(z[k], a[k], kind))
-        yield Event(Op.DELTA, BACKWARD, f"ae.layer[{out}].neuron[{k}]", {
-            "dL_da": model.losses.loss_grad(a, y, model.loss_kind, scale, k), "fprime": fprime, "delta": delta[k]})
+        yield Event(Op.DELTA, BACKWARD, f"{model.name}.layer[{out}].neuron[{k}]", {
+            "dL_da": model.loss_grad(a, y, scale, k), "fprime": fprime, "delta": delta[k]})
     return delta
 
 
-def _layer_gradients(model, l, a_in, delta):
+def layer_gradients(model, l, a_in, delta):
     """∂W += a·δ per weight, then ∂b += δ, for layer l."""
     dW, db = model.layers(model.grad)[l]
     for i in range(dW.shape[0]):
         for j in range(dW.shape[1]):
             contribution = a_in[i] * delta[j]
             dW[i, j] += contribution
-            yield Event(Op.GRAD, BACKWARD, f"ae.layer[{l}].W[{i},{j}]",
+            yield Event(Op.GRAD, BACKWARD, f"{model.name}.layer[{l}].W[{i},{j}]",
                         {"a": a_in[i], "delta": delta[j], "contribution": contribution, "total": dW[i, j]})
     for j in range(dW.shape[1]):
         db[j] += delta[j]
         last = j == dW.shape[1] - 1
-        yield Event(Op.GRAD, BACKWARD, f"ae.layer[{l}].b[{j}]",
+        yield Event(Op.GRAD, BACKWARD, f"{model.name}.layer[{l}].b[{j}]",
                     {"delta": delta[j], "contribution": delta[j], "total": db[j]},
                     closes=(Level.SAMPLE if l == 0 else Level.LAYER) if last else Level.OP)
 
 
-def _deltas_below(model, l, zs, as_, delta):
+def deltas_below(model, l, zs, as_, delta):
     """δ of layer l − 1's neurons: (Σ_j W_ij·δ_j)·f'(z_i)."""
     W, kind = model.layers()[l][0], model.acts[l - 1]
     below = np.empty(W.shape[0])
@@ -85,7 +87,7 @@ def _deltas_below(model, l, zs, as_, delta):
         back = model.dense.backprop_sum(W, delta, i)
         fprime = model.act.derivative(zs[l - 1][i], as_[l][i], kind)
         below[i] = back * fprime
-        yield Event(Op.DELTA, BACKWARD, f"ae.layer[{l - 1}].neuron[{i}]", {
+        yield Event(Op.DELTA, BACKWARD, f"{model.name}.layer[{l - 1}].neuron[{i}]", {
             "weights": tuple(W[i]), "deltas": tuple(delta), "sum": back, "fprime": fprime, "delta": below[i]})
     return below
 
@@ -97,19 +99,19 @@ def sample_events(model, s, batch):
     x = y = model.X[s]   # the target is the clean input
     if model.config["denoise"] > 0:
         x = yield from corruption_events(model, s, x)
-    zs, as_ = yield from _forward(model, x)
+    zs, as_ = yield from forward_events(model, x)
     scale = 1.0 / batch
-    share = model.losses.sample_loss(zs[-1], as_[-1], y, model.loss_kind, scale)
+    share = model.sample_loss(zs[-1], as_[-1], y, scale)
     model.batch_loss += share
     yield Event(Op.LOSS, LOSS, "ae.loss", {
         "fn": losses.NAMES[model.loss_kind], "prediction": tuple(as_[-1]), "target": tuple(y),
-        "loss": model.losses.sample_loss(zs[-1], as_[-1], y, model.loss_kind, 1.0), "share": share,
+        "loss": model.sample_loss(zs[-1], as_[-1], y, 1.0), "share": share,
         "batch_loss": model.batch_loss, "sample": int(s)}, closes=Level.LAYER)
-    delta = yield from _output_deltas(model, zs[-1], as_[-1], y, scale)
+    delta = yield from output_deltas(model, zs[-1], as_[-1], y, scale)
     for l in range(len(zs) - 1, -1, -1):
-        yield from _layer_gradients(model, l, as_[l], delta)
+        yield from layer_gradients(model, l, as_[l], delta)
         if l > 0:
-            delta = yield from _deltas_below(model, l, zs, as_, delta)
+            delta = yield from deltas_below(model, l, zs, as_, delta)
 
 
 def tie_events(model):
@@ -124,7 +126,7 @@ def tie_events(model):
                 e, d = enc[i, j], dec[j, i]
                 enc[i, j] = dec[j, i] = e + d
                 last = i == enc.shape[0] - 1 and j == enc.shape[1] - 1
-                yield Event(Op.TIE, UPDATE, f"ae.layer[{l}].W[{i},{j}]",
+                yield Event(Op.TIE, UPDATE, f"{model.name}.layer[{l}].W[{i},{j}]",
                             {"encoder": e, "decoder": d, "tied": enc[i, j], "twin": f"layer[{m}].W[{j},{i}]"},
                             closes=Level.LAYER if last else Level.OP)
 
@@ -150,6 +152,6 @@ def update_events(model, n_rows):
                 values.update(m=model.m[k], v=model.v[k], t=model.steps)
             k += 1
             ends_layer = name.endswith(".b") and n == value.size - 1
-            yield Event(Op.UPDATE, UPDATE, f"ae.{name}[{','.join(map(str, index))}]", values,
+            yield Event(Op.UPDATE, UPDATE, f"{model.name}.{name}[{','.join(map(str, index))}]", values,
                         closes=Level.LAYER if ends_layer else Level.OP)
     yield model.batch_done(n_rows)

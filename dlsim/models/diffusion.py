@@ -114,6 +114,9 @@ class Diffusion(DiffusionInspect, FlatParameters, MiniBatched):
     # --- parameters ---------------------------------------------------------------------------------
     layers = AE.layers
     _named = AE._named
+    _parameter_count = AE._parameter_count
+    # one point's loss, as the stepped path computes it (ae_steps asks): the MLP's MSE
+    sample_loss, output_delta, loss_grad = AE.sample_loss, AE.output_delta, AE.loss_grad
 
     def hyper(self):
         return self.optimizer_settings()

@@ -4,10 +4,8 @@ sums and activations, the MSE between ε̂ and ε, each δ and each weight's gra
 every parameter's update. Each number comes from the scalar kernel the compiled path
 (dlsim.kernels.diffusion) loops over, in the same order, so a stepped batch writes its bits.
 
-The denoiser is an MLP with the autoencoder's stepped layers (ae_steps): those generators are taken
-as they are and their events renamed into this network's paths."""
-import dataclasses
-
+The denoiser is an MLP with the autoencoder's stepped layers (ae_steps), whose paths carry the
+network's name."""
 import numpy as np
 
 from dlsim.kernels import losses
@@ -16,18 +14,6 @@ from dlsim.models.diffusion_formulas import Op
 from dlsim.protocol.events import FORWARD, LOSS, Event, Level
 
 PREFIX = "diffusion."
-
-
-def renamed(events):
-    """The events of one of ae_steps' generators with this network's paths; returns what it returns."""
-    while True:
-        try:
-            event = next(events)
-        except StopIteration as done:
-            return done.value
-        if event.path.startswith("ae."):
-            event = dataclasses.replace(event, path=PREFIX + event.path[3:])
-        yield event
 
 
 def input_events(model, s):
@@ -57,21 +43,21 @@ def sample_events(model, s, batch):
     if model.sample == 0:
         model.grad[:] = 0.0
     x, y = yield from input_events(model, s)
-    zs, as_ = yield from renamed(ae_steps._forward(model, x))
+    zs, as_ = yield from ae_steps.forward_events(model, x)
     scale = 1.0 / batch
-    share = model.losses.sample_loss(zs[-1], as_[-1], y, model.loss_kind, scale)
+    share = model.sample_loss(zs[-1], as_[-1], y, scale)
     model.batch_loss += share
     yield Event(Op.LOSS, LOSS, f"{PREFIX}loss", {
         "fn": losses.NAMES[model.loss_kind], "prediction": tuple(as_[-1]), "target": tuple(y),
-        "loss": model.losses.sample_loss(zs[-1], as_[-1], y, model.loss_kind, 1.0), "share": share,
+        "loss": model.sample_loss(zs[-1], as_[-1], y, 1.0), "share": share,
         "batch_loss": model.batch_loss, "sample": int(s)}, closes=Level.LAYER)
-    delta = yield from renamed(ae_steps._output_deltas(model, zs[-1], as_[-1], y, scale))
+    delta = yield from ae_steps.output_deltas(model, zs[-1], as_[-1], y, scale)
     for l in range(len(zs) - 1, -1, -1):
-        yield from renamed(ae_steps._layer_gradients(model, l, as_[l], delta))
+        yield from ae_steps.layer_gradients(model, l, as_[l], delta)
         if l > 0:
-            delta = yield from renamed(ae_steps._deltas_below(model, l, zs, as_, delta))
+            delta = yield from ae_steps.deltas_below(model, l, zs, as_, delta)
 
 
 def update_events(model, n_rows):
     """One optimizer step, one parameter element at a time (the autoencoder's, untied)."""
-    return renamed(ae_steps.update_events(model, n_rows))
+    return ae_steps.update_events(model, n_rows)

@@ -9,7 +9,13 @@ The network, then `:` and `key=value` pairs separated by commas. Layer sizes are
 letters, digits and `_ - . / : , = @`; any other character of a value (a space in a file name, say)
 is written `@` and its UTF-8 byte in two hex digits (`@20`), as is `@` itself (`@40`). Numbers are
 written so that they read back to the same bits (0.1, 1e-05, 1e20). The dataset and the seed are
-always written; the other options only where they differ from their defaults.
+always written; the other options only where they differ from their defaults. A learner's own data
+file is `data=PATH` (the file's absolute path) in place of the dataset:
+
+    mlp:data=/home/ana/moons.csv,seed=3,hidden=16.16
+
+parse_config then gives the path as the option `data`, which dlsim.make and `dlsim run` read as the
+file (the string names the file, it does not hold it: on another machine the path must exist).
 """
 import re
 from typing import Any
@@ -19,17 +25,19 @@ from dlsim.models import MODELS
 from dlsim.models.options import current_name, resolve
 
 ALWAYS = ("dataset", "seed")   # the data's identity, written even at their defaults
+DATA = "data"                  # a learner's own data file: not an option, written in place of the dataset
 _PLAIN = re.compile(r"[A-Za-z0-9_\-./]")
 _ESCAPE = re.compile(r"@([0-9A-Fa-f]{2})")
 _ALLOWED = re.compile(r"[A-Za-z0-9_\-./:,=@]*")
 
 
-def format_config(network: str, config: dict[str, Any]) -> str:
-    """The one line for `network` with the resolved options `config` (what parse_config reads back)."""
+def format_config(network: str, config: dict[str, Any], data: str | None = None) -> str:
+    """The one line for `network` with the resolved options `config` (what parse_config reads back);
+    `data`: the path of a learner's own data file, written in place of the dataset."""
     cls = MODELS[network]
-    pairs = []
+    pairs = [f"{DATA}={_value(data)}"] if data is not None else []
     for option in cls.options:
-        if option.name not in config:
+        if option.name not in config or (data is not None and option.name == "dataset"):
             continue
         value = config[option.name]
         if option.name in ALWAYS or value != option.default:
@@ -69,12 +77,17 @@ def parse_config(text: str) -> tuple[str, dict[str, Any]]:
         if not sep or not key:
             raise UserError(f"configuration {clip(text)!r}: {clip(pair)!r} is not key=value "
                             "(pairs are separated by commas, e.g. lr=0.1,seed=3)")
-        name = current_name(network, cls.options, key)
+        name = DATA if key == DATA else current_name(network, cls.options, key)
         if name in given:
             raise UserError(f"configuration {clip(text)!r}: option '{name}' is given twice")
         given[name] = _unescaped(text, raw, sizes=_is_sizes(cls, name))
+    data = given.pop(DATA, None)
+    if data is not None and "dataset" in given:
+        raise UserError(f"configuration {clip(text)!r}: data= (your own file) and dataset= both given; give one")
+    if data is not None and not data.strip():
+        raise UserError(f"configuration {clip(text)!r}: data= needs a file's path")
     config = resolve(network, cls.options, given)
-    return network, {name: config[name] for name in given}
+    return network, {**({DATA: data} if data is not None else {}), **{name: config[name] for name in given}}
 
 
 def _is_sizes(cls, name: str) -> bool:

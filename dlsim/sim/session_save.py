@@ -5,13 +5,13 @@ import copy
 import dataclasses
 import json
 import os
-import tempfile
 import zipfile
 from collections import deque
 from pathlib import Path
 
 import numpy as np
 
+from dlsim.atomic_file import write_whole
 from dlsim.errors import UserError
 from dlsim.sim import config_string, edits as edit_kinds
 from dlsim.sim.session_codec import encode
@@ -63,7 +63,8 @@ def describe(sim) -> tuple[dict, dict[str, np.ndarray]]:
         "format": FORMAT, "schema": SCHEMA, "dlsim": __version__,
         "network": sim.name,
         "config": encode(dict(sim.config), "config", arrays),
-        "config_string": config_string.format_config(sim.name, sim.config),
+        "config_string": config_string.format_config(
+            sim.name, sim.config, data=sim.own_data.identity.path if sim.own_data is not None else None),
         "dataset": _identity(sim),
         "cursor": [*place, ops],   # the stepper's count, not the model's: see _state_at
         "epoch_word": sim.model.epoch_word,
@@ -129,45 +130,18 @@ def _identity(sim) -> dict:
 
 
 def _write(path: str, document: dict, arrays: dict[str, np.ndarray], overwrite: bool) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".part", dir=folder)
-    except OSError as error:   # a folder this user may not write in
-        raise UserError(f"{path}: cannot be written ({error.strerror or error})") from None
-    try:
-        os.chmod(temporary, 0o666 & ~_umask())   # as any file the user writes (mkstemp's is private)
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+    def write(raw):
+        with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr(JSON_NAME, json.dumps(document, indent=1))
             for name, array in arrays.items():
                 with zf.open(f"{name}.npy", "w", force_zip64=True) as entry:
                     np.lib.format.write_array(entry, np.asanyarray(array), allow_pickle=False)
-        if overwrite:
-            os.replace(temporary, path)
-        else:
-            _place_new(temporary, path)
-    except OSError as error:
-        raise UserError(f"{path}: cannot be written ({error.strerror or error})") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _place_new(temporary: str, path: str) -> None:
-    """Rename into place only where no file is (a file that appeared meanwhile is kept)."""
     try:
-        os.link(temporary, path)   # fails where `path` exists, atomically
+        write_whole(path, write, overwrite, binary=True)
     except FileExistsError:
         raise UserError(f"{path} already exists; nothing was written (to replace it: --overwrite, or overwrite=True in Python)") from None
-    except OSError:   # a file system without hard links
-        if os.path.exists(path):
-            raise UserError(f"{path} already exists; nothing was written (to replace it: --overwrite, or overwrite=True in Python)") from None
-        os.replace(temporary, path)
+    except OSError as error:
+        raise UserError(f"{path}: cannot be written ({error.strerror or error})") from None
 
 
 def as_path(path) -> str:

@@ -18,12 +18,12 @@ from dlsim.sim.arguments import clip, shown
 from dlsim.sim.cursor import Cursor
 from dlsim.sim.edits import SetOption, SetParam
 from dlsim.protocol.events import LEVELS, Event, Level
-from dlsim.protocol.numbers import count
 from dlsim.sim.memory_budget import check_memory
 from dlsim.sim.sample_trace import Trace
+from dlsim.sim.simulator_divergence import Divergence
+from dlsim.sim.simulator_queries import Queries
 from dlsim.sim.time_budget import check_time
 from dlsim.sim.stepper import Stepper
-from dlsim.sim.watchdog import Watchdog
 
 
 HISTORY_BUDGET = inspect.signature(Stepper).parameters["memory"].default   # bytes of snapshots
@@ -69,7 +69,7 @@ def level_of(level: Level | str) -> Level:
         raise unknown("level", clip(str(level)), LEVELS) from None
 
 
-class Simulator:
+class Simulator(Queries, Divergence):
     def __init__(self, model: str, seed: int = 0, *, force: bool = False,
                  given_data: tuple[dict, datasets.Dataset] | None = None, data=None, **config: Any):
         """`force`: build even a configuration whose one epoch is estimated past the time budget
@@ -195,56 +195,6 @@ class Simulator:
             raise UserError(f"parameter '{name}'{' element' if index else ''} has shape {shape}, got {value.shape}")
         arguments.finite(value, f"parameter '{name}': values")
         self.stepper.edit(SetParam(name, value.copy(), index))
-
-    def gradients(self, X=None, y=None) -> dict[str, np.ndarray]:
-        """∂L/∂param by name for one forward and backward pass on (X, y) (default: the training set)."""
-        return self.loss_and_gradients(X, y)[1]
-
-    def loss_and_gradients(self, X=None, y=None) -> tuple[float, dict[str, np.ndarray]]:
-        """(loss, ∂L/∂param by name) on inputs X (N, features) with labels y: class numbers (N,), or
-        targets in the loss's own range, one per input: rows (N, outputs), or whatever shape the
-        network scores (a sequence network's targets at every step, (N, T, outputs): the model's
-        check_targets says, and refuses targets that do not pair with X). Default: the training set.
-        Nothing changes."""
-        if not self.model.has_gradients():
-            raise UserError(f"{self.name} has no gradients: it learns by {self.model.learning_rule}")
-        if X is None and y is None:
-            X, y = self.data.X, self.data.y
-        elif X is None or y is None:
-            raise UserError("give both the inputs X and their labels y, or neither (the training set)")
-        X = self._inputs(X)
-        y = arguments.numbers(y, "labels")
-        if y.ndim == 0:
-            raise UserError(f"labels must be class numbers (shape (N,)) or rows of targets (shape (N, "
-                            f"outputs)), one per input row; got shape {y.shape}")
-        if y.shape[0] != X.shape[0]:
-            raise UserError(f"{X.shape[0]} inputs but {y.shape[0]} labels")
-        if X.shape[0] == 0:
-            raise UserError("a loss needs at least one sample; the inputs have no rows")
-        if y.ndim >= 2:   # targets: the network says which shapes it scores
-            return self.model.gradients(X, self.model.check_targets(y))
-        classes = self.data.classes
-        wrong = np.unique(y[~np.isin(y, np.arange(classes))])
-        if wrong.size:
-            raise UserError(f"labels must be class numbers 0..{classes - 1}, got "
-                            + clip(", ".join(f"{v:g}" for v in wrong[:10])))
-        return self.model.gradients(X, self.model.targets(y.astype(np.int64)))
-
-    def predict(self, X) -> np.ndarray:
-        """The class of each row of X, or NO_CLASS (−1) where the outputs tie (see ties)."""
-        return self.model.predict(self._inputs(X))
-
-    def ties(self, X) -> np.ndarray:
-        """True for each row of X where the network's outputs tie exactly: no class wins there."""
-        return self.model.ties(self._inputs(X))
-
-    def probabilities(self, X) -> np.ndarray:
-        """(N, classes): each row of X's probability of each class, as the network computes it."""
-        return self.model.probabilities(self._inputs(X))
-
-    def _inputs(self, X) -> np.ndarray:
-        """X as the (N, features) float array the kernels take, or a UserError saying what is wrong."""
-        return self.model.check_inputs(arguments.numbers(X, "inputs"))
 
     def evaluate(self) -> dict[str, Any]:
         return self.model.evaluate()
@@ -418,58 +368,6 @@ class Simulator:
                 return
             finished = self.model.epoch   # counted in `epochs`: the run's summary says so
         self.stepper.run(epochs - done["epochs"], finished=finished)
-
-    def nonfinite(self) -> bool:
-        """True once a parameter is NaN or ∞: training cannot go on from here."""
-        return Watchdog.params(self.model.flat_params()) is not None
-
-    def diverged(self) -> bool:
-        return self.divergence() is not None
-
-    def divergence(self) -> str | None:
-        """What went wrong, if training diverged, else None: a weight that is not a number, or
-        what the loss and the weights did (see dlsim.sim.watchdog). One detector for every network,
-        every loss, and every consumer (headless summary, trace, lessons, the app's status)."""
-        flat = self.model.flat_params()
-        problem = Watchdog.params(flat)
-        if problem:
-            return problem
-        self._learn_start_loss()
-        found = self.watchdog.follow(self.model.history, flat)
-        return (f"at {self.model.epoch_word} {count(found[0].get('epoch', self.model.epoch))}, {found[1]}"
-                if found else None)
-
-    def new_watchdog(self) -> Watchdog:
-        """A divergence watchdog for this network: its losses, and where it started."""
-        return Watchdog(start=self._start_flat, losses=self.cls.watched_losses,
-                        start_loss=self._start_loss)
-
-    def loss_before_training(self) -> float | None:
-        """The training loss at the parameters this simulation was built with (None for a network
-        without one). Measured once, when first asked, by putting those parameters back for one
-        evaluation: they are restored exactly, so nothing the run computes changes."""
-        start, self._start_params = self._start_params, None
-        if start is not None:
-            params = self.model.params
-            now = {name: value.copy() for name, value in params.items()}
-            try:
-                for name, value in start.items():
-                    params[name][...] = value
-                loss = self.model.evaluate().get("train_loss")
-            finally:
-                for name, value in now.items():
-                    params[name][...] = value
-            self._start_loss = float(loss) if loss is not None else None
-        return self._start_loss
-
-    def _learn_start_loss(self) -> None:
-        """Tell the watchdog the loss before training, once there is a history to judge: a run
-        that blew up within its first epoch is then told at that epoch."""
-        history = self.model.history
-        if self.watchdog.start_loss is None and history and "loss" in history[0]:
-            loss = self.loss_before_training()
-            if loss is not None:
-                self.watchdog.know_start(loss, [])
 
     @property
     def dataset_name(self) -> str:

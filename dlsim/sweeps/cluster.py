@@ -12,6 +12,7 @@ from dlsim.errors import UserError
 
 INSTALL = "dlsim sweep needs Dask's distributed scheduler: pip install 'dlsim[sweep]'"
 CONNECT_S = 10
+PER_CORE = 4     # local workers a core at most
 
 
 def distributed():
@@ -23,12 +24,20 @@ def distributed():
     return dd
 
 
+def check_workers(workers: int | None) -> None:
+    """--workers: at least 1, and at most PER_CORE a core (each is a process; more than the machine
+    runs at once only costs memory)."""
+    most = PER_CORE * (os.cpu_count() or 1)
+    if workers is not None and not 1 <= workers <= most:
+        raise UserError(f"--workers must be a whole number from 1 to {most} on this machine "
+                        f"({PER_CORE} a core), got {workers}")
+
+
 def start(scheduler: str | None, workers: int | None):
     """(client, cluster or None): connected to `scheduler`, or a LocalCluster of `workers` processes
     (default: one per core) that the caller closes."""
     dd = distributed()
-    if workers is not None and workers < 1:
-        raise UserError(f"--workers must be a whole number >= 1, got {workers}")
+    check_workers(workers)
     if scheduler is not None:
         if workers is not None:
             raise UserError("--workers sizes the local cluster; an existing one (--scheduler) has its own workers")

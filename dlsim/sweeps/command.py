@@ -10,28 +10,31 @@ failed or could not be finished, 2 for a mistake in the command (before any run 
 Ctrl+C. Whatever finished is in the file; `--resume` runs the rest.
 """
 import logging
-import signal
+import os
 import sys
 
 from dlsim.errors import UserError
 from dlsim.protocol.numbers import count, counted
+from dlsim.sim import stop
 from dlsim.sweeps import cluster, plan
 from dlsim.sweeps.checks import check
 from dlsim.sweeps.plan import RunSpec
+from dlsim.sweeps.results import ResultsFile, read, spec_key
 
 DEFAULT_OUT = "sweep.jsonl"
 
 
 def main(args) -> int:
     if args.net == "show":
+        given = [f"--{flag.replace('_file', '')}" for flag in RUN_ONLY if getattr(args, flag, None) not in (None, False, [])]
+        if given:   # a flag is never ignored
+            raise UserError(f"{given[0]} goes with a sweep to run, not with 'dlsim sweep show FILE'")
         from dlsim.sweeps.show import main as show
         return show(args)
     _only_for_show(args)
     runs = plan_runs(args.net, args.set, args.seeds, args.epochs, args.expect, args.lesson, _lines(args))
     cluster.distributed()   # said before the results file is made: a rerun after installing starts clean
-    if args.workers is not None and args.workers < 1:
-        raise UserError(f"--workers must be a whole number >= 1, got {args.workers}")
-    from dlsim.sweeps.results import ResultsFile
+    cluster.check_workers(args.workers)
     out = args.out or DEFAULT_OUT
     results = ResultsFile(out, resume=args.resume, overwrite=args.overwrite)
     try:
@@ -41,12 +44,16 @@ def main(args) -> int:
 
 
 def _run(args, runs: list[RunSpec], results, out: str) -> int:
+    have = len(runs) - len(results.missing(runs))
+    print(f"sweep: {counted(len(runs), 'run')}" + (f", {count(have)} already in {out}" if have else "")
+          + f"; results go to {out} as they finish", file=sys.stderr, flush=True)
+    with stop.handled(terminate=True):   # Ctrl+C and SIGTERM: the cluster closed, the file whole
+        return _on_cluster(args, runs, results, out, have)
+
+
+def _on_cluster(args, runs: list[RunSpec], results, out: str, have: int) -> int:
     from dlsim.sweeps.execute import execute
     from dlsim.sweeps.progress_line import ProgressLine
-    have = len(runs) - len(results.missing(runs))
-    print(f"sweep: {count(len(runs))} runs" + (f", {count(have)} already in {out}" if have else "")
-          + f"; results go to {out} as they finish", file=sys.stderr, flush=True)
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)   # Ctrl+C: close the cluster first
     _quiet_dask()
     client = local = None
     try:
@@ -58,13 +65,13 @@ def _run(args, runs: list[RunSpec], results, out: str) -> int:
         else:
             lost = []
     except KeyboardInterrupt:
-        print(f"dlsim: interrupted: {count(len(results.records))} of {count(len(runs))} runs are in {out}; "
+        kept = len(read(out)) if os.path.exists(out) else 0   # the file, not a count a signal may have cut short
+        print(f"dlsim: interrupted: {count(kept)} of {count(len(runs))} runs are in {out}; "
               "the same command with --resume runs the rest", file=sys.stderr, flush=True)
         return 130
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)   # a second Ctrl+C must not cut the closing short
+        stop.ignore()   # a second Ctrl+C must not cut the closing short
         cluster.stop(client, local)
-        signal.signal(signal.SIGINT, previous)
     return _verdict(runs, results, lost, out)
 
 
@@ -78,9 +85,9 @@ def _quiet_dask() -> None:
 
 def _verdict(runs: list[RunSpec], results, lost: list[RunSpec], out: str) -> int:
     keys = {spec.key for spec in runs}
-    mine = [r for r in results.records if _key(r) in keys]
+    mine = [r for r in results.records if spec_key(r) in keys]
     failed = [r for r in mine if not r.get("passed")]
-    print(f"sweep: {count(len(mine))} runs, {count(len(mine) - len(failed))} passed, {count(len(failed))} failed; "
+    print(f"sweep: {counted(len(mine), 'run')}, {count(len(mine) - len(failed))} passed, {count(len(failed))} failed; "
           f"results in {out} ('dlsim sweep show {out}')")
     for record in failed[:5]:
         print(f"  failed: {record['config']}: {record.get('reason')}")
@@ -90,11 +97,6 @@ def _verdict(runs: list[RunSpec], results, lost: list[RunSpec], out: str) -> int
         print(f"dlsim: {count(len(lost))} runs did not finish (their workers died, or the cluster went away); "
               "the same command with --resume runs them", file=sys.stderr)
     return 1 if failed or lost else 0
-
-
-def _key(record: dict) -> tuple:
-    from dlsim.sweeps.results import spec_key
-    return spec_key(record)
 
 
 def plan_runs(net: str | None, sets: list[str], seeds: str | None, epochs: int | None, expect: list[str],
@@ -161,9 +163,13 @@ def _lines(args) -> list | None:
     return plan.from_file(args.from_file) if args.from_file is not None else None
 
 
+SHOW_ONLY = ("sort", "csv", "failed")
+RUN_ONLY = ("set", "seeds", "epochs", "from_file", "expect", "lesson", "out", "resume", "scheduler", "workers")
+
+
 def _only_for_show(args) -> None:
-    for flag in ("sort", "csv"):
-        if getattr(args, flag, None) is not None:
+    for flag in SHOW_ONLY:
+        if getattr(args, flag, None) not in (None, False):
             raise UserError(f"--{flag} goes with 'dlsim sweep show FILE'")
     if args.file is not None:
         raise UserError(f"unexpected '{args.file}': a sweep takes one network (or --from FILE); "

@@ -143,6 +143,8 @@ def from_file(path: str) -> list[tuple[int, str, dict]]:
 def canonical(network: str, given: dict, base: dict | None = None) -> str:
     """The configuration string of `given` over `base` (a lesson's options, say), every option
     resolved: the same run always has the same string."""
+    if "data" in given or "data" in (base or {}):
+        raise UserError("a sweep runs the networks' own datasets; a data file (data=…) cannot be swept yet")
     return format_config(network, resolve(network, MODELS[network].options, {**(base or {}), **given}))
 
 

@@ -49,11 +49,15 @@ def _read(path: Path) -> tuple[list[dict], int]:
 
 
 class ResultsFile:
-    """Opened for a sweep: new (refused where it exists, unless overwrite), or resumed."""
+    """Opened for a sweep: new (refused where it exists, unless overwrite), or resumed. The file is
+    made when the first result arrives: a sweep that never got one (a scheduler that cannot be
+    reached, Ctrl+C while the cluster starts) leaves nothing behind to refuse the next try."""
 
     def __init__(self, path: str, resume: bool = False, overwrite: bool = False):
         self.path = Path(path)
         self.records: list[dict] = []
+        self.resume = resume
+        self._fd = None
         if resume and overwrite:
             raise UserError("--resume and --overwrite contradict each other: resume keeps the file's results")
         exists = self.path.exists()
@@ -63,20 +67,27 @@ class ResultsFile:
             raise UserError(f"--resume: {path} does not exist; start the sweep without --resume")
         if exists and not resume and not overwrite:
             raise UserError(f"{path} already exists; --resume finishes that sweep, --overwrite starts again")
+        folder = self.path.parent
+        if not folder.is_dir():
+            raise UserError(f"--out {path}: there is no folder '{folder}'")
+        if not os.access(folder, os.W_OK) or (exists and not os.access(self.path, os.W_OK)):
+            raise UserError(f"--out {path}: cannot write it (permission denied)")
         if resume:
             self.records, whole = _read(self.path)
             if whole < self.path.stat().st_size:
                 os.truncate(self.path, whole)   # the line cut short is run again
-        try:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if resume else os.O_TRUNC), 0o644)
-        except OSError as error:
-            raise UserError(f"--out {path}: cannot write it ({error.strerror or error})") from None
         self.done = {spec_key(r) for r in self.records}
 
     def missing(self, runs: list[RunSpec]) -> list[RunSpec]:
         return [spec for spec in runs if spec.key not in self.done]
 
     def append(self, record: dict) -> None:
+        if self._fd is None:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if self.resume else os.O_TRUNC)
+            try:
+                self._fd = os.open(self.path, flags, 0o644)
+            except OSError as error:
+                raise UserError(f"--out {self.path}: cannot write it ({error.strerror or error})") from None
         line = (json.dumps(record, allow_nan=False, separators=(",", ":")) + "\n").encode()
         written = os.write(self._fd, line)
         while written < len(line):   # a short write (a full disk answers with an error instead)

@@ -73,7 +73,9 @@ def _config(text: str, others: dict[str, str]) -> list[str]:
     if others:
         raise UserError("a configuration string holds every option; drop "
                         f"{', '.join(sorted(others))} from the address")
-    parse_config(text)
+    if "data" in parse_config(text)[1]:   # a file of this machine's, named by whoever holds the link
+        raise UserError("an address does not open a data file (data=…); open your own data in the app, "
+                        "or with dlsim run … --data FILE")
     return ["run", text]
 
 

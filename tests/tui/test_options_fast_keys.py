@@ -74,3 +74,28 @@ async def test_a_learning_rate_typed_at_once_after_l_is_applied():
         assert await until(pilot, lambda: isinstance(app.screen, SimulationScreen))
         assert sim_view(app).session.sim.config["lr"] == 0.7
         assert not isinstance(app.screen, PromptScreen)
+
+
+async def test_a_text_boxs_own_keys_typed_at_once_apply_in_their_turn():
+    """Ctrl+U (clear to the left) then 8,4 in one burst: the field reads 8,4 (Textual's Input ran
+    the Ctrl+U after the characters and left it empty); Home then 1 puts the 1 first."""
+    app = make_app("mlp", hidden=[3])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        type_at_once(app, "o", "tab", "tab", "end", "ctrl+u", "8", "comma", "4", "home", "1", "ctrl+s")
+        assert await until(pilot, lambda: isinstance(app.screen, SimulationScreen))
+        await settle(pilot)
+        assert sim_view(app).session.sim.config["hidden"] == (18, 4)
+
+
+def test_every_text_box_of_the_app_is_one_that_keeps_the_order():
+    """A dialog that made a plain Input would bring the out-of-order keys back."""
+    import ast
+    from pathlib import Path
+    import dlsim.tui
+    plain = []
+    for path in Path(dlsim.tui.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Input":
+                plain.append(f"{path.name}:{node.lineno}")
+    assert not plain, plain

@@ -15,6 +15,7 @@ from dlsim.errors import UserError
 from dlsim.protocol.own_data import FORMATS, kinds_said
 from dlsim.sim import own_data
 from dlsim.tui.screens.base import DlsimModal
+from dlsim.tui.widgets.text_box import TextBox
 
 SUFFIXES = (".csv", ".npy", ".npz", ".txt")
 
@@ -53,7 +54,7 @@ class DataPickerScreen(DlsimModal):
         with Vertical(id="data-picker", classes="dialog"):
             yield Static(f"Your own data for {self.cls.name} (it takes {kinds_said(self.cls.kinds)})",
                          classes="dialog-title")
-            yield Input(placeholder="a path, or choose below", compact=True, id="data-path")
+            yield TextBox(placeholder="a path, or choose below", compact=True, id="data-path")
             yield DataTree(self.start, id="data-tree")
             yield Static("", id="data-progress", classes="hint")
             yield Static("", id="data-error", classes="error", markup=False)

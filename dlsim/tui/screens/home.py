@@ -20,7 +20,7 @@ def one_line(name: str, summary: str) -> Table:
     """A network's row: its name, then what it teaches, cut with … where the screen is narrow (a
     wrapped row would push the lessons off an 80×24 screen)."""
     row = Table.grid(padding=(0, 1), expand=True)
-    row.add_column(no_wrap=True, width=10)
+    row.add_column(no_wrap=True, width=max(map(len, MODELS)))   # every name whole
     row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     row.add_row(name, summary)
     return row

@@ -10,6 +10,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from dlsim.errors import UserError
 from dlsim.tui.screens.base import DlsimModal
+from dlsim.tui.widgets.text_box import TextBox
 
 
 def show(value) -> str:
@@ -42,7 +43,7 @@ class OptionsScreen(DlsimModal):
                             yield Select([(f"{c} (unavailable)" if c in off else c, c) for c in option.choices],
                                          value=current, allow_blank=False, compact=True, id=f"opt-{option.name}")
                         else:
-                            yield Input(current, compact=True, id=f"opt-{option.name}")
+                            yield TextBox(current, compact=True, id=f"opt-{option.name}")
                         yield Static(option.help, classes="option-help")
             yield Static("", id="options-error", classes="error", markup=False)   # messages quote [brackets]
             with Horizontal(id="options-buttons"):

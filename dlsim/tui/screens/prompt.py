@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from dlsim.tui.screens.base import DlsimModal
+from dlsim.tui.widgets.text_box import TextBox
 
 
 class PromptScreen(DlsimModal):
@@ -22,7 +23,7 @@ class PromptScreen(DlsimModal):
             yield Static(self.title_text, classes="dialog-title")
             if self.help_text:
                 yield Static(self.help_text, classes="hint")
-            yield Input(self.value, id="prompt-input", select_on_focus=True)
+            yield TextBox(self.value, id="prompt-input", select_on_focus=True)
             yield Static("", id="prompt-error", classes="error")
             yield Static("Enter applies · Esc cancels", classes="hint")
 

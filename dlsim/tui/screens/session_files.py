@@ -76,7 +76,8 @@ def show_config(screen) -> None:
     """The configuration string of the network on `screen`, copied to the clipboard; an edited one
     opens that configuration from scratch."""
     sim = screen.session.sim
-    now = config_string.format_config(sim.name, sim.config)
+    own = sim.own_data.identity.path if sim.own_data is not None else None
+    now = config_string.format_config(sim.name, sim.config, data=own)
     screen.app.copy_to_clipboard(now)
 
     def apply(raw: str) -> str | None:
@@ -93,5 +94,5 @@ def show_config(screen) -> None:
         "Configuration string", now, apply,
         help="Rebuilds this network from scratch: dlsim run STRING, or a dlsim serve link (?config=STRING). "
         "Copied to the clipboard (where the terminal allows); edit it and Enter to open that configuration."
-        + (f" The data is your own file, which the string does not hold: add --data {sim.own_data.name}."
-           if sim.own_data is not None else "")))
+        + (" Your own data is named by its path (data=…): the string names the file, it does not hold it."
+           if own is not None else "")))

@@ -1,6 +1,7 @@
 """The autoencoder's view: the input beside its reconstruction and the first layer's weights as
 image tiles (left, over the weight heatmap), the code plane of the test set coloured by class and
-the reconstruction curves (right). Every number is the model's (AE.inspect, AE.reconstruct); the
+the reconstruction curves (right); PgDn there turns the plane into the decoded grid (AE.decoded_grid),
+one point of it picked and decoded. Every number is the model's (AE.inspect, AE.reconstruct); the
 heatmap, the cursor and the sample in hand are the MLP's, whose layers these are."""
 import numpy as np
 from textual.app import ComposeResult
@@ -24,8 +25,12 @@ class AEView(NetworkView):
     _layers = MLPView._layers
     cursor = MLPView.cursor
 
+    def __init__(self, session):
+        super().__init__(session)
+        self.grid_size = (4, 3)   # (across, down): the decoded grid's points; set by the code plane's size
+
     def compose(self) -> ComposeResult:
-        with Horizontal(id="sim-body", classes=self.name):
+        with Horizontal(id="sim-body", classes=f"{self.name} ae"):   # ae.tcss lays out the VAE's too
             with Vertical(id="left"):
                 yield titled(Rebuilt(self, id="graph"), "input · rebuilt")
                 yield weight_heatmap(self)
@@ -51,6 +56,9 @@ class AEView(NetworkView):
             which, corrupted = "test input 0" if len(model.data.X_test) else "training input 0", None
             code, rebuilt = model.encode(x, kernels)[0], model.reconstruct(x, kernels)[0]
             x = x[0]
+        kernels = model.kernels_now()
         return {**super().extras(model), "x": x, "corrupted": corrupted, "code": code, "rebuilt": rebuilt,
                 "which": which, "side": side, "first_weights": np.array(model.params["layer[0].W"]),
-                "codes": shown.get("test_codes"), "labels": model.data.y_test}
+                "codes": shown.get("test_codes"), "labels": model.data.y_test, "code_units": model.code,
+                "grid": model.decoded_grid(*self.grid_size, kernels), "span": model.code_span(kernels),
+                "data": model.data.X_test if side is None else None}

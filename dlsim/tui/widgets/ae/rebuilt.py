@@ -14,6 +14,14 @@ def _vector(values) -> str:
     return "(" + ", ".join("·" if not np.isfinite(v) else num(v, 2) for v in values) + ")"
 
 
+def _code_line(ex, eq: str = " ") -> str:
+    """The code; a VAE's as μ, σ and ε too (z = μ + σ·ε)."""
+    if "heads" not in ex:
+        return f"code{eq}{_vector(ex['code'])}"
+    mu, sigma, eps = ex["heads"]
+    return f"μ {_vector(mu)} σ {_vector(sigma)} ε {_vector(eps)} → z {_vector(ex['code'])}"
+
+
 class Rebuilt(Panel):
     READING = (("input · rebuilt", "the input (as corrupted, when denoising) beside the network's rebuilding of it;\n"
                                    "below, each first-layer unit's weights as an image: blue +, orange −"),)
@@ -30,14 +38,14 @@ class Rebuilt(Panel):
             lines = [f"x  = {_vector(ex['x'])}"]
             if ex["corrupted"] is not None:
                 lines.append(f"x̃  = {_vector(ex['corrupted'])}")
-            lines += [f"code = {_vector(ex['code'])}", f"x̂  = {_vector(ex['rebuilt'])}"]
+            lines += [_code_line(ex, " = "), f"x̂  = {_vector(ex['rebuilt'])}"]
             return [[(line[:width], st.plain())] for line in lines]
         images = [("input", ex["x"].reshape(side, side))]
         if ex["corrupted"] is not None:
             images.append(("corrupted", np.nan_to_num(ex["corrupted"], nan=0.0).reshape(side, side)))
         images.append(("rebuilt", np.nan_to_num(ex["rebuilt"], nan=0.0).reshape(side, side)))
         out = tiled(images, 1.0, mono, width)
-        out.append([(f"code {_vector(ex['code'])}"[:width], st.plain(dim=True))])
+        out.append([(_code_line(ex)[:width], st.plain(dim=True))])
         W = ex["first_weights"]   # (F, units)
         scale = float(np.abs(W).max()) or 1.0
         tiles = [(f"h{j + 1}", W[:, j].reshape(side, side)) for j in range(W.shape[1])]

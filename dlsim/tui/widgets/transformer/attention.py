@@ -1,0 +1,138 @@
+"""One head's attention matrix, tokens × tokens: row i is query i's softmax over the keys, each cell
+its weight as a shade and its number (.87 is 0.87; NO_COLOR keeps glyph and number), a masked key
+as ─, a weight not computed yet as ·. The query in hand is marked ▶; one cell is selected (↑ ↓ ⇧←
+⇧→ or a click) and read out below with its score before the softmax; `h` pages through the heads.
+Under it the token strip: the sequence, what each position should predict and what it predicts.
+Every number is the model's (Transformer.inspect); the view picks the head and the cell."""
+import numpy as np
+from textual.binding import Binding
+
+from dlsim.protocol.numbers import num
+from dlsim.tui.widgets import style as st
+from dlsim.tui.widgets.panel import Cells, Panel, UiState, cell_moves
+
+SHADES = " ░▒▓█"
+PICKED = st.plain(bold=True, reverse=True)
+DIM = st.plain(dim=True)
+LABEL = 4   # a row's label: "▶ 7 " (the query's mark and its token)
+
+
+def shown_symbol(ch: str) -> str:
+    return "⏎" if ch == "\n" else "␣" if ch == " " else ch
+
+
+def weight_text(a: float, width: int) -> str:
+    """A weight in `width` characters: a shade and .87 (1.0 for one) where there is room."""
+    if not np.isfinite(a):
+        return ("─" if a == -np.inf else "·").rjust(width)
+    shade = SHADES[min(4, int(a * 4 + 0.5))]
+    number = "1.0" if a >= 0.995 else f".{int(round(a * 100)):02d}"
+    if width >= 4:
+        return (shade + number).rjust(width)
+    if width == 3:
+        return number
+    return (shade * width)[:width]
+
+
+class AttentionMatrix(Panel):
+    READING = (("attention", "one head's attention: row i is query i's softmax over the keys (columns);\n"
+                             ".87 = 0.87 and its shade, ─ a masked later key, · not computed yet; ▶ the query in hand;\n"
+                             "h: next head · ↑ ↓ ⇧← ⇧→ or a click select a cell, read out below"),)
+    can_focus = True
+    BINDINGS = cell_moves("query", "key") + [Binding("h", "next_head", "next head")]
+
+    def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+        ex = frame.extras
+        if "attention" not in ex or width < 8:
+            return []
+        A = ex["attention"]
+        L, H, T, _ = A.shape
+        block, head = self.view.shown_head(ex)
+        in_hand = ex.get("query")
+        qi, kj = self.view.picked_cell(T)
+        where = f"block {block} · " if L > 1 else ""
+        self.set_titles(f"attention · {where}head {head + 1}/{H} · h: next", "columns: keys · rows: queries")
+        out = self._matrix(ex, block, head, in_hand, (qi, kj), width)
+        a, s = A[block, head, qi, kj], ex["scores"][block, head, qi, kj]
+        tokens = ex["tokens"]
+        what = "masked (−∞ before the softmax)" if np.isneginf(s) else (
+            "not computed yet" if not np.isfinite(a) else f"{num(a, 4)}  (score {num(s)})")
+        out.append([(f"a[{qi},{kj}] q '{shown_symbol(tokens[qi])}' k '{shown_symbol(tokens[kj])}': {what}"[:width],
+                     st.plain())])
+        hand = in_hand[2] if in_hand else None
+        out += self._strip(ex, hand if hand is not None else ex.get("position"), width)
+        for k in range(1, L * H):   # the other heads, as many as fit below
+            other = divmod((block * H + head + k) % (L * H), H)
+            if height - len(out) < T + 2:
+                break
+            out.append([(f"{'block ' + str(other[0]) + ' · ' if L > 1 else ''}head {other[1] + 1}/{H}"[:width],
+                         st.plain(bold=True))])
+            out += self._matrix(ex, *other, in_hand, None, width)
+        return out[:height]
+
+    @staticmethod
+    def _matrix(ex, block, head, in_hand, picked, width) -> list[Cells]:
+        """The keys' tokens over one head's rows of weights (the query in hand marked ▶)."""
+        A, S, tokens = ex["attention"], ex["scores"], ex["tokens"]
+        T = A.shape[-1]
+        hand = in_hand[2] if in_hand and tuple(in_hand[:2]) == (block, head) else None
+        per = max(1, min(5, (width - LABEL) // max(T, 1)))
+        out: list[Cells] = [[(" " * LABEL, None)] + [(shown_symbol(tokens[j]).rjust(per), DIM) for j in range(T)]]
+        masked = np.isneginf(S[block, head])
+        for i in range(T):
+            label = ("▶" if i == hand else " ") + shown_symbol(tokens[i]).rjust(2) + " "
+            line: Cells = [(label, PICKED if i == hand else DIM)]
+            for j in range(T):
+                a = -np.inf if masked[i, j] else A[block, head, i, j]
+                style = PICKED if (i, j) == picked else (DIM if not np.isfinite(a) else st.cell(1, st.strength(a, 1.0)))
+                line.append((weight_text(a, per), style))
+            out.append(line)
+        return out
+
+    @staticmethod
+    def _strip(ex, at, width) -> list[Cells]:
+        """The tokens (the one in hand reversed), the targets and the predictions, a character each."""
+        lines = []
+        for name, text in (("tokens", ex["tokens"]), ("target", ex["targets"]), ("predict", ex.get("predicted"))):
+            if text is None:
+                continue
+            cells: Cells = [(f"{name:<8}", DIM)]
+            for k, ch in enumerate(text[:max(0, (width - 8) // 2)]):
+                cells.append((shown_symbol(ch) + " ", PICKED if k == at and name == "tokens" else st.plain()))
+            lines.append(cells)
+        return lines
+
+    # --- choosing ------------------------------------------------------------------------------------
+    def _redraw(self) -> None:
+        if self.frame is not None:
+            self._rebuild()
+
+    def action_move(self, di: int, dj: int) -> None:
+        ex = self.frame.extras if self.frame is not None else {}
+        if "attention" in ex:
+            T = ex["attention"].shape[-1]
+            i, j = self.view.picked_cell(T)
+            self.view.pick = (max(0, min(T - 1, i + di)), max(0, min(T - 1, j + dj)))
+            self._redraw()
+
+    def action_next_head(self) -> None:
+        ex = self.frame.extras if self.frame is not None else {}
+        if "attention" in ex:
+            L, H = ex["attention"].shape[:2]
+            block, head = self.view.shown_head(ex)
+            k = (block * H + head + 1) % (L * H)
+            self.view.head = divmod(k, H)
+            self._redraw()
+
+    def on_click(self, event) -> None:
+        offset = event.get_content_offset(self)
+        ex = self.frame.extras if self.frame is not None else {}
+        if offset is None or "attention" not in ex:
+            return
+        x, y = offset
+        T = ex["attention"].shape[-1]
+        per = max(1, min(5, (self.size.width - LABEL) // max(T, 1)))
+        i, j = y - 1, (x - LABEL) // per
+        if 0 <= i < T and 0 <= j < T and x >= LABEL:
+            self.view.pick = (i, j)
+            self._redraw()
