@@ -19,6 +19,7 @@ SMALL = {   # a few hundred rows each, trained one epoch so that the weights are
     "vae": {"samples": 300, "test": 50, "encoder": (8,)},
     "rbm": {"dataset": "digits", "samples": 300, "test": 50, "hidden": 8},
     "transformer": {"samples": 200, "test": 50},
+    "diffusion": {"samples": 300},
 }
 
 

@@ -32,6 +32,7 @@ SMALL = {
     "vae": dict(encoder=(2,), code=1, samples=5, test=2, batch=2, beta=0.5),
     "rbm": dict(hidden=3, k=2, method="pcd", optimizer="adam", batch=3, samples=7, test=2),
     "transformer": dict(length=2, d_model=8, heads=2, mlp=4, batch=2, samples=5, test=2),
+    "diffusion": dict(hidden=(2,), embed=1, T=10, samples=7, batch=3, generated=4),
 }
 NETWORKS = sorted(MODELS)
 LEVELS = ("op", "layer", "sample", "batch", "epoch")

@@ -21,6 +21,7 @@ SMALL = {
     "vae": dict(samples=12, test=4, batch=4, encoder=(3,), beta=0.5),
     "rbm": dict(samples=12, test=4, hidden=3, k=2, method="pcd", batch=5, optimizer="momentum"),
     "transformer": dict(samples=12, test=4, length=2, d_model=8, mlp=4, batch=4, optimizer="momentum"),
+    "diffusion": dict(samples=12, hidden=(3,), T=10, batch=4, generated=8, optimizer="momentum", sampler="ddim"),
 }
 
 
