@@ -3,6 +3,7 @@ from dlsim.errors import unknown
 from dlsim.models.ae import AE
 from dlsim.models.base import Model
 from dlsim.models.cnn import CNN
+from dlsim.models.dbn import DBN
 from dlsim.models.gan import GAN
 from dlsim.models.mlp import MLP
 from dlsim.models.lstm import LSTM
@@ -13,7 +14,7 @@ from dlsim.models.rnn import RNN
 from dlsim.models.som import SOM
 from dlsim.models.vae import VAE
 
-MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, VAE, RBM)}
+MODELS: dict[str, type[Model]] = {m.name: m for m in (Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, VAE, RBM, DBN)}
 
 
 def model_class(name: str) -> type[Model]:

@@ -1,0 +1,24 @@
+"""The DBN's own events (an epoch's end, which says the stage) and what it measures: the RBMs'
+and the classifier's metrics side by side, each present in the epochs of the stage that has it.
+The parts' ops are written by their own formula tables (the event's path names the part)."""
+from dlsim.models.mlp_formulas import METRICS as CLASSIFIER
+from dlsim.models.neuron_formulas import epoch_summary
+from dlsim.models.rbm_formulas import METRICS as RBM_METRICS
+
+METRICS = tuple(m for m in RBM_METRICS if m.key in ("sampled_recon", "train_recon", "test_recon",
+                                                       "test_free_energy_gap")) + tuple(CLASSIFIER)
+
+
+def stage_name(stage: int, layers: int) -> str:
+    return f"pretraining layer {stage + 1}" if stage < layers else "fine-tuning"
+
+
+_summary = epoch_summary(METRICS)
+
+
+def epoch(event) -> str:
+    v = event.values
+    return f"{v['stage']}: {_summary(event)}" if "stage" in v else _summary(event)
+
+
+FORMULAS = {"epoch": epoch}
