@@ -18,6 +18,7 @@ SMALL = {   # a few hundred rows each, trained one epoch so that the weights are
     "ae": {"samples": 300, "test": 50, "encoder": (8,)},
     "vae": {"samples": 300, "test": 50, "encoder": (8,)},
     "rbm": {"dataset": "digits", "samples": 300, "test": 50, "hidden": 8},
+    "dbn": {"samples": 300, "test": 50, "layers": (8,), "pretrain": 1},
 }
 
 

@@ -31,6 +31,7 @@ SMALL = {
     "rbf": dict(centres=3, placement="learned", fit="delta", optimizer="adam", batch=3, samples=7, test=2),
     "vae": dict(encoder=(2,), code=1, samples=5, test=2, batch=2, beta=0.5),
     "rbm": dict(hidden=3, k=2, method="pcd", optimizer="adam", batch=3, samples=7, test=2),
+    "dbn": dict(layers=(4, 3), pretrain=1, k=2, method="pcd", batch=3, samples=7, test=2),
 }
 NETWORKS = sorted(MODELS)
 LEVELS = ("op", "layer", "sample", "batch", "epoch")

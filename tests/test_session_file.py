@@ -20,6 +20,7 @@ SMALL = {
     "rbf": dict(samples=12, test=4, centres=3, kmeans=2, fit="delta", batch=4, optimizer="momentum"),
     "vae": dict(samples=12, test=4, batch=4, encoder=(3,), beta=0.5),
     "rbm": dict(samples=12, test=4, hidden=3, k=2, method="pcd", batch=5, optimizer="momentum"),
+    "dbn": dict(layers=(4, 3), pretrain=1, samples=12, test=4, k=2, batch=5, optimizer="momentum"),
 }
 
 

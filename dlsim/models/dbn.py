@@ -164,6 +164,11 @@ class DBN(DBNInspect, Model):
     def batch_rows(self):
         return self.current.batch_rows()
 
+    def order(self, epoch):
+        """The sample order of a DBN epoch: its part's, at that part's own epoch count."""
+        stage = self.stage(epoch)
+        return self.parts[stage].order(epoch - stage * int(self.config["pretrain"]))
+
     def n_batches(self):
         return self.current.n_batches()
 
