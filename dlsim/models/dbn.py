@@ -25,6 +25,7 @@ from dlsim.models.dbn_inspect import DBNInspect
 from dlsim.protocol.events import EVALUATE, Event, Level
 
 EPOCH = "epoch"
+MAX_LAYERS = 8
 
 
 class DBN(DBNInspect, Model):
@@ -36,13 +37,17 @@ class DBN(DBNInspect, Model):
     default_epochs = 40
     metrics = METRICS
     saved = ("config", "epoch", "steps", "parts_state")
+    # each stage's loss watched on its own: the reconstruction of one layer and the next's, and the
+    # classifier's cross-entropy, are on scales of their own (a stage change is no explosion)
+    watched_losses = {**{f"layer{l + 1}_loss": f"layer {l + 1}" for l in range(MAX_LAYERS)},
+                      "finetune_loss": "fine-tuning"}
     learning_rule = "greedy contrastive divergence, layer by layer, then backpropagation"
     formulas = FORMULAS
     options = (
         opt.choice("dataset", "digits", "binary images: the 8×8 digits binarised, or bars-and-stripes (4×4)", datasets),
         opt.integer("seed", 0, "seeds the data, every layer's weights, the orders and every Bernoulli draw "
                     "(layer l's RBM takes seed + l: layer 1's is the standalone RBM's)"),
-        opt.sizes("layers", (64, 32, 16), "hidden layer sizes, bottom up: one RBM each", layers=8),
+        opt.sizes("layers", (64, 32, 16), "hidden layer sizes, bottom up: one RBM each", layers=MAX_LAYERS),
         opt.integer("pretrain", 10, "CD epochs of each layer before the next (0: no pre-training)", low=0,
                     high=100_000),
         opt.choice("finetune", "on", "after pre-training, a softmax layer on top and backpropagation through "
@@ -60,8 +65,8 @@ class DBN(DBNInspect, Model):
         opt.real("noise", 0.0, "the probability that each pixel is flipped", high=0.5),
         opt.backend(),
     )
-    warm_up_configs = ({}, {"pretrain": 0}, {"method": "pcd", "k": 2, "optimizer": "adam"})
-    warm_up_size = {"layers": (3, 2), "samples": 8, "test": 4, "batch": 4, "pretrain": 1}
+    warm_up_configs = ({"pretrain": 1}, {"pretrain": 0}, {"pretrain": 1, "method": "pcd", "k": 2, "optimizer": "adam"})
+    warm_up_size = {"layers": (3, 2), "samples": 8, "test": 4, "batch": 4}
 
     def __init__(self, config, data):
         super().__init__(config, data)
@@ -213,7 +218,8 @@ class DBN(DBNInspect, Model):
     def _record_from(self, entry, stage):
         """The DBN's epoch after its part's: the part's entry, and the next stage entered where it starts."""
         self.epoch += 1
-        self.record({**{k: v for k, v in entry.items() if k != "epoch"},
+        own = "finetune_loss" if stage == len(self.rbms) else f"layer{stage + 1}_loss"
+        self.record({**{k: v for k, v in entry.items() if k != "epoch"}, own: entry["loss"],
                      "stage": stage_name(stage, len(self.rbms)), "layer": stage})
         if self.stage() != stage:
             self._enter(self.stage())
@@ -241,9 +247,6 @@ class DBN(DBNInspect, Model):
     def predict(self, X):
         return self.mlp.predict(self._flat(X))
 
-    def scores(self, X):
-        return self.mlp.scores(self._flat(X))
-
     def gradients(self, X, Y):
         """(loss, {name: ∂L/∂param}) of fine-tuning's cross-entropy on (X, Y) through the whole stack."""
         loss, grads = self.mlp.gradients(self._flat(X), Y)
@@ -263,8 +266,12 @@ class DBN(DBNInspect, Model):
         return self.current.evaluate()
 
     def exercise(self):
-        for part in self.parts:
-            part.exercise()
+        """Each RBM's pictures; the classifier's evaluation and probabilities (not the MLP's own
+        exercise: its decision plane is for 2-D points)."""
+        for rbm in self.rbms:
+            rbm.exercise()
+        self.mlp.evaluate()
+        self.probabilities(self.data.X[:2])
 
     @classmethod
     def estimate(cls, config, data, history):

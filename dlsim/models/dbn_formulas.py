@@ -1,12 +1,15 @@
 """The DBN's own events (an epoch's end, which says the stage) and what it measures: the RBMs'
 and the classifier's metrics side by side, each present in the epochs of the stage that has it.
 The parts' ops are written by their own formula tables (the event's path names the part)."""
+import dataclasses
+
 from dlsim.models.mlp_formulas import METRICS as CLASSIFIER
 from dlsim.models.neuron_formulas import epoch_summary
 from dlsim.models.rbm_formulas import METRICS as RBM_METRICS
 
-METRICS = tuple(m for m in RBM_METRICS if m.key in ("sampled_recon", "train_recon", "test_recon",
-                                                       "test_free_energy_gap")) + tuple(CLASSIFIER)
+# the RBMs' reconstruction charted apart from the classifier's cross-entropy (another scale)
+METRICS = tuple(dataclasses.replace(m, chart="reconstruction") if m.chart == "loss" else m for m in RBM_METRICS
+                if m.key in ("sampled_recon", "train_recon", "test_recon", "test_free_energy_gap")) + tuple(CLASSIFIER)
 
 
 def stage_name(stage: int, layers: int) -> str:
