@@ -20,7 +20,7 @@ from dlsim.models import options as opt
 from dlsim.models import rbm_data
 from dlsim.models.base import Model
 from dlsim.models.dbn_estimate import estimate
-from dlsim.models.dbn_formulas import FORMULAS, METRICS, stage_name
+from dlsim.models.dbn_formulas import FORMULAS, METRICS
 from dlsim.models.dbn_inspect import DBNInspect
 from dlsim.protocol.events import EVALUATE, Event, Level
 
@@ -77,10 +77,17 @@ class DBN(DBNInspect, Model):
         if config["batch"] > len(data.X):
             raise UserError(f"option 'batch': {config['batch']} is larger than the {len(data.X)} training samples; "
                             f"use 1..{len(data.X)}, or 0 for the full set")
-        self.parts = dbn_stages.build(self.config, data)   # [RBM 0, …, RBM L−1, MLP]
-        self.rbms, self.mlp = self.parts[:-1], self.parts[-1]
+        self.parts = dbn_stages.Parts(dbn_stages.build(self.config, data))   # (RBM 0, …, RBM L−1, MLP)
         self.side = self.rbms[0].side
         self._handed = {}   # layer → the thetas below it its data were computed from (derived, not saved)
+
+    @property
+    def rbms(self):
+        return self.parts[:-1]
+
+    @property
+    def mlp(self):
+        return self.parts[-1]
 
     # --- the schedule ---------------------------------------------------------------------------
     def stage(self, epoch=None) -> int:
@@ -219,8 +226,7 @@ class DBN(DBNInspect, Model):
         """The DBN's epoch after its part's: the part's entry, and the next stage entered where it starts."""
         self.epoch += 1
         own = "finetune_loss" if stage == len(self.rbms) else f"layer{stage + 1}_loss"
-        self.record({**{k: v for k, v in entry.items() if k != "epoch"}, own: entry["loss"],
-                     "stage": stage_name(stage, len(self.rbms)), "layer": stage})
+        self.record({**{k: v for k, v in entry.items() if k != "epoch"}, own: entry["loss"], "stage": stage})
         if self.stage() != stage:
             self._enter(self.stage())
 

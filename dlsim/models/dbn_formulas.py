@@ -3,8 +3,10 @@ and the classifier's metrics side by side, each present in the epochs of the sta
 The parts' ops are written by their own formula tables (the event's path names the part)."""
 import dataclasses
 
+from dlsim.models.mlp_formulas import FORMULAS as MLP_FORMULAS
 from dlsim.models.mlp_formulas import METRICS as CLASSIFIER
 from dlsim.models.neuron_formulas import epoch_summary
+from dlsim.models.rbm_formulas import FORMULAS as RBM_FORMULAS
 from dlsim.models.rbm_formulas import METRICS as RBM_METRICS
 
 # the RBMs' reconstruction charted apart from the classifier's cross-entropy (another scale)
@@ -21,7 +23,12 @@ _summary = epoch_summary(METRICS)
 
 def epoch(event) -> str:
     v = event.values
-    return f"{v['stage']}: {_summary(event)}" if "stage" in v else _summary(event)
+    if "stage" not in v:
+        return _summary(event)
+    stage = "fine-tuning" if "finetune_loss" in v else f"pretraining layer {v['stage'] + 1}"
+    return f"{stage}: {_summary(event)}"
 
 
-FORMULAS = {"epoch": epoch}
+# every op the DBN's stream carries; describe() writes each by its path's network (rbm., mlp.),
+# so the parts' tables are theirs, and the DBN's own event (its epoch) is written here
+FORMULAS = {**MLP_FORMULAS, **RBM_FORMULAS, "epoch": epoch}

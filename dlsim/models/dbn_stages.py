@@ -16,6 +16,14 @@ from dlsim.protocol.datasets import VECTORS
 SHARED = ("k", "method", "optimizer", "lr", "momentum", "beta1", "beta2", "batch", "backend")
 
 
+class Parts(tuple):
+    """The DBN's parts: its structure, built once. What training changes in them each part saves in
+    its own state (DBN.parts_state holds them all), so a deep copy of the tuple is the tuple."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class LayerRBM(RBM):
     """An RBM whose visible units, above the first layer, are the layer below's probabilities: CD
     takes them as the data (Hinton's recipe), so the binary check becomes a range check."""
