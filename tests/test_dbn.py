@@ -52,7 +52,7 @@ def test_stepped_batched_and_fused_paths_write_the_same_bits_through_every_stage
     fused.model.train_fused(4)
     assert not np.array_equal(stepped.model.flat_params(), start)
     stages = [2, 2, 2, 2] if CONFIGS[name].get("pretrain") == 0 else [0, 1, 2, 2]   # layer 1, 2, fine-tuning
-    assert [h["stage"] for h in stepped.model.history] == stages and "finetune_loss" in stepped.model.history[-1]
+    assert [h["part"] for h in stepped.model.history] == stages and "finetune_loss" in stepped.model.history[-1]
     for sim in (batched, fused):
         assert same(everything(sim), everything(stepped))
         assert [h["loss"] for h in sim.model.history] == [h["loss"] for h in stepped.model.history]
@@ -73,7 +73,7 @@ def test_each_layer_learns_the_frozen_layer_below_s_probabilities():
     sim.step("epoch")
     sim.step("epoch")
     first = sim.model.rbms[0].theta.copy()
-    assert sim.model.history[-1]["stage"] == 0 and "layer1_loss" in sim.model.history[-1]
+    assert sim.model.history[-1]["part"] == 0 and "layer1_loss" in sim.model.history[-1]
     p = sim.model.layer_probabilities(sim.model.rbms[0].X, layer=0)[0]
     assert np.array_equal(sim.model.rbms[1].X, p)              # layer 2's data: p(h|v) of layer 1
     sim.step("epoch")
@@ -162,7 +162,7 @@ def test_fine_tuning_gradients_match_central_finite_differences():
 def test_pretraining_then_fine_tuning_classifies_the_digits():
     sim = dlsim.make("dbn", layers=(32,), pretrain=3, samples=300, test=100, seed=1)
     summary = sim.train(epochs=13)
-    assert summary["stage"] == 1 and summary["test_acc"] > 0.6
+    assert summary["part"] == 1 and summary["test_acc"] > 0.6
     p = sim.probabilities(sim.model.data.X_test[:5])
     assert p.shape == (5, 10) and np.allclose(p.sum(axis=1), 1.0)
 

@@ -20,12 +20,11 @@ from dlsim.models import options as opt
 from dlsim.models import rbm_data
 from dlsim.models.base import Model
 from dlsim.models.dbn_estimate import estimate
-from dlsim.models.dbn_formulas import FORMULAS, METRICS
+from dlsim.models.dbn_formulas import FORMULAS, MAX_LAYERS, METRICS
 from dlsim.models.dbn_inspect import DBNInspect
 from dlsim.protocol.events import EVALUATE, Event, Level
 
 EPOCH = "epoch"
-MAX_LAYERS = 8
 
 
 class DBN(DBNInspect, Model):
@@ -226,7 +225,7 @@ class DBN(DBNInspect, Model):
         """The DBN's epoch after its part's: the part's entry, and the next stage entered where it starts."""
         self.epoch += 1
         own = "finetune_loss" if stage == len(self.rbms) else f"layer{stage + 1}_loss"
-        self.record({**{k: v for k, v in entry.items() if k != "epoch"}, own: entry["loss"], "stage": stage})
+        self.record({**{k: v for k, v in entry.items() if k != "epoch"}, own: entry["loss"], "part": stage})
         if self.stage() != stage:
             self._enter(self.stage())
 
