@@ -19,9 +19,9 @@ MAX_LAYERS = 8
 # each stage's own loss, in its epochs' entries: what the divergence watchdog follows per stage, and
 # what a lesson quotes for a layer once the next has started (evaluate() then measures the next;
 # a lesson finds them in the history, where they are measured at the stage's epochs' ends)
-STAGE_LOSSES = tuple(Metric(f"layer{l + 1}_loss", f"layer {l + 1}'s reconstruction error (its stage's loss)",
+STAGE_LOSSES = tuple(Metric(f"layer{l + 1}_loss", f"layer {l + 1}'s epoch reconstruction error",
                             f"layer {l + 1} recon") for l in range(MAX_LAYERS)) + (
-    Metric("finetune_loss", "fine-tuning's cross-entropy (its stage's loss)", "fine-tuning loss"),)
+    Metric("finetune_loss", "fine-tuning's epoch loss (mean over its batches)", "fine-tuning loss"),)
 METRICS = METRICS + STAGE_LOSSES
 
 
