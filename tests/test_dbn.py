@@ -177,6 +177,20 @@ def test_bad_options_say_what_to_do(options, words):
         small(**options)
 
 
+def test_without_test_images_it_trains_through_every_stage():
+    summary = small(test=0).train(epochs=3)
+    assert summary["part"] == 2 and summary["test_acc"] is None and summary["train_acc"] is not None
+
+
+def test_the_bench_prints_each_layers_time_and_the_ratios(capsys):
+    from dlsim.bench import benches
+    assert "dbn" in benches()
+    benches()["dbn"].main("dbn", quick=True)
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("layer")]
+    assert [r.split()[1] for r in rows] == ["1", "2", "3"]
+    assert all(r.count("×") >= 1 for r in rows)
+
+
 def test_bad_inputs_give_one_line():
     model = small().model
     with pytest.raises(UserError, match="shape"):

@@ -263,7 +263,7 @@ class DBN(DBNInspect, Model):
 
     def _flat(self, X):
         X = self.check_inputs(X)
-        return X.reshape(len(X), -1)
+        return X.reshape(len(X), self.rbms[0].V)
 
     def evaluate(self):
         """The part in hand's measures: an RBM's reconstruction and free energies, or the classifier's

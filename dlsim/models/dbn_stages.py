@@ -29,8 +29,7 @@ class LayerRBM(RBM):
     takes them as the data (Hinton's recipe), so the binary check becomes a range check."""
 
     def _binary(self, X, what="inputs"):
-        X = self.check_inputs(X, what)
-        X = X.reshape(len(X), -1)
+        X = self.check_inputs(X, what)   # (N, V): the layer below's width
         if not np.all((X >= 0.0) & (X <= 1.0)):
             raise UserError(f"{what} must be probabilities (0 to 1 in every place)")
         return np.ascontiguousarray(X)
@@ -67,7 +66,8 @@ def build(config, data):
             parts.append(LayerRBM(rbm_config(config, l, sizes[l]), _above(data, sizes[l], f"{data.name}/h{l}")))
     mlp_config = _config(MLP, config, hidden=tuple(config["layers"]), activation="sigmoid", loss="softmax_ce",
                          seed=config["seed"], lr=config["finetune_lr"])
-    flat = dataclasses.replace(data, X=data.X.reshape(len(data.X), -1), X_test=data.X_test.reshape(len(data.X_test), -1))
+    flat = dataclasses.replace(data, X=data.X.reshape(len(data.X), sizes[0]),
+                               X_test=data.X_test.reshape(len(data.X_test), sizes[0]))   # (N, pixels)
     parts.append(MLP(mlp_config, flat))
     return parts
 
