@@ -157,6 +157,10 @@ def test_fine_tuning_gradients_match_central_finite_differences():
         theta[q] = keep
         assert abs((up - down) / (2 * h) - flat[q]) < 1e-6 * max(1.0, abs(flat[q])), q
     assert loss > 0
+    by_labels = sim.gradients(X, y)   # the API, with class numbers
+    assert all(np.array_equal(by_labels[k], grads[k]) for k in grads)
+    with pytest.raises(UserError, match="class numbers"):
+        sim.gradients(X, [0, 1, 2, 10])
 
 
 def test_pretraining_then_fine_tuning_classifies_the_digits():

@@ -257,6 +257,13 @@ class DBN(DBNInspect, Model):
         loss, grads = self.mlp.gradients(self._flat(X), Y)
         return loss, {f"finetune.{k}": v for k, v in grads.items()}
 
+    def targets(self, y):
+        """Class numbers as the classifier's one-hot rows (N, classes)."""
+        return self.mlp.targets(y)
+
+    def check_targets(self, Y):
+        return self.mlp.check_targets(Y)
+
     def accumulated_gradients(self):
         grads = self.current.accumulated_gradients()
         return None if grads is None else {f"finetune.{k}": v for k, v in grads.items()}
