@@ -8,7 +8,7 @@ import numpy as np
 from dlsim.models.estimate import Estimate
 from dlsim.models.mlp import MLP
 from dlsim.models.rbm import RBM
-from dlsim.models.dbn_stages import rbm_config, _config
+from dlsim.models.dbn_stages import config_for, rbm_config
 
 
 def _shaped(data, width):
@@ -21,7 +21,7 @@ def estimate(config, data, history) -> Estimate:
     sizes = (int(np.prod(data.X.shape[1:])), *config["layers"])
     parts = [(f"layer {l + 1}", RBM.estimate(rbm_config(config, l, sizes[l]), _shaped(data, sizes[l]), history))
              for l in range(len(config["layers"]))]
-    mlp = _config(MLP, config, hidden=tuple(config["layers"]), activation="sigmoid", loss="softmax_ce")
+    mlp = config_for(MLP, config, hidden=tuple(config["layers"]), activation="sigmoid", loss="softmax_ce")
     parts.append(("fine-tuning", MLP.estimate(mlp, _shaped(data, sizes[0]), history)))
     worst = max((e for _, e in parts), key=lambda e: e.epoch_seconds)
     memory = {f"{name}: {what}": size for name, e in parts for what, size in e.memory.items()}

@@ -4,6 +4,7 @@ fields, the sample's chain, its dreams); while the stack fine-tunes, the first l
 fields as backpropagation has made them, and the classifier's test accuracy."""
 import numpy as np
 
+from dlsim.models.dbn_formulas import stage_name
 from dlsim.models.rbm_inspect import INSPECTED as RBM_INSPECTED
 
 INSPECTED = {
@@ -21,7 +22,6 @@ class DBNInspect:
     inspected = INSPECTED
 
     def inspect(self, last=None, trace=None):
-        from dlsim.models.dbn_formulas import stage_name
         stage, L = self.stage(), len(self.rbms)
         out = {"stage": stage_name(stage, L), "layer": stage, "frozen": min(stage, L)}
         if stage < L:

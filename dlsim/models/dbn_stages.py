@@ -35,7 +35,7 @@ class LayerRBM(RBM):
         return np.ascontiguousarray(X)
 
 
-def _config(cls, config, **given):
+def config_for(cls, config, **given):
     """cls's defaults, the DBN's shared options, then `given`."""
     out = {o.name: o.default for o in cls.options}
     out.update({k: config[k] for k in SHARED if k in out and k in config})
@@ -51,7 +51,7 @@ def _above(data, width, name):
 
 def rbm_config(config, l, visible):
     """Layer l's options: its hidden units, and the seed the standalone RBM takes (layer 0: the same)."""
-    return _config(RBM, config, hidden=config["layers"][l], seed=config["seed"] + l,
+    return config_for(RBM, config, hidden=config["layers"][l], seed=config["seed"] + l,
                    samples=config["samples"], test=config["test"], dataset=config["dataset"])
 
 
@@ -64,7 +64,7 @@ def build(config, data):
             parts.append(RBM(rbm_config(config, l, sizes[l]), data))   # the standalone RBM, on the images
         else:
             parts.append(LayerRBM(rbm_config(config, l, sizes[l]), _above(data, sizes[l], f"{data.name}/h{l}")))
-    mlp_config = _config(MLP, config, hidden=tuple(config["layers"]), activation="sigmoid", loss="softmax_ce",
+    mlp_config = config_for(MLP, config, hidden=tuple(config["layers"]), activation="sigmoid", loss="softmax_ce",
                          seed=config["seed"], lr=config["finetune_lr"])
     flat = dataclasses.replace(data, X=data.X.reshape(len(data.X), sizes[0]),
                                X_test=data.X_test.reshape(len(data.X_test), sizes[0]))   # (N, pixels)
