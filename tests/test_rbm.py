@@ -335,3 +335,12 @@ def test_the_bench_prints_each_contenders_time_and_the_ratios(capsys):
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith(("bars", "digits"))]
     assert [r.split()[0] for r in rows] == ["bars", "digits"]
     assert all(r.count("×") >= 1 for r in rows)
+
+
+def test_no_rows_is_an_answer_of_no_rows():
+    """An empty batch (0, V) is answered with empty arrays, as by every network, not a traceback."""
+    sim = dlsim.make("rbm")
+    empty = np.zeros((0, 16))
+    assert sim.predict(empty).shape == (0,)
+    assert sim.model.free_energy(empty).shape == (0,)
+    assert sim.model.hidden_probabilities(empty).shape == (0, sim.model.H)

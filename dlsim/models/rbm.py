@@ -105,7 +105,7 @@ class RBM(RBMSteps, RBMInspect, FlatParameters, MiniBatched):
     # --- whole-set maths: the API, evaluation, the pictures (rbm_inspect) -----------------------------
     def _binary(self, X, what="inputs"):
         X = self.check_inputs(X, what)
-        X = X.reshape(len(X), -1)
+        X = X.reshape(len(X), self.V)   # (0, V) too: no rows is an answer of no rows
         if not np.all((X == 0.0) | (X == 1.0)):
             raise UserError(f"{what} must be binary (0 or 1 in every place)")
         return np.ascontiguousarray(X)
