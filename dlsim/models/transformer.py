@@ -57,6 +57,9 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
                    "leave them raw (the softmax saturates: see the lesson on why √d)", ("yes", "no")),
         opt.choice("position", "learned", "position embeddings: learned, sinusoidal (fixed), or none",
                    tuple(tk.POSITIONS)),
+        opt.real("dropout", 0.0, "residual dropout in training: each unit of the attention's and the MLP's "
+                 "outputs zeroed with this probability (the rest scaled by 1/(1−p)) before the residual", high=0.5,
+                 live=True),
         *opt.optimizer_options("adam", 0.01),
         opt.integer("batch", 16, "sequences per update: 1 = per sequence, 0 = all of them", low=0, high=10**7),
         opt.integer("samples", 512, "training sequences", low=2, high=1_000_000),
@@ -137,7 +140,12 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
         return theta
 
     def hyper(self) -> np.ndarray:
-        return np.array(self.optimizer_settings(), np.float64)
+        """(optimizer, lr, μ, β1, β2, ε, dropout, seed): what a compiled batch or epoch is given."""
+        return np.array((*self.optimizer_settings(), self.config["dropout"], self.config["seed"]), np.float64)
+
+    def dropout_keys(self, rows) -> np.ndarray:
+        """Each row's key for its dropout draws this epoch: epoch·N + row (a function of its place alone)."""
+        return (self.epoch * len(self.X) + np.asarray(rows)).astype(np.int64)
 
     # --- whole-batch maths: the API, evaluation, the pictures ------------------------------------
     def check_tokens(self, X, what="sequences") -> np.ndarray:
@@ -228,7 +236,8 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
     def _compiled_batch(self, rows):
         self.steps += 1
         self.batch_loss = float(self.kernels.transformer.train_batch(
-            self.theta, self.grad, self.m, self.v, self.steps, self.cfg, self.hyper(), self.X[rows], self.Y[rows]))
+            self.theta, self.grad, self.m, self.v, self.steps, self.cfg, self.hyper(), self.X[rows], self.Y[rows],
+            self.dropout_keys(rows)))
         return self.batch_done(len(rows))
 
     def _sample_events(self, s, batch):
@@ -243,6 +252,9 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
 
     def _train_fused(self, epochs, every=1):
         assert self.batch_index == 0 and self.sample == 0, "train_fused starts at an epoch boundary"
+        if self.config["dropout"] > 0 and self.config["backend"] == "cuda":
+            raise UserError("option 'dropout': the GPU's fused epochs do not drop units yet; use --backend cpu, "
+                            "or dropout=0 on the GPU")
         done = 0
         while done < epochs and not chunked.requested.is_set():
             n = min(every, epochs - done, FUSED_CHUNK)
@@ -250,7 +262,7 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
             losses = np.zeros(n)
             ran, self.steps = self.kernels.transformer.train_epochs(
                 self.theta, self.grad, self.m, self.v, self.steps, self.cfg, self.hyper(), self.X, self.Y,
-                orders, self.batch_size, losses)
+                orders, self.batch_size, losses, self.epoch)
             for e in range(ran):
                 self.epoch += 1
                 self.record({"loss": float(losses[e])})
