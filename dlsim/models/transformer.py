@@ -57,6 +57,11 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
                    "leave them raw (the softmax saturates: see the lesson on why √d)", ("yes", "no")),
         opt.choice("position", "learned", "position embeddings: learned, sinusoidal (fixed), or none",
                    tuple(tk.POSITIONS)),
+        opt.real("temperature", 1.0, "sampling: the next-token distribution is softmax(logits / temperature) "
+                 "(below 1 sharper, above 1 flatter; 0: always the most likely); the poems network writes with it",
+                 high=5.0, live=True),
+        opt.integer("top_k", 0, "sampling: draw only among the k most likely next tokens (0: all of them)",
+                    low=0, high=64, live=True),
         opt.real("dropout", 0.0, "residual dropout in training: each unit of the attention's and the MLP's "
                  "outputs zeroed with this probability (the rest scaled by 1/(1−p)) before the residual", high=0.5,
                  live=True),
