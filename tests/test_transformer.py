@@ -246,3 +246,12 @@ def test_the_sampling_distribution_follows_temperature_and_top_k():
     assert text == model.sample_text(prompt, len(text), temperature=0.0)   # the most likely, each time
     sim.set("temperature", 1.5)
     assert sim.inspect()["generated"][1] != text
+
+
+def test_sorting_brings_its_own_training_set_and_batch_unless_given():
+    sort = dlsim.make("transformer", dataset="sort", length=6, test=4).model
+    assert (len(sort.X), sort.batch_size) == (4000, 32)
+    reverse = dlsim.make("transformer", test=4).model
+    assert (len(reverse.X), reverse.batch_size) == (512, 16)
+    given = dlsim.make("transformer", dataset="sort", samples=100, batch=10, test=4).model
+    assert (len(given.X), given.batch_size) == (100, 10)

@@ -124,7 +124,7 @@ def train_epochs(theta, grad, m, v, t, cfg, hyper, X, Y, orders, batch_size, epo
     n, P = X.shape[0], theta.shape[0]
     most = min(batch_size, n)
     ws0 = np.concatenate([a.reshape(-1) for a in tk.workspace(cfg)])   # dropout's multipliers 1
-    ws_size, dws_size = ws0.shape[0], _size(tk.gradient_workspace(cfg))
+    dws_size = _size(tk.gradient_workspace(cfg))
     dX, dY, dorders, dcfg = (cuda.to_device(np.ascontiguousarray(a)) for a in (X, Y, orders, cfg))
     state = [cuda.to_device(buf) for buf in (theta, grad, m, v)]
     dtheta, dgrad, dm, dv = state

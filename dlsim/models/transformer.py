@@ -66,8 +66,10 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
                  "outputs zeroed with this probability (the rest scaled by 1/(1−p)) before the residual", high=0.5,
                  live=True),
         *opt.optimizer_options("adam", 0.01),
-        opt.integer("batch", 16, "sequences per update: 1 = per sequence, 0 = all of them", low=0, high=10**7),
-        opt.integer("samples", 512, "training sequences", low=2, high=1_000_000),
+        opt.integer("batch", -1, "sequences per update: 1 = per sequence, 0 = all of them, −1 = the task's "
+                    "own (32 to sort, 16 otherwise)", low=-1, high=10**7),
+        opt.integer("samples", 0, "training sequences; 0: the task's own (4000 to sort, 512 otherwise)",
+                    low=0, high=1_000_000),
         opt.integer("test", 128, "test sequences", low=0, high=1_000_000),
         opt.backend(),
     )
@@ -75,6 +77,7 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
     warm_up_size = {"samples": 4, "test": 2, "batch": 2, "d_model": 8, "mlp": 4}
 
     def __init__(self, config, data):
+        config = transformer_data.with_task_defaults(config)
         super().__init__(config, data)
         if config["d_model"] % config["heads"]:
             raise UserError(f"option 'heads': d_model {config['d_model']} does not split into "
