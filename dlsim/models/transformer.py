@@ -2,7 +2,8 @@
 self-attention (Q, K, V, QKᵀ/√d, an optional causal mask, softmax, the weighted sum of V, the output
 projection), a residual, layer norm, a two-layer MLP and a residual; a final layer norm, a linear
 read-out and cross-entropy on the answer's positions. Small enough to step through by hand (by
-default one block of two heads, d_model 16, reversing four digits).
+default one block of two heads, d_model 16, reversing four digits). Optionally residual dropout on
+each sublayer's output before its residual (dlsim.kernels.transformer says how it is drawn).
 
 Three paths, one arithmetic: `events(OP)` steps one row at a time (one position's layer norm, one
 query against every key, one softmax row, …: transformer_steps), `events(BATCH)` runs a batch per
