@@ -3,6 +3,7 @@ tests/test_cuda_kernels.py (see tests/cuda_checks.py)."""
 import numpy as np
 
 import dlsim
+from dlsim.errors import UserError
 from cuda_checks import close, rewinds_a_gpu_run_to_the_same_state, same, steps_on_the_cpu_kernels, \
     trains_like_the_reference
 from dlsim.kernels import transformer_cuda, transformer_reference
@@ -27,7 +28,7 @@ def epochs(kernels, m, count=2):
     orders = np.stack([m.order(e) for e in range(count)]).astype(np.int64)
     theta, grad, mm, v = m.theta.copy(), np.zeros_like(m.theta), np.zeros_like(m.theta), np.zeros_like(m.theta)
     losses = np.zeros(count)
-    ran, t = kernels.train_epochs(theta, grad, mm, v, 0, m.cfg, m.hyper(), m.X, m.Y, orders, m.batch_size, losses)
+    ran, t = kernels.train_epochs(theta, grad, mm, v, 0, m.cfg, m.hyper(), m.X, m.Y, orders, m.batch_size, losses, 0)
     return {"theta": theta, "grad": grad, "m": mm, "v": v, "losses": losses, "ran_steps": (ran, t)}
 
 
@@ -60,3 +61,13 @@ def check_rewinds_a_gpu_run_to_the_same_state():
 
 def check_steps_on_the_cpu_kernels():
     steps_on_the_cpu_kernels("transformer", OPTIONS)
+
+
+def check_refuses_dropout_in_one_line():
+    sim = dlsim.make("transformer", backend="cuda", dropout=0.1, **OPTIONS)
+    try:
+        sim.train(epochs=1)
+    except UserError as error:
+        assert "dropout" in str(error) and "\n" not in str(error)
+    else:
+        raise AssertionError("the GPU trained with dropout")

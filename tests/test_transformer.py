@@ -228,3 +228,30 @@ def test_the_poems_network_writes_text():
     assert len(prompt) == 8 and len(text) == 40
     drawn = sim.model.sample_text("Twas bri", length=10, temperature=0.8, top_k=3, seed=1)
     assert len(drawn) == 10 and drawn == sim.model.sample_text("Twas bri", length=10, temperature=0.8, top_k=3, seed=1)
+
+
+def test_the_sampling_distribution_follows_temperature_and_top_k():
+    sim = small(dataset="poems", length=8)
+    model = sim.model
+    z = model.logits(model.X[:1])[0, -1]
+    plain = model.sampling(z)
+    np.testing.assert_allclose(plain, model.probabilities(model.X[:1])[0], rtol=1e-12)
+    greedy = model.sampling(z, temperature=0)
+    assert greedy[z.argmax()] == 1.0 and greedy.sum() == 1.0
+    top2 = model.sampling(z, top_k=2)
+    assert np.count_nonzero(top2) == 2 and np.isclose(top2.sum(), 1.0)
+    assert model.sampling(z, temperature=0.5).max() > plain.max() > model.sampling(z, temperature=2.0).max()
+    sim.set("temperature", 0.0)
+    prompt, text = sim.inspect()["generated"]
+    assert text == model.sample_text(prompt, len(text), temperature=0.0)   # the most likely, each time
+    sim.set("temperature", 1.5)
+    assert sim.inspect()["generated"][1] != text
+
+
+def test_sorting_brings_its_own_training_set_and_batch_unless_given():
+    sort = dlsim.make("transformer", dataset="sort", length=6, test=4).model
+    assert (len(sort.X), sort.batch_size) == (4000, 32)
+    reverse = dlsim.make("transformer", test=4).model
+    assert (len(reverse.X), reverse.batch_size) == (512, 16)
+    given = dlsim.make("transformer", dataset="sort", samples=100, batch=10, test=4).model
+    assert (len(given.X), given.batch_size) == (100, 10)

@@ -27,7 +27,7 @@ def _runner(module, m):
     def run():
         theta = m.theta.copy()
         zeros = [np.zeros_like(theta) for _ in range(3)]
-        module.train_epochs(theta, *zeros, 0, m.cfg, m.hyper(), m.X, m.Y, orders, m.batch_size, np.zeros(1))
+        module.train_epochs(theta, *zeros, 0, m.cfg, m.hyper(), m.X, m.Y, orders, m.batch_size, np.zeros(1), 0)
     return run
 
 

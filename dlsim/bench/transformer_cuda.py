@@ -22,7 +22,7 @@ def _rate(kernels, m, repeats: int) -> tuple[float, float]:
     def epoch():
         theta = m.theta.copy()
         zeros = [np.zeros_like(theta) for _ in range(3)]
-        kernels.train_epochs(theta, *zeros, 0, m.cfg, m.hyper(), m.X, m.Y, orders, m.batch_size, np.zeros(1))
+        kernels.train_epochs(theta, *zeros, 0, m.cfg, m.hyper(), m.X, m.Y, orders, m.batch_size, np.zeros(1), 0)
     took = gpu_timing.seconds(epoch, repeats)
     return n / took, took / n
 

@@ -13,6 +13,12 @@ very same order, and the batch and fused paths loop those over the samples, accu
 gradient sample by sample. So every path writes the same bits (the tests check it). Every sum adds
 its terms in a fixed order (dense.backprop_sum is the projections' backward sum).
 
+Dropout (off by default) is the 2017 paper's residual dropout: each sublayer's output (the attention's
+output projection, the MLP's output) is multiplied, unit by unit, by 0 where its uniform number falls
+below p and by 1/(1−p) elsewhere, before it is added to the residual stream. A sample's uniform numbers
+come from default_rng([seed, epoch·N + row, SALT]) (`draw_dropout`), so any path, or a rewind, draws
+them again to the bit; evaluation never drops (its workspace's multipliers stay 1, and x·1 = x).
+
 The activations of the sample in hand live in a workspace tuple (`workspace(cfg)`: WS names its
 arrays), the gradients reaching them in another (`gradient_workspace`: DWS); the stepped path keeps
 both on the model, where its pictures read them.
@@ -22,6 +28,7 @@ import math
 import numpy as np
 
 from dlsim.kernels.activations import softmax_row
+from dlsim.kernels.ae import uniforms
 from dlsim.kernels.dense import backprop_sum
 from dlsim.kernels.jit import kernel
 from dlsim.kernels.losses import SOFTMAX_CE, sample_loss
@@ -33,16 +40,18 @@ LEARNED, SINUSOIDAL, NO_POSITION = 0, 1, 2
 POSITIONS = {"learned": LEARNED, "sinusoidal": SINUSOIDAL, "none": NO_POSITION}
 NORM_EPS = 1e-5     # layer norm's ε under the square root
 IGNORE = -1         # a target position that carries no loss
+SALT = 37           # dropout's stream, apart from the orders' (17), the AE's (23) and the RBM's (29, 31)
+ATTENTION_OUT, MLP_OUT = 0, 1   # the two sublayer outputs that dropout masks (DROP's second axis)
 
 # the parameters, in theta's order
 PARAMS = ("E", "P", "ln1_g", "ln1_b", "Wq", "bq", "Wk", "bk", "Wv", "bv", "Wo", "bo",
           "ln2_g", "ln2_b", "W1", "b1", "W2", "b2", "lnf_g", "lnf_b", "Wout", "bout")
 # the workspace's arrays (one sample's activations), in workspace()'s order
 WS = ("X", "N1", "Q", "K", "V", "C", "AO", "R1", "N2", "U", "G", "M", "R2", "S", "A", "ST", "NF", "STF",
-      "LOG", "PR", "DOTS")
+      "LOG", "PR", "DOTS", "DROP", "DU")
 # the gradient workspace's arrays (∂L/∂ each activation), in gradient_workspace()'s order
 DWS = ("dX", "dN1", "dAIN", "dC", "dR1", "dN2", "dMIN", "dU", "dG", "dR2", "dLN", "dA", "dS", "dQ", "dK",
-       "dV", "dNF", "dLOG")
+       "dV", "dNF", "dLOG", "dAO", "dM")
 
 
 def config(vocab: int, context: int, d_model: int, heads: int, hidden: int, layers: int, causal: bool,
@@ -110,13 +119,16 @@ def workspace(cfg):
     (first residual), N2, U (MLP hidden, before ReLU), G (after), M (MLP output), R2 (second
     residual); S and A (L, H, T, T) the scaled, masked scores and the attention; ST (L, 4, T) the
     layer norms' means and 1/σ; NF, STF the final layer norm's; LOG, PR (T, V) logits and
-    probabilities; DOTS (T,) one query's raw dot products (the op shown)."""
+    probabilities; DOTS (T,) one query's raw dot products (the op shown); DROP (L, 2, T, D) dropout's
+    multipliers of the attention's and the MLP's outputs (0 or 1/(1−p); 1 without dropout) and DU
+    their uniform numbers."""
     V, T, D, H, F, L = cfg[VOCAB], cfg[CONTEXT], cfg[DMODEL], cfg[HEADS], cfg[HIDDEN], cfg[LAYERS]
     return (np.zeros((L + 1, T, D)), np.zeros((L, T, D)), np.zeros((L, T, D)), np.zeros((L, T, D)),
             np.zeros((L, T, D)), np.zeros((L, T, D)), np.zeros((L, T, D)), np.zeros((L, T, D)),
             np.zeros((L, T, D)), np.zeros((L, T, F)), np.zeros((L, T, F)), np.zeros((L, T, D)),
             np.zeros((L, T, D)), np.zeros((L, H, T, T)), np.zeros((L, H, T, T)), np.zeros((L, 4, T)),
-            np.zeros((T, D)), np.zeros((2, T)), np.zeros((T, V)), np.zeros((T, V)), np.zeros(T))
+            np.zeros((T, D)), np.zeros((2, T)), np.zeros((T, V)), np.zeros((T, V)), np.zeros(T),
+            np.ones((L, 2, T, D)), np.zeros((L, 2, T, D)))
 
 
 @kernel
@@ -124,13 +136,14 @@ def gradient_workspace(cfg):
     """∂L/∂ of one sample's activations (DWS): dX (L+1, T, D); per block dN1 (post-norm: the first
     norm's output), dAIN (the attention input's, through the attention), dC,
     dR1, dN2, dMIN (the MLP input's through the MLP), dU, dG, dR2, dLN (through a layer norm);
-    dA, dS (L, H, T, T); dQ, dK, dV; dNF (T, D); dLOG (T, V)."""
+    dA, dS (L, H, T, T); dQ, dK, dV; dNF (T, D); dLOG (T, V); dAO and dM (L, T, D), the attention's
+    and the MLP's outputs' (through dropout's multipliers)."""
     V, T, D, H, F, L = cfg[VOCAB], cfg[CONTEXT], cfg[DMODEL], cfg[HEADS], cfg[HIDDEN], cfg[LAYERS]
     return (np.zeros((L + 1, T, D)), np.zeros((L, T, D)), np.zeros((L, T, D)), np.zeros((L, T, D)),
             np.zeros((L, T, D)), np.zeros((L, T, D)), np.zeros((L, T, D)), np.zeros((L, T, F)),
             np.zeros((L, T, F)), np.zeros((L, T, D)), np.zeros((L, T, D)), np.zeros((L, H, T, T)),
             np.zeros((L, H, T, T)), np.zeros((L, T, D)), np.zeros((L, T, D)), np.zeros((L, T, D)),
-            np.zeros((T, D)), np.zeros((T, V)))
+            np.zeros((T, D)), np.zeros((T, V)), np.zeros((L, T, D)), np.zeros((L, T, D)))
 
 
 # --- forward row kernels ---------------------------------------------------------------------------
@@ -210,6 +223,27 @@ def mix_row(A, Vv, C, h, i):
         a = A[h, i, j]
         for c in range(dh):
             C[i, lo + c] += a * Vv[j, lo + c]
+
+
+@kernel
+def draw_dropout(seed_, key, p, keep, u):
+    """One sample's dropout: u (L, 2, T, D) drawn for key (epoch·N + row), keep = 0 where u < p, else
+    1/(1−p); without dropout (p = 0) every multiplier is 1 and nothing is drawn."""
+    kf, uf = keep.reshape(keep.size), u.reshape(u.size)
+    if p <= 0.0:
+        kf[:] = 1.0
+        return
+    uniforms(seed_, key, SALT, uf)
+    scale = 1.0 / (1.0 - p)
+    for k in range(uf.shape[0]):
+        kf[k] = scale if uf[k] >= p else 0.0
+
+
+@kernel
+def mask_row(x, keep, out, t):
+    """out_t = x_t ⊙ keep_t: dropout's multipliers on one row (forward, or its gradient backward)."""
+    for d in range(out.shape[1]):
+        out[t, d] = x[t, d] * keep[t, d]
 
 
 @kernel
@@ -363,7 +397,7 @@ def forward_sample(p, cfg, tokens, ws):
     """Every activation of one sample into ws, in the stepped path's order."""
     (E, P, ln1_g, ln1_b, Wq, bq, Wk, bk, Wv, bv, Wo, bo, ln2_g, ln2_b, W1, b1, W2, b2,
      lnf_g, lnf_b, Wout, bout) = p
-    X, N1, Q, K, Vv, C, AO, R1, N2, U, G, M, R2, S, A, ST, NF, STF, LOG, PR, DOTS = ws
+    X, N1, Q, K, Vv, C, AO, R1, N2, U, G, M, R2, S, A, ST, NF, STF, LOG, PR, DOTS, DROP, DU = ws
     T, H, L = cfg[CONTEXT], cfg[HEADS], cfg[LAYERS]
     causal, pre = cfg[CAUSAL] != 0, cfg[PRENORM] != 0
     for t in range(T):
@@ -384,6 +418,7 @@ def forward_sample(p, cfg, tokens, ws):
                 mix_row(A[l], Vv[l], C[l], h, i)
         for t in range(T):
             linear_row(C[l], Wo[l], bo[l], AO[l], t)
+            mask_row(AO[l], DROP[l, ATTENTION_OUT], AO[l], t)
             add_row(X[l], AO[l], R1[l], t)
         mlp_in = N2[l] if pre else N1[l]
         for t in range(T):
@@ -394,6 +429,7 @@ def forward_sample(p, cfg, tokens, ws):
             linear_row(mlp_in, W1[l], b1[l], U[l], t)
             relu_row(U[l], G[l], t)
             linear_row(G[l], W2[l], b2[l], M[l], t)
+            mask_row(M[l], DROP[l, MLP_OUT], M[l], t)
             add_row(R1[l] if pre else N1[l], M[l], R2[l], t)
             if pre:
                 X[l + 1, t, :] = R2[l, t]
@@ -423,8 +459,8 @@ def backward_sample(p, g, cfg, tokens, targets, scale, ws, dws):
      lnf_g, lnf_b, Wout, bout) = p
     (gE, gP, gln1_g, gln1_b, gWq, gbq, gWk, gbk, gWv, gbv, gWo, gbo, gln2_g, gln2_b, gW1, gb1, gW2, gb2,
      glnf_g, glnf_b, gWout, gbout) = g
-    X, N1, Q, K, Vv, C, AO, R1, N2, U, G, M, R2, S, A, ST, NF, STF, LOG, PR, DOTS = ws
-    dX, dN1, dAIN, dC, dR1, dN2, dMIN, dU, dG, dR2, dLN, dA, dS, dQ, dK, dV, dNF, dLOG = dws
+    X, N1, Q, K, Vv, C, AO, R1, N2, U, G, M, R2, S, A, ST, NF, STF, LOG, PR, DOTS, DROP, DU = ws
+    dX, dN1, dAIN, dC, dR1, dN2, dMIN, dU, dG, dR2, dLN, dA, dS, dQ, dK, dV, dNF, dLOG, dAO, dM = dws
     T, H, L = cfg[CONTEXT], cfg[HEADS], cfg[LAYERS]
     pre = cfg[PRENORM] != 0
     for t in range(T):
@@ -440,7 +476,8 @@ def backward_sample(p, g, cfg, tokens, targets, scale, ws, dws):
                 dR2[l, t, :] = dX[l + 1, t]
             else:
                 norm_back_row(R2[l], ln2_g[l], ST[l], 2, dX[l + 1], gln2_g[l], gln2_b[l], dR2[l], t)
-            linear_back_row(G[l], W2[l], dR2[l], gW2[l], gb2[l], dG[l], t)
+            mask_row(dR2[l], DROP[l, MLP_OUT], dM[l], t)
+            linear_back_row(G[l], W2[l], dM[l], gW2[l], gb2[l], dG[l], t)
             relu_back_row(U[l], dG[l], dU[l], t)
             linear_back_row(mlp_in, W1[l], dU[l], gW1[l], gb1[l], dMIN[l], t)
             if pre:
@@ -449,7 +486,8 @@ def backward_sample(p, g, cfg, tokens, targets, scale, ws, dws):
             else:
                 add_row(dR2[l], dMIN[l], dN1[l], t)
                 norm_back_row(R1[l], ln1_g[l], ST[l], 0, dN1[l], gln1_g[l], gln1_b[l], dR1[l], t)
-            linear_back_row(C[l], Wo[l], dR1[l], gWo[l], gbo[l], dC[l], t)
+            mask_row(dR1[l], DROP[l, ATTENTION_OUT], dAO[l], t)
+            linear_back_row(C[l], Wo[l], dAO[l], gWo[l], gbo[l], dC[l], t)
         for h in range(H):
             for i in range(T):
                 mix_back_row(A[l], Vv[l], dC[l], dA[l], dV[l], h, i)
@@ -473,14 +511,16 @@ def backward_sample(p, g, cfg, tokens, targets, scale, ws, dws):
 
 # --- batches and epochs -----------------------------------------------------------------------------
 @kernel
-def batch_gradients(theta, grad, cfg, Xb, Yb, ws, dws, onehot):
+def batch_gradients(theta, grad, cfg, Xb, Yb, ws, dws, onehot, drop, seed_, keys):
     """grad = ∂(batch loss)/∂θ, sample by sample; returns the batch loss. The loss is the mean over
-    the batch's samples of each one's mean cross-entropy over its scored positions."""
+    the batch's samples of each one's mean cross-entropy over its scored positions. drop: dropout's
+    rate p, each sample's units drawn for seed_ and its key (keys[s] = epoch·N + row)."""
     grad[:] = 0.0
     p, g = unpack(theta, cfg), unpack(grad, cfg)
     loss = 0.0
     for s in range(Xb.shape[0]):
         scale = sample_scale(Yb[s], Xb.shape[0])
+        draw_dropout(seed_, keys[s], drop, ws[21], ws[22])
         forward_sample(p, cfg, Xb[s], ws)
         loss += loss_sample(cfg, Yb[s], ws, scale, onehot)
         backward_sample(p, g, cfg, Xb[s], Yb[s], scale, ws, dws)
@@ -498,19 +538,21 @@ def sample_scale(targets, batch):
 
 
 @kernel
-def train_batch(theta, grad, m, v, t, cfg, hyper, Xb, Yb):
-    """One optimizer step on one batch (tokens Xb (B, T), targets Yb (B, T), −1: no loss there);
-    returns the batch loss measured before the step. hyper: (optimizer, lr, μ, β1, β2, ε)."""
+def train_batch(theta, grad, m, v, t, cfg, hyper, Xb, Yb, keys):
+    """One optimizer step on one batch (tokens Xb (B, T), targets Yb (B, T), −1: no loss there; keys:
+    each sample's epoch·N + row, for its dropout); returns the batch loss measured before the step.
+    hyper: (optimizer, lr, μ, β1, β2, ε, dropout, seed)."""
     ws, dws = workspace(cfg), gradient_workspace(cfg)
-    loss = batch_gradients(theta, grad, cfg, Xb, Yb, ws, dws, np.zeros(cfg[VOCAB]))
+    loss = batch_gradients(theta, grad, cfg, Xb, Yb, ws, dws, np.zeros(cfg[VOCAB]), hyper[6], int(hyper[7]), keys)
     update_all(theta, grad, m, v, int(hyper[0]), hyper[1], hyper[2], hyper[3], hyper[4], hyper[5], t)
     return loss
 
 
 @kernel
-def train_epochs(theta, grad, m, v, t, cfg, hyper, X, Y, orders, batch_size, epoch_losses):
-    """Train len(orders) epochs (orders (E, N): each epoch's sample order); stops after an epoch
-    whose loss is not finite. Returns (epochs run, optimizer steps taken)."""
+def train_epochs(theta, grad, m, v, t, cfg, hyper, X, Y, orders, batch_size, epoch_losses, first_epoch):
+    """Train len(orders) epochs (orders (E, N): each epoch's sample order; the first is epoch
+    first_epoch, for dropout's draws); stops after an epoch whose loss is not finite. Returns
+    (epochs run, optimizer steps taken)."""
     n = X.shape[0]
     ws, dws = workspace(cfg), gradient_workspace(cfg)
     onehot = np.zeros(cfg[VOCAB])
@@ -520,7 +562,8 @@ def train_epochs(theta, grad, m, v, t, cfg, hyper, X, Y, orders, batch_size, epo
             idx = orders[e, start:min(start + batch_size, n)]
             Xb, Yb = X[idx], Y[idx]
             t += 1
-            loss = batch_gradients(theta, grad, cfg, Xb, Yb, ws, dws, onehot)
+            keys = (first_epoch + e) * n + idx
+            loss = batch_gradients(theta, grad, cfg, Xb, Yb, ws, dws, onehot, hyper[6], int(hyper[7]), keys)
             update_all(theta, grad, m, v, int(hyper[0]), hyper[1], hyper[2], hyper[3], hyper[4], hyper[5], t)
             total += loss * idx.shape[0]
         epoch_losses[e] = total / n
@@ -552,4 +595,5 @@ def attention(theta, cfg, X, out):
 @kernel
 def gradients(theta, grad, cfg, X, Y):
     """grad = ∂(loss of X, Y as one batch)/∂θ; returns that loss. Nothing else changes."""
-    return batch_gradients(theta, grad, cfg, X, Y, workspace(cfg), gradient_workspace(cfg), np.zeros(cfg[VOCAB]))
+    return batch_gradients(theta, grad, cfg, X, Y, workspace(cfg), gradient_workspace(cfg), np.zeros(cfg[VOCAB]),
+                           0.0, 0, np.zeros(X.shape[0], np.int64))

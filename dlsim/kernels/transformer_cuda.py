@@ -44,8 +44,10 @@ def workspace_views(buf, cfg):
     STF = buf[o:o + 2 * T].reshape((2, T)); o += 2 * T
     LOG = buf[o:o + T * V].reshape((T, V)); o += T * V
     PR = buf[o:o + T * V].reshape((T, V)); o += T * V
-    DOTS = buf[o:o + T]
-    return X, N1, Q, K, Vv, C, AO, R1, N2, U, G, M, R2, S, A, ST, NF, STF, LOG, PR, DOTS
+    DOTS = buf[o:o + T]; o += T
+    DROP = buf[o:o + L * 2 * T * D].reshape((L, 2, T, D)); o += L * 2 * T * D
+    DU = buf[o:o + L * 2 * T * D].reshape((L, 2, T, D))
+    return X, N1, Q, K, Vv, C, AO, R1, N2, U, G, M, R2, S, A, ST, NF, STF, LOG, PR, DOTS, DROP, DU
 
 
 def gradient_views(buf, cfg):
@@ -69,8 +71,10 @@ def gradient_views(buf, cfg):
     dK = buf[o:o + L * T * D].reshape((L, T, D)); o += L * T * D
     dV = buf[o:o + L * T * D].reshape((L, T, D)); o += L * T * D
     dNF = buf[o:o + T * D].reshape((T, D)); o += T * D
-    dLOG = buf[o:o + T * V].reshape((T, V))
-    return dX, dN1, dAIN, dC, dR1, dN2, dMIN, dU, dG, dR2, dLN, dA, dS, dQ, dK, dV, dNF, dLOG
+    dLOG = buf[o:o + T * V].reshape((T, V)); o += T * V
+    dAO = buf[o:o + L * T * D].reshape((L, T, D)); o += L * T * D
+    dM = buf[o:o + L * T * D].reshape((L, T, D))
+    return dX, dN1, dAIN, dC, dR1, dN2, dMIN, dU, dG, dR2, dLN, dA, dS, dQ, dK, dV, dNF, dLOG, dAO, dM
 
 
 def _size(arrays) -> int:
@@ -114,15 +118,17 @@ def _sum_columns(G, batch, grad):
         grad[k] = acc
 
 
-def train_epochs(theta, grad, m, v, t, cfg, hyper, X, Y, orders, batch_size, epoch_losses):
-    """dlsim.kernels.transformer.train_epochs on the GPU. Returns (epochs run, optimizer steps taken)."""
+def train_epochs(theta, grad, m, v, t, cfg, hyper, X, Y, orders, batch_size, epoch_losses, first_epoch):
+    """dlsim.kernels.transformer.train_epochs on the GPU, without dropout (the model refuses it here:
+    its multipliers stay 1, as the workspaces start). Returns (epochs run, optimizer steps taken)."""
     n, P = X.shape[0], theta.shape[0]
     most = min(batch_size, n)
-    ws_size, dws_size = _size(tk.workspace(cfg)), _size(tk.gradient_workspace(cfg))
+    ws0 = np.concatenate([a.reshape(-1) for a in tk.workspace(cfg)])   # dropout's multipliers 1
+    dws_size = _size(tk.gradient_workspace(cfg))
     dX, dY, dorders, dcfg = (cuda.to_device(np.ascontiguousarray(a)) for a in (X, Y, orders, cfg))
     state = [cuda.to_device(buf) for buf in (theta, grad, m, v)]
     dtheta, dgrad, dm, dv = state
-    wsbuf, dwsbuf = cuda.device_array((most, ws_size)), cuda.device_array((most, dws_size))
+    wsbuf, dwsbuf = cuda.to_device(np.tile(ws0, (most, 1))), cuda.device_array((most, dws_size))
     onehots, G = cuda.device_array((most, int(cfg[tk.VOCAB]))), cuda.device_array((most, P))
     kind, lr, mu, beta1, beta2, eps = int(hyper[0]), *(float(h) for h in hyper[1:6])
     ran = orders.shape[0]

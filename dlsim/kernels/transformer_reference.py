@@ -6,8 +6,8 @@ compilation; tests compare the compiled kernels with them (to rounding: the sums
 import numpy as np
 
 from dlsim.kernels.reference import update_all
-from dlsim.kernels.transformer import (CAUSAL, CONTEXT, HEADS, IGNORE, LAYERS, LEARNED, NORM_EPS, POSITION,
-                                       PRENORM, SCALED)
+from dlsim.kernels.transformer import (CAUSAL, CONTEXT, DMODEL, HEADS, IGNORE, LAYERS, LEARNED, NORM_EPS,
+                                       POSITION, PRENORM, SALT, SCALED)
 from dlsim.kernels.jit import interpreted
 
 
@@ -45,14 +45,25 @@ def _merge(x):
     return x.transpose(0, 2, 1, 3).reshape(B, T, H * dh)
 
 
-def _forward(p, cfg, X):
-    """Logits (B, T, V) and what the backward pass needs."""
+def dropout_multipliers(cfg, drop, seed_, keys):
+    """(B, L, 2, T, D): each sample's dropout multipliers (0 where its uniform number < p, else
+    1/(1−p)), its numbers from default_rng([seed, key, SALT]); all 1 without dropout."""
+    shape = (int(cfg[LAYERS]), 2, int(cfg[CONTEXT]), int(cfg[DMODEL]))
+    if drop <= 0.0:
+        return np.ones((len(keys), *shape))
+    u = np.stack([np.random.default_rng([int(seed_), int(key), SALT]).random(int(np.prod(shape))) for key in keys])
+    return np.where(u >= drop, 1.0 / (1.0 - drop), 0.0).reshape(len(keys), *shape)
+
+
+def _forward(p, cfg, X, keep=None):
+    """Logits (B, T, V) and what the backward pass needs; keep: dropout's multipliers (or none)."""
     (E, P, ln1_g, ln1_b, Wq, bq, Wk, bk, Wv, bv, Wo, bo, ln2_g, ln2_b, W1, b1, W2, b2,
      lnf_g, lnf_b, Wout, bout) = p
     H, L, T = int(cfg[HEADS]), int(cfg[LAYERS]), int(cfg[CONTEXT])
     pre, causal = bool(cfg[PRENORM]), bool(cfg[CAUSAL])
     mask = np.triu(np.ones((T, T), bool), 1) if causal else np.zeros((T, T), bool)
     x = E[X] + P[None]
+    keep = np.ones((len(X), L, 2, T, Wo.shape[-1])) if keep is None else keep
     caches = []
     for l in range(L):
         c = {"x": x}
@@ -68,15 +79,15 @@ def _forward(p, cfg, X):
         a = np.exp(s - s.max(-1, keepdims=True))
         a /= a.sum(-1, keepdims=True)
         ctx = _merge(np.einsum("bhij,bhjc->bhic", a, vh))
-        r1 = x + ctx @ Wo[l] + bo[l]
-        c.update(qh=qh, kh=kh, vh=vh, a=a, ctx=ctx, r1=r1)
+        r1 = x + (ctx @ Wo[l] + bo[l]) * keep[:, l, 0]
+        c.update(qh=qh, kh=kh, vh=vh, a=a, ctx=ctx, r1=r1, keep=keep[:, l])
         if pre:
             m_in, c["n2"] = _norm(r1, ln2_g[l], ln2_b[l])
         else:
             m_in, c["n1"] = _norm(r1, ln1_g[l], ln1_b[l])
         u = m_in @ W1[l] + b1[l]
         gl = np.maximum(u, 0.0)
-        r2 = (r1 if pre else m_in) + gl @ W2[l] + b2[l]
+        r2 = (r1 if pre else m_in) + (gl @ W2[l] + b2[l]) * keep[:, l, 1]
         c.update(m_in=m_in, u=u, g=gl, r2=r2)
         if pre:
             x = r2
@@ -128,8 +139,9 @@ def _backward(p, g, cfg, X, dlogits, saved):
             dr2, dg_, db_ = _norm_back(dx, ln2_g[l], c["n2"])
             gln2_g[l] += dg_
             gln2_b[l] += db_
-        linear_grads(c["g"], dr2, gW2[l], gb2[l])
-        du = (dr2 @ W2[l].T) * (c["u"] > 0)
+        dm = dr2 * c["keep"][:, 1]
+        linear_grads(c["g"], dm, gW2[l], gb2[l])
+        du = (dm @ W2[l].T) * (c["u"] > 0)
         linear_grads(c["m_in"], du, gW1[l], gb1[l])
         dm_in = du @ W1[l].T
         if pre:
@@ -141,8 +153,9 @@ def _backward(p, g, cfg, X, dlogits, saved):
             dr1, dg_, db_ = _norm_back(dr2 + dm_in, ln1_g[l], c["n1"])
             gln1_g[l] += dg_
             gln1_b[l] += db_
-        linear_grads(c["ctx"], dr1, gWo[l], gbo[l])
-        dctx = _heads(dr1 @ Wo[l].T, H)
+        dao = dr1 * c["keep"][:, 0]
+        linear_grads(c["ctx"], dao, gWo[l], gbo[l])
+        dctx = _heads(dao @ Wo[l].T, H)
         a, qh, kh, vh = c["a"], c["qh"], c["kh"], c["vh"]
         da = np.einsum("bhic,bhjc->bhij", dctx, vh)
         dv = _merge(np.einsum("bhij,bhic->bhjc", a, dctx))
@@ -164,29 +177,30 @@ def _backward(p, g, cfg, X, dlogits, saved):
         gP += dx.sum(0)
 
 
-def gradients(theta, grad, cfg, X, Y):
+def gradients(theta, grad, cfg, X, Y, keep=None):
     grad[:] = 0.0
     p = unpack(theta, cfg)
-    logits, saved = _forward(p, cfg, X)
+    logits, saved = _forward(p, cfg, X, keep)
     loss, dlogits = _loss_and_dlogits(logits, Y)
     _backward(p, unpack(grad, cfg), cfg, X, dlogits, saved)
     return loss
 
 
-def train_batch(theta, grad, m, v, t, cfg, hyper, Xb, Yb):
-    loss = gradients(theta, grad, cfg, Xb, Yb)
+def train_batch(theta, grad, m, v, t, cfg, hyper, Xb, Yb, keys):
+    loss = gradients(theta, grad, cfg, Xb, Yb, dropout_multipliers(cfg, hyper[6], hyper[7], keys))
     update_all(theta, grad, m, v, int(hyper[0]), hyper[1], hyper[2], hyper[3], hyper[4], hyper[5], t)
     return loss
 
 
-def train_epochs(theta, grad, m, v, t, cfg, hyper, X, Y, orders, batch_size, epoch_losses):
+def train_epochs(theta, grad, m, v, t, cfg, hyper, X, Y, orders, batch_size, epoch_losses, first_epoch):
     n = X.shape[0]
     for e in range(orders.shape[0]):
         total = 0.0
         for start in range(0, n, batch_size):
             idx = orders[e, start:start + batch_size]
             t += 1
-            total += train_batch(theta, grad, m, v, t, cfg, hyper, X[idx], Y[idx]) * len(idx)
+            keys = (first_epoch + e) * n + idx
+            total += train_batch(theta, grad, m, v, t, cfg, hyper, X[idx], Y[idx], keys) * len(idx)
         epoch_losses[e] = total / n
         if not np.isfinite(epoch_losses[e]):
             return e + 1, t

@@ -2,7 +2,8 @@
 self-attention (Q, K, V, QKᵀ/√d, an optional causal mask, softmax, the weighted sum of V, the output
 projection), a residual, layer norm, a two-layer MLP and a residual; a final layer norm, a linear
 read-out and cross-entropy on the answer's positions. Small enough to step through by hand (by
-default one block of two heads, d_model 16, reversing four digits).
+default one block of two heads, d_model 16, reversing four digits). Optionally residual dropout on
+each sublayer's output before its residual (dlsim.kernels.transformer says how it is drawn).
 
 Three paths, one arithmetic: `events(OP)` steps one row at a time (one position's layer norm, one
 query against every key, one softmax row, …: transformer_steps), `events(BATCH)` runs a batch per
@@ -57,9 +58,19 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
                    "leave them raw (the softmax saturates: see the lesson on why √d)", ("yes", "no")),
         opt.choice("position", "learned", "position embeddings: learned, sinusoidal (fixed), or none",
                    tuple(tk.POSITIONS)),
+        opt.real("temperature", 1.0, "sampling: the next-token distribution is softmax(logits / temperature) "
+                 "(below 1 sharper, above 1 flatter; 0: always the most likely); the poems network writes with it",
+                 high=5.0, live=True),
+        opt.integer("top_k", 0, "sampling: draw only among the k most likely next tokens (0: all of them)",
+                    low=0, high=64, live=True),
+        opt.real("dropout", 0.0, "residual dropout in training: each unit of the attention's and the MLP's "
+                 "outputs zeroed with this probability (the rest scaled by 1/(1−p)) before the residual", high=0.5,
+                 live=True),
         *opt.optimizer_options("adam", 0.01),
-        opt.integer("batch", 16, "sequences per update: 1 = per sequence, 0 = all of them", low=0, high=10**7),
-        opt.integer("samples", 512, "training sequences", low=2, high=1_000_000),
+        opt.integer("batch", -1, "sequences per update: 1 = per sequence, 0 = all of them, −1 = the task's "
+                    "own (32 to sort, 16 otherwise)", low=-1, high=10**7),
+        opt.integer("samples", 0, "training sequences; 0: the task's own (4000 to sort, 512 otherwise)",
+                    low=0, high=1_000_000),
         opt.integer("test", 128, "test sequences", low=0, high=1_000_000),
         opt.backend(),
     )
@@ -67,6 +78,7 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
     warm_up_size = {"samples": 4, "test": 2, "batch": 2, "d_model": 8, "mlp": 4}
 
     def __init__(self, config, data):
+        config = transformer_data.with_task_defaults(config)
         super().__init__(config, data)
         if config["d_model"] % config["heads"]:
             raise UserError(f"option 'heads': d_model {config['d_model']} does not split into "
@@ -137,7 +149,12 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
         return theta
 
     def hyper(self) -> np.ndarray:
-        return np.array(self.optimizer_settings(), np.float64)
+        """(optimizer, lr, μ, β1, β2, ε, dropout, seed): what a compiled batch or epoch is given."""
+        return np.array((*self.optimizer_settings(), self.config["dropout"], self.config["seed"]), np.float64)
+
+    def dropout_keys(self, rows) -> np.ndarray:
+        """Each row's key for its dropout draws this epoch: epoch·N + row (a function of its place alone)."""
+        return (self.epoch * len(self.X) + np.asarray(rows)).astype(np.int64)
 
     # --- whole-batch maths: the API, evaluation, the pictures ------------------------------------
     def check_tokens(self, X, what="sequences") -> np.ndarray:
@@ -228,7 +245,8 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
     def _compiled_batch(self, rows):
         self.steps += 1
         self.batch_loss = float(self.kernels.transformer.train_batch(
-            self.theta, self.grad, self.m, self.v, self.steps, self.cfg, self.hyper(), self.X[rows], self.Y[rows]))
+            self.theta, self.grad, self.m, self.v, self.steps, self.cfg, self.hyper(), self.X[rows], self.Y[rows],
+            self.dropout_keys(rows)))
         return self.batch_done(len(rows))
 
     def _sample_events(self, s, batch):
@@ -243,6 +261,9 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
 
     def _train_fused(self, epochs, every=1):
         assert self.batch_index == 0 and self.sample == 0, "train_fused starts at an epoch boundary"
+        if self.config["dropout"] > 0 and self.config["backend"] == "cuda":
+            raise UserError("option 'dropout': the GPU's fused epochs do not drop units yet; use --backend cpu, "
+                            "or dropout=0 on the GPU")
         done = 0
         while done < epochs and not chunked.requested.is_set():
             n = min(every, epochs - done, FUSED_CHUNK)
@@ -250,7 +271,7 @@ class Transformer(TransformerInspect, FlatParameters, MiniBatched):
             losses = np.zeros(n)
             ran, self.steps = self.kernels.transformer.train_epochs(
                 self.theta, self.grad, self.m, self.v, self.steps, self.cfg, self.hyper(), self.X, self.Y,
-                orders, self.batch_size, losses)
+                orders, self.batch_size, losses, self.epoch)
             for e in range(ran):
                 self.epoch += 1
                 self.record({"loss": float(losses[e])})

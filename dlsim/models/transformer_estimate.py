@@ -1,5 +1,6 @@
 """What a transformer configuration costs, from its options before anything is allocated (the
 Simulator refuses what does not fit; lessons and headless runs warn of long work)."""
+from dlsim.models import transformer_data
 from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, Work, history_bytes
 from dlsim.protocol.events import Level
 
@@ -17,6 +18,7 @@ def context(config) -> int:
 
 
 def estimate(config, history) -> Estimate:
+    config = transformer_data.with_task_defaults(config)
     n, n_test = config["samples"], config["test"]
     T, D, H, F, L = context(config), config["d_model"], config["heads"], config["mlp"], config["layers"]
     V = VOCABULARY.get(config["dataset"], 12)

@@ -18,6 +18,7 @@ class Op:
     MIX = "weighted_sum"
     OUT = "out_proj"
     RESIDUAL = "residual"
+    DROPOUT = "dropout"
     MLP = "mlp"
     LOGITS = "logits"
     LOSS = "loss"
@@ -25,6 +26,7 @@ class Op:
     NORM_BACK = "layer_norm_back"
     MLP_BACK = "mlp_back"
     RESIDUAL_BACK = "residual_back"
+    DROPOUT_BACK = "dropout_back"
     OUT_BACK = "out_proj_back"
     MIX_BACK = "weighted_sum_back"
     SOFTMAX_BACK = "softmax_back"
@@ -89,6 +91,20 @@ def out_proj(event) -> str:
 def residual(event) -> str:
     v = event.values
     return f"x + sublayer(x) at {v['t']}: {vector(v['x'], 3)} + {vector(v['add'], 3)} = {vector(v['sum'], 3)}"
+
+
+def dropout(event) -> str:
+    """A sublayer's output row through dropout: which units fell (u < p) and the survivors' scale."""
+    v = event.values
+    dropped = [d for d, kept in enumerate(v["kept"]) if not kept]
+    fell = f"units {', '.join(map(str, dropped))} dropped (u < {num(v['p'])})" if dropped else "none dropped"
+    return (f"dropout of the {v['sublayer']} at {v['t']}: u = {vector(v['u'], 3)}; {fell}; the rest ×1/(1−p) = "
+            f"×{num(v['scale'])}: {vector(v['out'], 4)}")
+
+
+def dropout_back(event) -> str:
+    v = event.values
+    return f"dropout back at {v['t']}: ∂ passes where kept, ×{num(v['scale'])}; 0 where dropped: {vector(v['dx'], 4)}"
 
 
 def mlp(event) -> str:
@@ -175,4 +191,4 @@ FORMULAS = {Op.EMBED: embed, Op.NORM: layer_norm, Op.PROJECT: qkv, Op.SCORES: sc
             Op.LOSS: loss, Op.LOGITS_BACK: logits_back, Op.NORM_BACK: layer_norm_back, Op.MLP_BACK: mlp_back,
             Op.RESIDUAL_BACK: residual_back, Op.OUT_BACK: out_proj_back, Op.MIX_BACK: weighted_sum_back,
             Op.SOFTMAX_BACK: softmax_back, Op.SCORES_BACK: scores_back, Op.PROJECT_BACK: qkv_back,
-            Op.EMBED_BACK: embed_back, Op.UPDATE: update, Op.BATCH: batch, Op.EPOCH: epoch_summary(METRICS)}
+            Op.EMBED_BACK: embed_back, Op.DROPOUT: dropout, Op.DROPOUT_BACK: dropout_back, Op.UPDATE: update, Op.BATCH: batch, Op.EPOCH: epoch_summary(METRICS)}

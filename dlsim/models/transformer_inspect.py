@@ -31,8 +31,10 @@ INSPECTED = {
     "position": "the position in hand while stepping (a row op's t, or the query)",
     "residual": "the residual stream (blocks + 1, T, d_model): the embeddings, then each block's output",
     "probabilities": "the output distribution (T, vocabulary): each position's softmax of its logits",
-    "generated": "(prompt, text): the poems network's own continuation of a prompt, its most likely "
-                 "character each time",
+    "sampling": "the distribution the next token is drawn from (T, vocabulary): each position's softmax of "
+                "its logits / temperature among its top_k most likely (the options temperature and top_k)",
+    "generated": "(prompt, text): the poems network's own continuation of a prompt, each character drawn "
+                 "from the sampling distribution (temperature, top_k; seeded by the seed)",
 }
 
 
@@ -79,12 +81,14 @@ class TransformerInspect:
         if np.all(np.isfinite(w["A"])):
             out["peak"] = w["A"].max(axis=-1).mean(axis=-1)
         out["residual"], out["probabilities"] = w["X"].copy(), w["PR"].copy()
+        out["sampling"] = np.stack([self.sampling(z) for z in w["LOG"]])
         if np.all(np.isfinite(w["PR"])):
             out["predicted"] = "".join(V[int(k)] for k in w["PR"].argmax(axis=1))
         if s is not None:
             out.update(self._in_hand(last))
         if self.task.name == "poems":
-            out["generated"] = kept(self, "_generated_kept", self.kernels_now().name, self.generated)
+            key = (self.kernels_now().name, self.config["temperature"], self.config["top_k"], self.config["seed"])
+            out["generated"] = kept(self, "_generated_kept", key, self.generated)
         return out
 
     def _in_hand(self, last):
@@ -98,22 +102,35 @@ class TransformerInspect:
             out["position"] = int(last.values["t"])
         return out
 
-    def generated(self, prompt=None, length=WRITTEN):
-        """(prompt, text): the network's most likely next character, one at a time, each time reading
-        the last T characters written."""
-        T = self.task.context
-        tokens = list(self.task.X[0] if prompt is None else prompt)[:T]
-        start = "".join(self.vocabulary[t] for t in tokens)
-        for _ in range(length):
-            w = self.run_whole(np.array(tokens[-T:], np.int64))
-            tokens.append(int(w["PR"][-1].argmax()))
-        return start, "".join(self.vocabulary[t] for t in tokens[T:])
+    def generated(self, length=WRITTEN):
+        """(prompt, text): what the network writes after the first training window, one character at
+        a time, each time reading the last T characters written, drawn at the options' temperature
+        and top_k (the same text for the same weights, options and seed)."""
+        prompt = "".join(self.vocabulary[t] for t in self.task.X[0])
+        return prompt, self.sample_text(prompt, length, self.config["temperature"], self.config["top_k"],
+                                        self.config["seed"], self.kernels_now())
+
+    def sampling(self, z, temperature=None, top_k=None) -> np.ndarray:
+        """The distribution a next token is drawn from, given its logits z: softmax(z / temperature)
+        over the top_k most likely tokens (0: all of them), 0 elsewhere; temperature 0 puts all of it
+        on the most likely token (the argmax). Defaults: the options temperature and top_k."""
+        temperature = self.config["temperature"] if temperature is None else temperature
+        top_k = self.config["top_k"] if top_k is None else top_k
+        z = np.asarray(z, np.float64)
+        if not np.all(np.isfinite(z)):
+            return np.full(z.shape, np.nan)
+        if temperature <= 0:
+            return np.eye(len(z))[int(z.argmax())]
+        if 0 < top_k < len(z):
+            z = np.where(z >= np.sort(z)[-top_k], z, -np.inf)
+        p = np.exp((z - z.max()) / temperature)
+        return p / p.sum()
 
     def sample_text(self, prompt: str, length: int = WRITTEN, temperature: float = 1.0, top_k: int = 0,
-                    seed: int = 0) -> str:
+                    seed: int = 0, kernels=None) -> str:
         """Text written after `prompt` (its last T characters are read), each character drawn from the
         softmax of the logits / temperature among the top_k most likely (0: all); temperature 0 takes
-        the most likely."""
+        the most likely (`sampling`)."""
         from dlsim.errors import UserError
         T, V = self.task.context, self.vocabulary
         if len(prompt) < T or set(prompt) - set(V):
@@ -121,14 +138,11 @@ class TransformerInspect:
         rng = np.random.default_rng(seed)
         tokens = [V.index(ch) for ch in prompt]
         for _ in range(length):
-            z = self.run_whole(np.array(tokens[-T:], np.int64), self.kernels)["LOG"][-1]
+            z = self.run_whole(np.array(tokens[-T:], np.int64), kernels or self.kernels)["LOG"][-1]
             if temperature <= 0:
                 tokens.append(int(z.argmax()))
                 continue
-            if 0 < top_k < len(z):
-                z = np.where(z >= np.sort(z)[-top_k], z, -np.inf)
-            p = np.exp((z - z.max()) / temperature)
-            tokens.append(int(rng.choice(len(z), p=p / p.sum())))
+            tokens.append(int(rng.choice(len(z), p=self.sampling(z, temperature, top_k))))
         return "".join(V[t] for t in tokens[len(prompt):])
 
     def exercise(self):

@@ -50,6 +50,7 @@ class _Sample:
         self.scaled = int(self.cfg[tk.SCALED])
         self.scale_by = float(self.k.score_scale(self.dh, self.scaled))
         self.scale = float(self.k.sample_scale(self.targets, batch))
+        self.drop = float(model.config["dropout"])
         self.path = f"{model.name}"
 
     def symbol(self, token) -> str:
@@ -79,6 +80,28 @@ def _norm(c, which, l, x, g, b, y, stats, k, t, last):
     return Event(Op.NORM, FORWARD, where, {
         "t": t, "norm": which, "x": row(x[t]), "mean": float(stats[k, t]), "var": float(var),
         "rstd": float(stats[k + 1, t]), "g": row(g), "b": row(b), "y": row(y[t])}, closes=_closes(last))
+
+
+def _dropout(c, l, which, y, t):
+    """Row t of a sublayer's output y through dropout's multipliers (in place, as forward_sample
+    does); an op of its own only when dropout is on (its multipliers 1 otherwise: x·1 = x)."""
+    before = row(y[t])
+    keep = c.w["DROP"][l, which]
+    c.k.mask_row(y, keep, y, t)
+    if c.drop > 0:
+        sublayer = ("attention", "mlp")[which]
+        yield Event(Op.DROPOUT, FORWARD, f"{c.block(l)}.dropout_{sublayer}[{t}]", {
+            "t": t, "sublayer": sublayer, "p": c.drop, "scale": 1.0 / (1.0 - c.drop), "x": before,
+            "u": row(c.w["DU"][l, which, t]), "kept": tuple(bool(k > 0) for k in keep[t]), "out": row(y[t])})
+
+
+def _dropout_back(c, l, which, dy, dx, t):
+    """Row t of the gradient back through dropout's multipliers (the same as forward)."""
+    c.k.mask_row(dy, c.w["DROP"][l, which], dx, t)
+    if c.drop > 0:
+        sublayer = ("attention", "mlp")[which]
+        yield Event(Op.DROPOUT_BACK, BACKWARD, f"{c.block(l)}.dropout_{sublayer}[{t}]", {
+            "t": t, "sublayer": sublayer, "scale": 1.0 / (1.0 - c.drop), "dy": row(dy[t]), "dx": row(dx[t])})
 
 
 def _attention(c, l):
@@ -115,6 +138,7 @@ def _attention(c, l):
     for t in range(c.T):
         c.k.linear_row(C[l], p["Wo"][l], p["bo"][l], AO[l], t)
         yield Event(Op.OUT, FORWARD, f"{c.block(l)}.out[{t}]", {"t": t, "c": row(C[l, t]), "out": row(AO[l, t])})
+        yield from _dropout(c, l, tk.ATTENTION_OUT, AO[l], t)
         c.k.add_row(X[l], AO[l], R1[l], t)
         yield Event(Op.RESIDUAL, FORWARD, f"{c.block(l)}.residual1[{t}]", {
             "t": t, "x": row(X[l, t]), "add": row(AO[l, t]), "sum": row(R1[l, t])}, closes=_closes(t == c.T - 1))
@@ -135,6 +159,7 @@ def _mlp(c, l):
         c.k.linear_row(G[l], p["W2"][l], p["b2"][l], M[l], t)
         yield Event(Op.MLP, FORWARD, f"{c.block(l)}.mlp[{t}]", {
             "t": t, "x": row(mlp_in[t]), "u": row(U[l, t]), "g": row(G[l, t]), "m": row(M[l, t])})
+        yield from _dropout(c, l, tk.MLP_OUT, M[l], t)
         base = R1[l] if c.pre else N1[l]
         c.k.add_row(base, M[l], R2[l], t)
         yield Event(Op.RESIDUAL, FORWARD, f"{c.block(l)}.residual2[{t}]", {
@@ -213,11 +238,12 @@ def _mlp_back(c, l):
         else:
             yield _norm_back(c, "ln2", l, R2[l], p["ln2_g"][l], ST[l], 2, dX[l + 1], g["ln2_g"][l], g["ln2_b"][l],
                              dR2[l], t)
-        c.k.linear_back_row(G[l], p["W2"][l], dR2[l], g["W2"][l], g["b2"][l], dG[l], t)
+        yield from _dropout_back(c, l, tk.MLP_OUT, dR2[l], d["dM"][l], t)
+        c.k.linear_back_row(G[l], p["W2"][l], d["dM"][l], g["W2"][l], g["b2"][l], dG[l], t)
         c.k.relu_back_row(U[l], dG[l], dU[l], t)
         c.k.linear_back_row(mlp_in, p["W1"][l], dU[l], g["W1"][l], g["b1"][l], dMIN[l], t)
         yield Event(Op.MLP_BACK, BACKWARD, f"{c.block(l)}.mlp[{t}]", {
-            "t": t, "dm": row(dR2[l, t]), "dg": row(dG[l, t]), "du": row(dU[l, t]), "dx": row(dMIN[l, t])})
+            "t": t, "dm": row(d["dM"][l, t]), "dg": row(dG[l, t]), "du": row(dU[l, t]), "dx": row(dMIN[l, t])})
         if c.pre:
             yield _norm_back(c, "ln2", l, R1[l], p["ln2_g"][l], ST[l], 2, dMIN[l], g["ln2_g"][l], g["ln2_b"][l],
                              dLN[l], t)
@@ -234,8 +260,10 @@ def _attention_back(c, l):
     dX, dR1, dC, dA, dS, dQ, dK, dV, dAIN, dLN = (d[n] for n in ("dX", "dR1", "dC", "dA", "dS", "dQ", "dK", "dV",
                                                                   "dAIN", "dLN"))
     for t in range(c.T):
-        c.k.linear_back_row(C[l], p["Wo"][l], dR1[l], g["Wo"][l], g["bo"][l], dC[l], t)
-        yield Event(Op.OUT_BACK, BACKWARD, f"{c.block(l)}.out[{t}]", {"t": t, "dy": row(dR1[l, t]), "dc": row(dC[l, t])})
+        yield from _dropout_back(c, l, tk.ATTENTION_OUT, dR1[l], d["dAO"][l], t)
+        c.k.linear_back_row(C[l], p["Wo"][l], d["dAO"][l], g["Wo"][l], g["bo"][l], dC[l], t)
+        yield Event(Op.OUT_BACK, BACKWARD, f"{c.block(l)}.out[{t}]", {"t": t, "dy": row(d["dAO"][l, t]),
+                                                                        "dc": row(dC[l, t])})
     dK[l, :, :] = 0.0
     dV[l, :, :] = 0.0
     for h in range(c.H):
@@ -286,6 +314,7 @@ def sample_events(model, s, batch):
     for scratch in model.ws + model.dws:   # what the pictures show: NaN until an op computes it
         scratch[...] = np.nan
     c = _Sample(model, s, batch)
+    c.k.draw_dropout(int(model.config["seed"]), int(model.dropout_keys([s])[0]), c.drop, c.w["DROP"], c.w["DU"])
     yield from _embeddings(c)
     for l in range(c.L):
         yield from _attention(c, l)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dlsim.sim import warmup
-from dlsim.tui.widgets.transformer.attention import AttentionMatrix, weight_text
+from dlsim.tui.widgets.transformer.attention import AttentionMatrix, shown_symbol, weight_text
 from dlsim.tui.widgets.transformer.stream import ResidualStream
 
 from .conftest import make_app, settle, text_of
@@ -77,3 +77,26 @@ async def test_a_cell_is_selected_and_read_out_and_h_pages_the_heads():
         await settle(pilot)
         assert "head 2/2" in panel.border_title
         assert np.isfinite(A).all()
+
+
+async def test_the_distribution_follows_the_temperature_and_top_k_the_learner_picks():
+    app = make_app("transformer", dataset="poems", length=8, samples=40, test=4)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        stream = app.screen.query_one(ResidualStream)
+        stream.focus()
+        await pilot.press("left_square_bracket", "k", "k", "k")   # cooler (0.75), then top 3
+        await settle(pilot)
+        sim = app.screen.simview.session.sim
+        assert sim.config["temperature"] == 0.75 and sim.config["top_k"] == 3
+        shown = sim.inspect()
+        T = sim.model.task.context
+        at_last = shown["sampling"][T - 1]
+        assert np.count_nonzero(at_last) == 3 and np.isclose(at_last.sum(), 1.0)
+        text = text_of(stream)
+        assert f"next at {T - 1} (T 0.75, top 3):" in text
+        best = int(np.argmax(at_last))
+        assert f"{at_last[best]:.2f}" in text.splitlines()[0]
+        prompt, written = shown["generated"]
+        assert written == sim.model.sample_text(prompt, len(written), 0.75, 3, sim.config["seed"])
+        assert "".join(map(shown_symbol, written))[:20] in text   # the poem written with them

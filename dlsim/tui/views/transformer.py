@@ -55,4 +55,5 @@ class TransformerView(NetworkView):
     def extras(self, model) -> dict:
         sim = self.session.sim
         shown = model.inspect(sim.last, sim.trace.events)
-        return {**super().extras(model), **shown, "vocabulary": model.vocabulary}
+        return {**super().extras(model), **shown, "vocabulary": model.vocabulary,
+                "temperature": model.config["temperature"], "top_k": model.config["top_k"]}
