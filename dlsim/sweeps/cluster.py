@@ -46,8 +46,12 @@ def start(scheduler: str | None, workers: int | None):
         except (OSError, TimeoutError, ValueError) as error:
             raise UserError(f"--scheduler {scheduler}: cannot reach it ({error})") from None
         return client, None
-    cluster = dd.LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                              processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+    import dask
+    # Dask's worker samples its task thread's stack every 10 ms for a profile nobody looks at here;
+    # each sample takes the GIL from the run, which is Python between its compiled calls
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = dd.LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                                  processes=True, dashboard_address=None, silence_logs=logging.ERROR)
     return dd.Client(cluster), cluster
 
 
