@@ -11,7 +11,7 @@ run, bit for bit, on any worker), how long it trains, and what it must satisfy.
 """
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dlsim.errors import UserError, clip
 from dlsim.lesson.document import Condition
@@ -37,13 +37,6 @@ class RunSpec:
     def key(self) -> tuple:
         """What makes two runs the same run (a resumed sweep skips what it already has)."""
         return (self.config, self.epochs, self.expect, self.lesson)
-
-
-@dataclass
-class Plan:
-    network: str | None
-    runs: list[RunSpec] = field(default_factory=list)
-    varied: tuple[str, ...] = ()            # the options the grid varies (the table's columns)
 
 
 def seeds(text: str | None) -> list[int]:
