@@ -9,6 +9,7 @@ from dlsim.models.gan import GAN
 from dlsim.models.mlp import MLP
 from dlsim.models.lstm import LSTM
 from dlsim.models.perceptron import Perceptron
+from dlsim.models.qlearn import QLearn
 from dlsim.models.rbf import RBF
 from dlsim.models.rbm import RBM
 from dlsim.models.rnn import RNN
@@ -17,7 +18,7 @@ from dlsim.models.transformer import Transformer
 from dlsim.models.vae import VAE
 
 MODELS: dict[str, type[Model]] = {m.name: m for m in (
-    Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, VAE, RBM, DBN, Transformer, Diffusion,
+    Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, VAE, RBM, DBN, Transformer, Diffusion, QLearn,
 )}
 
 
