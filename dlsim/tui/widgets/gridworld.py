@@ -53,9 +53,11 @@ def _scale(values: np.ndarray) -> float:
     return float(finite.max()) if finite.size else 0.0
 
 
-def _number(value: float, scale: float, mono: bool, width: int = NUMBER, mark: bool = False) -> list:
-    """A number centred in `width`, shaded by sign and size; the one being updated reversed."""
-    text = st.short(float(value), NUMBER).strip()
+def _number(value: float, scale: float, mono: bool, width: int = NUMBER, mark: bool = False,
+            digits: int = NUMBER) -> list:
+    """A number in at most `digits` characters centred in `width`, shaded by sign and size; the one
+    being updated reversed."""
+    text = st.short(float(value), digits).strip()
     left = (width - len(text)) // 2
     if mark:
         return [(" " * left, None), (text, UPDATING), (" " * (width - left - len(text)), None)]
@@ -115,9 +117,9 @@ def _four_rows(pic: GridPicture, mono: bool) -> list[Cells]:
     return out
 
 
-def _value_rows(pic: GridPicture, mono: bool, number: int, gap: str = " ") -> list[Cells]:
+def _value_rows(pic: GridPicture, mono: bool, number: int, gap: str) -> list[Cells]:
     """One line a cell row: a cell is its marker, its value (`number` characters, 0: none) and its
-    arrow, then `gap`."""
+    arrow; `gap` between two cells."""
     rows, cols = pic.layout.shape
     values = pic.values()
     scale = _scale(values)
@@ -127,27 +129,32 @@ def _value_rows(pic: GridPicture, mono: bool, number: int, gap: str = " ") -> li
         for c in range(cols):
             cell = r * cols + c
             kind = _kind(pic, cell)
-            width = number + 2
+            if c:
+                row.append((gap, None))
             if kind == WALL:
-                row.append((WALL_GLYPH * width, st.plain(dim=True)))
-            else:
-                marker = AGENT if pic.agent == cell else START_GLYPH if kind == START else " "
-                end = GLYPHS.get(kind, _arrow(pic, cell))
-                if mono or number:
-                    style = st.plain(bold=pic.highlight is not None and pic.highlight[0] == cell)
-                else:   # the arrow alone: its cell shaded by the value
-                    v = float(values[cell])
-                    style = st.cell(st.sign_of(v), st.strength(v, scale))
-                row.append((marker, style))
-                if number and kind in GLYPHS:
-                    row.append((" " * number, None))   # an episode ends there: no value of its own
-                elif number:
-                    mark = pic.highlight is not None and pic.highlight[0] == cell
-                    row += _number(values[cell], scale, mono, number, mark)
-                row.append((end, style))
-            row.append((gap, None))
+                row.append((WALL_GLYPH * (number + 2), st.plain(dim=True)))
+                continue
+            marker = AGENT if pic.agent == cell else START_GLYPH if kind == START else " "
+            end = GLYPHS.get(kind, _arrow(pic, cell))
+            if mono or number:
+                style = st.plain(bold=pic.highlight is not None and pic.highlight[0] == cell)
+            else:   # the arrow alone: its cell shaded by the value
+                v = float(values[cell])
+                style = st.cell(st.sign_of(v), st.strength(v, scale))
+            row.append((marker, style))
+            if kind in GLYPHS:   # an episode ends there: no value of its own
+                row.append((end.center(number + 1), style))
+                continue
+            if number:
+                mark = pic.highlight is not None and pic.highlight[0] == cell
+                row += _number(values[cell], scale, mono, number, mark, number)
+            row.append((end, style))
         out.append(row)
     return out
+
+
+# the one-line sizes, largest first: (characters of a value, 0 for none; the gap between two cells)
+ONE_LINE = ((NUMBER, " "), (NUMBER - 1, " "), (NUMBER - 1, ""), (0, " "), (0, ""))
 
 
 def grid_rows(pic: GridPicture, width: int, height: int, mono: bool = False, legend: bool = True) -> list[Cells]:
@@ -155,10 +162,9 @@ def grid_rows(pic: GridPicture, width: int, height: int, mono: bool = False, leg
     rows, cols = pic.layout.shape
     if pic.q is not None and cols * (FOUR_W + 1) - 1 <= width and 4 * rows - 1 <= height:
         out = _four_rows(pic, mono)
-    elif cols * (NUMBER + 3) <= width and rows <= height:
-        out = _value_rows(pic, mono, NUMBER)
     else:
-        out = _value_rows(pic, mono, 0, " " if 3 * cols <= width else "")
+        fits = [(n, gap) for n, gap in ONE_LINE if cols * (n + 2 + len(gap)) - len(gap) <= width]
+        out = _value_rows(pic, mono, *(fits[0] if fits else ONE_LINE[-1]))
     fits = [text for text in LEGENDS if len(text) <= width]
     if legend and fits and len(out) + 2 <= height:
         out += [[], [(fits[0], st.plain(dim=True))]]
