@@ -110,6 +110,10 @@ class QLearn(QLearnInspect, Model):
     def rule(self) -> int:
         return RULES[self.config["rule"]]
 
+    def counters_episode(self) -> int:
+        """Episodes finished so far (the one in progress is the next)."""
+        return int(self.counters[EPISODE])
+
     def cell_path(self, s: int) -> str:
         return f"qlearn.cell[{s // self.cols},{s % self.cols}]"
 

@@ -28,6 +28,11 @@ METRICS = (
 )
 
 
+def par(x: float) -> str:
+    """A number as a term after an operator: a negative one in parentheses (0.5·(−0.95), not 0.5·−0.95)."""
+    return num(x) if x >= 0 else f"({num(x)})"
+
+
 def action(a: int) -> str:
     return f"{NAMES[a]} {ARROWS[a]}" if 0 <= a < len(ARROWS) else str(a)
 
@@ -58,18 +63,18 @@ def td_target(event) -> str:
         return f"target = r = {num(v['reward'])} (the episode ended: nothing follows)"
     source = (f"Q(s′, a′ = {action(v['next_action'])})" if v["rule"] == "sarsa"
               else "max Q(s′, ·)")
-    return (f"target = r + γ·{source} = {num(v['reward'])} + {num(v['gamma'])}·{num(v['next_value'])} "
+    return (f"target = r + γ·{source} = {num(v['reward'])} + {num(v['gamma'])}·{par(v['next_value'])} "
             f"= {num(v['target'])}")
 
 
 def td_error(event) -> str:
     v = event.values
-    return f"δ = target − Q(s, a) = {num(v['target'])} − {num(v['q'])} = {num(v['delta'])}"
+    return f"δ = target − Q(s, a) = {num(v['target'])} − {par(v['q'])} = {num(v['delta'])}"
 
 
 def update(event) -> str:
     v = event.values
-    return (f"Q(s, a) ← Q(s, a) + α·δ = {num(v['old'])} + {num(v['alpha'])}·{num(v['delta'])} "
+    return (f"Q(s, a) ← Q(s, a) + α·δ = {num(v['old'])} + {num(v['alpha'])}·{par(v['delta'])} "
             f"= {num(v['new'])}")
 
 

@@ -56,7 +56,7 @@ class QLearnInspect:
         if wanted & {"q", "value", "greedy"}:
             out["q"] = self.Q.reshape(R, C, -1).copy()
             out["value"] = self.Q.max(axis=1).reshape(R, C)
-            out["greedy"] = np.array([self.ops.greedy(self.Q, s, 0) for s in range(R * C)], np.int64).reshape(R, C)
+            out["greedy"] = self.Q.argmax(axis=1).reshape(R, C)   # the first largest: the kernels' greedy(Q, s, 0)
         agent = int(self.env_state[0])
         out.update(agent=agent, agent_row=agent // C, agent_col=agent % C, episode=int(self.counters[EPISODE]),
                    episode_return=float(self.sums[RETURN]), episode_length=int(self.counters[LENGTH]))

@@ -58,11 +58,12 @@ def _number(value: float, scale: float, mono: bool, width: int = NUMBER, mark: b
     """A number in at most `digits` characters centred in `width`, shaded by sign and size; the one
     being updated reversed."""
     text = st.short(float(value), digits).strip()
-    left = (width - len(text)) // 2
+    left = (width - len(text) + 1) // 2   # an odd space: the extra one on the left, where the sign of others is
+    right = " " * (width - left - len(text))
     if mark:
-        return [(" " * left, None), (text, UPDATING), (" " * (width - left - len(text)), None)]
+        return [(" " * left, None), (text, UPDATING), (right, None)]
     style = st.plain() if mono else st.ink(st.sign_of(value), st.strength(value, scale))
-    return [(text.center(width), style)]
+    return [(" " * left + text + right, style)]
 
 
 def _kind(pic: GridPicture, cell: int) -> int:

@@ -1,0 +1,51 @@
+"""Tabular Q-learning's view: the gridworld with four Q values a cell (or its value and arrow where
+space is short), the greedy arrows, the agent ◆ and the entry being updated reversed; beside it the
+curves (the greedy policy's return and the return while exploring, the episodes' length, the mean
+|TD error|). Every number is the model's (QLearn.inspect): this file only lays them out
+(widgets/gridworld.py draws the grid)."""
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+
+from dlsim.protocol.events import Level
+from dlsim.tui.views.base import NetworkView
+from dlsim.tui.views.panels import curves, titled
+from dlsim.tui.widgets.curves import Chart
+from dlsim.tui.widgets.gridworld import GridPicture, GridworldPanel
+
+SHOWN = ("q", "greedy", "agent", "updating", "episode", "greedy_return")
+
+
+class QLearnView(NetworkView):
+    name = "qlearn"
+    charts = (Chart("return", (("greedy_return", "greedy"), ("mean_return", "while exploring"))),
+              Chart("episode length", (("mean_length", "mean"),)),
+              Chart("|TD error|", (("td_error", "mean |δ|"),)))
+    curves_title = "return ── greedy ┄┄ exploring · length · |δ|"
+    level_words = {Level.LAYER: "stage", Level.BATCH: "episode"}
+    level_help = {Level.OP: "one draw, one ε-greedy choice, one move, the TD target, the TD error, the update",
+                  Level.LAYER: "acting (draw, choice, move) or learning (target, error, update)",
+                  Level.SAMPLE: "one environment step with its update",
+                  Level.BATCH: "an episode (cut where an epoch ends)",
+                  Level.EPOCH: "steps_per_epoch environment steps; episodes run on across epochs"}
+    phases = "forward (draw → choose → move) → loss (TD target → TD error) → update (Q += α·δ)"
+    matrix_word = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="sim-body", classes=self.name):
+            with Vertical(id="left"):
+                yield titled(GridworldPanel(self, id="decision"), "gridworld · Q(s, a) · ◆ agent")
+            with Vertical(id="right"):
+                yield curves(self)
+
+    def cursor(self, model, last) -> str:
+        busy = last is not None and last.closes < Level.SAMPLE
+        return (f"epoch step {model.index + busy}/{model.config['steps_per_epoch']} · "
+                f"episode {model.counters_episode() + 1}")
+
+    def extras(self, model) -> dict:
+        sim = self.session.sim
+        shown = model.inspect(sim.last, sim.trace.events, names=SHOWN)
+        cells = model.rows * model.cols
+        picture = GridPicture(model.layout, q=shown["q"].reshape(cells, -1), greedy=shown["greedy"].ravel(),
+                              agent=shown["agent"], highlight=shown.get("updating"))
+        return {"gridworld": picture, "greedy_return": shown["greedy_return"], "cursor": self.cursor(model, sim.last)}
