@@ -36,7 +36,12 @@ class RunSpec:
     @property
     def key(self) -> tuple:
         """What makes two runs the same run (a resumed sweep skips what it already has)."""
-        return (self.config, self.epochs, self.expect, self.lesson)
+        return run_key(self.config, self.epochs, self.expect, self.lesson)
+
+
+def run_key(config, epochs, expect, lesson) -> tuple:
+    """A run's identity, from a RunSpec or from the record of its result (results.spec_key)."""
+    return (config, epochs, tuple(expect or ()), lesson)
 
 
 def seeds(text: str | None) -> list[int]:

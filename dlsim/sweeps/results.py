@@ -10,13 +10,13 @@ import os
 from pathlib import Path
 
 from dlsim.errors import UserError
-from dlsim.sweeps.plan import RunSpec
+from dlsim.sweeps.plan import RunSpec, run_key
 from dlsim.sweeps.user_file import read_bytes
 
 
 def spec_key(record: dict) -> tuple:
     """A record's RunSpec.key: what it is the result of."""
-    return (record.get("config"), record.get("epochs_asked"), tuple(record.get("expect") or ()), record.get("lesson"))
+    return run_key(record.get("config"), record.get("epochs_asked"), record.get("expect"), record.get("lesson"))
 
 
 def read(path: str) -> list[dict]:
