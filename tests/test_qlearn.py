@@ -192,4 +192,4 @@ def test_every_inspected_name_is_described_and_shown_mid_step():
     shown = sim.inspect()
     assert set(shown) <= set(sim.model.inspected)
     assert {"q", "value", "greedy", "agent", "action", "reward", "td_target", "td_error", "updating"} <= set(shown)
-    assert shown["td_error"] == pytest.approx(shown["td_target"] - sim.trace.events[("td_error", sim.last.path)].values["q"])
+    assert shown["td_error"] == pytest.approx(shown["td_target"] - sim.trace.events[("td_error", sim.last.path)].values["old"])

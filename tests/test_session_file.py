@@ -23,6 +23,7 @@ SMALL = {
     "transformer": dict(samples=12, test=4, length=2, d_model=8, mlp=4, batch=4, optimizer="momentum"),
     "diffusion": dict(samples=12, hidden=(3,), T=10, batch=4, generated=8, optimizer="momentum", sampler="ddim"),
     "dbn": dict(layers=(4, 3), pretrain=1, samples=12, test=4, k=2, batch=5, optimizer="momentum"),
+    "qlearn": dict(dataset="cliff", rule="sarsa", steps_per_epoch=10, step_reward=-0.5),
 }
 
 

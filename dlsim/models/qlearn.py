@@ -26,11 +26,18 @@ from dlsim.models.base import Model
 from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, Work, history_bytes
 from dlsim.models.qlearn_formulas import FORMULAS, METRICS, Op
 from dlsim.models.qlearn_inspect import QLearnInspect
+from dlsim.protocol.environments import ENVIRONMENTS
 from dlsim.protocol.events import EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
 FUSED_CHUNK = 1000   # epochs per compiled call at most, so that a stop takes effect soon
 STATUS = {env_kernels.RUNNING: "running", env_kernels.TERMINAL: "terminal", env_kernels.TRUNCATED: "truncated"}
 REWARDS = ("step_reward", "goal_reward", "pit_reward")   # live options overriding the environment's
+
+
+def environment_of(data):
+    """The environment a dataset carries; by its name where a saved session's data came back
+    without it (the session file keeps the data's arrays, not the environment's description)."""
+    return data.environment if data.environment is not None else ENVIRONMENTS.get(data.name)
 
 
 def reward_option(name: str, help: str) -> opt.Option:
@@ -77,7 +84,7 @@ class QLearn(QLearnInspect, Model):
 
     def __init__(self, config, data):
         super().__init__(config, data)
-        env = data.environment
+        env = environment_of(data)
         if env is None or env.code != env_kernels.GRID:
             raise UserError(f"qlearn acts in a gridworld: dataset= one of {', '.join(self.datasets)}")
         self.env = env
@@ -97,7 +104,8 @@ class QLearn(QLearnInspect, Model):
     # --- parameters -----------------------------------------------------------------------------
     @property
     def params(self):
-        return {"q": self.Q}
+        """The table as (rows, cols, actions), a view of Q (cells, actions): q[r, c, a] is the cell's Q(s, a)."""
+        return {"q": self.Q.reshape(self.rows, self.cols, self.actions)}
 
     def env_params(self) -> np.ndarray:
         """The environment's params as the kernels take them, with the learner's rewards in place."""
@@ -154,7 +162,7 @@ class QLearn(QLearnInspect, Model):
             "step": k, "u": float(u), "epsilon": epsilon, "explore": explore, "random_action": random_action})
         a = int(self.ops.choose(self.Q, s, u, random_action, epsilon))
         yield Event(Op.CHOOSE, FORWARD, self.cell_path(s), {
-            "state": s, "cell": self.cell_at(s), "q": tuple(self.Q[s].tolist()), "explore": explore,
+            "state": s, "cell": self.cell_at(s), "q_values": tuple(self.Q[s].tolist()), "explore": explore,
             "greedy": int(self.ops.greedy(self.Q, s, random_action)), "action": a})
         return a, explore
 
@@ -187,7 +195,7 @@ class QLearn(QLearnInspect, Model):
             "next_value": next_value, "status": STATUS[status], "target": tgt})
         old = float(Q[s, a])
         delta, new = self.ops.update(old, alpha, tgt)
-        yield Event(Op.TD_ERROR, LOSS, path, {"target": tgt, "q": old, "delta": float(delta)})
+        yield Event(Op.TD_ERROR, LOSS, path, {"target": tgt, "old": old, "delta": float(delta)})
         Q[s, a] = new
         yield Event(Op.UPDATE, UPDATE, path, {
             "state": s, "action": a, "old": old, "alpha": alpha, "delta": float(delta), "new": float(new)},
@@ -215,7 +223,7 @@ class QLearn(QLearnInspect, Model):
                   "delta": float(record[kernel.DELTA]), "new": float(record[kernel.NEW_Q])}
         ended = status != env_kernels.RUNNING
         if ended:
-            values.update(episode=before[0], episode_return=float(record[kernel.EPISODE_RETURN]),
+            values.update(episode=before[0] + 1, episode_return=float(record[kernel.EPISODE_RETURN]),
                           episode_length=before[1] + 1)
         return Event(Op.STEP, UPDATE, f"qlearn.q[{s},{a}]", values, level=Level.SAMPLE,
                      closes=Level.BATCH if ended else Level.SAMPLE)
@@ -233,7 +241,7 @@ class QLearn(QLearnInspect, Model):
         """Record an epoch's metrics from its sums (both paths divide the same sums the same way)."""
         self.epoch += 1
         entry = {"greedy_return": float(greedy), "greedy_length": int(greedy_steps), "episodes": int(finished),
-                 "td_error": float(abs_td) / steps}
+                 "abs_td_error": float(abs_td) / steps}
         if finished:
             entry.update(mean_return=float(returns) / int(finished), mean_length=float(lengths) / int(finished))
         self.record(entry)
@@ -308,7 +316,7 @@ class QLearn(QLearnInspect, Model):
 
     @classmethod
     def estimate(cls, config, data, history):
-        env = data.environment
+        env = environment_of(data)
         steps = int(config["steps_per_epoch"])
         cells, actions = env.layout.size, len(env.actions)
         per_step = 9   # draw, choice, move, (SARSA: draw, choice,) target, error, update, summary

@@ -24,7 +24,7 @@ METRICS = (
     Metric("mean_return", "mean return", "return", chart="return", lower_is_better=False, live=False),
     Metric("mean_length", "mean episode length", "length", chart="episode length", live=False),
     Metric("episodes", "episodes finished", "episodes", chart=None, lower_is_better=None, live=False, whole=True),
-    Metric("td_error", "mean |TD error|", "|δ|", chart="|TD error|", live=False),
+    Metric("abs_td_error", "mean |TD error|", "|δ|", chart="|TD error|", live=False),
 )
 
 
@@ -46,7 +46,7 @@ def draw(event) -> str:
 
 def choose(event) -> str:
     v = event.values
-    qs = ", ".join(f"{ARROWS[a]} {num(q)}" for a, q in enumerate(v["q"]))
+    qs = ", ".join(f"{ARROWS[a]} {num(q)}" for a, q in enumerate(v["q_values"]))
     how = "random" if v["explore"] else "greedy: the largest Q"
     return f"Q(s{v['cell']}, ·) = {qs}; a = {action(v['action'])} ({how})"
 
@@ -54,7 +54,7 @@ def choose(event) -> str:
 def move(event) -> str:
     v = event.values
     end = {"terminal": ": the episode ends", "truncated": ": the step cap ends the episode"}.get(v["status"], "")
-    return (f"s{v['cell']} --{action(v['action'])}--> s′{v['next_cell']}, r = {num(v['reward'])}{end}")
+    return f"from s{v['cell']}, {action(v['action'])} to s′{v['next_cell']}: r = {num(v['reward'])}{end}"
 
 
 def td_target(event) -> str:
@@ -69,7 +69,7 @@ def td_target(event) -> str:
 
 def td_error(event) -> str:
     v = event.values
-    return f"δ = target − Q(s, a) = {num(v['target'])} − {par(v['q'])} = {num(v['delta'])}"
+    return f"δ = target − Q(s, a) = {num(v['target'])} − {par(v['old'])} = {num(v['delta'])}"
 
 
 def update(event) -> str:
@@ -80,7 +80,7 @@ def update(event) -> str:
 
 def step(event) -> str:
     v = event.values
-    line = (f"step {count(v['step'])}: s{v['cell']} {ARROWS[v['action']]} → s′{v['next_cell']}, "
+    line = (f"step {count(v['step'])}: from s{v['cell']}, {action(v['action'])} to s′{v['next_cell']}: "
             f"r = {num(v['reward'])}, δ = {num(v['delta'])}, Q {num(v['old'])} → {num(v['new'])}")
     if "episode_return" in v:
         line += f"; episode {count(v['episode'])} ends: return {num(v['episode_return'])} in {count(v['episode_length'])} steps"

@@ -32,6 +32,7 @@ INSPECTED = {
     "greedy_return": "the return of one episode from the start acting greedily on Q (no exploration)",
     "greedy_path": "the cells that greedy episode visits, in order",
     "solved": "whether the greedy policy reaches the goal",
+    "greedy_length": "the steps of that greedy episode",
 }
 STEP_OPS = (Op.CHOOSE, Op.MOVE, Op.TARGET, Op.TD_ERROR, Op.UPDATE, Op.STEP)
 
@@ -74,10 +75,10 @@ class QLearnInspect:
         moved = _latest(trace, last, Op.MOVE)
         if moved is not None:
             out["updating"] = (int(moved.values["state"]), int(moved.values["action"]))
-        if wanted & {"greedy_return", "greedy_path", "solved"}:
+        if wanted & {"greedy_return", "greedy_length", "greedy_path", "solved"}:
             path = self.greedy_path()
-            total, _ = self.greedy_run()
-            out.update(greedy_return=total, greedy_path=path, solved=self.reaches_goal(path))
+            total, steps = self.greedy_run()
+            out.update(greedy_return=total, greedy_length=steps, greedy_path=path, solved=self.reaches_goal(path))
         return {k: v for k, v in out.items() if k in wanted}
 
     def reaches_goal(self, path: np.ndarray) -> bool:

@@ -19,7 +19,7 @@ class QLearnView(NetworkView):
     name = "qlearn"
     charts = (Chart("return", (("greedy_return", "greedy"), ("mean_return", "while exploring"))),
               Chart("episode length", (("mean_length", "mean"),)),
-              Chart("|TD error|", (("td_error", "mean |δ|"),)))
+              Chart("|TD error|", (("abs_td_error", "mean |δ|"),)))
     curves_title = "return ── greedy ┄┄ exploring · length · |δ|"
     level_words = {Level.LAYER: "stage", Level.BATCH: "episode"}
     level_help = {Level.OP: "one draw, one ε-greedy choice, one move, the TD target, the TD error, the update",
