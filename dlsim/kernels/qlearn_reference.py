@@ -4,8 +4,8 @@ the model on these, and the tests compare the compiled kernels with them bit for
 import numpy as np
 
 from dlsim.kernels import environments_reference as env
-from dlsim.kernels.qlearn import (ABS_TD, EPISODE, FINISHED, K, LENGTH, LENGTHS, METRICS, PENDING,  # noqa: F401
-                                  Q_LEARNING, RECORD, RETURN, RETURNS, RULES, SALT, SARSA)
+from dlsim.kernels.qlearn import (ABS_TD, EPISODE, FINISHED, K, LENGTH, LENGTHS, PENDING, RECORD, RETURN,
+                                  RETURNS, SALT, SARSA)
 
 
 def draws(seed, k, actions, st=None):

@@ -281,6 +281,15 @@ class QLearn(QLearnInspect, Model):
         total, steps = self.greedy_run()
         return {"greedy_return": total, "greedy_length": steps}
 
+    def exercise(self):
+        """The evaluation, the greedy path the picture draws, and the scalar kernel stepping calls only
+        where an episode ends (on scratch copies): compiled by the warm-up, not at the first episode's end."""
+        self.evaluate()
+        self.greedy_path()
+        state, counters, sums = self.env_state.copy(), self.counters.copy(), self.sums.copy()
+        self.ops.end_episode(self.env.code, self.layout, self.env_params(), int(self.config["seed"]), state, counters,
+                             sums)
+
     def epoch_progress(self):
         return self.index, self.config["steps_per_epoch"]   # one update a step
 
@@ -288,7 +297,7 @@ class QLearn(QLearnInspect, Model):
         return np.zeros(0, np.int64)   # an agent's data is its experience, not rows of a set
 
     def order(self, epoch):
-        return None   # no sample order: the agent's own actions make its data
+        raise UserError("qlearn has no sample order: its data is its own experience, step by step")
 
     # --- the API: what the table says of observations -------------------------------------------------
     def cells_of(self, X, what: str = "observations") -> np.ndarray:
