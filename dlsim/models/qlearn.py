@@ -277,6 +277,13 @@ class QLearn(QLearnInspect, Model):
             self.Q, self.env.code, self.layout, self.env_params(), int(self.config["seed"]), cells)
         return cells[:min(steps + 1, len(cells))]
 
+    def return_range(self) -> tuple[float, float]:
+        """The returns an episode can have, for a chart's range: from the step cap's worth of steps
+        ending in the pit, to the goal reached in one step (returns can be negative: a chart from 0 up
+        would hide the cliff's)."""
+        step, goal, pit, cap = (float(v) for v in self.env_params())
+        return min(0.0, step * cap + min(pit, 0.0)), max(0.0, step + goal)
+
     def evaluate(self):
         total, steps = self.greedy_run()
         return {"greedy_return": total, "greedy_length": steps}

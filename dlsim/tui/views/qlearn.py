@@ -30,10 +30,17 @@ class QLearnView(NetworkView):
     phases = "forward (draw → choose → move) → loss (TD target → TD error) → update (Q += α·δ)"
     matrix_word = ""
 
+    def __init__(self, session):
+        super().__init__(session)
+        # the return chart over the returns this environment can give (the shared charts run from 0 up)
+        first, *rest = type(self).charts
+        self.charts = (Chart(first.title, first.series, session.sim.model.return_range()), *rest)
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
             with Vertical(id="left"):
-                yield titled(GridworldPanel(self, id="decision"), "gridworld · Q(s, a) · ◆ agent")
+                place = self.session.sim.model.env.name
+                yield titled(GridworldPanel(self, id="decision"), f"{place} · Q(s, a) · ◆ agent")
             with Vertical(id="right"):
                 yield curves(self)
 
