@@ -38,7 +38,7 @@ class DQN(DQNInspect, FlatParameters, Model):
     summary = "an agent learns Q(s, a) by acting: a replay buffer, a target network, the Huber TD loss"
     datasets = ("cartpole", "gridworld", "cliff")
     kinds = ("environment",)
-    default_epochs = 60
+    default_epochs = 200
     metrics = METRICS
     learning_rule = "temporal-difference learning from replayed transitions (Huber loss on Q(s, a))"
     formulas = FORMULAS
@@ -50,10 +50,10 @@ class DQN(DQNInspect, FlatParameters, Model):
         opt.integer("seed", 0, "seeds the initial weights, every ε-greedy draw, every replay batch and CartPole's starts"),
         opt.sizes("hidden", (64, 64), "the Q-network's hidden layer sizes", high=512),
         opt.choice("activation", "relu", "the Q-network's hidden activation", act.HIDDEN),
-        *opt.optimizer_options("adam", 0.001),
+        *opt.optimizer_options("adam", 0.0005),
         opt.real("gamma", 0.99, "the discount γ of future rewards", high=1.0, live=True),
         opt.real("epsilon_start", 1.0, "ε (the chance of a random action) at the first step", high=1.0, live=True),
-        opt.real("epsilon_end", 0.05, "ε after the decay", high=1.0, live=True),
+        opt.real("epsilon_end", 0.01, "ε after the decay", high=1.0, live=True),
         opt.integer("epsilon_decay", 10_000, "environment steps over which ε falls linearly (0: ε_end at once)",
                     high=10**9, live=True),
         opt.integer("replay", 10_000, "the replay buffer's capacity (transitions; the oldest goes first)",
@@ -66,6 +66,8 @@ class DQN(DQNInspect, FlatParameters, Model):
         opt.real("huber", 1.0, "the Huber loss's κ: quadratic within ±κ, linear beyond", low=0.0, low_open=True,
                  high=1e6),
         opt.integer("steps_per_epoch", 1_000, "environment steps per epoch", low=1, high=10**8),
+        opt.real("solved", 0.0, "stop once the mean return of the last 100 episodes reaches this (0: never; "
+                 "CartPole counts as solved above 195)", low=-1e9, high=1e9, live=True),
         opt.backend(),
     )
     warm_up_configs = ({}, {"dataset": "gridworld", "optimizer": "sgd", "activation": "tanh", "target_every": 0},
@@ -140,15 +142,12 @@ class DQN(DQNInspect, FlatParameters, Model):
 
     def evaluate(self):
         """The greedy policy's return from a fixed start (no exploration), and the mean return of
-        the last 100 episodes (a CartPole is solved above 195)."""
+        the last 100 episodes (a CartPole is solved above 195; None before 100 have finished)."""
         env = self.environment
         total, length = self.kernels.dqn.greedy_return(env.code, env.layout, self.params_env, self.config["seed"],
                                                        self.theta, self.sizes, self.acts, K.EVAL_EPISODE,
                                                        int(env.param("max_steps")))
-        finished = int(self.counters[K.FINISHED])
-        seen = self.recent[:min(finished, K.RECENT)]
-        return {"greedy_return": float(total), "greedy_length": int(length),
-                "mean100": float(seen.mean()) if finished else None}
+        return {"greedy_return": float(total), "greedy_length": int(length), "mean100": self.mean100()}
 
     # --- the cursor: steps of this epoch ----------------------------------------------------------------
     def epoch_progress(self):
@@ -200,6 +199,28 @@ class DQN(DQNInspect, FlatParameters, Model):
         self.record({**entry, **self.evaluate()})
         return Event("epoch", EVALUATE, self.name, self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
 
+    def converged(self):
+        """Solved: the last 100 episodes' mean return reached the `solved` option (if set)."""
+        mean = self.mean100()
+        return bool(self.config["solved"]) and mean is not None and mean >= self.config["solved"]
+
+    converged_message = "solved: the mean return of the last 100 episodes reached the 'solved' option"
+
+    def not_converging(self, epochs):
+        return f"stopped: {epochs:,} epochs without the mean return of 100 episodes reaching {self.config['solved']:g}"
+
+    def outcome(self):
+        if self.converged():
+            return (f"solved after {int(self.counters[K.ENV_STEPS]):,} environment steps: the last 100 episodes' "
+                    f"mean return is {self.mean100():.2f}")
+        return None
+
+    def mean100(self) -> float | None:
+        """The mean return of the last 100 finished episodes (None before 100 have finished)."""
+        if self.counters[K.FINISHED] < K.RECENT:
+            return None
+        return float(self.recent.mean())
+
     # --- the fused path -----------------------------------------------------------------------------
     def train_fused(self, epochs, every=1):
         return chunked.fused(self, epochs, lambda n: self._train_fused(n))
@@ -212,7 +233,7 @@ class DQN(DQNInspect, FlatParameters, Model):
             self.end_epoch()
             done += 1
             loss = self.history[-1]["td_loss"]
-            if loss is not None and not math.isfinite(loss):
+            if loss is not None and not math.isfinite(loss) or self.converged():
                 break
         return done
 

@@ -42,7 +42,6 @@ class DQNInspect:
 
     def inspect(self, last=None, trace=None):
         c, f, env = self.counters, self.floats, self.environment
-        finished = int(c[K.FINISHED])
         obs = np.empty((1, int(self.sizes[0])))
         self.env_ops.observe(env.code, env.layout, self.env_state, obs[0])
         q = np.empty((1, int(self.sizes[-1])))
@@ -55,8 +54,8 @@ class DQNInspect:
                  "target_gap": float(np.linalg.norm(self.theta - self.target))}
         if env.rows:
             shown["cell"] = int(self.env_state[0])
-        if finished:
-            shown["mean100"] = float(self.recent[:min(finished, K.RECENT)].mean())
+        if self.mean100() is not None:
+            shown["mean100"] = self.mean100()
         if last is not None and last.op in (Op.TD_TARGET, Op.TD_ERROR) and last.level < Level.BATCH:
             shown["td_target"] = float(last.values["y"])
             if last.op == Op.TD_ERROR:

@@ -1,6 +1,7 @@
 """Seeded datasets, each of a kind with a per-sample shape: the 2-D point sets of TensorFlow
 Playground, the boolean truth tables, vectors (RGB colours, iris-like flowers); images (C, H, W),
-sequences (T, F), token text and latent noise are kinds a network may declare and a data file add.
+sequences (T, F), token text and latent noise are kinds a network may declare and a data file add;
+an environment (a gridworld, CartPole) is the kind an agent learns from by acting in it.
 
 Generated, never shipped. Every set is a function of (name, its kind's options, seed) alone.
 Labels are class indices 0..C-1. A kind says which options its sets take: a truth table has no
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlsim.errors import unknown
+from dlsim.protocol.environments import ENVIRONMENTS, Environment
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,8 @@ IMAGES = Kind("images", "(C, H, W)", ("samples", "test", "noise", "image"))   # 
 SEQUENCES = Kind("sequences", "(T, F)", ("samples", "test", "noise"))
 TEXT = Kind("text", "(T,) tokens", ("samples", "test"))
 NOISE = Kind("noise", "(Z,)", ("samples",))
-KINDS = {k.name: k for k in (POINTS, TABLE, VECTORS, IMAGES, SEQUENCES, TEXT, NOISE)}
+ENVIRONMENT = Kind("environment", "(observation,)")   # an agent's own actions make its data
+KINDS = {k.name: k for k in (POINTS, TABLE, VECTORS, IMAGES, SEQUENCES, TEXT, NOISE, ENVIRONMENT)}
 DEFAULTS = {"samples": 256, "test": 0, "noise": 0.0, "image": 8}   # where a model has no such option
 
 
@@ -41,6 +44,7 @@ class Dataset:
     y_test: np.ndarray   # (M,)
     classes: int = 2
     kind: Kind = POINTS
+    environment: Environment | None = None   # an environment's: what the agent acts in (X is its probe)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -140,6 +144,7 @@ class Source:
     generate: object               # (rng, n, noise) -> (X (n, *shape), y (n,)); None: a truth table
     classes: int = 2
     table: object = None           # a truth table's rule (a, b) -> class
+    environment: Environment | None = None   # an environment's description (generate is None)
 
 
 SETS: dict[str, Source] = {
@@ -148,6 +153,8 @@ SETS: dict[str, Source] = {
     # vectors for the self-organizing map (classes are for colouring the map, not for training)
     "colors": Source(VECTORS, _colors, 3), "blobs3": Source(POINTS, _blobs3, 3),
     "ring": Source(POINTS, _ring, 1), "iris": Source(VECTORS, _iris, 3),
+    # environments: the classes are the actions
+    **{name: Source(ENVIRONMENT, None, len(env.actions), environment=env) for name, env in ENVIRONMENTS.items()},
 }
 NAMES = tuple(SETS)
 
@@ -172,6 +179,10 @@ def make(name: str, samples: int = 256, test: int = 64, noise: float = 0.0, seed
     source = SETS.get(name)
     if source is None:
         raise unknown("dataset", name, SETS)
+    if source.environment is not None:
+        X = source.environment.probe
+        return Dataset(name, X, np.zeros(len(X), np.int64), X[:0], np.zeros(0, np.int64), source.classes,
+                       source.kind, source.environment)
     if source.generate is None:
         X, y = _truth_table(source.table)
         return Dataset(name, X, y, X[:0], y[:0], source.classes, source.kind)
