@@ -126,6 +126,7 @@ class _Math:
     """`math` for interpreted kernels: NumPy's functions, so that an overflow gives inf (and a
     division by zero inf or NaN) as the compiled kernels' error_model="numpy" does, not an exception."""
     exp, log, log1p, sqrt, tanh, copysign, isfinite = np.exp, np.log, np.log1p, np.sqrt, np.tanh, np.copysign, np.isfinite
+    sin, cos = np.sin, np.cos
     inf, pi, e = math.inf, math.pi, math.e
 
 

@@ -7,7 +7,7 @@ Generated, never shipped. Every set is a function of (name, its kind's options, 
 Labels are class indices 0..C-1. A kind says which options its sets take: a truth table has no
 sample count, and a set without a test split gets no test points.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -44,7 +44,9 @@ class Dataset:
     y_test: np.ndarray   # (M,)
     classes: int = 2
     kind: Kind = POINTS
-    environment: Environment | None = None   # an environment's: what the agent acts in (X is its probe)
+    # an environment's: what the agent acts in (X is its probe); keyword-only, so that the
+    # subclasses' own fields (own data's notes) keep their places
+    environment: Environment | None = field(default=None, kw_only=True)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -182,7 +184,7 @@ def make(name: str, samples: int = 256, test: int = 64, noise: float = 0.0, seed
     if source.environment is not None:
         X = source.environment.probe
         return Dataset(name, X, np.zeros(len(X), np.int64), X[:0], np.zeros(0, np.int64), source.classes,
-                       source.kind, source.environment)
+                       source.kind, environment=source.environment)
     if source.generate is None:
         X, y = _truth_table(source.table)
         return Dataset(name, X, y, X[:0], y[:0], source.classes, source.kind)
