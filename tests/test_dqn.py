@@ -17,7 +17,7 @@ KEYS = ("theta", "target", "grad", "m", "v", "replay", "env_state", "counters", 
 
 
 def small(**options):
-    base = dict(hidden=(5,), batch=3, replay=12, learn_start=5, steps_per_epoch=25, target_every=4,
+    base = dict(hidden=(5,), replay_batch=3, replay=12, learn_start=5, steps_per_epoch=25, target_every=4,
                 epsilon_decay=30, seed=3)
     return dlsim.make("dqn", **{**base, **options})
 
@@ -133,7 +133,7 @@ def test_the_draws_are_numpys_generators_whatever_draws_them():
 
 
 def test_the_choice_and_the_replay_batch_are_recorded_ops_with_their_numbers():
-    sim = small(learn_start=3, batch=3)
+    sim = small(learn_start=3, replay_batch=3)
     events = []
     while len([e for e in events if e.op == "step"]) < 4:
         events.append(sim.step("op"))
@@ -212,5 +212,5 @@ def test_one_line_errors_for_a_learners_mistakes():
         sim.model.gradients(X, y[:2], actions=a)
     with pytest.raises(UserError, match="observations"):
         sim.model.q_values(np.zeros((2, 3)))
-    with pytest.raises(UserError, match="learn_start"):
-        small(batch=8, learn_start=4)
+    with pytest.raises(UserError, match="replay_batch"):
+        small(replay_batch=8, learn_start=4)

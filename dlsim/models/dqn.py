@@ -58,7 +58,7 @@ class DQN(DQNInspect, FlatParameters, Model):
                     high=10**9, live=True),
         opt.integer("replay", 10_000, "the replay buffer's capacity (transitions; the oldest goes first)",
                     low=1, high=10**7),
-        opt.integer("batch", 32, "transitions drawn from the replay per update", low=1, high=4096),
+        opt.integer("replay_batch", 32, "transitions drawn from the replay per update", low=1, high=4096),
         opt.integer("learn_start", 1_000, "environment steps taken before the first update", high=10**9),
         opt.integer("train_every", 1, "environment steps per update", low=1, high=10**6),
         opt.integer("target_every", 500, "updates between copies to the target network (0: no target network, "
@@ -72,7 +72,7 @@ class DQN(DQNInspect, FlatParameters, Model):
     )
     warm_up_configs = ({}, {"dataset": "gridworld", "optimizer": "sgd", "activation": "tanh", "target_every": 0},
                        {"optimizer": "momentum"})
-    warm_up_size = {"hidden": (3,), "replay": 16, "batch": 4, "learn_start": 4, "steps_per_epoch": 8}
+    warm_up_size = {"hidden": (3,), "replay": 16, "replay_batch": 4, "learn_start": 4, "steps_per_epoch": 8}
 
     def __init__(self, config, data):
         super().__init__(config, data)
@@ -80,9 +80,9 @@ class DQN(DQNInspect, FlatParameters, Model):
         if env is None:
             raise UserError(f"dqn acts in an environment ({', '.join(self.datasets)}), not in {data.name}")
         c = self.config
-        if c["learn_start"] < c["batch"] or c["replay"] < c["batch"]:
-            raise UserError(f"option 'batch': {c['batch']} transitions need learn_start and replay of at least "
-                            f"{c['batch']} (got {c['learn_start']} and {c['replay']})")
+        if c["learn_start"] < c["replay_batch"] or c["replay"] < c["replay_batch"]:
+            raise UserError(f"option 'replay_batch': {c['replay_batch']} transitions need learn_start and replay of at least "
+                            f"{c['replay_batch']} (got {c['learn_start']} and {c['replay']})")
         self.ops, self.env_ops = self.kernels.dqn, self.kernels.environments
         self.sizes = np.array((env.observation, *c["hidden"], len(env.actions)), np.int64)
         self.acts = np.array([act.CODES[c["activation"]]] * len(c["hidden"]) + [act.LINEAR], np.int64)
@@ -105,7 +105,7 @@ class DQN(DQNInspect, FlatParameters, Model):
     def hyper(self) -> np.ndarray:
         c = self.config
         return np.array([c["gamma"], c["epsilon_start"], c["epsilon_end"], c["epsilon_decay"], c["learn_start"],
-                         c["train_every"], c["target_every"], c["batch"], c["huber"]], np.float64)
+                         c["train_every"], c["target_every"], c["replay_batch"], c["huber"]], np.float64)
 
     # --- the API: Q values, the loss and its gradients ------------------------------------------------
     def q_values(self, X, kernels=None) -> np.ndarray:

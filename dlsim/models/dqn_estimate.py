@@ -13,7 +13,7 @@ def estimate(config, data, history) -> Estimate:
     pairs = list(zip(sizes[:-1], sizes[1:]))
     weights = sum(i * o for i, o in pairs)
     params = weights + sum(o for _, o in pairs)
-    units, batch = sum(sizes), config["batch"]
+    units, batch = sum(sizes), config["replay_batch"]
     replay = config["replay"] * (2 * env.observation + 3) * FLOAT
     # stepped, per env step: observe, choose, env, push (+ an episode's end), then replay, a target
     # and an error per row, loss, gradient, update, copy, and the step's close

@@ -14,6 +14,7 @@ INSPECTED = {
     "cell": "the gridworld cell the agent stands on (row·cols + col; CartPole: none)",
     "q": "Q(s, ·) of the state the agent stands in, by the online network (one per action)",
     "value": "max_a Q over the probe: every gridworld cell (rows, cols), or CartPole's (θ across, θ̇ down) plane",
+    "value_max": "the largest value over that probe (CartPole: no return is worth more than 1/(1 − γ) = 100 at γ = 0.99)",
     "policy": "the greedy action over the same probe (action numbers)",
     "epsilon": "ε now: the chance of a random action",
     "episode": "the episode in progress (its number, from 0)",
@@ -24,19 +25,27 @@ INSPECTED = {
     "target_gap": "‖θ_online − θ_target‖: how far the online network has moved since the last copy",
     "td_error": "the TD error Q(s, a) − y of the replay row in hand, as its event computed it",
     "td_target": "the TD target y of the replay row in hand, as its event computed it",
+    "q_cells": "gridworld: Q (cells, actions) of every cell, row by row (up, right, down, left)",
+    "updating": "gridworld: (cell, action) of the replay row whose TD error is in hand",
 }
 
 
 class DQNInspect:
     inspected = INSPECTED
 
-    def probe_values(self, kernels=None) -> tuple[np.ndarray, np.ndarray]:
-        """(max_a Q, greedy action) over the environment's probe, shaped as its picture: a gridworld's
-        (rows, cols), CartPole's (side, side) with θ across and θ̇ down."""
-        env = self.environment
+    def probe_q(self, kernels=None) -> np.ndarray:
+        """Q (N, actions) of every state of the environment's probe (a gridworld: cell by cell)."""
         X = np.ascontiguousarray(self.data.X)
         q = np.empty((len(X), int(self.sizes[-1])))
         (kernels or self.kernels_now()).dqn.q_values(self.theta, self.sizes, self.acts, X, q)
+        return q
+
+    def probe_values(self, kernels=None, q=None) -> tuple[np.ndarray, np.ndarray]:
+        """(max_a Q, greedy action) over the environment's probe, shaped as its picture: a gridworld's
+        (rows, cols), CartPole's (side, side) with θ across and θ̇ down."""
+        env = self.environment
+        q = self.probe_q(kernels) if q is None else q
+        X = self.data.X
         shape = (env.rows, env.cols) if env.rows else (int(round(np.sqrt(len(X)))),) * 2
         return q.max(axis=1).reshape(shape), q.argmax(axis=1).reshape(shape)
 
@@ -46,20 +55,26 @@ class DQNInspect:
         self.env_ops.observe(env.code, env.layout, self.env_state, obs[0])
         q = np.empty((1, int(self.sizes[-1])))
         self.kernels_now().dqn.q_values(self.theta, self.sizes, self.acts, obs, q)
-        value, policy = self.probe_values()
-        shown = {"state": self.env_state.copy(), "q": q[0].copy(), "value": value, "policy": policy,
+        q_probe = self.probe_q()
+        value, policy = self.probe_values(q=q_probe)
+        shown = {"state": self.env_state.copy(), "q": q[0].copy(), "value": value, "value_max": float(np.nanmax(value)),
+                 "policy": policy,
                  "epsilon": float(self.ops.epsilon_at(self.hyper(), int(c[K.ENV_STEPS]))),
                  "episode": int(c[K.EPISODE]), "episode_return": float(f[K.EP_RETURN]),
                  "replay_size": int(min(c[K.PUSHES], len(self.replay))), "updates": int(c[K.UPDATES]),
                  "target_gap": float(np.linalg.norm(self.theta - self.target))}
         if env.rows:
             shown["cell"] = int(self.env_state[0])
+            shown["q_cells"] = q_probe
         if self.mean100() is not None:
             shown["mean100"] = self.mean100()
         if last is not None and last.op in (Op.TD_TARGET, Op.TD_ERROR) and last.level < Level.BATCH:
             shown["td_target"] = float(last.values["y"])
             if last.op == Op.TD_ERROR:
                 shown["td_error"] = float(last.values["error"])
+                if env.rows:   # the gridworld cell and action whose Q value this row trains
+                    row = self.replay[last.values["row"]]
+                    shown["updating"] = (int(np.argmax(row[:env.observation])), int(last.values["action"]))
         return shown
 
     def exercise(self):
