@@ -20,6 +20,7 @@ SMALL = {   # a few hundred rows each, trained one epoch so that the weights are
     "rbm": {"dataset": "digits", "samples": 300, "test": 50, "hidden": 8},
     "transformer": {"samples": 200, "test": 50},
     "diffusion": {"samples": 300},
+    "dqn": {"steps_per_epoch": 300, "learn_start": 50, "replay_batch": 8, "hidden": (8,)},
     "dbn": {"samples": 300, "test": 50, "layers": (8,), "pretrain": 1},
 }
 

@@ -33,6 +33,7 @@ SMALL = {
     "rbm": dict(hidden=3, k=2, method="pcd", optimizer="adam", batch=3, samples=7, test=2),
     "transformer": dict(length=2, d_model=8, heads=2, mlp=4, batch=2, samples=5, test=2),
     "diffusion": dict(hidden=(2,), embed=1, T=10, samples=7, batch=3, generated=4),
+    "dqn": dict(hidden=(2,), replay=6, replay_batch=2, learn_start=3, steps_per_epoch=9, target_every=2),
     "dbn": dict(layers=(4, 3), pretrain=1, k=2, method="pcd", batch=3, samples=7, test=2),
     "qlearn": dict(dataset="cliff", rule="sarsa", epsilon=0.5, steps_per_epoch=7),
 }

@@ -22,6 +22,7 @@ SMALL = {
     "rbm": dict(samples=12, test=4, hidden=3, k=2, method="pcd", batch=5, optimizer="momentum"),
     "transformer": dict(samples=12, test=4, length=2, d_model=8, mlp=4, batch=4, optimizer="momentum"),
     "diffusion": dict(samples=12, hidden=(3,), T=10, batch=4, generated=8, optimizer="momentum", sampler="ddim"),
+    "dqn": dict(hidden=(3,), replay=8, replay_batch=3, learn_start=4, steps_per_epoch=12, target_every=3, optimizer="momentum"),
     "dbn": dict(layers=(4, 3), pretrain=1, samples=12, test=4, k=2, batch=5, optimizer="momentum"),
     "qlearn": dict(dataset="cliff", rule="sarsa", steps_per_epoch=10, step_reward=-0.5),
 }

@@ -5,6 +5,7 @@ from dlsim.models.base import Model
 from dlsim.models.cnn import CNN
 from dlsim.models.dbn import DBN
 from dlsim.models.diffusion import Diffusion
+from dlsim.models.dqn import DQN
 from dlsim.models.gan import GAN
 from dlsim.models.mlp import MLP
 from dlsim.models.lstm import LSTM
@@ -18,7 +19,7 @@ from dlsim.models.transformer import Transformer
 from dlsim.models.vae import VAE
 
 MODELS: dict[str, type[Model]] = {m.name: m for m in (
-    Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, VAE, RBM, DBN, Transformer, Diffusion, QLearn,
+    Perceptron, MLP, SOM, CNN, RNN, LSTM, GAN, AE, RBF, VAE, RBM, DBN, Transformer, Diffusion, QLearn, DQN,
 )}
 
 
