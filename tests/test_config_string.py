@@ -20,6 +20,8 @@ def other_value(option):
     if option.choices:
         usable = [c for c in option.choices if c not in option.unavailable()]
         return next((c for c in usable if option.value(c) != default), default)
+    if default is None:   # "the environment's own" (a reward of qlearn's): any number is another value
+        return 0.123456789
     if isinstance(default, float):
         return default / 3 if default > 0 else 0.123456789
     tried = [(3, 2), (3, 3), ()] if isinstance(default, tuple) else [default + 1, default - 1]

@@ -26,18 +26,11 @@ from dlsim.models.base import Model
 from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, Work, history_bytes
 from dlsim.models.qlearn_formulas import FORMULAS, METRICS, Op
 from dlsim.models.qlearn_inspect import QLearnInspect
-from dlsim.protocol.environments import ENVIRONMENTS
 from dlsim.protocol.events import EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
 FUSED_CHUNK = 1000   # epochs per compiled call at most, so that a stop takes effect soon
 STATUS = {env_kernels.RUNNING: "running", env_kernels.TERMINAL: "terminal", env_kernels.TRUNCATED: "truncated"}
 REWARDS = ("step_reward", "goal_reward", "pit_reward")   # live options overriding the environment's
-
-
-def environment_of(data):
-    """The environment a dataset carries; by its name where a saved session's data came back
-    without it (the session file keeps the data's arrays, not the environment's description)."""
-    return data.environment if data.environment is not None else ENVIRONMENTS.get(data.name)
 
 
 def reward_option(name: str, help: str) -> opt.Option:
@@ -84,7 +77,7 @@ class QLearn(QLearnInspect, Model):
 
     def __init__(self, config, data):
         super().__init__(config, data)
-        env = environment_of(data)
+        env = data.environment
         if env is None or env.code != env_kernels.GRID:
             raise UserError(f"qlearn acts in a gridworld: dataset= one of {', '.join(self.datasets)}")
         self.env = env
@@ -332,7 +325,7 @@ class QLearn(QLearnInspect, Model):
 
     @classmethod
     def estimate(cls, config, data, history):
-        env = environment_of(data)
+        env = data.environment
         steps = int(config["steps_per_epoch"])
         cells, actions = env.layout.size, len(env.actions)
         per_step = 9   # draw, choice, move, (SARSA: draw, choice,) target, error, update, summary

@@ -30,6 +30,7 @@ import numpy as np
 from dlsim.errors import UserError
 from dlsim.models import MODELS
 from dlsim.protocol import datasets
+from dlsim.protocol.environments import ENVIRONMENTS
 from dlsim.protocol.events import Level
 from dlsim.sim import edits as edit_kinds
 from dlsim.sim.session_codec import Malformed, decode
@@ -230,7 +231,13 @@ def _dataset(path: str, document: dict, arrays: dict[str, np.ndarray]) -> datase
     classes = int(identity.get("classes", 2))
     if y.size and (y.min() < 0 or y.max() >= classes) or y_test.size and (y_test.min() < 0 or y_test.max() >= classes):
         raise SessionFileError(path, f"the data is damaged: labels outside 0..{classes - 1}")
-    data = datasets.Dataset(str(identity.get("set", identity.get("name", "saved"))), X, y, X_test, y_test, classes, kind)
+    name = str(identity.get("set", identity.get("name", "saved")))
+    environment = None
+    if kind is datasets.ENVIRONMENT:   # the arrays are its probe; the description comes by its name
+        environment = ENVIRONMENTS.get(name)
+        if environment is None:
+            raise SessionFileError(path, f"the environment {name!r} is not one this dlsim has")
+    data = datasets.Dataset(name, X, y, X_test, y_test, classes, kind, environment=environment)
     extra = {f.name for f in dataclasses.fields(datasets.Dataset)} & {"path", "sha256"}
     return dataclasses.replace(data, **{k: identity[k] for k in extra if k in identity})
 
