@@ -42,3 +42,16 @@ def test_the_perceptrons_errors_chart_writes_a_count_as_the_math_panel_does():
     assert errors.whole
     shown = text(errors, {"errors": series(5.0, 3.0)}, 60)
     assert shown.endswith(" 3") and "3.000" not in shown
+
+
+def test_a_series_below_zero_is_drawn_on_an_axis_reaching_down_to_it():
+    """A cliff walk's returns are all negative: the chart spans them (from the lowest to 0) instead
+    of clipping every point to a 0..max axis, where none would show."""
+    from dlsim.tui.widgets.curves import Curves
+    chart = Chart("return", (("r", "train"),))
+    rows = Curves._chart(None, chart, {"r": series(-100.0, -40.0, -13.0)}, 3, 30, 6)
+    labels = ["".join(t for t, _ in row)[:7] for row in rows[1:]]
+    assert labels[0].strip() == "0┤" and labels[-1].strip().lstrip("−-").startswith("100")
+    assert labels[-1].strip()[0] in "−-"
+    dots = "".join("".join(t for t, _ in row)[7:] for row in rows[1:])
+    assert any("\u2800" < c <= "\u28ff" for c in dots)   # the line is there

@@ -27,7 +27,7 @@ LEGEND = ("─", "┄")
 class Chart:
     title: str
     series: tuple[tuple[str, str], ...]          # (history key, label); first solid, second dashed
-    limits: tuple[float, float] | None = None    # fixed y range, else 0..max
+    limits: tuple[float, float] | None = None    # fixed y range, else 0 and the values' span
     whole: bool = False                          # counts (errors): the legend writes 3, not 3.000
 
 
@@ -199,10 +199,12 @@ class Curves(Panel):
         plot_w, plot_h = max(1, width - label_w - 1), height - 1
         if chart.limits:
             lo, hi = chart.limits
-        else:   # the largest finite value, read in place (not copied out of every series each frame)
-            top = max((float(np.max(v, initial=-np.inf, where=np.isfinite(v)))
-                       for v in (data[key][1] for key, _ in chart.series)), default=-np.inf)
-            lo, hi = 0.0, top if np.isfinite(top) else 1.0
+        else:   # from 0 to the farthest finite values either side, read in place (not copied out
+            # of every series each frame): a return that is all below 0 (a cliff walk) is drawn too
+            values = [data[key][1] for key, _ in chart.series]
+            top = max((float(np.max(v, initial=0.0, where=np.isfinite(v))) for v in values), default=0.0)
+            bottom = min((float(np.min(v, initial=0.0, where=np.isfinite(v))) for v in values), default=0.0)
+            lo, hi = bottom, top
             hi = hi if hi > lo else lo + 1.0
         canvas = Braille(plot_w, plot_h)
         dots_w, dots_h = canvas.size_dots
