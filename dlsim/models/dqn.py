@@ -44,7 +44,8 @@ class DQN(DQNInspect, FlatParameters, Model):
     learning_rule = "temporal-difference learning from replayed transitions (Huber loss on Q(s, a))"
     formulas = FORMULAS
     watched_losses = {"td_loss": "the TD"}   # NaN, ∞ or a tenfold jump (Q values growing is not one)
-    saved = Model.saved + ("theta", "target", "grad", "m", "v", "replay", "env_state", "counters", "floats", "recent")
+    saved = Model.saved + ("theta", "target", "grad", "m", "v", "replay", "env_state", "counters", "floats", "recent",
+                           "stepping")
     options = (
         opt.choice("dataset", "cartpole", "the environment: CartPole (balance a pole, 200 steps at most), "
                    "a 4×5 gridworld, or the cliff walk", datasets),
@@ -77,7 +78,7 @@ class DQN(DQNInspect, FlatParameters, Model):
 
     def __init__(self, config, data):
         super().__init__(config, data)
-        self.environment = env = data.environment
+        self.environment = env = dqn_estimate.environment_of(data)
         if env is None:
             raise UserError(f"dqn acts in an environment ({', '.join(self.datasets)}), not in {data.name}")
         c = self.config
@@ -97,6 +98,7 @@ class DQN(DQNInspect, FlatParameters, Model):
         self.floats = np.zeros(K.FLOATS)
         self.recent = np.zeros(K.RECENT)
         self.env_state = np.zeros(STATE)
+        self.stepping = None   # the env step in hand while one is stepped op by op (its counter moves mid-way)
         self.params_env = env.params.copy()
         self.env_ops.reset(env.code, env.layout, self.params_env, c["seed"], 0, self.env_state)
 
@@ -154,8 +156,8 @@ class DQN(DQNInspect, FlatParameters, Model):
 
     # --- the cursor: steps of this epoch ----------------------------------------------------------------
     def epoch_progress(self):
-        return int(self.counters[K.ENV_STEPS]) - self.epoch * self.config["steps_per_epoch"], \
-            self.config["steps_per_epoch"]
+        done = int(self.counters[K.ENV_STEPS]) if self.stepping is None else self.stepping
+        return done - self.epoch * self.config["steps_per_epoch"], self.config["steps_per_epoch"]
 
     def epoch_done(self):
         done, total = self.epoch_progress()
