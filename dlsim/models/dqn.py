@@ -22,7 +22,7 @@ import numpy as np
 from dlsim.errors import UserError
 from dlsim.kernels import activations as act
 from dlsim.kernels import dqn as K
-from dlsim.kernels import environments, environments_reference
+from dlsim.kernels import Scalar, environments, environments_reference
 from dlsim.kernels.environments import STATE
 from dlsim.models import chunked, dqn_estimate
 from dlsim.models import options as opt
@@ -85,9 +85,10 @@ class DQN(DQNInspect, FlatParameters, Model):
         if c["learn_start"] < c["replay_batch"] or c["replay"] < c["replay_batch"]:
             raise UserError(f"option 'replay_batch': {c['replay_batch']} transitions need learn_start and replay of at least "
                             f"{c['replay_batch']} (got {c['learn_start']} and {c['replay']})")
-        self.ops = self.kernels.dqn
-        # the environment steps on the CPU on every backend (the GPU runs only the networks' passes)
-        self.env_ops = environments if self.kernels.compiles else environments_reference
+        # the functions the stepped path calls one at a time (Scalar: code, shared by a deep copy); the
+        # environment steps on the CPU on every backend (the GPU runs only the networks' passes)
+        self.ops = Scalar(self.kernels.dqn)
+        self.env_ops = Scalar(environments if self.kernels.compiles else environments_reference)
         self.sizes = np.array((env.observation, *c["hidden"], len(env.actions)), np.int64)
         self.acts = np.array([act.CODES[c["activation"]]] * len(c["hidden"]) + [act.LINEAR], np.int64)
         self.tied = False   # (the autoencoder's initial weights ask)
