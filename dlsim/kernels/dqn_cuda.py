@@ -12,8 +12,7 @@ and the stepped path run on the CPU, where stepping is.
 import numpy as np
 
 from dlsim.kernels import dqn, environments, gpu, mlp_cuda
-from dlsim.kernels.dqn import (ACT_SALT, BATCH, COUNTERS, ENV_STEPS, EP_LENGTH, EP_RETURN, EPISODE,  # noqa: F401
-                               EVAL_EPISODE, FINISHED, FLOATS, GAMMA, HYPER, KAPPA, PUSHES, RECENT, REPLAY_SALT,
+from dlsim.kernels.dqn import (BATCH, ENV_STEPS, EP_LENGTH, EP_RETURN, GAMMA, KAPPA, PUSHES,  # noqa: F401
                                TARGET_EVERY, UPDATES, action_draw, epsilon_at, finish_episode, gather, greedy,
                                greedy_return, huber, huber_grad, huber_gradients, learned, learning_due,
                                optimizer_step, push, q_values, replay_draw, td_targets)

@@ -4,10 +4,10 @@ model on these; tests compare the compiled kernels with them."""
 import numpy as np
 
 from dlsim.kernels import environments_reference as env
-from dlsim.kernels.dqn import (ACT_SALT, BATCH, COUNTERS, EP_DONE, EP_LENGTH, EP_RETURN, EPISODE,  # noqa: F401
-                               EPOCH_UPDATES, EPS_DECAY, EPS_END, EPS_START, EVAL_EPISODE, FINISHED, FLOATS,
-                               GAMMA, HYPER, KAPPA, LAST_LOSS, LEARN_START, LENGTH_SUM, LOSS_SUM, PUSHES,
-                               RECENT, REPLAY_SALT, RETURN_SUM, TARGET_EVERY, TRAIN_EVERY, UPDATES, ENV_STEPS)
+from dlsim.kernels.dqn import (ACT_SALT, BATCH, ENV_STEPS, EP_DONE, EP_LENGTH, EP_RETURN, EPISODE, EPOCH_UPDATES,
+                               EPS_DECAY, EPS_END, EPS_START, FINISHED, GAMMA, KAPPA, LAST_LOSS, LEARN_START,
+                               LENGTH_SUM, LOSS_SUM, PUSHES, REPLAY_SALT, RETURN_SUM, TARGET_EVERY, TRAIN_EVERY,
+                               UPDATES)
 from dlsim.kernels.mlp_reference import layer_values, unpack
 from dlsim.kernels.reference import derivative, update_all
 
@@ -40,7 +40,6 @@ def huber_grad(diff, kappa):
 
 
 def push(replay, pushes, obs, action, reward, terminal, obs2):
-    n = len(obs)
     replay[pushes % len(replay)] = np.concatenate([obs, [action, reward, 1.0 if terminal else 0.0], obs2])
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from dlsim.errors import UserError
 from dlsim.kernels import activations as act
 from dlsim.kernels import dqn as K
-from dlsim.kernels import environments, environments_reference
+from dlsim.kernels import Scalar, environments, environments_reference
 from dlsim.kernels.environments import STATE
 from dlsim.models import chunked, dqn_estimate
 from dlsim.models import options as opt
@@ -44,7 +44,8 @@ class DQN(DQNInspect, FlatParameters, Model):
     learning_rule = "temporal-difference learning from replayed transitions (Huber loss on Q(s, a))"
     formulas = FORMULAS
     watched_losses = {"td_loss": "the TD"}   # NaN, ∞ or a tenfold jump (Q values growing is not one)
-    saved = Model.saved + ("theta", "target", "grad", "m", "v", "replay", "env_state", "counters", "floats", "recent")
+    saved = Model.saved + ("theta", "target", "grad", "m", "v", "replay", "env_state", "counters", "floats", "recent",
+                           "stepping")
     options = (
         opt.choice("dataset", "cartpole", "the environment: CartPole (balance a pole, 200 steps at most), "
                    "a 4×5 gridworld, or the cliff walk", datasets),
@@ -77,16 +78,17 @@ class DQN(DQNInspect, FlatParameters, Model):
 
     def __init__(self, config, data):
         super().__init__(config, data)
-        self.environment = env = data.environment
+        self.environment = env = dqn_estimate.environment_of(data)
         if env is None:
             raise UserError(f"dqn acts in an environment ({', '.join(self.datasets)}), not in {data.name}")
         c = self.config
         if c["learn_start"] < c["replay_batch"] or c["replay"] < c["replay_batch"]:
             raise UserError(f"option 'replay_batch': {c['replay_batch']} transitions need learn_start and replay of at least "
                             f"{c['replay_batch']} (got {c['learn_start']} and {c['replay']})")
-        self.ops = self.kernels.dqn
-        # the environment steps on the CPU on every backend (the GPU runs only the networks' passes)
-        self.env_ops = environments if self.kernels.compiles else environments_reference
+        # the functions the stepped path calls one at a time (Scalar: code, shared by a deep copy); the
+        # environment steps on the CPU on every backend (the GPU runs only the networks' passes)
+        self.ops = Scalar(self.kernels.dqn)
+        self.env_ops = Scalar(environments if self.kernels.compiles else environments_reference)
         self.sizes = np.array((env.observation, *c["hidden"], len(env.actions)), np.int64)
         self.acts = np.array([act.CODES[c["activation"]]] * len(c["hidden"]) + [act.LINEAR], np.int64)
         self.tied = False   # (the autoencoder's initial weights ask)
@@ -97,6 +99,7 @@ class DQN(DQNInspect, FlatParameters, Model):
         self.floats = np.zeros(K.FLOATS)
         self.recent = np.zeros(K.RECENT)
         self.env_state = np.zeros(STATE)
+        self.stepping = None   # the env step in hand while one is stepped op by op (its counter moves mid-way)
         self.params_env = env.params.copy()
         self.env_ops.reset(env.code, env.layout, self.params_env, c["seed"], 0, self.env_state)
 
@@ -154,8 +157,8 @@ class DQN(DQNInspect, FlatParameters, Model):
 
     # --- the cursor: steps of this epoch ----------------------------------------------------------------
     def epoch_progress(self):
-        return int(self.counters[K.ENV_STEPS]) - self.epoch * self.config["steps_per_epoch"], \
-            self.config["steps_per_epoch"]
+        done = int(self.counters[K.ENV_STEPS]) if self.stepping is None else self.stepping
+        return done - self.epoch * self.config["steps_per_epoch"], self.config["steps_per_epoch"]
 
     def epoch_done(self):
         done, total = self.epoch_progress()

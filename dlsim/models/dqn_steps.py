@@ -20,6 +20,7 @@ def step_events(model):
     c, f, seed, hyper = model.counters, model.floats, model.config["seed"], model.hyper()
     before = model.snapshot_summary()
     n, n_obs, n_act = int(c[K.ENV_STEPS]), int(model.sizes[0]), int(model.sizes[-1])
+    model.stepping = n   # the cursor stays on this step until its last event (Model.events' contract)
     obs, obs2, q1 = np.empty((1, n_obs)), np.empty((1, n_obs)), np.empty((1, n_act))
     envk.observe(env.code, env.layout, model.env_state, obs[0])
     yield Event(Op.OBSERVE, FORWARD, "dqn.observe", {"step": n, "episode": int(c[K.EPISODE]),
@@ -57,6 +58,7 @@ def step_events(model):
     size = int(min(c[K.PUSHES], len(model.replay)))
     if ops.learning_due(hyper, n + 1, size):
         yield from learn_events(model, n, size, hyper)
+    model.stepping = None
     yield step_summary(model, before)
 
 
