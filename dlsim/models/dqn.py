@@ -78,7 +78,7 @@ class DQN(DQNInspect, FlatParameters, Model):
 
     def __init__(self, config, data):
         super().__init__(config, data)
-        self.environment = env = dqn_estimate.environment_of(data)
+        self.environment = env = data.environment
         if env is None:
             raise UserError(f"dqn acts in an environment ({', '.join(self.datasets)}), not in {data.name}")
         c = self.config

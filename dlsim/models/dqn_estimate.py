@@ -3,18 +3,11 @@ one forward pass to choose, and (when learning) a batch through the target netwo
 and backward through the online one and an optimizer step; the replay buffer's memory."""
 from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, Work, history_bytes
 from dlsim.models.mlp_estimate import ACTIVATION_SECONDS, CALL_SECONDS, EVENT_SECONDS, MULTIPLY_ADDS_PER_SECOND
-from dlsim.protocol.environments import ENVIRONMENTS
 from dlsim.protocol.events import Level
 
 
-def environment_of(data):
-    """The environment a dataset carries; a saved session's data, rebuilt from its arrays, has lost
-    it (dlsim.sim.session_file): found again by the dataset's name."""
-    return data.environment if data.environment is not None else ENVIRONMENTS.get(data.name)
-
-
 def estimate(config, data, history) -> Estimate:
-    env = environment_of(data)
+    env = data.environment
     n = config["steps_per_epoch"]
     sizes = (env.observation, *config["hidden"], len(env.actions))
     pairs = list(zip(sizes[:-1], sizes[1:]))
