@@ -21,7 +21,7 @@ from dlsim.kernels.jit import inline, kernel
 from dlsim.kernels.recurrent import (FEATURES, HIDDEN, LAYERS, OUTPUTS, TRUNCATE, accumulate_gradients,
                                      add_norms, back_block, bias, by, clip_and_update, cut_before,
                                      forget_initial_gradients, initial, output_deltas, sum_block,
-                                     to_features, train_epochs_with, wh, wx, wy)
+                                     to_features, train_epochs_with, transposed, wh, wx, wy)
 
 CELL = {"gates": 4, "states": 2}   # recurrent.config's cell shape: rows f, i, g, o per unit; h and c
 F_GATE, I_GATE, G_GATE, O_GATE = 0, 1, 2, 3
@@ -134,22 +134,24 @@ def backward_deltas(theta, cfg, a, c, tc, dy, da, dh_norms, carry_h, carry_c):
     carry_h[:] = 0.0
     carry_c[:] = 0.0
     dh, below = np.empty((H, B)), np.empty((H, B))
-    Wy = wy(theta, cfg)
+    WyT = transposed(wy(theta, cfg))
+    WxT = [transposed(wx(theta, cfg, l)) for l in range(L)]
+    WhT = [transposed(wh(theta, cfg, l)) for l in range(L)]
     for t in range(T - 1, -1, -1):
         if cut_before(t, T, cfg[TRUNCATE]):
             carry_h[:] = 0.0
             carry_c[:] = 0.0
         for l in range(L - 1, -1, -1):
             if l == L - 1:
-                back_block(Wy, dy[t], dh)
+                back_block(WyT, dy[t], dh)
                 dh[:, :] = carry_h[l] + dh
             else:
                 dh[:, :] = carry_h[l] + below
             add_norms(dh, dh_norms, l, t)
             _deltas_block(a[l, t], c[l, t], tc[l, t], dh, carry_c[l], da[l, t])
             if l > 0:
-                back_block(wx(theta, cfg, l), da[l, t], below)
-            back_block(wh(theta, cfg, l), da[l, t], carry_h[l])
+                back_block(WxT[l], da[l, t], below)
+            back_block(WhT[l], da[l, t], carry_h[l])
 
 
 @kernel

@@ -285,34 +285,83 @@ def gather(X, Y, idx, Xb, Yb):
 
 # ---- the same sums for a whole batch, feature-major ---------------------------------------------
 
+@inline
+def add_four_terms(o0, o1, o2, o3, v0, v1, v2, v3, w0, w1, w2, w3):
+    """For every n: o_j[n] = (((o_j[n] + w_j[0]·v0[n]) + w_j[1]·v1[n]) + w_j[2]·v2[n]) + w_j[3]·v3[n]
+    for the four rows j = 0 … 3: four terms of four sums, added left to right.
+
+    The batch kernels' inner loop (add_products, add_outer_sums): each running sum is loaded and
+    stored once per four terms instead of once per term, and the four rows are independent chains,
+    so the vectorised loop over n is not bound by one row's add → store → load latency."""
+    for n in range(o0.shape[0]):
+        x0, x1, x2, x3 = v0[n], v1[n], v2[n], v3[n]
+        o0[n] = (((o0[n] + w0[0] * x0) + w0[1] * x1) + w0[2] * x2) + w0[3] * x3
+        o1[n] = (((o1[n] + w1[0] * x0) + w1[1] * x1) + w1[2] * x2) + w1[3] * x3
+        o2[n] = (((o2[n] + w2[0] * x0) + w2[1] * x1) + w2[2] * x2) + w2[3] * x3
+        o3[n] = (((o3[n] + w3[0] * x0) + w3[1] * x1) + w3[2] * x2) + w3[3] * x3
+
+
+@kernel
+def add_products(M, vT, z):
+    """z[r, s] += Σ_k M[r,k]·vT[k,s] for every row r and sample s: each sum gets its terms one at a time
+    in order of k, as unit_z and back_sum add them. z (R, B), vT (K, B), M (R, K). Four rows and
+    four terms at a time (add_four_terms), vectorised over the samples."""
+    R, B = z.shape
+    K = vT.shape[0]
+    K4, R4 = K - K % 4, R - R % 4
+    for r in range(0, R4, 4):
+        z0, z1, z2, z3 = z[r], z[r + 1], z[r + 2], z[r + 3]
+        for k in range(0, K4, 4):
+            add_four_terms(z0, z1, z2, z3, vT[k], vT[k + 1], vT[k + 2], vT[k + 3],
+                           (M[r, k], M[r, k + 1], M[r, k + 2], M[r, k + 3]),
+                           (M[r + 1, k], M[r + 1, k + 1], M[r + 1, k + 2], M[r + 1, k + 3]),
+                           (M[r + 2, k], M[r + 2, k + 1], M[r + 2, k + 2], M[r + 2, k + 3]),
+                           (M[r + 3, k], M[r + 3, k + 1], M[r + 3, k + 2], M[r + 3, k + 3]))
+        for k in range(K4, K):
+            v = vT[k]
+            a0, b0, c0, d0 = M[r, k], M[r + 1, k], M[r + 2, k], M[r + 3, k]
+            for s in range(B):
+                x0 = v[s]
+                z0[s] += a0 * x0
+                z1[s] += b0 * x0
+                z2[s] += c0 * x0
+                z3[s] += d0 * x0
+    for r in range(R4, R):
+        row = z[r]
+        for k in range(0, K4, 4):
+            v0, v1, v2, v3 = vT[k], vT[k + 1], vT[k + 2], vT[k + 3]
+            a0, a1, a2, a3 = M[r, k], M[r, k + 1], M[r, k + 2], M[r, k + 3]
+            for s in range(B):
+                row[s] = (((row[s] + a0 * v0[s]) + a1 * v1[s]) + a2 * v2[s]) + a3 * v3[s]
+        for k in range(K4, K):
+            a0, v = M[r, k], vT[k]
+            for s in range(B):
+                row[s] += a0 * v[s]
+
+
 @kernel
 def sum_block(Wx, Wh, b, xT, hT, z):
     """z (R, B): row r = unit_z(W_x, W_h, b, x_s, h_s, r) for every sample s, term by term in the
-    same order. xT (in, B), hT (H, B); hT may have no rows (the output layer: W_h unused)."""
+    same order (b, then the x terms, then the h terms). xT (in, B), hT (H, B); hT may have no rows
+    (the output layer: W_h unused)."""
     for r in range(z.shape[0]):
-        row = z[r]
-        for s in range(row.shape[0]):
-            row[s] = b[r]
-        for i in range(xT.shape[0]):
-            w, x = Wx[r, i], xT[i]
-            for s in range(row.shape[0]):
-                row[s] += w * x[s]
-        for k in range(hT.shape[0]):
-            w, h = Wh[r, k], hT[k]
-            for s in range(row.shape[0]):
-                row[s] += w * h[s]
+        z[r, :] = b[r]
+    add_products(Wx, xT, z)
+    add_products(Wh, hT, z)
 
 
 @kernel
-def back_block(W, dT, out):
-    """out (I, B): row i = back_sum(W, δ_s, i) for every sample s. dT (R, B)."""
-    for i in range(out.shape[0]):
-        row = out[i]
-        row[:] = 0.0
-        for r in range(dT.shape[0]):
-            w, d = W[r, i], dT[r]
-            for s in range(row.shape[0]):
-                row[s] += w * d[s]
+def transposed(W):
+    """A contiguous copy of Wᵀ, made once a batch so that back_block reads it row by row."""
+    return np.ascontiguousarray(W.T)
+
+
+@kernel
+def back_block(WT, dT, out):
+    """out (I, B): row i = back_sum(W, δ_s, i) for every sample s (from 0.0, in order of r).
+    WT (I, R) = Wᵀ (`transposed`), dT (R, B)."""
+    out[:] = 0.0
+    add_products(WT, dT, out)
 
 
 @kernel
@@ -359,38 +408,118 @@ def to_features(X, xT):
 
 
 @kernel
-def column(block, s, out):
-    """out = block[:, s], contiguous."""
-    for j in range(out.shape[0]):
-        out[j] = block[j, s]
+def add_outer_sums(G, d, xs, shift):
+    """G[r, i] += Σ_s Σ_t d[t, r, s]·xs[s, t + shift, i], the terms added one at a time sample by sample,
+    each sample from t = T−1 down to 0: the order accumulate_outer adds them in a stepped pass.
+    d (T, R, B) the δs, feature-major; xs (B, T′, I) the inputs, sample-major, so that the loop over
+    i (each its own sum) runs along memory and vectorises: for inputs at least a vector wide.
+
+    Four rows of G and four steps at a time (add_four_terms): the four rows (4 KiB at I = 128) stay
+    in the L1 cache through all the samples. Pass shift as a run-time value, not a literal: with a literal 0 spliced
+    in, LLVM vectorised this loop so that it ran 4× slower (LSTM, H = 128)."""
+    T, R, B = d.shape
+    I = G.shape[1]
+    R4 = R - R % 4
+    for r in range(0, R4, 4):
+        g0, g1, g2, g3 = G[r], G[r + 1], G[r + 2], G[r + 3]
+        for s in range(B):
+            t = T - 1
+            while t >= 3:
+                add_four_terms(g0, g1, g2, g3, xs[s, t + shift], xs[s, t - 1 + shift], xs[s, t - 2 + shift],
+                               xs[s, t - 3 + shift],
+                               (d[t, r, s], d[t - 1, r, s], d[t - 2, r, s], d[t - 3, r, s]),
+                               (d[t, r + 1, s], d[t - 1, r + 1, s], d[t - 2, r + 1, s], d[t - 3, r + 1, s]),
+                               (d[t, r + 2, s], d[t - 1, r + 2, s], d[t - 2, r + 2, s], d[t - 3, r + 2, s]),
+                               (d[t, r + 3, s], d[t - 1, r + 3, s], d[t - 2, r + 3, s], d[t - 3, r + 3, s]))
+                t -= 4
+            while t >= 0:
+                x = xs[s, t + shift]
+                a0, a1, a2, a3 = d[t, r, s], d[t, r + 1, s], d[t, r + 2, s], d[t, r + 3, s]
+                for i in range(I):
+                    xi = x[i]
+                    g0[i] += a0 * xi
+                    g1[i] += a1 * xi
+                    g2[i] += a2 * xi
+                    g3[i] += a3 * xi
+                t -= 1
+    for r in range(R4, R):
+        row = G[r]
+        for s in range(B):
+            for t in range(T - 1, -1, -1):
+                a0, x = d[t, r, s], xs[s, t + shift]
+                for i in range(I):
+                    row[i] += a0 * x[i]
+
+
+@kernel
+def add_narrow_outer_sums(G, ds, xs, shift):
+    """add_outer_sums for inputs narrower than a vector (a sequence of one or two features): the
+    same terms in the same order, vectorised over the rows r instead. ds (B, T, R) the δs,
+    sample-major."""
+    B, T, R = ds.shape
+    for i in range(G.shape[1]):
+        for s in range(B):
+            for t in range(T - 1, -1, -1):
+                a0, dv = xs[s, t + shift, i], ds[s, t]
+                for r in range(R):
+                    G[r, i] += dv[r] * a0
+
+
+@kernel
+def add_outer(G, d, ds, xs, shift):
+    """G += the δs d (T, R, B) (ds: the same, sample-major) times the inputs xs, as add_outer_sums."""
+    if G.shape[1] >= 8:
+        add_outer_sums(G, d, xs, shift)
+    else:
+        add_narrow_outer_sums(G, ds, xs, shift)
+
+
+@kernel
+def add_delta_sums(g, ds):
+    """g[r] += Σ_s Σ_t ds[s, t, r], sample by sample, each from t = T−1 down to 0 (a bias's gradient)."""
+    B, T, R = ds.shape
+    for s in range(B):
+        for t in range(T - 1, -1, -1):
+            dv = ds[s, t]
+            for r in range(R):
+                g[r] += dv[r]
+
+
+@kernel
+def sample_major(blocks):
+    """blocks (T, H, B), feature-major, as a new (B, T, H) array."""
+    T, H, B = blocks.shape
+    out = np.empty((B, T, H))
+    for t in range(T):   # one step's block at a time (at most 64 KiB), written along memory
+        for s in range(B):
+            for j in range(H):
+                out[s, t, j] = blocks[t, j, s]
     return out
 
 
 @kernel
 def accumulate_gradients(grad, cfg, X, h, dy, dz, carry_h, carry_c):
-    """The weight gradients from the δs, sample by sample, each from t = T−1 down to 0 (the order a
-    stepped pass adds them in): ∂W_y += δy·hᵀ, ∂b_y += δy; per layer ∂W_x += δ·xᵀ, ∂W_h += δ·h_{t−1}ᵀ,
-    ∂b += δ; ∂h₀ += carry_h (∂loss/∂h₀) and, for a cell with a second state, ∂c₀ += carry_c.
+    """The weight gradients from the δs, each weight's terms sample by sample, each sample from
+    t = T−1 down to 0 (the order a stepped pass adds them in; add_outer_sums): ∂W_y += δy·hᵀ,
+    ∂b_y += δy; per layer ∂W_x += δ·xᵀ, ∂W_h += δ·h_{t−1}ᵀ, ∂b += δ; ∂h₀ += carry_h (∂loss/∂h₀) and,
+    for a cell with a second state, ∂c₀ += carry_c.
     dz (L, T, R, B) holds the δ of every row (R = H, or 4H gate rows); h (L, T+1, H, B)."""
     L, T, R, B = dz.shape
     H = h.shape[2]
-    O = dy.shape[1]
-    d, x, hp, dyv, ht = np.empty(R), np.empty(H), np.empty(H), np.empty(O), np.empty(H)
-    gWy, gby = wy(grad, cfg), by(grad, cfg)
-    for s in range(B):
-        for t in range(T - 1, -1, -1):
-            accumulate_outer(gWy, column(dy[t], s, dyv), column(h[L - 1, t + 1], s, ht))
-            for k in range(O):
-                gby[k] += dyv[k]
-            for l in range(L - 1, -1, -1):
-                column(dz[l, t], s, d)
-                xs = X[s, t] if l == 0 else column(h[l - 1, t + 1], s, x)
-                accumulate_outer(wx(grad, cfg, l), d, xs)
-                accumulate_outer(wh(grad, cfg, l), d, column(h[l, t], s, hp))
-                gb = bias(grad, cfg, l)
-                for r in range(R):
-                    gb[r] += d[r]
-        for l in range(L):
+    hs = [sample_major(h[l]) for l in range(L)]
+    dys = sample_major(dy)
+    now = X.shape[1] - T   # 0 (x_t and h_{t−1} sit at index t), known only at run time: add_outer_sums
+    add_outer(wy(grad, cfg), dy, dys, hs[L - 1], now + 1)
+    add_delta_sums(by(grad, cfg), dys)
+    for l in range(L):
+        ds = sample_major(dz[l])
+        if l == 0:
+            add_outer(wx(grad, cfg, l), dz[l], ds, X, now)
+        else:
+            add_outer(wx(grad, cfg, l), dz[l], ds, hs[l - 1], now + 1)
+        add_outer(wh(grad, cfg, l), dz[l], ds, hs[l], now)
+        add_delta_sums(bias(grad, cfg, l), ds)
+        for s in range(B):
             g0 = initial(grad, cfg, l, 0)
             for j in range(H):
                 g0[j] += carry_h[l, j, s]

@@ -20,7 +20,7 @@ from dlsim.kernels.recurrent import (ACT, FEATURES, HIDDEN, LAYERS, OUTPUTS, TRU
                                      accumulate_gradients, activate_block, add_norms, back_block, bias,
                                      by, clip_and_update, cut_before, derivative,
                                      forget_initial_gradients, initial, output_deltas, sum_block,
-                                     to_features, train_epochs_with, wh, wx, wy)
+                                     to_features, train_epochs_with, transposed, wh, wx, wy)
 
 CELL = {"gates": 1, "states": 1}   # recurrent.config's cell shape: a row per unit, the state h
 
@@ -73,21 +73,23 @@ def backward_deltas(theta, cfg, z, h, dy, dz, dh_norms, carry):
     L, T, H, B = z.shape
     carry[:] = 0.0
     dh, below = np.empty((H, B)), np.empty((H, B))
-    Wy = wy(theta, cfg)
+    WyT = transposed(wy(theta, cfg))
+    WxT = [transposed(wx(theta, cfg, l)) for l in range(L)]
+    WhT = [transposed(wh(theta, cfg, l)) for l in range(L)]
     for t in range(T - 1, -1, -1):
         if cut_before(t, T, cfg[TRUNCATE]):
             carry[:] = 0.0
         for l in range(L - 1, -1, -1):
             if l == L - 1:
-                back_block(Wy, dy[t], dh)
+                back_block(WyT, dy[t], dh)
                 dh[:, :] = carry[l] + dh
             else:
                 dh[:, :] = carry[l] + below
             add_norms(dh, dh_norms, l, t)
             _deltas(cfg, z[l, t], h[l, t + 1], dh, dz[l, t])
             if l > 0:
-                back_block(wx(theta, cfg, l), dz[l, t], below)
-            back_block(wh(theta, cfg, l), dz[l, t], carry[l])
+                back_block(WxT[l], dz[l, t], below)
+            back_block(WhT[l], dz[l, t], carry[l])
 
 
 @kernel
