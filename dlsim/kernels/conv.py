@@ -176,25 +176,17 @@ def conv_layer(x, K, b, stride, pad, act, z, a):
         _conv_rows(x, K, stride, pad, z)
     for f in range(z.shape[0]):
         for r in range(z.shape[1]):
-            row, bias = z[f, r], b[f]
-            for c in range(row.shape[0]):
-                row[c] = row[c] + bias
-            activate_row(row, act, a[f, r])
-
-
-@inline
-def activate_row(z, act, a):
-    """a = activate(z, act) cell by cell: tanh by tanh_into, the very code of activate's tanh (one
-    vectorised loop instead of a call per cell), ReLU in a loop of its own (vectorised too)."""
-    if act == TANH:
-        tanh_into(z, a)
-    elif act == RELU:
-        for c in range(z.shape[0]):
-            v = z[c]
-            a[c] = v if v > 0.0 else 0.0
-    else:
-        for c in range(z.shape[0]):
-            a[c] = activate(z[c], act)
+            for c in range(z.shape[2]):
+                z[f, r, c] = z[f, r, c] + b[f]
+            if act == TANH:   # tanh_into: the very code of activate's tanh, one call a row, not a cell
+                tanh_into(z[f, r], a[f, r])
+            elif act == RELU:   # activate's ReLU, in a loop of its own (which LLVM vectorises)
+                for c in range(z.shape[2]):
+                    v = z[f, r, c]
+                    a[f, r, c] = v if v > 0.0 else 0.0
+            else:
+                for c in range(z.shape[2]):
+                    a[f, r, c] = activate(z[f, r, c], act)
 
 
 @inline
