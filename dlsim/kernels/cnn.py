@@ -95,6 +95,20 @@ def dense_at(inp, W, b, j):
 
 
 @inline
+def dense_layer(inp, W, b, z):
+    """z[j] = dense_at(inp, W, b, j) for every j: each sum starts at 0 and takes inp_i·W_ij in order of
+    i, then + b_j, but the loop over j is the inner one, so that the neurons' sums run side by side
+    (one neuron's sum alone is a chain of adds, each waiting on the one before)."""
+    z[:] = 0.0
+    for i in range(inp.shape[0]):
+        row, v = W[i], inp[i]
+        for j in range(z.shape[0]):
+            z[j] += v * row[j]
+    for j in range(z.shape[0]):
+        z[j] = z[j] + b[j]
+
+
+@inline
 def backprop_at(W, d, i):
     """Σ_j W_ij·δ_j in order of j: the δ reaching dense input i."""
     acc = 0.0
@@ -146,8 +160,7 @@ def _forward(theta, conv, sizes, dense_act, po, o, fm, win):
         at = 3 * n_conv + 2 * d
         inp = fm[o[at]:o[at] + sizes[d]]
         z, a = fm[o[at + 1]:o[at + 1] + sizes[d + 1]], fm[o[at + 2]:o[at + 2] + sizes[d + 1]]
-        for j in range(sizes[d + 1]):
-            z[j] = dense_at(inp, W, b, j)
+        dense_layer(inp, W, b, z)
         if d < n_dense - 1:
             for j in range(sizes[d + 1]):
                 a[j] = activate(z[j], dense_act)
@@ -180,8 +193,9 @@ def _backward(theta, grad, conv, sizes, dense_act, y, scale, po, o, fm, win, dm)
         inp, d_in = fm[o[at]:o[at] + sizes[d]], dm[o[at]:o[at] + sizes[d]]
         dz = dm[o[at + 1]:o[at + 1] + sizes[d + 1]]
         for i in range(sizes[d]):
+            row, v = dW[i], inp[i]
             for j in range(sizes[d + 1]):
-                dW[i, j] += inp[i] * dz[j]
+                row[j] += v * dz[j]
         for j in range(sizes[d + 1]):
             db[j] += dz[j]
         for i in range(sizes[d]):
