@@ -37,17 +37,25 @@ def cell(state):
 
 
 @inline
-def reset(code, layout, params, seed, episode, state):
-    """Write episode `episode`'s start state into `state`."""
+def grid_reset(layout, state):
+    """A gridworld's start: the START cell, t = 0 (no draw: a GPU twin calls it on the device)."""
     for i in range(STATE):
         state[i] = 0.0
+    cols = layout.shape[1]
+    for r in range(layout.shape[0]):
+        for c in range(cols):
+            if layout[r, c] == START:
+                state[0] = r * cols + c
+
+
+@inline
+def reset(code, layout, params, seed, episode, state):
+    """Write episode `episode`'s start state into `state`."""
     if code == GRID:
-        cols = layout.shape[1]
-        for r in range(layout.shape[0]):
-            for c in range(cols):
-                if layout[r, c] == START:
-                    state[0] = r * cols + c
+        grid_reset(layout, state)
     else:
+        for i in range(STATE):
+            state[i] = 0.0
         st = np.zeros(seeded.STATE_WORDS, np.uint64)
         seeded.seed(st, seed, episode, RESET_SALT)
         for i in range(4):   # rng.uniform(-0.05, 0.05, 4)
@@ -55,7 +63,8 @@ def reset(code, layout, params, seed, episode, state):
 
 
 @inline
-def _grid_step(layout, params, state, action):
+def grid_step(layout, params, state, action):
+    """A gridworld's step (see `step`)."""
     rows, cols = layout.shape
     here = np.int64(state[0])
     r, c = here // cols + MOVES[action][0], here % cols + MOVES[action][1]
@@ -99,7 +108,7 @@ def _pole_step(params, state, action):
 def step(code, layout, params, state, action):
     """Take `action` from `state` (moved in place): (reward, status)."""
     if code == GRID:
-        return _grid_step(layout, params, state, action)
+        return grid_step(layout, params, state, action)
     return _pole_step(params, state, action)
 
 

@@ -185,3 +185,12 @@ def train_epochs(Q, code, layout, params, seed, rule, alpha, gamma, epsilon, ste
         metrics[e, M_GREEDY], metrics[e, M_GREEDY_LENGTH] = _greedy_run(Q, code, layout, params, seed, cells)
         sums[RETURNS], sums[ABS_TD] = 0.0, 0.0
         counters[LENGTHS], counters[FINISHED] = 0, 0
+
+
+@kernel
+def step_draws(seed, first, actions, u, random_action):
+    """Steps first … first + len(u) − 1's draws into u and random_action (what a GPU twin reads in
+    place of drawing: the same numbers `draws` gives each step)."""
+    st = np.zeros(seeded.STATE_WORDS, np.uint64)
+    for i in range(u.shape[0]):
+        u[i], random_action[i] = draws(seed, first + i, actions, st)

@@ -101,3 +101,8 @@ def train_epochs(Q, code, layout, params, seed, rule, alpha, gamma, epsilon, ste
         metrics[e] = (sums[RETURNS], counters[LENGTHS], counters[FINISHED], sums[ABS_TD], greedy_total, greedy_steps)
         sums[RETURNS] = sums[ABS_TD] = 0.0
         counters[LENGTHS] = counters[FINISHED] = 0
+
+
+def step_draws(seed, first, actions, u, random_action):
+    for i in range(len(u)):
+        u[i], random_action[i] = draws(seed, first + i, actions)
