@@ -12,7 +12,7 @@ gridworld's table of a few hundred numbers is faster on the CPU (dlsim bench qle
 import numpy as np
 
 from dlsim.kernels import environments as env
-from dlsim.kernels import gpu, qlearn
+from dlsim.kernels import gpu
 from dlsim.kernels.qlearn import (ABS_TD, EPISODE, FINISHED, K, LENGTH, LENGTHS, M_ABS_TD, M_FINISHED,  # noqa: F401
                                   M_GREEDY, M_GREEDY_LENGTH, M_LENGTHS, M_RETURNS, METRICS, PENDING, RECORD,
                                   RETURN, RETURNS, RULES, SALT, SARSA, Q_LEARNING, best_value, choose, draws,
