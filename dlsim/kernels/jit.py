@@ -152,6 +152,8 @@ def _python_globals(module_name: str) -> dict:
                 names[name] = _twin(value)
             elif value is math:
                 names[name] = _Math
+            elif isinstance(value, types.ModuleType) and value.__name__.startswith("dlsim.kernels."):
+                names[name] = interpreted(value)   # `env.step(…)` inside a kernel: the twin too
     return _globals[module_name]
 
 
@@ -168,7 +170,8 @@ def interpreted(module) -> types.SimpleNamespace:
                 return f(*args)
         return update_wrapper(call, f)
     if module.__name__ not in _namespaces:
-        _namespaces[module.__name__] = types.SimpleNamespace(**{
-            name: quiet(_twin(value)) if hasattr(value, "py_func") else value
-            for name, value in vars(module).items() if not name.startswith("__")})
+        space = _namespaces[module.__name__] = types.SimpleNamespace()   # before filling: modules may refer to each other
+        for name, value in list(vars(module).items()):
+            if not name.startswith("__"):
+                setattr(space, name, quiet(_twin(value)) if hasattr(value, "py_func") else value)
     return _namespaces[module.__name__]

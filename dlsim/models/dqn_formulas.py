@@ -25,13 +25,13 @@ class Op:
 
 
 METRICS = (
-    Metric("return", "mean episode return", "return", chart="return", lower_is_better=False, live=False),
+    Metric("return", "mean episode return", "return", chart=None, lower_is_better=False, live=False),
     Metric("mean100", "mean return of the last 100 episodes", "mean100", chart="return", lower_is_better=False),
     Metric("greedy_return", "greedy policy's return", "greedy", chart="return", lower_is_better=False),
     Metric("length", "mean episode length", "length", chart="length", lower_is_better=None, live=False),
-    Metric("td_loss", "TD loss (Huber)", "TD loss", chart="loss", live=False),
+    Metric("td_loss", "TD loss (Huber)", "TD loss", chart="TD loss", live=False),
     Metric("episodes", "episodes finished", "episodes", lower_is_better=None, live=False, whole=True),
-    Metric("epsilon", "exploration ε", "ε", chart="epsilon", lower_is_better=None, live=False),
+    Metric("epsilon", "exploration ε", "ε", chart=None, lower_is_better=None, live=False),
 )
 
 

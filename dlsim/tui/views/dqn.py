@@ -19,7 +19,7 @@ from dlsim.tui.widgets.gridworld import GridPicture, GridworldPanel
 class DQNView(NetworkView):
     name = "dqn"
     charts = (Chart("return", (("mean100", "last 100 episodes"), ("greedy_return", "greedy"))),
-              Chart("length", (("length", "episodes"),)),
+              Chart("length", (("length", "mean"),)),
               Chart("TD loss", (("td_loss", "Huber"),)))
     curves_title = "return ── last 100 ┄┄ greedy · length · TD loss"
     level_words = {Level.LAYER: "half", Level.SAMPLE: "env step", Level.BATCH: "env step"}
