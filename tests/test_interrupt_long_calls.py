@@ -14,16 +14,17 @@ import pytest
 from tests.test_interrupt import records, start, stopped, wait_for
 
 LONG_CALLS = {   # network, options: the first epoch is one compiled call of seconds, or ends with one
+    # (sized for a few seconds each: when a kernel gets faster, its case grows, or Ctrl+C lands after it)
     "mlp-batch": ("mlp", "dataset=circle samples=100000 hidden=256,256 batch=0 test=10"),
-    "cnn-batch": ("cnn", "dataset=shapes image=16 kernels=64 padding=same samples=3000 batch=0 test=10"),
-    "rnn-batch": ("rnn", "dataset=sine samples=3000 length=50 hidden=64 batch=0 test=10"),
-    "lstm-batch": ("lstm", "dataset=sine samples=1000 length=50 hidden=64 batch=0 test=10"),
+    "cnn-batch": ("cnn", "dataset=shapes image=16 kernels=64 padding=same samples=6000 batch=0 test=10"),
+    "rnn-batch": ("rnn", "dataset=sine samples=6000 length=50 hidden=64 batch=0 test=10"),
+    "lstm-batch": ("lstm", "dataset=sine samples=2000 length=50 hidden=64 batch=0 test=10"),
     "gan-batch": ("gan", "samples=100000 batch=100000 d_hidden=256,256"),
     "ae-batch": ("ae", "dataset=moons samples=20000 encoder=256,256 batch=0 test=10"),
     "vae-batch": ("vae", "dataset=moons loss=mse samples=20000 encoder=256,256 batch=0 test=10"),
     "rbm-batch": ("rbm", "dataset=digits samples=1797 test=0 hidden=2048 k=20 batch=0"),
     "mlp-evaluation": ("mlp", "dataset=circle samples=20 batch=0 test=1000000 hidden=64,64"),
-    "cnn-evaluation": ("cnn", "dataset=shapes image=16 kernels=64 padding=same samples=20 batch=0 test=5000"),
+    "cnn-evaluation": ("cnn", "dataset=shapes image=16 kernels=64 padding=same samples=20 batch=0 test=20000"),
     "gan-evaluation": ("gan", "samples=1000000 batch=100 d_hidden=64,64"),
 }
 
