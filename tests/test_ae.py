@@ -8,6 +8,7 @@ import dlsim
 from dlsim.errors import UserError
 from dlsim.protocol.events import Level
 from dlsim.sim.stepper import Stepper
+from tests.rewind_checks import back_then_forward_again
 
 H = 1e-6
 
@@ -128,19 +129,7 @@ def test_a_samples_corruption_is_the_numpy_generators_draws():
 @pytest.mark.parametrize("level, first, further", [("op", 150, 400), ("layer", 9, 14), ("sample", 3, 9),
                                                    ("batch", 2, 4), ("epoch", 1, 2)])
 def test_back_returns_to_the_same_bits_and_replays_the_same_draws(level, first, further):
-    sim = small(tied="yes", denoise=0.4, optimizer="adam")
-    for _ in range(first):
-        sim.step(level)
-    here = state(sim)
-    forward = [sim.step(level) for _ in range(further)]
-    for _ in range(further):
-        sim.back(level)
-    assert same(state(sim), here)
-    again = [sim.step(level) for _ in range(further)]
-    for a, b in zip(forward, again):
-        assert (a.op, a.path) == (b.op, b.path)
-        assert all(np.array_equal(np.asarray(a.values[k]), np.asarray(b.values[k])) for k in a.values
-                   if k not in ("params", "grads"))
+    back_then_forward_again(small(tied="yes", denoise=0.4, optimizer="adam"), level, first, further, state, same, unchecked=("params", "grads"))
 
 
 def test_random_steps_and_backs_land_where_a_straight_run_does():

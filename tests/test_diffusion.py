@@ -12,6 +12,7 @@ from dlsim.kernels import diffusion_reference as reference
 from dlsim.models import diffusion_schedule as schedule
 from dlsim.protocol.events import Level
 from dlsim.sim.stepper import Stepper
+from tests.rewind_checks import back_then_forward_again
 
 H = 1e-6
 
@@ -119,19 +120,7 @@ def test_t_and_eps_are_drawn_as_recorded_ops_and_noise_the_point_in_closed_form(
 @pytest.mark.parametrize("level, first, further", [("op", 40, 150), ("layer", 9, 14), ("sample", 3, 9),
                                                    ("batch", 2, 4), ("epoch", 1, 2)])
 def test_back_returns_to_the_same_bits_and_replays_the_same_draws(level, first, further):
-    sim = small()
-    for _ in range(first):
-        sim.step(level)
-    here = state(sim)
-    forward = [sim.step(level) for _ in range(further)]
-    for _ in range(further):
-        sim.back(level)
-    assert same(state(sim), here)
-    again = [sim.step(level) for _ in range(further)]
-    for a, b in zip(forward, again):
-        assert (a.op, a.path) == (b.op, b.path)
-        assert all(np.array_equal(np.asarray(a.values[k]), np.asarray(b.values[k])) for k in a.values
-                   if k not in ("params", "grads"))
+    back_then_forward_again(small(), level, first, further, state, same, unchecked=("params", "grads"))
 
 
 def test_every_kernel_agrees_with_its_numpy_reference():

@@ -11,6 +11,7 @@ from dlsim.kernels import dqn as kernels
 from dlsim.kernels import dqn_reference as reference
 from dlsim.protocol.events import Level
 from dlsim.sim.stepper import Stepper
+from tests.rewind_checks import back_then_forward_again
 
 H = 1e-6
 KEYS = ("theta", "target", "grad", "m", "v", "replay", "env_state", "counters", "floats", "recent")
@@ -89,18 +90,7 @@ def test_stepping_op_by_op_step_by_step_and_fused_give_the_same_bits(options):
 @pytest.mark.parametrize("level, first, further", [("op", 300, 260), ("layer", 40, 50), ("sample", 7, 30),
                                                    ("batch", 20, 12), ("epoch", 1, 2)])
 def test_back_returns_to_the_same_bits_and_replays_the_same_draws(level, first, further):
-    sim = small()
-    for _ in range(first):
-        sim.step(level)
-    here = state(sim)
-    forward = [sim.step(level) for _ in range(further)]
-    for _ in range(further):
-        sim.back(level)
-    assert same(state(sim), here)
-    again = [sim.step(level) for _ in range(further)]
-    for a, b in zip(forward, again):
-        assert (a.op, a.path) == (b.op, b.path)
-        assert all(np.array_equal(np.asarray(a.values[k]), np.asarray(b.values[k])) for k in a.values)
+    back_then_forward_again(small(), level, first, further, state, same)
 
 
 def test_rewind_crosses_an_episode_end_and_a_replay_batch():

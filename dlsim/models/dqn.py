@@ -22,7 +22,7 @@ import numpy as np
 from dlsim.errors import UserError
 from dlsim.kernels import activations as act
 from dlsim.kernels import dqn as K
-from dlsim.kernels import Scalar, environments, environments_reference
+from dlsim.kernels import Scalar, environments
 from dlsim.kernels.environments import STATE
 from dlsim.models import chunked, dqn_estimate
 from dlsim.models import options as opt
@@ -86,9 +86,9 @@ class DQN(DQNInspect, FlatParameters, Model):
             raise UserError(f"option 'replay_batch': {c['replay_batch']} transitions need learn_start and replay of at least "
                             f"{c['replay_batch']} (got {c['learn_start']} and {c['replay']})")
         # the functions the stepped path calls one at a time (Scalar: code, shared by a deep copy); the
-        # environment steps on the CPU on every backend (the GPU runs only the networks' passes)
+        # environment steps on the CPU on every backend but numpy (the GPU runs only the networks' passes)
         self.ops = Scalar(self.kernels.dqn)
-        self.env_ops = Scalar(environments if self.kernels.compiles else environments_reference)
+        self.env_ops = self.kernels.scalar(environments)
         self.sizes = np.array((env.observation, *c["hidden"], len(env.actions)), np.int64)
         self.acts = np.array([act.CODES[c["activation"]]] * len(c["hidden"]) + [act.LINEAR], np.int64)
         self.tied = False   # (the autoencoder's initial weights ask)
