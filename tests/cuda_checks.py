@@ -11,8 +11,10 @@ model on backend="cuda") with the NumPy reference within TOLERANCE, or the GPU w
 same bits run to run).
 """
 import importlib
+import inspect
 import json
 import sys
+import threading
 import traceback
 
 import numpy as np
@@ -87,8 +89,54 @@ def fewer_threads_when_simulated() -> None:
         gpu.blocks.__defaults__ = (SIMULATED_THREADS,)
 
 
+def threads_in_turn_when_simulated() -> None:
+    """The simulator starts an operating-system thread for every GPU thread of every launch, and its
+    block waits for them by polling while holding the GIL: under the suite's load each costs
+    milliseconds, most of these checks' time. A kernel that never waits for its block's other
+    threads (no syncthreads in its module) runs its threads here one after another instead, in this
+    thread: one schedule a GPU could choose, the same arrays with the simulator's bounds checks. The
+    others (the SOM's and the recurrent nets' block reductions) keep the simulator's threads."""
+    if not gpu.simulated():
+        return
+    from numba.cuda.simulator import kernel as simulated
+    threaded = simulated.BlockManager.run
+    waits = {}
+
+    def run(manager, grid_point, *args):
+        module = inspect.getmodule(manager._f)
+        if module not in waits:
+            waits[module] = module is None or "syncthreads" in inspect.getsource(module)
+        if waits[module]:
+            return threaded(manager, grid_point, *args)
+        here = threading.current_thread()
+        block = simulated.Dim3(*manager._block_dim)
+        here.blockIdx = simulated.Dim3(*grid_point)
+        for point in np.ndindex(*manager._block_dim):
+            here.threadIdx = simulated.Dim3(*point)
+            here.thread_id = point[0] + block.x * (point[1] + block.y * point[2])
+            try:
+                manager._f(*args)
+            except Exception as error:
+                error.add_note(f"in GPU thread {list(point)} of block {list(grid_point)}")
+                raise
+
+    simulated.BlockManager.run = run
+    # and an array's attribute in a kernel (a.shape, a.size) looked up in the set of an ndarray's
+    # names, not in a dir() of the array made at every read (a third of the DQN checks' time)
+    from numba.cuda.simulator.cudadrv.devicearray import FakeWithinKernelCUDAArray as Within
+    names, by_item = frozenset(dir(np.empty(0))), Within.__getattr__
+
+    def attribute(array, name):
+        if name in names:
+            return array._FakeWithinKernelCUDAArray__wrap_if_fake(getattr(array._item._ary, name))
+        return by_item(array, name)
+
+    Within.__getattr__ = attribute
+
+
 def main(module: str) -> None:
     fewer_threads_when_simulated()
+    threads_in_turn_when_simulated()
     checks = {name: f for name, f in vars(importlib.import_module(module)).items()
               if name.startswith("check_") and callable(f)}
     failures = {}

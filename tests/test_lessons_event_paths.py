@@ -57,4 +57,27 @@ def test_a_probe_cut_short_refuses_no_path_it_did_not_see(tmp_path, monkeypatch)
     """A network too big for the probe to finish its epoch: what it did not see may still exist."""
     from dlsim.lesson import event_paths
     monkeypatch.setattr(event_paths, "PROBE_EVENTS", 3)   # the first neuron's weighted sum, no more
+    monkeypatch.setattr(event_paths, "_PROBED", {})       # nothing kept from a whole probe
     assert problems(tmp_path, "mlp", "{layer[1].neuron[0].z}", options="hidden=2") == []
+
+
+def test_a_configuration_is_probed_once_and_the_learners_own_file_every_time(tmp_path, monkeypatch):
+    """Loading a lesson probes its network (seconds for the larger ones): a second lesson with the
+    same configuration reuses what the first found; a configuration naming a file does not, since
+    the file may have changed in between."""
+    from dlsim.lesson import event_paths
+    from dlsim.models import MODELS
+    monkeypatch.setattr(event_paths, "_PROBED", {})
+    runs = []
+    real = event_paths._probe
+    monkeypatch.setattr(event_paths, "_probe", lambda *args: runs.append(args[1]) or real(*args))
+    config = {"backend": "numpy", "hidden": (3,)}
+    first = event_paths.probe("mlp", config, MODELS["mlp"])
+    first[0].add("changed by a caller")
+    second = event_paths.probe("mlp", dict(config), MODELS["mlp"])
+    assert len(runs) == 1 and second[0] == first[0] - {"changed by a caller"} and "z" in second[0]
+    data = tmp_path / "points.csv"
+    data.write_text("x0,x1,label\n" + "".join(f"{i},{-i},{i % 2}\n" for i in range(12)))
+    for _ in range(2):
+        event_paths.probe("mlp", {**config, "data": str(data)}, MODELS["mlp"])
+    assert len(runs) == 3

@@ -91,9 +91,17 @@ def test_lesson_list_prints_one_lesson_a_line_name_first(capsys):
     assert "perceptron-and" in [line.split()[0] for line in lines]
 
 
-def test_lesson_check(capsys):
+def test_lesson_check(capsys, monkeypatch):
+    """`lesson check` with no argument checks every shipped lesson: each parsed and validated here,
+    each played through by the rehearsal, which is recorded rather than run (tests/test_lessons.py
+    plays every lesson headless, and a headless play stops at any placeholder a rehearsal reports)."""
+    from dlsim.lesson import rehearsal
+    from dlsim.lesson.library import lesson_files
+    rehearsed = []
+    monkeypatch.setattr(rehearsal, "rehearse", lambda lesson: rehearsed.append(lesson.path.stem) or [])
     code, out, _ = run(capsys, "lesson", "check")
     assert code == 0 and "no problems" in out
+    assert sorted(rehearsed) == sorted(path.stem for path in lesson_files())
     bad = Path(__file__).parent / "fixtures" / "lessons" / "unknown-directives.md"
     code, _, err = run(capsys, "lesson", "check", str(bad))
     assert code == 2

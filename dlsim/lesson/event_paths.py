@@ -10,6 +10,7 @@ is named here: what exists is what the probe saw.
 """
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 
@@ -18,6 +19,10 @@ from dlsim.protocol.events import Level
 _PART = re.compile(r"([A-Za-z_]\w*)(?:\[([^\]]*)\])?")
 PROBE_SAMPLES = (4, 5)
 PROBE_EVENTS = 100_000   # a probe run stops there (a huge network): its paths are then not all known
+# what probe found, by network and configuration: loading a lesson probes its network (up to a few
+# seconds for the larger ones), and a network's lessons, or a lesson loaded again, often share one
+_PROBED: dict[tuple, tuple[set, set, "EventPaths"]] = {}
+_PROBED_MOST = 64
 
 
 def parts(path: str) -> tuple[tuple[str, str | None], ...]:
@@ -164,6 +169,32 @@ def _ranges(indices: list[str]) -> str:
 def probe(network: str, config: dict, cls) -> tuple[set[str], set[str], EventPaths]:
     """Every value name the network's events carry, its per-epoch metrics, and its event paths,
     from one epoch on 4 samples and one on 5 (the lesson's configuration otherwise)."""
+    key = _memo_key(network, config)
+    if key not in _PROBED:
+        if len(_PROBED) >= _PROBED_MOST:
+            _PROBED.clear()
+        found = _probe(network, config, cls)
+        if key is None:
+            return found
+        _PROBED[key] = found
+    everything, history, paths = _PROBED[key]
+    return set(everything), set(history), paths
+
+
+def _memo_key(network: str, config: dict) -> tuple | None:
+    """A key for the configuration, or None where it cannot be kept: a value that is not hashable,
+    or a file (the learner's own data) that may change between two loads."""
+    try:
+        key = (network, tuple(sorted(config.items())))
+        hash(key)
+    except TypeError:
+        return None
+    if any(isinstance(value, str) and Path(value).is_file() for value in config.values()):
+        return None
+    return key
+
+
+def _probe(network: str, config: dict, cls) -> tuple[set[str], set[str], "EventPaths"]:
     from dlsim.sim.simulator import Simulator
     names = {o.name for o in cls.options}
     keys, history, paths = set(), set(), EventPaths()
