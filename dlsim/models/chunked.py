@@ -112,6 +112,19 @@ def too_long(model) -> bool:
         return False
 
 
+@contextmanager
+def splitting_after(seconds: float):
+    """Within: an epoch longer than `seconds` (or than CHUNK_S, if shorter) runs by its batches (the
+    app's run mode, whose pause must land within a tenth of a second: it waits for the batch in
+    hand, not the epoch)."""
+    global CHUNK_S
+    before, CHUNK_S = CHUNK_S, min(CHUNK_S, seconds)
+    try:
+        yield
+    finally:
+        CHUNK_S = before
+
+
 def measured(model, seconds: float, epochs: int) -> None:
     """Remember how long one of `model`'s fused epochs took (the next run chunks if it was long)."""
     if epochs > 0:

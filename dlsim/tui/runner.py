@@ -37,6 +37,9 @@ class Runner:
     # for the chunk to end: a third of a frame at 30 frames/s keeps both waits short, while the work
     # between chunks (the watchdog, the summary) stays a few percent of the training.
     CHUNK_S = 1 / 90
+    # an epoch longer than this runs by batches (dlsim.models.chunked): a pause then waits for the
+    # batch in hand, not the whole epoch (a transformer's default epoch takes about 80 ms)
+    SPLIT_S = 1 / 20
     # epochs a run of a model that can converge goes on without converging; DLSIM_PATIENCE sets
     # another number (tools/measure_app.py: a perceptron on XOR that runs for as long as it measures)
     PATIENCE = int(os.environ.get("DLSIM_PATIENCE", 1_000))
@@ -87,37 +90,54 @@ class Runner:
         return self.epochs / spent if spent > 0 else 0.0
 
     def loop(self) -> None:
-        reason = "paused"
         worker = get_current_worker()
         chunked.requested.clear()     # a stop asked for after the last run ended is not this one's
+        chunked.between.append(self._between_batches)
         try:
-            while not self.stop_requested.is_set() and not worker.is_cancelled:
-                while self.calls:
-                    self.calls.popleft()()
-                before = self.session.model.epoch
-                start = time.perf_counter()
-                # a model that can converge gets PATIENCE epochs, exactly: no chunk runs past them
-                left = self.PATIENCE - self.epochs if self.session.converges() else None
-                self.chunk_started = start
-                stop = self.session.run_chunk(self.CHUNK_S, most=left)
-                self.chunk_started = None
-                self.seconds += time.perf_counter() - start
-                self.epochs += self.session.model.epoch - before
-                if self.wanted.is_set() or stop:   # build a frame only when the UI will draw it
-                    self.wanted.clear()
-                    self.latest = self.session.frame(self.extras, running=True)
-                    self.frames += 1
-                    if not stop:
-                        self.target.post_message(FrameReady())
-                if not stop and left is not None and self.epochs >= self.PATIENCE:
-                    stop = "not converging"   # XOR on a perceptron would run forever
-                if stop:
-                    reason = stop
-                    break
+            with chunked.splitting_after(self.SPLIT_S):
+                reason = self._chunks(worker)
         except Exception as error:   # never leave the UI thinking it still runs
             reason = f"error: {error}"
         finally:
+            chunked.between.remove(self._between_batches)
             chunked.requested.clear()
             self.finished_at = time.perf_counter()
             self.finished.set()
             self.target.post_message(RunStopped(reason))
+
+    def _between_batches(self) -> None:
+        """Inside an epoch run by batches: the frame the UI asked for, so a long epoch still shows
+        its weights moving (the counters stay at the epoch's start until it ends)."""
+        if self.wanted.is_set() and not self.stop_requested.is_set():
+            self.wanted.clear()
+            self.latest = self.session.frame(self.extras, running=True)
+            self.frames += 1
+            self.target.post_message(FrameReady())
+
+    def _chunks(self, worker) -> str:
+        """Train chunk after chunk until a stop; returns why the run stopped."""
+        reason = "paused"
+        while not self.stop_requested.is_set() and not worker.is_cancelled:
+            while self.calls:
+                self.calls.popleft()()
+            before = self.session.model.epoch
+            start = time.perf_counter()
+            # a model that can converge gets PATIENCE epochs, exactly: no chunk runs past them
+            left = self.PATIENCE - self.epochs if self.session.converges() else None
+            self.chunk_started = start
+            stop = self.session.run_chunk(self.CHUNK_S, most=left)
+            self.chunk_started = None
+            self.seconds += time.perf_counter() - start
+            self.epochs += self.session.model.epoch - before
+            if self.wanted.is_set() or stop:   # build a frame only when the UI will draw it
+                self.wanted.clear()
+                self.latest = self.session.frame(self.extras, running=True)
+                self.frames += 1
+                if not stop:
+                    self.target.post_message(FrameReady())
+            if not stop and left is not None and self.epochs >= self.PATIENCE:
+                stop = "not converging"   # XOR on a perceptron would run forever
+            if stop:
+                reason = stop
+                break
+        return reason

@@ -1,8 +1,13 @@
 """Space pauses a run whose epochs are long enough to go by compiled batches at the next batch,
-not at the end of the epoch: the epoch in progress is undone and the run stops where it was."""
+not at the end of the epoch: the epoch in progress is undone and the run stops where it was. Such
+an epoch still shows frames while it runs."""
 import threading
+import time
+
+import numpy as np
 
 from dlsim.models import chunked
+from dlsim.tui.runner import Runner
 
 from .conftest import make_app, settle, sim_view, until
 
@@ -29,3 +34,23 @@ async def test_space_stops_a_long_epoch_between_two_batches(monkeypatch):
         model = sim.session.model
         # 256 samples in batches of 8: 32 a epoch; the 40th batch is the 8th of the second epoch
         assert model.epoch == 1 and not chunked.requested.is_set()
+
+
+async def test_a_long_epoch_shows_frames_while_it_runs(monkeypatch):
+    """The app's run mode splits an epoch longer than Runner.SPLIT_S into batches (a transformer's
+    takes about 80 ms): the frames the UI asks for come between them, not once an epoch."""
+    monkeypatch.setattr(Runner, "SPLIT_S", 0.0)
+    monkeypatch.setattr(chunked, "between", [lambda: time.sleep(0.03)])   # 32 batches: a second an epoch
+    app = make_app("mlp", dataset="spiral", batch=8)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        sim = sim_view(app)
+        start = {k: v.copy() for k, v in sim.session.model.params.items()}
+        await pilot.press("f")
+        assert await until(pilot, lambda: sim.runner is not None and sim.runner.frames >= 3, timeout=30)
+        frame = sim.runner.latest
+        assert frame.epoch == 0 and sim.session.model.epoch == 0          # inside the first epoch
+        assert any(not np.array_equal(frame.params[k], start[k]) for k in start)   # its weights moved
+        sim.pause()
+        assert await until(pilot, lambda: sim.runner is None, timeout=30)
+        assert chunked.CHUNK_S == 0.25 and chunked.between == [chunked.between[0]]   # put back
