@@ -147,9 +147,10 @@ class WeightsPanel(Panel):
         label_w = m.label_width
         head: Cells = [(m.corner.ljust(label_w), st.plain(dim=True))]
         hot_rows, hot_cols = {h[0] for h in m.hot}, {h[1] for h in m.hot}
-        for c in range(v.left, v.left + v.shown_cols):
-            hot_col = hot_cols == {c} or (cursor is not None and cursor[1] == c)
-            head.append((str(c)[-2:].rjust(2), st.plain(dim=not hot_col, bold=hot_col)))
+        shown = range(v.left, v.left + v.shown_cols)
+        hot = [hot_cols == {c} or (cursor is not None and cursor[1] == c) for c in shown]
+        for c, label, hot_col in zip(shown, _column_labels(shown, hot), hot):
+            head.append((label, st.plain(dim=not hot_col, bold=hot_col)))
         out = [tabs, head]
         for r in range(v.top, v.top + v.shown_rows):
             hot_row = hot_rows == {r}
@@ -285,6 +286,28 @@ class WeightsPanel(Panel):
         row, col = v.top + y - HEADER, v.left + (x - m.label_width) // 2
         if x >= m.label_width and v.top <= row < v.top + v.shown_rows and v.left <= col < v.left + v.shown_cols:
             self._select(layer, row, col)
+
+
+def _column_labels(shown: range, hot: list[bool]) -> list[str]:
+    """A two-character label over each column of cells. Numbers up to 9 label every column; past
+    that, side by side they would run together ("8 91011"), so the header is a ruler: the number
+    of the column in focus, then of every fifth (every tenth past 99), each right-aligned over its
+    column where it keeps a space from the others; "·" over the rest, never touching a number."""
+    if shown.stop <= 10:
+        return [str(c).rjust(2) for c in shown]
+    line = [" "] * (2 * len(shown))
+    step = 5 if shown.stop <= 100 else 10
+    focus = [k for k in range(len(shown)) if hot[k]]
+    for k in focus + [k for k, c in enumerate(shown) if c % step == 0 and not hot[k]]:
+        label = str(shown[k])
+        start = max(0, 2 * k + 2 - len(label))   # (the first column's, if long, spills right)
+        end = start + len(label)
+        if end <= len(line) and all(ch == " " for ch in line[max(0, start - 1):end + 1]):
+            line[start:end] = label
+    for k in range(len(shown)):
+        if line[2 * k:2 * k + 3] == [" "] * len(line[2 * k:2 * k + 3]):
+            line[2 * k + 1] = "·"
+    return ["".join(line[2 * k:2 * k + 2]) for k in range(len(shown))]
 
 
 def _exists(frame, name: str, index: tuple) -> bool:
