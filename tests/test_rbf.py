@@ -10,7 +10,8 @@ from dlsim.errors import UserError
 from dlsim.kernels import rbf as kernels
 from dlsim.kernels import rbf_reference as reference
 from dlsim.protocol.events import Level
-from tests.test_stepper import assert_bit_identical, record, same_event
+from tests.rewind_checks import back_then_forward_again
+from tests.test_stepper import assert_bit_identical, record
 
 CONFIGS = {
     "kmeans-solve": {"kmeans": 2},
@@ -92,16 +93,7 @@ PLAN = {"op": (30, 41), "layer": (3, 5), "sample": (5, 9), "batch": (2, 3), "epo
 @pytest.mark.parametrize("name", ["kmeans-solve", "learned-adam"])
 def test_back_returns_to_the_same_bits_at_every_level(level, name):
     sim = small(**CONFIGS[name])
-    first, further = PLAN[level]
-    for _ in range(first):
-        sim.step(level)
-    here = record(sim)
-    forward = [sim.step(level) for _ in range(further)]
-    for _ in range(further):
-        sim.back(level)
-    assert_bit_identical(sim, here)
-    again = [sim.step(level) for _ in range(further)]
-    assert all(same_event(a, b) for a, b in zip(forward, again))
+    back_then_forward_again(sim, level, *PLAN[level], record, lambda _, here: assert_bit_identical(sim, here) is None)
 
 
 def test_random_steps_and_backs_replay_exactly():

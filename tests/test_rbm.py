@@ -14,7 +14,8 @@ from dlsim.kernels import rbm as kernels
 from dlsim.kernels import rbm_reference as reference
 from dlsim.kernels.rbm import SALT
 from dlsim.protocol.events import Level
-from tests.test_stepper import assert_bit_identical, record, same_event
+from tests.rewind_checks import back_then_forward_again
+from tests.test_stepper import assert_bit_identical, record
 
 CONFIGS = {
     "cd1": {},
@@ -147,16 +148,7 @@ PLAN = {"op": (40, 57), "layer": (6, 9), "sample": (5, 9), "batch": (2, 3), "epo
 @pytest.mark.parametrize("name", ["cd3-momentum", "pcd-adam"])
 def test_back_returns_to_the_same_bits_and_draws_the_same_chain_again(level, name):
     sim = small(**CONFIGS[name])
-    first, further = PLAN[level]
-    for _ in range(first):
-        sim.step(level)
-    here = record(sim)
-    forward = [sim.step(level) for _ in range(further)]
-    for _ in range(further):
-        sim.back(level)
-    assert_bit_identical(sim, here)
-    again = [sim.step(level) for _ in range(further)]
-    assert all(same_event(a, b) for a, b in zip(forward, again))
+    back_then_forward_again(sim, level, *PLAN[level], record, lambda _, here: assert_bit_identical(sim, here) is None)
 
 
 @pytest.mark.parametrize("name", ["cd1", "pcd-adam"])

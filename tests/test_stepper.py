@@ -50,6 +50,8 @@ def same_value(a, b):
         return np.array_equal(a, b)
     if isinstance(a, dict) or hasattr(a, "keys"):
         return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
     return a == b
 
 
