@@ -9,9 +9,11 @@ One sample's forward and backward are written as *row kernels*: one position's l
 position's Q, K and V, one query against every key, one softmax row, one weighted sum of V, one
 position's MLP, and their backward twins. The op-by-op stepped path (models/transformer_steps)
 calls them one at a time; `forward_sample` and `backward_sample` call the very same kernels in the
-very same order, and the batch and fused paths loop those over the samples, accumulating the
-gradient sample by sample. So every path writes the same bits (the tests check it). Every sum adds
-its terms in a fixed order (dense.backprop_sum is the projections' backward sum).
+very same order (the GPU's fused path runs those). The CPU's batch and fused paths take a sample an
+op at a time over its whole sequence (`forward_sequence`, `backward_sequence`: the projections in
+transformer_sequence, many independent sums side by side), accumulating the gradient sample by
+sample. Every sum adds its terms in the same fixed order on every path (dense.backprop_sum's is the
+projections' backward sum), so every path writes the same bits (the tests check it).
 
 Dropout (off by default) is the 2017 paper's residual dropout: each sublayer's output (the attention's
 output projection, the MLP's output) is multiplied, unit by unit, by 0 where its uniform number falls
