@@ -17,6 +17,7 @@ import numpy as np
 
 from dlsim.kernels.jit import inline, kernel
 from dlsim.kernels.optimizers import update_element
+from dlsim.kernels.recurrent import add_four_terms
 
 KMEANS, SOLVE, DELTA = 0, 1, 2   # what an epoch does (the model's stage of that epoch)
 
@@ -105,10 +106,21 @@ def accumulate_row(phi, t, A, r):
 
 @kernel
 def units(x, C, sigma, d2, phi):
-    """d² and φ (K,) of every unit for the sample x, in place."""
-    for j in range(C.shape[0]):
-        d2[j] = distance2(x, C, j)
-        phi[j] = gaussian(d2[j], sigma[j])
+    """d² and φ (K,) of every unit for the sample x, in place: distance2's sums (each in order of the
+    coordinates) side by side over the units, then gaussian's exponent, then its exp, each loop over
+    independent units (the two first vectorise; exp stays the library's call, one unit at a time)."""
+    K = C.shape[0]
+    for j in range(K):
+        d2[j] = 0.0
+    for k in range(x.shape[0]):
+        xk = x[k]
+        for j in range(K):
+            diff = xk - C[j, k]
+            d2[j] += diff * diff
+    for j in range(K):
+        phi[j] = -d2[j] / (2.0 * sigma[j] * sigma[j])
+    for j in range(K):
+        phi[j] = math.exp(phi[j])
 
 
 @inline
@@ -121,13 +133,13 @@ def sample_backward(x, t, theta, grad, K, D, learned, scale, d2, phi):
     for j in range(K):
         grad[j] += phi[j] * delta
     grad[K] += delta
-    if learned:
-        gC = grad[K + 1:K + 1 + K * D].reshape((K, D))
+    if learned:   # centre_grad's and sigma_grad's products, the units side by side
+        gC, gs = grad[K + 1:K + 1 + K * D].reshape((K, D)), grad[K + 1 + K * D:]
+        for k in range(D):
+            for j in range(K):
+                gC[j, k] += centre_grad(delta * w[j], phi[j], x, C, sigma[j], j, k)
         for j in range(K):
-            dphi = delta * w[j]
-            for k in range(D):
-                gC[j, k] += centre_grad(dphi, phi[j], x, C, sigma[j], j, k)
-            grad[K + 1 + K * D + j] += sigma_grad(dphi, phi[j], d2[j], sigma[j])
+            gs[j] += sigma_grad(delta * w[j], phi[j], d2[j], sigma[j])
     return loss_share(yhat, t, scale)
 
 
@@ -243,19 +255,90 @@ def mean_loss(theta, K, D, X, T):
     return loss
 
 
+@inline
+def add_gram_rows(A, PhiT, Phi, lo, hi):
+    """A[i, j] += Σ_s φ̃_si·φ̃_sj over the chunk's samples s in order, for rows lo ≤ i < hi (a multiple
+    of four apart) and columns j ≥ lo: accumulate_row's products, each entry's sum in sample order,
+    four entries' rows and four samples' terms at a time (add_four_terms), vectorised over j. PhiT
+    (K+1, S) and Phi (S, K+1) hold the same chunk, unit-major and sample-major."""
+    S = Phi.shape[0]
+    S4 = S - S % 4
+    for i in range(lo, hi, 4):
+        a0, a1, a2, a3 = A[i, lo:], A[i + 1, lo:], A[i + 2, lo:], A[i + 3, lo:]
+        for s in range(0, S4, 4):
+            add_four_terms(a0, a1, a2, a3, Phi[s, lo:], Phi[s + 1, lo:], Phi[s + 2, lo:], Phi[s + 3, lo:],
+                           (PhiT[i, s], PhiT[i, s + 1], PhiT[i, s + 2], PhiT[i, s + 3]),
+                           (PhiT[i + 1, s], PhiT[i + 1, s + 1], PhiT[i + 1, s + 2], PhiT[i + 1, s + 3]),
+                           (PhiT[i + 2, s], PhiT[i + 2, s + 1], PhiT[i + 2, s + 2], PhiT[i + 2, s + 3]),
+                           (PhiT[i + 3, s], PhiT[i + 3, s + 1], PhiT[i + 3, s + 2], PhiT[i + 3, s + 3]))
+        for s in range(S4, S):
+            row, p0, p1, p2, p3 = Phi[s, lo:], PhiT[i, s], PhiT[i + 1, s], PhiT[i + 2, s], PhiT[i + 3, s]
+            for j in range(row.shape[0]):
+                a0[j] += p0 * row[j]
+                a1[j] += p1 * row[j]
+                a2[j] += p2 * row[j]
+                a3[j] += p3 * row[j]
+
+
+@inline
+def add_gram(A, r, PhiT, Phi, T):
+    """accumulate_row for every sample of a chunk, in sample order, to the bit: A's upper triangle
+    (four rows at a time, add_gram_rows; the last rows one by one), r += φ̃·t. A is symmetric term by
+    term (φ_i·φ_j is φ_j·φ_i), so its lower triangle is mirrored once at the end (mirror_gram)."""
+    n = A.shape[0]
+    n4 = n - n % 4
+    for lo in range(0, n4, 4):
+        add_gram_rows(A, PhiT, Phi, lo, lo + 4)
+    for i in range(n4, n):
+        a = A[i, i:]
+        for s in range(Phi.shape[0]):
+            p, row = PhiT[i, s], Phi[s, i:]
+            for j in range(row.shape[0]):
+                a[j] += p * row[j]
+    for s in range(Phi.shape[0]):
+        for i in range(n):
+            r[i] += PhiT[i, s] * T[s]
+
+
+@inline
+def mirror_gram(A):
+    for i in range(A.shape[0]):
+        for j in range(i):
+            A[i, j] = A[j, i]
+
+
+GRAM_CHUNK = 128   # samples per pass of the normal equations: a chunk's φ̃ (both ways) stays in L2
+
+
 @kernel
 def solve_batch(theta, A, r, ridge, K, D, X, T):
     """The least-squares fit of w and b on the batch: the normal equations sample by sample, then
-    the solve into theta[:K+1]. Returns the batch's mean squared error after it."""
+    the solve into theta[:K+1]. Returns the batch's mean squared error after it (the solve moves
+    neither centres nor widths: each sample's φ, kept from the normal equations, is the one
+    mean_loss would compute again)."""
     C, sigma = theta[K + 1:K + 1 + K * D].reshape((K, D)), theta[K + 1 + K * D:]
     A[:, :] = 0.0
     r[:] = 0.0
-    d2, phi = np.empty(K), np.empty(K)
-    for s in range(X.shape[0]):
-        units(X[s], C, sigma, d2, phi)
-        accumulate_row(phi, T[s], A, r)
+    n = X.shape[0]
+    Phi = np.empty((n, K + 1))
+    PhiT = np.empty((K + 1, GRAM_CHUNK))
+    d2 = np.empty(K)
+    for start in range(0, n, GRAM_CHUNK):
+        stop = min(start + GRAM_CHUNK, n)
+        for s in range(start, stop):
+            units(X[s], C, sigma, d2, Phi[s, :K])
+            Phi[s, K] = 1.0
+            for i in range(K + 1):
+                PhiT[i, s - start] = Phi[s, i]
+        add_gram(A, r, PhiT[:, :stop - start], Phi[start:stop], T[start:stop])
+    mirror_gram(A)
     solve(A, r, ridge, theta[:K + 1])
-    return mean_loss(theta, K, D, X, T)
+    w = theta[:K]
+    scale = 1.0 / max(n, 1)
+    loss = 0.0
+    for s in range(n):
+        loss += loss_share(output_sum(Phi[s, :K], w, theta[K]), T[s], scale)
+    return loss
 
 
 # --- whole-batch maths: evaluation and the pictures ------------------------------------------------

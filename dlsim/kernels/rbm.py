@@ -22,6 +22,7 @@ from dlsim.kernels.activations import SIGMOID, activate
 from dlsim.kernels.ae import uniforms
 from dlsim.kernels.jit import inline, kernel
 from dlsim.kernels.optimizers import update_all
+from dlsim.kernels.recurrent import add_products
 
 SALT = 29         # the training chain's draws, apart from the orders' (17) and the AE's corruption (23)
 GIBBS_SALT = 31   # the pictures' chains (samples from the model, pattern completion)
@@ -168,28 +169,110 @@ def apply_update(theta, grad, m, mv, pos, neg, t, opt_kind, lr, mu, beta1, beta2
 
 
 @inline
+def _view(buf, rows, cols):
+    """A C-contiguous (rows, cols) view of a flat buffer's start: the batch's block, whatever its size."""
+    return buf[:rows * cols].reshape((rows, cols))
+
+
+@inline
+def _layer_block(M, bias, inT, outT):
+    """outT (units, b) = σ(bias + M·inT) for a batch's columns side by side: each unit's sum starts at its
+    bias and takes its terms in order of M's columns (hidden_input's, visible_input's order), four
+    units and four terms at a time (add_products), vectorised over the samples."""
+    for r in range(outT.shape[0]):
+        for s in range(outT.shape[1]):
+            outT[r, s] = bias[r]
+    add_products(M, inT, outT)
+    for r in range(outT.shape[0]):
+        for s in range(outT.shape[1]):
+            outT[r, s] = sigmoid(outT[r, s])
+
+
+@inline
+def _sample_block(pT, U, n, outT):
+    """outT[q, s] = bernoulli(pT[q, s], U[s, n + q]); returns n advanced past the layer's draws."""
+    for s in range(pT.shape[1]):
+        for q in range(pT.shape[0]):
+            outT[q, s] = bernoulli(pT[q, s], U[s, n + q])
+    return n + pT.shape[0]
+
+
+@inline
+def _block_statistics(vT, phT, phS, V, H, acc):
+    """_statistics of every sample of the batch, in sample order: acc's W block += Σ_s v_s·ph_sᵀ (each
+    weight's sum over the samples in order, the weights side by side), then a's and b's the same way.
+    phS (b, H) is phT (H, b) sample-major."""
+    b = vT.shape[1]
+    for s in range(b):
+        for j in range(H):
+            phS[s, j] = phT[j, s]
+    add_products(vT, phS, acc[:V * H].reshape((V, H)))
+    for s in range(b):
+        for i in range(V):
+            acc[V * H + i] += vT[i, s]
+        for j in range(H):
+            acc[V * H + V + j] += phS[s, j]
+
+
+@inline
 def _batch(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind, lr, mu, beta1, beta2, eps, X, rows,
-           chains, ends, seed_, key0, u, h, ph, pv, v, WT):
+           chains, ends, seed_, key0, bufs):
+    """cd_sample for every sample of the batch, layer by layer over the whole batch (the samples are
+    independent until their statistics meet, summed in sample order): the same sums, terms and
+    draws as sample by sample, to the bit."""
+    Ub, xb, hb, phb, pvb, vb, phSb, WT = bufs
+    b = rows.shape[0]
+    U = _view(Ub, b, n_draws(V, H, k, persistent))
+    xT, hT, phT, pvT, vT, phS = (_view(xb, V, b), _view(hb, H, b), _view(phb, H, b), _view(pvb, V, b),
+                                 _view(vb, V, b), _view(phSb, b, H))
     transpose(theta, V, H, WT)
+    Wv, WTv = theta[:V * H].reshape((V, H)), WT.reshape((H, V))
+    a, bias = theta[V * H:V * H + V], theta[V * H + V:]
     pos[:] = 0.0
     neg[:] = 0.0
-    batch = rows.shape[0]
-    scale = 1.0 / batch
+    for s in range(b):
+        uniforms(seed_, key0 + rows[s], SALT, U[s])
+        for i in range(V):
+            xT[i, s] = X[rows[s], i]
+    _layer_block(WTv, bias, xT, phT)
+    n = _sample_block(phT, U, 0, hT)
+    _block_statistics(xT, phT, phS, V, H, pos)
+    _layer_block(Wv, a, hT, pvT)
+    scale = 1.0 / b
     loss = 0.0
-    for s in range(batch):
-        uniforms(seed_, key0 + rows[s], SALT, u)
-        err = cd_sample(X[rows[s]], chains[s], ends[s], theta, WT, V, H, k, persistent, u, pos, neg, h, ph, pv, v)
-        loss += err * scale
+    for s in range(b):
+        err = 0.0
+        for i in range(V):
+            err += (xT[i, s] - pvT[i, s]) * (xT[i, s] - pvT[i, s])
+        loss += err / V * scale
+    if persistent:
+        for s in range(b):
+            for i in range(V):
+                vT[i, s] = chains[s, i]
+        _layer_block(WTv, bias, vT, phT)
+        n = _sample_block(phT, U, n, hT)
+    for step in range(k):
+        _layer_block(Wv, a, hT, pvT)
+        n = _sample_block(pvT, U, n, vT)
+        _layer_block(WTv, bias, vT, phT)
+        if step < k - 1:
+            n = _sample_block(phT, U, n, hT)
+    _block_statistics(vT, phT, phS, V, H, neg)
+    if persistent:
+        for s in range(b):
+            for i in range(V):
+                ends[s, i] = vT[i, s]
     apply_update(theta, grad, m, mv, pos, neg, t, opt_kind, lr, mu, beta1, beta2, eps, scale)
     if persistent:
-        chains[:batch] = ends[:batch]
+        chains[:b] = ends[:b]
     return loss
 
 
 @inline
-def _buffers(V, H, k, persistent):
-    return (np.empty(n_draws(V, H, k, persistent)), np.empty(H), np.empty(H), np.empty(V), np.empty(V),
-            np.empty(V * H))
+def _buffers(V, H, k, persistent, b):
+    """The flat buffers of a batch of up to b samples (_batch's views), and W transposed."""
+    return (np.empty(b * n_draws(V, H, k, persistent)), np.empty(V * b), np.empty(H * b), np.empty(H * b),
+            np.empty(V * b), np.empty(V * b), np.empty(b * H), np.empty(V * H))
 
 
 @kernel
@@ -198,9 +281,8 @@ def train_batch(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind, 
     """One CD update on the training rows `rows` of X (a sample's draws keyed key0 + row; its chain,
     persistent, chains[its place in the batch], its end in ends, which the update copies into
     chains); returns the batch's mean reconstruction error."""
-    u, h, ph, pv, v, WT = _buffers(V, H, k, persistent)
     return _batch(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind, lr, mu, beta1, beta2, eps, X,
-                  rows, chains, ends, seed_, key0, u, h, ph, pv, v, WT)
+                  rows, chains, ends, seed_, key0, _buffers(V, H, k, persistent, rows.shape[0]))
 
 
 @kernel
@@ -209,14 +291,14 @@ def train_epochs(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind,
     """len(orders) epochs of CD updates (orders (E, N): each epoch's sample order). Stops after an
     epoch whose error is not finite. Returns (epochs run, optimizer steps taken)."""
     n = X.shape[0]
-    u, h, ph, pv, v, WT = _buffers(V, H, k, persistent)
+    bufs = _buffers(V, H, k, persistent, min(batch_size, n))
     for e in range(orders.shape[0]):
         total = 0.0
         for start in range(0, n, batch_size):
             rows = orders[e, start:min(start + batch_size, n)]
             t += 1
             loss = _batch(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind, lr, mu, beta1, beta2,
-                          eps, X, rows, chains, ends, seed_, (first_epoch + e) * n, u, h, ph, pv, v, WT)
+                          eps, X, rows, chains, ends, seed_, (first_epoch + e) * n, bufs)
             total += loss * rows.shape[0]
         epoch_losses[e] = total / n
         if not math.isfinite(epoch_losses[e]):

@@ -9,9 +9,11 @@ One sample's forward and backward are written as *row kernels*: one position's l
 position's Q, K and V, one query against every key, one softmax row, one weighted sum of V, one
 position's MLP, and their backward twins. The op-by-op stepped path (models/transformer_steps)
 calls them one at a time; `forward_sample` and `backward_sample` call the very same kernels in the
-very same order, and the batch and fused paths loop those over the samples, accumulating the
-gradient sample by sample. So every path writes the same bits (the tests check it). Every sum adds
-its terms in a fixed order (dense.backprop_sum is the projections' backward sum).
+very same order (the GPU's fused path runs those). The CPU's batch and fused paths take a sample an
+op at a time over its whole sequence (`forward_sequence`, `backward_sequence`: the projections in
+transformer_sequence, many independent sums side by side), accumulating the gradient sample by
+sample. Every sum adds its terms in the same fixed order on every path (dense.backprop_sum's is the
+projections' backward sum), so every path writes the same bits (the tests check it).
 
 Dropout (off by default) is the 2017 paper's residual dropout: each sublayer's output (the attention's
 output projection, the MLP's output) is multiplied, unit by unit, by 0 where its uniform number falls
@@ -30,9 +32,11 @@ import numpy as np
 from dlsim.kernels.activations import softmax_row
 from dlsim.kernels.ae import uniforms
 from dlsim.kernels.dense import backprop_sum
-from dlsim.kernels.jit import kernel
+from dlsim.kernels.jit import inline, kernel
 from dlsim.kernels.losses import SOFTMAX_CE, sample_loss
 from dlsim.kernels.optimizers import update_all
+from dlsim.kernels.transformer_sequence import (linear_back_rows, linear_rows, qkv_back_rows, transpose_into,
+                                                weight_grads_rows)
 
 # cfg fields
 VOCAB, CONTEXT, DMODEL, HEADS, HIDDEN, LAYERS, CAUSAL, PRENORM, POSITION, SCALED = range(10)
@@ -197,12 +201,23 @@ def scores_row(Q, K, S, dots, h, i, causal, scaled):
     dh = Q.shape[1] // H
     lo = h * dh
     scale = score_scale(dh, scaled)
-    for j in range(T):
+    T4 = T - T % 4
+    for j in range(0, T4, 4):   # four keys' sums side by side, each in order of the features
+        a0, a1, a2, a3 = 0.0, 0.0, 0.0, 0.0
+        for c in range(dh):
+            q = Q[i, lo + c]
+            a0 += q * K[j, lo + c]
+            a1 += q * K[j + 1, lo + c]
+            a2 += q * K[j + 2, lo + c]
+            a3 += q * K[j + 3, lo + c]
+        dots[j], dots[j + 1], dots[j + 2], dots[j + 3] = a0, a1, a2, a3
+    for j in range(T4, T):
         acc = 0.0
         for c in range(dh):
             acc += Q[i, lo + c] * K[j, lo + c]
         dots[j] = acc
-        S[h, i, j] = -math.inf if causal and j > i else acc * scale
+    for j in range(T):
+        S[h, i, j] = -math.inf if causal and j > i else dots[j] * scale
 
 
 @kernel
@@ -294,8 +309,26 @@ def weight_grads_row(x, dy, dW, db, t):
 def linear_back_row(x, W, dy, dW, db, dx, t):
     """Row t of y = x·W + b backward: ∂W += x_tᵀ·δ_t, ∂b += δ_t, dx_t = W·δ_t."""
     weight_grads_row(x, dy, dW, db, t)
-    for i in range(W.shape[0]):
+    I = W.shape[0]
+    I4 = I - I % 4
+    for i in range(0, I4, 4):
+        dx[t, i], dx[t, i + 1], dx[t, i + 2], dx[t, i + 3] = backprop_four(W, dy[t], i)
+    for i in range(I4, I):
         dx[t, i] = backprop_sum(W, dy[t], i)
+
+
+@inline
+def backprop_four(W, delta, i):
+    """backprop_sum for inputs i … i+3: four sums, each its terms in order of j as backprop_sum adds
+    them, run side by side (four independent chains of additions instead of one waiting on itself)."""
+    a0, a1, a2, a3 = 0.0, 0.0, 0.0, 0.0
+    for j in range(delta.shape[0]):
+        d = delta[j]
+        a0 += W[i, j] * d
+        a1 += W[i + 1, j] * d
+        a2 += W[i + 2, j] * d
+        a3 += W[i + 3, j] * d
+    return a0, a1, a2, a3
 
 
 @kernel
@@ -332,11 +365,22 @@ def mix_back_row(A, Vv, dC, dA, dV, h, i):
     H, T = A.shape[0], A.shape[1]
     dh = Vv.shape[1] // H
     lo = h * dh
-    for j in range(T):
+    T4 = T - T % 4
+    for j in range(0, T4, 4):   # four keys' sums side by side, each in order of the features
+        a0, a1, a2, a3 = 0.0, 0.0, 0.0, 0.0
+        for c in range(dh):
+            d = dC[i, lo + c]
+            a0 += d * Vv[j, lo + c]
+            a1 += d * Vv[j + 1, lo + c]
+            a2 += d * Vv[j + 2, lo + c]
+            a3 += d * Vv[j + 3, lo + c]
+        dA[h, i, j], dA[h, i, j + 1], dA[h, i, j + 2], dA[h, i, j + 3] = a0, a1, a2, a3
+    for j in range(T4, T):
         acc = 0.0
         for c in range(dh):
             acc += dC[i, lo + c] * Vv[j, lo + c]
         dA[h, i, j] = acc
+    for j in range(T):
         for c in range(dh):
             dV[j, lo + c] += A[h, i, j] * dC[i, lo + c]
 
@@ -377,7 +421,14 @@ def scores_back_row(Q, K, dS, dQ, dK, h, i, scaled):
 @kernel
 def qkv_back_row(Wq, Wk, Wv, dQ, dK, dV, dx, t):
     """∂x_t from its three projections: W_q·∂q_t + W_k·∂k_t + W_v·∂v_t, in that order."""
-    for i in range(Wq.shape[0]):
+    I = Wq.shape[0]
+    I4 = I - I % 4
+    for i in range(0, I4, 4):
+        q0, q1, q2, q3 = backprop_four(Wq, dQ[t], i)
+        k0, k1, k2, k3 = backprop_four(Wk, dK[t], i)
+        v0, v1, v2, v3 = backprop_four(Wv, dV[t], i)
+        dx[t, i], dx[t, i + 1], dx[t, i + 2], dx[t, i + 3] = q0 + k0 + v0, q1 + k1 + v1, q2 + k2 + v2, q3 + k3 + v3
+    for i in range(I4, I):
         dx[t, i] = backprop_sum(Wq, dQ[t], i) + backprop_sum(Wk, dK[t], i) + backprop_sum(Wv, dV[t], i)
 
 
@@ -509,21 +560,170 @@ def backward_sample(p, g, cfg, tokens, targets, scale, ws, dws):
         embed_back_row(dX, tokens, gE, gP, t, learned)
 
 
+# --- one sample's backward over whole sequences (the CPU's batch path) ----------------------------
+@kernel
+def sequence_workspace(cfg):
+    """backward_sequence's scratch: the projections' weights transposed (WqT, WkT, WvT, WoT (L, D, D),
+    W1T (L, F, D), W2T (L, D, F), WoutT (V, D)), an input transposed (max(D, F), T) and the three
+    projections' backward sums (3, T, D)."""
+    V, T, D, F, L = cfg[VOCAB], cfg[CONTEXT], cfg[DMODEL], cfg[HIDDEN], cfg[LAYERS]
+    return (np.empty((L, D, D)), np.empty((L, D, D)), np.empty((L, D, D)), np.empty((L, D, D)),
+            np.empty((L, F, D)), np.empty((L, D, F)), np.empty((V, D)), np.empty((max(D, F), T)),
+            np.empty((3, T, D)))
+
+
+@kernel
+def transpose_weights(p, cfg, sw):
+    """The projections' weights transposed into sequence_workspace's arrays (once a batch: the
+    weights do not move within one)."""
+    Wq, Wk, Wv, Wo, W1, W2, Wout = p[4], p[6], p[8], p[10], p[14], p[16], p[20]
+    for l in range(cfg[LAYERS]):
+        transpose_into(Wq[l], sw[0][l])
+        transpose_into(Wk[l], sw[1][l])
+        transpose_into(Wv[l], sw[2][l])
+        transpose_into(Wo[l], sw[3][l])
+        transpose_into(W1[l], sw[4][l])
+        transpose_into(W2[l], sw[5][l])
+    transpose_into(Wout, sw[6])
+
+
+@kernel
+def forward_sequence(p, cfg, tokens, ws):
+    """forward_sample's activations, to the bit, an op at a time over the whole sequence (each op's
+    rows are independent of one another): the projections through transformer_sequence.linear_rows."""
+    (E, P, ln1_g, ln1_b, Wq, bq, Wk, bk, Wv, bv, Wo, bo, ln2_g, ln2_b, W1, b1, W2, b2,
+     lnf_g, lnf_b, Wout, bout) = p
+    X, N1, Q, K, Vv, C, AO, R1, N2, U, G, M, R2, S, A, ST, NF, STF, LOG, PR, DOTS, DROP, DU = ws
+    T, H, L = cfg[CONTEXT], cfg[HEADS], cfg[LAYERS]
+    causal, pre = cfg[CAUSAL] != 0, cfg[PRENORM] != 0
+    for t in range(T):
+        embed_row(E, P, tokens, X, t)
+    for l in range(L):
+        if pre:
+            for t in range(T):
+                norm_row(X[l], ln1_g[l], ln1_b[l], N1[l], ST[l], 0, t)
+        x_in = N1[l] if pre else X[l]
+        linear_rows(x_in, Wq[l], bq[l], Q[l])
+        linear_rows(x_in, Wk[l], bk[l], K[l])
+        linear_rows(x_in, Wv[l], bv[l], Vv[l])
+        for h in range(H):
+            for i in range(T):
+                scores_row(Q[l], K[l], S[l], DOTS, h, i, causal, cfg[SCALED])
+                attend_row(S[l], A[l], h, i)
+                mix_row(A[l], Vv[l], C[l], h, i)
+        linear_rows(C[l], Wo[l], bo[l], AO[l])
+        for t in range(T):
+            mask_row(AO[l], DROP[l, ATTENTION_OUT], AO[l], t)
+            add_row(X[l], AO[l], R1[l], t)
+        mlp_in = N2[l] if pre else N1[l]
+        for t in range(T):
+            if pre:
+                norm_row(R1[l], ln2_g[l], ln2_b[l], N2[l], ST[l], 2, t)
+            else:
+                norm_row(R1[l], ln1_g[l], ln1_b[l], N1[l], ST[l], 0, t)
+        linear_rows(mlp_in, W1[l], b1[l], U[l])
+        for t in range(T):
+            relu_row(U[l], G[l], t)
+        linear_rows(G[l], W2[l], b2[l], M[l])
+        for t in range(T):
+            mask_row(M[l], DROP[l, MLP_OUT], M[l], t)
+            add_row(R1[l] if pre else N1[l], M[l], R2[l], t)
+            if pre:
+                X[l + 1, t, :] = R2[l, t]
+            else:
+                norm_row(R2[l], ln2_g[l], ln2_b[l], X[l + 1], ST[l], 2, t)
+    for t in range(T):
+        norm_row(X[L], lnf_g, lnf_b, NF, STF, 0, t)
+    linear_rows(NF, Wout, bout, LOG)
+
+
+@kernel
+def backward_sequence(p, g, cfg, tokens, targets, scale, ws, dws, sw):
+    """backward_sample's sums, to the bit, an op at a time over the whole sequence (each op's rows
+    are independent; each parameter's gradient still takes its rows in order): the projections
+    through transformer_sequence, with sw (sequence_workspace) holding the weights transposed by
+    transpose_weights."""
+    (E, P, ln1_g, ln1_b, Wq, bq, Wk, bk, Wv, bv, Wo, bo, ln2_g, ln2_b, W1, b1, W2, b2,
+     lnf_g, lnf_b, Wout, bout) = p
+    (gE, gP, gln1_g, gln1_b, gWq, gbq, gWk, gbk, gWv, gbv, gWo, gbo, gln2_g, gln2_b, gW1, gb1, gW2, gb2,
+     glnf_g, glnf_b, gWout, gbout) = g
+    X, N1, Q, K, Vv, C, AO, R1, N2, U, G, M, R2, S, A, ST, NF, STF, LOG, PR, DOTS, DROP, DU = ws
+    dX, dN1, dAIN, dC, dR1, dN2, dMIN, dU, dG, dR2, dLN, dA, dS, dQ, dK, dV, dNF, dLOG, dAO, dM = dws
+    WqT, WkT, WvT, WoT, W1T, W2T, WoutT, xT, tmp = sw
+    T, H, L = cfg[CONTEXT], cfg[HEADS], cfg[LAYERS]
+    pre = cfg[PRENORM] != 0
+    for t in range(T):
+        logits_delta_row(PR, targets, scale, dLOG, t)
+    linear_back_rows(NF, WoutT, dLOG, gWout, gbout, dNF, xT)
+    for t in range(T):
+        norm_back_row(X[L], lnf_g, STF, 0, dNF, glnf_g, glnf_b, dX[L], t)
+    for l in range(L - 1, -1, -1):
+        mlp_in = N2[l] if pre else N1[l]
+        dK[l, :, :] = 0.0
+        dV[l, :, :] = 0.0
+        for t in range(T):
+            if pre:
+                dR2[l, t, :] = dX[l + 1, t]
+            else:
+                norm_back_row(R2[l], ln2_g[l], ST[l], 2, dX[l + 1], gln2_g[l], gln2_b[l], dR2[l], t)
+            mask_row(dR2[l], DROP[l, MLP_OUT], dM[l], t)
+        linear_back_rows(G[l], W2T[l], dM[l], gW2[l], gb2[l], dG[l], xT)
+        for t in range(T):
+            relu_back_row(U[l], dG[l], dU[l], t)
+        linear_back_rows(mlp_in, W1T[l], dU[l], gW1[l], gb1[l], dMIN[l], xT)
+        for t in range(T):
+            if pre:
+                norm_back_row(R1[l], ln2_g[l], ST[l], 2, dMIN[l], gln2_g[l], gln2_b[l], dLN[l], t)
+                add_row(dR2[l], dLN[l], dR1[l], t)
+            else:
+                add_row(dR2[l], dMIN[l], dN1[l], t)
+                norm_back_row(R1[l], ln1_g[l], ST[l], 0, dN1[l], gln1_g[l], gln1_b[l], dR1[l], t)
+            mask_row(dR1[l], DROP[l, ATTENTION_OUT], dAO[l], t)
+        linear_back_rows(C[l], WoT[l], dAO[l], gWo[l], gbo[l], dC[l], xT)
+        for h in range(H):
+            for i in range(T):
+                mix_back_row(A[l], Vv[l], dC[l], dA[l], dV[l], h, i)
+                softmax_back_row(A[l], dA[l], dS[l], h, i)
+                scores_back_row(Q[l], K[l], dS[l], dQ[l], dK[l], h, i, cfg[SCALED])
+        x_in = N1[l] if pre else X[l]
+        weight_grads_rows(x_in, dQ[l], xT, gWq[l], gbq[l])
+        weight_grads_rows(x_in, dK[l], xT, gWk[l], gbk[l])
+        weight_grads_rows(x_in, dV[l], xT, gWv[l], gbv[l])
+        qkv_back_rows(WqT[l], WkT[l], WvT[l], dQ[l], dK[l], dV[l], dAIN[l], tmp[0], tmp[1], tmp[2])
+        for t in range(T):
+            if pre:
+                norm_back_row(X[l], ln1_g[l], ST[l], 0, dAIN[l], gln1_g[l], gln1_b[l], dLN[l], t)
+                add_row(dR1[l], dLN[l], dX[l], t)
+            else:
+                add_row(dR1[l], dAIN[l], dX[l], t)
+    learned = cfg[POSITION] == LEARNED
+    for t in range(T):
+        embed_back_row(dX, tokens, gE, gP, t, learned)
+
+
 # --- batches and epochs -----------------------------------------------------------------------------
 @kernel
 def batch_gradients(theta, grad, cfg, Xb, Yb, ws, dws, onehot, drop, seed_, keys):
+    """grad = ∂(batch loss)/∂θ, sample by sample; returns the batch loss (sequence_gradients with its
+    scratch made here)."""
+    return sequence_gradients(theta, grad, cfg, Xb, Yb, ws, dws, onehot, drop, seed_, keys, sequence_workspace(cfg))
+
+
+@kernel
+def sequence_gradients(theta, grad, cfg, Xb, Yb, ws, dws, onehot, drop, seed_, keys, sw):
     """grad = ∂(batch loss)/∂θ, sample by sample; returns the batch loss. The loss is the mean over
     the batch's samples of each one's mean cross-entropy over its scored positions. drop: dropout's
     rate p, each sample's units drawn for seed_ and its key (keys[s] = epoch·N + row)."""
     grad[:] = 0.0
     p, g = unpack(theta, cfg), unpack(grad, cfg)
+    transpose_weights(p, cfg, sw)
     loss = 0.0
     for s in range(Xb.shape[0]):
         scale = sample_scale(Yb[s], Xb.shape[0])
         draw_dropout(seed_, keys[s], drop, ws[21], ws[22])
-        forward_sample(p, cfg, Xb[s], ws)
+        forward_sequence(p, cfg, Xb[s], ws)
         loss += loss_sample(cfg, Yb[s], ws, scale, onehot)
-        backward_sample(p, g, cfg, Xb[s], Yb[s], scale, ws, dws)
+        backward_sequence(p, g, cfg, Xb[s], Yb[s], scale, ws, dws, sw)
     return loss
 
 
@@ -554,7 +754,7 @@ def train_epochs(theta, grad, m, v, t, cfg, hyper, X, Y, orders, batch_size, epo
     first_epoch, for dropout's draws); stops after an epoch whose loss is not finite. Returns
     (epochs run, optimizer steps taken)."""
     n = X.shape[0]
-    ws, dws = workspace(cfg), gradient_workspace(cfg)
+    ws, dws, sw = workspace(cfg), gradient_workspace(cfg), sequence_workspace(cfg)
     onehot = np.zeros(cfg[VOCAB])
     for e in range(orders.shape[0]):
         total = 0.0
@@ -563,7 +763,7 @@ def train_epochs(theta, grad, m, v, t, cfg, hyper, X, Y, orders, batch_size, epo
             Xb, Yb = X[idx], Y[idx]
             t += 1
             keys = (first_epoch + e) * n + idx
-            loss = batch_gradients(theta, grad, cfg, Xb, Yb, ws, dws, onehot, hyper[6], int(hyper[7]), keys)
+            loss = sequence_gradients(theta, grad, cfg, Xb, Yb, ws, dws, onehot, hyper[6], int(hyper[7]), keys, sw)
             update_all(theta, grad, m, v, int(hyper[0]), hyper[1], hyper[2], hyper[3], hyper[4], hyper[5], t)
             total += loss * idx.shape[0]
         epoch_losses[e] = total / n
@@ -578,7 +778,7 @@ def outputs(theta, cfg, X, logits):
     p = unpack(theta, cfg)
     ws = workspace(cfg)
     for s in range(X.shape[0]):
-        forward_sample(p, cfg, X[s], ws)
+        forward_sequence(p, cfg, X[s], ws)
         logits[s, :, :] = ws[18]
 
 
@@ -588,7 +788,7 @@ def attention(theta, cfg, X, out):
     p = unpack(theta, cfg)
     ws = workspace(cfg)
     for s in range(X.shape[0]):
-        forward_sample(p, cfg, X[s], ws)
+        forward_sequence(p, cfg, X[s], ws)
         out[s] = ws[14]
 
 
