@@ -3,9 +3,9 @@
 W is (I, O): column j holds the weights into neuron j. The scalar kernels (`neuron_z`,
 `backprop_sum`) serve the stepwise path, one neuron at a time. The batch kernels do the same sums in
 the same order — each result is its first term plus the others added one by one — only for many
-numbers at once, feature-major ((units, B) blocks), with the work in `accumulate`, whose inner loop
-runs along contiguous memory and vectorises. So a neuron computed alone equals the same neuron
-computed in a batch, bit for bit.
+numbers at once, feature-major ((units, B) blocks), with the work in `add_products`, whose inner
+loop runs along contiguous memory over independent outputs and vectorises, never across one sum. So
+a neuron computed alone equals the same neuron computed in a batch, bit for bit.
 """
 import numpy as np
 
