@@ -1,103 +1,88 @@
-"""`dlsim bench mlp`: the compiled MLP training step against NumPy and (if installed) PyTorch eager.
+"""`dlsim bench mlp`: the MLP's fused epochs against its vectorised NumPy reference and (if installed)
+PyTorch eager with one thread, over a grid of widths, sample counts and batch sizes.
 
-The default MLP: 2-16-16-1, tanh, sigmoid output with binary cross-entropy, plain SGD, 256 samples,
-full batch, so one epoch is one step. Each contender runs the same step from the same weights; the
-figure is the median µs per step over several timed blocks.
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 dlsim bench mlp [--quick]
+
+(one BLAS thread, as the kernels and PyTorch here run on one.) The MLP: 2 inputs (the spiral), two
+tanh hidden layers of 16, 64, 256 or 512 units, one sigmoid output with binary cross-entropy, plain
+SGD; 256 or 4,096 samples, in batches of 32 or as one full batch. The first row is the default.
+Every contender trains the same epochs from the same weights in the same sample orders; the figure is
+the median µs per epoch (several epochs per timed call where an epoch is short, as in a run). The
+cost grows with the weights a sample passes through (Σ of the layers' in × out) times the samples.
 """
-import statistics
-import sys
-import time
-
 import numpy as np
 
 import dlsim
 from dlsim.bench import timing
+from dlsim.kernels import mlp as kernel
 from dlsim.kernels import mlp_reference as ref
 
-
-def _median_us(step, steps: int, blocks: int) -> float:
-    times = []
-    for _ in range(blocks):
-        start = time.perf_counter()
-        step(steps)
-        times.append((time.perf_counter() - start) / steps * 1e6)
-    return statistics.median(times)
+# (hidden widths, samples, batch; 0 = the full batch); --quick runs the first two
+CONFIGS = tuple((hidden, samples, batch) for hidden in ((16, 16), (64, 64), (256, 256), (512, 512))
+                for samples in (256, 4096) for batch in (0, 32))
+WORK_PER_CALL = 5e6   # samples × weights per timed call at least (a call's overhead is shared)
 
 
-def _problem():
-    sim = dlsim.make("mlp", seed=0, dataset="spiral")
-    m = sim.model
-    return m, m.theta.copy()
+def _problem(hidden, samples, batch):
+    return dlsim.make("mlp", seed=0, dataset="spiral", hidden=hidden, samples=samples, batch=batch).model
 
 
-def numba_runner(m, theta):
-    th, grad, mm, v = theta.copy(), np.zeros_like(theta), np.zeros_like(theta), np.zeros_like(theta)
-    hyper = m.hyper()
+def _weights(m) -> int:
+    return int(sum(i * o for i, o in zip(m.sizes[:-1], m.sizes[1:])))
 
-    def run(steps):
-        orders = np.tile(np.arange(m.X.shape[0]), (steps, 1))
-        from dlsim.kernels import mlp
-        mlp.train_epochs(th, grad, mm, v, 0, m.sizes, m.acts, m.loss_kind, *hyper, m.X, m.Y,
-                         orders, m.batch_size, np.zeros(steps))
+
+def _orders(m):
+    epochs = int(max(1, min(64, WORK_PER_CALL // (m.X.shape[0] * _weights(m)))))
+    return np.stack([m.order(e) for e in range(epochs)]).astype(np.int64)
+
+
+def _runner(module, m, orders):
+    """`len(orders)` epochs per call, from m's weights, on `module`'s train_epochs."""
+    def run():
+        theta = m.theta.copy()
+        zeros = [np.zeros_like(theta) for _ in range(3)]
+        module.train_epochs(theta, *zeros, 0, m.sizes, m.acts, m.loss_kind, *m.hyper(), m.X, m.Y, orders,
+                            m.batch_size, np.zeros(len(orders)))
     return run
 
 
-def numpy_runner(m, theta):
-    th = theta.copy()
-    sizes, acts, lr = list(m.sizes), list(m.acts), float(m.config["lr"])
-
-    def run(steps):
-        for _ in range(steps):
-            _, grad = ref.gradients(th, sizes, acts, m.loss_kind, m.X, m.Y)
-            th[:] -= lr * grad
-    return run
-
-
-def torch_runner(m, theta):
+def _torch_runner(m, orders):
     torch = timing.torch()
     if torch is None:
         return None
-    params = [torch.tensor(a.copy(), requires_grad=True) for pair in ref.unpack(theta.copy(), list(m.sizes))
-              for a in pair]
-    X, Y = torch.tensor(m.X), torch.tensor(m.Y)
-    lr = float(m.config["lr"])
+    X, Y, lr = torch.tensor(m.X), torch.tensor(m.Y), float(m.config["lr"])
+    orders_t = torch.tensor(orders)
 
-    def run(steps):
-        for _ in range(steps):
-            a = X
-            for l in range(0, len(params) - 2, 2):
-                a = torch.tanh(a @ params[l] + params[l + 1])
-            p = torch.sigmoid(a @ params[-2] + params[-1])
-            loss = torch.nn.functional.binary_cross_entropy(p, Y)
-            for t in params:
-                t.grad = None
-            loss.backward()
-            with torch.no_grad():
+    def run():
+        params = [torch.tensor(a.copy(), requires_grad=True) for pair in ref.unpack(m.theta.copy(), list(m.sizes))
+                  for a in pair]
+        for order in orders_t:
+            for start in range(0, len(order), m.batch_size):
+                idx = order[start:start + m.batch_size]
+                a = X[idx]
+                for l in range(0, len(params) - 2, 2):
+                    a = torch.tanh(a @ params[l] + params[l + 1])
+                p = torch.sigmoid(a @ params[-2] + params[-1])
+                loss = torch.nn.functional.binary_cross_entropy(p, Y[idx])
                 for t in params:
-                    t -= lr * t.grad
+                    t.grad = None
+                loss.backward()
+                with torch.no_grad():
+                    for t in params:
+                        t -= lr * t.grad
     return run
 
 
 def main(net: str = "mlp", quick: bool = False) -> None:
-    m, theta = _problem()
-    steps, blocks = (200, 3) if quick else (2000, 7)
-    print(f"dlsim bench: MLP {'-'.join(map(str, m.sizes))}, tanh, BCE, SGD, {m.X.shape[0]} samples, "
-          f"full batch; median of {blocks} blocks of {steps} steps")
-    contenders = {"numba (fused)": numba_runner(m, theta), "numpy": numpy_runner(m, theta),
-                  "torch eager (1 thread)": torch_runner(m, theta)}
-    start = time.perf_counter()
-    contenders["numba (fused)"](1)  # compile (or load from the on-disk cache) before timing
-    print(f"  compile/load: {time.perf_counter() - start:.2f} s")
-    results = {}
-    for name, run in contenders.items():
-        if run is None:
-            print(f"  {name:24s} not installed")
-            continue
-        run(max(steps // 10, 1))  # warm up
-        results[name] = _median_us(run, steps, blocks)
-        print(f"  {name:24s} {results[name]:9.1f} µs/step")
-    fused = results["numba (fused)"]
-    for name, us in results.items():
-        if name != "numba (fused)":
-            print(f"  numba is {us / fused:.1f}× faster than {name}")
-    sys.stdout.flush()
+    print("dlsim bench: MLP on the spiral, tanh hidden layers, sigmoid output, BCE, SGD; median µs per epoch")
+    print(timing.header(30))
+    for hidden, samples, batch in (CONFIGS[:2] if quick else CONFIGS):
+        m = _problem(hidden, samples, batch)
+        orders = _orders(m)
+        seconds = 0.2 if quick else 0.6
+        least = 3 if _weights(m) * samples > 1e8 else 5   # the widest, largest rows: fewer calls
+        per = lambda run: timing.median_us(run, seconds, least) / len(orders)
+        torch_run = _torch_runner(m, orders)
+        label = f"{'-'.join(map(str, m.sizes))}, {samples}, {'full' if not batch else f'b{batch}'}"
+        print(timing.row(label, per(_runner(kernel, m, orders)), per(_runner(ref, m, orders)),
+                         per(torch_run) if torch_run else None, 30), flush=True)
