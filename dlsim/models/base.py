@@ -254,6 +254,11 @@ class Model:
         """Whether training has nothing left to change (a run stops there); most networks never say so."""
         return False
 
+    def can_converge(self) -> bool:
+        """Whether `converged` can say so as configured: the app gives such a run a limit of epochs
+        without converging (a perceptron on XOR), and every other run goes on until paused."""
+        return type(self).converged is not Model.converged
+
     # what the app says when converged() stops a run
     converged_message = "converged: training has nothing left to change"
 

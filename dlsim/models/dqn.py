@@ -210,6 +210,10 @@ class DQN(DQNInspect, FlatParameters, Model):
         mean = self.mean100()
         return bool(self.config["solved"]) and mean is not None and mean >= self.config["solved"]
 
+    def can_converge(self):
+        """Only with a `solved` return set (otherwise a run goes on until paused)."""
+        return bool(self.config["solved"])
+
     converged_message = "solved: the mean return of the last 100 episodes reached the 'solved' option"
 
     def not_converging(self, epochs):

@@ -137,6 +137,10 @@ class RBF(RBFSteps, RBFInspect, FlatParameters, MiniBatched):
         """After the solve there is nothing left to change (another solve gives the same weights)."""
         return self.config["fit"] == "solve" and self.epoch > 0 and self.stage_of(self.epoch - 1) == kernel.SOLVE
 
+    def can_converge(self):
+        """Only the solve ends: the delta rule keeps improving (a run of it goes on until paused)."""
+        return self.config["fit"] == "solve"
+
     converged_message = "converged: the least-squares solve has fitted the output weights; nothing is left to change"
 
     def outcome(self):

@@ -70,8 +70,9 @@ class Session:
         self._edited_at = -1
 
     def converges(self) -> bool:
-        """Whether the model has a notion of done (the perceptron's error-free epoch)."""
-        return type(self.model).converged is not Model.converged
+        """Whether the model, as configured, has a notion of done (the perceptron's error-free epoch,
+        the RBF's solve; not its delta rule)."""
+        return self.model.can_converge()
 
     def converged_here(self) -> bool:
         """Whether the simulation stands at the end of an epoch after which the model has converged,

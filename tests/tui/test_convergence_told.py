@@ -98,3 +98,14 @@ async def test_xor_at_full_speed_stops_at_exactly_the_patience():
         await settle(pilot)
         assert sim.session.model.epoch == Runner.PATIENCE == 1_000
         assert f"{Runner.PATIENCE:,} epochs without converging" in sim.ui.notice
+
+
+def test_only_a_configuration_that_can_converge_gets_a_limit_of_epochs():
+    """The RBF's delta rule and DQN without a `solved` return never say converged: a run of them goes
+    on until paused (the delta rule's ran 1,000 epochs, 50 ms, and stopped as "not converging")."""
+    cases = {("rbf", "solve"): True, ("rbf", "delta"): False, ("perceptron", None): True, ("mlp", None): False}
+    for (name, fit), limited in cases.items():
+        options = {"fit": fit} if fit else {}
+        assert Session(dlsim.make(name, backend="numpy", **options)).converges() is limited, (name, fit)
+    assert not Session(dlsim.make("dqn", backend="numpy")).converges()
+    assert Session(dlsim.make("dqn", backend="numpy", solved=195)).converges()
