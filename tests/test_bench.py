@@ -23,4 +23,4 @@ def test_som_bench_prints_its_speed_up(capsys):
     main("som", quick=True)
     out = capsys.readouterr().out
     assert "10×10" in out and "×" in out.splitlines()[-1]
-    assert "torch ms/epoch" in out.splitlines()[1]   # PyTorch eager beside NumPy (— where not installed)
+    assert "torch ms/epoch" in out   # PyTorch eager beside NumPy (— where it is not installed)
