@@ -87,6 +87,21 @@ def test_a_short_epoch_runs_fused(monkeypatch):
     assert not called and sim.epoch == 2
 
 
+def test_an_epoch_measured_long_once_runs_fused_again_once_its_batches_are_quick(monkeypatch):
+    """A first fused call that loaded its kernels (0.36 s for the SOM's) measured the epoch as long:
+    every later epoch then ran sample by sample in Python, the SOM's about 20 times slower. The
+    next epoch by batches, if short, says the fused call is short too."""
+    sim = dlsim.make("som", seed=3, **NETWORKS["som"])
+    chunked._measured[sim.model] = 2 * chunked.CHUNK_S       # as a first call that loaded the kernels
+    assert chunked.too_long(sim.model)
+    sim.train(epochs=1)                                     # by batches, quick
+    assert not chunked.too_long(sim.model)
+    called = []
+    monkeypatch.setattr(chunked, "train", lambda model, epochs: called.append(epochs))
+    sim.train(epochs=2)
+    assert not called and sim.epoch == 3                    # fused again
+
+
 def test_ctrl_c_in_the_api_stops_a_long_epoch_between_batches_and_leaves_it_whole(chunk_everything, monkeypatch):
     """`sim.train` from Python: SIGINT during an epoch going by batches becomes a KeyboardInterrupt
     once the epoch in hand is undone; the epochs finished before it stay, and training goes on from there."""
