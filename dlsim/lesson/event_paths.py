@@ -170,13 +170,12 @@ def probe(network: str, config: dict, cls) -> tuple[set[str], set[str], EventPat
     """Every value name the network's events carry, its per-epoch metrics, and its event paths,
     from one epoch on 4 samples and one on 5 (the lesson's configuration otherwise)."""
     key = _memo_key(network, config)
+    if key is None:
+        return _probe(network, config, cls)
     if key not in _PROBED:
         if len(_PROBED) >= _PROBED_MOST:
             _PROBED.clear()
-        found = _probe(network, config, cls)
-        if key is None:
-            return found
-        _PROBED[key] = found
+        _PROBED[key] = _probe(network, config, cls)
     everything, history, paths = _PROBED[key]
     return set(everything), set(history), paths
 
