@@ -103,6 +103,20 @@ def test_the_numpy_reference_trains_like_the_kernels():
     np.testing.assert_allclose(npy.model.theta, cpu.model.theta, rtol=1e-10, atol=1e-12)
 
 
+def test_the_nearest_training_code_is_the_numpy_references(seed=3):
+    """What a code kept (test_code_acc, predict): the compiled search picks the row NumPy's
+    distances and argmin pick, the lower row among equally near ones."""
+    from dlsim.kernels import ae, ae_reference
+    rng = np.random.default_rng(seed)
+    train = rng.normal(size=(300, 3))
+    codes = np.vstack([rng.normal(size=(40, 3)), train[[5, 17]]])   # two exactly on training codes
+    train[250] = train[17]                                           # a tie: row 17 must win
+    found, expected = np.zeros(len(codes), np.int64), np.zeros(len(codes), np.int64)
+    ae.nearest_rows(codes, train, found)
+    ae_reference.nearest_rows(codes, train, expected)
+    assert np.array_equal(found, expected) and list(found[-2:]) == [5, 17]
+
+
 def test_the_corruption_is_drawn_as_recorded_ops():
     sim = small(denoise=0.5)
     events = [sim.step("op") for _ in range(64)]

@@ -15,6 +15,7 @@ NETWORKS = {
     "lstm": dict(batch=8, samples=24, test=4, length=6),
     "som": dict(rows=3, cols=4, samples=30),
     "gan": dict(batch=16, samples=64, k=2),
+    "dqn": dict(steps_per_epoch=60, learn_start=40, replay=100, hidden=[8], target_every=25),   # by slices of steps
 }
 
 
@@ -91,6 +92,7 @@ def test_an_epoch_measured_long_once_runs_fused_again_once_its_batches_are_quick
     """A first fused call that loaded its kernels (0.36 s for the SOM's) measured the epoch as long:
     every later epoch then ran sample by sample in Python, the SOM's about 20 times slower. The
     next epoch by batches, if short, says the fused call is short too."""
+    trained("som", 1)                                       # the kernels loaded in this process
     sim = dlsim.make("som", seed=3, **NETWORKS["som"])
     chunked._measured[sim.model] = 2 * chunked.CHUNK_S       # as a first call that loaded the kernels
     assert chunked.too_long(sim.model)
@@ -100,6 +102,18 @@ def test_an_epoch_measured_long_once_runs_fused_again_once_its_batches_are_quick
     monkeypatch.setattr(chunked, "train", lambda model, epochs: called.append(epochs))
     sim.train(epochs=2)
     assert not called and sim.epoch == 3                    # fused again
+
+
+def test_a_measured_epoch_outweighs_the_estimate(monkeypatch):
+    """The transformer's estimate (made for slower kernels) said 72 ms an epoch where its fused
+    epochs took 25: the app's run mode split every epoch into batches for good. Once an epoch has
+    been measured, the measure decides."""
+    sim = dlsim.make("mlp", seed=3, **NETWORKS["mlp"])
+    long = type("Long", (), {"compiled": lambda self, epochs: 10 * chunked.CHUNK_S})()
+    monkeypatch.setattr(type(sim.model), "estimate", classmethod(lambda cls, config, data, history: long))
+    assert chunked.too_long(sim.model)                      # nothing measured: the estimate decides
+    chunked.measured(sim.model, chunked.CHUNK_S / 10, 1)
+    assert not chunked.too_long(sim.model)
 
 
 def test_ctrl_c_in_the_api_stops_a_long_epoch_between_batches_and_leaves_it_whole(chunk_everything, monkeypatch):

@@ -29,7 +29,7 @@ def small(**extra):
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_stepped_batched_and_fused_paths_write_the_same_bits(name):
     extra = CONFIGS[name]
-    stepped, batched, fused = small(**extra), small(**extra), small(**extra)
+    stepped, batched, fused, grouped = small(**extra), small(**extra), small(**extra), small(**extra)
     start = stepped.model.theta.copy()
     for _ in range(3):
         stepped.step("epoch")                                  # op by op
@@ -37,8 +37,10 @@ def test_stepped_batched_and_fused_paths_write_the_same_bits(name):
         if event.op == "epoch" and event.values["epoch"] == 3:
             break
     fused.model.train_fused(3)
+    grouped.model.train_fused(3, every=2)                      # the app's run: evaluated once a call
     assert not np.array_equal(stepped.model.theta, start)
-    for sim in (batched, fused):
+    assert grouped.model.history[-1]["test_loss"] == stepped.model.history[-1]["test_loss"]
+    for sim in (batched, fused, grouped):
         for key in ("theta", "m", "v"):
             assert np.array_equal(getattr(sim.model, key), getattr(stepped.model, key)), key
         assert sim.model.steps == stepped.model.steps

@@ -14,6 +14,7 @@ from dlsim.errors import UserError
 
 BACKENDS = ("cpu", "numpy", "cuda")   # built
 RESERVED = ()                         # named, not built yet
+_MODULES: dict = {}                   # module name -> module, once imported
 
 
 class NoKernels(UserError, AttributeError):
@@ -38,10 +39,15 @@ class Backend:
     def __getattr__(self, net: str):
         if net.startswith("_"):
             raise AttributeError(net)
+        name = f"dlsim.kernels.{net}{self.suffix}"
+        found = _MODULES.get(name)
+        if found is not None:   # a fused run looks its kernels up every epoch: 4 µs through importlib
+            return found
         try:
-            return importlib.import_module(f"dlsim.kernels.{net}{self.suffix}")
+            _MODULES[name] = found = importlib.import_module(name)
+            return found
         except ModuleNotFoundError as missing:
-            if missing.name != f"dlsim.kernels.{net}{self.suffix}":
+            if missing.name != name:
                 raise   # the module exists; something it imports does not
             raise NoKernels(f"backend '{self.name}' has no kernels for {net} yet; use --backend cpu") from None
 

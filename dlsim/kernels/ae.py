@@ -47,6 +47,22 @@ def corrupt_row(seed_, key, p, x, u, out):
 
 
 @kernel
+def nearest_rows(codes, train, out):
+    """out[i] = the row of `train` nearest to codes[i] in squared distance, the lower row on a tie
+    (what a code kept: its nearest training code's class). Each distance sums its terms in order."""
+    for i in range(codes.shape[0]):
+        best, at = np.inf, 0
+        for j in range(train.shape[0]):
+            d = 0.0
+            for k in range(codes.shape[1]):
+                diff = codes[i, k] - train[j, k]
+                d += diff * diff
+            if d < best:
+                best, at = d, j
+        out[i] = at
+
+
+@kernel
 def tie_gradients(grad, sizes):
     """For each pair of layers l and L−1−l (the decoder's mirror of the encoder's), set both copies
     of a tied weight's gradient to ∂W_enc[i,j] + ∂W_dec[j,i], in that order."""

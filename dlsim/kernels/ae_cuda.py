@@ -14,11 +14,11 @@ import math
 import numpy as np
 
 from dlsim.kernels import ae, gpu, mlp_cuda
-from dlsim.kernels.ae import SALT, corrupt, corrupt_row, tie_gradients, train_batch, uniforms
+from dlsim.kernels.ae import SALT, corrupt, corrupt_row, nearest_rows, tie_gradients, train_batch, uniforms
 from dlsim.kernels.mlp import backward, mean_loss
 
 cuda = gpu.cuda()
-CPU = (SALT, corrupt, corrupt_row, tie_gradients, train_batch, uniforms, backward, mean_loss)   # on the CPU: see above
+CPU = (SALT, corrupt, corrupt_row, nearest_rows, tie_gradients, train_batch, uniforms, backward, mean_loss)   # on the CPU: see above
 forward = mlp_cuda.forward
 
 

@@ -25,6 +25,11 @@ def corrupt_row(seed_, key, p, x, u, out):
     out[:] = np.where(u >= p, x, 0.0)
 
 
+def nearest_rows(codes, train, out):
+    d = ((codes[:, None, :] - train[None, :, :]) ** 2).sum(axis=2)   # (M, N)
+    out[:] = d.argmin(axis=1)
+
+
 def tie_gradients(grad, sizes):
     layers = unpack(grad, sizes)
     for l in range(len(layers) // 2):

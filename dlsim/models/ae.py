@@ -235,8 +235,9 @@ class AE(AEInspect, FlatParameters, MiniBatched):
 
     def _nearest_class(self, codes):
         train = kept(self, "_train_codes_kept", self.kernels.name, lambda: self.encode(self.X))
-        d = ((codes[:, None, :] - train[None, :, :]) ** 2).sum(axis=2)   # (M, N)
-        return self.data.y[d.argmin(axis=1)]
+        nearest = np.zeros(len(codes), np.int64)
+        self.kernels.ae.nearest_rows(np.ascontiguousarray(codes), np.ascontiguousarray(train), nearest)
+        return self.data.y[nearest]
 
     def code_accuracy(self, X, y):
         """The share of rows of X whose code's nearest training code is of their class y (None for

@@ -119,6 +119,12 @@ class Model:
         the epoch, which `end_epoch` moves past itself)."""
         raise NotImplementedError
 
+    # A network whose batches are too small to be one compiled call each (the DQN's: one environment
+    # step, ~60 µs of Python around 5 µs of arithmetic) defines run_batches(count): the epoch's next
+    # `count` batches in one compiled call, the bits of `count` BATCH units. An epoch too long for
+    # one call then goes by slices of batches (models/chunked), not batch by batch.
+    run_batches = None
+
     def state(self, memo: dict | None = None) -> dict[str, Any]:
         """A deep copy of everything that changes while training, the cursor included. `memo` is
         the deep copy's memo: afterwards it holds every object the copy made (the stepper counts

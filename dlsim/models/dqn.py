@@ -180,6 +180,10 @@ class DQN(DQNInspect, FlatParameters, Model):
         self.run(1)
         return step_summary(self, before)
 
+    def run_batches(self, count: int) -> None:
+        """The epoch's next `count` environment steps in one compiled call (models/chunked)."""
+        self.run(count)
+
     def snapshot_summary(self) -> tuple:
         return int(self.counters[K.ENV_STEPS]), int(self.counters[K.UPDATES]), int(self.counters[K.FINISHED])
 

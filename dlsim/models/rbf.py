@@ -219,11 +219,12 @@ class RBF(RBFSteps, RBFInspect, FlatParameters, MiniBatched):
 
     # --- the fused path ------------------------------------------------------------------------
     def train_fused(self, epochs, every=1):
-        return chunked.fused(self, epochs, self._train_fused)
+        return chunked.fused(self, epochs, lambda n: self._train_fused(n, every))
 
-    def _train_fused(self, epochs):
-        """Whole epochs per compiled call, each recorded with its metrics. Stops after an epoch whose
-        loss is not finite, and after the solve (nothing is left to change)."""
+    def _train_fused(self, epochs, every=1):
+        """Compiled epochs, each recorded with its loss; the delta rule's `every` epochs per call,
+        evaluated after each call (as the MLP's), k-means' and the solve's one per call. Stops after
+        an epoch whose loss is not finite, and after the solve (nothing is left to change)."""
         assert self.batch_index == 0 and self.sample == 0, "train_fused starts at an epoch boundary"
         done = 0
         while done < epochs and not chunked.requested.is_set() and not self.converged():
@@ -232,19 +233,27 @@ class RBF(RBFSteps, RBFInspect, FlatParameters, MiniBatched):
             if np.any(stages == kernel.SOLVE):   # up to the solve: nothing changes after it
                 n = int(np.argmax(stages == kernel.SOLVE)) + 1
                 stages = stages[:n]
-            orders, losses = self.orders(self.epoch, n), np.zeros(1)
-            for e in range(n):   # one epoch per call: each epoch's metrics are measured where it ends
-                _, self.steps = self.kernels.rbf.train_epochs(
-                    self.theta, self.grad, self.m, self.v, self.steps, self.K, self.D, self.learned, stages[e:e + 1],
+            orders, e = self.orders(self.epoch, n), 0
+            while e < n:
+                # a call: one k-means or solve epoch, or up to `every` delta-rule epochs in a row
+                g = 1
+                while stages[e] == kernel.DELTA and g < every and e + g < n and stages[e + g] == kernel.DELTA:
+                    g += 1
+                losses = np.zeros(g)
+                ran, self.steps = self.kernels.rbf.train_epochs(
+                    self.theta, self.grad, self.m, self.v, self.steps, self.K, self.D, self.learned, stages[e:e + g],
                     self.delta_batch, *self.optimizer_settings(), float(self.config["ridge"]), self.X, self.T,
-                    orders[e:e + 1], self.sums, self.counts, self.A, self.r, losses)
-                self.epoch += 1
-                done += 1
-                if stages[e] == kernel.KMEANS:
-                    self._record_kmeans(losses[0])
-                else:
-                    self.record({"loss": float(losses[0]), **self.evaluate()})
-                if not math.isfinite(losses[0]) or chunked.requested.is_set():
+                    orders[e:e + g], self.sums, self.counts, self.A, self.r, losses)
+                for loss in losses[:ran]:
+                    self.epoch += 1
+                    if stages[e] == kernel.KMEANS:
+                        self._record_kmeans(loss)
+                    else:
+                        self.record({"loss": float(loss)})
+                if stages[e] != kernel.KMEANS:
+                    self.history[-1].update(self.evaluate())
+                done, e = done + ran, e + ran
+                if ran < g or not math.isfinite(losses[ran - 1]) or chunked.requested.is_set():
                     return done
         return done
 

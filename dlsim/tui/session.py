@@ -6,6 +6,7 @@ parameter's last change, and a watch for divergence. Steps to a batch or an epoc
 boundary run on the compiled batch path (the same arithmetic, bit for bit), and `run_chunk` trains
 on the fused path for the run worker; both through the stepper, so ← at any level undoes them exactly.
 """
+import math
 import time
 from collections import deque
 from typing import Any, Callable
@@ -187,7 +188,9 @@ class Session:
         spent = time.perf_counter() - start
         # at most a quarter of the history the model keeps unthinned, so the watchdog sees every epoch
         cap = Model.HISTORY_LIMIT // 4
-        self.chunk = int(min(cap, max(1, self.chunk * min(4.0, seconds / max(spent, 1e-6)))))
+        # rounded up: a chunk of one epoch taking 2/3 of `seconds` (its evaluation half of that)
+        # grows to two, where rounding down kept it at one and evaluated after every epoch
+        self.chunk = min(cap, max(1, math.ceil(self.chunk * min(4.0, seconds / max(spent, 1e-6)))))
         found = self._judged(ran) if ran else None
         problem = Watchdog.params(self.flat()) or (found[1] if found else None)
         if problem and ran > 1:   # find the first epoch that went wrong, one epoch at a time
