@@ -61,10 +61,12 @@ class DlsimApp(App):
 
     # The run worker gives the GIL up for each compiled call and takes it back for its Python
     # between them (recording epochs, the watchdog); a thread waiting for the GIL waits this long at
-    # most before the other is made to let go (Python's default: 5 ms, most of a frame the UI thread
-    # draws). Beside a Python thread busy 35 % of the time, the CNN's run chunks trained 20 % slower
-    # at 5 ms, 12 % at 1 ms, 3 % at 0.2 ms; the GAN's 30 %, 22 %, 15 %.
-    SWITCH_S = 0.0002
+    # most before the other is made to let go. Python's 5 ms is most of a frame the UI thread draws:
+    # beside a Python thread busy 35 % of the time the CNN's run chunks trained 20 % slower at 5 ms,
+    # 12 % at 1 ms. Shorter is not better in the app: at 0.2 ms the threads hand the GIL to and fro
+    # (the RBF's delta rule, 40,000 epochs a second: its training 65–73 % → 53–54 % of its chunks
+    # without the UI, the UI thread's CPU 10–11 → 12–13 ms a frame).
+    SWITCH_S = 0.001
 
     def on_mount(self) -> None:
         self._switch = sys.getswitchinterval()

@@ -1,6 +1,6 @@
 """While the app is up, a thread waiting for the GIL gets it within DlsimApp.SWITCH_S (Python's
-5 ms default made the run worker wait out the UI thread's drawing: 20–30 % of the training); once
-the app is gone, the interval is what it was (the API or a test runner goes on in the process)."""
+5 ms default made the run worker wait out the UI thread's drawing: 20 % of the CNN's training);
+once the app is gone, the interval is what it was (the API or a test runner goes on in the process)."""
 import sys
 
 from dlsim.tui.app import DlsimApp
