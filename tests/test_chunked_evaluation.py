@@ -49,6 +49,22 @@ def test_an_evaluation_by_slices_has_the_bits_of_one_call(name, slices):
     assert bits(sliced) == bits(whole) and whole
 
 
+def test_an_evaluation_starts_at_the_rate_its_last_one_measured(monkeypatch):
+    """A set evaluated chunk after chunk of a run went by a first slice of FIRST_ROWS rows each time
+    (the autoencoder's training set in 3 calls, each giving the GIL up to the UI thread): the rate
+    measured last time sizes the first slice now, so a quick set is one call."""
+    sim = dlsim.make("mlp", seed=0, dataset="spiral")
+    sizes = []
+    original = sim.model.output_layer
+    monkeypatch.setattr(sim.model, "output_layer", lambda X: sizes.append(len(X)) or original(X))
+    monkeypatch.setattr(chunked, "FIRST_ROWS", 16)
+    sim.model.evaluate()
+    first = list(sizes)
+    sizes.clear()
+    sim.model.evaluate()
+    assert len(first) > 2 and sizes == [len(sim.model.X), len(sim.data.X_test)]
+
+
 def test_the_cnn_and_som_sums_carried_across_slices_are_the_kernels_one_call(slices):
     """Their kernels sum a running total: carried from slice to slice, it gives the one call's bits."""
     slices(one_call=False)
@@ -75,12 +91,12 @@ def test_a_stop_during_an_epochs_evaluation_undoes_that_epoch_only(name, long, s
     long[sim.model] = 2 * chunked.CHUNK_S
     original, calls = chunked.by_rows, []
 
-    def stopping(model, n, work):
+    def stopping(model, n, work, what=None):
         calls.append(n)
         if len(calls) == 2 + (name == "mlp"):   # the second epoch's (the MLP evaluates two sets)
-            original(model, n // 2, work)       # half-way through it
+            original(model, n // 2, work, what)   # half-way through it
             chunked.requested.set()
-        original(model, n, work)
+        original(model, n, work, what)
     monkeypatch.setattr(chunked, "by_rows", stopping)
     try:
         with pytest.raises(KeyboardInterrupt):

@@ -35,6 +35,7 @@ requested = threading.Event()   # set: stop at the next chunk boundary
 between: list = []              # called (no arguments) between two chunks: a headless run's progress
 _measured: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # model -> seconds of its last fused epoch
 _evaluated: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # model -> seconds of its last set evaluated
+_rates: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()      # model -> {work: rows a second}, by_rows
 _checking = threading.local()   # depth of `heeded` blocks in this thread
 _undoable = threading.local()   # depth of blocks in this thread that can put the model back
 
@@ -70,20 +71,28 @@ def _undoing():
         _undoable.depth -= 1
 
 
-def by_rows(model, n: int, work) -> None:
+def by_rows(model, n: int, work, what=None) -> None:
     """`work(lo, hi)` over consecutive ranges of rows covering 0 … n, each sized to take about
-    ROWS_S (the first FIRST_ROWS rows measure the rate). Between two ranges a requested stop raises
+    ROWS_S: the first from the rate this model last did the same work at (`what`, default the
+    work's code), else FIRST_ROWS rows that measure it. Between two ranges a requested stop raises
     Stopped where the caller can undo the epoch (see `_undoing`); elsewhere the work runs to its end.
     `work` must carry its running totals from one range to the next: splitting then changes no bit."""
-    lo, rows, started = 0, FIRST_ROWS, time.perf_counter()
+    what = getattr(work, "__code__", None) if what is None else what
+    rates = _rates.setdefault(model, {})
+    # a set evaluated in several small slices, chunk after chunk of a run, gave the GIL up and waited
+    # for it again at each (the autoencoder's: 3 slices a set, while the UI thread drew)
+    rows = max(FIRST_ROWS, int(rates.get(what, 0.0) * ROWS_S))
+    lo, started = 0, time.perf_counter()
     while lo < n:
         if requested.is_set() and getattr(_undoable, "depth", 0):
             raise Stopped
         hi = min(n, lo + rows)
         t0 = time.perf_counter()
         work(lo, hi)
-        spent = time.perf_counter() - t0
-        rows = max(1, min(rows * 8, int(rows * ROWS_S / max(spent, 1e-9))))
+        spent = max(time.perf_counter() - t0, 1e-9)
+        if hi - lo >= FIRST_ROWS:   # a short last range measures its overhead more than its rows
+            rates[what] = (hi - lo) / spent
+        rows = max(1, min(rows * 8, int(rows * ROWS_S / spent)))
         lo = hi
     _evaluated[model] = time.perf_counter() - started
 
@@ -94,7 +103,7 @@ def stacked(model, X, compute):
     if not len(X):
         return compute(X)
     slices = []
-    by_rows(model, len(X), lambda lo, hi: slices.append(compute(X[lo:hi])))
+    by_rows(model, len(X), lambda lo, hi: slices.append(compute(X[lo:hi])), getattr(compute, "__code__", compute))
     return np.concatenate(slices) if len(slices) > 1 else slices[0]
 
 

@@ -6,6 +6,8 @@ class, so it reads without colour (NO_COLOR). The codes are the model's (AE.insp
 PgDn / PgUp turns it into the decoded grid (decoded_grid.py): what the decoder makes of a grid of
 points across the same plane. One grid point is picked (◉ on the codes, ◀ by its tile; Tab here,
 then ↑ ↓ ⇧← ⇧→, or a click) and its decoding is drawn beside the plane with its code."""
+from functools import lru_cache
+
 import numpy as np
 from rich.style import Style
 from textual.binding import Binding
@@ -21,7 +23,9 @@ PALETTE = ((79, 158, 222), (240, 138, 56), (120, 200, 120), (220, 90, 90), (180,
 GLYPHS = "0123456789ABCDEFGHIJ"
 
 
+@lru_cache(maxsize=64)
 def _style(k: int, mono: bool) -> Style:
+    """A class's ink (made once: each of the plane's few hundred points asks for it every frame)."""
     return st.plain() if mono else Style(color=st.rgb(PALETTE[k % len(PALETTE)]), bold=True)
 
 
