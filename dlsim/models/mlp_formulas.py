@@ -33,7 +33,8 @@ def softmax(event) -> str:
 def loss(event) -> str:
     v = event.values
     pred = ", ".join(num(p) for p in v["prediction"])
-    target = ", ".join(num(t, 0) for t in v["target"])
+    # a class's 0 or 1 whole, a regression target (diffusion's ε, an autoencoder's input) as it is
+    target = ", ".join(num(t, 0) if float(t).is_integer() else num(t) for t in v["target"])
     rule = loss_rule(v["fn"], len(v["prediction"]))
     return f"{v['fn']}(ŷ = {pred}, y = {target}) = {rule} = {num(v['loss'])}   batch loss so far {num(v['batch_loss'])}"
 

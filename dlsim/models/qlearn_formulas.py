@@ -39,9 +39,10 @@ def action(a: int) -> str:
 
 def draw(event) -> str:
     v = event.values
-    told = "explore: the random action" if v["explore"] else "exploit: the greedy action"
-    return (f"step {count(v['step'])}: u = {num(v['u'])} {'<' if v['explore'] else '≥'} ε = {num(v['epsilon'])} → "
-            f"{told} (random action {action(v['random_action'])})")
+    drawn = action(v["random_action"])
+    told = (f"explore: the random action, {drawn}" if v["explore"] else
+            f"exploit: the greedy action (the random action drawn, {drawn}, is not used)")
+    return f"step {count(v['step'])}: u = {num(v['u'])} {'<' if v['explore'] else '≥'} ε = {num(v['epsilon'])} → {told}"
 
 
 def choose(event) -> str:
