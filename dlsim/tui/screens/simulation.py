@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Footer
 
+from dlsim.errors import UserError
 from dlsim.protocol.numbers import num
 from dlsim.tui.keys import STEPPING
 from dlsim.tui.kept import keep
@@ -83,7 +84,7 @@ class SimulationScreen(DlsimScreen):
         name = names[0]
         self.app.push_screen(PromptScreen(
             "Learning rate", str(sim.config.get(name)), lambda raw: self.simview.set_option(name, raw),
-            help="Applies at once, even while running. Try 50 to see training diverge."))
+            help=learning_rate_help(sim, name)))
 
     def action_cycle_parts(self) -> None:
         sim = self.session.sim
@@ -190,3 +191,16 @@ class SimulationScreen(DlsimScreen):
         if type(self) is SimulationScreen:   # a lesson's session is its player's, resumed by it
             keep(self.app, self.session)
         self.app.pop_screen()
+
+
+def learning_rate_help(sim, name: str) -> str:
+    """What the learning-rate prompt says: the allowed values, and a rate to watch training diverge
+    where the network allows one and is trained by gradients (a SOM's rate stops at 1; a
+    perceptron's rule only scales its weights, whatever the rate)."""
+    option = next(o for o in sim.cls.options if o.name == name)
+    said = f"Applies at once, even while running; {option.allowed}."
+    try:
+        option.value(50)
+    except UserError:
+        return said
+    return said + " Try 50 to see training diverge." if sim.model.has_gradients() else said
