@@ -57,10 +57,16 @@ class TaskPanel(Panel):
 
     def _answers(self, answers, width, height) -> list[Cells]:
         right = sum(1 for a in answers if a["right"])
-        out = [[(f"test: {right}/{len(answers)} right"[:width], st.plain(bold=True))]]
+        # which sequences the count is of (the first few of the test set, not all: the test accuracy is)
+        span = f"{data_row(answers[0]['seq'])}–{data_row(answers[-1]['seq'])}" if answers else ""
+        said = (f"test {span}: {right}/{len(answers)} right", f"{span}: {right}/{len(answers)} right",
+                f"{right}/{len(answers)} right")   # narrower and narrower, never cut in a word
+        out = [[(next((t for t in said if len(t) <= width), said[-1][:width]), st.plain(bold=True))]]
         shown = answers[:height - 1]
         marks = max((len(data_row(a["seq"])) for a in shown), default=2)
         heads = [f"{data_row(a['seq']):>{marks}}: truth {a['truth']} → {a['answer']}" for a in shown]
+        if any(len(head) > width - 2 for head in heads):   # narrow: the answer kept, the word "truth" dropped
+            heads = [f"{data_row(a['seq']):>{marks}}: {a['truth']} → {a['answer']}" for a in shown]
         # the inputs' glimpse: as many whole numbers on every line as fit on the longest, or none
         n = min((fitting(a["inputs"], width - 4 - len(head)) for a, head in zip(shown, heads)), default=0)
         for a, head in zip(shown, heads):
