@@ -20,6 +20,18 @@ def test_short_numbers_fit_and_keep_their_sign():
     assert st.short(None).strip() == "·"
 
 
+def test_a_short_number_in_a_narrow_node_is_rounded_never_cut():
+    """The MLP's neuron labels at 120×40 have four characters beside index 0–9, three beside 10–15:
+    −0.017 read '−2e−' (an exponent cut off) and the two-digit neurons showed nothing."""
+    assert st.short(-0.017, 4) == "−.02"
+    assert st.short(-0.2, 3) == "−.2"
+    assert st.short(-0.017, 3) == "  0"          # rounds to nothing at this width: 0, no sign
+    for value in (-0.017, 0.2, -0.9, 0.0004, 3.7):
+        for width in (3, 4):
+            text = st.short(value, width).strip()
+            assert "e" not in text or text[-1].isdigit(), (value, width, text)
+
+
 def test_braille_solid_and_dashed_lines():
     solid, dashed = Braille(10, 2), Braille(10, 2)
     solid.line(0, 0, 19, 0)

@@ -73,8 +73,13 @@ def short(value: float | None, width: int = 5) -> str:
     sign = "+" if value > 0 else MINUS if value < 0 else " "
     a = abs(value)
     body = width - 1
-    for text in (f"{a:.2f}", f"{a:.3f}"[1:] if a < 1 else "", f"{a:.1f}", f"{a:.0f}"):
+    small = a < 1
+    # the shorter forms without the leading 0 (".02") only where the others leave nothing to read
+    for text in (f"{a:.2f}", f"{a:.3f}"[1:] if small else "", f"{a:.1f}", f"{a:.0f}",
+                 f"{a:.2f}"[1:] if small else "", f"{a:.1f}"[1:] if small else ""):
         if text and len(text) <= body and (float(text) != 0 or a == 0):
             return (sign + text).rjust(width)
     text = f"{a:.0e}".replace("e-0", "e-").replace("e+0", "e").replace("-", MINUS)   # as formulas.num
+    if len(text) > body and small:   # rounds to nothing in this width: 0 (never an exponent cut off)
+        return "0".rjust(width)
     return (sign + text)[:width].rjust(width)
