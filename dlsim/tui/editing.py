@@ -3,6 +3,7 @@ reset, the selected weight. A mixin of SimView."""
 from dlsim.errors import UserError
 from dlsim.tui.long_runs import Asked, AskFirst
 from dlsim.protocol.numbers import num
+from dlsim.tui.widgets.network.weights import selected_name
 
 
 class Editing:
@@ -53,9 +54,15 @@ class Editing:
             self.session.set_weight(name, index, value)
         except UserError as error:
             return str(error)
-        self.ui.notice = f"{name}[{','.join(map(str, index))}] set to {num(value, 6)} by hand"
+        self.ui.notice = f"{self.weight_label((name, index))} set to {num(value, 6)} by hand"
         self.redraw()
         return None
+
+    def weight_label(self, element: tuple[str, tuple]) -> str:
+        """A weight's name as the heatmap shows its cell ("Wh_i[0,1]" where the LSTM stores Wh[9,0])."""
+        matrices = getattr(self.view, "matrices", None)   # a view without a heatmap names it as stored
+        shown = matrices(self.frame, self.ui) if matrices is not None and self.frame is not None else []
+        return selected_name(shown, element, self.ui.layer)
 
     def _report(self, problem: str | None) -> None:
         if problem:

@@ -155,7 +155,7 @@ class SimulationScreen(DlsimScreen):
             return
         name, index = selected
         value = float(self.session.model.params[name][index])
-        label = f"{name}[{','.join(map(str, index))}]"
+        label = self.simview.weight_label(selected)
         shown = num(value, 6)
 
         def apply(raw: str) -> str | None:   # Enter on the value as shown changes nothing

@@ -34,6 +34,14 @@ class Matrix:
     hot: set = field(default_factory=set)        # (row, col) the current event touched
     inputs: str = "i"                            # what the rows are ("x", "h1")
     outputs: str = "j"                           # what the columns are ("h1", "out")
+    names: Callable[[int, int], str] | None = None   # (row, col) → "W[i,j]" as the heatmap shows it,
+    #   where the parameter is stored otherwise (the RNN's W_x[j, i]); else the element's own name
+
+    def name(self, row: int, col: int) -> str:
+        """The cell's name for the learner: row i, column j, as the heatmap lays them out."""
+        if self.names is not None:
+            return self.names(row, col)
+        return element_name(*self.element(row, col))
 
     @property
     def rows(self) -> int:
@@ -167,7 +175,7 @@ class WeightsPanel(Panel):
             out.append([(out_of_view(m, v)[:width], st.plain(dim=True))])
         while len(out) < height - INSPECTOR:
             out.append([])
-        out += self._inspector(frame, ui, width)
+        out += self._inspector(frame, ui, width, matrices, layer)
         return out
 
     def _tabs(self, word: str | None, count: int, layer: int, m: Matrix, scale: float, width: int) -> Cells:
@@ -211,7 +219,7 @@ class WeightsPanel(Panel):
                     return r, c
         return None
 
-    def _inspector(self, frame, ui: UiState, width: int) -> list[Cells]:
+    def _inspector(self, frame, ui: UiState, width: int, matrices: list[Matrix], layer: int) -> list[Cells]:
         if ui.selected is not None and not _exists(frame, *ui.selected):
             ui.selected = ui.layer = None   # the network was rebuilt under the selection
         if ui.selected is None:
@@ -220,7 +228,7 @@ class WeightsPanel(Panel):
             hint = f"Select a weight: click it, or w then ↑ ↓ ⇧← ⇧→{tabs}; e edits it."
             return [[(line, st.plain(dim=True))] for line in textwrap.wrap(hint, width)][:INSPECTOR]
         name, index = ui.selected
-        label = f"{name}[{','.join(map(str, index))}]"
+        label = selected_name(matrices, ui.selected, layer)   # as the heatmap shows the cell
         value = float(frame.params[name][index])
         if len(f"{label} = {num(value, 6)}") > width:   # a narrow panel: the number whole, the name shorter
             label = label.rsplit(".", 1)[-1]
@@ -308,6 +316,25 @@ def _column_labels(shown: range, hot: list[bool]) -> list[str]:
         if line[2 * k:2 * k + 3] == [" "] * len(line[2 * k:2 * k + 3]):
             line[2 * k + 1] = "·"
     return ["".join(line[2 * k:2 * k + 2]) for k in range(len(shown))]
+
+
+def element_name(name: str, index: tuple) -> str:
+    """"layer[0].W[1,2]": a parameter's element as it is stored."""
+    return f"{name}[{','.join(map(str, index))}]"
+
+
+def selected_name(matrices: list[Matrix], element: tuple[str, tuple], layer: int | None = None) -> str:
+    """The selected weight's name as the heatmap shows its cell (the shown matrix's first, `layer`),
+    else the stored element's."""
+    if all(m.names is None for m in matrices):   # stored as shown (every network but the recurrent ones)
+        return element_name(*element)
+    order = ([matrices[layer]] if layer is not None and 0 <= layer < len(matrices) else []) + list(matrices)
+    for m in order:
+        for r in range(m.rows):
+            for c in range(m.cols):
+                if m.element(r, c) == element:
+                    return m.name(r, c)
+    return element_name(*element)
 
 
 def _exists(frame, name: str, index: tuple) -> bool:

@@ -2,9 +2,12 @@
 per tab: per layer and gate (the LSTM's f, i, g, o; the RNN's one) the weights into that gate's units,
 W_x over W_h as the gate's sum takes them (z = W_x·x_t + W_h·h_t−1 + b), the bias b the last row; then
 the output layer W_y with b_y. Laid out as the heatmap lays out every network's: row = input, column
-j = unit j. The parameters are stored a row per unit (W_x[q·H + j, i] for gate q), so each cell names
-the element it is, and edits reach the model's flat theta through it. While a backward pass runs,
-the cells show ∂L/∂W as it accumulates."""
+j = unit j. The parameters are stored a row per unit (W_x[q·H + j, i] for gate q), so each cell's
+element is (W_x, (q·H + j, i)): what the selection holds, reads and edits (the model's flat theta
+through it). The learner reads the cell as the heatmap shows it, row i and column j, W[i,j] as its
+header says, with the gate named on an LSTM's tab: layer[0].Wh_i[0,1] is the input gate's weight
+from h0 into unit 1 (stored at W_h[H + 1, 0]). While a backward pass runs, the cells show ∂L/∂W as
+it accumulates."""
 import re
 from dataclasses import dataclass
 
@@ -46,9 +49,11 @@ def matrices(frame, gates: int) -> list[Matrix]:
             unit = GATES[q] if gates > 1 else "h"
             values = np.concatenate([Wx[rows].T, Wh[rows].T])   # (F + H, H)
             out.append(Stacked(f"[W_x; W_h]{layer}", values, b[rows], _element(l, q * H, F, H), kind,
-                               inputs=f"{below},h", outputs=unit, n_x=F))
+                               inputs=f"{below},h", outputs=unit,
+                               names=_names(l, f"_{GATES[q]}" if gates > 1 else "", F, H), n_x=F))
     Wy, by = np.asarray(source["Wy"]), np.asarray(source["by"])
-    out.append(Matrix("W_y", Wy.T, by, _output_element(Wy.shape[1]), kind, inputs="h", outputs="ŷ"))
+    out.append(Matrix("W_y", Wy.T, by, _output_element(Wy.shape[1]), kind, inputs="h", outputs="ŷ",
+                      names=_output_names(Wy.shape[1])))
     return out
 
 
@@ -62,6 +67,24 @@ def _element(l: int, first_row: int, n_x: int, n_h: int):
             return f"layer[{l}].Wh", (first_row + col, row - n_x)
         return f"layer[{l}].b", (first_row + col,)
     return element
+
+
+def _names(l: int, gate: str, n_x: int, n_h: int):
+    """(row, col) of a gate's heatmap → its name as the heatmap shows it: row x_i or h_i, column j
+    (layer[0].Wx[i,j], layer[0].Wh_f[i,j] on the LSTM's f tab), b[j] on the last row."""
+    def name(row, col):
+        if row < n_x:
+            return f"layer[{l}].Wx{gate}[{row},{col}]"
+        if row < n_x + n_h:
+            return f"layer[{l}].Wh{gate}[{row - n_x},{col}]"
+        return f"layer[{l}].b{gate}[{col}]"
+    return name
+
+
+def _output_names(n_in: int):
+    def name(row, col):
+        return f"by[{col}]" if row == n_in else f"Wy[{row},{col}]"
+    return name
 
 
 def _output_element(n_in: int):
