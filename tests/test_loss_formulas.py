@@ -27,3 +27,10 @@ def test_an_exploiting_step_does_not_call_the_drawn_random_action_its_choice():
     exploit, explore = drawn(False), drawn(True)
     assert "exploit: the greedy action" in exploit and "not used" in exploit
     assert "explore: the random action, " in explore and "not used" not in explore
+
+
+def test_a_q_learning_epoch_writes_its_episodes_whole():
+    """'episodes 16.000' beside 'epoch 3 done': a count has no decimals, as every network writes it."""
+    values = {"epoch": 3, "episodes": 16, "greedy_return": -13.0}
+    line = qlearn_formulas.epoch(Event("epoch", "evaluate", "agent", values))
+    assert "episodes 16" in line and "16.000" not in line

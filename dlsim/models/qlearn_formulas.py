@@ -2,6 +2,7 @@
 kernels used: the draw, the ε-greedy choice, the environment's step, the TD target, the TD error and
 the update."""
 from dlsim.protocol.metrics import Metric
+from dlsim.models.neuron_formulas import epoch_summary
 from dlsim.protocol.numbers import count, num
 
 ARROWS = "↑→↓←"
@@ -88,11 +89,7 @@ def step(event) -> str:
     return line
 
 
-def epoch(event) -> str:
-    v = event.values
-    parts = [f"epoch {count(v['epoch'])} done"]
-    parts += [f"{m.brief} {num(v[m.key])}" for m in METRICS if v.get(m.key) is not None]
-    return ", ".join(parts)
+epoch = epoch_summary(METRICS)   # counts (episodes) whole, as every network writes them
 
 
 FORMULAS = {Op.DRAW: draw, Op.CHOOSE: choose, Op.MOVE: move, Op.TARGET: td_target, Op.TD_ERROR: td_error,

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
 from dlsim.protocol.events import Level
+from dlsim.protocol.numbers import count, num
 from dlsim.tui.views.base import NetworkView
 from dlsim.tui.views.mlp import MLPView
 from dlsim.tui.views.panels import curves, titled, weight_heatmap
@@ -51,7 +52,7 @@ class DQNView(NetworkView):
     def cursor(self, model, last) -> str:
         done, total = model.epoch_progress()
         shown = model.inspect()
-        return f"step {done}/{total} · episode {shown['episode']} · ε {shown['epsilon']:.2f}"
+        return f"step {count(done)}/{count(total)} · episode {count(shown['episode'])} · ε {num(shown['epsilon'], 2)}"
 
     def extras(self, model) -> dict:
         sim = self.session.sim

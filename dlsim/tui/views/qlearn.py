@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
 from dlsim.protocol.events import Level
+from dlsim.protocol.numbers import count
 from dlsim.tui.views.base import NetworkView
 from dlsim.tui.views.panels import curves, titled
 from dlsim.tui.widgets.curves import Chart
@@ -46,8 +47,8 @@ class QLearnView(NetworkView):
 
     def cursor(self, model, last) -> str:
         busy = last is not None and last.closes < Level.SAMPLE
-        return (f"epoch step {model.index + busy}/{model.config['steps_per_epoch']} · "
-                f"episode {model.counters_episode() + 1}")
+        return (f"epoch step {count(model.index + busy)}/{count(model.config['steps_per_epoch'])} · "
+                f"episode {count(model.counters_episode() + 1)}")
 
     def extras(self, model) -> dict:
         sim = self.session.sim
