@@ -1,10 +1,12 @@
 """Notice when training diverges, and say how — for any network and any loss.
 
-It reads what every model provides: its history (one entry per epoch, with the epoch's `loss`) and
-its parameters as one flat array. The signs, each named in what it reports:
+It reads what every model provides: its history (one entry per epoch, with the epoch's `loss`, and
+where the network evaluates one, its `train_loss` after the epoch) and its parameters as one flat
+array. The signs, each named in what it reports:
   - a parameter or the loss is NaN or ∞ (it overflowed);
   - the loss exploded: ×10 its best so far and ×2 where it started (a saturated sigmoid or softmax
-    under cross-entropy);
+    under cross-entropy), during the epoch or after it (its `train_loss`: told at the epoch whose
+    update blew it up, with the loss that epoch's line shows);
   - the outputs saturated: the loss stopped moving (the gradients vanished) above where it started
     — what a bounded loss such as MSE does instead of exploding;
   - the weights grew ×20 from where they started while the loss did not go down;
@@ -106,15 +108,28 @@ class Watchdog:
         loss, bad = self._read(entry, key)
         if loss is None:
             return bad
+        # The epoch's `loss` is the mean of its batches' losses, each measured before that batch's
+        # update: with one batch an epoch, the loss before the epoch's update. The loss after it, the
+        # `train_loss` the epoch is evaluated at (what its epoch line shows), is judged too, so
+        # that an update that blows the loss up is told at its own epoch, not one epoch later.
+        end, end_bad = self._read(entry, "train_loss") if key == "loss" else (None, None)
+        if end_bad:
+            return end_bad
         if self.first is None:
             self.first = loss
-        exploded = loss > self.EXPLODE * self.best and loss > self.START * self.first
-        previous = self.best
-        self.best = min(self.best, loss)
+        during = after = None   # the loss during the epoch, then after it, each against the best before it
+        if loss > self.EXPLODE * self.best and loss > self.START * self.first:
+            during = (self.best, loss)
+        else:
+            self.best = min(self.best, loss)
+        if end is not None and end > self.EXPLODE * self.best and end > self.START * self.first:
+            after = (self.best, end)
+        elif end is not None and during is None:
+            self.best = min(self.best, end)
         self.last = loss
         self.recent.append(loss)
-        if exploded:
-            return self._exploded(previous, loss)
+        if after or during:
+            return self._exploded(*(after or during))   # told with the loss the epoch's line shows
         problem = self._stuck(loss, entry.get("epoch", 0)) or self._oscillating()
         return problem and problem.removeprefix("the ")
 

@@ -131,8 +131,9 @@ class Session:
         level = self.level if level is None else level_of(level)
         before = self.flat()
         if self.diverged and self.sim.at_epoch_boundary() and len(self.sim.history) >= 2:
-            # The loss of epoch E exploded because of the update made in epoch E−1: go back
-            # before that update, to the end of epoch E−2 (or the nearest kept point before it).
+            # The loss of epoch E exploded (after its updates, or during them, where the last
+            # update of epoch E−1 may have started it): go back before epoch E−1's updates too,
+            # to the end of epoch E−2 (or the nearest kept point before it).
             event = self.sim.back(Level.EPOCH)
             try:
                 event = self.sim.back(Level.EPOCH)

@@ -155,8 +155,8 @@ def summarize(level: Level, events: list[Event], last: Event | None, layout: Lay
     losses = [e for e in events if e.phase == LOSS]
     if losses:
         lines.append(describe(losses[-1]))
-    if last.level >= Level.SAMPLE:   # the sample's, batch's or epoch's own summary event
-        lines.append(describe(last))
+    if last.level >= Level.SAMPLE and not (losses and last is losses[-1]):   # the sample's, batch's
+        lines.append(describe(last))                                          # or epoch's own event
     elif not lines:                  # a step that began past the loss: what it computed last
         lines = vectors(events, width)[-3:]
     return lines + update(layout, before, after)
@@ -167,11 +167,11 @@ def layer(events: list[Event], last: Event, width: int, trace: dict | None) -> l
     them (a time step's output h, c and ŷ; a pooling pass), and the loss where the step reached it."""
     lines = vectors(events, width, trace)
     ended = [e for e in events if e.op not in HEADLINE and e.op != "softmax" and e.phase != LOSS]
+    losses = [e for e in events if e.phase == LOSS]
     if ended:
         lines.append(describe(ended[-1]))
-    elif not lines:
+    elif not lines and not losses:   # a step that ended on the loss: its line follows, once
         lines.append(describe(last))
-    losses = [e for e in events if e.phase == LOSS]
     if losses:
         lines.append(describe(losses[-1]))
     return lines

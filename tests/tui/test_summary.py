@@ -175,3 +175,25 @@ def test_a_time_step_says_its_vectors_its_output_and_the_loss_it_reached():
     loss = session.sim.last
     assert loss.phase == "loss" and lines[3].endswith(num(loss.values["loss"]) + "   batch loss so far "
                                                       + num(loss.values["batch_loss"]))
+
+
+@pytest.mark.parametrize("name", ["mlp", "cnn", "gan", "ae", "vae", "rbm", "transformer", "diffusion"])
+def test_no_step_summary_says_a_line_twice(name):
+    """A layer step that ends on the loss (the MLP's fourth) says the loss once: it is both what the
+    step ended on and the loss it reached. The same for every coarse step of every network."""
+    session = Session(dlsim.make(name, seed=0))
+    for level in (Level.LAYER, Level.SAMPLE, Level.BATCH):
+        for _ in range(12):
+            session.step(level)
+            lines = list(session.frame().summary)
+            assert len(lines) == len(set(lines)), (level.name, session.sim.last.op, lines)
+
+
+async def test_the_math_panel_says_the_loss_once_after_the_layer_step_that_reaches_it():
+    app = make_app("mlp")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "right", "right", "right", "right")
+        await settle(pilot)
+        assert sim_view(app).session.sim.last.op == "loss"
+        shown = text_of(app.screen.query_one(MathPanel))
+        assert shown.count("bce(") == 1, shown
