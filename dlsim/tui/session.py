@@ -120,7 +120,7 @@ class Session:
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, STEP)
         self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history,
-                                 headline=tuple((m.key, m.brief) for m in self.model.metrics), trace=self.trace.events,
+                                 headline=tuple((m.key, m.brief, m.whole) for m in self.model.metrics), trace=self.trace.events,
                                  unit=self.model.epoch_word)
         self._summary_at = self.sim.position
         self._check(event)
@@ -203,7 +203,7 @@ class Session:
         # summarized when a frame is built, not after each of the ~90 chunks a second: Python time
         # on this thread holds the GIL the UI thread needs (the lines only read the latest epoch)
         self._summary_args = (Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history[-1:],
-                              tuple((m.key, m.brief) for m in self.model.metrics), self.model.epoch_word)
+                              tuple((m.key, m.brief, m.whole) for m in self.model.metrics), self.model.epoch_word)
         self._summary_at = self.sim.position
         if problem:
             self.diverged = self._where(problem)

@@ -179,11 +179,12 @@ def layer(events: list[Event], last: Event, width: int, trace: dict | None) -> l
 
 def epochs(history: list[dict], headline: tuple = (), unit: str = "epoch") -> str:
     """The latest epoch's metrics, for a run that took many at once: the model's headline (key,
-    label) pairs, else every entry the epoch recorded; the epoch in the network's word (`unit`)."""
+    label, whole) triples, else every entry the epoch recorded; the epoch in the network's word
+    (`unit`). A count (whole) is written without decimals: 'errors 0', as the epoch's own line."""
     last = history[-1] if history else {}
     parts = [f"{unit} {count(last['epoch'])}"] if "epoch" in last else []
-    pairs = headline or tuple((key, key.replace("_", " ")) for key in last if key != "epoch")
-    for key, label in pairs:
+    pairs = headline or tuple((key, key.replace("_", " "), False) for key in last if key != "epoch")
+    for key, label, whole in pairs:
         if last.get(key) is not None:
-            parts.append(f"{label} {num(last[key])}")
+            parts.append(f"{label} {count(last[key]) if whole else num(last[key])}")
     return ", ".join(parts)

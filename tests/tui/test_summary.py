@@ -197,3 +197,11 @@ async def test_the_math_panel_says_the_loss_once_after_the_layer_step_that_reach
         assert sim_view(app).session.sim.last.op == "loss"
         shown = text_of(app.screen.query_one(MathPanel))
         assert shown.count("bce(") == 1, shown
+
+
+def test_a_run_tells_a_count_without_decimals():
+    """The perceptron's errors read 'errors 2' while stepping and 'errors 0.000' after a run: a
+    count is written whole wherever the run's summary line gives it."""
+    from dlsim.tui.summary import epochs
+    line = epochs([{"epoch": 7, "errors": 0, "train_acc": 1.0}], (("errors", "errors", True), ("train_acc", "train acc", False)))
+    assert line == "epoch 7, errors 0, train acc 1.000"
