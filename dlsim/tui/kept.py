@@ -12,6 +12,12 @@ def kept(app) -> dict[str, Session]:
 
 def keep(app, session: Session) -> None:
     kept(app)[session.name] = session
+    app.last_left = session.name   # the home screen offers it first: Enter opens it again
+
+
+def last_left(app) -> str | None:
+    """The network the learner left last with Esc (None before any)."""
+    return getattr(app, "last_left", None)
 
 
 def resume(app, name: str) -> Session | None:

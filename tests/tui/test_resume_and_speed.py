@@ -39,6 +39,20 @@ async def test_escape_while_running_stops_the_run_and_keeps_its_epochs():
         assert sim.runner is None and sim.session.model.epoch > 5
 
 
+async def test_escape_from_a_network_opened_from_the_command_line_offers_it_again():
+    """`dlsim run rbf`, then Esc: the home screen's list sat on the perceptron, so Enter opened the
+    perceptron, not the network just left."""
+    app = make_app("rbf")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        session = sim_view(app).session
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SimulationScreen) and sim_view(app).session is session
+
+
 async def test_space_at_op_level_plays_ops_a_learner_can_watch():
     app = make_app("perceptron", dataset="and")
     async with app.run_test(size=(120, 40)) as pilot:

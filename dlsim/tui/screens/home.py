@@ -5,10 +5,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from dlsim.lesson import Progress, catalog
 from dlsim.models import MODELS
+from dlsim.tui.kept import last_left
 from dlsim.tui.screens.base import DlsimScreen
 from dlsim.tui.views import view_for
 
@@ -52,6 +53,13 @@ class HomeScreen(DlsimScreen):
 
     def on_screen_resume(self) -> None:
         self.list_lessons()       # on first showing, and again after a lesson: progress changed
+        left = last_left(self.app)
+        if left is not None:      # back from a network with Esc: Enter opens it again, not the first
+            models = self.query_one("#models", OptionList)
+            try:
+                models.highlighted = models.get_option_index(left)
+            except OptionDoesNotExist:   # (not a network the list shows: nothing to offer)
+                pass
 
     def list_lessons(self) -> None:
         """One line a lesson: name, title, minutes, and how far the learner got ('step 3/9', 'done')."""
