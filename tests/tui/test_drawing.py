@@ -84,3 +84,22 @@ def test_a_narrow_curve_legend_drops_words_never_a_number():
     for width in (60, 30, 20, 18):
         text = "".join(t for t, _ in _legend(chart, data, width))
         assert "0.812" in text and "0.797" in text and len(text) <= width
+
+
+def test_the_last_epoch_label_leaves_a_falling_curve_its_newest_points():
+    """A loss falling to its lowest value ends along the chart's bottom row: the "epoch N" label
+    written over the row's right end hid the newest points. It goes to the emptier corner."""
+    from dlsim.tui.widgets.curves import _with_tail
+    axis = ("  0.00┤", None)
+    falling = [axis] + [(" ", None)] * 12 + [("⠤", None)] * 12        # ink only at the right end
+    rising = [axis] + [("⠤", None)] * 12 + [(" ", None)] * 12         # ink only at the left end
+    tail = " epoch 9"
+    assert "".join(t for t, _ in _with_tail(falling, 1, tail, None)).startswith("  0.00┤ epoch 9")
+    assert "".join(t for t, _ in _with_tail(rising, 1, tail, None)).endswith("⠤" * 12 + " " * 4 + " epoch 9")
+
+
+def test_a_narrowing_line_gives_up_words_never_cuts_one():
+    """The RBM's 80×24 line read "completion: 0.54 of the filled pixels w"."""
+    forms = ("completion: 0.54 of the filled pixels wrong", "completion: 0.54 filled wrong", "completion: 0.54 wrong")
+    assert st.first_fitting(forms, 40) == "completion: 0.54 filled wrong"
+    assert st.first_fitting(forms, 10) == "completion"          # nothing fits: the shortest, cut to the width

@@ -225,10 +225,23 @@ class Curves(Panel):
             label = st.short(hi, label_w) if r == 0 else st.short(lo, label_w) if r == plot_h - 1 else ""
             label = label.replace("+", " ")
             rows.append([(label.rjust(label_w) + "┤", st.plain(dim=True)), *canvas.cells(r, SERIES_STYLES)])
-        if plot_h >= 2:
-            tail = f" {unit} {count(epochs)}"
-            rows[-1] = rows[-1][:max(0, len(rows[-1]) - len(tail))] + [(tail, st.plain(dim=True))]
+        if plot_h >= 2:   # the x axis's last epoch, in the bottom corner the curves leave emptier
+            rows[-1] = _with_tail(rows[-1], 1, f" {unit} {count(epochs)}", st.plain(dim=True))   # (cell 0: the axis)
         return rows
+
+
+def _with_tail(row: list, start: int, tail: str, style) -> list:
+    """The bottom row with `tail` written over its plot's right end, or over its left end where fewer
+    dots lie there: a falling loss ends along the bottom row, and the label hid its newest points
+    ("epoch 26,889" over the curve's last columns)."""
+    n = len(tail)
+    if len(row) - start < n:
+        return row[:start] + [(tail[:max(0, len(row) - start)], style)]
+    inked = lambda cells: sum(1 for text, _ in cells if text.strip())
+    right, left = row[len(row) - n:], row[start:start + n]
+    if inked(left) < inked(right):
+        return row[:start] + [(tail, style)] + row[start + n:]
+    return row[:len(row) - n] + [(tail, style)]
 
 
 def _extremes(cols: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -58,6 +58,12 @@ def plain(dim: bool = False, bold: bool = False, reverse: bool = False, italic: 
                  reverse=reverse, italic=italic)
 
 
+def first_fitting(texts, width: int) -> str:
+    """The first of `texts` (longest and fullest first) that fits in `width`, else the last cut to
+    it: a line that gives words up as its panel narrows, never cut in the middle of one."""
+    return next((text for text in texts if len(text) <= width), texts[-1][:width])
+
+
 def sign_of(value: float) -> int:
     return 1 if value > 0 else -1 if value < 0 else 0
 

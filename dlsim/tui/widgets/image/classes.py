@@ -58,7 +58,7 @@ class ClassesPanel(Paged):
         if probs is None:
             texts = (f"#{ex['sample']} ({names[label]}): softmax not reached yet", f"#{ex['sample']}: softmax not reached yet",
                      f"#{ex['sample']}: no softmax yet")
-            return [[(next((t for t in texts if len(t) <= width), texts[-1][:width]), st.plain(dim=True))]]
+            return [[(st.first_fitting(texts, width), st.plain(dim=True))]]
         n = len(names)
         halves = 2 if n > 4 and n + n + 5 > height else 1   # two columns of classes when rows are short
         col_w = (width - 2 * (halves - 1)) // halves

@@ -39,8 +39,10 @@ class Pictures(Panel):
         dreams = [(f"{j + 1}", image(d)) for j, d in enumerate(shown["samples"])]
         out.append([(f"dreams after {ex['gibbs']} Gibbs steps"[:width], st.plain(dim=True))])
         out += tiled(dreams, 1.0, mono, width)
-        out.append([(f"completion: {num(shown['completion_error'], 2)} of the filled pixels wrong"[:width],
-                     st.plain(dim=True))])
+        error = num(shown["completion_error"], 2)
+        said = (f"completion: {error} of the filled pixels wrong", f"completion: {error} filled wrong",
+                f"completion: {error} wrong")   # narrower, never cut in a word
+        out.append([(st.first_fitting(said, width), st.plain(dim=True))])
         out += tiled([(f"{j + 1}", image(c)) for j, c in enumerate(shown["completion"])], 1.0, mono, width)
         room = height - len(out) - 1
         fields = shown["fields"]

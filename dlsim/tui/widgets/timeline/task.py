@@ -49,7 +49,7 @@ class TaskPanel(Panel):
         seq = data_row(tr["sequence"])   # the data's row, as the status line's "seq 1/16 #175" names it
         texts = (f"sequence {seq}: ┄ target y_t, ━ prediction ŷ_t", f"{seq}: ┄ target y_t, ━ prediction ŷ_t",
                  f"┄ y_t ━ ŷ_t · seq {seq}", f"┄ y_t ━ ŷ_t · {seq}", "┄ y_t ━ ŷ_t")   # the key first where narrow
-        words = next((text for text in texts if len(text) <= width), texts[-1][:width])
+        words = st.first_fitting(texts, width)
         out = [[(words, DIM)]]
         styles = {1: PREDICTION, 0: TARGET, -1: TARGET}
         out += [canvas.cells(r, styles) for r in range(height - 1)]   # a row at once, not a call per cell
@@ -61,7 +61,7 @@ class TaskPanel(Panel):
         span = f"{data_row(answers[0]['seq'])}–{data_row(answers[-1]['seq'])}" if answers else ""
         said = (f"test {span}: {right}/{len(answers)} right", f"{span}: {right}/{len(answers)} right",
                 f"{right}/{len(answers)} right")   # narrower and narrower, never cut in a word
-        out = [[(next((t for t in said if len(t) <= width), said[-1][:width]), st.plain(bold=True))]]
+        out = [[(st.first_fitting(said, width), st.plain(bold=True))]]
         shown = answers[:height - 1]
         marks = max((len(data_row(a["seq"])) for a in shown), default=2)
         heads = [f"{data_row(a['seq']):>{marks}}: truth {a['truth']} → {a['answer']}" for a in shown]
