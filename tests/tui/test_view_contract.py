@@ -1,7 +1,10 @@
 """The shell asks the view, and assumes no panel: a view with only the minimal panels (the curves)
 takes every key the app binds; a network's own words (the SOM's "pass", its inspector) reach the
 status line, the help and the heatmap."""
+import io
+
 import pytest
+from rich.console import Console
 from textual.widgets import Static
 
 import dlsim
@@ -82,7 +85,10 @@ async def test_help_and_status_use_the_views_words_and_panels(bare):
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        text = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        console = Console(width=400, record=True, file=io.StringIO())   # the help's words, unwrapped
+        for static in app.screen.query(Static):
+            console.print(static.content)
+        text = console.export_text()
         assert "op (one weighted sum, one gradient) < stage < sample" in text
         assert "curves" in text and "heatmap" not in text and "surface" not in text
         keys = dict(key_rows(app.screen.view, app.screen.panels))
@@ -109,7 +115,10 @@ async def test_the_som_speaks_of_passes_and_pulls_not_layers_and_gradients(warm_
         assert "∂L/∂w" not in heatmap
         await pilot.press("question_mark")
         await settle(pilot)
-        text = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        console = Console(width=400, record=True, file=io.StringIO())   # the help's words, unwrapped
+        for static in app.screen.query(Static):
+            console.print(static.content)
+        text = console.export_text()
         assert "pass (the whole BMU search, or the whole update pass)" in text
         assert "U-matrix" in text and "surface" not in text
         keys = dict(key_rows(app.screen.view, app.screen.panels))

@@ -1,5 +1,6 @@
 """The help screen: every key, the levels, and how to read the colours and glyphs."""
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -16,24 +17,36 @@ PARTS_KEY = "t"                               # the row that needs a network of 
 
 
 def reading(view, panels) -> str:
-    """Levels and phases in the network's own words, then how to read each of its panels."""
+    """Levels and phases in the network's own words (the screen's reading table follows them)."""
     levels = view.levels_text() if view is not None else "op < layer < sample < batch < epoch"
     phases = view.phases if view is not None else "forward → loss → backward → update"
+    lines = [f"Levels, finest first: {levels}.",
+             f"Phases: {phases}. The math panel shows the current event's arithmetic",
+             "with the kernel's own numbers.", ""]
+    if readings(panels):
+        lines.append("Reading the screen (every colour has a glyph too, so NO_COLOR works):")
+    return "\n".join(lines)
+
+
+def readings(panels) -> list[tuple[str, str]]:
+    """(panel's part, how to read it), in ORDER first, then as the panels compose them."""
     entries = {}
     for panel in panels:
         for name, text in panel.READING:
             entries.setdefault(name, text)
     ordered = [n for n in ORDER if n in entries] + [n for n in entries if n not in ORDER]
-    lines = [f"Levels, finest first: {levels}.",
-             f"Phases: {phases}. The math panel shows the current event's arithmetic",
-             "with the kernel's own numbers.", ""]
-    if ordered:
-        lines.append("Reading the screen (every colour has a glyph too, so NO_COLOR works):")
-    for name in ordered:
-        first, *rest = entries[name].split("\n")
-        lines.append(f"  {name:<14}{first}")
-        lines += [" " * 16 + more for more in rest]
-    return "\n".join(lines) + "\n"
+    return [(name, entries[name]) for name in ordered]
+
+
+def reading_table(rows) -> Table:
+    """The readings as two columns: a long name gets its own width ("residual stream" ran into its
+    text) and a wrapped line keeps its indent (it fell back to the screen's first column)."""
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column()
+    for name, text in rows:
+        table.add_row(Text(name), Text(text))   # Text: "W[i, j]" is not console markup
+    return table
 
 
 def key_rows(view, panels) -> list[tuple[str, str]]:
@@ -80,6 +93,7 @@ class HelpScreen(DlsimModal):
             yield Static("dlsim keys", classes="dialog-title")
             yield Static(key_table(key_rows(self.view, self.panels)))
             yield Static(reading(self.view, self.panels))
+            yield Static(reading_table(readings(self.panels)))
             yield Static("Esc closes this help.", classes="hint")
 
     def action_dismiss(self) -> None:
