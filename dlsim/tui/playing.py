@@ -10,7 +10,7 @@ from dlsim.protocol.events import Level
 from dlsim.protocol.numbers import count, counted, num
 from dlsim.sim.stepper import RUN, run_event
 from dlsim.tui.runner import Runner, RunStopped
-from dlsim.tui.summary import summarize
+from dlsim.tui.summary import headline, summarize
 
 SPEEDS = [   # (label, level, seconds between steps); the last one runs the fused path
     ("slow: 2 ops/s", Level.OP, 0.5),
@@ -138,7 +138,7 @@ class Playing:
         model = session.model
         whole = run_event(model.name, epochs, first, None if at_boundary else done + 1)
         session.summary = summarize(Level.EPOCH, [], session.sim.last, session.layout, before, session.flat(),
-                                    session.sim.history, headline=tuple((m.key, m.brief, m.whole) for m in model.metrics),
+                                    session.sim.history, headline=headline(model.metrics),
                                     unit=model.epoch_word, run=whole)
 
     def follow_level(self) -> None:

@@ -20,7 +20,7 @@ from dlsim.sim.simulator import Simulator, level_of
 from dlsim.sim.stepper import RUN as COMPILED_RUN, HistoryLimit
 from dlsim.tui.changes import EDITED, RUN, STEP, Changes, Layout
 from dlsim.tui.frame import Frame
-from dlsim.tui.summary import summarize
+from dlsim.tui.summary import headline, summarize
 from dlsim.sim.watchdog import Watchdog
 
 
@@ -86,9 +86,9 @@ class Session:
     def summary(self) -> list[str]:
         """What the last coarse step did, summarized the first time it is asked for."""
         if self._summary_args is not None:
-            level, events, last, layout, before, after, history, headline, unit = self._summary_args
+            level, events, last, layout, before, after, history, metrics, unit = self._summary_args
             self._summary = summarize(level, events, last, layout, before, after, history,
-                                      headline=headline, unit=unit)
+                                      headline=metrics, unit=unit)
             self._summary_args = None
         return self._summary
 
@@ -120,7 +120,7 @@ class Session:
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, STEP)
         self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history,
-                                 headline=tuple((m.key, m.brief, m.whole) for m in self.model.metrics), trace=self.trace.events,
+                                 headline=headline(self.model.metrics), trace=self.trace.events,
                                  unit=self.model.epoch_word)
         self._summary_at = self.sim.position
         self._check(event)
@@ -203,7 +203,7 @@ class Session:
         # summarized when a frame is built, not after each of the ~90 chunks a second: Python time
         # on this thread holds the GIL the UI thread needs (the lines only read the latest epoch)
         self._summary_args = (Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history[-1:],
-                              tuple((m.key, m.brief, m.whole) for m in self.model.metrics), self.model.epoch_word)
+                              headline(self.model.metrics), self.model.epoch_word)
         self._summary_at = self.sim.position
         if problem:
             self.diverged = self._where(problem)

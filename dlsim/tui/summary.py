@@ -177,6 +177,11 @@ def layer(events: list[Event], last: Event, width: int, trace: dict | None) -> l
     return lines
 
 
+def headline(metrics) -> tuple:
+    """A model's declared metrics as `epochs` writes them: (key, label, whether it is a count)."""
+    return tuple((m.key, m.brief, m.whole) for m in metrics)
+
+
 def epochs(history: list[dict], headline: tuple = (), unit: str = "epoch") -> str:
     """The latest epoch's metrics, for a run that took many at once: the model's headline (key,
     label, whole) triples, else every entry the epoch recorded; the epoch in the network's word
