@@ -1,7 +1,7 @@
 """The GAN's ops, its metrics, and how the math panel writes each op with the kernels' numbers.
 A neuron's sums, activations, δs, gradients and updates read as the MLP's: the path says whose."""
 from dlsim.models.mlp_formulas import activation, delta, grad, update
-from dlsim.models.neuron_formulas import epoch_summary, weighted_sum
+from dlsim.models.neuron_formulas import epoch_summary, so_far, weighted_sum
 from dlsim.protocol.metrics import Metric
 from dlsim.protocol.numbers import count, num
 
@@ -43,13 +43,13 @@ def d_loss(event) -> str:
     v = event.values
     term = "−log D(x)" if v["target"] == 1 else "−log(1 − D(x))"
     return (f"{'real' if v['target'] == 1 else 'fake'} point: {term} = {num(v['loss'])} with D = {num(v['d'])};"
-            f"  D loss so far {num(v['batch_loss'])}")
+            f"  {so_far(v, 'loss/2B', 'D loss')}")
 
 
 def g_loss(event) -> str:
     v = event.values
     term = "−log D(x̂)" if v["fn"] == "non_saturating" else "log(1 − D(x̂))"
-    return f"G loss term {term} = {num(v['loss'])} with D(x̂) = {num(v['d'])};  G loss so far {num(v['batch_loss'])}"
+    return f"G loss term {term} = {num(v['loss'])} with D(x̂) = {num(v['d'])};  {so_far(v, 'term/B', 'G loss')}"
 
 
 def fake_grad(event) -> str:

@@ -1,5 +1,5 @@
 """The MLP's ops, their names and how the math panel writes them (with the kernels' numbers)."""
-from dlsim.models.neuron_formulas import epoch_summary, loss_rule, weighted_sum
+from dlsim.models.neuron_formulas import epoch_summary, loss_rule, so_far, weighted_sum
 from dlsim.protocol.metrics import LOSS_AND_ACCURACY
 from dlsim.protocol.numbers import count, fac, num, product, sum_of
 from dlsim.protocol.paths import parse
@@ -36,7 +36,7 @@ def loss(event) -> str:
     # a class's 0 or 1 whole, a regression target (diffusion's ε, an autoencoder's input) as it is
     target = ", ".join(num(t, 0) if float(t).is_integer() else num(t) for t in v["target"])
     rule = loss_rule(v["fn"], len(v["prediction"]))
-    return f"{v['fn']}(ŷ = {pred}, y = {target}) = {rule} = {num(v['loss'])}   batch loss so far {num(v['batch_loss'])}"
+    return f"{v['fn']}(ŷ = {pred}, y = {target}) = {rule} = {num(v['loss'])}   {so_far(v)}"
 
 
 def delta(event) -> str:

@@ -1,7 +1,7 @@
 """The RBF network's ops, their names and metrics, and how the math panel writes them (with the
 numbers the kernels used)."""
 from dlsim.kernels.rbf import DELTA, KMEANS, SOLVE
-from dlsim.models.neuron_formulas import epoch_summary
+from dlsim.models.neuron_formulas import epoch_summary, so_far
 from dlsim.protocol.metrics import Metric
 from dlsim.protocol.numbers import count, fac, num, product, sum_of
 
@@ -21,6 +21,12 @@ class Op:
     BATCH = "batch"
     EPOCH = "epoch"
 
+
+# k-means is not a forward pass: its first step has a phase of its own (the protocol leaves a model
+# its own names, as the RBM's positive and negative), so the badge reads ASSIGN while each sample's
+# distances are measured and it goes to its nearest centre. The second, each centre moved to the mean
+# of its samples, is Lloyd's own "update step": phase update, as the delta rule's and the solve's.
+ASSIGN_PHASE = "assign"
 
 METRICS = (
     Metric("train_loss", "train loss (MSE)", "train loss", chart="loss"),
@@ -60,7 +66,7 @@ def output(event) -> str:
 def loss(event) -> str:
     v = event.values
     return (f"(ŷ − t)² = ({num(v['yhat'])} − {num(v['target'])})² = {num(v['loss'])}   "
-            f"batch loss so far {num(v['batch_loss'])}")
+            f"{so_far(v)}")
 
 
 def delta(event) -> str:

@@ -10,8 +10,10 @@ from typing import Any, Mapping
 import numpy as np
 
 from dlsim.kernels.rbf import KMEANS
-from dlsim.models.rbf_formulas import STAGES
+from dlsim.models.rbf_formulas import ASSIGN_PHASE, STAGES
 from dlsim.protocol.events import BACKWARD, FORWARD, LOSS, Event, Level
+
+SAMPLE_PHASES = (ASSIGN_PHASE, FORWARD, LOSS, BACKWARD)   # the phases of an event inside one sample
 
 INSPECTED = {
     "stage": "what the epoch in hand does: kmeans (assign, move), solve (least squares) or delta (gradient steps)",
@@ -45,7 +47,7 @@ class RBFInspect:
             shown["yhat"] = float(output.values["yhat"])
         if last is not None and "sample" in last.values and isinstance(last.values["sample"], int):
             shown["sample"] = last.values["sample"]   # the event closing a sample names it
-        elif last is not None and last.closes < Level.SAMPLE and last.phase in (FORWARD, LOSS, BACKWARD):
+        elif last is not None and last.closes < Level.SAMPLE and last.phase in SAMPLE_PHASES:
             shown["sample"] = int(self.batch_rows()[self.sample])   # inside one: the cursor's
         return shown
 
@@ -56,6 +58,13 @@ class RBFInspect:
         X = self.check_inputs(np.asarray(xs, np.float64).reshape(-1, self.D), "xs")
         Phi, out = self._forward(X, self.kernels_now())
         return Phi * self.params["weights"][None, :], out
+
+    def fit_line(self, xs) -> dict[str, Any]:
+        """What the sine's picture draws along xs (N, 1): each scaled Gaussian w_j·φ_j(x) ("curve"),
+        their sum ŷ ("curve_sum"), and the lowest and highest ŷ there ("yhat_range": the
+        predictions' own range, which the plot's axis widens to take in the targets and the units)."""
+        scaled, total = self.curve(xs)
+        return {"curve": scaled, "curve_sum": total, "yhat_range": (float(total.min()), float(total.max()))}
 
     def surface(self, points) -> np.ndarray:
         """ŷ (N,) at each of the points (N, 2): the decision surface (class 1 above 0.5)."""

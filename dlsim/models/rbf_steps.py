@@ -11,7 +11,7 @@ import numpy as np
 
 from dlsim.kernels import optimizers
 from dlsim.kernels import rbf as kernel
-from dlsim.models.rbf_formulas import SOLVE_SHOWN, STAGES, Op
+from dlsim.models.rbf_formulas import ASSIGN_PHASE, SOLVE_SHOWN, STAGES, Op
 from dlsim.protocol.events import BACKWARD, EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
 
@@ -49,11 +49,11 @@ class RBFSteps:
             self.counts[:] = 0.0
         for j in range(self.K):
             d2 = self.ops.distance2(x, self.C, j)
-            yield Event(Op.DISTANCE, FORWARD, self._path(j), {"x": tuple(x.tolist()), "c": tuple(self.C[j].tolist()),
-                                                              "d2": d2})
+            yield Event(Op.DISTANCE, ASSIGN_PHASE, self._path(j), {"x": tuple(x.tolist()),
+                                                                   "c": tuple(self.C[j].tolist()), "d2": d2})
         best, best_d2 = self.ops.assign_sample(x, self.C, self.sums, self.counts)
         self.batch_loss += best_d2 * (1.0 / batch)
-        yield Event(Op.ASSIGN, FORWARD, self._path(best), {
+        yield Event(Op.ASSIGN, ASSIGN_PHASE, self._path(best), {
             "sample": int(s), "centre": int(best), "d2": best_d2, "count": int(self.counts[best]),
             "batch_loss": self.batch_loss}, closes=Level.SAMPLE)
 

@@ -2,7 +2,7 @@
 kernels used. The chain's units are named by their step: `rbm.step[0].h[2]` is h₀'s unit 2 (from the
 data), `rbm.step[1].v[5]` the first reconstruction's visible unit 5; a persistent chain's own start
 is `rbm.fantasy.h[j]`."""
-from dlsim.models.neuron_formulas import epoch_summary
+from dlsim.models.neuron_formulas import epoch_summary, so_far
 from dlsim.protocol.metrics import Metric
 from dlsim.protocol.numbers import count, fac, num, sum_of
 
@@ -70,7 +70,7 @@ def statistic(event) -> str:
 def reconstruct(event) -> str:
     v = event.values
     return (f"reconstruction p(v|h₀) against v₀: mean (v₀ − p)² = {num(v['error'])}   "
-            f"batch so far {num(v['batch_loss'])}")
+            f"{so_far(v, 'error/B', 'batch error')}")
 
 
 def update(event) -> str:

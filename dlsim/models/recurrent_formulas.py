@@ -2,7 +2,7 @@
 output and the step's loss, the output's δ, a time step's gradient contributions and ‖δh_t‖, the
 clip, the update of one parameter, the batch and the epoch. rnn_formulas and lstm_formulas add
 their own ops (the activation; the gates and the cell)."""
-from dlsim.models.neuron_formulas import epoch_summary, loss_rule
+from dlsim.models.neuron_formulas import epoch_summary, loss_rule, so_far
 from dlsim.protocol.metrics import LOSS_AND_ACCURACY, Metric
 from dlsim.protocol.numbers import count, fac, num, product, sum_of
 
@@ -67,7 +67,7 @@ def loss(event) -> str:
     if v['fn'] == "softmax_ce":
         shown, rule = f"p_{v['t']} = softmax(ŷ_{v['t']})", rule.replace("ŷ", "p")
     return (f"{v['fn']}({shown} = {vector(v['prediction'])}, y = {vector(v['target'])}) = "
-            f"{rule} = {num(v['loss'])}   batch loss so far {num(v['batch_loss'])}")
+            f"{rule} = {num(v['loss'])}   {so_far(v, None)}")
 
 
 def output_delta(event) -> str:

@@ -68,19 +68,19 @@ def scores(event) -> str:
     shown = ", ".join("−∞" if s is None else num(s) for s in v["s"])
     masked = sum(v["masked"])
     mask = f", {masked} later key{'s' * (masked > 1)} masked (−∞)" if masked else ""
-    return (f"head {v['head']}, query {i}: q·k_0 = {terms} = {num(v['dots'][0])};  "
+    return (f"head {v['head'] + 1}, query {i}: q·k_0 = {terms} = {num(v['dots'][0])};  "
             f"s = q·k/√d = ×{num(v['scale'])}{mask}: ({shown})")
 
 
 def softmax(event) -> str:
     v = event.values
-    return f"head {v['head']}, query {v['query']}: a = softmax(s) = {vector(v['a'], 8)}"
+    return f"head {v['head'] + 1}, query {v['query']}: a = softmax(s) = {vector(v['a'], 8)}"
 
 
 def weighted_sum(event) -> str:
     v = event.values
     terms = sum_of([product(a, row[0]) for a, row in zip(v["a"], v["values"])], limit=3)
-    return f"head {v['head']}, query {v['query']}: out = Σ_j a_j·v_j; first feature {terms} = {num(v['out'][0])}"
+    return f"head {v['head'] + 1}, query {v['query']}: out = Σ_j a_j·v_j; first feature {terms} = {num(v['out'][0])}"
 
 
 def out_proj(event) -> str:
@@ -154,18 +154,18 @@ def out_proj_back(event) -> str:
 
 def weighted_sum_back(event) -> str:
     v = event.values
-    return f"head {v['head']}, query {v['query']}: ∂a_j = ∂out·v_j = {vector(v['da'], 8)};  ∂v_j += a_j·∂out"
+    return f"head {v['head'] + 1}, query {v['query']}: ∂a_j = ∂out·v_j = {vector(v['da'], 8)};  ∂v_j += a_j·∂out"
 
 
 def softmax_back(event) -> str:
     v = event.values
-    return (f"head {v['head']}, query {v['query']}: ∂s_j = a_j·(∂a_j − Σ_k a_k·∂a_k), Σ = {num(v['weighted'])}: "
+    return (f"head {v['head'] + 1}, query {v['query']}: ∂s_j = a_j·(∂a_j − Σ_k a_k·∂a_k), Σ = {num(v['weighted'])}: "
             f"{vector(v['ds'], 8)}")
 
 
 def scores_back(event) -> str:
     v = event.values
-    return (f"head {v['head']}, query {v['query']}: ∂q = Σ_j ∂s_j·k_j·{num(v['scale'])} = {vector(v['dq'], 4)};  "
+    return (f"head {v['head'] + 1}, query {v['query']}: ∂q = Σ_j ∂s_j·k_j·{num(v['scale'])} = {vector(v['dq'], 4)};  "
             f"∂k_j += ∂s_j·q·{num(v['scale'])}")
 
 

@@ -3,7 +3,7 @@ gradients and updates are the MLP's (written by the MLP's formulas); it adds ε'
 each code unit's KL, the loss (reconstruction + β·KL), the δ of z, the KL term's own gradient, what
 reaches each head, and ε's absent gradient."""
 from dlsim.models import ae_formulas
-from dlsim.models.neuron_formulas import epoch_summary
+from dlsim.models.neuron_formulas import epoch_summary, so_far
 from dlsim.protocol.metrics import Metric
 from dlsim.protocol.numbers import fac, num, product, sum_of
 
@@ -49,7 +49,7 @@ def kl(event) -> str:
 def loss(event) -> str:
     v = event.values
     return (f"loss = Σ {v['fn']} + β·KL = {num(v['recon'])} + {num(v['beta'])}·{fac(v['kl'])} = {num(v['loss'])}"
-            f"   batch loss so far {num(v['batch_loss'])}")
+            f"   {so_far(v)}")
 
 
 def z_delta(event) -> str:

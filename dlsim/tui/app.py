@@ -118,6 +118,14 @@ class DlsimApp(App):
             return
         self.push_screen(LessonScreen(*opened))
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        """Tab ("Focus Next" in the keys panel) only where it has somewhere to go: where the one panel
+        that takes keys has the focus already (the perceptron's heatmap), Tab did nothing."""
+        if action in ("focus_next", "focus_previous"):
+            chain = self.screen.focus_chain
+            return len(chain) > 1 or (len(chain) == 1 and self.screen.focused is not chain[0])
+        return super().check_action(action, parameters)
+
     def action_help(self) -> None:
         from dlsim.tui.screens.help import HelpScreen
         from dlsim.tui.screens.simulation import SimulationScreen

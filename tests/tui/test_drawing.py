@@ -89,13 +89,18 @@ def test_a_narrow_curve_legend_drops_words_never_a_number():
 def test_the_last_epoch_label_leaves_a_falling_curve_its_newest_points():
     """A loss falling to its lowest value ends along the chart's bottom row: the "epoch N" label
     written over the row's right end hid the newest points. It goes to the emptier corner."""
-    from dlsim.tui.widgets.curves import _with_tail
+    from dlsim.tui.widgets.curves import _put_tail
     axis = ("  0.00┤", None)
+    empty = [axis] + [(" ", None)] * 24
     falling = [axis] + [(" ", None)] * 12 + [("⠤", None)] * 12        # ink only at the right end
     rising = [axis] + [("⠤", None)] * 12 + [(" ", None)] * 12         # ink only at the left end
     tail = " epoch 9"
-    assert "".join(t for t, _ in _with_tail(falling, 1, tail, None)).startswith("  0.00┤ epoch 9")
-    assert "".join(t for t, _ in _with_tail(rising, 1, tail, None)).endswith("⠤" * 12 + " " * 4 + " epoch 9")
+    rows = [[], empty, falling]
+    _put_tail(rows, 1, tail, None)
+    assert "".join(t for t, _ in rows[2]).startswith("  0.00┤ epoch 9")
+    rows = [[], empty, rising]
+    _put_tail(rows, 1, tail, None)
+    assert "".join(t for t, _ in rows[2]).endswith("⠤" * 12 + " " * 4 + " epoch 9")
 
 
 def test_a_narrowing_line_gives_up_words_never_cuts_one():

@@ -80,8 +80,8 @@ async def test_a_memory_tasks_answers_name_sequences_by_row_and_cut_no_input():
             tail = row.split("  ", 2)[-1] if row.count("  ") >= 2 else ""
             for token in tail.split():
                 assert token in ("…", "marked", "+") or NUMBER.fullmatch(token), row
-    assert glimpse("−1.000 1.000 0.500 …", 2) == "−1.000 1.000 …" and glimpse("−1.000 1.000", 0) == ""
-    assert fitting("−1.000 1.000 0.500 …", 14) == 2 and fitting("−1.000 1.000", 5) == 0
+    assert glimpse("−1.000 1.000 0.500", 2) == "−1.000 1.000 +1 more" and glimpse("−1.000 1.000", 0) == ""
+    assert fitting("−1.000 1.000 0.500", 17) == 1 and fitting("−1.000 1.000", 5) == 0
 
 
 async def test_a_lesson_at_80x24_reaches_every_cnn_kernel_by_the_right_panels_pages():

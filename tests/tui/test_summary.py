@@ -173,8 +173,9 @@ def test_a_time_step_says_its_vectors_its_output_and_the_loss_it_reached():
     assert [line.split(":")[1].split("=")[0].strip() for line in lines[:2]] == ["z", "a"]
     assert lines[2].startswith("t = 2: h_2 = ") and "ŷ_2 = " in lines[2]
     loss = session.sim.last
-    assert loss.phase == "loss" and lines[3].endswith(num(loss.values["loss"]) + "   batch loss so far "
-                                                      + num(loss.values["batch_loss"]))
+    assert loss.phase == "loss" and lines[3].endswith(
+        num(loss.values["loss"]) + f"   its share = {num(loss.values['share'])}; batch loss so far Σ shares = "
+        + num(loss.values["batch_loss"]))
 
 
 @pytest.mark.parametrize("name", ["mlp", "cnn", "gan", "ae", "vae", "rbm", "transformer", "diffusion"])

@@ -83,8 +83,7 @@ async def test_the_distribution_follows_the_temperature_and_top_k_the_learner_pi
     app = make_app("transformer", dataset="poems", length=8, samples=40, test=4)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        stream = app.screen.query_one(ResidualStream)
-        stream.focus()
+        panel = app.screen.query_one(AttentionMatrix)   # the distribution is under its token strip
         await pilot.press("left_square_bracket", "k", "k", "k")   # cooler (0.75), then top 3
         await settle(pilot)
         sim = app.screen.simview.session.sim
@@ -93,10 +92,11 @@ async def test_the_distribution_follows_the_temperature_and_top_k_the_learner_pi
         T = sim.model.task.context
         at_last = shown["sampling"][T - 1]
         assert np.count_nonzero(at_last) == 3 and np.isclose(at_last.sum(), 1.0)
-        text = text_of(stream)
-        assert f"next at {T - 1} (T 0.75, top 3):" in text
+        lines = text_of(panel).splitlines()
+        heading = next(k for k, line in enumerate(lines) if line.startswith(f"next at {T - 1} (T 0.75, top 3):"))
         best = int(np.argmax(at_last))
-        assert f"{at_last[best]:.2f}" in text.splitlines()[0]
+        assert f"'{shown_symbol(sim.model.vocabulary[best])}' {at_last[best]:.2f}" in lines[heading + 1]
+        text = "\n".join(lines)
         prompt, written = shown["generated"]
         assert written == sim.model.sample_text(prompt, len(written), 0.75, 3, sim.config["seed"])
         assert "".join(map(shown_symbol, written))[:20] in text   # the poem written with them

@@ -16,7 +16,7 @@ from dlsim.tui.widgets.ae.rebuilt import Rebuilt
 
 class AEView(NetworkView):
     name = "ae"
-    curves_title = "reconstruction loss · ── train ┄┄ test"
+    curves_title = ("reconstruction loss · ── train ┄┄ test", "loss · ── train ┄┄ test", "── train ┄┄ test")
     phases = "(corrupt →) forward → loss → backward → (tie →) update"
     level_help = {**NetworkView.level_help}
 

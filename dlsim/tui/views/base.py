@@ -70,6 +70,10 @@ class NetworkView:
     # inspector says of a weight when the network has no gradient
     matrix_word = "layer"
     without_gradient = ""
+    # the help's "Reading the screen", where a shared panel's own words do not fit this network (a
+    # SOM's heatmap is a row per node, not W[i, j] with a bias): by the part's name, this network's
+    # words instead, or None where the part is not on its screen
+    help_readings: dict[str, str | None] = {}
 
     def __init__(self, session):
         self.session = session
@@ -80,6 +84,10 @@ class NetworkView:
                 yield curves(self)
 
     # --- words the shell uses ---------------------------------------------------------------------
+    def shown_charts(self) -> tuple[Chart, ...]:
+        """The charts its curves panel draws: the help names their lines."""
+        return self.charts
+
     def level_word(self, level: Level) -> str:
         return self.level_words.get(level, level.name.lower())
 
@@ -108,10 +116,14 @@ class NetworkView:
         """Where in the epoch the model is, for the status line."""
         return ""
 
-    @staticmethod
-    def in_sample(last) -> bool:
-        """True while a sample's forward, loss or backward pass is under way."""
-        return last is not None and last.closes < Level.SAMPLE and last.phase in ("forward", "loss", "backward")
+    # the phases of the events inside one sample: a network with a phase of its own there (the RBF's
+    # k-means assign) adds it, or its cursor would count the sample in hand as not yet begun
+    sample_phases: tuple[str, ...] = ("forward", "loss", "backward")
+
+    @classmethod
+    def in_sample(cls, last) -> bool:
+        """True while a sample's forward, loss or backward pass (or its own phase) is under way."""
+        return last is not None and last.closes < Level.SAMPLE and last.phase in cls.sample_phases
 
     # --- asked only by the opt-in panel that needs it ------------------------------------------
     def graph(self, frame, ui) -> Graph:

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from dlsim.models.cnn_focus import kernel_in
 from dlsim.protocol.events import Level
 from dlsim.tui.views.base import NetworkView
-from dlsim.tui.views.panels import curves, weight_heatmap
+from dlsim.tui.views.panels import curves, titled, weight_heatmap
 from dlsim.tui.widgets.network.weights import Matrix
 from dlsim.tui.widgets.image.classes import ClassesPanel
 from dlsim.tui.widgets.image.kernels import KernelsPanel
@@ -24,18 +24,20 @@ class CNNView(NetworkView):
     level_help = {Level.OP: "one kernel position, one cell, one pool window, one neuron, one kernel's update",
                   Level.LAYER: "a whole feature map, pool pass, δ map or dense layer"}
     misclassified_shown = 8   # test images shown that the network gets wrong
+    help_readings = {"heatmap": "a tab per layer. Conv: a column per kernel, its weights a row each (channel, row, "
+                                "column), its bias the last row; dense: row i = input i, column j = neuron j, the "
+                                "bias the last row; +7 / −3: the sign, and the size 1–9 relative to the layer's largest"}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
             with Vertical(id="left"):
-                stage = StagePanel(self, id="graph")
-                stage.border_title = "image · kernel · feature map · pooled"
-                yield stage
+                yield titled(StagePanel(self, id="graph"), ("image · kernel · feature map · pooled",
+                                                            "image · kernel · map · pooled"))
                 with Horizontal(id="cnn-lower"):
                     kernels = KernelsPanel(self, id="kernels")
                     kernels.border_title = "kernels · their maps"
                     yield kernels
-                    yield weight_heatmap(self, "weights · w to edit")
+                    yield weight_heatmap(self, ("weights · w to edit", "weights"))
             with Vertical(id="right"):
                 classes = ClassesPanel(self, id="classes")
                 classes.border_title = "class probabilities · test set"

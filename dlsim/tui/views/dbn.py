@@ -14,9 +14,10 @@ from dlsim.models.dbn_formulas import METRICS
 from dlsim.protocol.events import Level
 from dlsim.tui.views.base import NetworkView
 from dlsim.tui.views.rbm import RBMView
-from dlsim.tui.views.panels import curves, titled, weight_heatmap
+from dlsim.tui.views.panels import curves, titled
 from dlsim.tui.widgets.curves import charts_for
 from dlsim.tui.widgets.dbn.pictures import StackPictures
+from dlsim.tui.widgets.dbn.weights import PRETRAINING, StackWeights
 from dlsim.tui.widgets.network.weights import Matrix
 
 ELEMENT = re.compile(r"(?:rbm\.(W|b)|mlp\.layer\[(\d+)\]\.(W|b))\[(\d+)(?:,(\d+))?\]")
@@ -24,7 +25,8 @@ ELEMENT = re.compile(r"(?:rbm\.(W|b)|mlp\.layer\[(\d+)\]\.(W|b))\[(\d+)(?:,(\d+)
 
 class DBNView(RBMView):
     name = "dbn"
-    curves_title = "reconstruction · F gap · loss · accuracy · ── train ┄┄ test"
+    curves_title = ("reconstruction · F gap · loss · accuracy · ── train ┄┄ test", "curves · ── train ┄┄ test",
+                    "── train ┄┄ test")
     charts = tuple(charts_for(METRICS))
     level_help = {Level.OP: "one unit's probability or draw, one statistic; one neuron, one δ, one weight",
                   Level.LAYER: "a layer's probabilities or draws, a phase's statistics; a layer forward or back"}
@@ -35,10 +37,16 @@ class DBNView(RBMView):
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes="rbm"):
             with Vertical(id="left"):
-                yield weight_heatmap(self, "the layer training: W · positive · negative · ΔW")
+                yield titled(StackWeights(self, id="weights"), PRETRAINING)   # retitled while fine-tuning
             with Vertical(id="right"):
                 yield titled(StackPictures(self, id="graph"), "chain · dreams · completion · fields")
                 yield curves(self)
+
+    @property
+    def matrix_word(self) -> str:
+        """The heatmap's tabs: a pre-training RBM's W and statistics, or the fine-tuned layers."""
+        model = self.session.sim.model
+        return "tab" if model.stage() < len(model.rbms) else "layer"
 
     def sample(self, model, last):
         return model.sample_in_hand(last)

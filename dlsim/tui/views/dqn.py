@@ -19,10 +19,13 @@ from dlsim.tui.widgets.gridworld import GridPicture, GridworldPanel
 
 class DQNView(NetworkView):
     name = "dqn"
-    charts = (Chart("return", (("mean100", "last 100 episodes"), ("greedy_return", "greedy"))),
+    # the mean return of the last 100 episodes exists once 100 have finished: said, not a bare "–"
+    charts = (Chart("return", (("mean100", "mean of last 100"), ("greedy_return", "greedy")),
+                    pending=(("mean100", "after 100 episodes"),)),
               Chart("length", (("length", "mean"),)),
               Chart("TD loss", (("td_loss", "Huber"),)))
-    curves_title = "return ── last 100 ┄┄ greedy · length · TD loss"
+    curves_title = ("return ── mean of last 100 ┄┄ greedy · length · TD loss", "return ── mean of last 100 ┄┄ greedy",
+                    "── mean of last 100 ┄┄ greedy")
     level_words = {Level.LAYER: "half", Level.SAMPLE: "env step", Level.BATCH: "env step"}
     level_help = {Level.OP: "one draw, one choice, one environment step, one push, one TD target, one update",
                   Level.LAYER: "acting (observe → choose → step → push) or learning (replay → targets → loss → "

@@ -14,6 +14,16 @@ class PerceptronView(LayeredView):
     phases = "forward → loss (the error) → update"
     without_gradient = "∂L/∂w: none (learns from the error)"
     chart_order = ("errors per epoch", "accuracy")
+    matrix_word = ""   # one neuron's weights: no layers to page through, no tabs
+    help_readings = {
+        "surface": "two pixels a cell: blue where the neuron fires (ŷ = 1), orange where it does not; a "
+                   "threshold has no shades and no ties. ─ ╱ ╲ the line w·x + b = 0, dotted · where it was "
+                   "before the update; without colour █ ▀ ▄ mark ŷ = 1",
+        "neurons": "x the sample's inputs and the constant 1 (its weight is b), z = w·x + b, ŷ = step(z); "
+                   "the one in hand highlighted (no backward pass: the rule learns from the error)",
+        "heatmap": "row i = input i (w[i]), b the last row; one column: the neuron; +7 / −3: the sign, "
+                   "and the size 1–9 relative to the largest (· ≈ 0)",
+    }
 
     def extras(self, model) -> dict:
         # the line now and, drawn dotted once the rule has moved it, where it was when the sample came in

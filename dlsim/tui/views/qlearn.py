@@ -18,10 +18,12 @@ SHOWN = ("q", "greedy", "agent", "updating", "episode", "greedy_return")
 
 class QLearnView(NetworkView):
     name = "qlearn"
-    charts = (Chart("return", (("greedy_return", "greedy"), ("mean_return", "while exploring"))),
+    charts = (Chart("return", (("greedy_return", "greedy"), ("mean_return", "exploring"))),
               Chart("episode length", (("mean_length", "mean"),)),
               Chart("|TD error|", (("abs_td_error", "mean |δ|"),)))
-    curves_title = "return ── greedy ┄┄ exploring · length · |δ|"
+    # the return chart's key, kept where the title shortens (its legend has no room for the names)
+    curves_title = ("return ── greedy ┄┄ exploring · length · |δ|", "return ── greedy ┄┄ exploring",
+                    "── greedy ┄┄ exploring")
     level_words = {Level.LAYER: "stage", Level.BATCH: "episode"}
     level_help = {Level.OP: "one draw, one ε-greedy choice, one move, the TD target, the TD error, the update",
                   Level.LAYER: "acting (draw, choice, move) or learning (target, error, update)",

@@ -8,6 +8,7 @@ import numpy as np
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 
+from dlsim.models.rbf_inspect import SAMPLE_PHASES
 from dlsim.protocol.events import Level
 from dlsim.protocol.plane import box
 from dlsim.tui.views.base import DecisionSurface, NetworkView
@@ -24,7 +25,9 @@ class RBFView(DecisionSurface, NetworkView):
     level_words = {Level.LAYER: "stage"}
     level_help = {Level.OP: "one distance, one Gaussian, one gradient, one k-means move",
                   Level.LAYER: "all the units' distances or Gaussians, the output, the loss, a pass"}
-    phases = "k-means (assign → move), or forward → loss → backward → update, or the normal equations → solve"
+    phases = ("k-means (assign: each sample to its nearest centre → update: each centre moved to its samples' "
+              "mean), or forward → loss → backward → update, or the normal equations → solve")
+    sample_phases = SAMPLE_PHASES
     matrix_word = ""
 
     def compose(self) -> ComposeResult:
@@ -36,6 +39,10 @@ class RBFView(DecisionSurface, NetworkView):
                 yield curves(self)
 
     def cursor(self, model, last) -> str:
+        if self.session.converged_here():
+            # after the solve the next epoch is the same solve again: the same weights, nothing changes
+            # (unless a weight, centre or σ was typed in since: then the next solve is one that counts)
+            return "converged · → solves again: same w"
         stage = model.inspect()["stage"]
         rows = len(model.batch_rows()) if model.batch_index < model.n_batches() else model.batch_size
         sample = f"{stage} · sample {min(model.sample + self.in_sample(last), rows)}/{rows}"
@@ -55,8 +62,7 @@ class RBFView(DecisionSurface, NetworkView):
         X = model.X
         low, high = float(X.min()), float(X.max())
         xs = np.linspace(low, high, CURVE_POINTS)
-        scaled, total = model.curve(xs)
-        return {**mine, "X": X, "T": model.T, "curve_x": xs, "curve": scaled, "curve_sum": total,
+        return {**mine, "X": X, "T": model.T, "curve_x": xs, **model.fit_line(xs),
                 "extent": box(np.column_stack([X[:, 0], model.T]))}
 
     def sample(self, model, last):
@@ -77,6 +83,16 @@ class RBFView(DecisionSurface, NetworkView):
             if col < D:
                 return "centres", (row, col)
             return ("sigma", (row,)) if col == D else ("weights", (row,))
-        heads = "c" if D == 1 else "c₁ c₂"
+        columns = centre_columns(D) + ("σ", "w")
+        heads = "c" if D == 1 else "c₁…" if D > 2 else "c₁ c₂"
+        # rows: the units; columns: each unit's parameters θ, named over them (c σ w)
         return [Matrix(f"{K} units · {heads} σ w", table, None, element, "∂L/∂θ" if backward else "θ", hot,
-                       "unit", f"{heads} σ w")]
+                       "unit", "θ", columns=columns)]
+
+
+def centre_columns(D: int) -> tuple[str, ...]:
+    """The names over a centre's coordinates in the heatmap, two characters each: c (one input),
+    c₁ c₂ … (up to nine), else the coordinate's number."""
+    if D == 1:
+        return ("c",)
+    return tuple(f"c{chr(0x2080 + k + 1)}" if D <= 9 else str(k) for k in range(D))

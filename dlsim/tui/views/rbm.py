@@ -21,7 +21,8 @@ PHASE_TAB = {"positive": 1, "negative": 2, "update": 3}
 
 class RBMView(NetworkView):
     name = "rbm"
-    curves_title = "reconstruction · F gap · −log p · ── train ┄┄ test"
+    curves_title = ("reconstruction · F gap · −log p · ── train ┄┄ test", "curves · ── train ┄┄ test",
+                    "── train ┄┄ test")
     level_help = {Level.OP: "one unit's probability or draw, one statistic, one weight's update",
                   Level.LAYER: "a layer's probabilities or draws, a phase's statistics"}
     phases = ("positive (p(h|v₀), h₀ drawn, v₀h₀ᵀ) → reconstruction → negative (v₁ … v_k drawn, v_kh_kᵀ) "

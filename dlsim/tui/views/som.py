@@ -36,6 +36,9 @@ class SOMView(NetworkView):
     phases = "forward (the BMU search) → update (the pull towards the sample)"
     matrix_word = ""   # one matrix, no layers: no tabs
     without_gradient = "no gradient: pulled towards each sample"   # w ← w + lr·h·(x − w)
+    help_readings = {"heatmap": "a row per node (node r, c is row r·cols + c), a column per input: the node's "
+                                "weight vector, no bias; +7 / −3: the sign, and the size 1–9 relative to the largest "
+                                "(· ≈ 0); ▸ the node an event is about"}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):

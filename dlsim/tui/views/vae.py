@@ -10,7 +10,7 @@ from dlsim.tui.widgets.curves import charts_for
 class VAEView(AEView):
     name = "vae"
     charts = charts_for(MODELS["vae"].metrics)   # its own (a parent view's charts are kept otherwise)
-    curves_title = "reconstruction · KL · ── train ┄┄ test"
+    curves_title = ("reconstruction · KL · ── train ┄┄ test", "curves · ── train ┄┄ test", "── train ┄┄ test")
     phases = "forward → ε drawn, z = μ + σ·ε → forward → loss (+ β·KL) → backward → update"
 
     def extras(self, model) -> dict:

@@ -73,6 +73,7 @@ def value_plane(value: np.ndarray, policy: np.ndarray | None, here: tuple[float,
 
 class CartPoleScene(Panel):
     """The cart and pole at the state the agent stands in, with the step's numbers in the subtitle."""
+    SUBTITLE_ROW = True   # at 80×24 the state's numbers, on the last row
     READING = (("cart and pole", "the track spans x = ±2.4 (│ its ends); the pole leans by θ: past 12° or "
                                  "off the track the episode ends; +1 a step it stands, 200 at most"),)
 
@@ -89,6 +90,7 @@ class CartPoleScene(Panel):
 
 class ValuePlane(Panel):
     """max_a Q over CartPole's (θ, θ̇) plane (the cart at rest), the agent's own (θ, θ̇) marked."""
+    SUBTITLE_ROW = True   # at 80×24 the shades' range (max Q, min), on the last row
     READING = (("value over (θ, θ̇)", "max_a Q(s, a) with the cart at rest: θ across (−12° … 12°), θ̇ down "
                                       "(2 … −2 rad/s); blue above the plane's mean, orange below; ◆ the "
                                       "pole now; without colour < > the greedy push"),)

@@ -29,6 +29,9 @@ class Chart:
     series: tuple[tuple[str, str], ...]          # (history key, label); first solid, second dashed
     limits: tuple[float, float] | None = None    # fixed y range, else 0 and the values' span
     whole: bool = False                          # counts (errors): the legend writes 3, not 3.000
+    # (history key, what the legend says before the series' first value): a value that only exists
+    # from some point on ("after 100 episodes" for a mean of the last 100), where "–" would not say why
+    pending: tuple[tuple[str, str], ...] = ()
 
 
 def charts_for(metrics) -> tuple[Chart, ...]:
@@ -181,18 +184,28 @@ class Curves(Panel):
             out += self._drawn_chart(k, chart, data, last_epoch, width, h, frame.unit[0])
         return out
 
+    def keyed(self, chart: Chart) -> bool:
+        """Whether the panel's title, as shown, names each of the chart's lines ("── train ┄┄ test"):
+        then its legend may give the names up where they do not fit beside the values; else it
+        keeps them ahead of the chart's title, or a learner could not tell its lines apart."""
+        title = str(self.border_title or "")
+        return len(chart.series) < 2 or all(f"{LEGEND[i] * 2} {label}" in title
+                                            for i, (_, label) in enumerate(chart.series))
+
     def _drawn_chart(self, k: int, chart: Chart, data: dict, epochs: int, width: int, height: int,
                      unit: str) -> list[Cells]:
-        """The chart's rows, drawn again only when its points, last epoch or size changed: stepping
-        through a paused epoch changes the frame, not the history."""
-        drawn_from = (tuple(self._extract[key].version for key, _ in chart.series), epochs, width, height, unit)
+        """The chart's rows, drawn again only when its points, last epoch, size or the panel's title
+        changed: stepping through a paused epoch changes the frame, not the history."""
+        keyed = self.keyed(chart)
+        drawn_from = (tuple(self._extract[key].version for key, _ in chart.series), epochs, width, height, unit,
+                      keyed)
         if k not in self._drawn or self._drawn[k][0] != drawn_from:
-            self._drawn[k] = (drawn_from, self._chart(chart, data, epochs, width, height, unit))
+            self._drawn[k] = (drawn_from, self._chart(chart, data, epochs, width, height, unit, keyed))
         return self._drawn[k][1]
 
     def _chart(self, chart: Chart, data: dict, epochs: int, width: int, height: int,
-               unit: str = "epoch") -> list[Cells]:
-        head = _legend(chart, data, width)
+               unit: str = "epoch", keyed: bool = True) -> list[Cells]:
+        head = _legend(chart, data, width, keyed)
         if height < 2:
             return [head][:height]
         label_w = 6
@@ -225,23 +238,25 @@ class Curves(Panel):
             label = st.short(hi, label_w) if r == 0 else st.short(lo, label_w) if r == plot_h - 1 else ""
             label = label.replace("+", " ")
             rows.append([(label.rjust(label_w) + "┤", st.plain(dim=True)), *canvas.cells(r, SERIES_STYLES)])
-        if plot_h >= 2:   # the x axis's last epoch, in the bottom corner the curves leave emptier
-            rows[-1] = _with_tail(rows[-1], 1, f" {unit} {count(epochs)}", st.plain(dim=True))   # (cell 0: the axis)
+        if plot_h >= 2:   # the x axis's last epoch, in the corner the curves leave emptiest
+            _put_tail(rows, 1, f" {unit} {count(epochs)}", st.plain(dim=True))   # (cell 0: the axis)
         return rows
 
 
-def _with_tail(row: list, start: int, tail: str, style) -> list:
-    """The bottom row with `tail` written over its plot's right end, or over its left end where fewer
-    dots lie there: a falling loss ends along the bottom row, and the label hid its newest points
-    ("epoch 26,889" over the curve's last columns)."""
+def _put_tail(rows: list, start: int, tail: str, style) -> None:
+    """`tail` written over the plot's bottom right end, or where fewer dots lie, its bottom left end,
+    then its top right, then its top left end (`rows[0]` is the legend): a falling loss ends along
+    the bottom row, and a mean |TD error| that falls to 0 runs along all of it, so the label hid
+    the newest points, label and line over each other ("epoch 26,889" over the curve's last columns)."""
+    bottom, top = len(rows) - 1, 1
     n = len(tail)
-    if len(row) - start < n:
-        return row[:start] + [(tail[:max(0, len(row) - start)], style)]
+    if len(rows[bottom]) - start < n:
+        rows[bottom] = rows[bottom][:start] + [(tail[:max(0, len(rows[bottom]) - start)], style)]
+        return
     inked = lambda cells: sum(1 for text, _ in cells if text.strip())
-    right, left = row[len(row) - n:], row[start:start + n]
-    if inked(left) < inked(right):
-        return row[:start] + [(tail, style)] + row[start + n:]
-    return row[:len(row) - n] + [(tail, style)]
+    corners = [(bottom, len(rows[bottom]) - n), (bottom, start), (top, len(rows[top]) - n), (top, start)]
+    r, at = min(corners, key=lambda corner: inked(rows[corner[0]][corner[1]:corner[1] + n]))
+    rows[r] = rows[r][:at] + [(tail, style)] + rows[r][at + n:]
 
 
 def _extremes(cols: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -265,29 +280,37 @@ def _extremes(cols: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def _legend(chart: Chart, data: dict, width: int) -> Cells:
-    """'loss  ── train 0.700  ┄┄ test 0.692'; where that is too wide the words give way (the series
-    are told apart by their line), then the title shortens ('D accuracy · distance' → 'D accuracy',
-    'errors per epoch' → 'errors'), then it goes; last the series at the end go whole. A number is
-    never cut."""
-    lasts = [_last(data[key][1], chart.whole) for key, _ in chart.series]
-    forms = [(chart.title, True, "  ")] + [(title, False, gap) for title in _titles(chart.title)
-                                           for gap in ("  ", " ")] + [("", False, " ")]
+def _legend(chart: Chart, data: dict, width: int, keyed: bool = True) -> Cells:
+    """'loss  ── train 0.700  ┄┄ test 0.692'; where that is too wide the words give way, then the
+    title shortens ('D accuracy · distance' → 'D accuracy', 'errors per epoch' → 'errors'), then it
+    goes; last the series at the end go whole (the title's short form kept where it fits). A number
+    is never cut. The words that name the lines give way first only where the panel's title names
+    them (`keyed`: "curves · ── train ┄┄ test"); else they outlast the chart's title, which gives
+    way first ('── D acc 0.726 ┄┄ distance 1.000')."""
+    pending = dict(chart.pending)
+    lasts = [_last(data[key][1], chart.whole, pending.get(key)) for key, _ in chart.series]
+    named = [] if keyed else [(title, True, " ") for title in _titles(chart.title) + [""]]
+    forms = [(chart.title, True, "  ")] + named + [(title, False, gap) for title in _titles(chart.title)
+                                                   for gap in ("  ", " ")] + [("", False, " ")]
     for title, labels, gap in forms:
         head = _head(chart, lasts, title, labels, gap)
         if _width(head) <= width:
             return head
-    shown = len(lasts)
-    while shown > 1 and _width(head) > width:   # even bare: the values that fit, none cut
-        shown -= 1
-        head = _head(chart, lasts[:shown], "", False, " ")
-    return head if _width(head) <= width else []
+    # even bare the values do not fit: those that do, none cut, after a short title where it fits
+    # ("loss ── 0.0000904" at an 80×24 LSTM's 19 columns: which chart, before the test value)
+    for shown in range(len(lasts) - 1, 0, -1):
+        for title in _titles(chart.title) + [""]:
+            head = _head(chart, lasts[:shown], title, False, " ")
+            if _width(head) <= width:
+                return head
+    return []
 
 
-def _last(y: np.ndarray, whole: bool) -> str:
-    """The latest value as the number rule writes it: a count without decimals."""
+def _last(y: np.ndarray, whole: bool, pending: str | None = None) -> str:
+    """The latest value as the number rule writes it: a count without decimals; before the first,
+    "–" or what the chart says of it ("after 100 episodes")."""
     if not len(y):
-        return "–"
+        return pending or "–"
     return count(round(y[-1])) if whole and np.isfinite(y[-1]) else num(y[-1])   # no sign to show
 
 
@@ -301,10 +324,12 @@ def _titles(title: str) -> list[str]:
 
 
 def _head(chart: Chart, lasts: list[str], title: str, labels: bool, gap: str) -> Cells:
+    notes = {note for _, note in chart.pending}
     head: Cells = [(title, st.plain(bold=True))] if title else []
     for i, ((_, label), last) in enumerate(zip(chart.series, lasts)):
+        said = f"{label}: {last}" if last in notes else f"{label} {last}"   # "mean of last 100: after 100 episodes"
         head += [((gap if head else "") + LEGEND[i] * 2 + " ", SERIES_STYLES[i]),
-                 (f"{label} {last}" if labels else last, st.plain())]
+                 (said if labels else last, st.plain())]
     return head
 
 

@@ -2,7 +2,8 @@
 
 In colour, each cell is `▀` with the upper pixel's colour as foreground and the lower pixel's as
 background: twice the vertical resolution of one colour per cell. Without colour (NO_COLOR) those
-cells would all read `▀`, so each map also has a glyph form (see `bitmap_rows`, `shade_rows`).
+cells would all read `▀`, so each map also has a glyph form (see `bitmap_rows`, `shade_rows`,
+`shade_pixels`).
 
 A pixel is a (sign, level) pair: sign +1 (blue), −1 (orange), 0 (neither); level 0..LEVELS is how
 far the value is from the map's centre. Sign 0 with level > 0 is a tie (grey); level 0 is background.
@@ -90,17 +91,25 @@ def bitmap_rows(sign: np.ndarray) -> list[list[tuple[str, Style]]]:
 
 
 def shade_rows(sign: np.ndarray, level: np.ndarray) -> list[list[tuple[str, Style]]]:
-    """Cells without colour, one value per cell: a shade by size, `░▒▓█` positive, `·-=≡` negative."""
+    """Cells without colour, one value per cell: a shade by size, `░▒▓█` positive, `·-=≡` negative
+    (the two pixels of a cell averaged: a map whose neighbouring rows are alike loses nothing)."""
     su, sl = _halves(sign)
     lu, ll = _halves(level)
-    value = (su * lu + sl * ll) / 2.0
+    return _shades((su * lu + sl * ll) / 2.0)
+
+
+def shade_pixels(sign: np.ndarray, level: np.ndarray) -> list[list[tuple[str, Style]]]:
+    """Cells without colour, a pixel a cell and a pixel row a line: for a picture whose every row
+    counts (a digit's stroke, a bar), which averaging two rows into a cell would lose."""
+    return _shades(np.asarray(sign) * np.asarray(level))
+
+
+def _shades(value: np.ndarray) -> list[list[tuple[str, Style]]]:
+    """A shade glyph per signed level (−LEVELS..LEVELS), blank for 0."""
     size = np.ceil(np.abs(value) * len(POSITIVE_SHADES) / st.LEVELS).astype(np.int64)
     style = st.plain()
-    out = []
-    for vrow, srow in zip(value.tolist(), size.tolist()):
-        out.append([(" " if s == 0 else (POSITIVE_SHADES if v > 0 else NEGATIVE_SHADES)[s - 1], style)
-                    for v, s in zip(vrow, srow)])
-    return out
+    return [[(" " if s == 0 else (POSITIVE_SHADES if v > 0 else NEGATIVE_SHADES)[s - 1], style)
+             for v, s in zip(vrow, srow)] for vrow, srow in zip(np.asarray(value).tolist(), size.tolist())]
 
 
 @lru_cache(maxsize=256)

@@ -8,6 +8,7 @@ a notice is never cut at 80×24; if even that is too little, the notice wins ove
 import textwrap
 
 from rich.style import Style
+from textual.css.scalar import Unit
 
 from dlsim.sim.formulas import describe
 from dlsim.tui.widgets import style as st
@@ -20,12 +21,12 @@ ALERT = Style(color=st.rgb((255, 235, 235)), bgcolor=st.rgb((150, 30, 30)), bold
 
 
 def whole(texts: list[list[Cells]], rows: int) -> list[Cells]:
-    """The first texts (each its wrapped rows) that fit in `rows` rows, each one whole."""
+    """The texts (each its wrapped rows) that fit in `rows` rows, each one whole, in order; one too
+    long is left out, not the short ones after it (a ‖Δ‖ of many parameters, then the largest change)."""
     kept: list[Cells] = []
     for text in texts:
-        if len(kept) + len(text) > rows:
-            break
-        kept += text
+        if len(kept) + len(text) <= rows:
+            kept += text
     return kept
 
 
@@ -94,6 +95,13 @@ class MathPanel(Panel):
             self.refresh(layout=True)
 
     def get_content_height(self, container, viewport, width: int) -> int:
+        """The rows it draws: all it has to say, or, past the stylesheet's max-height, the whole
+        texts that fit there (asking for more left the rows under them blank)."""
         if self.frame is None or width <= 0:
             return 1
-        return sum(map(len, self.lines(self.frame, self.ui, width)))
+        wanted = sum(map(len, self.lines(self.frame, self.ui, width)))
+        most = self.styles.max_height
+        if most is None or most.unit != Unit.CELLS:
+            return wanted
+        room = int(most.value) - self.styles.gutter.height
+        return wanted if wanted <= room else len(self.rows(self.frame, self.ui, width, room))

@@ -19,8 +19,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from dlsim.tui.frame import Frame
+from dlsim.tui.widgets import style as st
 
 Cells = list[tuple[str, Style | None]]
+Titles = str | tuple[str, ...]   # a border title, or its forms from the fullest to the shortest
 
 
 @dataclass
@@ -82,6 +84,9 @@ def cell_moves(row: str = "row", column: str = "column") -> list[Binding]:
 class Panel(Widget):
     """Subclasses implement `rows(frame, ui, width, height) -> list[Cells]`."""
     READING: tuple[tuple[str, str], ...] = ()   # (name, how to read it): the help screen lists them
+    # a subtitle a learner needs (the keys that move the panel, its scale, the state in numbers):
+    # where the panel has no bottom border to carry it (compact, 80×24), its last row does
+    SUBTITLE_ROW = False
     _backgrounds = None
 
     def __init__(self, view, *, id: str | None = None, classes: str | None = None):
@@ -95,6 +100,7 @@ class Panel(Widget):
         self._base: Style | None = None         # rich_style walks every ancestor: kept until styles change
         self._backgrounds = None                # so does background_colors
         self._titles: dict[str, str | None] = {}
+        self._forms: dict[str, tuple[str, ...]] = {}   # per border label, its forms (set_titles)
 
     def draw(self, frame: Frame, ui: UiState) -> None:
         self.frame, self.ui = frame, ui
@@ -129,6 +135,9 @@ class Panel(Widget):
         width, height = self.size
         if self.frame is None or width <= 0 or height <= 0:
             rows = []
+        elif self._subtitle_row(height):
+            rows = [tuple(row) for row in self.rows(self.frame, self.ui, width, height - 1)][:height - 1]
+            rows += [()] * (height - 1 - len(rows)) + [self._subtitle_cells(width)]
         else:
             rows = [tuple(row) for row in self.rows(self.frame, self.ui, width, height)]
         base = self.base
@@ -153,11 +162,43 @@ class Panel(Widget):
         if changed:
             self.refresh(*_regions(changed, width))
 
-    def set_titles(self, title: str | None = None, subtitle: str | None = None) -> None:
-        """Set the border's title and subtitle, only where they changed: Textual repaints the whole
+    def set_titles(self, title: Titles | None = None, subtitle: Titles | None = None) -> None:
+        """Set the border's title and subtitle, each a text or its forms from the fullest to the
+        shortest: the first form that fits the border is shown, and chosen again when the panel is
+        resized (Textual would cut a longer one with "…", and a learner needs the title's meaning at
+        80×24 as much as at 120×40)."""
+        for name, forms in (("border_title", title), ("border_subtitle", subtitle)):
+            if forms is not None:
+                self._forms[name] = (forms,) if isinstance(forms, str) else tuple(forms)
+        self._fit_titles()
+
+    def _subtitle_row(self, height: int) -> bool:
+        """Whether the subtitle takes the last row: asked for, no bottom border, a row to spare."""
+        return self.SUBTITLE_ROW and height > 2 and self.styles.border_bottom[0] == ""
+
+    def _subtitle_cells(self, width: int) -> tuple:
+        """The subtitle's first form that fits the row (set by `rows`, just drawn)."""
+        forms = self._forms.get("border_subtitle") or ("",)
+        text = st.first_fitting(forms, width)
+        return ((text, st.plain(dim=True)),) if text else ()
+
+    def _sides(self) -> int:
+        """How many of the left and right edges have a border (none when compact)."""
+        return (self.styles.border_left[0] != "") + (self.styles.border_right[0] != "")
+
+    def label_room(self) -> int:
+        """The cells Textual leaves a border label: the panel's width less the border's two end
+        cells and, where a side has a border, its corner and a space (textual._border)."""
+        return self.outer_size.width - 2 - 2 * self._sides()
+
+    def _fit_titles(self) -> None:
+        """Each label's first form that fits, set only where it changed: Textual repaints the whole
         panel on every assignment, even of the same text."""
-        for name, text in (("border_title", title), ("border_subtitle", subtitle)):
-            if text is not None and self._titles.get(name) != text:
+        room, sides = self.label_room(), self._sides()
+        for name, forms in self._forms.items():
+            shown = [form if sides else _apart(form) for form in forms]
+            text = next((form for form in shown if cell_len(form) <= room), shown[-1])
+            if self._titles.get(name) != text:
                 self._titles[name] = text
                 setattr(self, name, text)
 
@@ -165,12 +206,26 @@ class Panel(Widget):
         raise NotImplementedError
 
     def on_resize(self) -> None:
+        self._fit_titles()
         self._rebuild()
 
     def render_line(self, y: int) -> Strip:
         if y < len(self._strips):
             return self._strips[y]
         return Strip.blank(self.size.width, self.base)
+
+
+LINES = "─━┄┅╌╍"   # a curve's legend glyphs, and the rules a border is drawn with
+
+
+def _apart(title: str) -> str:
+    """A title on a border without corners (a compact panel's top rule) touches the rule: one that
+    starts or ends with a line (a curve's legend "── train") would run into it, so it gets a space."""
+    if title and title[0] in LINES:
+        title = " " + title
+    if title and title[-1] in LINES:
+        title += " "
+    return title
 
 
 def _regions(lines: list[int], width: int) -> list[Region]:

@@ -1,8 +1,9 @@
 """One line that says where the simulation is: network, dataset, epoch, step, sample, phase, level,
 backend, speed, and whether it is running, paused, compiling or diverged.
 
-When the line is too narrow, whole fields give way, least needed first (backend, phase, speed…);
-a field is never cut, so a number is never shown half."""
+When the line is too narrow, whole fields give way, least needed first (backend, phase, speed…;
+while playing, the speed only after the cursor); a field is never cut, so a number is never
+shown half."""
 import re
 
 from rich.style import Style
@@ -70,7 +71,11 @@ class StatusBar(Panel):
             ("", "" if running else frame.phase, 2),
             ("level " if not compact else "by ", self.view.level_word(frame.level), 5),
             ("", str(frame.config.get("backend", "cpu")), 1),
-            ("speed " if not compact else "", ui.rate if running else self.view.speed_label(ui.speed), 4),
+            # while playing, the speed is what + - f just changed and the one sign of how fast: it
+            # stays over the cursor and the level (before a full-speed run's first frame, or at
+            # 10 epochs/s, a long cursor pushed it off at 80 columns)
+            ("speed " if not compact else "", ui.rate if running else self.view.speed_label(ui.speed),
+             8.5 if ui.playing else 4),
         ]
         fields = [f for f in fields if f[1]]
         text, colour = STATES[state_of(frame, ui)]

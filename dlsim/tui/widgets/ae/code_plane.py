@@ -47,7 +47,8 @@ class CodePlane(Panel):
     # --- the grid's size is the panel's: the view asks the model for that grid -----------------------
     def on_resize(self) -> None:
         ex = self.frame.extras if self.frame is not None else {}
-        shape = dg.grid_shape(self.size.width, self.size.height, ex.get("side"), ex.get("code_units", 2))
+        shape = dg.grid_shape(self.size.width, self.size.height, ex.get("side"), ex.get("code_units", 2),
+                              getattr(self.app, "no_color", False))
         if shape != self.view.grid_size:
             self.view.grid_size = shape
             self.post_message(DecisionPlot.Resized())   # the shell draws a fresh frame at the new size
@@ -102,7 +103,7 @@ class CodePlane(Panel):
             return left
         point, decoding = grid[0][picked], grid[1][picked]
         self.shown = (point, decoding)
-        side = dg.picked_decoding(point, decoding, ex["side"], mono)
+        side = dg.picked_decoding(point, decoding, ex["side"], mono, height)
         out = []
         for y in range(height):
             row = list(left[y]) if y < len(left) else []

@@ -1,29 +1,32 @@
 """The decoded grid: what the decoder makes of a grid of points across the code plane, each point's
 decoding drawn in its cell — an 8×8 digit as a small image tile (at half resolution where the panel
-is short), a 2-D point as a dot where it lands in the data plane — and the picked point's decoding
-beside it, large, with its code. The decodings are the model's (AE.decoded_grid, through its
-kernels); this only lays them out."""
+is short; without colour a pixel row a line, so a tile is twice as tall), a 2-D point as a dot
+where it lands in the data plane — and the picked point's decoding beside it, large, with its code.
+The decodings are the model's (AE.decoded_grid, through its kernels); this only lays them out."""
 import numpy as np
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
-from dlsim.tui.widgets.ae.pictures import image_rows
+from dlsim.tui.widgets.ae.pictures import fit, image_rows
 from dlsim.tui.widgets.panel import Cells
 
-FULL, HALF = (9, 5), (5, 3)   # a tile's cells (columns, rows) with its gap: 8×8 pixels, or 4×4
+FULL, HALF = (9, 5), (5, 3)   # a tile's cells (columns, rows) with its gap: 8×8 pixels, or 4×4, in colour
 POINT_CELL = (4, 2)           # a grid point's cell for 2-D decodings
 STRIP = 18                    # columns beside the plane for the picked point's decoding
 
 
-def tile_cell(side: int | None, height: int) -> tuple[int, int]:
+def tile_cell(side: int | None, height: int, mono: bool = False) -> tuple[int, int]:
+    """A grid point's cell (columns, rows): the full 8×8 tile where three rows of them fit, else the
+    4×4 one; without colour a tile's pixel rows are lines of their own (twice the rows)."""
     if side is None:
         return POINT_CELL
-    return FULL if height // FULL[1] >= 3 else HALF
+    full, half = ((FULL[0], 2 * FULL[1] - 1), (HALF[0], 2 * HALF[1] - 1)) if mono else (FULL, HALF)
+    return full if height // full[1] >= 3 else half
 
 
-def grid_shape(width: int, height: int, side: int | None, code: int) -> tuple[int, int]:
+def grid_shape(width: int, height: int, side: int | None, code: int, mono: bool = False) -> tuple[int, int]:
     """(across, down): the grid points a plane of these cells holds (one row for a 1-unit code)."""
-    w, h = tile_cell(side, height)
+    w, h = tile_cell(side, height, mono)
     plane = plane_width(width)
     return max(1, plane // w), 1 if code == 1 else max(1, height // h)
 
@@ -41,13 +44,13 @@ def _shrunk(image: np.ndarray) -> np.ndarray:
 def tiles(decoded: np.ndarray, side: int, picked, mono: bool, width: int, height: int) -> list[Cells]:
     """Every grid point's decoding as an image tile (down, across, side²), the picked one's title mark."""
     down, across = decoded.shape[:2]
-    w, h = tile_cell(side, height)
+    w, h = tile_cell(side, height, mono)
     out: list[Cells] = []
     for r in range(down):
         pics = []
         for c in range(across):
             image = decoded[r, c].reshape(side, side)
-            pics.append(image_rows(image if (w, h) == FULL else _shrunk(image), 1.0, mono, 1))
+            pics.append(image_rows(image if w == FULL[0] else _shrunk(image), 1.0, mono, 1))
         for line in range(h - 1):
             cells: Cells = []
             for c, pic in enumerate(pics):
@@ -84,10 +87,12 @@ def dots(points: np.ndarray, decoded: np.ndarray, data: np.ndarray, picked, mono
     return grid, f"x̂ 1: {num(lo[0], 2)} … {num(hi[0], 2)} · x̂ 2: {num(lo[1], 2)} … {num(hi[1], 2)}"
 
 
-def picked_decoding(point: np.ndarray, decoding: np.ndarray, side: int | None, mono: bool) -> list[Cells]:
-    """The picked point's code and its decoding: the image (two columns a pixel), or the numbers."""
+def picked_decoding(point: np.ndarray, decoding: np.ndarray, side: int | None, mono: bool,
+                    height: int) -> list[Cells]:
+    """The picked point's code and its decoding: the image (two columns a pixel), or the numbers; cut
+    to `height` lines, saying so."""
     head = [[("decoded at", st.plain(dim=True))],
             [(("z = (" + ", ".join(num(v, 2) for v in point) + ")")[:STRIP], st.plain())]]
     if side is None:
         return head + [[(f"x̂{k + 1} = {num(v, 3)}"[:STRIP], st.plain())] for k, v in enumerate(decoding)]
-    return head + image_rows(decoding.reshape(side, side), 1.0, mono, 2)
+    return fit(head + image_rows(decoding.reshape(side, side), 1.0, mono, 2), height, STRIP)

@@ -1,19 +1,29 @@
-"""Images drawn two pixels per character cell, each pixel two columns wide (a square pixel: an 8×8
-digit is 16 columns by 4 rows) where there is room, else one. A row of images side by side, each under its title, wrapped to the
-width. Values in [0, 1] in grey steps (`levels` about 0); weights blue (+) and orange (−) about 0.
-Without colour, shade glyphs `░▒▓█` (and `·-=≡` below 0) carry the same values."""
+"""Images in character cells: in colour two pixels a cell (half blocks), each pixel two columns wide
+(a square pixel: an 8×8 digit is 16 columns by 4 rows) where there is room, else one. Without colour
+(NO_COLOR) a glyph holds one value, so each pixel is a shade glyph `░▒▓█` (`·-=≡` below 0) and each
+pixel row a line of its own: the 8×8 digit is 8 lines, none merged. A row of images side by side,
+each under its title, wrapped to the width. Values in [0, 1] in grey steps (`levels` about 0);
+weights blue (+) and orange (−) about 0. Where a panel is too short for every line, `fit` keeps the
+first and says how many rows are out of view."""
 import numpy as np
 
 from dlsim.tui.widgets import halfblock as hb
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells
 
+HEADING = st.plain(dim=True)   # a heading's and the pictures' names' style
+
 
 def image_rows(image: np.ndarray, scale: float, mono: bool, wide: int = 2) -> list[Cells]:
-    """One image (rows, cols) as cells: `wide` columns per pixel, 2 pixel rows per cell row."""
+    """One image (rows, cols) as cells: `wide` columns a pixel; 2 pixel rows a line in colour, 1 without."""
     wide = np.repeat(image, wide, axis=1)
     sign, level = hb.levels(wide, 0.0, scale)
-    return hb.shade_rows(sign, level) if mono else hb.colour_rows(sign, level)
+    return hb.shade_pixels(sign, level) if mono else hb.colour_rows(sign, level)
+
+
+def lines_of(rows: int, mono: bool) -> int:
+    """The lines an image of `rows` pixel rows takes (image_rows)."""
+    return rows if mono else -(-rows // 2)
 
 
 def tiled(images: list[tuple[str, np.ndarray]], scale: float, mono: bool, width: int, wide: int | None = None
@@ -31,7 +41,7 @@ def tiled(images: list[tuple[str, np.ndarray]], scale: float, mono: bool, width:
         group = images[start:start + per_row]
         title: Cells = []
         for k, (name, _) in enumerate(group):
-            title += [((" " if k else "") + name[:side].ljust(side), st.plain(dim=True))]
+            title += [((" " if k else "") + name[:side].ljust(side), HEADING)]
         out.append(title)
         pictures = [image_rows(img, scale, mono, wide) for _, img in group]
         for r in range(len(pictures[0])):
@@ -42,3 +52,28 @@ def tiled(images: list[tuple[str, np.ndarray]], scale: float, mono: bool, width:
                 line += pic[r]
             out.append(line)
     return out
+
+
+def fit(lines: list[Cells], height: int, width: int) -> list[Cells]:
+    """The lines that fit in `height`; where some do not, the last of them says how many rows are
+    out of view (a picture's rows are cut, never merged to fit: a merged digit reads wrong). The cut
+    comes before headings it would leave with no picture under them."""
+    if len(lines) <= height:
+        return lines
+    if height <= 0:
+        return []
+    keep = height - 1
+    while keep > 0 and _heading(lines[keep - 1]):
+        keep -= 1
+    hidden = len(lines) - keep
+    rows = f"▼ {hidden} more row{'s' if hidden > 1 else ''}"
+    said = (f"{rows}: a taller terminal shows {'them' if hidden > 1 else 'it'}", f"{rows} in a taller terminal",
+            rows, f"▼ {hidden}")
+    return lines[:keep] + [[(st.first_fitting(said, width), HEADING)]]
+
+
+def _heading(line: Cells) -> bool:
+    """Whether a line is a heading or the names over pictures: all its text in the dim heading
+    style (a picture's glyphs are never dim)."""
+    styles = [style for text, style in line if text.strip()]
+    return bool(styles) and all(style == HEADING for style in styles)

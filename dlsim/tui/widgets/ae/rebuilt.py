@@ -2,11 +2,13 @@
 corrupted, as rebuilt so far) or, between samples, the first test input; under them the first
 layer's weights, one image tile per unit (what each encoder unit looks for). For 2-D points the
 same as numbers: x → code → x̂. Every value is the model's (AE.inspect, AE.reconstruct)."""
+import textwrap
+
 import numpy as np
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
-from dlsim.tui.widgets.ae.pictures import tiled
+from dlsim.tui.widgets.ae.pictures import fit, tiled
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
 
@@ -14,12 +16,21 @@ def _vector(values) -> str:
     return "(" + ", ".join("·" if not np.isfinite(v) else num(v, 2) for v in values) + ")"
 
 
-def _code_line(ex, eq: str = " ") -> str:
-    """The code; a VAE's as μ, σ and ε too (z = μ + σ·ε)."""
-    if "heads" not in ex:
-        return f"code{eq}{_vector(ex['code'])}"
-    mu, sigma, eps = ex["heads"]
-    return f"μ {_vector(mu)} σ {_vector(sigma)} ε {_vector(eps)} → z {_vector(ex['code'])}"
+def _code_lines(ex, width: int, eq: str = " ") -> list[str]:
+    """The code; a VAE's as μ, σ and ε too (z = μ + σ·ε): on as many lines as the width needs,
+    broken between its parts (a vector too wide for a line, at its commas)."""
+    if "heads" in ex:
+        mu, sigma, eps = ex["heads"]
+        parts = [f"μ {_vector(mu)}", f"σ {_vector(sigma)}", f"ε {_vector(eps)}", f"→ z {_vector(ex['code'])}"]
+    else:
+        parts = [f"code{eq}{_vector(ex['code'])}"]
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 1 + len(part) <= width:
+            lines[-1] += " " + part
+        else:
+            lines += textwrap.wrap(part, max(width, 1), break_on_hyphens=False) or [part[:width]]
+    return lines
 
 
 class Rebuilt(Panel):
@@ -38,19 +49,20 @@ class Rebuilt(Panel):
             lines = [f"x  = {_vector(ex['x'])}"]
             if ex["corrupted"] is not None:
                 lines.append(f"x̃  = {_vector(ex['corrupted'])}")
-            lines += [_code_line(ex, " = "), f"x̂  = {_vector(ex['rebuilt'])}"]
+            lines += _code_lines(ex, width, " = ") + [f"x̂  = {_vector(ex['rebuilt'])}"]
             return [[(line[:width], st.plain())] for line in lines]
         images = [("input", ex["x"].reshape(side, side))]
         if ex["corrupted"] is not None:
             images.append(("corrupted", np.nan_to_num(ex["corrupted"], nan=0.0).reshape(side, side)))
         images.append(("rebuilt", np.nan_to_num(ex["rebuilt"], nan=0.0).reshape(side, side)))
-        out = tiled(images, 1.0, mono, width)
-        out.append([(_code_line(ex)[:width], st.plain(dim=True))])
+        # the code is kept under the pictures, however short the panel: it is what they pass through
+        code = [[(line, st.plain(dim=True))] for line in _code_lines(ex, width)]
+        out = fit(tiled(images, 1.0, mono, width), height - len(code), width) + code
         W = ex["first_weights"]   # (F, units)
         scale = float(np.abs(W).max()) or 1.0
         tiles = [(f"h{j + 1}", W[:, j].reshape(side, side)) for j in range(W.shape[1])]
         room = height - len(out) - 1
         if room >= 5:
             out.append([(f"first layer's weights (±{num(scale, 2)})"[:width], st.plain(dim=True))])
-            out += tiled(tiles, scale, mono, width, wide=1)[:room]
+            out += fit(tiled(tiles, scale, mono, width, wide=1), room, width)
         return out

@@ -23,6 +23,7 @@ DATA_INK, GENERATED_INK = (150, 200, 255), (214, 120, 255)
 
 
 class DiffusionPlane(Focusable):
+    SUBTITLE_ROW = True   # at 80×24 the keys that move t, on the last row
     BINDINGS = [Binding("up", "move_t(1)", "t + 1", show=False), Binding("down", "move_t(-1)", "t − 1", show=False),
                 Binding("pageup", "move_t(10)", "t + T/10", show=False),
                 Binding("pagedown", "move_t(-10)", "t − T/10", show=False),
@@ -71,9 +72,17 @@ class DiffusionPlane(Focusable):
                     r, c = to_pixels(p[None], ext, width, 2 * height)
                     out[int(r[0]) // 2][int(c[0])] = (glyph, st.plain(bold=True) if mono else SAMPLE_MARK)
             notes.append(f"in hand: t = {t_hand}")
-        jump = f" (chain at {int(steps[at])})" if int(steps[at]) != t else ""
-        self.set_titles(f"t = {t} of {len(clouds) - 1} · · data noised · o generated{jump} · → −ε̂",
-                        " · ".join(notes + [f"ᾱ_t = {num(ex['alpha_bar'][t])}", "Tab, ↑↓ PgUp PgDn: t"]))
+        T, chain = len(clouds) - 1, int(steps[at])
+        jump = f" (chain at {chain})" if chain != t else ""
+        generated = f"o chain at {chain}" if chain != t else "o generated"
+        # the shorter forms keep t, then each glyph's meaning (at 80×24: "t = 3/50: · noised, …")
+        self.set_titles((f"t = {t} of {T} · · data noised · o generated{jump} · → −ε̂",
+                         f"t = {t} of {T}: · noised, o generated{jump}, → −ε̂",
+                         f"t = {t} of {T}: · noised, {generated}, → −ε̂",
+                         f"t = {t}/{T}: · noised, {generated}, → −ε̂",
+                         f"t = {t}/{T}: · noised, {generated}"),
+                        tuple(" · ".join(notes[:n] + [f"ᾱ_t = {num(ex['alpha_bar'][t])}", keys])
+                              for n in (1, 0) for keys in ("Tab, ↑↓ PgUp PgDn: t", "Tab ↑↓: t")))
         return out
 
     def _arrows(self, out, points, eps_hat, ext, width, height, mono) -> None:

@@ -13,6 +13,7 @@ ALPHA, LOSS, MARK = 0, 1, 2
 
 
 class SchedulePlot(Panel):
+    SUBTITLE_ROW = True   # at 80×24 ᾱ_t and the loss at the t shown, on the last row
     READING = (("ᾱ_t and loss per t", "── ᾱ_t, from 1 at t = 0 down to about 0 at T; ⠂ the ε loss at each t, a dot per t (scaled to\n"
                                       "its largest); │ the t the plane shows"),)
 
@@ -35,6 +36,7 @@ class SchedulePlot(Panel):
         styles = {ALPHA: st.plain(bold=True), LOSS: st.plain(dim=True) if mono else st.ink(-1, 6),
                   MARK: st.plain(dim=True) if mono else st.ink(1, 4)}
         here = f"loss {num(loss[t - 1])}" if t >= 1 else "no noise at t = 0"
-        self.set_titles(f"── ᾱ_t · ⠂ ε loss per t (max {num(top)}) · │ t",
+        self.set_titles((f"── ᾱ_t · ⠂ ε loss per t (max {num(top)}) · │ t", f"── ᾱ_t · ⠂ ε loss (max {num(top)}) · │ t",
+                         "── ᾱ_t · ⠂ ε loss · │ t"),
                         f"t = {t}: ᾱ_t = {num(ab[t])}, {here}")
         return [canvas.cells(r, styles) for r in range(height)]

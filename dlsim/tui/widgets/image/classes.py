@@ -90,8 +90,12 @@ class ClassesPanel(Paged):
         head = [f"test acc {num(ex['accuracy'])}; ", "true ↓ predicted →"]   # as the epoch line writes it
         head = ["".join(head)] if len("".join(head)) <= width else [text.strip("; ") for text in head]
         out: list[Cells] = [[(text[:width], st.plain(dim=True))] for text in head]
-        if 4 + cell * n > width:
-            return out + [[(f"(a {n}×{n} matrix needs {4 + cell * n} columns)"[:width], st.plain(dim=True))]]
+        need = 4 + cell * n
+        if need > width:   # one line, never cut in a word: the shortest form still says how wide
+            said = (f"(the {n}×{n} matrix needs {need} columns: a wider terminal shows it)",
+                    f"(a {n}×{n} matrix needs {need} columns)", f"(the matrix needs {need} columns)",
+                    f"(needs {need} columns)", f"({need} columns)")
+            return out + [[(st.first_fitting(said, width), st.plain(dim=True))]]
         top = max(int(matrix.max()), 1)
         out.append([("    ", None)] + [(str(k)[:cell - 1].rjust(cell), st.plain(dim=True)) for k in range(n)])
         for r in range(n):

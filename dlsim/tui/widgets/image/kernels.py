@@ -4,13 +4,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlsim.tui.widgets.image.pixels import picture, side_by_side, signed_each
-from dlsim.tui.widgets.image.stage import filled, mono_of
+from dlsim.tui.widgets.image.stage import cut, filled, mono_of
 from dlsim.tui.widgets.image.paging import Paged
 from dlsim.tui.widgets.panel import Cells, UiState
 
 
 class KernelsPanel(Paged):
-    READING = (("kernels", "each kernel of the layer in focus as pixels (blue +, orange −), above its\n"
+    READING = (("kernels", "each kernel of the layer in focus as pixels (blue +, orange −; without colour\n"
+                           "░▒▓█ / ·-=≡, and beside its map where a line a row leaves no room above it), above its\n"
                            "feature map for this image (◂ the kernel in focus); when not all fit, a page\n"
                            "at a time: the page with the kernel in focus (or the selected weight's), click\n"
                            "or PgDn for the next"),)
@@ -33,7 +34,7 @@ class KernelsPanel(Paged):
         self.page %= self.pages
         which, lines = kernel_page(ex, fit, self.page, width)
         self.set_titles(self.paged_title("kernels · their maps", f"{which} of {F}", width))
-        return lines[:height]
+        return cut(lines, height, width, fit.mono)
 
     @staticmethod
     def _kernel_to_follow(ex, ui: UiState) -> int | None:
@@ -50,13 +51,14 @@ class KernelsPanel(Paged):
 
 @dataclass(frozen=True)
 class TileLayout:
-    """How the kernels' tiles (a kernel above its map) fit a panel: their scale, the gap between
-    kernel and map, how many across and how many a page."""
+    """How the kernels' tiles (a kernel above its map, or beside it) fit a panel: their scale, the
+    gap between kernel and map, how many across and how many a page."""
     scale: int
     gap: int
     across: int
     per_page: int
     mono: bool
+    beside: bool = False
 
 
 def tile_layout(ex, width: int, height: int, mono: bool) -> TileLayout:
@@ -65,14 +67,21 @@ def tile_layout(ex, width: int, height: int, mono: bool) -> TileLayout:
 
     def size(side_h, side_w, scale):   # (lines, columns) of a picture: see pixels.picture
         return (side_h, side_w) if mono else (-(-side_h * scale // 2), side_w * scale)
-    for scale, gap in ((3, 1), (2, 1), (1, 1), (1, 0)):   # a blank line between kernel and map if it fits
+    def layout(scale, gap, beside):
         (kh, kw), (mh, mw) = size(k, k, scale), size(ho, wo, scale)
-        tile_h = 1 + kh + gap + mh
-        tile_w = max(kw, mw, 3) + 2
-        across = max(1, width // tile_w)
-        if -(-F // across) * tile_h <= height:
-            break
-    return TileLayout(scale, gap, across, max(1, height // tile_h) * across, mono)
+        tile_h = 1 + (max(kh, mh) if beside else kh + gap + mh)
+        across = max(1, width // ((kw + gap + mw if beside else max(kw, mw, 3)) + 2))
+        return TileLayout(scale, gap, across, max(1, height // tile_h) * across, mono, beside), tile_h
+
+    # a blank line between kernel and map if it fits; without colour (a line a pixel row) the kernel
+    # beside its map where a tile of the two above each other would not fit: every map row kept
+    tries = [layout(*t) for t in ((3, 1, False), (2, 1, False), (1, 1, False), (1, 0, False))]
+    if mono:
+        tries = [t for t in tries if t[1] <= height] + [layout(1, 1, True)]
+    everything = [fit for fit, tile_h in tries if -(-F // fit.across) * tile_h <= height]
+    if everything:
+        return everything[0]
+    return tries[0][0] if mono else tries[-1][0]   # paged: without colour the first whole tile, else the smallest
 
 
 def kernel_page(ex, fit: TileLayout, page: int, width: int) -> tuple[str, list[Cells]]:
@@ -92,8 +101,20 @@ def kernel_page(ex, fit: TileLayout, page: int, width: int) -> tuple[str, list[C
     for i, f in enumerate(shown):
         kernel = picture(kernel_colours[i], {}, fit.scale, fit.mono, means[i])
         fmap = picture(map_colours[i], {}, fit.scale, fit.mono, a[f])
-        tiles.append((f"K{f}" + ("◂" if f == ex["focus_kernel"] else ""), kernel + [[]] * fit.gap + fmap))
+        lines = _beside(kernel, fmap, fit.gap) if fit.beside else kernel + [[]] * fit.gap + fmap
+        tiles.append((f"K{f}" + ("◂" if f == ex["focus_kernel"] else ""), lines))
     out: list[Cells] = []
     for start in range(0, len(tiles), fit.across):
         out.extend(side_by_side(tiles[start:start + fit.across], width))
     return which, out
+
+
+def _beside(kernel: list[Cells], fmap: list[Cells], gap: int) -> list[Cells]:
+    """The kernel's lines left of its map's, `gap` columns between."""
+    wide = max((sum(len(text) for text, _ in line) for line in kernel), default=0) + gap
+    out = []
+    for y in range(max(len(kernel), len(fmap))):
+        left = kernel[y] if y < len(kernel) else []
+        pad = wide - sum(len(text) for text, _ in left)
+        out.append(left + [(" " * pad, None)] + (fmap[y] if y < len(fmap) else []))
+    return out

@@ -1,6 +1,6 @@
-"""Panels of the CNN's view that take keys when focused (Tab reaches them, or a click), and a panel
-whose contents may not fit: shown a page at a time, the next page by a click or PgDn (the previous by
-PgUp); the title says which page and how to turn it, as the MLP's neuron maps do."""
+"""Panels that take keys when focused (Tab reaches them, or a click: the CNN's stage, kernels and
+classes, the MLP's neuron maps), and a panel whose contents may not fit: shown a page at a time, the
+next page by a click or PgDn (the previous by PgUp); the title says which page and how to turn it."""
 from textual.binding import Binding
 
 from dlsim.tui.widgets.panel import Panel

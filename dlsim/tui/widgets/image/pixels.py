@@ -4,8 +4,9 @@ laid side by side under their titles.
 A pixel is an RGB colour: an input image in grey (or its own colours, for three channels), a signed
 map (a kernel, a feature map, a δ) blue for positive and orange for negative, deeper for larger,
 as everywhere else. Marked pixels (the kernel's window, the cell being written, a pool's winner)
-are tinted. Without colour (NO_COLOR) each pixel is a shade glyph, one pixel a cell, and marks are
-drawn as glyphs instead.
+are tinted. Without colour (NO_COLOR) each pixel is a shade glyph, one pixel a cell (a glyph holds
+one value: every row of the picture is a line), ░▒▓█ by size, ·-=≡ below 0, and marks are drawn as
+glyphs instead.
 """
 import numpy as np
 from rich.style import Style
@@ -20,6 +21,7 @@ MARK_GLYPHS = {"window": "▫", "cell": "◆", "winner": "+", "picked": "◉"}
 ZERO = (42, 45, 54)      # a cell whose value is 0: a shade off the background, so the map's extent shows
 NOT_YET = st.BACKGROUND  # a map cell not computed yet for this sample: blank, so the map fills in
 SHADES = " ░▒▓█"
+NEGATIVE_SHADES = " ·-=≡"   # a signed map's values below 0, without colour (as halfblock's)
 
 
 def grey(values: np.ndarray) -> np.ndarray:
@@ -71,15 +73,18 @@ def picture(rgb: np.ndarray, marks: dict | None = None, scale: int = 1, mono: bo
             values: np.ndarray | None = None) -> list[Cells]:
     """Cells of an (H, W, 3) picture, each pixel `scale`×`scale` half-block pixels (scale cells wide,
     scale/2 cells tall); marks {(y, x): "window" | "cell" | "winner" | "picked"} tint those pixels.
-    Without colour: a shade glyph per pixel of `values` (|value| relative to the largest), marks as glyphs."""
+    Without colour: a shade glyph per pixel of `values` (|value| relative to the largest; below 0 the
+    negative shades, as orange stands for in colour), a line per pixel row, marks as glyphs."""
     marks = marks or {}
     H, W = rgb.shape[:2]
     if mono:
-        v = np.abs(np.nan_to_num(values if values is not None else rgb.mean(axis=-1)))
-        top = float(v.max()) or 1.0
-        shade = np.rint(v / top * (len(SHADES) - 1)).astype(np.int64).tolist()
+        v = np.nan_to_num(values if values is not None else rgb.mean(axis=-1))
+        top = float(np.abs(v).max()) or 1.0
+        shade = np.rint(np.abs(v) / top * (len(SHADES) - 1)).astype(np.int64).tolist()
+        below = (v < 0).tolist()
         style = st.plain()
-        return [[(MARK_GLYPHS[marks[(y, x)]] if (y, x) in marks else SHADES[shade[y][x]], style) for x in range(W)]
+        return [[(MARK_GLYPHS[marks[(y, x)]] if (y, x) in marks else
+                  (NEGATIVE_SHADES if below[y][x] else SHADES)[shade[y][x]], style) for x in range(W)]
                 for y in range(H)]
     codes = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]   # one int a colour
     for (y, x), mark in marks.items():

@@ -76,6 +76,18 @@ def _hits(blocks, kinds, width, scale, mono, shapes) -> list[tuple]:
     return hits
 
 
+def cut(lines: list[Cells], height: int, width: int, mono: bool) -> list[Cells]:
+    """Pictures under their titles, cut to `height` lines: without colour, where pixel rows are left
+    out (a line a row: a tall image), the last line says so rather than the picture ending short."""
+    if len(lines) <= height:
+        return lines
+    if height < 3 or not mono:
+        return lines[:height]
+    hidden = len(lines) - height + 1
+    note = f"▼ {hidden} more row{'s' if hidden > 1 else ''}: a taller terminal shows them"
+    return lines[:height - 1] + [[(note[:width], st.plain(dim=True))]]
+
+
 def _scale(side: int, height: int) -> int:
     """Pixels per image pixel (each a half-block): as large as `height` cell rows allow, up to 3."""
     return max(1, min(3, (2 * height) // max(side, 1)))
@@ -156,10 +168,13 @@ class StagePanel(Focusable):
         self._known = self._computed(ex, layer, f)
         arithmetic = self._arithmetic(ex, width) if ex["arithmetic"] else []
         value = [[(line, st.plain(bold=True))] for line in self._value(ex, picked, width)] if picked else []
-        if len(arithmetic) + len(value) + 4 > height:
+        side = max(layer["x"].shape[1], layer["a"].shape[1])
+        # without colour a pixel row is a line (no half blocks): the pictures whole come before the
+        # arithmetic, which the math panel shows too
+        tallest = side if mono else 2
+        if len(arithmetic) + len(value) + 2 + tallest > height:
             arithmetic = []
         room = height - 2 - len(arithmetic) - len(value)
-        side = max(layer["x"].shape[1], layer["a"].shape[1])
         largest = _scale(side, room)
         # the kernel as numbers (what the arithmetic multiplies) at the largest scale they fit beside,
         # else as pixels
@@ -169,9 +184,9 @@ class StagePanel(Focusable):
             if sum(block_width(title, lines) + 2 for title, lines in blocks) - 2 <= width:
                 break
         blocks, kinds = self._blocks(ex, layer, l, f, scale, mono, digits, picked)
-        out = side_by_side(blocks, width)
+        out = cut(side_by_side(blocks, width), height - 1 - len(arithmetic) - len(value), width, mono)
         self._hits = _hits(blocks, kinds, width, scale, mono, self._shapes)
-        out = out[:height - 1 - len(arithmetic) - len(value)] + arithmetic + value
+        out = out + arithmetic + value
         out.append([(self._caption(ex, l, f, width)[:width], st.plain(dim=True))])
         return out
 

@@ -7,8 +7,8 @@ them out. Blue where the neuron's output is above its neutral value (0 for tanh,
 below, deeper for further; without colour, shade
 glyphs by sign and size. The layer is the heatmap's (the learner's choice, else the one being
 computed); the tile of the neuron being computed or selected is labelled in reverse video, and the
-current sample is a dot on every map. When not all fit, the page holding that neuron is shown;
-a click shows the next page.
+current sample is a dot on every map. When not all fit, the page holding that neuron is shown
+(when it becomes that neuron); a click, or PgDn / PgUp with the panel focused (Tab), turns the page.
 """
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +19,8 @@ from rich.style import Style
 from dlsim.tui.widgets import halfblock as hb
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.data.decision import to_pixels
-from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.image.paging import HINT, Paged
+from dlsim.tui.widgets.panel import Cells, UiState
 
 MAX_ROWS = 8          # cell rows of the largest map
 MIN_ROWS = 2
@@ -65,13 +66,15 @@ def title(name: str, first: int, last: int, n: int, room: int) -> str:
     return next((text for text in options if len(text) <= room), options[-1])
 
 
-class NeuronMaps(Panel):
+class NeuronMaps(Paged):
+    """Tab reaches it (after the heatmap, the screen's first focus): PgDn / PgUp turn its pages."""
     READING = (("neuron maps", "each neuron's output over the input plane, blue above neutral, orange below\n"
-                              "(without colour ░▒▓█ / ·-=≡); the dot is the current sample"),)
+                              "(without colour ░▒▓█ / ·-=≡); the dot is the current sample; more pages:\n"
+                              "click, or Tab here and PgDn / PgUp"),)
 
     def __init__(self, view, **kw):
         super().__init__(view, **kw)
-        self.page = 0
+        self._followed = None   # the neuron the page last turned to: a new one turns the page again
         self.border_title = "neurons"
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
@@ -89,16 +92,17 @@ class NeuronMaps(Panel):
         column = columns[layer + 1] if layer + 1 < len(columns) else None
         nodes = column.nodes if column is not None else []
         focus = self._focus(ui, nodes, layer)
-        pages = -(-n // tiles.per_page)
-        if focus is not None:
+        self.pages = pages = -(-n // tiles.per_page)
+        if focus is not None and focus != self._followed:   # else the learner's page stays
             self.page = focus // tiles.per_page
+        self._followed = focus
         self.page %= pages
         first = self.page * tiles.per_page
         shown = range(first, min(n, first + tiles.per_page))
         name = column.title.split(" (")[0] if column is not None else f"layer {layer}"
         sides = self.styles.border_left[0] not in ("", "none", "hidden")
         self.set_titles(title(name, first, shown[-1], n, width - (4 if sides else 2)),
-                        "click: more" if pages > 1 else "a(x) over the plane")
+                        HINT if pages > 1 else "a(x) over the plane")
         mono = getattr(self.app, "no_color", False)
         pixels = hb.resample(maps[first:shown[-1] + 1], 2 * tiles.rows, tiles.cols)   # (k, 2r, 2r)
         dot = self._dot(frame, tiles)
@@ -119,10 +123,6 @@ class NeuronMaps(Panel):
             for r, row in enumerate(rows):
                 grid[top + 1 + r][left:left + tiles.cols] = row
         return grid
-
-    def on_click(self) -> None:
-        self.page += 1
-        self._rebuild()
 
     @staticmethod
     def _focus(ui: UiState, nodes: list, layer: int) -> int | None:

@@ -36,6 +36,8 @@ class Matrix:
     outputs: str = "j"                           # what the columns are ("h1", "out")
     names: Callable[[int, int], str] | None = None   # (row, col) → "W[i,j]" as the heatmap shows it,
     #   where the parameter is stored otherwise (the RNN's W_x[j, i]); else the element's own name
+    columns: tuple[str, ...] | None = None       # a name over each column (at most two characters),
+    #   where the columns are different quantities (the RBF's c σ w), not numbered neurons
 
     def name(self, row: int, col: int) -> str:
         """The cell's name for the learner: row i, column j, as the heatmap lays them out."""
@@ -157,7 +159,8 @@ class WeightsPanel(Panel):
         hot_rows, hot_cols = {h[0] for h in m.hot}, {h[1] for h in m.hot}
         shown = range(v.left, v.left + v.shown_cols)
         hot = [hot_cols == {c} or (cursor is not None and cursor[1] == c) for c in shown]
-        for c, label, hot_col in zip(shown, _column_labels(shown, hot), hot):
+        labels = [m.columns[c].rjust(2) for c in shown] if m.columns else _column_labels(shown, hot)
+        for c, label, hot_col in zip(shown, labels, hot):
             head.append((label, st.plain(dim=not hot_col, bold=hot_col)))
         out = [tabs, head]
         for r in range(v.top, v.top + v.shown_rows):
@@ -179,26 +182,38 @@ class WeightsPanel(Panel):
         return out
 
     def _tabs(self, word: str | None, count: int, layer: int, m: Matrix, scale: float, width: int) -> Cells:
-        """"layer  0  1  2  x→h1 2→3 · W[i,j] · ±9 = 2.820". Where the line is short the labels go
-        first, then the word "layer"; the legend's number is never cut, and neither is ∂L/∂W while
-        the cells are gradients (without it they would read as weights)."""
+        """"layer  0  1  2  x→h1 2→3 · W[i,j] · ±9 = 2.820". Where the line is short, words give way
+        in this order: "x→h1 2→3" (the corner says x→h1; the name "2→3" comes back without "[i,j]"
+        where that makes room, as a GAN's "D 16→16" says which network the layer is in), then the
+        name, the tabs' spaces, the separators and the legend's spaces, last the word "layer". Kept
+        longest, what the numbers are: W or ∂L/∂W (never dropped for gradients, which would read as
+        weights) and the legend's number, never cut."""
         legend = f"±9 = {num(scale)}" if scale > 0 else "all 0"   # cell = sign and size 1..9 of |w|
-        labels = [f"{m.inputs}→{m.outputs} {m.title}", f"{m.kind}[i,j]", legend]
-        tried = [(True, labels), (True, labels[1:])]
-        if m.kind.startswith("∂"):   # gradients (∂L/∂W, a CNN's ∂L/∂K): said even without "layer"
-            tried += [(True, [m.kind, legend]), (False, [m.kind, legend])]
-        else:
-            tried += [(True, [legend])]
-        numbers = "".join(f" {k} " for k in range(count))
-        for with_word, parts in tried:
+        tight = legend.replace(" = ", "=")
+        kind = f"{m.kind}[i,j]"
+        named = [m.title, m.kind, legend]
+        tried = [(True, 3, [f"{m.inputs}→{m.outputs} {m.title}", kind, legend], " · "),   # (word, tab width,
+                 (True, 3, [kind, legend], " · "),                                         #  parts, separator)
+                 (True, 3, named, " · "), (True, 2, named, " · "), (True, 2, named, " "),
+                 (True, 3, [m.kind, legend], " · "), (True, 2, [m.kind, legend], " · "),
+                 (True, 2, [m.kind, legend], " "), (True, 2, [m.kind, tight], " "),
+                 (False, 2, [m.kind, tight], " "), (False, 2, [tight], " ")]
+        if count > 10:   # two cells a tab would run "10" into "11"
+            tried = [(w, 3, parts, sep) for w, _, parts, sep in tried]
+        if m.kind.startswith("∂"):   # gradients (∂L/∂W, a CNN's ∂L/∂K) are never shown unnamed
+            tried = [form for form in tried if any(m.kind in part for part in form[2])]
+
+        def length(with_word, tab_w, parts, sep):
             start = len(word) + 1 if word and with_word else 0
-            if start + len(numbers) + 1 + len(" · ".join(parts)) <= width:
-                break
-        self._tabs_at = start if count else None
+            return start + tab_w * count + (1 if count and tab_w == 3 else 0) + len(sep.join(parts))
+        with_word, tab_w, parts, sep = next((form for form in tried if length(*form) <= width), tried[-1])
+        start = len(word) + 1 if word and with_word else 0
+        self._tabs_at, self._tab_w = (start if count else None), tab_w
         tabs: Cells = [(word + " ", st.plain(dim=True))] if word and start else []
         for k in range(count):
-            tabs.append((f" {k} ", st.plain(reverse=k == layer, bold=k == layer)))
-        tabs.append(((" " if count else "") + " · ".join(parts), st.plain(dim=True)))
+            tabs.append((f"{k} " if tab_w == 2 else f" {k} ",
+                         st.plain(reverse=k == layer, bold=k == layer)))
+        tabs.append(((" " if count and tab_w == 3 else "") + sep.join(parts), st.plain(dim=True)))
         return tabs
 
     @staticmethod
@@ -268,7 +283,8 @@ class WeightsPanel(Panel):
         if self.frame is None:
             return
         matrices, layer = self._state()
-        self._select((layer + step) % len(matrices), 0, 0)
+        if len(matrices) > 1:   # one matrix (a perceptron's, a SOM's): no other to page to, the selection stays
+            self._select((layer + step) % len(matrices), 0, 0)
 
     def action_edit(self) -> None:
         self.post_message(self.Edit())
@@ -282,8 +298,8 @@ class WeightsPanel(Panel):
         matrices, layer = self._state()
         x, y = offset
         tabs_at = getattr(self, "_tabs_at", None)
-        if y == 0 and tabs_at is not None:   # the tabs: " 0 " " 1 " … after "layer " where it fits
-            k = (x - tabs_at) // 3
+        if y == 0 and tabs_at is not None:   # the tabs: " 0 " " 1 " (or "0 " "1 ") … after "layer " where it fits
+            k = (x - tabs_at) // getattr(self, "_tab_w", 3)
             if 0 <= k < len(matrices):
                 self._select(k, 0, 0)
             return

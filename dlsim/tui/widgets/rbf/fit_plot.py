@@ -79,7 +79,9 @@ class FitPlot(DecisionPlot):
         if compact:
             out.append([(" ", None)] * width)
         sample = extras.get("sample")
-        notes = [f"ŷ from {num(lo)} to {num(hi)}"]
+        # the axis spans the targets, ŷ and every unit's curve (and 0); ŷ's own range is the model's
+        low, high = extras["yhat_range"]
+        notes = [f"axis {num(lo)} to {num(hi)}", f"ŷ from {num(low)} to {num(high)}"]
         if sample is not None and 0 <= sample < len(X):
             r = int(np.clip(py(T[sample]) // 4, 0, rows - 1))
             c = int(np.clip(px(X[sample]) // 2, 0, width - 1))

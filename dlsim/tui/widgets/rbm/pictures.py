@@ -1,13 +1,14 @@
-"""The RBM's pictures, as images two pixels per cell: the sample in hand's chain (v₀, the
-reconstruction p(v|h₀), the negative phase's v_k) or, between samples, nothing; what the model dreams
-after `gibbs` Gibbs steps from random pixels; pattern completion (the clamped part beside what the
-chain filled in); each hidden unit's receptive field (its weights, blue + and orange −). Every value
-is the model's (RBM.inspect): this panel only lays them out, cut to the room it has."""
+"""The RBM's pictures, as images two pixels a cell (a pixel row a line without colour): the sample
+in hand's chain (v₀, the reconstruction p(v|h₀), the negative phase's v_k) or, between samples,
+nothing; what the model dreams after `gibbs` Gibbs steps from random pixels; pattern completion
+(the clamped part beside what the chain filled in); each hidden unit's receptive field (its
+weights, blue + and orange −). Every value is the model's (RBM.inspect): this panel only lays them
+out, cut to the room it has (saying how many rows are out of view)."""
 import numpy as np
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
-from dlsim.tui.widgets.ae.pictures import tiled
+from dlsim.tui.widgets.ae.pictures import fit, lines_of, tiled
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
 
@@ -47,7 +48,8 @@ class Pictures(Panel):
         room = height - len(out) - 1
         fields = shown["fields"]
         scale = float(np.abs(fields).max()) or 1.0
-        if room >= side // 2 + 2:
+        if room >= lines_of(side, mono) + 2:   # a row of fields, under their heading and names
             out.append([(f"receptive fields (±{num(scale, 2)})"[:width], st.plain(dim=True))])
-            out += tiled([(f"h{j + 1}", f) for j, f in enumerate(fields)], scale, mono, width, wide=1)[:room]
-        return out[:height]
+            tiles = tiled([(f"h{j + 1}", f) for j, f in enumerate(fields)], scale, mono, width, wide=1)
+            out += fit(tiles, room, width)
+        return fit(out, height, width)

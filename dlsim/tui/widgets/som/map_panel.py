@@ -4,7 +4,9 @@ its colours for RGB data, else how many samples each node is the BMU of; beside 
 its largest value). ◆ marks the BMU.
 
 Without colour (NO_COLOR) each cell is a shade glyph by size (` ░▒▓█`), the hit map stands in for
-the colours, and the BMU stays ◆. The numbers are the model's (SOM.inspect).
+the colours, and the BMU stays ◆. A glyph holds one value, so a node row is always a line of its
+own: where not all fit, the rows around the BMU are shown and the title line says which. The
+numbers are the model's (SOM.inspect).
 """
 from functools import lru_cache
 
@@ -40,7 +42,8 @@ def glyphs_of(steps: np.ndarray) -> list[str]:
 
 class MapPanel(Panel):
     READING = (("map", "a cell per node: its colour (RGB data) or how many samples it is the BMU of; ◆ the BMU;\n"
-                       "without colour a shade by size ( ░▒▓█)"),
+                       "without colour a shade by size ( ░▒▓█), a node row a line (\"rows 2–7 of 10\": the\n"
+                       "rest out of view, the BMU's row always in it)"),
                ("U-matrix", "a cell per node, light (or █) = far from its grid neighbours: a border between clusters"))
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
@@ -57,14 +60,30 @@ class MapPanel(Panel):
             first = (np.clip(ex["W"], 0.0, 1.0) * 31).round().astype(np.int64) * 255 // 31
         else:
             first = _steps(ex["hits"], float(max(int(ex["hits"].max()), 1)))
+        # a node row a line when they fit, else two in half blocks; without colour always one (a
+        # glyph cannot show two values), the rows around the BMU where not all fit
+        per_line = 1 if mono or R <= height - 1 else 2
+        top = self._band(R, max(1, height - 1), ex["bmu"], C) if mono else 0
         # what is drawn follows from these steps alone: a frame that changes none of them (a settled
         # map, still training) reuses the last picture
-        key = (width, height, mono, colour, R, C, ex["bmu"], first.tobytes(), u_steps.tobytes())
+        key = (width, height, mono, colour, R, C, ex["bmu"], top, first.tobytes(), u_steps.tobytes())
         if key != getattr(self, "_drawn_key", None):
-            self._drawn_key, self._drawn_rows = key, self._picture(ex, first, u_steps, colour, mono, width, height)
+            self._drawn_key = key
+            self._drawn_rows = self._picture(ex, first, u_steps, colour, mono, width, height, per_line, top)
         return self._drawn_rows
 
-    def _picture(self, ex, first, u_steps, colour: bool, mono: bool, width: int, height: int) -> list[Cells]:
+    def _band(self, R: int, lines: int, bmu: int | None, C: int) -> int:
+        """The first node row shown when only `lines` of the R rows fit: kept from the last frame,
+        moved just enough to hold the BMU's row."""
+        top = getattr(self, "_top", 0)
+        if bmu is not None:
+            row = bmu // C
+            top = row - lines + 1 if row >= top + lines else min(top, row)
+        self._top = max(0, min(top, R - lines))
+        return self._top
+
+    def _picture(self, ex, first, u_steps, colour: bool, mono: bool, width: int, height: int,
+                 per_line: int, top: int) -> list[Cells]:
         R, C = ex["rows"], ex["cols"]
         pictures = [("U-matrix", [_shade(st.TEXT, s) for s in u_steps.tolist()], glyphs_of(u_steps))]
         if colour:
@@ -72,27 +91,31 @@ class MapPanel(Panel):
         else:
             pictures.insert(0, ("hits", [_shade(st.POSITIVE, s) for s in first.tolist()], glyphs_of(first)))
         cell_w = 2 if len(pictures) * (2 * C + 2) <= width else 1
-        per_line = 1 if R <= height - 1 else 2   # a node row a line when it fits, else two (half blocks)
         out: list[Cells] = [[(title[:cell_w * C].ljust(cell_w * C + 2), st.plain(dim=True))
                              for title, _, _ in pictures]]
+        lines = min(-(-R // per_line), height - 1)
+        if per_line == 1 and lines < R:   # which node rows these are: the rest are out of view
+            shown = top + lines - 1
+            note = next((t for t in (f"rows {top}–{shown} of {R}", f"{top}–{shown}/{R}")
+                         if len(t) <= width - len(pictures) * (cell_w * C + 2)), "")
+            out[0].append((note, st.plain(dim=True)))
         plain, bmu, blank, upper = st.plain(), ex["bmu"], " " * cell_w, "▀" * cell_w
-        for line in range(min(-(-R // per_line), height - 1)):
-            first = per_line * line * C
-            nodes = range(first, first + C)
+        for line in range(lines):
+            start = (top + per_line * line) * C
+            nodes = range(start, start + C)
             lower = per_line == 2 and per_line * line + 1 < R   # a second node row in this line
             row: Cells = []
             for _, colours, glyphs in pictures:
-                if mono:   # the larger of the two nodes a cell stands for
-                    cells = [((max(glyphs[t], glyphs[t + C], key=SHADES.index) if lower else glyphs[t]) * cell_w, plain)
-                             for t in nodes]
+                if mono:
+                    cells = [(glyphs[t] * cell_w, plain) for t in nodes]
                 elif per_line == 1:
                     cells = [(blank, _style(colours[t], colours[t])) for t in nodes]
                 else:
                     cells = [(upper, _style(colours[t], colours[t + C] if lower else st.BACKGROUND)) for t in nodes]
-                if bmu is not None and first <= bmu < first + (2 if lower else 1) * C:
+                if bmu is not None and start <= bmu < start + (2 if lower else 1) * C:
                     back = st.BACKGROUND if mono else colours[bmu]
                     fore = (10, 10, 10) if sum(back) > 380 else (255, 255, 255)
-                    cells[(bmu - first) % C] = ("◆".ljust(cell_w), plain if mono else _style(fore, back, True))
+                    cells[(bmu - start) % C] = ("◆".ljust(cell_w), plain if mono else _style(fore, back, True))
                 row += cells
                 row.append(("  ", None))
             out.append(row)

@@ -64,15 +64,18 @@ class TaskPanel(Panel):
         out = [[(st.first_fitting(said, width), st.plain(bold=True))]]
         shown = answers[:height - 1]
         marks = max((len(data_row(a["seq"])) for a in shown), default=2)
-        heads = [f"{data_row(a['seq']):>{marks}}: truth {a['truth']} → {a['answer']}" for a in shown]
-        if any(len(head) > width - 2 for head in heads):   # narrow: the answer kept, the word "truth" dropped
-            heads = [f"{data_row(a['seq']):>{marks}}: {a['truth']} → {a['answer']}" for a in shown]
-        # the inputs' glimpse: as many whole numbers on every line as fit on the longest, or none
+        # the fullest form whose every line fits beside its mark: never a number cut at the edge
+        forms = [[f"{data_row(a['seq']):>{marks}}: truth {a['truth']} → {a['answer']}" for a in shown],
+                 [f"{data_row(a['seq']):>{marks}}: {a['truth']} → {a['answer']}" for a in shown],
+                 [f"{a['truth']} → {a['answer']}" for a in shown]]
+        heads = next((f for f in forms if all(len(head) <= width - 2 for head in f)), forms[-1])
+        heads = [head.ljust(max(map(len, heads), default=0)) for head in heads]   # the inputs in a column
+        # the inputs: as many whole numbers on every line as fit on the longest, and how many more
         n = min((fitting(a["inputs"], width - 4 - len(head)) for a, head in zip(shown, heads)), default=0)
         for a, head in zip(shown, heads):
             mark, style = ("✓", RIGHT) if a["right"] else ("✗", WRONG)
             inputs = glimpse(a["inputs"], n)
-            out.append([(mark + " ", style), ((head + (f"  {inputs}" if inputs else ""))[:width - 2], st.plain())])
+            out.append([(mark + " ", style), (head + (f"  {inputs}" if inputs else ""), st.plain())])
         return out
 
     def _text(self, generated, width, height) -> list[Cells]:
@@ -89,27 +92,45 @@ class TaskPanel(Panel):
         return out[:height]
 
 
+def _units(words: str) -> list[str]:
+    """The inputs' parts that are shown whole or not at all: each step's number, or the adding
+    task's "marked a + b" as one."""
+    return [words] if words.startswith("marked ") else words.split(" ")
+
+
 def glimpse(words: str, n: int) -> str:
-    """The first n words (numbers) of the inputs' glimpse, "…" where some are left out; "" for none."""
-    parts = [w for w in words.split(" ") if w != "…"]
+    """The first n of the inputs' numbers and how many more there are ("−1.000 0.594 +19 more");
+    "" for none."""
+    units = _units(words)
     if n <= 0:
         return ""
-    return " ".join(parts[:n]) + (" …" if n < len(parts) or words.endswith("…") else "")
+    more = len(units) - n
+    return " ".join(units[:n]) + (f" +{more} more" if more > 0 else "")
 
 
 def fitting(words: str, width: int) -> int:
-    """How many of the glimpse's words fit in width, whole (with the "…" that says more follow)."""
-    parts = [w for w in words.split(" ") if w != "…"]
-    return next((n for n in range(len(parts), 0, -1) if len(glimpse(words, n)) <= width), 0)
+    """How many of the inputs' numbers fit in width, whole, with the count of those left out."""
+    units = _units(words)
+    used = -1
+    n = 0
+    for k, unit in enumerate(units, 1):
+        used += 1 + len(unit)
+        more = len(units) - k
+        if used + (len(f" +{more} more") if more else 0) <= width:
+            n = k
+        elif used > width:
+            break
+    return n
 
 
 def answer_rows(answers, X, classes: bool) -> list[dict]:
     """The answers list's lines from the model's answers ((sequence, truth, answer, right) each) and
-    those sequences' inputs X: a glimpse of the inputs, the truth and the answer as text."""
+    those sequences' inputs X: the inputs (each step's number, or the adding task's marked two), the
+    truth and the answer as text."""
     out = []
     for (s, truth, answer, right), x in zip(answers, X):
         if x.shape[1] == 1:
-            inputs = " ".join(num(v) for v in x[:4, 0]) + (" …" if len(x) > 4 else "")
+            inputs = " ".join(num(v) for v in x[:, 0])   # every step's: the panel shows what fits
         else:
             inputs = "marked " + " + ".join(num(v) for v in x[x[:, 1] > 0, 0])
         shown = (str(int(truth)), str(int(answer))) if classes else (num(truth), num(answer))

@@ -2,23 +2,22 @@
 its weight as a shade and its number (.87 is 0.87; NO_COLOR keeps glyph and number), a masked key
 as ─, a weight not computed yet as ·. The query in hand is marked ▶; one cell is selected (↑ ↓ ⇧←
 ⇧→ or a click) and read out below with its score before the softmax; `h` pages through the heads.
-Under it the token strip: the sequence, what each position should predict and what it predicts.
-Every number is the model's (Transformer.inspect); the view picks the head and the cell."""
+Under it the token strip (the sequence, what each position should predict and what it predicts),
+the next-token distribution at the position in hand (next_token.py), then the other heads, as many
+as fit. Every number is the model's (Transformer.inspect); the view picks the head and the cell,
+and its body binds the keys (views/transformer.py), so they work whichever panel has focus."""
 import numpy as np
-from textual.binding import Binding
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
-from dlsim.tui.widgets.panel import Cells, Panel, UiState, cell_moves
+from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.transformer import next_token
+from dlsim.tui.widgets.transformer.symbols import shown_symbol
 
 SHADES = " ░▒▓█"
 PICKED = st.plain(bold=True, reverse=True)
 DIM = st.plain(dim=True)
 LABEL = 4   # a row's label: "▶ 7 " (the query's mark and its token)
-
-
-def shown_symbol(ch: str) -> str:
-    return "⏎" if ch == "\n" else "␣" if ch == " " else ch
 
 
 def weight_text(a: float, width: int) -> str:
@@ -35,11 +34,13 @@ def weight_text(a: float, width: int) -> str:
 
 
 class AttentionMatrix(Panel):
-    READING = (("attention", "one head's attention: row i is query i's softmax over the keys (columns);\n"
-                             ".87 = 0.87 and its shade, ─ a masked later key, · not computed yet; ▶ the query in hand;\n"
-                             "h: next head · ↑ ↓ ⇧← ⇧→ or a click select a cell, read out below"),)
+    READING = (("attention",
+                "one head's attention: row i is query i's softmax over the keys (columns); .87 = 0.87 and "
+                "its shade, ─ a masked later key, · not computed yet; ▶ the query in hand; h: next head · "
+                "↑ ↓ ⇧← ⇧→ or a click select a cell, read out below. Under the token strip, the next-token "
+                "probabilities at the position in hand; [ ] cooler / hotter, k top-k: the distribution the "
+                "next token is drawn from (T temperature)"),)
     can_focus = True
-    BINDINGS = cell_moves("query", "key") + [Binding("h", "next_head", "next head")]
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
@@ -51,16 +52,17 @@ class AttentionMatrix(Panel):
         in_hand = ex.get("query")
         qi, kj = self.view.picked_cell(T)
         where = f"block {block} · " if L > 1 else ""
-        self.set_titles(f"attention · {where}head {head + 1}/{H} · h: next", "columns: keys · rows: queries")
+        key = " · h: next" if L * H > 1 else ""   # one head: no other to page to
+        title = f"attention · {where}head {head + 1}/{H}{key}"
+        if len(title) > width - 2:   # the key to the other heads stays: the name gives way
+            title = f"attn · {where}head {head + 1}/{H}{key}"
+        self.set_titles(title, "columns: keys · rows: queries")
         out = self._matrix(ex, block, head, in_hand, (qi, kj), width)
-        a, s = A[block, head, qi, kj], ex["scores"][block, head, qi, kj]
-        tokens = ex["tokens"]
-        what = "masked (−∞ before the softmax)" if np.isneginf(s) else (
-            "not computed yet" if not np.isfinite(a) else f"{num(a, 4)}  (score {num(s)})")
-        out.append([(f"a[{qi},{kj}] q '{shown_symbol(tokens[qi])}' k '{shown_symbol(tokens[kj])}': {what}"[:width],
-                     st.plain())])
+        out += self._readout(ex, block, head, qi, kj, width)
         hand = in_hand[2] if in_hand else None
-        out += self._strip(ex, hand if hand is not None else ex.get("position"), width)
+        at = hand if hand is not None else ex.get("position")
+        out += self._strip(ex, at, width)
+        out += next_token.rows(ex, at if at is not None else T - 1, width, height - len(out))
         for k in range(1, L * H):   # the other heads, as many as fit below
             other = divmod((block * H + head + k) % (L * H), H)
             if height - len(out) < T + 2:
@@ -69,6 +71,18 @@ class AttentionMatrix(Panel):
                          st.plain(bold=True))])
             out += self._matrix(ex, *other, in_hand, None, width)
         return out[:height]
+
+    @staticmethod
+    def _readout(ex, block, head, qi, kj, width) -> list[Cells]:
+        """The selected cell: its weight and its score before the softmax, on one line where it fits,
+        else on two (a number is never cut)."""
+        a, s, tokens = ex["attention"][block, head, qi, kj], ex["scores"][block, head, qi, kj], ex["tokens"]
+        what = "masked (−∞ before the softmax)" if np.isneginf(s) else (
+            "not computed yet" if not np.isfinite(a) else f"{num(a, 4)}  (score {num(s)})")
+        cell = f"a[{qi},{kj}] q '{shown_symbol(tokens[qi])}' k '{shown_symbol(tokens[kj])}':"
+        if len(cell) + 1 + len(what) <= width:
+            return [[(f"{cell} {what}", st.plain())]]
+        return [[(cell[:width], st.plain())], [(f"  {what}"[:width], st.plain())]]
 
     @staticmethod
     def _matrix(ex, block, head, in_hand, picked, width) -> list[Cells]:
@@ -115,14 +129,19 @@ class AttentionMatrix(Panel):
             self.view.pick = (max(0, min(T - 1, i + di)), max(0, min(T - 1, j + dj)))
             self._redraw()
 
-    def action_next_head(self) -> None:
+    def action_next_head(self) -> str | None:
+        """The next head (of the next block after the last); what a learner should know when there is
+        no other."""
         ex = self.frame.extras if self.frame is not None else {}
         if "attention" in ex:
             L, H = ex["attention"].shape[:2]
+            if L * H == 1:
+                return "one head in one block: h has no other head to show (the option heads sets more)"
             block, head = self.view.shown_head(ex)
             k = (block * H + head + 1) % (L * H)
             self.view.head = divmod(k, H)
             self._redraw()
+        return None
 
     def on_click(self, event) -> None:
         offset = event.get_content_offset(self)

@@ -1,83 +1,95 @@
-"""The residual stream, position × dimension, entering each block and leaving the last (a row per
-position, a shaded glyph per dimension: ░▒▓█ positive, ·-=≡ negative, so NO_COLOR still reads),
-and the output distribution at the position in hand: its most likely next tokens and their
-probabilities, or, at another temperature or top-k (the options; `[` `]` and `k` here change them),
-the distribution the next token is drawn from; for the poems, the text the network writes with them.
-Every number is the model's (Transformer.inspect)."""
+"""The residual stream, position × dimension, entering each block and leaving the last: a row per
+position, a shaded glyph per dimension (░▒▓█ positive, ·-=≡ negative, so NO_COLOR still reads), all
+on one scale (±, in the title). The stages stand side by side as many as the width allows, their
+lines one above the other as many as the height allows (the latest stages first to stay); the panel
+is as tall as they need (T + 1 rows for one block at 80 columns), and the curves below get the
+rest. Every number is the model's (Transformer.inspect)."""
 import numpy as np
-from textual.binding import Binding
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 from dlsim.tui.widgets.timeline.heat import glyphs
-from dlsim.tui.widgets.transformer.attention import shown_symbol
+from dlsim.tui.widgets.transformer.symbols import shown_symbol
 
 DIM = st.plain(dim=True)
-TOP = 3   # next tokens listed
-TEMPERATURES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)   # what [ and ] step through
-TOP_KS = (0, 1, 2, 3, 5, 10)                                  # what k cycles through (0: all)
+IN_HAND = st.plain(bold=True, reverse=True)
+LABEL = 3   # a row's label: "▶7 " (the position in hand's mark and its token)
+MOST = 0.6  # of the column's rows: the curves under it keep the rest
+
+
+def stage_title(s: int, room: int) -> str:
+    """A stage's name in `room` characters: the longest of its names that fits."""
+    names = ("embeddings", "embed", "in") if s == 0 else (f"after block {s - 1}", f"block {s - 1}", f"b{s - 1}")
+    return next((name for name in names if len(name) <= room), names[-1][:room])
+
+
+def per_line(stages: int, D: int, width: int) -> int:
+    """How many stages stand side by side in `width` characters (a column between two)."""
+    return max(1, min(stages, (width - LABEL + 1) // (D + 1)))
 
 
 class ResidualStream(Panel):
-    READING = (("residual stream", "each position's vector (a row; a column per dimension) entering each block and\n"
-                                   "leaving the last: ░▒▓█ positive, ·-=≡ negative; below, the next-token\n"
-                                   "probabilities at the position in hand; [ ] cooler / hotter, k top-k:\n"
-                                   "the distribution the next token is drawn from (T temperature)"),)
+    READING = (("residual stream", "each position's vector (a row; a column per dimension) entering each block "
+                                   "and leaving the last, side by side where they fit: ░▒▓█ positive, ·-=≡ "
+                                   "negative, on the scale ± in the title"),)
     can_focus = True
-    BINDINGS = [Binding("left_square_bracket", "temperature(-1)", "cooler"),
-                Binding("right_square_bracket", "temperature(1)", "hotter"),
-                Binding("k", "top_k", "top-k")]
+    _wanted = 0   # rows the last frame needed
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
-        if "residual" not in ex or width < 6:
+        if "residual" not in ex or width < LABEL + 1:
             return []
-        X, tokens = ex["residual"], ex["tokens"]
+        X = ex["residual"]
         stages, T, D = X.shape
-        at = ex.get("position")
-        out: list[Cells] = self._distribution(ex, at if at is not None else T - 1, width)
-        if "generated" in ex:   # the poems: what the network writes after its prompt, most likely first
-            prompt, text = ex["generated"]
-            out.append([("writes ", DIM), ("".join(map(shown_symbol, prompt)), DIM),
-                        ("".join(map(shown_symbol, text))[:max(0, width - 7 - len(prompt))], st.plain(bold=True))])
-        room = height - len(out)
-        fit = max(1, room // (T + 1))
-        known = [s for s in range(stages) if np.isfinite(X[s]).any()] or [0]
-        shown = list(range(stages)) if fit >= stages else known[-fit:]
         finite = X[np.isfinite(X)]
         scale = float(np.abs(finite).max()) if finite.size else 1.0
-        for s in shown:
-            title = "embeddings" if s == 0 else f"after block {s - 1}"
-            out.append([(f"{title} (±{num(scale, 2)})"[:width], DIM)])
-            for t, cells in enumerate(glyphs(X[s], scale)):
-                label = ("▶" if t == at else " ") + shown_symbol(tokens[t]) + " "
-                out.append([(label, st.plain(bold=True, reverse=True) if t == at else DIM)] + cells[:width - 3])
+        shown_dims = min(D, width - LABEL)
+        cut = f" · dims 0–{shown_dims - 1} of {D}" if shown_dims < D else ""
+        self.set_titles(f"residual stream (±{num(scale, 2)}){cut}")
+        at = ex.get("position")
+        across = per_line(stages, D, width)
+        groups = -(-stages // across)
+        if groups * (T + 1) <= height:
+            shown = list(range(stages))
+        else:   # the latest stages computed, as many lines of them as fit
+            known = [s for s in range(stages) if np.isfinite(X[s]).any()] or [0]
+            shown = known[-across * max(1, height // (T + 1)):]
+        out: list[Cells] = []
+        for first in range(0, len(shown), across):
+            group = shown[first:first + across]
+            heading: Cells = [(" " * LABEL, None)]
+            for k, s in enumerate(group):
+                room = min(D, shown_dims)
+                heading.append((stage_title(s, room).ljust(room + (k < len(group) - 1)), DIM))
+            out.append(heading)
+            pictures = [glyphs(X[s], scale) for s in group]
+            for t in range(T):
+                line = self._label(ex, t, at)
+                for k, picture in enumerate(pictures):
+                    line += picture[t][:shown_dims] + ([(" ", None)] if k < len(group) - 1 else [])
+                out.append(line)
         return out[:height]
 
     @staticmethod
-    def _distribution(ex, t, width) -> list[Cells]:
-        """The kernels' probabilities at temperature 1 over every token; the sampling distribution
-        the model computed otherwise, labelled with its temperature and top-k."""
-        temperature, top_k = ex.get("temperature", 1.0), ex.get("top_k", 0)
-        plain = temperature == 1.0 and top_k == 0
-        P = ex.get("probabilities" if plain else "sampling")
-        if P is None or not np.all(np.isfinite(P[t])):
-            return [[(f"next token at {t}: not computed yet"[:width], DIM)]]
-        V = ex["vocabulary"]
-        top = np.argsort(-P[t], kind="stable")[:TOP]
-        said = "  ".join(f"'{shown_symbol(V[k])}' {P[t, k]:.2f}" for k in top)
-        how = "" if plain else f" (T {num(temperature, 2)}{f', top {top_k}' if top_k else ''})"
-        return [[(f"next at {t}{how}: {said}"[:width], st.plain())]]
+    def _label(ex, t: int, at: int | None) -> Cells:
+        return [(("▶" if t == at else " ") + shown_symbol(ex["tokens"][t]) + " ", IN_HAND if t == at else DIM)]
 
-    # --- choosing: the options temperature and top_k, set as the options screen sets them ----------
-    def action_temperature(self, step: int) -> None:
-        now = self.view.session.sim.config["temperature"]
-        below, above = [x for x in TEMPERATURES if x < now], [x for x in TEMPERATURES if x > now]
-        choice = (below[-1] if below else now) if step < 0 else (above[0] if above else now)
-        self.app.screen.simview.set_option("temperature", choice)
+    # --- as tall as it draws (the stylesheet gives it `height: auto`), so the curves get the rest ----
+    def draw(self, frame, ui: UiState) -> None:
+        super().draw(frame, ui)
+        column = self.parent.size if self.parent is not None else self.size
+        wanted = self.get_content_height(column, column, self.size.width)
+        if wanted != self._wanted:
+            self._wanted = wanted
+            self.refresh(layout=True)
 
-    def action_top_k(self) -> None:
-        now = self.view.session.sim.config["top_k"]
-        later = [k for k in TOP_KS if k > now]
-        self.app.screen.simview.set_option("top_k", later[0] if later else 0)
+    def get_content_height(self, container, viewport, width: int) -> int:
+        """Whole lines of stages (T + 1 rows each), as many as it has and MOST of the column holds."""
+        ex = self.frame.extras if self.frame is not None else {}
+        if "residual" not in ex or width <= 0:
+            return 1
+        stages, T, D = ex["residual"].shape
+        lines = -(-stages // per_line(stages, D, width))
+        room = int(container.height * MOST) - self.styles.gutter.height
+        return max(1, min(lines, room // (T + 1))) * (T + 1)
