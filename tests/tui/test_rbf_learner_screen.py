@@ -97,3 +97,26 @@ def test_after_a_weight_typed_in_the_next_solve_counts_again():
     assert view.cursor(session.model, session.sim.last).startswith("converged")
     session.set_weight("weights", (0,), 1.5)
     assert in_hand(view.cursor(session.model, session.sim.last)) == "next solve · sample 1/100"
+
+
+@pytest.mark.parametrize("dataset, accuracy", [("sine", False), ("circle", True)])
+async def test_the_curves_draw_accuracy_only_where_there_are_classes(dataset, accuracy):
+    # the sine is a regression: an accuracy chart there stayed an empty frame with no line in it
+    from dlsim.tui.widgets.curves import Curves
+    app = make_app("rbf", dataset=dataset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = [chart.title for chart in app.screen.query_one(Curves).charts]
+        assert titles == (["loss", "accuracy"] if accuracy else ["loss"])
+        assert ("accuracy" in text_of(app.screen.query_one(Curves))) == accuracy
+
+
+async def test_a_dataset_switched_to_classes_brings_the_accuracy_chart():
+    from dlsim.tui.widgets.curves import Curves
+    app = make_app("rbf", dataset="sine")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")   # the next dataset: two classes
+        await settle(pilot, 0.5)
+        assert not app.screen.session.sim.model.regression
+        assert [chart.title for chart in app.screen.query_one(Curves).charts] == ["loss", "accuracy"]

@@ -21,7 +21,7 @@ def titled(panel, title: Titles):
 def curves(view, title: Titles | None = None) -> Curves:
     """The minimal view's one panel: the view's charts over the epochs (titled by the view's
     curves_title: a text or its forms)."""
-    return titled(Curves(view, view.charts, id="curves"), view.curves_title if title is None else title)
+    return titled(Curves(view, view.shown_charts(), id="curves"), view.curves_title if title is None else title)
 
 
 def network_graph(view, title: Titles = "network") -> NetworkGraph:

@@ -173,7 +173,18 @@ class Curves(Panel):
         epochs = _Epochs(history)
         return {key: ex.update(history, epochs) for key, ex in self._extract.items()}
 
+    def follow_view(self) -> None:
+        """The charts its view shows for the task as it is now: a dataset switched from the sine (a
+        regression) to two classes brings the accuracy chart, and back."""
+        charts = self.view.shown_charts() if self.view is not None else self.charts
+        if charts != self.charts:
+            self.charts, self._drawn = charts, {}
+            for chart in charts:
+                for key, _ in chart.series:
+                    self._extract.setdefault(key, _Extract(key))
+
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
+        self.follow_view()
         data = self.series(frame.history)
         # the epoch number, not the entry count: a long history is thinned (Model.record)
         last_epoch = frame.history[-1].get("epoch", len(frame.history)) if frame.history else 0
