@@ -198,13 +198,7 @@ class Session:
             self.sim.undo()
             self.watch.reset(self.sim.history)
             return self.run_chunk_single(before)
-        after = self.flat()
-        self.changes.observe(before, after, self.model.steps, RUN, self.model.epoch)
-        # summarized when a frame is built, not after each of the ~90 chunks a second: Python time
-        # on this thread holds the GIL the UI thread needs (the lines only read the latest epoch)
-        self._summary_args = (Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history[-1:],
-                              headline(self.model.metrics), self.model.epoch_word)
-        self._summary_at = self.sim.position
+        self._ran(before)
         if problem:
             self.diverged = self._where(problem)
             return "diverged"
@@ -217,9 +211,20 @@ class Session:
             found = self._judged(ran) if ran else None
             problem = Watchdog.params(self.flat()) or (found[1] if found else None)
             if problem or ran == 0:
-                self.changes.observe(before, self.flat(), self.model.steps, RUN, self.model.epoch)
+                self._ran(before)   # as a chunk's: else the panel told this last epoch's run, not the play's
                 self.diverged = self._where(problem or "training stopped")
                 return "diverged"
+
+    def _ran(self, before: np.ndarray) -> None:
+        """After fused runs from the parameters `before`: their changes, and the summary of where
+        they ended, valid at this position (a whole play's replaces it when the play stops)."""
+        after = self.flat()
+        self.changes.observe(before, after, self.model.steps, RUN, self.model.epoch)
+        # summarized when a frame is built, not after each of the ~90 chunks a second: Python time
+        # on this thread holds the GIL the UI thread needs (the lines only read the latest epoch)
+        self._summary_args = (Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history[-1:],
+                              headline(self.model.metrics), self.model.epoch_word)
+        self._summary_at = self.sim.position
 
     def _fused(self, epochs: int) -> int:
         event = self.sim.stepper.run(epochs, every=epochs)

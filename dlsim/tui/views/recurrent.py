@@ -37,7 +37,8 @@ def partial_step(last, layers: int) -> tuple | None:
 
 
 class RightColumn(Vertical):
-    """The right column; `-weights` while the heatmap has focus (at 80×24 it then takes the column)."""
+    """The right column; `-weights` while the heatmap has focus (at 80×24 it then takes the column,
+    at 120×40 the LSTM's task and curves make room for it: rnn.tcss)."""
 
     def on_descendant_focus(self, event) -> None:
         self.set_class(isinstance(event.widget, WeightsPanel), "-weights")
@@ -63,6 +64,7 @@ class RecurrentView(NetworkView):
         (sine, adding)."""
         return self.charts if self._classes(self.session.model) else \
             tuple(c for c in self.charts if c.title != "accuracy")
+    shown_charts = task_charts
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=f"{self.name} recurrent"):

@@ -4,3 +4,4 @@ from dlsim.tui.views.recurrent import RecurrentView
 
 class RNNView(RecurrentView):
     name = "rnn"
+    help_readings = {"gates": None}   # the steps panel's gates are the LSTM's: here only ‖δh_t‖

@@ -58,9 +58,16 @@ class CellPanel(Panel):
         title = f"h[{unit}] and c[{unit}] at t={t}"   # the unit by its index, as the timeline and weights
         if v is None:
             return [[(title, VALUE)], [("not reached yet at this step", DIM)]]
-        lines = diagram(v, t) if width >= WIDE else equations(v, t)
-        note = " · gate rows f i g o, one bias each" if width >= WIDE else ""
-        return ([[(title, VALUE), (note, DIM)]] + lines)[:height]
+        return ([[(title, VALUE), (note(v, width), DIM)]] + drawn(v, t, width))[:height]
+
+
+def note(v: dict, width: int) -> str:
+    return " · gate rows f i g o, one bias each" if width >= WIDE and fits(v) else ""
+
+
+def drawn(v: dict, t: int, width: int) -> list[Cells]:
+    """The diagram where the panel is wide enough and every value fits its place, else the equations."""
+    return diagram(v, t) if width >= WIDE and fits(v) else equations(v, t)
 
 
 def _canvas(rows: int, cols: int):
@@ -71,6 +78,16 @@ def _put(canvas, r: int, c: int, text: str, style=WIRE) -> None:
     for k, ch in enumerate(text):
         if 0 <= c + k < len(canvas[r]):
             canvas[r][c + k] = (ch, style)
+
+
+# the characters each value has in the diagram before the next wire or word (a space kept)
+SLOTS = {"c": 9, "c_prev": 9, "tanh_c": 14, "h": 8, "f": 5, "i": 5, "g": 6, "o": 20, "h_prev": 6}
+
+
+def fits(v: dict) -> bool:
+    """Whether every value fits its place in the diagram (a tiny gate, 2.22e−11, does not: then the
+    equations, whose numbers are never written over)."""
+    return all(len(short(v[name])) <= room for name, room in SLOTS.items())
 
 
 def diagram(v: dict, t: int) -> list[Cells]:

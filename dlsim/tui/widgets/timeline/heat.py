@@ -1,8 +1,10 @@
 """Rows of values over time, drawn one column per time step: signed heat cells with a glyph (so
-NO_COLOR still reads), half blocks where a matrix has more rows than lines, log-scale bars, and
-the window of steps that fits the width (around the current one)."""
+NO_COLOR still reads), half blocks where a matrix has more rows than lines (in colour), a window of
+rows where they still do not fit, log-scale bars, and the window of steps that fits the width
+(around the current one)."""
 import math
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from rich.style import Style
@@ -68,29 +70,62 @@ def label(text: str, style: Style = DIM) -> tuple[str, Style]:
     return text[:LABEL - 1].ljust(LABEL), style
 
 
+class Block(NamedTuple):
+    """A heatmap's lines, and which rows of values they show: rows top.. at `per` rows a line."""
+    lines: list[list]
+    top: int
+    per: int
+
+
 def heat_lines(name: str, values: np.ndarray, scale: float, lines: int, span: tuple[int, int, int],
-               mono: bool, known: int) -> list[list]:
-    """values (R, T): a row of cells per row of values where R fits in `lines`, else two rows of
-    values per line in half blocks. Steps ≥ known are not computed yet (blank)."""
+               mono: bool, known: int, focus: int = 0) -> Block:
+    """values (R, T): a row of cells per row of values where R fits in `lines`; else, in colour, two
+    rows of values a line in half blocks. Rows are never merged or skipped: where they do not all
+    fit (without colour a half block cannot show two values, so a line per row), a window of them
+    around row `focus`, its first and last labelled by index with ▲ / ▼ where more are above /
+    below. Steps ≥ known are not computed yet (blank)."""
     first, shown, per = span
     v = np.array(values[:, first:first + shown], float)
     v[:, max(0, known - first):] = np.nan
     R = v.shape[0]
-    out = []
+    lines = max(1, lines)
     if R <= lines:
         drawn = glyphs(v, scale)
+        out = []
         for r in range(R):
             cells = [label(f"{name}{r}" if R > 1 else name)]   # by index: the weights name this row h0 too
             cells += [(ch * per, style) for ch, style in drawn[r]]
             out.append(cells)
-        return out
+        return Block(out, 0, 1)
+    if mono:   # a line per row: the window that fits
+        count = lines
+        top = min(max(0, focus - count // 2), R - count)
+        drawn = glyphs(v[top:top + count], scale)
+        out = [[label(f"{name}{top + i}")] + [(ch * per, style) for ch, style in row] for i, row in enumerate(drawn)]
+        return Block(_marked(out, name, top, count, R), top, 1)
     lines = min(lines, -(-R // 2))      # two rows of values a line, no more lines than that takes
-    pixels = hb.resample(np.where(np.isnan(v), 0.0, v), 2 * lines, shown)   # (nan_to_num: 4× the time)
-    sign, level = hb.levels(pixels, 0.0, scale)
-    drawn = hb.shade_rows(sign, level) if mono else hb.colour_rows(sign, level)
-    for i, row in enumerate(drawn):
-        text = f"{name}×{R}" if i == 0 else ""
-        out.append([label(text)] + [(ch * per, style) for ch, style in row])
+    count = min(R, 2 * lines)
+    top = min(max(0, focus - count // 2), R - count)
+    window = v[top:top + count]
+    sign, level = hb.levels(np.where(np.isnan(window), 0.0, window), 0.0, scale)   # (nan_to_num: 4× the time)
+    drawn = hb.colour_rows(sign, level)
+    out = [[label("")] + [(ch * per, style) for ch, style in row] for row in drawn]
+    if top == 0 and count == R:   # every row: the map's name and size, as before
+        out[0][0] = label(f"{name}×{R}")
+        return Block(out, 0, 2)
+    return Block(_marked(out, name, top, count, R), top, 2)
+
+
+def _marked(out: list[list], name: str, top: int, count: int, rows: int) -> list[list]:
+    """Label a window's first and last line by the rows they start and end with, ▲ / ▼ where rows
+    are out of view above / below (the weights heatmap's marks)."""
+    last = top + count - 1
+    above, below = ("▲" if top > 0 else ""), ("▼" if last < rows - 1 else "")
+    if len(out) > 1:
+        out[0][0] = label(f"{name}{top}{above}")
+        out[-1][0] = label(f"{name}{last}{below}")
+    else:   # one line: both marks on it
+        out[0][0] = label(f"{name}{top}{above}{below}")
     return out
 
 

@@ -25,13 +25,18 @@ class StepsPanel(Panel):
         if "gate_f" in tr:
             H = tr["gate_f"].shape[1]
             per_gate = max(1, min(H, (height - 5) // 4))   # a line per unit where it fits; ≥ 4 lines of bars
-            bars_h = max(1, height - 4 * per_gate - 1)
+            unit = self.view.picked(tr)[0]   # where not every unit fits: those around the timeline's
             for name in GATE_NAMES:
                 values = tr[f"gate_{name}"].T
                 centred = values if name == "g" else values - 0.5
-                out += heat_lines(name, centred, 0.5 if name != "g" else 1.0, per_gate, span, mono, tr["known"])
+                out += heat_lines(name, centred, 0.5 if name != "g" else 1.0, per_gate, span, mono, tr["known"],
+                                  focus=unit).lines
+            bars_h = max(1, height - len(out) - 1)   # the lines the gates left (fewer where all fit in fewer)
         dh = tr["dh"]
         words = tr["dh_words"]
-        out.append([(f"‖δh_t‖ {words}"[:width], st.plain(bold=True) if tr["phase"] == "backward" else DIM)])
+        brief = words.replace("sequence ", "seq ").replace(" (first layer)", " (layer 0)")
+        said = st.first_fitting([f"‖δh_t‖ {words}", f"‖δh_t‖ {brief}", f"‖δh_t‖ {brief.split(', ')[-1]}",
+                                 "‖δh_t‖"], width)   # words given up, never one cut
+        out.append([(said, st.plain(bold=True) if tr["phase"] == "backward" else DIM)])
         out += log_bars(dh, min(bars_h, height - len(out)), span, t if tr["phase"] == "backward" else None)
         return out[:height]

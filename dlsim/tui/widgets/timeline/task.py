@@ -69,9 +69,10 @@ class TaskPanel(Panel):
                  [f"{data_row(a['seq']):>{marks}}: {a['truth']} → {a['answer']}" for a in shown],
                  [f"{a['truth']} → {a['answer']}" for a in shown]]
         heads = next((f for f in forms if all(len(head) <= width - 2 for head in f)), forms[-1])
-        heads = [head.ljust(max(map(len, heads), default=0)) for head in heads]   # the inputs in a column
-        # the inputs: as many whole numbers on every line as fit on the longest, and how many more
-        n = min((fitting(a["inputs"], width - 4 - len(head)) for a, head in zip(shown, heads)), default=0)
+        # the inputs, in a column: as many whole numbers on every line as fit on the longest, and how many more
+        n = min((fitting(a["inputs"], width - 4 - max(map(len, heads))) for a in shown), default=0)
+        if n:
+            heads = [head.ljust(max(map(len, heads))) for head in heads]
         for a, head in zip(shown, heads):
             mark, style = ("✓", RIGHT) if a["right"] else ("✗", WRONG)
             inputs = glimpse(a["inputs"], n)
@@ -80,7 +81,16 @@ class TaskPanel(Panel):
 
     def _text(self, generated, width, height) -> list[Cells]:
         prompt, text, epoch = generated
-        out = [[(f"written after epoch {epoch} from the prompt ", DIM), (f"“{prompt}”"[:width], st.plain(bold=True))]]
+        quoted = "“" + prompt.replace("\n", "⏎") + "”"
+        # the words give way as the panel narrows; the prompt goes to a line of its own, never cut
+        words = next((w for w in (f"written after epoch {epoch} from the prompt ", f"after epoch {epoch}, from ",
+                                  f"epoch {epoch}: ") if len(w) + len(quoted) <= width), None)
+        if words is not None:
+            out = [[(words, DIM), (quoted, st.plain(bold=True))]]
+        else:
+            out = [[(st.first_fitting([f"written after epoch {epoch} from the prompt",
+                                       f"after epoch {epoch}, from", f"epoch {epoch}"], width), DIM)]]
+            out += [[(quoted[k:k + width], st.plain(bold=True))] for k in range(0, len(quoted), max(1, width))]
         line = ""
         for ch in text:
             if ch == "\n" or len(line) >= width:

@@ -18,15 +18,7 @@ PICKED = st.plain(bold=True, reverse=True)
 MARK = st.rgb((255, 214, 90))   # the selected half of a half-block cell
 
 
-def _pixel_of(row: int, rows: int, pixels: int) -> int:
-    """The first pixel row that shows value row `row` when `rows` rows are drawn as `pixels`
-    (halfblock.resample's nearest-pixel map), or the nearest one where none does."""
-    source = ((np.arange(pixels) + 0.5) * rows / pixels).astype(np.int64)
-    hits = np.flatnonzero(source == row)
-    return int(hits[0]) if len(hits) else int(np.argmin(np.abs(source - row)))
-
-
-def _mark_half(drawn: list, pixel: int, column: int, per: int, mono: bool) -> None:
+def _mark_half(drawn: list, pixel: int, column: int, per: int) -> None:
     """Mark the selected cell of a half-block heatmap: pixel row `pixel` of its lines (two a line),
     in the marker's colour, the other half of the cell left as it was (its value still shown)."""
     line, lower = divmod(pixel, 2)
@@ -34,7 +26,7 @@ def _mark_half(drawn: list, pixel: int, column: int, per: int, mono: bool) -> No
         return
     cells = drawn[line]
     ch, style = cells[column]
-    if mono or style is None or style.bgcolor is None:   # glyphs, not colours: the whole cell
+    if style is None or style.bgcolor is None:   # glyphs, not colours: the whole cell
         cells[column] = ((ch.strip() or "·") * per, PICKED)
     elif lower:   # ▄ in the marker's colour over the upper pixel's
         cells[column] = ("▄" * per, Style(color=MARK, bgcolor=style.color))
@@ -57,7 +49,7 @@ class Timeline(Panel):
                             "↑ ↓ ⇧← ⇧→ or a click select a cell: its value is written below"),)
     can_focus = True
     BINDINGS = cell_moves("unit", "step")
-    _blocks: dict = {}          # "h"/"c" → (first line, lines, rows of values) as last drawn
+    _blocks: dict = {}          # "h"/"c" → (first line, lines, rows of values, first row, rows a line) as drawn
     _span = (0, 1, 1)
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
@@ -72,18 +64,22 @@ class Timeline(Panel):
         mono = getattr(self.app, "no_color", False)
         out: list[Cells] = [ruler(span, t)]
         out.append(self._inputs(x, span, tr["vocabulary"]))
-        reserved = 3 + (1 if height > 8 else 0)            # ŷ, y, the numbers line (and a gap)
-        budget = max(1, height - len(out) - reserved)
         extra = tr.get("c")
-        h_lines = budget if extra is None else max(1, budget // 2)
+        H, maps = h.shape[1], 1 if extra is None else 2
+        fixed = len(out) + 3                               # ŷ, y, the numbers line
+        # a gap under them only where the maps show every unit without it (a line per unit without
+        # colour, where half blocks cannot hold two)
+        whole = maps * (H if mono else -(-H // 2))
+        budget = max(1, height - fixed - (1 if height > 8 and height - fixed - 1 >= whole else 0))
+        h_lines = budget if extra is None else max(1, budget // 2)   # (c as many: the same units)
         row, at = self.view.picked_row(tr)
         blocks = {}
-        blocks["h"] = self._heat(out, "h", h.T, 1.0, h_lines, span, mono, known, row, at)
+        blocks["h"] = self._heat(out, "h", h.T, 1.0, h_lines, span, mono, known, row, at, row % H)
         if extra is not None:
             c = extra[1:]
             scale = max(1.0, float(np.nanmax(np.abs(c[:known]))) if known else 1.0)
-            blocks["c"] = self._heat(out, "c", c.T, scale, max(1, budget - h_lines), span, mono, known,
-                                     row - h.shape[1], at)
+            blocks["c"] = self._heat(out, "c", c.T, scale, h_lines, span, mono, known,
+                                     row - H, at, row % H)
         self._blocks, self._span = blocks, span
         out.append(self._outputs("ŷ", logits, span, known, tr, predicted=True))
         out.append(self._outputs("y", tr["y"], span, T, tr, predicted=False))
@@ -91,21 +87,24 @@ class Timeline(Panel):
         return out[:height]
 
     @staticmethod
-    def _heat(out, name, values, scale, lines, span, mono, known, row, at) -> tuple[int, int, int]:
-        """Append a heatmap's lines, the selected cell (row, at) marked where rows are a line each."""
+    def _heat(out, name, values, scale, lines, span, mono, known, row, at, unit) -> tuple[int, int, int, int, int]:
+        """Append a heatmap's lines (the rows around the selected unit where not all fit: h and c
+        show the same units), the selected cell (row, at) marked; returns (first line, lines, rows
+        of values, first row shown, rows a line) for a click to find its row."""
         first, shown, per = span
         start = len(out)
-        drawn = heat_lines(name, values, scale, lines, span, mono, known)
         rows = values.shape[0]
-        if 0 <= row < rows and first <= at < first + shown and drawn:
-            if len(drawn) == rows:   # a line per row
-                cells = drawn[row]
+        block = heat_lines(name, values, scale, lines, span, mono, known, focus=unit)
+        drawn = block.lines
+        if block.top <= row < min(rows, block.top + block.per * len(drawn)) and first <= at < first + shown:
+            if block.per == 1:   # a line per row
+                cells = drawn[row - block.top]
                 ch, _ = cells[1 + at - first]
                 cells[1 + at - first] = ((ch.strip() or "·") * per, PICKED)
-            else:                    # two rows a line (half blocks), or more where resampled
-                _mark_half(drawn, _pixel_of(row, rows, 2 * len(drawn)), 1 + at - first, per, mono)
+            else:                # two rows a line (half blocks)
+                _mark_half(drawn, row - block.top, 1 + at - first, per)
         out += drawn
-        return start, len(drawn), values.shape[0]
+        return start, len(drawn), rows, block.top, block.per
 
     # --- selecting a cell ----------------------------------------------------------------------
     def _rows_and_steps(self) -> tuple[int, int] | None:
@@ -137,10 +136,10 @@ class Timeline(Panel):
         if x < LABEL or x >= LABEL + shown * per:
             return
         t = first + (x - LABEL) // per
-        for name, (start, lines, rows) in self._blocks.items():
+        for name, (start, lines, rows, top, per_line) in self._blocks.items():
             if start <= y < start + lines:
-                row = (y - start) * rows // lines + (0 if name == "h" else self._blocks["h"][2])
-                self._pick(row, t)
+                row = min(rows - 1, top + (y - start) * per_line)   # (a half block: its upper row)
+                self._pick(row + (0 if name == "h" else self._blocks["h"][2]), t)
 
     def _inputs(self, x, span, vocabulary) -> Cells:
         first, shown, per = span
