@@ -205,12 +205,13 @@ class DBN(DBNInspect, Model):
         return Event(EPOCH, EVALUATE, self.name, self.history[-1], level=Level.EPOCH, closes=Level.EPOCH)
 
     def train_fused(self, epochs, every=1):
-        """Each stage's own fused path for its epochs, the DBN's bookkeeping between them."""
+        """Each stage's own fused path for its epochs (measured every `every`, as each part measures),
+        the DBN's bookkeeping between them."""
         done = 0
         while done < epochs and not chunked.requested.is_set():
             stage, part = self.stage(), self.current
             left = self._left_in_stage()
-            ran = part.train_fused(min(epochs - done, left))
+            ran = part.train_fused(min(epochs - done, left), every)
             if ran == 0:
                 break
             for entry in part.history[-ran:]:
@@ -225,7 +226,8 @@ class DBN(DBNInspect, Model):
         """The DBN's epoch after its part's: the part's entry, and the next stage entered where it starts."""
         self.epoch += 1
         own = "finetune_loss" if stage == len(self.rbms) else f"layer{stage + 1}_loss"
-        self.record({**{k: v for k, v in entry.items() if k != "epoch"}, own: entry["loss"], "part": stage})
+        measured = {own: entry["loss"]} if "loss" in entry else {}   # a part measures every `every` epochs
+        self.record({**{k: v for k, v in entry.items() if k != "epoch"}, **measured, "part": stage})
         if self.stage() != stage:
             self._enter(self.stage())
 

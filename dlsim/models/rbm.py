@@ -205,23 +205,29 @@ class RBM(RBMSteps, RBMInspect, FlatParameters, MiniBatched):
         self.record({"loss": result["train_recon"], "sampled_recon": float(sampled), **result})
 
     def train_fused(self, epochs, every=1):
-        return chunked.fused(self, epochs, self._train_fused)
+        return chunked.fused(self, epochs, lambda n: self._train_fused(n, every))
 
-    def _train_fused(self, epochs):
-        """One epoch per compiled call, each measured where it ends (see evaluate): the measures,
-        not the epoch, are what an RBM's epoch mostly costs on the small sets it learns."""
+    def _train_fused(self, epochs, every=1):
+        """`every` epochs per compiled call, measured (see evaluate) after each call, as the MLP's:
+        the measures, not the epochs, are what an RBM's epoch mostly costs on the small sets it
+        learns. Each epoch keeps its sampled error; the last of a call gets the measures too."""
         assert self.batch_index == 0 and self.sample == 0, "train_fused starts at an epoch boundary"
-        done, loss = 0, np.zeros(1)
+        done = 0
         while done < epochs and not chunked.requested.is_set():
-            _, self.steps = self.kernels.rbm.train_epochs(
+            n = min(every, epochs - done)
+            losses = np.zeros(n)
+            ran, self.steps = self.kernels.rbm.train_epochs(
                 self.theta, self.grad, self.m, self.v, self.pos, self.neg, self.steps, self.V, self.H, self.k,
-                self.persistent, *self.optimizer_settings(), self.X, self.orders(self.epoch, 1), self.batch_size,
-                self.chains, self.ends, self.config["seed"], self.epoch, loss)
+                self.persistent, *self.optimizer_settings(), self.X, self.orders(self.epoch, n), self.batch_size,
+                self.chains, self.ends, self.config["seed"], self.epoch, losses)
+            for e in range(ran - 1):
+                self.epoch += 1
+                self.record({"sampled_recon": float(losses[e])})
             self.epoch += 1
             self.counted = len(self.X) - (self.n_batches() - 1) * self.batch_size   # the last batch's
-            self._record(float(loss[0]))
-            done += 1
-            if not math.isfinite(loss[0]):
+            self._record(float(losses[ran - 1]))
+            done += ran
+            if ran < n or not math.isfinite(losses[ran - 1]):
                 break
         return done
 
