@@ -16,6 +16,8 @@ from dlsim.models.perceptron_inspect import PerceptronInspect
 from dlsim.models.estimate import EVENT_BYTES, FLOAT, Estimate, history_bytes
 from dlsim.protocol.events import EVALUATE, FORWARD, LOSS, UPDATE, Event, Level
 
+ORDER_BLOCK = 1 << 20   # sample indices drawn at once by train_fused (8 MiB)
+
 
 class Perceptron(PerceptronInspect, Model):
     name = "perceptron"
@@ -103,21 +105,37 @@ class Perceptron(PerceptronInspect, Model):
         return bool(self.history) and self.history[-1]["errors"] == 0
 
     def train_fused(self, epochs, every=1):
-        """One compiled call per epoch (whatever `every` asks: an epoch of the rule is cheap), so
-        every epoch's accuracy is recorded as in the stepwise path."""
-        errors = np.zeros(1, np.int64)
-        for e in range(epochs):
-            b = float(self.theta[-1])
-            order = self.orders(self.epoch, 1)
-            _, b = self.kernels.perceptron.train_epochs(self.theta[:-1], b, self.X, self.y, float(self.config["lr"]),
-                                       order, errors)
-            self.theta[-1] = b
+        """Many epochs a compiled call, each still scored (its accuracies recorded) as the stepwise
+        path scores it, whatever `every` asks: an epoch of the rule is cheap, and a run of them one
+        Python call each held the interpreter against the app's screen. The epochs' sample orders
+        are drawn a block at a time (ORDER_BLOCK numbers at most)."""
+        done = 0
+        while done < epochs:
+            block = min(epochs - done, max(1, ORDER_BLOCK // self.X.shape[0]))
+            ran = self._scored_epochs(block)
+            done += ran
+            if ran < block:   # converged: the rule changes nothing any more
+                break
+        return done
+
+    def _scored_epochs(self, epochs):
+        errors, right = np.zeros(epochs, np.int64), np.zeros((epochs, 2), np.int64)
+        X_test, y_test = self.data.X_test.astype(np.float64), self.data.y_test.astype(np.float64)
+        ran, b = self.kernels.perceptron.train_epochs_scored(
+            self.theta[:-1], float(self.theta[-1]), self.X, self.y, float(self.config["lr"]),
+            self.orders(self.epoch, epochs), errors, X_test, y_test, right)
+        self.theta[-1] = b
+        for e in range(ran):
             self.epoch += 1
             self.steps += self.X.shape[0]
-            self.record({**self.evaluate(), "errors": int(errors[0])})
-            if self.converged():
-                return e + 1
-        return epochs
+            self.record({"train_acc": self._share(right[e, 0], self.y), "test_acc": self._share(right[e, 1], y_test),
+                         "errors": int(errors[e])})
+        return ran
+
+    @staticmethod
+    def _share(right, y):
+        """An accuracy from its count of rows right, as evaluate's mean gives it (None: no rows)."""
+        return float(right) / len(y) if len(y) else None
 
     def weighted_sums(self, X):
         """z = w·x + b for each row of X (already checked), summed in the rule's kernel's order (b,
