@@ -20,6 +20,11 @@ NOTED = 2   # rows of arithmetic kept beside a notice
 ALERT = Style(color=st.rgb((255, 235, 235)), bgcolor=st.rgb((150, 30, 30)), bold=True)
 
 
+def step_done(word: str) -> str:
+    """'sample step done', but 'step done' and 'env step done' where the level's word is a step."""
+    return f"{word} done" if word.split()[-1] == "step" else f"{word} step done"
+
+
 def whole(texts: list[list[Cells]], rows: int) -> list[Cells]:
     """The texts (each its wrapped rows) that fit in `rows` rows, each one whole, in order; one too
     long is left out, not the short ones after it (a ‖Δ‖ of many parameters, then the largest change)."""
@@ -61,7 +66,7 @@ class MathPanel(Panel):
         badge = Style(color=st.rgb((15, 15, 15)), bgcolor=st.rgb(colour), bold=True)
         head: Cells = [(f" {phase.upper()} ", badge)]
         if frame.summary:
-            head += [(f" {self.view.level_word(frame.level)} step done", st.plain(bold=True))]
+            head += [(f" {step_done(self.view.level_word(frame.level))}", st.plain(bold=True))]
         if event is not None:
             head += [(f" {event.op}", st.plain(bold=True)), (f" · {event.path}", st.plain(dim=True))]
         else:
