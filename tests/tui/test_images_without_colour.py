@@ -121,3 +121,15 @@ async def test_the_dbn_says_what_a_layer_above_learns_in_whole_words_at_80x24(wa
         shown = " ".join(text_of(app.screen.query_one(Pictures)).split())
         assert "learns p(h|v) of layer 1 (frozen), not images" in shown
         assert "the heatmaps and the math panel" in shown
+
+
+
+@pytest.mark.parametrize("dataset, size", [("bars", (80, 24)), ("digits", (120, 40))])
+async def test_where_the_completion_pictures_get_no_row_its_error_still_shows(dataset, size, warm_image_networks):
+    # the panel has room for the dreams and one line more: that line is the completion's error (a
+    # number the learner reads), not the "▼ more rows" note, which took it
+    app = make_app("rbm", dataset=dataset)
+    async with app.run_test(size=size) as pilot:
+        await _keys("right", "right", "right", "right")(pilot)   # a sample's chain above the dreams
+        lines = [line.rstrip() for line in text_of(app.screen.query_one(Pictures)).splitlines() if line.strip()]
+        assert lines[-1].startswith("completion: ") and "wrong" in lines[-1]

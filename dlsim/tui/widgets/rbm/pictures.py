@@ -44,6 +44,10 @@ class Pictures(Panel):
         said = (f"completion: {error} of the filled pixels wrong", f"completion: {error} filled wrong",
                 f"completion: {error} wrong")   # narrower, never cut in a word
         out.append([(st.first_fitting(said, width), st.plain(dim=True))])
+        if len(out) >= height - 1 and len(out) <= height:
+            # the completion's pictures get no row: its error, a measure, is worth more than the
+            # note that rows are out of view (the note would take the line, and the error with it)
+            return out
         out += tiled([(f"{j + 1}", image(c)) for j, c in enumerate(shown["completion"])], 1.0, mono, width)
         room = height - len(out) - 1
         fields = shown["fields"]
