@@ -64,6 +64,14 @@ def first_fitting(texts, width: int) -> str:
     return next((text for text in texts if len(text) <= width), texts[-1][:width])
 
 
+def rows_out_of_view(hidden: int, width: int) -> str:
+    """'▼ 3 more rows: a taller terminal shows them', in words that fit `width` (a picture's rows
+    left out where they do not fit, never merged)."""
+    rows = f"▼ {hidden} more row{'s' if hidden > 1 else ''}"
+    return first_fitting((f"{rows}: a taller terminal shows {'them' if hidden > 1 else 'it'}",
+                          f"{rows} in a taller terminal", rows, f"▼ {hidden}"), width)
+
+
 def sign_of(value: float) -> int:
     return 1 if value > 0 else -1 if value < 0 else 0
 

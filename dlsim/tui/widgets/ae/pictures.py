@@ -65,11 +65,7 @@ def fit(lines: list[Cells], height: int, width: int) -> list[Cells]:
     keep = height - 1
     while keep > 0 and _heading(lines[keep - 1]):
         keep -= 1
-    hidden = len(lines) - keep
-    rows = f"▼ {hidden} more row{'s' if hidden > 1 else ''}"
-    said = (f"{rows}: a taller terminal shows {'them' if hidden > 1 else 'it'}", f"{rows} in a taller terminal",
-            rows, f"▼ {hidden}")
-    return lines[:keep] + [[(st.first_fitting(said, width), HEADING)]]
+    return lines[:keep] + [[(st.rows_out_of_view(len(lines) - keep, width), HEADING)]]
 
 
 def _heading(line: Cells) -> bool:

@@ -83,9 +83,7 @@ def cut(lines: list[Cells], height: int, width: int, mono: bool) -> list[Cells]:
         return lines
     if height < 3 or not mono:
         return lines[:height]
-    hidden = len(lines) - height + 1
-    note = f"▼ {hidden} more row{'s' if hidden > 1 else ''}: a taller terminal shows them"
-    return lines[:height - 1] + [[(note[:width], st.plain(dim=True))]]
+    return lines[:height - 1] + [[(st.rows_out_of_view(len(lines) - height + 1, width), st.plain(dim=True))]]
 
 
 def _scale(side: int, height: int) -> int:
