@@ -64,6 +64,12 @@ class Model:
         self.history: list[dict] = []  # metrics per completed epoch (thinned when long: see record)
         self.kernels = backend(self.config.get("backend", "cpu"))   # its namespace per network
 
+    @property
+    def has_classes(self) -> bool:
+        """Whether its task, as it is now, has classes: else (a regression: the RBF's sine, an RNN's
+        adding) the metrics marked `classes` (an accuracy) are not measured, and not drawn."""
+        return True
+
     # --- parameters -------------------------------------------------------------------------
     @property
     def params(self) -> dict[str, np.ndarray]:

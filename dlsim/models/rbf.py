@@ -115,6 +115,10 @@ class RBF(RBFSteps, RBFInspect, FlatParameters, MiniBatched):
                 "sigma": buf[K + 1 + K * D:]}
 
     @property
+    def has_classes(self) -> bool:
+        return not self.regression   # the sine: numbers to fit, no accuracy
+
+    @property
     def C(self) -> np.ndarray:
         return self._named(self.theta)["centres"]
 

@@ -30,9 +30,11 @@ ASSIGN_PHASE = "assign"
 
 METRICS = (
     Metric("train_loss", "train loss (MSE)", "train loss", chart="loss"),
-    Metric("train_acc", "train accuracy", "train acc", chart="accuracy", lower_is_better=False, limits=(0.0, 1.0)),
+    Metric("train_acc", "train accuracy", "train acc", chart="accuracy", lower_is_better=False, limits=(0.0, 1.0),
+           classes=True),
     Metric("test_loss", "test loss (MSE)", "test loss", chart="loss"),
-    Metric("test_acc", "test accuracy", "test acc", chart="accuracy", lower_is_better=False, limits=(0.0, 1.0)),
+    Metric("test_acc", "test accuracy", "test acc", chart="accuracy", lower_is_better=False, limits=(0.0, 1.0),
+           classes=True),
     # a k-means pass's own objective (its epoch's `loss` is the network's MSE, so that one curve and
     # the divergence watchdog follow one quantity across the stages)
     Metric("distortion", "k-means distortion (mean ‖x − c‖² to the nearest centre)", "distortion", live=False),

@@ -140,9 +140,15 @@ class Recurrent(SequencePictures, SequenceTargets, FlatParameters, MiniBatched):
         lse = top + np.log(np.exp(out - top).sum(axis=-1, keepdims=True))
         return float((Y * (lse - out)).sum() / (out.shape[0] * out.shape[1]))
 
+    @property
+    def has_classes(self) -> bool:
+        """A softmax over classes, or several outputs a step; one number a step (sine, adding) is a
+        regression."""
+        return self.task.loss == "softmax_ce" or self.task.Y.shape[2] > 1
+
     def accuracy(self, logits, Y) -> float | None:
         """The share of scored steps whose largest output is the target's class (None: a regression)."""
-        if self.task.loss != "softmax_ce" and Y.shape[2] == 1:
+        if not self.has_classes:
             return None
         return float(np.mean(self._scored(logits).argmax(axis=-1) == Y.argmax(axis=-1)))
 

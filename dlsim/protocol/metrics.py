@@ -13,6 +13,9 @@ class Metric:
     live: bool = True              # evaluate() measures it at any moment (else: at an epoch's end)
     whole: bool = False            # a count (errors): written without decimals
     limits: tuple[float, float] | None = None   # its fixed range on a chart (accuracy: 0..1), else 0..max
+    # measured only where the task has classes (an accuracy): a regression's history has none, and
+    # its chart is not drawn there (Model.has_classes)
+    classes: bool = False
 
     @property
     def brief(self) -> str:
@@ -21,7 +24,9 @@ class Metric:
 
 LOSS_AND_ACCURACY = (
     Metric("train_loss", "train loss", chart="loss"),
-    Metric("train_acc", "train accuracy", "train acc", chart="accuracy", lower_is_better=False, limits=(0.0, 1.0)),
+    Metric("train_acc", "train accuracy", "train acc", chart="accuracy", lower_is_better=False, limits=(0.0, 1.0),
+           classes=True),
     Metric("test_loss", "test loss", chart="loss"),
-    Metric("test_acc", "test accuracy", "test acc", chart="accuracy", lower_is_better=False, limits=(0.0, 1.0)),
+    Metric("test_acc", "test accuracy", "test acc", chart="accuracy", lower_is_better=False, limits=(0.0, 1.0),
+           classes=True),
 )

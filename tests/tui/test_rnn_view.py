@@ -55,7 +55,7 @@ def test_each_task_has_its_picture():
     session, view = view_of("rnn", dataset="sine", length=6)
     trace = view.extras(session.model)["trace"]
     assert "answers" not in trace and "generated" not in trace
-    assert [c.title for c in view.task_charts()] == ["loss", "‖∇‖ per epoch"]   # a regression: no accuracy
+    assert [c.title for c in view.shown_charts()] == ["loss", "‖∇‖ per epoch"]   # a regression: no accuracy
 
 
 def test_two_layers_say_which_layer_the_bars_are():

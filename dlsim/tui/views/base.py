@@ -85,8 +85,12 @@ class NetworkView:
 
     # --- words the shell uses ---------------------------------------------------------------------
     def shown_charts(self) -> tuple[Chart, ...]:
-        """The charts its curves panel draws: the help names their lines."""
-        return self.charts
+        """The charts its curves panel draws (the help names their lines): for the task as it is now,
+        so a regression (the RBF's sine, an RNN's adding) draws no empty accuracy chart, and a dataset
+        switched to classes brings it back. The model says whether its task has classes."""
+        if self.session.sim.model.has_classes:
+            return self.charts
+        return tuple(chart for chart in self.charts if not chart.classes)
 
     def level_word(self, level: Level) -> str:
         return self.level_words.get(level, level.name.lower())

@@ -30,12 +30,6 @@ class RBFView(DecisionSurface, NetworkView):
     sample_phases = SAMPLE_PHASES
     matrix_word = ""
 
-    def shown_charts(self):
-        """Loss and accuracy on two classes; the sine is a regression, with no accuracy to draw."""
-        if self.session.sim.model.regression:
-            return tuple(chart for chart in self.charts if chart.title != "accuracy")
-        return self.charts
-
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
             with Vertical(id="left"):

@@ -14,7 +14,7 @@ from dlsim.protocol.events import Level
 from dlsim.protocol.paths import parse
 from dlsim.tui.views.base import NetworkView
 from dlsim.tui.views.panels import titled, weight_heatmap
-from dlsim.tui.widgets.curves import Chart, Curves
+from dlsim.tui.widgets.curves import Curves
 from dlsim.tui.widgets.network.weights import Matrix, WeightsPanel
 from dlsim.tui.widgets.timeline import weights
 from dlsim.tui.widgets.timeline.steps import StepsPanel
@@ -59,13 +59,6 @@ class RecurrentView(NetworkView):
     gates = 1                   # rows per unit in W_x, W_h, b (the LSTM: 4)
     weights_title = "weights · [W_x; W_h], b · W_y"
 
-    def task_charts(self) -> tuple[Chart, ...]:
-        """The charts drawn (from the model's metrics): all, but no accuracy for a regression
-        (sine, adding)."""
-        return self.charts if self._classes(self.session.model) else \
-            tuple(c for c in self.charts if c.title != "accuracy")
-    shown_charts = task_charts
-
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=f"{self.name} recurrent"):
             with Vertical(id="left"):
@@ -76,7 +69,7 @@ class RecurrentView(NetworkView):
                 yield weight_heatmap(self, self.weights_title)
                 with Horizontal(id="recurrent-lower"):
                     yield titled(TaskPanel(self, id="decision"), "the task")
-                    yield titled(Curves(self, self.task_charts(), id="curves"), self.curves_title)
+                    yield titled(Curves(self, self.shown_charts(), id="curves"), self.curves_title)
 
     # --- the selected heatmap cell: a row (h1… then c1…) and a step --------------------------------
     pick: tuple[int, int] | None = None   # (row, t) the learner chose in the timeline; None: follow t
@@ -117,11 +110,6 @@ class RecurrentView(NetworkView):
         return text
 
     # --- what the frame carries ------------------------------------------------------------------
-    @staticmethod
-    def _classes(model) -> bool:
-        task = model.task
-        return task.loss == "softmax_ce" or task.Y.shape[2] > 1
-
     def extras(self, model) -> dict:
         """The model's pictures (inspect) and how to lay them out."""
         out = super().extras(model)
@@ -133,7 +121,7 @@ class RecurrentView(NetworkView):
         else:
             words = f"of the last batch{layer}"
         out["trace"] = {**seen, "vocabulary": task.vocabulary, "per_step": task.per_step,
-                        "classes": self._classes(model), "dh_words": words,
+                        "classes": model.has_classes, "dh_words": words,
                         "partial": partial_step(self.session.sim.last, model.dh_norms.shape[0])}
         if "answers" in seen:
             X = task.X_test if len(task.X_test) else task.X

@@ -32,6 +32,7 @@ class Chart:
     # (history key, what the legend says before the series' first value): a value that only exists
     # from some point on ("after 100 episodes" for a mean of the last 100), where "–" would not say why
     pending: tuple[tuple[str, str], ...] = ()
+    classes: bool = False                        # drawn only where the task has classes (an accuracy)
 
 
 def charts_for(metrics) -> tuple[Chart, ...]:
@@ -41,9 +42,10 @@ def charts_for(metrics) -> tuple[Chart, ...]:
     for metric in metrics:
         if metric.chart is not None:
             label = "test" if metric.key.startswith("test_") else "train"
-            charts.setdefault(metric.chart, []).append((metric.key, label, metric.limits, metric.whole))
-    return tuple(Chart(title, tuple((key, label) for key, label, _, _ in series), series[0][2],
-                       all(whole for *_, whole in series))
+            charts.setdefault(metric.chart, []).append((metric.key, label, metric.limits, metric.whole,
+                                                        metric.classes))
+    return tuple(Chart(title, tuple((key, label) for key, label, *_ in series), series[0][2],
+                       all(whole for *_, whole, _ in series), classes=all(classes for *_, classes in series))
                  for title, series in charts.items())
 
 
