@@ -101,6 +101,7 @@ class Panel(Widget):
         self._backgrounds = None                # so does background_colors
         self._titles: dict[str, str | None] = {}
         self._forms: dict[str, tuple[str, ...]] = {}   # per border label, its forms (set_titles)
+        self._together: tuple[str, ...] = ()           # the title and subtitle on one rule (set_titles)
 
     def draw(self, frame: Frame, ui: UiState) -> None:
         self.frame, self.ui = frame, ui
@@ -162,14 +163,20 @@ class Panel(Widget):
         if changed:
             self.refresh(*_regions(changed, width))
 
-    def set_titles(self, title: Titles | None = None, subtitle: Titles | None = None) -> None:
+    def set_titles(self, title: Titles | None = None, subtitle: Titles | None = None,
+                   together: Titles | None = None) -> None:
         """Set the border's title and subtitle, each a text or its forms from the fullest to the
         shortest: the first form that fits the border is shown, and chosen again when the panel is
         resized (Textual would cut a longer one with "…", and a learner needs the title's meaning at
-        80×24 as much as at 120×40)."""
+        80×24 as much as at 120×40). `together`: forms of the title and the subtitle in one text,
+        for a panel with no bottom border and no row to give its subtitle (compact, 80×24): the
+        first that fits is its title (else the title's own), so the subtitle's meaning stays in
+        view without a row of the picture. A new subtitle without them clears the last ones."""
         for name, forms in (("border_title", title), ("border_subtitle", subtitle)):
             if forms is not None:
                 self._forms[name] = (forms,) if isinstance(forms, str) else tuple(forms)
+        if together is not None or subtitle is not None:
+            self._together = ((together,) if isinstance(together, str) else tuple(together or ()))
         self._fit_titles()
 
     def _subtitle_row(self, height: int) -> bool:
@@ -195,7 +202,10 @@ class Panel(Widget):
         """Each label's first form that fits, set only where it changed: Textual repaints the whole
         panel on every assignment, even of the same text."""
         room, sides = self.label_room(), self._sides()
+        folded = self._together and not self.SUBTITLE_ROW and self.styles.border_bottom[0] == ""
         for name, forms in self._forms.items():
+            if folded and name == "border_title":
+                forms = (*self._together, *forms)
             shown = [form if sides else _apart(form) for form in forms]
             text = next((form for form in shown if cell_len(form) <= room), shown[-1])
             if self._titles.get(name) != text:

@@ -12,9 +12,9 @@ import numpy as np
 from rich.style import Style
 from textual.binding import Binding
 
-from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.ae import decoded_grid as dg
+from dlsim.tui.widgets.ae.spans import Span, span_forms, titled_spans
 from dlsim.tui.widgets.data.decision import DecisionPlot
 from dlsim.tui.widgets.panel import Cells, Panel, UiState, cell_moves
 
@@ -89,16 +89,19 @@ class CodePlane(Panel):
         plane = dg.plane_width(width) if grid is not None else width
         picked = self._pick(*grid[0].shape[:2]) if grid is not None else None
         if self.decoded_view and grid is not None:
-            left, subtitle = self._decoded(ex, grid, picked, mono, plane, height)
+            left, spans = self._decoded(ex, grid, picked, mono, plane, height)
         else:
-            left, subtitle = self._codes(ex, codes, grid, picked, mono, plane, height)
-        if subtitle is None:
+            left, spans = self._codes(ex, codes, grid, picked, mono, plane, height)
+        if spans is None:
             return left
-        title = ("decoded grid · PgDn: the codes" if self.decoded_view else
-                 f"code plane · test inputs by class · {codes.shape[1]}-unit code · Tab PgDn: decoded grid")
-        if len(title) > width - 4:   # the 80×24 layout: the keys kept, the words cut
-            title = "decoded grid · PgDn: codes" if self.decoded_view else "code plane · Tab PgDn: decoded grid"
-        self.set_titles(title, subtitle)
+        if self.decoded_view:
+            titles = ("decoded grid · PgDn: the codes", "decoded grid · PgDn: codes")
+            together = titled_spans("decoded grid", "PgDn: the codes", "PgDn: codes", spans)
+        else:   # at 120×40 in words; narrower, the keys are kept and the words cut
+            titles = (f"code plane · test inputs by class · {codes.shape[1]}-unit code · Tab PgDn: decoded grid",
+                      "code plane · Tab PgDn: decoded grid")
+            together = titled_spans("code plane", "Tab PgDn: decoded grid", "PgDn: grid", spans)
+        self.set_titles(titles, span_forms(spans)[0], together)
         if plane == width:
             return left
         point, decoding = grid[0][picked], grid[1][picked]
@@ -117,8 +120,7 @@ class CodePlane(Panel):
             return dg.dots(points, decoded, ex["data"], picked, mono, width, height)
         (lo_x, hi_x), (lo_y, hi_y) = ex["span"]
         return (dg.tiles(decoded, ex["side"], picked, mono, width, height),
-                f"code 1: {num(lo_x, 2)} … {num(hi_x, 2)}" + (f" · code 2: {num(lo_y, 2)} … {num(hi_y, 2)}"
-                                                             if points.shape[-1] > 1 else ""))
+                _code_spans(lo_x, hi_x, lo_y, hi_y, points.shape[-1]))
 
     def _codes(self, ex, codes, grid, picked, mono, width, height):
         labels = ex["labels"]
@@ -128,8 +130,7 @@ class CodePlane(Panel):
         if not finite.any():
             return [[("the codes are not finite numbers", st.plain())]], None
         lo_x, hi_x, lo_y, hi_y = x[finite].min(), x[finite].max(), y[finite].min(), y[finite].max()
-        subtitle = (f"code 1: {num(lo_x, 2)} … {num(hi_x, 2)}"
-                    + (f" · code 2: {num(lo_y, 2)} … {num(hi_y, 2)}" if codes.shape[1] > 1 else ""))
+        spans = _code_spans(lo_x, hi_x, lo_y, hi_y, codes.shape[1])
         cx = np.rint((x - lo_x) / max(hi_x - lo_x, 1e-12) * (width - 1)).astype(np.int64)
         cy = np.rint((hi_y - y) / max(hi_y - lo_y, 1e-12) * (height - 1)).astype(np.int64)
         grid_cells: list[Cells] = [[(" ", None)] * width for _ in range(height)]
@@ -142,4 +143,9 @@ class CodePlane(Panel):
             py = (int(np.clip(np.rint((hi_y - p[1]) / max(hi_y - lo_y, 1e-12) * (height - 1)), 0, height - 1))
                   if codes.shape[1] > 1 else 0)
             grid_cells[py][px] = ("◉", st.plain(bold=True) if mono else st.plain(bold=True, reverse=True))
-        return grid_cells, subtitle
+        return grid_cells, spans
+
+
+def _code_spans(lo_x, hi_x, lo_y, hi_y, units: int) -> list[Span]:
+    """What the plane's axes span: code 1 across, code 2 up (a one-unit code's rows are classes)."""
+    return [("code 1", "z₁", lo_x, hi_x)] + ([("code 2", "z₂", lo_y, hi_y)] if units > 1 else [])

@@ -8,6 +8,7 @@ import numpy as np
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.ae.pictures import fit, image_rows
+from dlsim.tui.widgets.ae.spans import Span
 from dlsim.tui.widgets.panel import Cells
 
 FULL, HALF = (9, 5), (5, 3)   # a tile's cells (columns, rows) with its gap: 8×8 pixels, or 4×4, in colour
@@ -64,7 +65,7 @@ def tiles(decoded: np.ndarray, side: int, picked, mono: bool, width: int, height
 
 
 def dots(points: np.ndarray, decoded: np.ndarray, data: np.ndarray, picked, mono: bool, width: int,
-         height: int) -> tuple[list[Cells], str]:
+         height: int) -> tuple[list[Cells], list[Span]]:
     """Each grid point's 2-D decoding as ∘ in the data plane (the data as dim ·), the picked one ◉."""
     flat = decoded.reshape(-1, decoded.shape[-1])
     both = np.concatenate([flat, data]) if len(data) else flat
@@ -84,7 +85,7 @@ def dots(points: np.ndarray, decoded: np.ndarray, data: np.ndarray, picked, mono
             if np.isfinite(decoded[r, c]).all():
                 put(decoded[r, c], "◉" if (r, c) == picked else "∘",
                     st.plain(bold=True) if mono or (r, c) != picked else st.ink(1, st.LEVELS, bold=True))
-    return grid, f"x̂ 1: {num(lo[0], 2)} … {num(hi[0], 2)} · x̂ 2: {num(lo[1], 2)} … {num(hi[1], 2)}"
+    return grid, [("x̂ 1", "x̂₁", lo[0], hi[0]), ("x̂ 2", "x̂₂", lo[1], hi[1])]   # the data plane's spans
 
 
 def picked_decoding(point: np.ndarray, decoding: np.ndarray, side: int | None, mono: bool,

@@ -43,7 +43,13 @@ class Rebuilt(Panel):
             return []
         mono = getattr(self.app, "no_color", False)
         pending = not np.isfinite(ex["rebuilt"]).all() or not np.isfinite(ex["code"]).all()
-        self.set_titles(f"input · rebuilt · {ex['which']}", "· or blank: not computed yet" if pending else "")
+        title, which = f"input · rebuilt · {ex['which']}", ex["which"]
+        if pending:   # at 80×24 (no bottom border) the note joins the title: the pictures' names say the rest
+            self.set_titles(title, "· or blank: not computed yet",
+                            (f"{title} · · or blank: not computed yet", f"{which} · · or blank: not computed yet",
+                             f"{which} · ·/blank: not computed yet", f"{which} · ·/blank: not yet"))
+        else:
+            self.set_titles(title, "")
         side = ex["side"]
         if side is None:   # points: the numbers themselves
             lines = [f"x  = {_vector(ex['x'])}"]
