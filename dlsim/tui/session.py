@@ -17,7 +17,8 @@ from dlsim.models.base import Model
 from dlsim.protocol.events import Event, Level
 from dlsim.protocol.numbers import count
 from dlsim.sim.simulator import Simulator, level_of
-from dlsim.sim.stepper import RUN as COMPILED_RUN, HistoryLimit
+from dlsim.sim.stepper import RUN as COMPILED_RUN
+from dlsim.tui.before_divergence import back_to, epoch_that_broke, oldest_kept, warning
 from dlsim.tui.changes import EDITED, RUN, STEP, Changes, Layout
 from dlsim.tui.frame import Frame
 from dlsim.tui.summary import headline, summarize
@@ -65,7 +66,7 @@ class Session:
         self.watch = self.sim.new_watchdog()   # the network's losses, its start loss learnt when first judged
         self._start_known = False
         self.watch.reset(self.sim.history)
-        self.diverged = None
+        self.diverged = self._back_to = None   # the warning, and where ← then goes
         self.summary = []
         self.chunk = 1
         self._edited_at = -1
@@ -130,15 +131,10 @@ class Session:
         """Rewind; raises stepper.HistoryLimit (with a message) past the kept history."""
         level = self.level if level is None else level_of(level)
         before = self.flat()
-        if self.diverged and self.sim.at_epoch_boundary() and len(self.sim.history) >= 2:
-            # The loss of epoch E exploded (after its updates, or during them, where the last
-            # update of epoch E−1 may have started it): go back before epoch E−1's updates too,
-            # to the end of epoch E−2 (or the nearest kept point before it).
-            event = self.sim.back(Level.EPOCH)
-            try:
-                event = self.sim.back(Level.EPOCH)
-            except HistoryLimit:
-                pass
+        if self.diverged and self._back_to is not None and self.sim.cursor > self._back_to:
+            # whatever the level: before the updates that broke it, as the warning says (or as far
+            # as the history still reaches, if it forgot more since)
+            event = self.sim.seek(max(self._back_to, oldest_kept(self.sim)))
         else:   # after a batch, an epoch or a run too: the stepper replays it finer where needed
             event = self.sim.back(level)
         if not self.trace.events:
@@ -146,7 +142,7 @@ class Session:
         self.changes.rewound(before, self.flat())
         self.summary = []
         self.watch.reset(self.sim.history)
-        self.diverged = None
+        self.diverged = self._back_to = None
         self._check(self.sim.last, rewound=True)
         return event
 
@@ -156,7 +152,7 @@ class Session:
             found = self._judged(1)
             problem = found[1] if found else None
         if problem:
-            self.diverged = self._where(problem)
+            self._diverge(problem)
 
     def _judged(self, ran: int):
         """The watchdog's verdict on the last `ran` history entries; the first time, it learns the
@@ -170,9 +166,13 @@ class Session:
                 self.watch.know_start(loss, history[:len(history) - ran])
         return self.watch.history(history[len(history) - ran:])
 
-    def _where(self, problem: str) -> str:
-        return (f"Training diverged at {self.model.epoch_word} {count(self.model.epoch)}, step {count(self.model.steps)}: {problem}. "
-                "Press ← to go back to before the update that broke it, then lower the learning rate (l).")
+    def _diverge(self, problem: str) -> None:
+        """Warn of the first sign of divergence (later ones follow from it), and keep where ← goes."""
+        if self.diverged is None:
+            broke = epoch_that_broke(self.sim)
+            self._back_to = back_to(self.sim, broke)
+            where = f"{self.model.epoch_word} {count(broke)}, step {count(self.model.steps)}"
+            self.diverged = warning(where, problem, self.model.epoch_word, broke, self._back_to)
 
     # --- running (called on the run worker's thread) ----------------------------------------------
     def run_chunk(self, seconds: float = 1 / 30, most: int | None = None) -> str | None:
@@ -200,7 +200,7 @@ class Session:
             return self.run_chunk_single(before)
         self._ran(before)
         if problem:
-            self.diverged = self._where(problem)
+            self._diverge(problem)
             return "diverged"
         return "converged" if self.model.converged() else None
 
@@ -212,7 +212,7 @@ class Session:
             problem = Watchdog.params(self.flat()) or (found[1] if found else None)
             if problem or ran == 0:
                 self._ran(before)   # as a chunk's: else the panel told this last epoch's run, not the play's
-                self.diverged = self._where(problem or "training stopped")
+                self._diverge(problem or "training stopped")
                 return "diverged"
 
     def _ran(self, before: np.ndarray) -> None:
@@ -240,7 +240,7 @@ class Session:
         self.sim.set_param(name, value, index)
         self.changes.observe(before, self.flat(), self.model.steps, EDITED)
         self._edited_at = self.sim.position
-        self.diverged = None
+        self.diverged = self._back_to = None
         self._check(None)
 
     def reset(self) -> None:
