@@ -128,7 +128,8 @@ class Session:
         return event
 
     def back(self, level: Level | str | None = None) -> Event | None:
-        """Rewind; raises stepper.HistoryLimit (with a message) past the kept history."""
+        """Rewind by `level`, or, after a divergence, to where its warning says ← goes (whatever the
+        level); raises stepper.HistoryLimit (with a message) past the kept history."""
         level = self.level if level is None else level_of(level)
         before = self.flat()
         if self.diverged and self._back_to is not None and self.sim.cursor > self._back_to:
