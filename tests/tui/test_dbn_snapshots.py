@@ -49,3 +49,34 @@ async def test_the_status_says_the_stage_and_the_heatmap_is_the_training_layer(m
         sim = app.screen.simview.session.sim
         assert stage in app.screen.simview.view.cursor(sim.model, sim.last)
         assert heatmap in text_of(app.screen.query_one(WeightsPanel))
+
+
+def _plot_under(curves_text: str, title: str) -> list[str]:
+    """The rows of a chart's plot, under its legend in the curves panel's text (each starts with its
+    y axis, "0.13┤")."""
+    lines = curves_text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.lstrip().startswith(title))
+    plot = []
+    for line in lines[at + 1:]:
+        if "┤" not in line[:8]:
+            break
+        plot.append(line)
+    return plot
+
+
+@pytest.mark.parametrize("epochs, chart", [(1, "reconstruction"), (4, "loss")])
+async def test_at_80x24_the_curve_of_the_stage_under_way_is_drawn(monkeypatch, epochs, chart):
+    """`dlsim run dbn` at 80×24: four charts share six rows. The one of the stage under way (the
+    reconstruction error while a layer pre-trains, the loss while the stack fine-tunes) gets plot rows
+    with its curve; before, every chart got a legend and at most one plot row, fine-tuning's none."""
+    from dlsim.tui.widgets.curves import Curves
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app("dbn", pretrain=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _keys("5", *["right"] * epochs)(pilot)
+        shown = text_of(app.screen.query_one(Curves))
+        plot = _plot_under(shown, chart)
+        assert len(plot) >= 2, shown   # a rise or fall over 8 dots, its top and bottom labelled
+        assert any("\u2801" <= c <= "\u28ff" for row in plot for c in row), shown
+        for title in ("reconstruction", "free-energy gap", "loss", "accuracy"):   # every legend stays
+            assert any(line.lstrip().startswith(title) for line in shown.splitlines()), title

@@ -16,6 +16,7 @@ from rich.style import Style
 from dlsim.protocol.numbers import count, num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
+from dlsim.tui.widgets.chart_heights import chart_heights
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
 SERIES_STYLES = (Style(color=st.rgb((235, 235, 235))), Style(color=st.rgb((150, 190, 255))))
@@ -191,9 +192,9 @@ class Curves(Panel):
         # the epoch number, not the entry count: a long history is thinned (Model.record)
         last_epoch = frame.history[-1].get("epoch", len(frame.history)) if frame.history else 0
         out: list[Cells] = []
-        n = len(self.charts)
-        for k, chart in enumerate(self.charts):
-            h = height // n + (1 if k < height % n else 0)
+        live = [any(len(data[key][0]) and data[key][0][-1] == last_epoch for key, _ in chart.series)
+                for chart in self.charts]
+        for k, (chart, h) in enumerate(zip(self.charts, chart_heights(live, height))):
             out += self._drawn_chart(k, chart, data, last_epoch, width, h, frame.unit[0])
         return out
 
