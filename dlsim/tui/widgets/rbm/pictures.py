@@ -3,21 +3,24 @@ in hand's chain (v₀, the reconstruction p(v|h₀), the negative phase's v_k) o
 nothing; what the model dreams after `gibbs` Gibbs steps from random pixels; pattern completion
 (the clamped part beside what the chain filled in); each hidden unit's receptive field (its
 weights, blue + and orange −). Every value is the model's (RBM.inspect): this panel only lays them
-out, cut to the room it has (saying how many rows are out of view)."""
+out, a page at a time where they do not all fit (pages.py: click, or Tab then PgDn / PgUp)."""
 import numpy as np
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
-from dlsim.tui.widgets.ae.pictures import fit, lines_of, tiled
-from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.ae.pictures import lines_of, tiled
+from dlsim.tui.widgets.image.paging import Paged
+from dlsim.tui.widgets.panel import Cells, UiState
+from dlsim.tui.widgets.rbm.pages import Part, next_page_note, page_titles, paginate, picture_rows
 
 
-class Pictures(Panel):
+class Pictures(Paged):
     READING = (("chain · dreams · completion · fields",
                 "v₀ the image, p(v|h₀) its reconstruction, v_k where the negative phase's chain ended;\n"
                 "dreams: p(v) after the Gibbs steps from random pixels; completion: the clamped pixels\n"
                 "(top row and left column, or the top half) and what the model filled in;\n"
-                "fields: each hidden unit's weights as an image, blue +, orange −"),)
+                "fields: each hidden unit's weights as an image, blue +, orange −;\n"
+                "where not all fit, a page at a time: click the panel, or Tab to it and PgDn / PgUp"),)
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
@@ -26,34 +29,53 @@ class Pictures(Panel):
         shown, side, mono = ex["shown"], ex["side"], getattr(self.app, "no_color", False)
         if not side:
             return []
+        per_row = 1 + lines_of(side, mono)   # a row of pictures: their names, then their lines
 
         def image(values):
             return np.nan_to_num(np.asarray(values, float), nan=0.0).reshape(side, side)
-        out: list[Cells] = []
+
+        def pictures(images, scale=1.0, heading=(), wide=None):
+            return picture_rows(tiled(images, scale, mono, width, wide), per_row, heading)
+        parts = []
         if "v0" in shown:
             chain = [("v₀", image(shown["v0"])), ("p(v|h₀)", image(shown["reconstruction"])),
                      (f"v{ex['k']}", image(shown["vk"]))]
-            out += tiled(chain, 1.0, mono, width)
-            self.set_titles(f"chain of sample {shown['sample']}", "blank: not drawn yet")
+            parts.append(Part(f"chain of sample {shown['sample']}", pictures(chain)))
+            title, subtitle = f"chain of sample {shown['sample']}", "blank: not drawn yet"
         else:
-            self.set_titles("chain · dreams · completion · fields", "")
+            title, subtitle = "chain · dreams · completion · fields", ""
         dreams = [(f"{j + 1}", image(d)) for j, d in enumerate(shown["samples"])]
-        out.append([(f"dreams after {ex['gibbs']} Gibbs steps"[:width], st.plain(dim=True))])
-        out += tiled(dreams, 1.0, mono, width)
+        parts.append(Part("dreams", pictures(dreams, heading=[[(f"dreams after {ex['gibbs']} Gibbs steps"[:width],
+                                                                st.plain(dim=True))]])))
         error = num(shown["completion_error"], 2)
         said = (f"completion: {error} of the filled pixels wrong", f"completion: {error} filled wrong",
                 f"completion: {error} wrong")   # narrower, never cut in a word
-        out.append([(st.first_fitting(said, width), st.plain(dim=True))])
-        if len(out) >= height - 1 and len(out) <= height:
-            # the completion's pictures get no row: its error, a measure, is worth more than the
-            # note that rows are out of view (the note would take the line, and the error with it)
-            return out
-        out += tiled([(f"{j + 1}", image(c)) for j, c in enumerate(shown["completion"])], 1.0, mono, width)
-        room = height - len(out) - 1
-        fields = shown["fields"]
+        # its error a line of its own: where the pictures go to the next page, the measure stays
+        completion = pictures([(f"{j + 1}", image(c)) for j, c in enumerate(shown["completion"])])
+        parts.append(Part("completion", [[[(st.first_fitting(said, width), st.plain(dim=True))]], *completion]))
+        parts.append(self.fields_part(shown["fields"], mono, width, per_row))
+        return self.paged(parts, title, subtitle, width, height)
+
+    @staticmethod
+    def fields_part(fields, mono: bool, width: int, per_row: int) -> Part:
+        """Each hidden unit's weights as an image, under a heading with their scale."""
+        fields = np.asarray(fields)
         scale = float(np.abs(fields).max()) or 1.0
-        if room >= lines_of(side, mono) + 2:   # a row of fields, under their heading and names
-            out.append([(f"receptive fields (±{num(scale, 2)})"[:width], st.plain(dim=True))])
-            tiles = tiled([(f"h{j + 1}", f) for j, f in enumerate(fields)], scale, mono, width, wide=1)
-            out += fit(tiles, room, width)
-        return fit(out, height, width)
+        heading = [[(f"receptive fields (±{num(scale, 2)})"[:width], st.plain(dim=True))]]
+        tiles = tiled([(f"h{j + 1}", f) for j, f in enumerate(fields)], scale, mono, width, wide=1)
+        return Part("fields", picture_rows(tiles, per_row, heading), "receptive fields")
+
+    def paged(self, parts: list[Part], title, subtitle, width: int, height: int) -> list[Cells]:
+        """The page shown of `parts` (one where all fit, titled `title`), its title saying which page
+        and what the next holds, and a note under its pictures where a row is spare."""
+        pages = paginate(parts, height, width)
+        self.pages = len(pages)
+        self.page %= self.pages
+        lines = pages[self.page][1]
+        if self.pages == 1:
+            self.set_titles(title, subtitle)
+            return lines
+        self.set_titles(page_titles(self.page, pages), subtitle)
+        if self.page + 1 < self.pages and len(lines) < height:
+            lines = lines + [next_page_note(self.page, pages, width)]
+        return lines
