@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--quick", action="store_true", help="fewer repeats and sizes (a smoke run)")
     bench.add_argument("--backend", default="cpu",
                        help="cpu (default), or cuda: the GPU path against the CPU's fused path")
+    bench.add_argument("--cpu-time", action="store_true",
+                       help="time by the least CPU time of the calls, not their median wall clock "
+                            "(steadier on a shared machine)")
 
     lesson = sub.add_parser("lesson", help="play a lesson: 'dlsim lesson list', 'dlsim lesson NAME'")
     lesson.add_argument("name", help="a lesson name, 'list', or 'check'")
@@ -147,7 +150,7 @@ def dispatch(args) -> int:
         return print_catalog()
     if args.command == "bench":
         from dlsim.bench import main as bench
-        return bench(args.net, quick=args.quick, backend=args.backend)
+        return bench(args.net, quick=args.quick, backend=args.backend, cpu_time=args.cpu_time)
     if args.command == "plot":
         from dlsim.console.plot_file import main as plot
         return plot(args.file)

@@ -24,3 +24,17 @@ def test_som_bench_prints_its_speed_up(capsys):
     out = capsys.readouterr().out
     assert "10×10" in out and "×" in out.splitlines()[-1]
     assert "torch ms/epoch" in out   # PyTorch eager beside NumPy (— where it is not installed)
+
+
+def test_cpu_time_figures_leave_out_time_the_thread_did_not_run(monkeypatch, capsys):
+    """`--cpu-time` times by CPU time, which another process taking the core does not add to: a step
+    that sleeps 20 ms costs the wall clock 20 ms and the CPU almost nothing."""
+    import time
+
+    from dlsim.bench import timing
+    monkeypatch.setattr(timing, "clock", timing.clock)
+    monkeypatch.setattr(timing, "pick", timing.pick)
+    assert timing.median_us(lambda: time.sleep(0.02), seconds=0, least=3) >= 20_000
+    main("som", quick=True, cpu_time=True)
+    assert timing.CPU_TIME_NOTE in capsys.readouterr().out
+    assert timing.median_us(lambda: time.sleep(0.02), seconds=0, least=3) < 5_000

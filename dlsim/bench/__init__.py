@@ -30,7 +30,7 @@ def benches(backend: str = "cpu") -> dict[str, object]:
     return dict(sorted(found.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
 
 
-def main(net: str | None = None, quick: bool = False, backend: str = "cpu") -> int:
+def main(net: str | None = None, quick: bool = False, backend: str = "cpu", cpu_time: bool = False) -> int:
     if backend not in SUFFIX:
         raise UserError(f"--backend {backend}: benches run on {' or '.join(SUFFIX)}")
     from dlsim.kernels import unavailable
@@ -40,6 +40,10 @@ def main(net: str | None = None, quick: bool = False, backend: str = "cpu") -> i
     if net is not None and net not in table:
         on = f" on {backend}" if backend != "cpu" else ""
         raise UserError(f"no bench for '{net}'{on}; choose from: {', '.join(table)}")
+    if cpu_time:
+        from dlsim.bench import timing
+        timing.use_cpu_time()
+        print(timing.CPU_TIME_NOTE)
     for name in ([net] if net else table):
         print(f"\n== {name} ==", flush=True)
         table[name].main(name, quick)

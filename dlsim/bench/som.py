@@ -9,12 +9,11 @@ Both run the same epoch from the same weights (300 RGB colours, gaussian, expone
 both compute the epoch's quantization and topographic errors; the figure is the median ms per
 epoch over several timed epochs. Run it on a quiet machine: it is a timing, not a test.
 """
-import statistics
-import time
 
 import numpy as np
 
 import dlsim
+from dlsim.bench import timing
 from dlsim.bench.timing import torch
 from dlsim.kernels import som as kernel
 from dlsim.kernels import som_reference as ref
@@ -23,10 +22,10 @@ from dlsim.kernels import som_reference as ref
 def _median_ms(epoch, repeats: int) -> float:
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = timing.clock()
         epoch()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
+        times.append((timing.clock() - start) * 1e3)
+    return timing.pick(times)
 
 
 def _minisom_epoch(side: int, X: np.ndarray):
