@@ -35,14 +35,20 @@ def back_to(sim, broke: int) -> Cursor:
     return max(before_updates(broke), oldest_kept(sim))
 
 
-def warning(where: str, problem: str, word: str, broke: int, target: Cursor) -> str:
+def warning(where: str, problem: str, word: str, broke: int, target: Cursor, rates: tuple[str, ...] = ("lr",)) -> str:
     """The warning: what went wrong, where (`where`: the epoch and step), and exactly where ← goes
-    (`target`, from back_to). `word`: the network's name for an epoch."""
-    return f"Training diverged at {where}: {problem}. {_back(word, broke, target)}"
+    (`target`, from back_to). `word`: the network's name for an epoch; `rates`: the options `l` sets."""
+    return f"Training diverged at {where}: {problem}. {_back(word, broke, target, _lower(rates))}"
 
 
-def _back(word: str, broke: int, target: Cursor) -> str:
-    lower = "then lower the learning rate (l)."
+def _lower(rates: tuple[str, ...]) -> str:
+    """The advice after ←: `l` sets the one learning rate, or opens a form of several (a GAN's D and G)."""
+    if len(rates) == 1:
+        return "then lower the learning rate (l)."
+    return f"then lower the learning rates (l: {', '.join(rates)})."
+
+
+def _back(word: str, broke: int, target: Cursor, lower: str) -> str:
     if target != before_updates(broke):
         return (f"Press ← to go back as far as the history reaches ({word} {count(target.epoch + 1)}, after "
                 f"{counted(target.batch, 'update')}), not before the update that broke it (r starts over); {lower}")

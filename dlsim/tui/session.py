@@ -173,7 +173,7 @@ class Session:
             broke = epoch_that_broke(self.sim)
             self._back_to = back_to(self.sim, broke)
             where = f"{self.model.epoch_word} {count(broke)}, step {count(self.model.steps)}"
-            self.diverged = warning(where, problem, self.model.epoch_word, broke, self._back_to)
+            self.diverged = warning(where, problem, self.model.epoch_word, broke, self._back_to, self.model.learning_rates)
 
     # --- running (called on the run worker's thread) ----------------------------------------------
     def run_chunk(self, seconds: float = 1 / 30, most: int | None = None) -> str | None:

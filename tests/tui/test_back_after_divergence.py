@@ -53,8 +53,9 @@ def test_the_warning_says_back_goes_to_the_start(name):
     word, broke = s.model.epoch_word, s.model.epoch
     undone = f"{word} 1's updates" if broke == 1 else f"the updates of {word}s 1 and 2"
     assert s.diverged.startswith(f"Training diverged at {word} {broke}, ")
-    assert s.diverged.endswith(f". Press ← to go back to the start of training, before {undone}, "
-                               "then lower the learning rate (l).")
+    lower = ("then lower the learning rates (l: d_lr, g_lr)." if name == "gan"
+             else "then lower the learning rate (l).")   # l opens a form of the GAN's two rates
+    assert s.diverged.endswith(f". Press ← to go back to the start of training, before {undone}, {lower}")
 
 
 @pytest.mark.parametrize("level", ["op", "sample"])
