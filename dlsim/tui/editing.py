@@ -29,6 +29,7 @@ class Editing:
             return error.args[0] if isinstance(error.args[0], Asked) else str(error)
         if rebuilt:
             self.ui.selected, self.ui.layer = None, None
+            self.screen.refresh_bindings()   # the keys offered (check_action) may differ now
         self.ui.notice = f"{name} = {value}" + (": rebuilt the network" if rebuilt else ": applies from now on")
         self.redraw()
         return None

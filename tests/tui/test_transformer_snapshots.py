@@ -100,3 +100,11 @@ async def test_the_distribution_follows_the_temperature_and_top_k_the_learner_pi
         prompt, written = shown["generated"]
         assert written == sim.model.sample_text(prompt, len(written), 0.75, 3, sim.config["seed"])
         assert "".join(map(shown_symbol, written))[:20] in text   # the poem written with them
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_transformer_a_poem_of_16_characters_whole(snap_compare, size):
+    """At 80×24 the matrix shows the queries that fit (its title says which: ↑ ↓ bring the others)
+    and the token strip, the targets and the predictions stay whole under it."""
+    app = make_app("transformer", dataset="poems", length=16)
+    assert snap_compare(app, terminal_size=size, run_before=_keys("5", "right"))

@@ -73,6 +73,7 @@ class LessonHelp(HelpScreen):
 
 class LessonScreen(SimulationScreen, inherit_bindings=False):
     AUTO_FOCUS = ""       # nothing focused: PgDn / PgUp and 1-5 reach the screen until Tab or a click
+                          # (and the view's own keys its body, after the screen's: _binding_chain)
     BINDINGS = [*LESSON_KEYS, *[replace(b, show=b.show and b.action in SHOWN) for b in STEPPING],
                 *HOLDING, *Screen.BINDINGS]
 
@@ -258,15 +259,18 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         if action == "choose":
             if len(parameters) == 2:          # the footer's "a b c answer", for this many choices
                 return self.waiting and len(self.narration.checkpoint.checkpoint.choices) == parameters[1]
-            # or a question may be on screen by the time the keys before it are done
-            return self.waiting or bool(self.simview._pending)
+            # or a question may be on screen by the time the keys before it are done; a letter past
+            # the question's choices stays the simulation's (h: the transformer's next head)
+            if self.waiting:
+                return parameters[0] < len(self.narration.checkpoint.checkpoint.choices)
+            return bool(self.simview._pending)
         if action in HELD:
             return not self.waiting
         if action == "held":
             return self.waiting
         if action == "script":
             return True if self.explored else None     # shown dimmed until there is something to undo
-        return True
+        return super().check_action(action, parameters)
 
     # --- noticing the learner's exploring --------------------------------------------------------
     def look(self) -> None:

@@ -4,6 +4,7 @@ A lesson screen can subclass this and override `compose_side` to put narration b
 the keys keep working, and `self.simview` is the SimView to drive (`self.session.sim` is the
 Simulator under it).
 """
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Footer
@@ -13,6 +14,7 @@ from dlsim.protocol.numbers import num
 from dlsim.tui.keys import STEPPING
 from dlsim.tui.kept import keep
 from dlsim.tui.long_runs import Asked
+from dlsim.tui.offered import Offered, explain_unoffered
 from dlsim.tui.screens.base import DlsimScreen
 from dlsim.tui.screens.help import HelpScreen
 from dlsim.tui.screens.options import OptionsScreen, show
@@ -27,8 +29,12 @@ from dlsim.tui.widgets.panel import Panel
 NO_HEATMAP = "this network's view has no weight heatmap: no weight to select or edit here"
 
 
-class SimulationScreen(DlsimScreen):
+class SimulationScreen(Offered, DlsimScreen):
     BINDINGS = STEPPING
+    # the keys that act on what only some networks have (offered.py): t their parts, w e a heatmap
+    OFFERED = {"cycle_parts": lambda screen: screen.session.sim.cls.parts_option is not None,
+               "focus_weights": lambda screen: screen.simview.heatmap() is not None,
+               "edit_weight": lambda screen: screen.simview.heatmap() is not None}
 
     def __init__(self, session: Session):
         super().__init__()
@@ -47,6 +53,21 @@ class SimulationScreen(DlsimScreen):
     @property
     def simview(self) -> SimView:
         return self.query_one(SimView)
+
+    @property
+    def _binding_chain(self):
+        """With nothing focused (a lesson opens so: PgDn / PgUp read its narration), Textual asks only
+        the screen and the app for a key, and the keys a view binds for all its panels at once (the
+        transformer's [ ] k h and ↑ ↓ on its selected cell) stayed silent until Tab or a click. They
+        come after the screen's own, so a letter that answers an open question still answers it."""
+        chain = super()._binding_chain
+        if self.focused is None:
+            for body in self.query("#sim-body"):
+                chain.insert(1, (body, body._bindings.copy()))
+        return chain
+
+    def on_key(self, event: events.Key) -> None:
+        explain_unoffered(self, event)
 
     # --- stepping and playing ------------------------------------------------------------------
     def action_step(self) -> None:

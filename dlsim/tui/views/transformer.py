@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 
 from dlsim.protocol.events import Level
+from dlsim.tui.offered import Offered
 from dlsim.tui.views.base import NetworkView
 from dlsim.tui.views.panels import curves, titled
 from dlsim.tui.widgets.panel import cell_moves
@@ -17,16 +18,20 @@ TEMPERATURES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)   # what [ and ] step 
 TOP_KS = (0, 1, 2, 3, 5, 10)                                  # what k cycles through (0: all)
 
 
-class TransformerBody(Horizontal):
+class TransformerBody(Offered, Horizontal):
     """The panels, with the transformer's keys bound here rather than on one panel: a key bound on a
     panel only works while that panel has focus, and `[` `]` `k` were silent until Tab reached the
-    residual stream. Here they work whichever panel has focus (the screen focuses the first). Not in
+    residual stream. Here they work whichever panel has focus (the screen focuses the first), and with
+    none (a lesson opens so: SimulationScreen._binding_chain asks this body after the screen). Not in
     the footer (it has room for the stepping keys only at 80 columns): the panels' titles and ? say them."""
     BINDINGS = cell_moves("query", "key") + [
         Binding("h", "next_head", "next head", show=False),
         Binding("left_square_bracket", "temperature(-1)", "cooler", show=False),
         Binding("right_square_bracket", "temperature(1)", "hotter", show=False),
         Binding("k", "top_k", "top-k", show=False)]
+    # h only where there is another head (offered.py; the attention's title says "h: next" alike)
+    OFFERED = {"next_head": lambda body: body._simview().session.sim.config["layers"]
+               * body._simview().session.sim.config["heads"] > 1}
 
     def action_move(self, di: int, dj: int) -> None:
         self.query_one(AttentionMatrix).action_move(di, dj)

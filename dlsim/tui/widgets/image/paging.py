@@ -31,7 +31,21 @@ class Paged(Focusable):
     def __init__(self, view, **kw):
         super().__init__(view, **kw)
         self.page = 0
-        self.pages = 1
+        self._pages = 1
+
+    @property
+    def pages(self) -> int:
+        return self._pages
+
+    @pages.setter
+    def pages(self, pages: int) -> None:
+        if (pages > 1) != (self._pages > 1):   # PgDn / PgUp offered or not (check_action)
+            self.refresh_bindings()
+        self._pages = pages
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        """PgDn / PgUp only where there is another page: the keys panel lists no key that does nothing."""
+        return self._pages > 1 if action == "turn" else True
 
     def action_turn(self, by: int) -> None:
         self.page = (self.page + by) % max(self.pages, 1)

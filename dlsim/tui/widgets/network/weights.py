@@ -131,10 +131,20 @@ class WeightsPanel(Panel):
     class Edit(Message):
         pass
 
+    _several: bool | None = None   # more than one matrix to page to, as last drawn
+
     def _state(self):
         matrices = self.view.matrices(self.frame, self.ui)
         layer = self.view.shown_layer(self.frame, self.ui, len(matrices))
+        if (len(matrices) > 1) != self._several:   # PgUp / PgDn offered or not (check_action)
+            self._several = len(matrices) > 1
+            self.refresh_bindings()
         return matrices, layer
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        """PgUp / PgDn only where there is another matrix to page to: the keys panel (Ctrl+P Keys)
+        listed them for a perceptron's or a SOM's one matrix, where they did nothing."""
+        return bool(self._several) if action == "layer" else True
 
     def _fit(self, m: Matrix, width: int, height: int) -> View:
         cursor = self._cursor(m, self.ui)

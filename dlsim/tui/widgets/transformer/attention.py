@@ -18,6 +18,7 @@ SHADES = " ░▒▓█"
 PICKED = st.plain(bold=True, reverse=True)
 DIM = st.plain(dim=True)
 LABEL = 4   # a row's label: "▶ 7 " (the query's mark and its token)
+MIN_ROWS = 3   # a matrix's rows kept where the panel is short, before the lines under it
 
 
 def weight_text(a: float, width: int) -> str:
@@ -41,6 +42,7 @@ class AttentionMatrix(Panel):
                 "probabilities at the position in hand; [ ] cooler / hotter, k top-k: the distribution the "
                 "next token is drawn from (T temperature)"),)
     can_focus = True
+    _shown = range(0)   # the query rows shown (a click's row is counted from the first)
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
@@ -51,17 +53,16 @@ class AttentionMatrix(Panel):
         block, head = self.view.shown_head(ex)
         in_hand = ex.get("query")
         qi, kj = self.view.picked_cell(T)
-        where = f"block {block} · " if L > 1 else ""
-        key = " · h: next" if L * H > 1 else ""   # one head: no other to page to
-        title = f"attention · {where}head {head + 1}/{H}{key}"
-        if len(title) > width - 2:   # the key to the other heads stays: the name gives way
-            title = f"attn · {where}head {head + 1}/{H}{key}"
-        self.set_titles(title, "columns: keys · rows: queries")
-        out = self._matrix(ex, block, head, in_hand, (qi, kj), width)
-        out += self._readout(ex, block, head, qi, kj, width)
         hand = in_hand[2] if in_hand else None
         at = hand if hand is not None else ex.get("position")
-        out += self._strip(ex, at, width)
+        readout = self._readout(ex, block, head, qi, kj, width)
+        strip = self._strip(ex, at, width)
+        below = len(readout) + len(strip) + 1 + ("generated" in ex)   # the next token (and a poem's text)
+        shown = self._window(T, height - 1 - below, height, qi if self.view.pick is not None or at is None else at)
+        self._shown = shown
+        self.set_titles(self._titles_for(block, head, L, H, shown, T), "columns: keys · rows: queries")
+        out = self._matrix(ex, block, head, in_hand, (qi, kj), width, shown)
+        out += readout + strip
         out += next_token.rows(ex, at if at is not None else T - 1, width, height - len(out))
         for k in range(1, L * H):   # the other heads, as many as fit below
             other = divmod((block * H + head + k) % (L * H), H)
@@ -73,27 +74,55 @@ class AttentionMatrix(Panel):
         return out[:height]
 
     @staticmethod
+    def _window(T: int, room: int, height: int, focus: int) -> range:
+        """The queries' rows shown: all of them where they fit above the readout, the token strip and
+        a line of the next token; else as many as fit (at least half the panel, where it is so short
+        that the rest would leave the matrix a row or two), around `focus` (the selected cell's query
+        where the learner chose one, else the position in hand, else the last query). ↑ ↓ move the rest in:
+        a 16-character poem at 80×24 keeps its strip (tokens, targets, predictions) in view."""
+        if room >= T:
+            return range(T)
+        k = max(1, min(T, max(room, MIN_ROWS, (height - 1) // 2)))
+        top = max(0, min(T - k, focus - k // 2))
+        return range(top, top + k)
+
+    @staticmethod
+    def _titles_for(block: int, head: int, L: int, H: int, shown: range, T: int) -> tuple[str, ...]:
+        """The title's forms, fullest first: the head, h where there is another, and where only some
+        queries are shown, which ("q 4–13/16"): the key to the other heads stays, the name gives way."""
+        where = f"block {block} · " if L > 1 else ""
+        key = " · h: next" if L * H > 1 else ""   # one head: no other to page to
+        rows = f" · q {shown.start}–{shown.stop - 1}/{T}" if len(shown) < T else ""
+        forms = [f"{name} · {where}head {head + 1}/{H}{key}{rows}" for name in ("attention", "attn")]
+        if rows:   # where it is narrow, the rows shown before the word head
+            forms += [f"attn · {where}{head + 1}/{H}{key}{rows}", f"{where}{head + 1}/{H}{key}{rows}"]
+        return tuple(forms)
+
+    @staticmethod
     def _readout(ex, block, head, qi, kj, width) -> list[Cells]:
         """The selected cell: its weight and its score before the softmax, on one line where it fits,
         else on two (a number is never cut)."""
         a, s, tokens = ex["attention"][block, head, qi, kj], ex["scores"][block, head, qi, kj], ex["tokens"]
         what = "masked (−∞ before the softmax)" if np.isneginf(s) else (
             "not computed yet" if not np.isfinite(a) else f"{num(a, 4)}  (score {num(s)})")
-        cell = f"a[{qi},{kj}] q '{shown_symbol(tokens[qi])}' k '{shown_symbol(tokens[kj])}':"
-        if len(cell) + 1 + len(what) <= width:
-            return [[(f"{cell} {what}", st.plain())]]
+        q, k = shown_symbol(tokens[qi]), shown_symbol(tokens[kj])
+        cell = f"a[{qi},{kj}] q '{q}' k '{k}':"
+        for line in (f"{cell} {what}", f"a[{qi},{kj}] '{q}'→'{k}': {what.replace('  ', ' ')}"):
+            if len(line) <= width:   # the shorter form where the panel is narrow: a row for the matrix
+                return [[(line, st.plain())]]
         return [[(cell[:width], st.plain())], [(f"  {what}"[:width], st.plain())]]
 
     @staticmethod
-    def _matrix(ex, block, head, in_hand, picked, width) -> list[Cells]:
-        """The keys' tokens over one head's rows of weights (the query in hand marked ▶)."""
+    def _matrix(ex, block, head, in_hand, picked, width, shown: range | None = None) -> list[Cells]:
+        """The keys' tokens over one head's rows of weights (the query in hand marked ▶): the rows
+        `shown`, all by default."""
         A, S, tokens = ex["attention"], ex["scores"], ex["tokens"]
         T = A.shape[-1]
         hand = in_hand[2] if in_hand and tuple(in_hand[:2]) == (block, head) else None
         per = max(1, min(5, (width - LABEL) // max(T, 1)))
         out: list[Cells] = [[(" " * LABEL, None)] + [(shown_symbol(tokens[j]).rjust(per), DIM) for j in range(T)]]
         masked = np.isneginf(S[block, head])
-        for i in range(T):
+        for i in range(T) if shown is None else shown:
             label = ("▶" if i == hand else " ") + shown_symbol(tokens[i]).rjust(2) + " "
             line: Cells = [(label, PICKED if i == hand else DIM)]
             for j in range(T):
@@ -107,12 +136,15 @@ class AttentionMatrix(Panel):
     def _strip(ex, at, width) -> list[Cells]:
         """The tokens (the one in hand reversed), the targets and the predictions, a character each."""
         lines = []
+        # a character and a space each where they fit, else side by side: a sequence longer than
+        # half the line (a 20-character poem at 80 columns) still shows whole
+        gap = " " if 8 + 2 * len(ex["tokens"]) <= width + 1 else ""
         for name, text in (("tokens", ex["tokens"]), ("target", ex["targets"]), ("predict", ex.get("predicted"))):
             if text is None:
                 continue
             cells: Cells = [(f"{name:<8}", DIM)]
-            for k, ch in enumerate(text[:max(0, (width - 8) // 2)]):
-                cells.append((shown_symbol(ch) + " ", PICKED if k == at and name == "tokens" else st.plain()))
+            for k, ch in enumerate(text[:max(0, (width - 8 + len(gap)) // (1 + len(gap)))]):
+                cells.append((shown_symbol(ch) + gap, PICKED if k == at and name == "tokens" else st.plain()))
             lines.append(cells)
         return lines
 
@@ -151,7 +183,7 @@ class AttentionMatrix(Panel):
         x, y = offset
         T = ex["attention"].shape[-1]
         per = max(1, min(5, (self.size.width - LABEL) // max(T, 1)))
-        i, j = y - 1, (x - LABEL) // per
-        if 0 <= i < T and 0 <= j < T and x >= LABEL:
+        i, j = y - 1 + self._shown.start, (x - LABEL) // per
+        if 0 <= y - 1 < len(self._shown) and 0 <= i < T and 0 <= j < T and x >= LABEL:
             self.view.pick = (i, j)
             self._redraw()
