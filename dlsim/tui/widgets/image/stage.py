@@ -12,6 +12,7 @@ from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.image.pixels import block_width, grey, numbers, side_by_side, signed, width_of
 from dlsim.tui.widgets.image.pixels import picture as draw
 from dlsim.models.cnn_inspect import cell_values
+from dlsim.tui.offered import Offered
 from dlsim.tui.widgets.image.paging import Focusable
 from dlsim.tui.widgets.panel import Cells, UiState, cell_moves
 
@@ -91,7 +92,7 @@ def _scale(side: int, height: int) -> int:
     return max(1, min(3, (2 * height) // max(side, 1)))
 
 
-class StagePanel(Focusable):
+class StagePanel(Offered, Focusable):
     READING = (("image", "the input in grey (colour images in their colours); the kernel's window tinted yellow"),
                ("kernel", "its weights as numbers, blue positive, orange negative (∂K in the backward pass)"),
                ("feature map", "a = f(Σ window·K + b) per position, filling in as the kernel slides; white the\n"
@@ -101,12 +102,16 @@ class StagePanel(Focusable):
                ("a cell's value", "click a cell of the feature map or pooled map (or Tab here, then ↑ ↓ ⇧← ⇧→,\n"
                                   "PgDn / PgUp between the maps): its numbers, marked pink (◉ without colour)"))
     BINDINGS = [*cell_moves(), Binding("pagedown,pageup", "other_map", "other map", show=False)]
+    # PgDn / PgUp only where there is a pooled map to go to (none without pooling, none backward):
+    # the keys panel lists no key that does nothing (offered.py; `rows` refreshes it as that changes)
+    OFFERED = {"other_map": lambda panel: "pooled" in panel._shapes}
 
     def __init__(self, view, **kw):
         super().__init__(view, **kw)
         self.picked: tuple[str, int, int] | None = None   # ("map" | "pooled", row, column) the learner chose
         self._hits: list[tuple] = []   # (which, left, top, rows, columns, scale, mono) of each map drawn
         self._shapes: dict = {}        # which → (rows, columns) of the maps in the picture now
+        self._pooled = False           # whether a pooled map was in the picture last drawn
 
     # --- choosing a cell -------------------------------------------------------------------------
     def on_focus(self) -> None:
@@ -162,6 +167,9 @@ class StagePanel(Focusable):
         self._shapes = {"map": layer["a"].shape[1:]}
         if ex["facts"].pool != "none" and not ex["focus"].backward:
             self._shapes["pooled"] = layer["p"].shape[1:]
+        if ("pooled" in self._shapes) != self._pooled:   # the stage changed: PgDn / PgUp offered or not
+            self._pooled = "pooled" in self._shapes
+            self.refresh_bindings()
         picked = self._picked(self._shapes)
         self._known = self._computed(ex, layer, f)
         arithmetic = self._arithmetic(ex, width) if ex["arithmetic"] else []
