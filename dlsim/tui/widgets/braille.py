@@ -3,6 +3,8 @@
 Each cell remembers the strongest stroke that touched it, so its colour (and its meaning) comes
 from one line, not from an average. Dashed strokes let two series be told apart without colour.
 """
+import math
+
 import numpy as np
 
 _BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], dtype=np.int32)  # [row][col]
@@ -24,13 +26,13 @@ class Braille:
         """Set many dots at once (coordinates in dots, rounded; those outside are dropped)."""
         x, y = np.rint(x).astype(np.int64), np.rint(y).astype(np.int64)
         inside = (x >= 0) & (x < self.width * 2) & (y >= 0) & (y < self.height * 4)
-        x, y = x[inside], y[inside]
+        if not inside.all():
+            x, y = x[inside], y[inside]
         if not len(x):
             return
-        r, c = y // 4, x // 2
-        np.bitwise_or.at(self.codes, (r, c), _BITS[y % 4, x % 2])
-        cells = np.unique(r * self.width + c)
-        mine = cells[self.power.ravel()[cells] <= power]
+        cells = (y >> 2) * self.width + (x >> 1)   # a cell touched twice is set twice, to the same:
+        np.bitwise_or.at(self.codes.ravel(), cells, _BITS[y & 3, x & 1])   # no np.unique (a sort, most
+        mine = cells[self.power.ravel()[cells] <= power]                   # of a curve's cost)
         self.power.ravel()[mine], self.keys.ravel()[mine] = power, key
 
     def dot(self, x: int, y: int, key: int = 0, power: float = 0.0) -> None:
@@ -38,8 +40,23 @@ class Braille:
 
     def line(self, x0: float, y0: float, x1: float, y1: float, key: int = 0, power: float = 0.0,
              dash: int = 0) -> None:
-        """A line between dot coordinates; dash > 0 draws `dash` dots on, `dash` off."""
-        self.polyline(np.array([x0, x1], float), np.array([y0, y1], float), key, power, dash)
+        """A line between dot coordinates; dash > 0 draws `dash` dots on, `dash` off. The dots of
+        `polyline` for its two ends, worked out with a few array operations, not its twenty: a scene
+        of short lines (the cart's box, a graph's edges) draws dozens a frame."""
+        x0, y0, x1, y1 = float(x0), float(y0), float(x1), float(y1)
+        if not all(map(math.isfinite, (x0, y0, x1, y1))):
+            self.polyline(np.array([x0, x1]), np.array([y0, y1]), key, power, dash)
+            return
+        dx, dy = x1 - x0, y1 - y0
+        steps = int(max(abs(dx), abs(dy)) + 1)   # dots from (x0, y0) on, (x1, y1) then added
+        t = np.arange(steps) / steps
+        x, y = np.empty(steps + 1), np.empty(steps + 1)
+        x[:-1], y[:-1] = x0 + dx * t, y0 + dy * t
+        x[-1], y[-1] = x1, y1
+        if dash:
+            on = (np.arange(steps + 1) // dash) % 2 == 0
+            x, y = x[on], y[on]
+        self.dots(x, y, key, power)
 
     def polyline(self, xs, ys, key: int = 0, power: float = 0.0, dash: int = 0) -> None:
         xs, ys = np.asarray(xs, float), np.asarray(ys, float)

@@ -26,13 +26,18 @@ def levels(values: np.ndarray, centre: float, scale: float, tie: float = -1.0) -
     """(sign, level) of every value relative to `centre`; |value − centre| ≤ tie is a tie (sign 0)."""
     d = np.asarray(values, float) - centre
     finite = np.isfinite(d)
-    d = np.where(finite, d, 0.0)
+    whole = finite.all()   # the usual map: no pass to mend what is not finite, none for ties unasked
+    if not whole:
+        d = np.where(finite, d, 0.0)
+    size = np.abs(d)
     sign = np.sign(d).astype(np.int64)
-    level = np.minimum(st.LEVELS, np.rint(st.LEVELS * np.abs(d) / max(scale, 1e-300))).astype(np.int64)
-    tied = finite & (np.abs(d) <= tie)
-    sign[tied] = 0
-    level[tied] = TIE_LEVEL
-    level[~finite] = 0
+    level = np.minimum(st.LEVELS, np.rint(st.LEVELS * size / max(scale, 1e-300))).astype(np.int64)
+    if tie >= 0:
+        tied = finite & (size <= tie)
+        sign[tied] = 0
+        level[tied] = TIE_LEVEL
+    if not whole:
+        level[~finite] = 0
     return sign, level
 
 
@@ -67,14 +72,21 @@ def colour_rows(sign: np.ndarray, level: np.ndarray) -> list[list[tuple[str, Sty
     su, sl = _halves(sign)
     lu, ll = _halves(level)
     codes = ((su + 1) * _K + lu) * (3 * _K) + (sl + 1) * _K + ll
-    for code in np.unique(codes).tolist():   # a few hundred pairs at most: each cell made once
-        if code not in _CELLS:
-            _CELLS[code] = (UPPER, _pair(code))
-    cell = _CELLS.__getitem__
+    cell = _CELLS.__getitem__   # a pair not met before is made on first asking (_Cells.__missing__)
     return [list(map(cell, row)) for row in codes.tolist()]
 
 
-_CELLS: dict[int, tuple[str, Style]] = {}   # pixel pair code → its cell
+class _Cells(dict):
+    """Pixel pair code → its cell, each made once: a few hundred pairs at most. Looked up cell by
+    cell, a miss made there (np.unique over the codes first, a sort, was most of a small picture's
+    cost, and an autoencoder's screen draws dozens of them a frame)."""
+
+    def __missing__(self, code: int) -> tuple[str, Style]:
+        made = self[code] = (UPPER, _pair(code))
+        return made
+
+
+_CELLS = _Cells()
 
 
 def bitmap_rows(sign: np.ndarray) -> list[list[tuple[str, Style]]]:

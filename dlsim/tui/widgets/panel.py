@@ -161,7 +161,11 @@ class Panel(Widget):
         changed += range(len(rows), len(old_rows))   # lines now blank
         self._rows, self._strips = rows, strips
         if changed:
-            self.refresh(*_regions(changed, width))
+            # each line across the panel's whole width, its border and padding too: a region that
+            # leaves them out ends inside the panel's slice of the screen line, which Textual then
+            # cuts out of the line (a new strip, every segment measured) for every line, every frame
+            left = self.content_offset.x
+            self.refresh(*_regions(changed, -left, self.outer_size.width))
 
     def set_titles(self, title: Titles | None = None, subtitle: Titles | None = None,
                    together: Titles | None = None) -> None:
@@ -238,13 +242,13 @@ def _apart(title: str) -> str:
     return title
 
 
-def _regions(lines: list[int], width: int) -> list[Region]:
-    """One region per run of consecutive (ascending) line numbers."""
+def _regions(lines: list[int], x: int, width: int) -> list[Region]:
+    """One region per run of consecutive (ascending) line numbers, from column x, `width` wide."""
     regions, first, last = [], lines[0], lines[0]
     for y in lines[1:]:
         if y != last + 1:
-            regions.append(Region(0, first, width, last - first + 1))
+            regions.append(Region(x, first, width, last - first + 1))
             first = y
         last = y
-    regions.append(Region(0, first, width, last - first + 1))
+    regions.append(Region(x, first, width, last - first + 1))
     return regions

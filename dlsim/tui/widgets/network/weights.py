@@ -112,6 +112,41 @@ def _span(m: Matrix | None, first: int, last: int) -> str:
     return label(first) if first == last else f"{label(first)}–{label(last)}"
 
 
+def _grid(m: Matrix, v: View, scale: float) -> list[Cells] | None:
+    """The shown cells of the matrix, unmarked (not hot, not the cursor): the text and colour that
+    WeightsPanel._cell and style.cell give each value, worked out for the whole block at once (cell
+    by cell in Python it was most of a heatmap's cost, drawn every frame of a run). None where a
+    value is not finite: those go cell by cell."""
+    block = m.values[v.top:v.top + v.shown_rows, v.left:v.left + v.shown_cols]
+    if m.bias is not None and v.top + v.shown_rows > m.values.shape[0]:
+        block = np.concatenate([block, np.asarray(m.bias)[None, v.left:v.left + v.shown_cols]])
+    block = np.asarray(block, float)
+    if not np.isfinite(block).all():
+        return None
+    size = np.abs(block)
+    sign = np.sign(block).astype(np.int64)
+    if scale > 0:   # as _cell and style.strength round, each value alone (half to even)
+        digit = np.minimum(9, np.rint(9 * size / scale)).astype(np.int64)
+        level = np.minimum(st.LEVELS, np.rint(st.LEVELS * np.minimum(1.0, size / scale))).astype(np.int64)
+    else:
+        digit = level = np.zeros(block.shape, np.int64)
+    code = (sign + 1) * 100 + digit * 10 + level   # sign, digit and level of a cell in one number
+    return [[_PLAIN[c] for c in row] for row in code.tolist()]
+
+
+class _PlainCells(dict):
+    """(text, style) of an unmarked cell by its code (sign + 1)·100 + digit·10 + level."""
+
+    def __missing__(self, code: int) -> tuple:
+        sign, digit, level = code // 100 - 1, code // 10 % 10, code % 10
+        text = " ·" if digit == 0 else ("+" if sign > 0 else st.MINUS) + str(digit)
+        made = self[code] = (text, st.cell(sign, level, bold=False, reverse=False, underline=False))
+        return made
+
+
+_PLAIN = _PlainCells()
+
+
 class WeightsPanel(Panel):
     READING = (("heatmap", "row i = input i, column j = neuron j (W[i, j]), the bias the last row; +7 / −3:\n"
                           "the sign, and the size 1–9 relative to the layer's largest (· ≈ 0)"),)
@@ -163,7 +198,6 @@ class WeightsPanel(Panel):
         scale = float(finite.max()) if finite.size else 0.0
         tabs = self._tabs(word, len(matrices) if word else 0, layer, m, scale, width)
         v = self._fit(m, width, height)
-        v = self._fit(m, width, height)
         label_w = m.label_width
         head: Cells = [(m.corner.ljust(label_w), st.plain(dim=True))]
         hot_rows, hot_cols = {h[0] for h in m.hot}, {h[1] for h in m.hot}
@@ -173,16 +207,20 @@ class WeightsPanel(Panel):
         for c, label, hot_col in zip(shown, labels, hot):
             head.append((label, st.plain(dim=not hot_col, bold=hot_col)))
         out = [tabs, head]
-        for r in range(v.top, v.top + v.shown_rows):
+        grid = _grid(m, v, scale)
+        for k, r in enumerate(range(v.top, v.top + v.shown_rows)):
             hot_row = hot_rows == {r}
             row: Cells = [(("▸" if hot_row else " ") + m.row_label(r).rjust(label_w - 2) + " ",
                            st.plain(dim=not hot_row))]
-            for c in range(v.left, v.left + v.shown_cols):
-                value = m.value(r, c)
-                row.append((self._cell(value, scale), st.cell(st.sign_of(value), st.strength(value, scale),
-                                                              bold=(r, c) in m.hot or (r, c) == cursor,
-                                                              reverse=(r, c) == cursor,
-                                                              underline=(r, c) in m.hot)))
+            if grid is not None and r not in hot_rows and (cursor is None or cursor[0] != r):
+                row += grid[k]   # no cell of this row is marked: each as its value has it
+            else:
+                for c in range(v.left, v.left + v.shown_cols):
+                    value = m.value(r, c)
+                    row.append((self._cell(value, scale), st.cell(st.sign_of(value), st.strength(value, scale),
+                                                                  bold=(r, c) in m.hot or (r, c) == cursor,
+                                                                  reverse=(r, c) == cursor,
+                                                                  underline=(r, c) in m.hot)))
             out.append(row)
         if v.note:
             out.append([(out_of_view(m, v)[:width], st.plain(dim=True))])
