@@ -3,7 +3,7 @@ import numpy as np
 
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
-from dlsim.tui.widgets.curves import _Extract
+from dlsim.tui.widgets.curve_series import SeriesSummary
 from dlsim.protocol.plane import box as extent, grid
 from dlsim.tui.widgets.data.decision import line_cells
 
@@ -65,7 +65,7 @@ def test_grid_covers_the_extent_top_row_first():
 
 
 def test_curve_series_follow_a_history_that_grows_and_shrinks():
-    ex = _Extract("loss")
+    ex = SeriesSummary("loss")
     history = [{"loss": 1.0}, {"loss": 0.5}, {}]
     x, y = ex.update(history)
     assert list(x) == [1, 2] and list(y) == [1.0, 0.5]

@@ -1,7 +1,8 @@
 """The shared frame pipeline does no work a frame does not need: a frame drawn again builds and
 repaints no line, the run worker builds a frame only when the UI has drawn the one before, the
-curves of a long (thinned) history are the curves drawn from scratch, a braille row at once is the
-row cell by cell. How fast any of it is is measured by `python tools/measure_app.py`, never asserted."""
+curves of a long (thinned) history are the curves drawn from scratch of every entry read (a thinning
+changes nothing drawn), a frame reads only the entries added since the last, a braille row at once
+is the row cell by cell. How fast any of it is is measured by `python tools/measure_app.py`, never asserted."""
 import random
 
 import numpy as np
@@ -9,7 +10,8 @@ import numpy as np
 from dlsim.models.base import Model
 from dlsim.tui.widgets import panel as panel_module
 from dlsim.tui.widgets.braille import Braille
-from dlsim.tui.widgets.curves import SERIES_STYLES, _Epochs, _Extract
+from dlsim.tui.widgets.curve_series import Epochs, SeriesSummary
+from dlsim.tui.widgets.curves import SERIES_STYLES
 from dlsim.tui.widgets.panel import Panel
 from .conftest import make_app, settle, sim_view, until
 
@@ -73,22 +75,33 @@ def _history_run(seed: int, limit: int, chunks: int):
         yield list(model.history)   # a frame holds a shallow copy
 
 
-def test_the_curve_of_a_thinned_history_is_the_curve_drawn_from_scratch():
+def _read(histories):
+    """With each frame's history, every entry a curve has read by then: the entries added since the
+    last frame, after all those read before; or, where the frame's history has lost the last entry
+    read (a rewind past it, a reset), the history as it is. A thinning takes nothing read away."""
+    read, last = [], None
+    for history in histories:
+        at = next((i for i, entry in enumerate(history) if entry is last), None) if last is not None else -1
+        read = read + history[at + 1:] if at is not None else list(history)
+        last = history[-1] if history else None
+        yield history, read
+
+
+def test_the_curve_of_a_thinned_history_is_the_curve_of_every_entry_read():
     keys = ("loss", "acc", "test")   # in most entries, in a few, in none (None: no test set)
-    kept, thinned, before = {key: _Extract(key) for key in keys}, 0, {}
-    for history in _history_run(seed=0, limit=200, chunks=2000):
-        first = kept["loss"].first
-        thinned += first is not None and history and history[0] is not first
-        epochs = _Epochs(history)
+    kept, thinned, before = {key: SeriesSummary(key) for key in keys}, 0, {}
+    for history, read in _read(_history_run(seed=0, limit=200, chunks=2000)):
+        thinned += len(read) > len(history)
+        epochs = Epochs(history)
         for key in keys:
-            if key in before:   # the series handed out a frame ago (views, not copies) did not change
+            if key in before:   # the series handed out a frame ago did not change
                 (x, y), (x0, y0) = before[key]
                 assert np.array_equal(x, x0) and np.array_equal(y, y0)
             x, y = kept[key].update(history, epochs)
-            fresh_x, fresh_y = _Extract(key).update(history)
+            fresh_x, fresh_y = SeriesSummary(key).update(read)
             assert np.array_equal(x, fresh_x) and np.array_equal(y, fresh_y)
             before[key] = (x, y), (x.copy(), y.copy())
-    assert thinned > 50   # the thinning was met many times
+    assert thinned > 500   # frames whose history had lost entries read before
 
 
 def test_the_curves_panel_of_a_thinned_history_draws_the_rows_drawn_from_scratch():
@@ -97,11 +110,10 @@ def test_the_curves_panel_of_a_thinned_history_draws_the_rows_drawn_from_scratch
     charts = (Chart("loss", (("loss", "train"), ("test", "test"))), Chart("acc", (("acc", "train"),), (0.0, 1.0)))
     kept, drawn, frames = Curves(None, charts), 0, list(_history_run(seed=1, limit=300, chunks=600))
     again = [{**entry, "loss": 0.5} if "loss" in entry else entry for entry in frames[-1]]
-    # the last frames again (nothing new to draw), then the same epochs with other values
-    for history in frames + frames[-3:] + [again]:
-        frame = SimpleNamespace(history=history, unit=("epoch",))
-        rows = kept.rows(frame, None, 60, 12)
-        assert rows == Curves(None, charts).rows(frame, None, 60, 12)
+    # the last frames again (nothing new to draw, then a step back), then the same epochs with other values
+    for history, read in _read(frames + frames[-1:] + frames[-3:] + [again]):
+        rows = kept.rows(SimpleNamespace(history=history, unit=("epoch",)), None, 60, 12)
+        assert rows == Curves(None, charts).rows(SimpleNamespace(history=read, unit=("epoch",)), None, 60, 12)
         drawn += any("\u2800" < ch <= "\u28ff" for row in rows for text, _ in row for ch in text)
     assert drawn > 500   # curves were drawn, not only empty charts
 
@@ -122,11 +134,11 @@ class _CountedHistory(list):
 
 def test_a_frame_with_no_new_entries_reads_no_old_ones():
     history = _CountedHistory({"epoch": e, "loss": 1 / e} for e in range(1, 5001))
-    extract = _Extract("loss")
+    extract = SeriesSummary("loss")
     extract.update(history)
     _CountedHistory.read = 0
     x, y = extract.update(history)   # the same history again: nothing new to read
-    assert len(x) == 5000 and _CountedHistory.read <= 4   # its ends, to see it is the same
+    assert (x[0], x[-1]) == (1, 5000) and _CountedHistory.read <= 4   # its ends, to see it is the same
     history.append({"epoch": 5001, "loss": 0.5})
     _CountedHistory.read = 0
     assert extract.update(history)[1][-1] == 0.5 and _CountedHistory.read <= 6   # its ends and the new entry

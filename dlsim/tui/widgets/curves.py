@@ -1,15 +1,13 @@
 """Training curves over epochs: loss (train and test), accuracy, or whatever a network's view asks.
 
 Train is a solid braille line, test a dashed one, so the two read apart without colour. Series are
-taken from the history incrementally (it only grows, except when a rewind shortens it).
+taken from the history incrementally, as a summary whose cost does not grow with it (curve_series).
 
 A train loss is `train_loss`, measured on the training set after the epoch like `test_loss`; never
 `loss`, the mean of the batch losses during the epoch, which lags a whole epoch of updates behind
 the test loss and both accuracies.
 """
 from dataclasses import dataclass
-from operator import itemgetter
-
 import numpy as np
 from rich.style import Style
 
@@ -17,6 +15,7 @@ from dlsim.protocol.numbers import count, num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.chart_heights import chart_heights
+from dlsim.tui.widgets.curve_series import Epochs, SeriesSummary
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
 SERIES_STYLES = (Style(color=st.rgb((235, 235, 235))), Style(color=st.rgb((150, 190, 255))))
@@ -50,130 +49,19 @@ def charts_for(metrics) -> tuple[Chart, ...]:
                  for title, series in charts.items())
 
 
-class _Extract:
-    """(epochs, values) of one history key, kept up to date as the history grows: in NumPy buffers
-    that grow by doubling, since turning a list of 20,000 floats into an array every frame cost
-    more than drawing the curves. When a long history is thinned (Model.record drops every other
-    old entry), the points of the entries it kept stay: found by their epoch, not extracted again
-    (20,000 entries, a key at a time, several times a second of a fast run)."""
-
-    def __init__(self, key: str):
-        self.key, self.seen, self.first, self.n = key, 0, None, 0
-        self.last = None                  # the last entry extracted
-        self.version = 0                  # changes whenever the points do: a chart drawn from them stays
-        self.x, self.y = np.empty(0), np.empty(0)
-
-    def update(self, history: list[dict], epochs: "_Epochs | None" = None) -> tuple[np.ndarray, np.ndarray]:
-        """`epochs`: the epochs of `history` (read once for every series)."""
-        epochs = _Epochs(history) if epochs is None else epochs
-        if len(history) < self.seen or (history and history[0] is not self.first):
-            self._thinned(history, epochs.ordered() if self.last is not None else None)
-        xs, ys = _points(history, self.seen, self.key, epochs)
-        if len(xs):
-            end = self.n + len(xs)
-            if end > len(self.x):
-                size = max(end, 2 * len(self.x), 256)
-                self.x, self.y = (np.concatenate([a[:self.n], np.empty(size - self.n)]) for a in (self.x, self.y))
-            self.x[self.n:end], self.y[self.n:end] = xs, ys
-            self.n = end
-            self.version += 1
-        self.seen, self.first = len(history), history[0] if history else None
-        self.last = history[-1] if history else None
-        return _view(self.x, self.n), _view(self.y, self.n)
-
-    def _thinned(self, history: list[dict], epochs: np.ndarray | None) -> None:
-        """The history is not the one extracted plus new entries. If it is that one thinned (the last
-        entry extracted is still in it, the same object, found by its epoch), keep the points whose
-        epoch it still has and go on after that entry; else extract it all again. `epochs`: the
-        history's epochs where they rise strictly, else None."""
-        n, last = self.n, self.last
-        self.seen, self.n, self.last = 0, 0, None
-        self.version += 1
-        if epochs is None or last is None or "epoch" not in last:
-            return
-        at = int(np.searchsorted(epochs, last["epoch"]))
-        if at >= len(history) or history[at] is not last:
-            return
-        x, had = self.x[:n], epochs[:at + 1]
-        where = np.minimum(np.searchsorted(had, x), len(had) - 1)   # both in order: no sort
-        kept = had[where] == x
-        # new buffers, not compacted in place: the views handed out before stay as they were
-        self.x, self.y = (np.concatenate([a[:n][kept], np.empty(len(a) - int(kept.sum()))]) for a in (self.x, self.y))
-        self.n = int(kept.sum())
-        self.seen = at + 1
-
-
-def _view(buffer: np.ndarray, n: int) -> np.ndarray:
-    """The first n values, read-only and not copied (a copy of each series every frame cost as
-    much as drawing it): a buffer only grows past n or is replaced, so the view never changes."""
-    view = buffer[:n]
-    view.flags.writeable = False
-    return view
-
-
-def _points(history: list[dict], start: int, key: str, epochs: "_Epochs") -> tuple[np.ndarray, np.ndarray]:
-    """(epochs, values) of `key` in history[start:], the entries without it (or with None) left out.
-    A fast run adds thousands of entries a frame: where every entry has its epoch and the key, they
-    are read in C (itemgetter), not a Python step each."""
-    entries = history[start:]
-    try:
-        xs, ys = epochs.since(start), list(map(itemgetter(key), entries))
-    except KeyError:
-        pass
-    else:
-        nones = ys.count(None)   # e.g. a test accuracy where there is no test set
-        if not nones:
-            return np.array(xs, float), np.array(ys, float)
-        if nones == len(ys):
-            return np.zeros(0), np.zeros(0)
-    new = [(entry.get("epoch", i + 1), value) for i, entry in enumerate(entries, start)
-           if (value := entry.get(key)) is not None]   # long histories are thinned
-    points = np.array(new, float).reshape(-1, 2)
-    return points[:, 0], points[:, 1]
-
-
-class _Epochs:
-    """The epochs of a history's entries, read once however many series ask: `all()` as an array
-    (NaN where an entry has none), `ordered()` the same where they rise strictly (else None),
-    `since(start)` of history[start:] as a list (KeyError where an entry has none)."""
-
-    def __init__(self, history: list[dict]):
-        self.history, self._all, self._since, self._ordered = history, None, {}, False
-
-    def all(self) -> np.ndarray:
-        if self._all is None:
-            try:   # read in C, no list between
-                self._all = np.fromiter(map(itemgetter("epoch"), self.history), float, len(self.history))
-            except (KeyError, TypeError):   # an entry without its epoch (or None)
-                self._all = np.array([entry.get("epoch", np.nan) for entry in self.history], float)
-        return self._all
-
-    def ordered(self) -> np.ndarray | None:
-        """`all()` where every entry has its epoch and they rise strictly, else None: checked once
-        for every series."""
-        if self._ordered is False:
-            epochs = self.all()
-            self._ordered = None if np.isnan(epochs).any() or np.any(np.diff(epochs) <= 0) else epochs
-        return self._ordered
-
-    def since(self, start: int) -> list:
-        if start not in self._since:
-            self._since[start] = list(map(itemgetter("epoch"), self.history[start:]))
-        return self._since[start]
-
-
 class Curves(Panel):
     READING = (("curves", "── train, ┄┄ test"),)
 
     def __init__(self, view, charts: tuple[Chart, ...], **kw):
         super().__init__(view, **kw)
         self.charts = charts
-        self._extract = {key: _Extract(key) for chart in charts for key, _ in chart.series}
+        self._extract = {key: SeriesSummary(key) for chart in charts for key, _ in chart.series}
         self._drawn: dict[int, tuple] = {}   # per chart: what it was drawn from, and its rows
 
     def series(self, history: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """(epochs, values) of every history key the charts plot: exactly the points drawn."""
-        epochs = _Epochs(history)
+        """(epochs, values) of every history key the charts plot: the points drawn (every epoch's
+        up to BUCKETS epochs, then the first, the last and each bucket's lowest and highest)."""
+        epochs = Epochs(history)
         return {key: ex.update(history, epochs) for key, ex in self._extract.items()}
 
     def follow_view(self) -> None:
@@ -184,7 +72,7 @@ class Curves(Panel):
             self.charts, self._drawn = charts, {}
             for chart in charts:
                 for key, _ in chart.series:
-                    self._extract.setdefault(key, _Extract(key))
+                    self._extract.setdefault(key, SeriesSummary(key))
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         self.follow_view()
