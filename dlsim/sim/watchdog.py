@@ -19,6 +19,10 @@ watched for NaN, ∞ and explosion, and the report says whose loss it was. Those
 by design as the parts compete, so the saturation and oscillation signs watch only `loss`.
 Given `start_loss` (the loss before any training), explosion is measured from there: a learning rate
 large enough to blow up within the first epoch is then caught at that epoch.
+
+A slow sign (saturated, oscillated, grew) is told epochs after its trouble began: `began` says the
+epoch where it did (the first of the held loss, of the swings, or after the loss last went down),
+so that whoever undoes it goes back before that, not merely before the epoch that told it.
 """
 import math
 from collections import deque
@@ -64,6 +68,7 @@ class Watchdog:
         self.losses = dict(losses or {"loss": ""})
         self.start_loss = start_loss
         self.found: tuple[dict, str] | None = None   # follow(): the first entry that diverged
+        self.began: int | None = None                # the epoch the last slow sign's trouble began
         self._seen: dict | None = None               # follow(): the last entry looked at
         self.reset([])
 
@@ -74,10 +79,14 @@ class Watchdog:
         self.best = math.inf if self.start_loss is None else self.start_loss
         self.still: tuple[float, int, int] | None = None   # (loss, epoch it began, epochs in a row)
         self.recent: deque[float] = deque(maxlen=self.SWING)
+        self.recent_epochs: deque[int | None] = deque(maxlen=self.SWING)   # … each one's epoch
         self.turns = 0        # changes in a row that went the other way from the one before
+        self.swings_since: int | None = None   # the epoch of the first loss of the swings in a row
+        self.learnt_until: int | None = None   # the epoch whose loss was the lowest so far
         self.parts: dict[str, tuple[float, float]] = {}   # another part's loss: (first, best)
         for entry in history:
             self._loss_problem(entry)
+        self.began = None
 
     def know_start(self, loss: float, history: list[dict]) -> None:
         """The loss before training, learnt late (it is measured when first needed): start over."""
@@ -87,6 +96,7 @@ class Watchdog:
 
     # --- the loss, one epoch at a time -----------------------------------------------------------
     def _loss_problem(self, entry: dict) -> str | None:
+        self.began = None   # a first sign (NaN, ∞, an explosion) is its own start
         for key, whose in self.losses.items():
             problem = self._one_loss(entry, key) if key == "loss" else self._part_loss(entry, key)
             if problem:
@@ -117,6 +127,7 @@ class Watchdog:
             return end_bad
         if self.first is None:
             self.first = loss
+        epoch, lowest = entry.get("epoch"), self.best
         during = after = None   # the loss during the epoch, then after it, each against the best before it
         if loss > self.EXPLODE * self.best and loss > self.START * self.first:
             during = (self.best, loss)
@@ -126,8 +137,11 @@ class Watchdog:
             after = (self.best, end)
         elif end is not None and during is None:
             self.best = min(self.best, end)
+        if self.best < lowest:
+            self.learnt_until = epoch
         self.last = loss
         self.recent.append(loss)
+        self.recent_epochs.append(epoch)
         if after or during:
             return self._exploded(*(after or during))   # told with the loss the epoch's line shows
         problem = self._stuck(loss, entry.get("epoch", 0)) or self._oscillating()
@@ -159,6 +173,7 @@ class Watchdog:
             held, since, count = loss, epoch, 1
         self.still = (held, since, count)
         if count >= self.STUCK and loss >= self.ABOVE * self.first:
+            self.began = since or None   # epoch 0: a history without epoch numbers
             return (f"the outputs saturated: the loss has stayed at {num(loss)} since epoch {since}, "
                     f"above the {num(self.first)} it started at: the gradients vanished")
         return None
@@ -167,6 +182,8 @@ class Watchdog:
         r = self.recent       # a cheap test first: this runs for every epoch of a long run
         turned = len(r) >= 3 and (r[-1] - r[-2]) * (r[-2] - r[-3]) < 0
         self.turns = self.turns + 1 if turned else 0
+        if self.turns == 1:   # the loss before the first turn had already swung away from r[-3]
+            self.swings_since = self.recent_epochs[-2]
         if self.turns < self.SWING - 2:
             return None
         losses = np.array(self.recent)
@@ -175,6 +192,7 @@ class Watchdog:
         if (np.all(changes[1:] * changes[:-1] < 0)
                 and np.all(np.abs(changes) >= self.AMPLITUDE * losses.mean())
                 and losses[half:].mean() >= losses[:half].mean()):
+            self.began = self.swings_since
             return (f"the loss oscillated between {num(losses.min())} and {num(losses.max())} for "
                     f"{self.SWING} epochs without going down")
         return None
@@ -197,6 +215,8 @@ class Watchdog:
         now = norm(flat)
         if (now >= self.GROWTH * max(self.start_norm, 1e-12)
                 and self.last >= self.NO_PROGRESS * self.first):
+            # since the epoch after the loss was last at its lowest (the first, if it never went down)
+            self.began = (self.learnt_until or 0) + 1
             return (f"the weights grew ×{now / max(self.start_norm, 1e-12):,.0f} "
                     f"(‖w‖ {num(self.start_norm)} → {num(now)}) while the loss did not go down "
                     f"({num(self.first)} → {num(self.last)})")

@@ -18,10 +18,12 @@ from dlsim.protocol.events import Event, Level
 from dlsim.protocol.numbers import count
 from dlsim.sim.simulator import Simulator, level_of
 from dlsim.sim.stepper import RUN as COMPILED_RUN
-from dlsim.tui.before_divergence import back_to, epoch_that_broke, oldest_kept, warning
+from dlsim.tui.before_divergence import (back_to, before_updates, began_or_broke, epoch_that_broke,
+                                         oldest_kept, warning)
 from dlsim.tui.changes import EDITED, RUN, STEP, Changes, Layout
 from dlsim.tui.frame import Frame
 from dlsim.tui.summary import headline, summarize
+from dlsim.tui.typed_weights import Typed, after_edit, to_blame, typed
 from dlsim.sim.watchdog import Watchdog
 
 
@@ -36,6 +38,9 @@ class Session:
         self.diverged: str | None = None
         self.chunk = 1                 # epochs per fused call, adapted to take ~1/30 s
         self._edited_at = -1           # the stream position of the last weight typed in by hand
+        self._typed: list[Typed] = []  # the weights typed in by hand, oldest first, still in the history
+        self._undo: Typed | None = None   # after a divergence it caused, the one ← takes back
+        self._blamed: tuple[str, str] = ("", "")   # … and where and how training broke after it
         self._summary: list[str] = []  # what the last coarse step did (summary.summarize)
         self._summary_args: tuple | None = None   # … or what to summarize it from, once asked
         self._summary_at = -1           # … valid while the stream is still at this position
@@ -66,10 +71,11 @@ class Session:
         self.watch = self.sim.new_watchdog()   # the network's losses, its start loss learnt when first judged
         self._start_known = False
         self.watch.reset(self.sim.history)
-        self.diverged = self._back_to = None   # the warning, and where ← then goes
+        self.diverged = self._back_to = self._undo = None   # the warning, where ← then goes (and what it undoes)
         self.summary = []
         self.chunk = 1
         self._edited_at = -1
+        self._typed = []
 
     def converges(self) -> bool:
         """Whether the model, as configured, has a notion of done (the perceptron's error-free epoch,
@@ -132,28 +138,39 @@ class Session:
         level); raises stepper.HistoryLimit (with a message) past the kept history."""
         level = self.level if level is None else level_of(level)
         before = self.flat()
-        if self.diverged and self._back_to is not None and self.sim.cursor > self._back_to:
+        if self.diverged and self._undo is not None:
+            # to where the weight that broke it was typed, with the value it had before; unless the
+            # history forgot that place since it was said (stepping on): then the warning says so
+            edit = self._undo
+            if not self._undo_typed(edit):
+                return None
+            event = self.sim.seek(edit.cursor)
+            self.sim.set_param(edit.name, edit.old, edit.index)
+            self._typed.remove(edit)
+        elif self.diverged and self._back_to is not None and self.sim.cursor > self._back_to:
             # whatever the level: before the updates that broke it, as the warning says (or as far
             # as the history still reaches, if it forgot more since)
             event = self.sim.seek(max(self._back_to, oldest_kept(self.sim)))
         else:   # after a batch, an epoch or a run too: the stepper replays it finer where needed
             event = self.sim.back(level)
+        here = self.sim.cursor   # edits typed after here are gone from the history
+        self._typed = [edit for edit in self._typed if edit.cursor <= here]
         if not self.trace.events:
             self.trace.restore(self.sim.position, self.sim.last)
         self.changes.rewound(before, self.flat())
         self.summary = []
         self.watch.reset(self.sim.history)
-        self.diverged = self._back_to = None
+        self.diverged = self._back_to = self._undo = None
         self._check(self.sim.last, rewound=True)
         return event
 
     def _check(self, event: Event | None, rewound: bool = False) -> None:
-        problem = Watchdog.params(self.flat()) or Watchdog.event(event)
+        problem, began = Watchdog.params(self.flat()) or Watchdog.event(event), None
         if problem is None and event is not None and event.closes >= Level.EPOCH and event.op != COMPILED_RUN and not rewound:
             found = self._judged(1)
-            problem = found[1] if found else None
+            problem, began = (found[1], self.watch.began) if found else (None, None)
         if problem:
-            self._diverge(problem)
+            self._diverge(problem, began)
 
     def _judged(self, ran: int):
         """The watchdog's verdict on the last `ran` history entries; the first time, it learns the
@@ -167,13 +184,28 @@ class Session:
                 self.watch.know_start(loss, history[:len(history) - ran])
         return self.watch.history(history[len(history) - ran:])
 
-    def _diverge(self, problem: str) -> None:
-        """Warn of the first sign of divergence (later ones follow from it), and keep where ← goes."""
+    def _diverge(self, problem: str, began: int | None = None) -> None:
+        """Warn of the first sign of divergence (later ones follow from it), and keep where ← goes:
+        before the epoch its trouble `began` in, where the watchdog knows (a slow sign)."""
         if self.diverged is None:
             broke = epoch_that_broke(self.sim)
-            self._back_to = back_to(self.sim, broke)
+            self._back_to = back_to(self.sim, broke, began)
             where = f"{self.model.epoch_word} {count(broke)}, step {count(self.model.steps)}"
-            self.diverged = warning(where, problem, self.model.epoch_word, broke, self._back_to, self.model.learning_rates)
+            edit = to_blame(self._typed, before_updates(began_or_broke(broke, began)))
+            if edit is not None:   # a weight typed out of scale broke it, not the updates
+                self._blamed = (where, problem)
+                self._undo_typed(edit)
+                return
+            self.diverged = warning(where, problem, self.model.epoch_word, broke, self._back_to,
+                                    self.model.learning_rates, began)
+
+    def _undo_typed(self, edit: Typed) -> bool:
+        """Say that the typed weight `edit` broke training, and keep it for ← to undo; or, where
+        the history no longer reaches back to it, say what to do instead. True if ← can."""
+        reachable = edit.cursor >= oldest_kept(self.sim)
+        self._undo = edit if reachable else None
+        self.diverged = after_edit(*self._blamed, edit, self.model.epoch_word, reachable)
+        return reachable
 
     # --- running (called on the run worker's thread) ----------------------------------------------
     def run_chunk(self, seconds: float = 1 / 30, most: int | None = None) -> str | None:
@@ -194,14 +226,14 @@ class Session:
         # grows to two, where rounding down kept it at one and evaluated after every epoch
         self.chunk = min(cap, max(1, math.ceil(self.chunk * min(4.0, seconds / max(spent, 1e-6)))))
         found = self._judged(ran) if ran else None
-        problem = Watchdog.params(self.flat()) or (found[1] if found else None)
+        problem, began = self._verdict(found)
         if problem and ran > 1:   # find the first epoch that went wrong, one epoch at a time
             self.sim.undo()
             self.watch.reset(self.sim.history)
             return self.run_chunk_single(before)
         self._ran(before)
         if problem:
-            self._diverge(problem)
+            self._diverge(problem, began)
             return "diverged"
         return "converged" if self.model.converged() else None
 
@@ -210,11 +242,19 @@ class Session:
         while True:
             ran = self._fused(1)
             found = self._judged(ran) if ran else None
-            problem = Watchdog.params(self.flat()) or (found[1] if found else None)
+            problem, began = self._verdict(found)
             if problem or ran == 0:
                 self._ran(before)   # as a chunk's: else the panel told this last epoch's run, not the play's
-                self._diverge(problem or "training stopped")
+                self._diverge(problem or "training stopped", began)
                 return "diverged"
+
+    def _verdict(self, found) -> tuple[str | None, int | None]:
+        """(what went wrong, the epoch its trouble began where the watchdog knows) after a run:
+        weights no longer numbers first, else the watchdog's verdict `found` on its epochs."""
+        problem = Watchdog.params(self.flat())
+        if problem or not found:
+            return problem, None
+        return found[1], self.watch.began
 
     def _ran(self, before: np.ndarray) -> None:
         """After fused runs from the parameters `before`: their changes, and the summary of where
@@ -236,12 +276,16 @@ class Session:
         """Validated (UserError on a bad value). Live options apply at once; others rebuild."""
         return self.sim.set(name, value)
 
-    def set_weight(self, name: str, index: tuple, value: float) -> None:
+    def set_weight(self, name: str, index: tuple, value: float, label: str | None = None) -> None:
+        """Type `value` into one weight (`label`: its name as the learner sees it, else as stored)."""
         before = self.flat()
-        self.sim.set_param(name, value, index)
+        param = self.model.params[name].copy() if name in self.model.params else None
+        self.sim.set_param(name, value, index)   # refuses a bad name, index or value
+        self._typed.append(typed(self.sim.cursor, self.model.steps, name, index,
+                                 label or f"{name}[{','.join(map(str, index))}]", param, value))
         self.changes.observe(before, self.flat(), self.model.steps, EDITED)
         self._edited_at = self.sim.position
-        self.diverged = self._back_to = None
+        self.diverged = self._back_to = self._undo = None
         self._check(None)
 
     def reset(self) -> None:
