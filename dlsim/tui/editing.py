@@ -52,7 +52,7 @@ class Editing:
         except ValueError:
             return f"'{raw}' is not a number"
         try:
-            self.session.set_weight(name, index, value)
+            self.session.set_weight(name, index, value, label=self.weight_label((name, index)))
         except UserError as error:
             return str(error)
         self.ui.notice = f"{self.weight_label((name, index))} set to {num(value, 6)} by hand"
