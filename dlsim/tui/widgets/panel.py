@@ -40,7 +40,10 @@ class UiState:
 
 def strip(cells: Cells, width: int, base: Style) -> Strip:
     """One line; neighbouring cells of the same style become one segment (less to paint). Its
-    length is measured once for the whole line, not segment by segment."""
+    length is measured once for the whole line, not segment by segment. Every frame of a run builds
+    dozens of these, each of a few dozen cells: a segment is made as its NamedTuple's own __new__
+    makes it (tuple.__new__, without that Python call), and a short line padded here, not by
+    Strip.adjust_cell_length (which builds a second strip to pad the first)."""
     segments: list[Segment] = []
     add = segments.append
     texts: list[str] = []
@@ -53,18 +56,22 @@ def strip(cells: Cells, width: int, base: Style) -> Strip:
             if run:
                 joined = "".join(run)
                 texts.append(joined)
-                add(Segment(joined, base if run_style is None else _combine(base, run_style)))
+                add(_segment(Segment, (joined, base if run_style is None else _combine(base, run_style), None)))
             run, run_style = [text], style
     if run:
         joined = "".join(run)
         texts.append(joined)
-        add(Segment(joined, base if run_style is None else _combine(base, run_style)))
+        add(_segment(Segment, (joined, base if run_style is None else _combine(base, run_style), None)))
     line = "".join(texts)
     length = len(line) if line.isascii() else cell_len(line)
+    if length < width:
+        add(_segment(Segment, (" " * (width - length), base, None)))
+        return Strip(segments, width)
     return Strip(segments, length).adjust_cell_length(width, base)
 
 
 _NONE = object()   # no run yet (None is a style: the panel's own)
+_segment = tuple.__new__   # Segment(text, style, control), as rich's Segment.__new__ builds it
 
 
 @lru_cache(maxsize=4096)
