@@ -1,15 +1,18 @@
 """The input beside its reconstruction: the sample in hand (as its events computed it: clean, as
 corrupted, as rebuilt so far) or, between samples, the first test input; under them the first
-layer's weights, one image tile per unit (what each encoder unit looks for). For 2-D points the
-same as numbers: x → code → x̂. Every value is the model's (AE.inspect, AE.reconstruct)."""
+layer's weights, one image tile per unit (what each encoder unit looks for), a page at a time where
+they do not all fit (rbm/pages.py: click, or Tab then PgDn / PgUp; the title says what the next page
+holds). For 2-D points the same as numbers: x → code → x̂. Every value is the model's (AE.inspect,
+AE.reconstruct)."""
 import textwrap
 
 import numpy as np
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
-from dlsim.tui.widgets.ae.pictures import fit, tiled
-from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.ae.pictures import fit, lines_of, tiled
+from dlsim.tui.widgets.panel import Cells, UiState
+from dlsim.tui.widgets.rbm.pages import PagedParts, Part, picture_rows
 
 
 def _vector(values) -> str:
@@ -33,9 +36,11 @@ def _code_lines(ex, width: int, eq: str = " ") -> list[str]:
     return lines
 
 
-class Rebuilt(Panel):
+class Rebuilt(PagedParts):
     READING = (("input · rebuilt", "the input (as corrupted, when denoising) beside the network's rebuilding of it;\n"
-                                   "below, each first-layer unit's weights as an image: blue +, orange −"),)
+                                   "below, each first-layer unit's weights as an image: blue +, orange −;\n"
+                                   "where not all fit, a page at a time: click the panel, or Tab to it and\n"
+                                   "PgDn / PgUp"),)
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
@@ -44,18 +49,18 @@ class Rebuilt(Panel):
         mono = getattr(self.app, "no_color", False)
         pending = not np.isfinite(ex["rebuilt"]).all() or not np.isfinite(ex["code"]).all()
         title, which = f"input · rebuilt · {ex['which']}", ex["which"]
-        if pending:   # at 80×24 (no bottom border) the note joins the title: the pictures' names say the rest
-            self.set_titles(title, "· or blank: not computed yet",
-                            (f"{title} · · or blank: not computed yet", f"{which} · · or blank: not computed yet",
-                             f"{which} · ·/blank: not computed yet", f"{which} · ·/blank: not yet"))
-        else:
-            self.set_titles(title, "")
+        # at 80×24 (no bottom border) the note joins the title: the pictures' names say the rest
+        subtitle = (("· or blank: not computed yet", "·/blank: not computed yet", "·/blank: not yet")
+                    if pending else "")
+        together = (f"{title} · {subtitle[0]}", *(f"{which} · {form}" for form in subtitle)) if pending else ()
         side = ex["side"]
         if side is None:   # points: the numbers themselves
             lines = [f"x  = {_vector(ex['x'])}"]
             if ex["corrupted"] is not None:
                 lines.append(f"x̃  = {_vector(ex['corrupted'])}")
             lines += _code_lines(ex, width, " = ") + [f"x̂  = {_vector(ex['rebuilt'])}"]
+            self.pages = 1
+            self.set_titles(title, subtitle, together)
             return [[(line[:width], st.plain())] for line in lines]
         images = [("input", ex["x"].reshape(side, side))]
         if ex["corrupted"] is not None:
@@ -63,12 +68,13 @@ class Rebuilt(Panel):
         images.append(("rebuilt", np.nan_to_num(ex["rebuilt"], nan=0.0).reshape(side, side)))
         # the code is kept under the pictures, however short the panel: it is what they pass through
         code = [[(line, st.plain(dim=True))] for line in _code_lines(ex, width)]
-        out = fit(tiled(images, 1.0, mono, width), height - len(code), width) + code
+        images = fit(tiled(images, 1.0, mono, width), height - len(code), width) + code
+        parts = [Part(title, [images], short=which)]
         W = ex["first_weights"]   # (F, units)
         scale = float(np.abs(W).max()) or 1.0
-        tiles = [(f"h{j + 1}", W[:, j].reshape(side, side)) for j in range(W.shape[1])]
-        room = height - len(out) - 1
-        if room >= 5:
-            out.append([(f"first layer's weights (±{num(scale, 2)})"[:width], st.plain(dim=True))])
-            out += fit(tiled(tiles, scale, mono, width, wide=1), room, width)
-        return out
+        tiles = tiled([(f"h{j + 1}", W[:, j].reshape(side, side)) for j in range(W.shape[1])], scale, mono, width,
+                      wide=1)
+        heading = [[(f"first layer's weights (±{num(scale, 2)})"[:width], st.plain(dim=True))]]
+        rows = picture_rows(tiles, 1 + lines_of(side, mono), heading)
+        parts.append(Part("weight tiles", rows, said="first layer's weights"))
+        return self.paged(parts, title, subtitle, width, height, together)

@@ -1,12 +1,14 @@
 """The RBM's pictures a page at a time where they do not all fit (the receptive fields at 80×24, the
 digits' dreams and completions at 120×40): each page is whole rows of pictures, never a row cut, and
 the title says which page this is and what the next holds (click it, or PgDn with the panel focused:
-Tab); a page with a row to spare says it under its pictures too. Where everything fits, one page."""
+Tab); a page with a row to spare says it under its pictures too. Where everything fits, one page.
+The autoencoder's input and weight tiles are paged alike (PagedParts)."""
 from dataclasses import dataclass
 
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.ae.pictures import HEADING, fit
-from dlsim.tui.widgets.panel import Cells
+from dlsim.tui.widgets.image.paging import Paged
+from dlsim.tui.widgets.panel import Cells, Titles
 
 
 @dataclass
@@ -14,6 +16,7 @@ class Part:
     name: str                    # what a title calls it: "dreams", "fields"
     groups: list[list[Cells]]    # lines kept together: a heading with the first row of pictures, a row with its names
     said: str = ""               # how a note names it ("receptive fields"); the name where empty
+    short: str = ""              # what a narrow title keeps of the name, rather than drop it ("sample 3")
 
     @property
     def lines(self) -> list[Cells]:
@@ -55,9 +58,21 @@ def page_titles(page: int, pages: list[tuple[list[Part], list[Cells]]]) -> tuple
     at = f"{page + 1}/{len(pages)}"
     # PgDn turns it only where the panel has the focus (else it turns the heatmap's tabs): "click" kept
     first = pages[page][0][0].name if pages[page][0] else ""
+    short = pages[page][0][0].short if pages[page][0] else ""
+    # a part with a short name (the sample in hand) keeps it before the turning hint is given up
+    kept = ((f"{short} · {at} · click/PgDn: {nxt}", f"{short} · {at} · click/PgDn", f"{short} · {at}")
+            if short else ())
     return (f"{here} · {at} · click/PgDn: {nxt}", f"{here} · click/PgDn: {nxt}",
-            f"{first} · {at} · click/PgDn: {nxt}", f"{at} · click/PgDn: {nxt}", f"{at} · click/PgDn: more",
+            f"{first} · {at} · click/PgDn: {nxt}", *kept, f"{at} · click/PgDn: {nxt}", f"{at} · click/PgDn: more",
             f"{at} · click/PgDn", at)
+
+
+def joined(titles: Titles, subtitles: Titles) -> tuple[str, ...]:
+    """Each title form with each subtitle form after it, the title's fullest first: the forms of a
+    compact panel's one rule (Panel.set_titles' together), so a subtitle stays in view at 80×24."""
+    titles = (titles,) if isinstance(titles, str) else titles
+    subtitles = (subtitles,) if isinstance(subtitles, str) else subtitles
+    return tuple(f"{title} · {subtitle}" for title in titles for subtitle in subtitles if subtitle)
 
 
 def next_page_note(page: int, pages: list[tuple[list[Part], list[Cells]]], width: int) -> Cells:
@@ -68,3 +83,27 @@ def next_page_note(page: int, pages: list[tuple[list[Part], list[Cells]]], width
     what = " · ".join(part.said or part.name for part in new) or f"more {after[0].said or after[0].name}"
     return [(st.first_fitting((f"▼ {what}: the next page (click here, or Tab and PgDn)",
                                f"▼ {what}: click or PgDn", f"▼ {what}: PgDn", "▼ PgDn"), width), HEADING)]
+
+
+class PagedParts(Paged):
+    """A panel of parts (pictures under their headings) shown a page at a time where they do not all
+    fit: the title says which page and what the next holds, a spare row says it too."""
+
+    def paged(self, parts: list[Part], title: Titles, subtitle: Titles, width: int, height: int,
+              together: Titles | None = None) -> list[Cells]:
+        """The page shown of `parts` (one where all fit, titled `title`; compact, `together` or the
+        title joined with `subtitle`), its title saying which page and what the next holds, the
+        subtitle joined to it where the panel is compact, and a note under its pictures where a row
+        is spare."""
+        pages = paginate(parts, height, width)
+        self.pages = len(pages)
+        self.page %= self.pages
+        lines = pages[self.page][1]
+        if self.pages == 1:
+            self.set_titles(title, subtitle, joined(title, subtitle) if together is None else together)
+            return lines
+        forms = page_titles(self.page, pages)
+        self.set_titles(forms, subtitle, joined(forms, subtitle))
+        if self.page + 1 < self.pages and len(lines) < height:
+            lines = lines + [next_page_note(self.page, pages, width)]
+        return lines

@@ -9,12 +9,11 @@ import numpy as np
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.ae.pictures import lines_of, tiled
-from dlsim.tui.widgets.image.paging import Paged
 from dlsim.tui.widgets.panel import Cells, UiState
-from dlsim.tui.widgets.rbm.pages import Part, next_page_note, page_titles, paginate, picture_rows
+from dlsim.tui.widgets.rbm.pages import PagedParts, Part, picture_rows
 
 
-class Pictures(Paged):
+class Pictures(PagedParts):
     READING = (("chain · dreams · completion · fields",
                 "v₀ the image, p(v|h₀) its reconstruction, v_k where the negative phase's chain ended;\n"
                 "dreams: p(v) after the Gibbs steps from random pixels; completion: the clamped pixels\n"
@@ -40,8 +39,9 @@ class Pictures(Paged):
         if "v0" in shown:
             chain = [("v₀", image(shown["v0"])), ("p(v|h₀)", image(shown["reconstruction"])),
                      (f"v{ex['k']}", image(shown["vk"]))]
-            parts.append(Part(f"chain of sample {shown['sample']}", pictures(chain)))
-            title, subtitle = f"chain of sample {shown['sample']}", "blank: not drawn yet"
+            parts.append(Part(f"chain of sample {shown['sample']}", pictures(chain), short=f"sample {shown['sample']}"))
+            # the subtitle's shorter form: at 80×24 it shares the one rule with the sample and the page
+            title, subtitle = f"chain of sample {shown['sample']}", ("blank: not drawn yet", "blank: not yet")
         else:
             title, subtitle = "chain · dreams · completion · fields", ""
         dreams = [(f"{j + 1}", image(d)) for j, d in enumerate(shown["samples"])]
@@ -64,18 +64,3 @@ class Pictures(Paged):
         heading = [[(f"receptive fields (±{num(scale, 2)})"[:width], st.plain(dim=True))]]
         tiles = tiled([(f"h{j + 1}", f) for j, f in enumerate(fields)], scale, mono, width, wide=1)
         return Part("fields", picture_rows(tiles, per_row, heading), "receptive fields")
-
-    def paged(self, parts: list[Part], title, subtitle, width: int, height: int) -> list[Cells]:
-        """The page shown of `parts` (one where all fit, titled `title`), its title saying which page
-        and what the next holds, and a note under its pictures where a row is spare."""
-        pages = paginate(parts, height, width)
-        self.pages = len(pages)
-        self.page %= self.pages
-        lines = pages[self.page][1]
-        if self.pages == 1:
-            self.set_titles(title, subtitle)
-            return lines
-        self.set_titles(page_titles(self.page, pages), subtitle)
-        if self.page + 1 < self.pages and len(lines) < height:
-            lines = lines + [next_page_note(self.page, pages, width)]
-        return lines
