@@ -101,10 +101,16 @@ def _earlier_or_beyond(a: np.ndarray, b: np.ndarray, low: bool) -> np.ndarray:
 
 class SeriesSummary:
     """One history key's points (Buckets), kept up to date as the history grows: each frame reads
-    the entries added since the last (found again by identity where a thinning moved them)."""
+    the entries added since the last, found after the last entry read, or, where a thinning took
+    that one away (more than HISTORY_LIMIT / 2 entries since the last frame: a slow frame of a fast
+    run), after an older entry read that is still there (ANCHORS of them, ANCHOR_EVERY apart: an odd
+    step, since a thinning keeps every other entry, and entries an even step apart go together)."""
+
+    ANCHORS, ANCHOR_EVERY = 64, 257
 
     def __init__(self, key: str):
         self.key, self.seen, self.last = key, 0, None   # entries read, and the last of them
+        self.anchors: list[dict] = []                    # older entries read, oldest first
         self.version = 0                                 # changes whenever the points do
         self.buckets, self._points = Buckets(), None
 
@@ -112,12 +118,13 @@ class SeriesSummary:
         """(epochs, values) to draw; `epochs`: the epochs of `history` (read once for every series)."""
         epochs = Epochs(history) if epochs is None else epochs
         if not self._continues(history):
-            self.buckets, self.seen, self._points = Buckets(), 0, None
+            self.buckets, self.seen, self.anchors, self._points = Buckets(), 0, [], None
             self.version += 1
         xs, ys = new_points(history, self.seen, self.key, epochs)
         if len(xs):
             self.buckets.add(xs, ys)
             self.version, self._points = self.version + 1, None
+        self.anchors = (self.anchors + history[self.seen:-1:self.ANCHOR_EVERY])[-self.ANCHORS:]
         self.seen, self.last = len(history), history[-1] if history else None
         if self._points is None:
             self._points = tuple(_read_only(a) for a in self.buckets.points())
@@ -125,22 +132,30 @@ class SeriesSummary:
 
     def _continues(self, history: list[dict]) -> bool:
         """Whether the history is the one read plus new entries, perhaps thinned: the last entry
-        read is still in it (the same object), where it was or, thinned, found by its epoch
-        (epochs rise; a few entries read, not the whole history). Then `seen` is where it is now."""
+        read is still in it where it was, or an entry read is still in it (the same object, found
+        by its epoch: epochs rise) and none after the last read was taken back or replaced (a
+        rewind, a fresh run). Then `seen` is where the entries not read begin."""
         if self.last is None:
             return self.seen == 0
         if self.seen <= len(history) and history[self.seen - 1] is self.last:
             return True
+        epoch = itemgetter("epoch")
         try:
-            at = bisect_left(history, self.last["epoch"], key=itemgetter("epoch"))
+            last = epoch(self.last)
+            if not history or epoch(history[-1]) < last:
+                return False
+            for anchor in (self.last, *reversed(self.anchors)):
+                at = bisect_left(history, epoch(anchor), key=epoch)
+                if at < len(history) and history[at] is anchor:
+                    self.seen = bisect_left(history, last, lo=at, key=epoch)
+                    if self.seen < len(history) and epoch(history[self.seen]) == last:
+                        if history[self.seen] is not self.last:
+                            return False   # the last epoch read, another entry: a fresh run
+                        self.seen += 1
+                    return True
         except (KeyError, TypeError):   # an entry without its epoch: read it all again
             return False
-        if at < len(history) and history[at] is self.last:
-            self.seen = at + 1
-            return True
         return False
-
-
 def _read_only(a: np.ndarray) -> np.ndarray:
     a.flags.writeable = False
     return a
