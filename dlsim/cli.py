@@ -149,6 +149,10 @@ def dispatch(args) -> int:
         from dlsim.console.catalog import print_catalog
         return print_catalog()
     if args.command == "bench":
+        # every contender on one thread, as the compiled kernels and PyTorch (timing.torch) run: set
+        # before NumPy is first imported, when its BLAS reads them
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, "1")
         from dlsim.bench import main as bench
         return bench(args.net, quick=args.quick, backend=args.backend, cpu_time=args.cpu_time)
     if args.command == "plot":

@@ -38,3 +38,14 @@ def test_cpu_time_figures_leave_out_time_the_thread_did_not_run(monkeypatch, cap
     main("som", quick=True, cpu_time=True)
     assert timing.CPU_TIME_NOTE in capsys.readouterr().out
     assert timing.median_us(lambda: time.sleep(0.02), seconds=0, least=3) < 5_000
+
+
+def test_bench_puts_numpy_on_one_thread_as_the_kernels_and_pytorch(monkeypatch):
+    """NumPy's BLAS reads its thread count when first imported: `dlsim bench` sets it to one first,
+    so a ratio never compares one thread with two (and --cpu-time never misses a BLAS thread's work)."""
+    import os
+
+    from dlsim.cli import main as cli
+    monkeypatch.setattr(os, "environ", {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")})
+    assert cli(["bench", "nope"]) != 0
+    assert os.environ["OPENBLAS_NUM_THREADS"] == os.environ["OMP_NUM_THREADS"] == "1"
