@@ -12,6 +12,7 @@ from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 from dlsim.tui.widgets.transformer import next_token
+from dlsim.tui.widgets.transformer.stream import ResidualStream
 from dlsim.tui.widgets.transformer.symbols import shown_symbol
 
 SHADES = " ░▒▓█"
@@ -152,6 +153,9 @@ class AttentionMatrix(Panel):
     def _redraw(self) -> None:
         if self.frame is not None:
             self._rebuild()
+        for stream in self.screen.query(ResidualStream):   # its window of positions follows the selection
+            if stream.frame is not None:
+                stream._rebuild()
 
     def action_move(self, di: int, dj: int) -> None:
         ex = self.frame.extras if self.frame is not None else {}
