@@ -3,7 +3,9 @@
 Starts the real `dlsim run mlp` in a pseudo-terminal (the one tools/measure_app.py uses), several times
 with a warm kernel cache and several times with an empty one, and reports the median time from
 starting the command to
-- the first frame: the first complete repaint that shows the simulation (its status line), and
+- the first frame: the first complete repaint that shows the simulation (its status line),
+- the first op step: → is pressed as that frame shows, and the frame that shows its step ends (op by
+  op stepping is compiled first, so on an empty cache this comes long before the rest), and
 - ready: the status line says "paused", i.e. the kernels are loaded (or compiled) and a key acts at once.
 
 Each run has a cache directory of its own (DLSIM_CACHE_DIR), so the user's cache is never touched:
@@ -21,6 +23,8 @@ from measure_app import Terminal   # beside this file
 
 SHOWN = rb"loading compiled kernels|compiling kernels|paused"   # the status line's state, any
 READY = rb"paused"
+STEPPED = rb"sample 1/\d+ #0"   # the status line once the first op of the first sample is done
+RIGHT = "\x1b[C"
 
 
 def _frame_showing(term: Terminal, pattern: bytes, timeout: float) -> float | None:
@@ -43,20 +47,22 @@ def _frame_showing(term: Terminal, pattern: bytes, timeout: float) -> float | No
     return None
 
 
-def start_once(cache_dir: str, size: tuple[int, int], dataset: str, timeout: float) -> tuple[float, float]:
-    """(seconds to the first frame, seconds to ready) of one start of the app."""
+def start_once(cache_dir: str, size: tuple[int, int], dataset: str, timeout: float) -> tuple[float, float, float]:
+    """(seconds to the first frame, to the first op step, to ready) of one start of the app."""
     os.environ["DLSIM_CACHE_DIR"] = cache_dir
     command = [sys.executable, "-m", "dlsim", "run", "mlp", "--dataset", dataset]
     started = time.perf_counter()
     term = Terminal(command, *size)
     try:
         first = _frame_showing(term, SHOWN, timeout)
+        term.send(RIGHT)
+        stepped = _frame_showing(term, STEPPED, timeout)
         ready = _frame_showing(term, READY, timeout)
     finally:
         term.close()
-    if first is None or ready is None:
+    if first is None or stepped is None or ready is None:
         raise SystemExit(f"the app did not come up within {timeout:.0f} s")
-    return first - started, ready - started
+    return first - started, stepped - started, ready - started
 
 
 def main(argv=None) -> int:
@@ -68,7 +74,7 @@ def main(argv=None) -> int:
     parser.add_argument("--warm-only", action="store_true", help="skip the (slow) cold starts")
     args = parser.parse_args(argv)
     size = tuple(map(int, args.size.split("x")))
-    results: dict[str, list[tuple[float, float]]] = {"warm": [], "cold": []}
+    results: dict[str, list[tuple[float, float, float]]] = {"warm": [], "cold": []}
     with tempfile.TemporaryDirectory(prefix="dlsim-measure-") as scratch:
         warm_dir = os.path.join(scratch, "warm")
         start_once(warm_dir, size, args.dataset, timeout=600)   # fills the warm cache
@@ -81,9 +87,9 @@ def main(argv=None) -> int:
           f"median of {args.runs}:")
     for kind, runs in results.items():
         if runs:
-            first, ready = (statistics.median(values) for values in zip(*runs))
-            print(f"  {kind} cache: first frame {first:.2f} s, kernels ready (status 'paused') {ready:.2f} s"
-                  f"   (first frames {', '.join(f'{f:.2f}' for f, _ in runs)})")
+            first, stepped, ready = (statistics.median(values) for values in zip(*runs))
+            print(f"  {kind} cache: first frame {first:.2f} s, first op step {stepped:.2f} s, kernels ready "
+                  f"(status 'paused') {ready:.2f} s   (first frames {', '.join(f'{f:.2f}' for f, *_ in runs)})")
     return 0
 
 

@@ -5,7 +5,12 @@ install or an edit compiles instead, for seconds; compiling is mostly Python and
 against the app's event loop, so it runs in a child process (`python -m dlsim.sim.warmup NAME …`)
 that fills the cache, and this process then only loads it. The app calls `begin(name)` when it shows
 a network, `warm(name)` from a thread worker after its first frame, and says meanwhile what is
-happening: `compiling(name)`. Only a Simulator and its model are driven here, never a view: whatever
+happening: `compiling(name)`.
+
+Stepping op by op needs a small part of what compiles (the MLP: about 2 s of its 42 s of CPU): the
+child compiles that part first and says so (a line `stepping NAME`), and this process then loads it
+and tells whoever asked (`when_stepping`), so a learner's first → presses need not wait for the
+batch and fused paths. Only a Simulator and its model are driven here, never a view: whatever
 a picture shows, the model computes (Model.exercise runs it).
 """
 import gc
@@ -17,14 +22,42 @@ from dlsim.kernels import cache, jit, readiness
 from dlsim.protocol.events import Level
 
 CHILD = "dlsim.sim.warmup"   # `python -m CHILD NAME …` fills the disk cache (tests/conftest.py runs it too)
+STEPPING = "stepping"        # the child's line once NAME can be stepped op by op
+CHILD_SECONDS = 600          # a child still compiling after this is stopped (this process compiles instead)
 
 _warm: set[str] = set()
+_stepping: set[str] = set()    # networks whose op-by-op stepping is loaded, though not the rest yet
 _compiling: set[str] = set()   # networks whose warm-up was seen compiling
+_listeners: dict[str, list] = {}   # callbacks waiting for a network's op-by-op stepping
+_listeners_lock = threading.Lock()
 _lock = threading.Lock()
 
 
 def is_warm(name: str) -> bool:
     return name in _warm
+
+
+def can_step(name: str) -> bool:
+    """Whether `name` can be stepped op by op now without compiling (all of it may not be ready)."""
+    return is_warm(name) or name in _stepping
+
+
+def when_stepping(name: str, callback) -> bool:
+    """True if `name` can be stepped op by op now; else False, and `callback()` is called from the
+    warm-up's thread once it can."""
+    with _listeners_lock:
+        if can_step(name):
+            return True
+        _listeners.setdefault(name, []).append(callback)
+        return False
+
+
+def _stepping_ready(name: str) -> None:
+    with _listeners_lock:
+        _stepping.add(name)
+        waiting = _listeners.pop(name, [])
+    for callback in waiting:
+        callback()
 
 
 def begin(name: str) -> None:
@@ -37,6 +70,17 @@ def begin(name: str) -> None:
 def compiling(name: str) -> bool:
     """Whether getting `name` ready means compiling (nothing cached for it yet) rather than loading."""
     return name in _compiling or not cache.ready(name)
+
+
+def exercise_stepping(name: str) -> None:
+    """Step one whole batch op by op, its update included, on the network's first variant: what a
+    learner's first → presses run."""
+    from dlsim.models import model_class
+    from dlsim.sim.simulator import Simulator
+    cls = model_class(name)
+    sim = Simulator(name, seed=0, **cls.warm_up_size, **cls.warm_up_configs[0])
+    while sim.step(Level.OP).closes < Level.BATCH:
+        pass
 
 
 def exercise(name: str) -> None:
@@ -75,11 +119,7 @@ def warm(name: str) -> None:
         if not cache.ready(name, toolchain):
             _compiling.add(name)
             if cache.directory() is not None:   # else nothing would be kept: compile right here
-                try:
-                    subprocess.run([sys.executable, "-m", CHILD, name], timeout=600,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-                except (OSError, subprocess.SubprocessError):
-                    pass   # compile here instead
+                _fill_in_child(name)
         seen = lambda: _compiling.add(name)   # e.g. a cache made for another CPU
         jit.compiles.watchers.append(seen)
         try:
@@ -89,15 +129,40 @@ def warm(name: str) -> None:
         cache.mark_ready(name, toolchain)
         _warm.add(name)
         readiness.mark_ready(name)
+        _stepping_ready(name)   # anyone still waiting to step (a warm-up that only loaded)
         # Numba's loaded compiler and kernels are a heap of objects that live as long as the process;
         # Python's full garbage collections would scan them all again and again (pauses of ~150 ms
         # mid-frame): kept out of those from now on.
         gc.freeze()
 
 
+def _fill_in_child(name: str) -> None:
+    """Compile `name` into the disk cache in a child process; once the child says op-by-op stepping
+    is compiled, load that here and tell the listeners, while the child goes on with the rest."""
+    try:
+        child = subprocess.Popen([sys.executable, "-m", CHILD, name], stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, text=True)
+    except OSError:
+        return   # compile here instead
+    timer = threading.Timer(CHILD_SECONDS, child.kill)
+    timer.start()
+    try:
+        for line in child.stdout:
+            if line.split() == [STEPPING, name]:
+                exercise_stepping(name)   # loads what the child has just compiled
+                _stepping_ready(name)
+        child.wait()
+    finally:
+        timer.cancel()
+        child.stdout.close()
+
+
 def fill_cache(names) -> None:
-    """Compile every network in `names` into the disk cache and mark each ready (the child process)."""
+    """Compile every network in `names` into the disk cache and mark each ready (the child process),
+    saying on stdout when each can be stepped op by op (that part first)."""
     for name in names:
+        exercise_stepping(name)
+        print(STEPPING, name, flush=True)
         exercise(name)
         cache.mark_ready(name, jit.toolchain())
 

@@ -46,6 +46,7 @@ class SimView(Playing, Editing, Vertical):
         self.session = session
         self.view = view_for(session.name)(session)
         self.ui = UiState(warm=warmup.is_warm(session.name), compiling=warmup.compiling(session.name))
+        self.can_step = warmup.can_step(session.name)   # op by op, before the rest is ready
         warmup.begin(session.name)
         self.speed = watchable(session.level)
         self.speed_chosen = False        # + / - / f chose one: the level no longer sets it
@@ -70,6 +71,8 @@ class SimView(Playing, Editing, Vertical):
     def on_mount(self) -> None:
         self.ui.notice = self.ui.notice or self.session.data_notice()   # `--data FILE`: how it was read
         if not self.ui.warm:   # after the first frame: loading Numba would slow drawing it
+            self.can_step = warmup.when_stepping(self.session.name,
+                                                 partial(self.app.call_from_thread, self._stepping_ready))
             self.call_after_refresh(self.run_worker, partial(warmup.warm, self.session.name),
                                     thread=True, group="warm", exit_on_error=False)
         self.redraw()
@@ -101,12 +104,20 @@ class SimView(Playing, Editing, Vertical):
             self._run_pending()
         if event.worker.group == "warm" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
             self.ui.warm = True
-            if self.ui.notice == waiting_notice(self.ui.compiling):
+            if self.ui.notice in (waiting_notice(self.ui.compiling), waiting_notice(self.ui.compiling, True)):
                 self.ui.notice = ""
             if event.state == WorkerState.ERROR:
                 self.ui.notice = f"compiling failed ({event.worker.error}); using what works"
             self.redraw()
             self._run_pending()
+
+    def _stepping_ready(self) -> None:
+        """Op-by-op stepping is loaded (the rest still compiling): the op steps waiting go now."""
+        self.can_step = True
+        if not self.ui.warm and self.ui.notice == waiting_notice(self.ui.compiling):
+            self.ui.notice = waiting_notice(self.ui.compiling, can_step=True)
+            self.repaint()
+        self._run_pending()
 
     def heatmap(self) -> WeightsPanel | None:
         """The weight heatmap, if the network's view composes one (the shell never assumes it)."""
@@ -170,18 +181,22 @@ class SimView(Playing, Editing, Vertical):
         self._draw_when_due()
 
     # --- guarding: compiling, running -------------------------------------------------------------
-    def _when_free(self, action) -> None:
+    def _when_free(self, action, op_step: bool = False) -> None:
         """Do `action` now or, after those already waiting, once the kernels are ready, the step
-        running in a thread is done and the run worker has stopped: no key press is lost."""
-        if self.ui.warm and self._busy is None and self.runner is None:
+        running in a thread is done and the run worker has stopped: no key press is lost. An
+        `op_step` (→ or ← op by op) needs only the op-by-op kernels, which are ready first."""
+        if op_step:
+            action = partial(action)
+            action.op_step = True
+        if (self.ui.warm or not self._pending) and self._ready_for(action) and self._busy is None and self.runner is None:
             self._stop_timer()
             action()
             return
         self._pending.append(action)
-        if not self.ui.warm:
-            self.ui.notice = waiting_notice(self.ui.compiling)
+        if not self._ready_for(self._pending[0]):
+            self.ui.notice = waiting_notice(self.ui.compiling, self.can_step)
             self.repaint()
-        elif self._busy is None:
+        elif self._busy is None and self.runner is not None:
             self._stop_timer()
             self.runner.stop()   # on_run_stopped does what waits
 
@@ -201,9 +216,12 @@ class SimView(Playing, Editing, Vertical):
         self.redraw()
         self.post_message(self.Stepped(event))
 
+    def _ready_for(self, action) -> bool:
+        return self.ui.warm or (self.can_step and getattr(action, "op_step", False))
+
     def _run_pending(self) -> None:
         """Do the waiting actions in the order they came, until one leaves the rest to wait."""
-        while self._pending and self.ui.warm and self._busy is None and self.runner is None:
+        while self._pending and self._ready_for(self._pending[0]) and self._busy is None and self.runner is None:
             self._stop_timer()
             self._pending.popleft()()
         if self._pending and self.ui.warm and self._busy is None:
@@ -212,11 +230,11 @@ class SimView(Playing, Editing, Vertical):
     # --- stepping --------------------------------------------------------------------------------
     def step(self, level: Level | str | None = None) -> None:
         level = self.session.level if level is None else level_of(level)   # as it was when pressed
-        self._when_free(lambda: self._do(lambda: self.session.step(level), self._stepped))
+        self._when_free(lambda: self._do(lambda: self.session.step(level), self._stepped), level == Level.OP)
 
     def back(self, level: Level | str | None = None) -> None:
         level = self.session.level if level is None else level_of(level)
-        self._when_free(lambda: self._do(lambda: self.session.back(level), self._stepped))
+        self._when_free(lambda: self._do(lambda: self.session.back(level), self._stepped), level == Level.OP)
 
     def set_level(self, level: Level | str) -> None:
         self.session.level = level_of(level)
@@ -235,8 +253,10 @@ def in_turn(action):
     return after_the_keys_before
 
 
-def waiting_notice(compiling: bool) -> str:
+def waiting_notice(compiling: bool, can_step: bool = False) -> str:
     doing = "compiling the kernels (first run only)" if compiling else "loading the compiled kernels"
+    if can_step:
+        return f"{doing}: → and ← step op by op meanwhile; other keys follow, in order"
     return f"{doing}: the keys you press follow, in order"
 
 

@@ -87,6 +87,7 @@ async def test_architecture_change_while_running_pauses_then_rebuilds():
 async def test_steps_wait_for_compiling_and_the_ui_stays_live(monkeypatch):
     release = threading.Event()
     monkeypatch.setattr(warmup, "is_warm", lambda name: False)
+    monkeypatch.setattr(warmup, "_stepping", set())              # nothing compiled yet, not even op stepping
     monkeypatch.setattr(warmup, "warm", lambda name: release.wait(5))
     monkeypatch.setattr(warmup, "compiling", lambda name: True)    # a cold cache
     app = make_app("mlp")
@@ -236,3 +237,28 @@ async def test_perceptron_on_xor_stops_and_says_why_instead_of_running_forever()
         assert not model.converged() and model.epoch >= sim._last_runner.PATIENCE
         assert "without converging" in sim.ui.notice and "errors an epoch" in sim.ui.notice
         assert "without converging" in text_of(app.screen.query_one(MathPanel))
+
+
+async def test_op_steps_go_while_the_rest_of_the_kernels_compiles(monkeypatch):
+    """The warm-up's child compiles op-by-op stepping first (about 2 s of the MLP's 42): → and ← at
+    op level go as soon as that is loaded; a run (f) and coarser steps wait for the rest, in order."""
+    release = threading.Event()
+
+    def warm(name):             # stands in for the child: stepping ready, then the rest later
+        warmup._stepping_ready(name)
+        release.wait(5)
+    monkeypatch.setattr(warmup, "is_warm", lambda name: False)
+    monkeypatch.setattr(warmup, "_stepping", set())
+    monkeypatch.setattr(warmup, "warm", warm)
+    monkeypatch.setattr(warmup, "compiling", lambda name: True)
+    app = make_app("mlp")
+    async with app.run_test(size=(120, 40)) as pilot:
+        sim = sim_view(app)
+        await pilot.press("right", "right", "right", "left")
+        assert await until(pilot, lambda: sim.session.sim.position == 2)
+        assert not sim.ui.warm and "compiling" in text_of(app.screen.query_one(StatusBar))
+        await pilot.press("f")                        # a run waits for the batch and fused kernels …
+        await pilot.pause(0.2)
+        assert sim.runner is None and sim.session.model.epoch == 0 and sim.session.sim.position == 2
+        release.set()                                 # … and goes once they are ready
+        assert await until(pilot, lambda: sim.session.model.epoch > 0)

@@ -18,6 +18,7 @@ def loading(monkeypatch, compiling: bool) -> threading.Event:
     """Make the app's kernels 'not ready' until the returned event is set."""
     release = threading.Event()
     monkeypatch.setattr(warmup, "is_warm", lambda name: False)
+    monkeypatch.setattr(warmup, "_stepping", set())   # not even op-by-op stepping is loaded yet
     monkeypatch.setattr(warmup, "compiling", lambda name: compiling)
     monkeypatch.setattr(warmup, "warm", lambda name: release.wait(10))
     return release

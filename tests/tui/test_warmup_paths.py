@@ -36,3 +36,19 @@ def test_the_warm_up_child_marks_the_cache_ready(tmp_path):
     after = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert child.returncode == 0, child.stderr[-2000:]
     assert (before.stdout.strip(), after.stdout.strip()) == ("False", "True")
+    assert child.stdout == "stepping perceptron\n"   # said once op-by-op stepping was compiled
+
+
+def test_op_stepping_is_ready_before_the_rest_on_a_cold_cache(tmp_path):
+    """With nothing cached, the app is told it can step op by op while the child still compiles the
+    batch and fused paths (the MLP: ~2 s of ~42 s of compiling), not only when all is done."""
+    import os
+    env = {**os.environ, "DLSIM_CACHE_DIR": str(tmp_path)}
+    code = ("from dlsim.sim import warmup\n"
+            "told = []\n"
+            "assert not warmup.when_stepping('perceptron', lambda: told.append(warmup.is_warm('perceptron')))\n"
+            "warmup.warm('perceptron')\n"
+            "print(told, warmup.can_step('perceptron'), warmup.when_stepping('perceptron', print))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[False] True True"   # told once, before it was all warm
