@@ -57,7 +57,10 @@ def _stepping_ready(name: str) -> None:
         _stepping.add(name)
         waiting = _listeners.pop(name, [])
     for callback in waiting:
-        callback()
+        try:
+            callback()
+        except RuntimeError:   # its app has closed meanwhile: the warm-up goes on for the cache
+            pass
 
 
 def begin(name: str) -> None:

@@ -114,6 +114,8 @@ class SimView(Playing, Editing, Vertical):
     def _stepping_ready(self) -> None:
         """Op-by-op stepping is loaded (the rest still compiling): the op steps waiting go now."""
         self.can_step = True
+        if not self.is_mounted:   # the learner has left this network meanwhile
+            return
         if not self.ui.warm and self.ui.notice == waiting_notice(self.ui.compiling):
             self.ui.notice = waiting_notice(self.ui.compiling, can_step=True)
             self.repaint()
