@@ -183,13 +183,14 @@ class SimView(Playing, Editing, Vertical):
         self._draw_when_due()
 
     # --- guarding: compiling, running -------------------------------------------------------------
-    def _when_free(self, action, op_step: bool = False) -> None:
+    def _when_free(self, action, op_by_op: bool = False) -> None:
         """Do `action` now or, after those already waiting, once the kernels are ready, the step
-        running in a thread is done and the run worker has stopped: no key press is lost. An
-        `op_step` (→ or ← op by op) needs only the op-by-op kernels, which are ready first."""
-        if op_step:
+        running in a thread is done and the run worker has stopped: no key press is lost. A step
+        taken `op_by_op` (→ or ← at any level finer than a batch) needs only the op-by-op kernels,
+        which are ready first."""
+        if op_by_op:
             action = partial(action)
-            action.op_step = True
+            action.op_by_op = True
         if (self.ui.warm or not self._pending) and self._ready_for(action) and self._busy is None and self.runner is None:
             self._stop_timer()
             action()
@@ -219,7 +220,7 @@ class SimView(Playing, Editing, Vertical):
         self.post_message(self.Stepped(event))
 
     def _ready_for(self, action) -> bool:
-        return self.ui.warm or (self.can_step and getattr(action, "op_step", False))
+        return self.ui.warm or (self.can_step and getattr(action, "op_by_op", False))
 
     def _run_pending(self) -> None:
         """Do the waiting actions in the order they came, until one leaves the rest to wait."""
@@ -232,11 +233,11 @@ class SimView(Playing, Editing, Vertical):
     # --- stepping --------------------------------------------------------------------------------
     def step(self, level: Level | str | None = None) -> None:
         level = self.session.level if level is None else level_of(level)   # as it was when pressed
-        self._when_free(lambda: self._do(lambda: self.session.step(level), self._stepped), level == Level.OP)
+        self._when_free(lambda: self._do(lambda: self.session.step(level), self._stepped), level < Level.BATCH)
 
     def back(self, level: Level | str | None = None) -> None:
         level = self.session.level if level is None else level_of(level)
-        self._when_free(lambda: self._do(lambda: self.session.back(level), self._stepped), level == Level.OP)
+        self._when_free(lambda: self._do(lambda: self.session.back(level), self._stepped), level < Level.BATCH)
 
     def set_level(self, level: Level | str) -> None:
         self.session.level = level_of(level)
@@ -258,7 +259,7 @@ def in_turn(action):
 def waiting_notice(compiling: bool, can_step: bool = False) -> str:
     doing = "compiling the kernels (first run only)" if compiling else "loading the compiled kernels"
     if can_step:
-        return f"{doing}: → and ← step op by op meanwhile; other keys follow, in order"
+        return f"{doing}: → and ← step (op to sample) meanwhile; other keys follow, in order"
     return f"{doing}: the keys you press follow, in order"
 
 

@@ -241,7 +241,8 @@ async def test_perceptron_on_xor_stops_and_says_why_instead_of_running_forever()
 
 async def test_op_steps_go_while_the_rest_of_the_kernels_compiles(monkeypatch):
     """The warm-up's child compiles op-by-op stepping first (about 2 s of the MLP's 42): → and ← at
-    op level go as soon as that is loaded; a run (f) and coarser steps wait for the rest, in order."""
+    the op to sample levels go as soon as that is loaded; a run (f) and batch or epoch steps wait
+    for the rest, in order."""
     release = threading.Event()
 
     def warm(name):             # stands in for the child: stepping ready, then the rest later
@@ -256,9 +257,12 @@ async def test_op_steps_go_while_the_rest_of_the_kernels_compiles(monkeypatch):
         sim = sim_view(app)
         await pilot.press("right", "right", "right", "left")
         assert await until(pilot, lambda: sim.session.sim.position == 2)
+        await pilot.press("3", "right")               # a sample's step goes op by op too
+        assert await until(pilot, lambda: sim.session.sim.position > 2)
+        done = sim.session.sim.position
         assert not sim.ui.warm and "compiling" in text_of(app.screen.query_one(StatusBar))
-        await pilot.press("f")                        # a run waits for the batch and fused kernels …
+        await pilot.press("4", "right", "f")          # a batch's step and a run wait for the batch and fused kernels …
         await pilot.pause(0.2)
-        assert sim.runner is None and sim.session.model.epoch == 0 and sim.session.sim.position == 2
+        assert sim.runner is None and sim.session.model.epoch == 0 and sim.session.sim.position == done
         release.set()                                 # … and goes once they are ready
         assert await until(pilot, lambda: sim.session.model.epoch > 0)
