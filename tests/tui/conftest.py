@@ -49,6 +49,30 @@ async def settle(pilot, seconds: float = 0.05) -> None:
     await pilot.pause()
 
 
+class CountedHistory(list):
+    """A history that counts the entries read from it (slices, single entries, whole passes): what
+    a frame costs the curves, whatever the machine's speed."""
+    read = 0
+
+    def __getitem__(self, at):
+        got = super().__getitem__(at)
+        self.read += len(got) if isinstance(at, slice) else 1
+        return got
+
+    def __iter__(self):
+        self.read += len(self)
+        return super().__iter__()
+
+
+async def tab_to(pilot, widget, most: int = 6) -> None:
+    """Press Tab until `widget` has the focus (the heatmap has it first), as a learner would."""
+    for _ in range(most):
+        if pilot.app.focused is widget:
+            return
+        await pilot.press("tab")
+    assert pilot.app.focused is widget
+
+
 async def until(pilot, condition, timeout: float = 5.0) -> bool:
     waited = 0.0
     while not condition():

@@ -7,7 +7,7 @@ import pytest
 from dlsim.sim import warmup
 from dlsim.tui.widgets.ae.rebuilt import Rebuilt
 
-from .conftest import make_app, settle, text_of
+from .conftest import make_app, settle, tab_to, text_of
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -60,11 +60,7 @@ async def test_tab_then_pgdn_turns_the_page():
         await settle(pilot)
         panel = app.screen.query_one(Rebuilt)
         before = text_of(panel)
-        for _ in range(6):   # the heatmap has the focus first: Tab until the pictures have it
-            if app.focused is panel:
-                break
-            await pilot.press("tab")
-        assert app.focused is panel
+        await tab_to(pilot, panel, 6)
         await pilot.press("pagedown")
         await settle(pilot)
         assert text_of(panel) != before and "h16" in text_of(panel) and "input" not in text_of(panel)

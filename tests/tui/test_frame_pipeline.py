@@ -13,7 +13,7 @@ from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.curve_series import Epochs, SeriesSummary
 from dlsim.tui.widgets.curves import SERIES_STYLES
 from dlsim.tui.widgets.panel import Panel
-from .conftest import make_app, settle, sim_view, until
+from .conftest import CountedHistory, make_app, settle, sim_view, until
 
 
 async def test_a_frame_drawn_again_builds_and_repaints_no_line(monkeypatch):
@@ -118,30 +118,16 @@ def test_the_curves_panel_of_a_thinned_history_draws_the_rows_drawn_from_scratch
     assert drawn > 500   # curves were drawn, not only empty charts
 
 
-class _CountedHistory(list):
-    """A history that counts the entries read from it (slices and whole passes)."""
-    read = 0
-
-    def __getitem__(self, at):
-        got = super().__getitem__(at)
-        type(self).read += len(got) if isinstance(at, slice) else 1
-        return got
-
-    def __iter__(self):
-        type(self).read += len(self)
-        return super().__iter__()
-
-
 def test_a_frame_with_no_new_entries_reads_no_old_ones():
-    history = _CountedHistory({"epoch": e, "loss": 1 / e} for e in range(1, 5001))
+    history = CountedHistory({"epoch": e, "loss": 1 / e} for e in range(1, 5001))
     extract = SeriesSummary("loss")
     extract.update(history)
-    _CountedHistory.read = 0
+    history.read = 0
     x, y = extract.update(history)   # the same history again: nothing new to read
-    assert (x[0], x[-1]) == (1, 5000) and _CountedHistory.read <= 4   # its ends, to see it is the same
+    assert (x[0], x[-1]) == (1, 5000) and history.read <= 4   # its ends, to see it is the same
     history.append({"epoch": 5001, "loss": 0.5})
-    _CountedHistory.read = 0
-    assert extract.update(history)[1][-1] == 0.5 and _CountedHistory.read <= 6   # its ends and the new entry
+    history.read = 0
+    assert extract.update(history)[1][-1] == 0.5 and history.read <= 6   # its ends and the new entry
 
 
 def test_a_braille_row_at_once_is_the_row_cell_by_cell():

@@ -9,6 +9,8 @@ from dlsim.models.base import Model
 from dlsim.tui.widgets.curve_series import BUCKETS, Buckets, SeriesSummary
 from dlsim.tui.widgets.curves import Chart, Curves
 
+from .conftest import CountedHistory
+
 LOSS = Chart("loss", (("loss", "train"),))
 
 
@@ -76,20 +78,6 @@ def test_each_bucket_keeps_its_lowest_and_highest_point():
     assert len(px) <= 2 * BUCKETS + 2 and (px[0], px[-1]) == (1, n) and np.all(np.diff(px) > 0)
 
 
-class CountedHistory(list):
-    """A history that counts the entries read from it (slices and single entries)."""
-    read = 0
-
-    def __getitem__(self, at):
-        got = super().__getitem__(at)
-        type(self).read += len(got) if isinstance(at, slice) else 1
-        return got
-
-    def __iter__(self):
-        type(self).read += len(self)
-        return super().__iter__()
-
-
 def test_a_frame_reads_the_new_entries_and_a_few_more_even_after_a_thinning():
     """A thinning moves the entries read to other places: found again by their epoch (a binary
     search), not by reading the 20,000 entries the history holds."""
@@ -99,9 +87,9 @@ def test_a_frame_reads_the_new_entries_and_a_few_more_even_after_a_thinning():
     model.run(np.linspace(0, 1, 3_000))   # past 20,000 entries: thinned
     assert len(model.history) < 19_000 + 3_000
     history = CountedHistory(model.history)
-    CountedHistory.read = 0
+    history.read = 0
     x, y = summary.update(history)
-    assert CountedHistory.read <= 2 * 3_000 + 100   # the new entries (for their epochs, then values)
+    assert history.read <= 2 * 3_000 + 100   # the new entries (for their epochs, then values)
     assert (x[-1], y[-1]) == (22_000, 1.0) and y.min() == 0.0
 
 

@@ -7,7 +7,7 @@ import pytest
 from dlsim.sim import warmup
 from dlsim.tui.widgets.rbm.pictures import Pictures
 
-from .conftest import make_app, settle, text_of
+from .conftest import make_app, settle, tab_to, text_of
 
 CASES = [("rbm", "bars", False, (80, 24)), ("rbm", "digits", False, (80, 24)), ("rbm", "bars", True, (80, 24)),
          ("dbn", "bars", False, (80, 24)), ("rbm", "digits", True, (120, 40))]
@@ -63,11 +63,7 @@ async def test_tab_then_pgdn_turns_the_page():
         await settle(pilot)
         panel = app.screen.query_one(Pictures)
         before = text_of(panel)
-        for _ in range(4):   # the heatmap has the focus first: Tab until the pictures have it
-            if app.focused is panel:
-                break
-            await pilot.press("tab")
-        assert app.focused is panel
+        await tab_to(pilot, panel, 4)
         await pilot.press("pagedown")
         await settle(pilot)
         assert text_of(panel) != before and "receptive fields (±" in text_of(panel)
