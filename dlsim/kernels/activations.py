@@ -65,6 +65,39 @@ def tanh_into(x, out):
         out[k] = math.copysign(-e / (2.0 + e), v)
 
 
+# exp(x) = 2^k·e^r with k = round(x/ln 2) and |r| ≤ ln 2/2; e^r by its Taylor series to r¹³ (the first
+# term left out, r¹⁴/14!, is below 2^−58 there). ln 2 is split in two so that k·LN2_HI is exact.
+_E = tuple(1.0 / math.factorial(n) for n in range(2, 14))   # 1/2!, 1/3!, …, 1/13!
+_INV_LN2 = 1.4426950408889634
+_LN2_HI = 0.6931471803691238          # ln 2 to 33 significant bits
+_LN2_LO = 1.9082149292705877e-10      # ln 2 − _LN2_HI
+_ROUNDER = 6755399441055744.0         # 1.5·2^52: x + it − it rounds x to an integer (|x| < 2^51)
+EXP_NEG_FLOOR = -708.3                # below it e^x is under the smallest normal double: 0 here
+
+
+@inline
+def exp_neg(x):
+    """e^x for x ≤ 0, within 1 ulp (libm's math.exp within 0.5), vectorised where libm's is a call.
+
+    libm's exp is one value at a time (there is no SVML here) and it dominated the sigmoid layers of
+    the RBM, the DBN and the LSTM's gates and the RBF's Gaussians: this is multiplies, adds, a
+    rounding and an exponent written into a double's bits, which LLVM vectorises in the caller's
+    loop (about 1.6 ns against 6 ns a value). 0 below EXP_NEG_FLOOR (where e^x would be subnormal);
+    NaN stays NaN. Every path that calls it (stepped, batched, fused) gets the same bits."""
+    kd = x * _INV_LN2 + _ROUNDER
+    kd = kd - _ROUNDER
+    r = (x - kd * _LN2_HI) - kd * _LN2_LO
+    c = _E
+    r2 = r * r
+    r4 = r2 * r2
+    p01, p23, p45 = c[0] + c[1] * r, c[2] + c[3] * r, c[4] + c[5] * r
+    p67, p89, pab = c[6] + c[7] * r, c[8] + c[9] * r, c[10] + c[11] * r
+    q = (p01 + p23 * r2) + (p45 + p67 * r2) * r4 + (p89 + pab * r2) * (r4 * r4)
+    k = np.int64(kd if kd > -1100.0 else -1100.0)   # NaN's k is any: NaN·2^k stays NaN
+    two_to_k = np.int64((k + 1023) << 52).view(np.float64)
+    return 0.0 if x < EXP_NEG_FLOOR else (1.0 + (r + r2 * q)) * two_to_k
+
+
 @kernel
 def tanh(x):
     """tanh of one number, by the same code (and so to the same bits) as tanh_into."""
@@ -78,7 +111,7 @@ def tanh(x):
 def activate(z, kind):
     """f(z) for one neuron (softmax is a whole-layer operation: see softmax_row)."""
     if kind == SIGMOID:
-        e = math.exp(-abs(z))   # e^−z for z ≥ 0, e^z below: one call, and it never overflows
+        e = exp_neg(-abs(z))   # e^−z for z ≥ 0, e^z below: one exp, and it never overflows
         return (1.0 if z >= 0 else e) / (1.0 + e)
     if kind == TANH:
         return tanh(z)
@@ -110,9 +143,10 @@ def softmax_row(z, out):
     for k in range(1, z.shape[0]):
         if z[k] > top:
             top = z[k]
+    for k in range(z.shape[0]):   # apart from the sum, so that the exps vectorise
+        out[k] = exp_neg(z[k] - top)
     total = 0.0
     for k in range(z.shape[0]):
-        out[k] = math.exp(z[k] - top)
         total += out[k]
     for k in range(z.shape[0]):
         out[k] = out[k] / total

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from dlsim.kernels.activations import scale_by_derivative
+from dlsim.kernels.activations import exp_neg, scale_by_derivative
 from dlsim.kernels.dense import accumulate, dense_backward_into
 from dlsim.kernels.jit import inline, kernel
 from dlsim.kernels.losses import BCE
@@ -31,7 +31,7 @@ G_LOSSES = {"non_saturating": NON_SATURATING, "saturating": SATURATING}
 def g_term(z, kind):
     """One fake point's G loss from D's logit z: −log σ(z) = softplus(−z) (non-saturating), or
     log(1 − σ(z)) = −softplus(z) (saturating). From the logit, so a confident D loses no digits."""
-    soft = math.log1p(math.exp(-abs(z)))
+    soft = math.log1p(exp_neg(-abs(z)))
     if kind == NON_SATURATING:
         return max(z, 0.0) - z + soft
     return -(max(z, 0.0) + soft)

@@ -13,6 +13,7 @@ the bit: it fuses multiply-adds and has its own exp, log and tanh.
 """
 import functools
 import importlib.util
+import math
 import os
 import sys
 import types
@@ -76,8 +77,20 @@ def device(f, overrides: dict | None = None):
     the GPU, with the kernels it calls compiled so too: the device runs the CPU's own formulas.
     `overrides` maps a kernel to the device function to call instead (for the few written over
     NumPy arrays, such as the CPU's vectorised tanh)."""
-    overrides = {id(_py(k)): v for k, v in (overrides or {}).items()}
+    overrides = {id(_py(k)): v for k, v in {**_always(), **(overrides or {})}.items()}
     return _device(f, overrides)
+
+
+@functools.cache
+def _always() -> dict:
+    """Kernels every twin replaces: the CPU's exp_neg writes a double's exponent bits through a
+    scalar view, which the device does not compile; the device's own exp is within an ulp of it."""
+    from dlsim.kernels import activations
+
+    @cuda().jit(device=True)
+    def exp(x):
+        return math.exp(x)
+    return {activations.exp_neg: exp}
 
 
 def _py(f):

@@ -6,7 +6,7 @@ import math
 
 from dlsim.kernels.jit import inline, kernel
 
-from dlsim.kernels.activations import SIGMOID, SOFTMAX, derivative
+from dlsim.kernels.activations import SIGMOID, SOFTMAX, derivative, exp_neg
 
 MSE, BCE, SOFTMAX_CE = 0, 1, 2
 CODES = {"mse": MSE, "bce": BCE, "softmax_ce": SOFTMAX_CE}
@@ -28,7 +28,7 @@ def _term(z, a, y, kind):
     """
     if kind == MSE:
         return (a - y) ** 2
-    return max(z, 0.0) - y * z + math.log1p(math.exp(-abs(z)))
+    return max(z, 0.0) - y * z + math.log1p(exp_neg(-abs(z)))
 
 
 @inline
@@ -52,7 +52,7 @@ def _sample_total(zT, aT, Y, s, kind):
     rest = 0.0
     for k in range(n):
         if k != top:
-            rest += math.exp(zT[k, s] - zT[top, s])
+            rest += exp_neg(zT[k, s] - zT[top, s])
     log_sum = math.log1p(rest)
     for k in range(n):
         total += Y[s, k] * ((zT[top, s] - zT[k, s]) + log_sum)

@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from dlsim.kernels.activations import exp_neg
 from dlsim.kernels.jit import inline, kernel
 from dlsim.kernels.optimizers import update_element
 from dlsim.kernels.recurrent import add_four_terms
@@ -35,7 +36,7 @@ def distance2(x, C, j):
 @inline
 def gaussian(d2, sigma):
     """φ = exp(−d² / 2σ²)."""
-    return math.exp(-d2 / (2.0 * sigma * sigma))
+    return exp_neg(-d2 / (2.0 * sigma * sigma))
 
 
 @inline
@@ -108,7 +109,7 @@ def accumulate_row(phi, t, A, r):
 def units(x, C, sigma, d2, phi):
     """d² and φ (K,) of every unit for the sample x, in place: distance2's sums (each in order of the
     coordinates) side by side over the units, then gaussian's exponent, then its exp, each loop over
-    independent units (the two first vectorise; exp stays the library's call, one unit at a time)."""
+    independent units (each loop vectorises: exp_neg is arithmetic, not the library's call)."""
     K = C.shape[0]
     for j in range(K):
         d2[j] = 0.0
@@ -120,7 +121,7 @@ def units(x, C, sigma, d2, phi):
     for j in range(K):
         phi[j] = -d2[j] / (2.0 * sigma[j] * sigma[j])
     for j in range(K):
-        phi[j] = math.exp(phi[j])
+        phi[j] = exp_neg(phi[j])
 
 
 @inline

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from dlsim.kernels.activations import SIGMOID, activate
+from dlsim.kernels.activations import SIGMOID, activate, exp_neg
 from dlsim.kernels.ae import uniforms
 from dlsim.kernels.jit import inline, kernel
 from dlsim.kernels.optimizers import update_all
@@ -311,7 +311,7 @@ def train_epochs(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind,
 @inline
 def softplus(z):
     """log(1 + e^z) without overflow."""
-    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+    return max(z, 0.0) + math.log1p(exp_neg(-abs(z)))
 
 
 @kernel

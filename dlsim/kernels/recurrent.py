@@ -29,7 +29,7 @@ import math
 
 import numpy as np
 
-from dlsim.kernels.activations import tanh, tanh_into
+from dlsim.kernels.activations import exp_neg, tanh, tanh_into
 from dlsim.kernels.jit import inline, kernel
 from dlsim.kernels.optimizers import CODES as OPTIMIZERS
 from dlsim.kernels.optimizers import update_all
@@ -219,14 +219,14 @@ def step_loss(logits, y, kind, scale, dy):
         top = max(top, logits[k])
     acc = 0.0
     for k in range(logits.shape[0]):
-        acc += math.exp(logits[k] - top)
+        acc += exp_neg(logits[k] - top)
     lse = top + math.log(acc)
     ysum = 0.0
     for k in range(logits.shape[0]):
         total += y[k] * (lse - logits[k])
         ysum += y[k]
     for k in range(logits.shape[0]):
-        dy[k] = scale * (math.exp(logits[k] - lse) * ysum - y[k])
+        dy[k] = scale * (exp_neg(logits[k] - lse) * ysum - y[k])   # lse ≥ every logit
     return scale * total
 
 
