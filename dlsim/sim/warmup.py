@@ -76,14 +76,16 @@ def compiling(name: str) -> bool:
 
 
 def exercise_stepping(name: str) -> None:
-    """Step one whole batch op by op, its update included, on the network's first variant: what a
-    learner's first → presses run."""
+    """Step one whole batch op by op, its update included, on each variant whose compiled code
+    differs: what a learner's first → presses run, whatever the options (a softmax output compiles
+    a kernel the default's sigmoid does not)."""
     from dlsim.models import model_class
     from dlsim.sim.simulator import Simulator
     cls = model_class(name)
-    sim = Simulator(name, seed=0, **cls.warm_up_size, **cls.warm_up_configs[0])
-    while sim.step(Level.OP).closes < Level.BATCH:
-        pass
+    for config in cls.warm_up_configs:
+        sim = Simulator(name, seed=0, **cls.warm_up_size, **config)
+        while sim.step(Level.OP).closes < Level.BATCH:
+            pass
 
 
 def exercise(name: str) -> None:

@@ -6,8 +6,8 @@ weight or a value became NaN or ∞. The update that broke it is then one of tha
 of the epoch before (whose result the epoch's first loss measured). So ← goes to the end of the epoch
 two before, the start of training when that is the first or second epoch, from whatever level the
 learner steps by: one op back from an epoch's end still stands after the updates that broke it.
-A slow sign (the outputs saturated, the loss oscillated, the weights grew) is told epochs after its
-trouble began, and the watchdog says where: ← then goes to before the updates that began it, as if
+A slow sign (the outputs saturated, the loss oscillated; a headless run's weights that grew) is told
+epochs after its trouble began, and the watchdog says where: ← then goes to before the updates that began it, as if
 that epoch had broken (two epochs back from the verdict would still stand inside the bad stretch).
 """
 from dlsim.protocol.numbers import count, counted

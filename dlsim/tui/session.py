@@ -191,7 +191,7 @@ class Session:
             broke = epoch_that_broke(self.sim)
             self._back_to = back_to(self.sim, broke, began)
             where = f"{self.model.epoch_word} {count(broke)}, step {count(self.model.steps)}"
-            edit = to_blame(self._typed, before_updates(began_or_broke(broke, began)))
+            edit = to_blame(self._typed, before_updates(began_or_broke(broke, began)), began)
             if edit is not None:   # a weight typed out of scale broke it, not the updates
                 self._blamed = (where, problem)
                 self._undo_typed(edit)
@@ -281,8 +281,9 @@ class Session:
         before = self.flat()
         param = self.model.params[name].copy() if name in self.model.params else None
         self.sim.set_param(name, value, index)   # refuses a bad name, index or value
-        self._typed.append(typed(self.sim.cursor, self.model.steps, name, index,
-                                 label or f"{name}[{','.join(map(str, index))}]", param, value))
+        if index is not None:   # one weight, as the editor types it (not a whole parameter)
+            self._typed.append(typed(self.sim.cursor, self.model.steps, name, index,
+                                     label or f"{name}[{','.join(map(str, index))}]", param, value))
         self.changes.observe(before, self.flat(), self.model.steps, EDITED)
         self._edited_at = self.sim.position
         self.diverged = self._back_to = self._undo = None

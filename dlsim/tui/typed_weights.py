@@ -37,10 +37,14 @@ def typed(cursor: Cursor, steps: int, name: str, index: tuple, label: str, param
                  abs(new) >= OUT_OF_SCALE * scale)
 
 
-def to_blame(edits: list[Typed], since: Cursor) -> Typed | None:
+def to_blame(edits: list[Typed], since: Cursor, began: int | None = None) -> Typed | None:
     """The latest typed weight out of scale at or after `since` (before the updates that can have
-    broken training): one there is replayed by a rewind to `since`, so it broke training, not them."""
-    return next((e for e in reversed(edits) if e.out_of_scale and e.cursor >= since), None)
+    broken training): one there is replayed by a rewind to `since`, so it broke training, not them.
+    Where a slow sign `began` in an epoch (counted from 1), only an edit typed by then can be its
+    cause: one typed later found the trouble already there."""
+    until = Cursor(began, 0, 0, 0) if began is not None else None
+    return next((e for e in reversed(edits)
+                 if e.out_of_scale and e.cursor >= since and (until is None or e.cursor < until)), None)
 
 
 def place(edit: Typed, word: str) -> str:

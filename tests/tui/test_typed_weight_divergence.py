@@ -2,6 +2,8 @@
 weight is the cause, not the learning rate, and ← goes back to where it was typed with the value it
 had before (going back before the updates alone replayed the edit: the weight still 1e6)."""
 
+import numpy as np
+
 import dlsim
 from dlsim.protocol.numbers import num
 from dlsim.tui.session import Session
@@ -84,3 +86,26 @@ async def test_in_the_app_the_warning_names_the_weight_as_the_heatmap_does_and_b
         await pilot.press("left")
         assert await until(pilot, lambda: sim.session.diverged is None, timeout=30)
         assert sim.session.model.steps == 0 and sim.session.model.params[WEIGHT][CELL] == old
+
+
+def test_an_edit_typed_after_a_slow_sign_began_is_not_its_cause():
+    """Outputs saturated since epoch 3; a weight typed out of scale at the end of epoch 4 found the
+    trouble already there: ← goes before epoch 3, not to the edit (inside the saturated stretch)."""
+    import numpy as np
+
+    from dlsim.sim.cursor import Cursor
+    from dlsim.tui.typed_weights import to_blame, typed
+    W = np.full((2, 2), 0.5)
+    early = typed(Cursor(1, 0, 0, 0), 1, "W", (0, 0), "W[0,0]", W, 1e6)
+    late = typed(Cursor(4, 0, 0, 0), 4, "W", (0, 0), "W[0,0]", W, 1e6)
+    since = Cursor(0, 0, 0, 0)
+    assert to_blame([late], since, began=3) is None
+    assert to_blame([early, late], since, began=3) is early
+    assert to_blame([late], since) is late          # an explosion has no start: the edit is to blame
+
+
+def test_a_whole_parameter_set_through_the_api_is_no_typed_weight():
+    s = Session(dlsim.make("mlp"))
+    s.set_weight(WEIGHT, None, 0.1)                 # every element: the API's set, not the editor's
+    assert (s.model.params[WEIGHT] == 0.1).all() and s.diverged is None
+
