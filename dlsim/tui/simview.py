@@ -4,7 +4,8 @@ This widget is what a screen embeds (the simulation screen, and a lesson screen 
 narration). Its public methods drive it: `step`, `back`, `set_level`, `play`, `pause`, `faster`,
 `slower`, `reset`, `set_option`, `set_weight`, `select`, `redraw`. It posts `SimView.Stepped` after
 every step or rewind and `RunStopped` when a run ends. The run worker trains off the UI thread,
-and so do the steps of a big network (over BIG parameters); the rest is cheap enough for a key.
+and so do the steps of a big network (over BIG parameters) and an epoch's step where an epoch is
+slow (a DQN's 1,000 environment steps); the rest is cheap enough for a key.
 """
 import time
 from collections import deque
@@ -30,6 +31,7 @@ from dlsim.tui.widgets.panel import Panel, UiState
 from dlsim.tui.widgets.status_bar import StatusBar
 
 BIG = 20_000      # parameters from which steps run in a thread (a sample can be a million events)
+SLOW_EPOCH = 0.05  # seconds an epoch is estimated to take, from which an epoch's step runs in a thread
 FPS = 36          # at most this many frames a second in run mode (the target is ≥ 30)
 EARLY = 1 / 240   # a frame this close to its time is drawn now, not after a timer
 COMPILING_POLL = 0.1   # how often, until the kernels are ready, the UI asks whether they compile
@@ -203,13 +205,15 @@ class SimView(Playing, Editing, Vertical):
             self._stop_timer()
             self.runner.stop()   # on_run_stopped does what waits
 
-    def _do(self, work, then) -> None:
-        """`then(work())` now, or, for a big network, `work` in a thread and `then` when it is done."""
-        if self.session.layout.size < BIG:
+    def _do(self, work, then, level: Level = Level.OP) -> None:
+        """`then(work())` now, or, for a big network or a slow epoch's step, `work` in a thread and
+        `then` when it is done (the screen stays live meanwhile)."""
+        slow = level >= Level.EPOCH and self.session.sim.estimate.epoch_seconds >= SLOW_EPOCH
+        if self.session.layout.size < BIG and not slow:
             then(_attempt(work))
             return
         self._busy = then
-        self.ui.notice = "working… (a big network: this step runs in the background)"
+        self.ui.notice = "working… (this step runs in the background)"
         self.repaint()
         self.run_worker(partial(_attempt, work), thread=True, group="step", exit_on_error=False)
 
@@ -233,11 +237,11 @@ class SimView(Playing, Editing, Vertical):
     # --- stepping --------------------------------------------------------------------------------
     def step(self, level: Level | str | None = None) -> None:
         level = self.session.level if level is None else level_of(level)   # as it was when pressed
-        self._when_free(lambda: self._do(lambda: self.session.step(level), self._stepped), level < Level.BATCH)
+        self._when_free(lambda: self._do(lambda: self.session.step(level), self._stepped, level), level < Level.BATCH)
 
     def back(self, level: Level | str | None = None) -> None:
         level = self.session.level if level is None else level_of(level)
-        self._when_free(lambda: self._do(lambda: self.session.back(level), self._stepped), level < Level.BATCH)
+        self._when_free(lambda: self._do(lambda: self.session.back(level), self._stepped, level), level < Level.BATCH)
 
     def set_level(self, level: Level | str) -> None:
         self.session.level = level_of(level)

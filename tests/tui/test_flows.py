@@ -13,6 +13,7 @@ from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.widgets.data.decision import DecisionPlot
 from dlsim.tui.widgets.math_panel import MathPanel
 from dlsim.tui.widgets.network.graph import NetworkGraph
+from dlsim.tui.simview import SLOW_EPOCH
 from dlsim.tui.widgets.status_bar import StatusBar
 
 from .conftest import make_app, option_text, settle, sim_view, text_of, until
@@ -266,3 +267,19 @@ async def test_op_steps_go_while_the_rest_of_the_kernels_compiles(monkeypatch):
         assert sim.runner is None and sim.session.model.epoch == 0 and sim.session.sim.position == done
         release.set()                                 # … and goes once they are ready
         assert await until(pilot, lambda: sim.session.model.epoch > 0)
+
+
+async def test_a_slow_epochs_step_runs_in_a_thread_and_the_screen_stays_live():
+    """The DQN's epoch is 1,000 environment steps (about 0.2 s): pressing → at the epoch level ran
+    them on the UI thread, the screen frozen meanwhile. Now the step runs in a thread and the keys
+    pressed meanwhile follow it."""
+    app = make_app("dqn")
+    async with app.run_test(size=(120, 40)) as pilot:
+        sim = sim_view(app)
+        assert sim.session.sim.estimate.epoch_seconds >= SLOW_EPOCH
+        threads, run_worker = [], sim.run_worker
+        sim.run_worker = lambda work, **kw: threads.append(kw.get("group")) or run_worker(work, **kw)
+        await pilot.press("5", "right", "right")                # the second queued behind the first
+        assert await until(pilot, lambda: threads.count("step") == 2, timeout=20)   # not on the UI thread
+        assert await until(pilot, lambda: sim._busy is None and not sim._pending and sim.session.model.epoch == 2,
+                           timeout=20)
