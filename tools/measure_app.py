@@ -287,6 +287,13 @@ def main(argv=None) -> int:
     if args.set is None:
         args.set = SETS.get(args.net)
     sizes = [tuple(map(int, size.split("x"))) for size in (args.size or ["120x40", "80x24"])]
+    import dlsim
+    from dlsim.errors import UserError
+    try:   # a configuration the app refuses: one line, before minutes of waiting for it to come up
+        dlsim.make(args.net, seed=0, **options_of(args))
+    except UserError as error:
+        print(f"measure_app: {error}", file=sys.stderr)
+        return 2
     before = load()
     results = {size: measure_size(args, *size) for size in sizes}
     bare = bare_speed(args.net, options_of(args), args.seconds)
