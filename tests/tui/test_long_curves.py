@@ -103,3 +103,44 @@ def test_a_slow_frame_of_a_fast_run_keeps_the_curve_read_so_far():
         x, y = summary.update(list(model.history))
     assert model.history[0]["epoch"] > 1      # the history itself no longer reaches back
     assert x[0] == 1 and y[0] == 1.0 and y.min() == 1.0 and y.max() == 40.0
+
+
+class CountedArray(np.ndarray):
+    """Bucket arrays that count the values read from them (`counter[0]`): what a frame costs the
+    summary, whatever the machine's speed. A row taken as a whole (`low[0]`) reads nothing yet."""
+    counter = None
+
+    def __array_finalize__(self, obj):
+        self.counter = getattr(obj, "counter", None)
+
+    def __getitem__(self, at):
+        got = super().__getitem__(at)
+        if self.counter is not None and (isinstance(at, tuple) or not isinstance(got, np.ndarray)):
+            self.counter[0] += np.size(got)
+        return got
+
+
+def test_a_frame_of_a_few_new_epochs_reads_the_buckets_they_went_to_not_every_bucket():
+    """A GAN's curve of 3,000 epochs, 4 more a frame: the frame works out the points of the buckets
+    the new epochs went to, not those of all 1,500 buckets (that cost a GAN's frame more than drawing
+    its curves did before the summary), and its curve is the one of every epoch added at once."""
+    rng = np.random.default_rng(2)
+    n = 3_040
+    x, y = np.arange(1, n + 1, dtype=float), rng.normal(size=n)
+    buckets, counter = Buckets(), [0]
+    buckets.add(x[:3_000], y[:3_000])
+    buckets.points()
+    for name in ("low", "high"):
+        counted = getattr(buckets, name).view(CountedArray)
+        counted.counter = counter
+        setattr(buckets, name, counted)
+    read = []
+    for start in range(3_000, n, 4):
+        counter[0] = 0
+        buckets.add(x[start:start + 4], y[start:start + 4])
+        px, py = buckets.points()
+        read.append(counter[0])
+    at_once = Buckets()
+    at_once.add(x, y)
+    assert np.array_equal(px, at_once.points()[0]) and np.array_equal(py, at_once.points()[1])
+    assert buckets.width == 2 and max(read) <= 32   # the buckets touched and the last, low and high

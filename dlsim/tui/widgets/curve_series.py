@@ -26,30 +26,96 @@ BUCKETS = 2048
 class Buckets:
     """Each bucket's lowest and highest point as (epoch, value); an epoch of NaN: no point yet.
     Bucket b holds epochs b·width + 1 … (b + 1)·width. NaN values are passed over unless a bucket
-    holds nothing else (then its first point stays, and the curve has a gap there)."""
+    holds nothing else (then its first point stays, and the curve has a gap there).
+
+    New points go to the last bucket or later ones, so the points of the buckets before the last are
+    kept as they will be drawn (`_done` buckets' worth, in `_kept`): a frame works out the points of
+    the few buckets it touched, not of all 2,048 (that cost a GAN's frame more than its drawing)."""
+
+    SMALL = 32   # up to this many points or buckets: in Python, cheaper than a dozen array operations
 
     def __init__(self):
         self.width, self.n = 1, 0
         self.low, self.high = np.full((2, BUCKETS), np.nan), np.full((2, BUCKETS), np.nan)
         self.first = self.last = None   # (epoch, value)
+        self._kept, self._done, self._n_kept = np.empty((2, 2 * BUCKETS)), 0, 0
+        self._repeats = False           # an epoch twice among the points kept (not from a history)
 
     def add(self, x: np.ndarray, y: np.ndarray) -> None:
         """Points later than every point added so far, in order of their epochs."""
         if not len(x):
             return
+        if len(x) <= self.SMALL:   # (Python numbers: a NumPy scalar's arithmetic costs more)
+            x, y = x.tolist(), y.tolist()
         if self.first is None:
             self.first = (x[0], y[0])
         self.last = (x[-1], y[-1])
         while (x[-1] - 1) // self.width >= BUCKETS:
             self._merge_pairs()
+        if isinstance(x, list):
+            self._add_each(x, y)
+            return
         bucket = np.maximum((x - 1) // self.width, 0).astype(np.intp)   # (an epoch 0: the first)
-        starts = np.r_[0, np.flatnonzero(np.diff(bucket)) + 1]
-        group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(x)]))
+        starts = np.concatenate([[0], np.flatnonzero(np.diff(bucket)) + 1])
+        group = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(x))))
         at = bucket[starts]
         for kept, low in ((self.low, True), (self.high, False)):
             new = _run_extremes(x, y, starts, group, low)
             kept[:, at] = _earlier_or_beyond(kept[:, at], new, low)
+        if at[0] < self._done:   # (not after the points added before: the kept points again)
+            self._done, self._n_kept, self._repeats = 0, 0, False
         self.n = max(self.n, int(at[-1]) + 1)
+
+    def _add_each(self, xs: list, ys: list) -> None:
+        """`add` a point at a time, by the rule of `_earlier_or_beyond`: a bucket's point is replaced
+        where it has none, or the new one lies beyond it, or is a value where it is NaN. The last
+        bucket is worked on in Python numbers; one left behind is written back, and its points kept
+        where the points kept reach it."""
+        (low_x, low_y), (high_x, high_y), width = self.low, self.high, self.width
+        b_open = self.n - 1
+        lx, ly, hx, hy = (*self.low[:, b_open].tolist(), *self.high[:, b_open].tolist()) if self.n else (0.0,) * 4
+        keeping, left_x, left_y = self._done == max(b_open, 0), [], []   # (the points of those left behind)
+        for x, y in zip(xs, ys):
+            b = max(int((x - 1) // width), 0)
+            if b > b_open:   # a bucket not used yet: the open one is left behind
+                if b_open >= 0:
+                    low_x[b_open], low_y[b_open], high_x[b_open], high_y[b_open] = lx, ly, hx, hy
+                    if keeping:
+                        px, py = _points_of(lx, ly, hx, hy)
+                        left_x += px
+                        left_y += py
+                b_open, lx, ly, hx, hy = b, x, y, x, y
+                continue
+            if b < b_open:   # (not in order: that bucket changed in place, the kept points again)
+                low_x[b_open], low_y[b_open], high_x[b_open], high_y[b_open] = lx, ly, hx, hy
+                self._fold(b, x, y)
+                self._done, self._n_kept, self._repeats, keeping = 0, 0, False, False
+                lx, ly, hx, hy = (*self.low[:, b_open].tolist(), *self.high[:, b_open].tolist())
+                continue
+            if lx != lx or y < ly or (ly != ly and y == y):
+                lx, ly = x, y
+            if hx != hx or y > hy or (hy != hy and y == y):
+                hx, hy = x, y
+        low_x[b_open], low_y[b_open], high_x[b_open], high_y[b_open] = lx, ly, hx, hy
+        self.n = max(self.n, b_open + 1)
+        if keeping:
+            self._keep(left_x, left_y)
+            self._done = self.n - 1
+
+    def _fold(self, b: int, x: float, y: float) -> None:
+        for (kx, ky), beyond in ((self.low, y < self.low[1, b]), (self.high, y > self.high[1, b])):
+            if kx[b] != kx[b] or beyond or (ky[b] != ky[b] and y == y):
+                kx[b], ky[b] = x, y
+
+    def _keep(self, xs, ys) -> None:
+        """Points of buckets left behind, after those kept."""
+        at, end = self._n_kept, self._n_kept + len(xs)
+        if at == end:
+            return
+        if not (at == 0 or xs[0] > self._kept[0, at - 1]) or not _rising(xs):
+            self._repeats = True
+        self._kept[0, at:end], self._kept[1, at:end] = xs, ys
+        self._n_kept = end
 
     def _merge_pairs(self) -> None:
         """Buckets twice as wide: each pair merged, the earlier point kept where they tie."""
@@ -59,23 +125,67 @@ class Buckets:
             merged = _earlier_or_beyond(pairs[:, 0::2], pairs[:, 1::2], low)
             kept[:, :m], kept[:, m:] = merged, np.nan
         self.width, self.n = 2 * self.width, m
+        self._done, self._n_kept, self._repeats = 0, 0, False
 
     def points(self) -> tuple[np.ndarray, np.ndarray]:
         """(epochs, values): the first point, each bucket's lowest and highest in order, the last."""
         if self.first is None:
             return np.zeros(0), np.zeros(0)
-        low, high = self.low[:, :self.n], self.high[:, :self.n]
-        used = ~np.isnan(low[0])
+        b_last = self.n - 1
+        if self._done < b_last:   # buckets left behind since: their points kept
+            self._keep(*_bucket_points(self.low[:, self._done:b_last], self.high[:, self._done:b_last]))
+            self._done = b_last
+        tx, ty = _points_of(*self.low[:, b_last].tolist(), *self.high[:, b_last].tolist())
+        (kept_x, kept_y), n = self._kept, self._n_kept
+        (x0, y0), (x1, y1) = self.first, self.last
+        if self._repeats or (n and tx[0] <= kept_x[n - 1]):   # an epoch twice (not from a history)
+            x, y = np.concatenate([[x0], kept_x[:n], tx, [x1]]), np.concatenate([[y0], kept_y[:n], ty, [y1]])
+            first = np.concatenate([[True], x[1:] != x[:-1]])
+            return x[first], y[first]
+        # the first and the last point, unless the first or the last bucket holds that one already
+        head = int((kept_x[0] if n else tx[0]) == x0)
+        end_x, end_y = ([], []) if tx[-1] == x1 else ([x1], [y1])
+        if not n:
+            return np.array([x0] + tx[head:] + end_x), np.array([y0] + ty[head:] + end_y)
+        return (np.concatenate([[x0], kept_x[head:n], tx + end_x]),
+                np.concatenate([[y0], kept_y[head:n], ty + end_y]))
+
+
+def _points_of(lx: float, ly: float, hx: float, hy: float) -> tuple[list, list]:
+    """A bucket's points (its lowest and highest), in order of their epochs, one point once."""
+    if lx != lx:
+        return [], []
+    if lx == hx:
+        return [lx], [ly]
+    return ([lx, hx], [ly, hy]) if lx < hx else ([hx, lx], [hy, ly])
+
+
+def _bucket_points(low: np.ndarray, high: np.ndarray) -> tuple:
+    """(epochs, values) of buckets' points, (2, buckets) each, in order; the buckets without a point
+    left out. A few buckets in Python, where a dozen array operations cost more than the points."""
+    if low.shape[1] <= Buckets.SMALL:
+        xs, ys = [], []
+        for point in zip(*low.tolist(), *high.tolist()):
+            x, y = _points_of(*point)
+            xs += x
+            ys += y
+        return xs, ys
+    used = ~np.isnan(low[0])
+    if not used.all():
         low, high = low[:, used], high[:, used]
-        low_first = low[0] <= high[0]
-        a, b = np.where(low_first, low, high), np.where(low_first, high, low)   # (2, buckets)
-        pairs = np.stack([a, b], axis=2).reshape(2, -1)                       # a₀ b₀ a₁ b₁ …
-        keep = np.ones(pairs.shape[1], bool)
-        keep[1::2] = a[0] != b[0]                                             # one point: once
-        x, y = pairs[:, keep]
-        x, y = np.r_[self.first[0], x, self.last[0]], np.r_[self.first[1], y, self.last[1]]
-        same = np.r_[False, x[1:] == x[:-1]]                                  # the ends, if kept twice
-        return x[~same], y[~same]
+    low_first = low[0] <= high[0]
+    pairs = np.empty((2, 2 * low.shape[1]))                                     # a₀ b₀ a₁ b₁ …
+    pairs[:, 0::2], pairs[:, 1::2] = np.where(low_first, low, high), np.where(low_first, high, low)
+    keep = np.ones(pairs.shape[1], bool)
+    keep[1::2] = low[0] != high[0]                                             # one point: once
+    return pairs[:, keep]
+
+
+def _rising(x) -> bool:
+    """Whether the epochs rise strictly (a few compared in Python)."""
+    if len(x) > 8:
+        return bool(np.all(x[1:] > x[:-1]))
+    return all(a < b for a, b in zip(x, x[1:]))
 
 
 def _run_extremes(x, y, starts, group, low: bool) -> np.ndarray:
@@ -85,7 +195,7 @@ def _run_extremes(x, y, starts, group, low: bool) -> np.ndarray:
     at = starts.copy()
     hits = np.flatnonzero(y == extreme[group])
     if len(hits):
-        firsts = hits[np.r_[True, group[hits][1:] != group[hits][:-1]]]
+        firsts = hits[np.concatenate([[True], group[hits][1:] != group[hits][:-1]])]
         at[group[firsts]] = firsts
     return np.array([x[at], y[at]])
 
@@ -176,7 +286,8 @@ def new_points(history: list[dict], start: int, key: str, epochs: "Epochs") -> t
         if ys and ys[0] is None and ys.count(None) == len(ys):   # e.g. a test accuracy without a test set
             return np.zeros(0), np.zeros(0)
         values = np.array(ys, float)   # None becomes NaN: told apart from a NaN value below
-        if not np.isnan(values).any() or None not in ys:
+        # (a few values: looked for None at once; thousands: for a NaN first, in C)
+        if (None not in ys) if len(ys) < 64 else (not np.isnan(values).any() or None not in ys):
             return xs, values
     new = [(entry.get("epoch", i + 1), value) for i, entry in enumerate(entries, start)
            if (value := entry.get(key)) is not None]   # long histories are thinned

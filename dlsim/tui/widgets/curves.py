@@ -116,9 +116,9 @@ class Curves(Panel):
             lo, hi = chart.limits
         else:   # from 0 to the farthest finite values either side, read in place (not copied out
             # of every series each frame): a return that is all below 0 (a cliff walk) is drawn too
-            values = [data[key][1] for key, _ in chart.series]
-            top = max((float(np.max(v, initial=0.0, where=np.isfinite(v))) for v in values), default=0.0)
-            bottom = min((float(np.min(v, initial=0.0, where=np.isfinite(v))) for v in values), default=0.0)
+            values = [(v, np.isfinite(v)) for v in (data[key][1] for key, _ in chart.series)]
+            top = max((float(np.max(v, initial=0.0, where=finite)) for v, finite in values), default=0.0)
+            bottom = min((float(np.min(v, initial=0.0, where=finite)) for v, finite in values), default=0.0)
             lo, hi = bottom, top
             hi = hi if hi > lo else lo + 1.0
         canvas = Braille(plot_w, plot_h)
@@ -136,12 +136,13 @@ class Curves(Panel):
             py[~np.isfinite(y)] = np.nan
             canvas.polyline(px, py, key=i, power=-i, dash=DASH[i])
         rows: list[Cells] = [head]
+        axis = st.plain(dim=True)
         for r in range(plot_h):
             label = st.short(hi, label_w) if r == 0 else st.short(lo, label_w) if r == plot_h - 1 else ""
             label = label.replace("+", " ")
-            rows.append([(label.rjust(label_w) + "┤", st.plain(dim=True)), *canvas.cells(r, SERIES_STYLES)])
+            rows.append([(label.rjust(label_w) + "┤", axis), *canvas.cells(r, SERIES_STYLES)])
         if plot_h >= 2:   # the x axis's last epoch, in the corner the curves leave emptiest
-            _put_tail(rows, 1, f" {unit} {count(epochs)}", st.plain(dim=True))   # (cell 0: the axis)
+            _put_tail(rows, 1, f" {unit} {count(epochs)}", axis)   # (cell 0: the axis)
         return rows
 
 
@@ -166,19 +167,22 @@ def _extremes(cols: np.ndarray, y: np.ndarray) -> np.ndarray:
     so a column is a run of neighbours: reduced in one pass, not sorted (a sort of 20,000 points a
     series cost more than drawing them). NaN is passed over unless a column holds nothing else."""
     steps = np.diff(cols)
-    starts = np.r_[0, np.flatnonzero(steps) + 1]
-    if np.any(steps < 0):                  # not in order (never from a history): sort
+    if steps.min(initial=0) < 0:           # not in order (never from a history): sort
         order = np.lexsort((y, cols))
         edge = cols[order][1:] != cols[order][:-1]
         return np.unique(np.concatenate([order[np.r_[True, edge]], order[np.r_[edge, True]]]))
-    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(cols)]))
+    # (np.concatenate and repeat, not np.r_: a few microseconds each, every frame, every series)
+    starts = np.flatnonzero(np.concatenate([[True], steps != 0]))
+    counts = np.diff(np.append(starts, len(cols)))
     with np.errstate(invalid="ignore"):
         low, high = np.fmin.reduceat(y, starts), np.fmax.reduceat(y, starts)
     keep = np.zeros(len(y), bool)                   # marked, not sorted: the indices come in order
     keep[starts[np.isnan(low)]] = True              # a column of NaN only: its first point
     for extreme in (low, high):
-        hits = np.flatnonzero(y == extreme[group])
-        keep[hits[np.r_[True, group[hits][1:] != group[hits][:-1]]] if len(hits) else hits] = True
+        hits = np.flatnonzero(y == np.repeat(extreme, counts))
+        if len(hits):                               # each column's first
+            at = cols[hits]
+            keep[hits[np.concatenate([[True], at[1:] != at[:-1]])]] = True
     return np.flatnonzero(keep)
 
 
