@@ -38,7 +38,8 @@ class Buckets:
         self.width, self.n = 1, 0
         self.low, self.high = np.full((2, BUCKETS), np.nan), np.full((2, BUCKETS), np.nan)
         self.first = self.last = None   # (epoch, value)
-        self._kept, self._done, self._n_kept = np.empty((2, 2 * BUCKETS)), 0, 0
+        # the first point, the points kept, then the last bucket's and the last point: copied out at once
+        self._kept, self._done, self._n_kept = np.empty((2, 2 * BUCKETS + 4)), 0, 0
         self._repeats = False           # an epoch twice among the points kept (not from a history)
 
     def add(self, x: np.ndarray, y: np.ndarray) -> None:
@@ -108,14 +109,18 @@ class Buckets:
                 kx[b], ky[b] = x, y
 
     def _keep(self, xs, ys) -> None:
-        """Points of buckets left behind, after those kept."""
-        at, end = self._n_kept, self._n_kept + len(xs)
+        """Points of buckets left behind, after those kept (after the first point: the first bucket's
+        first point is not kept where it is that one)."""
+        if not self._n_kept and len(xs) and xs[0] == self.first[0]:
+            xs, ys = xs[1:], ys[1:]
+        at = 1 + self._n_kept
+        end = at + len(xs)
         if at == end:
             return
-        if not (at == 0 or xs[0] > self._kept[0, at - 1]) or not _rising(xs):
+        if not xs[0] > self._kept[0, at - 1] or not _rising(xs):
             self._repeats = True
         self._kept[0, at:end], self._kept[1, at:end] = xs, ys
-        self._n_kept = end
+        self._n_kept = end - 1
 
     def _merge_pairs(self) -> None:
         """Buckets twice as wide: each pair merged, the earlier point kept where they tie."""
@@ -136,19 +141,22 @@ class Buckets:
             self._keep(*_bucket_points(self.low[:, self._done:b_last], self.high[:, self._done:b_last]))
             self._done = b_last
         tx, ty = _points_of(*self.low[:, b_last].tolist(), *self.high[:, b_last].tolist())
-        (kept_x, kept_y), n = self._kept, self._n_kept
         (x0, y0), (x1, y1) = self.first, self.last
-        if self._repeats or (n and tx[0] <= kept_x[n - 1]):   # an epoch twice (not from a history)
-            x, y = np.concatenate([[x0], kept_x[:n], tx, [x1]]), np.concatenate([[y0], kept_y[:n], ty, [y1]])
+        kept, at = self._kept, 1 + self._n_kept
+        kept[0, 0], kept[1, 0] = x0, y0
+        last_twice = tx[-1] == x1   # the last point is the last bucket's: once
+        if self._repeats or tx[0] <= kept[0, at - 1] and not (at == 1 and tx[0] == x0):   # an epoch
+            # twice (not from a history): each point once
+            x = np.concatenate([kept[0, :at], tx, [x1]])
             first = np.concatenate([[True], x[1:] != x[:-1]])
-            return x[first], y[first]
-        # the first and the last point, unless the first or the last bucket holds that one already
-        head = int((kept_x[0] if n else tx[0]) == x0)
-        end_x, end_y = ([], []) if tx[-1] == x1 else ([x1], [y1])
-        if not n:
-            return np.array([x0] + tx[head:] + end_x), np.array([y0] + ty[head:] + end_y)
-        return (np.concatenate([[x0], kept_x[head:n], tx + end_x]),
-                np.concatenate([[y0], kept_y[head:n], ty + end_y]))
+            return x[first], np.concatenate([kept[1, :at], ty, [y1]])[first]
+        if at == 1 and tx[0] == x0:   # the first point is the first bucket's: once
+            tx, ty = tx[1:], ty[1:]
+        for x, y in zip(tx, ty) if last_twice else zip(tx + [x1], ty + [y1]):
+            kept[0, at], kept[1, at] = x, y
+            at += 1
+        x, y = kept[:, :at].copy()
+        return x, y
 
 
 def _points_of(lx: float, ly: float, hx: float, hy: float) -> tuple[list, list]:
