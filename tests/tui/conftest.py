@@ -64,6 +64,31 @@ class CountedHistory(list):
         return super().__iter__()
 
 
+async def every_page(pilot, panel, turn) -> list[tuple[str, str]]:
+    """(title, text) of each page of a paged panel, turning with `turn` until the first comes back."""
+    seen = [(str(panel.border_title), text_of(panel))]
+    for _ in range(20):
+        await turn()
+        await settle(pilot)
+        page = (str(panel.border_title), text_of(panel))
+        if page == seen[0]:
+            return seen
+        seen.append(page)
+    raise AssertionError("the pages never came back to the first")
+
+
+async def shown_is_a_full_repaint(pilot) -> bool:
+    """Whether the screen as shown (partial repaints) is what a full repaint draws: a new size
+    redraws every line anew."""
+    app = pilot.app
+    shown = app.export_screenshot()
+    await pilot.resize_terminal(app.size.width + 1, app.size.height)
+    await pilot.pause()
+    await pilot.resize_terminal(app.size.width - 1, app.size.height)
+    await pilot.pause()
+    return app.export_screenshot() == shown
+
+
 async def tab_to(pilot, widget, most: int = 6) -> None:
     """Press Tab until `widget` has the focus (the heatmap has it first), as a learner would."""
     for _ in range(most):

@@ -7,25 +7,12 @@ import pytest
 from dlsim.sim import warmup
 from dlsim.tui.widgets.ae.rebuilt import Rebuilt
 
-from .conftest import make_app, settle, tab_to, text_of
+from .conftest import every_page, make_app, settle, tab_to, text_of
 
 
 @pytest.fixture(scope="module", autouse=True)
 def warm():
     warmup.warm("ae")
-
-
-async def _pages(pilot, panel, turn) -> list[tuple[str, str]]:
-    """(title, text) of each page, turning with `turn` until the first comes back."""
-    seen = [(str(panel.border_title), text_of(panel))]
-    for _ in range(20):
-        await turn()
-        await settle(pilot)
-        page = (str(panel.border_title), text_of(panel))
-        if page == seen[0]:
-            return seen
-        seen.append(page)
-    raise AssertionError("the pages never came back to the first")
 
 
 @pytest.mark.parametrize("no_color, size", [(False, (120, 40)), (True, (120, 40)), (False, (80, 24))],
@@ -45,13 +32,13 @@ async def test_every_units_weight_tile_is_on_a_page_the_title_says_how_to_turn_t
 
         async def click():
             await pilot.click(Rebuilt)
-        pages = await _pages(pilot, panel, click)
-        assert len(pages) > 1
-        shown = "\n".join(text for _, text in pages)
+        turned = await every_page(pilot, panel, click)
+        assert len(turned) > 1
+        shown = "\n".join(text for _, text in turned)
         assert "first layer's weights (±" in shown and "taller terminal" not in shown
         names = [word for line in shown.splitlines() for word in line.split() if word[:1] == "h" and word[1:].isdigit()]
         assert sorted(names) == sorted(f"h{j + 1}" for j in range(units))   # each unit's tile, once
-        assert all(text.splitlines()[0].split() == ["input", "rebuilt"] for _, text in pages[:1])
+        assert all(text.splitlines()[0].split() == ["input", "rebuilt"] for _, text in turned[:1])
 
 
 async def test_tab_then_pgdn_turns_the_page():

@@ -7,7 +7,7 @@ import numpy as np
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.network.weights import Matrix, View, WeightsPanel, _grid
-from tests.tui.conftest import make_app
+from tests.tui.conftest import make_app, shown_is_a_full_repaint
 
 
 def test_a_line_is_the_dots_of_its_two_point_polyline():
@@ -54,9 +54,4 @@ async def test_a_run_frame_by_frame_ends_as_a_full_repaint_of_its_last_frame():
             view.session.run_chunk(1 / 90)
             view.draw(view.session.frame(view.view.extras, running=True))
             await pilot.pause()
-        shown = app.export_screenshot()
-        await pilot.resize_terminal(121, 40)   # a new size draws every line anew
-        await pilot.pause()
-        await pilot.resize_terminal(120, 40)
-        await pilot.pause()
-        assert app.export_screenshot() == shown
+        assert await shown_is_a_full_repaint(pilot)

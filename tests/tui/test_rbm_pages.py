@@ -7,7 +7,7 @@ import pytest
 from dlsim.sim import warmup
 from dlsim.tui.widgets.rbm.pictures import Pictures
 
-from .conftest import make_app, settle, tab_to, text_of
+from .conftest import every_page, make_app, settle, tab_to, text_of
 
 CASES = [("rbm", "bars", False, (80, 24)), ("rbm", "digits", False, (80, 24)), ("rbm", "bars", True, (80, 24)),
          ("dbn", "bars", False, (80, 24)), ("rbm", "digits", True, (120, 40))]
@@ -17,19 +17,6 @@ CASES = [("rbm", "bars", False, (80, 24)), ("rbm", "digits", False, (80, 24)), (
 def warm():
     for net in ("rbm", "dbn"):
         warmup.warm(net)
-
-
-async def _pages(pilot, panel, turn) -> list[tuple[str, str]]:
-    """(title, text) of each page, turning with `turn` until the first comes back."""
-    seen = [(str(panel.border_title), text_of(panel))]
-    for _ in range(20):
-        await turn()
-        await settle(pilot)
-        page = (str(panel.border_title), text_of(panel))
-        if page == seen[0]:
-            return seen
-        seen.append(page)
-    raise AssertionError("the pages never came back to the first")
 
 
 @pytest.mark.parametrize("net, dataset, no_color, size", CASES, ids=lambda c: str(c).replace(", ", "x"))
@@ -48,13 +35,13 @@ async def test_every_receptive_field_is_on_a_page_the_title_says_how_to_turn_to(
 
         async def click():
             await pilot.click(Pictures)
-        pages = await _pages(pilot, panel, click)
-        assert len(pages) > 1
-        shown = "\n".join(text for _, text in pages)
+        turned = await every_page(pilot, panel, click)
+        assert len(turned) > 1
+        shown = "\n".join(text for _, text in turned)
         assert "receptive fields (±" in shown
         names = {word for line in shown.splitlines() for word in line.split() if word[:1] == "h" and word[1:].isdigit()}
         assert names == {f"h{j + 1}" for j in range(hidden)}   # each hidden unit's field, once found
-        assert any("fields" in title for title, _ in pages[:-1]), [t for t, _ in pages]   # named before it is shown
+        assert any("fields" in title for title, _ in turned[:-1]), [t for t, _ in turned]   # named before it is shown
 
 
 async def test_tab_then_pgdn_turns_the_page():
