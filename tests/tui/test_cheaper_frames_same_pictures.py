@@ -6,7 +6,8 @@ import numpy as np
 
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
-from dlsim.tui.widgets.network.weights import Matrix, View, WeightsPanel, _grid
+from dlsim.tui.widgets.network.heatmap_cells import plain_cells
+from dlsim.tui.widgets.network.weights import Matrix, View, WeightsPanel
 from tests.tui.conftest import make_app, shown_is_a_full_repaint
 
 
@@ -42,7 +43,7 @@ def test_a_heatmap_block_has_the_cells_of_each_value_alone():
                 v = m.value(r, c)
                 one = (WeightsPanel._cell(v, scale), st.cell(st.sign_of(v), st.strength(v, scale),
                                                              bold=False, reverse=False, underline=False))
-                assert _grid(m, view, scale)[k][j] == one, (trial, r, c)
+                assert plain_cells(m, view, scale)[k][j] == one, (trial, r, c)
 
 
 async def test_a_run_frame_by_frame_ends_as_a_full_repaint_of_its_last_frame():

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from dlsim.tui.widgets.network.weights import _column_labels
+from dlsim.tui.widgets.network.heatmap_cells import column_labels
 
 
 def numbers(header: str) -> list[tuple[int, int, int]]:
@@ -17,7 +17,7 @@ def numbers(header: str) -> list[tuple[int, int, int]]:
 @pytest.mark.parametrize("focus", [None, 0, 5, 6, 9, 10, 11, 15])
 def test_every_number_stands_alone_over_its_column(shown, focus):
     hot = [k == focus for k in range(len(shown))]
-    labels = _column_labels(shown, hot)
+    labels = column_labels(shown, hot)
     assert all(len(label) == 2 for label in labels)
     header = "".join(labels)
     for number, start, end in numbers(header):
@@ -30,5 +30,5 @@ def test_every_number_stands_alone_over_its_column(shown, focus):
 
 
 def test_up_to_nine_every_column_is_numbered_and_past_it_every_fifth():
-    assert "".join(_column_labels(range(8), [False] * 8)) == " 0 1 2 3 4 5 6 7"
-    assert [n for n, *_ in numbers("".join(_column_labels(range(16), [False] * 16)))] == [0, 5, 10, 15]
+    assert "".join(column_labels(range(8), [False] * 8)) == " 0 1 2 3 4 5 6 7"
+    assert [n for n, *_ in numbers("".join(column_labels(range(16), [False] * 16)))] == [0, 5, 10, 15]

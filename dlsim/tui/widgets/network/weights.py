@@ -18,6 +18,7 @@ from textual.message import Message
 
 from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
+from dlsim.tui.widgets.network.heatmap_cells import column_labels, plain_cells
 from dlsim.tui.widgets.panel import Cells, Panel, UiState, cell_moves
 
 INSPECTOR = 3
@@ -112,41 +113,6 @@ def _span(m: Matrix | None, first: int, last: int) -> str:
     return label(first) if first == last else f"{label(first)}–{label(last)}"
 
 
-def _grid(m: Matrix, v: View, scale: float) -> list[Cells] | None:
-    """The shown cells of the matrix, unmarked (not hot, not the cursor): the text and colour that
-    WeightsPanel._cell and style.cell give each value, worked out for the whole block at once (cell
-    by cell in Python it was most of a heatmap's cost, drawn every frame of a run). None where a
-    value is not finite: those go cell by cell."""
-    block = m.values[v.top:v.top + v.shown_rows, v.left:v.left + v.shown_cols]
-    if m.bias is not None and v.top + v.shown_rows > m.values.shape[0]:
-        block = np.concatenate([block, np.asarray(m.bias)[None, v.left:v.left + v.shown_cols]])
-    block = np.asarray(block, float)
-    if not np.isfinite(block).all():
-        return None
-    size = np.abs(block)
-    sign = np.sign(block).astype(np.int64)
-    if scale > 0:   # as _cell and style.strength round, each value alone (half to even)
-        digit = np.minimum(9, np.rint(9 * size / scale)).astype(np.int64)
-        level = np.minimum(st.LEVELS, np.rint(st.LEVELS * np.minimum(1.0, size / scale))).astype(np.int64)
-    else:
-        digit = level = np.zeros(block.shape, np.int64)
-    code = (sign + 1) * 100 + digit * 10 + level   # sign, digit and level of a cell in one number
-    return [[_PLAIN[c] for c in row] for row in code.tolist()]
-
-
-class _PlainCells(dict):
-    """(text, style) of an unmarked cell by its code (sign + 1)·100 + digit·10 + level."""
-
-    def __missing__(self, code: int) -> tuple:
-        sign, digit, level = code // 100 - 1, code // 10 % 10, code % 10
-        text = " ·" if digit == 0 else ("+" if sign > 0 else st.MINUS) + str(digit)
-        made = self[code] = (text, st.cell(sign, level, bold=False, reverse=False, underline=False))
-        return made
-
-
-_PLAIN = _PlainCells()
-
-
 class WeightsPanel(Panel):
     READING = (("heatmap", "row i = input i, column j = neuron j (W[i, j]), the bias the last row; +7 / −3:\n"
                           "the sign, and the size 1–9 relative to the layer's largest (· ≈ 0)"),)
@@ -203,11 +169,11 @@ class WeightsPanel(Panel):
         hot_rows, hot_cols = {h[0] for h in m.hot}, {h[1] for h in m.hot}
         shown = range(v.left, v.left + v.shown_cols)
         hot = [hot_cols == {c} or (cursor is not None and cursor[1] == c) for c in shown]
-        labels = [m.columns[c].rjust(2) for c in shown] if m.columns else _column_labels(shown, hot)
+        labels = [m.columns[c].rjust(2) for c in shown] if m.columns else column_labels(shown, hot)
         for c, label, hot_col in zip(shown, labels, hot):
             head.append((label, st.plain(dim=not hot_col, bold=hot_col)))
         out = [tabs, head]
-        grid = _grid(m, v, scale)
+        grid = plain_cells(m, v, scale)
         for k, r in enumerate(range(v.top, v.top + v.shown_rows)):
             hot_row = hot_rows == {r}
             row: Cells = [(("▸" if hot_row else " ") + m.row_label(r).rjust(label_w - 2) + " ",
@@ -358,28 +324,6 @@ class WeightsPanel(Panel):
         row, col = v.top + y - HEADER, v.left + (x - m.label_width) // 2
         if x >= m.label_width and v.top <= row < v.top + v.shown_rows and v.left <= col < v.left + v.shown_cols:
             self._select(layer, row, col)
-
-
-def _column_labels(shown: range, hot: list[bool]) -> list[str]:
-    """A two-character label over each column of cells. Numbers up to 9 label every column; past
-    that, side by side they would run together ("8 91011"), so the header is a ruler: the number
-    of the column in focus, then of every fifth (every tenth past 99), each right-aligned over its
-    column where it keeps a space from the others; "·" over the rest, never touching a number."""
-    if shown.stop <= 10:
-        return [str(c).rjust(2) for c in shown]
-    line = [" "] * (2 * len(shown))
-    step = 5 if shown.stop <= 100 else 10
-    focus = [k for k in range(len(shown)) if hot[k]]
-    for k in focus + [k for k, c in enumerate(shown) if c % step == 0 and not hot[k]]:
-        label = str(shown[k])
-        start = max(0, 2 * k + 2 - len(label))   # (the first column's, if long, spills right)
-        end = start + len(label)
-        if end <= len(line) and all(ch == " " for ch in line[max(0, start - 1):end + 1]):
-            line[start:end] = label
-    for k in range(len(shown)):
-        if line[2 * k:2 * k + 3] == [" "] * len(line[2 * k:2 * k + 3]):
-            line[2 * k + 1] = "·"
-    return ["".join(line[2 * k:2 * k + 2]) for k in range(len(shown))]
 
 
 def element_name(name: str, index: tuple) -> str:
