@@ -12,7 +12,7 @@ from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 from dlsim.tui.widgets.transformer import next_token
-from dlsim.tui.widgets.transformer.stream import ResidualStream
+from dlsim.tui.widgets.transformer.stream import ResidualStream, window
 from dlsim.tui.widgets.transformer.symbols import shown_symbol
 
 SHADES = " ░▒▓█"
@@ -83,9 +83,7 @@ class AttentionMatrix(Panel):
         a 16-character poem at 80×24 keeps its strip (tokens, targets, predictions) in view."""
         if room >= T:
             return range(T)
-        k = max(1, min(T, max(room, MIN_ROWS, (height - 1) // 2)))
-        top = max(0, min(T - k, focus - k // 2))
-        return range(top, top + k)
+        return window(T, max(room, MIN_ROWS, (height - 1) // 2), focus)
 
     @staticmethod
     def _titles_for(block: int, head: int, L: int, H: int, shown: range, T: int) -> tuple[str, ...]:
