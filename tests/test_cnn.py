@@ -149,7 +149,8 @@ def test_back_one_op_inside_a_sample_restores_the_feature_map_cell():
     {"dataset": "colour_shapes", "kernels": (2,), "stride": 2, "image": 9, "pool": "none", "activation": "tanh"},
     {"size": 5, "kernels": (2,), "padding": "same"},
     {"kernels": (2,), "hidden": (4, 3)},
-], ids=["max", "two-layers-mean-hidden", "colour-stride2-tanh", "5x5-same", "two-hidden-dense"])
+    {"image": 28, "kernels": (2, 2), "padding": "same"},
+], ids=["max", "two-layers-mean-hidden", "colour-stride2-tanh", "5x5-same", "two-hidden-dense", "28x28-two-layers"])
 def test_gradients_agree_with_central_finite_differences(extra):
     sim = small(**extra)
     rng = np.random.default_rng(0)
@@ -206,7 +207,10 @@ def test_a_kernel_set_by_hand_is_the_one_that_slides():
     ({"freeze": 2}, "option 'freeze': 2 conv layers, but the network has 1"),
     ({"batch": 50}, "option 'batch': 50 is larger than the 5 training samples"),
     ({"size": 4}, "option 'size': 4 is not allowed; one of: 3, 5"),
-    ({"image": 20}, "option 'image'"),
+    ({"image": 29}, "option 'image': 29 is not allowed; a whole number from 8 to 28"),
+    ({"image": 7}, "option 'image': 7 is not allowed; a whole number from 8 to 28"),
+    ({"dataset": "digits", "image": 28}, "option 'image': the digits are 8×8 images; use image=8 with dataset=digits"),
+    ({"image": 28, "kernels": (4, 8, 8)}, "option 'pool': the 11×11 feature map of conv layer 2 of 3 (its input 13×13)"),
     ({"dataset": "digits", "samples": 1797}, "the digits set has 1,797 images"),
 ])
 def test_bad_options_are_one_line(options, message):
@@ -219,6 +223,21 @@ def test_bad_options_on_the_command_line_exit_2(capsys):
     assert main(["run", "cnn", "--headless", "--set", "stride=2"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("dlsim: error: option 'stride'") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("given, option", [(["image=29"], "image"), (["dataset=digits", "image=12"], "image"),
+                                           (["image=28", "kernels=4,8,8"], "pool")])
+def test_an_image_side_the_network_cannot_take_is_one_line_and_exit_2(capsys, given, option):
+    args = [word for pair in given for word in ("--set", pair)]
+    assert main(["run", "cnn", "--headless", "--epochs", "1", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"dlsim: error: option '{option}'") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_28_by_28_image_trains_headless(capsys):
+    assert main(["run", "cnn", "--headless", "--epochs", "1", "--set", "image=28", "--set", "samples=20",
+                 "--set", "test=4"]) == 0
+    assert "cnn on bars: 1 epoch" in capsys.readouterr().out
 
 
 def test_numpy_backend_trains_like_the_compiled_one():

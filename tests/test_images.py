@@ -41,8 +41,8 @@ def test_shapes_are_shifted_not_always_in_the_same_place():
 
 
 @pytest.mark.parametrize("kwargs,message", [
-    (dict(size=7), "image size 7 is not allowed; choose from 8 to 16"),
-    (dict(size=17), "image size 17 is not allowed; choose from 8 to 16"),
+    (dict(size=7), "image size 7 is not allowed; choose from 8 to 28"),
+    (dict(size=29), "image size 29 is not allowed; choose from 8 to 28"),
     (dict(samples=0), "samples must be at least 1"),
     (dict(noise=2.0), "noise must be between 0 and 1"),
 ])

@@ -50,6 +50,10 @@ def _generated(make):
 
 def _digits(rng, n, noise, image=8):
     X, y = images.digits()
+    if image != X.shape[-1]:   # a shipped set: its side is its own, and silently drawing 8×8 would mislead
+        raise UserError(f"option 'image': the digits are {X.shape[-1]}×{X.shape[-1]} images; use image="
+                        f"{X.shape[-1]} with dataset=digits, or image={images.SIZES.start}…{images.SIZES.stop - 1} "
+                        f"with bars, shapes or colour_shapes")
     if n > len(X):
         raise UserError(f"the digits set has {len(X):,} images: samples + test must be at most that (got {n:,})")
     pick = rng.permutation(len(X))[:n]
@@ -105,7 +109,8 @@ class CNN(CNNInspect, FlatParameters, MiniBatched):
         opt.integer("freeze", 0, "conv layers, from the first, whose kernels and biases never change", high=3),
         *opt.optimizer_options("sgd", 0.1),
         opt.integer("batch", 16, "samples per update: 1 = per sample, 0 = the full training set", high=10**6),
-        opt.integer("image", 8, "image side of the generated sets (the digits are 8×8)", low=8, high=16),
+        opt.integer("image", 8, "image side of the generated sets, 8 to 28 (the digits are 8×8 only)",
+                    low=images.SIZES.start, high=images.SIZES.stop - 1),
         opt.integer("samples", 200, "training images", low=2, high=100_000),
         opt.integer("test", 100, "test images", low=0, high=100_000),
         opt.real("noise", 0.1, "noise added to each pixel, up to ±noise", high=1.0),

@@ -10,7 +10,7 @@ import numpy as np
 from dlsim.errors import UserError
 from dlsim.data_files import assets_dir
 
-SIZES = range(8, 17)
+SIZES = range(8, 29)   # up to MNIST's 28×28: the side `dlsim bench cnn` times, and the app draws
 BARS = ("horizontal", "vertical")
 SHAPES = ("cross", "circle", "square")
 DIGITS = tuple(str(d) for d in range(10))
