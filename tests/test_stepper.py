@@ -275,6 +275,7 @@ def test_a_long_run_keeps_bounded_history_and_still_rewinds(monkeypatch):
     epochs = [entry["epoch"] for entry in sim.history]
     assert len(epochs) <= 40 and epochs[-1] == 150
     assert epochs == sorted(set(epochs))          # still in order, no duplicates
+    assert epochs[0] == 1                         # the curve still starts where training did
     assert epochs[-20:] == list(range(131, 151))  # the recent half complete
     sim.step("epoch")
     theta = sim.model.theta.copy()

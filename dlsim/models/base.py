@@ -156,11 +156,12 @@ class Model:
     def record(self, entry: dict) -> None:
         """Append an epoch's metrics. Past HISTORY_LIMIT entries, the older half is thinned to every
         other entry (again as needed), so a run of millions of epochs keeps its whole curve in
-        bounded memory while the recent epochs stay complete."""
+        bounded memory while the recent epochs stay complete. The first entry is always kept: a
+        curve and a trace still start where training did."""
         self.history.append({"epoch": self.epoch, **entry})
         while len(self.history) > self.HISTORY_LIMIT:
             recent = self.HISTORY_LIMIT // 2
-            self.history[:-recent] = self.history[:-recent][1::2]
+            self.history[:-recent] = self.history[:-recent][::2]
 
     def set_option(self, name: str, value: Any) -> None:
         """Change a live option (learning rate and the like) without rebuilding."""
