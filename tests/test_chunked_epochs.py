@@ -1,6 +1,9 @@
 """A fused epoch too long for one compiled call runs as its compiled batches (dlsim.models.chunked),
 so that Ctrl+C or the app's pause is heard between two of them: the numbers are those of the unsplit
 run, and a stop inside an epoch leaves the simulation whole, at that epoch's start."""
+import time
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -102,6 +105,26 @@ def test_an_epoch_measured_long_once_runs_fused_again_once_its_batches_are_quick
     monkeypatch.setattr(chunked, "train", lambda model, epochs: called.append(epochs))
     sim.train(epochs=2)
     assert not called and sim.epoch == 3                    # fused again
+
+
+def test_waits_for_a_busy_machine_do_not_keep_a_short_epoch_in_batches(monkeypatch):
+    """In the app, on a busy machine, one fused 40×40 SOM epoch of 8 ms took 58 ms by the clock,
+    and every later epoch went by batches, each batch waiting for the GIL the UI thread held
+    (60–220 ms an epoch for 12–26 ms of work): it never ran fused again, 8 epochs a second for 42.
+    An epoch is timed by the work it took, not by the waits around it."""
+    trained("som", 1)                                       # the kernels loaded in this process
+    sim = dlsim.make("som", seed=3, **NETWORKS["som"])
+    clock = iter(range(0, 10**9, 10))                       # every look at the clock: 10 s later
+    monkeypatch.setattr(chunked, "time", SimpleNamespace(perf_counter=lambda: float(next(clock)),
+                                                         thread_time=time.thread_time))
+    chunked._measured[sim.model] = 2 * chunked.CHUNK_S       # a fused epoch slowed by a busy moment
+    sim.train(epochs=1)                                     # by batches: long by the clock, short in work
+    assert not chunked.too_long(sim.model)
+    called = []
+    monkeypatch.setattr(chunked, "train", lambda model, epochs: called.append(epochs))
+    sim.train(epochs=2)
+    assert not called and sim.epoch == 3                    # fused again
+    assert not chunked.too_long(sim.model)                  # and its fused epochs, timed by their work, stay so
 
 
 def test_a_measured_epoch_outweighs_the_estimate(monkeypatch):
