@@ -40,12 +40,14 @@ class SOMView(NetworkView):
                                 "weight vector, no bias; +7 / −3: the sign, and the size 1–9 relative to the largest "
                                 "(· ≈ 0); ▸ the node an event is about"}
 
+    map: MapPanel | None = None   # once composed: whether it is drawn without colour decides what is asked for
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
             with Vertical(id="left"):
-                grid_map = MapPanel(self, id="graph")
-                grid_map.border_title = "map · ◆ BMU"
-                yield grid_map
+                self.map = MapPanel(self, id="graph")
+                self.map.border_title = "map · ◆ BMU"
+                yield self.map
                 yield weight_heatmap(self, "node weights")
             with Vertical(id="right"):
                 space = InputSpace(self, id="decision")
@@ -60,12 +62,17 @@ class SOMView(NetworkView):
     def extras(self, model) -> dict:
         X, sim = model.X, self.session.sim
         rgb = X.shape[1] == 3 and X.min() >= 0.0 and X.max() <= 1.0   # colours: drawn as themselves
-        # the hit map is asked for over colours too: without colour (NO_COLOR) it stands in for them
-        shown = model.inspect(sim.last, sim.trace.events, names=("bmu", "sample", "umatrix", "hits", "radius"))
+        # the hit map where the map draws it: for data other than colours, and over colours without
+        # colour (NO_COLOR), where it stands in for them. Over colours drawn as colours it is not asked
+        # for: every sample's BMU searched again each frame (2 ms at 40×40, a quarter of an epoch)
+        hits = not rgb or self.map is None or self.map.without_colour()
+        shown = model.inspect(sim.last, sim.trace.events,
+                              names=("bmu", "sample", "umatrix", "radius") + (("hits",) if hits else ()))
         points, nodes = model.input_plane()
         near = shown["radius"].ravel() if "radius" in shown else np.zeros(len(nodes), bool)
         return {"W": model.W.copy(), "X": model.X, "rows": model.rows, "cols": model.cols,
-                "pairs": model.grid_pairs, "umatrix": shown["umatrix"].ravel(), "hits": shown["hits"].ravel(),
+                "pairs": model.grid_pairs, "umatrix": shown["umatrix"].ravel(),
+                "hits": shown["hits"].ravel() if hits else None,
                 "bmu": shown.get("bmu"), "sample": shown.get("sample"), "near": near, "rgb": rgb,
                 "plane": "inputs" if X.shape[1] == 2 else "principal components",
                 "points": points, "nodes": nodes, "cursor": self.cursor(model, sim.last)}

@@ -22,7 +22,14 @@ STEPS = 16          # colour steps of a shaded map (few styles, kept)
 
 @lru_cache(maxsize=4096)
 def _style(fore: tuple, back: tuple, bold: bool = False) -> Style:
-    return Style(color=st.rgb(fore), bgcolor=st.rgb(back), bold=bold)
+    return Style(color=_colour(fore), bgcolor=_colour(back), bold=bold)
+
+
+@lru_cache(maxsize=8192)
+def _colour(rgb: tuple):
+    """A colour, kept: a half-block cell's (upper, lower) pair is new often while training moves
+    the map, its two colours much less often (32 steps a channel)."""
+    return st.rgb(rgb)
 
 
 @lru_cache(maxsize=64)
@@ -45,6 +52,15 @@ class MapPanel(Panel):
                        "without colour a shade by size ( ░▒▓█), a node row a line (\"rows 2–7 of 10\": the\n"
                        "rest out of view, the BMU's row always in it)"),
                ("U-matrix", "a cell per node, light (or █) = far from its grid neighbours: a border between clusters"))
+
+    def without_colour(self) -> bool:
+        """Whether the map is drawn without colour (NO_COLOR), where the hit map stands in for the
+        colours: the view asks the model for it then. Asked on the run worker's thread too; until the
+        panel is mounted in an app, True (the hit map is asked for)."""
+        try:
+            return bool(getattr(self.app, "no_color", False))
+        except Exception:   # no app yet
+            return True
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
@@ -85,38 +101,53 @@ class MapPanel(Panel):
     def _picture(self, ex, first, u_steps, colour: bool, mono: bool, width: int, height: int,
                  per_line: int, top: int) -> list[Cells]:
         R, C = ex["rows"], ex["cols"]
-        pictures = [("U-matrix", [_shade(st.TEXT, s) for s in u_steps.tolist()], glyphs_of(u_steps))]
-        if colour:
-            pictures.insert(0, ("colours", [tuple(row) for row in first.tolist()], None))
-        else:
-            pictures.insert(0, ("hits", [_shade(st.POSITIVE, s) for s in first.tolist()], glyphs_of(first)))
-        cell_w = 2 if len(pictures) * (2 * C + 2) <= width else 1
+        cell_w = 2 if 2 * (2 * C + 2) <= width else 1
+        span = cell_w * C + 2   # a picture and the gap after it
+        # only the cells that reach into the panel: a 40-column map beside its U-matrix is wider
+        # than a 58-column panel, and every cell past its edge would be built only to be cut
+        shown = [max(0, min(C, -(-(width - k * span) // cell_w))) for k in range(2)]
+        pictures = [("colours", [tuple(row) for row in first.tolist()], None) if colour else
+                    ("hits", self._shades(st.POSITIVE, first, shown[0]), glyphs_of(first) if mono else None),
+                    ("U-matrix", self._shades(st.TEXT, u_steps, shown[1]), glyphs_of(u_steps) if mono else None)]
         out: list[Cells] = [[(title[:cell_w * C].ljust(cell_w * C + 2), st.plain(dim=True))
                              for title, _, _ in pictures]]
         lines = min(-(-R // per_line), height - 1)
         if per_line == 1 and lines < R:   # which node rows these are: the rest are out of view
-            shown = top + lines - 1
-            note = next((t for t in (f"rows {top}–{shown} of {R}", f"{top}–{shown}/{R}")
-                         if len(t) <= width - len(pictures) * (cell_w * C + 2)), "")
+            last = top + lines - 1
+            note = next((t for t in (f"rows {top}–{last} of {R}", f"{top}–{last}/{R}")
+                         if len(t) <= width - len(pictures) * span), "")
             out[0].append((note, st.plain(dim=True)))
         plain, bmu, blank, upper = st.plain(), ex["bmu"], " " * cell_w, "▀" * cell_w
         for line in range(lines):
             start = (top + per_line * line) * C
-            nodes = range(start, start + C)
             lower = per_line == 2 and per_line * line + 1 < R   # a second node row in this line
             row: Cells = []
-            for _, colours, glyphs in pictures:
+            for k, ((_, colours, glyphs), seen) in enumerate(zip(pictures, shown)):
+                if not seen:
+                    break
+                nodes = range(start, start + seen)
                 if mono:
                     cells = [(glyphs[t] * cell_w, plain) for t in nodes]
                 elif per_line == 1:
                     cells = [(blank, _style(colours[t], colours[t])) for t in nodes]
+                elif lower:
+                    cells = [(upper, _style(colours[t], colours[t + C])) for t in nodes]
                 else:
-                    cells = [(upper, _style(colours[t], colours[t + C] if lower else st.BACKGROUND)) for t in nodes]
-                if bmu is not None and start <= bmu < start + (2 if lower else 1) * C:
+                    cells = [(upper, _style(colours[t], st.BACKGROUND)) for t in nodes]
+                if bmu is not None and start <= bmu < start + (2 if lower else 1) * C and (bmu - start) % C < seen:
                     back = st.BACKGROUND if mono else colours[bmu]
                     fore = (10, 10, 10) if sum(back) > 380 else (255, 255, 255)
                     cells[(bmu - start) % C] = ("◆".ljust(cell_w), plain if mono else _style(fore, back, True))
                 row += cells
-                row.append(("  ", None))
+                if k * span + cell_w * C < width:   # the gap, where it starts inside the panel
+                    row.append(("  ", None))
             out.append(row)
         return out
+
+    @staticmethod
+    def _shades(base: tuple, steps: np.ndarray, seen: int) -> list[tuple] | None:
+        """Each node's colour, shaded from `base` by its step (None where none of the picture shows)."""
+        if not seen:
+            return None
+        table = [_shade(base, s) for s in range(STEPS + 1)]
+        return [table[s] for s in steps.tolist()]
