@@ -47,7 +47,7 @@ async def test_a_click_on_a_map_cell_chooses_it():
         await pilot.press("3", "right")
         await settle(pilot)
         stage = app.screen.query_one(StagePanel)
-        which, left, top, rows, cols, scale, mono = next(h for h in stage._hits if h[0] == "map")
+        which, left, top, rows, cols, scale, mono, *_ = next(h for h in stage._hits if h[0] == "map")
         border = stage.styles.border_left[0] not in ("", "none", "hidden")
         await pilot.click(StagePanel, offset=(left + 3 * scale + border, top + (4 * scale) // 2 + border))
         await settle(pilot)

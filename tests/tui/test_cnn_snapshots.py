@@ -38,6 +38,19 @@ def test_cnn_backward_through_the_pool(snap_compare, size):
     assert snap_compare(make_app("cnn"), terminal_size=size, run_before=_keys(*ROUTING))
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_cnn_28_by_28_kernel_sliding(snap_compare, size):
+    """A 28×28 image: a window of the image, map and pooled map around the kernel (the title says
+    which rows and columns), each kernel beside a window of its map."""
+    assert snap_compare(make_app("cnn", image=28), terminal_size=size, run_before=_keys(*SLIDING))
+
+
+def test_cnn_28_by_28_without_colour(snap_compare, monkeypatch):
+    """NO_COLOR at 80×24, a 28×28 image: a line a pixel row, the window around the chosen cell."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app("cnn", image=28), terminal_size=(80, 24), run_before=_choose_a_cell_then("pagedown"))
+
+
 def test_cnn_digits_after_an_epoch(snap_compare):
     app = make_app("cnn", dataset="digits", samples=300, test=100, optimizer="adam", lr=0.01)
     assert snap_compare(app, terminal_size=(120, 40), run_before=_keys("5", "right"))

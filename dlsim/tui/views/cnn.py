@@ -31,8 +31,7 @@ class CNNView(NetworkView):
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
             with Vertical(id="left"):
-                yield titled(StagePanel(self, id="graph"), ("image · kernel · feature map · pooled",
-                                                            "image · kernel · map · pooled"))
+                yield titled(StagePanel(self, id="graph"), StagePanel.TITLES)
                 with Horizontal(id="cnn-lower"):
                     kernels = KernelsPanel(self, id="kernels")
                     kernels.border_title = "kernels · their maps"

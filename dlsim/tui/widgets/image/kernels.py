@@ -6,6 +6,7 @@ import numpy as np
 from dlsim.tui.widgets.image.pixels import picture, side_by_side, signed_each
 from dlsim.tui.widgets.image.stage import cut, filled, mono_of
 from dlsim.tui.widgets.image.paging import Paged
+from dlsim.tui.widgets.image.viewport import span
 from dlsim.tui.widgets.panel import Cells, UiState
 
 
@@ -33,7 +34,11 @@ class KernelsPanel(Paged):
         self._followed = followed
         self.page %= self.pages
         which, lines = kernel_page(ex, fit, self.page, width)
-        self.set_titles(self.paged_title("kernels · their maps", f"{which} of {F}", width))
+        name = "kernels · their maps"
+        if fit.view is not None:   # which part of the maps the window shows, where the title has room
+            rows, cols = fit.view
+            name += f" (rows {rows.start}–{rows.stop - 1}, cols {cols.start}–{cols.stop - 1})"
+        self.set_titles(self.paged_title(name, f"{which} of {F}", width))
         return cut(lines, height, width, fit.mono)
 
     @staticmethod
@@ -59,6 +64,7 @@ class TileLayout:
     per_page: int
     mono: bool
     beside: bool = False
+    view: tuple[range, range] | None = None   # the map's rows and columns shown, where it does not fit whole
 
 
 def tile_layout(ex, width: int, height: int, mono: bool) -> TileLayout:
@@ -81,7 +87,25 @@ def tile_layout(ex, width: int, height: int, mono: bool) -> TileLayout:
     everything = [fit for fit, tile_h in tries if -(-F // fit.across) * tile_h <= height]
     if everything:
         return everything[0]
-    return tries[0][0] if mono else tries[-1][0]   # paged: without colour the first whole tile, else the smallest
+    smallest, tile_h = tries[0] if mono else tries[-1]   # paged: without colour the first whole tile, else the smallest
+    kw = size(k, k, smallest.scale)[1]
+    if tile_h > height or (kw + smallest.gap + wo * smallest.scale if smallest.beside else max(kw, wo)) > width:
+        return _windowed(ex, width, height, mono)
+    return smallest
+
+
+def _windowed(ex, width: int, height: int, mono: bool) -> TileLayout:
+    """One kernel a page, beside a window of its map (a 28×28 image's maps at 80×24): as many rows
+    and columns as the panel holds, around the kernel's position in hand (else the map's middle)."""
+    K, a = ex["kernels"], ex["maps"]["a"]
+    k, (ho, wo) = K.shape[-1], a.shape[1:]
+    kw = k
+    lines = max(1, height - 1)
+    cell = ex["focus"].cell if ex["focus"].op in ("conv", "activation", "mask", "dK") else None
+    centre = cell or (ho // 2, wo // 2)
+    rows = span(ho, lines if mono else 2 * lines, centre[0])
+    cols = span(wo, max(1, width - kw - 2), centre[1])   # a blank column before the next panel
+    return TileLayout(1, 1, 1, 1, mono, True, (rows, cols))
 
 
 def kernel_page(ex, fit: TileLayout, page: int, width: int) -> tuple[str, list[Cells]]:
@@ -96,11 +120,15 @@ def kernel_page(ex, fit: TileLayout, page: int, width: int) -> tuple[str, list[C
     if progress is not None and progress[0] == 0:
         known = np.stack([filled(a.shape[1:], progress[1], f, progress[2]) for f in shown])
     means = K[shown.start:shown.stop].mean(axis=1)
-    kernel_colours, map_colours = signed_each(means), signed_each(a[shown.start:shown.stop], known=known)
+    maps = a[shown.start:shown.stop]
+    if fit.view is not None:   # the window of each map the panel holds
+        rows, cols = fit.view
+        maps, known = maps[:, rows.start:rows.stop, cols.start:cols.stop], known[:, rows.start:rows.stop, cols.start:cols.stop]
+    kernel_colours, map_colours = signed_each(means), signed_each(maps, known=known)
     tiles = []
     for i, f in enumerate(shown):
         kernel = picture(kernel_colours[i], {}, fit.scale, fit.mono, means[i])
-        fmap = picture(map_colours[i], {}, fit.scale, fit.mono, a[f])
+        fmap = picture(map_colours[i], {}, fit.scale, fit.mono, maps[i])
         lines = _beside(kernel, fmap, fit.gap) if fit.beside else kernel + [[]] * fit.gap + fmap
         tiles.append((f"K{f}" + ("◂" if f == ex["focus_kernel"] else ""), lines))
     out: list[Cells] = []

@@ -14,6 +14,7 @@ from dlsim.tui.widgets.image.pixels import picture as draw
 from dlsim.models.cnn_inspect import cell_values
 from dlsim.tui.offered import Offered
 from dlsim.tui.widgets.image.paging import Focusable
+from dlsim.tui.widgets.image import viewport
 from dlsim.tui.widgets.panel import Cells, UiState, cell_moves
 
 
@@ -60,21 +61,29 @@ def _input_picture(ex, layer, scale, mono, picture):
         colours, title = (lambda: grey(x)), "image"
     else:
         colours, title = (lambda: signed(values)), f"input (mean of {x.shape[0]})"
-    return title, picture(colours, _window(ex, x.shape[1:]), scale, mono, values)
+    return title, picture(colours, _window(ex, x.shape[1:]), scale, mono, values, "input")
 
 
-def _hits(blocks, kinds, width, scale, mono, shapes) -> list[tuple]:
+def _hits(blocks, kinds, width, scale, mono, shapes, view=None) -> list[tuple]:
     """Where side_by_side put each map one can choose a cell of: (which, left, top, rows, columns,
-    scale, mono), top being the line below the titles."""
+    scale, mono, first row, first column), top being the line below the titles; where a window of
+    the maps is shown (`view`), its rows and columns."""
     hits, used = [], 0
     for (title, lines), kind in zip(blocks, kinds):
         w = block_width(title, lines)
         if used + w > width:
             break
         if kind is not None:
-            hits.append((kind, used, 1, *shapes[kind], scale, mono))
+            rows, cols = view.of(kind) if view is not None else (range(shapes[kind][0]), range(shapes[kind][1]))
+            hits.append((kind, used, 1, len(rows), len(cols), scale, mono, rows.start, cols.start))
         used += w + 2
     return hits
+
+
+def _shown(colours, values, marks, rows, cols):
+    """A picture's window: its colours and values at `rows` × `cols`, the marks moved with it."""
+    moved = {(y - rows.start, x - cols.start): mark for (y, x), mark in marks.items() if y in rows and x in cols}
+    return colours[rows.start:rows.stop, cols.start:cols.stop], values[rows.start:rows.stop, cols.start:cols.stop], moved
 
 
 def cut(lines: list[Cells], height: int, width: int, mono: bool) -> list[Cells]:
@@ -100,7 +109,10 @@ class StagePanel(Offered, Focusable):
                ("pooled", "each 2×2 window's max (or mean); backward: the δ each pooled cell sends back"),
                ("arithmetic", "the numbers under the kernel (window), their products with the kernel, the sum"),
                ("a cell's value", "click a cell of the feature map or pooled map (or Tab here, then ↑ ↓ ⇧← ⇧→,\n"
-                                  "PgDn / PgUp between the maps): its numbers, marked pink (◉ without colour)"))
+                                  "PgDn / PgUp between the maps): its numbers, marked pink (◉ without colour)"),
+               ("window", "where the pictures do not fit whole (a 28×28 image at 80×24), the part of each around\n"
+                          "the kernel (or the chosen cell, which the arrows move): the title says which rows and columns"))
+    TITLES = ("image · kernel · feature map · pooled", "image · kernel · map · pooled")
     BINDINGS = [*cell_moves(), Binding("pagedown,pageup", "other_map", "other map", show=False)]
     # PgDn / PgUp only where there is a pooled map to go to (none without pooling, none backward):
     # the keys panel lists no key that does nothing (offered.py; `rows` refreshes it as that changes)
@@ -112,6 +124,7 @@ class StagePanel(Offered, Focusable):
         self._hits: list[tuple] = []   # (which, left, top, rows, columns, scale, mono) of each map drawn
         self._shapes: dict = {}        # which → (rows, columns) of the maps in the picture now
         self._pooled = False           # whether a pooled map was in the picture last drawn
+        self._view = None              # the window of the maps shown, where they do not fit whole
 
     # --- choosing a cell -------------------------------------------------------------------------
     def on_focus(self) -> None:
@@ -137,11 +150,11 @@ class StagePanel(Offered, Focusable):
         at = event.get_content_offset(self)
         if at is None:
             return
-        for which, left, top, rows, cols, scale, mono in self._hits:
+        for which, left, top, rows, cols, scale, mono, r0, c0 in self._hits:
             x, y = at.x - left, at.y - top
             r, c = (y, x) if mono else ((2 * y) // scale, x // scale)
             if 0 <= x and 0 <= y and r < rows and c < cols:
-                self.picked = (which, r, c)
+                self.picked = (which, r0 + r, c0 + c)
                 self._rebuild()
                 return
 
@@ -176,8 +189,9 @@ class StagePanel(Offered, Focusable):
         value = [[(line, st.plain(bold=True))] for line in self._value(ex, picked, width)] if picked else []
         side = max(layer["x"].shape[1], layer["a"].shape[1])
         # without colour a pixel row is a line (no half blocks): the pictures whole come before the
-        # arithmetic, which the math panel shows too
-        tallest = side if mono else 2
+        # arithmetic, which the math panel shows too; in colour all but 2 lines of them, up to 6 lines
+        # (a window of 12 pixel rows of a large image still shows a stroke; an 8×8 one keeps its sum)
+        tallest = side if mono else max(2, min(-(-side // 2) - 2, 6))
         if len(arithmetic) + len(value) + 2 + tallest > height:
             arithmetic = []
         room = height - 2 - len(arithmetic) - len(value)
@@ -187,11 +201,17 @@ class StagePanel(Offered, Focusable):
         tries = [(scale, 3) for scale in range(largest, 0, -1)] + [(scale, None) for scale in range(largest, 0, -1)]
         for scale, digits in tries:   # measured without drawing (pictures only take their room), then drawn
             blocks, kinds = self._blocks(ex, layer, l, f, scale, mono, digits, picked, measure=True)
-            if sum(block_width(title, lines) + 2 for title, lines in blocks) - 2 <= width:
+            fits = sum(block_width(title, lines) + 2 for title, lines in blocks) - 2 <= width
+            if fits:
                 break
-        blocks, kinds = self._blocks(ex, layer, l, f, scale, mono, digits, picked)
+        view = None
+        if not fits or max(len(lines) for _, lines in blocks) > room:   # too large even a pixel a cell: a window
+            scale, (view, digits) = 1, self._fit_window(ex, layer, l, f, mono, picked, width, room)
+        self._view = view
+        self.set_titles(view.titles() if view is not None and view.cuts() else self.TITLES)
+        blocks, kinds = self._blocks(ex, layer, l, f, scale, mono, digits, picked, view=view)
         out = cut(side_by_side(blocks, width), height - 1 - len(arithmetic) - len(value), width, mono)
-        self._hits = _hits(blocks, kinds, width, scale, mono, self._shapes)
+        self._hits = _hits(blocks, kinds, width, scale, mono, self._shapes, view)
         out = out + arithmetic + value
         out.append([(self._caption(ex, l, f, width)[:width], st.plain(dim=True))])
         return out
@@ -226,14 +246,65 @@ class StagePanel(Offered, Focusable):
                 text += f", the max, from map cell ({v['winner'][0]},{v['winner'][1]})"
         return textwrap.wrap(text, width, subsequent_indent="  ")[:2]
 
-    def _blocks(self, ex, layer, l, f, scale, mono, digits, picked, measure=False):
+    def _fit_window(self, ex, layer, l, f, mono, picked, width, room):
+        """The largest window of the maps whose pictures fit `width` and `room` lines a pixel a cell,
+        around what the learner looks at; the kernel as numbers where that leaves a map window of 8
+        columns or more (or the whole map), else as pixels. (window, digits)."""
+        facts = ex["facts"]
+        in_shape, map_shape = layer["x"].shape[1:], layer["a"].shape[1:]
+        pooled_shape = layer["p"].shape[1:]
+        centre = self._centre(ex, picked, map_shape)
+        pixel_rows = room if mono else 2 * room
+
+        def at(rows, cols):
+            return viewport.window(facts, in_shape, map_shape, pooled_shape, rows, cols, centre)
+        for digits in (3, None):
+            blocks, kinds = self._blocks(ex, layer, l, f, 1, mono, digits, picked, measure=True)
+            titles = [min(len(title), 16) for title, _ in blocks]
+            kernel = block_width(*blocks[1])
+
+            def wide(m):
+                view = at(pixel_rows, m)
+                parts = ["input", None] + [kind for kind in kinds[2:]]
+                used = sum(kernel if part is None else max(len(view.of(part)[1]), titles[i], 1)
+                           for i, part in enumerate(parts))
+                return used + 2 * (len(blocks) - 1) <= width
+            map_cols = viewport.largest(wide, map_shape[1])
+            if digits is None or map_cols >= min(8, map_shape[1]) and wide(map_cols):
+                return at(pixel_rows, map_cols), digits
+
+    def _centre(self, ex, picked, map_shape) -> tuple[int, int]:
+        """The map cell a window is centred on: the chosen cell while the stage has the keys (↑ ↓ ⇧← ⇧→
+        move it and the window follows), else the kernel's position or pool window in hand, else the
+        chosen cell, else the map's middle."""
+        where = ex["focus"]
+        chosen = None
+        if picked is not None:
+            which, r, c = picked
+            chosen = (2 * r, 2 * c) if which == "pooled" else (r, c)
+        if chosen is not None and (self.has_focus or where.cell is None):
+            return chosen
+        if where.cell is not None:
+            r, c = where.cell
+            return (2 * r, 2 * c) if where.op in ("pool", "pool_back") else (r, c)
+        return chosen or (map_shape[0] // 2, map_shape[1] // 2)
+
+    def _blocks(self, ex, layer, l, f, scale, mono, digits, picked, measure=False, view=None):
         """The pictures side by side, and what each is: "map" or "pooled" (a cell to choose) or None.
-        `measure`: pictures as blank cells of their size (to find the scale that fits, cheaply)."""
+        `measure`: pictures as blank cells of their size (to find the scale that fits, cheaply);
+        `view`: the window of each picture shown (viewport), where they do not fit whole."""
         K = ex["kernels"][f]
         channels = f" ch0/{K.shape[0]}" if K.shape[0] > 1 else ""
         pick = {which: {(r, c): "picked"} for which, r, c in [picked]} if picked else {}
 
-        def picture(colours, marks, scale, mono, values):
+        def picture(colours, marks, scale, mono, values, part="map"):
+            if view is not None and part is not None:
+                rows, cols = view.of(part)
+                if measure:
+                    values = values[rows.start:rows.stop, cols.start:cols.stop]
+                else:
+                    rgb, values, marks = _shown(colours(), values, marks, rows, cols)
+                    colours = (lambda: rgb)
             if measure:
                 h, w = values.shape[-2:]
                 lines, cols = (h, w) if mono else (-(-h * scale // 2), w * scale)
@@ -246,7 +317,7 @@ class StagePanel(Offered, Focusable):
                     widest = max(len(num(x, digits)) for x in values.ravel().tolist())
                     return title, [[(" " * ((widest + 1) * values.shape[1]), None)]] * values.shape[0]
                 return title, numbers(values, digits)
-            return title, picture(lambda: signed(values), {}, 2, mono, values)
+            return title, picture(lambda: signed(values), {}, 2, mono, values, None)
         where = ex["focus"]
         if where.backward:
             dz = layer["dz"][f]
@@ -275,8 +346,8 @@ class StagePanel(Offered, Focusable):
                   (f"map {f}", picture(lambda: signed(a, known=a_known), {**a_marks, **pick.get("map", {})}, scale, mono, a))]
         kinds = [None, None, "map"]
         if ex["facts"].pool != "none":
-            blocks.append(("pooled",
-                           picture(lambda: signed(p, known=p_known), {**p_marks, **pick.get("pooled", {})}, scale, mono, p)))
+            blocks.append(("pooled", picture(lambda: signed(p, known=p_known), {**p_marks, **pick.get("pooled", {})},
+                                             scale, mono, p, "pooled")))
             kinds.append("pooled")
         return blocks, kinds
 
