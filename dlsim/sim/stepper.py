@@ -254,6 +254,24 @@ class Stepper:
         self.seek(goal)
         return self.last
 
+    def replayed(self, level: Level = Level.OP) -> tuple[int, int] | None:
+        """What back(level) would replay from its snapshot, without doing it: (events of the fine
+        stream, events of a coarser one: compiled batches); None where it must first open the last
+        event finer (a batch op by op, a run epoch by epoch), whose cost this does not count.
+        A screen uses it to tell a rewind it can do at once from one that takes a while."""
+        if self._marks and self._marks[-1].position == self.position > self.earliest:
+            grain = self._marks[-1].grain
+            if self._hides(grain) > level and self._opens(grain):
+                return None
+        goal = self.target(level)
+        start = next((s.position for s in reversed(self._snapshots) if s.position <= goal), goal)
+        coarse = 0
+        for mark in reversed(self._marks):   # the newest first: those after the snapshot only
+            if mark.position <= start:
+                break
+            coarse += mark.position <= goal and mark.grain != self.detail
+        return goal - start - coarse, coarse
+
     def undo(self) -> Event | None:
         """Return to before the last event, whatever it stood for (a whole fused run, say)."""
         if self.position <= self.earliest:

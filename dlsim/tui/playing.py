@@ -71,7 +71,7 @@ class Playing:
     def _tick(self, level: Level) -> None:
         if self._busy is not None:   # the previous step is still running in a thread
             return
-        self._do(lambda: self.session.step(level), self._ticked)
+        self._do(lambda: self.session.step(level), self._ticked, self.session.step_seconds(level))
 
     def _ticked(self, event) -> None:
         self._stepped(event)

@@ -133,6 +133,26 @@ class Session:
         self._check(event)
         return event
 
+    def step_seconds(self, level: Level) -> float:
+        """About how long step(level) takes, from the model's estimate: op by op below a batch; a
+        batch or an epoch on the compiled path, after finishing the sample in hand op by op."""
+        est = self.sim.estimate
+        if level < Level.BATCH:
+            return est.stepped(1, level)
+        finishing = 0.0 if self.sim.stepper.restartable() else est.stepped(1, Level.SAMPLE)
+        return finishing + est.compiled(est.epochs(1, level))
+
+    def back_seconds(self, level: Level) -> float:
+        """About how long back(level) takes: the events it replays from the nearest snapshot
+        (after stepping a sample, one op back replays all but one of its events); unbounded where
+        it first opens a coarse step finer, or goes back before a divergence."""
+        replayed = None if self.diverged else self.sim.stepper.replayed(level)
+        if replayed is None:
+            return math.inf
+        fine, coarse = replayed
+        est = self.sim.estimate
+        return fine * est.event_seconds + est.compiled(est.epochs(coarse, Level.BATCH))
+
     def back(self, level: Level | str | None = None) -> Event | None:
         """Rewind by `level`, or, after a divergence, to where its warning says ← goes (whatever the
         level); raises stepper.HistoryLimit (with a message) past the kept history."""

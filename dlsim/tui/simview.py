@@ -4,8 +4,9 @@ This widget is what a screen embeds (the simulation screen, and a lesson screen 
 narration). Its public methods drive it: `step`, `back`, `set_level`, `play`, `pause`, `faster`,
 `slower`, `reset`, `set_option`, `set_weight`, `select`, `redraw`. It posts `SimView.Stepped` after
 every step or rewind and `RunStopped` when a run ends. The run worker trains off the UI thread,
-and so do the steps of a big network (over BIG parameters) and an epoch's step where an epoch is
-slow (a DQN's 1,000 environment steps); the rest is cheap enough for a key.
+and so does a step or rewind estimated to take SLOW_STEP or more (an LSTM's sample of 16,000 ops
+stepped in Python, a DQN's epoch of 1,000 environment steps, an op back that replays a sample);
+the rest is cheap enough for a key.
 """
 import time
 from collections import deque
@@ -30,8 +31,8 @@ from dlsim.tui.widgets.network.weights import WeightsPanel
 from dlsim.tui.widgets.panel import Panel, UiState
 from dlsim.tui.widgets.status_bar import StatusBar
 
-BIG = 20_000      # parameters from which steps run in a thread (a sample can be a million events)
-SLOW_EPOCH = 0.05  # seconds an epoch is estimated to take, from which an epoch's step runs in a thread
+SLOW_STEP = 0.05  # seconds a step or rewind is estimated to take, from which it runs in a thread
+WORKING = "working… (this step runs in the background)"
 FPS = 36          # at most this many frames a second in run mode (the target is ≥ 30)
 EARLY = 1 / 240   # a frame this close to its time is drawn now, not after a timer
 COMPILING_POLL = 0.1   # how often, until the kernels are ready, the UI asks whether they compile
@@ -205,16 +206,26 @@ class SimView(Playing, Editing, Vertical):
             self._stop_timer()
             self.runner.stop()   # on_run_stopped does what waits
 
-    def _do(self, work, then, level: Level = Level.OP) -> None:
-        """`then(work())` now, or, for a big network or a slow epoch's step, `work` in a thread and
-        `then` when it is done (the screen stays live meanwhile)."""
-        slow = level >= Level.EPOCH and self.session.sim.estimate.epoch_seconds >= SLOW_EPOCH
-        if self.session.layout.size < BIG and not slow:
+    def _do(self, work, then, seconds: float) -> None:
+        """`then(work())` now or, where it is estimated to take `seconds` ≥ SLOW_STEP, `work` in a
+        thread and `then` when it is done (the screen stays live meanwhile, and later keys wait in
+        order). The notice is drawn first and the thread starts once it is on the screen: a step
+        stepped op by op in Python holds the GIL most of the time, and started at once it held back
+        that repaint by 100–300 ms."""
+        if seconds < SLOW_STEP:
             then(_attempt(work))
             return
         self._busy = then
-        self.ui.notice = "working… (this step runs in the background)"
-        self.repaint()
+        self.ui.notice = WORKING
+        if self.frame is not None:   # only the math panel shows a notice: the rest is as drawn
+            for panel in self.query(MathPanel):
+                panel.draw(self.frame, self.ui)
+        self.call_after_refresh(self._start_step, work)
+
+    def _start_step(self, work) -> None:
+        if not self.is_mounted:   # the learner left this network before the notice was painted
+            self._busy = None
+            return
         self.run_worker(partial(_attempt, work), thread=True, group="step", exit_on_error=False)
 
     def _stepped(self, result) -> None:
@@ -237,11 +248,13 @@ class SimView(Playing, Editing, Vertical):
     # --- stepping --------------------------------------------------------------------------------
     def step(self, level: Level | str | None = None) -> None:
         level = self.session.level if level is None else level_of(level)   # as it was when pressed
-        self._when_free(lambda: self._do(lambda: self.session.step(level), self._stepped, level), level < Level.BATCH)
+        self._when_free(lambda: self._do(lambda: self.session.step(level), self._stepped,
+                                         self.session.step_seconds(level)), level < Level.BATCH)
 
     def back(self, level: Level | str | None = None) -> None:
         level = self.session.level if level is None else level_of(level)
-        self._when_free(lambda: self._do(lambda: self.session.back(level), self._stepped, level), level < Level.BATCH)
+        self._when_free(lambda: self._do(lambda: self.session.back(level), self._stepped,
+                                         self.session.back_seconds(level)), level < Level.BATCH)
 
     def set_level(self, level: Level | str) -> None:
         self.session.level = level_of(level)

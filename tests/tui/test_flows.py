@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from dlsim.errors import UserError
+from dlsim.protocol.events import Level
 from dlsim.tui import launch as launch_module
 from dlsim.sim import warmup
 from dlsim.tui.screens.home import HomeScreen
@@ -13,7 +14,7 @@ from dlsim.tui.screens.simulation import SimulationScreen
 from dlsim.tui.widgets.data.decision import DecisionPlot
 from dlsim.tui.widgets.math_panel import MathPanel
 from dlsim.tui.widgets.network.graph import NetworkGraph
-from dlsim.tui.simview import SLOW_EPOCH
+from dlsim.tui.simview import SLOW_STEP
 from dlsim.tui.widgets.status_bar import StatusBar
 
 from .conftest import make_app, option_text, settle, sim_view, text_of, until
@@ -212,8 +213,8 @@ async def test_quitting_while_running_stops_the_worker():
     assert runner.finished.wait(1.0)
 
 
-async def test_big_networks_step_in_a_thread(monkeypatch):
-    monkeypatch.setattr("dlsim.tui.simview.BIG", 0)     # treat the small test network as big
+async def test_slow_steps_run_in_a_thread(monkeypatch):
+    monkeypatch.setattr("dlsim.tui.simview.SLOW_STEP", 0)     # treat every step of the small network as slow
     app = make_app("mlp", hidden=[3])
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)
@@ -276,7 +277,7 @@ async def test_a_slow_epochs_step_runs_in_a_thread_and_the_screen_stays_live():
     app = make_app("dqn")
     async with app.run_test(size=(120, 40)) as pilot:
         sim = sim_view(app)
-        assert sim.session.sim.estimate.epoch_seconds >= SLOW_EPOCH
+        assert sim.session.step_seconds(Level.EPOCH) >= SLOW_STEP
         threads, run_worker = [], sim.run_worker
         sim.run_worker = lambda work, **kw: threads.append(kw.get("group")) or run_worker(work, **kw)
         await pilot.press("5", "right", "right")                # the second queued behind the first
