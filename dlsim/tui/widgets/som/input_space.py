@@ -15,6 +15,7 @@ from rich.style import Style
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 from dlsim.tui.widgets.som.glyph_canvas import GlyphCanvas
+from dlsim.tui.widgets.som.kept_colours import colour
 
 DATA, NODE, NEAR, SAMPLE, BMU = "·", "●", "◉", "+", "◆"
 LEGEND = f"{DATA} data  {NODE} node  {NEAR} within σ of the BMU  {BMU} BMU  {SAMPLE} sample"
@@ -28,7 +29,7 @@ STYLE = {L_DATA: st.plain(dim=True), L_NODE: st.ink(1, 8, bold=True), L_NEAR: st
 
 @lru_cache(maxsize=4096)
 def _own_colour(rgb: tuple, bold: bool) -> Style:
-    return Style(color=st.rgb(rgb), bold=bold)
+    return Style(color=colour(rgb), bold=bold)
 
 
 def _colour_steps(w: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from rich.style import Style
 
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.som.kept_colours import colour
 
 SHADES = " ░▒▓█"   # 0, then by size: the glyph of a cell without colour
 STEPS = 16          # colour steps of a shaded map (few styles, kept)
@@ -22,14 +23,7 @@ STEPS = 16          # colour steps of a shaded map (few styles, kept)
 
 @lru_cache(maxsize=4096)
 def _style(fore: tuple, back: tuple, bold: bool = False) -> Style:
-    return Style(color=_colour(fore), bgcolor=_colour(back), bold=bold)
-
-
-@lru_cache(maxsize=8192)
-def _colour(rgb: tuple):
-    """A colour, kept: a half-block cell's (upper, lower) pair is new often while training moves
-    the map, its two colours much less often (32 steps a channel)."""
-    return st.rgb(rgb)
+    return Style(color=colour(fore), bgcolor=colour(back), bold=bold)
 
 
 @lru_cache(maxsize=64)
