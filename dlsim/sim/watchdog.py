@@ -200,7 +200,11 @@ class Watchdog:
     def history(self, entries: list[dict], flat: np.ndarray | None = None) -> tuple[int, str] | None:
         """(index, what) of the first of `entries` (following those seen before) that diverged,
         else None; given the parameters now, also whether they grew while nothing was learnt."""
+        watched = frozenset(self.losses)
         for i, entry in enumerate(entries):
+            if watched.isdisjoint(entry):   # no loss to judge (a perceptron's epochs, 300,000 a second)
+                self.began = None           # as _loss_problem finds it, without its calls
+                continue
             problem = self._loss_problem(entry)
             if problem:
                 return i, problem
