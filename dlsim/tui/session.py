@@ -246,12 +246,13 @@ class Session:
         # grows to two, where rounding down kept it at one and evaluated after every epoch
         self.chunk = min(cap, max(1, math.ceil(self.chunk * min(4.0, seconds / max(spent, 1e-6)))))
         found = self._judged(ran) if ran else None
-        problem, began = self._verdict(found)
+        after = self.flat()   # (once: each copy of a large network's weights lets the UI thread in)
+        problem, began = self._verdict(found, after)
         if problem and ran > 1:   # find the first epoch that went wrong, one epoch at a time
             self.sim.undo()
             self.watch.reset(self.sim.history)
             return self.run_chunk_single(before)
-        self._ran(before)
+        self._ran(before, after)
         if problem:
             self._diverge(problem, began)
             return "diverged"
@@ -262,24 +263,26 @@ class Session:
         while True:
             ran = self._fused(1)
             found = self._judged(ran) if ran else None
-            problem, began = self._verdict(found)
+            after = self.flat()
+            problem, began = self._verdict(found, after)
             if problem or ran == 0:
-                self._ran(before)   # as a chunk's: else the panel told this last epoch's run, not the play's
+                self._ran(before, after)   # as a chunk's: else the panel told this last epoch's run, not the play's
                 self._diverge(problem or "training stopped", began)
                 return "diverged"
 
-    def _verdict(self, found) -> tuple[str | None, int | None]:
+    def _verdict(self, found, flat: np.ndarray) -> tuple[str | None, int | None]:
         """(what went wrong, the epoch its trouble began where the watchdog knows) after a run:
-        weights no longer numbers first, else the watchdog's verdict `found` on its epochs."""
-        problem = Watchdog.params(self.flat())
+        weights no longer numbers first (`flat`: the parameters now), else the watchdog's verdict
+        `found` on its epochs."""
+        problem = Watchdog.params(flat)
         if problem or not found:
             return problem, None
         return found[1], self.watch.began
 
-    def _ran(self, before: np.ndarray) -> None:
-        """After fused runs from the parameters `before`: their changes, and the summary of where
-        they ended, valid at this position (a whole play's replaces it when the play stops)."""
-        after = self.flat()
+    def _ran(self, before: np.ndarray, after: np.ndarray) -> None:
+        """After fused runs from the parameters `before` to `after` (those now): their changes, and
+        the summary of where they ended, valid at this position (a whole play's replaces it when the
+        play stops)."""
         self.changes.observe(before, after, self.model.steps, RUN, self.model.epoch)
         # summarized when a frame is built, not after each of the ~90 chunks a second: Python time
         # on this thread holds the GIL the UI thread needs (the lines only read the latest epoch)
