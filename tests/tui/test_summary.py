@@ -164,6 +164,18 @@ def test_a_shortened_list_says_how_many_and_the_whole_range():
     assert vector(values[:2], 80) == "(0.500, −2.250)"        # nothing left out: no range
 
 
+def test_a_feature_maps_676_values_write_only_the_numbers_the_line_can_show(monkeypatch):
+    """A layer step of a 28×28 image's map: the line is written from the few values it can hold
+    (the first, the last, the range), not from all 676: the math panel costs the same at any size."""
+    from dlsim.tui import summary
+    written = []
+    monkeypatch.setattr(summary, "num", lambda v, *a: written.append(v) or num(v, *a))
+    values = list(np.linspace(-1.0, 2.0, 676))
+    line = summary.vector(values, 70)
+    assert line.startswith("(−1.000, −0.996, ") and line.endswith(", 2.000) [676: −1.000 … 2.000]"), line
+    assert len(written) <= 70 // 3 + 4
+
+
 def test_a_time_step_says_its_vectors_its_output_and_the_loss_it_reached():
     """The RNN's third step on sine (scored at every step): z and a, then h_t and ŷ_t, then the loss."""
     session = Session(dlsim.make("rnn", seed=0))
