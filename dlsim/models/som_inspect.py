@@ -125,10 +125,16 @@ class Inspect:
         return self._sample_at_cursor(), None   # mid-search: the sample the cursor stands at
 
     def _sample_at_cursor(self) -> int:
+        return int(self.epoch_order()[self.index])
+
+    def epoch_order(self) -> np.ndarray:
+        """This epoch's sample order (Model.order), drawn once an epoch: each step's sample is looked
+        up in it, and drawing the permutation again took longer than training the sample (an epoch
+        stepped sample by sample, a key press, spent a third of its time on it)."""
         cache = self._cache
         if cache.order[0] != self.epoch:
             cache.order = (self.epoch, self.order(self.epoch))
-        return int(cache.order[1][self.index])
+        return cache.order[1]
 
     def _map_pictures(self, som, names: set[str]) -> dict[str, np.ndarray]:
         pictures = kept(self, "_map_pictures_kept", som.__name__, dict)   # filled as they are asked for
