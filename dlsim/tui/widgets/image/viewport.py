@@ -61,5 +61,12 @@ def window(facts, in_shape: tuple[int, int], map_shape: tuple[int, int], pooled_
 
 
 def largest(fits, n: int) -> int:
-    """The largest m in 1..n with fits(m) (fits grows false as m grows), else 1."""
-    return next((m for m in range(n, 0, -1) if fits(m)), 1)
+    """The largest m in 1..n with fits(m) (true up to some m, false beyond), else 1: by halving,
+    a handful of tries a frame at any map size."""
+    low, high = 1, n          # fits(low) assumed; the answer lies in low..high
+    if fits(high):
+        return high
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return low
