@@ -35,6 +35,7 @@ from dlsim.models.gan_api import GANEntryPoints
 from dlsim.models.gan_estimate import DRAWN_BYTES, FUSED_CHUNK, drawn_bytes
 from dlsim.models.gan_formulas import FORMULAS, METRICS, Op
 from dlsim.models.gan_inspect import GANPictures
+from dlsim.models.per_weights import keep
 from dlsim.protocol.events import EVALUATE, UPDATE, Event, Level
 
 NETS = ("D", "G")
@@ -312,6 +313,8 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         # each point on its own: by slices, a stop looked at between two (models/chunked)
         fakes = chunked.stacked(self, self.z_eval, lambda z: self._generate(z, self.kernels))
         real, fake = (chunked.stacked(self, X, lambda x: self._verdict(x, self.kernels)[1]) for X in (self.X, fakes))
+        # the same fakes and verdicts the pictures show (gan_inspect): a run's frame takes them from here
+        keep(self, "_evaluated_kept", self.kernels, (fakes, real, fake))
         right = np.count_nonzero(real > 0.5) + np.count_nonzero(fake < 0.5)
         return {"d_acc": float(right / (len(real) + len(fake))), "distance": binned_distance(self.X, fakes)}
 

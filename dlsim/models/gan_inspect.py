@@ -56,18 +56,24 @@ class GANPictures:
         return kept(self, "_pictures_kept", (kernels.name, self.g_kind()), lambda: self._computed(kernels))
 
     def _computed(self, kernels) -> dict:
-        every = self._generate(self.z_eval, kernels)               # (N, 2): one fake per evaluation z
+        # (N, 2): one fake per evaluation z, and D's P(real) on the real points and on those fakes;
+        # as the evaluation after a run's compiled call computed them, where it did (the same bits)
+        every, real, fake = kept(self, "_evaluated_kept", kernels, lambda: self._evaluated(kernels))
         shown = np.ascontiguousarray(self.z_eval[:SHOWN])
         mesh = self._generate(latent_mesh(self.config["z_dim"], self.config["latent"]), kernels)
         if self.config["z_dim"] == 2:
             mesh = mesh.reshape(MESH, MESH, 2)
         pictures = {"fakes": every[:SHOWN].copy(), "push": self._pushes(shown, kernels),
-                    "d_real": float(np.mean(self._verdict(self.X, kernels)[1])),
-                    "d_fake": float(np.mean(self._verdict(every, kernels)[1])), "g_map": mesh}
+                    "d_real": float(np.mean(real)), "d_fake": float(np.mean(fake)), "g_map": mesh}
         for value in pictures.values():
             if isinstance(value, np.ndarray):
                 value.setflags(write=False)   # shared by every caller until the parameters change
         return pictures
+
+    def _evaluated(self, kernels) -> tuple:
+        """(fakes of every evaluation z, D's P(real) on the real points, D's P(real) on those fakes)."""
+        every = self._generate(self.z_eval, kernels)
+        return every, self._verdict(self.X, kernels)[1], self._verdict(every, kernels)[1]
 
     def _point_in_hand(self, last, trace, kernels) -> dict:
         """The point the last event is about, inside a D or G step: real or fake, the fake's z, and,

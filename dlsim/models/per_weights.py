@@ -17,3 +17,9 @@ def kept(model, slot: str, key, compute):
     value = compute()
     model.__dict__[slot] = (key, model.theta.copy(), value)
     return value
+
+
+def keep(model, slot: str, key, value) -> None:
+    """Hold `value` as what kept(model, slot, key, …) would compute from the parameters as they are
+    now: where training has just computed it (an evaluation), a picture need not compute it again."""
+    model.__dict__[slot] = (key, model.theta.copy(), value)
