@@ -254,7 +254,7 @@ class AE(AEInspect, FlatParameters, MiniBatched):
         slices of rows, a stop looked at between two: models/chunked), and what the code kept."""
         result = {}
         out = int(self.sizes[-1])
-        test = np.ascontiguousarray(self.data.X_test.reshape(len(self.data.X_test), -1), np.float64)
+        test = self.test_rows()
         for split, X in (("train", self.X), ("test", test)):
             if len(X):
                 ZA = chunked.stacked(self, X, lambda x: np.hstack([v[:, -out:] for v in self._forward(x, self.kernels)]))

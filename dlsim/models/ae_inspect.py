@@ -39,10 +39,15 @@ class AEInspect:
                 row[j] = event.values[key]
         return row
 
+    def test_rows(self) -> np.ndarray:
+        """The test inputs, one flat float64 row each (as self.X), an empty set included: (0, inputs)."""
+        X = self.data.X_test
+        return np.ascontiguousarray(X.reshape(len(X), self.X.shape[1]), np.float64)
+
     def test_codes(self, kernels=None):
         """(M, code): each test input's code, computed again only when a weight changed."""
         kernels = kernels or self.kernels_now()
-        test = self.data.X_test.reshape(len(self.data.X_test), -1)
+        test = self.test_rows()
         return kept(self, "_codes_kept", kernels.name, lambda: self.encode(test, kernels)).copy()
 
     def inspect(self, last=None, trace=None):
@@ -64,10 +69,19 @@ class AEInspect:
         out["reconstruction"] = self._traced_layer(trace, len(self.sizes) - 2)
         return out
 
+    def plane_codes(self, kernels=None):
+        """(codes, their classes, whose): what the code plane draws: every test input's code, or,
+        without a test set, every training input's (whose: "test" or "training")."""
+        if len(self.data.X_test):
+            return self.test_codes(kernels), self.data.y_test, "test"
+        kernels = kernels or self.kernels_now()
+        codes = kept(self, "_train_codes_kept", kernels.name, lambda: self.encode(self.X, kernels)).copy()
+        return codes, self.data.y, "training"
+
     def code_span(self, kernels=None):
-        """((lo, hi) of code unit 1, (lo, hi) of code unit 2): the test codes' extent (the training
-        codes' without a test set), what the code plane draws; unit 2 is (0, 0) for a 1-unit code."""
-        codes = self.test_codes(kernels) if len(self.data.X_test) else self.encode(self.X, kernels or self.kernels_now())
+        """((lo, hi) of code unit 1, (lo, hi) of code unit 2): the extent of the codes the code plane
+        draws (plane_codes); unit 2 is (0, 0) for a 1-unit code."""
+        codes = self.plane_codes(kernels)[0]
         codes = codes[np.isfinite(codes).all(axis=1)]
         if not len(codes):
             return (-1.0, 1.0), (0.0, 0.0)

@@ -3,6 +3,7 @@
 Values arrive as strings from the command line (`--set lr=0.1`) or as Python values from the API;
 both go through the same parse and check, and a bad one raises UserError naming what is allowed.
 """
+import math
 import sys
 from dataclasses import dataclass, replace
 from typing import Any, Callable
@@ -39,7 +40,8 @@ def _number(kind, low, high, low_open):
         if kind is int and isinstance(raw, float) and not raw.is_integer():
             raise ValueError
         value = kind(raw)
-        if value != value or (value <= low if low_open else value < low) or value > high:
+        # never ∞ or NaN, whatever the range says: no option means anything by them
+        if not math.isfinite(value) or (value <= low if low_open else value < low) or value > high:
             raise ValueError
         return value
     return parse

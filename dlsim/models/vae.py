@@ -149,7 +149,7 @@ class VAE(VAEInspect, ae.AE):
         and test inputs, the test inputs' mean KL, and what the code kept (chunked forward passes)."""
         result = {}
         out = int(self.sizes[-1])
-        test = np.ascontiguousarray(self.data.X_test.reshape(len(self.data.X_test), -1), np.float64)
+        test = self.test_rows()
         k = self.kernels
 
         def rows(x):   # per row: the decoder's output z and a, then the heads

@@ -57,8 +57,9 @@ class AEView(NetworkView):
             code, rebuilt = model.encode(x, kernels)[0], model.reconstruct(x, kernels)[0]
             x = x[0]
         kernels = model.kernels_now()
+        codes, labels, whose = model.plane_codes(kernels)
         return {**super().extras(model), "x": x, "corrupted": corrupted, "code": code, "rebuilt": rebuilt,
                 "which": which, "side": side, "first_weights": np.array(model.params["layer[0].W"]),
-                "codes": shown.get("test_codes"), "labels": model.data.y_test, "code_units": model.code,
+                "codes": codes, "labels": labels, "codes_of": whose, "code_units": model.code,
                 "grid": model.decoded_grid(*self.grid_size, kernels), "span": model.code_span(kernels),
-                "data": model.data.X_test if side is None else None}
+                "data": (model.data.X_test if len(model.data.X_test) else model.data.X) if side is None else None}

@@ -98,7 +98,8 @@ class CodePlane(Panel):
             titles = ("decoded grid · PgDn: the codes", "decoded grid · PgDn: codes")
             together = titled_spans("decoded grid", "PgDn: the codes", "PgDn: codes", spans)
         else:   # at 120×40 in words; narrower, the keys are kept and the words cut
-            titles = (f"code plane · test inputs by class · {codes.shape[1]}-unit code · Tab PgDn: decoded grid",
+            titles = (f"code plane · {ex.get('codes_of', 'test')} inputs by class · {codes.shape[1]}-unit code · "
+                      "Tab PgDn: decoded grid",
                       "code plane · Tab PgDn: decoded grid")
             together = titled_spans("code plane", "Tab PgDn: decoded grid", "PgDn: grid", spans)
         self.set_titles(titles, span_forms(spans)[0], together)
