@@ -94,7 +94,8 @@ class Runner:
         chunked.requested.clear()     # a stop asked for after the last run ended is not this one's
         chunked.between.append(self._between_batches)
         try:
-            with chunked.splitting_after(self.SPLIT_S):
+            # frames between two batches of a long epoch, and two slices of a long evaluation
+            with chunked.splitting_after(self.SPLIT_S), chunked.shown_between_rows(self._between_batches):
                 reason = self._chunks(worker)
         except Exception as error:   # never leave the UI thinking it still runs
             reason = f"error: {error}"
@@ -106,8 +107,10 @@ class Runner:
             self.target.post_message(RunStopped(reason))
 
     def _between_batches(self) -> None:
-        """Inside an epoch run by batches: the frame the UI asked for, so a long epoch still shows
-        its weights moving (the counters stay at the epoch's start until it ends)."""
+        """Inside an epoch run by batches, or between two slices of a long evaluation: the frame
+        the UI asked for, so a long epoch still shows its weights moving (the counters stay at the
+        epoch's start until it ends). Building it clears `wanted`: an evaluation the frame itself
+        runs (its pictures) builds no frame inside this one."""
         if self.wanted.is_set() and not self.stop_requested.is_set():
             self.wanted.clear()
             self.latest = self.session.frame(self.extras, running=True)
