@@ -73,3 +73,21 @@ async def test_the_window_follows_the_chosen_cell_and_a_click_chooses_the_cell_u
         await settle(pilot)
         assert stage.picked == ("map", r0 + 2, c0 + 1)
         assert f"◉ map 0 ({r0 + 2},{c0 + 1}): z = " in text_of(stage)
+
+
+async def test_choosing_a_cell_starts_where_the_kernel_is():
+    """Tab to the stage (or a click on it) chose cell (0,0): the window jumped from the kernel at the
+    image's middle to its corner. The first cell chosen is now the one the kernel is writing."""
+    app = make_app("cnn", image=28)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "right", "1", *["right"] * 120)   # kernel 0 well into the second image
+        await settle(pilot)
+        stage = app.screen.query_one(StagePanel)
+        cell = stage.frame.extras["focus"].cell
+        assert cell is not None and cell[0] > 0
+        stage.focus()
+        await settle(pilot)
+        assert stage.picked == ("map", *cell)
+        first, last = _window_rows(stage)
+        assert first <= cell[0] <= last           # the kernel's row still in the window

@@ -128,9 +128,19 @@ class StagePanel(Offered, Focusable):
 
     # --- choosing a cell -------------------------------------------------------------------------
     def on_focus(self) -> None:
+        """The first cell chosen is the one the kernel is on (the window stays where the learner was
+        looking), or the map's first where no kernel is sliding."""
         if self.picked is None and self._shapes:
-            self.picked = ("map", 0, 0)
+            self.picked = ("map", *self._kernel_cell())
             self._rebuild()
+
+    def _kernel_cell(self) -> tuple[int, int]:
+        where = self.frame.extras.get("focus") if self.frame is not None else None
+        cell = getattr(where, "cell", None)
+        if cell is None or where.op not in ("conv", "activation", "dK"):
+            return 0, 0
+        rows, cols = self._shapes["map"]
+        return min(int(cell[0]), rows - 1), min(int(cell[1]), cols - 1)
 
     def action_move(self, dr: int, dc: int) -> None:
         which, r, c = self.picked or ("map", 0, 0)
