@@ -2,6 +2,8 @@
 The map builds no cell past its panel's edge (beside its U-matrix, a 40-column map is wider than the
 panel), and a frame over colours drawn as colours does not search every sample's BMU again for a hit
 map nobody sees; without colour, where the hit map stands in for the colours, it does."""
+import re
+
 import pytest
 from rich.cells import cell_len
 
@@ -60,3 +62,26 @@ async def test_a_run_frame_searches_every_samples_bmu_only_for_a_hit_map_it_draw
         await pilot.pause()
         first = text_of(app.screen.query_one(MapPanel)).splitlines()[0]
         assert first.startswith("hits" if searched else "colours")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_a_bmu_in_a_node_row_past_the_panels_height_is_shown_and_the_title_line_says_which_rows(size):
+    """40 node rows in half blocks are 20 lines, and the panel has 16 (7 at 80×24): the last rows
+    were left out without a word, and with them a BMU there."""
+    app = make_app("som", rows=40, cols=12)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        view = sim_view(app)
+        panel = app.screen.query_one(MapPanel)
+        for bmu_row in (39, 0, 21):
+            frame = view.session.frame(view.view.extras)
+            frame.extras["bmu"] = bmu_row * 12 + 5
+            view.draw(frame)
+            await pilot.pause()
+            shown = text_of(panel).splitlines()
+            assert sum(line.count("◆") for line in shown) == 2, bmu_row   # in the colours and the U-matrix
+            said = re.search(r"(\d+)–(\d+)(?: of |/)40", shown[0])   # "rows 24–39 of 40", or "24–39/40"
+            first, last = int(said[1]), int(said[2])
+            assert first <= bmu_row <= last
+            lines = len([line for line in shown[1:] if line.strip()])
+            assert last - first + 1 == 2 * lines     # two node rows a line, every line in use

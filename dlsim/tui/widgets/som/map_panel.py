@@ -5,8 +5,8 @@ its largest value). ◆ marks the BMU.
 
 Without colour (NO_COLOR) each cell is a shade glyph by size (` ░▒▓█`), the hit map stands in for
 the colours, and the BMU stays ◆. A glyph holds one value, so a node row is always a line of its
-own: where not all fit, the rows around the BMU are shown and the title line says which. The
-numbers are the model's (SOM.inspect).
+own. Where not all node rows fit (a 40×40 map's 20 lines of half blocks in 16), the rows around the
+BMU are shown and the title line says which. The numbers are the model's (SOM.inspect).
 """
 from functools import lru_cache
 
@@ -43,8 +43,8 @@ def glyphs_of(steps: np.ndarray) -> list[str]:
 
 class MapPanel(Panel):
     READING = (("map", "a cell per node: its colour (RGB data) or how many samples it is the BMU of; ◆ the BMU;\n"
-                       "without colour a shade by size ( ░▒▓█), a node row a line (\"rows 2–7 of 10\": the\n"
-                       "rest out of view, the BMU's row always in it)"),
+                       "without colour a shade by size ( ░▒▓█), a node row a line; \"rows 2–7 of 10\": the\n"
+                       "rest out of view, the BMU's row always in it"),
                ("U-matrix", "a cell per node, light (or █) = far from its grid neighbours: a border between clusters"))
 
     def without_colour(self) -> bool:
@@ -71,9 +71,9 @@ class MapPanel(Panel):
         else:
             first = _steps(ex["hits"], float(max(int(ex["hits"].max()), 1)))
         # a node row a line when they fit, else two in half blocks; without colour always one (a
-        # glyph cannot show two values), the rows around the BMU where not all fit
+        # glyph cannot show two values); the rows around the BMU where not all fit
         per_line = 1 if mono or R <= height - 1 else 2
-        top = self._band(R, max(1, height - 1), ex["bmu"], C) if mono else 0
+        top = self._band(R, per_line, max(1, height - 1), ex["bmu"], C)
         # what is drawn follows from these steps alone: a frame that changes none of them (a settled
         # map, still training) reuses the last picture
         key = (width, height, mono, colour, R, C, ex["bmu"], top, first.tobytes(), u_steps.tobytes())
@@ -82,14 +82,15 @@ class MapPanel(Panel):
             self._drawn_rows = self._picture(ex, first, u_steps, colour, mono, width, height, per_line, top)
         return self._drawn_rows
 
-    def _band(self, R: int, lines: int, bmu: int | None, C: int) -> int:
-        """The first node row shown when only `lines` of the R rows fit: kept from the last frame,
-        moved just enough to hold the BMU's row."""
-        top = getattr(self, "_top", 0)
+    def _band(self, R: int, per_line: int, lines: int, bmu: int | None, C: int) -> int:
+        """The first node row shown when only `lines` lines of `per_line` node rows each fit (a
+        40×40 map's 20 lines of half blocks in 16): kept from the last frame, moved a line at a time
+        just enough to hold the BMU's row."""
+        top = getattr(self, "_top", 0) // per_line
         if bmu is not None:
-            row = bmu // C
-            top = row - lines + 1 if row >= top + lines else min(top, row)
-        self._top = max(0, min(top, R - lines))
+            line = bmu // C // per_line
+            top = line - lines + 1 if line >= top + lines else min(top, line)
+        self._top = max(0, min(top, -(-R // per_line) - lines)) * per_line
         return self._top
 
     def _picture(self, ex, first, u_steps, colour: bool, mono: bool, width: int, height: int,
@@ -105,16 +106,21 @@ class MapPanel(Panel):
                     ("U-matrix", self._shades(st.TEXT, u_steps, shown[1]), glyphs_of(u_steps) if mono else None)]
         out: list[Cells] = [[(title[:cell_w * C].ljust(cell_w * C + 2), st.plain(dim=True))
                              for title, _, _ in pictures]]
-        lines = min(-(-R // per_line), height - 1)
-        if per_line == 1 and lines < R:   # which node rows these are: the rest are out of view
-            last = top + lines - 1
-            note = next((t for t in (f"rows {top}–{last} of {R}", f"{top}–{last}/{R}")
-                         if len(t) <= width - len(pictures) * span), "")
-            out[0].append((note, st.plain(dim=True)))
+        lines = min(-(-(R - top) // per_line), height - 1)
+        if min(R - top, per_line * lines) < R:   # which node rows these are: the rest are out of view
+            last = min(R, top + per_line * lines) - 1
+            forms = (f"rows {top}–{last} of {R}", f"{top}–{last}/{R}")
+            note = next((t for t in forms if len(t) <= width - len(pictures) * span), None)
+            if note is not None:
+                out[0].append((note, st.plain(dim=True)))
+            else:   # no room after the pictures (they are wider than the panel): after the first title
+                title, room = pictures[0][0], min(cell_w * C, width)
+                note = next((t for t in forms if len(title) + 2 + len(t) <= room), "")
+                out[0][0] = (f"{title}  {note}"[:cell_w * C].ljust(cell_w * C + 2), st.plain(dim=True))
         plain, bmu, blank, upper = st.plain(), ex["bmu"], " " * cell_w, "▀" * cell_w
         for line in range(lines):
             start = (top + per_line * line) * C
-            lower = per_line == 2 and per_line * line + 1 < R   # a second node row in this line
+            lower = per_line == 2 and top + per_line * line + 1 < R   # a second node row in this line
             row: Cells = []
             for k, ((_, colours, glyphs), seen) in enumerate(zip(pictures, shown)):
                 if not seen:
