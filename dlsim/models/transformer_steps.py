@@ -162,11 +162,11 @@ def _mlp(c, l):
         yield from _dropout(c, l, tk.MLP_OUT, M[l], t)
         base = R1[l] if c.pre else N1[l]
         c.k.add_row(base, M[l], R2[l], t)
+        if c.pre:   # the block's output row, written before the event so the stream shows it with this op
+            X[l + 1, t, :] = R2[l, t]
         yield Event(Op.RESIDUAL, FORWARD, f"{c.block(l)}.residual2[{t}]", {
             "t": t, "x": row(base[t]), "add": row(M[l, t]), "sum": row(R2[l, t])}, closes=_closes(last and c.pre))
-        if c.pre:
-            X[l + 1, t, :] = R2[l, t]
-        else:
+        if not c.pre:
             yield _norm(c, "ln2", l, R2[l], p["ln2_g"][l], p["ln2_b"][l], X[l + 1], ST[l], 2, t, last)
 
 
