@@ -159,22 +159,20 @@ class Model:
         bounded memory while the recent epochs stay complete. The first entry is always kept: a
         curve and a trace still start where training did."""
         self.history.append({"epoch": self.epoch, **entry})
-        self._thin()
+        while len(self.history) > self.HISTORY_LIMIT:
+            recent = self.HISTORY_LIMIT // 2
+            self.history[:-recent] = self.history[:-recent][::2]
 
     def record_many(self, entries: list[dict]) -> None:
         """Append many epochs' entries, each with its "epoch" already in it: the history record()
         would leave, one entry after another (thinned at the same lengths), without a call each."""
-        room = self.HISTORY_LIMIT + 1 - len(self.history)   # entries before the next thinning
         while entries:
-            self.history.extend(entries[:max(room, 1)])
-            entries = entries[max(room, 1):]
-            self._thin()
-            room = self.HISTORY_LIMIT + 1 - len(self.history)
-
-    def _thin(self) -> None:
-        while len(self.history) > self.HISTORY_LIMIT:
-            recent = self.HISTORY_LIMIT // 2
-            self.history[:-recent] = self.history[:-recent][::2]
+            room = max(1, self.HISTORY_LIMIT + 1 - len(self.history))   # entries up to the next thinning
+            self.history.extend(entries[:room])
+            entries = entries[room:]
+            while len(self.history) > self.HISTORY_LIMIT:
+                recent = self.HISTORY_LIMIT // 2
+                self.history[:-recent] = self.history[:-recent][::2]
 
     def set_option(self, name: str, value: Any) -> None:
         """Change a live option (learning rate and the like) without rebuilding."""
