@@ -236,7 +236,10 @@ def parse(argv: list[str] | None):
     args, extra = parser.parse_known_args(argv)
     if extra:
         command = parser.commands.get(args.command) if args.command else None
-        (command or parser).error(f"unrecognized arguments: {' '.join(extra)}")
+        hint = ""
+        if "=" in extra[0] and not extra[0].startswith("-"):   # `--set a=1 b=2`: one pair per --set
+            hint = f"; each --set takes one key=value: --set {extra[0]}"
+        (command or parser).error(f"unrecognized arguments: {' '.join(extra)}{hint}")
     return args
 
 

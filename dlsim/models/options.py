@@ -173,5 +173,8 @@ def parse_assignments(pairs: list[str]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise UserError(f"--set {pair!r}: expected key=value, e.g. --set lr=0.1")
-        out[key.strip()] = value.strip()
+        key, value = key.strip(), value.strip()
+        if key in out and out[key] != value:   # a script's slip: which one was meant?
+            raise UserError(f"--set {key} is given twice ({out[key]}, {value}); give it once")
+        out[key] = value
     return out
