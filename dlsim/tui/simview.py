@@ -10,6 +10,7 @@ the rest is cheap enough for a key.
 """
 import time
 from collections import deque
+from dataclasses import replace
 from functools import partial, wraps
 
 from textual.containers import Vertical
@@ -202,6 +203,8 @@ class SimView(Playing, Editing, Vertical):
         if not self._ready_for(self._pending[0]):
             self.ui.notice = waiting_notice(self.ui.compiling, self.can_step)
             self.repaint()
+        elif self._busy is not None:   # the key is taken: the screen says so at once
+            self._tell(working_notice(len(self._pending)))
         elif self._busy is None and self.runner is not None:
             self._stop_timer()
             self.runner.stop()   # on_run_stopped does what waits
@@ -216,11 +219,15 @@ class SimView(Playing, Editing, Vertical):
             then(_attempt(work))
             return
         self._busy = then
-        self.ui.notice = WORKING
-        if self.frame is not None:   # only the math panel shows a notice: the rest is as drawn
+        self._tell(working_notice(len(self._pending)))
+        self.call_after_refresh(self._start_step, work)
+
+    def _tell(self, notice: str) -> None:
+        """Show `notice` on the last frame: only the math panel shows one, the rest is as drawn."""
+        self.ui.notice = notice
+        if self.frame is not None:
             for panel in self.query(MathPanel):
                 panel.draw(self.frame, self.ui)
-        self.call_after_refresh(self._start_step, work)
 
     def _start_step(self, work) -> None:
         if not self.is_mounted:   # the learner left this network before the notice was painted
@@ -259,6 +266,11 @@ class SimView(Playing, Editing, Vertical):
     def set_level(self, level: Level | str) -> None:
         self.session.level = level_of(level)
         self.follow_level()
+        if self._busy is not None and self.frame is not None:
+            # a step in a thread owns the session: the last frame, at the new level, until it is done
+            self.ui.notice = working_notice(len(self._pending))
+            self.draw(replace(self.frame, level=self.session.level))
+            return
         self.ui.notice = ""
         if self.runner is None:
             self.redraw()
@@ -271,6 +283,11 @@ def in_turn(action):
     def after_the_keys_before(screen, *args):
         screen.simview._when_free(partial(action, screen, *args))
     return after_the_keys_before
+
+
+def working_notice(waiting: int) -> str:
+    """What the math panel says while a step runs in a thread, and how many keys wait behind it."""
+    return WORKING if not waiting else f"{WORKING} · {count(waiting)} more waiting, in order"
 
 
 def waiting_notice(compiling: bool, can_step: bool = False) -> str:

@@ -3,11 +3,14 @@ runs on the key. An LSTM of 128 units steps a sample as 16,000 ops in Python (ab
 the app ran every step of it in a thread (even a 1 ms op, painting a 'working…' notice each time),
 and started the thread before that notice was painted, so the step held the GIL and the notice
 came 100–300 ms after the key."""
+import threading
+
 import dlsim
 from dlsim.protocol.events import Level
 from dlsim.tui.session import Session
 from dlsim.tui.simview import SLOW_STEP, WORKING
 from dlsim.tui.widgets.math_panel import MathPanel
+from dlsim.tui.widgets.status_bar import StatusBar
 
 from .conftest import make_app, sim_view, text_of, until
 
@@ -54,6 +57,31 @@ async def test_the_working_notice_is_on_the_screen_before_the_slow_step_starts()
         await pilot.press("3", "right")
         assert await until(pilot, lambda: at_start and sim._busy is None, timeout=30)
         assert at_start[0] >= 1        # a paint with the notice came before the step's thread
+
+
+async def test_keys_pressed_during_a_slow_step_are_answered_at_once_without_touching_the_session():
+    """A key pressed while a step runs in a thread used to repaint nothing until that step was done
+    (100–300 ms and more); a level key built a frame on the UI thread from the session the thread
+    was stepping. Now the math panel says how many keys wait, and the status line shows the new
+    level on the last frame."""
+    app = make_app("lstm", hidden=128)
+    async with app.run_test(size=(120, 40)) as pilot:
+        sim = sim_view(app)
+        math, status = app.screen.query_one(MathPanel), app.screen.query_one(StatusBar)
+        built, frame, step = [], sim.session.frame, sim.session.step
+        sim.session.frame = lambda *a, **kw: built.append(sim._busy is not None) or frame(*a, **kw)
+        going = threading.Event()   # the sample's step waits for it: the keys below come meanwhile
+        sim.session.step = lambda level=None: going.wait(10) and step(level)
+        await pilot.press("3", "right")
+        assert await until(pilot, lambda: sim._busy is not None)
+        await pilot.press("right")
+        assert "1 more waiting" in " ".join(text_of(math).split())
+        await pilot.press("1")
+        assert "level op" in text_of(status) and "1 more waiting" in " ".join(text_of(math).split())
+        going.set()
+        assert await until(pilot, lambda: sim._busy is None and not sim._pending, timeout=30)
+        assert not any(built)                       # no frame built while the thread stepped
+        assert "level op" in text_of(status) and "working" not in text_of(math)
 
 
 def test_a_rewinds_estimate_counts_the_events_it_replays():
