@@ -86,10 +86,25 @@ class SimulationScreen(Offered, DlsimScreen):
         self.simview.full_speed()
 
     def action_faster(self) -> None:
-        self.simview.faster()
+        self._change_speed(self.simview.faster, "fastest")
 
     def action_slower(self) -> None:
-        self.simview.slower()
+        self._change_speed(self.simview.slower, "slowest")
+
+    def _change_speed(self, change, end: str) -> None:
+        """While paused at 80 columns the status line gives the speed's room to the place and the
+        level, so + and - would change a speed nobody sees: the message line says it (playing, the
+        status line shows it)."""
+        simview = self.simview
+        before = simview.ui.speed
+        change()
+        if simview.playing:
+            return
+        label = simview.view.speed_label(simview.ui.speed)
+        if simview.ui.speed == before:
+            simview._report(f"play speed {label} is already the {end}; space plays at it")
+        else:
+            simview._report(f"play speed {label}: space plays at it")
 
     def action_reset(self) -> None:
         self.simview.reset()
