@@ -26,7 +26,7 @@ from dlsim.models.ae_inspect import AEInspect
 from dlsim.models.ae_steps import sample_events, update_events
 from dlsim.models.batched import MiniBatched
 from dlsim.models.flat_parameters import FlatParameters
-from dlsim.models.per_weights import kept
+from dlsim.models.per_weights import keep, kept
 
 CODE_PAIRS = 10**7   # test × training codes compared for test_code_acc, at most
 POINT_SETS = ("xor", "circle", "moons", "spiral", "gaussian")
@@ -239,12 +239,12 @@ class AE(AEInspect, FlatParameters, MiniBatched):
         self.kernels.ae.nearest_rows(np.ascontiguousarray(codes), np.ascontiguousarray(train), nearest)
         return self.data.y[nearest]
 
-    def code_accuracy(self, X, y):
+    def code_accuracy(self, X, y, codes=None):
         """The share of rows of X whose code's nearest training code is of their class y (None for
-        sets too large to compare every pair)."""
+        sets too large to compare every pair); `codes`: X's codes, where already computed."""
         if len(X) == 0 or len(X) * len(self.X) > CODE_PAIRS:
             return None
-        codes = self.encode(X)
+        codes = self.encode(X) if codes is None else codes
         if not np.isfinite(codes).all():   # diverged: no code is nearest to a NaN
             return None
         return float(np.mean(self._nearest_class(codes) == y))
@@ -252,18 +252,32 @@ class AE(AEInspect, FlatParameters, MiniBatched):
     def evaluate(self):
         """The mean reconstruction loss of the clean training and test inputs (forward passes by
         slices of rows, a stop looked at between two: models/chunked), and what the code kept."""
-        result = {}
+        result, codes = {}, {}
         out = int(self.sizes[-1])
+        at = int(self.sizes[:self.code_layer + 1].sum())   # the code layer's columns of A (the inputs first)
         test = self.test_rows()
+
+        def rows(x):   # per row: the output layer's z and a, and the code
+            Z, A = self._forward(x, self.kernels)
+            return np.hstack([Z[:, -out:], A[:, -out:], A[:, at:at + self.code]])
         for split, X in (("train", self.X), ("test", test)):
             if len(X):
-                ZA = chunked.stacked(self, X, lambda x: np.hstack([v[:, -out:] for v in self._forward(x, self.kernels)]))
-                Z, A = (np.ascontiguousarray(half) for half in np.hsplit(ZA, 2))
+                got = chunked.stacked(self, X, rows)
+                Z, A, codes[split] = (np.ascontiguousarray(got[:, a:b]) for a, b in ((0, out), (out, 2 * out), (2 * out, None)))
                 result[f"{split}_loss"] = float(self.kernels.ae.mean_loss(Z, A, X, self.loss_kind))
             else:
                 result[f"{split}_loss"] = None
-        result["test_code_acc"] = self.code_accuracy(test, self.data.y_test)
+        self.keep_codes(codes.get("train"), codes.get("test"))
+        result["test_code_acc"] = self.code_accuracy(test, self.data.y_test, codes.get("test"))
         return result
+
+    def keep_codes(self, train, test) -> None:
+        """The codes of the training and test inputs (None: not computed), as an evaluation's forward
+        passes computed them with the weights as they are: the nearest-code search and the code plane
+        take them from there rather than encode every input again (two compiled calls a run chunk)."""
+        for slot, codes in (("_train_codes_kept", train), ("_codes_kept", test)):
+            if codes is not None:
+                keep(self, slot, self.kernels.name, codes)
 
     # --- the event stream ---------------------------------------------------------------------------
     def corrupted(self, rows):

@@ -147,7 +147,7 @@ class VAE(VAEInspect, ae.AE):
     def evaluate(self):
         """The reconstruction (from each input's mean code, summed over its values) of the training
         and test inputs, the test inputs' mean KL, and what the code kept (chunked forward passes)."""
-        result = {}
+        result, codes = {}, {}
         out = int(self.sizes[-1])
         test = self.test_rows()
         k = self.kernels
@@ -162,6 +162,7 @@ class VAE(VAEInspect, ae.AE):
                 continue
             got = chunked.stacked(self, X, rows)
             Z, A, H = (np.ascontiguousarray(got[:, a:b]) for a, b in ((0, out), (out, 2 * out), (2 * out, None)))
+            codes[split] = np.ascontiguousarray(H[:, :self.code])   # μ: the code (encode's)
             result[f"{split}_recon"] = float(k.vae.recon_loss(Z, A, X, self.loss_kind))
             if split == "test":
                 kl = np.empty(len(X))
@@ -170,7 +171,8 @@ class VAE(VAEInspect, ae.AE):
                 result["test_mu_rms"] = float(np.sqrt(np.mean(H[:, :self.code] ** 2)))
         result.setdefault("test_kl", None)
         result.setdefault("test_mu_rms", None)
-        result["test_code_acc"] = self.code_accuracy(test, self.data.y_test)
+        self.keep_codes(codes.get("train"), codes.get("test"))
+        result["test_code_acc"] = self.code_accuracy(test, self.data.y_test, codes.get("test"))
         return result
 
     # --- the event stream ---------------------------------------------------------------------------
