@@ -20,7 +20,7 @@ class Editing:
             self.runner.call(lambda: self.session.set_option(name, value))
             self.ui.notice = f"{name} = {value} (applies now, while running)"
             return None
-        if self.runner is not None:   # an architecture change: pause, then rebuild
+        if self.runner is not None or self._busy is not None:   # pause (or let the step end), then rebuild
             self._when_free(lambda: self._report(self.set_option(name, value)))
             return None
         try:
@@ -51,6 +51,9 @@ class Editing:
             value = float(str(raw).replace("−", "-"))
         except ValueError:
             return f"'{raw}' is not a number"
+        if self._busy is not None:   # a step in a thread owns the session: typed in once it is done
+            self._when_free(lambda: self._report(self.set_weight(name, index, raw)))
+            return None
         try:
             self.session.set_weight(name, index, value, label=self.weight_label((name, index)))
         except UserError as error:

@@ -132,8 +132,12 @@ class SimView(Playing, Editing, Vertical):
 
     # --- drawing --------------------------------------------------------------------------------
     def redraw(self) -> None:
-        """Take a fresh frame of the (paused) simulation and draw it."""
-        if self.runner is None:
+        """Take a fresh frame of the (paused) simulation and draw it; while a step runs in a thread,
+        which owns the session (a resize, the kernels ready), draw the last frame again: the
+        step's own frame follows it."""
+        if self._busy is not None:
+            self.repaint()
+        elif self.runner is None:
             self.draw(self.session.frame(self.view.extras))
 
     def draw(self, frame) -> None:

@@ -78,10 +78,14 @@ async def test_keys_pressed_during_a_slow_step_are_answered_at_once_without_touc
         assert "1 more waiting" in " ".join(text_of(math).split())
         await pilot.press("1")
         assert "level op" in text_of(status) and "1 more waiting" in " ".join(text_of(math).split())
+        await pilot.resize_terminal(121, 40)        # a new size draws the last frame again
+        await pilot.pause()
+        assert sim.set_weight("Wy", (0, 0), "0.5") is None   # typed in once the step is done
         going.set()
         assert await until(pilot, lambda: sim._busy is None and not sim._pending, timeout=30)
         assert not any(built)                       # no frame built while the thread stepped
         assert "level op" in text_of(status) and "working" not in text_of(math)
+        assert sim.session.model.params["Wy"][0, 0] == 0.5 and "Wy[0,0] set to 0.500000 by hand" in " ".join(text_of(math).split())
 
 
 def test_a_rewinds_estimate_counts_the_events_it_replays():
