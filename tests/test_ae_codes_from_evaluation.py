@@ -21,3 +21,12 @@ def test_the_kept_codes_are_the_encoders(net, options):
     for slot in ("_train_codes_kept", "_codes_kept"):   # computed afresh: the same accuracy
         model.__dict__.pop(slot)
     assert model.code_accuracy(test, model.data.y_test) == result["test_code_acc"]
+
+
+@pytest.mark.parametrize("net", ["ae", "vae"])
+def test_a_frames_code_and_rebuilt_input_are_encodes_and_reconstructs(net):
+    sim = dlsim.make(net, seed=0)
+    sim.train(epochs=2)
+    model, x = sim.model, sim.model.test_rows()[:3]
+    codes, rebuilt = model.encode_and_reconstruct(x)
+    assert np.array_equal(codes, model.encode(x)) and np.array_equal(rebuilt, model.reconstruct(x))

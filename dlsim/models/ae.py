@@ -181,6 +181,13 @@ class AE(AEInspect, FlatParameters, MiniBatched):
         out = int(self.sizes[-1])
         return self._forward(self._flat(X), kernels or self.kernels)[1][:, -out:]
 
+    def encode_and_reconstruct(self, X, kernels=None):
+        """(codes (N, code), rebuilt inputs (N, features)) of the input rows of X: encode's and
+        reconstruct's numbers from one forward pass (a run frame's test input: one compiled call)."""
+        A = self._forward(self._flat(X), kernels or self.kernels)[1]
+        at = int(self.sizes[:self.code_layer + 1].sum())   # the code layer's columns (the inputs first)
+        return A[:, at:at + self.code].copy(), A[:, -int(self.sizes[-1]):]
+
     def encode(self, X, kernels=None):
         """The code of each input row of X: (N, code)."""
         A = self._forward(self._flat(X), kernels or self.kernels, 0, self.code_layer + 1)[1]

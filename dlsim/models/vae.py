@@ -114,6 +114,12 @@ class VAE(VAEInspect, ae.AE):
                             f"(shape (N, {self.code})), got shape {Z.shape}")
         return self._half(Z, kernels or self.kernels, True)[1][:, -int(self.sizes[-1]):]
 
+    def encode_and_reconstruct(self, X, kernels=None):
+        """(μ (N, code), each input rebuilt from it (N, features)): encode's and reconstruct's
+        numbers, the encoder run once."""
+        codes = self.encode(X, kernels)
+        return codes, self.decode(codes, kernels)
+
     def reconstruct(self, X, kernels=None):
         """Each input row of X rebuilt from its mean code μ (no draw): (N, features)."""
         return self.decode(self.encode(X, kernels), kernels)

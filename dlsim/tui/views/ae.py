@@ -54,7 +54,7 @@ class AEView(NetworkView):
             x = test[:1].reshape(1, -1)
             kernels = model.kernels_now()
             which, corrupted = "test input 0" if len(model.data.X_test) else "training input 0", None
-            code, rebuilt = model.encode(x, kernels)[0], model.reconstruct(x, kernels)[0]
+            code, rebuilt = (v[0] for v in model.encode_and_reconstruct(x, kernels))
             x = x[0]
         kernels = model.kernels_now()
         codes, labels, whose = model.plane_codes(kernels)
