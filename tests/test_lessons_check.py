@@ -64,6 +64,15 @@ def test_huge_inputs_are_not_echoed_whole(tmp_path):
     assert "(5,000 characters)" in found[0][1] and "(3,000,000 characters)" in found[1][1]
 
 
+def test_a_long_echo_with_an_apostrophe_is_shortened_whole(tmp_path):
+    """A front-matter line quoting "RBM's" was cut at the apostrophe: the message ended
+    "… (77 characters)s'", the rest of the quote dangling after the count."""
+    line = "This is the second RBM's first hidden unit, driven by its data and by nothing else"
+    found = problems(tmp_path, HEAD + line + "\n---\n## A\nText.\n")
+    message = next(m for _, m in found if "expected 'key: value'" in m)
+    assert message.endswith(f"got '{line[:40]}…' ({len(line)} characters)")
+
+
 def test_a_file_of_many_bad_lines_is_summarised(tmp_path, capsys):
     path = tmp_path / "many.md"
     path.write_text(HEAD + "---\n## A\nText.\n" + "@stpe 1 op\n" * 2000)

@@ -25,7 +25,9 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-QUOTED = re.compile(r"'([^']{61,})'")
+# a quoted echo of the file: its quotes stand apart from words, so an apostrophe inside it ("RBM's")
+# neither opens nor closes one
+QUOTED = re.compile(r"(?<!\w)'((?:[^']|(?<=\w)'(?=\w)){61,})'(?!\w)")
 MAX_MESSAGE = 400
 
 
