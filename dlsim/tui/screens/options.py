@@ -12,6 +12,8 @@ from dlsim.errors import UserError
 from dlsim.tui.screens.base import DlsimModal
 from dlsim.tui.widgets.text_box import TextBox
 
+MIN_ROWS = 3   # option rows kept in view however many values were refused
+
 
 def show(value) -> str:
     """A value as the field shows it, in the form its option reads back: no layers is "0", never an
@@ -19,6 +21,16 @@ def show(value) -> str:
     if isinstance(value, tuple):
         return ",".join(map(str, value)) or "0"
     return str(value)
+
+
+class OptionRows(VerticalScroll, can_focus=False):
+    """The list of options. Not focusable itself: Tab goes field to field, and the list scrolls to
+    the focused one, also when the list gets shorter (refused values' reasons take its rows)."""
+
+    def on_resize(self) -> None:
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors:
+            focused.scroll_visible(animate=False)
 
 
 class OptionsScreen(DlsimModal):
@@ -31,8 +43,7 @@ class OptionsScreen(DlsimModal):
     def compose(self) -> ComposeResult:
         with Vertical(id="options", classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            # not focusable itself: Tab goes field to field, and the list scrolls to the focused one
-            with VerticalScroll(id="option-rows", can_focus=False):
+            with OptionRows(id="option-rows"):
                 for option in self.options:
                     with Horizontal(classes="option-row"):
                         live = " (live)" if option.live else ""
@@ -75,8 +86,32 @@ class OptionsScreen(DlsimModal):
             problems = [problem] if problem else []
         if problems:
             self.query_one("#options-error", Static).update("✗ " + "\n✗ ".join(problems))
+            self._make_room()
         else:
             self.dismiss(changed)
+
+    def _make_room(self) -> None:
+        """The option rows (they scroll) give up rows to the reasons, so that every reason, the
+        buttons and the keys hint stay inside the dialog: four refusals at 80×24 used to push the
+        Apply button and the last reason out of it. Worked out from what the dialog may take, not
+        from its height now, so that fewer reasons give the rows back (and a second Enter before
+        the layout changes nothing)."""
+        dialog, rows = self.query_one("#options"), self.query_one("#option-rows")
+        error = self.query_one("#options-error", Static)
+        most = dialog.styles.max_height
+        if most is None:
+            return
+        room = int(most.resolve(self.size, self.size)) - dialog.styles.gutter.height
+        width = dialog.content_region.width
+        # the reasons' own rows as they wrap now (the layout may not have caught up with them yet)
+        others = error.get_content_height(dialog.content_region.size, self.size, width) + sum(
+            child.outer_size.height + child.styles.margin.height
+            for child in dialog.children if child is not rows and child is not error)
+        stylesheet = rows.styles.base.max_height
+        fits = room - others
+        if stylesheet is not None:
+            fits = min(fits, int(stylesheet.resolve(self.size, self.size)))
+        rows.styles.max_height = max(MIN_ROWS, fits)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
