@@ -87,6 +87,7 @@ class Recurrent(SequencePictures, SequenceTargets, FlatParameters, MiniBatched):
         self.epoch_norm = 0.0   # running Σ gradient norm (before clipping) of the epoch's batches
         self.seq: dict = {}     # the sequence being stepped, as computed (recurrent_steps' record)
         self._text_cache = (None, None)   # (key, text): what _generated last wrote (not a state)
+        self._passes: dict = {}   # the pictures' last forward passes, by what for (not a state)
 
     # --- what a subclass says ------------------------------------------------------------------
     def activation_name(self) -> str:
