@@ -90,19 +90,24 @@ def fit(m: Matrix, focus: tuple[int, int] | None, width: int, grid_h: int) -> Vi
     return View(top, min(rows_fit, m.rows), left, min(cols_fit, m.cols), cut)
 
 
-def out_of_view(m: Matrix, v: View) -> str:
-    """"▲ rows 0–3 · ▼ rows 10–15, b · ▶ columns 18–63", or "" when everything shows."""
+def out_of_view(m: Matrix, v: View, width: int | None = None) -> str:
+    """"▲ rows 0–3 · ▼ rows 10–15, b · ▶ columns 18–63", or "" when everything shows. Where that is
+    longer than `width` (a 40-column heatmap at 80×24), the words give way ("▲ 0–3 · ▼ 10–15, b ·
+    ▶ 18–63": the arrows say rows or columns), so no number is cut."""
     parts = []
     if v.top > 0:
-        parts.append(f"▲ rows {_span(m, 0, v.top - 1)}")
+        parts.append(("▲ rows ", _span(m, 0, v.top - 1)))
     if v.top + v.shown_rows < m.rows:
         below = _span(m, v.top + v.shown_rows, m.rows - 1)
-        parts.append("▼ b" if below == "b" else f"▼ rows {below}")   # only the bias row: not "rows b"
+        parts.append(("▼ " if below == "b" else "▼ rows ", below))   # only the bias row: not "rows b"
     if v.left > 0:
-        parts.append(f"◀ columns {_span(None, 0, v.left - 1)}")
+        parts.append(("◀ columns ", _span(None, 0, v.left - 1)))
     if v.left + v.shown_cols < m.cols:
-        parts.append(f"▶ columns {_span(None, v.left + v.shown_cols, m.cols - 1)}")
-    return " · ".join(parts)
+        parts.append(("▶ columns ", _span(None, v.left + v.shown_cols, m.cols - 1)))
+    text = " · ".join(word + span for word, span in parts)
+    if width is not None and len(text) > width:
+        text = " · ".join(word[:2] + span for word, span in parts)
+    return text
 
 
 def _span(m: Matrix | None, first: int, last: int) -> str:
@@ -189,7 +194,7 @@ class WeightsPanel(Panel):
                                                                   underline=(r, c) in m.hot)))
             out.append(row)
         if v.note:
-            out.append([(out_of_view(m, v)[:width], st.plain(dim=True))])
+            out.append([(out_of_view(m, v, width)[:width], st.plain(dim=True))])
         while len(out) < height - INSPECTOR:
             out.append([])
         out += self._inspector(frame, ui, width, matrices, layer)
