@@ -11,6 +11,7 @@ from rich.style import Style
 from textual.css.scalar import Unit
 
 from dlsim.sim.formulas import describe
+from dlsim.sim.stepper import RUN   # a compiled run's own event: its summary says what it ran
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
@@ -65,7 +66,7 @@ class MathPanel(Panel):
         colour = PHASES.get(phase, st.NEUTRAL)
         badge = Style(color=st.rgb((15, 15, 15)), bgcolor=st.rgb(colour), bold=True)
         head: Cells = [(f" {phase.upper()} ", badge)]
-        if frame.summary:
+        if frame.summary and not (event is not None and event.op == RUN):   # a run was no step of the level
             head += [(f" {step_done(self.view.level_word(frame.level))}", st.plain(bold=True))]
         if event is not None:
             head += [(f" {event.op}", st.plain(bold=True)), (f" · {event.path}", st.plain(dim=True))]
