@@ -217,8 +217,7 @@ class SimView(Playing, Editing, Vertical):
         """`then(work())` now or, where it is estimated to take `seconds` ≥ SLOW_STEP, `work` in a
         thread and `then` when it is done (the screen stays live meanwhile, and later keys wait in
         order). The notice is drawn first and the thread starts once it is on the screen: a step
-        stepped op by op in Python holds the GIL most of the time, and started at once it held back
-        that repaint by 100–300 ms."""
+        stepped op by op in Python holds the GIL most of the time, and would slow that repaint."""
         if seconds < SLOW_STEP:
             then(_attempt(work))
             return

@@ -1,8 +1,8 @@
 """A step or rewind that takes a while runs in a thread, and the screen says so at once; a cheap one
 runs on the key. An LSTM of 128 units steps a sample as 16,000 ops in Python (about 0.2–0.3 s):
 the app ran every step of it in a thread (even a 1 ms op, painting a 'working…' notice each time),
-and started the thread before that notice was painted, so the step held the GIL and the notice
-came 100–300 ms after the key."""
+started the thread before that notice was painted, and a key pressed meanwhile repainted nothing
+until the step was done."""
 import threading
 
 import dlsim
