@@ -117,6 +117,20 @@ def test_counts_and_sizes_that_do_not_fit_the_options_are_refused(saved, tmp_pat
     refused(rewritten(saved, tmp_path / "sizes.dlsim", sizes), "hidden=(30,)")
 
 
+@pytest.mark.parametrize("change, words", [
+    (lambda d: d.update(dataset=3), ["damaged", "data's description"]),
+    (lambda d: d.update(last=4), ["damaged", "not events"]),
+    (lambda d: d.update(trace=[1, 2]), ["damaged", "not events"]),
+    (lambda d: d["state"]["config"].update(lr=[1, 2]), ["option 'lr'"]),
+    (lambda d: d["state"]["config"].update(lr=-0.5), ["option 'lr'"]),
+], ids=["dataset-a-number", "last-a-number", "trace-of-numbers", "live-lr-a-list", "live-lr-negative"])
+def test_parts_of_another_type_are_refused_in_one_line(saved, tmp_path, change, words):
+    """Found by mutating saved sessions: a number where the data's description, the last event or the
+    sample's events belong ended in an AttributeError traceback; a live option (lr, changed while it
+    ran) of another type or range opened, and the first epoch then failed inside the optimizer."""
+    refused(rewritten(saved, tmp_path / "typed.dlsim", with_json(change)), *words)
+
+
 def test_a_pickle_inside_is_refused_never_loaded(saved, tmp_path):
     path = rewritten(saved, tmp_path / "pickle.dlsim",
                      lambda n, d: npy(np.array([{"x": 1}], dtype=object)) if n == "state.theta.npy" else d)

@@ -31,7 +31,7 @@ from dlsim.errors import UserError
 from dlsim.models import MODELS
 from dlsim.protocol import datasets
 from dlsim.protocol.environments import ENVIRONMENTS
-from dlsim.protocol.events import Level
+from dlsim.protocol.events import Event, Level
 from dlsim.sim import edits as edit_kinds
 from dlsim.sim.session_codec import Malformed, decode
 from dlsim.sim.session_save import DATA, FORMAT, JSON_NAME, SCHEMA, SUFFIX, as_path, first_line, refuse_overwrite, save
@@ -60,7 +60,8 @@ def load(path) -> Simulator:
         raise
     except UserError as error:   # an option or a shape this dlsim refuses
         raise SessionFileError(path, str(error)) from None
-    except (Malformed, KeyError, TypeError, ValueError, IndexError) as error:
+    # the net under the checks: a part of another type than saved reaches code that reads it as such
+    except (Malformed, KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
         raise SessionFileError(path, f"the session is damaged ({first_line(error)})") from None
 
 
@@ -168,8 +169,12 @@ def _rebuild(path: str, document: dict, arrays: dict[str, np.ndarray]) -> Simula
     history = decode(document["history"], arrays)
     if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
         raise Malformed("the history is not a list of epochs")
-    sim.resume(state, history, decode(document["last"], arrays))
+    last = decode(document["last"], arrays)
     trace = decode(document.get("trace", []), arrays)
+    if not (last is None or isinstance(last, Event)) or not isinstance(trace, list) \
+            or not all(isinstance(event, Event) for event in trace):
+        raise Malformed("the last event or the sample's events are not events")
+    sim.resume(state, history, last)
     for event in trace:
         sim.trace.add(event, sim.position)
     _replay(sim, int(document.get("ops", 0)), decode(document.get("edits", []), arrays))
@@ -216,6 +221,8 @@ def _dataset(path: str, document: dict, arrays: dict[str, np.ndarray]) -> datase
             raise SessionFileError(path, f"the data is missing its array '{name}'")
     X, y, X_test, y_test = (arrays[f"data.{name}"] for name in DATA)
     identity = document.get("dataset", {})
+    if not isinstance(identity, dict):
+        raise Malformed("the data's description is not a table")
     problem = None
     if X.ndim < 2 or X_test.shape[1:] != X.shape[1:] or X.dtype.kind not in "fiu" or X_test.dtype.kind not in "fiu":
         problem = f"inputs of shape {X.shape} and test inputs of shape {X_test.shape} do not fit together"
@@ -254,9 +261,11 @@ def _check_state(path: str, state, fresh: dict, options) -> None:
             saved = state[key]
             if isinstance(saved, bool) or not isinstance(saved, (int, np.integer)) or (value >= 0 > saved):
                 raise SessionFileError(path, f"the model's '{key}' is {saved!r}, not a count")
-    live = {o.name for o in options if o.live}
+    live = {o.name: o for o in options if o.live}
     if not isinstance(state["config"], dict):
         raise SessionFileError(path, "the model's options are not a table")
+    for key in live.keys() & state["config"].keys():   # changed while it ran: still one it allows
+        state["config"][key] = live[key].value(state["config"][key])
     for key, value in fresh["config"].items():   # what the model was built with, the sizes above all
         if key not in live and state["config"].get(key) != value:
             raise SessionFileError(path, f"the model's state says {key}={state['config'].get(key)!r}, "
