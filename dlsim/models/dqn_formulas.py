@@ -37,7 +37,8 @@ METRICS = (
 
 def observe(event) -> str:
     v = event.values
-    return f"step {count(v['step'])}: s = (" + ", ".join(num(x) for x in v["observation"]) + ")"
+    # the event's step is the steps done before it (from 0); the learner counts from 1, as 'env step 1 done'
+    return f"step {count(v['step'] + 1)}: s = (" + ", ".join(num(x) for x in v["observation"]) + ")"
 
 
 def choose(event) -> str:

@@ -39,11 +39,12 @@ def action(a: int) -> str:
 
 
 def draw(event) -> str:
+    # an event's step is k, the draw's index from 0; the learner counts steps from 1, as the status line
     v = event.values
     drawn = action(v["random_action"])
     told = (f"explore: the random action, {drawn}" if v["explore"] else
             f"exploit: the greedy action (the random action drawn, {drawn}, is not used)")
-    return f"step {count(v['step'])}: u = {num(v['u'])} {'<' if v['explore'] else '≥'} ε = {num(v['epsilon'])} → {told}"
+    return f"step {count(v['step'] + 1)}: u = {num(v['u'])} {'<' if v['explore'] else '≥'} ε = {num(v['epsilon'])} → {told}"
 
 
 def choose(event) -> str:
@@ -82,7 +83,7 @@ def update(event) -> str:
 
 def step(event) -> str:
     v = event.values
-    line = (f"step {count(v['step'])}: from s{v['cell']}, {action(v['action'])} to s′{v['next_cell']}: "
+    line = (f"step {count(v['step'] + 1)}: from s{v['cell']}, {action(v['action'])} to s′{v['next_cell']}: "
             f"r = {num(v['reward'])}, δ = {num(v['delta'])}, Q {num(v['old'])} → {num(v['new'])}")
     if "episode_return" in v:
         line += f"; episode {count(v['episode'])} ends: return {num(v['episode_return'])} in {count(v['episode_length'])} steps"
