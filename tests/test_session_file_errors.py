@@ -123,11 +123,15 @@ def test_counts_and_sizes_that_do_not_fit_the_options_are_refused(saved, tmp_pat
     (lambda d: d.update(trace=[1, 2]), ["damaged", "not events"]),
     (lambda d: d["state"]["config"].update(lr=[1, 2]), ["option 'lr'"]),
     (lambda d: d["state"]["config"].update(lr=-0.5), ["option 'lr'"]),
-], ids=["dataset-a-number", "last-a-number", "trace-of-numbers", "live-lr-a-list", "live-lr-negative"])
+    (lambda d: d["state"].update(batch_loss=None), ["'batch_loss' is None, not a number"]),
+    (lambda d: d["history"][0].update(loss="x"), ["damaged", "table of numbers"]),
+], ids=["dataset-a-number", "last-a-number", "trace-of-numbers", "live-lr-a-list", "live-lr-negative",
+        "running-loss-none", "history-loss-a-word"])
 def test_parts_of_another_type_are_refused_in_one_line(saved, tmp_path, change, words):
     """Found by mutating saved sessions: a number where the data's description, the last event or the
     sample's events belong ended in an AttributeError traceback; a live option (lr, changed while it
-    ran) of another type or range opened, and the first epoch then failed inside the optimizer."""
+    ran) of another type or range, a running loss that is not a number or a history entry holding a word
+    opened, and the first epoch then failed inside the optimizer, the batch or the watchdog."""
     refused(rewritten(saved, tmp_path / "typed.dlsim", with_json(change)), *words)
 
 

@@ -167,8 +167,9 @@ def _rebuild(path: str, document: dict, arrays: dict[str, np.ndarray]) -> Simula
     state = decode(document["state"], arrays)
     _check_state(path, state, sim.model.state(), cls.options)
     history = decode(document["history"], arrays)
-    if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
-        raise Malformed("the history is not a list of epochs")
+    if not isinstance(history, list) or not all(isinstance(h, dict) and all(
+            value is None or _number(value) for value in h.values()) for h in history):
+        raise Malformed("the history is not a list of epochs, each a table of numbers")
     last = decode(document["last"], arrays)
     trace = decode(document.get("trace", []), arrays)
     if not (last is None or isinstance(last, Event)) or not isinstance(trace, list) \
@@ -257,10 +258,12 @@ def _check_state(path: str, state, fresh: dict, options) -> None:
         raise SessionFileError(path, "the model's state does not have the parts this network keeps")
     _same_arrays(path, "state", state, fresh)
     for key, value in fresh.items():   # a count stays a count: the cursor indexes arrays with them
+        saved = state[key]
         if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-            saved = state[key]
             if isinstance(saved, bool) or not isinstance(saved, (int, np.integer)) or (value >= 0 > saved):
                 raise SessionFileError(path, f"the model's '{key}' is {saved!r}, not a count")
+        elif isinstance(value, float) and not _number(saved):   # a running loss, added to as it trains
+            raise SessionFileError(path, f"the model's '{key}' is {saved!r}, not a number")
     live = {o.name: o for o in options if o.live}
     if not isinstance(state["config"], dict):
         raise SessionFileError(path, "the model's options are not a table")
@@ -270,6 +273,10 @@ def _check_state(path: str, state, fresh: dict, options) -> None:
         if key not in live and state["config"].get(key) != value:
             raise SessionFileError(path, f"the model's state says {key}={state['config'].get(key)!r}, "
                                    f"its options {key}={value!r}")
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
 def _same_arrays(path: str, where: str, saved, fresh) -> None:
