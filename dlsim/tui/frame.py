@@ -31,6 +31,7 @@ class Frame:
     running: bool = False
     extras: dict[str, Any] = field(default_factory=dict)   # what a network's view adds
     summary: tuple[str, ...] = ()          # what the last coarse step did (tui/summary.py)
+    summary_level: Level | None = None     # … the level of that step (None: a run, no step of a level)
     unit: tuple[str, str] = ("epoch", "ep")  # what the network calls an epoch, and its abbreviation
 
     @property

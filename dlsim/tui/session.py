@@ -44,6 +44,7 @@ class Session:
         self._summary: list[str] = []  # what the last coarse step did (summary.summarize)
         self._summary_args: tuple | None = None   # … or what to summarize it from, once asked
         self._summary_at = -1           # … valid while the stream is still at this position
+        self.summary_level: Level | None = None   # … the level of that step (None: runs)
         self._unit: deque | None = None  # events pulled during the step in progress (the latest
                                          # UNIT_EVENTS: a big network's sample is a million)
         sim.on_pull.append(self._pulled)
@@ -102,6 +103,7 @@ class Session:
     @summary.setter
     def summary(self, lines: list[str]) -> None:
         self._summary, self._summary_args = lines, None
+        self.summary_level = None   # a run's, until step() says which level's step it sums up
 
     def _pulled(self, event: Event, position: int) -> None:
         if self._unit is not None:
@@ -129,6 +131,7 @@ class Session:
         self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history,
                                  headline=headline(self.model.metrics), trace=self.trace.events,
                                  unit=self.model.epoch_word)
+        self.summary_level = level   # kept: a level key pressed after the step changes nothing of it
         self._summary_at = self.sim.position
         self._check(event)
         return event
@@ -288,6 +291,7 @@ class Session:
         # on this thread holds the GIL the UI thread needs (the lines only read the latest epoch)
         self._summary_args = (Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history[-1:],
                               headline(self.model.metrics), self.model.epoch_word)
+        self.summary_level = None   # runs, no step of a level
         self._summary_at = self.sim.position
 
     def _fused(self, epochs: int) -> int:
@@ -334,4 +338,5 @@ class Session:
             history=list(self.sim.history), layout=self.layout, changes=self.changes.copy(),
             diverged=self.diverged, running=running, extras=extras(self.model) if extras else {},
             summary=tuple(self.summary) if self._summary_at == self.sim.position else (),
+            summary_level=self.summary_level,
             unit=(self.model.epoch_word, self.model.epoch_abbrev))

@@ -14,3 +14,18 @@ async def test_the_heading_after_a_run_names_no_step():
         heading = text_of(panel).splitlines()[0]
         assert "run · perceptron" in heading and "step done" not in heading, heading
         assert "ran" in text_of(panel), text_of(panel)   # the body says what the run did
+
+
+async def test_the_heading_names_the_level_of_the_step_it_sums_up_after_the_level_changes():
+    # a batch step, then 1 (op level) to step finer: the panel still sums up the batch, and says so
+    app = make_app("mlp", dataset="xor")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4", "right")
+        await settle(pilot)
+        panel = app.screen.query_one("#math")
+        assert "batch step done" in text_of(panel).splitlines()[0], text_of(panel)
+        for key, word in (("1", "op"), ("5", "epoch")):
+            await pilot.press(key)
+            await settle(pilot)
+            heading = text_of(panel).splitlines()[0]
+            assert "batch step done" in heading and f"{word} step done" not in heading, heading

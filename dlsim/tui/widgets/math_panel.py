@@ -66,8 +66,10 @@ class MathPanel(Panel):
         colour = PHASES.get(phase, st.NEUTRAL)
         badge = Style(color=st.rgb((15, 15, 15)), bgcolor=st.rgb(colour), bold=True)
         head: Cells = [(f" {phase.upper()} ", badge)]
-        if frame.summary and not (event is not None and event.op == RUN):   # a run was no step of the level
-            head += [(f" {step_done(self.view.level_word(frame.level))}", st.plain(bold=True))]
+        # the level of the step summed up, not the one chosen since (1 after a batch step); a run
+        # was no step of a level
+        if frame.summary and frame.summary_level is not None and not (event is not None and event.op == RUN):
+            head += [(f" {step_done(self.view.level_word(frame.summary_level))}", st.plain(bold=True))]
         if event is not None:
             head += [(f" {event.op}", st.plain(bold=True)), (f" · {event.path}", st.plain(dim=True))]
         else:
