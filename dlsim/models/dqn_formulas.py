@@ -63,7 +63,7 @@ def push(event) -> str:
 
 def episode(event) -> str:
     v = event.values
-    return f"episode {count(v['episode'])} ended ({v['status']}): return {num(v['return'])} in {count(v['length'])} steps"
+    return f"episode {count(v['episode'] + 1)} ended ({v['status']}): return {num(v['return'])} in {count(v['length'])} steps"
 
 
 def replay(event) -> str:

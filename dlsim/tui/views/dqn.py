@@ -53,9 +53,13 @@ class DQNView(NetworkView):
                 yield curves(self)
 
     def cursor(self, model, last) -> str:
+        """The step in hand from its first op (an env step closes a batch) and the episode, both from 1
+        as Q-learning's status line and the math panel count them."""
         done, total = model.epoch_progress()
+        busy = last is not None and last.closes < Level.BATCH
         shown = model.inspect()
-        return f"step {count(done)}/{count(total)} · episode {count(shown['episode'])} · ε {num(shown['epsilon'], 2)}"
+        return (f"step {count(done + busy)}/{count(total)} · episode {count(shown['episode'] + 1)} · "
+                f"ε {num(shown['epsilon'], 2)}")
 
     def extras(self, model) -> dict:
         sim = self.session.sim
