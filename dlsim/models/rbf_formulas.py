@@ -50,7 +50,7 @@ def _vector(values) -> str:
 
 def distance(event) -> str:
     v = event.values
-    terms = [f"({num(x)} − {num(c)})²" for x, c in zip(v["x"], v["c"])]
+    terms = [f"({num(x)} − {fac(c)})²" for x, c in zip(v["x"], v["c"])]   # (−2.450 − (−2.410))²
     return f"d² = ‖x − c‖² = {sum_of(terms)} = {num(v['d2'])}"
 
 
@@ -67,7 +67,7 @@ def output(event) -> str:
 
 def loss(event) -> str:
     v = event.values
-    return (f"(ŷ − t)² = ({num(v['yhat'])} − {num(v['target'])})² = {num(v['loss'])}   "
+    return (f"(ŷ − t)² = ({num(v['yhat'])} − {fac(v['target'])})² = {num(v['loss'])}   "
             f"{so_far(v)}")
 
 

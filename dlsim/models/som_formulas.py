@@ -46,7 +46,7 @@ def _vector(values) -> str:
 
 def distance(event) -> str:
     v = event.values
-    terms = [f"({num(x)} − {num(w)})²" for x, w in zip(v["x"], v["w"])]
+    terms = [f"({num(x)} − {fac(w)})²" for x, w in zip(v["x"], v["w"])]   # (0.500 − (−0.250))²
     return (f"‖x − w‖ = √({_sum(terms)}) = √({_sum([num(q) for q in v['squares']])}) = √{num(v['d2'])} "
             f"= {num(v['distance'])}")
 
