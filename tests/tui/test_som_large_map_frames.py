@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from dlsim.sim import warmup
 from dlsim.tui.widgets.som.map_panel import MapPanel
 
-from .conftest import make_app, settle, sim_view, text_of
+from .conftest import make_app, settle, sim_view, text_of, until
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -85,3 +85,19 @@ async def test_a_bmu_in_a_node_row_past_the_panels_height_is_shown_and_the_title
             assert first <= bmu_row <= last
             lines = len([line for line in shown[1:] if line.strip()])
             assert last - first + 1 == 2 * lines     # two node rows a line, every line in use
+
+
+@pytest.mark.parametrize("no_color", [False, True], ids=["colour", "no-color"])
+async def test_the_run_workers_frames_carry_the_hit_map_only_without_colour(no_color, monkeypatch):
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app("som", rows=12, cols=12)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = sim_view(app)
+        await pilot.press("f")
+        assert await until(pilot, lambda: view.runner is not None and view.runner.frames >= 2, timeout=30)
+        built = view.runner.latest             # on the run worker's thread
+        view.pause()
+        assert await until(pilot, lambda: view.runner is None, timeout=30)
+        assert (built.extras["hits"] is not None) == no_color
