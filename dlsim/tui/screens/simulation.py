@@ -29,6 +29,16 @@ from dlsim.tui.widgets.panel import Panel
 NO_HEATMAP = "this network's view has no weight heatmap: no weight to select or edit here"
 
 
+def together(notices: list[str]) -> str:
+    """'length = 12: rebuilt the network', 'heads = 4: rebuilt the network' → 'length = 12, heads = 4:
+    rebuilt the network': the changes that ended alike told in one clause, in the order applied."""
+    clauses: dict[str, list[str]] = {}
+    for notice in notices:
+        change, _, outcome = notice.partition(": ")
+        clauses.setdefault(outcome, []).append(change)
+    return "; ".join(", ".join(changes) + (f": {outcome}" if outcome else "") for outcome, changes in clauses.items())
+
+
 class SimulationScreen(Offered, DlsimScreen):
     BINDINGS = STEPPING
     # the keys that act on what only some networks have (offered.py): t their parts, w e a heatmap
@@ -145,7 +155,7 @@ class SimulationScreen(Offered, DlsimScreen):
 
     def apply_options(self, changed: dict) -> str | None:
         """Apply several options; retried in passes, so that e.g. samples can grow before batch."""
-        todo = dict(changed)
+        todo, told = dict(changed), []
         while todo:
             problems = {}
             for name, raw in list(todo.items()):
@@ -156,9 +166,13 @@ class SimulationScreen(Offered, DlsimScreen):
                     problems[name] = problem
                 else:
                     del todo[name]
+                    told.append(self.simview.ui.notice)
             if len(problems) == len(changed):   # no progress in a whole pass
                 return next(iter(problems.values()))
             changed = dict(todo)
+        if len(told) > 1:   # each change said only itself: the last one's notice hid the others'
+            self.simview.ui.notice = together(told)
+            self.simview.repaint()
         return None
 
     def ask_option(self, name: str) -> None:
