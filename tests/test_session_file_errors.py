@@ -112,6 +112,8 @@ def test_counts_and_sizes_that_do_not_fit_the_options_are_refused(saved, tmp_pat
         return with_json(lambda d: d["state"].update(change))
     refused(rewritten(saved, tmp_path / "neg.dlsim", state(sample=-1)), "'sample'", "not a count")
     refused(rewritten(saved, tmp_path / "str.dlsim", state(epoch="1")), "'epoch'", "not a count")
+    # beyond 64 bits: the compiled batch could not take it (a Numba typing traceback)
+    refused(rewritten(saved, tmp_path / "huge.dlsim", state(steps=10**20)), "'steps'", "not a count")
     refused(rewritten(saved, tmp_path / "far.dlsim", state(batch_index=99)), "no state of this run")
     sizes = with_json(lambda d: d["state"]["config"].update(hidden={"$tuple": [30]}))
     refused(rewritten(saved, tmp_path / "sizes.dlsim", sizes), "hidden=(30,)")

@@ -260,7 +260,8 @@ def _check_state(path: str, state, fresh: dict, options) -> None:
     for key, value in fresh.items():   # a count stays a count: the cursor indexes arrays with them
         saved = state[key]
         if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-            if isinstance(saved, bool) or not isinstance(saved, (int, np.integer)) or (value >= 0 > saved):
+            if isinstance(saved, bool) or not isinstance(saved, (int, np.integer)) or (value >= 0 > saved) \
+                    or not -2**62 < saved < 2**62:   # the kernels count in 64 bits
                 raise SessionFileError(path, f"the model's '{key}' is {saved!r}, not a count")
         elif isinstance(value, float) and not _number(saved):   # a running loss, added to as it trains
             raise SessionFileError(path, f"the model's '{key}' is {saved!r}, not a number")
