@@ -27,10 +27,11 @@ from dlsim.models import chunked
 from dlsim.models import cnn_estimate, cnn_net
 from dlsim.models import options as opt
 from dlsim.models.flat_parameters import FlatParameters
+from dlsim.models.per_weights import keep
 from dlsim.models.base import NO_CLASS, TIE
 from dlsim.models.batched import MiniBatched
 from dlsim.models.cnn_formulas import FORMULAS, METRICS
-from dlsim.models.cnn_inspect import CNNInspect
+from dlsim.models.cnn_inspect import TEST_PROBABILITIES, CNNInspect
 from dlsim.models.cnn_net import layer_dims
 from dlsim.models.cnn_steps import sample_events, update_events
 from dlsim.protocol import datasets, images
@@ -155,9 +156,14 @@ class CNN(CNNInspect, FlatParameters, MiniBatched):
         self.sample = 0         # samples done in this batch
         self.batch_loss = 0.0   # running loss of the current batch
         self.epoch_loss = 0.0   # running Σ batch loss × batch size of the current epoch
+        self.params_written = 0   # weights typed in so far: a conv layer stepped meanwhile re-reads its kernel
 
     def targets(self, y):
         return one_hot(y, self.data.classes)
+
+    def set_param(self, name, value, index=None):
+        super().set_param(name, value, index)
+        self.params_written += 1
 
     # --- parameters and maps (views into the flat buffers) ----------------------------------------
     @property
@@ -263,6 +269,8 @@ class CNN(CNNInspect, FlatParameters, MiniBatched):
                 loss = self._loss_by_rows(np.ascontiguousarray(X, np.float64), self.targets(y), P)
                 result[f"{split}_loss"] = float(loss)
                 result[f"{split}_acc"] = float(np.mean(self._classes(P) == y))
+                if split == "test":   # the confusion matrix a frame shows next, for these weights
+                    keep(self, TEST_PROBABILITIES, self.kernels.name, P)
             else:
                 result[f"{split}_loss"] = result[f"{split}_acc"] = None
         return result
@@ -328,6 +336,8 @@ class CNN(CNNInspect, FlatParameters, MiniBatched):
         """Evaluation, and what the pictures compute (cnn_inspect): a forward pass of one image and
         the test set's predictions, by the model's own kernels (compiled here, at warm-up)."""
         super().exercise()
+        if len(self.data.y_test):   # the evaluation's probabilities would serve the picture: predict compiles here
+            self._test_probabilities(self.kernels)
         self.picture(backend=self.kernels)
 
     @classmethod

@@ -64,6 +64,11 @@ class TestConfusion:
     accuracy: float
 
 
+# where the test set's class probabilities for the weights now are kept (per_weights): an evaluation
+# computes them with the same forward pass as predict, bit for bit, and a frame's confusion matrix reads them
+TEST_PROBABILITIES = "_test_probabilities_kept"
+
+
 class CNNInspect:
     """The CNN's `inspect()` and what its view draws (mixed into the CNN model)."""
     inspected = INSPECTED
@@ -146,12 +151,17 @@ class CNNInspect:
         if not len(d.y_test):
             return None
         backend = backend or self.kernels_now()
-        return kept(self, "_confusion_kept", backend.name, lambda: self._confusion(backend))
+        # the probabilities an evaluation just computed on these weights (a run's last epoch) serve as they are
+        P = kept(self, TEST_PROBABILITIES, backend.name, lambda: self._test_probabilities(backend))
+        return kept(self, "_confusion_kept", backend.name, lambda: self._confusion(P))
 
-    def _confusion(self, backend) -> TestConfusion:
+    def _test_probabilities(self, backend) -> np.ndarray:
+        P = np.zeros((len(self.data.y_test), int(self.sizes[-1])))
+        backend.cnn.predict(self.theta, *self._arch(), np.ascontiguousarray(self.data.X_test, np.float64), P)
+        return P
+
+    def _confusion(self, P) -> TestConfusion:
         d = self.data
-        P = np.zeros((len(d.y_test), int(self.sizes[-1])))
-        backend.cnn.predict(self.theta, *self._arch(), np.ascontiguousarray(d.X_test, np.float64), P)
         predicted = self._classes(P)
         n = d.classes
         matrix = np.zeros((n, n), np.int64)

@@ -30,6 +30,19 @@ def window(x: np.ndarray, k: int, top: int, left: int) -> np.ndarray:
     return out
 
 
+def windows(x: np.ndarray, k: int, stride: int, shift: int, rows: int, cols: int) -> list[tuple]:
+    """window(x, k, r·stride − shift, c·stride − shift).ravel() for every output cell (r, c), row by
+    row, as tuples of floats: one array operation for a whole map instead of one per cell (a 28×28
+    image's 676 cells a kernel)."""
+    C, H, W = x.shape
+    below = max(0, (rows - 1) * stride - shift + k - H)
+    right = max(0, (cols - 1) * stride - shift + k - W)
+    padded = np.pad(x, ((0, 0), (shift, below), (shift, right)))
+    views = np.lib.stride_tricks.sliding_window_view(padded, (k, k), axis=(1, 2))
+    views = views[:, :(rows - 1) * stride + 1:stride, :(cols - 1) * stride + 1:stride]   # (C, rows, cols, k, k)
+    return [tuple(cell) for cell in views.transpose(1, 2, 0, 3, 4).reshape(rows * cols, C * k * k).tolist()]
+
+
 def _closes(last: bool) -> Level:
     return Level.LAYER if last else Level.OP
 
@@ -70,31 +83,41 @@ def _conv_forward(m, l):
     shift = pad_of(k, pad)
     fn = act.NAMES[kind]
     F, Ho, Wo = z.shape
+    conv_sum_at, activate = m.ops.cv.conv_sum_at, m.ops.act.activate
+    seen = windows(x, k, stride, shift, Ho, Wo)   # x is this layer's input: no key changes it meanwhile
+    flat = np.array(seen)
+    last = Ho * Wo - 1
     for f in range(F):
-        weights = _t(K[f])
-        for r in range(Ho):
-            for c in range(Wo):
-                top, left = r * stride - shift, c * stride - shift
-                total = m.ops.cv.conv_sum_at(x, K, f, r, c, stride, pad)
-                z[f, r, c] = total + b[f]
-                seen = window(x, k, top, left).ravel()
-                yield Event(Op.CONV, FORWARD, f"cnn.layer[{l}].kernel[{f}].pos[{r},{c}]", {
-                    "f": f, "r": r, "c": c, "top": top, "left": left, "size": k, "window": _t(seen),
-                    "weights": weights, "products": _t(seen * K[f].ravel()), "sum": float(total),
-                    "bias": float(b[f]), "z": float(z[f, r, c])})
-                a[f, r, c] = m.ops.act.activate(z[f, r, c], kind)
-                yield Event(Op.ACTIVATION, FORWARD, f"cnn.layer[{l}].kernel[{f}].a[{r},{c}]", {
-                    "f": f, "r": r, "c": c, "fn": fn, "z": float(z[f, r, c]), "a": float(a[f, r, c])},
-                    closes=_closes(r == Ho - 1 and c == Wo - 1))
+        written = -1
+        bias = float(b[f])
+        for i in range(Ho * Wo):
+            if written != m.params_written:   # a weight typed in mid-layer: the rest slide the new kernel
+                written = m.params_written
+                weights, bias = _t(K[f]), float(b[f])
+                products = [tuple(p) for p in (flat[i:] * K[f].ravel()).tolist()]
+                first = i
+            r, c = divmod(i, Wo)
+            top, left = r * stride - shift, c * stride - shift
+            total = conv_sum_at(x, K, f, r, c, stride, pad)
+            z[f, r, c] = cell = total + b[f]
+            yield Event(Op.CONV, FORWARD, f"cnn.layer[{l}].kernel[{f}].pos[{r},{c}]", {
+                "f": f, "r": r, "c": c, "top": top, "left": left, "size": k, "window": seen[i],
+                "weights": weights, "products": products[i - first], "sum": float(total),
+                "bias": bias, "z": float(cell)})
+            a[f, r, c] = out = activate(cell, kind)
+            yield Event(Op.ACTIVATION, FORWARD, f"cnn.layer[{l}].kernel[{f}].a[{r},{c}]", {
+                "f": f, "r": r, "c": c, "fn": fn, "z": float(cell), "a": float(out)},
+                closes=Level.LAYER if i == last else Level.OP)
     _, Hp, Wp = p.shape
     name = pooling_kind(pool)
+    pool_at = m.ops.cv.pool_at
     for f in range(F):
+        seen = _pool_windows(a[f], pool, Hp, Wp)   # the feature map is complete: no key changes it meanwhile
         for r in range(Hp):
             for c in range(Wp):
-                value, winner = m.ops.cv.pool_at(a, f, r, c, pool)
+                value, winner = pool_at(a, f, r, c, pool)
                 p[f, r, c], win[f, r, c] = value, winner
-                cells = a[f, r, c:c + 1] if pool == cv.NONE else a[f, 2 * r:2 * r + 2, 2 * c:2 * c + 2]
-                values = {"f": f, "r": r, "c": c, "kind": name, "window": _t(cells), "value": float(value),
+                values = {"f": f, "r": r, "c": c, "kind": name, "window": seen[r * Wp + c], "value": float(value),
                           "winner": int(winner) if pool == cv.MAX else None}
                 done = r == Hp - 1 and c == Wp - 1
                 if done:   # the whole pass, for the layer step's summary: the map's range and its winners
@@ -102,6 +125,15 @@ def _conv_forward(m, l):
                                   winners=tuple(int(w) for w in win[f].ravel()) if pool == cv.MAX else None)
                 yield Event(Op.POOL, FORWARD, f"cnn.layer[{l}].kernel[{f}].pool[{r},{c}]", values,
                             closes=_closes(done))
+
+
+def _pool_windows(a: np.ndarray, pool: int, Hp: int, Wp: int) -> list[tuple]:
+    """Each pooled cell's window of the map `a` (H, W), row by row, as tuples of floats: its 2×2 cells
+    in the order pool_at reads them (a single cell without pooling)."""
+    if pool == cv.NONE:
+        return [(v,) for v in a[:Hp, :Wp].ravel().tolist()]
+    cells = a[:2 * Hp, :2 * Wp].reshape(Hp, 2, Wp, 2).transpose(0, 2, 1, 3).reshape(Hp * Wp, 4)
+    return [tuple(cell) for cell in cells.tolist()]
 
 
 def _dense_forward(m):
@@ -194,22 +226,25 @@ def _conv_backward(m, l):
                     "f": f, "r": r, "c": c, "kind": name, "delta": float(dp[f, r, c]), "routed": _t(cells),
                     "winner": int(win[f, r, c]) if pool == cv.MAX else None},
                     closes=_closes(r == Hp - 1 and c == Wp - 1))
+    derivative = m.ops.act.derivative
     for f in range(F):
         for r in range(Ho):
             for c in range(Wo):
-                fprime = m.ops.act.derivative(z[f, r, c], a[f, r, c], kind)
-                dz[f, r, c] = da[f, r, c] * fprime
+                fprime = derivative(z[f, r, c], a[f, r, c], kind)
+                dz[f, r, c] = delta = da[f, r, c] * fprime
                 yield Event(Op.MASK, BACKWARD, f"cnn.layer[{l}].kernel[{f}].a[{r},{c}]", {
                     "f": f, "r": r, "c": c, "fn": fn, "dL_da": float(da[f, r, c]), "z": float(z[f, r, c]),
-                    "fprime": float(fprime), "delta": float(dz[f, r, c])}, closes=_closes(r == Ho - 1 and c == Wo - 1))
+                    "fprime": float(fprime), "delta": float(delta)},
+                    closes=Level.LAYER if r == Ho - 1 and c == Wo - 1 else Level.OP)
+    dK_at = m.ops.cv.dK_at
+    seen = windows(x, k, stride, shift, Ho, Wo)   # the windows the forward pass slid over, again
     for f in range(F):
-        for r in range(Ho):
-            for c in range(Wo):
-                m.ops.cv.dK_at(x, dz, dK, f, r, c, stride, pad)
-                top, left = r * stride - shift, c * stride - shift
-                yield Event(Op.DK, BACKWARD, f"cnn.layer[{l}].kernel[{f}].pos[{r},{c}]", {
-                    "f": f, "r": r, "c": c, "top": top, "left": left, "size": k,
-                    "window": _t(window(x, k, top, left)), "delta": float(dz[f, r, c]), "total": _t(dK[f])})
+        for i in range(Ho * Wo):
+            r, c = divmod(i, Wo)
+            dK_at(x, dz, dK, f, r, c, stride, pad)
+            yield Event(Op.DK, BACKWARD, f"cnn.layer[{l}].kernel[{f}].pos[{r},{c}]", {
+                "f": f, "r": r, "c": c, "top": r * stride - shift, "left": c * stride - shift, "size": k,
+                "window": seen[i], "delta": float(dz[f, r, c]), "total": tuple(dK[f].ravel().tolist())})
         total = float(db[f])
         for value in dz[f].ravel().tolist():   # as conv_grads: row by row, after the kernel's positions
             total += value

@@ -8,6 +8,8 @@ are tinted. Without colour (NO_COLOR) each pixel is a shade glyph, one pixel a c
 one value: every row of the picture is a line), ░▒▓█ by size, ·-=≡ below 0, and marks are drawn as
 glyphs instead.
 """
+import functools
+
 import numpy as np
 from rich.style import Style
 
@@ -65,6 +67,7 @@ def signed_each(values: np.ndarray, scale: float | None = None, known: np.ndarra
     return out
 
 
+@functools.lru_cache(maxsize=4096)   # a map's winners are a few colours marked the same way, frame after frame
 def _tint(colour, mark):
     return tuple(int(round(c + (m - c) * 0.45)) for c, m in zip(colour, MARKS[mark]))
 
@@ -89,7 +92,7 @@ def picture(rgb: np.ndarray, marks: dict | None = None, scale: int = 1, mono: bo
     codes = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]   # one int a colour
     for (y, x), mark in marks.items():
         if 0 <= y < H and 0 <= x < W:
-            r, g, b = _tint(tuple(rgb[y, x]), mark)
+            r, g, b = _tint(tuple(rgb[y, x].tolist()), mark)
             codes[y, x] = (r << 16) | (g << 8) | b
     pixels = np.repeat(np.repeat(codes, scale, axis=0), scale, axis=1)
     if len(pixels) % 2:

@@ -50,8 +50,9 @@ def _winners(ex, layer, f, known) -> dict:
     """The feature-map cells each computed pooled cell took its max from."""
     if ex["facts"].pool != "max":
         return {}
-    win = layer["win"][f]
-    return {(2 * r + w // 2, 2 * c + w % 2): "winner" for (r, c), w in np.ndenumerate(win) if known[r, c]}
+    rows, cols = np.nonzero(known)   # row by row, as the pooled map's cells (a 28×28 image: 169 of them)
+    won = layer["win"][f][rows, cols]
+    return dict.fromkeys(zip((2 * rows + won // 2).tolist(), (2 * cols + won % 2).tolist()), "winner")
 
 
 def _input_picture(ex, layer, scale, mono, picture):
@@ -333,7 +334,7 @@ class StagePanel(Offered, Focusable):
             dz = layer["dz"][f]
             hot = {where.cell} if where.op in ("mask", "dK") and where.cell else set()
             everywhere = np.ones(layer["p"].shape[1:], bool)
-            routed = {**_winners(ex, layer, f, everywhere), **pick.get("map", {})}
+            routed = {} if measure else {**_winners(ex, layer, f, everywhere), **pick.get("map", {})}
             return ([_input_picture(ex, layer, scale, mono, picture),
                      kernel(f"∂K{f} so far{channels}", ex["grads"][f, 0]),
                      ("δ routed", picture(lambda: signed(layer["da"][f]), routed, scale, mono, layer["da"][f])),
@@ -350,7 +351,7 @@ class StagePanel(Offered, Focusable):
         else:
             if progress is not None:                      # the pool pass: its cells fill in
                 p_marks = {progress[2]: "cell"}
-            a_marks = _winners(ex, layer, f, p_known)
+            a_marks = {} if measure else _winners(ex, layer, f, p_known)   # a measure draws no marks
         blocks = [_input_picture(ex, layer, scale, mono, picture),
                   kernel(f"kernel {f}{channels}", K[0]),
                   (f"map {f}", picture(lambda: signed(a, known=a_known), {**a_marks, **pick.get("map", {})}, scale, mono, a))]
