@@ -58,9 +58,10 @@ class Pictures(PagedParts):
 
     @staticmethod
     def fields_part(fields, mono: bool, width: int, per_row: int) -> Part:
-        """Each hidden unit's weights as an image, under a heading with their scale."""
+        """Each hidden unit's weights as an image, under a heading with their scale; a unit named by
+        its index, as the heatmap's columns and the math panel's paths (h[15]) name it."""
         fields = np.asarray(fields)
         scale = float(np.abs(fields).max()) or 1.0
         heading = [[(f"receptive fields (±{num(scale, 2)})"[:width], st.plain(dim=True))]]
-        tiles = tiled([(f"h{j + 1}", f) for j, f in enumerate(fields)], scale, mono, width, wide=1)
+        tiles = tiled([(f"h{j}", f) for j, f in enumerate(fields)], scale, mono, width, wide=1)
         return Part("fields", picture_rows(tiles, per_row, heading), "receptive fields")
