@@ -69,3 +69,14 @@ def test_an_update_is_written_out_with_its_numbers(optimizer):
         v_hat = sim.model.v[0] / (1 - 0.999)
         assert f"m̂ = {num(m_hat)}" in text and f"= {num(old)} − {num(0.05)}·{fac(m_hat)}/{num(math.sqrt(v_hat))}" in text
         assert new == pytest.approx(old - 0.05 * m_hat / (math.sqrt(v_hat) + 1e-8))
+
+
+def test_a_large_maps_pool_pass_lists_its_first_winners_and_how_many_in_all():
+    sim = dlsim.make("cnn", seed=3, image=28, samples=2, test=1, batch=1)
+    event = _until(sim, lambda e: e.op == "pool" and "pooled" in e.values)
+    win = sim.model.conv_maps(0, sim.model.win)[3]
+    listed = describe(event).split("winners at")[1]
+    first, second = int(win[0, 0, 0]), int(win[0, 0, 1])   # pooled cells (0,0) and (0,1): their map cells
+    assert listed.startswith(f" ({first // 2},{first % 2}) ({second // 2},{2 + second % 2}) ")
+    assert listed.count("(") == 16 and listed.endswith("… 169 in all, marked on the stage")
+    assert len(describe(event)) < 400   # a few lines of the math panel, not ten

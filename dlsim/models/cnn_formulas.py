@@ -55,6 +55,11 @@ def pool(event) -> str:
     return text + (f";  {pooled_map(v)}" if "pooled" in v else "")
 
 
+# a pool pass lists its winners up to here: a 28×28 image's 169 took ten lines, more than the math
+# panel holds, and it then showed none of the pass (a text is shown whole or not at all)
+WINNERS_LISTED = 16
+
+
 def pooled_map(v) -> str:
     """The whole pool pass of a map (its last window's event carries it): the feature map's range, the
     pooled map's, and which cell of each window won (max pooling)."""
@@ -63,8 +68,10 @@ def pooled_map(v) -> str:
     text = (f"map {v['f']} pooled: feature map {num(low)} … {num(high)} → pooled {rows}×{cols} "
             f"{num(min(v['pooled']))} … {num(max(v['pooled']))}")
     if v.get("winners") is not None:
-        cells = [f"({2 * (i // cols) + w // 2},{2 * (i % cols) + w % 2})" for i, w in enumerate(v["winners"])]
-        text += f"; winners at {' '.join(cells)}"
+        winners = v["winners"]
+        cells = [f"({2 * (i // cols) + w // 2},{2 * (i % cols) + w % 2})" for i, w in enumerate(winners[:WINNERS_LISTED])]
+        more = f" … {count(len(winners))} in all, marked on the stage" if len(winners) > WINNERS_LISTED else ""
+        text += f"; winners at {' '.join(cells)}{more}"
     return text
 
 

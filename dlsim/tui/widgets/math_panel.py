@@ -95,12 +95,21 @@ class MathPanel(Panel):
 
     def draw(self, frame, ui: UiState) -> None:
         super().draw(frame, ui)
-        wanted = self.get_content_height(self.size, self.size, self.size.width)
+        # fewer rows than the stylesheet's min-height gives it anyway lay out nothing new: a conv op's
+        # 3 rows and an activation's 2, op after op, asked for a layout of the whole screen each key
+        wanted = max(self.get_content_height(self.size, self.size, self.size.width), self._least())
         if frame.running:   # a run's summary wraps to one line more or less from frame to frame: a
             wanted = max(wanted, self._wanted)   # layout each time would halve the frame rate
         if wanted != self._wanted:   # taller or shorter than the last frame: lay out again
             self._wanted = wanted
             self.refresh(layout=True)
+
+    def _least(self) -> int:
+        """The content rows the stylesheet's min-height holds for it, whatever it says."""
+        least = self.styles.min_height
+        if least is None or least.unit != Unit.CELLS:
+            return 0
+        return int(least.value) - self.styles.gutter.height
 
     def get_content_height(self, container, viewport, width: int) -> int:
         """The rows it draws: all it has to say, or, past the stylesheet's max-height, the whole
