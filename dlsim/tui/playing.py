@@ -43,7 +43,7 @@ class Playing:
             if level is None:
                 session = self.session   # where this play starts, to tell the whole of it at its end
                 self._play_start = (session.model.epoch, session.sim.at_epoch_boundary(), session.flat())
-                self.runner = Runner(self.session, self.view.extras, self)
+                self.runner = Runner(self.session, self.view.frame_extras, self)
                 self._drawn = None
                 self.run_worker(self.runner.loop, thread=True, group="run", exit_on_error=False)
             else:

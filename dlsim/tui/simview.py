@@ -138,7 +138,7 @@ class SimView(Playing, Editing, Vertical):
         if self._busy is not None:
             self.repaint()
         elif self.runner is None:
-            self.draw(self.session.frame(self.view.extras))
+            self.draw(self.session.frame(self.view.frame_extras))
 
     def draw(self, frame) -> None:
         self.frame = frame

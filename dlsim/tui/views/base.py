@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from dlsim.models import MODELS
 from dlsim.protocol.events import Level
 from dlsim.tui.views.panels import curves, decision_surface, network_graph, neuron_maps, weight_heatmap
+from dlsim.tui.widgets.curve_points import CURVE_POINTS, CurvePoints
 from dlsim.tui.widgets.curves import Chart, charts_for
 from dlsim.protocol.plane import box, grid
 from dlsim.tui.widgets.network.graph import Graph
@@ -77,6 +78,12 @@ class NetworkView:
 
     def __init__(self, session):
         self.session = session
+        self.curve_points = CurvePoints()   # the curves panel's points, worked out with each frame
+
+    def frame_extras(self, model) -> dict:
+        """What a frame carries besides the session's state: the view's extras and the curves'
+        points, computed on the thread that builds the frame (the run worker while it runs)."""
+        return {**self.extras(model), CURVE_POINTS: self.curve_points.update(self.session.sim.history)}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):

@@ -15,6 +15,7 @@ from dlsim.protocol.numbers import count, num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.chart_heights import chart_heights
+from dlsim.tui.widgets.curve_points import CURVE_POINTS
 from dlsim.tui.widgets.curve_series import Epochs, SeriesSummary
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 
@@ -64,6 +65,16 @@ class Curves(Panel):
         epochs = Epochs(history)
         return {key: ex.update(history, epochs) for key, ex in self._extract.items()}
 
+    def _points(self, frame) -> tuple[dict, dict]:
+        """({key: (epochs, values)}, {key: version}): as the frame brings them (worked out where it
+        was built: curve_points), else from its history here."""
+        given = getattr(frame, "extras", {}).get(CURVE_POINTS) or {}
+        if all(key in given for key in self._extract):
+            return ({key: given[key][:2] for key in self._extract},
+                    {key: given[key][2] for key in self._extract})
+        data = self.series(frame.history)
+        return data, {key: (id(ex), ex.version) for key, ex in self._extract.items()}
+
     def follow_view(self) -> None:
         """The charts its view shows for the task as it is now: a dataset switched from the sine (a
         regression) to two classes brings the accuracy chart, and back."""
@@ -73,17 +84,19 @@ class Curves(Panel):
             for chart in charts:
                 for key, _ in chart.series:
                     self._extract.setdefault(key, SeriesSummary(key))
+        if self.view is not None and hasattr(self.view, "curve_points"):   # what the frames work out
+            self.view.curve_points.keys = tuple(self._extract)
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         self.follow_view()
-        data = self.series(frame.history)
+        data, versions = self._points(frame)
         # the epoch number, not the entry count: a long history is thinned (Model.record)
         last_epoch = frame.history[-1].get("epoch", len(frame.history)) if frame.history else 0
         out: list[Cells] = []
         live = [any(len(data[key][0]) and data[key][0][-1] == last_epoch for key, _ in chart.series)
                 for chart in self.charts]
         for k, (chart, h) in enumerate(zip(self.charts, chart_heights(live, height))):
-            out += self._drawn_chart(k, chart, data, last_epoch, width, h, frame.unit[0])
+            out += self._drawn_chart(k, chart, data, last_epoch, width, h, frame.unit[0], versions)
         return out
 
     def keyed(self, chart: Chart) -> bool:
@@ -95,12 +108,13 @@ class Curves(Panel):
                                             for i, (_, label) in enumerate(chart.series))
 
     def _drawn_chart(self, k: int, chart: Chart, data: dict, epochs: int, width: int, height: int,
-                     unit: str) -> list[Cells]:
-        """The chart's rows, drawn again only when its points, last epoch, size or the panel's title
-        changed: stepping through a paused epoch changes the frame, not the history."""
+                     unit: str, versions: dict | None = None) -> list[Cells]:
+        """The chart's rows, drawn again only when its points (`versions`: whose summary, at which
+        version), last epoch, size or the panel's title changed: stepping through a paused epoch
+        changes the frame, not the history."""
         keyed = self.keyed(chart)
-        drawn_from = (tuple(self._extract[key].version for key, _ in chart.series), epochs, width, height, unit,
-                      keyed)
+        versions = versions or {key: (id(ex), ex.version) for key, ex in self._extract.items()}
+        drawn_from = (tuple(versions[key] for key, _ in chart.series), epochs, width, height, unit, keyed)
         if k not in self._drawn or self._drawn[k][0] != drawn_from:
             self._drawn[k] = (drawn_from, self._chart(chart, data, epochs, width, height, unit, keyed))
         return self._drawn[k][1]
