@@ -28,6 +28,7 @@ from dlsim.sim.watchdog import Watchdog
 
 
 UNIT_EVENTS = 20_000
+COSTED = 200   # events a step pulls from which its time says what an event costs (step_seconds)
 
 
 class Session:
@@ -47,6 +48,8 @@ class Session:
         self.summary_level: Level | None = None   # … the level of that step (None: runs)
         self._unit: deque | None = None  # events pulled during the step in progress (the latest
                                          # UNIT_EVENTS: a big network's sample is a million)
+        self._pulls = 0                  # events pulled so far, replays included
+        self._event_cost: float | None = None   # CPU seconds an event stepped op by op took, measured
         sim.on_pull.append(self._pulled)
         sim.on_build.append(self._adopt)   # whoever rebuilds it (the app, a lesson player)
         self._adopt()
@@ -106,6 +109,7 @@ class Session:
         self.summary_level = None   # a run's, until step() says which level's step it sums up
 
     def _pulled(self, event: Event, position: int) -> None:
+        self._pulls += 1
         if self._unit is not None:
             self._unit.append(event)
 
@@ -121,11 +125,14 @@ class Session:
         level = self.level if level is None else level_of(level)
         before = self.flat()
         self._unit = deque(maxlen=UNIT_EVENTS)
+        pulls, started = self._pulls, time.thread_time()
         try:
             # batches and epochs on the compiled batch path: the same bits, one call per batch
             event = self.sim.step(level, detail=Level.BATCH if level >= Level.BATCH else None)
         finally:
             unit, self._unit = self._unit, None
+        if level < Level.BATCH and self._pulls - pulls >= COSTED:
+            self._event_cost = (time.thread_time() - started) / (self._pulls - pulls)
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, STEP)
         self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history,
@@ -141,9 +148,16 @@ class Session:
         batch or an epoch on the compiled path, after finishing the sample in hand op by op."""
         est = self.sim.estimate
         if level < Level.BATCH:
-            return est.stepped(1, level)
-        finishing = 0.0 if self.sim.stepper.restartable() else est.stepped(1, Level.SAMPLE)
+            return self._stepped_seconds(level)
+        finishing = 0.0 if self.sim.stepper.restartable() else self._stepped_seconds(Level.SAMPLE)
         return finishing + est.compiled(est.epochs(1, level))
+
+    def _stepped_seconds(self, level: Level) -> float:
+        """One unit of `level` stepped op by op: its events, at what the last step of COSTED events
+        or more took each (the model's estimate of an event until then: a VAE's is 4× what it takes)."""
+        est = self.sim.estimate
+        events = est.epochs(1, level) * est.per_epoch[Level.OP]
+        return events * (est.event_seconds if self._event_cost is None else self._event_cost)
 
     def back_seconds(self, level: Level) -> float:
         """About how long back(level) takes: the events it replays from the nearest snapshot
@@ -154,7 +168,8 @@ class Session:
             return math.inf
         fine, coarse = replayed
         est = self.sim.estimate
-        return fine * est.event_seconds + est.compiled(est.epochs(coarse, Level.BATCH))
+        cost = est.event_seconds if self._event_cost is None else self._event_cost
+        return fine * cost + est.compiled(est.epochs(coarse, Level.BATCH))
 
     def back(self, level: Level | str | None = None) -> Event | None:
         """Rewind by `level`, or, after a divergence, to where its warning says ← goes (whatever the

@@ -4,6 +4,7 @@ the app ran every step of it in a thread (even a 1 ms op, painting a 'working…
 started the thread before that notice was painted, and a key pressed meanwhile repainted nothing
 until the step was done."""
 import threading
+import time
 
 import dlsim
 from dlsim.protocol.events import Level
@@ -112,3 +113,16 @@ def test_a_rewinds_estimate_counts_the_events_it_replays():
     assert big.back_seconds(Level.OP) >= SLOW_STEP
     big.step(Level.OP)
     assert big.back_seconds(Level.OP) < SLOW_STEP
+
+
+def test_a_steps_estimate_follows_what_the_steps_took():
+    """A model's estimate of an event stepped op by op is a guess (a VAE's is about 4× what one
+    takes, which sent its 14 ms sample steps to a thread): once a step of COSTED events or more
+    has run, the estimates go by what it took each."""
+    for name in ("vae", "lstm"):
+        session = Session(dlsim.make(name, seed=0))
+        session.step(Level.SAMPLE)                        # (loads what stepping needs)
+        started = time.thread_time()
+        session.step(Level.SAMPLE)
+        took = time.thread_time() - started
+        assert took / 2 <= session.step_seconds(Level.SAMPLE) <= took * 2, name
