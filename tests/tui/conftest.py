@@ -65,12 +65,15 @@ class CountedHistory(list):
 
 
 async def every_page(pilot, panel, turn) -> list[tuple[str, str]]:
-    """(title, text) of each page of a paged panel, turning with `turn` until the first comes back."""
-    seen = [(str(panel.border_title), text_of(panel))]
+    """(title, text) of each page of a paged panel, turning with `turn` until the first comes back
+    (the title without the mark of focus a click or Tab gives it where there is no colour)."""
+    def title() -> str:
+        return str(panel.border_title).removeprefix(panel.FOCUSED)
+    seen = [(title(), text_of(panel))]
     for _ in range(20):
         await turn()
         await settle(pilot)
-        page = (str(panel.border_title), text_of(panel))
+        page = (title(), text_of(panel))
         if page == seen[0]:
             return seen
         seen.append(page)

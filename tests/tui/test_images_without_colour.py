@@ -112,7 +112,7 @@ async def test_the_dbn_heatmap_is_titled_by_what_it_shows(monkeypatch, warm_imag
     async with app.run_test(size=(120, 40)) as pilot:
         await _keys(*keys)(pilot)
         heatmap = app.screen.query_one(WeightsPanel)
-        assert heatmap.border_title == title
+        assert heatmap.border_title == heatmap.FOCUSED + title   # focused: no colour shows it, ▶ does
         assert text_of(heatmap).split()[0] == word   # its tabs: the RBM's statistics, or the layers
 
 

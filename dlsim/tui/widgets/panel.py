@@ -214,9 +214,12 @@ class Panel(Widget):
         panel on every assignment, even of the same text."""
         room, sides = self.label_room(), self._sides()
         folded = self._together and not self.SUBTITLE_ROW and self.styles.border_bottom[0] == ""
+        mark = self._focus_mark()
         for name, forms in self._forms.items():
             if folded and name == "border_title":
                 forms = (*self._together, *forms)
+            if mark and name == "border_title":
+                forms = tuple(mark + form for form in forms)
             shown = [form if sides else _apart(form) for form in forms]
             text = next((form for form in shown if cell_len(form) <= room), shown[-1])
             if self._titles.get(name) != text:
@@ -225,6 +228,25 @@ class Panel(Widget):
 
     def rows(self, frame: Frame, ui: UiState, width: int, height: int) -> list[Cells]:
         raise NotImplementedError
+
+    # Tab's focus shows as the border's colour; without colour (NO_COLOR) every border looks alike,
+    # so there the focused panel's title starts with FOCUSED
+    FOCUSED = "▶ "
+
+    def _focus_mark(self) -> str:
+        return self.FOCUSED if getattr(self.app, "no_color", False) and self.has_focus_within else ""
+
+    def on_focus(self) -> None:
+        self._fit_titles()
+
+    def on_blur(self) -> None:
+        self._fit_titles()
+
+    def on_descendant_focus(self) -> None:
+        self._fit_titles()
+
+    def on_descendant_blur(self) -> None:
+        self._fit_titles()
 
     def on_resize(self) -> None:
         self._fit_titles()
