@@ -5,6 +5,8 @@ pool_back_at, dK_at, below_at, update_element…), in their order, so the steppe
 `kernels.cnn.train_batch`. The event values carry the numbers as they were used (the window under the
 kernel, the products, the sum, the bias, the cell written), for the math panel, the view and a trace.
 """
+from operator import mul
+
 import numpy as np
 
 from dlsim.kernels import activations as act
@@ -85,24 +87,20 @@ def _conv_forward(m, l):
     F, Ho, Wo = z.shape
     conv_sum_at, activate = m.ops.cv.conv_sum_at, m.ops.act.activate
     seen = windows(x, k, stride, shift, Ho, Wo)   # x is this layer's input: no key changes it meanwhile
-    flat = np.array(seen)
     last = Ho * Wo - 1
     for f in range(F):
         written = -1
-        bias = float(b[f])
         for i in range(Ho * Wo):
             if written != m.params_written:   # a weight typed in mid-layer: the rest slide the new kernel
                 written = m.params_written
                 weights, bias = _t(K[f]), float(b[f])
-                products = [tuple(p) for p in (flat[i:] * K[f].ravel()).tolist()]
-                first = i
             r, c = divmod(i, Wo)
             top, left = r * stride - shift, c * stride - shift
             total = conv_sum_at(x, K, f, r, c, stride, pad)
             z[f, r, c] = cell = total + b[f]
             yield Event(Op.CONV, FORWARD, f"cnn.layer[{l}].kernel[{f}].pos[{r},{c}]", {
                 "f": f, "r": r, "c": c, "top": top, "left": left, "size": k, "window": seen[i],
-                "weights": weights, "products": products[i - first], "sum": float(total),
+                "weights": weights, "products": tuple(map(mul, seen[i], weights)), "sum": float(total),
                 "bias": bias, "z": float(cell)})
             a[f, r, c] = out = activate(cell, kind)
             yield Event(Op.ACTIVATION, FORWARD, f"cnn.layer[{l}].kernel[{f}].a[{r},{c}]", {
