@@ -3,7 +3,16 @@ reset, the selected weight. A mixin of SimView."""
 from dlsim.errors import UserError
 from dlsim.tui.long_runs import Asked, AskFirst
 from dlsim.protocol.numbers import num
+from dlsim.tui.screens.options import show
 from dlsim.tui.widgets.network.weights import selected_name
+
+
+def told(value) -> str:
+    """An option's new value as the notice tells it: a number by the one rule (lr = 2.000, as the
+    status line and the math panel write it), layer sizes as the options form shows them (8,8)."""
+    if isinstance(value, float):
+        return num(value)
+    return show(value)
 
 
 class Editing:
@@ -18,7 +27,7 @@ class Editing:
             return str(error)
         if option.live and self.runner is not None:
             self.runner.call(lambda: self.session.set_option(name, value))
-            self.ui.notice = f"{name} = {value} (applies now, while running)"
+            self.ui.notice = f"{name} = {told(value)} (applies now, while running)"
             return None
         if self.runner is not None or self._busy is not None:   # pause (or let the step end), then rebuild
             self._when_free(lambda: self._report(self.set_option(name, value)))
@@ -30,7 +39,7 @@ class Editing:
         if rebuilt:
             self.ui.selected, self.ui.layer = None, None
             self.screen.refresh_bindings()   # the keys offered (check_action) may differ now
-        self.ui.notice = f"{name} = {value}" + (": rebuilt the network" if rebuilt else ": applies from now on")
+        self.ui.notice = f"{name} = {told(value)}" + (": rebuilt the network" if rebuilt else ": applies from now on")
         self.redraw()
         return None
 

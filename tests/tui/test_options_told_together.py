@@ -7,8 +7,8 @@ from .conftest import make_app, settle
 
 def test_changes_that_ended_alike_share_one_clause_in_the_order_applied():
     assert together(["length = 12: rebuilt the network", "heads = 4: rebuilt the network",
-                     "lr = 0.1: applies from now on"]) == \
-        "length = 12, heads = 4: rebuilt the network; lr = 0.1: applies from now on"
+                     "lr = 0.100: applies from now on"]) == \
+        "length = 12, heads = 4: rebuilt the network; lr = 0.100: applies from now on"
 
 
 async def test_the_form_tells_every_option_it_applied():
@@ -18,5 +18,6 @@ async def test_the_form_tells_every_option_it_applied():
         assert app.screen.apply_options({"hidden": "8", "samples": "300", "lr": "0.2"}) is None
         await settle(pilot)
         notice = app.screen.simview.ui.notice
-        assert notice == "hidden = (8,), samples = 300: rebuilt the network; lr = 0.2: applies from now on"
+        assert notice == "hidden = 8, samples = 300: rebuilt the network; lr = 0.200: applies from now on"
         assert app.screen.session.sim.config["samples"] == 300
+

@@ -268,7 +268,8 @@ class WeightsPanel(Panel):
             label = label.rsplit(".", 1)[-1]
         lines = [[(f"{label} = ", st.plain(bold=True)), (num(value, 6), st.plain(bold=True))]]
         if frame.grads is not None:
-            grad = f"∂L/∂w = {num(frame.grads[name][index], 6)}"
+            symbol = "b" if label.rsplit(".", 1)[-1].startswith("b") else "w"   # a bias: ∂L/∂b
+            grad = f"∂L/∂{symbol} = {num(frame.grads[name][index], 6)}"
             lines.append([(grad, st.plain())] + ([(" (batch so far)", st.plain(dim=True))]
                                                  if len(grad) + 15 <= width else []))
         elif self.view.without_gradient:   # the network's own words: how it learns instead
