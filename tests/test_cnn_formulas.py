@@ -78,5 +78,5 @@ def test_a_large_maps_pool_pass_lists_its_first_winners_and_how_many_in_all():
     listed = describe(event).split("winners at")[1]
     first, second = int(win[0, 0, 0]), int(win[0, 0, 1])   # pooled cells (0,0) and (0,1): their map cells
     assert listed.startswith(f" ({first // 2},{first % 2}) ({second // 2},{2 + second % 2}) ")
-    assert listed.count("(") == 16 and listed.endswith("… 169 in all, marked on the stage")
+    assert listed.count("(") == 9 and listed.endswith("… 169 in all, marked on the stage")
     assert len(describe(event)) < 400   # a few lines of the math panel, not ten

@@ -57,7 +57,7 @@ def pool(event) -> str:
 
 # a pool pass lists its winners up to here: a 28×28 image's 169 took ten lines, more than the math
 # panel holds, and it then showed none of the pass (a text is shown whole or not at all)
-WINNERS_LISTED = 16
+WINNERS_LISTED = 9   # the default 8×8 image's 3×3 pooled map, whole
 
 
 def pooled_map(v) -> str:
