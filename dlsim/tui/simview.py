@@ -32,7 +32,10 @@ from dlsim.tui.widgets.network.weights import WeightsPanel
 from dlsim.tui.widgets.panel import Panel, UiState
 from dlsim.tui.widgets.status_bar import StatusBar
 
-SLOW_STEP = 0.05  # seconds a step or rewind is estimated to take, from which it runs in a thread
+# seconds a step or rewind is estimated to take, from which it runs in a thread: with its frame and
+# the draw (10–15 ms of CPU for an LSTM of 128 units), a key's repaint on the UI thread stays near
+# 50 ms (at 50, one layer back, 30 ms of replay, took 80 ms to show at load 2)
+SLOW_STEP = 0.025
 WORKING = "working… (this step runs in the background)"
 FPS = 36          # at most this many frames a second in run mode (the target is ≥ 30)
 EARLY = 1 / 240   # a frame this close to its time is drawn now, not after a timer
