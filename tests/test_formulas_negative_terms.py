@@ -31,3 +31,19 @@ def test_som_distance_puts_a_negative_weight_in_brackets():
                    "distance": 0.790569})
     text = som_formulas.distance(event)
     assert "− −" not in text and "(0.500 − (−0.250))²" in text, text
+
+
+def test_dqn_td_error_perceptron_error_and_rbm_update_bracket_a_negative_subtrahend():
+    """The same double minus in the DQN's TD error (a target y below zero), the perceptron's error
+    (a bipolar output −1) and the RBM's update (a negative statistic)."""
+    from dlsim.models import dqn_formulas, perceptron_formulas, rbm_formulas
+    td = Event("td_error", "loss", "dqn.sample[0]", {"action": 1, "q": 0.25, "y": -0.5, "error": 0.75,
+                                                     "huber": 0.281, "delta": 0.75})
+    assert "0.250 − (−0.500) = 0.750" in dqn_formulas.td_error(td)
+    wrong = Event("error", "backward", "perceptron.sample[0]", {"target": 1, "output": -1, "error": 2})
+    assert "1 − (−1) = 2" in perceptron_formulas.error(wrong)
+    update = Event("update", "update", "rbm.W[0,0]", {"optimizer": "sgd", "old": 0.1, "lr": 0.1,
+                                                      "positive": 0.5, "negative": -0.25, "batch": 1, "new": 0.175})
+    assert "(0.500 − (−0.250))/1" in rbm_formulas.update(update)
+    for text in (dqn_formulas.td_error(td), perceptron_formulas.error(wrong), rbm_formulas.update(update)):
+        assert "− −" not in text, text

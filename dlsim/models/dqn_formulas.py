@@ -4,7 +4,7 @@ the replay batch drawn, each TD target and TD error with its Huber loss, the gra
 step and the copy to the target network."""
 from dlsim.models.neuron_formulas import epoch_summary
 from dlsim.protocol.metrics import Metric
-from dlsim.protocol.numbers import count, num
+from dlsim.protocol.numbers import count, fac, num
 
 
 class Op:
@@ -82,7 +82,7 @@ def td_target(event) -> str:
 
 def td_error(event) -> str:
     v = event.values
-    return (f"Q(s, {v['action']}) − y = {num(v['q'])} − {num(v['y'])} = {num(v['error'])}, "
+    return (f"Q(s, {v['action']}) − y = {num(v['q'])} − {fac(v['y'])} = {num(v['error'])}, "
             f"Huber {num(v['huber'])}, δ = {num(v['delta'])}")
 
 

@@ -28,7 +28,7 @@ def threshold(event) -> str:
 
 def error(event) -> str:
     v = event.values
-    return f"error = y − ŷ = {num(v['target'], 0)} − {num(v['output'], 0)} = {num(v['error'], 0)}"
+    return f"error = y − ŷ = {num(v['target'], 0)} − {fac(v['output'], 0)} = {num(v['error'], 0)}"
 
 
 def update(event) -> str:

@@ -77,7 +77,7 @@ def update(event) -> str:
     v = event.values
     if v["optimizer"] == "sgd":
         return (f"θ ← θ + lr·(positive − negative)/batch = {num(v['old'])} + {num(v['lr'])}·"
-                f"({num(v['positive'])} − {num(v['negative'])})/{count(v['batch'])} = {num(v['new'])}")
+                f"({num(v['positive'])} − {fac(v['negative'])})/{count(v['batch'])} = {num(v['new'])}")
     return (f"{v['optimizer']}: θ {num(v['old'])} → {num(v['new'])} with ∂ = (negative − positive)/batch "
             f"= {num(v['grad'])}")
 

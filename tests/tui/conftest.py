@@ -65,8 +65,9 @@ class CountedHistory(list):
 
 
 async def every_page(pilot, panel, turn) -> list[tuple[str, str]]:
-    """(title, text) of each page of a paged panel, turning with `turn` until the first comes back
-    (the title without the mark of focus a click or Tab gives it where there is no colour)."""
+    """(title, text) of each page of a paged panel, turning with `turn` until the first page's text
+    comes back (its title may not: without colour, a click or Tab marks the focused panel's title,
+    which then takes a shorter form)."""
     def title() -> str:
         return str(panel.border_title).removeprefix(panel.FOCUSED)
     seen = [(title(), text_of(panel))]
@@ -74,7 +75,7 @@ async def every_page(pilot, panel, turn) -> list[tuple[str, str]]:
         await turn()
         await settle(pilot)
         page = (title(), text_of(panel))
-        if page == seen[0]:
+        if page[1] == seen[0][1]:
             return seen
         seen.append(page)
     raise AssertionError("the pages never came back to the first")
