@@ -70,6 +70,14 @@ class Model:
         adding) the metrics marked `classes` (an accuracy) are not measured, and not drawn."""
         return True
 
+    def unmeasured(self) -> dict[str, str]:
+        """Why a metric it declares is never measured as it is configured now: its key → a few words
+        the curves' legend shows where a value would be ("–" forever says nothing). The held-out
+        metrics without a test set; a network adds its own (the RBM's exact likelihood, too costly)."""
+        if len(self.data.X_test):
+            return {}
+        return {m.key: "(none held out)" for m in self.metrics if m.key.startswith("test_")}
+
     # --- parameters -------------------------------------------------------------------------
     @property
     def params(self) -> dict[str, np.ndarray]:

@@ -160,6 +160,12 @@ class RBM(RBMSteps, RBMInspect, FlatParameters, MiniBatched):
         """log p(v) = −F(v) − log Z (N,) for each binary row of X, exactly (see log_partition)."""
         return -self.free_energy(X, kernels) - self.log_partition(kernels)
 
+    def unmeasured(self) -> dict[str, str]:
+        why = super().unmeasured()
+        if not self._ll_cheap():   # the exact sum over 2^units states would cost more than the epoch
+            why.update({key: why.get(key, "(too costly to sum)") for key in ("train_nll", "test_nll")})
+        return why
+
     def _ll_cheap(self) -> bool:
         small, large = sorted((self.V, self.H))
         return self.enumerable() and (2 ** small) * small * large <= LL_WORK

@@ -43,7 +43,8 @@ def test_the_panel_draws_the_points_the_frame_brings(monkeypatch):
     again, alone, from_history = Session(dlsim.make("perceptron", dataset="xor")), Curves(None, panel.charts), []
     for _ in range(4):
         _chunks(again)
-        frame = SimpleNamespace(history=list(again.sim.history), unit=("epoch", "ep"))
+        frame = SimpleNamespace(extras={"unmeasured": again.sim.model.unmeasured()}, history=list(again.sim.history),
+                                unit=("epoch", "ep"))
         from_history.append(_text(alone.rows(frame, UiState(), 58, 17)))
     assert drawn == from_history
     assert any("epoch 3,600" in line for line in drawn[-1])

@@ -112,8 +112,8 @@ def test_the_curves_panel_of_a_thinned_history_draws_the_rows_drawn_from_scratch
     again = [{**entry, "loss": 0.5} if "loss" in entry else entry for entry in frames[-1]]
     # the last frames again (nothing new to draw, then a step back), then the same epochs with other values
     for history, read in _read(frames + frames[-1:] + frames[-3:] + [again]):
-        rows = kept.rows(SimpleNamespace(history=history, unit=("epoch",)), None, 60, 12)
-        assert rows == Curves(None, charts).rows(SimpleNamespace(history=read, unit=("epoch",)), None, 60, 12)
+        rows = kept.rows(SimpleNamespace(extras={}, history=history, unit=("epoch",)), None, 60, 12)
+        assert rows == Curves(None, charts).rows(SimpleNamespace(extras={}, history=read, unit=("epoch",)), None, 60, 12)
         drawn += any("\u2800" < ch <= "\u28ff" for row in rows for text, _ in row for ch in text)
     assert drawn > 500   # curves were drawn, not only empty charts
 

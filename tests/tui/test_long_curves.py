@@ -42,7 +42,7 @@ def test_a_long_runs_curve_is_the_curve_of_every_epoch_spikes_kept():
     model, curves = Recorder(), Curves(None, (LOSS,))
     for start in range(0, n, 7_000):
         model.run(y[start:start + 7_000])
-        rows = curves.rows(SimpleNamespace(history=list(model.history), unit=("epoch",)), None, 60, 12)
+        rows = curves.rows(SimpleNamespace(extras={}, history=list(model.history), unit=("epoch",)), None, 60, 12)
     every_epoch = Curves._chart(None, LOSS, {"loss": (np.arange(1, n + 1, dtype=float), y)}, n, 60, 12)
     assert text(rows) == text(every_epoch)
     kept = model.history

@@ -37,7 +37,7 @@ def test_the_train_loss_curve_plots_history_train_loss():
 def test_the_chart_heading_shows_the_last_train_loss():
     sim = trained(5)
     curves = Curves(None, MLPView.charts)
-    rows = curves.rows(SimpleNamespace(history=sim.history, unit=("epoch", "ep")), UiState(), 60, 12)
+    rows = curves.rows(SimpleNamespace(extras={}, history=sim.history, unit=("epoch", "ep")), UiState(), 60, 12)
     heading = "".join(text for text, _ in rows[0])
     last = f"{sim.history[-1]['train_loss']:.3f}"
     assert heading.startswith("loss") and f"train {last}" in heading

@@ -117,7 +117,8 @@ class NetworkView:
     # --- computed with the frame --------------------------------------------------------------
     def extras(self, model) -> dict:
         last = self.session.sim.last
-        return {"sample": self.sample(model, last), "cursor": self.cursor(model, last)}
+        return {"sample": self.sample(model, last), "cursor": self.cursor(model, last),
+                "unmeasured": model.unmeasured()}
 
     def sample(self, model, last) -> int | None:
         """The training sample (row of data.X) the last event is about, if it is about one."""

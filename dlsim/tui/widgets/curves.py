@@ -95,8 +95,9 @@ class Curves(Panel):
         out: list[Cells] = []
         live = [any(len(data[key][0]) and data[key][0][-1] == last_epoch for key, _ in chart.series)
                 for chart in self.charts]
+        unmeasured = frame.extras.get("unmeasured", {})
         for k, (chart, h) in enumerate(zip(self.charts, chart_heights(live, height))):
-            out += self._drawn_chart(k, chart, data, last_epoch, width, h, frame.unit[0], versions)
+            out += self._drawn_chart(k, chart, data, last_epoch, width, h, frame.unit[0], versions, unmeasured)
         return out
 
     def keyed(self, chart: Chart) -> bool:
@@ -108,20 +109,21 @@ class Curves(Panel):
                                             for i, (_, label) in enumerate(chart.series))
 
     def _drawn_chart(self, k: int, chart: Chart, data: dict, epochs: int, width: int, height: int,
-                     unit: str, versions: dict | None = None) -> list[Cells]:
+                     unit: str, versions: dict | None = None, unmeasured: dict | None = None) -> list[Cells]:
         """The chart's rows, drawn again only when its points (`versions`: whose summary, at which
-        version), last epoch, size or the panel's title changed: stepping through a paused epoch
-        changes the frame, not the history."""
+        version), last epoch, size, the panel's title or what is not measured (`unmeasured`: key →
+        why, Model.unmeasured) changed: stepping through a paused epoch changes the frame, not the history."""
         keyed = self.keyed(chart)
         versions = versions or {key: (id(ex), ex.version) for key, ex in self._extract.items()}
-        drawn_from = (tuple(versions[key] for key, _ in chart.series), epochs, width, height, unit, keyed)
+        why = tuple((key, unmeasured[key]) for key, _ in chart.series if unmeasured and key in unmeasured)
+        drawn_from = (tuple(versions[key] for key, _ in chart.series), epochs, width, height, unit, keyed, why)
         if k not in self._drawn or self._drawn[k][0] != drawn_from:
-            self._drawn[k] = (drawn_from, self._chart(chart, data, epochs, width, height, unit, keyed))
+            self._drawn[k] = (drawn_from, self._chart(chart, data, epochs, width, height, unit, keyed, dict(why)))
         return self._drawn[k][1]
 
     def _chart(self, chart: Chart, data: dict, epochs: int, width: int, height: int,
-               unit: str = "epoch", keyed: bool = True) -> list[Cells]:
-        head = _legend(chart, data, width, keyed)
+               unit: str = "epoch", keyed: bool = True, unmeasured: dict | None = None) -> list[Cells]:
+        head = _legend(chart, data, width, keyed, unmeasured)
         if height < 2:
             return [head][:height]
         label_w = 6
@@ -200,14 +202,14 @@ def _extremes(cols: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def _legend(chart: Chart, data: dict, width: int, keyed: bool = True) -> Cells:
+def _legend(chart: Chart, data: dict, width: int, keyed: bool = True, unmeasured: dict | None = None) -> Cells:
     """'loss  ── train 0.700  ┄┄ test 0.692'; where that is too wide the words give way, then the
     title shortens ('D accuracy · distance' → 'D accuracy', 'errors per epoch' → 'errors'), then it
     goes; last the series at the end go whole (the title's short form kept where it fits). A number
     is never cut. The words that name the lines give way first only where the panel's title names
     them (`keyed`: "curves · ── train ┄┄ test"); else they outlast the chart's title, which gives
     way first ('── D acc 0.726 ┄┄ distance 1.000')."""
-    pending = dict(chart.pending)
+    pending = {**(unmeasured or {}), **dict(chart.pending)}   # what stands for a value not measured (yet)
     lasts = [_last(data[key][1], chart.whole, pending.get(key)) for key, _ in chart.series]
     named = [] if keyed else [(title, True, " ") for title in _titles(chart.title) + [""]]
     forms = [(chart.title, True, "  ")] + named + [(title, False, gap) for title in _titles(chart.title)
