@@ -46,7 +46,6 @@ class SOMView(NetworkView):
         with Horizontal(id="sim-body", classes=self.name):
             with Vertical(id="left"):
                 self.map = MapPanel(self, id="graph")
-                self.map.border_title = "map · ◆ BMU"
                 yield self.map
                 yield weight_heatmap(self, "node weights")
             with Vertical(id="right"):

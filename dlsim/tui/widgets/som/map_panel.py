@@ -6,7 +6,9 @@ its largest value). ◆ marks the BMU.
 Without colour (NO_COLOR) each cell is a shade glyph by size (` ░▒▓█`), the hit map stands in for
 the colours, and the BMU stays ◆. A glyph holds one value, so a node row is always a line of its
 own. Where not all node rows fit (a 40×40 map's 20 lines of half blocks in 16), the rows around the
-BMU are shown and the title line says which. The numbers are the model's (SOM.inspect).
+BMU are shown and the title line says which; where the two pictures do not fit side by side (a
+40-column map in a 58-column panel), they are two pages (a click, or Tab then PgDn). The numbers are
+the model's (SOM.inspect).
 """
 from functools import lru_cache
 
@@ -14,9 +16,11 @@ import numpy as np
 from rich.style import Style
 
 from dlsim.tui.widgets import style as st
-from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.image.paging import Paged
+from dlsim.tui.widgets.panel import Cells, UiState
 from dlsim.tui.widgets.som.kept_colours import colour
 
+TITLE = "map · ◆ BMU"
 SHADES = " ░▒▓█"   # 0, then by size: the glyph of a cell without colour
 STEPS = 16          # colour steps of a shaded map (few styles, kept)
 
@@ -41,7 +45,7 @@ def glyphs_of(steps: np.ndarray) -> list[str]:
     return [SHADES[0] if s == 0 else SHADES[1 + min(3, (s - 1) * 4 // STEPS)] for s in steps.tolist()]
 
 
-class MapPanel(Panel):
+class MapPanel(Paged):
     READING = (("map", "a cell per node: its colour (RGB data) or how many samples it is the BMU of; ◆ the BMU;\n"
                        "without colour a shade by size ( ░▒▓█), a node row a line; \"rows 2–7 of 10\": the\n"
                        "rest out of view, the BMU's row always in it"),
@@ -74,9 +78,14 @@ class MapPanel(Panel):
         # glyph cannot show two values); the rows around the BMU where not all fit
         per_line = 1 if mono or R <= height - 1 else 2
         top = self._band(R, per_line, max(1, height - 1), ex["bmu"], C)
+        self.pages = 1 if 2 * C + 2 <= width else 2   # side by side even a column a node, else a page each
+        self.page = min(self.page, self.pages - 1)
+        names = ("colours" if colour else "hits", "U-matrix")
+        self.set_titles(TITLE if self.pages == 1 else self.paged_title(TITLE, names[self.page], self.label_room() + 2))
         # what is drawn follows from these steps alone: a frame that changes none of them (a settled
         # map, still training) reuses the last picture
-        key = (width, height, mono, colour, R, C, ex["bmu"], top, first.tobytes(), u_steps.tobytes())
+        key = (width, height, mono, colour, R, C, ex["bmu"], top, self.pages, self.page, first.tobytes(),
+               u_steps.tobytes())
         if key != getattr(self, "_drawn_key", None):
             self._drawn_key = key
             self._drawn_rows = self._picture(ex, first, u_steps, colour, mono, width, height, per_line, top)
@@ -96,14 +105,16 @@ class MapPanel(Panel):
     def _picture(self, ex, first, u_steps, colour: bool, mono: bool, width: int, height: int,
                  per_line: int, top: int) -> list[Cells]:
         R, C = ex["rows"], ex["cols"]
-        cell_w = 2 if 2 * (2 * C + 2) <= width else 1
+        count = 3 - self.pages   # pictures side by side: both, or the page's one
+        cell_w = 2 if count * (2 * C + 2) <= width else 1
         span = cell_w * C + 2   # a picture and the gap after it
-        # only the cells that reach into the panel: a 40-column map beside its U-matrix is wider
-        # than a 58-column panel, and every cell past its edge would be built only to be cut
-        shown = [max(0, min(C, -(-(width - k * span) // cell_w))) for k in range(2)]
-        pictures = [("colours", [tuple(row) for row in first.tolist()], None) if colour else
-                    ("hits", self._shades(st.POSITIVE, first, shown[0]), glyphs_of(first) if mono else None),
-                    ("U-matrix", self._shades(st.TEXT, u_steps, shown[1]), glyphs_of(u_steps) if mono else None)]
+        # only the cells that reach into the panel (a 40-column map a page, in 80 columns' half panel)
+        shown = [max(0, min(C, -(-(width - k * span) // cell_w))) for k in range(count)]
+        if self.pages == 1:
+            pictures = [self._first_picture(first, colour, mono, shown[0]), self._u_picture(u_steps, mono, shown[1])]
+        else:
+            pictures = [self._first_picture(first, colour, mono, shown[0]) if self.page == 0
+                        else self._u_picture(u_steps, mono, shown[0])]
         out: list[Cells] = [[(title[:cell_w * C].ljust(cell_w * C + 2), st.plain(dim=True))
                              for title, _, _ in pictures]]
         lines = min(-(-(R - top) // per_line), height - 1)
@@ -143,6 +154,14 @@ class MapPanel(Panel):
                     row.append(("  ", None))
             out.append(row)
         return out
+
+    def _first_picture(self, first, colour: bool, mono: bool, seen: int) -> tuple:
+        if colour:
+            return "colours", [tuple(row) for row in first.tolist()], None
+        return "hits", self._shades(st.POSITIVE, first, seen), glyphs_of(first) if mono else None
+
+    def _u_picture(self, u_steps, mono: bool, seen: int) -> tuple:
+        return "U-matrix", self._shades(st.TEXT, u_steps, seen), glyphs_of(u_steps) if mono else None
 
     @staticmethod
     def _shades(base: tuple, steps: np.ndarray, seen: int) -> list[tuple] | None:
