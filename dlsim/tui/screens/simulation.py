@@ -154,7 +154,13 @@ class SimulationScreen(Offered, DlsimScreen):
                                            self.apply_options))
 
     def apply_options(self, changed: dict) -> str | None:
-        """Apply several options; retried in passes, so that e.g. samples can grow before batch."""
+        """Apply several options; retried in passes, so that e.g. samples can grow before batch.
+        While a run or a step owns the session, they wait for it together (the run pauses), and are
+        told together then; only live ones (a learning rate) apply at once, to the run."""
+        simview, live = self.simview, {o.name for o in self.session.sim.cls.options if o.live}
+        if (simview.runner is not None or simview._busy is not None) and not set(changed) <= live:
+            simview._when_free(lambda: simview._report(self.apply_options(changed)))
+            return None
         todo, told = dict(changed), []
         while todo:
             problems = {}
@@ -233,7 +239,17 @@ class SimulationScreen(Offered, DlsimScreen):
         self.app.push_screen(self.help_screen(simview.view, [type(panel) for panel in simview.query(Panel)]))
 
     def action_home(self) -> None:
-        """Home, keeping the network as it is: opening it again resumes here (app.open_model)."""
+        """Home, keeping the network as it is: opening it again resumes here (app.open_model). A
+        step running in a thread owns the session: home once it (and the keys before Esc) are done,
+        or opening the network again would step the session on two threads at once."""
+        if self.simview._busy is not None:
+            if not getattr(self, "_leaving", False):
+                self._leaving = True
+                self.simview._when_free(self._home_now, op_by_op=True)
+            return
+        self._home_now()
+
+    def _home_now(self) -> None:
         runner = self.simview.runner
         self.simview.pause()
         if runner is not None:   # hand the session back whole before anything else may drive it
