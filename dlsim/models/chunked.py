@@ -87,10 +87,12 @@ def by_rows(model, n: int, work, what=None) -> None:
     shown = getattr(_shown, "hook", None)
     aim = SHOWN_ROWS_S if shown else ROWS_S
     rows = max(FIRST_ROWS, int(rates.get(what, 0.0) * aim))
-    lo, started = 0, time.perf_counter()
+    lo, started, framing = 0, work_time(model), 0.0
     while lo < n:
         if lo and shown:   # not before the first: a short evaluation's frame comes after it, as before
+            before = work_time(model)
             shown()
+            framing += work_time(model) - before   # the frames built between slices are not its cost
         if requested.is_set() and getattr(_undoable, "depth", 0):
             raise Stopped
         hi = min(n, lo + rows)
@@ -101,7 +103,8 @@ def by_rows(model, n: int, work, what=None) -> None:
             rates[what] = (hi - lo) / spent
         rows = max(1, min(rows * 8, int(rows * aim / spent)))
         lo = hi
-    _evaluated[model] = time.perf_counter() - started
+    # its CPU time, as an epoch's (work_time): a busy moment must not make every later epoch go by batches
+    _evaluated[model] = work_time(model) - started - framing
 
 
 @contextmanager
@@ -156,13 +159,21 @@ def splitting_after(seconds: float):
         CHUNK_S = before
 
 
-def work_time() -> float:
-    """This thread's CPU time: what an epoch costs, without the waits a busy machine adds (for a core,
-    or for the GIL the app's UI thread holds while it draws). Splitting an epoch shortens no wait:
-    every batch waits again. Measured by the wall clock, one fused epoch slowed by a busy moment
-    (a 40×40 SOM's 8 ms epoch took 58 ms at load 5) split every later one into batches, whose own
-    waits (60–220 ms an epoch for 12–26 ms of work) never let it run fused again: 8 epochs/s for 42."""
-    return time.thread_time()
+def work_time(model) -> float:
+    """What an epoch of `model` costs, without the waits a busy machine adds (for a core, or for the
+    GIL the app's UI thread holds while it draws): this thread's CPU time, where its kernels run
+    compiled on this thread (the CPU backend). Splitting an epoch shortens no wait: every batch
+    waits again. Measured by the wall clock, one fused epoch slowed by a busy moment (a 40×40 SOM's
+    8 ms epoch took 58 ms at load 5) split every later one into batches, whose own waits (60–220 ms
+    an epoch for 12–26 ms of work) never let it run fused again: 8 epochs/s for 42. Elsewhere the
+    wall clock: NumPy's BLAS works in threads of its own, a GPU while this thread waits for it."""
+    kernels = getattr(model, "kernels", None)
+    return time.thread_time() if getattr(kernels, "name", None) == "cpu" else time.perf_counter()
+
+
+def epoch_seconds(model) -> float | None:
+    """Seconds its last fused epoch took (None before one was measured)."""
+    return _measured.get(model)
 
 
 def measured(model, seconds: float, epochs: int) -> None:
@@ -176,9 +187,9 @@ def fused(model, epochs: int, run) -> int:
     kernel calls), timed; or, where one epoch is too long for one call, the epochs by batches."""
     if too_long(model):
         return train(model, epochs)
-    started = work_time()
+    started = work_time(model)
     ran = _epoch_by_epoch(model, epochs, run) if _evaluated.get(model, 0.0) > CHUNK_S else run(epochs)
-    measured(model, work_time() - started, ran)
+    measured(model, work_time(model) - started, ran)
     return ran
 
 
@@ -207,12 +218,12 @@ def train(model, epochs: int) -> int:
     done = 0
     while done < epochs and not requested.is_set():
         start = model.state()
-        started = work_time()
+        started = work_time(model)
         if not _one_epoch(model):
             model.set_state(start)
             break
         done += 1
-        spent = work_time() - started
+        spent = work_time(model) - started
         if spent < CHUNK_S:
             # by batches it was short, so one fused call would be too: a measure taken while the
             # kernels loaded (a first call: the SOM's took 0.36 s) must not split every later epoch

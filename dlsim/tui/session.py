@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from dlsim.models import chunked
 from dlsim.models.base import Model
 from dlsim.protocol.events import Event, Level
 from dlsim.protocol.numbers import count
@@ -80,6 +81,7 @@ class Session:
         self.chunk = 1
         self._edited_at = -1
         self._typed = []
+        self._event_cost = None   # another network's events cost what they cost: measured again
 
     def converges(self) -> bool:
         """Whether the model, as configured, has a notion of done (the perceptron's error-free epoch,
@@ -150,7 +152,9 @@ class Session:
         if level < Level.BATCH:
             return self._stepped_seconds(level)
         finishing = 0.0 if self.sim.stepper.restartable() else self._stepped_seconds(Level.SAMPLE)
-        return finishing + est.compiled(est.epochs(1, level))
+        epoch = chunked.epoch_seconds(self.model)   # the fused epoch as measured, where it was
+        epochs = est.epochs(1, level)
+        return finishing + (est.compiled(epochs) if epoch is None else epoch * epochs)
 
     def _stepped_seconds(self, level: Level) -> float:
         """One unit of `level` stepped op by op: its events, at what the last step of COSTED events

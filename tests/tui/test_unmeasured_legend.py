@@ -26,3 +26,15 @@ async def test_the_rbm_curves_say_why_a_chart_stays_empty():
         await settle(pilot)
         text = text_of(app.screen.query_one(Curves))
         assert "(none held out)" in text and "(too costly to sum)" in text
+
+
+async def test_every_views_frame_brings_what_is_not_measured():
+    """The CNN's view (as the SOM's, the GAN's, Q-learning's) builds its extras without the base
+    view's: with test=0 its legend still said "–"."""
+    from .conftest import sim_view
+    app = make_app("cnn", test=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert sim_view(app).frame.extras["unmeasured"] == {"test_loss": "(none held out)",
+                                                             "test_acc": "(none held out)"}
+        assert "(none held out)" in text_of(app.screen.query_one(Curves))

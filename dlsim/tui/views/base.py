@@ -83,7 +83,8 @@ class NetworkView:
     def frame_extras(self, model) -> dict:
         """What a frame carries besides the session's state: the view's extras and the curves'
         points, computed on the thread that builds the frame (the run worker while it runs)."""
-        return {**self.extras(model), CURVE_POINTS: self.curve_points.update(self.session.sim.history)}
+        return {**self.extras(model), CURVE_POINTS: self.curve_points.update(self.session.sim.history),
+                "unmeasured": model.unmeasured()}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
@@ -117,8 +118,7 @@ class NetworkView:
     # --- computed with the frame --------------------------------------------------------------
     def extras(self, model) -> dict:
         last = self.session.sim.last
-        return {"sample": self.sample(model, last), "cursor": self.cursor(model, last),
-                "unmeasured": model.unmeasured()}
+        return {"sample": self.sample(model, last), "cursor": self.cursor(model, last)}
 
     def sample(self, model, last) -> int | None:
         """The training sample (row of data.X) the last event is about, if it is about one."""
