@@ -4,7 +4,7 @@ edge, NaN, ±∞, a collapsed generator, an empty set of fakes."""
 import numpy as np
 import pytest
 
-from dlsim.models.gan import binned_distance
+from dlsim.models.point_distance import binned_distance
 
 
 def _reference(real, fake, bins=8):

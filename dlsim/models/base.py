@@ -167,6 +167,9 @@ class Model:
         bounded memory while the recent epochs stay complete. The first entry is always kept: a
         curve and a trace still start where training did."""
         self.history.append({"epoch": self.epoch, **entry})
+        self._thin()
+
+    def _thin(self) -> None:
         while len(self.history) > self.HISTORY_LIMIT:
             recent = self.HISTORY_LIMIT // 2
             self.history[:-recent] = self.history[:-recent][::2]
@@ -178,9 +181,7 @@ class Model:
             room = max(1, self.HISTORY_LIMIT + 1 - len(self.history))   # entries up to the next thinning
             self.history.extend(entries[:room])
             entries = entries[room:]
-            while len(self.history) > self.HISTORY_LIMIT:
-                recent = self.HISTORY_LIMIT // 2
-                self.history[:-recent] = self.history[:-recent][::2]
+            self._thin()
 
     def set_option(self, name: str, value: Any) -> None:
         """Change a live option (learning rate and the like) without rebuilding."""

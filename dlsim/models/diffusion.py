@@ -29,7 +29,8 @@ from dlsim.models.diffusion_formulas import FORMULAS, METRICS
 from dlsim.models.diffusion_inspect import DiffusionInspect
 from dlsim.models.diffusion_steps import sample_events, update_events
 from dlsim.models.flat_parameters import FlatParameters
-from dlsim.models.gan import binned_distance   # (importing the GAN registers its point sets: the ring…)
+from dlsim.models import gan_data  # noqa: F401 (registers the point sets: the ring…)
+from dlsim.models.point_distance import binned_distance
 
 X_T_SALT, Z_SALT = 3, 4   # the evaluation's fixed starting noise and per-step noise (seeds with the seed)
 

@@ -7,7 +7,7 @@ import numpy as np
 from dlsim.errors import UserError
 from dlsim.kernels.diffusion import SAMPLERS
 from dlsim.models.diffusion_estimate import EVAL_ROWS
-from dlsim.models.gan import binned_distance
+from dlsim.models.point_distance import binned_distance
 from dlsim.models.per_weights import kept
 from dlsim.protocol.events import Level
 

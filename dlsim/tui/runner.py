@@ -92,21 +92,21 @@ class Runner:
     def loop(self) -> None:
         worker = get_current_worker()
         chunked.requested.clear()     # a stop asked for after the last run ended is not this one's
-        chunked.between.append(self._between_batches)
+        chunked.between.append(self._frame_if_wanted)
         try:
             # frames between two batches of a long epoch, and two slices of a long evaluation
-            with chunked.splitting_after(self.SPLIT_S), chunked.shown_between_rows(self._between_batches):
+            with chunked.splitting_after(self.SPLIT_S), chunked.shown_between_rows(self._frame_if_wanted):
                 reason = self._chunks(worker)
         except Exception as error:   # never leave the UI thinking it still runs
             reason = f"error: {error}"
         finally:
-            chunked.between.remove(self._between_batches)
+            chunked.between.remove(self._frame_if_wanted)
             chunked.requested.clear()
             self.finished_at = time.perf_counter()
             self.finished.set()
             self.target.post_message(RunStopped(reason))
 
-    def _between_batches(self) -> None:
+    def _frame_if_wanted(self) -> None:
         """Inside an epoch run by batches, or between two slices of a long evaluation: the frame
         the UI asked for, so a long epoch still shows its weights moving (the counters stay at the
         epoch's start until it ends). Building it clears `wanted`: an evaluation the frame itself

@@ -57,7 +57,7 @@ def _history_run(seed: int, limit: int, chunks: int):
     (Model.record's own rule), now and then rewound, or reset and trained again to the same epoch."""
     class Recorder:
         HISTORY_LIMIT = limit
-        record = Model.record
+        record, _thin = Model.record, Model._thin
     model, rnd = Recorder(), random.Random(seed)
     model.history, model.epoch = [], 0
     for _ in range(chunks):

@@ -16,7 +16,7 @@ LOSS = Chart("loss", (("loss", "train"),))
 
 class Recorder:
     HISTORY_LIMIT = Model.HISTORY_LIMIT
-    record = Model.record
+    record, _thin = Model.record, Model._thin
 
     def __init__(self):
         self.history, self.epoch = [], 0

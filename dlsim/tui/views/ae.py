@@ -62,4 +62,4 @@ class AEView(NetworkView):
                 "which": which, "side": side, "first_weights": np.array(model.params["layer[0].W"]),
                 "codes": codes, "labels": labels, "codes_of": whose, "code_units": model.code,
                 "grid": model.decoded_grid(*self.grid_size, kernels), "span": model.code_span(kernels),
-                "data": (model.data.X_test if len(model.data.X_test) else model.data.X) if side is None else None}
+                "data": (model.data.X_test if whose == "test" else model.data.X) if side is None else None}

@@ -264,7 +264,7 @@ class StagePanel(Offered, Focusable):
         facts = ex["facts"]
         in_shape, map_shape = layer["x"].shape[1:], layer["a"].shape[1:]
         pooled_shape = layer["p"].shape[1:]
-        centre = self._centre(ex, picked, map_shape)
+        centre = viewport.centre(ex["focus"], picked, map_shape, self.has_focus)
         pixel_rows = room if mono else 2 * room
 
         def at(rows, cols):
@@ -283,22 +283,6 @@ class StagePanel(Offered, Focusable):
             map_cols = viewport.largest(wide, map_shape[1])
             if digits is None or map_cols >= min(8, map_shape[1]) and wide(map_cols):
                 return at(pixel_rows, map_cols), digits
-
-    def _centre(self, ex, picked, map_shape) -> tuple[int, int]:
-        """The map cell a window is centred on: the chosen cell while the stage has the keys (↑ ↓ ⇧← ⇧→
-        move it and the window follows), else the kernel's position or pool window in hand, else the
-        chosen cell, else the map's middle."""
-        where = ex["focus"]
-        chosen = None
-        if picked is not None:
-            which, r, c = picked
-            chosen = (2 * r, 2 * c) if which == "pooled" else (r, c)
-        if chosen is not None and (self.has_focus or where.cell is None):
-            return chosen
-        if where.cell is not None:
-            r, c = where.cell
-            return (2 * r, 2 * c) if where.op in ("pool", "pool_back") else (r, c)
-        return chosen or (map_shape[0] // 2, map_shape[1] // 2)
 
     def _blocks(self, ex, layer, l, f, scale, mono, digits, picked, measure=False, view=None):
         """The pictures side by side, and what each is: "map" or "pooled" (a cell to choose) or None.

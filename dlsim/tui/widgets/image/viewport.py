@@ -70,3 +70,19 @@ def largest(fits, n: int) -> int:
         middle = (low + high) // 2
         low, high = (middle, high) if fits(middle) else (low, middle)
     return low
+
+
+def centre(where, picked, map_shape: tuple[int, int], focused: bool) -> tuple[int, int]:
+    """The map cell a window is centred on: the chosen cell (`picked`) while the stage has the keys
+    (`focused`: ↑ ↓ ⇧← ⇧→ move it and the window follows), else the kernel's position or pool window
+    in hand (`where`, the focused event), else the chosen cell, else the map's middle."""
+    chosen = None
+    if picked is not None:
+        which, r, c = picked
+        chosen = (2 * r, 2 * c) if which == "pooled" else (r, c)
+    if chosen is not None and (focused or where.cell is None):
+        return chosen
+    if where.cell is not None:
+        r, c = where.cell
+        return (2 * r, 2 * c) if where.op in ("pool", "pool_back") else (r, c)
+    return chosen or (map_shape[0] // 2, map_shape[1] // 2)
