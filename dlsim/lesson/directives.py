@@ -7,7 +7,7 @@
     @param NAME[INDEX] = VALUE   write a weight (NAME = v1, v2, ... writes all of a parameter)
     @reset                       start the network over (options kept)
     @sweep OPTION=V1,V2,… epochs=N   train a fresh network per value, side by side (lesson_sweep.py)
-    @highlight NAME[INDEX]       draw attention to a weight in the app
+    @highlight NAME[INDEX]       draw attention to a weight (or a quantity the view can centre on) in the app
     @predict SUBJECT = ANSWER    a checkpoint about the next step; @ask and @because follow it
     @expect CONDITION            must hold once this step's actions have run
 """
@@ -177,7 +177,7 @@ def parse(name: str, args: str, line: int):
     if name == "highlight":
         q = parse_quantity(args)
         if q.args:
-            raise ValueError(f"@highlight takes a parameter, not '{q.text}'")
+            raise ValueError(f"@highlight takes a parameter or a quantity, not '{q.text}'")
         return Highlight(line, q.name, q.index)
     if name == "predict":
         return parse_predict(args, line)

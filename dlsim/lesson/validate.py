@@ -90,6 +90,19 @@ class _Checker:
             return False
         return True
 
+    def highlight(self, h) -> None:
+        """@highlight: a parameter (a weight the heatmap selects), or a quantity the model inspects
+        (an attention weight the view centres on); its index, where it has one, inside it."""
+        if h.name in self.sim.model.params or h.name not in self.sim.model.inspected:
+            self.param(h.line, h.name, h.index, "@highlight")
+            return
+        value = self.sim.model.inspect().get(h.name)
+        shape = getattr(value, "shape", None)
+        if h.index is not None and shape is not None and (
+                len(h.index) != len(shape) or any(i >= n for i, n in zip(h.index, shape))):
+            self.problem(h.line, f"@highlight: index [{','.join(map(str, h.index))}] is outside '{h.name}' of "
+                                 f"shape {shape}")
+
     def quantity(self, line: int, q: Quantity, predict: bool = False) -> None:
         if q.name in PREDICT_ONLY:
             if not predict:
@@ -325,7 +338,7 @@ class _Checker:
             for expectation in step.expectations:
                 self.condition(expectation.line, expectation.condition)
             if step.highlight is not None:
-                self.param(step.highlight.line, step.highlight.name, step.highlight.index, "@highlight")
+                self.highlight(step.highlight)
             following = lesson.steps[n + 1].actions if n + 1 < len(lesson.steps) else ()
             self.next_sweep = next((a.args["words"] for a in following if a.kind == "sweep"), ())
             cp = step.checkpoint and self.checkpoint(step.checkpoint, n == len(lesson.steps) - 1)

@@ -141,6 +141,9 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         """Select the step's highlighted weight in the network view (and let go of the last one)."""
         h, ui, params = view.highlight, self.simview.ui, self.player.sim.model.params
         self.set_class(h is not None and h.name in params, "-highlight")   # compact: weights shown
+        # a quantity the model inspects (an attention weight): the view centres on it, or lets go
+        self.simview.view.highlight(h.name, h.index) if h is not None and h.name not in params \
+            else self.simview.view.highlight(None, None)
         if h is None or h.name not in params:
             if self._highlighted is not None and ui.selected == self._highlighted:
                 self.simview.select(None)

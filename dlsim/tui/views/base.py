@@ -120,6 +120,11 @@ class NetworkView:
         last = self.session.sim.last
         return {"sample": self.sample(model, last), "cursor": self.cursor(model, last)}
 
+    def highlight(self, name: str | None, index: tuple | None) -> None:
+        """A lesson step draws the learner's eye to a quantity the model inspects (name[index]; None:
+        the step has none). A view that can centre a picture on it does (the transformer's attention
+        weight); the rest show it in the step's text alone."""
+
     def sample(self, model, last) -> int | None:
         """The training sample (row of data.X) the last event is about, if it is about one."""
         return None

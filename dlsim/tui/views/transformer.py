@@ -81,6 +81,14 @@ class TransformerView(NetworkView):
                 yield titled(ResidualStream(self, id="decision"), "residual stream")
                 yield curves(self)
 
+    def highlight(self, name, index) -> None:
+        """attention[block, head, query, key]: that head shown, that cell selected (the window of
+        queries follows it); a step without one gives back what a lesson chose."""
+        if name == "attention" and index is not None and len(index) == 4:
+            self.head, self.pick, self._lesson_pick = (index[0], index[1]), (index[2], index[3]), True
+        elif getattr(self, "_lesson_pick", False):
+            self.head, self.pick, self._lesson_pick = None, None, False
+
     def shown_head(self, ex) -> tuple[int, int]:
         if self.head is not None:
             return self.head
