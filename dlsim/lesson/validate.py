@@ -92,7 +92,12 @@ class _Checker:
 
     def highlight(self, h) -> None:
         """@highlight: a parameter (a weight the heatmap selects), or a quantity the model inspects
-        (an attention weight the view centres on); its index, where it has one, inside it."""
+        (an attention weight the view centres on), or a metric the curves draw (whole: no index);
+        its index, where it has one, inside it."""
+        if h.name in {m.key for m in self.sim.model.metrics} and h.name not in self.sim.model.params:
+            if h.index is not None:
+                self.problem(h.line, f"@highlight: '{h.name}' is a metric the curves draw: it takes no index")
+            return
         if h.name in self.sim.model.params or h.name not in self.sim.model.inspected:
             self.param(h.line, h.name, h.index, "@highlight")
             return

@@ -113,7 +113,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
 
     # --- showing a step -----------------------------------------------------------------------
     def show(self, view: StepView) -> None:
-        self.narration.show(view, self.grade_of(view))
+        self.narration.show(view, self.grade_of(view), "curves" if self.metric(view) else "weights")
         self.highlight(view)
         self.simview.ui.notice = ""
         self.simview.redraw()
@@ -137,12 +137,20 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         entry = saved.get(str(index)) if isinstance(saved, dict) else None
         return entry if isinstance(entry, dict) else {}
 
+    def metric(self, view: StepView) -> bool:
+        """The step highlights a metric the curves draw (not a weight, not an inspected quantity)."""
+        h, model = view.highlight, self.player.sim.model
+        return h is not None and h.name not in model.params and h.name in {m.key for m in model.metrics}
+
     def highlight(self, view: StepView) -> None:
-        """Select the step's highlighted weight in the network view (and let go of the last one)."""
-        h, ui, params = view.highlight, self.simview.ui, self.player.sim.model.params
+        """Select the step's highlighted weight in the network view (and let go of the last one), or
+        show the curves where the step highlights a metric they draw."""
+        h, ui, model = view.highlight, self.simview.ui, self.player.sim.model
+        params, metric = model.params, self.metric(view)
         self.set_class(h is not None and h.name in params, "-highlight")   # compact: weights shown
+        self.set_class(metric, "-curves")   # compact: the curves, which the layout hides otherwise
         # a quantity the model inspects (an attention weight): the view centres on it, or lets go
-        self.simview.view.highlight(h.name, h.index) if h is not None and h.name not in params \
+        self.simview.view.highlight(h.name, h.index) if h is not None and h.name not in params and not metric \
             else self.simview.view.highlight(None, None)
         if h is None or h.name not in params:
             if self._highlighted is not None and ui.selected == self._highlighted:

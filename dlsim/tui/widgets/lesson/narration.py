@@ -37,8 +37,9 @@ class Narration(Vertical):
     def scroll(self) -> VerticalScroll:
         return self.query_one("#lesson-scroll", VerticalScroll)
 
-    def show(self, view: StepView, grade: Grade | None):
-        """Show a step; returns an awaitable (the Markdown is mounted in the background)."""
+    def show(self, view: StepView, grade: Grade | None, place: str = "weights"):
+        """Show a step; returns an awaitable (the Markdown is mounted in the background). `place`:
+        the panel its highlight is drawn in."""
         self.view = view
         title = "Introduction" if view.index == 0 and view.title == self.border_title else view.title
         head = Text.assemble((f"{view.index + 1}/{view.total} ", f"bold {DIM}"), (title, "bold"))
@@ -52,7 +53,7 @@ class Narration(Vertical):
                 outcomes.append("\n→ ", style=f"bold {DIM}")
                 outcomes.append(f"It was {came[1]}: {came[2]}")
         if view.highlight is not None:
-            outcomes.append(f"\n→ look at {view.highlight.text} in the weights", style=DIM)
+            outcomes.append(f"\n→ look at {view.highlight.text} in the {place}", style=DIM)
         self.query_one("#lesson-outcomes", Static).update(outcomes)
         self.checkpoint.ask(view.checkpoint, view.question, grade)
         self.scroll.scroll_home(animate=False)

@@ -1,0 +1,36 @@
+"""A lesson step can draw the eye to a metric the curves draw: som-shrinking's steps quote the
+quantization and topographic errors after a run, and at 80×24 the lesson's compact layout hid the
+curves (the map and the input space only), so neither number was anywhere on the screen.
+`@highlight topographic_error` shows the curves in place of the right-hand picture."""
+from dlsim.tui.app import DlsimApp
+from dlsim.tui.lesson_session import open_lesson
+from dlsim.tui.widgets.lesson.narration import Narration
+
+from .conftest import settle, text_of, until
+
+
+async def test_the_errors_a_som_step_quotes_are_on_the_80x24_screen():
+    app = DlsimApp(prewarm=False, lesson=open_lesson("som-shrinking"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        narration = app.screen.query_one(Narration)
+        assert await until(pilot, lambda: narration.view.index == 1, timeout=60)
+        await settle(pilot, 0.3)
+        curves = app.screen.query_one("#curves")
+        assert curves.display and curves.region.height > 0
+        model = app.screen.player.sim.model
+        shown = text_of(curves)
+        for key in ("quantization_error", "topographic_error"):
+            assert f"{model.evaluate()[key]:.3f}" in shown
+        assert "look at topographic_error in the curves" in str(app.screen.query_one("#lesson-outcomes").render())
+
+
+def test_lesson_check_takes_a_metric_and_refuses_an_index_on_it(tmp_path):
+    from dlsim.lesson import check
+    head = "---\ntitle: T\nnetwork: som\n---\n## A\nText.\n"
+    good, bad = tmp_path / "good.md", tmp_path / "bad.md"
+    good.write_text(head + "@highlight topographic_error\n")
+    bad.write_text(head + "@highlight topographic_error[3]\n")
+    assert check(good)[1] == []
+    assert check(bad)[1] != []
