@@ -36,7 +36,7 @@ class DBNView(RBMView):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes="rbm"):
-            with Vertical(id="left"):
+            with Vertical(id="left", classes="weights-only"):   # kept beside a lesson (dlsim.tcss)
                 yield titled(StackWeights(self, id="weights"), PRETRAINING)   # retitled while fine-tuning
             with Vertical(id="right"):
                 yield titled(StackPictures(self, id="graph"), "chain · dreams · completion · fields")

@@ -32,7 +32,7 @@ class RBMView(NetworkView):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
-            with Vertical(id="left"):
+            with Vertical(id="left", classes="weights-only"):   # kept beside a lesson (dlsim.tcss)
                 yield weight_heatmap(self, "W · positive · negative · ΔW")
             with Vertical(id="right"):
                 yield titled(Pictures(self, id="graph"), "chain · dreams · completion · fields")
