@@ -34,3 +34,22 @@ def test_lesson_check_takes_a_metric_and_refuses_an_index_on_it(tmp_path):
     bad.write_text(head + "@highlight topographic_error[3]\n")
     assert check(good)[1] == []
     assert check(bad)[1] != []
+
+
+async def test_the_recurrent_views_curves_get_the_cells_rows(tmp_path, monkeypatch):
+    """In the RNN's and LSTM's compact layout the curves share a row under the cell: given only the
+    task's place they were one line high, a title and no number (lstm-forget's 'Thirty epochs')."""
+    monkeypatch.setenv("DLSIM_DATA_DIR", str(tmp_path))   # no saved progress of the learner's
+    lesson = tmp_path / "lstm-acc.md"
+    lesson.write_text("---\ntitle: T\nnetwork: lstm\ndataset: first_bit\nseed: 0\n---\nIntro.\n\n"
+                      "## Two epochs\n\n@run epochs=2\n\nTest accuracy {test_acc}.\n\n@highlight test_acc\n")
+    app = DlsimApp(prewarm=False, lesson=open_lesson(str(lesson)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        narration = app.screen.query_one(Narration)
+        assert await until(pilot, lambda: narration.view.index == 1, timeout=60)
+        await settle(pilot, 0.3)
+        curves = app.screen.query_one("#curves")
+        acc = f"{app.screen.player.sim.model.evaluate()['test_acc']:.3f}"
+        assert acc in narration.view.text and acc in text_of(curves)
