@@ -48,7 +48,7 @@ class DQNView(NetworkView):
                 else:
                     yield titled(CartPoleScene(self, id="scene"), "cartpole")
                     yield titled(ValuePlane(self, id="decision"), "max Q over θ (across), θ̇ (down)")
-            with Vertical(id="right"):
+            with Vertical(id="right", classes="curves-kept"):   # the curves beside a lesson (dlsim.tcss)
                 yield weight_heatmap(self, "weights of Q")
                 yield curves(self)
 
