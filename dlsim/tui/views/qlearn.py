@@ -44,7 +44,7 @@ class QLearnView(NetworkView):
             with Vertical(id="left"):
                 place = self.session.sim.model.env.name
                 yield titled(GridworldPanel(self, id="decision"), f"{place} · Q(s, a) · ◆ agent")
-            with Vertical(id="right"):
+            with Vertical(id="right", classes="curves-kept"):   # the curves beside a lesson (dlsim.tcss)
                 yield curves(self)
 
     def cursor(self, model, last) -> str:
