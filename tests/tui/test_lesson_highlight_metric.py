@@ -2,6 +2,8 @@
 quantization and topographic errors after a run, and at 80×24 the lesson's compact layout hid the
 curves (the map and the input space only), so neither number was anywhere on the screen.
 `@highlight topographic_error` shows the curves in place of the right-hand picture."""
+import pytest
+
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.lesson_session import open_lesson
 from dlsim.tui.widgets.lesson.narration import Narration
@@ -36,12 +38,14 @@ def test_lesson_check_takes_a_metric_and_refuses_an_index_on_it(tmp_path):
     assert check(bad)[1] != []
 
 
-async def test_the_recurrent_views_curves_get_the_cells_rows(tmp_path, monkeypatch):
+@pytest.mark.parametrize("network, dataset", [("lstm", "first_bit"), ("cnn", "digits")])
+async def test_views_without_an_input_plane_show_the_curves_too(tmp_path, monkeypatch, network, dataset):
     """In the RNN's and LSTM's compact layout the curves share a row under the cell: given only the
-    task's place they were one line high, a title and no number (lstm-forget's 'Thirty epochs')."""
+    task's place they were one line high, a title and no number (lstm-forget's 'Thirty epochs'); the
+    CNN has no input plane, and its class probabilities kept a bare title above them (cnn-digits' 'Training')."""
     monkeypatch.setenv("DLSIM_DATA_DIR", str(tmp_path))   # no saved progress of the learner's
-    lesson = tmp_path / "lstm-acc.md"
-    lesson.write_text("---\ntitle: T\nnetwork: lstm\ndataset: first_bit\nseed: 0\n---\nIntro.\n\n"
+    lesson = tmp_path / f"{network}-acc.md"
+    lesson.write_text(f"---\ntitle: T\nnetwork: {network}\ndataset: {dataset}\nseed: 0\n---\nIntro.\n\n"
                       "## Two epochs\n\n@run epochs=2\n\nTest accuracy {test_acc}.\n\n@highlight test_acc\n")
     app = DlsimApp(prewarm=False, lesson=open_lesson(str(lesson)))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -53,3 +57,8 @@ async def test_the_recurrent_views_curves_get_the_cells_rows(tmp_path, monkeypat
         curves = app.screen.query_one("#curves")
         acc = f"{app.screen.player.sim.model.evaluate()['test_acc']:.3f}"
         assert acc in narration.view.text and acc in text_of(curves)
+        # on the screen, under the narration: not laid out below the last row
+        screen = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert any(acc in line for line in screen[narration.region.bottom:])
+        # and no panel squeezed to a bare title beside them (the CNN's class probabilities, 'PgDn')
+        assert not any("PgDn" in line for line in screen[narration.region.bottom:-1])
