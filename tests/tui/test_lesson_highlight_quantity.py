@@ -20,6 +20,8 @@ async def test_the_highlighted_attention_weight_is_in_view_at_80x24():
         assert "q 0–" in str(panel.border_title)
         view = app.screen.simview.view
         assert (view.head, view.pick) == ((0, 0), (0, 7))
+        said = str(app.screen.query_one("#lesson-outcomes").render())
+        assert "look at attention[0,0,0,7] in the attention matrix" in said   # not "in the weights"
 
 
 def test_lesson_check_takes_a_quantity_and_refuses_an_index_outside_it(tmp_path):

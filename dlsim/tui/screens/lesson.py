@@ -113,7 +113,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
 
     # --- showing a step -----------------------------------------------------------------------
     def show(self, view: StepView) -> None:
-        self.narration.show(view, self.grade_of(view), "curves" if self.metric(view) else "weights")
+        self.narration.show(view, self.grade_of(view), self.place(view))
         self.highlight(view)
         self.simview.ui.notice = ""
         self.simview.redraw()
@@ -141,6 +141,15 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         """The step highlights a metric the curves draw (not a weight, not an inspected quantity)."""
         h, model = view.highlight, self.player.sim.model
         return h is not None and h.name not in model.params and h.name in {m.key for m in model.metrics}
+
+    def place(self, view: StepView) -> str | None:
+        """The panel a step's highlight is in, as the narration names it (None: no panel to name)."""
+        h = view.highlight
+        if h is None or self.metric(view):
+            return "curves" if h is not None else None
+        if h.name in self.player.sim.model.params:
+            return "weights"
+        return self.simview.view.highlight_place(h.name)
 
     def highlight(self, view: StepView) -> None:
         """Select the step's highlighted weight in the network view (and let go of the last one), or

@@ -125,6 +125,10 @@ class NetworkView:
         the step has none). A view that can centre a picture on it does (the transformer's attention
         weight); the rest show it in the step's text alone."""
 
+    def highlight_place(self, name: str) -> str | None:
+        """Where `highlight(name, …)` shows it, as a lesson's narration names the panel (None: nowhere)."""
+        return None
+
     def sample(self, model, last) -> int | None:
         """The training sample (row of data.X) the last event is about, if it is about one."""
         return None

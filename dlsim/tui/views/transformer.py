@@ -89,6 +89,9 @@ class TransformerView(NetworkView):
         elif getattr(self, "_lesson_pick", False):
             self.head, self.pick, self._lesson_pick = None, None, False
 
+    def highlight_place(self, name: str) -> str | None:
+        return "attention matrix" if name == "attention" else None
+
     def shown_head(self, ex) -> tuple[int, int]:
         if self.head is not None:
             return self.head

@@ -37,9 +37,9 @@ class Narration(Vertical):
     def scroll(self) -> VerticalScroll:
         return self.query_one("#lesson-scroll", VerticalScroll)
 
-    def show(self, view: StepView, grade: Grade | None, place: str = "weights"):
+    def show(self, view: StepView, grade: Grade | None, place: str | None = "weights"):
         """Show a step; returns an awaitable (the Markdown is mounted in the background). `place`:
-        the panel its highlight is drawn in."""
+        the panel its highlight is drawn in (None: none to name)."""
         self.view = view
         title = "Introduction" if view.index == 0 and view.title == self.border_title else view.title
         head = Text.assemble((f"{view.index + 1}/{view.total} ", f"bold {DIM}"), (title, "bold"))
@@ -53,7 +53,7 @@ class Narration(Vertical):
                 outcomes.append("\n→ ", style=f"bold {DIM}")
                 outcomes.append(f"It was {came[1]}: {came[2]}")
         if view.highlight is not None:
-            outcomes.append(f"\n→ look at {view.highlight.text} in the {place}", style=DIM)
+            outcomes.append(f"\n→ look at {view.highlight.text}" + (f" in the {place}" if place else ""), style=DIM)
         self.query_one("#lesson-outcomes", Static).update(outcomes)
         self.checkpoint.ask(view.checkpoint, view.question, grade)
         self.scroll.scroll_home(animate=False)
