@@ -137,31 +137,34 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         entry = saved.get(str(index)) if isinstance(saved, dict) else None
         return entry if isinstance(entry, dict) else {}
 
-    def metric(self, view: StepView) -> bool:
-        """The step highlights a metric the curves draw (not a weight, not an inspected quantity)."""
+    def highlighted(self, view: StepView) -> str | None:
+        """What the step highlights: "weight" (a parameter, the heatmap selects it), "metric" (one the
+        curves draw), "quantity" (one the model inspects: the view centres on it), or None."""
         h, model = view.highlight, self.player.sim.model
-        return h is not None and h.name not in model.params and h.name in {m.key for m in model.metrics}
+        if h is None:
+            return None
+        if h.name in model.params:
+            return "weight"
+        return "metric" if h.name in {m.key for m in model.metrics} else "quantity"
 
     def place(self, view: StepView) -> str | None:
         """The panel a step's highlight is in, as the narration names it (None: no panel to name)."""
-        h = view.highlight
-        if h is None or self.metric(view):
-            return "curves" if h is not None else None
-        if h.name in self.player.sim.model.params:
-            return "weights"
-        return self.simview.view.highlight_place(h.name)
+        kind = self.highlighted(view)
+        if kind == "quantity":
+            return self.simview.view.highlight_place(view.highlight.name)
+        return {"weight": "weights", "metric": "curves"}.get(kind)
 
     def highlight(self, view: StepView) -> None:
-        """Select the step's highlighted weight in the network view (and let go of the last one), or
-        show the curves where the step highlights a metric they draw."""
-        h, ui, model = view.highlight, self.simview.ui, self.player.sim.model
-        params, metric = model.params, self.metric(view)
-        self.set_class(h is not None and h.name in params, "-highlight")   # compact: weights shown
-        self.set_class(metric, "-curves")   # compact: the curves, which the layout hides otherwise
-        # a quantity the model inspects (an attention weight): the view centres on it, or lets go
-        self.simview.view.highlight(h.name, h.index) if h is not None and h.name not in params and not metric \
-            else self.simview.view.highlight(None, None)
-        if h is None or h.name not in params:
+        """Select the step's highlighted weight in the network view (and let go of the last one),
+        show the curves where it highlights a metric they draw, or let the view centre on a quantity."""
+        h, ui, params, kind = view.highlight, self.simview.ui, self.player.sim.model.params, self.highlighted(view)
+        self.set_class(kind == "weight", "-highlight")   # compact: weights shown
+        self.set_class(kind == "metric", "-curves")      # compact: the curves, which the layout hides otherwise
+        if kind == "quantity":
+            self.simview.view.highlight(h.name, h.index)
+        else:
+            self.simview.view.highlight(None, None)
+        if kind != "weight":
             if self._highlighted is not None and ui.selected == self._highlighted:
                 self.simview.select(None)
             self._highlighted = None

@@ -72,6 +72,7 @@ class TransformerView(NetworkView):
         super().__init__(session)
         self.head: tuple[int, int] | None = None   # (block, head) the learner chose; None: the one in hand
         self.pick: tuple[int, int] | None = None   # (query, key) the learner selected
+        self._lesson_pick = False   # head and pick chosen by a lesson's @highlight (its next step gives them back)
 
     def compose(self) -> ComposeResult:
         with TransformerBody(id="sim-body", classes=self.name):
@@ -86,7 +87,7 @@ class TransformerView(NetworkView):
         queries follows it); a step without one gives back what a lesson chose."""
         if name == "attention" and index is not None and len(index) == 4:
             self.head, self.pick, self._lesson_pick = (index[0], index[1]), (index[2], index[3]), True
-        elif getattr(self, "_lesson_pick", False):
+        elif self._lesson_pick:
             self.head, self.pick, self._lesson_pick = None, None, False
 
     def highlight_place(self, name: str) -> str | None:
