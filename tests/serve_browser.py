@@ -110,6 +110,18 @@ def open_tab(browser, url: str, width: int = 1200, height: int = 760):
     return page
 
 
+def open_when_free(browser, url: str, timeout: float = 30.0):
+    """A tab of `url` once the server has a place for it: a tab closed just before gives its place back
+    only once its process has quit (seconds on a loaded machine); until then the page says too many."""
+    page = open_tab(browser, url)
+    deadline = time.monotonic() + timeout
+    while "too many" in page.title() and time.monotonic() < deadline:
+        time.sleep(0.3)
+        page.reload()
+    assert "too many" not in page.title(), f"no place came free for {url} within {timeout:.0f} s"
+    return page
+
+
 def screen(page) -> str:
     """The text the page's terminal shows now, row by row."""
     return page.evaluate(SCREEN_TEXT)
@@ -136,4 +148,4 @@ def wait_for(page, condition, what: str, timeout: float = 60.0, seen: list | Non
         if condition(text):
             return text
         time.sleep(0.1)
-    raise AssertionError(f"the tab never showed {what}; it shows:\n{text}")
+    raise AssertionError(f"the tab never showed {what}; its page is {page.title()!r} and shows:\n{text}")

@@ -6,12 +6,11 @@ closed tab is taken again; a network that cannot start says why in its tab; the 
 
 Skipped, saying why, only where Chromium or Playwright cannot be had (.ci/run installs Chromium).
 """
-import time
 from pathlib import Path
 
 import pytest
 
-from serve_browser import chromium, click_text, missing, open_tab, serving, wait_for
+from serve_browser import chromium, click_text, missing, open_tab, open_when_free, serving, wait_for
 
 pytestmark = pytest.mark.skipif(missing() is not None, reason=f"browser test: {missing()}")
 
@@ -82,20 +81,16 @@ def test_a_class_in_a_browser():
 
         # a closed tab gives its place back
         second.close()
-        deadline = time.monotonic() + 15
-        while "too many" in third.title() and time.monotonic() < deadline:
-            time.sleep(0.3)
-            third.reload()
-        assert "too many" not in third.title()
+        third.close()
+        third = open_when_free(browser, url)
         wait_for(third, lambda text: "│ perceptron" in text, "the home screen")
         click_text(third, "│ mlp", "mlp")   # the mouse opens a network, as in a terminal
         wait_for(third, lambda text: text.startswith(" MLP"), "the MLP opened by a click")
 
         # a tab whose network cannot start says why in the page, and offers to start again
         third.close()
-        too_big = open_tab(browser, f"{url}/?run=mlp&hidden=1024,1024,1024,1024&samples=100000")
-        # (its process imports dlsim and estimates the network before refusing: on a loaded CI machine,
-        # beside the CUDA-simulator tests, that once took longer than the default minute)
-        said = wait_for(too_big, lambda text: "dlsim: error" in text, "the refusal", timeout=150)
+        too_big = open_when_free(browser, f"{url}/?run=mlp&hidden=1024,1024,1024,1024&samples=100000")
+        # (its process imports dlsim and estimates the network before refusing: slow beside other tests)
+        said = wait_for(too_big, lambda text: "dlsim: error" in text, "the refusal", timeout=90)
         assert "of memory" in said and "DLSIM_MEMORY_BUDGET=2G" in said
         too_big.locator(".ended").wait_for(state="visible", timeout=10_000)
