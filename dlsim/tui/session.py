@@ -146,8 +146,9 @@ class Session:
         return event
 
     def step_seconds(self, level: Level) -> float:
-        """About how long step(level) takes, from the model's estimate: op by op below a batch; a
-        batch or an epoch on the compiled path, after finishing the sample in hand op by op."""
+        """About how long step(level) takes: op by op below a batch (at the measured cost of an
+        event); a batch or an epoch on the compiled path (from the fused epoch as measured, or the
+        model's estimate before one was), after finishing the sample in hand op by op."""
         est = self.sim.estimate
         if level < Level.BATCH:
             return self._stepped_seconds(level)
@@ -157,11 +158,14 @@ class Session:
         return finishing + (est.compiled(epochs) if epoch is None else epoch * epochs)
 
     def _stepped_seconds(self, level: Level) -> float:
-        """One unit of `level` stepped op by op: its events, at what the last step of COSTED events
-        or more took each (the model's estimate of an event until then: a VAE's is 4× what it takes)."""
+        """One unit of `level` stepped op by op: its events at what each costs."""
         est = self.sim.estimate
-        events = est.epochs(1, level) * est.per_epoch[Level.OP]
-        return events * (est.event_seconds if self._event_cost is None else self._event_cost)
+        return est.epochs(1, level) * est.per_epoch[Level.OP] * self._event_seconds()
+
+    def _event_seconds(self) -> float:
+        """What one event stepped op by op costs: as the last step of COSTED events or more took,
+        or the model's estimate until then (a VAE's is 4× what it takes)."""
+        return self.sim.estimate.event_seconds if self._event_cost is None else self._event_cost
 
     def back_seconds(self, level: Level) -> float:
         """About how long back(level) takes: the events it replays from the nearest snapshot
@@ -172,8 +176,7 @@ class Session:
             return math.inf
         fine, coarse = replayed
         est = self.sim.estimate
-        cost = est.event_seconds if self._event_cost is None else self._event_cost
-        return fine * cost + est.compiled(est.epochs(coarse, Level.BATCH))
+        return fine * self._event_seconds() + est.compiled(est.epochs(coarse, Level.BATCH))
 
     def back(self, level: Level | str | None = None) -> Event | None:
         """Rewind by `level`, or, after a divergence, to where its warning says ← goes (whatever the
