@@ -43,6 +43,25 @@ class CNNView(NetworkView):
                 yield classes
                 yield curves(self)
 
+    # a lesson's @highlight of a map cell: the quantity it names → the stage's map the cell is chosen in
+    highlighted_maps = {"feature_map": ("map", "feature map"), "pooled": ("pooled", "pooled map")}
+
+    def __init__(self, session):
+        super().__init__(session)
+        self.lesson_cell: tuple[str, int, int] | None = None   # ("map" | "pooled", row, column) a lesson chose
+
+    def highlight(self, name, index) -> None:
+        """feature_map[row, column] or pooled[row, column] (of the kernel in focus): that cell chosen in
+        the stage, whose line under the pictures gives its numbers (z, a, δ), the numbers a lesson's
+        text quotes; a step without one lets go of it (the stage's own choice, if any, comes back)."""
+        if name in self.highlighted_maps and index is not None and len(index) == 2:
+            self.lesson_cell = (self.highlighted_maps[name][0], *map(int, index))
+        else:
+            self.lesson_cell = None
+
+    def highlight_place(self, name: str) -> str | None:
+        return self.highlighted_maps[name][1] if name in self.highlighted_maps else None
+
     def extras(self, model) -> dict:
         last = self.session.sim.last
         shown = model.picture(last, self.session.trace.events)

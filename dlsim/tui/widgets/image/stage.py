@@ -143,14 +143,22 @@ class StagePanel(Offered, Focusable):
         rows, cols = self._shapes["map"]
         return min(int(cell[0]), rows - 1), min(int(cell[1]), cols - 1)
 
+    def chosen(self) -> tuple[str, int, int] | None:   # a lesson step's highlighted cell (CNNView), else the learner's
+        return getattr(self.view, "lesson_cell", None) or self.picked
+
+    def take_over(self) -> tuple[str, int, int] | None:   # a move starts from the cell shown: the lesson's is the learner's
+        if getattr(self.view, "lesson_cell", None) is not None:
+            self.picked, self.view.lesson_cell = self.view.lesson_cell, None
+        return self.picked
+
     def action_move(self, dr: int, dc: int) -> None:
-        which, r, c = self.picked or ("map", 0, 0)
+        which, r, c = self.take_over() or ("map", 0, 0)
         rows, cols = self._shapes.get(which, (1, 1))
         self.picked = (which, min(max(r + dr, 0), rows - 1), min(max(c + dc, 0), cols - 1))
         self._rebuild()
 
     def action_other_map(self) -> None:
-        which, r, c = self.picked or ("map", 0, 0)
+        which, r, c = self.take_over() or ("map", 0, 0)
         other = "pooled" if which == "map" and "pooled" in self._shapes else "map"
         rows, cols = self._shapes.get(other, (1, 1))
         scale = 2 if other == "map" else 0.5
@@ -165,6 +173,7 @@ class StagePanel(Offered, Focusable):
             x, y = at.x - left, at.y - top
             r, c = (y, x) if mono else ((2 * y) // scale, x // scale)
             if 0 <= x and 0 <= y and r < rows and c < cols:
+                self.take_over()
                 self.picked = (which, r0 + r, c0 + c)
                 self._rebuild()
                 return
@@ -172,9 +181,10 @@ class StagePanel(Offered, Focusable):
     def _picked(self, shapes: dict) -> tuple[str, int, int] | None:
         """The chosen cell, kept inside the maps shown now (a layer with smaller maps, a pass without
         the pooled map)."""
-        if self.picked is None or not shapes:
+        chosen = self.chosen()
+        if chosen is None or not shapes:
             return None
-        which, r, c = self.picked
+        which, r, c = chosen
         if which not in shapes:
             which = "map"
         rows, cols = shapes[which]
@@ -264,7 +274,8 @@ class StagePanel(Offered, Focusable):
         facts = ex["facts"]
         in_shape, map_shape = layer["x"].shape[1:], layer["a"].shape[1:]
         pooled_shape = layer["p"].shape[1:]
-        centre = viewport.centre(ex["focus"], picked, map_shape, self.has_focus)
+        lesson = getattr(self.view, "lesson_cell", None) is not None   # the window shows the cell the text quotes
+        centre = viewport.centre(ex["focus"], picked, map_shape, self.has_focus or lesson)
         pixel_rows = room if mono else 2 * room
 
         def at(rows, cols):

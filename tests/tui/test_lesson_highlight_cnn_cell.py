@@ -1,0 +1,39 @@
+"""A CNN lesson's step quotes one cell of a feature map (cnn-pooling: "along the bar, a[3,0] = 1.601"),
+and at 80×24 the map is a picture of half blocks with no number in it: the value was nowhere on the
+screen. `@highlight feature_map[3,0]` chooses that cell in the stage, whose line under the pictures
+gives its z and a; the next step without one lets it go."""
+from dlsim.tui.app import DlsimApp
+from dlsim.tui.lesson_session import open_lesson
+from dlsim.tui.widgets.image.stage import StagePanel
+from dlsim.tui.widgets.lesson.narration import Narration
+
+from .conftest import settle, text_of, until
+
+
+async def test_the_feature_map_cell_a_step_quotes_is_on_the_80x24_screen():
+    app = DlsimApp(prewarm=False, lesson=open_lesson("cnn-pooling"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        narration = app.screen.query_one(Narration)
+        assert await until(pilot, lambda: narration.view.index == 1, timeout=30)
+        await settle(pilot, 0.3)
+        stage = app.screen.query_one(StagePanel)
+        a = app.screen.player.sim.model.inspect()["feature_map"][3, 0]
+        assert f"{a:.3f}" in narration.view.text
+        assert f"◉ map 0 (3,0): z = {a:.3f}, a = relu(z) = {a:.3f}" in text_of(stage)
+        assert "look at feature_map[3,0] in the feature map" in str(app.screen.query_one("#lesson-outcomes").render())
+        await pilot.press("a", "n")                      # the next step highlights nothing: the cell let go
+        assert await until(pilot, lambda: narration.view.index == 2, timeout=30)
+        await settle(pilot, 0.3)
+        assert "◉" not in text_of(stage)
+
+
+def test_lesson_check_takes_a_map_cell_and_refuses_one_outside_the_map(tmp_path):
+    from dlsim.lesson import check
+    head = "---\ntitle: T\nnetwork: cnn\ndataset: bars\noptions: kernels=1\n---\n## A\nText.\n"
+    good, bad = tmp_path / "good.md", tmp_path / "bad.md"
+    good.write_text(head + "@highlight pooled[2,2]\n")
+    bad.write_text(head + "@highlight feature_map[6,0]\n")
+    assert check(good)[1] == []
+    assert any("outside 'feature_map'" in p.message for p in check(bad)[1])
