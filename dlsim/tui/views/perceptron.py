@@ -1,5 +1,5 @@
-"""The perceptron's view: inputs (and the constant 1 of the bias) → z → ŷ, its weights, and its
-line w·x + b = 0 over the data."""
+"""The perceptron's view: inputs (and the constant 1 of the bias) → their weights → z → ŷ, the
+weights' heatmap, and the line w·x + b = 0 over the data."""
 import numpy as np
 
 from dlsim.protocol.events import Level
@@ -19,8 +19,9 @@ class PerceptronView(LayeredView):
         "surface": "two pixels a cell: blue where the neuron fires (ŷ = 1), orange where it does not; a "
                    "threshold has no shades and no ties. ─ ╱ ╲ the line w·x + b = 0, dotted · where it was "
                    "before the update; without colour █ ▀ ▄ mark ŷ = 1",
-        "neurons": "x the sample's inputs and the constant 1 (its weight is b), z = w·x + b, ŷ = step(z); "
-                   "the one in hand highlighted (no backward pass: the rule learns from the error)",
+        "neurons": "x the sample's inputs and the constant 1 (its weight is b), then each one's weight w and "
+                   "b, z = w·x + b, ŷ = step(z); the one in hand highlighted, a weight while the rule updates "
+                   "it (no backward pass: the rule learns from the error)",
         "heatmap": "row i = input i (w[i]), b the last row; one column: the neuron; +7 / −3: the sign, "
                    "and the size 1–9 relative to the largest (· ≈ 0)",
     }
@@ -40,23 +41,24 @@ class PerceptronView(LayeredView):
         return f"sample {model.index + inside}/{model.X.shape[0]}"
 
     def graph(self, frame, ui) -> Graph:
+        """x → w → z → ŷ: each input, the weight it is multiplied by (the bias that of the constant
+        1), their sum and its threshold. The weights are a column of their own, in numbers, so that
+        the w and b a lesson quotes after an epoch (when no sample is in hand) are on the screen."""
         trace, last = frame.trace, frame.last
         ws, th = latest(trace, "weighted_sum"), latest(trace, "threshold")
         w = frame.params["w"]
+        weights = np.concatenate([w, frame.params["b"]])
         inputs = list(ws.values["inputs"]) if ws else [None] * len(w)
         op = last.op if last else ""
         path = last.path if last else ""
-        x_nodes = [Node(v, active=path == f"perceptron.w[{i}]") for i, v in enumerate(inputs)]
-        x_nodes.append(Node(1.0, active=path == "perceptron.b", text="1 (b)"))
+        k = (len(w) if path.endswith(".b") else int(path.rsplit("[", 1)[1].rstrip("]"))) if op == "update" else None
+        x_nodes = [Node(v) for v in inputs] + [Node(1.0, text="1 (b)")]
+        w_nodes = [Node(float(v), active=i == k) for i, v in enumerate(weights)]
         z = Node(ws.values["z"] if ws else None, "z", active=op == "weighted_sum")
         y_hat = Node(th.values["output"] if th else None, "ŷ", active=op in ("threshold", "error"))
-        links = np.concatenate([w, frame.params["b"]])[:, None]   # (I + 1, 1)
-        hot = None
-        if op == "update":
-            k = len(w) if path.endswith(".b") else int(path.rsplit("[", 1)[1].rstrip("]"))
-            hot = (0, k, 0)
-        return Graph([Column("x", x_nodes), Column("z=w·x+b", [z]), Column("ŷ=step(z)", [y_hat])],
-                     [links, None], hot, "")
+        return Graph([Column("x", x_nodes), Column("w, b", w_nodes), Column("z=w·x+b", [z]),
+                      Column("ŷ=step", [y_hat])],
+                     [np.diag(weights), weights[:, None], None], (1, k, 0) if k is not None else None, "")
 
     def matrices(self, frame, ui) -> list[Matrix]:
         w, b = frame.params["w"], frame.params["b"]
