@@ -4,13 +4,14 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from dlsim.lesson import Progress, catalog
 from dlsim.models import MODELS
 from dlsim.tui.kept import last_left
 from dlsim.tui.screens.base import DlsimScreen
+from dlsim.tui.widgets.footer import Footer
 from dlsim.tui.views import view_for
 
 INTRO = ("Step through a neural network one operation at a time — forward, loss, backward, update — "

@@ -7,7 +7,6 @@ Simulator under it).
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Footer
 
 from dlsim.errors import UserError
 from dlsim.protocol.numbers import num
@@ -24,6 +23,7 @@ from dlsim.tui.session import Session
 from dlsim.tui.simview import SimView
 from dlsim.tui.widgets.network.weights import WeightsPanel
 from dlsim.tui.widgets.panel import Panel
+from dlsim.tui.widgets.footer import Footer
 
 
 NO_HEATMAP = "this network's view has no weight heatmap: no weight to select or edit here"
