@@ -155,6 +155,11 @@ class WeightsPanel(Panel):
     def _fit(self, m: Matrix, width: int, height: int) -> View:
         cursor = self._cursor(m, self.ui)
         focus = cursor or min(m.hot, default=None)
+        whole = fit(m, focus, width, max(1, height - HEADER))
+        if self.ui.selected is None and not whole.note:
+            # the select-a-weight hint gives way where its rows let every weight show: an RBM's
+            # 4×2 W at 80×24 beside a lesson showed row 0 alone under the hint's two lines
+            return whole
         return fit(m, focus, width, max(1, height - HEADER - INSPECTOR))
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
@@ -195,9 +200,9 @@ class WeightsPanel(Panel):
             out.append(row)
         if v.note:
             out.append([(out_of_view(m, v, width)[:width], st.plain(dim=True))])
-        while len(out) < height - INSPECTOR:
-            out.append([])
-        out += self._inspector(frame, ui, width, matrices, layer)
+        inspector = self._inspector(frame, ui, width, matrices, layer)
+        if len(out) + len(inspector) <= height:   # else the weights took its rows (_fit): no half hint
+            out += [[] for _ in range(height - INSPECTOR - len(out))] + inspector
         return out
 
     def _tabs(self, word: str | None, count: int, layer: int, m: Matrix, scale: float, width: int) -> Cells:
