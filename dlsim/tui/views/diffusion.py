@@ -39,6 +39,21 @@ class DiffusionView(NetworkView):
         super().__init__(session)
         self.t = 0        # the time step the plane shows (the plane's keys move it)
         self.T = None     # the model's T, once a frame has been computed
+        self._lesson_t = None   # the learner's t, kept while a lesson's @highlight shows its own
+
+    def highlight(self, name, index) -> None:
+        """alpha_bar[t], or loss_per_t[i] (the loss at t = i + 1): the plane and the schedule move to
+        that t, whose ᾱ_t and loss the schedule's last row writes; a step without one gives the
+        learner's t back."""
+        if name in ("alpha_bar", "loss_per_t") and index is not None and len(index) == 1:
+            if self._lesson_t is None:
+                self._lesson_t = self.t
+            self.t = int(index[0]) + (name == "loss_per_t")
+        elif self._lesson_t is not None:
+            self.t, self._lesson_t = self._lesson_t, None
+
+    def highlight_place(self, name: str) -> str | None:
+        return "plot of ᾱ_t and loss per t" if name in ("alpha_bar", "loss_per_t") else None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):

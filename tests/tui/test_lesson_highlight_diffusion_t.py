@@ -1,0 +1,38 @@
+"""diffusion-noise quotes ᾱ_t at t = 50 and the ε loss at a given t, numbers the schedule writes
+only for the t the plane shows (t = 0 at first): `@highlight alpha_bar[50]` (or loss_per_t[i], the
+loss at t = i + 1) moves the plane and the schedule to that t. A step that highlights the distance
+shows the curves beside the plane, where the shared layout had hidden the plane and left the left
+column empty."""
+from dlsim.tui.app import DlsimApp
+from dlsim.tui.lesson_session import open_lesson
+
+from .conftest import settle, text_of, until
+
+
+async def test_the_alpha_bar_the_intro_quotes_is_the_one_the_schedule_writes():
+    app = DlsimApp(prewarm=False, lesson=open_lesson("diffusion-noise"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.3)
+        model = app.screen.player.sim.model
+        shown = f"{float(model.inspect(None, [])['alpha_bar'][50]):.3f}"
+        assert shown in app.screen.player.view.text
+        assert await until(pilot, lambda: f"t = 50: ᾱ_t = {shown}" in str(app.screen.query_one("#graph").border_subtitle)
+                           or f"t = 50: ᾱ_t = {shown}" in text_of(app.screen.query_one("#graph")), timeout=10)
+        said = str(app.screen.query_one("#lesson-outcomes").render())
+        assert "look at alpha_bar[50] in the plot of ᾱ_t and loss per t" in said
+
+
+async def test_a_metric_step_shows_the_curves_beside_the_plane(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLSIM_DATA_DIR", str(tmp_path))
+    lesson = tmp_path / "diffusion-distance.md"
+    lesson.write_text("---\ntitle: T\nnetwork: diffusion\ndataset: ring\nseed: 0\n---\nIntro.\n\n"
+                      "## One epoch\n\n@run epochs=1\n\nDistance {distance}.\n\n@highlight distance\n")
+    app = DlsimApp(prewarm=False, lesson=open_lesson(str(lesson)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        assert await until(pilot, lambda: app.screen.player.index == 1, timeout=60)
+        await settle(pilot, 0.3)
+        plane, curves = app.screen.query_one("#decision"), app.screen.query_one("#curves")
+        assert plane.display and plane.region.height > 0 and curves.display and curves.region.height > 0
+        assert f"{app.screen.player.sim.model.evaluate()['distance']:.3f}" in text_of(curves)
