@@ -30,11 +30,22 @@ def softmax(event) -> str:
     return "a = softmax(" + ", ".join(num(z) for z in v["z"]) + ") = (" + ", ".join(num(a) for a in v["a"]) + ")"
 
 
+LISTED = 16   # outputs a loss writes one by one; past that, the vectors' ends and their length
+
+
+def _listed(texts: list[str]) -> str:
+    """'0.496, 0.502, 0.509, …, 0.511 (64 values)' past LISTED: an autoencoder's 64 pixels, twice,
+    ran past what the math panel holds, and it then showed no line of the loss at all."""
+    if len(texts) <= LISTED:
+        return ", ".join(texts)
+    return ", ".join(texts[:3]) + f", …, {texts[-1]} ({len(texts)} values)"
+
+
 def loss(event) -> str:
     v = event.values
-    pred = ", ".join(num(p) for p in v["prediction"])
+    pred = _listed([num(p) for p in v["prediction"]])
     # a class's 0 or 1 whole, a regression target (diffusion's ε, an autoencoder's input) as it is
-    target = ", ".join(num(t, 0) if float(t).is_integer() else num(t) for t in v["target"])
+    target = _listed([num(t, 0) if float(t).is_integer() else num(t) for t in v["target"]])
     rule = loss_rule(v["fn"], len(v["prediction"]))
     return f"{v['fn']}(ŷ = {pred}, y = {target}) = {rule} = {num(v['loss'])}   {so_far(v)}"
 
