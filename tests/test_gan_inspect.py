@@ -157,7 +157,8 @@ def test_the_app_draws_what_the_headless_trace_carries(tmp_path, capsys):
         assert session.sim.inspect()["d_real"] == traced["d_real"]
         assert session.sim.inspect()["d_fake"] == traced["d_fake"]
         if at == n:
-            assert drawn["current"] == (tuple(traced["point_xy"]), True, tuple(traced["point_push"]))
+            assert drawn["current"] == (tuple(traced["point_xy"]), True, tuple(traced["point_push"]),
+                                        traced["point_d"], traced["point_loss"])
             assert traced["point_push"] == [-g for g in events[at]["values"]["grad"]]
         else:
             assert drawn["current"] is None and "point_xy" not in traced

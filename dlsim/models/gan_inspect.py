@@ -26,6 +26,8 @@ INSPECTED = {
     "point_kind": "'real' or 'fake': which kind that point is",
     "point_z": "the z that fake point comes from",
     "point_push": "the push G's gradient gives that fake point, −∂L_G/∂x̂ (once its G step has computed it)",
+    "point_d": "D's verdict P(real) on that point, as its step's loss used it (once the loss is computed)",
+    "point_loss": "that point's loss term, D's or G's (once computed)",
 }
 
 
@@ -86,12 +88,24 @@ class GANPictures:
         if s < 0:
             return {}
         Xb, Zb = self.step_inputs(net)
+        scored = _scored(trace, s)
         if net == "D" and s < self.batch:
-            return {"point_xy": tuple(float(v) for v in Xb[s]), "point_kind": "real"}
+            return {"point_xy": tuple(float(v) for v in Xb[s]), "point_kind": "real", **scored}
         z = Zb[s - self.batch if net == "D" else s]
         point = self._generate(np.ascontiguousarray(z[None, :]), kernels)[0]
-        out = {"point_xy": tuple(float(v) for v in point), "point_kind": "fake", "point_z": tuple(float(v) for v in z)}
+        out = {"point_xy": tuple(float(v) for v in point), "point_kind": "fake", "point_z": tuple(float(v) for v in z),
+               **scored}
         pushed = trace.get(("fake_grad", f"gan.fake[{s}]")) if net == "G" else None
         if pushed is not None:
             out["point_push"] = tuple(-float(g) for g in pushed.values["grad"])
         return out
+
+
+def _scored(trace: dict, s: int) -> dict:
+    """D's verdict on point s and its loss term, from its loss event in the step's trace (the numbers
+    the step computed: a lesson's {d} and {loss}), once there is one."""
+    for (op, _), event in trace.items():
+        values = event.values
+        if op.endswith("loss") and values.get("point") == s and "d" in values and "loss" in values:
+            return {"point_d": float(values["d"]), "point_loss": float(values["loss"])}
+    return {}

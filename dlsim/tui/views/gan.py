@@ -52,7 +52,8 @@ class GANView(DecisionSurface, NetworkView):
         ext = _extent(model.X, shown["fakes"])
         current = None
         if "point_xy" in shown:
-            current = shown["point_xy"], shown["point_kind"] == "fake", shown.get("point_push")
+            current = (shown["point_xy"], shown["point_kind"] == "fake", shown.get("point_push"),
+                       shown.get("point_d"), shown.get("point_loss"))
         return {**out, "X": model.X, "fakes": shown["fakes"], "push": shown["push"], "extent": ext,
                 "mesh": shown["g_map"], "current": current, **self._over_grid(model, ext)}
 

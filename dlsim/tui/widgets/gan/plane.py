@@ -26,7 +26,8 @@ def arrow(dx: float, dy: float) -> str:
 class DataPlane(DecisionPlot):
     SHORT_TITLE = "data · o real · → fake"
     READING = (("data plane", "o real points; the fakes G makes, each an arrow the way G's gradient pushes it\n"
-                              "(x: barely pushed); the highlighted point is the one being stepped through"),
+                              "(x: barely pushed); the highlighted point is the one being stepped through, D's\n"
+                              "verdict on it and its loss below; after a run, D's accuracy and the distance"),
                ("surface", "D's P(real) two pixels a cell: blue where D says real, orange where it says fake,\n"
                            "deeper = surer; without colour █ ▀ ▄ mark where D says real"))
 
@@ -52,11 +53,17 @@ class DataPlane(DecisionPlot):
         notes = []
         current = ex.get("current")
         if current is not None:
-            (x, y), fake, push = current
+            (x, y), fake, push, d, loss = current
             r, c = to_pixels(np.array([[x, y]]), ext, width, 2 * height)
             glyph = arrow(*push) if push is not None else ("x" if fake else "o")
             out[int(r[0]) // 2][int(c[0])] = (glyph, SAMPLE_MARK)
             notes.append(f"{'fake' if fake else 'real'} ({num(x)}, {num(y)})")
+            if d is not None:   # the last note, kept where the panel is too narrow for both
+                notes.append(f"D(x) {num(d)} · loss {num(loss)}")
+        elif frame.history:     # after a run: how the game stands (the curves' last values)
+            last = frame.history[-1]
+            notes.append(" · ".join(f"{label} {num(last[key])}" for key, label in
+                                    (("d_acc", "D acc"), ("distance", "distance")) if key in last))
         self._legend(out, notes, width, height)
         return out
 
