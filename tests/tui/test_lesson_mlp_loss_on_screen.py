@@ -1,0 +1,43 @@
+"""The MLP lessons on learning rates and optimizers quote the loss after each run ("After one step
+the loss is 0.740"), and at 80×24 the lesson's compact layout showed the network and the data plot
+only: the loss was nowhere on the screen. Those steps highlight train_loss, and the curves take the
+right-hand column whole (the row that held the data plot stayed behind, half the column blank,
+the accuracy chart without a plot). mlp-optimizers' Adam step quotes the bias's old → new: the
+weights panel shows that change."""
+import re
+
+from dlsim.tui.app import DlsimApp
+from dlsim.tui.lesson_session import open_lesson
+
+from .conftest import settle, text_of, until
+
+
+def opened_at(name: str, index: int) -> DlsimApp:
+    player, session, note = open_lesson(name)
+    player.goto(index)
+    return DlsimApp(prewarm=False, lesson=(player, session, note))
+
+
+async def test_the_loss_a_learning_rate_step_quotes_is_in_the_curves_at_80x24(data_dir):
+    app = opened_at("mlp-learning-rate", 1)                # "lr = 3: the first step"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.3)
+        loss = f"{app.screen.player.sim.model.evaluate()['train_loss']:.3f}"
+        assert loss in app.screen.narration.view.text
+        curves, column = app.screen.query_one("#curves"), app.screen.query_one("#right")
+        assert loss in text_of(curves)
+        assert curves.region.height == column.region.height   # the whole column, no blank rows above
+        assert "accuracy" in text_of(curves)
+
+
+async def test_the_bias_change_an_adam_step_quotes_is_in_the_weights_panel_at_80x24(data_dir):
+    app = opened_at("mlp-optimizers", 8)                   # "Adam: the first step", then on
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.3)
+        await pilot.press("a", "n")                          # the question answered, "Adam: the second step"
+        assert await until(pilot, lambda: app.screen.player.index == 9, timeout=30)
+        await settle(pilot, 0.3)
+        old, new = re.search(r"went on up:\s+([\d.]+) → ([\d.]+)", app.screen.narration.view.text).groups()
+        last = next(line for line in text_of(app.screen.query_one("#weights")).splitlines() if "last:" in line)
+        before, after = (float(n) for n in re.findall(r"[\d.]+(?= →)|(?<=→ )[\d.]+", last))
+        assert (f"{before:.3f}", f"{after:.3f}") == (old, new)
