@@ -1,10 +1,12 @@
-"""The MLP lessons on learning rates and optimizers quote the loss after each run ("After one step
-the loss is 0.740"), and at 80×24 the lesson's compact layout showed the network and the data plot
-only: the loss was nowhere on the screen. Those steps highlight train_loss, and the curves take the
-right-hand column whole (the row that held the data plot stayed behind, half the column blank,
-the accuracy chart without a plot). mlp-optimizers' Adam step quotes the bias's old → new: the
-weights panel shows that change."""
+"""The MLP lessons quote the loss after a run ("After one step the loss is 0.740"; mlp-spiral the
+test accuracy and loss against the training ones), and at 80×24 the lesson's compact layout showed
+the network and the data plot only: those numbers were nowhere on the screen. Those steps highlight
+a metric, and the curves take the right-hand column whole (the row that held the data plot stayed
+behind, half the column blank, the accuracy chart without a plot). mlp-optimizers' Adam step
+quotes the bias's old → new: the weights panel shows that change."""
 import re
+
+import pytest
 
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.lesson_session import open_lesson
@@ -18,14 +20,19 @@ def opened_at(name: str, index: int) -> DlsimApp:
     return DlsimApp(prewarm=False, lesson=(player, session, note))
 
 
-async def test_the_loss_a_learning_rate_step_quotes_is_in_the_curves_at_80x24(data_dir):
-    app = opened_at("mlp-learning-rate", 1)                # "lr = 3: the first step"
+@pytest.mark.parametrize("name, index, keys", [
+    ("mlp-learning-rate", 1, ["train_loss"]),                          # "lr = 3: the first step"
+    ("mlp-spiral", 5, ["train_loss", "test_loss", "train_acc", "test_acc"]),   # training and test points
+])
+async def test_the_loss_a_step_quotes_is_in_the_curves_at_80x24(data_dir, name, index, keys):
+    app = opened_at(name, index)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 0.3)
-        loss = f"{app.screen.player.sim.model.evaluate()['train_loss']:.3f}"
-        assert loss in app.screen.narration.view.text
+        evaluated = app.screen.player.sim.model.evaluate()
         curves, column = app.screen.query_one("#curves"), app.screen.query_one("#right")
-        assert loss in text_of(curves)
+        for key in keys:
+            value = f"{evaluated[key]:.3f}"
+            assert value in app.screen.narration.view.text and value in text_of(curves), key
         assert curves.region.height == column.region.height   # the whole column, no blank rows above
         assert "accuracy" in text_of(curves)
 
