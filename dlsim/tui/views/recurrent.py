@@ -59,8 +59,22 @@ class RecurrentView(NetworkView):
     gates = 1                   # rows per unit in W_x, W_h, b (the LSTM: 4)
     weights_title = "weights · [W_x; W_h], b · W_y"
 
+    _body = None                # the view's body, whose class `-dh` brings the ‖δh_t‖ panel into a lesson's view
+    lesson_dh = False           # a lesson's step highlights ‖δh_t‖: its panel shown, the values it quotes written
+
+    def highlight(self, name, index) -> None:
+        """dh (‖δh_t‖, whole or one step): beside a lesson at 80×24, where the steps panel is left out,
+        it takes the timeline's place, its line giving the first and last steps' values, the numbers
+        a lesson compares; a step without it gives the timeline back."""
+        self.lesson_dh = name == "dh"
+        if self._body is not None:
+            self._body.set_class(self.lesson_dh, "-dh")
+
+    def highlight_place(self, name: str) -> str | None:
+        return "‖δh_t‖ bars" if name == "dh" else None
+
     def compose(self) -> ComposeResult:
-        with Horizontal(id="sim-body", classes=f"{self.name} recurrent"):
+        with Horizontal(id="sim-body", classes=f"{self.name} recurrent") as self._body:
             with Vertical(id="left"):
                 yield titled(Timeline(self, id="graph"), "unrolled in time · ▼ step t")
                 yield titled(StepsPanel(self, id="steps"), self.steps_title)

@@ -1,6 +1,7 @@
 """Below the timeline: for the LSTM its four gates f, i, g, o as units × time heatmaps (a gate near 1
 is open, ░▒▓█; near 0 closed), and for both networks ‖δh_t‖, the gradient reaching each step, as a
 bar per step on a log scale: shrinking to the left is the vanishing gradient."""
+from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
 from dlsim.tui.widgets.timeline.heat import DIM, heat_lines, log_bars, window
@@ -35,8 +36,11 @@ class StepsPanel(Panel):
         dh = tr["dh"]
         words = tr["dh_words"]
         brief = words.replace("sequence ", "seq ").replace(" (first layer)", " (layer 0)")
-        said = st.first_fitting([f"‖δh_t‖ {words}", f"‖δh_t‖ {brief}", f"‖δh_t‖ {brief.split(', ')[-1]}",
-                                 "‖δh_t‖"], width)   # words given up, never one cut
+        said = [f"‖δh_t‖ {words}", f"‖δh_t‖ {brief}", f"‖δh_t‖ {brief.split(', ')[-1]}", "‖δh_t‖"]
+        if getattr(self.view, "lesson_dh", False):   # a lesson compares the first and last steps' values
+            ends = f"t=0 {num(float(dh[0]))} · t={T - 1} {num(float(dh[T - 1]))}"
+            said = [f"{line}: {ends}" for line in said[:2]] + [f"‖δh_t‖ {ends}", f"‖δh‖ {ends}"] + said
+        said = st.first_fitting(said, width)   # words given up, never one cut
         out.append([(said, st.plain(bold=True) if tr["phase"] == "backward" else DIM)])
         out += log_bars(dh, min(bars_h, height - len(out)), span, t if tr["phase"] == "backward" else None)
         return out[:height]
