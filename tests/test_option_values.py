@@ -1,4 +1,5 @@
 """Every network's numeric options refuse what no option means anything by (∞, NaN), in one line,
+every option refuses an empty value,
 and the edges a learner may reach (an empty test set) train and evaluate."""
 import math
 
@@ -23,6 +24,16 @@ def test_a_numeric_option_refuses_infinity_and_nan(option, raw):
     with pytest.raises(UserError, match=f"option '{option.name}'") as error:
         option.value(raw)
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("net", list(MODELS))
+def test_every_option_refuses_an_empty_value(net):
+    """`--set step_reward=` (Q-learning's rewards) was taken as 'the environment's own' without a
+    word; an empty value is a slip for every option ('default' says it for a reward)."""
+    for option in MODELS[net].options:
+        for raw in ("", "  "):
+            with pytest.raises(UserError, match=f"option '{option.name}'"):
+                option.value(raw)
 
 
 @pytest.mark.parametrize("net", ["ae", "vae"])

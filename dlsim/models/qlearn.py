@@ -34,11 +34,12 @@ REWARDS = ("step_reward", "goal_reward", "pit_reward")   # live options overridi
 
 
 def reward_option(name: str, help: str) -> opt.Option:
-    """A reward the learner may change live; by default (None) the environment's own."""
+    """A reward the learner may change live; by default (None, typed 'default' or 'none') the
+    environment's own. An empty field is refused, as every option's is: more often a slip."""
     number = opt.real(name, 0.0, help, low=-1000.0, high=1000.0)
 
     def parse(raw):
-        if raw is None or (isinstance(raw, str) and raw.strip().lower() in ("none", "default", "")):
+        if raw is None or (isinstance(raw, str) and raw.strip().lower() in ("none", "default")):
             return None
         return number.parse(raw)
     return opt.Option(name, None, help, parse, number.allowed + ", or default (the environment's)", live=True)
