@@ -160,6 +160,11 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         h, ui, params, kind = view.highlight, self.simview.ui, self.player.sim.model.params, self.highlighted(view)
         self.set_class(kind == "weight", "-highlight")   # compact: weights shown
         self.set_class(kind == "metric", "-curves")      # compact: the curves, which the layout hides otherwise
+        panel = self.simview.view.highlight_panel(h.name) if kind == "quantity" else None
+        for shown in [c for c in self.classes if c.startswith("-shows-")]:
+            self.remove_class(shown)
+        if panel:
+            self.add_class(f"-shows-{panel}")            # the view's stylesheet brings that panel out
         if kind == "quantity":
             self.simview.view.highlight(h.name, h.index)
         else:

@@ -129,6 +129,12 @@ class NetworkView:
         """Where `highlight(name, …)` shows it, as a lesson's narration names the panel (None: nowhere)."""
         return None
 
+    def highlight_panel(self, name: str) -> str | None:
+        """The id of the panel that shows `name`, where the lesson's layout would hide it (the MLP's
+        neuron maps, which only the data plot's place has room for beside the narration): the lesson
+        screen then carries the class `-shows-ID`, which the view's stylesheet answers."""
+        return None
+
     def sample(self, model, last) -> int | None:
         """The training sample (row of data.X) the last event is about, if it is about one."""
         return None
