@@ -15,6 +15,26 @@ class MLPView(LayeredView):
     name = "mlp"
     neuron_maps = True
 
+    maps_of: tuple[int, int] | None = None   # neuron_on[l, j] a lesson step highlights: layer l's maps
+
+    def highlight(self, name, index) -> None:
+        """neuron_on[l, j] (the share of the plane where hidden neuron j of layer l is positive): layer
+        l's neuron maps, in the data plot's place beside the narration; a step without one gives the
+        maps back to the layer being computed."""
+        shown = name == "neuron_on" and index is not None and len(index) == 2
+        self.maps_of = (int(index[0]), int(index[1])) if shown else None
+
+    def highlight_place(self, name: str) -> str | None:
+        return "neuron maps" if name == "neuron_on" else None
+
+    def highlight_panel(self, name: str) -> str | None:
+        return "neurons" if name == "neuron_on" else None
+
+    def shown_layer(self, frame, ui, count: int) -> int:
+        if self.maps_of is not None and ui.selected is None:
+            return min(self.maps_of[0], count - 1)
+        return super().shown_layer(frame, ui, count)
+
     def over_grid(self, model, points, shape):
         """The model's decision surface and every neuron's map over the plot's grid (mlp_inspect)."""
         return model.over_plane(points, shape)
