@@ -32,7 +32,8 @@ class DBNView(RBMView):
                   Level.LAYER: "a layer's probabilities or draws, a phase's statistics; a layer forward or back"}
     phases = ("pre-training, one layer at a time (the ones below frozen): positive → reconstruction → negative "
               "→ update; then fine-tuning: forward → loss → backward → update")
-    without_gradient = "pre-training: CD's ΔW = lr·(positive − negative)/batch; fine-tuning: backpropagation"
+    without_gradient = ("pre-training: CD's ΔW = lr·(positive − negative)/batch; fine-tuning: backpropagation",
+                        "pre-training: CD, fine-tuning: backprop")   # (at 80×24 the weights are 40 wide)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes="rbm"):

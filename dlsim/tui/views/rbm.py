@@ -28,7 +28,8 @@ class RBMView(NetworkView):
     phases = ("positive (p(h|v₀), h₀ drawn, v₀h₀ᵀ) → reconstruction → negative (v₁ … v_k drawn, v_kh_kᵀ) "
               "→ update")
     matrix_word = "tab"
-    without_gradient = "CD: ΔW = lr·(positive − negative)/batch, no gradient of a loss"
+    without_gradient = ("CD: ΔW = lr·(positive − negative)/batch, no gradient of a loss",
+                        "CD: ΔW = lr·(positive − negative)/batch")   # (at 80×24 the weights are 40 wide)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):
@@ -37,6 +38,17 @@ class RBMView(NetworkView):
             with Vertical(id="right"):
                 yield titled(Pictures(self, id="graph"), "chain · dreams · completion · fields")
                 yield curves(self)
+
+    turn_to: str | None = None   # the pictures' part a lesson step speaks of (their page turns to it once)
+
+    def highlight(self, name, index) -> None:
+        """completion_error: the pictures turn to the completion and its error (at 80×24 a page of
+        its own, behind the chain and the dreams)."""
+        if name == "completion_error":
+            self.turn_to = "completion"
+
+    def highlight_place(self, name: str) -> str | None:
+        return "pictures" if name == "completion_error" else None
 
     def sample(self, model, last):
         return model.sample_in_hand(last)

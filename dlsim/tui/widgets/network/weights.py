@@ -278,7 +278,10 @@ class WeightsPanel(Panel):
             lines.append([(grad, st.plain())] + ([(" (batch so far)", st.plain(dim=True))]
                                                  if len(grad) + 15 <= width else []))
         elif self.view.without_gradient:   # the network's own words: how it learns instead
-            lines.append([(self.view.without_gradient, st.plain(dim=True))])
+            forms = self.view.without_gradient   # longest first: the first that fits, never cut
+            forms = (forms,) if isinstance(forms, str) else forms
+            said = next((f for f in forms if len(f) <= width), None) or textwrap.shorten(forms[-1], width, placeholder=" …")
+            lines.append([(said, st.plain(dim=True))])
         change = frame.changes.at(frame.layout.index(name, index))
         said = change.describe(frame.unit[0])
         # never a cut count ("at step 13," for 13,296): without "last:" where it is short, else whole words

@@ -98,6 +98,11 @@ class PagedParts(Paged):
         pages = paginate(parts, height, width)
         self.pages = len(pages)
         self.page %= self.pages
+        wanted = getattr(self.view, "turn_to", None)   # a part a lesson step speaks of: its page, once
+        if wanted is not None and height > 1:
+            self.view.turn_to = None
+            self.page = next((k for k, (kept, _) in enumerate(pages) if any(p.name == wanted for p in kept)),
+                             self.page)
         lines = pages[self.page][1]
         if self.pages == 1:
             self.set_titles(title, subtitle, joined(title, subtitle) if together is None else together)

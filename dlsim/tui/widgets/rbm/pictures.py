@@ -47,7 +47,7 @@ class Pictures(PagedParts):
         dreams = [(f"{j + 1}", image(d)) for j, d in enumerate(shown["samples"])]
         parts.append(Part("dreams", pictures(dreams, heading=[[(f"dreams after {ex['gibbs']} Gibbs steps"[:width],
                                                                 st.plain(dim=True))]])))
-        error = num(shown["completion_error"], 2)
+        error = num(shown["completion_error"])   # as a lesson quotes it: 0.083, not 0.08
         said = (f"completion: {error} of the filled pixels wrong", f"completion: {error} filled wrong",
                 f"completion: {error} wrong")   # narrower, never cut in a word
         # its error a line of its own: where the pictures go to the next page, the measure stays
