@@ -4,6 +4,8 @@ curves (the map and the input space only), so neither number was anywhere on the
 `@highlight topographic_error` shows the curves in place of the right-hand picture."""
 import pytest
 
+from dlsim.protocol.numbers import num
+
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.lesson_session import open_lesson
 from dlsim.tui.widgets.lesson.narration import Narration
@@ -26,6 +28,9 @@ async def test_the_errors_a_som_step_quotes_are_on_the_80x24_screen():
         for key in ("quantization_error", "topographic_error"):
             assert f"{model.evaluate()[key]:.3f}" in shown
         assert "look at topographic_error in the curves" in str(app.screen.query_one("#lesson-outcomes").render())
+        # σ and lr as they are now (som-shrinking's last step quotes them after a run): the map's title
+        lr, sigma = model.rates()
+        assert f"σ {num(sigma)} · lr {num(lr)}" in str(app.screen.query_one("#graph").border_title)
 
 
 def test_lesson_check_takes_a_metric_and_refuses_an_index_on_it(tmp_path):

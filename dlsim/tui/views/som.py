@@ -66,13 +66,14 @@ class SOMView(NetworkView):
         # for: every sample's BMU searched again each frame (2 ms at 40×40, a quarter of an epoch)
         hits = not rgb or self.map is None or self.map.without_colour()
         shown = model.inspect(sim.last, sim.trace.events,
-                              names=("bmu", "sample", "umatrix", "radius") + (("hits",) if hits else ()))
+                              names=("bmu", "sample", "umatrix", "radius", "lr", "sigma") + (("hits",) if hits else ()))
         points, nodes = model.input_plane()
         near = shown["radius"].ravel() if "radius" in shown else np.zeros(len(nodes), bool)
         return {"W": model.W.copy(), "X": model.X, "rows": model.rows, "cols": model.cols,
                 "pairs": model.grid_pairs, "umatrix": shown["umatrix"].ravel(),
                 "hits": shown["hits"].ravel() if hits else None,
                 "bmu": shown.get("bmu"), "sample": shown.get("sample"), "near": near, "rgb": rgb,
+                "lr": shown["lr"], "sigma": shown["sigma"],
                 "plane": "inputs" if X.shape[1] == 2 else "principal components",
                 "points": points, "nodes": nodes, "cursor": self.cursor(model, sim.last)}
 

@@ -1,7 +1,7 @@
 """The SOM's map: a cell per node, a node row a line (two, in half blocks, when space is short):
 its colours for RGB data, else how many samples each node is the BMU of; beside it the U-matrix
 (light = far from its grid neighbours: a border between clusters; shaded from the map's least to
-its largest value). ◆ marks the BMU.
+its largest value). ◆ marks the BMU. The border's title gives σ and lr as they are now (they decay).
 
 Without colour (NO_COLOR) each cell is a shade glyph by size (` ░▒▓█`), the hit map stands in for
 the colours, and the BMU stays ◆. A glyph holds one value, so a node row is always a line of its
@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 from rich.style import Style
 
+from dlsim.protocol.numbers import num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.image.paging import Paged
 from dlsim.tui.widgets.panel import Cells, UiState
@@ -81,7 +82,12 @@ class MapPanel(Paged):
         self.pages = 1 if 2 * C + 2 <= width else 2   # side by side even a column a node, else a page each
         self.page = min(self.page, self.pages - 1)
         names = ("colours" if colour else "hits", "U-matrix")
-        self.set_titles(TITLE if self.pages == 1 else self.paged_title(TITLE, names[self.page], self.label_room() + 2))
+        if self.pages == 1:   # with the radius and learning rate in use now: they decay as the map trains
+            rates = " · ".join(f"{name} {num(ex[key])}" for key, name in (("sigma", "σ"), ("lr", "lr"))
+                               if ex.get(key) is not None)
+            self.set_titles((f"{TITLE} · {rates}", f"map · {rates}", TITLE) if rates else TITLE)
+        else:
+            self.set_titles(self.paged_title(TITLE, names[self.page], self.label_room() + 2))
         # what is drawn follows from these steps alone: a frame that changes none of them (a settled
         # map, still training) reuses the last picture
         key = (width, height, mono, colour, R, C, ex["bmu"], top, self.pages, self.page, first.tobytes(),
