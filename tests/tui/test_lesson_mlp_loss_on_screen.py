@@ -23,6 +23,7 @@ def opened_at(name: str, index: int) -> DlsimApp:
 @pytest.mark.parametrize("name, index, keys", [
     ("mlp-learning-rate", 1, ["train_loss"]),                          # "lr = 3: the first step"
     ("mlp-spiral", 5, ["train_loss", "test_loss", "train_acc", "test_acc"]),   # training and test points
+    ("mlp-backprop", 9, ["train_loss", "train_acc"]),                  # four corners, a thousand times
 ])
 async def test_the_loss_a_step_quotes_is_in_the_curves_at_80x24(data_dir, name, index, keys):
     app = opened_at(name, index)
