@@ -36,3 +36,22 @@ async def test_a_metric_step_shows_the_curves_beside_the_plane(tmp_path, monkeyp
         plane, curves = app.screen.query_one("#decision"), app.screen.query_one("#curves")
         assert plane.display and plane.region.height > 0 and curves.display and curves.region.height > 0
         assert f"{app.screen.player.sim.model.evaluate()['distance']:.3f}" in text_of(curves)
+
+
+async def test_the_distance_after_the_sampler_changes_is_under_the_plane(tmp_path, monkeypatch):
+    """diffusion-sampling quotes the distance with 10 jumps, then 5: the curves keep the epoch's end
+    (all 50 steps), so the plane writes the distance of the points it draws at t = 0."""
+    monkeypatch.setenv("DLSIM_DATA_DIR", str(tmp_path))
+    lesson = tmp_path / "diffusion-jumps.md"
+    lesson.write_text("---\ntitle: T\nnetwork: diffusion\ndataset: ring\nseed: 0\n---\nIntro.\n\n"
+                      "## Ten jumps\n\n@run epochs=2\n@set sample_steps=10\n\nDistance {distance}.\n")
+    app = DlsimApp(prewarm=False, lesson=open_lesson(str(lesson)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        assert await until(pilot, lambda: app.screen.player.index == 1, timeout=60)
+        await settle(pilot, 0.3)
+        distance = f"{app.screen.player.sim.model.evaluate()['distance']:.3f}"
+        assert f"Distance {distance}" in app.screen.player.view.text
+        plane = app.screen.query_one("#decision")
+        assert f"distance to data {distance}" in str(plane.border_subtitle) + text_of(plane)

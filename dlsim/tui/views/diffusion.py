@@ -81,4 +81,5 @@ class DiffusionView(NetworkView):
         hand = (shown["x0"], shown["x_t"], shown["t"]) if "t" in shown else None
         return {**super().extras(model), "clouds": model.clouds(kernels), "chain": model.chain(kernels),
                 "steps": model.sampler_steps(), "alpha_bar": shown["alpha_bar"], "loss_per_t": shown["loss_per_t"],
+                "distance": shown["distance"],
                 "arrow_points": points, "fields": model.fields(points, kernels), "extent": ext, "in_hand": hand}

@@ -31,7 +31,8 @@ class DiffusionPlane(Focusable):
     READING = (("plane at t", "· the data noised forward to t; o the generated points where the reverse chain stands\n"
                               "at t; arrows: −ε̂ at t, the way the denoiser moves a point (towards the data);\n"
                               "◇ the point in hand, ● its x_t. Tab to it, then ↑ ↓ (one step) PgUp PgDn (T/10)\n"
-                              "Home End (0, T) move t"),)
+                              "Home End (0, T) move t; at t = 0 the row under it gives the generated points' distance\n"
+                              "to the data (0: the same histogram, 1: no overlap)"),)
 
     def action_move_t(self, tenths_or_steps: int) -> None:
         T = self.view.T
@@ -81,7 +82,10 @@ class DiffusionPlane(Focusable):
                          f"t = {t} of {T}: · noised, {generated}, → −ε̂",
                          f"t = {t}/{T}: · noised, {generated}, → −ε̂",
                          f"t = {t}/{T}: · noised, {generated}"),
-                        tuple(" · ".join(notes[:n] + [f"ᾱ_t = {num(ex['alpha_bar'][t])}", keys])
+                        # at t = 0 (ᾱ_t = 1) the generated points' distance to the data, as the sampler
+                        # options leave it: the curves keep the distance of the epoch's end
+                        tuple(" · ".join(notes[:n] + [f"distance to data {num(ex['distance'])}" if t == 0 and "distance" in ex
+                                                      else f"ᾱ_t = {num(ex['alpha_bar'][t])}", keys])
                               for n in (1, 0) for keys in ("Tab, ↑↓ PgUp PgDn: t", "Tab ↑↓: t")))
         return out
 
