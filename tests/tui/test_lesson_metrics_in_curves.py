@@ -65,3 +65,16 @@ async def test_the_completion_error_is_written_as_the_lesson_quotes_it():
         player = await _at("rbm-completion", 1, pilot, app)
         quoted = re.search(r"(\d\.\d{3}) of\s+the filled\s+pixels", player.view.text).group(1)
         assert f"completion: {quoted}" in text_of(app.screen.query_one("#graph"))
+
+
+async def test_the_rbf_test_loss_is_in_the_curves_beside_the_units():
+    """rbf-width quotes each run's test loss and speaks of the sum's shape: the curves stand beside the
+    units over the data, which the shared rule had hidden (and, under them, squeezed to two rows)."""
+    app = DlsimApp(prewarm=False, lesson=open_lesson("rbf-width"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.3)
+        player = await _at("rbf-width", 1, pilot, app)
+        plot, curves = app.screen.query_one("#decision"), app.screen.query_one("#curves")
+        assert plot.display and plot.region.height >= 6 and curves.display
+        loss = f"{player.sim.model.evaluate()['test_loss']:.3f}"
+        assert loss in player.view.text and loss in text_of(curves)
