@@ -26,3 +26,18 @@ async def test_the_pixel_and_the_loss_the_text_quotes_are_in_the_math_panel():
         loss = f"{player.sim.last.values['loss']:.3f}"
         assert f"squared differences: {loss}" in player.view.text
         assert f"= {loss}" in text_of(panel)
+
+
+async def test_the_vae_head_the_text_quotes_is_in_the_math_panel():
+    """vae-reparameterise quoted the first code unit's log-variance, a neuron two ops back that no
+    panel showed; it quotes the one the math panel computes last."""
+    app = DlsimApp(prewarm=False, lesson=open_lesson("vae-reparameterise"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.3)
+        player = app.screen.player
+        await pilot.press("n")
+        assert await until(pilot, lambda: player.index == 1, timeout=20)
+        await settle(pilot, 0.3)
+        logvar = f"{player.sim.last.values['a']:.3f}"
+        assert f"log σ² = {logvar}" in " ".join(player.view.text.split())
+        assert f"= {logvar}" in text_of(app.screen.query_one(MathPanel))
