@@ -38,7 +38,8 @@ def weight_text(a: float, width: int) -> str:
 class AttentionMatrix(Panel):
     READING = (("attention",
                 "one head's attention: row i is query i's softmax over the keys (columns); .87 = 0.87 and "
-                "its shade, ─ a masked later key, · not computed yet; ▶ the query in hand; h: next head · "
+                "its shade, ─ a masked later key, · not computed yet; ▶ the query in hand; the title's peak: "
+                "the mean of the rows' largest weights (1: each query on one key); h: next head · "
                 "↑ ↓ ⇧← ⇧→ or a click select a cell, read out below. Under the token strip, the next-token "
                 "probabilities at the position in hand; [ ] cooler / hotter, k top-k: the distribution the "
                 "next token is drawn from (T temperature)"),)
@@ -61,7 +62,8 @@ class AttentionMatrix(Panel):
         below = len(readout) + len(strip) + 1 + ("generated" in ex)   # the next token (and a poem's text)
         shown = self._window(T, height - 1 - below, height, qi if self.view.pick is not None or at is None else at)
         self._shown = shown
-        self.set_titles(self._titles_for(block, head, L, H, shown, T), "columns: keys · rows: queries")
+        peak = ex["peak"][block, head] if "peak" in ex else None
+        self.set_titles(self._titles_for(block, head, L, H, shown, T, peak), "columns: keys · rows: queries")
         out = self._matrix(ex, block, head, in_hand, (qi, kj), width, shown)
         out += readout + strip
         out += next_token.rows(ex, at if at is not None else T - 1, width, height - len(out))
@@ -86,13 +88,16 @@ class AttentionMatrix(Panel):
         return window(T, max(room, MIN_ROWS, (height - 1) // 2), focus)
 
     @staticmethod
-    def _titles_for(block: int, head: int, L: int, H: int, shown: range, T: int) -> tuple[str, ...]:
-        """The title's forms, fullest first: the head, h where there is another, and where only some
-        queries are shown, which ("q 4–13/16"): the key to the other heads stays, the name gives way."""
+    def _titles_for(block: int, head: int, L: int, H: int, shown: range, T: int,
+                    peak: float | None = None) -> tuple[str, ...]:
+        """The title's forms, fullest first: the head, how sharp it is (its peak: the mean of its rows'
+        largest weights), h where there is another, and where only some queries are shown, which
+        ("q 4–13/16"): the key to the other heads stays, the name and then the peak give way."""
         where = f"block {block} · " if L > 1 else ""
         key = " · h: next" if L * H > 1 else ""   # one head: no other to page to
         rows = f" · q {shown.start}–{shown.stop - 1}/{T}" if len(shown) < T else ""
-        forms = [f"{name} · {where}head {head + 1}/{H}{key}{rows}" for name in ("attention", "attn")]
+        sharp = [f" · peak {num(peak)}", ""] if peak is not None else [""]
+        forms = [f"{name} · {where}head {head + 1}/{H}{p}{key}{rows}" for p in sharp for name in ("attention", "attn")]
         if rows:   # where it is narrow, the rows shown before the word head
             forms += [f"attn · {where}{head + 1}/{H}{key}{rows}", f"{where}{head + 1}/{H}{key}{rows}"]
         return tuple(forms)
