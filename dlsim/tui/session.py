@@ -73,6 +73,7 @@ class Session:
         """Start over with the model just built: new layout, no changes seen, no divergence."""
         self.layout = Layout(self.model.params)
         self.changes = Changes(self.layout.size)
+        self.built = self.flat()   # the parameters as built: where a change seen across the build starts
         self.watch = self.sim.new_watchdog()   # the network's losses, its start loss learnt when first judged
         self._start_known = False
         self.watch.reset(self.sim.history)

@@ -211,7 +211,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         """Move the player (after any run has stopped), then show where it landed; the weights
         inspector learns what the move changed, as it does for a key's step or rewind."""
         def go() -> None:
-            before = self.session.flat()
+            before, seen = self.session.flat(), self.session.changes
             try:
                 view = how()
             except UserError as error:        # a lesson that fails while playing: say where
@@ -219,6 +219,8 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
                 self.notify(str(error), severity="error", timeout=10)
                 return
             after, changes = self.session.flat(), self.session.changes
+            if changes is not seen:           # the step rebuilt the network (@reset, an option that
+                before = self.session.built   # rebuilds): its changes start from the new build
             if view is not None and before.shape == after.shape:
                 if not forward:
                     changes.rewound(before, after)
