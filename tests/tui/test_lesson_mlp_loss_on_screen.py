@@ -49,3 +49,20 @@ async def test_the_bias_change_an_adam_step_quotes_is_in_the_weights_panel_at_80
         last = next(line for line in text_of(app.screen.query_one("#weights")).splitlines() if "last:" in line)
         before, after = (float(n) for n in re.findall(r"[\d.]+(?= →)|(?<=→ )[\d.]+", last))
         assert (f"{before:.3f}", f"{after:.3f}") == (old, new)
+
+
+async def test_a_weight_changed_by_a_step_that_rebuilt_the_network_reads_from_the_new_build(data_dir):
+    """mlp-optimizers' momentum starts from the same weights again (@set optimizer rebuilds) and
+    steps once: the inspector read "last: −3.049831 → −1.179727", from where plain gradient descent
+    had left the weight, against the narration's −1.248 − 0.300·(−0.229) = −1.180."""
+    app = opened_at("mlp-optimizers", 2)                   # plain gradient descent, trained
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.3)
+        await pilot.press("a", "n")                          # "Momentum: the first step"
+        assert await until(pilot, lambda: app.screen.player.index == 3, timeout=30)
+        await settle(pilot, 0.3)
+        formula = re.search(r"(−?[\d.]+) − [\d.]+·\(−?[\d.]+\) = (−?[\d.]+)", app.screen.narration.view.text)
+        last = next(line for line in text_of(app.screen.query_one("#weights")).splitlines() if "last:" in line)
+        before, after = re.search(r"(−?[\d.]+) → (−?[\d.]+)", last).groups()
+        shown = [f"{float(n.replace('−', '-')):.3f}".replace("-", "−") for n in (before, after)]
+        assert shown == list(formula.groups())
