@@ -31,3 +31,16 @@ async def test_the_verdict_and_loss_a_gan_step_quotes_are_under_the_data_plot_at
         d, loss = fmt(scored["d"]), fmt(scored["loss"])
         assert f"D(x̂) = {d}" in narration.view.text and f"is {loss}" in narration.view.text
         assert f"D(x) {d} · loss {loss}" in plane_text()
+
+
+async def test_the_mean_verdicts_gan_loop_opens_with_are_under_the_data_plot_at_80x24():
+    """gan-loop's introduction: "averaged over the real points its verdict is 0.500, over G's points
+    0.500" — D's mean verdicts, which no panel wrote."""
+    app = DlsimApp(prewarm=False, lesson=open_lesson("gan-loop"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.3)
+        seen = app.screen.player.sim.inspect()
+        real, fake = fmt(seen["d_real"]), fmt(seen["d_fake"])
+        text = app.screen.query_one(Narration).view.text
+        assert f"verdict is {real}, over G's points {fake}" in " ".join(text.split())
+        assert f"D(real) {real} · D(fake) {fake}" in text_of(app.screen.query_one(DataPlane))

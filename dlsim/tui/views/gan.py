@@ -55,7 +55,8 @@ class GANView(DecisionSurface, NetworkView):
             current = (shown["point_xy"], shown["point_kind"] == "fake", shown.get("point_push"),
                        shown.get("point_d"), shown.get("point_loss"))
         return {**out, "X": model.X, "fakes": shown["fakes"], "push": shown["push"], "extent": ext,
-                "mesh": shown["g_map"], "current": current, **self._over_grid(model, ext)}
+                "mesh": shown["g_map"], "current": current,
+                "verdicts": (shown["d_real"], shown["d_fake"]), **self._over_grid(model, ext)}
 
     # --- the weight heatmap ---------------------------------------------------------------------
     def matrices(self, frame, ui) -> list[Matrix]:

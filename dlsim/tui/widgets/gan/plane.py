@@ -27,7 +27,8 @@ class DataPlane(DecisionPlot):
     SHORT_TITLE = "data · o real · → fake"
     READING = (("data plane", "o real points; the fakes G makes, each an arrow the way G's gradient pushes it\n"
                               "(x: barely pushed); the highlighted point is the one being stepped through, D's\n"
-                              "verdict on it and its loss below; after a run, D's accuracy and the distance"),
+                              "verdict on it and its loss below; else D's mean verdict on the real points and on the\n"
+                              "fakes, and after a run D's accuracy and the distance"),
                ("surface", "D's P(real) two pixels a cell: blue where D says real, orange where it says fake,\n"
                            "deeper = surer; without colour █ ▀ ▄ mark where D says real"))
 
@@ -60,10 +61,14 @@ class DataPlane(DecisionPlot):
             notes.append(f"{'fake' if fake else 'real'} ({num(x)}, {num(y)})")
             if d is not None:   # the last note, kept where the panel is too narrow for both
                 notes.append(f"D(x) {num(d)} · loss {num(loss)}")
-        elif frame.history:     # after a run: how the game stands (the curves' last values)
-            last = frame.history[-1]
-            notes.append(" · ".join(f"{label} {num(last[key])}" for key, label in
-                                    (("d_acc", "D acc"), ("distance", "distance")) if key in last))
+        else:   # D's mean verdicts now, and after a run how the game stands (the curves' last values):
+            # the last note is the one kept where the panel is too narrow for both
+            if ex.get("verdicts") is not None:
+                notes.append("D(real) {} · D(fake) {}".format(*(num(v) for v in ex["verdicts"])))
+            if frame.history:
+                last = frame.history[-1]
+                notes.append(" · ".join(f"{label} {num(last[key])}" for key, label in
+                                        (("d_acc", "D acc"), ("distance", "distance")) if key in last))
         self._legend(out, notes, width, height)
         return out
 
