@@ -37,3 +37,20 @@ def test_lesson_check_takes_a_map_cell_and_refuses_one_outside_the_map(tmp_path)
     bad.write_text(head + "@highlight feature_map[6,0]\n")
     assert check(good)[1] == []
     assert any("outside 'feature_map'" in p.message for p in check(bad)[1])
+
+
+async def test_the_test_accuracy_cnn_digits_quotes_before_training_is_turned_to_at_80x24():
+    """cnn-digits: "it gets 0.106 of the 500 test images right": beside a lesson at 80×24 the classes
+    panel's first page is the image's probabilities, and the accuracy was on a later one.
+    `@highlight confusion` turns the panel to the confusion matrix's page, which heads it."""
+    from dlsim.tui.widgets.image.classes import ClassesPanel
+    app = DlsimApp(prewarm=False, lesson=open_lesson("cnn-digits"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        narration = app.screen.query_one(Narration)
+        assert await until(pilot, lambda: narration.view.index == 1, timeout=30)
+        await settle(pilot, 0.3)
+        acc = f"{app.screen.player.sim.model.evaluate()['test_acc']:.3f}"
+        assert acc in narration.view.text
+        assert f"test acc {acc}" in text_of(app.screen.query_one(ClassesPanel))

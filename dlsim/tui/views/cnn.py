@@ -49,6 +49,7 @@ class CNNView(NetworkView):
     def __init__(self, session):
         super().__init__(session)
         self.lesson_cell: tuple[str, int, int] | None = None   # ("map" | "pooled", row, column) a lesson chose
+        self.lesson_section: str | None = None   # the classes panel's section a lesson's step turns to
 
     def highlight(self, name, index) -> None:
         """feature_map[row, column] or pooled[row, column] (of the kernel in focus): that cell chosen in
@@ -58,8 +59,12 @@ class CNNView(NetworkView):
             self.lesson_cell = (self.highlighted_maps[name][0], *map(int, index))
         else:
             self.lesson_cell = None
+        # confusion: the classes panel turns to the page of the confusion matrix and the test accuracy
+        self.lesson_section = "confusion matrix" if name == "confusion" else None
 
     def highlight_place(self, name: str) -> str | None:
+        if name == "confusion":
+            return "confusion matrix"
         return self.highlighted_maps[name][1] if name in self.highlighted_maps else None
 
     def extras(self, model) -> dict:

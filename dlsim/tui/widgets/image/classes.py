@@ -23,6 +23,7 @@ class ClassesPanel(Paged):
         super().__init__(view, **kw)
         self._section = None     # (what it shows, the misclassified section's lines)
         self._drawn: dict = {}   # (test row, no colour, its pixels) → the image's cells
+        self._turned_to = None   # the section a lesson's step turned to (CNNView.lesson_section)
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         ex = frame.extras
@@ -41,6 +42,10 @@ class ClassesPanel(Paged):
                 sections.append((f"kernels {which}", lines))
         pages = _pages(sections, height)
         self.pages = len(pages)
+        wanted = getattr(self.view, "lesson_section", None)
+        if wanted != self._turned_to:   # once, as the step opens: PgDn turns on from there
+            self._turned_to = wanted
+            self.page = next((i for i, (titles, _) in enumerate(pages) if wanted in titles), self.page)
         self.page %= self.pages
         titles, lines = pages[self.page]
         self.set_titles(self.paged_title("class probabilities · test set", " · ".join(titles), width))
