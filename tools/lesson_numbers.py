@@ -48,7 +48,9 @@ def shown(quoted: str, screen: set[str]) -> bool:
             s, s_half = value(written)
         except ValueError:
             continue
-        if abs(q - s) <= max(q_half, s_half) * 1.0001:
+        # a whole number on screen ("ep 1") stands for no decimals the text quotes (0.740)
+        tolerance = max(q_half, s_half) if ("." in written or "e" in written) else q_half
+        if abs(q - s) <= tolerance * 1.0001:
             return True
     return False
 
