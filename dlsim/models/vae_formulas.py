@@ -24,7 +24,9 @@ METRICS = (Metric("train_recon", "train reconstruction (from μ, summed over the
                   chart="reconstruction"),
            Metric("test_kl", "test KL from N(0, 1), per input", "test KL", chart="KL"),
            # how far the test codes spread: about 1 where the KL holds them to N(0, 1), more without
-           Metric("test_mu_rms", "test codes' spread (root mean square of μ)", "μ rms", lower_is_better=None),
+           # charted: the lessons compare it before and after β is switched on (the KL pulls it towards 1)
+           Metric("test_mu_rms", "test codes' spread (root mean square of μ)", "μ rms", chart="μ rms",
+                  lower_is_better=None),
            Metric("test_code_acc", "test class kept in the code (nearest training μ)", "code acc",
                   chart="accuracy", lower_is_better=False, limits=(0.0, 1.0)))
 

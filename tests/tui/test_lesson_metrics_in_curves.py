@@ -12,7 +12,7 @@ from dlsim.tui.lesson_session import open_lesson
 from .conftest import settle, text_of, until
 
 
-@pytest.mark.parametrize("name, index, metrics", [("vae-holes", 1, ("test_recon", "test_kl")),
+@pytest.mark.parametrize("name, index, metrics", [("vae-holes", 1, ("test_recon", "test_kl", "test_mu_rms")),
                                                   ("ae-line", 3, ("test_loss",)),
                                                   ("rbm-overfitting", 1, ("test_free_energy_gap",))])
 async def test_the_quoted_losses_are_in_the_curves_at_80x24(name, index, metrics):
