@@ -81,6 +81,8 @@ class NetworkGraph(Panel):
             left, right = graph.columns[k].nodes, graph.columns[k + 1].nodes
             if len(left) > MAX_LINKED or len(right) > MAX_LINKED or not len(left) or not len(right):
                 continue
+            if layout[k][0] > 1 or layout[k + 1][0] > 1:   # a column too short for its neurons wraps
+                continue                                  # them side by side: no line would meet them
             self._links(canvas, links, k, graph, xs, layout, body_h)
         for r in range(body_h):   # a row at once: a call per cell cost more than the links
             grid[r + 1] = canvas.cells(r, _LINK_INK)
