@@ -68,9 +68,10 @@ class NetworkView:
     level_help: dict[Level, str] = {Level.OP: "one weighted sum, one gradient"}
     phases = "forward → loss → backward → update"
     # the heatmap's words, for a view that composes one: its tabs ("" for no tabs), and what the
-    # inspector says of a weight when the network has no gradient
+    # inspector says of a weight when the network has no gradient (a phrase, or its forms longest
+    # first: the inspector writes the first that fits its width)
     matrix_word = "layer"
-    without_gradient = ""
+    without_gradient: str | tuple[str, ...] = ""
     # the help's "Reading the screen", where a shared panel's own words do not fit this network (a
     # SOM's heatmap is a row per node, not W[i, j] with a bias): by the part's name, this network's
     # words instead, or None where the part is not on its screen
