@@ -54,3 +54,16 @@ async def test_the_test_accuracy_cnn_digits_quotes_before_training_is_turned_to_
         acc = f"{app.screen.player.sim.model.evaluate()['test_acc']:.3f}"
         assert acc in narration.view.text
         assert f"test acc {acc}" in text_of(app.screen.query_one(ClassesPanel))
+
+
+async def test_beside_a_lesson_at_120x40_the_kernel_is_in_numbers():
+    """Beside the narration at 120×40 the stage is 46 columns, one too few for the kernel's numbers
+    (each column of them was followed by a space, the last one too), so the kernel was drawn in
+    pixels there while 80×24 showed its numbers: cnn-edges' "Kernel 1, as numbers" had none on screen."""
+    from dlsim.protocol.numbers import num
+    app = DlsimApp(prewarm=False, lesson=open_lesson("cnn-edges"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, 0.3)
+        K = app.screen.player.sim.model.params["layer[0].K"][0, 0]
+        rows = text_of(app.screen.query_one(StagePanel)).splitlines()
+        assert any(" ".join(num(float(w)) for w in K[0]) in " ".join(row.split()) for row in rows)

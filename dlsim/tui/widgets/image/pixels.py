@@ -135,7 +135,8 @@ def numbers(values: np.ndarray, digits: int = 3, hot: set | None = None) -> list
             value = float(v[y, x])
             style = st.cell(st.sign_of(value), st.strength(value, top), bold=bool(hot and (y, x) in hot))
             row.append((text.rjust(width), style))
-            row.append((" ", None))
+            if x < len(row_texts) - 1:   # between columns only: the block ends at its last number
+                row.append((" ", None))
         out.append(row)
     return out
 

@@ -321,7 +321,7 @@ class StagePanel(Offered, Focusable):
             if digits is not None:
                 if measure:   # as wide as its widest number, without shading each cell
                     widest = max(len(num(x, digits)) for x in values.ravel().tolist())
-                    return title, [[(" " * ((widest + 1) * values.shape[1]), None)]] * values.shape[0]
+                    return title, [[(" " * ((widest + 1) * values.shape[1] - 1), None)]] * values.shape[0]
                 return title, numbers(values, digits)
             return title, picture(lambda: signed(values), {}, 2, mono, values, None)
         where = ex["focus"]
@@ -386,7 +386,7 @@ class StagePanel(Offered, Focusable):
                     said[-1] += part
             return lines + [[(line[:width], st.plain(bold=True))] for line in said] if lines else []
         middle = len(lines) // 2
-        lines[middle] = lines[middle] + [(text, st.plain(bold=True))]
+        lines[middle] = lines[middle] + [(" " + text, st.plain(bold=True))]
         return lines
 
     @staticmethod
