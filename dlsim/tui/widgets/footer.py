@@ -13,6 +13,8 @@ class Footer(TextualFooter):
     _rebuild_pending = False
 
     def bindings_changed(self, screen) -> None:
+        # Textual's own (8.x), but for the pending flag: where a Textual has no such hook, the footer
+        # is only rebuilt as often as before
         self._bindings_ready = True
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
