@@ -35,6 +35,15 @@ class MLPView(LayeredView):
             return min(self.maps_of[0], count - 1)
         return super().shown_layer(frame, ui, count)
 
+    def extras(self, model) -> dict:
+        """With a step on neuron_on: the model's shares (each map's positive side over its plane) and
+        the neuron the step is about, for the maps to write and mark."""
+        out = super().extras(model)
+        if self.maps_of is not None:
+            out["neuron_on"] = model.inspect().get("neuron_on")
+            out["marked_neuron"] = self.maps_of
+        return out
+
     def over_grid(self, model, points, shape):
         """The model's decision surface and every neuron's map over the plot's grid (mlp_inspect)."""
         return model.over_plane(points, shape)

@@ -56,13 +56,16 @@ def tile_layout(n: int, width: int, height: int) -> Tiles | None:
     return best
 
 
-def title(name: str, first: int, last: int, n: int, room: int) -> str:
-    """"neurons · h1 tanh · 0–8 of 16", shortened to fit `room` (the range kept whole)."""
+def title(name: str, first: int, last: int, n: int, room: int, note: str = "") -> str:
+    """"neurons · h1 tanh · 0–8 of 16", shortened to fit `room` (the range kept whole); a `note` on
+    what the tiles' numbers are ("on: share > 0") goes first where it fits."""
     if first == 0 and last == n - 1:
         options = (f"neurons · {name}", name.split()[0])
     else:
         options = (f"neurons · {name} · {first}–{last} of {n}", f"{name.split()[0]} · {first}–{last} of {n}",
                    f"{first}–{last} of {n}", f"{first}–{last}/{n}")
+    if note:
+        options = tuple(f"{text} · {note}" for text in options) + options
     return next((text for text in options if len(text) <= room), options[-1])
 
 
@@ -92,6 +95,11 @@ class NeuronMaps(Paged):
         column = columns[layer + 1] if layer + 1 < len(columns) else None
         nodes = column.nodes if column is not None else []
         focus = self._focus(ui, nodes, layer)
+        marked = frame.extras.get("marked_neuron")   # a lesson step's neuron (@highlight neuron_on[l, j])
+        if focus is None and marked is not None and marked[0] == layer:
+            focus = marked[1]
+        shares = frame.extras.get("neuron_on")       # the model's share of the plane each map is on
+        shares = shares[layer] if shares is not None and layer < len(shares) else None
         self.pages = pages = -(-n // tiles.per_page)
         if focus is not None and focus != self._followed:   # else the learner's page stays
             self.page = focus // tiles.per_page
@@ -101,7 +109,8 @@ class NeuronMaps(Paged):
         shown = range(first, min(n, first + tiles.per_page))
         name = column.title.split(" (")[0] if column is not None else f"layer {layer}"
         sides = self.styles.border_left[0] not in ("", "none", "hidden")
-        self.set_titles(title(name, first, shown[-1], n, width - (4 if sides else 2)),
+        note = "" if shares is None else f"on: share > {centre:g}"
+        self.set_titles(title(name, first, shown[-1], n, width - (4 if sides else 2), note),
                         HINT if pages > 1 else "a(x) over the plane")
         mono = getattr(self.app, "no_color", False)
         pixels = hb.resample(maps[first:shown[-1] + 1], 2 * tiles.rows, tiles.cols)   # (k, 2r, 2r)
@@ -115,7 +124,8 @@ class NeuronMaps(Paged):
             top, left = (k // tiles.across) * (tiles.rows + 1), (k % tiles.across) * (tiles.cols + 1)
             node = nodes[j] if j < len(nodes) else None
             lit = j == focus
-            grid[top][left:left + tiles.cols] = [(ch, _label_style(lit)) for ch in self._label(j, node, tiles.cols)]
+            label = self._share(j, shares[j], tiles.cols) if shares is not None else self._label(j, node, tiles.cols)
+            grid[top][left:left + tiles.cols] = [(ch, _label_style(lit)) for ch in label]
             rows = cells[k * tiles.rows:(k + 1) * tiles.rows]
             if dot is not None:
                 r, c = dot
@@ -143,6 +153,12 @@ class NeuronMaps(Paged):
             if room >= 4:
                 text += " " + node.prefix + st.short(node.value, room).strip()
         return text[:width].ljust(width)
+
+    @staticmethod
+    def _share(j: int, share: float, width: int) -> str:
+        """The neuron's number and the share of the plane it is on: "0 on 0.81", shorter if need be."""
+        options = (f"{j} on {share:.2f}", f"{j} {share:.2f}", f"{j} {share:.2f}".replace(" 0.", " ."), str(j))
+        return next((text for text in options if len(text) <= width), str(j))[:width].ljust(width)
 
     @staticmethod
     def _dot(frame, tiles: Tiles) -> tuple[int, int] | None:
