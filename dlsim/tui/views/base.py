@@ -121,6 +121,11 @@ class NetworkView:
         last = self.session.sim.last
         return {"sample": self.sample(model, last), "cursor": self.cursor(model, last)}
 
+    # the array quantities whose @highlight this view shows whole (a panel, a page), which a lesson names
+    # without an index; of any other array it centres on the element named (the lesson check holds
+    # lessons to this)
+    highlighted_whole: frozenset[str] = frozenset()
+
     def highlight(self, name: str | None, index: tuple | None) -> None:
         """A lesson step draws the learner's eye to a quantity the model inspects (name[index]; None:
         the step has none). A view that can centre a picture on it does (the transformer's attention
