@@ -7,6 +7,8 @@ shapes of their values are learnt from short probe runs of the same network (eve
 """
 import dataclasses
 
+import numpy as np
+
 from dlsim.errors import UserError, suggest
 from dlsim.lesson.document import Checkpoint, Condition, Lesson, Problem, Quantity
 from dlsim.lesson.event_paths import EventPaths, fits, probe
@@ -22,6 +24,14 @@ def probe_keys(network: str, config: dict) -> tuple[set[str], set[str]]:
     """Every value name the network's events carry, and its per-epoch metrics, from a tiny run."""
     keys, history, _ = probe(network, config, MODELS[network])
     return keys, history
+
+
+def shown_whole(network: str) -> frozenset[str]:
+    """The array quantities the network's view shows whole on @highlight (a panel, a page), which take
+    no index; it centres on one element of any other (the view decides: dlsim/tui/views)."""
+    from dlsim.tui.views import view_for
+    view = view_for(network)
+    return view.highlighted_whole if view is not None else frozenset()
 
 
 class _Checker:
@@ -102,11 +112,20 @@ class _Checker:
             self.param(h.line, h.name, h.index, "@highlight")
             return
         value = self.sim.model.inspect().get(h.name)
-        shape = getattr(value, "shape", None)
-        if h.index is not None and shape is not None and (
-                len(h.index) != len(shape) or any(i >= n for i, n in zip(h.index, shape))):
+        if value is None:
+            return      # not computed at this point of the lesson: nothing to hold the index to
+        shape, whole = np.shape(value), h.name in shown_whole(self.lesson.network)
+        cells = f"{h.name}[{','.join(f'0..{n - 1}' for n in shape)}]"
+        if h.index is None and shape and not whole:
+            # a view centres on one element of an array: without it the step shows nothing
+            self.problem(h.line, f"@highlight: '{h.name}' has shape {shape}: name the element the view is to "
+                                 f"centre on, {cells}")
+        elif h.index is not None and (not shape or whole):
+            what = "a number" if not shape else "shown whole by the view"
+            self.problem(h.line, f"@highlight: '{h.name}' is {what}: it takes no index (write @highlight {h.name})")
+        elif h.index is not None and not fits(h.index, shape):
             self.problem(h.line, f"@highlight: index [{','.join(map(str, h.index))}] is outside '{h.name}' of "
-                                 f"shape {shape}")
+                                 f"shape {shape}: {cells}")
 
     def quantity(self, line: int, q: Quantity, predict: bool = False) -> None:
         if q.name in PREDICT_ONLY:

@@ -32,3 +32,28 @@ def test_lesson_check_takes_a_quantity_and_refuses_an_index_outside_it(tmp_path)
     bad.write_text(head + "@highlight attention[0,0,0,99]\n")
     assert check(good)[1] == []
     assert any("outside 'attention'" in p.message for p in check(bad)[1])
+
+
+# Highlights the check used to let through, that then did nothing in the app: an array without the
+# element the view centres on, an index on a number, an index on an array the view shows whole
+REFUSED = {
+    "transformer": ["attention"],
+    "cnn": ["feature_map", "pooled", "confusion[0,1]"],
+    "mlp": ["neuron_on"],
+    "diffusion": ["alpha_bar", "loss_per_t"],
+    "rbm": ["completion_error[0]"],
+    "rnn": ["dh[3]"],
+}
+
+
+def test_lesson_check_refuses_a_highlight_the_view_cannot_show(tmp_path):
+    from dlsim.lesson import check
+    for network, highlights in REFUSED.items():
+        lesson = tmp_path / f"{network}.md"
+        steps = "".join(f"## S{n}\nText.\n@highlight {h}\n" for n, h in enumerate(highlights))
+        lesson.write_text(f"---\ntitle: T\nnetwork: {network}\n---\n{steps}")
+        problems = check(lesson)[1]
+        assert [p.line for p in problems] == [7 + 3 * n for n in range(len(highlights))], (network, problems)
+        for p, h in zip(problems, highlights):
+            assert p.message.startswith("@highlight: ") and h.partition("[")[0] in p.message
+            assert "takes no index" in p.message if "[" in h else f"{h}[0.." in p.message
