@@ -3,6 +3,7 @@ only for the t the plane shows (t = 0 at first): `@highlight alpha_bar[50]` (or 
 loss at t = i + 1) moves the plane and the schedule to that t. A step that highlights the distance
 shows the curves beside the plane, where the shared layout had hidden the plane and left the left
 column empty."""
+from dlsim.protocol.numbers import num
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.lesson_session import open_lesson
 
@@ -20,6 +21,13 @@ async def test_the_alpha_bar_the_intro_quotes_is_the_one_the_schedule_writes():
                            or f"t = 50: ᾱ_t = {shown}" in text_of(app.screen.query_one("#graph")), timeout=10)
         said = str(app.screen.query_one("#lesson-outcomes").render())
         assert "look at alpha_bar[50] in the plot of ᾱ_t and loss per t" in said
+        # a later step's loss_per_t[i] is the loss at t = i + 1 (loss_per_t[0] is t = 1's)
+        app.screen.simview.view.highlight("loss_per_t", (9,))
+        app.screen.simview.redraw()
+        loss = num(float(model.inspect(None, [])["loss_per_t"][9]))
+        graph = app.screen.query_one("#graph")
+        assert await until(pilot, lambda: f"loss {loss}" in str(graph.border_subtitle) + text_of(graph), timeout=10)
+        assert "t = 10: ᾱ_t" in str(graph.border_subtitle) + text_of(graph)
 
 
 async def test_a_metric_step_shows_the_curves_beside_the_plane(tmp_path, monkeypatch):
