@@ -68,7 +68,10 @@ class ClassesPanel(Paged):
         halves = 2 if n > 4 and n + n + 5 > height else 1   # two columns of classes when rows are short
         col_w = (width - 2 * (halves - 1)) // halves
         name_w = min(max(len(name) for name in names), 10)
-        bar_w = max(4, min(24, col_w - name_w - 10))
+        # every number whole and the bars in line: the widest number (0.0000851 is 9 wide) sets the column
+        written = [num(p) for p in probs]
+        num_w = max(len(text) for text in written)
+        bar_w = max(1, min(24, col_w - name_w - num_w - 5))
         best = int(np.argmax(probs))
         cells = []
         for k, (name, p) in enumerate(zip(names, probs)):
@@ -76,7 +79,7 @@ class ClassesPanel(Paged):
             style = st.ink(1 if k == label else -1, 8 if k == best else 4)
             cells.append([(name[:name_w].rjust(name_w) + " ", st.plain(bold=k == label)),
                           ("█" * full, style), ("·" * (bar_w - full), st.plain(dim=True)),
-                          (f" {num(p)}" + (" ✓" if k == label else "  "), st.plain(bold=k == best))])
+                          (f" {written[k].rjust(num_w)}" + (" ✓" if k == label else "  "), st.plain(bold=k == best))])
         per = -(-n // halves)
         out: list[Cells] = []
         for r in range(per):
