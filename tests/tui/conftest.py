@@ -42,6 +42,18 @@ def make_app(model: str | None = "mlp", seed: int = 0, **options) -> DlsimApp:
     return DlsimApp(session, prewarm=False)
 
 
+def opened_at(lesson: str, step: int | str) -> DlsimApp:
+    """The app on `lesson` opened at `step` (its index, or its title), as a learner resuming there finds
+    it: the player replays the lesson up to the step and the screen shows it on mounting, far cheaper
+    than pressing n through every step before it (each press repaints the whole screen)."""
+    from dlsim.tui.lesson_session import open_lesson
+    player, session, note = open_lesson(lesson)
+    if isinstance(step, str):
+        step = [s.title for s in player.lesson.steps].index(step)
+    player.goto(step)
+    return DlsimApp(prewarm=False, lesson=(player, session, note))
+
+
 async def settle(pilot, seconds: float = 0.05) -> None:
     """Let pending messages, workers and repaints finish."""
     await pilot.pause(seconds)

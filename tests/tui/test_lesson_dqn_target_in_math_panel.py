@@ -3,25 +3,16 @@ environment step the math panel summed the step up (its TD loss) and none of the
 screen. The step now stops at that target, which the math panel writes out."""
 import re
 
-from dlsim.tui.app import DlsimApp
-from dlsim.tui.lesson_session import open_lesson
 from dlsim.tui.widgets.math_panel import MathPanel
 
-from .conftest import settle, text_of, until
+from .conftest import opened_at, settle, text_of
 
 
 async def test_the_td_target_the_text_quotes_is_in_the_math_panel():
-    app = DlsimApp(prewarm=False, lesson=open_lesson("dqn-replay"))
+    app = opened_at("dqn-replay", "Enough stored to learn")   # the step that quotes the first target
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 0.3)
         player = app.screen.player
-        while player.view.title != "The 50th step":
-            if app.screen.waiting:
-                await pilot.press("a")
-            at = player.index
-            await pilot.press("n")
-            assert await until(pilot, lambda: player.index == at + 1, timeout=30)
-        await settle(pilot, 0.3)
         text = " ".join(player.view.text.split())
         y = re.search(r"TD target: y = (−?\d\.\d{3})", text).group(1)
         best = re.search(r"max Q_target\(s′\) = (−?\d\.\d{3})", text).group(1)
