@@ -7,17 +7,15 @@ from dlsim.tui.lesson_session import open_lesson
 from dlsim.tui.widgets.image.stage import StagePanel
 from dlsim.tui.widgets.lesson.narration import Narration
 
-from .conftest import settle, text_of, until
+from .conftest import opened_at, settle, text_of, until
 
 
 async def test_the_feature_map_cell_a_step_quotes_is_on_the_80x24_screen():
-    app = DlsimApp(prewarm=False, lesson=open_lesson("cnn-pooling"))
+    app = opened_at("cnn-pooling", 1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        narration = app.screen.query_one(Narration)
-        assert await until(pilot, lambda: narration.view.index == 1, timeout=30)
         await settle(pilot, 0.3)
+        narration = app.screen.query_one(Narration)
+        assert narration.view.index == 1
         stage = app.screen.query_one(StagePanel)
         a = app.screen.player.sim.model.inspect()["feature_map"][3, 0]
         assert f"{a:.3f}" in narration.view.text
@@ -44,13 +42,11 @@ async def test_the_test_accuracy_cnn_digits_quotes_before_training_is_turned_to_
     panel's first page is the image's probabilities, and the accuracy was on a later one.
     `@highlight confusion` turns the panel to the confusion matrix's page, which heads it."""
     from dlsim.tui.widgets.image.classes import ClassesPanel
-    app = DlsimApp(prewarm=False, lesson=open_lesson("cnn-digits"))
+    app = opened_at("cnn-digits", 1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        narration = app.screen.query_one(Narration)
-        assert await until(pilot, lambda: narration.view.index == 1, timeout=30)
         await settle(pilot, 0.3)
+        narration = app.screen.query_one(Narration)
+        assert narration.view.index == 1
         acc = f"{app.screen.player.sim.model.evaluate()['test_acc']:.3f}"
         assert acc in narration.view.text
         assert f"test acc {acc}" in text_of(app.screen.query_one(ClassesPanel))

@@ -7,7 +7,7 @@ from dlsim.protocol.numbers import num
 from dlsim.tui.app import DlsimApp
 from dlsim.tui.lesson_session import open_lesson
 
-from .conftest import settle, text_of, until
+from .conftest import opened_at, settle, text_of, until
 
 
 async def test_the_alpha_bar_the_intro_quotes_is_the_one_the_schedule_writes():
@@ -35,11 +35,8 @@ async def test_a_metric_step_shows_the_curves_beside_the_plane(tmp_path, monkeyp
     lesson = tmp_path / "diffusion-distance.md"
     lesson.write_text("---\ntitle: T\nnetwork: diffusion\ndataset: ring\nseed: 0\n---\nIntro.\n\n"
                       "## One epoch\n\n@run epochs=1\n\nDistance {distance}.\n\n@highlight distance\n")
-    app = DlsimApp(prewarm=False, lesson=open_lesson(str(lesson)))
+    app = opened_at(str(lesson), 1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        assert await until(pilot, lambda: app.screen.player.index == 1, timeout=60)
         await settle(pilot, 0.3)
         plane, curves = app.screen.query_one("#decision"), app.screen.query_one("#curves")
         assert plane.display and plane.region.height > 0 and curves.display and curves.region.height > 0
@@ -53,11 +50,8 @@ async def test_the_distance_after_the_sampler_changes_is_under_the_plane(tmp_pat
     lesson = tmp_path / "diffusion-jumps.md"
     lesson.write_text("---\ntitle: T\nnetwork: diffusion\ndataset: ring\nseed: 0\n---\nIntro.\n\n"
                       "## Ten jumps\n\n@run epochs=2\n@set sample_steps=10\n\nDistance {distance}.\n")
-    app = DlsimApp(prewarm=False, lesson=open_lesson(str(lesson)))
+    app = opened_at(str(lesson), 1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        assert await until(pilot, lambda: app.screen.player.index == 1, timeout=60)
         await settle(pilot, 0.3)
         distance = f"{app.screen.player.sim.model.evaluate()['distance']:.3f}"
         assert f"Distance {distance}" in app.screen.player.view.text

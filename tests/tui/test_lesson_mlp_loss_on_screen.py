@@ -8,16 +8,7 @@ import re
 
 import pytest
 
-from dlsim.tui.app import DlsimApp
-from dlsim.tui.lesson_session import open_lesson
-
-from .conftest import settle, text_of, until
-
-
-def opened_at(name: str, index: int) -> DlsimApp:
-    player, session, note = open_lesson(name)
-    player.goto(index)
-    return DlsimApp(prewarm=False, lesson=(player, session, note))
+from .conftest import opened_at, settle, text_of, until
 
 
 @pytest.mark.parametrize("name, index, keys", [
