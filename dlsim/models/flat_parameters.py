@@ -40,6 +40,17 @@ class FlatParameters:
     def flat_params(self) -> np.ndarray:
         return self.theta   # every parameter already lives in this one buffer
 
+    def optimizer_state(self, side: str = "") -> dict[str, dict[str, np.ndarray]]:
+        """What the optimizer remembers of each parameter, by the symbol a learner reads it by:
+        momentum's velocity v, Adam's moments m and v (a copy, each by parameter name); nothing for
+        plain gradient descent, which remembers nothing between steps."""
+        kind = self.optimizer_settings(side)[0]
+        if kind == optimizers.MOMENTUM:
+            return {"v": self._named(self.m.copy())}
+        if kind == optimizers.ADAM:
+            return {"m": self._named(self.m.copy()), "v": self._named(self.v.copy())}
+        return {}
+
     def optimizer_settings(self, side: str = "") -> tuple[int, float, float, float, float, float]:
         """(optimizer code, lr, momentum, β1, β2, ε) from the options (`side`: a network of parts
         names each part's optimizer and learning rate with its prefix, such as a GAN's "d_")."""

@@ -272,11 +272,17 @@ class WeightsPanel(Panel):
         if len(f"{label} = {num(value, 6)}") > width:   # a narrow panel: the number whole, the name shorter
             label = label.rsplit(".", 1)[-1]
         lines = [[(f"{label} = ", st.plain(bold=True)), (num(value, 6), st.plain(bold=True))]]
+        state = {symbol: float(values[name][index])                 # momentum's v, Adam's m and v
+                 for symbol, values in (frame.extras.get("optimizer_state") or {}).items() if name in values}
         if frame.grads is not None:
             symbol = "b" if label.rsplit(".", 1)[-1].startswith("b") else "w"   # a bias: ∂L/∂b
-            grad = f"∂L/∂{symbol} = {num(frame.grads[name][index], 6)}"
-            lines.append([(grad, st.plain())] + ([(" (batch so far)", st.plain(dim=True))]
-                                                 if len(grad) + 15 <= width else []))
+            gradient = frame.grads[name][index]
+            grad = f"∂L/∂{symbol} = {num(gradient, 6)}"
+            if state:
+                lines.append([(_with_state(f"∂L/∂{symbol}", gradient, state, width), st.plain())])
+            else:
+                lines.append([(grad, st.plain())] + ([(" (batch so far)", st.plain(dim=True))]
+                                                     if len(grad) + 15 <= width else []))
         elif self.view.without_gradient:   # the network's own words: how it learns instead
             forms = self.view.without_gradient   # longest first: the first that fits, never cut
             forms = (forms,) if isinstance(forms, str) else forms
@@ -338,6 +344,17 @@ class WeightsPanel(Panel):
         row, col = v.top + y - HEADER, v.left + (x - m.label_width) // 2
         if x >= m.label_width and v.top <= row < v.top + v.shown_rows and v.left <= col < v.left + v.shown_cols:
             self._select(layer, row, col)
+
+
+def _with_state(grad_symbol: str, gradient: float, state: dict[str, float], width: int) -> str:
+    """"∂L/∂w = −0.200510 · v = −0.406999": the gradient and what the optimizer remembers of the
+    weight: six digits where they fit, else three (a tiny v in three significant digits), the
+    separators giving way next."""
+    forms = []
+    for digits, sep, eq in ((6, " · ", " = "), (3, " · ", " = "), (3, "  ", " = "), (3, " ", " = "), (3, " ", " ")):
+        parts = [f"{grad_symbol}{eq}{num(gradient, digits)}"] + [f"{k}{eq}{num(x, digits)}" for k, x in state.items()]
+        forms.append(sep.join(parts))
+    return next((text for text in forms if len(text) <= width), forms[-1][:width])
 
 
 def element_name(name: str, index: tuple) -> str:
