@@ -34,6 +34,13 @@ def shown_whole(network: str) -> frozenset[str]:
     return view.highlighted_whole if view is not None else frozenset()
 
 
+def shows_weights(network: str) -> bool:
+    """Whether the network's screen has the weights heatmap a weight's @highlight selects."""
+    from dlsim.tui.views import view_for
+    view = view_for(network)
+    return view is None or view.shows_weights
+
+
 class _Checker:
     def __init__(self, lesson: Lesson):
         self.lesson = lesson
@@ -109,7 +116,10 @@ class _Checker:
                 self.problem(h.line, f"@highlight: '{h.name}' is a metric the curves draw: it takes no index")
             return
         if h.name in self.sim.model.params or h.name not in self.sim.model.inspected:
-            self.param(h.line, h.name, h.index, "@highlight")
+            if self.param(h.line, h.name, h.index, "@highlight") and h.name in self.sim.model.params \
+                    and not shows_weights(self.lesson.network):
+                self.problem(h.line, f"@highlight: {self.lesson.network}'s screen has no weights panel to select "
+                                     f"'{h.name}' in; highlight a quantity its view shows, or a metric")
             return
         value = self.sim.model.inspect().get(h.name)
         if value is None:

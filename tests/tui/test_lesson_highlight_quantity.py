@@ -57,3 +57,18 @@ def test_lesson_check_refuses_a_highlight_the_view_cannot_show(tmp_path):
         for p, h in zip(problems, highlights):
             assert p.message.startswith("@highlight: ") and h.partition("[")[0] in p.message
             assert "takes no index" in p.message if "[" in h else f"{h}[0.." in p.message
+
+
+def test_lesson_check_refuses_a_weight_on_a_screen_without_a_weights_panel(tmp_path):
+    """The transformer's and tabular Q-learning's screens have no weights heatmap: a weight's
+    highlight there passed the check and the app then said 'look at E[0,0] in the weights'."""
+    from dlsim.lesson import check
+    for network, weight in (("transformer", "E[0,0]"), ("qlearn", "q[0,0,0]"), ("mlp", "layer[0].W[0,0]")):
+        lesson = tmp_path / f"{network}.md"
+        lesson.write_text(f"---\ntitle: T\nnetwork: {network}\n---\n## A\nText.\n@highlight {weight}\n")
+        problems = [p.message for p in check(lesson)[1]]
+        if network == "mlp":
+            assert problems == []
+        else:
+            assert problems == [f"@highlight: {network}'s screen has no weights panel to select "
+                                f"'{weight.partition('[')[0]}' in; highlight a quantity its view shows, or a metric"]

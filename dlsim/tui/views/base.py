@@ -125,6 +125,9 @@ class NetworkView:
     # without an index; of any other array it centres on the element named (the lesson check holds
     # lessons to this)
     highlighted_whole: frozenset[str] = frozenset()
+    # whether the screen has the weights heatmap a weight's @highlight selects (a view that composes
+    # no weight_heatmap says False: the lesson check then refuses a weight there)
+    shows_weights = True
 
     def highlight(self, name: str | None, index: tuple | None) -> None:
         """A lesson step draws the learner's eye to a quantity the model inspects (name[index]; None:
