@@ -142,7 +142,8 @@ async def test_a_compact_panel_writes_the_subtitle_a_learner_needs_on_its_last_r
     async with app.run_test(size=(80, 24)) as pilot:
         await press(pilot, "2", "right")
         plane = text_of(app.screen.query_one("#decision")).splitlines()[-1]
-        assert plane.startswith("ᾱ_t = ") and "↑↓" in plane and plane.rstrip().endswith(": t"), plane
+        # at t = 0 (the generated points) the plane writes their distance to the data, ᾱ_0 being 1
+        assert plane.startswith("distance to data ") and "↑↓" in plane and plane.rstrip().endswith(": t"), plane
         schedule = text_of(app.screen.query_one("#graph")).splitlines()[-1]
         assert schedule.startswith("t = 0: ᾱ_t = "), schedule
     app = make_app("dqn")
