@@ -26,21 +26,6 @@ def probe_keys(network: str, config: dict) -> tuple[set[str], set[str]]:
     return keys, history
 
 
-def shown_whole(network: str) -> frozenset[str]:
-    """The array quantities the network's view shows whole on @highlight (a panel, a page), which take
-    no index; it centres on one element of any other (the view decides: dlsim/tui/views)."""
-    from dlsim.tui.views import view_for
-    view = view_for(network)
-    return view.highlighted_whole if view is not None else frozenset()
-
-
-def shows_weights(network: str) -> bool:
-    """Whether the network's screen has the weights heatmap a weight's @highlight selects."""
-    from dlsim.tui.views import view_for
-    view = view_for(network)
-    return view is None or view.shows_weights
-
-
 class _Checker:
     def __init__(self, lesson: Lesson):
         self.lesson = lesson
@@ -117,14 +102,14 @@ class _Checker:
             return
         if h.name in self.sim.model.params or h.name not in self.sim.model.inspected:
             if self.param(h.line, h.name, h.index, "@highlight") and h.name in self.sim.model.params \
-                    and not shows_weights(self.lesson.network):
+                    and not type(self.sim.model).weights_on_screen:
                 self.problem(h.line, f"@highlight: {self.lesson.network}'s screen has no weights panel to select "
                                      f"'{h.name}' in; highlight a quantity its view shows, or a metric")
             return
         value = self.sim.model.inspect().get(h.name)
         if value is None:
             return      # not computed at this point of the lesson: nothing to hold the index to
-        shape, whole = np.shape(value), h.name in shown_whole(self.lesson.network)
+        shape, whole = np.shape(value), h.name in type(self.sim.model).highlighted_whole
         cells = f"{h.name}[{','.join(f'0..{n - 1}' for n in shape)}]"
         if h.index is None and shape and not whole:
             # a view centres on one element of an array: without it the step shows nothing

@@ -275,6 +275,13 @@ class Model:
     # what the app's warm-up runs (dlsim.sim.warmup): every variant whose compiled code differs, at a
     # size that compiles the same code in little time
     warm_up_configs: tuple[dict, ...] = ({},)
+
+    # what a lesson's @highlight may name, as the network's screen shows it (the lesson check holds
+    # lessons to this, the view draws it): the array quantities it shows whole (a panel, a page), which
+    # take no index, where it centres on one element of any other; and whether the screen has the
+    # weights heatmap that a weight's highlight selects
+    highlighted_whole: frozenset[str] = frozenset()
+    weights_on_screen = True
     warm_up_size: dict = {}
 
     def exercise(self) -> None:

@@ -81,6 +81,7 @@ def _one_of(name, default, help, values):
 
 
 class CNN(CNNInspect, FlatParameters, MiniBatched):
+    highlighted_whole = frozenset({"confusion"})   # its page in the classes panel
     name = "cnn"
     summary = "kernels sliding over images: feature maps, pooling, and backpropagation through both"
     datasets = DATASETS

@@ -46,6 +46,7 @@ def reward_option(name: str, help: str) -> opt.Option:
 
 
 class QLearn(QLearnInspect, Model):
+    weights_on_screen = False   # its table is drawn on the grid, no weights heatmap
     name = "qlearn"
     summary = "an agent learns a table of Q(s, a) by acting: ε-greedy, the TD target, the TD error spreading back"
     datasets = ("gridworld", "cliff")

@@ -121,13 +121,8 @@ class NetworkView:
         last = self.session.sim.last
         return {"sample": self.sample(model, last), "cursor": self.cursor(model, last)}
 
-    # the array quantities whose @highlight this view shows whole (a panel, a page), which a lesson names
-    # without an index; of any other array it centres on the element named (the lesson check holds
-    # lessons to this)
-    highlighted_whole: frozenset[str] = frozenset()
-    # whether the screen has the weights heatmap a weight's @highlight selects (a view that composes
-    # no weight_heatmap says False: the lesson check then refuses a weight there)
-    shows_weights = True
+    # which quantities a lesson's @highlight shows whole, and whether this screen has a weights heatmap:
+    # the model class says (Model.highlighted_whole, weights_on_screen), for the lesson check too
 
     def highlight(self, name: str | None, index: tuple | None) -> None:
         """A lesson step draws the learner's eye to a quantity the model inspects (name[index]; None:

@@ -45,7 +45,6 @@ class CNNView(NetworkView):
 
     # a lesson's @highlight of a map cell: the quantity it names → the stage's map the cell is chosen in
     highlighted_maps = {"feature_map": ("map", "feature map"), "pooled": ("pooled", "pooled map")}
-    highlighted_whole = frozenset({"confusion"})   # its page in the classes panel
 
     def __init__(self, session):
         super().__init__(session)

@@ -17,7 +17,6 @@ SHOWN = ("q", "greedy", "agent", "updating", "episode", "greedy_return")
 
 
 class QLearnView(NetworkView):
-    shows_weights = False   # no weights heatmap on its screen
     name = "qlearn"
     charts = (Chart("return", (("greedy_return", "greedy"), ("mean_return", "exploring"))),
               Chart("episode length", (("mean_length", "mean"),)),

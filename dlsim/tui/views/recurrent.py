@@ -61,7 +61,6 @@ class RecurrentView(NetworkView):
 
     _body = None                # the view's body, whose class `-dh` brings the ‖δh_t‖ panel into a lesson's view
     lesson_dh = False           # a lesson's step highlights ‖δh_t‖: its panel shown, the values it quotes written
-    highlighted_whole = frozenset({"dh"})   # the ‖δh_t‖ bars, every step's
 
     def highlight(self, name, index) -> None:
         """dh (‖δh_t‖, whole or one step): beside a lesson at 80×24, where the steps panel is left out,

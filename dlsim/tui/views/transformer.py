@@ -62,7 +62,6 @@ class TransformerBody(Offered, Horizontal):
 
 
 class TransformerView(NetworkView):
-    shows_weights = False   # no weights heatmap on its screen
     name = "transformer"
     level_words = {Level.LAYER: "sublayer"}
     level_help = {Level.OP: "one position's row (a layer norm, Q K V, the MLP) or one query against every key",
