@@ -13,6 +13,7 @@ judge.
 import argparse
 import asyncio
 import html
+import io
 import os
 import re
 import sys
@@ -58,7 +59,6 @@ def shown(quoted: str, screen: set[str]) -> bool:
 def screen_text(app, leave_out) -> str:
     """Every character the screen shows outside the widget `leave_out` (the narration)."""
     from rich.console import Console
-    import io
     width, height = app.size
     console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
                       color_system=None, record=True, legacy_windows=False, safe_box=False)

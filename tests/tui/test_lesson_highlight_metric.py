@@ -5,21 +5,14 @@ curves (the map and the input space only), so neither number was anywhere on the
 import pytest
 
 from dlsim.protocol.numbers import num
-
-from dlsim.tui.app import DlsimApp
-from dlsim.tui.lesson_session import open_lesson
 from dlsim.tui.widgets.lesson.narration import Narration
 
-from .conftest import settle, text_of, until
+from .conftest import opened_at, settle, text_of
 
 
 async def test_the_errors_a_som_step_quotes_are_on_the_80x24_screen():
-    app = DlsimApp(prewarm=False, lesson=open_lesson("som-shrinking"))
+    app = opened_at("som-shrinking", 1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        narration = app.screen.query_one(Narration)
-        assert await until(pilot, lambda: narration.view.index == 1, timeout=60)
         await settle(pilot, 0.3)
         curves = app.screen.query_one("#curves")
         assert curves.display and curves.region.height > 0
@@ -52,13 +45,10 @@ async def test_views_without_an_input_plane_show_the_curves_too(tmp_path, monkey
     lesson = tmp_path / f"{network}-acc.md"
     lesson.write_text(f"---\ntitle: T\nnetwork: {network}\ndataset: {dataset}\nseed: 0\n---\nIntro.\n\n"
                       "## Two epochs\n\n@run epochs=2\n\nTest accuracy {test_acc}.\n\n@highlight test_acc\n")
-    app = DlsimApp(prewarm=False, lesson=open_lesson(str(lesson)))
+    app = opened_at(str(lesson), 1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        narration = app.screen.query_one(Narration)
-        assert await until(pilot, lambda: narration.view.index == 1, timeout=60)
         await settle(pilot, 0.3)
+        narration = app.screen.query_one(Narration)
         curves = app.screen.query_one("#curves")
         acc = f"{app.screen.player.sim.model.evaluate()['test_acc']:.3f}"
         assert acc in narration.view.text and acc in text_of(curves)

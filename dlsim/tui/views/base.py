@@ -121,9 +121,6 @@ class NetworkView:
         last = self.session.sim.last
         return {"sample": self.sample(model, last), "cursor": self.cursor(model, last)}
 
-    # which quantities a lesson's @highlight shows whole, and whether this screen has a weights heatmap:
-    # the model class says (Model.highlighted_whole, weights_on_screen), for the lesson check too
-
     def highlight(self, name: str | None, index: tuple | None) -> None:
         """A lesson step draws the learner's eye to a quantity the model inspects (name[index]; None:
         the step has none). A view that can centre a picture on it does (the transformer's attention
