@@ -12,6 +12,8 @@ the headless runner drive the same Player, so both show the same numbers.
     view = player.next()           # None past the last step
     view = player.previous()       # the state of the step before, restored exactly
 """
+from typing import Callable
+
 import numpy as np
 
 from dlsim.sim.simulator import Simulator
@@ -42,6 +44,10 @@ class Player:
         self._recent = Latest()          # events since the last @run/@set/@param/@reset, by kind
         self._stale = False              # sim.last predates a @set/@param/@reset
         self._swept = None               # the last @sweep's runs (lesson_sweep.Swept)
+        # called with the Step before its actions run and once they have, replayed steps too: a
+        # step is reached by n or by replaying those before it, and a listener sees both alike
+        self.on_opening: list[Callable[[Step], None]] = []
+        self.on_opened: list[Callable[[Step], None]] = []
 
     # --- moving --------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -126,8 +132,12 @@ class Player:
         events = window(formulas)
         self._last_step = window(formulas)
         updates = Updates(asked.subject.args[0] if asked and asked.kind == "change" else None)
+        for listener in self.on_opening:
+            listener(step)
         for action in step.actions:
             self._apply(action, (events, updates), formulas)
+        for listener in self.on_opened:
+            listener(step)
         scope = self.scope()
         outcomes = [self._settle(asked, before, scope, updates)] if asked else []
         for expectation in step.expectations:

@@ -4,6 +4,7 @@ Simulator. The launcher calls this before the app starts, so a bad lesson is one
 from dlsim.errors import UserError
 from dlsim.lesson import Player, Progress, load
 from dlsim.tui.session import Session
+from dlsim.tui.step_changes import StepChanges
 from dlsim.tui.views import view_for
 
 
@@ -18,6 +19,7 @@ def open_lesson(name_or_path: str) -> tuple[Player, Session, str]:
                         f"play it with 'dlsim lesson {name_or_path} --headless'")
     player = Player(lesson, progress=Progress())
     session = Session(player.sim)   # it follows the player's rebuilds itself (Simulator.on_build)
+    StepChanges(session).follow(player)   # … and what each step changes, replayed or not
     saved = player.progress.get(lesson.name)
     note = ""
     if saved.get("completed") and int(saved.get("step", 0)) >= len(player) - 1:

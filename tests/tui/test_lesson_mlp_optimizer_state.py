@@ -28,7 +28,7 @@ async def test_the_inspector_writes_what_momentum_and_adam_remember_of_the_selec
         velocity = model.optimizer_state()["v"]["layer[1].W"][0, 0]
         assert f"{num(velocity)}: the push" in player.view.text           # the number the text quotes
         assert abs(written(weights, "v") - velocity) < 5e-7
-        app.screen.move(lambda: player.goto(9), forward=True)          # "Adam: the second step" on layer[1].b[0]
+        app.screen.move(lambda: player.goto(9))          # "Adam: the second step" on layer[1].b[0]
         assert await until(pilot, lambda: player.index == 9, timeout=10)
         await settle(pilot, 0.3)
         state = player.sim.model.optimizer_state()      # @set optimizer=adam built a new model

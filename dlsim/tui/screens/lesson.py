@@ -17,7 +17,6 @@ from textual.widgets import Static
 from dlsim.errors import UserError
 from dlsim.lesson import Grade, Player, StepView
 from dlsim.protocol.events import Level
-from dlsim.tui.changes import RUN, STEP
 from dlsim.tui.keys import STEPPING
 from dlsim.tui.screens.base import FULL_WIDTH
 from dlsim.tui.screens.help import HelpScreen, key_table
@@ -207,27 +206,16 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         self.simview.repaint()
 
     # --- moving through the lesson ---------------------------------------------------------------
-    def move(self, how, forward: bool = False) -> None:
-        """Move the player (after any run has stopped), then show where it landed; the weights
-        inspector learns what the move changed, as it does for a key's step or rewind."""
+    def move(self, how) -> None:
+        """Move the player (after any run has stopped), then show where it landed. The weights
+        inspector's changes follow the player's steps, replayed or not (StepChanges)."""
         def go() -> None:
-            before, seen = self.session.flat(), self.session.changes
             try:
                 view = how()
             except UserError as error:        # a lesson that fails while playing: say where
                 self.say(str(error))
                 self.notify(str(error), severity="error", timeout=10)
                 return
-            after, changes = self.session.flat(), self.session.changes
-            if changes is not seen:           # the step rebuilt the network (@reset, an option that
-                before = self.session.built   # rebuilds): its changes start from the new build
-            if view is not None and before.shape == after.shape:
-                if not forward:
-                    changes.rewound(before, after)
-                elif any(action.kind == "run" for action in self.player.step.actions):
-                    changes.observe(before, after, self.session.model.steps, RUN, self.session.model.epoch)
-                else:
-                    changes.observe(before, after, self.session.model.steps, STEP)
             if view is not None:
                 self.show(view)
         self.simview._when_free(go)
@@ -239,7 +227,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         elif self.player.finished:
             self.say("this is the last step: the lesson is complete. Esc goes home, p goes back")
         else:
-            self.move(self.player.next, forward=True)
+            self.move(self.player.next)
 
     @in_turn
     def action_previous_step(self) -> None:
