@@ -85,7 +85,7 @@ class NetworkView:
         """What a frame carries besides the session's state: the view's extras and the curves'
         points, computed on the thread that builds the frame (the run worker while it runs)."""
         return {**self.extras(model), CURVE_POINTS: self.curve_points.update(self.session.sim.history),
-                "unmeasured": model.unmeasured()}
+                "unmeasured": model.unmeasured(), "before_training": model.before_training()}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sim-body", classes=self.name):

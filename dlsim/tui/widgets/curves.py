@@ -96,8 +96,12 @@ class Curves(Panel):
         live = [any(len(data[key][0]) and data[key][0][-1] == last_epoch for key, _ in chart.series)
                 for chart in self.charts]
         unmeasured = frame.extras.get("unmeasured", {})
+        # until the first epoch ends, a series' legend says where it starts (Model.before_training)
+        starts = frame.extras.get("before_training", {})
         for k, (chart, h) in enumerate(zip(self.charts, chart_heights(live, height))):
-            out += self._drawn_chart(k, chart, data, last_epoch, width, h, frame.unit[0], versions, unmeasured)
+            said = {**{key: _written(starts[key], chart.whole) for key, _ in chart.series if key in starts},
+                    **unmeasured}
+            out += self._drawn_chart(k, chart, data, last_epoch, width, h, frame.unit[0], versions, said)
         return out
 
     def keyed(self, chart: Chart) -> bool:
@@ -111,8 +115,9 @@ class Curves(Panel):
     def _drawn_chart(self, k: int, chart: Chart, data: dict, epochs: int, width: int, height: int,
                      unit: str, versions: dict | None = None, unmeasured: dict | None = None) -> list[Cells]:
         """The chart's rows, drawn again only when its points (`versions`: whose summary, at which
-        version), last epoch, size, the panel's title or what is not measured (`unmeasured`: key →
-        why, Model.unmeasured) changed: stepping through a paused epoch changes the frame, not the history."""
+        version), last epoch, size, the panel's title or what stands where no value is measured
+        (`unmeasured`: key → why, Model.unmeasured, or where the series starts) changed: stepping
+        through a paused epoch changes the frame, not the history."""
         keyed = self.keyed(chart)
         versions = versions or {key: (id(ex), ex.version) for key, ex in self._extract.items()}
         why = tuple((key, unmeasured[key]) for key, _ in chart.series if unmeasured and key in unmeasured)
@@ -233,7 +238,11 @@ def _last(y: np.ndarray, whole: bool, pending: str | None = None) -> str:
     "–" or what the chart says of it ("after 100 episodes")."""
     if not len(y):
         return pending or "–"
-    return count(round(y[-1])) if whole and np.isfinite(y[-1]) else num(y[-1])   # no sign to show
+    return _written(y[-1], whole)
+
+
+def _written(value: float, whole: bool) -> str:
+    return count(round(value)) if whole and np.isfinite(value) else num(value)   # no sign to show
 
 
 def _titles(title: str) -> list[str]:
