@@ -330,6 +330,13 @@ class Model:
         model's buffer); None for a network that learns without one (perceptron, SOM)."""
         return None
 
+    def optimizer_state(self) -> dict[str, dict[str, np.ndarray]]:
+        """What the optimizer remembers of each parameter between steps, by symbol, then name (a
+        copy): momentum's velocity {"v": …}, Adam's moments {"m": …, "v": …}; nothing for plain
+        gradient descent or a network without an optimizer. The weight inspector writes the selected
+        weight's (FlatParameters keeps these beside the parameters for every network that has one)."""
+        return {}
+
     # --- what its pictures show ------------------------------------------------------------------
     def inspect(self, last: Event | None = None, trace: Mapping[tuple[str, str], Event] | None = None) -> dict[str, Any]:
         """What this network's pictures show at this moment, by name (the names of `inspected`; a

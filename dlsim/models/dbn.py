@@ -22,6 +22,7 @@ from dlsim.models.base import Model
 from dlsim.models.dbn_estimate import estimate
 from dlsim.models.dbn_formulas import FORMULAS, MAX_LAYERS, METRICS
 from dlsim.models.dbn_inspect import DBNInspect
+from dlsim.models.flat_parameters import merged
 from dlsim.protocol.events import EVALUATE, Event, Level
 
 EPOCH = "epoch"
@@ -152,12 +153,18 @@ class DBN(DBNInspect, Model):
 
     @property
     def params(self):
-        named = {f"rbm[{l}].{k}": v for l, r in enumerate(self.rbms) for k, v in r.params.items()}
-        named.update({f"finetune.{k}": v for k, v in self.mlp.params.items()})
-        return named
+        return {f"{prefix}.{k}": v for prefix, part in self._prefixed() for k, v in part.params.items()}
 
     def flat_params(self):
         return np.concatenate([p.theta for p in self.parts])
+
+    def optimizer_state(self):
+        """Each part's optimizer's memory, by the names params gives its weights."""
+        return merged([{symbol: {f"{prefix}.{k}": v for k, v in named.items()} for symbol, named in
+                        part.optimizer_state().items()} for prefix, part in self._prefixed()])
+
+    def _prefixed(self):
+        return [*((f"rbm[{l}]", r) for l, r in enumerate(self.rbms)), ("finetune", self.mlp)]
 
     # --- the stepper's contract: the part in hand's units ---------------------------------------
     def epoch_done(self):

@@ -44,11 +44,17 @@ class FlatParameters:
         """What the optimizer remembers of each parameter, by the symbol a learner reads it by:
         momentum's velocity v, Adam's moments m and v (a copy, each by parameter name); nothing for
         plain gradient descent, which remembers nothing between steps."""
-        kind = self.optimizer_settings(side)[0]
+        return self.remembered(self.optimizer_settings(side)[0])
+
+    def remembered(self, kind: int, prefix: str = "") -> dict[str, dict[str, np.ndarray]]:
+        """optimizer_state's symbols for the optimizer `kind`, of the parameters named `prefix`… (a
+        network of parts, each with an optimizer of its own, asks for each part's)."""
+        def named(buf):
+            return {k: v for k, v in self._named(buf.copy()).items() if k.startswith(prefix)}
         if kind == optimizers.MOMENTUM:
-            return {"v": self._named(self.m.copy())}
+            return {"v": named(self.m)}
         if kind == optimizers.ADAM:
-            return {"m": self._named(self.m.copy()), "v": self._named(self.v.copy())}
+            return {"m": named(self.m), "v": named(self.v)}
         return {}
 
     def optimizer_settings(self, side: str = "") -> tuple[int, float, float, float, float, float]:
@@ -57,3 +63,11 @@ class FlatParameters:
         c = self.config
         return (optimizers.CODES[c[f"{side}optimizer"]], float(c[f"{side}lr"]), float(c["momentum"]),
                 float(c["beta1"]), float(c["beta2"]), self.EPS)
+
+
+def merged(states: list[dict[str, dict[str, np.ndarray]]]) -> dict[str, dict[str, np.ndarray]]:
+    """Several parts' optimizer_state as one (a GAN's D and G, a DBN's RBMs and classifier), each
+    name keeping its own part's symbols: under D's momentum and G's Adam, D's weights have a v (the
+    velocity), G's an m and a v. m first, as each optimizer's own state lists them."""
+    return {symbol: {name: value for state in states for name, value in state.get(symbol, {}).items()}
+            for symbol in ("m", "v") if any(symbol in state for state in states)}

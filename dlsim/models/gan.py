@@ -29,7 +29,7 @@ from dlsim.models import chunked
 from dlsim.models import gan_estimate, gan_stepped
 from dlsim.models import gan_data  # noqa: F401 (registers the GAN's distributions as point sets)
 from dlsim.models import options as opt
-from dlsim.models.flat_parameters import FlatParameters
+from dlsim.models.flat_parameters import FlatParameters, merged
 from dlsim.models.base import TIE, Model
 from dlsim.models.gan_api import GANEntryPoints
 from dlsim.models.gan_estimate import DRAWN_BYTES, FUSED_CHUNK, drawn_bytes
@@ -180,6 +180,12 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
     def hyper(self, net: str) -> np.ndarray:
         """(optimizer code, lr, μ, β1, β2, ε) of one network, as the kernels take it."""
         return np.array(self.optimizer_settings(f"{net.lower()}_"), np.float64)
+
+    def optimizer_state(self, side: str = "") -> dict[str, dict[str, np.ndarray]]:
+        """Each network's weights with its own optimizer's memory: the optimizer whose state its
+        slice holds (optimizer_of: one changed live takes over, from zero, at that network's next
+        update), so D's momentum velocity is never read as Adam's v."""
+        return merged([self.remembered(optimizers.CODES[self.optimizer_of[net]], f"{net}.") for net in NETS])
 
     def fresh_optimizer(self, net: str) -> None:
         """Before `net`'s update: if its optimizer was changed (a live option), the new one starts

@@ -24,6 +24,7 @@ class Frame:
     trace: dict                            # (op, path) -> Event, for the sample in progress
     params: dict[str, np.ndarray]          # copies
     grads: dict[str, np.ndarray] | None    # current accumulated gradients (copies), if any
+    optimizer_state: dict[str, dict[str, np.ndarray]]   # symbol → name → what the optimizer remembers (copies)
     history: list[dict]                    # per-epoch metrics (a shallow copy)
     layout: Layout
     changes: Changes

@@ -36,11 +36,9 @@ class MLPView(LayeredView):
         return super().shown_layer(frame, ui, count)
 
     def extras(self, model) -> dict:
-        """The optimizer's memory of each weight (momentum's v, Adam's m and v); with a step on
-        neuron_on, the model's shares (each map's positive side over its plane) and
+        """With a step on neuron_on, the model's shares (each map's positive side over its plane) and
         the neuron the step is about, for the maps to write and mark."""
         out = super().extras(model)
-        out["optimizer_state"] = model.optimizer_state()   # the selected weight's, in the inspector
         if self.maps_of is not None:
             out["neuron_on"] = model.inspect().get("neuron_on")
             out["marked_neuron"] = self.maps_of

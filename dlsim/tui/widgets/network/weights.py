@@ -152,7 +152,7 @@ class WeightsPanel(Panel):
         listed them for a perceptron's or a SOM's one matrix, where they did nothing."""
         return bool(self._several) if action == "layer" else True
 
-    def _fit(self, m: Matrix, width: int, height: int) -> View:
+    def _fit(self, m: Matrix, width: int, height: int, below: int = INSPECTOR) -> View:
         cursor = self._cursor(m, self.ui)
         focus = cursor or min(m.hot, default=None)
         whole = fit(m, focus, width, max(1, height - HEADER))
@@ -160,7 +160,7 @@ class WeightsPanel(Panel):
             # the select-a-weight hint gives way where its rows let every weight show: an RBM's
             # 4×2 W at 80×24 beside a lesson showed row 0 alone under the hint's two lines
             return whole
-        return fit(m, focus, width, max(1, height - HEADER - INSPECTOR))
+        return fit(m, focus, width, max(1, height - HEADER - below))
 
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         matrices, layer = self._state()
@@ -173,7 +173,13 @@ class WeightsPanel(Panel):
         finite = np.abs(every[np.isfinite(every)])
         scale = float(finite.max()) if finite.size else 0.0
         tabs = self._tabs(word, len(matrices) if word else 0, layer, m, scale, width)
-        v = self._fit(m, width, height)
+        inspector = self._inspector(frame, ui, width, matrices, layer)
+        if len(inspector) > INSPECTOR and height < HEADER + 2 + len(inspector):
+            # the optimizer's state on a line of its own, in a panel of a row of weights (a CNN's
+            # kernels at 80×24): the last change gives way to it, or the inspector would not show
+            inspector = inspector[:INSPECTOR]
+        below = max(INSPECTOR, len(inspector))   # a fourth line where the state needs its own
+        v = self._fit(m, width, height, below)
         label_w = m.label_width
         head: Cells = [(m.corner.ljust(label_w), st.plain(dim=True))]
         hot_rows, hot_cols = {h[0] for h in m.hot}, {h[1] for h in m.hot}
@@ -200,9 +206,8 @@ class WeightsPanel(Panel):
             out.append(row)
         if v.note:
             out.append([(out_of_view(m, v, width)[:width], st.plain(dim=True))])
-        inspector = self._inspector(frame, ui, width, matrices, layer)
         if len(out) + len(inspector) <= height:   # else the weights took its rows (_fit): no half hint
-            out += [[] for _ in range(height - INSPECTOR - len(out))] + inspector
+            out += [[] for _ in range(height - below - len(out))] + inspector
         return out
 
     def _tabs(self, word: str | None, count: int, layer: int, m: Matrix, scale: float, width: int) -> Cells:
@@ -273,16 +278,21 @@ class WeightsPanel(Panel):
             label = label.rsplit(".", 1)[-1]
         lines = [[(f"{label} = ", st.plain(bold=True)), (num(value, 6), st.plain(bold=True))]]
         state = {symbol: float(values[name][index])                 # momentum's v, Adam's m and v
-                 for symbol, values in (frame.extras.get("optimizer_state") or {}).items() if name in values}
+                 for symbol, values in frame.optimizer_state.items() if name in values}
         if frame.grads is not None:
             symbol = "b" if label.rsplit(".", 1)[-1].startswith("b") else "w"   # a bias: ∂L/∂b
             gradient = frame.grads[name][index]
             grad = f"∂L/∂{symbol} = {num(gradient, 6)}"
-            if state:
-                lines.append([(_with_state(f"∂L/∂{symbol}", gradient, state, width), st.plain())])
-            else:
+            beside = _with_state(f"∂L/∂{symbol}", gradient, state, width) if state else None
+            if beside is not None:
+                lines.append([(beside, st.plain())])
+            else:   # the state, where there is one, on a line of its own (a narrow panel: a CNN's at 80×24)
                 lines.append([(grad, st.plain())] + ([(" (batch so far)", st.plain(dim=True))]
                                                      if len(grad) + 15 <= width else []))
+                if state:
+                    lines.append([(_with_state("", None, state, width, cut=True), st.plain())])
+        elif state:   # a step that is no loss's gradient (an RBM's CD) through momentum or Adam
+            lines.append([(_with_state("", None, state, width, cut=True), st.plain())])
         elif self.view.without_gradient:   # the network's own words: how it learns instead
             forms = self.view.without_gradient   # longest first: the first that fits, never cut
             forms = (forms,) if isinstance(forms, str) else forms
@@ -346,15 +356,18 @@ class WeightsPanel(Panel):
             self._select(layer, row, col)
 
 
-def _with_state(grad_symbol: str, gradient: float, state: dict[str, float], width: int) -> str:
+def _with_state(grad_symbol: str, gradient: float | None, state: dict[str, float], width: int,
+                cut: bool = False) -> str | None:
     """"∂L/∂w = −0.200510 · v = −0.406999": the gradient and what the optimizer remembers of the
     weight: six digits where they fit, else three (a tiny v in three significant digits), the
-    separators giving way next."""
+    separators giving way next. Without a gradient (an RBM's CD step, or the state on a line of its
+    own), the state alone. None where no form fits, or with `cut`, the shortest cut at `width`."""
     forms = []
     for digits, sep, eq in ((6, " · ", " = "), (3, " · ", " = "), (3, "  ", " = "), (3, " ", " = "), (3, " ", " ")):
-        parts = [f"{grad_symbol}{eq}{num(gradient, digits)}"] + [f"{k}{eq}{num(x, digits)}" for k, x in state.items()]
+        said = [f"{grad_symbol}{eq}{num(gradient, digits)}"] if gradient is not None else []
+        parts = said + [f"{k}{eq}{num(x, digits)}" for k, x in state.items()]
         forms.append(sep.join(parts))
-    return next((text for text in forms if len(text) <= width), forms[-1][:width])
+    return next((text for text in forms if len(text) <= width), forms[-1][:width] if cut else None)
 
 
 def element_name(name: str, index: tuple) -> str:
