@@ -34,7 +34,7 @@ def figures(player: Player, view: StepView) -> list[str]:
     metrics = sim.model.metrics   # those of the last epoch first, then those measured now
     for m in metrics:
         if not m.live and m.key not in sim.config and last.get(m.key) is not None:
-            parts.append(f"{m.brief} {fmt(last[m.key])}")
+            parts.append(f"{m.lead(unit=sim.model.epoch_word)} {fmt(last[m.key])}")
     for m in metrics:
         if m.live and live.get(m.key) is not None:
             parts.append(f"{m.brief} {fmt(live[m.key])}")

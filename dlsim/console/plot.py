@@ -90,7 +90,7 @@ def _chart(history, name: str, shown: list[Metric], title: str, unit: str, width
         if points:
             xs, ys = zip(*points)
             plt.plot(xs, ys, marker=marker)
-            legend.append(f"{sample} {metric.brief}")
+            legend.append(f"{sample} {metric.name(curve=True, unit=unit)}")
             xs_all += xs
             ys_all += ys
     plt.title(f"{title}: {name}" if title else name)

@@ -283,7 +283,7 @@ def report(s: dict, wall: float, sim: Simulator) -> str:
     if done:     # stopped inside an epoch: say how far into it
         counts += f" ({word} {count(s['epochs'] + 1)} not finished: {count(done)} of {count(total)} updates)"
     lines = [f"{s['model']} on {s['dataset']}: {counts} in {took}"]
-    figures = [f"{m.label} {count(s[m.key]) if m.whole else num(s[m.key])}"
+    figures = [f"{m.lead(short=False, unit=word)} {count(s[m.key]) if m.whole else num(s[m.key])}"
                for m in sim.model.metrics if s.get(m.key) is not None]
     if figures:
         lines.append("  " + ", ".join(figures))

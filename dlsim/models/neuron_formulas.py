@@ -44,6 +44,6 @@ def epoch_summary(metrics, unit: str = "epoch"):
         parts = [f"{unit} {count(v['epoch'])} done"]
         for m in metrics:
             if v.get(m.key) is not None:
-                parts.append(f"{m.brief} {count(v[m.key]) if m.whole else num(v[m.key])}")
+                parts.append(f"{m.lead(unit=unit)} {count(v[m.key]) if m.whole else num(v[m.key])}")
         return ", ".join(parts)
     return formula

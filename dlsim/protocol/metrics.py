@@ -16,10 +16,29 @@ class Metric:
     # measured only where the task has classes (an accuracy): a regression's history has none, and
     # its chart is not drawn there (Model.has_classes)
     classes: bool = False
+    # "during" or "after" the epoch, where a learner could take it for another moment: the perceptron
+    # counts its errors while its weights still change and measures its accuracy on the weights the
+    # epoch ends on ("errors 2" beside "train acc 0.250" on four rows read as numbers that disagree)
+    when: str = ""
 
     @property
     def brief(self) -> str:
         return self.short or self.label
+
+    def name(self, short: bool = True, curve: bool = False, unit: str = "epoch") -> str:
+        """How a line names it, with its moment: 'train acc', 'errors during the last epoch', then
+        'train acc after it'; a curve's legend, over every epoch: 'errors during each epoch'."""
+        word = self.brief if short else self.label
+        if not self.when:
+            return word
+        if curve:
+            return f"{word} {self.when} each {unit}"
+        return f"{word} during the last {unit}" if self.when == "during" else f"{word} {self.when} it"
+
+    def lead(self, short: bool = True, unit: str = "epoch") -> str:
+        """What a line writes before its value: its name, and a colon after a moment, which would
+        otherwise run into the number ('errors during the last epoch: 2')."""
+        return self.name(short, unit=unit) + (":" if self.when else "")
 
 
 LOSS_AND_ACCURACY = (

@@ -138,7 +138,7 @@ class Playing:
         model = session.model
         whole = run_event(model.name, epochs, first, None if at_boundary else done + 1)
         session.summary = summarize(Level.EPOCH, [], session.sim.last, session.layout, before, session.flat(),
-                                    session.sim.history, headline=headline(model.metrics),
+                                    session.sim.history, headline=headline(model.metrics, model.epoch_word),
                                     unit=model.epoch_word, run=whole)
 
     def follow_level(self) -> None:

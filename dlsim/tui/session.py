@@ -139,7 +139,7 @@ class Session:
         after = self.flat()
         self.changes.observe(before, after, self.model.steps, STEP)
         self.summary = summarize(level, list(unit), event, self.layout, before, after, self.sim.history,
-                                 headline=headline(self.model.metrics), trace=self.trace.events,
+                                 headline=headline(self.model.metrics, self.model.epoch_word), trace=self.trace.events,
                                  unit=self.model.epoch_word)
         self.summary_level = level   # kept: a level key pressed after the step changes nothing of it
         self._summary_at = self.sim.position
@@ -313,7 +313,7 @@ class Session:
         # summarized when a frame is built, not after each of the ~90 chunks a second: Python time
         # on this thread holds the GIL the UI thread needs (the lines only read the latest epoch)
         self._summary_args = (Level.EPOCH, [], self.sim.last, self.layout, before, after, self.sim.history[-1:],
-                              headline(self.model.metrics), self.model.epoch_word)
+                              headline(self.model.metrics, self.model.epoch_word), self.model.epoch_word)
         self.summary_level = None   # runs, no step of a level
         self._summary_at = self.sim.position
 

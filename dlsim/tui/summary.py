@@ -186,9 +186,10 @@ def layer(events: list[Event], last: Event, width: int, trace: dict | None) -> l
     return lines
 
 
-def headline(metrics) -> tuple:
-    """A model's declared metrics as `epochs` writes them: (key, label, whether it is a count)."""
-    return tuple((m.key, m.brief, m.whole) for m in metrics)
+def headline(metrics, unit: str = "epoch") -> tuple:
+    """A model's declared metrics as `epochs` writes them: (key, label, whether it is a count); the
+    label with its moment where it has one ('errors during the last epoch:', in the network's word)."""
+    return tuple((m.key, m.lead(unit=unit), m.whole) for m in metrics)
 
 
 def epochs(history: list[dict], headline: tuple = (), unit: str = "epoch") -> str:

@@ -50,7 +50,7 @@ def test_an_epoch_step_shows_the_epochs_metrics():
     session = Session(dlsim.make("perceptron", dataset="and"))
     session.step(Level.EPOCH)
     metrics = session.sim.history[-1]
-    assert any(line.startswith("epoch 1 done") and f"train acc {num(metrics['train_acc'])}" in line
+    assert any(line.startswith("epoch 1 done") and f"train acc after it: {num(metrics['train_acc'])}" in line
                for line in session.frame().summary)
 
 

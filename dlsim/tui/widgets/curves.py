@@ -22,6 +22,7 @@ from dlsim.tui.widgets.panel import Cells, Panel, UiState
 SERIES_STYLES = (Style(color=st.rgb((235, 235, 235))), Style(color=st.rgb((150, 190, 255))))
 DASH = (0, 2)
 LEGEND = ("─", "┄")
+INLINE = 6   # columns at least of a one-row chart's curve beside its legend: 12 braille dots, a trend
 
 
 @dataclass(frozen=True)
@@ -128,34 +129,15 @@ class Curves(Panel):
 
     def _chart(self, chart: Chart, data: dict, epochs: int, width: int, height: int,
                unit: str = "epoch", keyed: bool = True, unmeasured: dict | None = None) -> list[Cells]:
+        if height == 1:
+            return [_inline(chart, data, epochs, width, keyed, unmeasured)]
         head = _legend(chart, data, width, keyed, unmeasured)
         if height < 2:
             return [head][:height]
         label_w = 6
         plot_w, plot_h = max(1, width - label_w - 1), height - 1
-        if chart.limits:
-            lo, hi = chart.limits
-        else:   # from 0 to the farthest finite values either side, read in place (not copied out
-            # of every series each frame): a return that is all below 0 (a cliff walk) is drawn too
-            values = [(v, np.isfinite(v)) for v in (data[key][1] for key, _ in chart.series)]
-            top = max((float(np.max(v, initial=0.0, where=finite)) for v, finite in values), default=0.0)
-            bottom = min((float(np.min(v, initial=0.0, where=finite)) for v, finite in values), default=0.0)
-            lo, hi = bottom, top
-            hi = hi if hi > lo else lo + 1.0
-        canvas = Braille(plot_w, plot_h)
-        dots_w, dots_h = canvas.size_dots
-        span = max(epochs, 2) - 1
-        for i, (key, _) in enumerate(chart.series):
-            x, y = data[key]
-            if not len(x):
-                continue
-            px = (x - 1) / span * (dots_w - 1)
-            if len(x) > 4 * dots_w:   # thin out: per dot column its lowest and highest point,
-                keep = _extremes(px.astype(int), y)   # so a spike stays
-                px, y = px[keep], y[keep]
-            py = (1 - (np.clip(y, lo, hi) - lo) / (hi - lo)) * (dots_h - 1)
-            py[~np.isfinite(y)] = np.nan
-            canvas.polyline(px, py, key=i, power=-i, dash=DASH[i])
+        lo, hi = _span(chart, data)
+        canvas = _canvas(chart, data, epochs, plot_w, plot_h, lo, hi)
         rows: list[Cells] = [head]
         axis = st.plain(dim=True)
         for r in range(plot_h):
@@ -165,6 +147,56 @@ class Curves(Panel):
         if plot_h >= 2:   # the x axis's last epoch, in the corner the curves leave emptiest
             _put_tail(rows, 1, f" {unit} {count(epochs)}", axis)   # (cell 0: the axis)
         return rows
+
+
+def _inline(chart: Chart, data: dict, epochs: int, width: int, keyed: bool, unmeasured: dict | None) -> Cells:
+    """A chart given a single row: its legend, then its curve in the columns left over, one braille
+    row high on the chart's own range (a short panel's KL beside the VAE's reconstruction drew its
+    legend alone, and a learner saw its value but not whether it rose or fell). The legend takes its
+    longest form that leaves INLINE columns, every value kept where one does; else the values that
+    fit do; a panel too narrow for even one value and a curve, or a chart with no value yet, keeps
+    its legend alone."""
+    if not any(len(data[key][0]) for key, _ in chart.series):   # nothing to draw yet: the legend whole
+        return _legend(chart, data, width, keyed, unmeasured)
+    head = (_legend(chart, data, width - INLINE - 1, keyed, unmeasured, whole=True)
+            or _legend(chart, data, width - INLINE - 1, keyed, unmeasured))
+    if not head:
+        return _legend(chart, data, width, keyed, unmeasured)
+    lo, hi = _span(chart, data)
+    canvas = _canvas(chart, data, epochs, width - _width(head) - 1, 1, lo, hi)
+    return head + [(" ", st.plain()), *canvas.cells(0, SERIES_STYLES)]
+
+
+def _span(chart: Chart, data: dict) -> tuple[float, float]:
+    """The y range a chart draws: its declared limits, else from 0 to the farthest finite values
+    either side, read in place (not copied out of every series each frame): a return that is all
+    below 0 (a cliff walk) is drawn too."""
+    if chart.limits:
+        return chart.limits
+    values = [(v, np.isfinite(v)) for v in (data[key][1] for key, _ in chart.series)]
+    top = max((float(np.max(v, initial=0.0, where=finite)) for v, finite in values), default=0.0)
+    bottom = min((float(np.min(v, initial=0.0, where=finite)) for v, finite in values), default=0.0)
+    return bottom, (top if top > bottom else bottom + 1.0)
+
+
+def _canvas(chart: Chart, data: dict, epochs: int, width: int, height: int, lo: float, hi: float) -> Braille:
+    """The chart's series on a braille canvas of `width` × `height` cells: epoch 1 at the left
+    edge, the last at the right, train solid and test dashed."""
+    canvas = Braille(width, height)
+    dots_w, dots_h = canvas.size_dots
+    span = max(epochs, 2) - 1
+    for i, (key, _) in enumerate(chart.series):
+        x, y = data[key]
+        if not len(x):
+            continue
+        px = (x - 1) / span * (dots_w - 1)
+        if len(x) > 4 * dots_w:   # thin out: per dot column its lowest and highest point,
+            keep = _extremes(px.astype(int), y)   # so a spike stays
+            px, y = px[keep], y[keep]
+        py = (1 - (np.clip(y, lo, hi) - lo) / (hi - lo)) * (dots_h - 1)
+        py[~np.isfinite(y)] = np.nan
+        canvas.polyline(px, py, key=i, power=-i, dash=DASH[i])
+    return canvas
 
 
 def _put_tail(rows: list, start: int, tail: str, style) -> None:
@@ -207,13 +239,14 @@ def _extremes(cols: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def _legend(chart: Chart, data: dict, width: int, keyed: bool = True, unmeasured: dict | None = None) -> Cells:
+def _legend(chart: Chart, data: dict, width: int, keyed: bool = True, unmeasured: dict | None = None,
+            whole: bool = False) -> Cells:
     """'loss  ── train 0.700  ┄┄ test 0.692'; where that is too wide the words give way, then the
     title shortens ('D accuracy · distance' → 'D accuracy', 'errors per epoch' → 'errors'), then it
     goes; last the series at the end go whole (the title's short form kept where it fits). A number
     is never cut. The words that name the lines give way first only where the panel's title names
     them (`keyed`: "curves · ── train ┄┄ test"); else they outlast the chart's title, which gives
-    way first ('── D acc 0.726 ┄┄ distance 1.000')."""
+    way first ('── D acc 0.726 ┄┄ distance 1.000'). `whole`: every value or nothing ([])."""
     pending = {**(unmeasured or {}), **dict(chart.pending)}   # what stands for a value not measured (yet)
     lasts = [_last(data[key][1], chart.whole, pending.get(key)) for key, _ in chart.series]
     named = [] if keyed else [(title, True, " ") for title in _titles(chart.title) + [""]]
@@ -223,6 +256,8 @@ def _legend(chart: Chart, data: dict, width: int, keyed: bool = True, unmeasured
         head = _head(chart, lasts, title, labels, gap)
         if _width(head) <= width:
             return head
+    if whole:
+        return []
     # even bare the values do not fit: those that do, none cut, after a short title where it fits
     # ("loss ── 0.0000904" at an 80×24 LSTM's 19 columns: which chart, before the test value)
     for shown in range(len(lasts) - 1, 0, -1):
