@@ -79,6 +79,39 @@ def test_the_which_choices_are_the_next_sweeps_values_and_none(tmp_path):
     assert player.next().outcomes[0].ok
 
 
+def test_each_runs_curve_is_kept_for_the_screen_until_the_lesson_runs_its_own_network(tmp_path):
+    """The app draws a sweep from its runs' own histories (Swept.shown), from the @sweep's step until
+    a later step trains the lesson's network, which is then what there is to look at."""
+    player = played(tmp_path, """
+        ## runs
+
+        @sweep lr=1,30 epochs=40
+
+        ## read them
+
+        Still the sweep.
+
+        ## train
+
+        @run epochs=3
+        """)
+    player.start()
+    assert player.sweep is None
+    player.next()
+    shown = player.sweep.shown()
+    assert [word for word, _, _ in shown] == ["1", "30"]
+    for word, summary, history in shown:
+        alone = dlsim.make("mlp", dataset="xor4", hidden=(2,), activation="tanh", loss="bce",
+                           optimizer="sgd", lr=float(word))
+        alone.train(epochs=40)
+        assert [e["train_loss"] for e in history] == [e["train_loss"] for e in alone.history]
+        assert history[-1]["train_loss"] == summary["train_loss"]
+    assert player.next() is not None and player.sweep is not None    # a step without actions: still it
+    assert player.next() is not None and player.sweep is None        # the lesson's own run
+    assert player.goto(1) is not None and player.sweep is not None   # replayed to the sweep's step
+    assert player.goto(0) is not None and player.sweep is None
+
+
 def test_stepping_back_and_on_gives_the_same_runs(tmp_path):
     player = played(tmp_path, """
         ## runs

@@ -18,6 +18,10 @@ import os
 import re
 import sys
 import tempfile
+from pathlib import Path
+
+# this checkout's dlsim, not one installed elsewhere (a worktree beside the main checkout checked that)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 NUMBER = re.compile(r"[−+-]?\d[\d,]*(?:\.\d+)?(?:e[−+-]?\d+)?")
 

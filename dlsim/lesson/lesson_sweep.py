@@ -7,6 +7,9 @@ and asks which value did something first through `first_swept(METRIC)`: the firs
 order the lesson lists them, whose run has METRIC true (a yes/no metric such as diverged), or
 `none`. Values are written as `dlsim sweep --set` writes them: commas between values, layer sizes
 joined by dots (16.16).
+
+Each run's metrics per epoch are kept too (`histories`), so that a screen can draw the runs side by
+side, one curve per value, from the runs themselves (Swept.shown).
 """
 from dataclasses import dataclass, field
 
@@ -21,12 +24,19 @@ class Swept:
     option: str
     words: tuple[str, ...]                 # the values as the lesson wrote them
     runs: dict = field(default_factory=dict)   # value (parsed) -> the run's summary
+    histories: dict = field(default_factory=dict)   # value (parsed) -> the run's metrics per epoch
 
     def run_of(self, network: str, word: str) -> dict:
         value = parse_value(network, self.option, word)
         if value not in self.runs:
             raise KeyError(f"the @sweep ran {self.option} = {', '.join(self.words)}, not {word}")
         return self.runs[value]
+
+    def shown(self) -> list[tuple[str, dict, list[dict]]]:
+        """(the value as the lesson wrote it, the run's summary, its metrics per epoch) per run, in
+        the lesson's order: what a screen draws of the sweep."""
+        return [(word, self.runs[value], self.histories.get(value, []))
+                for word, value in zip(self.words, self.runs)]
 
     def first(self, metric: str) -> str:
         for word, run in zip(self.words, self.runs.values()):   # the runs in the lesson's order
@@ -59,4 +69,5 @@ def run_sweep(sim, option: str, words: tuple[str, ...], epochs: int) -> Swept:
         value = parse_value(sim.name, option, word)
         run = Simulator(sim.name, seed=sim.config.get("seed", 0), **{**config, option: value})
         swept.runs[value] = run.train(epochs=epochs)
+        swept.histories[value] = list(run.history)   # the run is dropped: its curve is kept
     return swept

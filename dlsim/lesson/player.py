@@ -44,6 +44,7 @@ class Player:
         self._recent = Latest()          # events since the last @run/@set/@param/@reset, by kind
         self._stale = False              # sim.last predates a @set/@param/@reset
         self._swept = None               # the last @sweep's runs (lesson_sweep.Swept)
+        self._sweep_last = False         # nothing has run the lesson's own network since it
         # called with the Step before its actions run and once they have, replayed steps too: a
         # step is reached by n or by replaying those before it, and a listener sees both alike
         self.on_opening: list[Callable[[Step], None]] = []
@@ -95,6 +96,13 @@ class Player:
         """True when the simulation is no longer as the current step left it."""
         return self._fingerprint() != self._mark
 
+    @property
+    def sweep(self):
+        """The last @sweep's runs (lesson_sweep.Swept) while they are the latest thing the lesson
+        ran, from its step on, else None: a later @run, @step, @set … on the lesson's own network
+        makes that network what there is to look at again."""
+        return self._swept if self._sweep_last else None
+
     # --- checkpoints ---------------------------------------------------------------------------
     def answer(self, choice: str | int) -> Grade:
         cp = self.view.checkpoint if self.view else None
@@ -113,7 +121,7 @@ class Player:
         with self.sim.muted():
             self.sim.config = dict(self._initial)
             self.sim.build()
-            self._stale, self._recent, self._swept = False, Latest(), None
+            self._stale, self._recent, self._swept, self._sweep_last = False, Latest(), None, False
             for i in range(index + 1):
                 self._open(i, quiet=True)
         self._mark = self._fingerprint()
@@ -210,6 +218,7 @@ class Player:
                 sim.reset()
             elif action.kind == "sweep":        # other networks: this one is left as it is
                 self._swept = run_sweep(sim, option_of(sim.name, a["option"]), a["words"], a["epochs"])
+        self._sweep_last = action.kind == "sweep"
         changes = action.kind not in ("step", "back", "sweep")
         if changes:
             self._recent = Latest()             # their values describe a state about to go

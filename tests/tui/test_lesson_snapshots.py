@@ -1,6 +1,7 @@
 """SVG snapshots of the lesson screen at 80×24 and 120×40: the AND lesson at its first question,
 answered wrong (the verdict and the lesson's reason showing), the same question still open (the
-footer says how to answer), and an MLP lesson's formulas beside the simulation.
+footer says how to answer), an MLP lesson's formulas beside the simulation, and a @sweep's five
+runs in the simulation's place (a curve per learning rate, named at its end, and their final figures).
 Refresh after an intended change of the look with `pytest tests/tui --snapshot-update`."""
 import pytest
 
@@ -46,3 +47,8 @@ def test_lesson_open_question(snap_compare, size):
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
 def test_lesson_mlp_formulas(snap_compare, size):
     assert snap_compare(_at("mlp-backprop", 2), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
+def test_lesson_sweep(snap_compare, size):
+    assert snap_compare(_at("mlp-lr-sweep", 1), terminal_size=size, run_before=settle)

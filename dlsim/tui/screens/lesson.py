@@ -5,6 +5,8 @@ notices (Player.moved) and offers to return (s). n / p (or PgDn / PgUp once the 
 to its end) go to the next or previous step: going back replays the lesson to that step, so the
 simulation is exactly as it was there. A step with a checkpoint holds `next` until it is answered.
 The player saves the step reached and the answers (Progress), and a reopened lesson resumes there.
+From a @sweep step on (until the lesson runs its own network again, or the learner explores), the
+curves panel draws the sweep's runs and takes the simulation's place (show_sweep).
 """
 from dataclasses import replace
 
@@ -25,6 +27,7 @@ from dlsim.tui.session import Session
 from dlsim.tui.simview import in_turn
 from dlsim.tui.views.base import layer_of
 from dlsim.tui.widgets.lesson.checkpoint import LETTERS, CheckpointPanel
+from dlsim.tui.widgets.curves import Curves
 from dlsim.tui.widgets.lesson.narration import Narration
 
 SIM_WIDTH = 80    # the simulation's columns beside the narration: its smallest full size
@@ -105,6 +108,7 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
             return False
 
     def on_mount(self) -> None:
+        self.mark_sweep_room()
         self.show(self.player.view)
         if self.note:
             self.notify(self.note, title=self.player.lesson.title, timeout=6)
@@ -114,10 +118,36 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
     def show(self, view: StepView) -> None:
         self.narration.show(view, self.grade_of(view), self.place(view))
         self.highlight(view)
+        self.explored = False
+        self.show_sweep()
         self.simview.ui.notice = ""
         self.simview.redraw()
-        self.explored = False
         self.update_hint()
+
+    def mark_sweep_room(self) -> None:
+        """Mark the curves panel, the columns that hold it and everything beside them (whatever the
+        network's layout), so that a @sweep's step gives the panel the simulation's whole place
+        (dlsim.tcss: `-sweep`): five runs side by side need more room than a corner."""
+        for curves in self.query(Curves):
+            curves.add_class("-holds-sweep")
+            for holder in curves.ancestors:
+                if holder.id == "sim-body":
+                    break
+                holder.add_class("-holds-sweep")
+            for widget in (curves, *curves.ancestors):
+                if widget.id == "sim-body":
+                    break
+                for sibling in widget.parent.children:
+                    if sibling is not widget and not sibling.has_class("-holds-sweep"):
+                        sibling.add_class("-beside-sweep")
+
+    def show_sweep(self) -> None:
+        """The last @sweep's runs in the curves panel while the lesson is at or past its step (and
+        has not run its own network since), unless the learner explores: then the network's own."""
+        swept = None if self.explored else self.player.sweep
+        self.set_class(swept is not None, "-sweep")
+        for curves in self.query(Curves):
+            curves.show_sweep(swept)
 
     def grade_of(self, view: StepView) -> Grade | None:
         """This session's answer to the step's question, else the one saved in the progress file."""
@@ -296,6 +326,9 @@ class LessonScreen(SimulationScreen, inherit_bindings=False):
         explored = self.simview.runner is not None or self.player.moved()
         if explored != self.explored:
             self.explored = explored
+            if self.player.sweep is not None:
+                self.show_sweep()
+                self.simview.repaint()
             self.update_hint()
 
     def tell_progress(self) -> None:

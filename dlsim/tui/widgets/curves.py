@@ -6,6 +6,9 @@ taken from the history incrementally, as a summary whose cost does not grow with
 A train loss is `train_loss`, measured on the training set after the epoch like `test_loss`; never
 `loss`, the mean of the batch losses during the epoch, which lags a whole epoch of updates behind
 the test loss and both accuracies.
+
+A lesson at a @sweep step hands the panel the sweep's runs (show_sweep): it draws them instead
+(sweep_chart), under a title that says so, until it is handed None.
 """
 from dataclasses import dataclass
 import numpy as np
@@ -15,9 +18,11 @@ from dlsim.protocol.numbers import count, num
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.chart_heights import chart_heights
+from dlsim.tui.widgets.chart_tail import put_tail as _put_tail
 from dlsim.tui.widgets.curve_points import CURVE_POINTS
 from dlsim.tui.widgets.curve_series import Epochs, SeriesSummary
 from dlsim.tui.widgets.panel import Cells, Panel, UiState
+from dlsim.tui.widgets.sweep_chart import sweep_rows, sweep_titles
 
 SERIES_STYLES = (Style(color=st.rgb((235, 235, 235))), Style(color=st.rgb((150, 190, 255))))
 DASH = (0, 2)
@@ -59,6 +64,9 @@ class Curves(Panel):
         self.charts = charts
         self._extract = {key: SeriesSummary(key) for chart in charts for key, _ in chart.series}
         self._drawn: dict[int, tuple] = {}   # per chart: what it was drawn from, and its rows
+        self.sweep = None                    # a lesson's @sweep drawn instead (lesson_sweep.Swept)
+        self._titles_before = None           # the panel's own title forms, while it draws a sweep
+        self._sweep_drawn = (None, [])       # what the sweep was drawn at, and its rows
 
     def series(self, history: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """(epochs, values) of every history key the charts plot: the points drawn (every epoch's
@@ -88,8 +96,23 @@ class Curves(Panel):
         if self.view is not None and hasattr(self.view, "curve_points"):   # what the frames work out
             self.view.curve_points.keys = tuple(self._extract)
 
+    def show_sweep(self, swept) -> None:
+        """Draw a lesson's @sweep (its runs side by side) in place of the history; None: the
+        history again, under the panel's own title."""
+        if swept is self.sweep:
+            return
+        if self.sweep is None:
+            self._titles_before = self._forms.get("border_title") or (str(self.border_title or ""),)
+        self.sweep = swept
+        self.set_titles(sweep_titles(swept) if swept is not None else self._titles_before)
+
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         self.follow_view()
+        if self.sweep is not None:
+            drawn_at = (id(self.sweep), self.charts, width, height)
+            if self._sweep_drawn[0] != drawn_at:
+                self._sweep_drawn = (drawn_at, sweep_rows(self.sweep, self.charts, width, height))
+            return self._sweep_drawn[1]
         data, versions = self._points(frame)
         # the epoch number, not the entry count: a long history is thinned (Model.record)
         last_epoch = frame.history[-1].get("epoch", len(frame.history)) if frame.history else 0
@@ -197,22 +220,6 @@ def _canvas(chart: Chart, data: dict, epochs: int, width: int, height: int, lo: 
         py[~np.isfinite(y)] = np.nan
         canvas.polyline(px, py, key=i, power=-i, dash=DASH[i])
     return canvas
-
-
-def _put_tail(rows: list, start: int, tail: str, style) -> None:
-    """`tail` written over the plot's bottom right end, or where fewer dots lie, its bottom left end,
-    then its top right, then its top left end (`rows[0]` is the legend): a falling loss ends along
-    the bottom row, and a mean |TD error| that falls to 0 runs along all of it, so the label hid
-    the newest points, label and line over each other ("epoch 26,889" over the curve's last columns)."""
-    bottom, top = len(rows) - 1, 1
-    n = len(tail)
-    if len(rows[bottom]) - start < n:
-        rows[bottom] = rows[bottom][:start] + [(tail[:max(0, len(rows[bottom]) - start)], style)]
-        return
-    inked = lambda cells: sum(1 for text, _ in cells if text.strip())
-    corners = [(bottom, len(rows[bottom]) - n), (bottom, start), (top, len(rows[top]) - n), (top, start)]
-    r, at = min(corners, key=lambda corner: inked(rows[corner[0]][corner[1]:corner[1] + n]))
-    rows[r] = rows[r][:at] + [(tail, style)] + rows[r][at + n:]
 
 
 def _extremes(cols: np.ndarray, y: np.ndarray) -> np.ndarray:
