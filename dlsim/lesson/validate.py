@@ -20,6 +20,12 @@ from dlsim.lesson.moves import Moves
 from dlsim.lesson.lesson_sweep import NONE, parse_value
 
 
+def _first(names: list[str], shown: int = 6) -> str:
+    """'a, b, c' or, for a long list, its first names and how many more (a DBN's 17 weights)."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f", … ({more} more)" if more > 0 else "")
+
+
 def probe_keys(network: str, config: dict) -> tuple[set[str], set[str]]:
     """Every value name the network's events carry, and its per-epoch metrics, from a tiny run."""
     keys, history, _ = probe(network, config, MODELS[network])
@@ -93,18 +99,22 @@ class _Checker:
         return True
 
     def highlight(self, h) -> None:
-        """@highlight: a parameter (a weight the heatmap selects), or a quantity the model inspects
-        (an attention weight the view centres on), or a metric the curves draw (whole: no index);
-        its index, where it has one, inside it."""
-        if h.name in {m.key for m in self.sim.model.metrics} and h.name not in self.sim.model.params:
+        """@highlight: a parameter (a weight the heatmap selects), or a quantity the view marks (an
+        attention weight it centres on: the model's `highlightable`), or a metric the curves draw
+        (whole: no index); its index, where it has one, inside it."""
+        model = self.sim.model
+        metrics = [m.key for m in model.metrics]
+        if h.name in metrics and h.name not in model.params:
             if h.index is not None:
                 self.problem(h.line, f"@highlight: '{h.name}' is a metric the curves draw: it takes no index")
             return
-        if h.name in self.sim.model.params or h.name not in self.sim.model.inspected:
-            if self.param(h.line, h.name, h.index, "@highlight") and h.name in self.sim.model.params \
-                    and not type(self.sim.model).weights_on_screen:
+        if h.name in model.params:
+            if self.param(h.line, h.name, h.index, "@highlight") and not type(model).weights_on_screen:
                 self.problem(h.line, f"@highlight: {self.lesson.network}'s screen has no weights panel to select "
                                      f"'{h.name}' in; highlight a quantity its view shows, or a metric")
+            return
+        if h.name not in type(model).highlightable:
+            self.not_shown(h.line, h.name, metrics)
             return
         value = self.sim.model.inspect().get(h.name)
         if value is None:
@@ -121,6 +131,17 @@ class _Checker:
         elif h.index is not None and not fits(h.index, shape):
             self.problem(h.line, f"@highlight: index [{','.join(map(str, h.index))}] is outside '{h.name}' of "
                                  f"shape {shape}: {cells}")
+
+    def not_shown(self, line: int, name: str, metrics: list[str]) -> None:
+        """A highlight of a name no panel of the network's screen shows (a value the model computes
+        but its view does not mark, or no value at all): what the screen can highlight instead."""
+        model = type(self.sim.model)
+        quantities = sorted(model.highlightable)
+        weights = list(self.sim.model.params) if model.weights_on_screen else []
+        kinds = [(", ".join(quantities), ""), (_first(weights), "a weight: "), (_first(metrics), "a metric: ")]
+        may = "; ".join(f"{kind}{names}" for names, kind in kinds if names)
+        self.problem(line, f"@highlight: no panel of {self.lesson.network}'s screen marks '{name}'"
+                           f"{suggest(name, quantities + weights + metrics)}; it can highlight {may}")
 
     def quantity(self, line: int, q: Quantity, predict: bool = False) -> None:
         if q.name in PREDICT_ONLY:

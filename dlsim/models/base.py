@@ -296,9 +296,12 @@ class Model:
     warm_up_configs: tuple[dict, ...] = ({},)
 
     # what a lesson's @highlight may name, as the network's screen shows it (the lesson check holds
-    # lessons to this, the view draws it): the array quantities it shows whole (a panel, a page), which
-    # take no index, where it centres on one element of any other; and whether the screen has the
-    # weights heatmap that a weight's highlight selects
+    # lessons to this, the view draws it; tests/tui/test_highlightable_views.py keeps the two in step):
+    # the quantities of `inspected` its view marks, pages to or centres on (any other is on no panel);
+    # of those, the arrays it shows whole (a panel, a page), which take no index, where it centres on
+    # one element of any other; and whether the screen has the weights heatmap that a weight's
+    # highlight selects (a metric the curves draw is highlightable on every screen)
+    highlightable: frozenset[str] = frozenset()
     highlighted_whole: frozenset[str] = frozenset()
     weights_on_screen = True
     warm_up_size: dict = {}

@@ -81,6 +81,7 @@ def _one_of(name, default, help, values):
 
 
 class CNN(CNNInspect, FlatParameters, MiniBatched):
+    highlightable = frozenset({"feature_map", "pooled", "confusion"})   # a cell of the stage's maps
     highlighted_whole = frozenset({"confusion"})   # its page in the classes panel
     name = "cnn"
     summary = "kernels sliding over images: feature maps, pooling, and backpropagation through both"

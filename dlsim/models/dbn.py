@@ -30,6 +30,7 @@ EPOCH = "epoch"
 
 class DBN(DBNInspect, Model):
     name = "dbn"
+    highlightable = frozenset({"completion_error"})   # its pictures turned to the completion, as an RBM's
     summary = "RBMs stacked and trained greedily, layer by layer, then fine-tuned by backpropagation"
     datasets = ("digits", "bars")
     dataset_source = {"digits": rbm_data.DIGITS, "bars": rbm_data.BARS}

@@ -46,6 +46,7 @@ def draws(seed: int, epoch: int, T: int, n: int) -> tuple[np.ndarray, np.ndarray
 
 class Diffusion(DiffusionInspect, FlatParameters, MiniBatched):
     name = "diffusion"
+    highlightable = frozenset({"alpha_bar", "loss_per_t"})   # the plane and the schedule at that t
     summary = "noise the data step by step, learn to predict the noise, then generate by undoing it"
     datasets = ("ring", "moons", "spiral", "gaussian", "line", "grid")
     dataset_source = {"ring": "ring8", "gaussian": "gaussian1", "grid": "grid25"}

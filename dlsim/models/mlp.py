@@ -26,6 +26,7 @@ from dlsim.protocol.events import BACKWARD, FORWARD, LOSS, UPDATE, Event, Level
 
 class MLP(MLPInspect, FlatParameters, MiniBatched):
     name = "mlp"
+    highlightable = frozenset({"neuron_on"})   # a hidden layer's neuron maps, one neuron's marked
     summary = "layers of neurons trained by backpropagation: decision boundaries, gradients, optimizers"
     datasets = ("xor", "circle", "moons", "spiral", "gaussian", "xor4", "and", "or")
     kinds = ("points", "table")   # the dataset kinds it takes

@@ -34,6 +34,7 @@ from dlsim.protocol.events import EVALUATE, Event, Level
 
 class RBM(RBMSteps, RBMInspect, FlatParameters, MiniBatched):
     name = "rbm"
+    highlightable = frozenset({"completion_error"})   # the pictures turned to the completion
     summary = "binary units and contrastive divergence: a positive and a negative phase, no backward pass"
     datasets = ("bars", "bars2", "digits")
     dataset_source = {"bars": rbm_data.BARS, "bars2": rbm_data.SMALL_BARS, "digits": rbm_data.DIGITS}

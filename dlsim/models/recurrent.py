@@ -33,6 +33,7 @@ FUSED_CHUNK = 1000   # epochs per compiled call at most, so the sample orders st
 
 
 class Recurrent(SequencePictures, SequenceTargets, FlatParameters, MiniBatched):
+    highlightable = frozenset({"dh"})
     highlighted_whole = frozenset({"dh"})   # the ‖δh_t‖ bars, every step's
     kinds = ("sequences",)
     datasets = recurrent_data.TASKS

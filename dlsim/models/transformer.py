@@ -32,6 +32,7 @@ BLOCK_PARAMS = tk.PARAMS[2:18]   # those with a block axis: layer[l].Wq is Wq[l]
 class Transformer(TransformerInspect, FlatParameters, MiniBatched):
     weights_on_screen = False   # its screen draws attention and the residual stream, no weights heatmap
     name = "transformer"
+    highlightable = frozenset({"attention"})   # that head's matrix, that cell selected
     summary = "attention: each position asks every other which to listen to (QKᵀ/√d, softmax, ·V)"
     datasets = transformer_data.TASKS
     kinds = ("text",)
