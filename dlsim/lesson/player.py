@@ -44,11 +44,11 @@ class Player:
         self._recent = Latest()          # events since the last @run/@set/@param/@reset, by kind
         self._stale = False              # sim.last predates a @set/@param/@reset
         self._swept = None               # the last @sweep's runs (lesson_sweep.Swept)
-        self._sweep_last = False         # nothing has run the lesson's own network since it
-        # called with the Step before its actions run and once they have, replayed steps too: a
+        self._sweep_last = False         # nothing has run the lesson's own network since the last @sweep
+        # called with each Action of a step before it runs and once it has, in replayed steps too: a
         # step is reached by n or by replaying those before it, and a listener sees both alike
-        self.on_opening: list[Callable[[Step], None]] = []
-        self.on_opened: list[Callable[[Step], None]] = []
+        self.on_acting: list[Callable[[Action], None]] = []
+        self.on_acted: list[Callable[[Action], None]] = []
 
     # --- moving --------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -140,12 +140,12 @@ class Player:
         events = window(formulas)
         self._last_step = window(formulas)
         updates = Updates(asked.subject.args[0] if asked and asked.kind == "change" else None)
-        for listener in self.on_opening:
-            listener(step)
         for action in step.actions:
+            for listener in self.on_acting:
+                listener(action)
             self._apply(action, (events, updates), formulas)
-        for listener in self.on_opened:
-            listener(step)
+            for listener in self.on_acted:
+                listener(action)
         scope = self.scope()
         outcomes = [self._settle(asked, before, scope, updates)] if asked else []
         for expectation in step.expectations:

@@ -47,3 +47,17 @@ async def test_back_and_resumed_the_inspector_shows_the_change_that_n_showed(dat
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 0.3)
         assert last_line(app) == by_next
+
+
+def test_a_lessons_param_is_an_edit_by_hand_however_the_step_is_reached(data_dir):
+    """perceptron-threshold sets the bias with `@param b = -0.5`: the inspector said "at step 4", as
+    if training had moved it; a @run's change is told over the run, a @step's at its step."""
+    player, session, _ = open_lesson("perceptron-threshold")
+    titles = [step.title for step in player.lesson.steps]
+    player.goto(titles.index("The bias is a threshold"))       # replayed from the start
+    bias = session.changes.at(session.layout.index("b", (0,))).describe()
+    assert bias == "−1.500000 → −0.500000 edited by hand", bias
+    player, session, _ = open_lesson("mlp-optimizers")
+    player.goto(1)                                              # "@run epochs=30"
+    ran = session.changes.at(session.layout.index("layer[1].b", (0,))).describe()
+    assert ran.endswith("over the run to epoch 30"), ran
