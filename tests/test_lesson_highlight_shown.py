@@ -42,3 +42,21 @@ def test_an_unknown_name_is_told_the_nearest_and_what_may_be_highlighted(tmp_pat
 def test_a_screen_without_a_heatmap_lists_no_weights(tmp_path):
     message = check(lesson(tmp_path, "transformer", "scores[0,0,0,0]"))[1][0].message
     assert "attention" in message and "test_seq_acc" in message and "weight" not in message
+
+
+def test_a_metric_no_chart_draws_is_refused(tmp_path):
+    """The SOM's σ is a metric of its history that no chart draws; an RNN on the sine (a regression)
+    draws no accuracy chart: a highlight of either brought the curves up without the value."""
+    message = check(lesson(tmp_path, "som", "sigma"))[1][0].message
+    assert message.startswith("@highlight: no panel of som's screen marks 'sigma'"), message
+    assert "topographic_error" in message and "sigma" not in message.split("it can highlight")[1]
+    path = tmp_path / "rnn.md"
+    path.write_text("---\ntitle: T\nnetwork: rnn\noptions: dataset=sine\n---\n## A\nText.\n@highlight train_acc\n",
+                    encoding="utf-8")
+    assert check(path)[1][0].message.startswith("@highlight: no panel of rnn's screen marks 'train_acc'")
+    assert check(lesson(tmp_path, "lstm", "train_acc"))[1] == []   # its default task has classes
+
+
+def test_a_name_the_network_does_not_have_is_told_so(tmp_path):
+    message = check(lesson(tmp_path, "mlp", "layer[3].W"))[1][0].message   # 2-16-16-1: layers 0 to 2
+    assert message.startswith("@highlight: mlp has nothing named 'layer[3].W' (did you mean"), message

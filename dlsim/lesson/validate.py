@@ -103,7 +103,8 @@ class _Checker:
         attention weight it centres on: the model's `highlightable`), or a metric the curves draw
         (whole: no index); its index, where it has one, inside it."""
         model = self.sim.model
-        metrics = [m.key for m in model.metrics]
+        # the metrics the curves draw for the task as it is (a regression draws no accuracy)
+        metrics = [m.key for m in model.metrics if m.chart and (not m.classes or model.has_classes)]
         if h.name in metrics and h.name not in model.params:
             if h.index is not None:
                 self.problem(h.line, f"@highlight: '{h.name}' is a metric the curves draw: it takes no index")
@@ -134,14 +135,17 @@ class _Checker:
 
     def not_shown(self, line: int, name: str, metrics: list[str]) -> None:
         """A highlight of a name no panel of the network's screen shows (a value the model computes
-        but its view does not mark, or no value at all): what the screen can highlight instead."""
-        model = type(self.sim.model)
-        quantities = sorted(model.highlightable)
-        weights = list(self.sim.model.params) if model.weights_on_screen else []
+        but its view does not mark, a metric no chart draws) or of no value at all: what the screen
+        can highlight instead."""
+        model = self.sim.model
+        quantities = sorted(type(model).highlightable)
+        weights = list(model.params) if type(model).weights_on_screen else []
         kinds = [(", ".join(quantities), ""), (_first(weights), "a weight: "), (_first(metrics), "a metric: ")]
         may = "; ".join(f"{kind}{names}" for names, kind in kinds if names)
-        self.problem(line, f"@highlight: no panel of {self.lesson.network}'s screen marks '{name}'"
-                           f"{suggest(name, quantities + weights + metrics)}; it can highlight {may}")
+        known = name in model.inspected or name in {m.key for m in model.metrics}
+        what = f"no panel of {self.lesson.network}'s screen marks '{name}'" if known else \
+            f"{self.lesson.network} has nothing named '{name}'"
+        self.problem(line, f"@highlight: {what}{suggest(name, quantities + weights + metrics)}; it can highlight {may}")
 
     def quantity(self, line: int, q: Quantity, predict: bool = False) -> None:
         if q.name in PREDICT_ONLY:
