@@ -207,13 +207,14 @@ class Model:
             return {}
         held = self.__dict__.get("_before_training")   # derived state: never in a snapshot
         if self.steps == 0:
-            weights = self.flat_params()
-            if held is None or not np.array_equal(held[0], weights):
+            # a live option changes what is measured too (a diffusion model's sampler, its distance)
+            weights, options = self.flat_params(), repr(self.config)
+            if held is None or held[1] != options or not np.array_equal(held[0], weights):
                 measured = self.evaluate()
-                held = (weights.copy(), {m.key: float(measured[m.key]) for m in self.metrics
-                                  if m.chart and m.live and measured.get(m.key) is not None})
+                held = (weights.copy(), options, {m.key: float(measured[m.key]) for m in self.metrics
+                                                  if m.chart and m.live and measured.get(m.key) is not None})
                 self.__dict__["_before_training"] = held
-        return held[1] if held else {}
+        return held[2] if held else {}
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Class index per row of X, or NO_CLASS where the outputs tie."""

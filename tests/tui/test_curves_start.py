@@ -51,3 +51,12 @@ async def test_the_legend_shows_the_start_then_the_first_epoch():
         first = sim_view(app).session.sim.history[0]
         text = text_of(app.screen.query_one(Curves))
         assert f"train {num(first['train_loss'])}" in text and num(start["train_loss"]) not in text
+
+
+def test_a_live_option_changed_before_training_moves_the_start():
+    """The diffusion model's distance is measured on samples drawn by its sampler: switched to DDIM
+    before any update, the legend kept DDPM's distance."""
+    sim = dlsim.make("diffusion", seed=0)
+    before = sim.model.before_training()["distance"]
+    sim.set("sampler", "ddim")
+    assert sim.model.before_training()["distance"] == sim.model.evaluate()["distance"] != before
