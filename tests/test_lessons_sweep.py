@@ -134,6 +134,7 @@ def test_stepping_back_and_on_gives_the_same_runs(tmp_path):
     ("@sweep lr=1,3\n", "needs epochs=N"),
     ("@sweep lr=1 epochs=5\n", "two values or more"),
     ("@sweep lr=1,1 epochs=5\n", "listed twice"),
+    ("@sweep lr=0.1,0.10,1 epochs=5\n", "0.1 and 0.10 are the same value"),   # one run: runs and words paired wrong
     ("@sweep lr=1,3 hidden=2,4 epochs=5\n", "varies one option"),
     ("@sweep lrr=1,3 epochs=5\n", "not an option of mlp (did you mean 'lr'?)"),
     ("@sweep lr=1,-3 epochs=5\n", "@sweep lr=-3"),

@@ -293,12 +293,18 @@ class _Checker:
             self.problem(action.line, f"@sweep: '{a['option']}' is not an option of {self.lesson.network}"
                                       f"{suggest(a['option'], options)}; its options: {', '.join(options)}")
             return
+        seen = {}
         for word in a["words"]:
             try:
-                parse_value(self.lesson.network, option, word)
+                value = parse_value(self.lesson.network, option, word)
             except UserError as why:
                 self.problem(action.line, f"@sweep {a['option']}={word}: {why}")
                 return
+            if value in seen:   # one run for both: the runs would be matched to the wrong words
+                self.problem(action.line, f"@sweep {a['option']}: {seen[value]} and {word} are the same value; "
+                                          f"list it once")
+                return
+            seen[value] = word
         self.swept = a["words"]
 
     def swept_quantity(self, line: int, q: Quantity, predict: bool) -> None:

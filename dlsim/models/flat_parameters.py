@@ -40,11 +40,11 @@ class FlatParameters:
     def flat_params(self) -> np.ndarray:
         return self.theta   # every parameter already lives in this one buffer
 
-    def optimizer_state(self, side: str = "") -> dict[str, dict[str, np.ndarray]]:
+    def optimizer_state(self) -> dict[str, dict[str, np.ndarray]]:
         """What the optimizer remembers of each parameter, by the symbol a learner reads it by:
         momentum's velocity v, Adam's moments m and v (a copy, each by parameter name); nothing for
         plain gradient descent, which remembers nothing between steps."""
-        return self.remembered(self.optimizer_settings(side)[0])
+        return self.remembered(self.optimizer_settings()[0])
 
     def remembered(self, kind: int, prefix: str = "") -> dict[str, dict[str, np.ndarray]]:
         """optimizer_state's symbols for the optimizer `kind`, of the parameters named `prefix`… (a

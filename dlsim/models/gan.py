@@ -181,7 +181,7 @@ class GAN(GANPictures, GANEntryPoints, FlatParameters, Model):
         """(optimizer code, lr, μ, β1, β2, ε) of one network, as the kernels take it."""
         return np.array(self.optimizer_settings(f"{net.lower()}_"), np.float64)
 
-    def optimizer_state(self, side: str = "") -> dict[str, dict[str, np.ndarray]]:
+    def optimizer_state(self) -> dict[str, dict[str, np.ndarray]]:
         """Each network's weights with its own optimizer's memory: the optimizer whose state its
         slice holds (optimizer_of: one changed live takes over, from zero, at that network's next
         update), so D's momentum velocity is never read as Adam's v."""

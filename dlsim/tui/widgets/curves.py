@@ -66,7 +66,7 @@ class Curves(Panel):
         self._drawn: dict[int, tuple] = {}   # per chart: what it was drawn from, and its rows
         self.sweep = None                    # a lesson's @sweep drawn instead (lesson_sweep.Swept)
         self._titles_before = None           # the panel's own title forms, while it draws a sweep
-        self._sweep_drawn = (None, [])       # what the sweep was drawn at, and its rows
+        self._sweep_drawn = (None, None, [])   # the sweep drawn, at what size, and its rows
 
     def series(self, history: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """(epochs, values) of every history key the charts plot: the points drawn (every epoch's
@@ -109,10 +109,12 @@ class Curves(Panel):
     def rows(self, frame, ui: UiState, width: int, height: int) -> list[Cells]:
         self.follow_view()
         if self.sweep is not None:
-            drawn_at = (id(self.sweep), self.charts, width, height)
-            if self._sweep_drawn[0] != drawn_at:
-                self._sweep_drawn = (drawn_at, sweep_rows(self.sweep, self.charts, width, height))
-            return self._sweep_drawn[1]
+            # the sweep itself, not its id(): a later @sweep's runs may be given a dropped one's address
+            drawn_at = (self.charts, width, height)
+            swept, at, rows = self._sweep_drawn
+            if swept is not self.sweep or at != drawn_at:
+                self._sweep_drawn = (self.sweep, drawn_at, sweep_rows(self.sweep, self.charts, width, height))
+            return self._sweep_drawn[2]
         data, versions = self._points(frame)
         # the epoch number, not the entry count: a long history is thinned (Model.record)
         last_epoch = frame.history[-1].get("epoch", len(frame.history)) if frame.history else 0
