@@ -49,8 +49,8 @@ class FlatParameters:
     def remembered(self, kind: int, prefix: str = "") -> dict[str, dict[str, np.ndarray]]:
         """optimizer_state's symbols for the optimizer `kind`, of the parameters named `prefix`… (a
         network of parts, each with an optimizer of its own, asks for each part's)."""
-        def named(buf):
-            return {k: v for k, v in self._named(buf.copy()).items() if k.startswith(prefix)}
+        def named(buf):   # views first, then copies of the part asked for (a GAN's D or G)
+            return {k: v.copy() for k, v in self._named(buf).items() if k.startswith(prefix)}
         if kind == optimizers.MOMENTUM:
             return {"v": named(self.m)}
         if kind == optimizers.ADAM:
