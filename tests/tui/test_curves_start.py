@@ -45,12 +45,13 @@ async def test_the_legend_shows_the_start_then_the_first_epoch():
         start = sim_view(app).session.sim.model.evaluate()
         text = text_of(app.screen.query_one(Curves))
         assert f"train {num(start['train_loss'])}" in text and f"test {num(start['test_loss'])}" in text
-        assert "–" not in text
+        assert "–" not in text and "before training" in text and "epoch 0" not in text
         await pilot.press("5", "right")
         await settle(pilot)
         first = sim_view(app).session.sim.history[0]
         text = text_of(app.screen.query_one(Curves))
         assert f"train {num(first['train_loss'])}" in text and num(start["train_loss"]) not in text
+        assert "epoch 1" in text and "before training" not in text
 
 
 def test_a_live_option_changed_before_training_moves_the_start():

@@ -127,7 +127,8 @@ class Curves(Panel):
         for k, (chart, h) in enumerate(zip(self.charts, chart_heights(live, height))):
             said = {**{key: _written(starts[key], chart.whole) for key, _ in chart.series if key in starts},
                     **unmeasured}
-            out += self._drawn_chart(k, chart, data, last_epoch, width, h, frame.unit[0], versions, said)
+            out += self._drawn_chart(k, chart, data, last_epoch, width, h, frame.unit[0], versions, said,
+                                     started=any(key in starts for key, _ in chart.series))
         return out
 
     def keyed(self, chart: Chart) -> bool:
@@ -139,7 +140,8 @@ class Curves(Panel):
                                             for i, (_, label) in enumerate(chart.series))
 
     def _drawn_chart(self, k: int, chart: Chart, data: dict, epochs: int, width: int, height: int,
-                     unit: str, versions: dict | None = None, unmeasured: dict | None = None) -> list[Cells]:
+                     unit: str, versions: dict | None = None, unmeasured: dict | None = None,
+                     started: bool = False) -> list[Cells]:
         """The chart's rows, drawn again only when its points (`versions`: whose summary, at which
         version), last epoch, size, the panel's title or what stands where no value is measured
         (`unmeasured`: key → why, Model.unmeasured, or where the series starts) changed: stepping
@@ -147,13 +149,19 @@ class Curves(Panel):
         keyed = self.keyed(chart)
         versions = versions or {key: (id(ex), ex.version) for key, ex in self._extract.items()}
         why = tuple((key, unmeasured[key]) for key, _ in chart.series if unmeasured and key in unmeasured)
-        drawn_from = (tuple(versions[key] for key, _ in chart.series), epochs, width, height, unit, keyed, why)
+        drawn_from = (tuple(versions[key] for key, _ in chart.series), epochs, width, height, unit, keyed, why,
+                      started)
         if k not in self._drawn or self._drawn[k][0] != drawn_from:
-            self._drawn[k] = (drawn_from, self._chart(chart, data, epochs, width, height, unit, keyed, dict(why)))
+            self._drawn[k] = (drawn_from, self._chart(chart, data, epochs, width, height, unit, keyed, dict(why),
+                                                      started))
         return self._drawn[k][1]
 
     def _chart(self, chart: Chart, data: dict, epochs: int, width: int, height: int,
-               unit: str = "epoch", keyed: bool = True, unmeasured: dict | None = None) -> list[Cells]:
+               unit: str = "epoch", keyed: bool = True, unmeasured: dict | None = None,
+               started: bool = False) -> list[Cells]:
+        """The chart's legend and plot; `started`: its legend gives the values before training (no
+        epoch has ended), and the x axis's corner says so, not "epoch 0", so that a learner stepping
+        through a long first epoch does not read a loss that never moves as one stuck."""
         if height == 1:
             return [_inline(chart, data, epochs, width, keyed, unmeasured)]
         head = _legend(chart, data, width, keyed, unmeasured)
@@ -170,7 +178,10 @@ class Curves(Panel):
             label = label.replace("+", " ")
             rows.append([(label.rjust(label_w) + "┤", axis), *canvas.cells(r, SERIES_STYLES)])
         if plot_h >= 2:   # the x axis's last epoch, in the corner the curves leave emptiest
-            _put_tail(rows, 1, f" {unit} {count(epochs)}", axis)   # (cell 0: the axis)
+            tail = f" {unit} {count(epochs)}"
+            if started and not epochs:   # the longest words that fit the plot's width
+                tail = " before training" if len(" before training") < plot_w else " at start"
+            _put_tail(rows, 1, tail, axis)   # (cell 0: the axis)
         return rows
 
 
