@@ -33,3 +33,14 @@ async def test_transformer_curves_whole_under_the_tallest_report():
         app.screen.query_one("#math").styles.min_height = 8   # as tall as a report makes it
         await settle(pilot)
         assert _cut(app) == 0
+
+
+async def test_beside_a_lesson_the_rbm_pictures_keep_the_whole_column():
+    """The pictures' limit is for the curves under them: beside a lesson (curves hidden, 100×30) the
+    pictures still fill their column rather than leave its bottom rows blank."""
+    from .conftest import opened_at
+    app = opened_at("rbm-cd1", 0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        graph = app.screen.query_one("#graph")
+        assert graph.outer_size.height == graph.parent.size.height > 9
