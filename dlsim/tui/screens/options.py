@@ -33,6 +33,15 @@ class OptionRows(VerticalScroll, can_focus=False):
             focused.scroll_visible(animate=False)
 
 
+class Choice(Select):
+    """A list of choices that stays shut while the window is too small: opened behind the "please
+    make it bigger" message it had no rows, and PgUp in it crashed the app (Textual's OptionList)."""
+
+    def action_show_overlay(self) -> None:
+        if not self.screen.has_class("-too-small"):
+            super().action_show_overlay()
+
+
 class OptionsScreen(DlsimModal):
     BINDINGS = [Binding("escape", "cancel", "cancel"), Binding("ctrl+s", "apply", "apply")]
 
@@ -51,7 +60,7 @@ class OptionsScreen(DlsimModal):
                         current = show(self.config.get(option.name, option.default))
                         if option.choices:
                             off = option.unavailable()   # listed, marked; choosing one says why
-                            yield Select([(f"{c} (unavailable)" if c in off else c, c) for c in option.choices],
+                            yield Choice([(f"{c} (unavailable)" if c in off else c, c) for c in option.choices],
                                          value=current, allow_blank=False, compact=True, id=f"opt-{option.name}")
                         else:
                             yield TextBox(current, compact=True, id=f"opt-{option.name}")

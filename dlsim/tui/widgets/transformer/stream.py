@@ -117,4 +117,5 @@ class ResidualStream(Panel):
             return min(lines, room // (T + 1)) * (T + 1)
         if container.height - CURVES >= T + 1:   # one line whole, the curves still readable
             return T + 1
-        return max(FEWEST, room)
+        # a window, never so tall that the curves lose rows (a column cut their bottom off)
+        return max(FEWEST, min(room, container.height - CURVES))
