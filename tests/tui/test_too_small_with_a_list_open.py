@@ -17,3 +17,22 @@ async def test_page_up_in_the_options_while_the_window_is_too_small():
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         assert type(app.screen).__name__ == "OptionsScreen"   # the dialog is still there, working
+
+
+async def test_keys_on_the_home_screen_while_the_window_is_too_small():
+    """The home screen's network list had the focus though hidden: ↓ ↓ PgUp crashed the app. While
+    the message shows nothing has the focus; made bigger, the list has it again and ↓ moves in it."""
+    app = make_app(None)
+    async with app.run_test(size=(70, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "pageup", "pagedown", "tab", "down", "pageup")
+        await settle(pilot)
+        assert app.focused is None
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        listed = app.focused
+        assert listed is not None and listed.id == "models", listed
+        before = listed.highlighted
+        await pilot.press("down")
+        await settle(pilot)
+        assert listed.highlighted == (before or 0) + 1

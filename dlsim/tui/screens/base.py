@@ -29,10 +29,33 @@ class Sized:
 
     def _fit(self, width: int, height: int) -> None:
         small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if small != self.has_class("-too-small"):
+            self._keep_focus_while(small)
         self.set_class(small, "-too-small")
         self.set_class(width < FULL_WIDTH or height < FULL_HEIGHT, "-compact")
         for notice in self.query("#too-small"):
             notice.update(too_small_text(width, height))
+
+    def _keep_focus_while(self, small: bool) -> None:
+        """Below the minimum size every widget is hidden, but the one focused before (or given the
+        focus as the screen opened) kept its keys: PgUp in the home screen's hidden list, never laid
+        out, crashed the app (Textual's OptionList). While the message shows no widget has the focus,
+        and the last one asked for gets it back."""
+        if small:
+            self._focus_later = self.focused
+            super().set_focus(None)
+        else:
+            later, self._focus_later = self._focus_later, None
+            if later is not None and later.is_attached and self.focused is None:
+                super().set_focus(later)
+
+    _focus_later = None
+
+    def set_focus(self, widget, *args, **kwargs):
+        if widget is not None and self.has_class("-too-small"):
+            self._focus_later = widget   # given once the window is big enough
+            return
+        super().set_focus(widget, *args, **kwargs)
 
 
 class DlsimScreen(Sized, Screen):
