@@ -17,6 +17,7 @@ import numpy as np
 
 from dlsim.kernels import backend, readiness, seeded
 from dlsim.models.estimate import Estimate
+from dlsim.models.start_values import before_training
 from dlsim.protocol.datasets import Dataset
 from dlsim.protocol.events import Event, Level
 from dlsim.protocol.metrics import LOSS_AND_ACCURACY, Metric
@@ -197,24 +198,8 @@ class Model:
         raise NotImplementedError
 
     def before_training(self) -> dict[str, float]:
-        """Its charted metrics as they stand before the first update: where each curve starts, which
-        the curves' legend shows until the first epoch ends (a learner sees the loss the training
-        starts from, as the lessons quote it). Measured by evaluate() on the weights while no update
-        has been made (an edit before training moves the start) and kept after it; {} once an epoch
-        has ended, where the start was never seen, and while the app gets the compiled kernels
-        ready (evaluate() would compile them on the thread drawing the frame)."""
-        if self.history or not readiness.ready(self.name):
-            return {}
-        held = self.__dict__.get("_before_training")   # derived state: never in a snapshot
-        if self.steps == 0:
-            # a live option changes what is measured too (a diffusion model's sampler, its distance)
-            weights, options = self.flat_params(), repr(self.config)
-            if held is None or held[1] != options or not np.array_equal(held[0], weights):
-                measured = self.evaluate()
-                held = (weights.copy(), options, {m.key: float(measured[m.key]) for m in self.metrics
-                                                  if m.chart and m.live and measured.get(m.key) is not None})
-                self.__dict__["_before_training"] = held
-        return held[2] if held else {}
+        """Its charted metrics before the first update: where its curves start (start_values)."""
+        return before_training(self)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Class index per row of X, or NO_CLASS where the outputs tie."""
