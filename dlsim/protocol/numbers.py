@@ -34,6 +34,11 @@ def row(i) -> str:
     return f"#{int(i)}"
 
 
+def measured(value: float, whole: bool) -> str:
+    """A metric's value: a count (errors) without decimals, anything else by `num` (NaN and ∞ too)."""
+    return count(round(value)) if whole and math.isfinite(value) else num(value)
+
+
 def num(x, digits: int = 3) -> str:
     """A number as a learner reads it: fixed digits, a real minus sign, no '-0.000'; below 0.0005
     (at 3 digits) three significant digits instead, and the exponent form past 10⁶ or below 10⁻⁶."""

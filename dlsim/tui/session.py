@@ -358,7 +358,8 @@ class Session:
             epoch=self.model.epoch, steps=self.model.steps, level=self.level, last=self.sim.last,
             trace=self.trace.copy(), params={k: v.copy() for k, v in self.model.params.items()},
             grads=None if grads is None else {k: v.copy() for k, v in grads.items()},
-            optimizer_state=self.model.optimizer_state(),   # already copies
+            # copies, for the inspector: none where the screen has no weights to select
+            optimizer_state=self.model.optimizer_state() if type(self.model).weights_on_screen else {},
             history=list(self.sim.history), layout=self.layout, changes=self.changes.copy(),
             diverged=self.diverged, running=running, extras=extras(self.model) if extras else {},
             summary=tuple(self.summary) if self._summary_at == self.sim.position else (),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from rich.style import Style
 
-from dlsim.protocol.numbers import count, num
+from dlsim.protocol.numbers import count, measured
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.chart_heights import chart_heights
@@ -125,7 +125,7 @@ class Curves(Panel):
         # until the first epoch ends, a series' legend says where it starts (Model.before_training)
         starts = frame.extras.get("before_training", {})
         for k, (chart, h) in enumerate(zip(self.charts, chart_heights(live, height))):
-            said = {**{key: _written(starts[key], chart.whole) for key, _ in chart.series if key in starts},
+            said = {**{key: measured(starts[key], chart.whole) for key, _ in chart.series if key in starts},
                     **unmeasured}
             out += self._drawn_chart(k, chart, data, last_epoch, width, h, frame.unit[0], versions, said,
                                      started=any(key in starts for key, _ in chart.series))
@@ -293,11 +293,7 @@ def _last(y: np.ndarray, whole: bool, pending: str | None = None) -> str:
     "–" or what the chart says of it ("after 100 episodes")."""
     if not len(y):
         return pending or "–"
-    return _written(y[-1], whole)
-
-
-def _written(value: float, whole: bool) -> str:
-    return count(round(value)) if whole and np.isfinite(value) else num(value)   # no sign to show
+    return measured(y[-1], whole)
 
 
 def _titles(title: str) -> list[str]:

@@ -13,7 +13,7 @@ import math
 import numpy as np
 from rich.style import Style
 
-from dlsim.protocol.numbers import count, num
+from dlsim.protocol.numbers import count, measured
 from dlsim.tui.widgets import style as st
 from dlsim.tui.widgets.braille import Braille
 from dlsim.tui.widgets.chart_tail import put_tail
@@ -83,9 +83,7 @@ def _table(option: str, runs, charts, width: int) -> list[Cells]:
 
 
 def _figure(value, whole: bool) -> str:
-    if value is None:
-        return "–"
-    return count(round(value)) if whole and math.isfinite(value) else num(value)
+    return "–" if value is None else measured(value, whole)
 
 
 def _chart(option: str, runs, chart, width: int, height: int) -> list[Cells]:
