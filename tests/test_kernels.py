@@ -230,6 +230,25 @@ def test_batch_dense_kernels_equal_one_neuron_at_a_time_bitwise(rng, shape):
     assert np.array_equal(dA, [[dense.backprop_sum(W, dZ[s], i) for i in range(n_in)] for s in range(B)])
 
 
+# (rows of out, terms, columns): one pass; DEPTH terms at a time; copied spans of SPAN columns, with
+# ragged last spans and tiles, fewer than four rows or terms left over, and empty shapes
+TILINGS = [(3, 5, 7), (7, 40, 300), (8, 32, 64), (8, 33, 64), (9, 70, 65), (12, 100, 200), (13, 37, 129),
+           (5, 4, 0), (0, 4, 5), (4, 0, 5)]
+
+
+@pytest.mark.parametrize("shape", TILINGS, ids=lambda s: "x".join(map(str, s)))
+def test_add_products_adds_each_sums_terms_in_order_at_every_tiling(rng, shape):
+    """However add_products tiles the work for the cache, every sum gets its terms one at a time in
+    order of k: the same bits as adding them in that order, so the fused path equals the stepped."""
+    n_rows, n_terms, width = shape
+    out, coeffs, rows = rng.normal(size=(n_rows, width)), rng.normal(size=(n_rows, n_terms)), rng.normal(size=(n_terms, width))
+    expected = out.copy()
+    for k in range(n_terms):
+        expected = expected + coeffs[:, k:k + 1] * rows[k]
+    dense.add_products(out, coeffs, rows)
+    assert np.array_equal(out, expected)
+
+
 # --- losses ------------------------------------------------------------------------------------
 
 def loss_case(rng, kind, n=6, outputs=3):

@@ -57,8 +57,18 @@ def add_four_terms(o0, o1, o2, o3, x0, x1, x2, x3, c, r, k):
         o3[s] = (((o3[s] + f0 * v0) + f1 * v1) + f2 * v2) + f3 * v3
 
 
-@kernel
+@inline
 def add_products(out, coeffs, rows):
+    """out[r, s] += Σ_k coeffs[r, k]·rows[k, s] for every r and s (add_products_any).
+
+    coeffs is passed on as an array of any layout (the slice's type), so that a C-ordered one and a
+    transposed one (Wᵀ in dense_forward_t) share one compiled copy: coeffs is read one number at a
+    time, never along a vectorised loop, and each copy is seconds of compiling."""
+    add_products_any(out, coeffs[:, :coeffs.shape[1]], rows)
+
+
+@kernel
+def add_products_any(out, coeffs, rows):
     """out[r, s] += Σ_k coeffs[r, k]·rows[k, s] for every r and s, each sum's terms added one at a
     time in order of k: the sums neuron_z and backprop_sum add, for many outputs at once.
 
@@ -67,25 +77,25 @@ def add_products(out, coeffs, rows):
     tile of rows stays in L1 while every four output rows take it in. Rows longer than a span are
     worked on in contiguous copies, the outputs' span and the rows' tile: rows a power of two apart
     (4,096 samples) fall into the same few sets of the L1 cache and evict each other."""
-    width, n_terms = out.shape[1], rows.shape[0]
-    if out.shape[0] < 8 or n_terms <= DEPTH:   # no tile would be read twice
-        _add_span(out, coeffs, rows, 0, width, 0, n_terms, 0, 0)
+    width, n_terms, n_rows = out.shape[1], rows.shape[0], out.shape[0]
+    # Two calls of _add_span, not one per way: it is inlined, so each call is a copy of its
+    # machine code, and the copies (and the modules they are linked into) are most of the compiling.
+    if n_rows < 8 or n_terms <= DEPTH or width <= SPAN:   # one span: no copies
+        depth = DEPTH if n_rows >= 8 and n_terms > DEPTH else max(n_terms, 1)   # else no tile is read twice
+        for k0 in range(0, n_terms, depth):
+            _add_span(out, coeffs, rows, 0, width, k0, min(k0 + depth, n_terms), 0, 0)
         return
-    if width <= SPAN:   # one span: DEPTH terms at a time, so that coeffs is read along its rows too
-        for k0 in range(0, n_terms, DEPTH):
-            _add_span(out, coeffs, rows, 0, width, k0, min(k0 + DEPTH, n_terms), 0, 0)
-        return
-    tile, span = np.empty((DEPTH, SPAN)), np.empty((out.shape[0], SPAN))
+    tile, span = np.empty((DEPTH, SPAN)), np.empty((n_rows, SPAN))
     for s0 in range(0, width, SPAN):
         s1 = min(s0 + SPAN, width)
-        for r in range(out.shape[0]):
+        for r in range(n_rows):
             _copy(out[r, s0:s1], span[r])
         for k0 in range(0, n_terms, DEPTH):
             k1 = min(k0 + DEPTH, n_terms)
             for k in range(k0, k1):
                 _copy(rows[k, s0:s1], tile[k - k0])
             _add_span(span, coeffs, tile, 0, s1 - s0, k0, k1, k0, 0)
-        for r in range(out.shape[0]):
+        for r in range(n_rows):
             _copy(span[r, :s1 - s0], out[r, s0:s1])
 
 

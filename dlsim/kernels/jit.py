@@ -1,6 +1,7 @@
 """The two decorators every CPU kernel uses; Numba itself is loaded on the first call of a kernel.
 
-kernel: njit(nogil=True, error_model="numpy"), compiled code kept on disk (dlsim.kernels.cache).
+kernel: njit(nogil=True, error_model="numpy"), compiled code kept on disk (dlsim.kernels.cache), a
+  constant argument compiled for its type, not its value (numba_hooks.KernelDispatcher).
   nogil=True: a kernel running in a worker thread never freezes the app's event loop.
   error_model="numpy": a division by zero gives inf/NaN as in NumPy instead of raising, which also
   removes the per-division checks that stop LLVM from vectorising loops.
@@ -40,7 +41,7 @@ class Compiles:
 compiles = Compiles()
 _lock = threading.RLock()
 _waiting: list["Lazy"] = []   # placeholders made before Numba was loaded
-_njit = None                  # numba.njit, once loaded
+_loaded = False               # whether Numba is imported and the placeholders replaced
 
 
 class Lazy:
@@ -72,7 +73,7 @@ class Lazy:
 def _decorator(**options):
     def decorate(py_func):
         with _lock:
-            if _njit is not None:
+            if _loaded:
                 return _dispatcher(py_func, options)
             lazy = Lazy(py_func, options)
             _waiting.append(lazy)
@@ -86,7 +87,8 @@ inline = _decorator(inline="always")
 
 def _dispatcher(py_func, options: dict):
     from dlsim.kernels import cache, numba_hooks
-    dispatcher = _njit(**OPTIONS, **options)(py_func)
+    dispatcher = numba_hooks.KernelDispatcher(py_func=py_func, locals={},
+                                              targetoptions={"nopython": True, **OPTIONS, **options})
     if cache.directory() is not None:
         dispatcher._cache = numba_hooks.DiskCache(py_func)   # as njit(cache=True) does, elsewhere
     return dispatcher
@@ -94,14 +96,13 @@ def _dispatcher(py_func, options: dict):
 
 def load() -> None:
     """Import Numba and turn every placeholder into its dispatcher (once; any thread may call it)."""
-    global _njit
+    global _loaded
     with _lock:
-        if _njit is not None:
+        if _loaded:
             return
-        from numba import njit
         from dlsim.kernels import numba_hooks
         numba_hooks.listen(compiles)
-        _njit = njit
+        _loaded = True
         made = {id(lazy): _dispatcher(lazy.py_func, lazy.options) for lazy in _waiting}
         for module in list(sys.modules.values()):   # before any kernel can compile: see above
             if getattr(module, "__name__", "").startswith("dlsim.kernels."):

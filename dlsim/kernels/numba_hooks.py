@@ -1,5 +1,6 @@
-"""What dlsim plugs into Numba: a cache that keeps a kernel's compiled code in cache.directory(),
-and a listener that sees every compilation. Imported by jit.load(), together with Numba.
+"""What dlsim plugs into Numba: a cache that keeps a kernel's compiled code in cache.directory(), a
+dispatcher that compiles a kernel once whatever constants its callers pass, and a listener that sees
+every compilation. Imported by jit.load(), together with Numba.
 
 Numba's cache finds its directory through a locator class; ours is a subclass of its base,
 `_CacheLocator` (the documented override, NUMBA_CACHE_DIR, would move every cached function in the
@@ -9,8 +10,10 @@ the disk cache.
 """
 import time
 
-from numba.core import event
+from numba.core import event, types
 from numba.core.caching import CompileResultCacheImpl, FunctionCache, _CacheLocator
+
+from numba.core.registry import CPUDispatcher
 
 from dlsim.kernels import cache
 
@@ -43,6 +46,20 @@ class _Impl(CompileResultCacheImpl):
 class DiskCache(FunctionCache):
     """What njit(cache=True) installs, with our locator in place of Numba's."""
     _impl_class = _Impl
+
+
+class KernelDispatcher(CPUDispatcher):
+    """njit's dispatcher, compiling a kernel called from a kernel with a constant argument (`f(x, 0)`,
+    `g(…, True)`) for the argument's type, not for its value.
+
+    Numba types a constant as a literal and compiles the callee for that value: one more copy of
+    its machine code per constant, each copy seconds of compiling, linked into every caller's module
+    and compiled again there (the GAN's generator update compiled twice, for True and for False).
+    Specialising buys nothing here: the kernels' branches are cheap beside their loops."""
+
+    def get_call_template(self, args, kws):
+        return super().get_call_template(tuple(types.unliteral(a) for a in args),
+                                         {name: types.unliteral(a) for name, a in kws.items()})
 
 
 class _Listener(event.Listener):

@@ -174,7 +174,7 @@ def _view(buf, rows, cols):
     return buf[:rows * cols].reshape((rows, cols))
 
 
-@inline
+@kernel
 def _layer_block(M, bias, inT, outT):
     """outT (units, b) = σ(bias + M·inT) for a batch's columns side by side: each unit's sum starts at its
     bias and takes its terms in order of M's columns (hidden_input's, visible_input's order), four
@@ -214,12 +214,13 @@ def _block_statistics(vT, phT, phS, V, H, acc):
             acc[V * H + V + j] += phS[s, j]
 
 
-@inline
+@kernel
 def _batch(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind, lr, mu, beta1, beta2, eps, X, rows,
            chains, ends, seed_, key0, bufs):
     """cd_sample for every sample of the batch, layer by layer over the whole batch (the samples are
     independent until their statistics meet, summed in sample order): the same sums, terms and
-    draws as sample by sample, to the bit."""
+    draws as sample by sample, to the bit. A kernel of its own, as is _layer_block, which it calls
+    six times: inlined, train_batch and train_epochs each compiled all of it (8 s of a first start)."""
     Ub, xb, hb, phb, pvb, vb, phSb, WT = bufs
     b = rows.shape[0]
     U = _view(Ub, b, n_draws(V, H, k, persistent))
