@@ -297,7 +297,7 @@ from dlsim.kernels import jit
 def signatures():
     return {(name, key): set(map(str, value.signatures)) for name, module in list(sys.modules.items())
             if name.startswith("dlsim.kernels.") for key, value in vars(module).items()
-            if hasattr(value, "signatures") and not isinstance(value, jit.Lazy)}
+            if hasattr(value, "signatures") and not isinstance(value, (jit.Lazy, type))}
 
 for z_dim in (1, 2):
     sim = dlsim.make("gan", samples=16, batch=2, d_hidden=(3,), g_hidden=(3,), z_dim=z_dim)
