@@ -1,6 +1,9 @@
 """The narration beside the simulation: the step counter and title, the step's Markdown (its
 numbers filled in by the player), what happened to the question just answered, the checkpoint, and one line of
-hint (what to press now: answer, go on, return to the script, or that the lesson is complete)."""
+hint (what to press now: answer, go on, return to the script, or that the lesson is complete).
+
+A step's text can be longer than the panel (at 80×24 the panel has a few rows): a line under it
+then says there is more and how to read it, as the scroll bar alone says it only in colour."""
 import re
 
 from rich.text import Text
@@ -26,8 +29,28 @@ class Narration(Vertical):
         with VerticalScroll(id="lesson-scroll", can_focus=False):
             yield Markdown(id="lesson-text", open_links=False)
             yield Static(id="lesson-outcomes")
+        yield Static(Text("▼ more below: PgDn (PgUp: back up)", style=DIM), id="lesson-more")
         yield CheckpointPanel(id="checkpoint")
         yield Static(id="lesson-hint")
+
+    def on_mount(self) -> None:
+        for changes in ("virtual_size", "scroll_y"):   # a step's text shown, a page read, a new width
+            self.watch(self.scroll, changes, self._more_below, init=False)
+        self._more_below()
+
+    def on_resize(self) -> None:
+        self._more_below()
+
+    def _more_below(self, *_) -> None:
+        self.call_after_refresh(self._show_more)   # once the layout has the new text's height
+
+    def _show_more(self) -> None:
+        """Show the 'more below' line while the text goes on past the panel's last row. Whether the
+        text fits is judged against the rows the text has without the line (the line takes one): text
+        that fits them exactly then never shows it, whichever way it was before."""
+        scroll, line = self.scroll, self.query_one("#lesson-more", Static)
+        rows = scroll.container_size.height + (1 if line.display else 0)
+        line.display = scroll.virtual_size.height > rows and scroll.scroll_y < scroll.max_scroll_y
 
     @property
     def checkpoint(self) -> CheckpointPanel:
