@@ -39,3 +39,35 @@ async def test_a_step_that_fits_says_nothing_more(data_dir):
         await settle(pilot, 0.3)
         assert app.screen.narration.scroll.max_scroll_y == 0
         assert not more_below(app)
+
+
+async def test_a_window_made_big_enough_drops_the_line(data_dir):
+    app = opened_at("mlp-optimizers", 0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.3)
+        assert more_below(app)
+        await pilot.resize_terminal(160, 50)
+        await settle(pilot, 0.3)
+        assert app.screen.narration.scroll.max_scroll_y == 0 and not more_below(app)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot, 0.3)
+        assert more_below(app)
+
+
+async def test_the_line_follows_the_rows_an_answer_takes(data_dir):
+    """Answering grows the question's panel (the verdict and why), so the text has fewer rows,
+    though the text itself did not change: read to its end first, the line comes back."""
+    app = opened_at("mlp-optimizers", 0)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot, 0.3)
+        for _ in range(10):
+            if not more_below(app):
+                break
+            await pilot.press("pagedown")
+            await settle(pilot, 0.1)
+        assert at_the_end(app) and not more_below(app)
+        await pilot.press("pageup", "b")
+        await settle(pilot, 0.3)
+        scroll = app.screen.narration.scroll
+        assert more_below(app) == (scroll.scroll_y < scroll.max_scroll_y)
+        assert more_below(app)
