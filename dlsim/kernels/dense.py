@@ -80,8 +80,9 @@ def add_products_any(out, coeffs, rows):
     width, n_terms, n_rows = out.shape[1], rows.shape[0], out.shape[0]
     # Two calls of _add_span, not one per way: it is inlined, so each call is a copy of its
     # machine code, and the copies (and the modules they are linked into) are most of the compiling.
-    if n_rows < 8 or n_terms <= DEPTH or width <= SPAN:   # one span: no copies
-        depth = DEPTH if n_rows >= 8 and n_terms > DEPTH else max(n_terms, 1)   # else no tile is read twice
+    tiled = n_rows >= 8 and n_terms > DEPTH   # else no tile would be read twice
+    if not tiled or width <= SPAN:            # one span: no copies
+        depth = DEPTH if tiled else max(n_terms, 1)
         for k0 in range(0, n_terms, depth):
             _add_span(out, coeffs, rows, 0, width, k0, min(k0 + depth, n_terms), 0, 0)
         return

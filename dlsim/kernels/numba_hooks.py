@@ -12,7 +12,6 @@ import time
 
 from numba.core import event, types
 from numba.core.caching import CompileResultCacheImpl, FunctionCache, _CacheLocator
-
 from numba.core.registry import CPUDispatcher
 
 from dlsim.kernels import cache
