@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from dlsim.kernels.jit import inline, kernel
+from dlsim.kernels.jit import glue, inline, kernel
 from dlsim.kernels.mlp import _backward_blocks, _block, _forward_blocks, _workspace, param_offsets, unit_offsets
 from dlsim.kernels.mlp import backward, forward, mean_loss
 from dlsim.kernels.optimizers import update_all
@@ -93,7 +93,7 @@ def _step(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, beta1,
     return loss
 
 
-@kernel
+@glue
 def train_batch(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, beta1, beta2, eps, tied,
                 Xb, Yb):
     """One optimizer step on one batch: inputs Xb (already corrupted), targets Yb; returns the batch

@@ -22,7 +22,7 @@ from dlsim.kernels.activations import SOFTMAX, activate, derivative, softmax_row
 from dlsim.kernels.conv import (MAX, MEAN, NONE, PADDINGS, POOLS, SAME, VALID, conv_below,  # noqa: F401
                                 conv_grads, conv_layer, mask_layer, out_size, pool_back_layer, pool_layer,
                                 pooled_size)
-from dlsim.kernels.jit import inline, kernel
+from dlsim.kernels.jit import glue, inline, kernel
 from dlsim.kernels.losses import SOFTMAX_CE, delta, sample_loss
 from dlsim.kernels.optimizers import update_all
 
@@ -136,7 +136,7 @@ def _maps(buf, o, at, f, h, w):
     return buf[o[at]:o[at] + f * h * w].reshape((f, h, w))
 
 
-@kernel
+@glue
 def sample_forward(theta, conv, sizes, dense_act, fm, win):
     """Fill the workspace fm (input already at its start) with every map; win holds the pool winners
     at the pooled maps' offsets. The output layer's a is the softmax of its logits z."""
@@ -255,20 +255,14 @@ def gradients(theta, grad, conv, sizes, dense_act, X, Y):
     return batch_gradients(theta, grad, conv, sizes, dense_act, X, Y, fm, dm, win)
 
 
-@kernel
+@glue
 def predict(theta, conv, sizes, dense_act, X, P):
-    """P (B, classes): the class probabilities of every image."""
-    fm, _, win = workspace(conv, sizes)
-    po, o = param_offsets(conv, sizes), map_offsets(conv, sizes)
-    at = o[o.shape[0] - 2]
-    for s in range(X.shape[0]):
-        _load_input(X[s], fm)
-        _forward(theta, conv, sizes, dense_act, po, o, fm, win)
-        for k in range(P.shape[1]):
-            P[s, k] = fm[at + k]
+    """P (B, classes): the class probabilities of every image (evaluate_rows, its loss unused: one
+    compiled loop over the images for both, as each compiled entry point costs seconds, jit.glue)."""
+    evaluate_rows(theta, conv, sizes, dense_act, X, np.zeros(P.shape), P, 0.0, 0.0)
 
 
-@kernel
+@glue
 def evaluate(theta, conv, sizes, dense_act, X, Y, P):
     """P (B, classes): every image's class probabilities; returns the mean loss, summed sample by
     sample from the logits as training does (sample_loss with scale 1/B)."""
@@ -301,7 +295,7 @@ def _update(theta, grad, m, v, frozen, opt_kind, lr, mu, beta1, beta2, eps, t):
     update_all(theta[frozen:n], grad[frozen:n], m[frozen:n], v[frozen:n], opt_kind, lr, mu, beta1, beta2, eps, t)
 
 
-@kernel
+@glue
 def train_batch(theta, grad, m, v, t, frozen, conv, sizes, dense_act, opt_kind, lr, mu, beta1, beta2, eps, X, Y):
     """One optimizer step (t counts steps from 1) on all but the first `frozen` parameters; returns
     the batch loss measured before the step."""

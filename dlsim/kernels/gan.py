@@ -18,7 +18,7 @@ import numpy as np
 
 from dlsim.kernels.activations import exp_neg, scale_by_derivative
 from dlsim.kernels.dense import accumulate, dense_backward_into
-from dlsim.kernels.jit import inline, kernel
+from dlsim.kernels.jit import glue, inline, kernel
 from dlsim.kernels.losses import BCE
 from dlsim.kernels.mlp import _backward_blocks, _block, _forward_blocks, _weights, _workspace, param_offsets, unit_offsets
 from dlsim.kernels.optimizers import update_all
@@ -147,7 +147,7 @@ def _g_update(theta_g, grad_g, m_g, v_g, t_g, sizes_g, acts_g, hyper_g, theta_d,
     return loss
 
 
-@kernel
+@glue
 def d_step(theta_d, grad_d, m_d, v_d, t_d, sizes_d, acts_d, hyper_d, theta_g, sizes_g, acts_g, Xb, Zb):
     """One D step on real points Xb (B, 2) and latent points Zb (B, zd); returns D's loss before it."""
     B = Xb.shape[0]
@@ -157,7 +157,7 @@ def d_step(theta_d, grad_d, m_d, v_d, t_d, sizes_d, acts_d, hyper_d, theta_g, si
                      _d_targets(B), gz, ga, dz, da, dd, dscratch, True)
 
 
-@kernel
+@glue
 def d_gradients(theta_d, grad_d, sizes_d, acts_d, theta_g, sizes_g, acts_g, Xb, Zb):
     """D's loss, and its gradient into grad_d, on Xb and Zb; nothing else changes."""
     B = Xb.shape[0]
@@ -167,7 +167,7 @@ def d_gradients(theta_d, grad_d, sizes_d, acts_d, theta_g, sizes_g, acts_g, Xb, 
                      acts_g, Xb, Zb, _d_targets(B), gz, ga, dz, da, dd, dscratch, False)
 
 
-@kernel
+@glue
 def g_step(theta_g, grad_g, m_g, v_g, t_g, sizes_g, acts_g, hyper_g, theta_d, sizes_d, acts_d, g_kind, Zb,
            fake_grads):
     """One G step on latent points Zb (B, zd); ∂L_G/∂x̂ per point into fake_grads (2, B); returns G's
@@ -179,7 +179,7 @@ def g_step(theta_g, grad_g, m_g, v_g, t_g, sizes_g, acts_g, hyper_g, theta_d, si
                      Zb, gz, ga, gd, gscratch, dz, da, dd, fake_grads, True)
 
 
-@kernel
+@glue
 def g_gradients(theta_g, grad_g, sizes_g, acts_g, theta_d, sizes_d, acts_d, g_kind, Zb, fake_grads):
     """G's loss, its gradient into grad_g and ∂L_G/∂x̂ into fake_grads (2, B); nothing else changes."""
     B = Zb.shape[0]
@@ -223,7 +223,7 @@ def train_iterations(theta_d, grad_d, m_d, v_d, theta_g, grad_g, m_g, v_g, t_d, 
     return rows.shape[0], t_d, t_g
 
 
-@kernel
+@glue
 def generate(theta_g, sizes_g, acts_g, Z, out):
     """out (N, 2) = G(Z) for Z (N, zd)."""
     gz, ga, _, _ = _workspace(sizes_g, Z.shape[0])
@@ -232,7 +232,7 @@ def generate(theta_g, sizes_g, acts_g, Z, out):
     out[:, :] = _block(ga, sizes_g, unit_offsets(sizes_g), Z.shape[0], sizes_g.shape[0] - 1).T
 
 
-@kernel
+@glue
 def discriminate(theta_d, sizes_d, acts_d, X, logits, probs):
     """D's logit and P(real) (N,) for points X (N, 2)."""
     dz, da, _, _ = _workspace(sizes_d, X.shape[0])

@@ -85,6 +85,24 @@ kernel = _decorator()
 inline = _decorator(inline="always")
 
 
+def glue(py_func):
+    """An entry point that only makes buffers and calls kernels: run by Python, never compiled.
+
+    Numba links a copy of every kernel a kernel calls into the caller's module, where LLVM optimises
+    it and emits its machine code again: a thin compiled wrapper (a workspace, then one call) took
+    as long to compile as everything under it, 2–3 s each on a 2-core machine. Run by Python it
+    costs microseconds a call, and the kernel it calls compiles once, shared with the fused path.
+    The `numpy` backend runs it as it runs a kernel (`interpreted`): its calls reach the twins.
+    """
+    py_func.glue = True
+    return py_func
+
+
+def _python_twin_needed(value) -> bool:
+    return (isinstance(value, Lazy) or getattr(value, "glue", False) is True
+            or (hasattr(value, "py_func") and hasattr(value, "signatures")))
+
+
 def _dispatcher(py_func, options: dict):
     from dlsim.kernels import cache, numba_hooks
     dispatcher = numba_hooks.KernelDispatcher(py_func=py_func, locals={},
@@ -149,7 +167,7 @@ def _python_globals(module_name: str) -> dict:
         names = dict(vars(sys.modules[module_name]))
         _globals[module_name] = names   # before filling it: kernels may call each other
         for name, value in list(names.items()):
-            if isinstance(value, Lazy) or (hasattr(value, "py_func") and hasattr(value, "signatures")):
+            if _python_twin_needed(value):
                 names[name] = _twin(value)
             elif value is math:
                 names[name] = _Math
@@ -174,5 +192,5 @@ def interpreted(module) -> types.SimpleNamespace:
         space = _namespaces[module.__name__] = types.SimpleNamespace()   # before filling: modules may refer to each other
         for name, value in list(vars(module).items()):
             if not name.startswith("__"):
-                setattr(space, name, quiet(_twin(value)) if hasattr(value, "py_func") else value)
+                setattr(space, name, quiet(_twin(value)) if _python_twin_needed(value) else value)
     return _namespaces[module.__name__]

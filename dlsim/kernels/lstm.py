@@ -17,7 +17,7 @@ the op-level stepped path that calls the helpers writes the same bits.
 import numpy as np
 
 from dlsim.kernels.activations import tanh, tanh_into
-from dlsim.kernels.jit import inline, kernel
+from dlsim.kernels.jit import glue, inline, kernel
 from dlsim.kernels.recurrent import (FEATURES, HIDDEN, LAYERS, OUTPUTS, TRUNCATE, accumulate_gradients,
                                      add_norms, back_block, bias, by, clip_and_update, cut_before,
                                      forget_initial_gradients, initial, output_deltas, sum_block,
@@ -190,7 +190,7 @@ def batch_gradients(theta, grad, cfg, X, Y, dh_norms):
     return gradients(theta, grad, cfg, X, Y, *workspace(cfg, X.shape[0], X.shape[1]), dh_norms)
 
 
-@kernel
+@glue
 def outputs(theta, cfg, X):
     """The logits (B, T, O) of every step for the sequences X (B, T, F)."""
     xT, a, c, tc, h, logits, _, _ = workspace(cfg, X.shape[0], X.shape[1])
@@ -199,7 +199,7 @@ def outputs(theta, cfg, X):
     return np.ascontiguousarray(logits.transpose(2, 0, 1))
 
 
-@kernel
+@glue
 def unrolled(theta, cfg, X):
     """The forward pass's states for the sequences X (B, T, F), sample-major (what a picture of the
     network unrolled in time shows): h and c (B, L, T+1, H) with h₀ and c₀ at step 0, the gate values
@@ -211,7 +211,7 @@ def unrolled(theta, cfg, X):
             np.ascontiguousarray(a.transpose(3, 0, 1, 2)), np.ascontiguousarray(logits.transpose(2, 0, 1)))
 
 
-@kernel
+@glue
 def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
     """One optimizer step (number `step`, counted from 1) on the batch (X, Y). Returns (loss before
     the step, gradient norm before clipping, after clipping)."""

@@ -11,7 +11,7 @@ backprop_sum, …), only many at once, so a stepped batch and a compiled batch a
 import math
 
 import numpy as np
-from dlsim.kernels.jit import inline, kernel
+from dlsim.kernels.jit import glue, inline, kernel
 
 from dlsim.kernels.activations import activate_block, scale_by_derivative
 from dlsim.kernels.dense import dense_backward_into, dense_forward_t
@@ -128,7 +128,7 @@ def _from_blocks(buf, sizes, u, M):
         M[:, u[l]:u[l + 1]] = _block(buf, sizes, u, M.shape[0], l).T
 
 
-@kernel
+@glue
 def forward(theta, sizes, acts, X, Z, A):
     """Fill A (B, U) with every layer's activations (the input first) and Z with pre-activations."""
     u = unit_offsets(sizes)
@@ -139,7 +139,7 @@ def forward(theta, sizes, acts, X, Z, A):
     _from_blocks(a, sizes, u, A)
 
 
-@kernel
+@glue
 def backward(theta, grad, sizes, acts, loss_kind, Y, Z, A, D):
     """Accumulate the batch's gradients into grad and return the batch loss (mean over samples).
 
@@ -166,7 +166,7 @@ def _step(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, beta1,
     return loss
 
 
-@kernel
+@glue
 def train_batch(theta, grad, m, v, t, sizes, acts, loss_kind, opt_kind, lr, mu, beta1, beta2, eps,
                 Xb, Yb):
     """One optimizer step on one batch; returns the batch loss measured before the step."""

@@ -20,7 +20,7 @@ import numpy as np
 
 from dlsim.kernels.activations import SIGMOID, activate, exp_neg
 from dlsim.kernels.ae import uniforms
-from dlsim.kernels.jit import inline, kernel
+from dlsim.kernels.jit import glue, inline, kernel
 from dlsim.kernels.optimizers import update_all
 from dlsim.kernels.recurrent import add_products
 
@@ -276,7 +276,7 @@ def _buffers(V, H, k, persistent, b):
             np.empty(V * b), np.empty(V * b), np.empty(b * H), np.empty(V * H))
 
 
-@kernel
+@glue
 def train_batch(theta, grad, m, mv, pos, neg, t, V, H, k, persistent, opt_kind, lr, mu, beta1, beta2, eps, X,
                 rows, chains, ends, seed_, key0):
     """One CD update on the training rows `rows` of X (a sample's draws keyed key0 + row; its chain,

@@ -15,7 +15,7 @@ path calls the scalar helpers, so every path writes the same bits.
 """
 import numpy as np
 
-from dlsim.kernels.jit import kernel
+from dlsim.kernels.jit import glue, kernel
 from dlsim.kernels.recurrent import (ACT, FEATURES, HIDDEN, LAYERS, OUTPUTS, TRUNCATE,
                                      accumulate_gradients, activate_block, add_norms, back_block, bias,
                                      by, clip_and_update, cut_before, derivative,
@@ -125,7 +125,7 @@ def batch_gradients(theta, grad, cfg, X, Y, dh_norms):
     return gradients(theta, grad, cfg, X, Y, *workspace(cfg, X.shape[0], X.shape[1]), dh_norms)
 
 
-@kernel
+@glue
 def outputs(theta, cfg, X):
     """The logits (B, T, O) of every step for the sequences X (B, T, F)."""
     xT, z, h, logits, _, _ = workspace(cfg, X.shape[0], X.shape[1])
@@ -134,7 +134,7 @@ def outputs(theta, cfg, X):
     return np.ascontiguousarray(logits.transpose(2, 0, 1))
 
 
-@kernel
+@glue
 def unrolled(theta, cfg, X):
     """The forward pass's states for the sequences X (B, T, F), sample-major (what a picture of the
     network unrolled in time shows): h (B, L, T+1, H) with h[:, l, 0] = h₀, and the logits (B, T, O)."""
@@ -144,7 +144,7 @@ def unrolled(theta, cfg, X):
     return np.ascontiguousarray(h.transpose(3, 0, 1, 2)), np.ascontiguousarray(logits.transpose(2, 0, 1))
 
 
-@kernel
+@glue
 def train_batch(theta, grad, m, v, step, cfg, hyper, X, Y, dh_norms):
     """One optimizer step (number `step`, counted from 1) on the batch (X, Y): gradients, clipping,
     update. Returns (loss before the step, gradient norm before clipping, after clipping)."""

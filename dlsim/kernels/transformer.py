@@ -32,7 +32,7 @@ import numpy as np
 from dlsim.kernels.activations import softmax_row
 from dlsim.kernels.ae import uniforms
 from dlsim.kernels.dense import backprop_sum
-from dlsim.kernels.jit import inline, kernel
+from dlsim.kernels.jit import glue, inline, kernel
 from dlsim.kernels.losses import SOFTMAX_CE, sample_loss
 from dlsim.kernels.optimizers import update_all
 from dlsim.kernels.transformer_sequence import (linear_back_rows, linear_rows, qkv_back_rows, transpose_into,
@@ -737,7 +737,7 @@ def sample_scale(targets, batch):
     return 1.0 / (batch * max(n, 1))
 
 
-@kernel
+@glue
 def train_batch(theta, grad, m, v, t, cfg, hyper, Xb, Yb, keys):
     """One optimizer step on one batch (tokens Xb (B, T), targets Yb (B, T), −1: no loss there; keys:
     each sample's epoch·N + row, for its dropout); returns the batch loss measured before the step.
@@ -773,26 +773,33 @@ def train_epochs(theta, grad, m, v, t, cfg, hyper, X, Y, orders, batch_size, epo
 
 
 @kernel
+def _forward_rows(theta, cfg, X, logits, attention):
+    """The forward pass of each token sequence of X (N, T): its logits into logits (N, T, V), every
+    block's and head's attention into attention (N, L, H, T, T); an array with no rows is not filled.
+    One kernel for both pictures: each compiled entry point costs seconds to compile (jit.glue)."""
+    p = unpack(theta, cfg)
+    ws = workspace(cfg)
+    for s in range(X.shape[0]):
+        forward_sequence(p, cfg, X[s], ws)
+        if logits.shape[0] > 0:
+            logits[s, :, :] = ws[18]
+        if attention.shape[0] > 0:
+            attention[s] = ws[14]
+
+
+@glue
 def outputs(theta, cfg, X, logits):
     """logits (N, T, V) of the token sequences X (N, T)."""
-    p = unpack(theta, cfg)
-    ws = workspace(cfg)
-    for s in range(X.shape[0]):
-        forward_sequence(p, cfg, X[s], ws)
-        logits[s, :, :] = ws[18]
+    _forward_rows(theta, cfg, X, logits, np.empty((0, 0, 0, 0, 0)))
 
 
-@kernel
+@glue
 def attention(theta, cfg, X, out):
     """Every block's and head's attention (N, L, H, T, T) for the token sequences X (N, T)."""
-    p = unpack(theta, cfg)
-    ws = workspace(cfg)
-    for s in range(X.shape[0]):
-        forward_sequence(p, cfg, X[s], ws)
-        out[s] = ws[14]
+    _forward_rows(theta, cfg, X, np.empty((0, 0, 0)), out)
 
 
-@kernel
+@glue
 def gradients(theta, grad, cfg, X, Y):
     """grad = ∂(loss of X, Y as one batch)/∂θ; returns that loss. Nothing else changes."""
     return batch_gradients(theta, grad, cfg, X, Y, workspace(cfg), gradient_workspace(cfg), np.zeros(cfg[VOCAB]),

@@ -19,7 +19,7 @@ import numpy as np
 
 from dlsim.kernels.activations import scale_by_derivative
 from dlsim.kernels.dense import dense_backward_into
-from dlsim.kernels.jit import inline, kernel
+from dlsim.kernels.jit import glue, inline, kernel
 from dlsim.kernels.losses import _sample_total, _share, delta
 from dlsim.kernels.mlp import _block, _forward_blocks, _weights, forward, param_offsets, unit_offsets
 from dlsim.kernels.optimizers import update_all
@@ -161,7 +161,7 @@ def _step(theta, grad, m, v, t, es, eacts, ds, dacts, loss_kind, opt_kind, lr, m
     return loss
 
 
-@kernel
+@glue
 def train_batch(theta, grad, m, v, t, es, eacts, ds, dacts, loss_kind, opt_kind, lr, mu, beta1, beta2, eps, beta,
                 Xb, Eb):
     """One optimizer step on inputs Xb (B, F) (their own targets) with ε Eb (B, C)."""
