@@ -311,7 +311,7 @@ from dlsim.kernels import cnn, readiness
 readiness.getting_ready("cnn")   # as during the app's warm-up, when pictures use the fallback
 sim = dlsim.make("cnn", samples=4, test=2, batch=2)
 sim.model.exercise()
-print(len(cnn.sample_forward.signatures), len(cnn.predict.signatures))
+print(len(cnn._forward.signatures), len(cnn.evaluate_rows.signatures))   # what sample_forward and predict (glue) run
 """
 
 NUMPY_PICTURES = """

@@ -168,7 +168,7 @@ def _forward(theta, conv, sizes, dense_act, po, o, fm, win):
             softmax_row(z, a)
 
 
-@kernel
+@glue
 def sample_backward(theta, grad, conv, sizes, dense_act, y, scale, fm, win, dm):
     """After sample_forward: every δ into dm (same layout as fm; the input gets none), the sample's
     gradients (times scale = 1/B) added into grad; returns its share of the batch loss."""
@@ -248,7 +248,7 @@ def batch_gradients(theta, grad, conv, sizes, dense_act, X, Y, fm, dm, win):
     return loss
 
 
-@kernel
+@glue
 def gradients(theta, grad, conv, sizes, dense_act, X, Y):
     """batch_gradients with its workspace made here; X (B, C, H, W), Y (B, classes) one-hot."""
     fm, dm, win = workspace(conv, sizes)
