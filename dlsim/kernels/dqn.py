@@ -25,7 +25,7 @@ from dlsim.kernels import seeded
 from dlsim.kernels.activations import scale_by_derivative
 from dlsim.kernels.dense import dense_backward_into
 from dlsim.kernels.environments import RUNNING, STATE, TERMINAL, observe, reset, step
-from dlsim.kernels.jit import inline, kernel
+from dlsim.kernels.jit import glue, inline, kernel
 from dlsim.kernels.mlp import _block, _forward_blocks, _weights, _workspace, param_offsets, unit_offsets
 from dlsim.kernels.optimizers import update_all
 
@@ -310,7 +310,7 @@ def greedy_return(code, layout, params, seed, theta, sizes, acts, episode, limit
     return total, length
 
 
-@kernel
+@glue
 def optimizer_step(theta, grad, m, v, opt_kind, lr, mu, beta1, beta2, eps_adam, t):
     """One optimizer step of every parameter (the t-th): what run_steps does after each update."""
     update_all(theta, grad, m, v, opt_kind, lr, mu, beta1, beta2, eps_adam, t)

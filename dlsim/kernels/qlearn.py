@@ -13,7 +13,7 @@ import numpy as np
 
 from dlsim.kernels import environments as env
 from dlsim.kernels import seeded
-from dlsim.kernels.jit import inline, kernel
+from dlsim.kernels.jit import glue, inline, kernel
 
 SALT = 43   # the steps' draws, apart from the orders' (17), the AE's (23), the RBM's (29, 31), diffusion's (37)
 Q_LEARNING, SARSA = 0, 1
@@ -146,7 +146,7 @@ def _steps(Q, code, layout, params, seed, rule, alpha, gamma, epsilon, state, co
         _step(Q, code, layout, params, seed, rule, alpha, gamma, epsilon, state, counters, sums, st, out)
 
 
-@kernel
+@glue
 def train_step(Q, code, layout, params, seed, rule, alpha, gamma, epsilon, state, counters, sums, out):
     """One environment step with its update (a compiled sample); its record into out (RECORD,)."""
     _steps(Q, code, layout, params, seed, rule, alpha, gamma, epsilon, state, counters, sums,
@@ -174,7 +174,7 @@ def _greedy_run(Q, code, layout, params, seed, cells):
     return total, steps
 
 
-@kernel
+@glue
 def greedy_return(Q, code, layout, params, seed, cells):
     """(return, steps) of the greedy policy's episode from the start (cells: its path, see _greedy_run)."""
     return _greedy_run(Q, code, layout, params, seed, cells)
