@@ -1,4 +1,4 @@
-"""The two decorators every CPU kernel uses; Numba itself is loaded on the first call of a kernel.
+"""The decorators of the CPU kernels; Numba itself is loaded on the first call of a kernel.
 
 kernel: njit(nogil=True, error_model="numpy"), compiled code kept on disk (dlsim.kernels.cache), a
   constant argument compiled for its type, not its value (numba_hooks.KernelDispatcher).
@@ -8,9 +8,10 @@ kernel: njit(nogil=True, error_model="numpy"), compiled code kept on disk (dlsim
 inline: the same with inline="always", for small scalar helpers called once per weight or per neuron
   inside the batch loops: Numba compiles each function on its own and LLVM never sees across, so an
   ordinary call costs tens of ns there; inline="always" splices the helper into its caller's IR.
+glue: not compiled at all, for an entry point that only makes buffers and calls kernels (see glue()).
 
 Importing Numba takes about a third of a second, which the app's first frame should not wait for,
-and the constants and NumPy references beside the kernels need no compiler. So both decorators
+and the constants and NumPy references beside the kernels need no compiler. So kernel and inline
 return a `Lazy` placeholder; the first call of any kernel (or `load()`) imports Numba and replaces
 every placeholder by its dispatcher, in the kernel modules' globals too, where Numba looks up the
 kernels a kernel calls. A placeholder imported elsewhere forwards to its dispatcher.

@@ -7,7 +7,7 @@ that fills the cache, and this process then only loads it. The app calls `begin(
 a network, `warm(name)` from a thread worker after its first frame, and says meanwhile what is
 happening: `compiling(name)`.
 
-Stepping op by op needs a small part of what compiles (the MLP: about 2 s of its 42 s of CPU): the
+Stepping op by op needs a small part of what compiles (the MLP: about 2 s of its 29 s of CPU): the
 child compiles that part first and says so (a line `stepping NAME`), and this process then loads it
 and tells whoever asked (`when_stepping`), so a learner's first → presses need not wait for the
 batch and fused paths. Only a Simulator and its model are driven here, never a view: whatever
