@@ -77,9 +77,12 @@ def _on_cluster(args, runs: list[RunSpec], results, out: str, have: int) -> int:
 
 def _quiet_dask() -> None:
     """A lost scheduler is said once at the end (the runs it took with it), not as the tracebacks
-    Dask's loggers print (each of its modules sets its logger's level itself, on import)."""
+    Dask's loggers print (each of its modules sets its logger's level itself, on import), nor those
+    of the Tornado loop it runs on (whose loggers Dask's configuration gives levels and handlers of
+    their own): a Ctrl+C just as Dask starts a call runs its cancel callback before the call exists,
+    and Tornado printed the NameError that raises (distributed 2026.8)."""
     for name in list(logging.root.manager.loggerDict):
-        if name == "distributed" or name.startswith("distributed."):
+        if name.split(".")[0] in ("distributed", "tornado"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
